@@ -1,0 +1,22 @@
+package parley.protocol;
+
+/** The limits of protocol v1, in one place for the node and the clients. */
+public final class Limits {
+  private Limits() {}
+
+  public static final int USERNAME_MIN = 3;
+  public static final int USERNAME_MAX = 32;
+  public static final String USERNAME_PATTERN = "[a-z0-9_.-]{3,32}";
+  public static final int PASSWORD_MIN_CHARS = 8;
+  public static final int PASSWORD_MAX_UTF8_BYTES = 72;
+  public static final int ROOM_NAME_MAX = 64;
+  public static final int CAPACITY_MIN = 2;
+  public static final int CAPACITY_MAX = 10_000;
+  public static final int CAPACITY_DEFAULT = 1_000;
+  public static final int MESSAGE_MAX_CHARS = 4_000;
+  public static final int CLIENT_MSG_ID_MAX = 64;
+  public static final int PAGE_DEFAULT = 50;
+  public static final int PAGE_MAX = 200;
+  public static final int FRAME_MAX_BYTES = 64 * 1024;
+  public static final int PASSCODE_MAX_UTF8_BYTES = 72;
+}

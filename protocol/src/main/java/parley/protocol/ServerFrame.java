@@ -1,0 +1,54 @@
+package parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+
+/** A WebSocket text frame from server to client: one JSON object with a {@code type}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ServerFrame.Hello.class, name = "hello"),
+  @JsonSubTypes.Type(value = ServerFrame.MessageFrame.class, name = "message"),
+  @JsonSubTypes.Type(value = ServerFrame.Ack.class, name = "ack"),
+  @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
+  @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
+  @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong")
+})
+public sealed interface ServerFrame {
+
+  /** The first frame of every connection. */
+  record Hello(String username, List<RoomSummary> rooms) implements ServerFrame {}
+
+  /** A new timeline entry: the fields of {@link Message}, flat. */
+  record MessageFrame(
+      String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId)
+      implements ServerFrame {
+    public MessageFrame {
+      sentAt = Json.millis(sentAt);
+    }
+
+    public static MessageFrame of(Message m) {
+      return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId());
+    }
+
+    public Message toMessage() {
+      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId);
+    }
+  }
+
+  /** A send is durably stored at {@code seq}. */
+  record Ack(String clientMsgId, String room, long seq, Instant sentAt) implements ServerFrame {
+    public Ack {
+      sentAt = Json.millis(sentAt);
+    }
+  }
+
+  /** Someone who shares a room with the user came or went. */
+  record Presence(String username, boolean online, Instant lastSeen) implements ServerFrame {}
+
+  /** A frame could not be done; the connection stays open. {@code ref} names the frame's clientMsgId if any. */
+  record Error(String code, String message, String ref) implements ServerFrame {}
+
+  record Pong() implements ServerFrame {}
+}
