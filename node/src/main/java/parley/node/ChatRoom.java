@@ -1,0 +1,806 @@
+package parley.node;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import parley.protocol.Json;
+import parley.protocol.ServerFrame;
+import scala.Option;
+import scala.collection.immutable.HashMap$;
+import scala.collection.immutable.Queue;
+import scala.collection.immutable.Queue$;
+
+/**
+ * A chat room (or a DM): a sharded, event-sourced entity that owns the room's one timeline. Every event is exactly
+ * one timeline entry, and the entry's seq equals the event's journal sequence number, so an older page of history
+ * is a primary-key range read of the journal.
+ *
+ * <p>The room decides joins one at a time (passcode, capacity), deduplicates sends by (sender, clientMsgId), and
+ * replies to a send only after its event is stored. Live entries go once to each node's {@link RoomHub}, which
+ * writes them to that node's sessions. Presence of members and the set of hubs are soft state, rebuilt after a
+ * restart (hubs resubscribe; members' presence is asked of their user entities).
+ */
+public final class ChatRoom
+    extends EventSourcedBehaviorWithEnforcedReplies<ChatRoom.Command, ChatRoom.Event, ChatRoom.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Room");
+  public static final String KIND_ROOM = "room";
+  public static final String KIND_DM = "dm";
+
+  /** Tunables from {@code parley.room} and {@code parley.auth}. */
+  public record Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getInt("parley.room.recent-entries"),
+          config.getInt("parley.room.dedupe-window"),
+          config.getInt("parley.room.snapshot-every"));
+    }
+  }
+
+  public static void init(ActorSystem<?> system) {
+    Settings settings = Settings.fromConfig(system.settings().config());
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC())));
+  }
+
+  public static PersistenceId persistenceId(String roomId) {
+    return PersistenceId.of(ENTITY_KEY.name(), roomId);
+  }
+
+  /** The one id of the DM between two users, whichever of them asks. */
+  public static String dmId(String a, String b) {
+    return a.compareTo(b) < 0 ? "dm:" + a + ":" + b : "dm:" + b + ":" + a;
+  }
+
+  public static Behavior<Command> create(String roomId, Settings settings, Clock clock) {
+    return Behaviors.setup(ctx -> new ChatRoom(roomId, settings, clock, ctx));
+  }
+
+  // ---------------------------------------------------------------------------------------------- protocol
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Create the room; {@code others} join with the owner (a DM's second member). */
+  public record Create(
+      String name,
+      String kind,
+      String owner,
+      String passcodeHash,
+      int capacity,
+      List<String> others,
+      ActorRef<CreateResult> replyTo)
+      implements Command {}
+
+  public record Join(String user, String passcode, ActorRef<JoinResult> replyTo) implements Command {}
+
+  public record Leave(String user, ActorRef<LeaveResult> replyTo) implements Command {}
+
+  public record Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo)
+      implements Command {}
+
+  /** The room in full; {@code asUser} decides what a non-member may see. */
+  public record Get(String asUser, ActorRef<GetResult> replyTo) implements Command {}
+
+  /** Just what a user's room list needs (no member list): for hello and {@code /me}. */
+  public record GetSummary(String asUser, ActorRef<GetResult> replyTo) implements Command {}
+
+  /** A page of history: at most one of before/after, both null for the latest. */
+  public record GetHistory(String user, Long before, Long after, int limit, ActorRef<HistoryResult> replyTo)
+      implements Command {}
+
+  /** A node's hub wants this room's live entries; answered with {@link RoomHub.Subscribed}. Idempotent. */
+  public record SubscribeHub(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  /** The hub has no more subscribers for this room. */
+  public record UnsubscribeHub(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  /** A member came or went (from their user entity). */
+  public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
+
+  private record PasscodeChecked(String user, boolean ok, ActorRef<JoinResult> replyTo) implements Command {}
+
+  private record HubTerminated(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  private enum Flush implements Command { INSTANCE }
+
+  // Replies. A rejection carries the protocol's error code.
+
+  public interface CreateResult extends CborSerializable {}
+
+  public interface JoinResult extends CborSerializable {}
+
+  public interface LeaveResult extends CborSerializable {}
+
+  public interface PostResult extends CborSerializable {}
+
+  public interface GetResult extends CborSerializable {}
+
+  public interface HistoryResult extends CborSerializable {}
+
+  public record Rejected(String code, String message)
+      implements CreateResult, JoinResult, LeaveResult, PostResult, GetResult, HistoryResult {}
+
+  public record MemberView(String username, boolean online, Instant lastSeen) implements CborSerializable {}
+
+  public record RoomView(
+      String id,
+      String name,
+      String kind,
+      String owner,
+      int capacity,
+      boolean hasPasscode,
+      long lastSeq,
+      List<MemberView> members,
+      boolean isMember)
+      implements CreateResult, GetResult {}
+
+  public record Created(RoomView room) implements CreateResult {}
+
+  /** {@code lastSentByUser}: the asking user's last message seq here (0 if none), which counts as read. */
+  public record SummaryView(String id, String name, String kind, long lastSeq, boolean isMember, long lastSentByUser)
+      implements GetResult {}
+
+  public record Joined(RoomView room, long joinSeq) implements JoinResult {}
+
+  public record Left(long seq) implements LeaveResult {}
+
+  public record Posted(TimelineEntry entry, boolean duplicate) implements PostResult {}
+
+  public record Page(List<TimelineEntry> entries, boolean hasMore) implements HistoryResult {}
+
+  /** The page is older than what the room holds in memory: read seqs from..to of the journal. */
+  public record InJournal(long from, long to, boolean hasMore) implements HistoryResult {}
+
+  // ---------------------------------------------------------------------------------------------- events
+
+  /** Every event is one timeline entry. */
+  public sealed interface Event extends CborSerializable {
+    TimelineEntry entry();
+  }
+
+  public record RoomInfo(
+      String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt)
+      implements CborSerializable {}
+
+  public record RoomCreated(RoomInfo info, TimelineEntry entry) implements Event {}
+
+  /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
+  public record Sent(String sender, String clientMsgId, long seq, Instant sentAt) implements CborSerializable {}
+
+  public record MemberJoined(TimelineEntry entry) implements Event {}
+
+  public record MemberLeft(TimelineEntry entry) implements Event {}
+
+  public record MessagePosted(TimelineEntry entry) implements Event {}
+
+  // ---------------------------------------------------------------------------------------------- state
+
+  /**
+   * Immutable. Recent entries and the dedupe window are persistent (structure-sharing) collections, so an event
+   * costs O(log n), not a copy; snapshots serialize through {@link Snapshot}.
+   */
+  public static final class State implements CborSerializable {
+    final RoomInfo info;
+    final long lastSeq;
+    final Set<String> members;
+    final Queue<TimelineEntry> recent;
+    final int recentCount;
+    final scala.collection.immutable.HashMap<String, Sent> dedupe;
+    final Queue<String> dedupeOrder;
+    /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
+    final scala.collection.immutable.HashMap<String, Long> lastSent;
+
+    State(
+        RoomInfo info,
+        long lastSeq,
+        Set<String> members,
+        Queue<TimelineEntry> recent,
+        int recentCount,
+        scala.collection.immutable.HashMap<String, Sent> dedupe,
+        Queue<String> dedupeOrder,
+        scala.collection.immutable.HashMap<String, Long> lastSent) {
+      this.info = info;
+      this.lastSeq = lastSeq;
+      this.members = members;
+      this.recent = recent;
+      this.recentCount = recentCount;
+      this.dedupe = dedupe;
+      this.dedupeOrder = dedupeOrder;
+      this.lastSent = lastSent;
+    }
+
+    static State empty() {
+      return new State(
+          null, 0, Set.of(), Queue$.MODULE$.empty(), 0, HashMap$.MODULE$.empty(), Queue$.MODULE$.empty(),
+          HashMap$.MODULE$.empty());
+    }
+
+    boolean exists() {
+      return info != null;
+    }
+
+    boolean isMember(String user) {
+      return members.contains(user);
+    }
+
+    long oldestRecentSeq() {
+      return lastSeq - recentCount + 1;
+    }
+
+    Option<Sent> sent(String user, String clientMsgId) {
+      return dedupe.get(dedupeKey(user, clientMsgId));
+    }
+
+    State apply(Event event, Settings settings) {
+      TimelineEntry entry = event.entry();
+      if (entry.seq() != lastSeq + 1) {
+        throw new IllegalStateException("timeline seq " + entry.seq() + " after " + lastSeq);
+      }
+      RoomInfo nextInfo = info;
+      Set<String> nextMembers = members;
+      scala.collection.immutable.HashMap<String, Sent> nextDedupe = dedupe;
+      Queue<String> nextOrder = dedupeOrder;
+      scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
+      if (event instanceof RoomCreated created) {
+        nextInfo = created.info();
+        nextMembers = with(members, entry.sender());
+      } else if (event instanceof MemberJoined) {
+        nextMembers = with(members, entry.sender());
+      } else if (event instanceof MemberLeft) {
+        nextMembers = without(members, entry.sender());
+      } else if (event instanceof MessagePosted) {
+        String key = dedupeKey(entry.sender(), entry.clientMsgId());
+        nextDedupe = nextDedupe.updated(key, new Sent(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt()));
+        nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
+        nextOrder = nextOrder.enqueue(key);
+        while (nextOrder.size() > settings.dedupeWindow()) {
+          scala.Tuple2<String, Queue<String>> oldest = nextOrder.dequeue();
+          nextDedupe = nextDedupe.removed(oldest._1());
+          nextOrder = oldest._2();
+        }
+      }
+      Queue<TimelineEntry> nextRecent = recent.enqueue(entry);
+      int nextCount = recentCount + 1;
+      while (nextCount > settings.recentEntries()) {
+        nextRecent = nextRecent.dequeue()._2();
+        nextCount--;
+      }
+      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextOrder, nextLastSent);
+    }
+
+    private static Set<String> with(Set<String> set, String user) {
+      Set<String> copy = new HashSet<>(set);
+      copy.add(user);
+      return Set.copyOf(copy);
+    }
+
+    private static Set<String> without(Set<String> set, String user) {
+      Set<String> copy = new HashSet<>(set);
+      copy.remove(user);
+      return Set.copyOf(copy);
+    }
+
+    static String dedupeKey(String user, String clientMsgId) {
+      return user + '\u0000' + clientMsgId;
+    }
+
+    @JsonValue
+    Snapshot toSnapshot() {
+      List<TimelineEntry> recentList = new ArrayList<>(recentCount);
+      recent.foreach(e -> recentList.add(e));
+      List<Sent> dedupeList = new ArrayList<>(dedupeOrder.size());
+      dedupeOrder.foreach(key -> dedupeList.add(dedupe.apply(key)));
+      Map<String, Long> lastSentMap = new HashMap<>();
+      lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
+      return new Snapshot(info, lastSeq, List.copyOf(members), recentList, dedupeList, lastSentMap);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static State fromSnapshot(Snapshot s) {
+      Queue<TimelineEntry> recent = Queue$.MODULE$.empty();
+      for (TimelineEntry e : s.recent()) {
+        recent = recent.enqueue(e);
+      }
+      scala.collection.immutable.HashMap<String, Sent> dedupe = HashMap$.MODULE$.empty();
+      Queue<String> order = Queue$.MODULE$.empty();
+      for (Sent e : s.dedupe()) {
+        String key = dedupeKey(e.sender(), e.clientMsgId());
+        dedupe = dedupe.updated(key, e);
+        order = order.enqueue(key);
+      }
+      scala.collection.immutable.HashMap<String, Long> lastSent = HashMap$.MODULE$.empty();
+      if (s.lastSent() != null) {
+        for (Map.Entry<String, Long> e : s.lastSent().entrySet()) {
+          lastSent = lastSent.updated(e.getKey(), e.getValue());
+        }
+      }
+      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, order, lastSent);
+    }
+  }
+
+  /** The serialized form of {@link State}. */
+  public record Snapshot(
+      RoomInfo info,
+      long lastSeq,
+      List<String> members,
+      List<TimelineEntry> recent,
+      List<Sent> dedupe,
+      Map<String, Long> lastSent)
+      implements CborSerializable {}
+
+  // ---------------------------------------------------------------------------------------------- behavior
+
+  private final String roomId;
+  private final Settings settings;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final ClusterSharding sharding;
+  private final Executor blocking;
+  /** Soft state: the hubs (one per node with subscribers) that get live entries. */
+  private final Set<ActorRef<RoomHub.Command>> hubs = new HashSet<>();
+  /** Soft state: members' presence as last reported by their user entities. */
+  private final Map<String, MemberView> presence = new HashMap<>();
+  /** Sends accepted but not yet written (see {@link #onFlush}); never acknowledged before they are. */
+  private final List<PendingPost> pending = new ArrayList<>();
+  private final Map<String, PendingPost> pendingByKey = new HashMap<>();
+  private boolean flushQueued;
+
+  private record PendingPost(String user, String clientMsgId, String text, List<ActorRef<PostResult>> replyTo) {}
+
+  private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
+    // A failed journal write stops the incarnation (its unacknowledged sends are retried by their clients) and
+    // starts a new one after a pause, which recovers the timeline from the journal.
+    super(
+        persistenceId(roomId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.roomId = roomId;
+    this.settings = settings;
+    this.clock = clock;
+    this.context = context;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.blocking =
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .build();
+  }
+
+  private void onRecovered(State state) {
+    if (!state.exists()) {
+      return;
+    }
+    ActorRef<UserAccount.PresenceView> adapter =
+        context.messageAdapter(
+            UserAccount.PresenceView.class, p -> new PresenceChanged(p.username(), p.online(), p.lastSeen()));
+    for (String member : state.members) {
+      sharding.entityRefFor(UserAccount.ENTITY_KEY, member).tell(new UserAccount.GetPresence(adapter));
+    }
+    reportToDirectory(state);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Join.class, this::onJoin)
+        .onCommand(PasscodeChecked.class, this::onPasscodeChecked)
+        .onCommand(Leave.class, this::onLeave)
+        .onCommand(Post.class, this::onPost)
+        .onCommand(Flush.class, (state, cmd) -> onFlush(state))
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), get(state, cmd.asUser())))
+        .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.exists()
+            ? new SummaryView(roomId, state.info.name(), state.info.kind(), state.lastSeq, state.isMember(cmd.asUser()),
+                state.lastSent.getOrElse(cmd.asUser(), () -> 0L))
+            : noSuchRoom()))
+        .onCommand(GetHistory.class, this::onGetHistory)
+        .onCommand(SubscribeHub.class, this::onSubscribeHub)
+        .onCommand(UnsubscribeHub.class, (state, cmd) -> {
+          if (hubs.remove(cmd.hub())) {
+            context.unwatch(cmd.hub());
+          }
+          return Effect().noReply();
+        })
+        .onCommand(HubTerminated.class, (state, cmd) -> {
+          hubs.remove(cmd.hub());
+          return Effect().noReply();
+        })
+        .onCommand(PresenceChanged.class, this::onPresenceChanged)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
+    if (state.exists()) {
+      return Effect().reply(cmd.replyTo(), view(state, cmd.owner()));
+    }
+    Instant now = now();
+    RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now);
+    List<Event> events = new ArrayList<>();
+    events.add(new RoomCreated(info, new TimelineEntry(1, TimelineEntry.JOINED, cmd.owner(), null, now, null)));
+    long seq = 1;
+    for (String other : cmd.others()) {
+      if (!other.equals(cmd.owner())) {
+        events.add(new MemberJoined(new TimelineEntry(++seq, TimelineEntry.JOINED, other, null, now, null)));
+      }
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(s -> {
+          events.forEach(e -> {
+            publish(e.entry());
+            askPresence(e.entry().sender());
+          });
+          reportToDirectory(s);
+        })
+        .thenReply(cmd.replyTo(), s -> new Created(view(s, cmd.owner())));
+  }
+
+  private ReplyEffect<Event, State> onJoin(State state, Join cmd) {
+    boolean dm = state.exists() && KIND_DM.equals(state.info.kind());
+    if (!state.exists() || (dm && !isDmParty(cmd.user()))) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
+    }
+    if (state.info.passcodeHash() == null) {
+      return admit(state, cmd.user(), cmd.replyTo());
+    }
+    // BCrypt is slow by design: check it off the actor, then decide (capacity included) one join at a time.
+    String hash = state.info.passcodeHash();
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> Secrets.checkPassword(cmd.passcode(), hash), blocking),
+        (ok, failure) -> new PasscodeChecked(cmd.user(), failure == null && ok, cmd.replyTo()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onPasscodeChecked(State state, PasscodeChecked cmd) {
+    if (state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
+    }
+    if (!cmd.ok()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("wrong_passcode", "that passcode does not open this room"));
+    }
+    return admit(state, cmd.user(), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> admit(State state, String user, ActorRef<JoinResult> replyTo) {
+    if (state.members.size() >= state.info.capacity()) {
+      return Effect()
+          .reply(replyTo, new Rejected("room_full", "the room is full (capacity " + state.info.capacity() + ")"));
+    }
+    TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.JOINED, user, null, now(), null);
+    Batch batch = takeBatch(state, new MemberJoined(entry));
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(this::publish);
+          reportToDirectory(s);
+          askPresence(user);
+        })
+        .thenReply(replyTo, s -> new Joined(view(s, user), entry.seq()));
+  }
+
+  private ReplyEffect<Event, State> onLeave(State state, Leave cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (!state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), notAMember());
+    }
+    // Sends the user made before leaving are stored before the leave, in the same write.
+    TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.LEFT, cmd.user(), null, now(), null);
+    Batch batch = takeBatch(state, new MemberLeft(entry));
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(this::publish);
+          presence.remove(cmd.user());
+          reportToDirectory(s);
+        })
+        .thenReply(cmd.replyTo(), s -> new Left(entry.seq()));
+  }
+
+  private ReplyEffect<Event, State> onPost(State state, Post cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (!state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), outsider(state));
+    }
+    Option<Sent> earlier = state.sent(cmd.user(), cmd.clientMsgId());
+    if (earlier.isDefined()) {
+      Sent sent = earlier.get();
+      TimelineEntry entry =
+          new TimelineEntry(sent.seq(), TimelineEntry.MESSAGE, cmd.user(), cmd.text(), sent.sentAt(), cmd.clientMsgId());
+      return Effect().reply(cmd.replyTo(), new Posted(entry, true));
+    }
+    var problem = Validation.message(cmd.clientMsgId(), cmd.text());
+    if (problem.isPresent()) {
+      return Effect().reply(cmd.replyTo(), new Rejected(problem.get().code(), problem.get().message()));
+    }
+    String key = State.dedupeKey(cmd.user(), cmd.clientMsgId());
+    PendingPost waiting = pendingByKey.get(key);
+    if (waiting != null) {
+      // A resend while the first copy waits for the same write: both get its seq.
+      waiting.replyTo().add(cmd.replyTo());
+      return Effect().noReply();
+    }
+    PendingPost post = new PendingPost(cmd.user(), cmd.clientMsgId(), cmd.text(), new ArrayList<>(List.of(cmd.replyTo())));
+    pending.add(post);
+    pendingByKey.put(key, post);
+    if (!flushQueued) {
+      flushQueued = true;
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * Stores the sends gathered since the last write, in one write. Sends that arrive while a write is in flight are
+   * stashed by Pekko and gathered for the next one, so a busy room writes in batches instead of one commit per
+   * message; each sender is answered only after the write that holds its message succeeded.
+   */
+  private ReplyEffect<Event, State> onFlush(State state) {
+    flushQueued = false;
+    if (pending.isEmpty()) {
+      return Effect().noReply();
+    }
+    Batch batch = takeBatch(state, null);
+    return Effect().persist(batch.events()).thenRun(s -> batch.complete(this::publish)).thenNoReply();
+  }
+
+  /** The seq the next event takes, after the sends waiting to be written. */
+  private long nextSeq(State state) {
+    return state.lastSeq + pending.size() + 1;
+  }
+
+  /** The waiting sends as events (seqs after {@code state.lastSeq}, in arrival order), then {@code last} if any. */
+  private Batch takeBatch(State state, Event last) {
+    List<Event> events = new ArrayList<>(pending.size() + 1);
+    List<PendingPost> posts = List.copyOf(pending);
+    long seq = state.lastSeq;
+    Instant now = now();
+    for (PendingPost p : posts) {
+      events.add(new MessagePosted(new TimelineEntry(++seq, TimelineEntry.MESSAGE, p.user(), p.text(), now, p.clientMsgId())));
+    }
+    if (last != null) {
+      events.add(last);
+    }
+    pending.clear();
+    pendingByKey.clear();
+    return new Batch(events, posts);
+  }
+
+  /** Events to write together, and the sends among them to answer once written. */
+  private record Batch(List<Event> events, List<PendingPost> posts) {
+    void complete(java.util.function.Consumer<TimelineEntry> publish) {
+      for (int i = 0; i < events.size(); i++) {
+        publish.accept(events.get(i).entry());
+        if (i < posts.size()) {
+          Posted posted = new Posted(events.get(i).entry(), false);
+          posts.get(i).replyTo().forEach(r -> r.tell(posted));
+        }
+      }
+    }
+  }
+
+  private ReplyEffect<Event, State> onGetHistory(State state, GetHistory cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (!state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), outsider(state));
+    }
+    return Effect().reply(cmd.replyTo(), history(state, cmd.before(), cmd.after(), cmd.limit()));
+  }
+
+  /** Pages by seq; within the in-memory window they are answered here, older ones name a journal range. */
+  static HistoryResult history(State state, Long before, Long after, int limit) {
+    long last = state.lastSeq;
+    long from;
+    long to;
+    boolean hasMore;
+    if (after != null) {
+      from = after + 1;
+      to = Math.min(last, after + limit);
+      hasMore = to < last;
+    } else {
+      to = before != null ? Math.min(before - 1, last) : last;
+      from = Math.max(1, to - limit + 1);
+      hasMore = from > 1;
+    }
+    if (from > to) {
+      return new Page(List.of(), hasMore && to >= 1);
+    }
+    if (from < state.oldestRecentSeq()) {
+      return new InJournal(from, to, hasMore);
+    }
+    List<TimelineEntry> entries = new ArrayList<>((int) (to - from + 1));
+    scala.collection.Iterator<TimelineEntry> it = state.recent.iterator();
+    while (it.hasNext()) {
+      TimelineEntry e = it.next();
+      if (e.seq() > to) {
+        break;
+      }
+      if (e.seq() >= from) {
+        entries.add(e);
+      }
+    }
+    return new Page(entries, hasMore);
+  }
+
+  private ReplyEffect<Event, State> onSubscribeHub(State state, SubscribeHub cmd) {
+    if (hubs.add(cmd.hub())) {
+      context.watchWith(cmd.hub(), new HubTerminated(cmd.hub()));
+    }
+    cmd.hub().tell(new RoomHub.Subscribed(roomId, context.getSelf(), state.lastSeq, state.exists()));
+    reportToDirectory(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onPresenceChanged(State state, PresenceChanged cmd) {
+    if (!state.isMember(cmd.user())) {
+      return Effect().noReply();
+    }
+    MemberView next = new MemberView(cmd.user(), cmd.online(), cmd.lastSeen());
+    MemberView previous = presence.put(cmd.user(), next);
+    boolean onlineChanged = previous == null || previous.online() != next.online();
+    if (previous != null && !previous.equals(next)) {
+      for (ActorRef<RoomHub.Command> hub : hubs) {
+        hub.tell(new RoomHub.PresenceUpdate(roomId, cmd.user(), cmd.online(), cmd.lastSeen()));
+      }
+    }
+    if (onlineChanged) {
+      reportToDirectory(state);
+    }
+    return Effect().noReply();
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  /** Renders the wire frame once; every hub and session forwards the same text. */
+  private void publish(TimelineEntry entry) {
+    if (hubs.isEmpty()) {
+      return;
+    }
+    String frame;
+    try {
+      frame = Json.mapper().writeValueAsString(ServerFrame.MessageFrame.of(entry.toWire(roomId)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    RoomHub.Deliver deliver = new RoomHub.Deliver(roomId, entry.seq(), frame);
+    for (ActorRef<RoomHub.Command> hub : hubs) {
+      hub.tell(deliver);
+    }
+  }
+
+  private void askPresence(String user) {
+    ActorRef<UserAccount.PresenceView> adapter =
+        context.messageAdapter(
+            UserAccount.PresenceView.class, p -> new PresenceChanged(p.username(), p.online(), p.lastSeen()));
+    sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetPresence(adapter));
+  }
+
+  private void reportToDirectory(State state) {
+    if (!state.exists() || !KIND_ROOM.equals(state.info.kind())) {
+      return;
+    }
+    int online = (int) presence.values().stream().filter(MemberView::online).count();
+    sharding
+        .entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID)
+        .tell(
+            new RoomDirectory.Report(
+                new RoomDirectory.Listing(
+                    roomId,
+                    state.info.name(),
+                    state.members.size(),
+                    online,
+                    state.info.passcodeHash() != null,
+                    state.info.capacity())));
+  }
+
+  private GetResult get(State state, String asUser) {
+    if (!state.exists()) {
+      return noSuchRoom();
+    }
+    boolean member = state.isMember(asUser);
+    if (KIND_DM.equals(state.info.kind()) && !member) {
+      return noSuchRoom();
+    }
+    return view(state, asUser);
+  }
+
+  private RoomView view(State state, String asUser) {
+    boolean member = state.isMember(asUser);
+    List<MemberView> members = new ArrayList<>();
+    // Who is in a passcode room is for its members to see.
+    if (member || state.info.passcodeHash() == null) {
+      state.members.stream()
+          .sorted()
+          .forEach(m -> members.add(presence.getOrDefault(m, new MemberView(m, false, null))));
+    }
+    return new RoomView(
+        roomId,
+        state.info.name(),
+        state.info.kind(),
+        state.info.owner(),
+        state.info.capacity(),
+        state.info.passcodeHash() != null,
+        state.lastSeq,
+        List.copyOf(members),
+        member);
+  }
+
+  /** A DM's id names its two parties: {@code dm:<a>:<b>}. */
+  private boolean isDmParty(String user) {
+    return roomId.equals(dmId(user, roomId.substring(roomId.lastIndexOf(':') + 1)))
+        || roomId.equals(dmId(user, roomId.substring(3, roomId.lastIndexOf(':'))));
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Rejected noSuchRoom() {
+    return new Rejected("no_such_room", "there is no such room");
+  }
+
+  /** Who is not in a DM is not told it exists. */
+  private static Rejected outsider(State state) {
+    return KIND_DM.equals(state.info.kind()) ? noSuchRoom() : notAMember();
+  }
+
+  private static Rejected notAMember() {
+    return new Rejected("not_a_member", "you are not a member of this room");
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> state.apply(event, settings));
+  }
+}

@@ -1,0 +1,553 @@
+package parley.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import parley.protocol.ClientFrame;
+import parley.protocol.Json;
+import parley.protocol.RoomSummary;
+import parley.protocol.ServerFrame;
+
+/**
+ * One WebSocket connection: the socket's only writer. It registers with its user (presence, logout), sends
+ * {@code hello}, then keeps, per room, the last seq written to the client: live entries from the node's
+ * {@link RoomHub} are written in seq order, anything missing is fetched by seq, anything already written is
+ * dropped. So the client sees every entry of its rooms once, in order, across room moves and restarts.
+ *
+ * <p>The outbound buffer is bounded: a client that cannot keep up is disconnected with 1008 and resumes by seq.
+ * Inbound frames are backpressured: at most {@link #MAX_IN_FLIGHT} sends wait for the room at a time.
+ */
+public final class ClientSession extends AbstractBehavior<ClientSession.Command> {
+
+  static final int MAX_IN_FLIGHT = 64;
+  private static final int FETCH_PAGE = 200;
+  private static final int MAX_BUFFERED_PER_ROOM = 10_000;
+
+  /** The socket's outbound side, as the session sees it. */
+  public interface Outbound {
+    /** Queue a text frame; false when the buffer is full. */
+    boolean offer(String frame);
+
+    /** Close the WebSocket with this code and reason after what is queued. */
+    void close(int code, String reason);
+  }
+
+  /** What arrives from the socket, already assembled and size-checked. */
+  public sealed interface Inbound {
+    record Text(String text) implements Inbound {}
+
+    record TooBig() implements Inbound {}
+
+    record Binary() implements Inbound {}
+  }
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Inbound stream protocol (backpressured: the session acks each element). */
+  public record StreamInit(ActorRef<StreamAck> ackTo) implements Command {}
+
+  public record StreamElement(ActorRef<StreamAck> ackTo, Inbound frame) implements Command {}
+
+  public enum StreamAck { INSTANCE }
+
+  public enum StreamDone implements Command { INSTANCE }
+
+  public record StreamFailed(Throwable cause) implements Command {}
+
+  /** From the hub: a live entry, rendered. */
+  public record Entry(String roomId, long seq, String frame) implements Command {}
+
+  /** From the hub: the room's last seq as of (re)subscription; fill any gap up to it. */
+  public record RoomSynced(String roomId, long lastSeq) implements Command {}
+
+  public record PresenceSeen(String username, boolean online, Instant lastSeen) implements Command {}
+
+  /** From the user entity: the user joined a room (or a DM was opened); deliver entries after {@code afterSeq}. */
+  public record RoomAdded(String roomId, long afterSeq) implements Command {}
+
+  public record RoomRemoved(String roomId) implements Command {}
+
+  /** Close the socket with this code (4001 on logout). */
+  public record Close(int code, String reason) implements Command {}
+
+  private record Registered(UserAccount.Result result, Throwable failure) implements Command {}
+
+  private record HelloReady(List<RoomSummary> rooms, java.util.Set<String> memberOf) implements Command {}
+
+  /** A room the hello could not summarize (it did not answer in time) is tracked once it answers. */
+  private record RetryTrack(String roomId) implements Command {}
+
+  private record TrackChecked(String roomId, ChatRoom.GetResult result, Throwable failure) implements Command {}
+
+  private record ReadAnswered(String roomId, UserAccount.Result result, Throwable failure) implements Command {}
+
+  private record Fetched(String roomId, ChatRoom.HistoryResult result, Throwable failure) implements Command {}
+
+  private record PostAnswered(String roomId, String clientMsgId, ChatRoom.PostResult result, Throwable failure)
+      implements Command {}
+
+  private record RetryFetch(String roomId) implements Command {}
+
+  private enum Heartbeat implements Command { INSTANCE }
+
+  public record Settings(Duration askTimeout, Duration heartbeat) {}
+
+  public static Behavior<Command> create(
+      String username,
+      String tokenHash,
+      Outbound outbound,
+      ActorRef<RoomHub.Command> hub,
+      History history,
+      Settings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1000, stash ->
+        new ClientSession(ctx, timers, stash, username, tokenHash, outbound, hub, history, settings).starting())));
+  }
+
+  /** Per room: what the client has been written, and what is waiting for a gap to fill. */
+  private static final class Cursor {
+    long delivered;
+    long target;
+    boolean fetching;
+    final TreeMap<Long, String> buffered = new TreeMap<>();
+
+    Cursor(long delivered) {
+      this.delivered = delivered;
+      this.target = delivered;
+    }
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final String username;
+  private final String tokenHash;
+  private final Outbound outbound;
+  private final ActorRef<RoomHub.Command> hub;
+  private final History history;
+  private final Settings settings;
+  private final ClusterSharding sharding;
+  private final Map<String, Cursor> rooms = new HashMap<>();
+  private final Map<String, ServerFrame.Presence> presenceSeen = new HashMap<>();
+  private ActorRef<StreamAck> ackTo;
+  private boolean ackHeld;
+  private int inFlight;
+  private boolean closed;
+
+  private ClientSession(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      StashBuffer<Command> stash,
+      String username,
+      String tokenHash,
+      Outbound outbound,
+      ActorRef<RoomHub.Command> hub,
+      History history,
+      Settings settings) {
+    super(context);
+    this.timers = timers;
+    this.stash = stash;
+    this.username = username;
+    this.tokenHash = tokenHash;
+    this.outbound = outbound;
+    this.hub = hub;
+    this.history = history;
+    this.settings = settings;
+    this.sharding = ClusterSharding.get(context.getSystem());
+  }
+
+  // ---------------------------------------------------------------------------------------------- starting
+
+  private Behavior<Command> starting() {
+    getContext().pipeToSelf(
+        user().<UserAccount.Result>ask(
+            replyTo -> new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, replyTo),
+            settings.askTimeout()),
+        Registered::new);
+    return Behaviors.receive(Command.class)
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(HelloReady.class, this::onHelloReady)
+        .onMessage(Close.class, this::onClose)
+        .onMessageEquals(StreamDone.INSTANCE, Behaviors::stopped)
+        .onMessage(StreamFailed.class, f -> Behaviors.stopped())
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
+        .onMessage(Command.class, cmd -> {
+          if (stash.isFull()) {
+            return closeWith(1008, "too many frames before hello");
+          }
+          stash.stash(cmd);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> onRegistered(Registered msg) {
+    if (!(msg.result() instanceof UserAccount.Accepted accepted)) {
+      return closeWith(msg.failure() == null ? 4001 : 1011, msg.failure() == null ? "logged out" : "try again");
+    }
+    CompletionStage<List<RoomSummary>> all =
+        RoomSummaries.of(sharding, username, accepted.rooms(), settings.askTimeout());
+    java.util.Set<String> memberOf = accepted.rooms().keySet();
+    getContext().pipeToSelf(all, (list, failure) -> new HelloReady(failure == null ? list : List.of(), memberOf));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onHelloReady(HelloReady msg) {
+    List<RoomSummary> sorted = msg.rooms();
+    if (!write(new ServerFrame.Hello(username, sorted))) {
+      return Behaviors.stopped();
+    }
+    for (RoomSummary room : sorted) {
+      track(room.id(), room.lastSeq());
+    }
+    for (String roomId : msg.memberOf()) {
+      if (!rooms.containsKey(roomId)) {
+        getContext().getSelf().tell(new RetryTrack(roomId));
+      }
+    }
+    timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.heartbeat());
+    return stash.unstashAll(this);
+  }
+
+  // ---------------------------------------------------------------------------------------------- running
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StreamInit.class, this::onStreamInit)
+        .onMessage(StreamElement.class, this::onStreamElement)
+        .onMessageEquals(StreamDone.INSTANCE, Behaviors::stopped)
+        .onMessage(StreamFailed.class, f -> Behaviors.stopped())
+        .onMessage(Entry.class, this::onEntry)
+        .onMessage(RoomSynced.class, this::onRoomSynced)
+        .onMessage(Fetched.class, this::onFetched)
+        .onMessage(RetryFetch.class, r -> {
+          Cursor c = rooms.get(r.roomId());
+          if (c != null && !c.fetching) {
+            fetch(r.roomId(), c);
+          }
+          return this;
+        })
+        .onMessage(RetryTrack.class, this::onRetryTrack)
+        .onMessage(TrackChecked.class, this::onTrackChecked)
+        .onMessage(ReadAnswered.class, this::onReadAnswered)
+        .onMessage(PresenceSeen.class, this::onPresenceSeen)
+        .onMessage(RoomAdded.class, this::onRoomAdded)
+        .onMessage(RoomRemoved.class, this::onRoomRemoved)
+        .onMessage(PostAnswered.class, this::onPostAnswered)
+        .onMessage(Close.class, this::onClose)
+        .onMessageEquals(Heartbeat.INSTANCE, () -> {
+          user().tell(new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, null));
+          return this;
+        })
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
+        .build();
+  }
+
+  private Behavior<Command> onStreamInit(StreamInit init) {
+    ackTo = init.ackTo();
+    init.ackTo().tell(StreamAck.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onStreamElement(StreamElement element) {
+    ackTo = element.ackTo();
+    Behavior<Command> next = handleFrame(element.frame());
+    if (inFlight < MAX_IN_FLIGHT) {
+      ackTo.tell(StreamAck.INSTANCE);
+    } else {
+      ackHeld = true;
+    }
+    return next;
+  }
+
+  private Behavior<Command> handleFrame(Inbound frame) {
+    if (frame instanceof Inbound.TooBig) {
+      return closeWith(1009, "frame over 64 KiB");
+    }
+    if (frame instanceof Inbound.Binary) {
+      return error("invalid_frame", "binary frames are not supported; send JSON text frames", null);
+    }
+    String text = ((Inbound.Text) frame).text();
+    ClientFrame parsed;
+    try {
+      parsed = Json.mapper().readValue(text, ClientFrame.class);
+    } catch (InvalidTypeIdException e) {
+      return error("unknown_type", "a frame needs a \"type\" of send, read or ping", null);
+    } catch (MismatchedInputException e) {
+      return error("invalid_frame", "a frame is one JSON object with a \"type\"", null);
+    } catch (JsonProcessingException e) {
+      return error("invalid_json", "the frame is not valid JSON", null);
+    }
+    if (parsed instanceof ClientFrame.Ping) {
+      write(new ServerFrame.Pong());
+      return this;
+    } else if (parsed instanceof ClientFrame.Send send) {
+      return onSend(send);
+    } else if (parsed instanceof ClientFrame.Read read) {
+      return onRead(read);
+    }
+    return error("unknown_type", "a frame needs a \"type\" of send, read or ping", null);
+  }
+
+  private Behavior<Command> onSend(ClientFrame.Send send) {
+    // The room decides membership: a room joined a moment ago over HTTP may not be tracked here yet.
+    if (send.room() == null || !Validation.isValidRoomId(send.room())) {
+      return error("not_a_member", "you are not a member of room " + send.room(), send.clientMsgId());
+    }
+    var problem = Validation.message(send.clientMsgId(), send.text());
+    if (problem.isPresent()) {
+      return error(problem.get().code(), problem.get().message(), send.clientMsgId());
+    }
+    inFlight++;
+    getContext().pipeToSelf(
+        sharding.entityRefFor(ChatRoom.ENTITY_KEY, send.room())
+            .<ChatRoom.PostResult>ask(
+                replyTo -> new ChatRoom.Post(username, send.clientMsgId(), send.text(), replyTo),
+                settings.askTimeout()),
+        (result, failure) -> new PostAnswered(send.room(), send.clientMsgId(), result, failure));
+    return this;
+  }
+
+  private Behavior<Command> onPostAnswered(PostAnswered answer) {
+    inFlight--;
+    if (ackHeld && inFlight < MAX_IN_FLIGHT) {
+      ackHeld = false;
+      ackTo.tell(StreamAck.INSTANCE);
+    }
+    if (answer.result() instanceof ChatRoom.Posted posted) {
+      TimelineEntry entry = posted.entry();
+      write(new ServerFrame.Ack(answer.clientMsgId(), answer.roomId(), entry.seq(), entry.sentAt()));
+      return this;
+    }
+    if (answer.result() instanceof ChatRoom.Rejected rejected) {
+      return error(rejected.code(), rejected.message(), answer.clientMsgId());
+    }
+    return error(
+        "unavailable", "the room did not answer in time; send again with the same clientMsgId", answer.clientMsgId());
+  }
+
+  private Behavior<Command> onRead(ClientFrame.Read read) {
+    if (read.room() == null || read.seq() == null || read.seq() < 0) {
+      return error("invalid_frame", "read needs a room and a seq >= 0", null);
+    }
+    Cursor cursor = rooms.get(read.room());
+    // A marker cannot point past what the room has; unread counts clamp it for rooms not tracked yet.
+    long seq = cursor == null ? read.seq() : Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
+    getContext().pipeToSelf(
+        user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
+        (result, failure) -> new ReadAnswered(read.room(), result, failure));
+    return this;
+  }
+
+  private Behavior<Command> onReadAnswered(ReadAnswered answer) {
+    if (answer.result() instanceof UserAccount.Rejected rejected) {
+      return error(rejected.code(), rejected.message() + ": " + answer.roomId(), null);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRetryTrack(RetryTrack retry) {
+    getContext().pipeToSelf(
+        sharding.entityRefFor(ChatRoom.ENTITY_KEY, retry.roomId())
+            .<ChatRoom.GetResult>ask(r -> new ChatRoom.GetSummary(username, r), settings.askTimeout()),
+        (result, failure) -> new TrackChecked(retry.roomId(), result, failure));
+    return this;
+  }
+
+  private Behavior<Command> onTrackChecked(TrackChecked checked) {
+    if (rooms.containsKey(checked.roomId())) {
+      return this;
+    }
+    if (checked.result() instanceof ChatRoom.SummaryView v && v.isMember()) {
+      track(checked.roomId(), v.lastSeq());
+    } else if (checked.failure() != null) {
+      timers.startSingleTimer("track-" + checked.roomId(), new RetryTrack(checked.roomId()), Duration.ofSeconds(1));
+    }
+    return this;
+  }
+
+  // ---------------------------------------------------------------------------------------------- delivery
+
+  private Behavior<Command> onEntry(Entry entry) {
+    Cursor cursor = rooms.get(entry.roomId());
+    if (cursor == null || entry.seq() <= cursor.delivered) {
+      return this;
+    }
+    cursor.target = Math.max(cursor.target, entry.seq());
+    if (!cursor.fetching && entry.seq() == cursor.delivered + 1) {
+      if (!send(entry.frame())) {
+        return Behaviors.stopped();
+      }
+      cursor.delivered = entry.seq();
+      return this;
+    }
+    if (cursor.buffered.size() < MAX_BUFFERED_PER_ROOM) {
+      cursor.buffered.put(entry.seq(), entry.frame());
+    }
+    if (!cursor.fetching) {
+      fetch(entry.roomId(), cursor);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRoomSynced(RoomSynced synced) {
+    Cursor cursor = rooms.get(synced.roomId());
+    if (cursor == null) {
+      return this;
+    }
+    cursor.target = Math.max(cursor.target, synced.lastSeq());
+    if (!cursor.fetching && cursor.target > cursor.delivered) {
+      fetch(synced.roomId(), cursor);
+    }
+    return this;
+  }
+
+  private void fetch(String roomId, Cursor cursor) {
+    cursor.fetching = true;
+    getContext().pipeToSelf(
+        history.page(roomId, username, null, cursor.delivered, FETCH_PAGE),
+        (result, failure) -> new Fetched(roomId, result, failure));
+  }
+
+  private Behavior<Command> onFetched(Fetched fetched) {
+    Cursor cursor = rooms.get(fetched.roomId());
+    if (cursor == null) {
+      return this;
+    }
+    cursor.fetching = false;
+    if (fetched.result() instanceof ChatRoom.Rejected) {
+      // Not a member any more: stop following the room.
+      rooms.remove(fetched.roomId());
+      hub.tell(new RoomHub.Unsubscribe(fetched.roomId(), getContext().getSelf()));
+      return this;
+    }
+    if (!(fetched.result() instanceof ChatRoom.Page page)) {
+      // The room did not answer in time (it may be moving): try again shortly.
+      timers.startSingleTimer("fetch-" + fetched.roomId(), new RetryFetch(fetched.roomId()), Duration.ofSeconds(1));
+      return this;
+    }
+    for (TimelineEntry e : page.entries()) {
+      if (e.seq() == cursor.delivered + 1) {
+        if (!write(ServerFrame.MessageFrame.of(e.toWire(fetched.roomId())))) {
+          return Behaviors.stopped();
+        }
+        cursor.delivered = e.seq();
+        cursor.target = Math.max(cursor.target, e.seq());
+      }
+    }
+    while (!cursor.buffered.isEmpty() && cursor.buffered.firstKey() <= cursor.delivered + 1) {
+      Map.Entry<Long, String> next = cursor.buffered.pollFirstEntry();
+      if (next.getKey() == cursor.delivered + 1) {
+        if (!send(next.getValue())) {
+          return Behaviors.stopped();
+        }
+        cursor.delivered = next.getKey();
+      }
+    }
+    boolean progressed = !page.entries().isEmpty();
+    if (cursor.target > cursor.delivered && (progressed || page.hasMore())) {
+      fetch(fetched.roomId(), cursor);
+    } else if (cursor.target > cursor.delivered) {
+      timers.startSingleTimer("fetch-" + fetched.roomId(), new RetryFetch(fetched.roomId()), Duration.ofSeconds(1));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPresenceSeen(PresenceSeen seen) {
+    if (seen.username().equals(username)) {
+      return this;
+    }
+    ServerFrame.Presence frame = new ServerFrame.Presence(seen.username(), seen.online(), seen.lastSeen());
+    if (frame.equals(presenceSeen.put(seen.username(), frame))) {
+      return this;
+    }
+    return write(frame) ? this : Behaviors.stopped();
+  }
+
+  private Behavior<Command> onRoomAdded(RoomAdded added) {
+    if (!rooms.containsKey(added.roomId())) {
+      track(added.roomId(), added.afterSeq());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRoomRemoved(RoomRemoved removed) {
+    if (rooms.remove(removed.roomId()) != null) {
+      hub.tell(new RoomHub.Unsubscribe(removed.roomId(), getContext().getSelf()));
+    }
+    return this;
+  }
+
+  private void track(String roomId, long delivered) {
+    rooms.put(roomId, new Cursor(delivered));
+    hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
+  }
+
+  // ---------------------------------------------------------------------------------------------- writing
+
+  /** However the session ends, the socket ends with it (a no-op if it is already closing). */
+  private Behavior<Command> onStopped() {
+    if (!closed) {
+      closed = true;
+      outbound.close(1011, "session ended; reconnect and resume by seq");
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onClose(Close close) {
+    return closeWith(close.code(), close.reason());
+  }
+
+  private Behavior<Command> closeWith(int code, String reason) {
+    if (!closed) {
+      closed = true;
+      outbound.close(code, reason);
+    }
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> error(String code, String message, String ref) {
+    return write(new ServerFrame.Error(code, message, ref)) ? this : Behaviors.stopped();
+  }
+
+  private boolean write(ServerFrame frame) {
+    try {
+      return send(Json.mapper().writeValueAsString(frame));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** False (and the socket closed with 1008) when the client is too far behind. */
+  private boolean send(String frame) {
+    if (closed) {
+      return false;
+    }
+    if (!outbound.offer(frame)) {
+      closed = true;
+      outbound.close(1008, "too slow: reconnect and resume by seq");
+      return false;
+    }
+    return true;
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<UserAccount.Command> user() {
+    return sharding.entityRefFor(UserAccount.ENTITY_KEY, username);
+  }
+}

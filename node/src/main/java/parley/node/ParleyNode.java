@@ -1,0 +1,48 @@
+package parley.node;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+
+/**
+ * Starts Parley on an ActorSystem: the schema (idempotently), the sharded entities, the node's fan-out hub and the
+ * HTTP edge. {@link Main} calls it for a real node and tests call it for theirs.
+ */
+public final class ParleyNode {
+  private ParleyNode() {}
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
+    Config config = system.settings().config();
+    Cluster cluster = Cluster.get(system);
+    if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    return SchemaUtils.createIfNotExists(system).thenCompose(done -> {
+      ChatRoom.init(system);
+      UserAccount.init(system);
+      RoomDirectory.init(system);
+      ActorRef<RoomHub.Command> hub =
+          system.systemActorOf(RoomHub.create(Duration.ofSeconds(30)), "room-hub", Props.empty());
+      History history = new History(system, config.getDuration("parley.ask-timeout"));
+      WebSocketEndpoint webSockets = new WebSocketEndpoint(system, hub, history);
+      AtomicBoolean bound = new AtomicBoolean();
+      ApiRoutes routes = new ApiRoutes(system, history, webSockets, bound::get);
+      return Http.get(system)
+          .newServerAt(config.getString("parley.http.host"), config.getInt("parley.http.port"))
+          .bind(routes.routes())
+          .thenApply(binding -> {
+            bound.set(true);
+            return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+          });
+    });
+  }
+}

@@ -1,0 +1,232 @@
+package parley.node;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The node-local fan-out hub: one per node. A room sends each new timeline entry once to every hub that has
+ * subscribers for it, already rendered as a wire frame; the hub hands it to this node's sessions in that room.
+ *
+ * <p>The hub watches each room incarnation it subscribed to. When the room stops (passivation, rebalance, its node
+ * crashed) the hub subscribes again through sharding, which starts the room wherever it now lives, and tells its
+ * sessions the room's last seq, so each fills any gap by seq without reconnecting. A periodic resubscribe keeps
+ * watched rooms from passivating and repairs a subscription lost in transit.
+ */
+public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A local session wants the live entries of a room. Answered with {@link ClientSession.RoomSynced}. */
+  public record Subscribe(String roomId, ActorRef<ClientSession.Command> session) implements Command {}
+
+  public record Unsubscribe(String roomId, ActorRef<ClientSession.Command> session) implements Command {}
+
+  /** From a room: a new entry, rendered once. */
+  public record Deliver(String roomId, long seq, String frame) implements Command {}
+
+  /** From a room: a member's presence changed. */
+  public record PresenceUpdate(String roomId, String username, boolean online, Instant lastSeen) implements Command {}
+
+  /** From a room: this hub is subscribed to that incarnation, whose last seq is {@code lastSeq}. */
+  public record Subscribed(String roomId, ActorRef<ChatRoom.Command> room, long lastSeq, boolean exists)
+      implements Command {}
+
+  private record SessionTerminated(ActorRef<ClientSession.Command> session) implements Command {}
+
+  private record RoomStopped(String roomId, ActorRef<ChatRoom.Command> room) implements Command {}
+
+  private enum Resubscribe implements Command { INSTANCE }
+
+  /** Until a room incarnation confirms a subscription, it is asked again (the first ask may reach a dead node). */
+  private record RetrySubscribe(String roomId) implements Command {}
+
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  public static Behavior<Command> create(Duration resubscribeEvery) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Resubscribe.INSTANCE, resubscribeEvery);
+      return new RoomHub(ctx, timers);
+    }));
+  }
+
+  /** Per room: local sessions, the incarnation watched, and the last seq seen (-1 until the room answers). */
+  private static final class RoomSubscription {
+    final Set<ActorRef<ClientSession.Command>> sessions = new HashSet<>();
+    ActorRef<ChatRoom.Command> room;
+    long lastSeq = -1;
+  }
+
+  private final ClusterSharding sharding;
+  private final Map<String, RoomSubscription> rooms = new HashMap<>();
+  private final Map<ActorRef<ClientSession.Command>, Set<String>> sessions = new HashMap<>();
+
+  private final TimerScheduler<Command> timers;
+
+  private RoomHub(ActorContext<Command> context, TimerScheduler<Command> timers) {
+    super(context);
+    this.timers = timers;
+    this.sharding = ClusterSharding.get(context.getSystem());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(Unsubscribe.class, this::onUnsubscribe)
+        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(PresenceUpdate.class, this::onPresenceUpdate)
+        .onMessage(Subscribed.class, this::onSubscribed)
+        .onMessage(SessionTerminated.class, this::onSessionTerminated)
+        .onMessage(RoomStopped.class, this::onRoomStopped)
+        .onMessageEquals(Resubscribe.INSTANCE, this::onResubscribe)
+        .onMessage(RetrySubscribe.class, this::onRetrySubscribe)
+        .build();
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub == null) {
+      sub = new RoomSubscription();
+      rooms.put(cmd.roomId(), sub);
+      subscribeUntilConfirmed(cmd.roomId());
+    }
+    sub.sessions.add(cmd.session());
+    if (!sessions.containsKey(cmd.session())) {
+      sessions.put(cmd.session(), new HashSet<>());
+      getContext().watchWith(cmd.session(), new SessionTerminated(cmd.session()));
+    }
+    sessions.get(cmd.session()).add(cmd.roomId());
+    if (sub.lastSeq >= 0) {
+      cmd.session().tell(new ClientSession.RoomSynced(cmd.roomId(), sub.lastSeq));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onUnsubscribe(Unsubscribe cmd) {
+    Set<String> ofSession = sessions.get(cmd.session());
+    if (ofSession != null) {
+      ofSession.remove(cmd.roomId());
+    }
+    removeSession(cmd.roomId(), cmd.session());
+    return this;
+  }
+
+  private Behavior<Command> onDeliver(Deliver cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub == null) {
+      return this;
+    }
+    sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
+    ClientSession.Entry entry = new ClientSession.Entry(cmd.roomId(), cmd.seq(), cmd.frame());
+    for (ActorRef<ClientSession.Command> session : sub.sessions) {
+      session.tell(entry);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPresenceUpdate(PresenceUpdate cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub == null) {
+      return this;
+    }
+    ClientSession.PresenceSeen seen = new ClientSession.PresenceSeen(cmd.username(), cmd.online(), cmd.lastSeen());
+    for (ActorRef<ClientSession.Command> session : sub.sessions) {
+      session.tell(seen);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSubscribed(Subscribed cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub == null) {
+      return this;
+    }
+    timers.cancel(cmd.roomId());
+    if (!cmd.room().equals(sub.room)) {
+      if (sub.room != null) {
+        getContext().unwatch(sub.room);
+      }
+      sub.room = cmd.room();
+      getContext().watchWith(cmd.room(), new RoomStopped(cmd.roomId(), cmd.room()));
+    }
+    sub.lastSeq = Math.max(sub.lastSeq, cmd.lastSeq());
+    ClientSession.RoomSynced synced = new ClientSession.RoomSynced(cmd.roomId(), cmd.lastSeq());
+    for (ActorRef<ClientSession.Command> session : sub.sessions) {
+      session.tell(synced);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRoomStopped(RoomStopped cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub != null && cmd.room().equals(sub.room)) {
+      sub.room = null;
+      // The room's node may be gone and its shard not yet moved: the first ask can be lost, so keep asking.
+      subscribeUntilConfirmed(cmd.roomId());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRetrySubscribe(RetrySubscribe cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub == null || sub.room != null) {
+      timers.cancel(cmd.roomId());
+    } else {
+      subscribe(cmd.roomId());
+    }
+    return this;
+  }
+
+  private void subscribeUntilConfirmed(String roomId) {
+    subscribe(roomId);
+    timers.startTimerWithFixedDelay(roomId, new RetrySubscribe(roomId), RETRY);
+  }
+
+  private Behavior<Command> onResubscribe() {
+    rooms.keySet().forEach(this::subscribe);
+    return this;
+  }
+
+  private Behavior<Command> onSessionTerminated(SessionTerminated cmd) {
+    Set<String> ofSession = sessions.remove(cmd.session());
+    if (ofSession != null) {
+      for (String roomId : ofSession) {
+        removeSession(roomId, cmd.session());
+      }
+    }
+    return this;
+  }
+
+  private void removeSession(String roomId, ActorRef<ClientSession.Command> session) {
+    RoomSubscription sub = rooms.get(roomId);
+    if (sub == null) {
+      return;
+    }
+    sub.sessions.remove(session);
+    if (sub.sessions.isEmpty()) {
+      rooms.remove(roomId);
+      timers.cancel(roomId);
+      if (sub.room != null) {
+        getContext().unwatch(sub.room);
+      }
+      // Through sharding, like the subscribe, so the two cannot overtake each other.
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.UnsubscribeHub(getContext().getSelf()));
+    }
+  }
+
+  private void subscribe(String roomId) {
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.SubscribeHub(getContext().getSelf()));
+  }
+}

@@ -1,0 +1,457 @@
+package parley.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * A user: a sharded, event-sourced entity keyed by lower-cased username. It keeps the BCrypt hash, login tokens
+ * (as SHA-256 hashes, with expiry, revocable), the rooms the user belongs to with read markers, and presence.
+ *
+ * <p>Presence is derived from session lifetimes: each WebSocket session registers here and is death-watched, on
+ * whichever node it lives. The user is online while one session lives; after the last one ends (closed, dropped,
+ * or its node downed) and a short grace, the user goes offline with a last-seen time and the rooms they belong to
+ * are told. Sessions re-register on a heartbeat, so a new incarnation of this entity (after a move) learns them
+ * again; if none comes back within the re-register grace, the user is offline.
+ */
+public final class UserAccount
+    extends EventSourcedBehaviorWithEnforcedReplies<UserAccount.Command, UserAccount.Event, UserAccount.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "User");
+
+  public record Settings(Duration offlineGrace, Duration reregisterGrace, Duration markerFlush) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getDuration("parley.presence.offline-grace"),
+          config.getDuration("parley.presence.reregister-grace"),
+          Duration.ofSeconds(1));
+    }
+  }
+
+  public static void init(ActorSystem<?> system) {
+    Settings settings = Settings.fromConfig(system.settings().config());
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC())));
+  }
+
+  public static PersistenceId persistenceId(String username) {
+    return PersistenceId.of(ENTITY_KEY.name(), username);
+  }
+
+  public static Behavior<Command> create(String username, Settings settings, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new UserAccount(username, settings, clock, ctx, timers)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- protocol
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Register(String passwordHash, ActorRef<Result> replyTo) implements Command {}
+
+  /** The stored password hash, null if the user does not exist (the caller checks it off the actor). */
+  public record GetPasswordHash(ActorRef<PasswordHash> replyTo) implements Command {}
+
+  public record IssueToken(String tokenHash, Instant expiresAt, ActorRef<Result> replyTo) implements Command {}
+
+  public record Authenticate(String tokenHash, ActorRef<Result> replyTo) implements Command {}
+
+  /** Logout: the token is dead, and every session opened with it is closed (4001). */
+  public record RevokeToken(String tokenHash, ActorRef<Result> replyTo) implements Command {}
+
+  public record IssueTicket(String tokenHash, String ticketHash, Instant expiresAt, ActorRef<Result> replyTo)
+      implements Command {}
+
+  /** Single use: a redeemed ticket is gone. Answered with the token hash the ticket was issued under. */
+  public record RedeemTicket(String ticketHash, ActorRef<Result> replyTo) implements Command {}
+
+  public record AddRoom(String roomId, long joinSeq, ActorRef<Result> replyTo) implements Command {}
+
+  public record RemoveRoom(String roomId, ActorRef<Result> replyTo) implements Command {}
+
+  /** Move a read marker forward (never back). replyTo may be null. */
+  public record MarkRead(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
+
+  public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
+
+  public record GetPresence(ActorRef<PresenceView> replyTo) implements Command {}
+
+  /** A session opened (or re-registers on its heartbeat); answered with Accepted or Rejected. */
+  public record SessionStarted(ActorRef<ClientSession.Command> session, String tokenHash, ActorRef<Result> replyTo)
+      implements Command {}
+
+  private record SessionEnded(ActorRef<ClientSession.Command> session) implements Command {}
+
+  private record OfflineGraceOver(Instant lastSeen) implements Command {}
+
+  private enum ReregisterGraceOver implements Command { INSTANCE }
+
+  private enum FlushMarkers implements Command { INSTANCE }
+
+  public interface Result extends CborSerializable {}
+
+  public enum Done implements Result { INSTANCE }
+
+  public record Rejected(String code, String message) implements Result {}
+
+  public record Authenticated(String username, String tokenHash) implements Result {}
+
+  /** A session is registered; the user's rooms with read markers. */
+  public record Accepted(String username, Map<String, Long> rooms) implements Result {}
+
+  public record PasswordHash(String hash) implements CborSerializable {}
+
+  public record Summary(String username, boolean exists, Map<String, Long> rooms) implements CborSerializable {}
+
+  public record PresenceView(String username, boolean exists, boolean online, Instant lastSeen)
+      implements CborSerializable {}
+
+  // ---------------------------------------------------------------------------------------------- events
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Registered(String passwordHash, Instant at) implements Event {}
+
+  /** Tokens expired at {@code at} are dropped with it. */
+  public record TokenIssued(String tokenHash, Instant expiresAt, Instant at) implements Event {}
+
+  public record TokenRevoked(String tokenHash) implements Event {}
+
+  public record RoomAdded(String roomId, long readSeq) implements Event {}
+
+  public record RoomRemoved(String roomId) implements Event {}
+
+  public record ReadMarkersMoved(Map<String, Long> markers) implements Event {}
+
+  public record WentOnline(Instant at) implements Event {}
+
+  public record WentOffline(Instant at) implements Event {}
+
+  // ---------------------------------------------------------------------------------------------- state
+
+  /** Immutable; small maps copied on change. */
+  public record State(
+      String passwordHash, Map<String, Instant> tokens, Map<String, Long> rooms, boolean online, Instant lastSeen)
+      implements CborSerializable {
+
+    boolean exists() {
+      return passwordHash != null;
+    }
+
+    boolean tokenValid(String tokenHash, Instant now) {
+      Instant expiry = tokens.get(tokenHash);
+      return expiry != null && expiry.isAfter(now);
+    }
+
+    State apply(Event event) {
+      if (event instanceof Registered e) {
+        return new State(e.passwordHash(), tokens, rooms, online, lastSeen);
+      } else if (event instanceof TokenIssued e) {
+        Map<String, Instant> next = new HashMap<>();
+        tokens.forEach((hash, expiry) -> {
+          if (expiry.isAfter(e.at())) {
+            next.put(hash, expiry);
+          }
+        });
+        next.put(e.tokenHash(), e.expiresAt());
+        return new State(passwordHash, Map.copyOf(next), rooms, online, lastSeen);
+      } else if (event instanceof TokenRevoked e) {
+        Map<String, Instant> next = new HashMap<>(tokens);
+        next.remove(e.tokenHash());
+        return new State(passwordHash, Map.copyOf(next), rooms, online, lastSeen);
+      } else if (event instanceof RoomAdded e) {
+        Map<String, Long> next = new HashMap<>(rooms);
+        next.merge(e.roomId(), e.readSeq(), Math::max);
+        return new State(passwordHash, tokens, Map.copyOf(next), online, lastSeen);
+      } else if (event instanceof RoomRemoved e) {
+        Map<String, Long> next = new HashMap<>(rooms);
+        next.remove(e.roomId());
+        return new State(passwordHash, tokens, Map.copyOf(next), online, lastSeen);
+      } else if (event instanceof ReadMarkersMoved e) {
+        Map<String, Long> next = new HashMap<>(rooms);
+        e.markers().forEach((room, seq) -> next.computeIfPresent(room, (r, old) -> Math.max(old, seq)));
+        return new State(passwordHash, tokens, Map.copyOf(next), online, lastSeen);
+      } else if (event instanceof WentOnline) {
+        return new State(passwordHash, tokens, rooms, true, lastSeen);
+      } else if (event instanceof WentOffline e) {
+        return new State(passwordHash, tokens, rooms, false, e.at());
+      }
+      throw new IllegalArgumentException("unknown event " + event);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- behavior
+
+  private final String username;
+  private final Settings settings;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ClusterSharding sharding;
+  /** Soft: live sessions (any node) and the token each was opened with. */
+  private final Map<ActorRef<ClientSession.Command>, String> sessions = new HashMap<>();
+  /** Soft: WebSocket tickets by hash: the token they were issued under, and their expiry. */
+  private final Map<String, Map.Entry<String, Instant>> tickets = new HashMap<>();
+  /** Soft until flushed (within a second): read markers moved since the last flush. */
+  private final Map<String, Long> pendingMarkers = new HashMap<>();
+
+  private UserAccount(
+      String username, Settings settings, Clock clock, ActorContext<Command> context, TimerScheduler<Command> timers) {
+    super(persistenceId(username), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.username = username;
+    this.settings = settings;
+    this.clock = clock;
+    this.context = context;
+    this.timers = timers;
+    this.sharding = ClusterSharding.get(context.getSystem());
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(null, Map.of(), Map.of(), false, null);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              // The previous incarnation had sessions; they re-register on their heartbeat, or the user is offline.
+              if (state.online()) {
+                timers.startSingleTimer(ReregisterGraceOver.INSTANCE, settings.reregisterGrace());
+              }
+            })
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(GetPasswordHash.class, (s, c) -> Effect().reply(c.replyTo(), new PasswordHash(s.passwordHash())))
+        .onCommand(IssueToken.class, this::onIssueToken)
+        .onCommand(Authenticate.class, this::onAuthenticate)
+        .onCommand(RevokeToken.class, this::onRevokeToken)
+        .onCommand(IssueTicket.class, this::onIssueTicket)
+        .onCommand(RedeemTicket.class, this::onRedeemTicket)
+        .onCommand(AddRoom.class, this::onAddRoom)
+        .onCommand(RemoveRoom.class, this::onRemoveRoom)
+        .onCommand(MarkRead.class, this::onMarkRead)
+        .onCommand(FlushMarkers.class, this::onFlushMarkers)
+        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Summary(username, s.exists(), rooms(s))))
+        .onCommand(GetPresence.class, (s, c) -> Effect().reply(c.replyTo(), presence(s)))
+        .onCommand(SessionStarted.class, this::onSessionStarted)
+        .onCommand(SessionEnded.class, this::onSessionEnded)
+        .onCommand(OfflineGraceOver.class, this::onOfflineGraceOver)
+        .onCommand(ReregisterGraceOver.class, (s, c) -> goOfflineIfAlone(s, now()))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
+    if (state.exists()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("username_taken", "that username is taken"));
+    }
+    return Effect().persist(new Registered(cmd.passwordHash(), now())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, State> onIssueToken(State state, IssueToken cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect()
+        .persist(new TokenIssued(cmd.tokenHash(), cmd.expiresAt(), now()))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, State> onAuthenticate(State state, Authenticate cmd) {
+    if (!state.tokenValid(cmd.tokenHash(), now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect().reply(cmd.replyTo(), new Authenticated(username, cmd.tokenHash()));
+  }
+
+  private ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
+    tickets.values().removeIf(t -> t.getKey().equals(cmd.tokenHash()));
+    sessions.forEach((session, tokenHash) -> {
+      if (tokenHash.equals(cmd.tokenHash())) {
+        session.tell(new ClientSession.Close(4001, "logged out"));
+      }
+    });
+    if (!state.tokens().containsKey(cmd.tokenHash())) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect().persist(new TokenRevoked(cmd.tokenHash())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, State> onIssueTicket(State state, IssueTicket cmd) {
+    if (!state.tokenValid(cmd.tokenHash(), now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    Instant now = now();
+    tickets.values().removeIf(t -> !t.getValue().isAfter(now));
+    tickets.put(cmd.ticketHash(), Map.entry(cmd.tokenHash(), cmd.expiresAt()));
+    return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, State> onRedeemTicket(State state, RedeemTicket cmd) {
+    Map.Entry<String, Instant> ticket = tickets.remove(cmd.ticketHash());
+    if (ticket == null || !ticket.getValue().isAfter(now()) || !state.tokenValid(ticket.getKey(), now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect().reply(cmd.replyTo(), new Authenticated(username, ticket.getKey()));
+  }
+
+  private ReplyEffect<Event, State> onAddRoom(State state, AddRoom cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("no_such_user", "there is no such user"));
+    }
+    for (ActorRef<ClientSession.Command> session : sessions.keySet()) {
+      session.tell(new ClientSession.RoomAdded(cmd.roomId(), Math.max(0, cmd.joinSeq() - 1)));
+    }
+    if (state.rooms().containsKey(cmd.roomId())) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect()
+        .persist(new RoomAdded(cmd.roomId(), Math.max(0, cmd.joinSeq())))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, State> onRemoveRoom(State state, RemoveRoom cmd) {
+    for (ActorRef<ClientSession.Command> session : sessions.keySet()) {
+      session.tell(new ClientSession.RoomRemoved(cmd.roomId()));
+    }
+    pendingMarkers.remove(cmd.roomId());
+    if (!state.rooms().containsKey(cmd.roomId())) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect().persist(new RoomRemoved(cmd.roomId())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {
+    if (!state.rooms().containsKey(cmd.roomId())) {
+      if (cmd.replyTo() != null) {
+        cmd.replyTo().tell(new Rejected("not_a_member", "you are not a member of this room"));
+      }
+      return Effect().noReply();
+    }
+    // Markers move often (every message read or sent): they are batched into one event a second.
+    long current = Math.max(state.rooms().get(cmd.roomId()), pendingMarkers.getOrDefault(cmd.roomId(), 0L));
+    if (cmd.seq() > current) {
+      pendingMarkers.put(cmd.roomId(), cmd.seq());
+      if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
+        timers.startSingleTimer(FlushMarkers.INSTANCE, settings.markerFlush());
+      }
+    }
+    if (cmd.replyTo() != null) {
+      cmd.replyTo().tell(Done.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onFlushMarkers(State state, FlushMarkers cmd) {
+    if (pendingMarkers.isEmpty()) {
+      return Effect().noReply();
+    }
+    Map<String, Long> markers = Map.copyOf(pendingMarkers);
+    pendingMarkers.clear();
+    return Effect().persist(new ReadMarkersMoved(markers)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onSessionStarted(State state, SessionStarted cmd) {
+    if (!state.tokenValid(cmd.tokenHash(), now())) {
+      cmd.session().tell(new ClientSession.Close(4001, "logged out"));
+      return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    if (!sessions.containsKey(cmd.session())) {
+      sessions.put(cmd.session(), cmd.tokenHash());
+      context.watchWith(cmd.session(), new SessionEnded(cmd.session()));
+    }
+    timers.cancel(ReregisterGraceOver.INSTANCE);
+    timers.cancel(OfflineGraceOver.class);
+    Accepted accepted = new Accepted(username, rooms(state));
+    if (state.online()) {
+      return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), accepted);
+    }
+    var effect = Effect().persist(new WentOnline(now())).thenRun(s -> tellRooms(s));
+    return cmd.replyTo() == null ? effect.thenNoReply() : effect.thenReply(cmd.replyTo(), s -> accepted);
+  }
+
+  private ReplyEffect<Event, State> onSessionEnded(State state, SessionEnded cmd) {
+    sessions.remove(cmd.session());
+    if (sessions.isEmpty()) {
+      timers.startSingleTimer(OfflineGraceOver.class, new OfflineGraceOver(now()), settings.offlineGrace());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onOfflineGraceOver(State state, OfflineGraceOver cmd) {
+    return goOfflineIfAlone(state, cmd.lastSeen());
+  }
+
+  private ReplyEffect<Event, State> goOfflineIfAlone(State state, Instant lastSeen) {
+    if (!sessions.isEmpty() || !state.online()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new WentOffline(lastSeen)).thenRun(this::tellRooms).thenNoReply();
+  }
+
+  private void tellRooms(State state) {
+    ChatRoom.PresenceChanged change = new ChatRoom.PresenceChanged(username, state.online(), state.lastSeen());
+    for (String roomId : state.rooms().keySet()) {
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(change);
+    }
+  }
+
+  private Map<String, Long> rooms(State state) {
+    if (pendingMarkers.isEmpty()) {
+      return state.rooms();
+    }
+    Map<String, Long> merged = new HashMap<>(state.rooms());
+    pendingMarkers.forEach((room, seq) -> merged.computeIfPresent(room, (r, old) -> Math.max(old, seq)));
+    return Map.copyOf(merged);
+  }
+
+  private PresenceView presence(State state) {
+    return new PresenceView(username, state.exists(), state.online(), state.lastSeen());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Rejected unauthorized() {
+    return new Rejected("unauthorized", "missing, bad, expired or revoked token");
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+}

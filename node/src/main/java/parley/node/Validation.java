@@ -1,0 +1,77 @@
+package parley.node;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import parley.protocol.Limits;
+
+/** The input rules of protocol v1; each broken rule has its own error code and says the limit. */
+public final class Validation {
+  private static final Pattern USERNAME = Pattern.compile(Limits.USERNAME_PATTERN);
+  private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9]{1,32}|dm:[a-z0-9_.-]{3,32}:[a-z0-9_.-]{3,32}");
+
+  private Validation() {}
+
+  /** A rule that was broken: the error code and a message for people. */
+  public record Problem(String code, String message) {}
+
+  public static String canonicalUsername(String username) {
+    return username == null ? null : username.trim().toLowerCase(Locale.ROOT);
+  }
+
+  public static boolean isValidUsername(String canonical) {
+    return canonical != null && USERNAME.matcher(canonical).matches();
+  }
+
+  public static boolean isValidRoomId(String id) {
+    return id != null && ROOM_ID.matcher(id).matches();
+  }
+
+  public static Optional<Problem> signup(String canonicalUsername, String password) {
+    if (!isValidUsername(canonicalUsername)) {
+      return problem("invalid_username", "a username is 3 to 32 characters of a-z, 0-9, '_', '.' or '-'");
+    }
+    if (password == null || password.codePointCount(0, password.length()) < Limits.PASSWORD_MIN_CHARS) {
+      return problem("weak_password", "a password needs at least " + Limits.PASSWORD_MIN_CHARS + " characters");
+    }
+    if (password.getBytes(StandardCharsets.UTF_8).length > Limits.PASSWORD_MAX_UTF8_BYTES) {
+      return problem(
+          "password_too_long", "a password may be at most " + Limits.PASSWORD_MAX_UTF8_BYTES + " bytes of UTF-8");
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<Problem> room(String name, String passcode, Integer capacity) {
+    if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > Limits.ROOM_NAME_MAX) {
+      return problem("invalid_room", "a room name is 1 to " + Limits.ROOM_NAME_MAX + " characters");
+    }
+    if (capacity != null && (capacity < Limits.CAPACITY_MIN || capacity > Limits.CAPACITY_MAX)) {
+      return problem(
+          "invalid_room", "capacity must be between " + Limits.CAPACITY_MIN + " and " + Limits.CAPACITY_MAX);
+    }
+    if (passcode != null
+        && (passcode.isEmpty() || passcode.getBytes(StandardCharsets.UTF_8).length > Limits.PASSCODE_MAX_UTF8_BYTES)) {
+      return problem(
+          "invalid_room", "a passcode is 1 to " + Limits.PASSCODE_MAX_UTF8_BYTES + " bytes of UTF-8");
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<Problem> message(String clientMsgId, String text) {
+    if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX) {
+      return problem("invalid_message", "clientMsgId is 1 to " + Limits.CLIENT_MSG_ID_MAX + " characters");
+    }
+    if (text == null || text.isBlank()) {
+      return problem("invalid_message", "a message needs some text");
+    }
+    if (text.codePointCount(0, text.length()) > Limits.MESSAGE_MAX_CHARS) {
+      return problem("invalid_message", "a message may be at most " + Limits.MESSAGE_MAX_CHARS + " characters");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Problem> problem(String code, String message) {
+    return Optional.of(new Problem(code, message));
+  }
+}

@@ -1,0 +1,166 @@
+package parley.node;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import parley.protocol.Limits;
+
+/**
+ * Turns an authenticated upgrade into a WebSocket whose only writer is a new {@link ClientSession}. Inbound
+ * messages are assembled (streamed ones too) with a 64 KiB cap and backpressured into the session; outbound frames
+ * go through a bounded queue the session fills, so a slow reader costs at most that queue.
+ */
+public final class WebSocketEndpoint {
+  private static final AtomicLong SESSIONS = new AtomicLong();
+
+  private final ActorSystem<?> system;
+  private final ActorRef<RoomHub.Command> hub;
+  private final History history;
+  private final ClientSession.Settings settings;
+  private final int outboundBuffer;
+  private final java.time.Duration silenceTimeout;
+
+  public WebSocketEndpoint(ActorSystem<?> system, ActorRef<RoomHub.Command> hub, History history) {
+    this.system = system;
+    this.hub = hub;
+    this.history = history;
+    var config = system.settings().config();
+    this.settings = new ClientSession.Settings(
+        config.getDuration("parley.ask-timeout"), config.getDuration("parley.session.heartbeat"));
+    this.outboundBuffer = config.getInt("parley.session.outbound-buffer");
+    this.silenceTimeout = config.getDuration("parley.session.silence-timeout");
+  }
+
+  public HttpResponse accept(WebSocketUpgrade upgrade, String username, String tokenHash) {
+    QueueOutbound outbound = new QueueOutbound(outboundBuffer);
+    // The queue runs inside the connection's own stream (no extra actor or hand-off per frame); the session gets
+    // it when the connection starts. One slot more than the session fills, so a close always fits.
+    Source<Object, NotUsed> frames = Source.<Object>queue(outboundBuffer + 1)
+        .mapMaterializedValue(queue -> {
+          outbound.attach(queue);
+          return NotUsed.getInstance();
+        });
+    ActorRef<ClientSession.Command> session = system.systemActorOf(
+        ClientSession.create(username, tokenHash, outbound, hub, history, settings),
+        "session-" + SESSIONS.incrementAndGet(),
+        Props.empty());
+    Sink<ClientSession.Inbound, NotUsed> toSession = ActorSink.actorRefWithBackpressure(
+        session,
+        ClientSession.StreamElement::new,
+        ClientSession.StreamInit::new,
+        ClientSession.StreamAck.INSTANCE,
+        ClientSession.StreamDone.INSTANCE,
+        ClientSession.StreamFailed::new);
+    Sink<Message, NotUsed> inbound = Flow.<Message>create().mapAsync(1, this::assemble).to(toSession);
+    // Not coupled: when the session ends (logout, too slow) the inbound side stops at once, but the outbound side
+    // must still write what is queued and the close frame with its code.
+    return WebSocketUpgrades.handle(
+        upgrade, Flow.fromSinkAndSource(inbound, frames), Limits.FRAME_MAX_BYTES, silenceTimeout);
+  }
+
+  /** A whole text message, or TooBig past 64 KiB of UTF-8; binary messages are drained and refused. */
+  private CompletionStage<ClientSession.Inbound> assemble(Message message) {
+    if (message.isText()) {
+      TextMessage text = message.asTextMessage();
+      if (text.isStrict()) {
+        String s = text.getStrictText();
+        return CompletableFuture.completedFuture(
+            utf8Length(s) > Limits.FRAME_MAX_BYTES ? new ClientSession.Inbound.TooBig() : new ClientSession.Inbound.Text(s));
+      }
+      return text.getStreamedText()
+          .limitWeighted(Limits.FRAME_MAX_BYTES, s -> (long) utf8Length(s))
+          .runFold(new StringBuilder(), StringBuilder::append, system)
+          .<ClientSession.Inbound>thenApply(sb -> new ClientSession.Inbound.Text(sb.toString()))
+          .exceptionally(e -> new ClientSession.Inbound.TooBig());
+    }
+    message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system);
+    return CompletableFuture.completedFuture(new ClientSession.Inbound.Binary());
+  }
+
+  private static int utf8Length(String s) {
+    if (s.length() * 3 <= Limits.FRAME_MAX_BYTES) {
+      return s.length();
+    }
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /**
+   * The session's view of the bounded outbound queue. The session may write (hello) before the connection's stream
+   * has started; such frames wait here and go first once the queue is attached.
+   */
+  private static final class QueueOutbound implements ClientSession.Outbound {
+    private final int limit;
+    private volatile BoundedSourceQueue<Object> queue;
+    /** Guarded by {@code this}; null once attached. */
+    private List<Object> early = new ArrayList<>();
+    private boolean completeOnAttach;
+
+    QueueOutbound(int limit) {
+      this.limit = limit;
+    }
+
+    void attach(BoundedSourceQueue<Object> attached) {
+      synchronized (this) {
+        early.forEach(attached::offer);
+        early = null;
+        queue = attached;
+        if (completeOnAttach) {
+          attached.complete();
+        }
+      }
+    }
+
+    @Override
+    public boolean offer(String frame) {
+      BoundedSourceQueue<Object> q = queue;
+      if (q == null) {
+        synchronized (this) {
+          if (queue == null) {
+            if (early.size() >= limit) {
+              return false;
+            }
+            early.add(TextMessage.create(frame));
+            return true;
+          }
+          q = queue;
+        }
+      }
+      return q.size() < limit && q.offer(TextMessage.create(frame)) == QueueOfferResult.enqueued();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      WebSocketUpgrades.Close close = new WebSocketUpgrades.Close(code, reason);
+      BoundedSourceQueue<Object> q = queue;
+      if (q == null) {
+        synchronized (this) {
+          if (queue == null) {
+            early.add(close);
+            completeOnAttach = true;
+            return;
+          }
+          q = queue;
+        }
+      }
+      q.offer(close);
+      q.complete();
+    }
+  }
+}

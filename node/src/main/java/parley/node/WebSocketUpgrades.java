@@ -1,0 +1,572 @@
+package parley.node;
+
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.impl.engine.ws.FrameEvent;
+import org.apache.pekko.http.impl.engine.ws.FrameEventOrError;
+import org.apache.pekko.http.impl.engine.ws.FrameHandler;
+import org.apache.pekko.http.impl.engine.ws.FrameLogger;
+import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
+import org.apache.pekko.http.impl.engine.ws.WebSocket;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.http.scaladsl.settings.ServerSettings;
+import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.BidiShape;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Graph;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+
+import scala.Option;
+import scala.concurrent.duration.FiniteDuration;
+
+/**
+ * WebSocket upgrade for Pekko HTTP 1.3.x (Java DSL) that lets the server close the connection with a
+ * <b>custom close status code and reason</b>, which the public API cannot do (completing the outbound
+ * side always sends 1000, failing it sends 1011; cf. akka/akka-http#2458).
+ *
+ * <h2>Usage</h2>
+ * <pre>{@code
+ * Flow<Message, Object, NotUsed> handler = Flow.<Message>create().map(m ->
+ *     "bye".equals(m.asTextMessage().getStrictText())
+ *         ? new WebSocketUpgrades.Close(4001, "logged out")
+ *         : m);
+ * return extractWebSocketUpgrade(up -> complete(WebSocketUpgrades.handle(up, handler, 64 * 1024)));
+ * }</pre>
+ * The handler's outbound elements are either a {@link Message} (sent as usual) or a {@link Close}. On the
+ * first {@code Close}, all messages emitted before it are still sent, then a close frame with that code
+ * and reason is sent; elements after it are ignored (the handler's output is cancelled). Pekko then runs
+ * the close handshake as usual: it waits up to 3 s for the peer's close frame, then closes TCP.
+ * Completing the handler's output still closes with 1000, failing it with 1011 (Pekko's behaviour). If
+ * the <em>peer</em> closes first, Pekko's normal echo behaviour applies (a later {@code Close} is ignored).
+ * Incoming messages are delivered exactly as with {@code handleMessagesWith} (possibly streamed, not strict).
+ *
+ * <h2>Message size cap</h2>
+ * {@link #handle(WebSocketUpgrade, Flow, long)} additionally caps incoming data messages: as soon as a
+ * text (counted as UTF-8 bytes) or binary message exceeds {@code maxMessageBytes}, the server sends close
+ * {@link #TOO_BIG} (1009) and drops the rest of the input; the handler's inbound stream fails (Pekko
+ * ProtocolException). Counting is incremental on the fragments Pekko decodes, nothing is buffered here.
+ *
+ * <h2>Silent peers</h2>
+ * {@link #handle(WebSocketUpgrade, Flow, long, Duration)} also closes connections on which no frame at all (data,
+ * ping, pong or close) has arrived from the peer for {@code silenceTimeout}: the server sends close 1001 with
+ * reason {@code "no traffic for 60 s"} (Pekko's {@code ActivelyCloseWithCode}, so the handshake is Pekko's) and,
+ * as a peer that went silent will hardly answer, the TCP connection ends Pekko's close timeout (3 s) later. The
+ * handler's inbound stream then fails (Pekko's IllegalStateException "Regular close from FrameHandler is
+ * unexpected"), as with any close the server starts below the message API.
+ * {@code pekko.http.server.idle-timeout} cannot do this because the server's own keep-alive pings count as
+ * traffic. Only time during which the server is ready to read counts: while the handler backpressures, the peer
+ * is not blamed. The silence timeout must be well above {@code periodic-keep-alive-max-idle} (pings are what
+ * make idle but alive peers answer with a pong). Nothing happens once any close (by either side) is under way.
+ *
+ * <h2>How it works / caveats</h2>
+ * Instead of {@code handleMessages}, this calls the INTERNAL {@link UpgradeToWebSocketLowLevel#handleFrames}
+ * with Pekko's own internal WS stack ({@code WebSocket.masking/frameHandling/periodicKeepAlive/messageAPI},
+ * i.e. exactly what {@code WebSocket.stack} builds) plus one extra layer between {@code periodicKeepAlive}
+ * and {@code messageAPI}. That layer (a) on the outbound side replaces the user-handler completion that
+ * {@code messageAPI} produces after a {@code Close} by Pekko's own
+ * {@code FrameHandler.ActivelyCloseWithCode(Some(code), reason)} (followed by the original completion
+ * signal), which {@code FrameOutHandler} renders as the close frame; (b) on the inbound side implements the
+ * size cap by injecting the same event the way Pekko's {@code FrameHandler} does for protocol errors. With a
+ * silence timeout, two more stages: {@code SilenceWatch} between masking and {@code frameHandling} (the only
+ * place pongs are visible) times the silence, and {@code SilenceClose} between {@code periodicKeepAlive} and
+ * the close layer injects the {@code ActivelyCloseWithCode(1001)} on request and then feeds Pekko's
+ * {@code FrameOutHandler} one extra {@code WebSocket.Tick} just after its 3 s close deadline (Pekko's own ticks
+ * come every 3 s, which would end the connection 3-6 s after the close). Ping/pong,
+ * keep-alive, UTF-8 validation and the close handshake all remain Pekko's. All of these are
+ * {@code private[http]}/{@code @InternalApi} classes (public in bytecode); they may change in any Pekko HTTP
+ * release, so pin the version and keep the test. The server's {@link WebSocketSettings} and logger are read
+ * reflectively from the upgrade object (falling back to {@code pekko.http.server} config).
+ */
+public final class WebSocketUpgrades {
+
+    /**
+     * Outbound element telling the server to close with {@code code} and {@code reason}. The code must be a
+     * valid RFC 6455 close code (1000-1003, 1007-1011, 3000-4999), the reason at most 123 UTF-8 bytes.
+     */
+    public record Close(int code, String reason) {
+        public Close {
+            if (!((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999))) {
+                throw new IllegalArgumentException("invalid WebSocket close code " + code);
+            }
+            if (reason == null) {
+                reason = "";
+            }
+            if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
+                throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
+            }
+        }
+    }
+
+    /** Close sent when an incoming message exceeds the cap given to {@link #handle(WebSocketUpgrade, Flow, long)}. */
+    public static final Close TOO_BIG = new Close(1009, "frame too big");
+
+    /** Close code sent to a peer silent for longer than the silence timeout (1001, "going away"). */
+    public static final int SILENT_PEER_CODE = 1001;
+
+    /** Same as Pekko's default close-handshake timeout in {@code WebSocket.stack}. */
+    private static final FiniteDuration CLOSE_TIMEOUT = FiniteDuration.apply(3, TimeUnit.SECONDS);
+
+    private WebSocketUpgrades() {}
+
+    /** {@link #handle(WebSocketUpgrade, Flow, long)} without an incoming message size cap. */
+    public static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Object, ?> handler) {
+        return handle(upgrade, handler, Long.MAX_VALUE);
+    }
+
+    /**
+     * Completes the request as a WebSocket upgrade running {@code handler}, whose outbound elements are
+     * {@link Message}s or a {@link Close}; incoming text/binary messages larger than {@code maxMessageBytes}
+     * make the server close with {@link #TOO_BIG}. Returns the 101 response to complete the request with.
+     */
+    public static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Object, ?> handler, long maxMessageBytes) {
+        return handle(upgrade, handler, maxMessageBytes, null);
+    }
+
+    /**
+     * As {@link #handle(WebSocketUpgrade, Flow, long)}, and additionally closes the connection with
+     * {@link #SILENT_PEER_CODE} when no frame at all has arrived from the peer for {@code silenceTimeout}
+     * (see the class comment); {@code null} disables this.
+     */
+    public static HttpResponse handle(
+            WebSocketUpgrade upgrade, Flow<Message, Object, ?> handler, long maxMessageBytes, Duration silenceTimeout) {
+        if (!(upgrade instanceof UpgradeToWebSocketLowLevel lowLevel)) {
+            throw new IllegalArgumentException("unsupported WebSocketUpgrade implementation: " + upgrade.getClass());
+        }
+        if (maxMessageBytes <= 0) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive");
+        }
+        if (silenceTimeout != null && (silenceTimeout.isNegative() || silenceTimeout.isZero())) {
+            throw new IllegalArgumentException("silenceTimeout must be positive");
+        }
+        WebSocketSettings wsSettings = capturedField(upgrade, WebSocketSettings.class);
+        LoggingAdapter capturedLog = capturedField(upgrade, LoggingAdapter.class);
+
+        // Built per materialization so the per-connection close state is never shared.
+        Flow<FrameEvent, FrameEvent, ?> frames = Flow.fromMaterializer((Materializer mat, Attributes attrs) -> {
+            WebSocketSettings settings = wsSettings != null ? wsSettings
+                : ServerSettings.apply(mat.system().settings().config()).websocketSettings();
+            LoggingAdapter log = capturedLog != null ? capturedLog : Logging.getLogger(mat.system(), WebSocketUpgrades.class);
+            return frameFlow(settings, log, handler, maxMessageBytes, silenceTimeout);
+        });
+        @SuppressWarnings("unchecked")
+        Graph<FlowShape<FrameEvent, FrameEvent>, Object> graph = (Graph<FlowShape<FrameEvent, FrameEvent>, Object>) (Graph<?, ?>) frames;
+        return lowLevel.handleFrames(graph, Option.<String>empty());
+    }
+
+    private static Flow<FrameEvent, FrameEvent, NotUsed> frameFlow(
+            WebSocketSettings settings, LoggingAdapter log, Flow<Message, Object, ?> handler, long maxMessageBytes,
+            Duration silenceTimeout) {
+        AtomicReference<Close> requestedClose = new AtomicReference<>();
+        // Lets SilenceWatch (raw frames) ask SilenceClose (FrameHandler outputs) to close this connection.
+        AtomicReference<AsyncCallback<NotUsed>> silenceLink = new AtomicReference<>();
+
+        BidiFlow<FrameEventOrError, FrameEventOrError, FrameEvent, FrameEvent, NotUsed> silenceWatch =
+            silenceTimeout == null
+                ? BidiFlow.identity()
+                : BidiFlow.fromFlows(Flow.fromGraph(new SilenceWatch(silenceTimeout, silenceLink)), Flow.create());
+        BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> silenceClose =
+            silenceTimeout == null
+                ? BidiFlow.identity()
+                : BidiFlow.fromGraph(new SilenceClose(silenceTimeout, silenceLink, log));
+
+        // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus closeLayer and the
+        // two silence stages (identity without a silence timeout).
+        BidiFlow<FrameEvent, org.apache.pekko.http.scaladsl.model.ws.Message,
+                org.apache.pekko.http.scaladsl.model.ws.Message, FrameEvent, NotUsed> stack =
+            BidiFlow.fromGraph(WebSocket.masking(true, settings.randomFactory()))
+                .atop(BidiFlow.fromGraph(FrameLogger.logFramesIfEnabled(settings.logFrames())))
+                .atop(silenceWatch)
+                .atop(BidiFlow.<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed>fromGraph(
+                    covariant(WebSocket.frameHandling(true, CLOSE_TIMEOUT, log)))) // emits FrameStart <: FrameEvent
+                .atop(BidiFlow.fromGraph(WebSocket.periodicKeepAlive(settings)))
+                .atop(silenceClose)
+                .atop(closeLayer(requestedClose, maxMessageBytes))
+                .atop(BidiFlow.fromGraph(WebSocket.messageAPI(true, CLOSE_TIMEOUT)));
+
+        Flow<org.apache.pekko.http.scaladsl.model.ws.Message, org.apache.pekko.http.scaladsl.model.ws.Message, NotUsed> user =
+            Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()
+                .map(Message::adapt) // scaladsl -> javadsl, as pekko's JavaMapping does for handleMessagesWith
+                .via(handler)
+                .takeWhile(o -> !(o instanceof Close), true)
+                .mapConcat(o -> {
+                    if (o instanceof Close c) {
+                        requestedClose.compareAndSet(null, c);
+                        return List.of(); // completes the stream right after: messageAPI emits UserHandlerCompleted
+                    }
+                    if (o instanceof Message m) {
+                        return List.of(m.asScala());
+                    }
+                    throw new IllegalArgumentException("WebSocket handler emitted neither Message nor Close: " + o);
+                });
+        return stack.join(user);
+    }
+
+    /** Scala's BidiFlow is covariant in its outputs; Java generics are not. */
+    @SuppressWarnings("unchecked")
+    private static <A, B, C, D, M> Graph<BidiShape<A, B, C, D>, M> covariant(Graph<?, ?> g) {
+        return (Graph<BidiShape<A, B, C, D>, M>) g;
+    }
+
+    /** Layer between periodicKeepAlive and messageAPI. Inbound: size cap. Outbound: Close -> ActivelyCloseWithCode. */
+    private static BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> closeLayer(
+            AtomicReference<Close> requestedClose, long maxMessageBytes) {
+        Flow<Object, Object, NotUsed> outbound = Flow.create().mapConcat(ev -> {
+            Close c;
+            if (ev == FrameHandler.UserHandlerCompleted$.MODULE$ && (c = requestedClose.get()) != null) {
+                // FrameOutHandler: Idle -> sends our close frame and ignores the completion that follows;
+                // if the peer closed first it ignores ours and echoes the peer's on the completion.
+                return List.of(new FrameHandler.ActivelyCloseWithCode(Option.apply(c.code()), c.reason()), ev);
+            }
+            return List.of(ev);
+        });
+        Flow<FrameHandler.Output, FrameHandler.Output, NotUsed> inbound = maxMessageBytes == Long.MAX_VALUE
+            ? Flow.create()
+            : Flow.fromGraph(new SizeCap(maxMessageBytes));
+        return BidiFlow.fromFlows(inbound, outbound);
+    }
+
+    /** Counts data bytes of the current message; over the limit it injects ActivelyCloseWithCode(1009). */
+    private static final class SizeCap extends GraphStage<FlowShape<FrameHandler.Output, FrameHandler.Output>> {
+        private final long max;
+        private final Inlet<FrameHandler.Output> in = Inlet.create("WsSizeCap.in");
+        private final Outlet<FrameHandler.Output> out = Outlet.create("WsSizeCap.out");
+        private final FlowShape<FrameHandler.Output, FrameHandler.Output> shape = FlowShape.of(in, out);
+
+        SizeCap(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public FlowShape<FrameHandler.Output, FrameHandler.Output> shape() {
+            return shape;
+        }
+
+        @Override
+        public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+            return new GraphStageLogic(shape) {
+                private long size;
+                private boolean closing;
+
+                {
+                    setHandler(in, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            FrameHandler.Output ev = grab(in);
+                            if (closing) {
+                                // Only the peer's close answer matters now (lets FrameOutHandler finish).
+                                if (ev instanceof FrameHandler.PeerClosed) {
+                                    push(out, ev);
+                                } else {
+                                    pull(in);
+                                }
+                                return;
+                            }
+                            if (ev instanceof FrameHandler.TextMessagePart t) {
+                                size += utf8Length(t.data());
+                            } else if (ev instanceof FrameHandler.BinaryMessagePart b) {
+                                size += b.data().size();
+                            } else if (ev == FrameHandler.MessageEnd$.MODULE$) {
+                                size = 0;
+                            }
+                            if (size > max) {
+                                closing = true;
+                                push(out, new FrameHandler.ActivelyCloseWithCode(Option.apply(TOO_BIG.code()), TOO_BIG.reason()));
+                            } else {
+                                push(out, ev);
+                            }
+                        }
+                    });
+                    setHandler(out, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            pull(in);
+                        }
+                    });
+                }
+            };
+        }
+    }
+
+    /**
+     * Raw inbound frames (below frameHandling, so pongs count): when the stage has been waiting for the next frame
+     * for {@code silence} (time spent backpressured by the layers above does not count), it asks
+     * {@link SilenceClose} to close, once. Frames always pass unchanged. One timer, re-armed lazily.
+     */
+    private static final class SilenceWatch extends GraphStage<FlowShape<FrameEventOrError, FrameEventOrError>> {
+        private static final String TIMER = "silence";
+        private final Duration silence;
+        private final AtomicReference<AsyncCallback<NotUsed>> link;
+        private final Inlet<FrameEventOrError> in = Inlet.create("WsSilenceWatch.in");
+        private final Outlet<FrameEventOrError> out = Outlet.create("WsSilenceWatch.out");
+        private final FlowShape<FrameEventOrError, FrameEventOrError> shape = FlowShape.of(in, out);
+
+        SilenceWatch(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link) {
+            this.silence = silence;
+            this.link = link;
+        }
+
+        @Override
+        public FlowShape<FrameEventOrError, FrameEventOrError> shape() {
+            return shape;
+        }
+
+        @Override
+        public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+            return new TimerGraphStageLogic(shape) {
+                private final long silenceNanos = silence.toNanos();
+                private boolean waiting; // pulled in, no frame yet
+                private long waitingSince;
+                private boolean fired;
+
+                {
+                    setHandler(in, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            waiting = false;
+                            push(out, grab(in));
+                        }
+                    });
+                    setHandler(out, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            pull(in);
+                            if (!fired) {
+                                waiting = true;
+                                waitingSince = System.nanoTime();
+                                if (!isTimerActive(TIMER)) {
+                                    scheduleOnce(TIMER, silence);
+                                }
+                            }
+                        }
+                    });
+                }
+
+                @Override
+                public void onTimer(Object key) {
+                    if (fired || !waiting) {
+                        return; // the next onPull re-arms the timer
+                    }
+                    long left = silenceNanos - (System.nanoTime() - waitingSince);
+                    AsyncCallback<NotUsed> close = link.get();
+                    if (left > 0 || close == null) {
+                        scheduleOnce(TIMER, left > 0 ? Duration.ofNanos(left) : silence);
+                        return;
+                    }
+                    fired = true;
+                    close.invoke(NotUsed.getInstance());
+                }
+            };
+        }
+    }
+
+    /**
+     * Between periodicKeepAlive and closeLayer. Inbound: on request from {@link SilenceWatch} injects
+     * {@code ActivelyCloseWithCode(1001)} (unless a close is already under way) and then passes only the peer's
+     * close. Outbound: once that close has gone down to FrameOutHandler, sends it a {@code Tick} just after its
+     * close deadline so the connection ends after {@link #CLOSE_TIMEOUT}, not at Pekko's next 3 s tick.
+     */
+    private static final class SilenceClose
+            extends GraphStage<BidiShape<FrameHandler.Output, FrameHandler.Output, Object, Object>> {
+        private static final String TICK_TIMER = "close-tick";
+        private static final Duration FIRST_TICK = Duration.ofMillis(CLOSE_TIMEOUT.toMillis() + 20);
+        private static final Duration NEXT_TICKS = Duration.ofMillis(100);
+        private final Duration silence;
+        private final AtomicReference<AsyncCallback<NotUsed>> link;
+        private final LoggingAdapter log;
+        private final Inlet<FrameHandler.Output> fromPeerIn = Inlet.create("WsSilenceClose.fromPeerIn");
+        private final Outlet<FrameHandler.Output> fromPeerOut = Outlet.create("WsSilenceClose.fromPeerOut");
+        private final Inlet<Object> toPeerIn = Inlet.create("WsSilenceClose.toPeerIn");
+        private final Outlet<Object> toPeerOut = Outlet.create("WsSilenceClose.toPeerOut");
+        private final BidiShape<FrameHandler.Output, FrameHandler.Output, Object, Object> shape =
+            BidiShape.of(fromPeerIn, fromPeerOut, toPeerIn, toPeerOut);
+
+        SilenceClose(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link, LoggingAdapter log) {
+            this.silence = silence;
+            this.link = link;
+            this.log = log;
+        }
+
+        @Override
+        public BidiShape<FrameHandler.Output, FrameHandler.Output, Object, Object> shape() {
+            return shape;
+        }
+
+        @Override
+        public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+            return new TimerGraphStageLogic(shape) {
+                private boolean closeUnderway; // any close frame sent or received
+                private FrameHandler.ActivelyCloseWithCode silenceClose; // ours, once injected
+
+                {
+                    // Created with the logic, i.e. before any stage of this connection runs; invocations are
+                    // delivered once this stage has started.
+                    link.set(createAsyncCallback(x -> onSilence()));
+
+                    setHandler(fromPeerIn, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            FrameHandler.Output ev = grab(fromPeerIn);
+                            if (silenceClose != null && !(ev instanceof FrameHandler.PeerClosed)) {
+                                // Closing: only the peer's close answer matters (the message side is gone,
+                                // Pekko's BypassRouter would block on data parts).
+                                pull(fromPeerIn);
+                                return;
+                            }
+                            if (ev instanceof FrameHandler.PeerClosed
+                                    || ev instanceof FrameHandler.ActivelyCloseWithCode) {
+                                closeUnderway = true;
+                            }
+                            emit(fromPeerOut, ev);
+                        }
+
+                        @Override
+                        public void onUpstreamFinish() {
+                            complete(fromPeerOut);
+                        }
+
+                        @Override
+                        public void onUpstreamFailure(Throwable ex) {
+                            fail(fromPeerOut, ex);
+                        }
+                    });
+                    setHandler(fromPeerOut, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            if (!hasBeenPulled(fromPeerIn) && !isClosed(fromPeerIn)) {
+                                pull(fromPeerIn);
+                            }
+                        }
+
+                        @Override
+                        public void onDownstreamFinish(Throwable cause) {
+                            cancel(fromPeerIn, cause);
+                        }
+                    });
+                    setHandler(toPeerIn, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            Object ev = grab(toPeerIn);
+                            if (ev instanceof FrameHandler.ActivelyCloseWithCode
+                                    || ev == FrameHandler.UserHandlerCompleted$.MODULE$
+                                    || ev instanceof FrameHandler.UserHandlerErredOut) {
+                                closeUnderway = true;
+                            }
+                            if (ev == silenceClose) {
+                                // FrameOutHandler starts its close deadline (now + 3 s) on this very element.
+                                schedulePeriodicallyWithInitialDelay(TICK_TIMER, FIRST_TICK, NEXT_TICKS);
+                            }
+                            emit(toPeerOut, ev);
+                        }
+
+                        @Override
+                        public void onUpstreamFinish() {
+                            complete(toPeerOut);
+                        }
+
+                        @Override
+                        public void onUpstreamFailure(Throwable ex) {
+                            fail(toPeerOut, ex);
+                        }
+                    });
+                    setHandler(toPeerOut, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            if (!hasBeenPulled(toPeerIn) && !isClosed(toPeerIn)) {
+                                pull(toPeerIn);
+                            }
+                        }
+
+                        @Override
+                        public void onDownstreamFinish(Throwable cause) {
+                            cancelTimer(TICK_TIMER);
+                            cancel(toPeerIn, cause);
+                        }
+                    });
+                }
+
+                private void onSilence() {
+                    if (closeUnderway || isClosed(fromPeerOut)) {
+                        return; // Pekko's close handshake (with its own timeout) is already running
+                    }
+                    closeUnderway = true;
+                    Close c = silentPeerClose(silence);
+                    if (log.isDebugEnabled()) {
+                        log.debug("Closing WebSocket with {}: {}", c.code(), c.reason());
+                    }
+                    silenceClose = new FrameHandler.ActivelyCloseWithCode(Option.apply(c.code()), c.reason());
+                    emit(fromPeerOut, silenceClose);
+                }
+
+                @Override
+                public void onTimer(Object key) {
+                    // Ignored by FrameOutHandler before the deadline; after it, it completes (closing TCP).
+                    if (isAvailable(toPeerOut)) {
+                        push(toPeerOut, WebSocket.Tick$.MODULE$);
+                    }
+                }
+            };
+        }
+    }
+
+    /** The close sent to a peer silent for {@code silence}: 1001 "no traffic for 60 s". */
+    static Close silentPeerClose(Duration silence) {
+        long ms = silence.toMillis();
+        return new Close(SILENT_PEER_CODE, "no traffic for " + (ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms"));
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                n += 1;
+            } else if (ch < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** The server-side upgrade object captures the server's WebSocketSettings and logger; null if not found. */
+    private static <T> T capturedField(Object upgrade, Class<T> type) {
+        for (Class<?> c = upgrade.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (type.isAssignableFrom(f.getType())) {
+                    try {
+                        f.setAccessible(true);
+                        return type.cast(f.get(upgrade));
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,218 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The room entity: its timeline, dedupe, joins, history pages and recovery. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChatRoomTest {
+  private ActorTestKit kit;
+  private ChatRoom.Settings settings;
+  private EventSourcedBehaviorTestKit<ChatRoom.Command, ChatRoom.Event, ChatRoom.State> room;
+
+  @BeforeAll
+  void start() {
+    kit = EntityTestKit.start();
+    settings = ChatRoom.Settings.fromConfig(kit.system().settings().config());
+  }
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void freshRoom() {
+    room = EventSourcedBehaviorTestKit.create(
+        kit.system(), ChatRoom.create("r" + UUID.randomUUID().toString().substring(0, 8), settings, Clock.systemUTC()));
+  }
+
+  private ChatRoom.RoomView create(String owner, String passcodeHash, int capacity) {
+    var result = room.<ChatRoom.CreateResult>runCommand(
+        r -> new ChatRoom.Create("general", ChatRoom.KIND_ROOM, owner, passcodeHash, capacity, List.of(), r));
+    assertInstanceOf(ChatRoom.RoomCreated.class, result.event());
+    return ((ChatRoom.Created) result.reply()).room();
+  }
+
+  private ChatRoom.PostResult post(String user, String clientMsgId, String text) {
+    return room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post(user, clientMsgId, text, r)).reply();
+  }
+
+  private long seqOf(ChatRoom.PostResult result) {
+    return ((ChatRoom.Posted) result).entry().seq();
+  }
+
+  @Test
+  void everyEntryTakesTheNextSeqAndTheOwnerJoinIsTheFirst() {
+    ChatRoom.RoomView view = create("alice", null, 10);
+    assertEquals(1, view.lastSeq());
+    assertEquals(List.of("alice"), view.members().stream().map(ChatRoom.MemberView::username).toList());
+    var joined = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    assertEquals(2, ((ChatRoom.Joined) joined.reply()).joinSeq());
+    assertEquals(3, seqOf(post("alice", "a1", "hi")));
+    assertEquals(4, seqOf(post("bob", "b1", "hello")));
+    var left = room.<ChatRoom.LeaveResult>runCommand(r -> new ChatRoom.Leave("bob", r));
+    assertEquals(5, ((ChatRoom.Left) left.reply()).seq());
+    assertEquals(5, left.state().lastSeq);
+    assertFalse(left.state().isMember("bob"));
+    assertEquals("not_a_member", ((ChatRoom.Rejected) post("bob", "b2", "again")).code());
+  }
+
+  @Test
+  void aResendWithTheSameClientMsgIdIsStoredOnce() {
+    create("alice", null, 10);
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    var first = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "same", "hi", r));
+    var second = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "same", "hi", r));
+    assertTrue(second.hasNoEvents());
+    assertEquals(seqOf(first.reply()), seqOf(second.reply()));
+    assertTrue(((ChatRoom.Posted) second.reply()).duplicate());
+    // The id is the sender's own: another sender's same id is another message.
+    assertEquals(seqOf(first.reply()) + 1, seqOf(post("bob", "same", "hi")));
+  }
+
+  @Test
+  void dedupeAndTheTimelineSurviveARestart() {
+    create("alice", null, 10);
+    long seq = seqOf(post("alice", "before-restart", "hi"));
+    for (int i = 0; i < 10; i++) {
+      post("alice", "fill-" + i, "more");
+    }
+    room.restart();
+    var again = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "before-restart", "hi", r));
+    assertTrue(again.hasNoEvents());
+    assertEquals(seq, seqOf(again.reply()));
+    assertEquals(13, seqOf(post("alice", "after-restart", "next")));
+  }
+
+  @Test
+  void invalidMessagesAreRefused() {
+    create("alice", null, 10);
+    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e1", " ")).code());
+    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e2", "x".repeat(4001))).code());
+    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "", "ok")).code());
+  }
+
+  @Test
+  void recentPagesComeFromMemoryAndOlderOnesNameAJournalRange() {
+    create("alice", null, 10);
+    for (int i = 0; i < 19; i++) {
+      post("alice", "m" + i, "text " + i);
+    }
+    var latest = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, null, 3, r)).reply();
+    assertEquals(List.of(18L, 19L, 20L), ((ChatRoom.Page) latest).entries().stream().map(TimelineEntry::seq).toList());
+    assertTrue(((ChatRoom.Page) latest).hasMore());
+    var old = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", 10L, null, 4, r)).reply();
+    assertEquals(new ChatRoom.InJournal(6, 9, true), old);
+    var after = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, 18L, 50, r)).reply();
+    assertEquals(List.of(19L, 20L), ((ChatRoom.Page) after).entries().stream().map(TimelineEntry::seq).toList());
+    assertFalse(((ChatRoom.Page) after).hasMore());
+    var none = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, 20L, 50, r)).reply();
+    assertEquals(new ChatRoom.Page(List.of(), false), none);
+    var stranger = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("eve", null, null, 5, r)).reply();
+    assertEquals("not_a_member", ((ChatRoom.Rejected) stranger).code());
+  }
+
+  @Test
+  void aRoomThatWasNeverCreatedDoesNotExist() {
+    var join = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    assertEquals("no_such_room", ((ChatRoom.Rejected) join.reply()).code());
+    assertTrue(join.hasNoEvents());
+    assertEquals("no_such_room", ((ChatRoom.Rejected) post("bob", "x", "hi")).code());
+  }
+
+  @Test
+  void aBusyRoomWritesSendsInBatchesAndAcknowledgesEachAfterItsWrite() {
+    List<Integer> writeSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    String id = "hot" + UUID.randomUUID().toString().substring(0, 6);
+    journal.withPolicy(new org.apache.pekko.persistence.testkit.ProcessingPolicy<org.apache.pekko.persistence.testkit.JournalOperation>() {
+      @Override
+      public org.apache.pekko.persistence.testkit.ProcessingResult tryProcess(
+          String persistenceId, org.apache.pekko.persistence.testkit.JournalOperation op) {
+        if (persistenceId.endsWith(id) && op instanceof org.apache.pekko.persistence.testkit.WriteEvents w) {
+          writeSizes.add(w.batch().size());
+        }
+        return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+      }
+    });
+    try {
+      ActorRef<ChatRoom.Command> hot = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+      TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
+      hot.tell(new ChatRoom.Create("hot", ChatRoom.KIND_ROOM, "alice", null, 10, List.of("bob"), created.ref()));
+      created.expectMessageClass(ChatRoom.Created.class);
+      TestProbe<ChatRoom.PostResult> acks = kit.createTestProbe();
+      int sends = 200;
+      for (int i = 0; i < sends; i++) {
+        hot.tell(new ChatRoom.Post("alice", "m" + i, "text " + i, acks.ref()));
+      }
+      // A resend while the first copy may still wait for its write, and a leave right behind the sends.
+      hot.tell(new ChatRoom.Post("alice", "m199", "text 199", acks.ref()));
+      TestProbe<ChatRoom.LeaveResult> left = kit.createTestProbe();
+      hot.tell(new ChatRoom.Leave("alice", left.ref()));
+      java.util.Map<String, Long> seqOf = new java.util.HashMap<>();
+      for (int i = 0; i <= sends; i++) {
+        TimelineEntry e = ((ChatRoom.Posted) acks.receiveMessage(Duration.ofSeconds(10))).entry();
+        Long earlier = seqOf.put(e.clientMsgId(), e.seq());
+        assertTrue(earlier == null || earlier == e.seq(), "a resend got another seq");
+      }
+      assertEquals(sends, seqOf.size());
+      for (int i = 0; i < sends; i++) {
+        assertEquals(3L + i, seqOf.get("m" + i), "sends keep their arrival order");
+      }
+      assertEquals(3L + sends, ((ChatRoom.Left) left.receiveMessage()).seq());
+      int written = writeSizes.stream().mapToInt(Integer::intValue).sum();
+      assertEquals(2 + sends + 1, written, "every entry written once: " + writeSizes);
+      assertTrue(writeSizes.size() < sends / 2, "sends share writes: " + writeSizes);
+    } finally {
+      journal.resetPolicy();
+    }
+  }
+
+  @Test
+  void racingJoinsNeverExceedCapacityAndTheWrongPasscodeNeverGetsIn() {
+    String hash = Secrets.hashPassword("sesame", 4);
+    ActorRef<ChatRoom.Command> racing = kit.spawn(
+        ChatRoom.create("race" + UUID.randomUUID().toString().substring(0, 6), settings, Clock.systemUTC()));
+    TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
+    racing.tell(new ChatRoom.Create("race", ChatRoom.KIND_ROOM, "owner", hash, 4, List.of(), created.ref()));
+    created.expectMessageClass(ChatRoom.Created.class);
+
+    TestProbe<ChatRoom.JoinResult> joins = kit.createTestProbe();
+    for (int i = 0; i < 10; i++) {
+      racing.tell(new ChatRoom.Join("user" + i, i % 2 == 0 ? "sesame" : "wrong", joins.ref()));
+    }
+    List<ChatRoom.JoinResult> results = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      results.add(joins.receiveMessage(Duration.ofSeconds(10)));
+    }
+    long joined = results.stream().filter(r -> r instanceof ChatRoom.Joined).count();
+    long full = results.stream().filter(r -> r instanceof ChatRoom.Rejected x && x.code().equals("room_full")).count();
+    long wrong = results.stream().filter(r -> r instanceof ChatRoom.Rejected x && x.code().equals("wrong_passcode")).count();
+    assertEquals(3, joined);
+    assertEquals(2, full);
+    assertEquals(5, wrong);
+    TestProbe<ChatRoom.GetResult> get = kit.createTestProbe();
+    racing.tell(new ChatRoom.Get("owner", get.ref()));
+    ChatRoom.RoomView view = (ChatRoom.RoomView) get.receiveMessage();
+    assertEquals(4, view.members().size());
+    assertEquals(4, view.lastSeq());
+  }
+}

@@ -1,0 +1,214 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.protocol.Json;
+
+/** The session actor with a recording socket and a probe for the node's hub. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientSessionTest {
+  /** The socket as the session sees it: records frames, holds at most {@code capacity}. */
+  static final class RecordingOutbound implements ClientSession.Outbound {
+    final List<String> frames = new ArrayList<>();
+    final int capacity;
+    volatile WebSocketUpgrades.Close closed;
+
+    RecordingOutbound(int capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public synchronized boolean offer(String frame) {
+      if (frames.size() >= capacity) {
+        return false;
+      }
+      frames.add(frame);
+      return true;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      closed = new WebSocketUpgrades.Close(code, reason);
+    }
+
+    synchronized List<JsonNode> parsed() {
+      List<JsonNode> out = new ArrayList<>();
+      for (String f : frames) {
+        try {
+          out.add(Json.mapper().readTree(f));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return out;
+    }
+
+    List<Long> seqs(String room) {
+      return parsed().stream()
+          .filter(n -> "message".equals(n.path("type").asText()) && room.equals(n.path("room").asText()))
+          .map(n -> n.get("seq").asLong())
+          .toList();
+    }
+  }
+
+  private ActorTestKit kit;
+  private ClusterSharding sharding;
+  private History history;
+
+  @BeforeAll
+  void start() {
+    kit = EntityTestKit.start();
+    sharding = ClusterSharding.get(kit.system());
+    history = new History(kit.system(), Duration.ofSeconds(5));
+  }
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private <R> R ask(String key, boolean room, java.util.function.Function<ActorRef<R>, ?> cmd) {
+    var ref = room ? sharding.entityRefFor(ChatRoom.ENTITY_KEY, key) : null;
+    if (room) {
+      @SuppressWarnings("unchecked")
+      var result = (R) ref.<R>ask(r -> (ChatRoom.Command) cmd.apply(r), Duration.ofSeconds(10)).toCompletableFuture().join();
+      return result;
+    }
+    @SuppressWarnings("unchecked")
+    var result = (R) sharding.entityRefFor(UserAccount.ENTITY_KEY, key)
+        .<R>ask(r -> (UserAccount.Command) cmd.apply(r), Duration.ofSeconds(10)).toCompletableFuture().join();
+    return result;
+  }
+
+  /** A registered user with a live token, a member of a new room with a few messages. */
+  private record Fixture(String user, String token, String room) {}
+
+  private Fixture fixture(int messages) {
+    String user = "s" + UUID.randomUUID().toString().substring(0, 8);
+    String room = "r" + UUID.randomUUID().toString().substring(0, 8);
+    String token = Secrets.sha256(user);
+    ask(user, false, r -> new UserAccount.Register("$2a$04$x", (ActorRef<UserAccount.Result>) (Object) r));
+    ask(user, false, r -> new UserAccount.IssueToken(token, Instant.now().plusSeconds(3600), (ActorRef<UserAccount.Result>) (Object) r));
+    ask(room, true, r -> new ChatRoom.Create("t", ChatRoom.KIND_ROOM, user, null, 10, List.of(), (ActorRef<ChatRoom.CreateResult>) (Object) r));
+    ask(user, false, r -> new UserAccount.AddRoom(room, 1, (ActorRef<UserAccount.Result>) (Object) r));
+    for (int i = 0; i < messages; i++) {
+      int n = i;
+      ask(room, true, r -> new ChatRoom.Post(user, "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+    }
+    return new Fixture(user, token, room);
+  }
+
+  private ActorRef<ClientSession.Command> session(Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub) {
+    return kit.spawn(ClientSession.create(
+        f.user(), f.token(), out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
+  }
+
+  private static String frame(String room, long seq) {
+    return "{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}";
+  }
+
+  @Test
+  void helloFirstThenEveryEntryOnceInSeqOrderWhateverOrderTheyArriveIn() {
+    Fixture f = fixture(2);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    RoomHub.Subscribe subscribe = hub.expectMessageClass(RoomHub.Subscribe.class);
+    assertEquals(f.room(), subscribe.roomId());
+    JsonNode hello = out.parsed().get(0);
+    assertEquals("hello", hello.get("type").asText());
+    assertEquals(3, hello.get("rooms").get(0).get("lastSeq").asLong());
+
+    // Three more messages are stored; the hub hands them over late, out of order and twice.
+    for (int i = 2; i < 5; i++) {
+      int n = i;
+      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+    }
+    session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
+    session.tell(new ClientSession.Entry(f.room(), 4, frame(f.room(), 4)));
+    session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
+    session.tell(new ClientSession.Entry(f.room(), 3, frame(f.room(), 3)));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(List.of(4L, 5L, 6L), out.seqs(f.room()));
+      return null;
+    });
+  }
+
+  @Test
+  void aResubscriptionThatReportsAHigherSeqFillsTheGapWithoutNewLiveEntries() {
+    Fixture f = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    hub.expectMessageClass(RoomHub.Subscribe.class);
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "g" + n, "gap " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+    }
+    // As when the room's entity restarted elsewhere: the hub learns the room is at seq 4.
+    session.tell(new ClientSession.RoomSynced(f.room(), 4));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(List.of(2L, 3L, 4L), out.seqs(f.room()));
+      return null;
+    });
+  }
+
+  @Test
+  void aClientThatCannotKeepUpIsDisconnectedWith1008() {
+    Fixture f = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(3);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    hub.expectMessageClass(RoomHub.Subscribe.class);
+    for (long seq = 2; seq < 10; seq++) {
+      session.tell(new ClientSession.Entry(f.room(), seq, frame(f.room(), seq)));
+    }
+    hub.expectTerminated(session, Duration.ofSeconds(5));
+    assertEquals(1008, out.closed.code());
+    assertTrue(out.frames.size() <= 3);
+  }
+
+  @Test
+  void framesFromTheClientAreAnsweredAndBadOnesGetErrors() {
+    Fixture f = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    hub.expectMessageClass(RoomHub.Subscribe.class);
+    session.tell(new ClientSession.StreamInit(acks.ref()));
+    acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+    session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.Text(
+        "{\"type\":\"send\",\"room\":\"" + f.room() + "\",\"clientMsgId\":\"w1\",\"text\":\"hi\"}")));
+    acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+    session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.Text("{\"type\":")));
+    acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+    session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.Binary()));
+    acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      List<String> types = out.parsed().stream().map(n -> n.get("type").asText() + ":" + n.path("code").asText(n.path("seq").asText())).toList();
+      assertTrue(types.contains("ack:2"), types.toString());
+      assertTrue(types.contains("error:invalid_json"), types.toString());
+      assertTrue(types.contains("error:invalid_frame"), types.toString());
+      return null;
+    });
+    session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.TooBig()));
+    hub.expectTerminated(session, Duration.ofSeconds(5));
+    assertEquals(1009, out.closed.code());
+  }
+}

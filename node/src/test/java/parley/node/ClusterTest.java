@@ -1,0 +1,181 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Three nodes (ActorSystems) in one JVM forming a real cluster over Artery on loopback. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+  private final List<TestNode> nodes = new ArrayList<>();
+
+  @BeforeAll
+  void start() {
+    String db = TestDatabase.postgres() ? TestDatabase.url() : "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    // Every node binds Artery on port 0 (the OS picks, so no port can be taken between choosing and binding);
+    // the first joins itself, the others join it at the address it actually bound.
+    nodes.add(TestNode.start(TestDatabase.config(db)));
+    String seeds = "[\"" + Cluster.get(nodes.get(0).system).selfMember().address() + "\"]";
+    for (int i = 1; i < 3; i++) {
+      nodes.add(TestNode.start(ConfigFactory.parseString("pekko.cluster.seed-nodes = " + seeds)
+          .withFallback(TestDatabase.config(db))));
+    }
+    TestProbe<Object> probe = TestProbe.create(nodes.get(0).system);
+    probe.awaitAssert(Duration.ofSeconds(30), () -> {
+      for (TestNode node : nodes) {
+        long up = 0;
+        for (var m : Cluster.get(node.system).state().getMembers()) {
+          if (m.status() == MemberStatus.up()) {
+            up++;
+          }
+        }
+        assertEquals(3, up);
+      }
+      return null;
+    });
+  }
+
+  @AfterAll
+  void stop() {
+    for (TestNode node : nodes) {
+      if (!node.system.whenTerminated().isCompleted()) {
+        node.close();
+      }
+    }
+  }
+
+  private static boolean isMessage(JsonNode n, String room) {
+    return "message".equals(n.path("type").asText()) && room.equals(n.path("room").asText());
+  }
+
+  @Test
+  void roomsSpreadOverAllNodesAndClientsOnDifferentNodesTalk() {
+    ApiClient alice = nodes.get(0).client().newUser("alice");
+    ApiClient bob = new ApiClient(nodes.get(1).http()).newUser("bob");
+    ApiClient carol = new ApiClient(nodes.get(2).http()).newUser("carol");
+    // Many rooms, created through every node: the shards land on all three.
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ApiClient via = new ApiClient(nodes.get(i % 3).http());
+      via.token = alice.token;
+      rooms.add(via.createRoom("{\"name\":\"spread " + i + "\"}"));
+    }
+    for (TestNode node : nodes) {
+      TestProbe<org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState> p = TestProbe.create(node.system);
+      ClusterSharding.get(node.system).shardState().tell(new GetShardRegionState(ChatRoom.ENTITY_KEY, p.ref()));
+      assertTrue(!p.receiveMessage(Duration.ofSeconds(10)).getShards().isEmpty(), "a node hosts no room shard");
+    }
+
+    String room = rooms.get(7);
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    carol.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient a = WsClient.connect(nodes.get(0).http(), alice.token);
+        WsClient b = WsClient.connect(nodes.get(1).http(), bob.token);
+        WsClient c = WsClient.connect(nodes.get(2).http(), carol.token)) {
+      a.awaitType("hello");
+      b.awaitType("hello");
+      c.awaitType("hello");
+      int perClient = 20;
+      for (int i = 0; i < perClient; i++) {
+        a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"a" + i + "\",\"text\":\"from alice\"}");
+        b.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"b" + i + "\",\"text\":\"from bob\"}");
+        c.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"c" + i + "\",\"text\":\"from carol\"}");
+      }
+      long lastSeq = 3 + 3L * perClient;
+      for (WsClient ws : List.of(a, b, c)) {
+        ws.await(n -> isMessage(n, room) && n.get("seq").asLong() == lastSeq);
+        List<Long> seqs = ws.frames().stream().filter(n -> isMessage(n, room)).map(n -> n.get("seq").asLong()).toList();
+        List<Long> expected = new ArrayList<>();
+        for (long s = 4; s <= lastSeq; s++) {
+          expected.add(s);
+        }
+        assertEquals(expected, seqs, "every client sees every entry once, in seq order");
+      }
+    }
+  }
+
+  @Test
+  void presenceCrossesNodes() {
+    ApiClient alice = nodes.get(0).client().newUser("alice");
+    ApiClient bob = new ApiClient(nodes.get(2).http()).newUser("bob");
+    String room = alice.createRoom("{\"name\":\"presence\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient a = WsClient.connect(nodes.get(0).http(), alice.token)) {
+      a.awaitType("hello");
+      WsClient b = WsClient.connect(nodes.get(2).http(), bob.token);
+      b.awaitType("hello");
+      a.await(n -> "presence".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText())
+          && n.path("online").asBoolean());
+      b.close();
+      a.await(n -> "presence".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText())
+          && !n.path("online").asBoolean());
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void aNodeThatLeavesHandsItsRoomsOffWithNothingLostOrDoubled() {
+    // Stops the third node, so it runs last.
+    ApiClient alice = nodes.get(0).client().newUser("alice");
+    ApiClient bob = new ApiClient(nodes.get(1).http()).newUser("bob");
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String room = alice.createRoom("{\"name\":\"handoff " + i + "\"}");
+      bob.post("/api/v1/rooms/" + room + "/join", null);
+      rooms.add(room);
+    }
+    try (WsClient a = WsClient.connect(nodes.get(0).http(), alice.token);
+        WsClient b = WsClient.connect(nodes.get(1).http(), bob.token)) {
+      a.awaitType("hello");
+      b.awaitType("hello");
+      int rounds = 10;
+      for (int r = 0; r < rounds; r++) {
+        if (r == rounds / 2) {
+          nodes.get(2).close();
+        }
+        for (String room : rooms) {
+          a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + room + "-" + r + "\",\"text\":\"round " + r + "\"}");
+        }
+        // Waiting on acks keeps the stream steady and lets the handoff happen under it.
+        a.awaitCount(n -> "ack".equals(n.path("type").asText()), (long) (r + 1) * rooms.size());
+      }
+      Set<String> acked = new HashSet<>();
+      for (JsonNode n : a.frames()) {
+        if ("ack".equals(n.path("type").asText())) {
+          acked.add(n.get("room").asText() + "@" + n.get("seq").asLong());
+        }
+      }
+      assertEquals(rounds * rooms.size(), acked.size());
+      for (String room : rooms) {
+        long last = 2 + rounds;
+        b.await(n -> isMessage(n, room) && n.get("seq").asLong() == last);
+        List<Long> seqs = b.frames().stream().filter(n -> isMessage(n, room)).map(n -> n.get("seq").asLong()).toList();
+        List<Long> expected = new ArrayList<>();
+        for (long s = 3; s <= last; s++) {
+          expected.add(s);
+        }
+        assertEquals(expected, seqs, "room " + room + " on bob's socket");
+        JsonNode page = bob.get("/api/v1/rooms/" + room + "/messages?after=0").body();
+        assertEquals(last, page.get("messages").size());
+      }
+    }
+  }
+}

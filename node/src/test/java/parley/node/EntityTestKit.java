@@ -1,0 +1,42 @@
+package parley.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+
+/** An ActorTestKit with the in-memory persistence testkit, the node's serialization bindings and its sharding. */
+final class EntityTestKit {
+  private EntityTestKit() {}
+
+  static Config config() {
+    return EventSourcedBehaviorTestKit.config()
+        .withFallback(ConfigFactory.parseString("""
+            pekko.remote.artery.canonical.port = 0
+            pekko.cluster.seed-nodes = []
+            pekko.coordinated-shutdown.exit-jvm = off
+            pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+            pekko.loglevel = WARNING
+            parley.room.recent-entries = 5
+            parley.room.dedupe-window = 20
+            parley.room.snapshot-every = 7
+            parley.presence.offline-grace = 200 ms
+            parley.presence.reregister-grace = 500 ms
+            """))
+        .withFallback(TestDatabase.config("jdbc:h2:mem:entities-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  /** A single-node cluster with the entities rooms and users talk to. */
+  static ActorTestKit start() {
+    ActorTestKit kit = ActorTestKit.create("entities", config());
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    UserAccount.init(kit.system());
+    RoomDirectory.init(kit.system());
+    ChatRoom.init(kit.system());
+    return kit;
+  }
+}
