@@ -1,0 +1,103 @@
+package parley.client.command;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns an input line into a {@link Command}. A line not starting with '/' is a message; "//" sends a line that
+ * starts with '/'.
+ */
+public final class CommandParser {
+
+  /** Each command with its usage and what it does: {@code /help}, the help screen and Tab completion use it. */
+  public static final List<String[]> COMMANDS = List.of(
+      new String[] {"/create", "/create name [--passcode P] [--capacity N]", "create a room and enter it"},
+      new String[] {"/join", "/join id [passcode]", "join a room by id (or by name)"},
+      new String[] {"/leave", "/leave", "leave the room in view"},
+      new String[] {"/rooms", "/rooms", "browse public rooms and join one"},
+      new String[] {"/dm", "/dm user", "open a direct conversation"},
+      new String[] {"/who", "/who", "list the members of the room in view"},
+      new String[] {"/help", "/help", "list commands and keys"},
+      new String[] {"/quit", "/quit", "leave the client"});
+
+  private CommandParser() {}
+
+  public static Command parse(String line) {
+    String text = line.strip();
+    if (text.startsWith("//")) {
+      return new Command.Say(line.substring(line.indexOf('/') + 1));
+    }
+    if (!text.startsWith("/")) {
+      return new Command.Say(line);
+    }
+    List<String> words = new ArrayList<>(Arrays.asList(text.split("\\s+")));
+    String name = words.remove(0).toLowerCase(Locale.ROOT);
+    switch (name) {
+      case "/create":
+        return create(words);
+      case "/join":
+        return words.isEmpty() || words.size() > 2
+            ? usage("/join")
+            : new Command.Join(words.get(0), words.size() == 2 ? words.get(1) : null);
+      case "/leave":
+      case "/part":
+        return words.isEmpty() ? new Command.Leave() : usage("/leave");
+      case "/rooms":
+      case "/list":
+        return new Command.Rooms();
+      case "/dm":
+      case "/query":
+      case "/msg":
+        return words.size() == 1 ? new Command.Dm(words.get(0).replaceFirst("^@", "")) : usage("/dm");
+      case "/who":
+      case "/names":
+        return new Command.Who();
+      case "/help":
+        return new Command.Help();
+      case "/quit":
+      case "/exit":
+        return new Command.Quit();
+      default:
+        return new Command.Invalid("Unknown command " + name + ". /help lists them; // starts a message with /.");
+    }
+  }
+
+  private static Command create(List<String> words) {
+    List<String> name = new ArrayList<>();
+    String passcode = null;
+    Integer capacity = null;
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (w.equals("--passcode") || w.equals("--capacity")) {
+        if (i + 1 >= words.size()) {
+          return usage("/create");
+        }
+        String value = words.get(++i);
+        if (w.equals("--passcode")) {
+          passcode = value;
+        } else {
+          try {
+            capacity = Integer.valueOf(value);
+          } catch (NumberFormatException e) {
+            return new Command.Invalid("--capacity takes a number, not " + value + ".");
+          }
+        }
+      } else if (w.startsWith("--")) {
+        return usage("/create");
+      } else {
+        name.add(w);
+      }
+    }
+    return name.isEmpty() ? usage("/create") : new Command.Create(String.join(" ", name), passcode, capacity);
+  }
+
+  private static Command usage(String command) {
+    return COMMANDS.stream()
+        .filter(c -> c[0].equals(command))
+        .findFirst()
+        .<Command>map(c -> new Command.Invalid("Usage: " + c[1]))
+        .orElseThrow();
+  }
+}

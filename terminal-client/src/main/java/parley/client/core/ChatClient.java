@@ -1,0 +1,521 @@
+package parley.client.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import parley.client.net.ApiException;
+import parley.client.net.Link;
+import parley.client.net.LinkListener;
+import parley.client.net.LinkStatus;
+import parley.client.net.ParleyApi;
+import parley.client.net.Scheduler;
+import parley.protocol.ClientFrame;
+import parley.protocol.CreateRoom;
+import parley.protocol.Limits;
+import parley.protocol.Message;
+import parley.protocol.Room;
+import parley.protocol.RoomListing;
+import parley.protocol.RoomSummary;
+import parley.protocol.ServerFrame;
+
+/**
+ * The client's core: it keeps {@link ChatState} true to the server through the {@link Link} (live frames) and the
+ * {@link ParleyApi} (history by seq), and turns what the user does into protocol calls.
+ *
+ * <p>On every {@code hello} (first connection or reconnect) every send still owed is sent again with its original
+ * clientMsgId, so a send whose ack was lost is stored once; then each room is brought up to date by seq: a room
+ * never seen gets its latest page, a known one gets everything after the last seq it holds gap-free.
+ *
+ * <p>Every method runs on the client's thread ({@link Scheduler}); so do the listeners.
+ */
+public final class ChatClient implements LinkListener {
+
+  /** Told after every change of state, on the client's thread. */
+  public interface Listener {
+    void onChange();
+
+    /** A mention or a DM arrived for a room not in view. */
+    default void onBell() {}
+  }
+
+  /** How much history a room gets when first seen (0: none, start from what is new) and per gap fetch. */
+  public record Options(int historyPage, int fillPage, Duration retryDelay) {
+    public static Options interactive() {
+      return new Options(Limits.PAGE_DEFAULT, Limits.PAGE_MAX, Duration.ofSeconds(2));
+    }
+
+    public static Options lineMode() {
+      return new Options(0, Limits.PAGE_MAX, Duration.ofSeconds(2));
+    }
+  }
+
+  private static final int MEMBERSHIP_RETRIES = 3;
+
+  private final ChatState state;
+  private final ParleyApi api;
+  private final Link link;
+  private final Scheduler scheduler;
+  private final Options options;
+  private final Clock clock;
+  private final Outbox outbox = new Outbox();
+  private final Map<String, CompletableFuture<Message>> acks = new HashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  public ChatClient(String username, ParleyApi api, Link link, Scheduler scheduler, Options options, Clock clock) {
+    this.state = new ChatState(username);
+    this.api = api;
+    this.link = link;
+    this.scheduler = scheduler;
+    this.options = options;
+    this.clock = clock;
+  }
+
+  public ChatState state() {
+    return state;
+  }
+
+  public ParleyApi api() {
+    return api;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  public void start() {
+    link.open(this);
+  }
+
+  public void stop() {
+    link.close();
+  }
+
+  /** Sends still waiting for their ack. */
+  public int owed() {
+    return outbox.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------- from the link
+
+  @Override
+  public void onStatus(LinkStatus status) {
+    state.link(status);
+    changed();
+  }
+
+  @Override
+  public void onFrame(ServerFrame frame) {
+    if (frame instanceof ServerFrame.Hello hello) {
+      onHello(hello);
+    } else if (frame instanceof ServerFrame.MessageFrame message) {
+      onLive(message.toMessage());
+    } else if (frame instanceof ServerFrame.Ack ack) {
+      onAck(ack);
+    } else if (frame instanceof ServerFrame.Presence p) {
+      state.presence(p.username(), p.online(), p.lastSeen());
+      changed();
+    } else if (frame instanceof ServerFrame.Error error) {
+      onError(error);
+    }
+  }
+
+  private void onHello(ServerFrame.Hello hello) {
+    Set<String> listed = new HashSet<>();
+    List<RoomSummary> behind = new ArrayList<>();
+    for (RoomSummary summary : hello.rooms()) {
+      listed.add(summary.id());
+      RoomState room = state.upsert(summary);
+      if (room.readSeq() > summary.readSeq()) {
+        behind.add(new RoomSummary(room.id(), room.name(), room.kind(), room.lastSeq(), room.readSeq(), 0));
+      }
+    }
+    for (RoomState room : List.copyOf(state.rooms())) {
+      if (!listed.contains(room.id())) {
+        state.remove(room.id()); // left from another session
+      }
+    }
+    if (state.current().isEmpty()) {
+      state.ordered().stream().findFirst().ifPresent(r -> state.switchTo(r.id()));
+    }
+    for (Outbox.Item item : outbox.items()) {
+      link.send(new ClientFrame.Send(item.room(), item.clientMsgId(), item.text()));
+    }
+    for (RoomState room : List.copyOf(state.rooms())) {
+      sync(room);
+    }
+    for (RoomSummary marker : behind) {
+      link.send(new ClientFrame.Read(marker.id(), marker.readSeq()));
+    }
+    markCurrentRead();
+    changed();
+  }
+
+  private void onLive(Message m) {
+    boolean known = state.room(m.room()).isPresent();
+    RoomState room = state.ensureRoom(m.room());
+    boolean bell = state.receive(m.room(), List.of(m), true);
+    settled(List.of(m));
+    if (Message.KIND_JOINED.equals(m.kind()) && !state.me().equals(m.sender())) {
+      // presence frames only tell of comings and goings: someone already online who joins needs asking
+      fetch(api.user(m.sender()), (p, failure) -> {
+        if (p != null) {
+          state.presence(p.username(), p.online(), p.lastSeen());
+        }
+      });
+    }
+    if (!known) {
+      sync(room); // a room added elsewhere (a DM someone opened with us, a join from another session)
+    } else if (room.loaded() && m.seq() > room.contiguous() + 1) {
+      fill(room);
+    }
+    if (state.current().map(c -> c == room).orElse(false)) {
+      markCurrentRead();
+    }
+    if (bell) {
+      listeners.forEach(Listener::onBell);
+    }
+    changed();
+  }
+
+  private void onAck(ServerFrame.Ack ack) {
+    outbox.remove(ack.clientMsgId());
+    state.room(ack.room()).ifPresent(room -> room.acked(ack.clientMsgId(), ack.seq(), ack.sentAt(), state.me()));
+    CompletableFuture<Message> waiting = acks.remove(ack.clientMsgId());
+    if (waiting != null) {
+      waiting.complete(state.room(ack.room()).flatMap(r -> r.entry(ack.seq())).orElse(null));
+    }
+    changed();
+  }
+
+  private void onError(ServerFrame.Error error) {
+    var item = error.ref() == null ? null : outbox.get(error.ref()).orElse(null);
+    if (item == null) {
+      notice(error.message(), true);
+      return;
+    }
+    boolean retry = "unavailable".equals(error.code())
+        || ("not_a_member".equals(error.code()) && item.retries() < MEMBERSHIP_RETRIES);
+    if (retry) {
+      outbox.retried(item.clientMsgId());
+      scheduler.schedule(options.retryDelay(), () -> resend(item.clientMsgId()));
+      return;
+    }
+    outbox.remove(item.clientMsgId());
+    state.room(item.room()).ifPresent(room -> room.fail(item.clientMsgId(), error.message()));
+    CompletableFuture<Message> waiting = acks.remove(item.clientMsgId());
+    if (waiting != null) {
+      waiting.completeExceptionally(new ApiException(0, error.code(), error.message()));
+    }
+    changed();
+  }
+
+  private void resend(String clientMsgId) {
+    outbox.get(clientMsgId).ifPresent(item -> {
+      if (state.link().online()) {
+        link.send(new ClientFrame.Send(item.room(), item.clientMsgId(), item.text()));
+      }
+    });
+  }
+
+  /** Entries seen stored: sends of ours among them are done, whether or not their ack ever comes. */
+  private void settled(List<Message> entries) {
+    for (Message m : entries) {
+      if (m.clientMsgId() != null && state.me().equals(m.sender()) && outbox.remove(m.clientMsgId()).isPresent()) {
+        CompletableFuture<Message> waiting = acks.remove(m.clientMsgId());
+        if (waiting != null) {
+          waiting.complete(m);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- sync by seq
+
+  /** Bring one room up to date: its first page if it has none, else whatever lies past its gap-free run. */
+  private void sync(RoomState room) {
+    if (!room.membersKnown() && options.historyPage() > 0) {
+      fetch(api.room(room.id()), (full, failure) -> {
+        if (full != null) {
+          state.upsert(full);
+        }
+      });
+    }
+    if (room.loaded()) {
+      fill(room);
+      return;
+    }
+    if (options.historyPage() == 0) {
+      room.startAt(room.lastSeq());
+      fill(room);
+      return;
+    }
+    if (room.syncing()) {
+      return;
+    }
+    room.syncing(true);
+    fetch(api.latest(room.id(), options.historyPage()), (page, failure) -> {
+      room.syncing(false);
+      if (failure != null) {
+        retryLater(room);
+        return;
+      }
+      settled(page.messages());
+      room.baseline(page, state.me());
+      fill(room);
+      if (state.current().map(c -> c == room).orElse(false)) {
+        markCurrentRead();
+      }
+    });
+  }
+
+  /** Fetch after the last gap-free seq, page by page, until the room holds everything the server said it has. */
+  private void fill(RoomState room) {
+    var gap = room.gap();
+    if (gap.isEmpty() || room.syncing()) {
+      return;
+    }
+    long after = gap.getAsLong();
+    room.syncing(true);
+    fetch(api.after(room.id(), after, options.fillPage()), (page, failure) -> {
+      room.syncing(false);
+      if (failure != null) {
+        retryLater(room);
+        return;
+      }
+      state.receive(room.id(), page.messages(), false);
+      settled(page.messages());
+      if (room.contiguous() > after) {
+        fill(room);
+      } else if (room.gap().isPresent()) {
+        retryLater(room); // the server said it has more than it gave: ask again shortly
+      }
+      if (state.current().map(c -> c == room).orElse(false)) {
+        markCurrentRead();
+      }
+    });
+  }
+
+  private void retryLater(RoomState room) {
+    scheduler.schedule(options.retryDelay(), () -> {
+      if (state.link().online() && state.room(room.id()).orElse(null) == room) {
+        sync(room);
+      }
+    });
+  }
+
+  /** Complete on the client's thread, then tell the listeners. */
+  private <T> void fetch(CompletableFuture<T> call, BiConsumer<T, Throwable> then) {
+    call.whenCompleteAsync((value, failure) -> {
+      then.accept(value, failure);
+      changed();
+    }, scheduler);
+  }
+
+  // ---------------------------------------------------------------------------------------------- the user
+
+  /** Send a line to the room in view. */
+  public CompletableFuture<Message> send(String text) {
+    return state.current()
+        .map(room -> send(room.id(), text))
+        .orElseGet(() -> {
+          notice("You are in no room yet: /create one, /join one, or browse them with /rooms.", true);
+          return CompletableFuture.failedFuture(new IllegalStateException("no room"));
+        });
+  }
+
+  /** Send a line: pending at once, sent for good once acknowledged, resent on every reconnect until then. */
+  public CompletableFuture<Message> send(String roomId, String text) {
+    RoomState room = state.room(roomId).orElse(null);
+    if (room == null) {
+      return CompletableFuture.failedFuture(new ApiException(403, "not_a_member", "you are not in room " + roomId));
+    }
+    if (text.isBlank()) {
+      return CompletableFuture.failedFuture(new ApiException(400, "invalid_message", "the message is empty"));
+    }
+    if (text.length() > Limits.MESSAGE_MAX_CHARS) {
+      String why = "the message has " + text.length() + " characters; the limit is " + Limits.MESSAGE_MAX_CHARS;
+      notice(why, true);
+      return CompletableFuture.failedFuture(new ApiException(400, "invalid_message", why));
+    }
+    String clientMsgId = UUID.randomUUID().toString();
+    room.addPending(clientMsgId, text, clock.instant());
+    outbox.add(roomId, clientMsgId, text);
+    CompletableFuture<Message> acked = new CompletableFuture<>();
+    acks.put(clientMsgId, acked);
+    if (state.link().online()) {
+      link.send(new ClientFrame.Send(roomId, clientMsgId, text));
+    }
+    changed();
+    return acked;
+  }
+
+  public void switchTo(String roomId) {
+    state.switchTo(roomId);
+    state.room(roomId).ifPresent(room -> {
+      if (!room.loaded() && state.link().online()) {
+        sync(room);
+      }
+    });
+    markCurrentRead();
+    changed();
+  }
+
+  /** Viewing a room moves its read marker to the last entry in view. */
+  public void markCurrentRead() {
+    state.current().ifPresent(room -> {
+      room.clearActivity();
+      long seen = room.contiguous();
+      if (room.loaded() && seen > room.readSeq()) {
+        room.markRead(seen);
+        if (state.link().online()) {
+          link.send(new ClientFrame.Read(room.id(), seen));
+        }
+      }
+    });
+  }
+
+  /** The page before the oldest one held, if there is one (scrolling up). */
+  public void loadOlder(String roomId) {
+    RoomState room = state.room(roomId).orElse(null);
+    if (room == null || !room.loaded() || !room.hasOlder() || room.loadingOlder()) {
+      return;
+    }
+    room.loadingOlder(true);
+    int page = options.historyPage() > 0 ? options.historyPage() : Limits.PAGE_DEFAULT;
+    fetch(api.before(roomId, room.floor(), page), (older, failure) -> {
+      if (failure != null) {
+        room.loadingOlder(false);
+        notice("Could not load older messages: " + ApiException.of(failure).getMessage(), true);
+        return;
+      }
+      room.older(older, state.me());
+    });
+  }
+
+  public CompletableFuture<Room> create(String name, String passcode, Integer capacity) {
+    return adopt(api.createRoom(new CreateRoom(name, passcode, capacity)), room ->
+        "Created " + roomLabel(room) + ". Others join with: /join " + room.id()
+            + (room.passcode() ? " <passcode>" : ""));
+  }
+
+  /** Join by id, or by name when no room has that id and exactly one public room has that name. */
+  public CompletableFuture<Room> join(String idOrName, String passcode) {
+    CompletableFuture<Room> joined = api.join(idOrName, passcode).exceptionallyCompose(failure -> {
+      ApiException e = ApiException.of(failure);
+      if (!"no_such_room".equals(e.code())) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return api.rooms().thenCompose(listing -> {
+        List<RoomListing.Entry> named = listing.rooms().stream()
+            .filter(r -> r.name().equalsIgnoreCase(idOrName))
+            .toList();
+        if (named.size() != 1) {
+          return CompletableFuture.failedFuture(named.isEmpty() ? e : new ApiException(409, "ambiguous",
+              named.size() + " rooms are called " + idOrName + ": /join one of them by id (see /rooms)"));
+        }
+        return api.join(named.get(0).id(), passcode);
+      });
+    });
+    return adopt(joined, room -> "Joined " + roomLabel(room) + ".");
+  }
+
+  public CompletableFuture<Room> dm(String username) {
+    return adopt(api.openDm(username.toLowerCase(Locale.ROOT).replaceFirst("^@", "")), room -> null);
+  }
+
+  public CompletableFuture<Void> leave() {
+    RoomState room = state.current().orElse(null);
+    if (room == null) {
+      notice("You are in no room.", true);
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> left = new CompletableFuture<>();
+    fetch(api.leave(room.id()), (ok, failure) -> {
+      if (failure != null) {
+        notice("Could not leave: " + ApiException.of(failure).getMessage(), true);
+        left.completeExceptionally(ApiException.of(failure));
+        return;
+      }
+      outbox.dropRoom(room.id());
+      state.remove(room.id());
+      notice("You left " + room.displayName(state.me()) + ".", false);
+      markCurrentRead();
+      left.complete(null);
+    });
+    return left;
+  }
+
+  public CompletableFuture<RoomListing> browse() {
+    CompletableFuture<RoomListing> listing = new CompletableFuture<>();
+    fetch(api.rooms(), (rooms, failure) -> {
+      if (failure != null) {
+        notice("Could not list rooms: " + ApiException.of(failure).getMessage(), true);
+        listing.completeExceptionally(ApiException.of(failure));
+      } else {
+        listing.complete(rooms);
+      }
+    });
+    return listing;
+  }
+
+  /** The members of the room in view, online first, as a notice. */
+  public void who() {
+    state.current().ifPresentOrElse(room -> {
+      List<String> online = new ArrayList<>();
+      List<String> offline = new ArrayList<>();
+      for (String member : room.members()) {
+        (state.presenceOf(member).online() ? online : offline).add(member);
+      }
+      notice(room.members().size() + " in " + room.displayName(state.me()) + ": online " + String.join(", ", online)
+          + (offline.isEmpty() ? "" : "; offline " + String.join(", ", offline)), false);
+    }, () -> notice("You are in no room.", true));
+  }
+
+  public void notice(String text, boolean error) {
+    state.notice(text, error, clock.instant());
+    changed();
+  }
+
+  private CompletableFuture<Room> adopt(CompletableFuture<Room> call, java.util.function.Function<Room, String> said) {
+    CompletableFuture<Room> done = new CompletableFuture<>();
+    fetch(call, (room, failure) -> {
+      if (failure != null) {
+        ApiException e = ApiException.of(failure);
+        notice(e.getMessage(), true);
+        done.completeExceptionally(e);
+        return;
+      }
+      RoomState adopted = state.upsert(room);
+      adopted.markRead(room.lastSeq()); // the server starts the marker at our own joined entry
+      switchTo(adopted.id());
+      String text = said.apply(room);
+      if (text != null) {
+        notice(text, false);
+      }
+      done.complete(room);
+    });
+    return done;
+  }
+
+  private String roomLabel(Room room) {
+    return "#" + room.name() + " (id " + room.id() + ")";
+  }
+
+  private void changed() {
+    listeners.forEach(Listener::onChange);
+  }
+}

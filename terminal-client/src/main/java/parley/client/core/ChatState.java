@@ -1,0 +1,195 @@
+package parley.client.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import parley.client.net.LinkStatus;
+import parley.protocol.Member;
+import parley.protocol.Message;
+import parley.protocol.Room;
+import parley.protocol.RoomSummary;
+
+/**
+ * Everything the client knows: the user, their rooms, who is online, which room is in view, how the link is. The
+ * view reads it; only {@link ChatClient} changes it, on the client's thread. Testable without a terminal or a
+ * server: feed it what the server would say and look.
+ */
+public final class ChatState {
+  private final String me;
+  private final Mentions mentions;
+  private final Map<String, RoomState> rooms = new HashMap<>();
+  private final Map<String, Presence> presence = new HashMap<>();
+  private final List<Notice> lobby = new ArrayList<>();
+  private String current;
+  private LinkStatus link = LinkStatus.connecting();
+
+  public ChatState(String me) {
+    this.me = me;
+    this.mentions = new Mentions(me);
+  }
+
+  public String me() {
+    return me;
+  }
+
+  // ---------------------------------------------------------------------------------------------- rooms
+
+  public Optional<RoomState> room(String id) {
+    return Optional.ofNullable(rooms.get(id));
+  }
+
+  /** The room, made up from its id if this is the first the client hears of it. */
+  public RoomState ensureRoom(String id) {
+    return rooms.computeIfAbsent(id, k -> new RoomState(k, k, k.startsWith("dm:") ? RoomState.KIND_DM : RoomState.KIND_ROOM));
+  }
+
+  /** A room from the server's list ({@code hello}, {@code /me}): name, kind, last seq and the read marker. */
+  public RoomState upsert(RoomSummary summary) {
+    RoomState room = ensureRoom(summary.id());
+    room.describe(summary.name(), summary.kind());
+    room.known(summary.lastSeq());
+    room.markRead(summary.readSeq());
+    if (!summary.id().equals(current) && room.unread() > 0) {
+      room.raise(room.isDm() ? Activity.HIGHLIGHT : Activity.MESSAGE);
+    }
+    return room;
+  }
+
+  /** A room in full (joined, created, fetched): also its members and their presence. */
+  public RoomState upsert(Room full) {
+    RoomState room = ensureRoom(full.id());
+    room.describe(full.name(), full.kind());
+    room.known(full.lastSeq());
+    room.members(full.members().stream().map(Member::username).toList(), full.lastSeq());
+    for (Member m : full.members()) {
+      presence.put(m.username(), new Presence(m.online(), m.lastSeen()));
+    }
+    return room;
+  }
+
+  public void remove(String id) {
+    rooms.remove(id);
+    if (id.equals(current)) {
+      current = null;
+      ordered().stream().findFirst().ifPresent(r -> switchTo(r.id()));
+    }
+  }
+
+  /** Rooms by name, then DMs by peer: the order of the room list and of Alt+1..9. */
+  public List<RoomState> ordered() {
+    Comparator<RoomState> byKind = Comparator.comparing(RoomState::isDm);
+    Comparator<RoomState> byName = Comparator.comparing(r -> r.displayName(me).toLowerCase());
+    List<RoomState> list = new ArrayList<>(rooms.values());
+    list.sort(byKind.thenComparing(byName).thenComparing(RoomState::id));
+    return list;
+  }
+
+  public Collection<RoomState> rooms() {
+    return Collections.unmodifiableCollection(rooms.values());
+  }
+
+  public Optional<RoomState> current() {
+    return Optional.ofNullable(current).map(rooms::get);
+  }
+
+  public void switchTo(String id) {
+    RoomState room = rooms.get(id);
+    if (room != null) {
+      current = id;
+      room.open();
+    }
+  }
+
+  /** The room {@code delta} places away from the current one in {@link #ordered()}, wrapping around. */
+  public Optional<RoomState> neighbour(int delta) {
+    List<RoomState> list = ordered();
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    int at = current().map(list::indexOf).orElse(-1);
+    int next = Math.floorMod((at < 0 ? 0 : at) + delta, list.size());
+    return Optional.of(list.get(at < 0 ? 0 : next));
+  }
+
+  /** The room with the most pressing activity, for "jump to next active". */
+  public Optional<RoomState> mostActive() {
+    return ordered().stream()
+        .filter(r -> r.activity() != Activity.NONE && !r.id().equals(current))
+        .max(Comparator.comparing(RoomState::activity));
+  }
+
+  // ---------------------------------------------------------------------------------------------- entries
+
+  /**
+   * New entries for a room. Entries from others past the read marker in a room not in view raise its activity;
+   * returns true when that deserves the bell ({@code live} entries only: a mention or a DM).
+   */
+  public boolean receive(String roomId, Collection<Message> entries, boolean live) {
+    RoomState room = ensureRoom(roomId);
+    List<Message> added = room.add(entries, me);
+    if (roomId.equals(current)) {
+      return false;
+    }
+    boolean bell = false;
+    for (Message m : added) {
+      if (me.equals(m.sender()) || m.seq() <= room.readSeq()) {
+        continue;
+      }
+      Activity level = levelOf(room, m);
+      room.raise(level);
+      bell |= live && level == Activity.HIGHLIGHT;
+    }
+    return bell;
+  }
+
+  private Activity levelOf(RoomState room, Message m) {
+    if (!Message.KIND_MESSAGE.equals(m.kind())) {
+      return Activity.LOW;
+    }
+    return room.isDm() || mentions.in(m.text()) ? Activity.HIGHLIGHT : Activity.MESSAGE;
+  }
+
+  public boolean mentionsMe(String text) {
+    return mentions.in(text);
+  }
+
+  // ---------------------------------------------------------------------------------------------- presence
+
+  public void presence(String username, boolean online, Instant lastSeen) {
+    presence.put(username, new Presence(online, lastSeen));
+  }
+
+  public Presence presenceOf(String username) {
+    return presence.getOrDefault(username, Presence.UNKNOWN);
+  }
+
+  // ---------------------------------------------------------------------------------------------- link, notices
+
+  public LinkStatus link() {
+    return link;
+  }
+
+  public void link(LinkStatus status) {
+    link = status;
+  }
+
+  /** A line from the client: in the room in view, or in the lobby when there is none. */
+  public void notice(String text, boolean error, Instant at) {
+    Optional<RoomState> room = current();
+    if (room.isPresent()) {
+      room.get().notice(text, error, at);
+    } else {
+      lobby.add(new Notice(0, at, text, error));
+    }
+  }
+
+  public List<Notice> lobby() {
+    return Collections.unmodifiableList(lobby);
+  }
+}

@@ -1,0 +1,340 @@
+package parley.client.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import parley.protocol.Message;
+import parley.protocol.MessagePage;
+
+/**
+ * One room as this client knows it. The timeline is keyed by the room's seq, so order never depends on arrival
+ * and a second copy of an entry is simply not added. Once a baseline is loaded, every seq from {@code floor} to
+ * {@code contiguous} is present; anything the server is known to have past that ({@code lastSeq}) is a gap that
+ * the client fetches by seq. Lines the user sent wait as pending until their ack (or their entry) arrives.
+ *
+ * <p>Not thread-safe: confined to the client's thread.
+ */
+public final class RoomState {
+  public static final String KIND_ROOM = "room";
+  public static final String KIND_DM = "dm";
+
+  private final String id;
+  private String name;
+  private String kind;
+  private final NavigableMap<Long, Message> timeline = new TreeMap<>();
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private final List<Notice> notices = new ArrayList<>();
+  private final Set<String> members = new TreeSet<>();
+  private long membersAsOf = -1;
+  private boolean loaded;
+  private long floor = 1;
+  private long contiguous;
+  private long lastSeq;
+  private long readSeq;
+  private long markerSeq = Long.MAX_VALUE;
+  private boolean hasOlder;
+  private boolean loadingOlder;
+  private boolean syncing;
+  private Activity activity = Activity.NONE;
+
+  public RoomState(String id, String name, String kind) {
+    this.id = id;
+    this.name = name;
+    this.kind = kind;
+  }
+
+  // ---------------------------------------------------------------------------------------------- timeline
+
+  /** Adds the entries not seen before; returns those, ascending. Pending lines they stand for stop pending. */
+  public List<Message> add(Collection<Message> entries, String me) {
+    List<Message> added = new ArrayList<>();
+    for (Message m : entries) {
+      if (m.seq() < 1) {
+        continue;
+      }
+      lastSeq = Math.max(lastSeq, m.seq());
+      if (m.clientMsgId() != null && m.sender() != null && m.sender().equals(me)) {
+        pending.remove(m.clientMsgId());
+      }
+      if (timeline.putIfAbsent(m.seq(), m) == null) {
+        added.add(m);
+        applyMembership(m);
+      }
+    }
+    extend();
+    added.sort(Comparator.comparingLong(Message::seq));
+    return added;
+  }
+
+  /** The first page of history (the latest entries): from here on the room is kept gap-free. */
+  public List<Message> baseline(MessagePage latest, String me) {
+    List<Message> added = add(latest.messages(), me);
+    if (!latest.messages().isEmpty()) {
+      floor = latest.messages().get(0).seq();
+    } else if (!timeline.isEmpty()) {
+      floor = timeline.firstKey();
+    } else {
+      floor = lastSeq + 1;
+    }
+    contiguous = floor - 1;
+    loaded = true;
+    hasOlder = floor > 1;
+    extend();
+    return added;
+  }
+
+  /** A baseline without history: from {@code seq} on (line mode, which only shows what is new). */
+  public void startAt(long seq) {
+    lastSeq = Math.max(lastSeq, seq);
+    floor = seq + 1;
+    contiguous = seq;
+    loaded = true;
+    hasOlder = seq > 0;
+    extend();
+  }
+
+  /** An older page, fetched with {@code before=floor}. */
+  public List<Message> older(MessagePage page, String me) {
+    loadingOlder = false;
+    List<Message> added = add(page.messages(), me);
+    if (page.messages().isEmpty()) {
+      hasOlder = false;
+    } else {
+      floor = Math.min(floor, page.messages().get(0).seq());
+      hasOlder = page.hasMore() && floor > 1;
+    }
+    return added;
+  }
+
+  /** The seq to fetch after, if the server has entries this client lacks past its gap-free run. */
+  public OptionalLong gap() {
+    return loaded && contiguous < lastSeq ? OptionalLong.of(contiguous) : OptionalLong.empty();
+  }
+
+  /** The server has at least {@code seq} entries. */
+  public void known(long seq) {
+    lastSeq = Math.max(lastSeq, seq);
+  }
+
+  private void extend() {
+    if (!loaded) {
+      return;
+    }
+    while (timeline.containsKey(contiguous + 1)) {
+      contiguous++;
+    }
+  }
+
+  private void applyMembership(Message m) {
+    if (membersAsOf < 0 || m.seq() <= membersAsOf || m.sender() == null) {
+      return;
+    }
+    if (Message.KIND_JOINED.equals(m.kind())) {
+      members.add(m.sender());
+    } else if (Message.KIND_LEFT.equals(m.kind())) {
+      members.remove(m.sender());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- sending
+
+  public Pending addPending(String clientMsgId, String text, Instant at) {
+    Pending p = new Pending(clientMsgId, text, at, null);
+    pending.put(clientMsgId, p);
+    return p;
+  }
+
+  /** The server stored the pending line at {@code seq}: it takes its place in the timeline. */
+  public void acked(String clientMsgId, long seq, Instant sentAt, String me) {
+    Pending p = pending.remove(clientMsgId);
+    if (p != null) {
+      timeline.putIfAbsent(seq, new Message(id, seq, Message.KIND_MESSAGE, me, p.text(), sentAt, clientMsgId));
+    }
+    lastSeq = Math.max(lastSeq, seq);
+    readSeq = Math.max(readSeq, seq);
+    extend();
+  }
+
+  public void fail(String clientMsgId, String why) {
+    pending.computeIfPresent(clientMsgId, (k, p) -> p.failed(why));
+  }
+
+  // ---------------------------------------------------------------------------------------------- reading
+
+  public long unread() {
+    return Math.max(0, lastSeq - readSeq);
+  }
+
+  /** Move the read marker forward (never back). */
+  public void markRead(long seq) {
+    readSeq = Math.max(readSeq, seq);
+  }
+
+  /**
+   * The user opens the room: if it has unread entries, the "new messages" line goes where the read marker is now
+   * (and stays there while the room is in view, as in irssi); entries that arrive while it is in view are read.
+   */
+  public void open() {
+    markerSeq = unread() > 0 ? readSeq : Long.MAX_VALUE;
+    activity = Activity.NONE;
+  }
+
+  public void raise(Activity level) {
+    activity = activity.max(level);
+  }
+
+  public void clearActivity() {
+    activity = Activity.NONE;
+  }
+
+  // ---------------------------------------------------------------------------------------------- members
+
+  /** The member list as of {@code asOfSeq}; later joined/left entries keep it current. */
+  public void members(Collection<String> usernames, long asOfSeq) {
+    members.clear();
+    members.addAll(usernames);
+    membersAsOf = asOfSeq;
+  }
+
+  public Set<String> members() {
+    return Collections.unmodifiableSet(members);
+  }
+
+  public boolean membersKnown() {
+    return membersAsOf >= 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------- notices
+
+  /** A client line, shown after everything the room has now (what the server has, if not yet loaded). */
+  public void notice(String text, boolean error, Instant at) {
+    notices.add(new Notice(Math.max(lastSeq, timeline.isEmpty() ? 0 : timeline.lastKey()), at, text, error));
+  }
+
+  public List<Notice> notices() {
+    return Collections.unmodifiableList(notices);
+  }
+
+  // ---------------------------------------------------------------------------------------------- naming
+
+  /** A DM's other party ({@code dm:<a>:<b>}), or null for a room. */
+  public String peer(String me) {
+    if (!isDm() || !id.startsWith("dm:")) {
+      return null;
+    }
+    String[] parts = id.split(":", 3);
+    return parts.length < 3 ? null : parts[1].equals(me) ? parts[2] : parts[1];
+  }
+
+  /** {@code #name} for a room, {@code @peer} for a DM. */
+  public String displayName(String me) {
+    String peer = peer(me);
+    return peer != null ? "@" + peer : "#" + name;
+  }
+
+  public boolean isDm() {
+    return KIND_DM.equals(kind);
+  }
+
+  public void describe(String name, String kind) {
+    if (name != null) {
+      this.name = name;
+    }
+    if (kind != null) {
+      this.kind = kind;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- accessors
+
+  public String id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  /** The timeline, ascending by seq. */
+  public Collection<Message> entries() {
+    return Collections.unmodifiableCollection(timeline.values());
+  }
+
+  /** Entries with seq above {@code seq}, ascending. */
+  public Collection<Message> entriesAfter(long seq) {
+    return Collections.unmodifiableCollection(timeline.tailMap(seq, false).values());
+  }
+
+  public Optional<Message> entry(long seq) {
+    return Optional.ofNullable(timeline.get(seq));
+  }
+
+  public List<Pending> pending() {
+    return List.copyOf(pending.values());
+  }
+
+  public boolean loaded() {
+    return loaded;
+  }
+
+  public long floor() {
+    return floor;
+  }
+
+  public long contiguous() {
+    return contiguous;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  public long readSeq() {
+    return readSeq;
+  }
+
+  /** Entries after this seq are below the "new messages" line (Long.MAX_VALUE: no line). */
+  public long markerSeq() {
+    return markerSeq;
+  }
+
+  public boolean hasOlder() {
+    return hasOlder;
+  }
+
+  public boolean loadingOlder() {
+    return loadingOlder;
+  }
+
+  public void loadingOlder(boolean loading) {
+    loadingOlder = loading;
+  }
+
+  /** A baseline or gap fetch is under way. */
+  public boolean syncing() {
+    return syncing;
+  }
+
+  public void syncing(boolean value) {
+    syncing = value;
+  }
+
+  public Activity activity() {
+    return activity;
+  }
+}

@@ -1,0 +1,173 @@
+package parley.client.net;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import parley.protocol.CreateRoom;
+import parley.protocol.Credentials;
+import parley.protocol.ErrorBody;
+import parley.protocol.JoinRoom;
+import parley.protocol.Json;
+import parley.protocol.LoginResponse;
+import parley.protocol.Me;
+import parley.protocol.Message;
+import parley.protocol.MessagePage;
+import parley.protocol.PostMessage;
+import parley.protocol.Room;
+import parley.protocol.RoomListing;
+import parley.protocol.SignupResponse;
+import parley.protocol.UserPresence;
+
+/** {@link ParleyApi} over the JDK's HttpClient: JSON bodies with the protocol's own mapper. */
+public final class HttpParleyApi implements ParleyApi {
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final ObjectMapper JSON = Json.mapper();
+
+  private final HttpClient http;
+  private final URI server;
+  private final String token;
+
+  public HttpParleyApi(HttpClient http, URI server) {
+    this(http, server, null);
+  }
+
+  private HttpParleyApi(HttpClient http, URI server, String token) {
+    this.http = http;
+    this.server = server;
+    this.token = token;
+  }
+
+  @Override
+  public ParleyApi withToken(String token) {
+    return new HttpParleyApi(http, server, token);
+  }
+
+  @Override
+  public CompletableFuture<SignupResponse> signup(Credentials credentials) {
+    return call("POST", "/auth/signup", credentials, SignupResponse.class);
+  }
+
+  @Override
+  public CompletableFuture<LoginResponse> login(Credentials credentials) {
+    return call("POST", "/auth/login", credentials, LoginResponse.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> logout() {
+    return call("POST", "/auth/logout", null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Me> me() {
+    return call("GET", "/me", null, Me.class);
+  }
+
+  @Override
+  public CompletableFuture<RoomListing> rooms() {
+    return call("GET", "/rooms", null, RoomListing.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> createRoom(CreateRoom body) {
+    return call("POST", "/rooms", body, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> room(String roomId) {
+    return call("GET", "/rooms/" + PathSegment.encode(roomId), null, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> join(String roomId, String passcode) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/join", new JoinRoom(passcode), Room.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> leave(String roomId) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/leave", null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<MessagePage> latest(String roomId, int limit) {
+    return messages(roomId, "limit=" + limit);
+  }
+
+  @Override
+  public CompletableFuture<MessagePage> before(String roomId, long seq, int limit) {
+    return messages(roomId, "before=" + seq + "&limit=" + limit);
+  }
+
+  @Override
+  public CompletableFuture<MessagePage> after(String roomId, long seq, int limit) {
+    return messages(roomId, "after=" + seq + "&limit=" + limit);
+  }
+
+  private CompletableFuture<MessagePage> messages(String roomId, String query) {
+    return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/messages?" + query, null, MessagePage.class);
+  }
+
+  @Override
+  public CompletableFuture<Message> post(String roomId, String clientMsgId, String text) {
+    return call(
+        "POST", "/rooms/" + PathSegment.encode(roomId) + "/messages", new PostMessage(clientMsgId, text), Message.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> openDm(String username) {
+    return call("POST", "/dms/" + PathSegment.encode(username), null, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<UserPresence> user(String username) {
+    return call("GET", "/users/" + PathSegment.encode(username), null, UserPresence.class);
+  }
+
+  private <T> CompletableFuture<T> call(String method, String path, Object body, Class<T> type) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve("/api/v1" + path))
+        .timeout(TIMEOUT)
+        .header("Accept", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(write(body), StandardCharsets.UTF_8));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .handle((response, failure) -> {
+          if (failure != null) {
+            throw ApiException.of(failure);
+          }
+          return read(response, type);
+        });
+  }
+
+  private static <T> T read(HttpResponse<String> response, Class<T> type) {
+    int status = response.statusCode();
+    try {
+      if (status >= 200 && status < 300) {
+        return type == Void.class || response.body().isEmpty() ? null : JSON.readValue(response.body(), type);
+      }
+      ErrorBody error = JSON.readValue(response.body(), ErrorBody.class);
+      throw new ApiException(status, error.error().code(), error.error().message());
+    } catch (JsonProcessingException e) {
+      throw new ApiException(status, "bad_response", "the server answered " + status + " with no readable body");
+    }
+  }
+
+  private static String write(Object body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package parley.client.net;
+
+import java.util.concurrent.CompletableFuture;
+import parley.protocol.CreateRoom;
+import parley.protocol.Credentials;
+import parley.protocol.LoginResponse;
+import parley.protocol.Me;
+import parley.protocol.Message;
+import parley.protocol.MessagePage;
+import parley.protocol.Room;
+import parley.protocol.RoomListing;
+import parley.protocol.SignupResponse;
+import parley.protocol.UserPresence;
+
+/**
+ * The HTTP half of protocol v1, one method per call. Every future fails with an {@link ApiException}. The calls
+ * after login carry the token this instance was made with ({@link #withToken}).
+ */
+public interface ParleyApi {
+
+  ParleyApi withToken(String token);
+
+  CompletableFuture<SignupResponse> signup(Credentials credentials);
+
+  CompletableFuture<LoginResponse> login(Credentials credentials);
+
+  CompletableFuture<Void> logout();
+
+  CompletableFuture<Me> me();
+
+  CompletableFuture<RoomListing> rooms();
+
+  CompletableFuture<Room> createRoom(CreateRoom body);
+
+  CompletableFuture<Room> room(String roomId);
+
+  CompletableFuture<Room> join(String roomId, String passcode);
+
+  CompletableFuture<Void> leave(String roomId);
+
+  /** The latest {@code limit} entries. */
+  CompletableFuture<MessagePage> latest(String roomId, int limit);
+
+  /** Entries with seq below {@code seq}, the closest first in the page's ascending order. */
+  CompletableFuture<MessagePage> before(String roomId, long seq, int limit);
+
+  /** Entries with seq above {@code seq}: how a client resumes. */
+  CompletableFuture<MessagePage> after(String roomId, long seq, int limit);
+
+  CompletableFuture<Message> post(String roomId, String clientMsgId, String text);
+
+  CompletableFuture<Room> openDm(String username);
+
+  CompletableFuture<UserPresence> user(String username);
+}

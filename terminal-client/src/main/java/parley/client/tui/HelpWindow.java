@@ -1,0 +1,44 @@
+package parley.client.tui;
+
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.gui2.BasicWindow;
+import com.googlecode.lanterna.gui2.Label;
+import com.googlecode.lanterna.gui2.Window;
+import com.googlecode.lanterna.gui2.WindowListenerAdapter;
+import java.util.List;
+import parley.client.command.CommandParser;
+
+/** F1: every command and key, over the chat; Esc, Enter, F1 or q closes it. */
+final class HelpWindow extends BasicWindow {
+
+  HelpWindow() {
+    super("Parley help: Esc closes");
+    setHints(List.of(Window.Hint.CENTERED, Window.Hint.MODAL));
+    setTheme(ParleyTheme.dialogs());
+    setComponent(new Label(text()));
+    addWindowListener(new WindowListenerAdapter() {
+      @Override
+      public void onInput(Window window, com.googlecode.lanterna.input.KeyStroke key,
+          java.util.concurrent.atomic.AtomicBoolean deliver) {
+        KeyType type = key.getKeyType();
+        if (type == KeyType.Escape || type == KeyType.Enter || type == KeyType.F1
+            || (type == KeyType.Character && key.getCharacter() == 'q')) {
+          deliver.set(false);
+          close();
+        }
+      }
+    });
+  }
+
+  static String text() {
+    StringBuilder out = new StringBuilder("Commands\n");
+    for (String[] c : CommandParser.COMMANDS) {
+      out.append(String.format("  %-42s %s%n", c[1], c[2]));
+    }
+    out.append("\nKeys\n");
+    for (String[] k : Keys.ALL) {
+      out.append(String.format("  %-16s %s%n", k[0], k[1]));
+    }
+    return out.toString().stripTrailing();
+  }
+}

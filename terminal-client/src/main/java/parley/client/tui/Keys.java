@@ -1,0 +1,19 @@
+package parley.client.tui;
+
+import java.util.List;
+
+/** The keys of the main screen, for the help screen and the README. */
+final class Keys {
+  static final List<String[]> ALL = List.of(
+      new String[] {"Ctrl+N / Ctrl+P", "next / previous room"},
+      new String[] {"Alt+1..9", "go to room 1..9 of the list"},
+      new String[] {"Alt+A", "go to the room with the most pressing activity"},
+      new String[] {"PgUp / PgDn", "scroll; older history loads as you go up"},
+      new String[] {"Esc", "back to the newest line"},
+      new String[] {"Tab", "complete a nick or a command; again for the next one"},
+      new String[] {"Up / Down", "recall lines you sent"},
+      new String[] {"Ctrl+U", "clear the input line"},
+      new String[] {"Ctrl+C", "quit (same as /quit)"});
+
+  private Keys() {}
+}

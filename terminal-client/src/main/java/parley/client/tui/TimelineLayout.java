@@ -1,0 +1,176 @@
+package parley.client.tui;
+
+import com.googlecode.lanterna.TextColor;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import parley.client.core.ChatState;
+import parley.client.core.Notice;
+import parley.client.core.Pending;
+import parley.client.core.RoomState;
+import parley.protocol.Message;
+
+/**
+ * The rows of a timeline at a given width: entries in seq order with time stamps, nicks in their colours, day
+ * separators, join and leave lines, the "new messages" line at the read marker, the client's own notices, and the
+ * user's pending lines last. Pure: no widgets, so it is easy to test and to re-run on every resize.
+ */
+final class TimelineLayout {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH);
+  private static final TextColor DIM = TextColor.ANSI.BLACK_BRIGHT;
+
+  private final ZoneId zone;
+
+  TimelineLayout(ZoneId zone) {
+    this.zone = zone;
+  }
+
+  List<List<Span>> rows(ChatState state, RoomState room, int width) {
+    List<List<Span>> rows = new ArrayList<>();
+    rows.add(top(room, state.me()));
+    LocalDate[] day = {null};
+    long firstNew = room.entriesAfter(room.markerSeq()).stream()
+        .filter(m -> !state.me().equals(m.sender()))
+        .mapToLong(Message::seq)
+        .findFirst()
+        .orElse(Long.MAX_VALUE);
+    Iterator<Notice> notices = room.notices().iterator();
+    Notice nextNotice = notices.hasNext() ? notices.next() : null;
+    for (Message m : room.entries()) {
+      while (nextNotice != null && nextNotice.afterSeq() < m.seq()) {
+        notice(rows, nextNotice, width, day);
+        nextNotice = notices.hasNext() ? notices.next() : null;
+      }
+      dayChange(rows, m.sentAt(), width, day);
+      if (m.seq() == firstNew) {
+        rows.add(centred("new messages", width, TextColor.ANSI.RED_BRIGHT));
+      }
+      entry(rows, state, m, width);
+    }
+    while (nextNotice != null) {
+      notice(rows, nextNotice, width, day);
+      nextNotice = notices.hasNext() ? notices.next() : null;
+    }
+    for (Pending p : room.pending()) {
+      dayChange(rows, p.at(), width, day);
+      pending(rows, state.me(), p, width);
+    }
+    return rows;
+  }
+
+  /** What the screen shows with no room: how to begin, and the client's notices. */
+  List<List<Span>> lobby(ChatState state, int width) {
+    List<List<Span>> rows = new ArrayList<>();
+    for (String line : List.of(
+        "Welcome to Parley, " + state.me() + ".",
+        "",
+        "You are in no room yet. To begin:",
+        "  /create name      create a room (others join it by its id)",
+        "  /rooms            browse public rooms and join one",
+        "  /join id          join a room by its id",
+        "  /dm user          talk to someone directly",
+        "",
+        "F1 shows every command and key.")) {
+      for (String part : Text.wrap(line, width)) {
+        rows.add(List.of(Span.plain(part)));
+      }
+    }
+    LocalDate[] day = {LocalDate.now(zone)};
+    for (Notice n : state.lobby()) {
+      notice(rows, n, width, day);
+    }
+    return rows;
+  }
+
+  private List<Span> top(RoomState room, String me) {
+    String text;
+    if (!room.loaded()) {
+      text = "  … loading history";
+    } else if (room.loadingOlder()) {
+      text = "  … loading older messages";
+    } else if (room.hasOlder()) {
+      text = "  ↑ PgUp for older messages";
+    } else {
+      text = "  ── start of " + room.displayName(me) + " ──";
+    }
+    return List.of(Span.of(text, DIM));
+  }
+
+  private void dayChange(List<List<Span>> rows, Instant at, int width, LocalDate[] day) {
+    if (at == null) {
+      return;
+    }
+    LocalDate date = at.atZone(zone).toLocalDate();
+    if (!date.equals(day[0])) {
+      rows.add(centred(DAY.format(date), width, DIM));
+    }
+    day[0] = date;
+  }
+
+  private void entry(List<List<Span>> rows, ChatState state, Message m, int width) {
+    String time = time(m.sentAt());
+    String sender = m.sender() == null ? "?" : m.sender();
+    if (Message.KIND_JOINED.equals(m.kind()) || Message.KIND_LEFT.equals(m.kind())) {
+      boolean joined = Message.KIND_JOINED.equals(m.kind());
+      String what = (joined ? "→ " : "← ") + sender + (joined ? " joined" : " left");
+      wrapped(rows, List.of(Span.of(time + " ", DIM)), what, width,
+          joined ? TextColor.ANSI.GREEN : TextColor.ANSI.BLACK_BRIGHT, false);
+      return;
+    }
+    boolean mention = !sender.equals(state.me()) && state.mentionsMe(m.text());
+    List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(sender, NickColors.of(sender)), Span.plain(": "));
+    wrapped(rows, prefix, Text.clean(m.text()), width,
+        mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.DEFAULT, mention);
+  }
+
+  private void pending(List<List<Span>> rows, String me, Pending p, int width) {
+    List<Span> prefix = List.of(Span.of(time(p.at()) + " ", DIM), Span.bold(me, NickColors.of(me)), Span.plain(": "));
+    String text = Text.clean(p.text()) + (p.isFailed() ? "  ✗ not sent: " + p.failure() : "  ⋯");
+    wrapped(rows, prefix, text, width, p.isFailed() ? TextColor.ANSI.RED : DIM, false);
+  }
+
+  private void notice(List<List<Span>> rows, Notice n, int width, LocalDate[] day) {
+    dayChange(rows, n.at(), width, day);
+    List<Span> prefix = List.of(Span.of(time(n.at()) + " ", DIM), Span.of("-!- ", TextColor.ANSI.CYAN));
+    wrapped(rows, prefix, Text.clean(n.text()), width, n.error() ? TextColor.ANSI.RED_BRIGHT : TextColor.ANSI.CYAN,
+        false);
+  }
+
+  /** The prefix, then the text wrapped; continuation rows are indented to where the text began. */
+  private static void wrapped(
+      List<List<Span>> rows, List<Span> prefix, String text, int width, TextColor color, boolean bold) {
+    int indent = prefix.stream().mapToInt(s -> Text.width(s.text())).sum();
+    if (indent > width / 2) {
+      indent = Math.min(6, width / 2);
+    }
+    int firstWidth = Math.max(1, width - prefix.stream().mapToInt(s -> Text.width(s.text())).sum());
+    List<String> lines = Text.wrap(text, Math.max(1, width - indent));
+    String first = lines.get(0);
+    List<Span> row = new ArrayList<>(prefix);
+    if (Text.width(first) > firstWidth) {
+      rows.add(row);
+      row = new ArrayList<>(List.of(Span.plain(" ".repeat(indent))));
+    }
+    row.add(new Span(first, color, bold));
+    rows.add(row);
+    for (String line : lines.subList(1, lines.size())) {
+      rows.add(List.of(Span.plain(" ".repeat(indent)), new Span(line, color, bold)));
+    }
+  }
+
+  private static List<Span> centred(String label, int width, TextColor color) {
+    String text = "── " + label + " ──";
+    int left = Math.max(0, (width - Text.width(text)) / 2);
+    return List.of(Span.of("─".repeat(left) + text + "─".repeat(Math.max(0, width - left - Text.width(text))), color));
+  }
+
+  private String time(Instant at) {
+    return at == null ? "--:--" : TIME.format(at.atZone(zone));
+  }
+}

@@ -1,0 +1,113 @@
+package parley.client.tui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.TextColor;
+import com.googlecode.lanterna.gui2.AbstractComponent;
+import com.googlecode.lanterna.gui2.ComponentRenderer;
+import com.googlecode.lanterna.gui2.TextGUIGraphics;
+import java.time.Clock;
+import java.util.List;
+import parley.client.core.ChatClient;
+import parley.client.core.ChatState;
+import parley.client.core.Presence;
+import parley.client.core.RoomState;
+
+/**
+ * The centre of the screen: a title row for the room in view, then its timeline, newest at the bottom. PgUp /
+ * PgDn scroll by a page; reaching the top of what is loaded asks for the page before it.
+ */
+final class TimelineView extends AbstractComponent<TimelineView> {
+  private final ChatClient client;
+  private final TimelineLayout layout;
+  private final Clock clock;
+  private int scroll;
+  private int bodyHeight = 1;
+  private String shown;
+
+  TimelineView(ChatClient client, TimelineLayout layout, Clock clock) {
+    this.client = client;
+    this.layout = layout;
+    this.clock = clock;
+  }
+
+  void pageUp() {
+    scroll += Math.max(1, bodyHeight - 1);
+    RoomState room = client.state().current().orElse(null);
+    if (room != null && scroll >= maxScroll(room) && room.hasOlder()) {
+      client.loadOlder(room.id());
+    }
+    invalidate();
+  }
+
+  void pageDown() {
+    scroll = Math.max(0, scroll - Math.max(1, bodyHeight - 1));
+    invalidate();
+  }
+
+  void toBottom() {
+    scroll = 0;
+    invalidate();
+  }
+
+  private int maxScroll(RoomState room) {
+    int width = Math.max(1, getSize().getColumns());
+    return Math.max(0, layout.rows(client.state(), room, width).size() - bodyHeight);
+  }
+
+  @Override
+  protected ComponentRenderer<TimelineView> createDefaultRenderer() {
+    return new ComponentRenderer<>() {
+      @Override
+      public TerminalSize getPreferredSize(TimelineView view) {
+        return new TerminalSize(20, 5);
+      }
+
+      @Override
+      public void drawComponent(TextGUIGraphics g, TimelineView view) {
+        paint(g);
+      }
+    };
+  }
+
+  private void paint(TextGUIGraphics g) {
+    int width = g.getSize().getColumns();
+    int height = g.getSize().getRows();
+    bodyHeight = Math.max(1, height - 1);
+    ChatState state = client.state();
+    RoomState room = state.current().orElse(null);
+    String id = room == null ? null : room.id();
+    if (id == null ? shown != null : !id.equals(shown)) {
+      shown = id;
+      scroll = 0;
+    }
+    List<List<Span>> rows = room == null ? layout.lobby(state, width) : layout.rows(state, room, width);
+    int max = Math.max(0, rows.size() - bodyHeight);
+    scroll = Math.min(scroll, max);
+    Painter.row(g, 0, 0, title(state, room, width), width, TextColor.ANSI.DEFAULT, true);
+    int start = Math.max(0, rows.size() - bodyHeight - scroll);
+    for (int y = 0; y < bodyHeight; y++) {
+      int i = start + y;
+      List<Span> row = i < rows.size() ? rows.get(i) : List.of();
+      Painter.row(g, 0, y + 1, row, width, TextColor.ANSI.DEFAULT, false);
+    }
+  }
+
+  private List<Span> title(ChatState state, RoomState room, int width) {
+    if (room == null) {
+      return List.of(Span.plain(" Parley"));
+    }
+    String left;
+    String peer = room.peer(state.me());
+    if (peer != null) {
+      Presence p = state.presenceOf(peer);
+      left = " " + room.displayName(state.me()) + " · "
+          + (p.online() ? "online" : "last seen " + Ago.since(p.lastSeen(), clock.instant()));
+    } else {
+      left = " " + room.displayName(state.me()) + " · " + room.members().size() + (room.members().size() == 1 ? " member" : " members") + " · id " + room.id();
+    }
+    String right = scroll > 0 ? "↓ " + scroll + " more lines · PgDn " : "";
+    int gap = Math.max(1, width - Text.width(left) - Text.width(right));
+    return List.of(Span.bold(Text.fit(left, width - Text.width(right) - 1), TextColor.ANSI.DEFAULT),
+        Span.plain(" ".repeat(gap)), Span.plain(right));
+  }
+}

@@ -1,0 +1,32 @@
+package parley.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class ClientArgsTest {
+
+  @Test
+  void lineModeAndServer() {
+    ClientArgs send = ClientArgs.parse("--server", "localhost:9000", "--send", "general", "hi there");
+    assertEquals(URI.create("http://localhost:9000"), send.server());
+    assertEquals("general", send.sendRoom());
+    assertEquals("hi there", send.sendText());
+    assertTrue(send.lineMode());
+    assertEquals("r1", ClientArgs.parse("--tail", "r1").tailRoom());
+    assertFalse(ClientArgs.parse().lineMode());
+    assertEquals(null, ClientArgs.parse().server());
+  }
+
+  @Test
+  void mistakesAreExplained() {
+    assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--send", "room"));
+    assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--bogus"));
+    assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--server", "ftp://x"));
+    assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--send", "a", "b", "--tail", "a"));
+  }
+}

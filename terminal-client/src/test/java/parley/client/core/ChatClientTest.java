@@ -1,0 +1,186 @@
+package parley.client.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import parley.protocol.ClientFrame;
+import parley.protocol.Message;
+import parley.protocol.ServerFrame;
+
+/** The client's core against a scripted link and an in-memory server: resume, gap fill, the outbox. */
+class ChatClientTest {
+  private final FakeServer server = new FakeServer("alice");
+  private final FakeLink link = new FakeLink();
+  private final DirectScheduler scheduler = new DirectScheduler();
+  private ChatClient client;
+
+  @BeforeEach
+  void setUp() {
+    server.room("r1", "general", "room", "alice", "bob");
+    server.joined("r1", "alice");
+    server.says("r1", "bob", "one");
+    server.says("r1", "bob", "two");
+    client = new ChatClient("alice", server, link, scheduler, ChatClient.Options.interactive(),
+        Clock.fixed(server.now(), ZoneOffset.UTC));
+    client.start();
+  }
+
+  private RoomState r1() {
+    return client.state().room("r1").orElseThrow();
+  }
+
+  private List<Long> seqs() {
+    return r1().entries().stream().map(Message::seq).toList();
+  }
+
+  @Test
+  void helloLoadsEachRoomsLatestPageAndItsMembers() {
+    link.hello("alice", server.summary("r1", 1));
+    assertEquals(List.of(1L, 2L, 3L), seqs());
+    assertEquals(java.util.Set.of("alice", "bob"), r1().members());
+    assertEquals("r1", client.state().current().orElseThrow().id());
+    assertEquals(List.of(new ClientFrame.Read("r1", 3L)), link.sent, "viewing the room moved its marker");
+  }
+
+  @Test
+  void aReconnectFetchesExactlyWhatWasMissedBySeq() {
+    link.hello("alice", server.summary("r1", 3));
+    link.frame(server.says("r1", "bob", "three"));
+    link.down("connection lost");
+    server.says("r1", "bob", "four (missed)");
+    server.says("r1", "bob", "five (missed)");
+    server.calls.clear();
+
+    link.hello("alice", server.summary("r1", 3));
+    link.frame(server.says("r1", "bob", "six (live)"));
+
+    assertEquals(List.of("after r1 4"), server.calls.stream().filter(c -> c.startsWith("after")).toList());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), seqs());
+  }
+
+  @Test
+  void aLiveFrameBeyondAGapIsHeldUntilTheGapIsFetched() {
+    link.hello("alice", server.summary("r1", 3));
+    server.says("r1", "bob", "lost in transit");
+    link.frame(server.says("r1", "bob", "arrives"));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs());
+    assertEquals(5, r1().contiguous());
+  }
+
+  @Test
+  void aSendIsPendingUntilAckedAndTheAckPutsItInPlace() {
+    link.hello("alice", server.summary("r1", 3));
+    CompletableFuture<Message> acked = client.send("hello");
+    assertEquals(1, r1().pending().size());
+    ClientFrame.Send send = link.sends().get(0);
+    assertEquals("hello", send.text());
+
+    ServerFrame.MessageFrame stored = server.postWithId("r1", "alice", "hello", send.clientMsgId());
+    link.frame(new ServerFrame.Ack(send.clientMsgId(), "r1", stored.seq(), stored.sentAt()));
+    assertTrue(r1().pending().isEmpty());
+    assertEquals(4, acked.join().seq());
+    link.frame(stored);
+    assertEquals(List.of(1L, 2L, 3L, 4L), seqs(), "the message frame after the ack adds nothing");
+    assertEquals(0, client.owed());
+  }
+
+  @Test
+  void whatWasTypedOfflineIsSentOnReconnectInOrder() {
+    link.hello("alice", server.summary("r1", 3));
+    link.down("connection lost");
+    client.send("first");
+    client.send("second");
+    assertTrue(link.sends().isEmpty());
+    assertEquals(2, client.owed());
+
+    link.hello("alice", server.summary("r1", 3));
+    assertEquals(List.of("first", "second"), link.sends().stream().map(ClientFrame.Send::text).toList());
+  }
+
+  @Test
+  void aSendWhoseAckWasLostIsResentWithItsOriginalIdAndNotDoubled() {
+    link.hello("alice", server.summary("r1", 3));
+    client.send("once");
+    String id = link.sends().get(0).clientMsgId();
+    server.postWithId("r1", "alice", "once", id); // stored, but the connection dies before the ack
+    link.down("connection lost");
+
+    link.hello("alice", server.summary("r1", 3));
+    assertEquals(List.of(id, id), link.sends().stream().map(ClientFrame.Send::clientMsgId).toList());
+    // the resume fetch already found it stored: nothing pending, nothing owed, one copy
+    assertTrue(r1().pending().isEmpty());
+    assertEquals(0, client.owed());
+    link.frame(new ServerFrame.Ack(id, "r1", 4, server.now()));
+    assertEquals(1, r1().entries().stream().filter(m -> id.equals(m.clientMsgId())).count());
+  }
+
+  @Test
+  void anUnavailableRoomIsRetriedAndARefusalMarksTheLineFailed() {
+    link.hello("alice", server.summary("r1", 3));
+    client.send("retry me");
+    String id = link.sends().get(0).clientMsgId();
+    link.frame(new ServerFrame.Error("unavailable", "the room did not answer in time", id));
+    scheduler.elapse();
+    assertEquals(List.of(id, id), link.sends().stream().map(ClientFrame.Send::clientMsgId).toList());
+
+    CompletableFuture<Message> refused = client.send("x".repeat(10));
+    String other = link.sends().get(2).clientMsgId();
+    link.frame(new ServerFrame.Error("invalid_message", "the text is not allowed", other));
+    assertTrue(refused.isCompletedExceptionally());
+    assertTrue(r1().pending().stream().anyMatch(p -> p.isFailed() && p.clientMsgId().equals(other)));
+  }
+
+  @Test
+  void aRoomLeftElsewhereIsDroppedOnTheNextHello() {
+    server.room("r2", "random", "room", "alice");
+    link.hello("alice", server.summary("r1", 3), server.summary("r2", 0));
+    link.down("connection lost");
+    link.hello("alice", server.summary("r1", 3));
+    assertTrue(client.state().room("r2").isEmpty());
+  }
+
+  @Test
+  void aDmOpenedByAnotherUserAppearsWithItsFirstFrame() {
+    link.hello("alice", server.summary("r1", 3));
+    server.room("dm:alice:carol", "carol, alice", "dm", "carol", "alice");
+    server.joined("dm:alice:carol", "carol");
+    server.joined("dm:alice:carol", "alice");
+    int[] bells = {0};
+    client.addListener(new ChatClient.Listener() {
+      @Override
+      public void onChange() {}
+
+      @Override
+      public void onBell() {
+        bells[0]++;
+      }
+    });
+    link.frame(server.says("dm:alice:carol", "carol", "psst"));
+    RoomState dm = client.state().room("dm:alice:carol").orElseThrow();
+    assertEquals(3, dm.entries().size());
+    assertEquals("@carol", dm.displayName("alice"));
+    assertEquals(Activity.HIGHLIGHT, dm.activity());
+    assertEquals(1, bells[0]);
+  }
+
+  @Test
+  void scrollingUpLoadsTheOlderPage() {
+    for (int i = 0; i < 70; i++) {
+      server.says("r1", "bob", "filler " + i);
+    }
+    link.hello("alice", server.summary("r1", 73));
+    assertEquals(50, r1().entries().size());
+    assertTrue(r1().hasOlder());
+    client.loadOlder("r1");
+    assertEquals(73, r1().entries().size());
+    assertEquals(1, r1().floor());
+    client.loadOlder("r1");
+    assertEquals(false, r1().hasOlder());
+  }
+}

@@ -1,0 +1,220 @@
+package parley.client.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import parley.client.net.ApiException;
+import parley.client.net.ParleyApi;
+import parley.protocol.CreateRoom;
+import parley.protocol.Credentials;
+import parley.protocol.LoginResponse;
+import parley.protocol.Me;
+import parley.protocol.Member;
+import parley.protocol.Message;
+import parley.protocol.MessagePage;
+import parley.protocol.Room;
+import parley.protocol.RoomListing;
+import parley.protocol.RoomSummary;
+import parley.protocol.ServerFrame;
+import parley.protocol.SignupResponse;
+import parley.protocol.UserPresence;
+
+/**
+ * The HTTP side of a server, in memory, answering at once: rooms with timelines that tests append to, and pages
+ * cut exactly as protocol v1 says. Records each call.
+ */
+public final class FakeServer implements ParleyApi {
+  public final List<String> calls = new ArrayList<>();
+  private final Map<String, Room> rooms = new LinkedHashMap<>();
+  private final Map<String, List<Message>> timelines = new HashMap<>();
+  private final Map<String, Boolean> online = new HashMap<>();
+  private final String me;
+  private Instant clock = Instant.parse("2025-03-14T09:00:00Z");
+  private int ids;
+
+  public FakeServer(String me) {
+    this.me = me;
+  }
+
+  public void room(String id, String name, String kind, String... members) {
+    List<Member> list = new ArrayList<>();
+    for (String m : members) {
+      list.add(new Member(m, online.getOrDefault(m, true), null));
+    }
+    rooms.put(id, new Room(id, name, kind, members[0], kind.equals("dm") ? 2 : 1000, false, 0, list));
+    timelines.put(id, new ArrayList<>());
+  }
+
+  public void online(String user, boolean isOnline) {
+    online.put(user, isOnline);
+  }
+
+  /** Appends an entry as the server would store it; returns it (as a frame, ready to deliver). */
+  public ServerFrame.MessageFrame says(String room, String sender, String text) {
+    return append(room, Message.KIND_MESSAGE, sender, text, "c-" + (++ids));
+  }
+
+  public ServerFrame.MessageFrame postWithId(String room, String sender, String text, String clientMsgId) {
+    return append(room, Message.KIND_MESSAGE, sender, text, clientMsgId);
+  }
+
+  public ServerFrame.MessageFrame joined(String room, String user) {
+    return append(room, Message.KIND_JOINED, user, null, null);
+  }
+
+  private ServerFrame.MessageFrame append(String room, String kind, String sender, String text, String id) {
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, kind, sender, text, clock, id);
+    timeline.add(m);
+    return ServerFrame.MessageFrame.of(m);
+  }
+
+  public Instant now() {
+    return clock;
+  }
+
+  public RoomSummary summary(String room, long readSeq) {
+    Room r = full(room);
+    return new RoomSummary(r.id(), r.name(), r.kind(), r.lastSeq(), readSeq, r.lastSeq() - readSeq);
+  }
+
+  public List<Message> timeline(String room) {
+    return List.copyOf(timelines.get(room));
+  }
+
+  private Room full(String id) {
+    Room r = rooms.get(id);
+    if (r == null) {
+      throw new ApiException(404, "no_such_room", "there is no such room");
+    }
+    List<Member> members = r.members().stream()
+        .map(m -> new Member(m.username(), online.getOrDefault(m.username(), true), m.lastSeen()))
+        .toList();
+    return new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), r.passcode(), timelines.get(id).size(), members);
+  }
+
+  private <T> CompletableFuture<T> answer(String call, java.util.function.Supplier<T> body) {
+    calls.add(call);
+    try {
+      return CompletableFuture.completedFuture(body.get());
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public ParleyApi withToken(String token) {
+    return this;
+  }
+
+  @Override
+  public CompletableFuture<SignupResponse> signup(Credentials credentials) {
+    return answer("signup", () -> new SignupResponse(credentials.username()));
+  }
+
+  @Override
+  public CompletableFuture<LoginResponse> login(Credentials credentials) {
+    return answer("login", () -> new LoginResponse("token", credentials.username(), clock.plusSeconds(3600)));
+  }
+
+  @Override
+  public CompletableFuture<Void> logout() {
+    return answer("logout", () -> null);
+  }
+
+  @Override
+  public CompletableFuture<Me> me() {
+    return answer("me", () -> new Me(me, rooms.keySet().stream().map(id -> summary(id, 0)).toList()));
+  }
+
+  @Override
+  public CompletableFuture<RoomListing> rooms() {
+    return answer("rooms", () -> new RoomListing(rooms.values().stream()
+        .filter(r -> r.kind().equals("room"))
+        .map(r -> new RoomListing.Entry(r.id(), r.name(), r.members().size(), 1, r.passcode(), r.capacity()))
+        .toList()));
+  }
+
+  @Override
+  public CompletableFuture<Room> createRoom(CreateRoom body) {
+    return answer("create " + body.name(), () -> {
+      String id = "new" + (++ids);
+      room(id, body.name(), "room", me);
+      joined(id, me);
+      return full(id);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Room> room(String roomId) {
+    return answer("room " + roomId, () -> full(roomId));
+  }
+
+  @Override
+  public CompletableFuture<Room> join(String roomId, String passcode) {
+    return answer("join " + roomId, () -> full(roomId));
+  }
+
+  @Override
+  public CompletableFuture<Void> leave(String roomId) {
+    return answer("leave " + roomId, () -> {
+      full(roomId);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<MessagePage> latest(String roomId, int limit) {
+    return answer("latest " + roomId, () -> {
+      List<Message> t = timelines.get(roomId);
+      int from = Math.max(0, t.size() - limit);
+      return new MessagePage(List.copyOf(t.subList(from, t.size())), from > 0);
+    });
+  }
+
+  @Override
+  public CompletableFuture<MessagePage> before(String roomId, long seq, int limit) {
+    return answer("before " + roomId + " " + seq, () -> {
+      List<Message> t = timelines.get(roomId);
+      int end = (int) Math.min(t.size(), seq - 1);
+      int from = Math.max(0, end - limit);
+      return new MessagePage(List.copyOf(t.subList(from, end)), from > 0);
+    });
+  }
+
+  @Override
+  public CompletableFuture<MessagePage> after(String roomId, long seq, int limit) {
+    return answer("after " + roomId + " " + seq, () -> {
+      List<Message> t = timelines.get(roomId);
+      int from = (int) Math.min(t.size(), seq);
+      int end = Math.min(t.size(), from + limit);
+      return new MessagePage(List.copyOf(t.subList(from, end)), end < t.size());
+    });
+  }
+
+  @Override
+  public CompletableFuture<Message> post(String roomId, String clientMsgId, String text) {
+    return answer("post " + roomId, () -> postWithId(roomId, me, text, clientMsgId).toMessage());
+  }
+
+  @Override
+  public CompletableFuture<Room> openDm(String username) {
+    return answer("dm " + username, () -> {
+      String id = me.compareTo(username) < 0 ? "dm:" + me + ":" + username : "dm:" + username + ":" + me;
+      if (!rooms.containsKey(id)) {
+        room(id, me + ", " + username, "dm", me, username);
+      }
+      return full(id);
+    });
+  }
+
+  @Override
+  public CompletableFuture<UserPresence> user(String username) {
+    return answer("user " + username, () -> new UserPresence(username, online.getOrDefault(username, true), null));
+  }
+}

@@ -1,0 +1,263 @@
+package parley.client.tui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.googlecode.lanterna.input.KeyType;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import parley.client.core.ChatClient;
+import parley.client.core.DirectScheduler;
+import parley.client.core.FakeLink;
+import parley.client.core.FakeServer;
+import parley.protocol.ClientFrame;
+import parley.protocol.ServerFrame;
+
+/** The main screen on a virtual terminal: what it shows after events from the server and keys from the user. */
+class ChatWindowTest {
+  private final FakeServer server = new FakeServer("alice");
+  private final FakeLink link = new FakeLink();
+  private ScreenHarness screen;
+  private ChatClient client;
+  private boolean quit;
+
+  @BeforeEach
+  void setUp() {
+    server.room("r1", "general", "room", "alice", "bob", "carol");
+    server.room("r2", "random", "room", "alice", "bob");
+    server.room("dm:alice:dave", "dave, alice", "dm", "dave", "alice");
+    server.online("carol", false);
+    server.joined("r1", "alice");
+    server.says("r1", "bob", "hello alice, welcome to the general room");
+    server.says("r1", "carol", "hi! the agenda is in the pinned doc");
+    server.says("r2", "bob", "anyone for lunch?");
+    server.joined("dm:alice:dave", "dave");
+    server.joined("dm:alice:dave", "alice");
+
+    screen = new ScreenHarness(100, 16);
+    client = open(server, link);
+    link.hello("alice", server.summary("r1", 1), server.summary("r2", 0), server.summary("dm:alice:dave", 2));
+    screen.pump();
+  }
+
+  /** A client with its window on the screen, started. */
+  private ChatClient open(FakeServer api, FakeLink fakeLink) {
+    Clock clock = Clock.fixed(api.now(), ZoneOffset.UTC);
+    ChatClient c = new ChatClient("alice", api, fakeLink, new DirectScheduler(), ChatClient.Options.interactive(), clock);
+    ChatWindow window = new ChatWindow(c, "127.0.0.1:8080", clock, ZoneOffset.UTC, new ChatWindow.Host() {
+      @Override
+      public void quit() {
+        quit = true;
+      }
+
+      @Override
+      public void bell() {
+        screen.terminal.bell();
+      }
+
+      @Override
+      public void loggedOut(String reason) {}
+    });
+    c.addListener(window);
+    screen.gui.addWindow(window);
+    c.start();
+    return c;
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    screen.close();
+  }
+
+  @Test
+  void showsRoomsTimelineMembersAndStatus() {
+    String text = screen.text();
+    screen.capture("main");
+    assertTrue(text.contains(" 1 #general"), text);
+    assertTrue(text.contains(" 2 #random"), text);
+    assertTrue(text.contains(" 3 @dave ●"), text);
+    assertTrue(text.contains("#general · 3 members · id r1"), text);
+    assertTrue(text.contains("09:02 bob: hello alice, welcome to the general room"), text);
+    assertTrue(text.contains("── new messages ──"), text);
+    assertTrue(text.contains("→ alice joined"), text);
+    assertTrue(text.contains(" Members 2/3"), text);
+    assertTrue(text.contains("● bob"), text);
+    assertTrue(text.contains("○ carol"), text);
+    assertTrue(text.contains(" alice · 127.0.0.1:8080 · ● online · lag 3 ms · F1 help"), text);
+    assertEquals("[#general]", screen.inputRow(), text);
+  }
+
+  @Test
+  void aLineIsPendingAtOnceAndSentOnceAcknowledged() {
+    screen.type("on my way");
+    screen.press(KeyType.Enter);
+    assertTrue(screen.text().contains("alice: on my way  ⋯"), screen.text());
+    screen.capture("pending");
+
+    ClientFrame.Send send = link.sends().get(0);
+    ServerFrame.MessageFrame stored = server.postWithId("r1", "alice", "on my way", send.clientMsgId());
+    link.frame(new ServerFrame.Ack(send.clientMsgId(), "r1", stored.seq(), stored.sentAt()));
+    screen.pump();
+    assertTrue(screen.text().contains("alice: on my way"), screen.text());
+    assertFalse(screen.text().contains("⋯"), screen.text());
+    assertTrue(screen.inputRow().equals("[#general]"), "the input line is empty again");
+  }
+
+  @Test
+  void ctrlNAndAltNumbersSwitchRooms() {
+    screen.ctrl('n');
+    assertTrue(screen.text().contains("#random · 2 members"), screen.text());
+    assertTrue(screen.text().contains("bob: anyone for lunch?"), screen.text());
+    screen.alt('3');
+    assertTrue(screen.text().contains("@dave · online"), screen.text());
+    screen.ctrl('p');
+    assertTrue(screen.text().contains("#random · 2 members"), screen.text());
+    screen.alt('1');
+    assertTrue(screen.text().contains("#general · 3 members"), screen.text());
+  }
+
+  @Test
+  void aDmWhileLookingElsewhereRingsAndMarksTheRoom() {
+    link.frame(server.says("dm:alice:dave", "dave", "got a minute?"));
+    screen.pump();
+    assertEquals(1, screen.bells);
+    assertTrue(screen.rows().get(3).matches(" 3 @dave ● +1│.*"), screen.text());
+    screen.capture("dm-arrives");
+    link.frame(server.says("r2", "bob", "lunch at noon"));
+    screen.pump();
+    assertEquals(1, screen.bells, "a plain message elsewhere does not ring");
+    screen.alt('a');
+    assertTrue(screen.text().contains("dave: got a minute?"), "Alt+A goes to the DM first: " + screen.text());
+  }
+
+  @Test
+  void pageUpAndPageDownScrollTheTimeline() {
+    for (int i = 1; i <= 60; i++) {
+      link.frame(server.says("r1", "bob", "message " + i));
+    }
+    screen.pump();
+    assertTrue(screen.text().contains("bob: message 60"), screen.text());
+    screen.press(KeyType.PageUp);
+    screen.press(KeyType.PageUp);
+    assertTrue(screen.text().contains("more lines · PgDn"), screen.text());
+    assertFalse(screen.text().contains("bob: message 60"), screen.text());
+    screen.press(KeyType.PageDown);
+    screen.press(KeyType.PageDown);
+    assertTrue(screen.text().contains("bob: message 60"), screen.text());
+    screen.press(KeyType.PageUp);
+    screen.press(KeyType.Escape);
+    assertTrue(screen.text().contains("bob: message 60"), "Esc goes back to the newest line");
+  }
+
+  @Test
+  void olderHistoryLoadsPageByPageAsYouScrollUp() {
+    FakeServer busy = new FakeServer("alice");
+    busy.room("r9", "busy", "room", "alice", "bob");
+    for (int i = 1; i <= 120; i++) {
+      busy.says("r9", "bob", "old " + i);
+    }
+    FakeLink link9 = new FakeLink();
+    ChatClient c = open(busy, link9);
+    link9.hello("alice", busy.summary("r9", 120));
+    screen.pump();
+    assertEquals(50, c.state().room("r9").orElseThrow().entries().size());
+    for (int i = 0; i < 20 && !screen.text().contains("start of #busy"); i++) {
+      screen.press(KeyType.PageUp);
+    }
+    screen.capture("history-start");
+    assertEquals(List.of("before r9 71", "before r9 21"),
+        busy.calls.stream().filter(call -> call.startsWith("before")).toList());
+    assertTrue(screen.text().contains("bob: old 1 "), screen.text());
+  }
+
+  @Test
+  void theStatusBarSaysWhenTheConnectionIsDown() {
+    link.down("connection refused");
+    screen.pump();
+    assertTrue(screen.text().contains("○ offline: reconnecting"), screen.text());
+    screen.capture("offline");
+    screen.type("typed while offline");
+    screen.press(KeyType.Enter);
+    assertTrue(screen.text().contains("· 1 unsent"), screen.text());
+    link.hello("alice", server.summary("r1", 4), server.summary("r2", 0), server.summary("dm:alice:dave", 2));
+    screen.pump();
+    assertEquals("typed while offline", link.sends().get(0).text());
+  }
+
+  @Test
+  void tabCompletesNicksAndUpRecallsSentLines() {
+    screen.type("ca");
+    screen.press(KeyType.Tab);
+    assertEquals("[#general] carol:", screen.inputRow());
+    screen.type("hi");
+    screen.press(KeyType.Enter);
+    screen.press(KeyType.ArrowUp);
+    assertEquals("[#general] carol: hi", screen.inputRow());
+  }
+
+  @Test
+  void f1ShowsTheHelpScreenAndEscClosesIt() {
+    screen.resize(100, 24);
+    screen.press(KeyType.F1);
+    assertTrue(screen.text().contains("/create name [--passcode P] [--capacity N]"), screen.text());
+    assertTrue(screen.text().contains("Ctrl+N / Ctrl+P"), screen.text());
+    screen.capture("help");
+    screen.press(KeyType.Escape);
+    assertFalse(screen.text().contains("Ctrl+N / Ctrl+P"), screen.text());
+  }
+
+  @Test
+  void commandsAnswerOnScreen() {
+    screen.type("/frobnicate");
+    screen.press(KeyType.Enter);
+    assertTrue(screen.text().contains("-!- Unknown command /frobnicate"), screen.text());
+    screen.type("/create book club");
+    screen.press(KeyType.Enter);
+    assertTrue(screen.text().contains("-!- Created #book club (id new"), screen.text());
+    assertTrue(screen.text().contains("[#book club]"), screen.text());
+    screen.type("/who");
+    screen.press(KeyType.Enter);
+    assertTrue(screen.text().contains("-!- 1 in #book club: online alice"), screen.text());
+    screen.type("/quit");
+    screen.press(KeyType.Enter);
+    assertTrue(quit);
+  }
+
+  @Test
+  void roomsOpensABrowserAndEnterJoins() {
+    server.room("r5", "book club", "room", "bob");
+    screen.type("/rooms");
+    screen.press(KeyType.Enter);
+    assertTrue(screen.text().contains("Rooms: Enter joins, Esc closes"), screen.text());
+    screen.capture("rooms");
+    for (int i = 0; i < 3 && !screen.text().contains("[#book club]"); i++) {
+      screen.press(KeyType.Enter);
+      if (!screen.text().contains("[#book club]")) {
+        screen.type("/rooms");
+        screen.press(KeyType.Enter);
+        for (int j = 0; j <= i; j++) {
+          screen.press(KeyType.ArrowDown);
+        }
+      }
+    }
+    assertTrue(screen.text().contains("[#book club]"), screen.text());
+  }
+
+  @Test
+  void resizingReflows() {
+    link.frame(server.says("r1", "bob", "a long line that will need to wrap once the terminal becomes much narrower"));
+    screen.pump();
+    screen.resize(60, 20);
+    String text = screen.text();
+    assertFalse(text.contains("Members"), "the member list gives way on a narrow terminal: " + text);
+    assertTrue(text.contains("09:07 bob: a long line that will need\n"), text);
+    assertTrue(text.contains("│           becomes much narrower\n"), "continuation lines are indented: " + text);
+    assertEquals(20, screen.rows().size());
+    screen.capture("narrow");
+  }
+}
