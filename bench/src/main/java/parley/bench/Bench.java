@@ -1,0 +1,648 @@
+package parley.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.ActorSystem;
+
+/**
+ * {@code ./parley bench <scenario> [--nodes N] [--quick] [--targets parley,limit,socketio] [--db postgres|h2]}:
+ * runs one scenario against each target in turn (never two at once: they share two cores), checks the delivery
+ * contract, and writes a JSON result and a Markdown table to {@code bench/results/}. Exits 1 on any loss,
+ * duplicate, error or failed target; 2 on bad arguments.
+ */
+public final class Bench {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  record Options(
+      String scenario, int nodes, boolean quick, List<String> targets, boolean postgres, String client, Path root) {}
+
+  public static void main(String[] args) throws Exception {
+    Options o;
+    try {
+      o = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm> [--nodes N] [--quick]"
+          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko]");
+      System.exit(2);
+      return;
+    }
+    Scenario scenario = Scenario.of(o.scenario(), o.quick());
+    String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String label = o.scenario() + (o.nodes() > 1 ? "-" + o.nodes() + "nodes" : "") + (o.quick() ? "-quick" : "");
+    Path runDir = o.root().resolve("bench/target/runs/" + label + "-" + stamp);
+    Files.createDirectories(runDir);
+    Procs.pidFile(o.root().resolve("bench/target/bench.pids"));
+    ActorSystem system = ActorSystem.create("bench", ConfigFactory.load("coordinator"));
+    Api api = new Api(system);
+
+    ObjectNode result = JSON.createObjectNode();
+    result.put("scenario", o.scenario()).put("what", scenario.what()).put("nodes", o.nodes()).put("quick", o.quick())
+        .put("startedAt", stamp + "Z").put("command", "./parley bench " + String.join(" ", args))
+        .put("client", o.client().equals("nio") ? "java.nio WebSocket client (bench/NioWs)"
+            : "Pekko HTTP singleWebSocketRequest");
+    result.set("machine", machine());
+    result.set("source", source(o.root()));
+    ObjectNode layout = result.putObject("layout");
+    layout.put("users", scenario.layout().users()).put("roomSize", scenario.layout().roomSize())
+        .put("roomsPerUser", scenario.layout().roomsPerUser()).put("rooms", scenario.layout().rooms())
+        .put("everyoneSends", scenario.everyoneSends()).put("stepSeconds", scenario.stepSeconds());
+    ArrayNode targets = result.putArray("targets");
+    boolean failed = false;
+    for (String name : o.targets()) {
+      Target target = target(name, o, api);
+      log(name + ": starting");
+      ObjectNode tr = targets.addObject();
+      tr.put("target", name);
+      try {
+        new TargetRun(scenario, target, api, o, runDir, tr).run();
+      } catch (Exception e) {
+        tr.put("error", String.valueOf(e));
+        log(name + ": FAILED: " + e);
+        e.printStackTrace();
+      } finally {
+        tr.put("describe", target.describe());
+        target.stop();
+        log(name + ": stopped");
+      }
+      if (!tr.path("ok").asBoolean(false)) {
+        failed = true;
+      }
+    }
+    result.set("summary", Report.summary(scenario, result, o.root()));
+    result.put("ok", !failed);
+    Path results = o.root().resolve("bench/results");
+    Files.createDirectories(results);
+    String md = Report.markdown(scenario, result);
+    Files.writeString(results.resolve(label + "-" + stamp + ".json"), JSON.writeValueAsString(result));
+    Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
+    if (!o.quick()) {
+      Files.writeString(results.resolve(label + "-latest.json"), JSON.writeValueAsString(result));
+    }
+    System.out.println(md);
+    log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + o.root().relativize(runDir));
+    system.terminate();
+    Procs.stopAll();
+    if (failed) {
+      log("FAILED: see the contract and error lines above");
+    }
+    System.exit(failed ? 1 : 0);
+  }
+
+  private static Options parse(String[] args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("which scenario?");
+    }
+    String scenario = args[0];
+    int nodes = 1;
+    boolean quick = false;
+    String db = null;
+    String client = "nio";
+    List<String> targets = null;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--nodes" -> nodes = Integer.parseInt(value(args, ++i));
+        case "--quick" -> quick = true;
+        case "--targets" -> targets = Arrays.asList(value(args, ++i).split(","));
+        case "--db" -> db = value(args, ++i);
+        case "--client" -> client = value(args, ++i);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Scenario s = Scenario.of(scenario, quick);
+    if (targets == null) {
+      targets = nodes > 1 ? List.of("parley") : s.defaultTargets();
+    }
+    for (String t : targets) {
+      if (!Scenario.ALL.contains(t)) {
+        throw new IllegalArgumentException("unknown target " + t);
+      }
+    }
+    if (db == null) {
+      db = scenario.equals("smoke") && nodes == 1 ? "h2" : "postgres";
+    }
+    if (!db.equals("h2") && !db.equals("postgres")) {
+      throw new IllegalArgumentException("--db is postgres or h2");
+    }
+    if (nodes < 1 || nodes > 9) {
+      throw new IllegalArgumentException("--nodes is 1-9");
+    }
+    Path root = Path.of(System.getProperty("parley.root", ".")).toAbsolutePath().normalize();
+    if (!client.equals("nio") && !client.equals("pekko")) {
+      throw new IllegalArgumentException("--client is nio or pekko");
+    }
+    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root);
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static Target target(String name, Options o, Api api) {
+    List<String> javaOpts = Arrays.asList(
+        System.getenv().getOrDefault("PARLEY_JAVA_OPTS", "-Xms256m -Xmx2g -XX:+UseG1GC").trim().split("\\s+"));
+    return switch (name) {
+      case "parley" -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api);
+      case "limit" -> new LimitTarget(o.root(), javaOpts);
+      case "socketio" -> new SocketIoTarget(o.root());
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private static ObjectNode machine() {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          m.put("memGiB", Math.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0 * 10) / 10.0);
+        }
+      }
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          m.put("cpu", line.substring(line.indexOf(':') + 1).trim());
+          break;
+        }
+      }
+      m.put("kernel", Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+    } catch (Exception e) {
+      // figures we cannot read are left out
+    }
+    m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+    m.put("note", "generator, database and server(s) share this machine");
+    return m;
+  }
+
+  /** Which code ran: the commit, and whether node/ or bench/ had uncommitted changes. */
+  private static ObjectNode source(Path root) {
+    ObjectNode s = JSON.createObjectNode();
+    try {
+      s.put("commit", Procs.run(List.of("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")).trim());
+      String dirty = Procs.run(List.of("git", "-C", root.toString(), "status", "--porcelain", "--", "node",
+          "protocol", "bench", "pom.xml", "cluster.conf")).trim();
+      s.put("uncommittedChanges", dirty.isEmpty() ? "none" : String.join(", ", dirty.lines()
+          .map(l -> l.substring(3)).toList()));
+    } catch (Exception e) {
+      s.put("commit", "unknown");
+    }
+    return s;
+  }
+
+  static void log(String line) {
+    System.err.println("bench: " + line);
+  }
+
+  /** One target through one scenario. */
+  static final class TargetRun {
+    private static final int PER_WORKER = 9_500;
+    /** Handshakes in flight per generator process (connect and reconnect). */
+    private static final int PARALLELISM = Integer.parseInt(System.getenv().getOrDefault("PARLEY_BENCH_PARALLELISM", "200"));
+
+    private final Scenario scenario;
+    private final Target target;
+    private final Api api;
+    private final Path root;
+    private final String client;
+    private final Path runDir;
+    private final ObjectNode out;
+    private final List<WorkerHandle> workers = new ArrayList<>();
+    private List<Conn.Spec> specs;
+
+    TargetRun(Scenario scenario, Target target, Api api, Options options, Path runDir, ObjectNode out) {
+      this.scenario = scenario;
+      this.target = target;
+      this.api = api;
+      this.root = options.root();
+      this.client = options.client();
+      this.runDir = runDir;
+      this.out = out;
+    }
+
+    void run() throws Exception {
+      try {
+        runSteps();
+      } finally {
+        workers.forEach(WorkerHandle::stop);
+      }
+    }
+
+    private void runSteps() throws Exception {
+      String name = target.name();
+      target.start(runDir);
+      long t = System.nanoTime();
+      Layout layout = scenario.layout();
+      log(name + ": setting up " + layout.users() + " users in " + layout.rooms() + " rooms");
+      specs = target.setup(layout, i -> scenario.everyoneSends());
+      out.put("setupSeconds", secondsSince(t));
+      out.put("connections", specs.size());
+      startWorkers();
+
+      ObjectNode memory = out.putObject("memory");
+      memory.set("before", memory());
+      log(name + ": connecting " + specs.size() + " sessions over " + workers.size() + " generator process(es)");
+      out.set("connect", connect("connect", "connected"));
+      if (out.path("connect").path("failed").asInt() > 0) {
+        throw new IllegalStateException(out.path("connect").path("failed").asInt() + " sessions failed to connect: "
+            + out.path("connect").path("problems"));
+      }
+      park(scenario.holdSeconds());
+      memory.set("after", memory());
+      perConnection(memory);
+      if (scenario.name().equals("idle") && target.jvm()) {
+        classHistograms();
+      }
+
+      ArrayNode steps = out.putArray("steps");
+      if (scenario.warmupSeconds() > 0) {
+        log(name + ": warm-up " + scenario.warmupSeconds() + " s at " + scenario.warmupRate() + " msgs/s");
+        step(scenario.warmupRate(), scenario.warmupSeconds());
+      }
+      for (double rate : scenario.rates()) {
+        ObjectNode s = step(rate, scenario.stepSeconds());
+        steps.add(s);
+        log(String.format("%s: %.0f msgs/s offered: %.0f deliveries/s, %.0f acks/s, delivery p99 %.1f ms, ack p99 %.1f"
+                + " ms%s", name, rate, s.path("deliveriesPerSec").asDouble(), s.path("acksPerSec").asDouble(),
+            s.path("delivery").path("p99_ms").asDouble(), s.path("ack").path("p99_ms").asDouble(),
+            s.path("saturated").asBoolean() ? " (saturated: " + s.path("why").asText() + ")" : ""));
+        if (s.path("saturated").asBoolean()) {
+          break;
+        }
+      }
+      if (scenario.storm() && target.proto() == Proto.PARLEY) {
+        out.set("storm", storm());
+      }
+      out.set("contract", contract());
+      out.put("ok", out.path("contract").path("ok").asBoolean());
+    }
+
+    private void startWorkers() throws Exception {
+      int n = Math.max(1, (specs.size() + PER_WORKER - 1) / PER_WORKER);
+      String classpath = root.resolve("bench/target/classes") + ":"
+          + Files.readString(root.resolve("bench/target/classpath.txt")).trim();
+      // The generator keeps little alive (a few KiB per socket) and makes short-lived strings: a small young
+      // generation collected by one thread gives pauses of a few ms that do not stretch on two busy cores.
+      List<String> java = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:+UseSerialGC",
+          "-XX:CICompilerCount=2"));
+      String extra = System.getenv("PARLEY_BENCH_WORKER_OPTS"); // e.g. a profiler, for looking at the generator
+      if (extra != null && !extra.isBlank()) {
+        java.addAll(Arrays.asList(extra.trim().split("\\s+")));
+      }
+      java.addAll(List.of("-cp", classpath));
+      for (int w = 0; w < n; w++) {
+        WorkerHandle h = WorkerHandle.start(w, "127.0.0." + (2 + w), java, runDir, target.name() + "-");
+        workers.add(h);
+        ObjectNode init = JSON.createObjectNode().put("cmd", "init").put("proto", target.proto().name())
+            .put("text", "x".repeat(48)).put("outCapacity", 4096).put("local", h.local)
+            .put("client", client);
+        ArrayNode conns = init.putArray("conns");
+        for (int i = w; i < specs.size(); i += n) {
+          Conn.Spec s = specs.get(i);
+          ObjectNode c = conns.addObject().put("id", s.id()).put("user", s.user()).put("token", s.token())
+              .put("url", s.url()).put("http", s.http()).put("sender", s.sender());
+          ArrayNode rooms = c.putArray("rooms");
+          s.rooms().forEach(rooms::add);
+        }
+        h.send(init);
+      }
+      for (WorkerHandle h : workers) {
+        h.await("ready", 120);
+      }
+    }
+
+    private ObjectNode connect(String cmd, String ev) {
+      Cpu cpu = new Cpu(target, workers);
+      long started = System.nanoTime();
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", cmd).put("parallelism", PARALLELISM));
+      }
+      ObjectNode c = connected(ev, started);
+      c.set("cpuCores", cpu.done());
+      return c;
+    }
+
+    private ObjectNode connected(String ev, long started) {
+      int ok = 0;
+      int failed = 0;
+      org.HdrHistogram.Histogram setup = Load.empty();
+      List<String> problems = new ArrayList<>();
+      for (WorkerHandle h : workers) {
+        JsonNode r = h.await(ev, 1800);
+        ok += r.path("ok").asInt();
+        failed += r.path("failed").asInt();
+        setup.add(Hist.decode(r.path("hist").asText()));
+        r.path("problems").forEach(p -> problems.add(p.asText()));
+      }
+      double seconds = secondsSince(started);
+      ObjectNode c = JSON.createObjectNode().put("ok", ok).put("failed", failed).put("seconds", seconds)
+          .put("perSecond", Math.round(ok / seconds));
+      c.set("handshakeToHello", Hist.summary(setup));
+      c.putPOJO("problems", problems.subList(0, Math.min(5, problems.size())));
+      log(String.format("%s: %d sessions up in %.1f s (%d/s), %d failed", target.name(), ok, seconds,
+          Math.round(ok / seconds), failed));
+      return c;
+    }
+
+    private ObjectNode memory() {
+      ObjectNode m = JSON.createObjectNode();
+      long rss = 0;
+      long heap = 0;
+      for (long pid : target.serverPids()) {
+        if (target.jvm()) {
+          heap += Procs.heapAfterGcKib(pid); // a full GC first, so RSS is read after it too
+        }
+        rss += Procs.rssKib(pid);
+      }
+      m.put("rssKib", rss);
+      if (target.jvm()) {
+        m.put("heapAfterGcKib", heap);
+      }
+      return m;
+    }
+
+    /** What the live heap holds with every session connected: the top of each server JVM's class histogram. */
+    private void classHistograms() {
+      for (long pid : target.serverPids()) {
+        try {
+          List<String> lines = Procs.run(List.of("jcmd", String.valueOf(pid), "GC.class_histogram")).lines().toList();
+          Path file = runDir.resolve(target.name() + "-" + pid + "-class-histogram.txt");
+          Files.write(file, lines.subList(0, Math.min(60, lines.size())));
+          out.put("classHistogram", root.relativize(file).toString());
+        } catch (java.io.IOException e) {
+          log(target.name() + ": no class histogram: " + e.getMessage());
+        }
+      }
+    }
+
+    private void perConnection(ObjectNode memory) {
+      int n = specs.size();
+      JsonNode before = memory.path("before");
+      JsonNode after = memory.path("after");
+      ObjectNode per = memory.putObject("perConnectionKib");
+      per.put("rssDelta", round1((after.path("rssKib").asLong() - before.path("rssKib").asLong()) / (double) n));
+      per.put("rssTotal", round1(after.path("rssKib").asLong() / (double) n));
+      if (target.jvm()) {
+        per.put("heapDelta",
+            round1((after.path("heapAfterGcKib").asLong() - before.path("heapAfterGcKib").asLong()) / (double) n));
+        per.put("heapTotal", round1(after.path("heapAfterGcKib").asLong() / (double) n));
+      }
+    }
+
+    /** One step of the open workload at {@code rate} sends/s over all senders; CPU measured around it. */
+    private ObjectNode step(double rate, int seconds) {
+      Cpu cpu = new Cpu(target, workers);
+      long t0 = Micros.now() + 300_000;
+      int n = workers.size();
+      long sendersTotal = specs.stream().filter(Conn.Spec::sender).count();
+      for (WorkerHandle h : workers) {
+        long mine = 0;
+        for (int i = h.index; i < specs.size(); i += n) {
+          if (specs.get(i).sender()) {
+            mine++;
+          }
+        }
+        double share = sendersTotal == 0 ? 0 : rate * mine / sendersTotal;
+        h.send(JSON.createObjectNode().put("cmd", "run").put("t0", t0).put("durationMs", seconds * 1000L)
+            .put("rate", share).put("phase", h.index / (double) n));
+      }
+      double behindMaxMs = 0;
+      for (WorkerHandle h : workers) {
+        behindMaxMs = Math.max(behindMaxMs, h.await("ran", seconds + 120L).path("behindMaxMs").asDouble());
+      }
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "drain").put("timeoutMs", 60_000));
+      }
+      long sent = 0, acks = 0, deliveries = 0, errors = 0, overflow = 0, notOpen = 0, lastAck = 0, lastDelivery = 0;
+      boolean allAcked = true;
+      org.HdrHistogram.Histogram ack = Load.empty();
+      org.HdrHistogram.Histogram delivery = Load.empty();
+      for (WorkerHandle h : workers) {
+        JsonNode r = h.await("drained", 180);
+        sent += r.path("sent").asLong();
+        acks += r.path("acks").asLong();
+        deliveries += r.path("deliveries").asLong();
+        errors += r.path("errors").asLong();
+        overflow += r.path("overflow").asLong();
+        notOpen += r.path("notOpen").asLong();
+        lastAck = Math.max(lastAck, r.path("lastAck").asLong());
+        lastDelivery = Math.max(lastDelivery, r.path("lastDelivery").asLong());
+        allAcked &= r.path("allAcked").asBoolean();
+        ack.add(Hist.decode(r.path("ack").asText()));
+        delivery.add(Hist.decode(r.path("delivery").asText()));
+      }
+      ObjectNode s = JSON.createObjectNode();
+      double window = seconds;
+      double ackSpan = Math.max(window, (lastAck - t0) / 1e6);
+      double deliverySpan = Math.max(window, (lastDelivery - t0) / 1e6);
+      double offeredDeliveries = rate * scenario.fanout();
+      s.put("offeredSendsPerSec", rate).put("offeredDeliveriesPerSec", offeredDeliveries).put("seconds", seconds)
+          .put("sent", sent).put("acks", acks).put("deliveries", deliveries)
+          .put("sendsPerSec", Math.round(sent / window))
+          .put("acksPerSec", Math.round(acks / ackSpan))
+          .put("deliveriesPerSec", Math.round(deliveries / deliverySpan))
+          .put("errors", errors).put("overflow", overflow).put("notOpen", notOpen).put("allAcked", allAcked)
+          .put("generatorBehindMaxMs", behindMaxMs);
+      s.set("ack", Hist.summary(ack));
+      s.set("delivery", Hist.summary(delivery));
+      s.set("cpuCores", cpu.done());
+      long stepEnd = Micros.now();
+      ObjectNode gc = s.putObject("gcPauses");
+      if (target.jvm()) {
+        gc.set("server", GcLog.pauses(target.gcLogs(), t0, stepEnd));
+      }
+      List<Path> workerLogs = new ArrayList<>();
+      for (WorkerHandle h : workers) {
+        workerLogs.add(runDir.resolve(target.name() + "-worker-" + h.index + "-gc.log"));
+      }
+      gc.set("generator", GcLog.pauses(workerLogs, t0, stepEnd));
+      String why = null;
+      if (!allAcked) {
+        why = "not every send was acknowledged within 60 s";
+      } else if (overflow > 0) {
+        why = overflow + " sends found the socket's send queue full";
+      } else if (deliveries < 0.85 * offeredDeliveries * window) {
+        why = "deliveries fell behind the offered load";
+      } else if (delivery.getValueAtPercentile(99) > 1_000_000) {
+        why = "p99 delivery over 1 s";
+      }
+      s.put("saturated", why != null);
+      if (why != null) {
+        s.put("why", why);
+      }
+      return s;
+    }
+
+    private ObjectNode storm() {
+      ObjectNode st = JSON.createObjectNode();
+      Map<String, Long> expected = seqs();
+      List<String> rooms = new ArrayList<>(expected.keySet());
+      log(target.name() + ": storm: dropping " + specs.size() + " connections at once");
+      Cpu cpu = new Cpu(target, workers);
+      long t0 = Micros.now();
+      long started = System.nanoTime();
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "drop"));
+      }
+      double dropMs = 0;
+      for (WorkerHandle h : workers) {
+        dropMs = Math.max(dropMs, h.await("dropped", 120).path("elapsedMs").asDouble());
+      }
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "reconnect").put("parallelism", PARALLELISM));
+      }
+      long postStarted = System.nanoTime();
+      Map<String, Long> posted = target.postWhileAway(rooms);
+      double postSeconds = secondsSince(postStarted);
+      posted.forEach((room, seq) -> expected.merge(room, seq, Math::max));
+      ObjectNode back = connected("reconnected", started);
+      double backSeconds = (Micros.now() - t0) / 1e6;
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "expect").put("timeoutMs", 120_000).set("rooms", toJson(expected)));
+      }
+      long reachedAt = 0;
+      boolean ok = true;
+      for (WorkerHandle h : workers) {
+        JsonNode r = h.await("reached", 240);
+        ok &= r.path("ok").asBoolean();
+        reachedAt = Math.max(reachedAt, r.path("reachedAt").asLong());
+      }
+      double caughtUp = (reachedAt - t0) / 1e6;
+      st.set("cpuCores", cpu.done());
+      st.put("connections", specs.size()).put("dropMs", dropMs).put("postedRooms", posted.size())
+          .put("postSeconds", round1(postSeconds)).put("allBackSeconds", round1(backSeconds))
+          .put("caughtUpSeconds", Math.round(caughtUp * 100) / 100.0).put("caughtUpOk", ok);
+      st.set("reconnect", back);
+      log(String.format("%s: storm: all %d back in %.1f s, all caught up in %.2f s%s", target.name(), specs.size(),
+          backSeconds, caughtUp, ok ? "" : " (SOME NEVER CAUGHT UP)"));
+      return st;
+    }
+
+    private Map<String, Long> seqs() {
+      Map<String, Long> highest = new HashMap<>();
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "seqs"));
+      }
+      for (WorkerHandle h : workers) {
+        h.await("seqs", 60).path("rooms").properties()
+            .forEach(e -> highest.merge(e.getKey(), e.getValue().asLong(), Math::max));
+      }
+      return highest;
+    }
+
+    /** Every receiver has every seq of its rooms up to the highest seq anyone saw, once and in order. */
+    private ObjectNode contract() {
+      Map<String, Long> expected = seqs();
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "expect").put("timeoutMs", 60_000).set("rooms", toJson(expected)));
+      }
+      long shortRooms = 0;
+      for (WorkerHandle h : workers) {
+        shortRooms += h.await("reached", 120).path("shortRooms").asLong();
+      }
+      for (WorkerHandle h : workers) {
+        h.send(JSON.createObjectNode().put("cmd", "check"));
+      }
+      long violations = 0, closes = 0, errors = 0, fetches = 0, fetchFailures = 0, open = 0;
+      List<String> described = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      for (WorkerHandle h : workers) {
+        JsonNode r = h.await("checked", 60);
+        violations += r.path("violations").asLong();
+        closes += r.path("unexpectedCloses").asLong();
+        errors += r.path("errors").asLong();
+        fetches += r.path("fetches").asLong();
+        fetchFailures += r.path("fetchFailures").asLong();
+        open += r.path("open").asLong();
+        r.path("described").forEach(d -> described.add(d.asText()));
+        r.path("problems").forEach(d -> problems.add(d.asText()));
+      }
+      long checkedSeqs = expected.values().stream().mapToLong(Long::longValue).sum();
+      boolean ok = violations == 0 && closes == 0 && errors == 0 && open == specs.size();
+      ObjectNode c = JSON.createObjectNode().put("ok", ok).put("rooms", expected.size())
+          .put("seqsPerReceiverChecked", checkedSeqs).put("violations", violations).put("roomsShort", shortRooms)
+          .put("unexpectedCloses", closes).put("errorFrames", errors).put("openAtEnd", open)
+          .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures);
+      c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
+      c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
+      log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "
+          + closes + " unexpected closes, " + errors + " error frames, " + open + "/" + specs.size() + " open"
+          + (described.isEmpty() ? "" : "; e.g. " + described.get(0))
+          + (problems.isEmpty() ? "" : "; " + problems.get(0)));
+      return c;
+    }
+
+    private static ObjectNode toJson(Map<String, Long> m) {
+      ObjectNode o = JSON.createObjectNode();
+      m.forEach(o::put);
+      return o;
+    }
+  }
+
+  /** CPU time of the server, the database and the generator over one phase, in cores (1.0 = one core busy). */
+  static final class Cpu {
+    private final Target target;
+    private final List<Long> genPids = new ArrayList<>();
+    private final List<Long> dbPids;
+    private final Map<Long, Long> server;
+    private final Map<Long, Long> db;
+    private final Map<Long, Long> gen;
+    private final long started = System.nanoTime();
+
+    Cpu(Target target, List<WorkerHandle> workers) {
+      this.target = target;
+      workers.forEach(w -> genPids.add(w.pid()));
+      genPids.add(ProcessHandle.current().pid());
+      dbPids = target.usesDatabase() ? Procs.postgresPids() : List.of();
+      server = Procs.sample(target.serverPids());
+      db = Procs.sample(dbPids);
+      gen = Procs.sample(genPids);
+    }
+
+    ObjectNode done() {
+      double wall = secondsSince(started);
+      ObjectNode c = JSON.createObjectNode();
+      c.put("server", round2(Procs.seconds(Procs.diff(server, Procs.sample(target.serverPids()))) / wall));
+      if (target.usesDatabase()) {
+        c.put("database", round2(Procs.seconds(Procs.diff(db, Procs.sample(Procs.postgresPids()))) / wall));
+      }
+      c.put("generator", round2(Procs.seconds(Procs.diff(gen, Procs.sample(genPids))) / wall));
+      c.put("wallSeconds", round1(wall));
+      return c;
+    }
+  }
+
+  static double secondsSince(long nanoStart) {
+    return Math.round((System.nanoTime() - nanoStart) / 1e7) / 100.0;
+  }
+
+  static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  static void park(int seconds) {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+      java.util.concurrent.locks.LockSupport.parkNanos(left);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package parley.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The processes a run starts (servers, generator workers), stopped when the run ends, also on failure and on
+ * Ctrl-C; and what /proc says about them: CPU time, resident memory.
+ */
+public final class Procs {
+  private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+  private static final long TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+  private static Path pidFile;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(Procs::stopAll, "bench-stop-all"));
+  }
+
+  private Procs() {}
+
+  /** Where the pids of started processes are listed, so the launcher can clean up after a kill -9. */
+  static void pidFile(Path file) {
+    pidFile = file;
+  }
+
+  static Process start(ProcessBuilder builder) throws IOException {
+    Process p = builder.start();
+    STARTED.add(p);
+    writePids();
+    return p;
+  }
+
+  /** SIGTERM, then SIGKILL after {@code graceSeconds}. */
+  static void stop(Process p, int graceSeconds) {
+    if (p == null) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    STARTED.remove(p);
+    writePids();
+  }
+
+  static void stopAll() {
+    for (Process p : new ArrayList<>(STARTED)) {
+      stop(p, 15);
+    }
+  }
+
+  private static synchronized void writePids() {
+    if (pidFile == null) {
+      return;
+    }
+    try {
+      StringBuilder sb = new StringBuilder();
+      for (Process p : STARTED) {
+        sb.append(p.pid()).append('\n');
+      }
+      Files.writeString(pidFile, sb.toString());
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  /** utime + stime of one process in clock ticks; 0 if it is gone. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // after "pid (comm) ": state=0 ... utime=11, stime=12
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  static long cpuTicks(List<Long> pids) {
+    return pids.stream().mapToLong(Procs::cpuTicks).sum();
+  }
+
+  static double seconds(long ticks) {
+    return ticks / (double) TICKS_PER_SECOND;
+  }
+
+  /** Every PostgreSQL process of the machine's cluster (postmaster, backends, writers). */
+  static List<Long> postgresPids() {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
+      dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(d -> {
+        try {
+          if (Files.readString(d.resolve("comm")).trim().equals("postgres")) {
+            pids.add(Long.parseLong(d.getFileName().toString()));
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile
+        }
+      });
+    } catch (IOException e) {
+      // no /proc: no figures
+    }
+    return pids;
+  }
+
+  /** CPU ticks per pid, to diff two samples (processes that started in between count from zero). */
+  static Map<Long, Long> sample(List<Long> pids) {
+    Map<Long, Long> m = new HashMap<>();
+    for (long pid : pids) {
+      m.put(pid, cpuTicks(pid));
+    }
+    return m;
+  }
+
+  static long diff(Map<Long, Long> before, Map<Long, Long> after) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return sum;
+  }
+
+  /** Resident set size in KiB (VmRSS), or -1. */
+  static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone
+    }
+    return -1;
+  }
+
+  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+  /** Heap in use after a full GC, in KiB (jcmd GC.run, then GC.heap_info), or -1. A JVM process only. */
+  static long heapAfterGcKib(long pid) {
+    try {
+      run(List.of("jcmd", String.valueOf(pid), "GC.run"));
+      String info = run(List.of("jcmd", String.valueOf(pid), "GC.heap_info"));
+      Matcher m = HEAP_USED.matcher(info);
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Runs a short command and returns its output; IOException on failure. */
+  static String run(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + out.trim());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package parley.bench;
+
+import java.util.List;
+
+/**
+ * A workload: who is in which room, who sends, the steps of the open workload (messages per second over all
+ * senders, each step held for {@code stepSeconds}), and what else the scenario does (hold idle, drop everything).
+ */
+record Scenario(
+    String name,
+    String what,
+    Layout layout,
+    boolean everyoneSends,
+    double warmupRate,
+    int warmupSeconds,
+    List<Double> rates,
+    int stepSeconds,
+    int holdSeconds,
+    boolean storm,
+    List<String> defaultTargets) {
+
+  static final List<String> ALL = List.of("parley", "limit", "socketio");
+  /** One process holds at most ~19,900 sockets here; 19,000 sessions leave room for the node's own files. */
+  static final int MAX_SESSIONS = 19_000;
+
+  static Scenario of(String name, boolean quick) {
+    return switch (name) {
+      case "smoke" -> new Scenario("smoke",
+          "40 users in 8 rooms of 10 (2 rooms each), everyone sends; then (Parley) drop all and resume",
+          new Layout(40, 10, 2), true, 0, 0, List.of(40.0), 3, 1, true, ALL);
+      case "idle" -> new Scenario("idle",
+          "hold the most sessions a node can (rooms of 100, no traffic) and weigh them",
+          new Layout(quick ? 2_000 : MAX_SESSIONS, 100, 1), false, 0, 0, List.of(), 0, quick ? 5 : 20, false, ALL);
+      case "fanout" -> new Scenario("fanout",
+          "rooms of 100 members, every member sends; steps of deliveries/s (= sends/s x 100)",
+          new Layout(quick ? 2_000 : 10_000, 100, 1), true, 100, quick ? 4 : 10,
+          perRoom(100, quick
+              ? List.of(10_000, 25_000, 50_000, 100_000)
+              : List.of(10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000)),
+          quick ? 6 : 20, 2, false, ALL);
+      case "ingest" -> new Scenario("ingest",
+          "many small rooms (4 members), every member sends; steps of acknowledged sends/s",
+          new Layout(quick ? 1_000 : 4_000, 4, 1), true, 500, quick ? 4 : 10,
+          quick ? List.of(1_000.0, 2_500.0, 5_000.0, 7_500.0)
+              : List.of(1_000.0, 2_500.0, 5_000.0, 7_500.0, 10_000.0, 15_000.0),
+          quick ? 6 : 20, 2, false, ALL);
+      case "hot-room" -> new Scenario("hot-room",
+          "one room of 10 members, all sending; steps of sends/s into that one room",
+          new Layout(10, 10, 1), true, 200, quick ? 4 : 10,
+          quick ? List.of(500.0, 1_000.0, 2_000.0, 4_000.0)
+              : List.of(500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 6_000.0, 8_000.0),
+          quick ? 6 : 20, 2, false, ALL);
+      case "storm" -> new Scenario("storm",
+          "sessions in rooms of 100, idle; drop every connection at once, post to every room while they are away, "
+              + "time until all are back and caught up",
+          new Layout(quick ? 2_000 : MAX_SESSIONS, 100, 1), false, 0, 0, List.of(), 0, quick ? 3 : 10, true,
+          List.of("parley"));
+      default -> throw new IllegalArgumentException("unknown scenario " + name);
+    };
+  }
+
+  private static List<Double> perRoom(int roomSize, List<Integer> deliveriesPerSecond) {
+    return deliveriesPerSecond.stream().map(d -> d / (double) roomSize).toList();
+  }
+
+  /** Deliveries per send: every member of the room gets it, the sender included. */
+  int fanout() {
+    return layout.roomSize();
+  }
+}
