@@ -36,11 +36,14 @@ final class NodeProcess implements AutoCloseable {
   static int freePort() {
     int ephemeralLow = 32768;
     try {
-      ephemeralLow = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+      ephemeralLow = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       // not Linux: keep the usual default
     }
-    int low = Math.max(1024, Math.min(20000, ephemeralLow - 10000));
+    if (ephemeralLow < 12000) {
+      ephemeralLow = 32768; // an unusual range: fall back to the usual one
+    }
+    int low = Math.min(20000, ephemeralLow - 10000);
     java.util.Random random = new java.util.Random();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = low + random.nextInt(ephemeralLow - low);
