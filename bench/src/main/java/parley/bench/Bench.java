@@ -31,6 +31,7 @@ public final class Bench {
       String scenario, int nodes, boolean quick, List<String> targets, boolean postgres, String client, Path root) {}
 
   public static void main(String[] args) throws Exception {
+    Procs.useCommonPool();
     Options o;
     try {
       o = parse(args);

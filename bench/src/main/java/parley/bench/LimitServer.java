@@ -100,6 +100,7 @@ public final class LimitServer {
   }
 
   public static void main(String[] args) {
+    Procs.useCommonPool();
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 19090;
     ActorSystem system = ActorSystem.create("limit", ConfigFactory.load("limit"));
     start(system, "127.0.0.1", port).whenComplete((binding, failure) -> {

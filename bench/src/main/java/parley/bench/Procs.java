@@ -22,6 +22,18 @@ public final class Procs {
   private static final long TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
   private static Path pidFile;
 
+  /**
+   * The bench's own JVMs (generator, limit server) get the same fix as the node (see parley.node.AsyncPool):
+   * on 2 cores the JDK starts a thread for every async step of Pekko's Java API unless the common pool has a
+   * parallelism above 1. First call of each main method.
+   */
+  static void useCommonPool() {
+    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(Procs::stopAll, "bench-stop-all"));
   }

@@ -47,6 +47,7 @@ public final class Worker {
   }
 
   public static void main(String[] args) throws Exception {
+    Procs.useCommonPool();
     ActorSystem system = ActorSystem.create("bench-worker", ConfigFactory.load("worker"));
     Worker worker = new Worker(system);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

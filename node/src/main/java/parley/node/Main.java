@@ -10,6 +10,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    AsyncPool.useCommonPool();
     Config config = NodeConfig.load();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley", config);
     ParleyNode.start(system).whenComplete((binding, failure) -> {
