@@ -216,6 +216,8 @@ public final class ChatRoom
     final int recentCount;
     final scala.collection.immutable.HashMap<String, Sent> dedupe;
     final Queue<String> dedupeOrder;
+    /** dedupeOrder's length, kept here: a Scala Queue's size() walks the whole queue (10,000 keys per event). */
+    final int dedupeCount;
     /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
     final scala.collection.immutable.HashMap<String, Long> lastSent;
 
@@ -227,6 +229,7 @@ public final class ChatRoom
         int recentCount,
         scala.collection.immutable.HashMap<String, Sent> dedupe,
         Queue<String> dedupeOrder,
+        int dedupeCount,
         scala.collection.immutable.HashMap<String, Long> lastSent) {
       this.info = info;
       this.lastSeq = lastSeq;
@@ -235,13 +238,14 @@ public final class ChatRoom
       this.recentCount = recentCount;
       this.dedupe = dedupe;
       this.dedupeOrder = dedupeOrder;
+      this.dedupeCount = dedupeCount;
       this.lastSent = lastSent;
     }
 
     static State empty() {
       return new State(
           null, 0, Set.of(), Queue$.MODULE$.empty(), 0, HashMap$.MODULE$.empty(), Queue$.MODULE$.empty(),
-          HashMap$.MODULE$.empty());
+          0, HashMap$.MODULE$.empty());
     }
 
     boolean exists() {
@@ -269,6 +273,7 @@ public final class ChatRoom
       Set<String> nextMembers = members;
       scala.collection.immutable.HashMap<String, Sent> nextDedupe = dedupe;
       Queue<String> nextOrder = dedupeOrder;
+      int nextDedupeCount = dedupeCount;
       scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
       if (event instanceof RoomCreated created) {
         nextInfo = created.info();
@@ -282,10 +287,12 @@ public final class ChatRoom
         nextDedupe = nextDedupe.updated(key, new Sent(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt()));
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
         nextOrder = nextOrder.enqueue(key);
-        while (nextOrder.size() > settings.dedupeWindow()) {
+        nextDedupeCount++;
+        while (nextDedupeCount > settings.dedupeWindow()) {
           scala.Tuple2<String, Queue<String>> oldest = nextOrder.dequeue();
           nextDedupe = nextDedupe.removed(oldest._1());
           nextOrder = oldest._2();
+          nextDedupeCount--;
         }
       }
       Queue<TimelineEntry> nextRecent = recent.enqueue(entry);
@@ -294,7 +301,7 @@ public final class ChatRoom
         nextRecent = nextRecent.dequeue()._2();
         nextCount--;
       }
-      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextOrder, nextLastSent);
+      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextOrder, nextDedupeCount, nextLastSent);
     }
 
     private static Set<String> with(Set<String> set, String user) {
@@ -317,7 +324,7 @@ public final class ChatRoom
     Snapshot toSnapshot() {
       List<TimelineEntry> recentList = new ArrayList<>(recentCount);
       recent.foreach(e -> recentList.add(e));
-      List<Sent> dedupeList = new ArrayList<>(dedupeOrder.size());
+      List<Sent> dedupeList = new ArrayList<>(dedupeCount);
       dedupeOrder.foreach(key -> dedupeList.add(dedupe.apply(key)));
       Map<String, Long> lastSentMap = new HashMap<>();
       lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
@@ -343,7 +350,9 @@ public final class ChatRoom
           lastSent = lastSent.updated(e.getKey(), e.getValue());
         }
       }
-      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, order, lastSent);
+      return new State(
+          s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, order, s.dedupe().size(),
+          lastSent);
     }
   }
 

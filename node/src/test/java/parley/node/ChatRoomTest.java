@@ -103,6 +103,28 @@ class ChatRoomTest {
   }
 
   @Test
+  void theDedupeWindowKeepsTheLastNSendsAcrossSnapshotsAndRestarts() {
+    // A window of 5 sends, a snapshot every 4 events, 3 recent entries in memory.
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("w" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(3, 5, 4),
+            Clock.systemUTC()));
+    create("alice", null, 10);
+    for (int i = 0; i < 8; i++) {
+      post("alice", "m" + i, "text " + i);
+    }
+    var resendRecent = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m3", "text 3", r));
+    assertTrue(resendRecent.hasNoEvents(), "m3 is among the last 5 sends");
+    assertEquals(5, resendRecent.state().dedupeCount);
+    // m2 fell out of the window: stored again (the documented bound), and it evicts m3.
+    assertEquals(10, seqOf(post("alice", "m2", "text 2")));
+    room.restart();
+    var afterRestart = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m4", "text 4", r));
+    assertTrue(afterRestart.hasNoEvents(), "m4 is still in the window after recovery");
+    assertEquals(5, afterRestart.state().dedupeCount);
+    assertEquals(11, seqOf(post("alice", "m3", "text 3")));
+  }
+
+  @Test
   void invalidMessagesAreRefused() {
     create("alice", null, 10);
     assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e1", " ")).code());
