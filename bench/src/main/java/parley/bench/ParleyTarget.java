@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -193,16 +195,32 @@ final class ParleyTarget implements Target {
   @Override
   public Map<String, Long> postWhileAway(List<String> rooms) {
     List<Long> seqs = api.parallel(rooms, 32, room -> {
-      int creator = creators.get(room);
-      return api.call("POST", roomNode.get(room) + "/api/v1/rooms/" + room + "/messages", tokens.get(creator),
-              "{\"clientMsgId\":\"away-" + room + "-" + System.nanoTime() + "\",\"text\":\"while you were away\"}")
-          .thenApply(r -> Frames.num(Api.expect(r, 201, "post to " + room).body(), "seq"));
+      String body = "{\"clientMsgId\":\"away-" + room + "-" + System.nanoTime() + "\",\"text\":\"while you were away\"}";
+      return postRetrying(room, body, 10);
     });
     Map<String, Long> out = new HashMap<>();
     for (int i = 0; i < rooms.size(); i++) {
       out.put(rooms.get(i), seqs.get(i));
     }
     return out;
+  }
+
+  /**
+   * Posts while every session is reconnecting at once. The node may answer 503 ("try again") then; like a real
+   * client, resend the same body (same clientMsgId, so never a duplicate) after a second, a few times.
+   */
+  private CompletionStage<Long> postRetrying(String room, String body, int attemptsLeft) {
+    int creator = creators.get(room);
+    return api.call("POST", roomNode.get(room) + "/api/v1/rooms/" + room + "/messages", tokens.get(creator), body)
+        .thenCompose(r -> {
+          if (r.status() == 503 && attemptsLeft > 1) {
+            return CompletableFuture
+                .supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+                .thenCompose(x -> postRetrying(room, body, attemptsLeft - 1));
+          }
+          return CompletableFuture.completedFuture(
+              Frames.num(Api.expect(r, 201, "post to " + room).body(), "seq"));
+        });
   }
 
   @Override
