@@ -216,8 +216,6 @@ public final class ChatRoom
     final int recentCount;
     final scala.collection.immutable.HashMap<String, Sent> dedupe;
     final Queue<String> dedupeOrder;
-    /** dedupeOrder's length, kept here: a Scala Queue's size() walks the whole queue (10,000 keys per event). */
-    final int dedupeCount;
     /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
     final scala.collection.immutable.HashMap<String, Long> lastSent;
 
@@ -229,7 +227,6 @@ public final class ChatRoom
         int recentCount,
         scala.collection.immutable.HashMap<String, Sent> dedupe,
         Queue<String> dedupeOrder,
-        int dedupeCount,
         scala.collection.immutable.HashMap<String, Long> lastSent) {
       this.info = info;
       this.lastSeq = lastSeq;
@@ -238,14 +235,13 @@ public final class ChatRoom
       this.recentCount = recentCount;
       this.dedupe = dedupe;
       this.dedupeOrder = dedupeOrder;
-      this.dedupeCount = dedupeCount;
       this.lastSent = lastSent;
     }
 
     static State empty() {
       return new State(
           null, 0, Set.of(), Queue$.MODULE$.empty(), 0, HashMap$.MODULE$.empty(), Queue$.MODULE$.empty(),
-          0, HashMap$.MODULE$.empty());
+          HashMap$.MODULE$.empty());
     }
 
     boolean exists() {
@@ -273,7 +269,6 @@ public final class ChatRoom
       Set<String> nextMembers = members;
       scala.collection.immutable.HashMap<String, Sent> nextDedupe = dedupe;
       Queue<String> nextOrder = dedupeOrder;
-      int nextDedupeCount = dedupeCount;
       scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
       if (event instanceof RoomCreated created) {
         nextInfo = created.info();
@@ -287,12 +282,12 @@ public final class ChatRoom
         nextDedupe = nextDedupe.updated(key, new Sent(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt()));
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
         nextOrder = nextOrder.enqueue(key);
-        nextDedupeCount++;
-        while (nextDedupeCount > settings.dedupeWindow()) {
+        // The map's size, not the queue's: a Scala Queue's size() walks every key (10,000 per event once the
+        // window is full), a HashMap keeps its size. Keys are unique (a resend is answered, never stored).
+        while (nextDedupe.size() > settings.dedupeWindow()) {
           scala.Tuple2<String, Queue<String>> oldest = nextOrder.dequeue();
           nextDedupe = nextDedupe.removed(oldest._1());
           nextOrder = oldest._2();
-          nextDedupeCount--;
         }
       }
       Queue<TimelineEntry> nextRecent = recent.enqueue(entry);
@@ -301,7 +296,7 @@ public final class ChatRoom
         nextRecent = nextRecent.dequeue()._2();
         nextCount--;
       }
-      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextOrder, nextDedupeCount, nextLastSent);
+      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextOrder, nextLastSent);
     }
 
     private static Set<String> with(Set<String> set, String user) {
@@ -324,7 +319,7 @@ public final class ChatRoom
     Snapshot toSnapshot() {
       List<TimelineEntry> recentList = new ArrayList<>(recentCount);
       recent.foreach(e -> recentList.add(e));
-      List<Sent> dedupeList = new ArrayList<>(dedupeCount);
+      List<Sent> dedupeList = new ArrayList<>(dedupe.size());
       dedupeOrder.foreach(key -> dedupeList.add(dedupe.apply(key)));
       Map<String, Long> lastSentMap = new HashMap<>();
       lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
@@ -350,9 +345,7 @@ public final class ChatRoom
           lastSent = lastSent.updated(e.getKey(), e.getValue());
         }
       }
-      return new State(
-          s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, order, s.dedupe().size(),
-          lastSent);
+      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, order, lastSent);
     }
   }
 

@@ -114,13 +114,13 @@ class ChatRoomTest {
     }
     var resendRecent = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m3", "text 3", r));
     assertTrue(resendRecent.hasNoEvents(), "m3 is among the last 5 sends");
-    assertEquals(5, resendRecent.state().dedupeCount);
+    assertEquals(5, resendRecent.state().dedupe.size());
     // m2 fell out of the window: stored again (the documented bound), and it evicts m3.
     assertEquals(10, seqOf(post("alice", "m2", "text 2")));
     room.restart();
     var afterRestart = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m4", "text 4", r));
     assertTrue(afterRestart.hasNoEvents(), "m4 is still in the window after recovery");
-    assertEquals(5, afterRestart.state().dedupeCount);
+    assertEquals(5, afterRestart.state().dedupe.size());
     assertEquals(11, seqOf(post("alice", "m3", "text 3")));
   }
 
