@@ -92,7 +92,7 @@ final class Report {
   }
 
   static String boundLabel(String key) {
-    return key.equals("sustained") ? "sustained" : "p99 ≤ " + key.replaceAll("[^0-9]", "") + " ms";
+    return key.equals("sustained") ? "sustained" : "p99 ≤ " + key.substring("p99Under".length(), key.length() - "ms".length()) + " ms";
   }
 
   private static ObjectNode figure(JsonNode step, String metric) {
