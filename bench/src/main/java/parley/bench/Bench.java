@@ -28,7 +28,14 @@ public final class Bench {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   record Options(
-      String scenario, int nodes, boolean quick, List<String> targets, boolean postgres, String client, Path root) {}
+      String scenario,
+      int nodes,
+      boolean quick,
+      List<String> targets,
+      boolean postgres,
+      String client,
+      Path root,
+      List<Double> rates) {}
 
   public static void main(String[] args) throws Exception {
     Procs.useCommonPool();
@@ -38,11 +45,14 @@ public final class Bench {
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm> [--nodes N] [--quick]"
-          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko]");
+          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000]");
       System.exit(2);
       return;
     }
     Scenario scenario = Scenario.of(o.scenario(), o.quick());
+    if (o.rates() != null) {
+      scenario = scenario.withRates(o.rates());
+    }
     String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     String label = o.scenario() + (o.nodes() > 1 ? "-" + o.nodes() + "nodes" : "") + (o.quick() ? "-quick" : "");
     Path runDir = o.root().resolve("bench/target/runs/" + label + "-" + stamp);
@@ -114,6 +124,7 @@ public final class Bench {
     String db = null;
     String client = "nio";
     List<String> targets = null;
+    List<Double> rates = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(value(args, ++i));
@@ -121,6 +132,7 @@ public final class Bench {
         case "--targets" -> targets = Arrays.asList(value(args, ++i).split(","));
         case "--db" -> db = value(args, ++i);
         case "--client" -> client = value(args, ++i);
+        case "--rates" -> rates = Arrays.stream(value(args, ++i).split(",")).map(Double::valueOf).toList();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -146,7 +158,10 @@ public final class Bench {
     if (!client.equals("nio") && !client.equals("pekko")) {
       throw new IllegalArgumentException("--client is nio or pekko");
     }
-    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root);
+    if (rates != null && (s.rates().isEmpty() || rates.isEmpty() || rates.stream().anyMatch(r -> !(r > 0)))) {
+      throw new IllegalArgumentException("--rates takes msgs/s above 0, for a scenario with steps");
+    }
+    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root, rates);
   }
 
   private static String value(String[] args, int i) {
@@ -197,9 +212,10 @@ public final class Bench {
     try {
       s.put("commit", Procs.run(List.of("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")).trim());
       String dirty = Procs.run(List.of("git", "-C", root.toString(), "status", "--porcelain", "--", "node",
-          "protocol", "bench", "pom.xml", "cluster.conf")).trim();
-      s.put("uncommittedChanges", dirty.isEmpty() ? "none" : String.join(", ", dirty.lines()
-          .map(l -> l.substring(3)).toList()));
+          "protocol", "bench", "pom.xml", "cluster.conf"));
+      // Porcelain lines are "XY path": trimming the whole output first ate the first path's first letter.
+      List<String> paths = dirty.lines().filter(l -> l.length() > 3).map(l -> l.substring(3)).toList();
+      s.put("uncommittedChanges", paths.isEmpty() ? "none" : String.join(", ", paths));
     } catch (Exception e) {
       s.put("commit", "unknown");
     }

@@ -59,6 +59,12 @@ record Scenario(
     };
   }
 
+  /** The same workload with other steps (offered msgs/s over all senders), e.g. to repeat one step. */
+  Scenario withRates(List<Double> steps) {
+    return new Scenario(name, what, layout, everyoneSends, warmupRate, warmupSeconds, List.copyOf(steps), stepSeconds,
+        holdSeconds, storm, defaultTargets);
+  }
+
   private static List<Double> perRoom(int roomSize, List<Integer> deliveriesPerSecond) {
     return deliveriesPerSecond.stream().map(d -> d / (double) roomSize).toList();
   }
