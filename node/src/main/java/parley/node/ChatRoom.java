@@ -55,6 +55,7 @@ public final class ChatRoom
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Room");
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
+  static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
 
   /** Tunables from {@code parley.room} and {@code parley.auth}. */
   public record Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
@@ -131,6 +132,9 @@ public final class ChatRoom
   private record HubTerminated(ActorRef<RoomHub.Command> hub) implements Command {}
 
   private enum Flush implements Command { INSTANCE }
+
+  /** Sends the directory the online count, at most once per {@link #ONLINE_REPORT_EVERY}. */
+  private enum ReportOnline implements Command { INSTANCE }
 
   // Replies. A rejection carries the protocol's error code.
 
@@ -375,6 +379,7 @@ public final class ChatRoom
   private final List<PendingPost> pending = new ArrayList<>();
   private final Map<String, PendingPost> pendingByKey = new HashMap<>();
   private boolean flushQueued;
+  private boolean onlineReportScheduled;
 
   private record PendingPost(String user, String clientMsgId, String text, List<ActorRef<PostResult>> replyTo) {}
 
@@ -433,6 +438,11 @@ public final class ChatRoom
         .onCommand(Leave.class, this::onLeave)
         .onCommand(Post.class, this::onPost)
         .onCommand(Flush.class, (state, cmd) -> onFlush(state))
+        .onCommand(ReportOnline.class, (state, cmd) -> {
+          onlineReportScheduled = false;
+          reportToDirectory(state);
+          return Effect().noReply();
+        })
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), get(state, cmd.asUser())))
         .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.exists()
             ? new SummaryView(roomId, state.info.name(), state.info.kind(), state.lastSeq, state.isMember(cmd.asUser()),
@@ -697,9 +707,21 @@ public final class ChatRoom
       }
     }
     if (onlineChanged) {
-      reportToDirectory(state);
+      reportOnlineSoon();
     }
     return Effect().noReply();
+  }
+
+  /**
+   * Online counts are soft and change with every member's connection: when every client of a node reconnects
+   * at once, one report per change (100 per room of 100) overflowed the directory's stash while it was
+   * persisting a listing, and reports were dropped. The room now sends its count once per second at most.
+   */
+  private void reportOnlineSoon() {
+    if (!onlineReportScheduled) {
+      onlineReportScheduled = true;
+      context.scheduleOnce(ONLINE_REPORT_EVERY, context.getSelf(), ReportOnline.INSTANCE);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- helpers
