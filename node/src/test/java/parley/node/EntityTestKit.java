@@ -19,6 +19,9 @@ final class EntityTestKit {
             pekko.coordinated-shutdown.exit-jvm = off
             pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
             pekko.loglevel = WARNING
+            # Leaving the one-node cluster and handing off shards can pass the default 10 s on a cold, busy
+            # 2-core machine (seen once: "Failed to stop [entities] within [10 seconds]").
+            pekko.actor.testkit.typed.system-shutdown-default = 30 s
             parley.room.recent-entries = 5
             parley.room.dedupe-window = 20
             parley.room.snapshot-every = 7
