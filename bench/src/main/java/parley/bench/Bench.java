@@ -171,9 +171,22 @@ public final class Bench {
     return args[i];
   }
 
+  /**
+   * The JVM servers' options (Parley's nodes and the limit), unless PARLEY_JAVA_OPTS says otherwise. Every young
+   * collection scans the old objects written since the last one, and under fan-out that is nearly every session's
+   * state (a 10,000-session node: 80-150 ms per pause with G1 or Parallel alike, see docs/benchmarks.md). A large
+   * young generation makes those pauses rare; the parallel collector spends less CPU between them than G1.
+   * Three nodes on one machine share its memory, so each gets half.
+   */
+  static String serverJavaOpts(int nodes) {
+    return nodes > 1
+        ? "-Xms3g -Xmx3g -Xmn1536m -XX:+UseParallelGC"
+        : "-Xms6g -Xmx6g -Xmn3g -XX:+UseParallelGC";
+  }
+
   private static Target target(String name, Options o, Api api) {
     List<String> javaOpts = Arrays.asList(
-        System.getenv().getOrDefault("PARLEY_JAVA_OPTS", "-Xms256m -Xmx2g -XX:+UseG1GC").trim().split("\\s+"));
+        System.getenv().getOrDefault("PARLEY_JAVA_OPTS", serverJavaOpts(o.nodes())).trim().split("\\s+"));
     return switch (name) {
       case "parley" -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api);
       case "limit" -> new LimitTarget(o.root(), javaOpts);
