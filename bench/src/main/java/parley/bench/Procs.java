@@ -162,18 +162,27 @@ public final class Procs {
     return -1;
   }
 
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+  /** One line per heap (G1) or per generation (parallel, serial): "... total 3145728K, used 82334K [...". */
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
   /** Heap in use after a full GC, in KiB (jcmd GC.run, then GC.heap_info), or -1. A JVM process only. */
   static long heapAfterGcKib(long pid) {
     try {
       run(List.of("jcmd", String.valueOf(pid), "GC.run"));
-      String info = run(List.of("jcmd", String.valueOf(pid), "GC.heap_info"));
-      Matcher m = HEAP_USED.matcher(info);
-      return m.find() ? Long.parseLong(m.group(1)) : -1;
+      return heapUsedKib(run(List.of("jcmd", String.valueOf(pid), "GC.heap_info")));
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /** The heap in use from GC.heap_info: G1 prints one line for the heap, the parallel collector one per generation. */
+  static long heapUsedKib(String heapInfo) {
+    Matcher m = HEAP_USED.matcher(heapInfo);
+    long used = -1;
+    while (m.find()) {
+      used = Math.max(used, 0) + Long.parseLong(m.group(1));
+    }
+    return used;
   }
 
   /** Runs a short command and returns its output; IOException on failure. */
