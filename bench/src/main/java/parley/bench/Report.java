@@ -92,7 +92,10 @@ final class Report {
   }
 
   static String boundLabel(String key) {
-    return key.equals("sustained") ? "sustained" : "p99 ≤ " + key.substring("p99Under".length(), key.length() - "ms".length()) + " ms";
+    if (key.equals("sustained")) {
+      return key;
+    }
+    return "p99 ≤ " + key.substring("p99Under".length(), key.length() - "ms".length()) + " ms"; // see boundKey
   }
 
   private static ObjectNode figure(JsonNode step, String metric) {
