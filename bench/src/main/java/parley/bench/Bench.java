@@ -324,8 +324,7 @@ public final class Bench {
 
     private void startWorkers() throws Exception {
       int n = Math.max(1, (specs.size() + PER_WORKER - 1) / PER_WORKER);
-      String classpath = root.resolve("bench/target/classes") + ":"
-          + Files.readString(root.resolve("bench/target/classpath.txt")).trim();
+      String classpath = Procs.classpath(root, "bench");
       // The generator keeps little alive (a few KiB per socket) and makes short-lived strings: a small young
       // generation collected by one thread gives pauses of a few ms that do not stretch on two busy cores.
       List<String> java = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:+UseSerialGC",

@@ -1,6 +1,5 @@
 package parley.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +46,7 @@ final class LimitTarget implements Target {
 
   @Override
   public void start(Path logDir) throws Exception {
-    String classpath = root.resolve("bench/target/classes") + ":"
-        + Files.readString(root.resolve("bench/target/classpath.txt")).trim();
+    String classpath = Procs.classpath(root, "bench");
     List<String> cmd = new ArrayList<>();
     cmd.add("java");
     cmd.addAll(javaOpts);

@@ -1,7 +1,6 @@
 package parley.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,8 +86,7 @@ final class ParleyTarget implements Target {
       psql("DROP DATABASE IF EXISTS " + PG_DB + " WITH (FORCE)");
       psql("CREATE DATABASE " + PG_DB);
     }
-    String classpath = root.resolve("node/target/classes") + ":"
-        + Files.readString(root.resolve("node/target/classpath.txt")).trim();
+    String classpath = Procs.classpath(root, "node");
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < Math.min(2, nodes); i++) {
       seeds.add("127.0.0.1:" + (25601 + i));

@@ -185,6 +185,12 @@ public final class Procs {
     return used;
   }
 
+  /** A built module's classes and its dependencies (target/classpath.txt, written by the build), for a child JVM. */
+  static String classpath(Path root, String module) throws IOException {
+    Path target = root.resolve(module).resolve("target");
+    return target.resolve("classes") + ":" + Files.readString(target.resolve("classpath.txt")).trim();
+  }
+
   /** Runs a short command and returns its output; IOException on failure. */
   static String run(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
