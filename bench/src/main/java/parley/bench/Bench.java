@@ -394,7 +394,7 @@ public final class Bench {
       long heap = 0;
       for (long pid : target.serverPids()) {
         if (target.jvm()) {
-          heap += Procs.heapAfterGcKib(pid); // a full GC first, so RSS is read after it too
+          heap += Procs.liveHeapKib(pid); // a full GC first, so RSS is read after it too
         }
         rss += Procs.rssKib(pid);
       }
@@ -409,7 +409,7 @@ public final class Bench {
     private void classHistograms() {
       for (long pid : target.serverPids()) {
         try {
-          List<String> lines = Procs.run(List.of("jcmd", String.valueOf(pid), "GC.class_histogram")).lines().toList();
+          List<String> lines = Procs.classHistogram(pid).lines().toList();
           Path file = runDir.resolve(target.name() + "-" + pid + "-class-histogram.txt");
           Files.write(file, lines.subList(0, Math.min(60, lines.size())));
           out.put("classHistogram", root.relativize(file).toString());
