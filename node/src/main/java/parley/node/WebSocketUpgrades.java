@@ -87,12 +87,13 @@ import scala.concurrent.duration.FiniteDuration;
  * {@code messageAPI} produces after a {@code Close} by Pekko's own
  * {@code FrameHandler.ActivelyCloseWithCode(Some(code), reason)} (followed by the original completion
  * signal), which {@code FrameOutHandler} renders as the close frame; (b) on the inbound side implements the
- * size cap by injecting the same event the way Pekko's {@code FrameHandler} does for protocol errors. With a
- * silence timeout, two more stages: {@code SilenceWatch} between masking and {@code frameHandling} (the only
- * place pongs are visible) times the silence, and {@code SilenceClose} between {@code periodicKeepAlive} and
- * the close layer injects the {@code ActivelyCloseWithCode(1001)} on request and then feeds Pekko's
- * {@code FrameOutHandler} one extra {@code WebSocket.Tick} just after its 3 s close deadline (Pekko's own ticks
- * come every 3 s, which would end the connection 3-6 s after the close). Ping/pong,
+ * size cap by injecting the same event the way Pekko's {@code FrameHandler} does for protocol errors.
+ * {@code CloseDriver}, between {@code periodicKeepAlive} and the close layer, gives Pekko's {@code FrameOutHandler}
+ * the {@code WebSocket.Tick}s that enforce its 3 s close deadline, from just after the deadline of the server's
+ * first close on; Pekko's stack instead ticks every 3 s on every connection for its whole life (messageAPI here
+ * gets a one-day interval). With a silence timeout, {@code SilenceWatch} between masking and
+ * {@code frameHandling} (the only place pongs are visible) times the silence, and {@code CloseDriver} injects the
+ * {@code ActivelyCloseWithCode(1001)} on its request. Ping/pong,
  * keep-alive, UTF-8 validation and the close handshake all remain Pekko's. All of these are
  * {@code private[http]}/{@code @InternalApi} classes (public in bytecode); they may change in any Pekko HTTP
  * release, so pin the version and keep the test. The server's {@link WebSocketSettings} and logger are read
@@ -126,6 +127,13 @@ public final class WebSocketUpgrades {
 
     /** Same as Pekko's default close-handshake timeout in {@code WebSocket.stack}. */
     private static final FiniteDuration CLOSE_TIMEOUT = FiniteDuration.apply(3, TimeUnit.SECONDS);
+
+    /**
+     * The tick interval given to Pekko's messageAPI, whose only use of it is a {@code Source.tick} feeding
+     * FrameOutHandler's close deadline: every 3 s on every connection, for its whole life, so 6,300 timer
+     * events a second on an idle node of 19,000 sessions. {@link CloseDriver} ticks only once a close is under way.
+     */
+    private static final FiniteDuration NO_TICKS = FiniteDuration.apply(1, TimeUnit.DAYS);
 
     private WebSocketUpgrades() {}
 
@@ -178,17 +186,16 @@ public final class WebSocketUpgrades {
             WebSocketSettings settings, LoggingAdapter log, Flow<Message, Object, ?> handler, long maxMessageBytes,
             Duration silenceTimeout) {
         AtomicReference<Close> requestedClose = new AtomicReference<>();
-        // Lets SilenceWatch (raw frames) ask SilenceClose (FrameHandler outputs) to close this connection.
+        // Lets SilenceWatch (raw frames) ask CloseDriver (FrameHandler outputs) to close this connection.
         AtomicReference<AsyncCallback<NotUsed>> silenceLink = new AtomicReference<>();
 
         BidiFlow<FrameEventOrError, FrameEventOrError, FrameEvent, FrameEvent, NotUsed> silenceWatch =
             silenceTimeout == null
                 ? BidiFlow.identity()
                 : BidiFlow.fromFlows(Flow.fromGraph(new SilenceWatch(silenceTimeout, silenceLink)), Flow.create());
-        BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> silenceClose =
-            silenceTimeout == null
-                ? BidiFlow.identity()
-                : BidiFlow.fromGraph(new SilenceClose(silenceTimeout, silenceLink, log));
+        // Always there: besides the silence close it drives FrameOutHandler's close deadline (see CloseDriver).
+        BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> closeDriver =
+            BidiFlow.fromGraph(new CloseDriver(silenceTimeout, silenceLink, log));
 
         // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus closeLayer and the
         // two silence stages (identity without a silence timeout).
@@ -200,9 +207,9 @@ public final class WebSocketUpgrades {
                 .atop(BidiFlow.<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed>fromGraph(
                     covariant(WebSocket.frameHandling(true, CLOSE_TIMEOUT, log)))) // emits FrameStart <: FrameEvent
                 .atop(BidiFlow.fromGraph(WebSocket.periodicKeepAlive(settings)))
-                .atop(silenceClose)
+                .atop(closeDriver)
                 .atop(closeLayer(requestedClose, maxMessageBytes))
-                .atop(BidiFlow.fromGraph(WebSocket.messageAPI(true, CLOSE_TIMEOUT)));
+                .atop(BidiFlow.fromGraph(WebSocket.messageAPI(true, NO_TICKS)));
 
         Flow<org.apache.pekko.http.scaladsl.model.ws.Message, org.apache.pekko.http.scaladsl.model.ws.Message, NotUsed> user =
             Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()
@@ -311,7 +318,7 @@ public final class WebSocketUpgrades {
     /**
      * Raw inbound frames (below frameHandling, so pongs count): when the stage has been waiting for the next frame
      * for {@code silence} (time spent backpressured by the layers above does not count), it asks
-     * {@link SilenceClose} to close, once. Frames always pass unchanged. One timer, re-armed lazily.
+     * {@link CloseDriver} to close, once. Frames always pass unchanged. One timer, re-armed lazily.
      */
     private static final class SilenceWatch extends GraphStage<FlowShape<FrameEventOrError, FrameEventOrError>> {
         private static final String TIMER = "silence";
@@ -383,25 +390,27 @@ public final class WebSocketUpgrades {
     /**
      * Between periodicKeepAlive and closeLayer. Inbound: on request from {@link SilenceWatch} injects
      * {@code ActivelyCloseWithCode(1001)} (unless a close is already under way) and then passes only the peer's
-     * close. Outbound: once that close has gone down to FrameOutHandler, sends it a {@code Tick} just after its
-     * close deadline so the connection ends after {@link #CLOSE_TIMEOUT}, not at Pekko's next 3 s tick.
+     * close. Outbound: once the server's first close (ours, the handler's completion or failure, or a protocol error
+     * bypassed from FrameHandler) has gone down to FrameOutHandler, sends it a {@code Tick} just after its close
+     * deadline and every 100 ms after, so a peer that never answers is dropped {@link #CLOSE_TIMEOUT} later. These
+     * are the only ticks FrameOutHandler gets (Pekko's own come from messageAPI, which here gets {@link #NO_TICKS}).
      */
-    private static final class SilenceClose
+    private static final class CloseDriver
             extends GraphStage<BidiShape<FrameHandler.Output, FrameHandler.Output, Object, Object>> {
         private static final String TICK_TIMER = "close-tick";
         private static final Duration FIRST_TICK = Duration.ofMillis(CLOSE_TIMEOUT.toMillis() + 20);
         private static final Duration NEXT_TICKS = Duration.ofMillis(100);
-        private final Duration silence;
+        private final Duration silence; // null: no silence close
         private final AtomicReference<AsyncCallback<NotUsed>> link;
         private final LoggingAdapter log;
-        private final Inlet<FrameHandler.Output> fromPeerIn = Inlet.create("WsSilenceClose.fromPeerIn");
-        private final Outlet<FrameHandler.Output> fromPeerOut = Outlet.create("WsSilenceClose.fromPeerOut");
-        private final Inlet<Object> toPeerIn = Inlet.create("WsSilenceClose.toPeerIn");
-        private final Outlet<Object> toPeerOut = Outlet.create("WsSilenceClose.toPeerOut");
+        private final Inlet<FrameHandler.Output> fromPeerIn = Inlet.create("WsCloseDriver.fromPeerIn");
+        private final Outlet<FrameHandler.Output> fromPeerOut = Outlet.create("WsCloseDriver.fromPeerOut");
+        private final Inlet<Object> toPeerIn = Inlet.create("WsCloseDriver.toPeerIn");
+        private final Outlet<Object> toPeerOut = Outlet.create("WsCloseDriver.toPeerOut");
         private final BidiShape<FrameHandler.Output, FrameHandler.Output, Object, Object> shape =
             BidiShape.of(fromPeerIn, fromPeerOut, toPeerIn, toPeerOut);
 
-        SilenceClose(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link, LoggingAdapter log) {
+        CloseDriver(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link, LoggingAdapter log) {
             this.silence = silence;
             this.link = link;
             this.log = log;
@@ -417,11 +426,14 @@ public final class WebSocketUpgrades {
             return new TimerGraphStageLogic(shape) {
                 private boolean closeUnderway; // any close frame sent or received
                 private FrameHandler.ActivelyCloseWithCode silenceClose; // ours, once injected
+                private boolean ticking;
 
                 {
                     // Created with the logic, i.e. before any stage of this connection runs; invocations are
                     // delivered once this stage has started.
-                    link.set(createAsyncCallback(x -> onSilence()));
+                    if (silence != null) {
+                        link.set(createAsyncCallback(x -> onSilence()));
+                    }
 
                     setHandler(fromPeerIn, new AbstractInHandler() {
                         @Override
@@ -471,10 +483,12 @@ public final class WebSocketUpgrades {
                                     || ev == FrameHandler.UserHandlerCompleted$.MODULE$
                                     || ev instanceof FrameHandler.UserHandlerErredOut) {
                                 closeUnderway = true;
-                            }
-                            if (ev == silenceClose) {
-                                // FrameOutHandler starts its close deadline (now + 3 s) on this very element.
-                                schedulePeriodicallyWithInitialDelay(TICK_TIMER, FIRST_TICK, NEXT_TICKS);
+                                if (!ticking) {
+                                    // FrameOutHandler starts its close deadline (now + 3 s) on the first of these
+                                    // (ignoring the rest); after a peer's close it needs no ticks, nor minds them.
+                                    ticking = true;
+                                    schedulePeriodicallyWithInitialDelay(TICK_TIMER, FIRST_TICK, NEXT_TICKS);
+                                }
                             }
                             emit(toPeerOut, ev);
                         }

@@ -49,6 +49,8 @@ import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.typesafe.config.ConfigFactory;
 
@@ -320,6 +322,24 @@ class WebSocketUpgradesTest {
         assertTrue(end.startsWith("completed") || end.startsWith("failed"), end);
     }
 
+    @ParameterizedTest
+    @CsvSource({"bye, 4001", "end, 1000", "boom, 1011"})
+    void aPeerThatNeverAnswersTheServersCloseIsDroppedAfterTheCloseTimeout(String text, int code) throws Exception {
+        // The close deadline is enforced by ticks that only CloseDriver sends (messageAPI gets a one-day interval):
+        // without them this connection would stay open for good.
+        try (Socket socket = rawUpgrade(binding, "/ws")) {
+            writeMaskedText(socket, text);
+            List<Frame> frames = readFramesUntilEof(socket);
+            long eofAt = System.nanoTime();
+            Frame close = frames.stream().filter(f -> f.opcode == 0x8).findFirst().orElseThrow(
+                () -> new AssertionError("no close frame, got " + frames));
+            assertEquals(code, close.closed().code());
+            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at);
+            assertTrue(closeToEofMs >= 2500 && closeToEofMs < 4500,
+                "TCP closed " + closeToEofMs + " ms after the close frame");
+        }
+    }
+
     @Test
     void withoutSilenceTimeoutASilentPeerIsNotClosed() throws Exception {
         try (Socket socket = rawUpgrade(binding, "/ws")) {
@@ -378,6 +398,21 @@ class WebSocketUpgradesTest {
         String response = head.toString(StandardCharsets.US_ASCII);
         assertTrue(response.startsWith("HTTP/1.1 101"), response);
         return socket;
+    }
+
+    /** One masked text frame, as a client sends it (payload under 126 bytes). */
+    private static void writeMaskedText(Socket socket, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        frame.write(0x80 | payload.length);
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
     }
 
     /** Server frames until the server closes the TCP connection; fails if that takes longer than TIMEOUT_S. */
