@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -11,7 +12,10 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * Starts Parley on an ActorSystem: the schema (idempotently), the sharded entities, the node's fan-out hub and the
@@ -36,9 +40,13 @@ public final class ParleyNode {
       WebSocketEndpoint webSockets = new WebSocketEndpoint(system, hub, history);
       AtomicBoolean bound = new AtomicBoolean();
       ApiRoutes routes = new ApiRoutes(system, history, webSockets, bound::get);
+      // Materialized once per connection: the idle timeout watches each connection's requests.
+      Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.of(HttpRequest.class)
+          .via(new IdleBetweenRequests(config.getDuration("parley.http.idle-timeout")))
+          .via(routes.routes().flow(system));
       return Http.get(system)
           .newServerAt(config.getString("parley.http.host"), config.getInt("parley.http.port"))
-          .bind(routes.routes())
+          .bindFlow(perConnection)
           .thenApply(binding -> {
             bound.set(true);
             return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
