@@ -318,72 +318,24 @@ public final class WebSocketUpgrades {
     /**
      * Raw inbound frames (below frameHandling, so pongs count): when the stage has been waiting for the next frame
      * for {@code silence} (time spent backpressured by the layers above does not count), it asks
-     * {@link CloseDriver} to close, once. Frames always pass unchanged. One timer, re-armed lazily.
+     * {@link CloseDriver} to close, once. Frames always pass unchanged.
      */
-    private static final class SilenceWatch extends GraphStage<FlowShape<FrameEventOrError, FrameEventOrError>> {
-        private static final String TIMER = "silence";
-        private final Duration silence;
+    private static final class SilenceWatch extends WaitTimeout<FrameEventOrError> {
         private final AtomicReference<AsyncCallback<NotUsed>> link;
-        private final Inlet<FrameEventOrError> in = Inlet.create("WsSilenceWatch.in");
-        private final Outlet<FrameEventOrError> out = Outlet.create("WsSilenceWatch.out");
-        private final FlowShape<FrameEventOrError, FrameEventOrError> shape = FlowShape.of(in, out);
 
         SilenceWatch(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link) {
-            this.silence = silence;
+            super("WsSilenceWatch", silence);
             this.link = link;
         }
 
         @Override
-        public FlowShape<FrameEventOrError, FrameEventOrError> shape() {
-            return shape;
-        }
-
-        @Override
-        public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-            return new TimerGraphStageLogic(shape) {
-                private final long silenceNanos = silence.toNanos();
-                private boolean waiting; // pulled in, no frame yet
-                private long waitingSince;
-                private boolean fired;
-
-                {
-                    setHandler(in, new AbstractInHandler() {
-                        @Override
-                        public void onPush() {
-                            waiting = false;
-                            push(out, grab(in));
-                        }
-                    });
-                    setHandler(out, new AbstractOutHandler() {
-                        @Override
-                        public void onPull() {
-                            pull(in);
-                            if (!fired) {
-                                waiting = true;
-                                waitingSince = System.nanoTime();
-                                if (!isTimerActive(TIMER)) {
-                                    scheduleOnce(TIMER, silence);
-                                }
-                            }
-                        }
-                    });
-                }
-
-                @Override
-                public void onTimer(Object key) {
-                    if (fired || !waiting) {
-                        return; // the next onPull re-arms the timer
-                    }
-                    long left = silenceNanos - (System.nanoTime() - waitingSince);
-                    AsyncCallback<NotUsed> close = link.get();
-                    if (left > 0 || close == null) {
-                        scheduleOnce(TIMER, left > 0 ? Duration.ofNanos(left) : silence);
-                        return;
-                    }
-                    fired = true;
-                    close.invoke(NotUsed.getInstance());
-                }
-            };
+        protected boolean timedOut(GraphStageLogic logic) {
+            AsyncCallback<NotUsed> close = link.get();
+            if (close == null) {
+                return false; // CloseDriver has not started yet
+            }
+            close.invoke(NotUsed.getInstance());
+            return true;
         }
     }
 
