@@ -292,7 +292,10 @@ public final class Bench {
         throw new IllegalStateException(out.path("connect").path("failed").asInt() + " sessions failed to connect: "
             + out.path("connect").path("problems"));
       }
+      // Every session connected and silent: what holding them costs (keep-alive, heartbeats, timers).
+      Cpu holding = new Cpu(target, workers);
       park(scenario.holdSeconds());
+      out.set("holdCpuCores", holding.done());
       memory.set("after", memory());
       perConnection(memory);
       if (scenario.name().equals("idle") && target.jvm()) {

@@ -262,16 +262,18 @@ final class Report {
     md.append('\n');
 
     md.append("| target | sessions | setup (s) | connect /s | handshake→hello p50 / p99 ms | heap/session KiB (Δ) "
-        + "| RSS/session KiB (Δ) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        + "| RSS/session KiB (Δ) | server cores while idle |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (JsonNode t : r.path("targets")) {
       JsonNode c = t.path("connect");
       JsonNode per = t.path("memory").path("perConnectionKib");
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d | %.1f / %.1f | %s | %s |%n",
+      JsonNode idle = t.path("holdCpuCores");
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d | %.1f / %.1f | %s | %s | %s |%n",
           t.path("target").asText(), c.path("ok").asInt(), t.path("setupSeconds").asDouble(),
           c.path("perSecond").asLong(), c.path("handshakeToHello").path("p50_ms").asDouble(),
           c.path("handshakeToHello").path("p99_ms").asDouble(),
           per.has("heapDelta") ? String.valueOf(per.path("heapDelta").asDouble()) : "n/a",
-          per.has("rssDelta") ? String.valueOf(per.path("rssDelta").asDouble()) : "n/a"));
+          per.has("rssDelta") ? String.valueOf(per.path("rssDelta").asDouble()) : "n/a",
+          idle.has("server") ? String.valueOf(idle.path("server").asDouble()) : "n/a"));
     }
     md.append('\n');
 
