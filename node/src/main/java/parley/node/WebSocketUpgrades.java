@@ -197,8 +197,8 @@ public final class WebSocketUpgrades {
         BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> closeDriver =
             BidiFlow.fromGraph(new CloseDriver(silenceTimeout, silenceLink, log));
 
-        // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus closeLayer and the
-        // two silence stages (identity without a silence timeout).
+        // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus closeLayer, CloseDriver
+        // and SilenceWatch (identity without a silence timeout).
         BidiFlow<FrameEvent, org.apache.pekko.http.scaladsl.model.ws.Message,
                 org.apache.pekko.http.scaladsl.model.ws.Message, FrameEvent, NotUsed> stack =
             BidiFlow.fromGraph(WebSocket.masking(true, settings.randomFactory()))
