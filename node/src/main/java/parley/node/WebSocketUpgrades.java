@@ -439,7 +439,7 @@ public final class WebSocketUpgrades {
                                     // FrameOutHandler starts its close deadline (now + 3 s) on the first of these
                                     // (ignoring the rest); after a peer's close it needs no ticks, nor minds them.
                                     ticking = true;
-                                    schedulePeriodicallyWithInitialDelay(TICK_TIMER, FIRST_TICK, NEXT_TICKS);
+                                    scheduleWithFixedDelay(TICK_TIMER, FIRST_TICK, NEXT_TICKS);
                                 }
                             }
                             emit(toPeerOut, ev);
