@@ -101,7 +101,8 @@ public final class Bench {
     String md = Report.markdown(scenario, result);
     Files.writeString(results.resolve(label + "-" + stamp + ".json"), JSON.writeValueAsString(result));
     Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
-    if (!o.quick()) {
+    // The reference a cluster run compares itself with: the scenario's own steps only (not --quick, not --rates).
+    if (!o.quick() && o.rates() == null) {
       Files.writeString(results.resolve(label + "-latest.json"), JSON.writeValueAsString(result));
     }
     System.out.println(md);
