@@ -286,7 +286,7 @@ public final class Bench {
       startWorkers();
 
       ObjectNode memory = out.putObject("memory");
-      memory.set("before", memory());
+      memory.set("before", memory(false));
       log(name + ": connecting " + specs.size() + " sessions over " + workers.size() + " generator process(es)");
       out.set("connect", connect("connect", "connected"));
       if (out.path("connect").path("failed").asInt() > 0) {
@@ -297,11 +297,8 @@ public final class Bench {
       Cpu holding = new Cpu(target, workers);
       park(scenario.holdSeconds());
       out.set("holdCpuCores", holding.done());
-      memory.set("after", memory());
+      memory.set("after", memory(scenario.name().equals("idle")));
       perConnection(memory);
-      if (scenario.name().equals("idle") && target.jvm()) {
-        classHistograms();
-      }
 
       ArrayNode steps = out.putArray("steps");
       if (scenario.warmupSeconds() > 0) {
@@ -392,35 +389,38 @@ public final class Bench {
       return c;
     }
 
-    private ObjectNode memory() {
+    /**
+     * RSS and live heap of the server processes. The heap is a class histogram's total (a full GC first, so RSS is
+     * read after it too); with {@code keepHistograms} the top of each histogram is also written to the run directory.
+     */
+    private ObjectNode memory(boolean keepHistograms) {
       ObjectNode m = JSON.createObjectNode();
       long rss = 0;
       long heap = 0;
+      boolean heapUnread = false;
       for (long pid : target.serverPids()) {
         if (target.jvm()) {
-          heap += Procs.liveHeapKib(pid); // a full GC first, so RSS is read after it too
+          try {
+            String histogram = Procs.classHistogram(pid);
+            heap += Procs.liveHeapKib(histogram);
+            if (keepHistograms) {
+              List<String> lines = histogram.lines().toList();
+              Path file = runDir.resolve(target.name() + "-" + pid + "-class-histogram.txt");
+              Files.write(file, lines.subList(0, Math.min(60, lines.size())));
+              out.put("classHistogram", root.relativize(file).toString());
+            }
+          } catch (java.io.IOException e) {
+            heapUnread = true;
+            log(target.name() + ": no class histogram: " + e.getMessage());
+          }
         }
         rss += Procs.rssKib(pid);
       }
       m.put("rssKib", rss);
       if (target.jvm()) {
-        m.put("heapAfterGcKib", heap);
+        m.put("heapAfterGcKib", heapUnread ? -1 : heap);
       }
       return m;
-    }
-
-    /** What the live heap holds with every session connected: the top of each server JVM's class histogram. */
-    private void classHistograms() {
-      for (long pid : target.serverPids()) {
-        try {
-          List<String> lines = Procs.classHistogram(pid).lines().toList();
-          Path file = runDir.resolve(target.name() + "-" + pid + "-class-histogram.txt");
-          Files.write(file, lines.subList(0, Math.min(60, lines.size())));
-          out.put("classHistogram", root.relativize(file).toString());
-        } catch (java.io.IOException e) {
-          log(target.name() + ": no class histogram: " + e.getMessage());
-        }
-      }
     }
 
     private void perConnection(ObjectNode memory) {

@@ -171,14 +171,6 @@ public final class Procs {
    * between the two commands, which with a 3 GiB young generation was 230 MB on an idle node (115 KiB per session
    * at 2,000 sessions, where the histogram said 45).
    */
-  static long liveHeapKib(long pid) {
-    try {
-      return liveHeapKib(classHistogram(pid));
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
   static long liveHeapKib(String histogram) {
     Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
     return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
