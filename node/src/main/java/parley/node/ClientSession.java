@@ -43,7 +43,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** The socket's outbound side, as the session sees it. */
   public interface Outbound {
     /** Queue a text frame; false when the buffer is full. */
-    boolean offer(String frame);
+    boolean offer(WebSocketUpgrades.PreparedText frame);
 
     /** Close the WebSocket with this code and reason after what is queued. */
     void close(int code, String reason);
@@ -72,7 +72,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   public record StreamFailed(Throwable cause) implements Command {}
 
   /** From the hub: a live entry, rendered. */
-  public record Entry(String roomId, long seq, String frame) implements Command {}
+  public record Entry(String roomId, long seq, WebSocketUpgrades.PreparedText frame) implements Command {}
 
   /** From the hub: the room's last seq as of (re)subscription; fill any gap up to it. */
   public record RoomSynced(String roomId, long lastSeq) implements Command {}
@@ -125,7 +125,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     long delivered;
     long target;
     boolean fetching;
-    final TreeMap<Long, String> buffered = new TreeMap<>();
+    final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();
 
     Cursor(long delivered) {
       this.delivered = delivered;
@@ -452,7 +452,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       }
     }
     while (!cursor.buffered.isEmpty() && cursor.buffered.firstKey() <= cursor.delivered + 1) {
-      Map.Entry<Long, String> next = cursor.buffered.pollFirstEntry();
+      Map.Entry<Long, WebSocketUpgrades.PreparedText> next = cursor.buffered.pollFirstEntry();
       if (next.getKey() == cursor.delivered + 1) {
         if (!send(next.getValue())) {
           return Behaviors.stopped();
@@ -528,14 +528,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private boolean write(ServerFrame frame) {
     try {
-      return send(Json.mapper().writeValueAsString(frame));
+      return send(WebSocketUpgrades.PreparedText.of(Json.mapper().writeValueAsString(frame)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** False (and the socket closed with 1008) when the client is too far behind. */
-  private boolean send(String frame) {
+  private boolean send(WebSocketUpgrades.PreparedText frame) {
     if (closed) {
       return false;
     }

@@ -129,7 +129,9 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       return this;
     }
     sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
-    ClientSession.Entry entry = new ClientSession.Entry(cmd.roomId(), cmd.seq(), cmd.frame());
+    // Encoded and framed once here, for every local member's socket.
+    ClientSession.Entry entry =
+        new ClientSession.Entry(cmd.roomId(), cmd.seq(), WebSocketUpgrades.PreparedText.of(cmd.frame()));
     for (ActorRef<ClientSession.Command> session : sub.sessions) {
       session.tell(entry);
     }

@@ -128,7 +128,7 @@ public final class WebSocketEndpoint {
     }
 
     @Override
-    public boolean offer(String frame) {
+    public boolean offer(WebSocketUpgrades.PreparedText frame) {
       BoundedSourceQueue<Object> q = queue;
       if (q == null) {
         synchronized (this) {
@@ -136,13 +136,13 @@ public final class WebSocketEndpoint {
             if (early.size() >= limit) {
               return false;
             }
-            early.add(TextMessage.create(frame));
+            early.add(frame);
             return true;
           }
           q = queue;
         }
       }
-      return q.size() < limit && q.offer(TextMessage.create(frame)) == QueueOfferResult.enqueued();
+      return q.size() < limit && q.offer(frame) == QueueOfferResult.enqueued();
     }
 
     @Override

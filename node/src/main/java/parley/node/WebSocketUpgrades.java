@@ -4,16 +4,20 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.japi.function.Effect;
 import org.apache.pekko.http.impl.engine.ws.FrameEvent;
 import org.apache.pekko.http.impl.engine.ws.FrameEventOrError;
 import org.apache.pekko.http.impl.engine.ws.FrameHandler;
 import org.apache.pekko.http.impl.engine.ws.FrameLogger;
+import org.apache.pekko.http.impl.engine.ws.FrameStart;
+import org.apache.pekko.http.impl.engine.ws.Protocol;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.impl.engine.ws.WebSocket;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -23,6 +27,8 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
+import org.apache.pekko.stream.FanInShape2;
+import org.apache.pekko.stream.FanOutShape2;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Graph;
 import org.apache.pekko.stream.Inlet;
@@ -30,12 +36,15 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+
+import org.apache.pekko.util.ByteString;
 
 import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
@@ -53,9 +62,11 @@ import scala.concurrent.duration.FiniteDuration;
  *         : m);
  * return extractWebSocketUpgrade(up -> complete(WebSocketUpgrades.handle(up, handler, 64 * 1024)));
  * }</pre>
- * The handler's outbound elements are either a {@link Message} (sent as usual) or a {@link Close}. On the
+ * The handler's outbound elements are a strict {@link Message}, a {@link PreparedText} (a text message encoded and
+ * framed once, to be sent to many connections) or a {@link Close}. On the
  * first {@code Close}, all messages emitted before it are still sent, then a close frame with that code
- * and reason is sent; elements after it are ignored (the handler's output is cancelled). Pekko then runs
+ * and reason is sent; elements after it are ignored (the handler's output is cancelled). A streamed outbound
+ * message fails the handler (close 1011): everything Parley sends is one whole frame. Pekko then runs
  * the close handshake as usual: it waits up to 3 s for the peer's close frame, then closes TCP.
  * Completing the handler's output still closes with 1000, failing it with 1011 (Pekko's behaviour). If
  * the <em>peer</em> closes first, Pekko's normal echo behaviour applies (a later {@code Close} is ignored).
@@ -82,13 +93,16 @@ import scala.concurrent.duration.FiniteDuration;
  * <h2>How it works / caveats</h2>
  * Instead of {@code handleMessages}, this calls the INTERNAL {@link UpgradeToWebSocketLowLevel#handleFrames}
  * with Pekko's own internal WS stack ({@code WebSocket.masking/frameHandling/periodicKeepAlive/messageAPI},
- * i.e. exactly what {@code WebSocket.stack} builds) plus one extra layer between {@code periodicKeepAlive}
- * and {@code messageAPI}. That layer (a) on the outbound side replaces the user-handler completion that
- * {@code messageAPI} produces after a {@code Close} by Pekko's own
- * {@code FrameHandler.ActivelyCloseWithCode(Some(code), reason)} (followed by the original completion
- * signal), which {@code FrameOutHandler} renders as the close frame; (b) on the inbound side implements the
- * size cap by injecting the same event the way Pekko's {@code FrameHandler} does for protocol errors.
- * {@code CloseDriver}, between {@code periodicKeepAlive} and the close layer, gives Pekko's {@code FrameOutHandler}
+ * i.e. what {@code WebSocket.stack} builds) with these changes above {@code periodicKeepAlive}: (a) the handler's
+ * outbound elements do not go through messageAPI's renderer (a {@code Source.single} graph and a fresh UTF-8
+ * encoding per message) but are rendered by {@code RenderOutbound} and merged by {@code OutboundMerge} with what
+ * messageAPI still sends down (pongs, close echoes, the handler's completion or failure, which it learns from
+ * {@code RenderOutbound}); (b) {@code OutboundMerge} replaces the handler completion that follows a {@code Close}
+ * by Pekko's own {@code FrameHandler.ActivelyCloseWithCode(Some(code), reason)} (followed by the original
+ * completion signal), which {@code FrameOutHandler} renders as the close frame; (c) on the inbound side
+ * {@code SizeCap} implements the size cap by injecting the same event the way Pekko's {@code FrameHandler} does for
+ * protocol errors.
+ * {@code CloseDriver}, between {@code periodicKeepAlive} and the layers above, gives Pekko's {@code FrameOutHandler}
  * the {@code WebSocket.Tick}s that enforce its 3 s close deadline, from just after the deadline of the server's
  * first close on; Pekko's stack instead ticks every 3 s on every connection for its whole life (messageAPI here
  * gets a one-day interval). With a silence timeout, {@code SilenceWatch} between masking and
@@ -117,6 +131,45 @@ public final class WebSocketUpgrades {
                 throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
             }
         }
+    }
+
+    /**
+     * Outbound element: a text message rendered once to its wire frame, so that sending it to many connections costs
+     * each of them no encoding (a room's entry goes to every member's socket on the node).
+     */
+    public static final class PreparedText {
+        private final String text;
+        private final FrameStart frame;
+
+        private PreparedText(String text) {
+            this.text = text;
+            this.frame = textFrame(text);
+        }
+
+        public static PreparedText of(String text) {
+            return new PreparedText(Objects.requireNonNull(text, "text"));
+        }
+
+        public String text() {
+            return text;
+        }
+
+        @Override
+        public String toString() {
+            return "PreparedText(" + text + ")";
+        }
+    }
+
+    private static final Protocol.Opcode OPCODE_TEXT = Protocol.Opcode$.MODULE$.forCode((byte) 0x1);
+    private static final Protocol.Opcode OPCODE_BINARY = Protocol.Opcode$.MODULE$.forCode((byte) 0x2);
+
+    /** One whole unmasked frame, as Pekko's MessageToFrameRenderer renders a strict message on the server side. */
+    private static FrameStart frame(Protocol.Opcode opcode, ByteString data) {
+        return FrameEvent.fullFrame(opcode, Option.empty(), data, true, false, false, false);
+    }
+
+    private static FrameStart textFrame(String text) {
+        return frame(OPCODE_TEXT, ByteString.fromString(text, StandardCharsets.UTF_8));
     }
 
     /** Close sent when an incoming message exceeds the cap given to {@link #handle(WebSocketUpgrade, Flow, long)}. */
@@ -185,7 +238,6 @@ public final class WebSocketUpgrades {
     private static Flow<FrameEvent, FrameEvent, NotUsed> frameFlow(
             WebSocketSettings settings, LoggingAdapter log, Flow<Message, Object, ?> handler, long maxMessageBytes,
             Duration silenceTimeout) {
-        AtomicReference<Close> requestedClose = new AtomicReference<>();
         // Lets SilenceWatch (raw frames) ask CloseDriver (FrameHandler outputs) to close this connection.
         AtomicReference<AsyncCallback<NotUsed>> silenceLink = new AtomicReference<>();
 
@@ -197,36 +249,56 @@ public final class WebSocketUpgrades {
         BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> closeDriver =
             BidiFlow.fromGraph(new CloseDriver(silenceTimeout, silenceLink, log));
 
-        // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus closeLayer, CloseDriver
-        // and SilenceWatch (identity without a silence timeout).
-        BidiFlow<FrameEvent, org.apache.pekko.http.scaladsl.model.ws.Message,
-                org.apache.pekko.http.scaladsl.model.ws.Message, FrameEvent, NotUsed> stack =
+        // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus CloseDriver and SilenceWatch
+        // (identity without a silence timeout); messageAPI's outbound rendering is bypassed (see upper()).
+        BidiFlow<FrameEvent, FrameHandler.Output, Object, FrameEvent, NotUsed> lower =
             BidiFlow.fromGraph(WebSocket.masking(true, settings.randomFactory()))
                 .atop(BidiFlow.fromGraph(FrameLogger.logFramesIfEnabled(settings.logFrames())))
                 .atop(silenceWatch)
                 .atop(BidiFlow.<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed>fromGraph(
                     covariant(WebSocket.frameHandling(true, CLOSE_TIMEOUT, log)))) // emits FrameStart <: FrameEvent
                 .atop(BidiFlow.fromGraph(WebSocket.periodicKeepAlive(settings)))
-                .atop(closeDriver)
-                .atop(closeLayer(requestedClose, maxMessageBytes))
-                .atop(BidiFlow.fromGraph(WebSocket.messageAPI(true, NO_TICKS)));
+                .atop(closeDriver);
+        return lower.join(upper(handler, maxMessageBytes));
+    }
 
-        Flow<org.apache.pekko.http.scaladsl.model.ws.Message, org.apache.pekko.http.scaladsl.model.ws.Message, NotUsed> user =
+    /**
+     * Everything above CloseDriver: inbound, the size cap and Pekko's messageAPI (frames to messages) into the
+     * handler; outbound, the handler's elements rendered straight to frames ({@link RenderOutbound}) and merged with
+     * what messageAPI sends down (pongs, close echoes, the handler's completion) by {@link OutboundMerge}, which also
+     * turns the completion after a {@link Close} into that close. messageAPI's own renderer builds a
+     * {@code Source.single} graph and encodes the text again for every message on every connection: 30% of all the
+     * node's allocation under fan-out. Here it only sees the handler's completion or failure.
+     */
+    private static Flow<FrameHandler.Output, Object, NotUsed> upper(Flow<Message, Object, ?> handler, long maxMessageBytes) {
+        AtomicReference<Close> requestedClose = new AtomicReference<>();
+        Flow<FrameHandler.Output, FrameHandler.Output, NotUsed> sizeCap = maxMessageBytes == Long.MAX_VALUE
+            ? Flow.create()
+            : Flow.fromGraph(new SizeCap(maxMessageBytes));
+        Flow<org.apache.pekko.http.scaladsl.model.ws.Message, Object, NotUsed> user =
             Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()
                 .map(Message::adapt) // scaladsl -> javadsl, as pekko's JavaMapping does for handleMessagesWith
                 .via(handler)
-                .takeWhile(o -> !(o instanceof Close), true)
-                .mapConcat(o -> {
-                    if (o instanceof Close c) {
-                        requestedClose.compareAndSet(null, c);
-                        return List.of(); // completes the stream right after: messageAPI emits UserHandlerCompleted
-                    }
-                    if (o instanceof Message m) {
-                        return List.of(m.asScala());
-                    }
-                    throw new IllegalArgumentException("WebSocket handler emitted neither Message nor Close: " + o);
-                });
-        return stack.join(user);
+                .mapMaterializedValue(m -> NotUsed.getInstance());
+        BidiFlow<FrameHandler.Output, org.apache.pekko.http.scaladsl.model.ws.Message,
+                org.apache.pekko.http.scaladsl.model.ws.Message, Object, NotUsed> messageApi =
+            BidiFlow.fromGraph(covariant(WebSocket.messageAPI(true, NO_TICKS)));
+        return Flow.fromGraph(GraphDSL.create(b -> {
+            FlowShape<FrameHandler.Output, FrameHandler.Output> cap = b.add(sizeCap);
+            BidiShape<FrameHandler.Output, org.apache.pekko.http.scaladsl.model.ws.Message,
+                    org.apache.pekko.http.scaladsl.model.ws.Message, Object> api = b.add(messageApi);
+            FlowShape<org.apache.pekko.http.scaladsl.model.ws.Message, Object> app = b.add(user);
+            FanOutShape2<Object, org.apache.pekko.http.scaladsl.model.ws.Message, FrameStart> render =
+                b.add(new RenderOutbound(requestedClose));
+            FanInShape2<Object, FrameStart, Object> merge = b.add(new OutboundMerge(requestedClose));
+            b.from(cap.out()).toInlet(api.in1());
+            b.from(api.out1()).toInlet(app.in());
+            b.from(app.out()).toInlet(render.in());
+            b.from(render.out0()).toInlet(api.in2());
+            b.from(api.out2()).toInlet(merge.in0());
+            b.from(render.out1()).toInlet(merge.in1());
+            return FlowShape.of(cap.in(), merge.out());
+        }));
     }
 
     /** Scala's BidiFlow is covariant in its outputs; Java generics are not. */
@@ -235,22 +307,198 @@ public final class WebSocketUpgrades {
         return (Graph<BidiShape<A, B, C, D>, M>) g;
     }
 
-    /** Layer between periodicKeepAlive and messageAPI. Inbound: size cap. Outbound: Close -> ActivelyCloseWithCode. */
-    private static BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> closeLayer(
-            AtomicReference<Close> requestedClose, long maxMessageBytes) {
-        Flow<Object, Object, NotUsed> outbound = Flow.create().mapConcat(ev -> {
-            Close c;
-            if (ev == FrameHandler.UserHandlerCompleted$.MODULE$ && (c = requestedClose.get()) != null) {
-                // FrameOutHandler: Idle -> sends our close frame and ignores the completion that follows;
-                // if the peer closed first it ignores ours and echoes the peer's on the completion.
-                return List.of(new FrameHandler.ActivelyCloseWithCode(Option.apply(c.code()), c.reason()), ev);
-            }
-            return List.of(ev);
-        });
-        Flow<FrameHandler.Output, FrameHandler.Output, NotUsed> inbound = maxMessageBytes == Long.MAX_VALUE
-            ? Flow.create()
-            : Flow.fromGraph(new SizeCap(maxMessageBytes));
-        return BidiFlow.fromFlows(inbound, outbound);
+    /**
+     * The handler's outbound side, above messageAPI. {@link PreparedText}s go down as their frame, strict messages are
+     * rendered here (as Pekko's renderer would, without a graph per message); a {@link Close} is recorded for
+     * {@link OutboundMerge} and ends the handler's output. out0 feeds messageAPI's renderer, which thereby only learns
+     * how the handler ended: completion (also after a Close) or failure (also a streamed message or a foreign element).
+     */
+    private static final class RenderOutbound
+            extends GraphStage<FanOutShape2<Object, org.apache.pekko.http.scaladsl.model.ws.Message, FrameStart>> {
+        private final AtomicReference<Close> requestedClose;
+        private final Inlet<Object> in = Inlet.create("WsRenderOutbound.in");
+        private final Outlet<org.apache.pekko.http.scaladsl.model.ws.Message> ended =
+            Outlet.create("WsRenderOutbound.ended");
+        private final Outlet<FrameStart> frames = Outlet.create("WsRenderOutbound.frames");
+        private final FanOutShape2<Object, org.apache.pekko.http.scaladsl.model.ws.Message, FrameStart> shape =
+            new FanOutShape2<>(in, ended, frames);
+
+        RenderOutbound(AtomicReference<Close> requestedClose) {
+            this.requestedClose = requestedClose;
+        }
+
+        @Override
+        public FanOutShape2<Object, org.apache.pekko.http.scaladsl.model.ws.Message, FrameStart> shape() {
+            return shape;
+        }
+
+        @Override
+        public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+            return new GraphStageLogic(shape) {
+                {
+                    setHandler(in, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            Object o = grab(in);
+                            if (o instanceof PreparedText p) {
+                                push(frames, p.frame);
+                            } else if (o instanceof Close c) {
+                                requestedClose.compareAndSet(null, c);
+                                end(null); // messageAPI: UserHandlerCompleted, which OutboundMerge turns into c
+                            } else if (o instanceof Message m && m.isStrict()) {
+                                push(frames, m.isText()
+                                    ? textFrame(m.asTextMessage().getStrictText())
+                                    : frame(OPCODE_BINARY, m.asBinaryMessage().getStrictData()));
+                            } else {
+                                end(new IllegalArgumentException(o instanceof Message
+                                    ? "WebSocket handler emitted a streamed message; only strict ones are sent"
+                                    : "WebSocket handler emitted neither Message, PreparedText nor Close: " + o));
+                            }
+                        }
+
+                        @Override
+                        public void onUpstreamFinish() {
+                            end(null);
+                        }
+
+                        @Override
+                        public void onUpstreamFailure(Throwable ex) {
+                            end(ex);
+                        }
+                    });
+                    setHandler(frames, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            if (!hasBeenPulled(in) && !isClosed(in)) {
+                                pull(in);
+                            }
+                        }
+                    });
+                    setHandler(ended, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            // never emits: its completion or failure is the message
+                        }
+                    });
+                }
+
+                /** The frames end (OutboundMerge then lets the completion through); messageAPI learns how. */
+                private void end(Throwable failure) {
+                    complete(frames);
+                    if (failure == null) {
+                        complete(ended);
+                    } else {
+                        fail(ended, failure);
+                    }
+                    if (!isClosed(in)) {
+                        cancel(in);
+                    }
+                }
+            };
+        }
+    }
+
+    /**
+     * Merges messageAPI's output (bypass events such as pongs and close echoes, and the handler's completion or
+     * failure) with the handler's frames, as Pekko's BypassMerge does, except that the handler's completion waits until
+     * its last frame has gone: the two come by different paths. A completion after a {@link Close} goes down as that
+     * close ({@code ActivelyCloseWithCode}, which FrameOutHandler renders, ignoring the completion that follows; if the
+     * peer closed first it ignores ours and echoes the peer's on the completion).
+     */
+    private static final class OutboundMerge extends GraphStage<FanInShape2<Object, FrameStart, Object>> {
+        private final AtomicReference<Close> requestedClose;
+        private final Inlet<Object> api = Inlet.create("WsOutboundMerge.api");
+        private final Inlet<FrameStart> frames = Inlet.create("WsOutboundMerge.frames");
+        private final Outlet<Object> out = Outlet.create("WsOutboundMerge.out");
+        private final FanInShape2<Object, FrameStart, Object> shape = new FanInShape2<>(api, frames, out);
+
+        OutboundMerge(AtomicReference<Close> requestedClose) {
+            this.requestedClose = requestedClose;
+        }
+
+        @Override
+        public FanInShape2<Object, FrameStart, Object> shape() {
+            return shape;
+        }
+
+        @Override
+        public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+            return new GraphStageLogic(shape) {
+                private Object heldEnd; // the handler's completion or failure, until its frames are all out
+                private final Effect pullApi = () -> tryPull(api);
+                private final Effect pullFrames = () -> tryPull(frames);
+
+                {
+                    setHandler(api, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            Object ev = grab(api);
+                            if (ev == FrameHandler.UserHandlerCompleted$.MODULE$
+                                    || ev instanceof FrameHandler.UserHandlerErredOut) {
+                                if (isClosed(frames)) {
+                                    emitEnd(ev);
+                                } else {
+                                    heldEnd = ev;
+                                    tryPull(api);
+                                }
+                            } else {
+                                emit(out, ev, pullApi);
+                            }
+                        }
+
+                        @Override
+                        public void onUpstreamFinish() {
+                            if (isClosed(frames) && heldEnd == null) {
+                                completeStage();
+                            }
+                        }
+                    });
+                    setHandler(frames, new AbstractInHandler() {
+                        @Override
+                        public void onPush() {
+                            emit(out, grab(frames), pullFrames);
+                        }
+
+                        @Override
+                        public void onUpstreamFinish() {
+                            if (heldEnd != null) {
+                                Object ev = heldEnd;
+                                heldEnd = null;
+                                emitEnd(ev);
+                            }
+                            if (isClosed(api)) {
+                                completeStage();
+                            }
+                        }
+
+                        @Override
+                        public void onUpstreamFailure(Throwable ex) {
+                            onUpstreamFinish(); // RenderOutbound never fails its frames; treat as their end
+                        }
+                    });
+                    setHandler(out, new AbstractOutHandler() {
+                        @Override
+                        public void onPull() {
+                            // pulls are made at start and after each emit
+                        }
+                    });
+                }
+
+                @Override
+                public void preStart() {
+                    pull(api);
+                    pull(frames);
+                }
+
+                private void emitEnd(Object ev) {
+                    Close c = ev == FrameHandler.UserHandlerCompleted$.MODULE$ ? requestedClose.get() : null;
+                    if (c != null) {
+                        emit(out, new FrameHandler.ActivelyCloseWithCode(Option.apply(c.code()), c.reason()));
+                    }
+                    emit(out, ev, pullApi);
+                }
+            };
+        }
     }
 
     /** Counts data bytes of the current message; over the limit it injects ActivelyCloseWithCode(1009). */
@@ -340,7 +588,7 @@ public final class WebSocketUpgrades {
     }
 
     /**
-     * Between periodicKeepAlive and closeLayer. Inbound: on request from {@link SilenceWatch} injects
+     * Between periodicKeepAlive and SizeCap / OutboundMerge. Inbound: on request from {@link SilenceWatch} injects
      * {@code ActivelyCloseWithCode(1001)} (unless a close is already under way) and then passes only the peer's
      * close. Outbound: once the server's first close (ours, the handler's completion or failure, or a protocol error
      * bypassed from FrameHandler) has gone down to FrameOutHandler, sends it a {@code Tick} just after its close

@@ -33,11 +33,11 @@ class ClientSessionTest {
     }
 
     @Override
-    public synchronized boolean offer(String frame) {
+    public synchronized boolean offer(WebSocketUpgrades.PreparedText frame) {
       if (frames.size() >= capacity) {
         return false;
       }
-      frames.add(frame);
+      frames.add(frame.text());
       return true;
     }
 
@@ -118,8 +118,8 @@ class ClientSessionTest {
         f.user(), f.token(), out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
   }
 
-  private static String frame(String room, long seq) {
-    return "{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}";
+  private static WebSocketUpgrades.PreparedText frame(String room, long seq) {
+    return WebSocketUpgrades.PreparedText.of("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}");
   }
 
   @Test

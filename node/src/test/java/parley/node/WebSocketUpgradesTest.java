@@ -40,11 +40,13 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,18 +82,34 @@ class WebSocketUpgradesTest {
                 + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 300ms\n")
             .withFallback(ConfigFactory.load()));
 
-        // Echo handler: "bye" -> Close(4001), "end" -> complete (1000), "boom" -> fail (1011).
+        // Echo handler: "bye" -> Close(4001), "end" -> complete (1000), "boom" -> fail (1011); "burst:N" -> N
+        // elements, prepared and plain text and binary in turn, then Close(4002); "streamed" -> a streamed message.
         Flow<Message, Object, NotUsed> handler = Flow.<Message>create()
             .flatMapConcat(m -> m.asTextMessage().getStreamedText().fold("", String::concat))
             .takeWhile(t -> !"end".equals(t))
-            .map(t -> {
+            .mapConcat(t -> {
                 if ("bye".equals(t)) {
-                    return new WebSocketUpgrades.Close(4001, "logged out");
+                    return List.of(new WebSocketUpgrades.Close(4001, "logged out"));
                 }
                 if ("boom".equals(t)) {
                     throw new IllegalStateException("boom");
                 }
-                return (Object) TextMessage.create(t.length() > 100 ? "echo-len:" + t.length() : "echo:" + t);
+                if (t.startsWith("burst:")) {
+                    List<Object> out = new ArrayList<>();
+                    for (int i = 0, n = Integer.parseInt(t.substring(6)); i < n; i++) {
+                        out.add(switch (i % 3) {
+                            case 0 -> WebSocketUpgrades.PreparedText.of("prepared " + i + " é");
+                            case 1 -> TextMessage.create("plain " + i);
+                            default -> BinaryMessage.create(ByteString.fromString("binary " + i));
+                        });
+                    }
+                    out.add(new WebSocketUpgrades.Close(4002, "burst done"));
+                    return out;
+                }
+                if ("streamed".equals(t)) {
+                    return List.of(TextMessage.create(Source.single("a streamed message")));
+                }
+                return List.of(TextMessage.create(t.length() > 100 ? "echo-len:" + t.length() : "echo:" + t));
             });
         Route route = path("ws", () ->
             extractWebSocketUpgrade(up -> complete(WebSocketUpgrades.handle(up, handler, MAX))));
@@ -147,6 +165,17 @@ class WebSocketUpgradesTest {
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            partial.append("[binary] ").append(StandardCharsets.UTF_8.decode(data));
             if (last) {
                 texts.add(partial.toString());
                 partial.setLength(0);
@@ -216,6 +245,36 @@ class WebSocketUpgradesTest {
         send(ws, "bye");
         assertEquals("echo:a", rec.nextText());
         assertEquals(new Closed(4001, "logged out"), rec.awaitClose());
+        assertEquals(0, rec.texts.size());
+    }
+
+    @Test
+    void preparedAndPlainMessagesGoOutInTheHandlersOrderAndAllBeforeItsClose() throws Exception {
+        // Prepared texts and strict messages are rendered above messageAPI and the close comes through it: the close
+        // must still wait for every frame the handler emitted before it.
+        Recorder rec = new Recorder();
+        WebSocket ws = connect(rec);
+        send(ws, "burst:300");
+        for (int i = 0; i < 300; i++) {
+            String expected = switch (i % 3) {
+                case 0 -> "prepared " + i + " é";
+                case 1 -> "plain " + i;
+                default -> "[binary] binary " + i;
+            };
+            assertEquals(expected, rec.nextText());
+        }
+        assertEquals(new Closed(4002, "burst done"), rec.awaitClose());
+        assertEquals(0, rec.texts.size());
+    }
+
+    @Test
+    void aStreamedOutboundMessageFailsTheHandlerWith1011AfterWhatCameBefore() throws Exception {
+        Recorder rec = new Recorder();
+        WebSocket ws = connect(rec);
+        send(ws, "first");
+        send(ws, "streamed");
+        assertEquals("echo:first", rec.nextText());
+        assertEquals(1011, rec.awaitClose().code());
         assertEquals(0, rec.texts.size());
     }
 
