@@ -35,7 +35,8 @@ public final class Bench {
       boolean postgres,
       String client,
       Path root,
-      List<Double> rates) {}
+      List<Double> rates,
+      Integer stepSeconds) {}
 
   public static void main(String[] args) throws Exception {
     Procs.useCommonPool();
@@ -45,13 +46,16 @@ public final class Bench {
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm> [--nodes N] [--quick]"
-          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000]");
+          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000] [--step-seconds 120]");
       System.exit(2);
       return;
     }
     Scenario scenario = Scenario.of(o.scenario(), o.quick());
     if (o.rates() != null) {
       scenario = scenario.withRates(o.rates());
+    }
+    if (o.stepSeconds() != null) {
+      scenario = scenario.withStepSeconds(o.stepSeconds());
     }
     String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     String label = o.scenario() + (o.nodes() > 1 ? "-" + o.nodes() + "nodes" : "") + (o.quick() ? "-quick" : "");
@@ -101,8 +105,8 @@ public final class Bench {
     String md = Report.markdown(scenario, result);
     Files.writeString(results.resolve(label + "-" + stamp + ".json"), JSON.writeValueAsString(result));
     Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
-    // The reference a cluster run compares itself with: the scenario's own steps only (not --quick, not --rates).
-    if (!o.quick() && o.rates() == null) {
+    // The reference a cluster run compares itself with: the scenario's own steps only (not --quick, --rates, --step-seconds).
+    if (!o.quick() && o.rates() == null && o.stepSeconds() == null) {
       Files.writeString(results.resolve(label + "-latest.json"), JSON.writeValueAsString(result));
     }
     System.out.println(md);
@@ -126,6 +130,7 @@ public final class Bench {
     String client = "nio";
     List<String> targets = null;
     List<Double> rates = null;
+    Integer stepSeconds = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(value(args, ++i));
@@ -134,6 +139,7 @@ public final class Bench {
         case "--db" -> db = value(args, ++i);
         case "--client" -> client = value(args, ++i);
         case "--rates" -> rates = Arrays.stream(value(args, ++i).split(",")).map(Double::valueOf).toList();
+        case "--step-seconds" -> stepSeconds = Integer.valueOf(value(args, ++i));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -162,7 +168,10 @@ public final class Bench {
     if (rates != null && (s.rates().isEmpty() || rates.isEmpty() || rates.stream().anyMatch(r -> !(r > 0)))) {
       throw new IllegalArgumentException("--rates takes msgs/s above 0, for a scenario with steps");
     }
-    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root, rates);
+    if (stepSeconds != null && (s.rates().isEmpty() || stepSeconds < 5 || stepSeconds > 3600)) {
+      throw new IllegalArgumentException("--step-seconds takes 5-3600, for a scenario with steps");
+    }
+    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root, rates, stepSeconds);
   }
 
   private static String value(String[] args, int i) {

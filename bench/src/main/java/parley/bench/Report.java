@@ -248,7 +248,8 @@ final class Report {
         .append(" GiB; generator, database and server on the same machine. ")
         .append(l.path("users").asInt()).append(" users, ").append(l.path("rooms").asInt()).append(" rooms of ")
         .append(l.path("roomSize").asInt()).append(" (").append(l.path("roomsPerUser").asInt())
-        .append(" per user). ").append(scenario.what()).append(". Code: ")
+        .append(" per user). ").append(scenario.what())
+        .append(scenario.rates().isEmpty() ? "" : ", " + scenario.stepSeconds() + " s each").append(". Code: ")
         .append(r.path("source").path("commit").asText()).append(r.path("source").path("uncommittedChanges")
             .asText("none").equals("none") ? "" : " + uncommitted changes in "
             + r.path("source").path("uncommittedChanges").asText()).append(".\n\n");

@@ -65,6 +65,11 @@ record Scenario(
         holdSeconds, storm, defaultTargets);
   }
 
+  Scenario withStepSeconds(int seconds) {
+    return new Scenario(name, what, layout, everyoneSends, warmupRate, warmupSeconds, rates, seconds, holdSeconds, storm,
+        defaultTargets);
+  }
+
   private static List<Double> perRoom(int roomSize, List<Integer> deliveriesPerSecond) {
     return deliveriesPerSecond.stream().map(d -> d / (double) roomSize).toList();
   }
