@@ -184,15 +184,14 @@ public final class Bench {
   /**
    * The JVM servers' options (Parley's nodes and the limit), unless PARLEY_JAVA_OPTS says otherwise. Every young
    * collection scans the old objects written since the last one, and under fan-out that is nearly every session's
-   * state (a 10,000-session node: 110-220 ms per pause with G1 or Parallel alike, see docs/benchmarks.md). A large
-   * young generation makes those pauses rare (one every 90 s at 50,000 deliveries/s with 8 GiB); the parallel
-   * collector spends less CPU between them than G1. The old generation keeps 3 GiB (19,000 idle sessions: 1.2 GiB).
-   * Three nodes on one machine share its memory, so each gets less.
+   * state (a 10,000-session node: 80-150 ms per pause with G1 or Parallel alike, see docs/benchmarks.md). A large
+   * young generation makes those pauses rare; the parallel collector spends less CPU between them than G1.
+   * Three nodes on one machine share its memory, so each gets half.
    */
   static String serverJavaOpts(int nodes) {
     return nodes > 1
         ? "-Xms3g -Xmx3g -Xmn1536m -XX:+UseParallelGC"
-        : "-Xms11g -Xmx11g -Xmn8g -XX:+UseParallelGC";
+        : "-Xms6g -Xmx6g -Xmn3g -XX:+UseParallelGC";
   }
 
   private static Target target(String name, Options o, Api api) {
