@@ -241,7 +241,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
           if (c != null && !c.fetching) {
             fetch(r.roomId(), c);
           }
-          return this;
+          return Behaviors.same();
         })
         .onMessage(RetryTrack.class, this::onRetryTrack)
         .onMessage(TrackChecked.class, this::onTrackChecked)
@@ -253,7 +253,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Close.class, this::onClose)
         .onMessageEquals(Heartbeat.INSTANCE, () -> {
           user().tell(new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, null));
-          return this;
+          return Behaviors.same();
         })
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
         .build();
@@ -262,7 +262,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private Behavior<Command> onStreamInit(StreamInit init) {
     ackTo = init.ackTo();
     init.ackTo().tell(StreamAck.INSTANCE);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onStreamElement(StreamElement element) {
@@ -296,7 +296,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     if (parsed instanceof ClientFrame.Ping) {
       write(new ServerFrame.Pong());
-      return this;
+      return Behaviors.same();
     } else if (parsed instanceof ClientFrame.Send send) {
       return onSend(send);
     } else if (parsed instanceof ClientFrame.Read read) {
@@ -321,7 +321,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
                 replyTo -> new ChatRoom.Post(username, send.clientMsgId(), send.text(), replyTo),
                 settings.askTimeout()),
         (result, failure) -> new PostAnswered(send.room(), send.clientMsgId(), result, failure));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onPostAnswered(PostAnswered answer) {
@@ -333,7 +333,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (answer.result() instanceof ChatRoom.Posted posted) {
       TimelineEntry entry = posted.entry();
       write(new ServerFrame.Ack(answer.clientMsgId(), answer.roomId(), entry.seq(), entry.sentAt()));
-      return this;
+      return Behaviors.same();
     }
     if (answer.result() instanceof ChatRoom.Rejected rejected) {
       return error(rejected.code(), rejected.message(), answer.clientMsgId());
@@ -352,14 +352,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
         (result, failure) -> new ReadAnswered(read.room(), result, failure));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onReadAnswered(ReadAnswered answer) {
     if (answer.result() instanceof UserAccount.Rejected rejected) {
       return error(rejected.code(), rejected.message() + ": " + answer.roomId(), null);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRetryTrack(RetryTrack retry) {
@@ -367,19 +367,19 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         sharding.entityRefFor(ChatRoom.ENTITY_KEY, retry.roomId())
             .<ChatRoom.GetResult>ask(r -> new ChatRoom.GetSummary(username, r), settings.askTimeout()),
         (result, failure) -> new TrackChecked(retry.roomId(), result, failure));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onTrackChecked(TrackChecked checked) {
     if (rooms.containsKey(checked.roomId())) {
-      return this;
+      return Behaviors.same();
     }
     if (checked.result() instanceof ChatRoom.SummaryView v && v.isMember()) {
       track(checked.roomId(), v.lastSeq());
     } else if (checked.failure() != null) {
       timers.startSingleTimer("track-" + checked.roomId(), new RetryTrack(checked.roomId()), Duration.ofSeconds(1));
     }
-    return this;
+    return Behaviors.same();
   }
 
   // ---------------------------------------------------------------------------------------------- delivery
@@ -387,7 +387,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private Behavior<Command> onEntry(Entry entry) {
     Cursor cursor = rooms.get(entry.roomId());
     if (cursor == null || entry.seq() <= cursor.delivered) {
-      return this;
+      return Behaviors.same();
     }
     cursor.target = Math.max(cursor.target, entry.seq());
     if (!cursor.fetching && entry.seq() == cursor.delivered + 1) {
@@ -395,7 +395,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         return Behaviors.stopped();
       }
       cursor.delivered = entry.seq();
-      return this;
+      return Behaviors.same();
     }
     if (cursor.buffered.size() < MAX_BUFFERED_PER_ROOM) {
       cursor.buffered.put(entry.seq(), entry.frame());
@@ -403,19 +403,19 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (!cursor.fetching) {
       fetch(entry.roomId(), cursor);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRoomSynced(RoomSynced synced) {
     Cursor cursor = rooms.get(synced.roomId());
     if (cursor == null) {
-      return this;
+      return Behaviors.same();
     }
     cursor.target = Math.max(cursor.target, synced.lastSeq());
     if (!cursor.fetching && cursor.target > cursor.delivered) {
       fetch(synced.roomId(), cursor);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void fetch(String roomId, Cursor cursor) {
@@ -428,19 +428,19 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private Behavior<Command> onFetched(Fetched fetched) {
     Cursor cursor = rooms.get(fetched.roomId());
     if (cursor == null) {
-      return this;
+      return Behaviors.same();
     }
     cursor.fetching = false;
     if (fetched.result() instanceof ChatRoom.Rejected) {
       // Not a member any more: stop following the room.
       rooms.remove(fetched.roomId());
       hub.tell(new RoomHub.Unsubscribe(fetched.roomId(), getContext().getSelf()));
-      return this;
+      return Behaviors.same();
     }
     if (!(fetched.result() instanceof ChatRoom.Page page)) {
       // The room did not answer in time (it may be moving): try again shortly.
       timers.startSingleTimer("fetch-" + fetched.roomId(), new RetryFetch(fetched.roomId()), Duration.ofSeconds(1));
-      return this;
+      return Behaviors.same();
     }
     for (TimelineEntry e : page.entries()) {
       if (e.seq() == cursor.delivered + 1) {
@@ -466,32 +466,32 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     } else if (cursor.target > cursor.delivered) {
       timers.startSingleTimer("fetch-" + fetched.roomId(), new RetryFetch(fetched.roomId()), Duration.ofSeconds(1));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onPresenceSeen(PresenceSeen seen) {
     if (seen.username().equals(username)) {
-      return this;
+      return Behaviors.same();
     }
     ServerFrame.Presence frame = new ServerFrame.Presence(seen.username(), seen.online(), seen.lastSeen());
     if (frame.equals(presenceSeen.put(seen.username(), frame))) {
-      return this;
+      return Behaviors.same();
     }
-    return write(frame) ? this : Behaviors.stopped();
+    return write(frame) ? Behaviors.same() : Behaviors.stopped();
   }
 
   private Behavior<Command> onRoomAdded(RoomAdded added) {
     if (!rooms.containsKey(added.roomId())) {
       track(added.roomId(), added.afterSeq());
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRoomRemoved(RoomRemoved removed) {
     if (rooms.remove(removed.roomId()) != null) {
       hub.tell(new RoomHub.Unsubscribe(removed.roomId(), getContext().getSelf()));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void track(String roomId, long delivered) {
@@ -523,7 +523,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> error(String code, String message, String ref) {
-    return write(new ServerFrame.Error(code, message, ref)) ? this : Behaviors.stopped();
+    return write(new ServerFrame.Error(code, message, ref)) ? Behaviors.same() : Behaviors.stopped();
   }
 
   private boolean write(ServerFrame frame) {

@@ -111,7 +111,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     if (sub.lastSeq >= 0) {
       cmd.session().tell(new ClientSession.RoomSynced(cmd.roomId(), sub.lastSeq));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onUnsubscribe(Unsubscribe cmd) {
@@ -120,13 +120,13 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       ofSession.remove(cmd.roomId());
     }
     removeSession(cmd.roomId(), cmd.session());
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onDeliver(Deliver cmd) {
     RoomSubscription sub = rooms.get(cmd.roomId());
     if (sub == null) {
-      return this;
+      return Behaviors.same();
     }
     sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
     // Encoded and framed once here, for every local member's socket.
@@ -135,25 +135,25 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     for (ActorRef<ClientSession.Command> session : sub.sessions) {
       session.tell(entry);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onPresenceUpdate(PresenceUpdate cmd) {
     RoomSubscription sub = rooms.get(cmd.roomId());
     if (sub == null) {
-      return this;
+      return Behaviors.same();
     }
     ClientSession.PresenceSeen seen = new ClientSession.PresenceSeen(cmd.username(), cmd.online(), cmd.lastSeen());
     for (ActorRef<ClientSession.Command> session : sub.sessions) {
       session.tell(seen);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onSubscribed(Subscribed cmd) {
     RoomSubscription sub = rooms.get(cmd.roomId());
     if (sub == null) {
-      return this;
+      return Behaviors.same();
     }
     timers.cancel(cmd.roomId());
     if (!cmd.room().equals(sub.room)) {
@@ -168,7 +168,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     for (ActorRef<ClientSession.Command> session : sub.sessions) {
       session.tell(synced);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRoomStopped(RoomStopped cmd) {
@@ -178,7 +178,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       // The room's node may be gone and its shard not yet moved: the first ask can be lost, so keep asking.
       subscribeUntilConfirmed(cmd.roomId());
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRetrySubscribe(RetrySubscribe cmd) {
@@ -188,7 +188,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     } else {
       subscribe(cmd.roomId());
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void subscribeUntilConfirmed(String roomId) {
@@ -198,7 +198,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
   private Behavior<Command> onResubscribe() {
     rooms.keySet().forEach(this::subscribe);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onSessionTerminated(SessionTerminated cmd) {
@@ -208,7 +208,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         removeSession(roomId, cmd.session());
       }
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void removeSession(String roomId, ActorRef<ClientSession.Command> session) {
