@@ -226,6 +226,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   // ---------------------------------------------------------------------------------------------- running
 
+  // Handlers answer Behaviors.same(), not this: inside withTimers (an interceptor) "this" is a new behaviour to the
+  // interceptor, which then allocates a new InterceptorImpl on every message, one per delivery under fan-out.
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
