@@ -401,7 +401,8 @@ public final class WebSocketUpgrades {
     /**
      * Merges messageAPI's output (bypass events such as pongs and close echoes, and the handler's completion or
      * failure) with the handler's frames, as Pekko's BypassMerge does, except that the handler's completion waits until
-     * its last frame has gone: the two come by different paths. A completion after a {@link Close} goes down as that
+     * its last frame has gone: the two come by different paths. (Inside one fused graph the completion, which takes
+     * the longer path, cannot overtake the frames' own completion; the hold keeps that order explicit.) A completion after a {@link Close} goes down as that
      * close ({@code ActivelyCloseWithCode}, which FrameOutHandler renders, ignoring the completion that follows; if the
      * peer closed first it ignores ours and echoes the peer's on the completion).
      */
