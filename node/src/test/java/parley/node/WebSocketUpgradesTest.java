@@ -164,18 +164,16 @@ class WebSocketUpgradesTest {
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
+            return collect(ws, data, last);
         }
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            partial.append("[binary] ").append(StandardCharsets.UTF_8.decode(data));
+            return collect(ws, "[binary] " + StandardCharsets.UTF_8.decode(data), last);
+        }
+
+        private CompletionStage<?> collect(WebSocket ws, CharSequence part, boolean last) {
+            partial.append(part);
             if (last) {
                 texts.add(partial.toString());
                 partial.setLength(0);
