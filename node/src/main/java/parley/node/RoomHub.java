@@ -80,6 +80,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     this.sharding = ClusterSharding.get(context.getSystem());
   }
 
+  // Handlers answer Behaviors.same(), not this (see ClientSession.createReceive: withTimers is an interceptor).
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
@@ -123,7 +124,6 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     return Behaviors.same();
   }
 
-  // Handlers answer Behaviors.same(), not this (see ClientSession.createReceive: withTimers is an interceptor).
   private Behavior<Command> onDeliver(Deliver cmd) {
     RoomSubscription sub = rooms.get(cmd.roomId());
     if (sub == null) {
