@@ -382,7 +382,7 @@ public final class WebSocketUpgrades {
                     });
                 }
 
-                /** The frames end (OutboundMerge then lets the completion through); messageAPI learns how. */
+                /** The frames end first, then messageAPI learns how the handler ended (the order OutboundMerge relies on). */
                 private void end(Throwable failure) {
                     complete(frames);
                     if (failure == null) {
@@ -400,11 +400,11 @@ public final class WebSocketUpgrades {
 
     /**
      * Merges messageAPI's output (bypass events such as pongs and close echoes, and the handler's completion or
-     * failure) with the handler's frames, as Pekko's BypassMerge does, except that the handler's completion waits until
-     * its last frame has gone: the two come by different paths. (Inside one fused graph the completion, which takes
-     * the longer path, cannot overtake the frames' own completion; the hold keeps that order explicit.) A completion after a {@link Close} goes down as that
-     * close ({@code ActivelyCloseWithCode}, which FrameOutHandler renders, ignoring the completion that follows; if the
-     * peer closed first it ignores ours and echoes the peer's on the completion).
+     * failure) with the handler's frames, as Pekko's BypassMerge does. The handler's completion cannot overtake its
+     * frames: RenderOutbound completes its frames before it tells messageAPI, whose signal then takes the longer path
+     * through the same fused graph, and emits on one outlet keep their order. A completion after a {@link Close} goes
+     * down as that close ({@code ActivelyCloseWithCode}, which FrameOutHandler renders, ignoring the completion that
+     * follows; if the peer closed first it ignores ours and echoes the peer's on the completion).
      */
     private static final class OutboundMerge extends GraphStage<FanInShape2<Object, FrameStart, Object>> {
         private final AtomicReference<Close> requestedClose;
@@ -425,7 +425,6 @@ public final class WebSocketUpgrades {
         @Override
         public GraphStageLogic createLogic(Attributes inheritedAttributes) {
             return new GraphStageLogic(shape) {
-                private Object heldEnd; // the handler's completion or failure, until its frames are all out
                 private final Effect pullApi = () -> tryPull(api);
                 private final Effect pullFrames = () -> tryPull(frames);
 
@@ -434,22 +433,16 @@ public final class WebSocketUpgrades {
                         @Override
                         public void onPush() {
                             Object ev = grab(api);
-                            if (ev == FrameHandler.UserHandlerCompleted$.MODULE$
-                                    || ev instanceof FrameHandler.UserHandlerErredOut) {
-                                if (isClosed(frames)) {
-                                    emitEnd(ev);
-                                } else {
-                                    heldEnd = ev;
-                                    tryPull(api);
-                                }
-                            } else {
-                                emit(out, ev, pullApi);
+                            Close c = ev == FrameHandler.UserHandlerCompleted$.MODULE$ ? requestedClose.get() : null;
+                            if (c != null) {
+                                emit(out, new FrameHandler.ActivelyCloseWithCode(Option.apply(c.code()), c.reason()));
                             }
+                            emit(out, ev, pullApi);
                         }
 
                         @Override
                         public void onUpstreamFinish() {
-                            if (isClosed(frames) && heldEnd == null) {
+                            if (isClosed(frames)) {
                                 completeStage();
                             }
                         }
@@ -462,11 +455,6 @@ public final class WebSocketUpgrades {
 
                         @Override
                         public void onUpstreamFinish() {
-                            if (heldEnd != null) {
-                                Object ev = heldEnd;
-                                heldEnd = null;
-                                emitEnd(ev);
-                            }
                             if (isClosed(api)) {
                                 completeStage();
                             }
@@ -489,14 +477,6 @@ public final class WebSocketUpgrades {
                 public void preStart() {
                     pull(api);
                     pull(frames);
-                }
-
-                private void emitEnd(Object ev) {
-                    Close c = ev == FrameHandler.UserHandlerCompleted$.MODULE$ ? requestedClose.get() : null;
-                    if (c != null) {
-                        emit(out, new FrameHandler.ActivelyCloseWithCode(Option.apply(c.code()), c.reason()));
-                    }
-                    emit(out, ev, pullApi);
                 }
             };
         }
