@@ -191,6 +191,11 @@ final class ParleyTarget implements Target {
   }
 
   @Override
+  public boolean keepsHistory() {
+    return true;
+  }
+
+  @Override
   public Map<String, Long> postWhileAway(List<String> rooms) {
     List<Long> seqs = api.parallel(rooms, 32, room -> {
       String body = "{\"clientMsgId\":\"away-" + room + "-" + System.nanoTime() + "\",\"text\":\"while you were away\"}";

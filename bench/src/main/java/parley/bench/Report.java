@@ -212,8 +212,17 @@ final class Report {
         JsonNode st = parley.path("storm");
         double t = st.path("caughtUpSeconds").asDouble();
         int n = st.path("connections").asInt();
+        StringBuilder others = new StringBuilder();
+        for (JsonNode other : result.path("targets")) {
+          JsonNode ost = other.path("storm");
+          if (other != parley && !ost.isMissingNode()) {
+            others.append(String.format(Locale.ROOT, "; %s: all back after %.1f s (%d/s)", other.path("target").asText(),
+                ost.path("allBackSeconds").asDouble(), ost.path("reconnect").path("perSecond").asInt()));
+          }
+        }
         target(out, "19,000 sessions back and caught up in under 15 s, nothing lost",
-            n + " sessions caught up after " + t + " s, contract " + (parley.path("ok").asBoolean() ? "held" : "BROKEN"),
+            n + " sessions caught up after " + t + " s, contract " + (parley.path("ok").asBoolean() ? "held" : "BROKEN")
+                + others,
             n >= 19_000 && t < 15 && st.path("caughtUpOk").asBoolean() && parley.path("ok").asBoolean());
       }
       default -> {
@@ -308,7 +317,12 @@ final class Report {
 
     for (JsonNode t : r.path("targets")) {
       JsonNode st = t.path("storm");
-      if (!st.isMissingNode()) {
+      if (!st.isMissingNode() && st.path("postedRooms").asInt() == 0) {
+        md.append(String.format(Locale.ROOT, "Storm (%s): %d connections dropped at once (%.0f ms); all back (hello) "
+                + "after **%.1f s** (%d/s); nothing to catch up, it keeps no history.%n%n",
+            t.path("target").asText(), st.path("connections").asInt(), st.path("dropMs").asDouble(),
+            st.path("allBackSeconds").asDouble(), st.path("reconnect").path("perSecond").asInt()));
+      } else if (!st.isMissingNode()) {
         md.append(String.format(Locale.ROOT, "Storm (%s): %d connections dropped at once (%.0f ms); one message "
                 + "posted to each of %d rooms while they were away (%.1f s); all back (hello) after %.1f s, all caught "
                 + "up after **%.2f s**%s.%n%n",

@@ -26,7 +26,7 @@ record Scenario(
   static Scenario of(String name, boolean quick) {
     return switch (name) {
       case "smoke" -> new Scenario("smoke",
-          "40 users in 8 rooms of 10 (2 rooms each), everyone sends; then (Parley) drop all and resume",
+          "40 users in 8 rooms of 10 (2 rooms each), everyone sends; then drop all and reconnect (Parley: and resume)",
           new Layout(40, 10, 2), true, 0, 0, List.of(40.0), 3, 1, true, ALL);
       case "idle" -> new Scenario("idle",
           "hold the most sessions a node can (rooms of 100, no traffic) and weigh them",
@@ -51,10 +51,9 @@ record Scenario(
               : List.of(500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 6_000.0, 8_000.0),
           quick ? 6 : 20, 2, false, ALL);
       case "storm" -> new Scenario("storm",
-          "sessions in rooms of 100, idle; drop every connection at once, post to every room while they are away, "
-              + "time until all are back and caught up",
-          new Layout(quick ? 2_000 : MAX_SESSIONS, 100, 1), false, 0, 0, List.of(), 0, quick ? 3 : 10, true,
-          List.of("parley"));
+          "sessions in rooms of 100, idle; drop every connection at once, post to every room while they are away "
+              + "(where the server keeps history), time until all are back and caught up",
+          new Layout(quick ? 2_000 : MAX_SESSIONS, 100, 1), false, 0, 0, List.of(), 0, quick ? 3 : 10, true, ALL);
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     };
   }

@@ -37,6 +37,14 @@ interface Target {
     return List.of();
   }
 
+  /**
+   * Whether a client that comes back can read what it missed. Only then does the storm post while everyone is away;
+   * for the others it measures the reconnect alone.
+   */
+  default boolean keepsHistory() {
+    return false;
+  }
+
   /** Posts one message to each room over HTTP while clients are away; the stored seq per room. */
   default Map<String, Long> postWhileAway(List<String> rooms) {
     throw new UnsupportedOperationException(name() + " keeps no history to resume from");

@@ -1,7 +1,11 @@
 package parley.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,5 +17,33 @@ class ReportTest {
     assertEquals(List.of("p99 ≤ 50 ms", "p99 ≤ 100 ms", "p99 ≤ 200 ms", "p99 ≤ 500 ms", "sustained"),
         Report.bounds(true).stream().map(Report::boundLabel).toList());
     assertEquals(List.of("sustained"), Report.bounds(false).stream().map(Report::boundLabel).toList());
+  }
+
+  @Test
+  void aStormIsJudgedBesideTheBareServersReconnect() throws Exception {
+    // Parley's storm posts while everyone is away and waits for the catch-up; the limit keeps no history, so its
+    // storm is the reconnect alone, and Parley's verdict names it: that is what says how far 15 s is out of reach.
+    ObjectNode result = (ObjectNode) Bench.JSON.readTree("""
+        {"scenario": "storm", "nodes": 1, "targets": [
+          {"target": "parley", "ok": true, "storm": {"connections": 19000, "dropMs": 300, "postedRooms": 190,
+            "postSeconds": 5.0, "allBackSeconds": 40.1, "caughtUpSeconds": 40.15, "caughtUpOk": true,
+            "reconnect": {"perSecond": 474}}},
+          {"target": "limit", "ok": true, "storm": {"connections": 19000, "dropMs": 200, "postedRooms": 0,
+            "postSeconds": 0.0, "allBackSeconds": 21.5, "caughtUpSeconds": 21.52, "caughtUpOk": true,
+            "reconnect": {"perSecond": 884}}}]}
+        """);
+    Scenario storm = Scenario.of("storm", false);
+    result.set("summary", Report.summary(storm, result, Path.of(".")));
+
+    String verdict = result.path("summary").path("targets").toString();
+    assertTrue(verdict.contains("19000 sessions caught up after 40.15 s, contract held; limit: all back after 21.5 s"
+        + " (884/s)"), verdict);
+    assertTrue(verdict.contains("not met"), verdict);
+    String md = Report.markdown(storm, result);
+    assertTrue(md.contains("Storm (limit): 19000 connections dropped at once (200 ms); all back (hello) after "
+        + "**21.5 s** (884/s); nothing to catch up, it keeps no history."), md);
+    assertTrue(md.contains("Storm (parley): 19000 connections dropped at once (300 ms); one message posted to each of"
+        + " 190 rooms"), md);
+    assertFalse(md.contains("Storm (limit): 19000 connections dropped at once (200 ms); one message"), md);
   }
 }
