@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,7 +78,23 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** From the hub: the room's last seq as of (re)subscription; fill any gap up to it. */
   public record RoomSynced(String roomId, long lastSeq) implements Command {}
 
-  public record PresenceSeen(String username, boolean online, Instant lastSeen) implements Command {}
+  /**
+   * From the hub: a member of one of the session's rooms came or went. The frame is rendered and framed once by the
+   * hub for all its sessions (a storm of reconnects is mostly these), and the sessions keep the shared object.
+   */
+  public record PresenceSeen(String username, boolean online, Instant lastSeen, WebSocketUpgrades.PreparedText frame)
+      implements Command {
+
+    public static PresenceSeen of(String username, boolean online, Instant lastSeen) {
+      return new PresenceSeen(username, online, lastSeen, render(new ServerFrame.Presence(username, online, lastSeen)));
+    }
+
+    /** The same user in the same state: what a session has already told its client. */
+    boolean sameAs(PresenceSeen other) {
+      return other != null && online == other.online && username.equals(other.username)
+          && Objects.equals(lastSeen, other.lastSeen);
+    }
+  }
 
   /** From the user entity: the user joined a room (or a DM was opened); deliver entries after {@code afterSeq}. */
   public record RoomAdded(String roomId, long afterSeq) implements Command {}
@@ -143,7 +160,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final Settings settings;
   private final ClusterSharding sharding;
   private final Map<String, Cursor> rooms = new HashMap<>();
-  private final Map<String, ServerFrame.Presence> presenceSeen = new HashMap<>();
+  /** What the client was last told of each room mate, to tell it once when the mate shares several rooms. */
+  private final Map<String, PresenceSeen> presenceSeen = new HashMap<>();
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
   private int inFlight;
@@ -475,11 +493,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (seen.username().equals(username)) {
       return Behaviors.same();
     }
-    ServerFrame.Presence frame = new ServerFrame.Presence(seen.username(), seen.online(), seen.lastSeen());
-    if (frame.equals(presenceSeen.put(seen.username(), frame))) {
+    if (seen.sameAs(presenceSeen.put(seen.username(), seen))) {
       return Behaviors.same();
     }
-    return write(frame) ? Behaviors.same() : Behaviors.stopped();
+    return send(seen.frame()) ? Behaviors.same() : Behaviors.stopped();
   }
 
   private Behavior<Command> onRoomAdded(RoomAdded added) {
@@ -529,8 +546,13 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private boolean write(ServerFrame frame) {
+    return send(render(frame));
+  }
+
+  /** A server frame as JSON, encoded and framed for any number of sockets. */
+  static WebSocketUpgrades.PreparedText render(ServerFrame frame) {
     try {
-      return send(WebSocketUpgrades.PreparedText.of(Json.mapper().writeValueAsString(frame)));
+      return WebSocketUpgrades.PreparedText.of(Json.mapper().writeValueAsString(frame));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

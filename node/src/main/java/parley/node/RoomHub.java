@@ -144,7 +144,9 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     if (sub == null) {
       return Behaviors.same();
     }
-    ClientSession.PresenceSeen seen = new ClientSession.PresenceSeen(cmd.username(), cmd.online(), cmd.lastSeen());
+    // Rendered and framed once here, like an entry: in a storm of reconnects every member's return goes to every
+    // member of the room who is already back.
+    ClientSession.PresenceSeen seen = ClientSession.PresenceSeen.of(cmd.username(), cmd.online(), cmd.lastSeen());
     for (ActorRef<ClientSession.Command> session : sub.sessions) {
       session.tell(seen);
     }

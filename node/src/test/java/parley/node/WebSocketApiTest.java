@@ -185,6 +185,35 @@ class WebSocketApiTest {
   }
 
   @Test
+  void aRoomMateInTwoSharedRoomsComesOnlineOnceForTheClient() {
+    // Each room tells the node's hub, which renders the presence frame once for all its sessions; the session
+    // still tells its client once, however many rooms the two share.
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String first = alice.createRoom("{\"name\":\"one\"}");
+    String second = alice.createRoom("{\"name\":\"two\"}");
+    bob.post("/api/v1/rooms/" + first + "/join", null);
+    bob.post("/api/v1/rooms/" + second + "/join", null);
+    try (WsClient a = WsClient.connect(node.http(), alice.token)) {
+      a.awaitType("hello");
+      try (WsClient b = WsClient.connect(node.http(), bob.token)) {
+        b.awaitType("hello");
+        // Each room handles bob's presence before his later message, so once both messages are here both rooms'
+        // reports of his coming online have been through the hub.
+        bob.post("/api/v1/rooms/" + first + "/messages", "{\"clientMsgId\":\"p1\",\"text\":\"in one\"}");
+        bob.post("/api/v1/rooms/" + second + "/messages", "{\"clientMsgId\":\"p2\",\"text\":\"in two\"}");
+        a.await(n -> "message".equals(n.path("type").asText()) && "in one".equals(n.path("text").asText()));
+        a.await(n -> "message".equals(n.path("type").asText()) && "in two".equals(n.path("text").asText()));
+        List<JsonNode> online = a.frames().stream()
+            .filter(n -> "presence".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText()))
+            .toList();
+        assertEquals(1, online.size(), online.toString());
+        assertTrue(online.get(0).path("online").asBoolean(), online.toString());
+      }
+    }
+  }
+
+  @Test
   void reconnectAndResumeByAfterSeqMissesNothingAndRepeatsNothing() {
     ApiClient alice = anonymous.newUser("alice");
     ApiClient bob = anonymous.newUser("bob");
