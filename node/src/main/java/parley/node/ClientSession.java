@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -82,17 +81,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * From the hub: a member of one of the session's rooms came or went. The frame is rendered and framed once by the
    * hub for all its sessions (a storm of reconnects is mostly these), and the sessions keep the shared object.
    */
-  public record PresenceSeen(String username, boolean online, Instant lastSeen, WebSocketUpgrades.PreparedText frame)
-      implements Command {
+  public record PresenceSeen(ServerFrame.Presence presence, WebSocketUpgrades.PreparedText frame) implements Command {
 
     public static PresenceSeen of(String username, boolean online, Instant lastSeen) {
-      return new PresenceSeen(username, online, lastSeen, render(new ServerFrame.Presence(username, online, lastSeen)));
-    }
-
-    /** The same user in the same state: what a session has already told its client. */
-    boolean sameAs(PresenceSeen other) {
-      return other != null && online == other.online && username.equals(other.username)
-          && Objects.equals(lastSeen, other.lastSeen);
+      ServerFrame.Presence presence = new ServerFrame.Presence(username, online, lastSeen);
+      return new PresenceSeen(presence, render(presence));
     }
   }
 
@@ -161,7 +154,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final ClusterSharding sharding;
   private final Map<String, Cursor> rooms = new HashMap<>();
   /** What the client was last told of each room mate, to tell it once when the mate shares several rooms. */
-  private final Map<String, PresenceSeen> presenceSeen = new HashMap<>();
+  private final Map<String, ServerFrame.Presence> presenceSeen = new HashMap<>();
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
   private int inFlight;
@@ -490,10 +483,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> onPresenceSeen(PresenceSeen seen) {
-    if (seen.username().equals(username)) {
+    ServerFrame.Presence presence = seen.presence();
+    if (presence.username().equals(username)) {
       return Behaviors.same();
     }
-    if (seen.sameAs(presenceSeen.put(seen.username(), seen))) {
+    if (presence.equals(presenceSeen.put(presence.username(), presence))) {
       return Behaviors.same();
     }
     return send(seen.frame()) ? Behaviors.same() : Behaviors.stopped();
