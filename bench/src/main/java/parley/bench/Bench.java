@@ -339,7 +339,7 @@ public final class Bench {
       String classpath = Procs.classpath(root, "bench");
       // The generator keeps little alive (a few KiB per socket) and makes short-lived strings: a small young
       // generation collected by one thread gives pauses of a few ms that do not stretch on two busy cores.
-      List<String> java = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:+UseSerialGC",
+      List<String> java = new ArrayList<>(List.of(Procs.java(), "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:+UseSerialGC",
           "-XX:CICompilerCount=2"));
       String extra = System.getenv("PARLEY_BENCH_WORKER_OPTS"); // e.g. a profiler, for looking at the generator
       if (extra != null && !extra.isBlank()) {

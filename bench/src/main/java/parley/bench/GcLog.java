@@ -12,19 +12,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Stop-the-world pauses from JVM GC logs written with {@code -Xlog:gc:file=<path>:time}, so each step of a run can
- * say how much of its tail latency was the collector's (the server's or the generator's own).
+ * Stop-the-world pauses from JVM GC logs written with {@link #option}, so each step of a run can say how much of its
+ * tail latency was the collector's (the server's or the generator's own). The parallel collector and G1 log each
+ * pause at {@code gc}; ZGC logs its pauses (a fraction of a millisecond each) at {@code gc+phases}, and an
+ * allocating thread it had to stop until memory was freed as an "Allocation Stall", which is counted too.
  */
 final class GcLog {
   private static final Pattern PAUSE =
-      Pattern.compile("^\\[([^\\]]+)\\].*\\bPause\\b.*?(\\d+(?:\\.\\d+)?)ms$");
+      Pattern.compile("^\\[([^\\]]+)\\].*\\b(?:Pause|Allocation Stall)\\b.*?(\\d+(?:\\.\\d+)?)ms$");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
   private GcLog() {}
 
   /** The JVM option that writes such a log. */
   static String option(Path file) {
-    return "-Xlog:gc:file=" + file + ":time";
+    return "-Xlog:gc,gc+phases=info:file=" + file + ":time";
   }
 
   /** Pauses that started within [fromMicros, toMicros] in these logs: count, total and longest, in ms. */

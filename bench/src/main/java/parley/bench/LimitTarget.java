@@ -48,7 +48,7 @@ final class LimitTarget implements Target {
   public void start(Path logDir) throws Exception {
     String classpath = Procs.classpath(root, "bench");
     List<String> cmd = new ArrayList<>();
-    cmd.add("java");
+    cmd.add(Procs.java());
     cmd.addAll(javaOpts);
     gcLog = logDir.resolve("limit-gc.log");
     cmd.add(GcLog.option(gcLog));

@@ -93,7 +93,7 @@ final class ParleyTarget implements Target {
     }
     for (int i = 0; i < nodes; i++) {
       List<String> cmd = new ArrayList<>();
-      cmd.add("java");
+      cmd.add(Procs.java());
       cmd.addAll(javaOpts);
       // Setup signs up thousands of users: BCrypt's work factor is a login cost, not what is measured here.
       cmd.add("-Dparley.auth.bcrypt-cost=4");

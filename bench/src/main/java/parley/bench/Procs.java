@@ -40,6 +40,14 @@ public final class Procs {
 
   private Procs() {}
 
+  /**
+   * The java launcher every process of a run starts with: the coordinator's own runtime, so that a run is on one
+   * JDK throughout (the launcher picks it from JAVA_HOME, else the java on the PATH).
+   */
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   /** Where the pids of started processes are listed, so the launcher can clean up after a kill -9. */
   static void pidFile(Path file) {
     pidFile = file;
@@ -178,7 +186,7 @@ public final class Procs {
 
   /** jcmd GC.class_histogram: a full GC, then instances and bytes per class, largest first, and a Total line. */
   static String classHistogram(long pid) throws IOException {
-    return run(List.of("jcmd", String.valueOf(pid), "GC.class_histogram"));
+    return run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), "GC.class_histogram"));
   }
 
   /** A built module's classes and its dependencies (target/classpath.txt, written by the build), for a child JVM. */

@@ -254,7 +254,8 @@ final class Report {
         .append("\n\n");
     md.append("`").append(r.path("command").asText()).append("` on ").append(m.path("cores").asInt())
         .append(" cores (").append(m.path("cpu").asText()).append("), ").append(m.path("memGiB").asDouble())
-        .append(" GiB; generator, database and server on the same machine. ")
+        .append(" GiB, ").append(m.path("java").asText(""))
+        .append("; generator, database and server on the same machine. ")
         .append(l.path("users").asInt()).append(" users, ").append(l.path("rooms").asInt()).append(" rooms of ")
         .append(l.path("roomSize").asInt()).append(" (").append(l.path("roomsPerUser").asInt())
         .append(" per user). ").append(scenario.what())
