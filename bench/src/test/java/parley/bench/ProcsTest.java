@@ -3,6 +3,9 @@ package parley.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProcsTest {
@@ -29,5 +32,20 @@ class ProcsTest {
     long kib = Procs.liveHeapKib(Procs.classHistogram(ProcessHandle.current().pid()));
     assertTrue(kib >= 64 << 10, "live heap " + kib + " KiB holds the 64 MiB array");
     assertEquals(64 << 20, kept.length);
+  }
+
+  @Test
+  void theServersDefaultJvmOptionsStartOnThisRuntime() throws Exception {
+    // What a run starts its nodes and the limit with, on the runtime it was started on (Procs.java()): a flag
+    // this JDK does not know would fail every server at start.
+    for (int nodes : new int[] {1, 3}) {
+      List<String> cmd = new ArrayList<>(List.of(Procs.java()));
+      cmd.addAll(Arrays.asList(Bench.serverJavaOpts(nodes).split(" ")));
+      cmd.add("-version");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertEquals(0, p.waitFor(), String.join(" ", cmd) + " printed: " + out);
+      assertTrue(out.contains(Runtime.version().toString()), "ran on this runtime: " + out);
+    }
   }
 }
