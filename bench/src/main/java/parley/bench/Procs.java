@@ -45,7 +45,12 @@ public final class Procs {
    * JDK throughout (the launcher picks it from JAVA_HOME, else the java on the PATH).
    */
   static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return jdkTool("java");
+  }
+
+  /** A tool of the coordinator's own runtime (java, jcmd), which can attach to the JVMs it started. */
+  private static String jdkTool(String name) {
+    return Path.of(System.getProperty("java.home"), "bin", name).toString();
   }
 
   /** Where the pids of started processes are listed, so the launcher can clean up after a kill -9. */
@@ -186,7 +191,7 @@ public final class Procs {
 
   /** jcmd GC.class_histogram: a full GC, then instances and bytes per class, largest first, and a Total line. */
   static String classHistogram(long pid) throws IOException {
-    return run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), "GC.class_histogram"));
+    return run(List.of(jdkTool("jcmd"), String.valueOf(pid), "GC.class_histogram"));
   }
 
   /** A built module's classes and its dependencies (target/classpath.txt, written by the build), for a child JVM. */
