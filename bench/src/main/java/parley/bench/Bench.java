@@ -612,7 +612,7 @@ public final class Bench {
       for (WorkerHandle h : workers) {
         h.send(JSON.createObjectNode().put("cmd", "check"));
       }
-      long violations = 0, closes = 0, errors = 0, fetches = 0, fetchFailures = 0, open = 0;
+      long violations = 0, closes = 0, errors = 0, fetches = 0, fetchFailures = 0, open = 0, presence = 0;
       List<String> described = new ArrayList<>();
       List<String> problems = new ArrayList<>();
       for (WorkerHandle h : workers) {
@@ -622,6 +622,7 @@ public final class Bench {
         errors += r.path("errors").asLong();
         fetches += r.path("fetches").asLong();
         fetchFailures += r.path("fetchFailures").asLong();
+        presence += r.path("presenceFrames").asLong();
         open += r.path("open").asLong();
         r.path("described").forEach(d -> described.add(d.asText()));
         r.path("problems").forEach(d -> problems.add(d.asText()));
@@ -631,7 +632,8 @@ public final class Bench {
       ObjectNode c = JSON.createObjectNode().put("ok", ok).put("rooms", expected.size())
           .put("seqsPerReceiverChecked", checkedSeqs).put("violations", violations).put("roomsShort", shortRooms)
           .put("unexpectedCloses", closes).put("errorFrames", errors).put("openAtEnd", open)
-          .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures);
+          .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures)
+          .put("presenceFrames", presence);
       c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
       c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
       log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "

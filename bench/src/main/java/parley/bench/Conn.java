@@ -119,8 +119,9 @@ public final class Conn {
         load.errors.increment();
         load.problem("error frame: " + frame);
       }
+      case "presence" -> load.presenceFrames.increment();
       default -> {
-        // presence, pong
+        // pong
       }
     }
   }

@@ -44,6 +44,8 @@ public final class Load {
   final LongAdder notOpen = new LongAdder();
   final LongAdder unexpectedCloses = new LongAdder();
   final LongAdder fetches = new LongAdder();
+  /** Parley's presence frames received (each names one or more room mates). */
+  final LongAdder presenceFrames = new LongAdder();
   final LongAdder fetchFailures = new LongAdder();
   final AtomicLong lastDelivery = new AtomicLong();
   final AtomicLong lastAck = new AtomicLong();

@@ -264,6 +264,7 @@ public final class Worker {
         .put("overflow", load.overflow.sum())
         .put("notOpen", load.notOpen.sum())
         .put("fetches", load.fetches.sum())
+        .put("presenceFrames", load.presenceFrames.sum())
         .put("fetchFailures", load.fetchFailures.sum())
         .put("open", conns.stream().filter(Conn::isOpen).count());
     r.putPOJO("described", described.subList(0, Math.min(10, described.size())));

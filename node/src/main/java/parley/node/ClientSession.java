@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import parley.protocol.ClientFrame;
 import parley.protocol.Json;
+import parley.protocol.Member;
 import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
 
@@ -78,14 +78,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   public record RoomSynced(String roomId, long lastSeq) implements Command {}
 
   /**
-   * From the hub: a member of one of the session's rooms came or went. The frame is rendered and framed once by the
-   * hub for all its sessions (a storm of reconnects is mostly these), and the sessions keep the shared object.
+   * From the hub: members of the session's rooms came or went (one batch window's worth). A change that goes to
+   * many sessions at once comes with its frame, rendered and framed once by the hub; the session renders a batch of
+   * its own, or what is left of one after it drops what its client already knows.
    */
-  public record PresenceSeen(ServerFrame.Presence presence, WebSocketUpgrades.PreparedText frame) implements Command {
+  public record PresenceSeen(List<Member> changes, WebSocketUpgrades.PreparedText frame) implements Command {
 
-    public static PresenceSeen of(String username, boolean online, Instant lastSeen) {
-      ServerFrame.Presence presence = new ServerFrame.Presence(username, online, lastSeen);
-      return new PresenceSeen(presence, render(presence));
+    public static PresenceSeen of(List<Member> changes) {
+      return new PresenceSeen(changes, render(new ServerFrame.Presence(changes)));
     }
   }
 
@@ -154,7 +154,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final ClusterSharding sharding;
   private final Map<String, Cursor> rooms = new HashMap<>();
   /** What the client was last told of each room mate, to tell it once when the mate shares several rooms. */
-  private final Map<String, ServerFrame.Presence> presenceSeen = new HashMap<>();
+  private final Map<String, Member> presenceSeen = new HashMap<>();
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
   private int inFlight;
@@ -483,14 +483,24 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> onPresenceSeen(PresenceSeen seen) {
-    ServerFrame.Presence presence = seen.presence();
-    if (presence.username().equals(username)) {
+    // Not about the user themselves, and not what the client was already told (a mate in several shared rooms).
+    List<Member> news = null;
+    for (Member change : seen.changes()) {
+      if (change.username().equals(username) || change.equals(presenceSeen.put(change.username(), change))) {
+        continue;
+      }
+      if (news == null) {
+        news = new ArrayList<>(seen.changes().size());
+      }
+      news.add(change);
+    }
+    if (news == null) {
       return Behaviors.same();
     }
-    if (presence.equals(presenceSeen.put(presence.username(), presence))) {
-      return Behaviors.same();
-    }
-    return send(seen.frame()) ? Behaviors.same() : Behaviors.stopped();
+    WebSocketUpgrades.PreparedText frame = seen.frame() != null && news.size() == seen.changes().size()
+        ? seen.frame()
+        : render(new ServerFrame.Presence(news));
+    return send(frame) ? Behaviors.same() : Behaviors.stopped();
   }
 
   private Behavior<Command> onRoomAdded(RoomAdded added) {

@@ -35,7 +35,8 @@ public final class ParleyNode {
       UserAccount.init(system);
       RoomDirectory.init(system);
       ActorRef<RoomHub.Command> hub =
-          system.systemActorOf(RoomHub.create(Duration.ofSeconds(30)), "room-hub", Props.empty());
+          system.systemActorOf(RoomHub.create(
+              Duration.ofSeconds(30), config.getDuration("parley.presence.batch-window")), "room-hub", Props.empty());
       History history = new History(system, config.getDuration("parley.ask-timeout"));
       WebSocketEndpoint webSockets = new WebSocketEndpoint(system, hub, history);
       AtomicBoolean bound = new AtomicBoolean();

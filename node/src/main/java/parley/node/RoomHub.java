@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import parley.protocol.Member;
 
 /**
  * The node-local fan-out hub: one per node. A room sends each new timeline entry once to every hub that has
@@ -23,6 +26,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * crashed) the hub subscribes again through sharding, which starts the room wherever it now lives, and tells its
  * sessions the room's last seq, so each fills any gap by seq without reconnecting. A periodic resubscribe keeps
  * watched rooms from passivating and repairs a subscription lost in transit.
+ *
+ * <p>Presence changes are handed to each session at most once per batch window: the first change after a quiet
+ * window goes at once, and the changes that follow within the window wait here and go together when it ends. A storm
+ * of reconnects is mostly presence (every member's return goes to every member already back), and one frame per
+ * window instead of one per change is what keeps it from costing a socket write per change at both ends.
  */
 public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
@@ -49,15 +57,17 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
   private enum Resubscribe implements Command { INSTANCE }
 
+  private enum FlushPresence implements Command { INSTANCE }
+
   /** Until a room incarnation confirms a subscription, it is asked again (the first ask may reach a dead node). */
   private record RetrySubscribe(String roomId) implements Command {}
 
   private static final Duration RETRY = Duration.ofSeconds(1);
 
-  public static Behavior<Command> create(Duration resubscribeEvery) {
+  public static Behavior<Command> create(Duration resubscribeEvery, Duration presenceWindow) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Resubscribe.INSTANCE, resubscribeEvery);
-      return new RoomHub(ctx, timers);
+      return new RoomHub(ctx, timers, presenceWindow);
     }));
   }
 
@@ -68,16 +78,38 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     long lastSeq = -1;
   }
 
+  /** Per local session: its rooms, and the presence changes that wait for its batch window to end. */
+  private static final class LocalSession {
+    final Set<String> rooms = new HashSet<>();
+    /** System.nanoTime() from which the next change may go at once. */
+    long presenceOpenAt;
+    /** By username, the latest change of each; null while nothing waits. */
+    LinkedHashMap<String, Member> pending;
+
+    LocalSession(long now) {
+      this.presenceOpenAt = now;
+    }
+  }
+
   private final ClusterSharding sharding;
   private final Map<String, RoomSubscription> rooms = new HashMap<>();
-  private final Map<ActorRef<ClientSession.Command>, Set<String>> sessions = new HashMap<>();
+  private final Map<ActorRef<ClientSession.Command>, LocalSession> sessions = new HashMap<>();
+  /** Sessions with pending presence changes. */
+  private final Set<ActorRef<ClientSession.Command>> waiting = new HashSet<>();
 
   private final TimerScheduler<Command> timers;
+  private final long presenceWindowNanos;
+  private final Duration flushEvery;
 
-  private RoomHub(ActorContext<Command> context, TimerScheduler<Command> timers) {
+  private RoomHub(ActorContext<Command> context, TimerScheduler<Command> timers, Duration presenceWindow) {
     super(context);
     this.timers = timers;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.presenceWindowNanos = presenceWindow.toNanos();
+    // A waiting change goes at most a tenth of the window late.
+    this.flushEvery = presenceWindow.dividedBy(10).compareTo(Duration.ofMillis(10)) < 0
+        ? Duration.ofMillis(10)
+        : presenceWindow.dividedBy(10);
   }
 
   // Handlers answer Behaviors.same(), not this (see ClientSession.createReceive: withTimers is an interceptor).
@@ -92,6 +124,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(RoomStopped.class, this::onRoomStopped)
         .onMessageEquals(Resubscribe.INSTANCE, this::onResubscribe)
+        .onMessageEquals(FlushPresence.INSTANCE, this::onFlushPresence)
         .onMessage(RetrySubscribe.class, this::onRetrySubscribe)
         .build();
   }
@@ -104,11 +137,13 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       subscribeUntilConfirmed(cmd.roomId());
     }
     sub.sessions.add(cmd.session());
-    if (!sessions.containsKey(cmd.session())) {
-      sessions.put(cmd.session(), new HashSet<>());
+    LocalSession local = sessions.get(cmd.session());
+    if (local == null) {
+      local = new LocalSession(System.nanoTime());
+      sessions.put(cmd.session(), local);
       getContext().watchWith(cmd.session(), new SessionTerminated(cmd.session()));
     }
-    sessions.get(cmd.session()).add(cmd.roomId());
+    local.rooms.add(cmd.roomId());
     if (sub.lastSeq >= 0) {
       cmd.session().tell(new ClientSession.RoomSynced(cmd.roomId(), sub.lastSeq));
     }
@@ -116,9 +151,9 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   }
 
   private Behavior<Command> onUnsubscribe(Unsubscribe cmd) {
-    Set<String> ofSession = sessions.get(cmd.session());
-    if (ofSession != null) {
-      ofSession.remove(cmd.roomId());
+    LocalSession local = sessions.get(cmd.session());
+    if (local != null) {
+      local.rooms.remove(cmd.roomId());
     }
     removeSession(cmd.roomId(), cmd.session());
     return Behaviors.same();
@@ -144,11 +179,50 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     if (sub == null) {
       return Behaviors.same();
     }
-    // Rendered and framed once here, like an entry: in a storm of reconnects every member's return goes to every
-    // member of the room who is already back.
-    ClientSession.PresenceSeen seen = ClientSession.PresenceSeen.of(cmd.username(), cmd.online(), cmd.lastSeen());
+    Member change = new Member(cmd.username(), cmd.online(), cmd.lastSeen());
+    long now = System.nanoTime();
+    // Rendered and framed once here for every session whose window is open, like an entry.
+    ClientSession.PresenceSeen atOnce = null;
     for (ActorRef<ClientSession.Command> session : sub.sessions) {
-      session.tell(seen);
+      LocalSession local = sessions.get(session);
+      if (local.pending == null && now - local.presenceOpenAt >= 0) {
+        if (atOnce == null) {
+          atOnce = ClientSession.PresenceSeen.of(List.of(change));
+        }
+        session.tell(atOnce);
+        local.presenceOpenAt = now + presenceWindowNanos;
+      } else {
+        if (local.pending == null) {
+          local.pending = new LinkedHashMap<>();
+          waiting.add(session);
+        }
+        // In the order of the latest changes: a member who came and went is where they went.
+        local.pending.remove(cmd.username());
+        local.pending.put(cmd.username(), change);
+      }
+    }
+    if (!waiting.isEmpty() && !timers.isTimerActive(FlushPresence.INSTANCE)) {
+      timers.startTimerWithFixedDelay(FlushPresence.INSTANCE, flushEvery);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFlushPresence() {
+    long now = System.nanoTime();
+    var it = waiting.iterator();
+    while (it.hasNext()) {
+      ActorRef<ClientSession.Command> session = it.next();
+      LocalSession local = sessions.get(session);
+      if (now - local.presenceOpenAt >= 0) {
+        // Rendered by the session: each session's batch is its own.
+        session.tell(new ClientSession.PresenceSeen(List.copyOf(local.pending.values()), null));
+        local.pending = null;
+        local.presenceOpenAt = now + presenceWindowNanos;
+        it.remove();
+      }
+    }
+    if (waiting.isEmpty()) {
+      timers.cancel(FlushPresence.INSTANCE);
     }
     return Behaviors.same();
   }
@@ -205,9 +279,10 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   }
 
   private Behavior<Command> onSessionTerminated(SessionTerminated cmd) {
-    Set<String> ofSession = sessions.remove(cmd.session());
-    if (ofSession != null) {
-      for (String roomId : ofSession) {
+    LocalSession local = sessions.remove(cmd.session());
+    waiting.remove(cmd.session());
+    if (local != null) {
+      for (String roomId : local.rooms) {
         removeSession(roomId, cmd.session());
       }
     }

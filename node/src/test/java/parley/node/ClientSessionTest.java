@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import parley.protocol.Json;
+import parley.protocol.Member;
 
 /** The session actor with a recording socket and a probe for the node's hub. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -164,6 +165,34 @@ class ClientSessionTest {
     session.tell(new ClientSession.RoomSynced(f.room(), 4));
     hub.awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals(List.of(2L, 3L, 4L), out.seqs(f.room()));
+      return null;
+    });
+  }
+
+  @Test
+  void aPresenceBatchTellsTheClientOnlyWhatItDoesNotKnowYet() {
+    Fixture f = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    hub.expectMessageClass(RoomHub.Subscribe.class);
+    Member bob = new Member("bob", true, null);
+    Instant left = Instant.parse("2026-11-22T10:00:00.123Z");
+    session.tell(ClientSession.PresenceSeen.of(List.of(bob)));
+    // Bob again (he shares a second room with the user), the user themselves, and carol, who left.
+    session.tell(new ClientSession.PresenceSeen(
+        List.of(bob, new Member(f.user(), true, null), new Member("carol", false, left)), null));
+    session.tell(new ClientSession.PresenceSeen(List.of(bob), null));
+    session.tell(new ClientSession.PresenceSeen(List.of(new Member("bob", false, left)), null));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      List<String> told = out.parsed().stream()
+          .filter(n -> "presence".equals(n.path("type").asText()))
+          .map(n -> n.get("members").toString())
+          .toList();
+      assertEquals(List.of(
+          "[{\"username\":\"bob\",\"online\":true,\"lastSeen\":null}]",
+          "[{\"username\":\"carol\",\"online\":false,\"lastSeen\":\"2026-11-22T10:00:00.123Z\"}]",
+          "[{\"username\":\"bob\",\"online\":false,\"lastSeen\":\"2026-11-22T10:00:00.123Z\"}]"), told);
       return null;
     });
   }

@@ -122,11 +122,9 @@ class ClusterTest {
       a.awaitType("hello");
       WsClient b = WsClient.connect(nodes.get(2).http(), bob.token);
       b.awaitType("hello");
-      a.await(n -> "presence".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText())
-          && n.path("online").asBoolean());
+      a.awaitPresence(bob.username, true);
       b.close();
-      a.await(n -> "presence".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText())
-          && !n.path("online").asBoolean());
+      a.awaitPresence(bob.username, false);
     }
   }
 

@@ -114,6 +114,28 @@ final class WsClient implements AutoCloseable {
     }
   }
 
+  /** The member a presence frame names as {@code username}; null if it names no such member or is no presence. */
+  static JsonNode presenceOf(JsonNode frame, String username) {
+    if (!"presence".equals(frame.path("type").asText())) {
+      return null;
+    }
+    for (JsonNode member : frame.path("members")) {
+      if (username.equals(member.path("username").asText())) {
+        return member;
+      }
+    }
+    return null;
+  }
+
+  /** Waits for a presence frame that has {@code username} online (or offline); returns that member. */
+  JsonNode awaitPresence(String username, boolean online) {
+    JsonNode frame = await(n -> {
+      JsonNode member = presenceOf(n, username);
+      return member != null && member.path("online").asBoolean() == online;
+    });
+    return presenceOf(frame, username);
+  }
+
   JsonNode awaitType(String type) {
     return await(n -> type.equals(n.path("type").asText()));
   }

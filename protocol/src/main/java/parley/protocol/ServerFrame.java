@@ -44,8 +44,15 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** Someone who shares a room with the user came or went. */
-  record Presence(String username, boolean online, Instant lastSeen) implements ServerFrame {}
+  /**
+   * Room mates who came or went, each with their presence now, in the order they changed. A connection gets at most
+   * one such frame per batch window (one second by default), so a burst of comings and goings arrives as one frame.
+   */
+  record Presence(List<Member> members) implements ServerFrame {
+    public Presence {
+      members = List.copyOf(members);
+    }
+  }
 
   /** A frame could not be done; the connection stays open. {@code ref} names the frame's clientMsgId if any. */
   record Error(String code, String message, String ref) implements ServerFrame {}

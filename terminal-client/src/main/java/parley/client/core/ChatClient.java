@@ -126,7 +126,7 @@ public final class ChatClient implements LinkListener {
     } else if (frame instanceof ServerFrame.Ack ack) {
       onAck(ack);
     } else if (frame instanceof ServerFrame.Presence p) {
-      state.presence(p.username(), p.online(), p.lastSeen());
+      p.members().forEach(m -> state.presence(m.username(), m.online(), m.lastSeen()));
       changed();
     } else if (frame instanceof ServerFrame.Error error) {
       onError(error);

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import parley.protocol.ClientFrame;
+import parley.protocol.Member;
 import parley.protocol.Message;
 import parley.protocol.ServerFrame;
 
@@ -46,6 +47,16 @@ class ChatClientTest {
     assertEquals(java.util.Set.of("alice", "bob"), r1().members());
     assertEquals("r1", client.state().current().orElseThrow().id());
     assertEquals(List.of(new ClientFrame.Read("r1", 3L)), link.sent, "viewing the room moved its marker");
+  }
+
+  @Test
+  void onePresenceFrameUpdatesEveryMemberItNames() {
+    link.hello("alice", server.summary("r1", 3));
+    java.time.Instant left = server.now().minusSeconds(30);
+    link.frame(new ServerFrame.Presence(List.of(
+        new Member("bob", true, null), new Member("carol", false, left))));
+    assertTrue(client.state().presenceOf("bob").online());
+    assertEquals(new Presence(false, left), client.state().presenceOf("carol"));
   }
 
   @Test

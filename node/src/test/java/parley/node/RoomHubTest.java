@@ -1,0 +1,115 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.protocol.Member;
+
+/** The node's hub, with probes for its sessions: how presence changes reach them. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RoomHubTest {
+  /** Long enough that the test's own back-to-back updates always fall inside one window. */
+  private static final Duration WINDOW = Duration.ofSeconds(2);
+
+  private ActorTestKit kit;
+
+  @BeforeAll
+  void start() {
+    kit = EntityTestKit.start();
+  }
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static String room() {
+    return "h" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The session's next presence batch; the room's answer to the hub's subscription (RoomSynced) may come first. */
+  private static ClientSession.PresenceSeen nextPresence(TestProbe<ClientSession.Command> session) {
+    while (true) {
+      ClientSession.Command msg = session.receiveMessage(Duration.ofSeconds(10));
+      if (msg instanceof ClientSession.PresenceSeen seen) {
+        return seen;
+      }
+    }
+  }
+
+  private static Member online(String user) {
+    return new Member(user, true, null);
+  }
+
+  @Test
+  void aBurstOfComingsAndGoingsReachesASessionAsOneBatchAfterTheFirst() {
+    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    String room = room();
+    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
+    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
+    Instant left = Instant.parse("2026-11-22T10:00:00.123Z");
+    long start = System.nanoTime();
+    hub.tell(new RoomHub.PresenceUpdate(room, "bob", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(room, "carol", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(room, "dave", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(room, "carol", false, left));
+
+    ClientSession.PresenceSeen first = nextPresence(alice);
+    assertEquals(List.of(online("bob")), first.changes());
+    assertNotNull(first.frame(), "a change that goes at once is rendered once, by the hub");
+    ClientSession.PresenceSeen batch = nextPresence(alice);
+    assertTrue(System.nanoTime() - start >= WINDOW.toNanos(), "the rest waits for the window to end");
+    // Carol came and went within the window: she is told once, where she went, after dave.
+    assertEquals(List.of(online("dave"), new Member("carol", false, left)), batch.changes());
+    alice.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
+  void eachSessionHasItsOwnWindowAndOneBatchCoversAllItsRooms() {
+    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    String one = room();
+    String two = room();
+    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
+    TestProbe<ClientSession.Command> bob = kit.createTestProbe();
+    hub.tell(new RoomHub.Subscribe(one, alice.ref()));
+    hub.tell(new RoomHub.Subscribe(two, alice.ref()));
+    hub.tell(new RoomHub.Subscribe(one, bob.ref()));
+    hub.tell(new RoomHub.PresenceUpdate(one, "carol", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(two, "dave", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(one, "erin", true, null));
+
+    ClientSession.PresenceSeen aliceFirst = nextPresence(alice);
+    ClientSession.PresenceSeen bobFirst = nextPresence(bob);
+    assertEquals(List.of(online("carol")), aliceFirst.changes());
+    assertSame(aliceFirst, bobFirst, "one message, one rendered frame, for every session it goes to at once");
+    assertEquals(List.of(online("dave"), online("erin")), nextPresence(alice).changes());
+    assertEquals(List.of(online("erin")), nextPresence(bob).changes());
+  }
+
+  @Test
+  void withNoWindowEveryChangeGoesAtOnce() {
+    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), Duration.ZERO));
+    String room = room();
+    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
+    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
+    for (String user : List.of("bob", "carol", "dave")) {
+      hub.tell(new RoomHub.PresenceUpdate(room, user, true, null));
+    }
+    for (String user : List.of("bob", "carol", "dave")) {
+      assertEquals(List.of(online(user)), nextPresence(alice).changes());
+    }
+  }
+}
