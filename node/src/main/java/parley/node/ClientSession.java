@@ -82,10 +82,22 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * many sessions at once comes with its frame, rendered and framed once by the hub; the session renders a batch of
    * its own, or what is left of one after it drops what its client already knows.
    */
-  public record PresenceSeen(List<Member> changes, WebSocketUpgrades.PreparedText frame) implements Command {
+  public record PresenceSeen(List<PresenceChange> changes, WebSocketUpgrades.PreparedText frame) implements Command {
 
-    public static PresenceSeen of(List<Member> changes) {
-      return new PresenceSeen(changes, render(new ServerFrame.Presence(changes)));
+    public static PresenceSeen of(List<PresenceChange> changes) {
+      return new PresenceSeen(changes, presenceFrame(changes));
+    }
+  }
+
+  /** A member's presence as it changed, its JSON rendered once (by the hub) for every session and batch. */
+  public record PresenceChange(Member member, String json) {
+
+    public static PresenceChange of(Member member) {
+      try {
+        return new PresenceChange(member, Json.mapper().writeValueAsString(member));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -484,9 +496,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private Behavior<Command> onPresenceSeen(PresenceSeen seen) {
     // Not about the user themselves, and not what the client was already told (a mate in several shared rooms).
-    List<Member> news = null;
-    for (Member change : seen.changes()) {
-      if (change.username().equals(username) || change.equals(presenceSeen.put(change.username(), change))) {
+    List<PresenceChange> news = null;
+    for (PresenceChange change : seen.changes()) {
+      Member member = change.member();
+      if (member.username().equals(username) || member.equals(presenceSeen.put(member.username(), member))) {
         continue;
       }
       if (news == null) {
@@ -499,8 +512,20 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     WebSocketUpgrades.PreparedText frame = seen.frame() != null && news.size() == seen.changes().size()
         ? seen.frame()
-        : render(new ServerFrame.Presence(news));
+        : presenceFrame(news);
     return send(frame) ? Behaviors.same() : Behaviors.stopped();
+  }
+
+  /** {@link ServerFrame.Presence} as JSON, put together from the members' own JSON (no rendering per session). */
+  static WebSocketUpgrades.PreparedText presenceFrame(List<PresenceChange> changes) {
+    StringBuilder json = new StringBuilder(32 + 80 * changes.size()).append("{\"type\":\"presence\",\"members\":[");
+    for (int i = 0; i < changes.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(changes.get(i).json());
+    }
+    return WebSocketUpgrades.PreparedText.of(json.append("]}").toString());
   }
 
   private Behavior<Command> onRoomAdded(RoomAdded added) {

@@ -2,6 +2,7 @@ package parley.node;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,20 +74,24 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
   /** Per room: local sessions, the incarnation watched, and the last seq seen (-1 until the room answers). */
   private static final class RoomSubscription {
-    final Set<ActorRef<ClientSession.Command>> sessions = new HashSet<>();
+    /** Looked up once here, not once per session per change: ActorRef equality is not free. */
+    final Map<ActorRef<ClientSession.Command>, LocalSession> sessions = new HashMap<>();
     ActorRef<ChatRoom.Command> room;
     long lastSeq = -1;
   }
 
   /** Per local session: its rooms, and the presence changes that wait for its batch window to end. */
   private static final class LocalSession {
+    final ActorRef<ClientSession.Command> ref;
     final Set<String> rooms = new HashSet<>();
     /** System.nanoTime() from which the next change may go at once. */
     long presenceOpenAt;
     /** By username, the latest change of each; null while nothing waits. */
-    LinkedHashMap<String, Member> pending;
+    LinkedHashMap<String, ClientSession.PresenceChange> pending;
+    boolean ended;
 
-    LocalSession(long now) {
+    LocalSession(ActorRef<ClientSession.Command> ref, long now) {
+      this.ref = ref;
       this.presenceOpenAt = now;
     }
   }
@@ -95,7 +100,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   private final Map<String, RoomSubscription> rooms = new HashMap<>();
   private final Map<ActorRef<ClientSession.Command>, LocalSession> sessions = new HashMap<>();
   /** Sessions with pending presence changes. */
-  private final Set<ActorRef<ClientSession.Command>> waiting = new HashSet<>();
+  private final List<LocalSession> waiting = new ArrayList<>();
 
   private final TimerScheduler<Command> timers;
   private final long presenceWindowNanos;
@@ -136,13 +141,13 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       rooms.put(cmd.roomId(), sub);
       subscribeUntilConfirmed(cmd.roomId());
     }
-    sub.sessions.add(cmd.session());
     LocalSession local = sessions.get(cmd.session());
     if (local == null) {
-      local = new LocalSession(System.nanoTime());
+      local = new LocalSession(cmd.session(), System.nanoTime());
       sessions.put(cmd.session(), local);
       getContext().watchWith(cmd.session(), new SessionTerminated(cmd.session()));
     }
+    sub.sessions.put(cmd.session(), local);
     local.rooms.add(cmd.roomId());
     if (sub.lastSeq >= 0) {
       cmd.session().tell(new ClientSession.RoomSynced(cmd.roomId(), sub.lastSeq));
@@ -168,8 +173,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     // Encoded and framed once here, for every local member's socket.
     ClientSession.Entry entry =
         new ClientSession.Entry(cmd.roomId(), cmd.seq(), WebSocketUpgrades.PreparedText.of(cmd.frame()));
-    for (ActorRef<ClientSession.Command> session : sub.sessions) {
-      session.tell(entry);
+    for (LocalSession local : sub.sessions.values()) {
+      local.ref.tell(entry);
     }
     return Behaviors.same();
   }
@@ -179,22 +184,23 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     if (sub == null) {
       return Behaviors.same();
     }
-    Member change = new Member(cmd.username(), cmd.online(), cmd.lastSeen());
+    // The member's JSON is rendered once here, for every session and every batch it goes in.
+    ClientSession.PresenceChange change =
+        ClientSession.PresenceChange.of(new Member(cmd.username(), cmd.online(), cmd.lastSeen()));
     long now = System.nanoTime();
-    // Rendered and framed once here for every session whose window is open, like an entry.
+    // One message, its frame encoded once, for every session whose window is open, like an entry.
     ClientSession.PresenceSeen atOnce = null;
-    for (ActorRef<ClientSession.Command> session : sub.sessions) {
-      LocalSession local = sessions.get(session);
+    for (LocalSession local : sub.sessions.values()) {
       if (local.pending == null && now - local.presenceOpenAt >= 0) {
         if (atOnce == null) {
           atOnce = ClientSession.PresenceSeen.of(List.of(change));
         }
-        session.tell(atOnce);
+        local.ref.tell(atOnce);
         local.presenceOpenAt = now + presenceWindowNanos;
       } else {
         if (local.pending == null) {
           local.pending = new LinkedHashMap<>();
-          waiting.add(session);
+          waiting.add(local);
         }
         // In the order of the latest changes: a member who came and went is where they went.
         local.pending.remove(cmd.username());
@@ -209,18 +215,22 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
   private Behavior<Command> onFlushPresence() {
     long now = System.nanoTime();
-    var it = waiting.iterator();
-    while (it.hasNext()) {
-      ActorRef<ClientSession.Command> session = it.next();
-      LocalSession local = sessions.get(session);
+    int kept = 0;
+    for (int i = 0; i < waiting.size(); i++) {
+      LocalSession local = waiting.get(i);
+      if (local.ended) {
+        continue;
+      }
       if (now - local.presenceOpenAt >= 0) {
-        // Rendered by the session: each session's batch is its own.
-        session.tell(new ClientSession.PresenceSeen(List.copyOf(local.pending.values()), null));
+        // Framed by the session: each session's batch is its own.
+        local.ref.tell(new ClientSession.PresenceSeen(List.copyOf(local.pending.values()), null));
         local.pending = null;
         local.presenceOpenAt = now + presenceWindowNanos;
-        it.remove();
+      } else {
+        waiting.set(kept++, local);
       }
     }
+    waiting.subList(kept, waiting.size()).clear();
     if (waiting.isEmpty()) {
       timers.cancel(FlushPresence.INSTANCE);
     }
@@ -242,8 +252,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     }
     sub.lastSeq = Math.max(sub.lastSeq, cmd.lastSeq());
     ClientSession.RoomSynced synced = new ClientSession.RoomSynced(cmd.roomId(), cmd.lastSeq());
-    for (ActorRef<ClientSession.Command> session : sub.sessions) {
-      session.tell(synced);
+    for (LocalSession local : sub.sessions.values()) {
+      local.ref.tell(synced);
     }
     return Behaviors.same();
   }
@@ -280,8 +290,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
   private Behavior<Command> onSessionTerminated(SessionTerminated cmd) {
     LocalSession local = sessions.remove(cmd.session());
-    waiting.remove(cmd.session());
     if (local != null) {
+      local.ended = true;
       for (String roomId : local.rooms) {
         removeSession(roomId, cmd.session());
       }

@@ -176,14 +176,17 @@ class ClientSessionTest {
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub);
     hub.expectMessageClass(RoomHub.Subscribe.class);
-    Member bob = new Member("bob", true, null);
+    ClientSession.PresenceChange bob = ClientSession.PresenceChange.of(new Member("bob", true, null));
     Instant left = Instant.parse("2026-11-22T10:00:00.123Z");
     session.tell(ClientSession.PresenceSeen.of(List.of(bob)));
     // Bob again (he shares a second room with the user), the user themselves, and carol, who left.
-    session.tell(new ClientSession.PresenceSeen(
-        List.of(bob, new Member(f.user(), true, null), new Member("carol", false, left)), null));
+    session.tell(new ClientSession.PresenceSeen(List.of(
+        bob,
+        ClientSession.PresenceChange.of(new Member(f.user(), true, null)),
+        ClientSession.PresenceChange.of(new Member("carol", false, left))), null));
     session.tell(new ClientSession.PresenceSeen(List.of(bob), null));
-    session.tell(new ClientSession.PresenceSeen(List.of(new Member("bob", false, left)), null));
+    session.tell(new ClientSession.PresenceSeen(
+        List.of(ClientSession.PresenceChange.of(new Member("bob", false, left))), null));
     hub.awaitAssert(Duration.ofSeconds(5), () -> {
       List<String> told = out.parsed().stream()
           .filter(n -> "presence".equals(n.path("type").asText()))
@@ -195,6 +198,17 @@ class ClientSessionTest {
           "[{\"username\":\"bob\",\"online\":false,\"lastSeen\":\"2026-11-22T10:00:00.123Z\"}]"), told);
       return null;
     });
+  }
+
+  @Test
+  void aPresenceFramePutTogetherFromItsMembersIsTheProtocolsFrame() throws Exception {
+    List<Member> members = List.of(
+        new Member("bob", true, Instant.parse("2026-11-22T09:59:00Z")),
+        new Member("carol", false, Instant.parse("2026-11-22T10:00:00.123456Z")),
+        new Member("dave", false, null));
+    assertEquals(
+        Json.mapper().writeValueAsString(new parley.protocol.ServerFrame.Presence(members)),
+        ClientSession.presenceFrame(members.stream().map(ClientSession.PresenceChange::of).toList()).text());
   }
 
   @Test
