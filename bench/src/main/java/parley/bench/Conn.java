@@ -1,7 +1,10 @@
 package parley.bench;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +16,9 @@ import org.apache.pekko.http.javadsl.model.headers.Authorization;
 /**
  * One simulated client: a WebSocket to one server, the rooms it belongs to, its delivery check. Frames are read
  * on the connection's stream (one at a time, in order); sends come from the process's clock thread and only touch
- * the outbound queue and counters. On a reconnect the client resumes like protocol.md says: hello, then history
- * pages for what it missed, live frames meanwhile.
+ * the outbound queue and counters. On a reconnect a Parley client resumes like protocol.md says: it names on the
+ * handshake, per room, the seq it has everything up to, and the socket sends what it missed and then the live
+ * frames. History pages over HTTP fill what a socket was not asked to resume (none here, but the path is kept).
  */
 public final class Conn {
   private static final int MAX_FETCH_ATTEMPTS = 20;
@@ -30,6 +34,8 @@ public final class Conn {
   private volatile CompletableFuture<Long> hello = new CompletableFuture<>();
   private volatile CompletableFuture<Done> closed = CompletableFuture.completedFuture(Done.getInstance());
   private long connectStarted;
+  /** Where this socket's handshake resumed each room (Parley only; empty on the first connection). */
+  private volatile Map<String, Long> resumedAfter = Map.of();
 
   /** Clock thread only. */
   private int nextRoom;
@@ -57,7 +63,15 @@ public final class Conn {
     hello = helloNow;
     closed = closedNow;
     connectStarted = Micros.now();
-    socket = load.ws.open(spec.url(), load.proto == Proto.PARLEY ? spec.token() : null, new Ws.Listener() {
+    String url = spec.url();
+    Map<String, Long> resume = load.proto == Proto.PARLEY ? check.resumePoints() : Map.of();
+    resumedAfter = resume;
+    if (!resume.isEmpty()) {
+      StringBuilder after = new StringBuilder();
+      resume.forEach((room, seq) -> after.append(after.length() == 0 ? "" : ",").append(room).append(':').append(seq));
+      url += (url.contains("?") ? "&" : "?") + "after=" + URLEncoder.encode(after.toString(), StandardCharsets.UTF_8);
+    }
+    socket = load.ws.open(url, load.proto == Proto.PARLEY ? spec.token() : null, new Ws.Listener() {
       @Override
       public void onText(String text) {
         Conn.this.onText(text);
@@ -158,7 +172,7 @@ public final class Conn {
       Frames.RoomSeq found = rooms.stream().filter(r -> room.equals(r.id())).findFirst().orElse(null);
       if (found == null) {
         check.missingFromHello(room);
-      } else if (check.hello(room, found.lastSeq())) {
+      } else if (check.hello(room, found.lastSeq(), resumedAfter.get(room))) {
         fetch(room, 0);
       }
     }

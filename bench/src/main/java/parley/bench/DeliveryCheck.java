@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * The delivery contract, checked for one simulated client across its connections: on each socket, a room's
  * {@code message} frames are consecutive seqs starting right after the {@code lastSeq} that socket's
- * {@code hello} gave; across reconnects, history pages fill what the client missed, so the client ends up with
- * every seq of its rooms once and in order. Anything else is a violation, counted and described.
+ * {@code hello} gave, or right after the seq the client resumed the room from on the handshake; across
+ * reconnects, the resumed socket or history pages fill what the client missed, so the client ends up with every
+ * seq of its rooms once and in order. Anything else is a violation, counted and described.
  *
  * <p>Methods are synchronized: the socket's stream and history fetches call in from different threads.
  */
@@ -51,17 +52,33 @@ public final class DeliveryCheck {
    * (a reconnect) must not be behind what was delivered. Returns true when history must be fetched.
    */
   public synchronized boolean hello(String room, long lastSeq) {
+    return hello(room, lastSeq, null);
+  }
+
+  /**
+   * As {@link #hello(String, long)}, for a socket whose handshake resumed the room after {@code resumedAfter}
+   * (null if it did not): its frames start right after that seq, so nothing is fetched.
+   */
+  public synchronized boolean hello(String room, long lastSeq, Long resumedAfter) {
     Room r = rooms.get(room);
     if (r == null) {
-      rooms.put(room, new Room(lastSeq));
+      rooms.put(room, new Room(resumedAfter == null ? lastSeq : Math.min(resumedAfter, lastSeq)));
       return false;
     }
     if (lastSeq < r.delivered) {
       violation("room " + room + ": hello lastSeq " + lastSeq + " is behind delivered seq " + r.delivered);
     }
-    r.socketBase = lastSeq;
-    r.socketLast = lastSeq;
+    long base = resumedAfter == null ? lastSeq : Math.min(resumedAfter, lastSeq);
+    r.socketBase = base;
+    r.socketLast = base;
     return r.catchingUp();
+  }
+
+  /** Where the client would resume each of its rooms: the seq up to which it has every entry. */
+  public synchronized Map<String, Long> resumePoints() {
+    Map<String, Long> out = new HashMap<>();
+    rooms.forEach((id, r) -> out.put(id, r.delivered));
+    return out;
   }
 
   /** A room the client expected was not in the hello. */

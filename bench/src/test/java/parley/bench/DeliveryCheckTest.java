@@ -79,6 +79,36 @@ class DeliveryCheckTest {
   }
 
   @Test
+  void aSocketResumedFromWhereTheClientWasSendsTheMissedEntriesAndNothingTwice() {
+    DeliveryCheck check = new DeliveryCheck("alice");
+    check.hello("r", 2);
+    check.live("r", 3);
+    assertEquals(java.util.Map.of("r", 3L), check.resumePoints());
+    // dropped at 3; the room went on to 6; the new socket resumes after 3 and sends 4..6, then live 7
+    assertFalse(check.hello("r", 6, 3L), "nothing to fetch");
+    check.live("r", 4);
+    check.live("r", 5);
+    check.live("r", 6);
+    check.live("r", 7);
+    assertEquals(7, check.delivered("r"));
+    assertEquals(0, check.violations());
+  }
+
+  @Test
+  void aResumedSocketThatRepeatsOrSkipsIsAViolation() {
+    DeliveryCheck repeats = new DeliveryCheck("alice");
+    repeats.hello("r", 3);
+    repeats.hello("r", 6, 3L);
+    repeats.live("r", 3);
+    assertEquals(1, repeats.violations());
+    DeliveryCheck skips = new DeliveryCheck("bob");
+    skips.hello("r", 3);
+    skips.hello("r", 6, 3L);
+    skips.live("r", 7); // as if the socket had started from hello's lastSeq
+    assertEquals(1, skips.violations());
+  }
+
+  @Test
   void pageOverlapWithWhatWasDeliveredIsDropped() {
     DeliveryCheck check = new DeliveryCheck("alice");
     check.hello("r", 5);

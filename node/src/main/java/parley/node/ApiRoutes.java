@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -206,15 +207,22 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route webSocket() {
-    // The upgrade is checked first, so a plain GET cannot burn a single-use ticket.
-    return extractWebSocketUpgrade(upgrade -> parameterOptional("ticket", ticket -> optionalHeaderValueByName("Authorization", header -> {
-      CompletionStage<Optional<Caller>> caller = ticket.isPresent()
-          ? authenticate(ticket, true)
-          : authenticate(header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim()), false);
-      return onSuccess(caller, c -> c.isEmpty()
-          ? unauthorized()
-          : complete(webSockets.accept(upgrade, c.get().username(), c.get().tokenHash())));
-    })));
+    // The upgrade and the query are checked first, so a plain GET or a bad query cannot burn a single-use ticket.
+    return extractWebSocketUpgrade(upgrade -> parameterOptional("after", afterParam -> {
+      Optional<Map<String, Long>> after = Validation.resumePoints(afterParam.orElse(""));
+      if (after.isEmpty()) {
+        return invalidQuery("after is <room>:<seq> pairs separated by commas, each room once, each seq at least 0, "
+            + "at most " + Limits.RESUME_ROOMS_MAX + " rooms");
+      }
+      return parameterOptional("ticket", ticket -> optionalHeaderValueByName("Authorization", header -> {
+        CompletionStage<Optional<Caller>> caller = ticket.isPresent()
+            ? authenticate(ticket, true)
+            : authenticate(header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim()), false);
+        return onSuccess(caller, c -> c.isEmpty()
+            ? unauthorized()
+            : complete(webSockets.accept(upgrade, c.get().username(), c.get().tokenHash(), after.get())));
+      }));
+    }));
   }
 
   // ---------------------------------------------------------------------------------------------- me, users

@@ -39,11 +39,16 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   static final int MAX_IN_FLIGHT = 64;
   private static final int FETCH_PAGE = 200;
   private static final int MAX_BUFFERED_PER_ROOM = 10_000;
+  /** How soon a catch-up waiting for room in the socket's buffer looks again. */
+  private static final Duration PACE = Duration.ofMillis(100);
 
   /** The socket's outbound side, as the session sees it. */
   public interface Outbound {
     /** Queue a text frame; false when the buffer is full. */
     boolean offer(WebSocketUpgrades.PreparedText frame);
+
+    /** How many more frames the buffer takes now. */
+    int free();
 
     /** Close the WebSocket with this code and reason after what is queued. */
     void close(int code, String reason);
@@ -138,8 +143,25 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       ActorRef<RoomHub.Command> hub,
       History history,
       Settings settings) {
+    return create(username, tokenHash, Map.of(), outbound, hub, history, settings);
+  }
+
+  /**
+   * {@code resumeAfter}: for each room the client names on the handshake, the seq it has seen up to. The socket
+   * then sends that room's entries from the next seq on (what the client missed, from storage, then live ones),
+   * instead of from the room's {@code lastSeq} in {@code hello}.
+   */
+  public static Behavior<Command> create(
+      String username,
+      String tokenHash,
+      Map<String, Long> resumeAfter,
+      Outbound outbound,
+      ActorRef<RoomHub.Command> hub,
+      History history,
+      Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1000, stash ->
-        new ClientSession(ctx, timers, stash, username, tokenHash, outbound, hub, history, settings).starting())));
+        new ClientSession(ctx, timers, stash, username, tokenHash, resumeAfter, outbound, hub, history, settings)
+            .starting())));
   }
 
   /** Per room: what the client has been written, and what is waiting for a gap to fill. */
@@ -159,6 +181,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final StashBuffer<Command> stash;
   private final String username;
   private final String tokenHash;
+  private final Map<String, Long> resumeAfter;
   private final Outbound outbound;
   private final ActorRef<RoomHub.Command> hub;
   private final History history;
@@ -178,11 +201,13 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       StashBuffer<Command> stash,
       String username,
       String tokenHash,
+      Map<String, Long> resumeAfter,
       Outbound outbound,
       ActorRef<RoomHub.Command> hub,
       History history,
       Settings settings) {
     super(context);
+    this.resumeAfter = resumeAfter;
     this.timers = timers;
     this.stash = stash;
     this.username = username;
@@ -236,7 +261,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return Behaviors.stopped();
     }
     for (RoomSummary room : sorted) {
-      track(room.id(), room.lastSeq());
+      Long after = resumeAfter.get(room.id());
+      // A seq the room has not reached yet cannot have been seen: the client starts from the room's last.
+      track(room.id(), after == null ? room.lastSeq() : Math.min(after, room.lastSeq()), room.lastSeq());
     }
     for (String roomId : msg.memberOf()) {
       if (!rooms.containsKey(roomId)) {
@@ -263,8 +290,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(RetryFetch.class, r -> {
           Cursor c = rooms.get(r.roomId());
-          if (c != null && !c.fetching) {
-            fetch(r.roomId(), c);
+          if (c != null && !c.fetching && c.target > c.delivered) {
+            fetchWhenThereIsRoom(r.roomId(), c);
           }
           return Behaviors.same();
         })
@@ -400,7 +427,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return Behaviors.same();
     }
     if (checked.result() instanceof ChatRoom.SummaryView v && v.isMember()) {
-      track(checked.roomId(), v.lastSeq());
+      track(checked.roomId(), v.lastSeq(), v.lastSeq());
     } else if (checked.failure() != null) {
       timers.startSingleTimer("track-" + checked.roomId(), new RetryTrack(checked.roomId()), Duration.ofSeconds(1));
     }
@@ -426,7 +453,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       cursor.buffered.put(entry.seq(), entry.frame());
     }
     if (!cursor.fetching) {
-      fetch(entry.roomId(), cursor);
+      fetchWhenThereIsRoom(entry.roomId(), cursor);
     }
     return Behaviors.same();
   }
@@ -438,9 +465,21 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     cursor.target = Math.max(cursor.target, synced.lastSeq());
     if (!cursor.fetching && cursor.target > cursor.delivered) {
-      fetch(synced.roomId(), cursor);
+      fetchWhenThereIsRoom(synced.roomId(), cursor);
     }
     return Behaviors.same();
+  }
+
+  /**
+   * Fetches the next page once the socket's buffer has room for it, so a long catch-up (a client resuming from
+   * far back) goes at the client's pace instead of filling the buffer and closing the socket with 1008.
+   */
+  private void fetchWhenThereIsRoom(String roomId, Cursor cursor) {
+    if (outbound.free() >= 2 * FETCH_PAGE) {
+      fetch(roomId, cursor);
+    } else {
+      timers.startSingleTimer("fetch-" + roomId, new RetryFetch(roomId), PACE);
+    }
   }
 
   private void fetch(String roomId, Cursor cursor) {
@@ -487,7 +526,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     boolean progressed = !page.entries().isEmpty();
     if (cursor.target > cursor.delivered && (progressed || page.hasMore())) {
-      fetch(fetched.roomId(), cursor);
+      fetchWhenThereIsRoom(fetched.roomId(), cursor);
     } else if (cursor.target > cursor.delivered) {
       timers.startSingleTimer("fetch-" + fetched.roomId(), new RetryFetch(fetched.roomId()), Duration.ofSeconds(1));
     }
@@ -530,7 +569,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private Behavior<Command> onRoomAdded(RoomAdded added) {
     if (!rooms.containsKey(added.roomId())) {
-      track(added.roomId(), added.afterSeq());
+      track(added.roomId(), added.afterSeq(), added.afterSeq());
     }
     return Behaviors.same();
   }
@@ -542,9 +581,15 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     return Behaviors.same();
   }
 
-  private void track(String roomId, long delivered) {
-    rooms.put(roomId, new Cursor(delivered));
+  /** Follows a room from {@code delivered} on; entries up to {@code target} are fetched, later ones come live. */
+  private void track(String roomId, long delivered, long target) {
+    Cursor cursor = new Cursor(delivered);
+    cursor.target = target;
+    rooms.put(roomId, cursor);
     hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
+    if (target > delivered) {
+      fetch(roomId, cursor);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- writing

@@ -1,7 +1,9 @@
 package parley.node;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import parley.protocol.Limits;
@@ -26,6 +28,31 @@ public final class Validation {
 
   public static boolean isValidRoomId(String id) {
     return id != null && ROOM_ID.matcher(id).matches();
+  }
+
+  /**
+   * A WebSocket handshake's {@code after}: {@code <room>:<seq>} pairs separated by commas (a room id may itself
+   * hold colons, a seq never does), each room once, each seq at least 0, at most {@link Limits#RESUME_ROOMS_MAX}
+   * rooms. Empty when it breaks any of these.
+   */
+  public static Optional<Map<String, Long>> resumePoints(String raw) {
+    Map<String, Long> points = new HashMap<>();
+    if (raw.isEmpty()) {
+      return Optional.of(points);
+    }
+    for (String pair : raw.split(",", -1)) {
+      int colon = pair.lastIndexOf(':');
+      if (colon <= 0 || colon == pair.length() - 1) {
+        return Optional.empty();
+      }
+      String room = pair.substring(0, colon);
+      String seq = pair.substring(colon + 1);
+      if (seq.length() > 18 || !seq.chars().allMatch(c -> c >= '0' && c <= '9') || !isValidRoomId(room)
+          || points.put(room, Long.parseLong(seq)) != null || points.size() > Limits.RESUME_ROOMS_MAX) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(points);
   }
 
   public static Optional<Problem> signup(String canonicalUsername, String password) {

@@ -48,7 +48,9 @@ public final class WebSocketEndpoint {
     this.silenceTimeout = config.getDuration("parley.session.silence-timeout");
   }
 
-  public HttpResponse accept(WebSocketUpgrade upgrade, String username, String tokenHash) {
+  /** {@code resumeAfter}: per room the client names, the seq after which this socket starts delivering. */
+  public HttpResponse accept(
+      WebSocketUpgrade upgrade, String username, String tokenHash, java.util.Map<String, Long> resumeAfter) {
     QueueOutbound outbound = new QueueOutbound(outboundBuffer);
     // The queue runs inside the connection's own stream (no extra actor or hand-off per frame); the session gets
     // it when the connection starts. One slot more than the session fills, so a close always fits.
@@ -58,7 +60,7 @@ public final class WebSocketEndpoint {
           return NotUsed.getInstance();
         });
     ActorRef<ClientSession.Command> session = system.systemActorOf(
-        ClientSession.create(username, tokenHash, outbound, hub, history, settings),
+        ClientSession.create(username, tokenHash, resumeAfter, outbound, hub, history, settings),
         "session-" + SESSIONS.incrementAndGet(),
         Props.empty());
     Sink<ClientSession.Inbound, NotUsed> toSession = ActorSink.actorRefWithBackpressure(
@@ -143,6 +145,20 @@ public final class WebSocketEndpoint {
         }
       }
       return q.size() < limit && q.offer(frame) == QueueOfferResult.enqueued();
+    }
+
+    @Override
+    public int free() {
+      BoundedSourceQueue<Object> q = queue;
+      if (q == null) {
+        synchronized (this) {
+          if (queue == null) {
+            return limit - early.size();
+          }
+          q = queue;
+        }
+      }
+      return limit - q.size();
     }
 
     @Override

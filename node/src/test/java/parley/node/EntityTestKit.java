@@ -34,7 +34,11 @@ final class EntityTestKit {
 
   /** A single-node cluster with the entities rooms and users talk to. */
   static ActorTestKit start() {
-    ActorTestKit kit = ActorTestKit.create("entities", config());
+    return start(ConfigFactory.empty());
+  }
+
+  static ActorTestKit start(Config overrides) {
+    ActorTestKit kit = ActorTestKit.create("entities", overrides.withFallback(config()));
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     UserAccount.init(kit.system());

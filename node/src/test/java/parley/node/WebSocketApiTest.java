@@ -138,6 +138,52 @@ class WebSocketApiTest {
     assertThrowsHandshake(ticket);
   }
 
+  @Test
+  void aClientThatSaysWhereItIsGetsWhatItMissedOnTheSocketAndNothingTwice() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    ApiClient carol = anonymous.newUser("carol");
+    String room = alice.createRoom("{\"name\":\"resume\"}");
+    String quiet = alice.createRoom("{\"name\":\"quiet\"}");
+    String carols = carol.createRoom("{\"name\":\"not alice's\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    for (int i = 0; i < 5; i++) {
+      bob.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"m" + i + "\",\"text\":\"missed " + i + "\"}");
+    }
+    carol.post("/api/v1/rooms/" + carols + "/messages", "{\"clientMsgId\":\"c\",\"text\":\"private\"}");
+    // Alice saw up to seq 3 of room (of 7); a seq quiet never reached; a room she is not in.
+    try (WsClient a = WsClient.connectAfter(node.http(), alice.token, room + ":3," + quiet + ":999," + carols + ":0")) {
+      a.awaitType("hello");
+      bob.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"live\",\"text\":\"live\"}");
+      alice.post("/api/v1/rooms/" + quiet + "/messages", "{\"clientMsgId\":\"q\",\"text\":\"quiet\"}");
+      a.await(n -> "message".equals(n.path("type").asText()) && "live".equals(n.path("text").asText()));
+      a.await(n -> "message".equals(n.path("type").asText()) && "quiet".equals(n.path("text").asText()));
+      List<JsonNode> messages = a.frames().stream().filter(n -> "message".equals(n.path("type").asText())).toList();
+      assertEquals(List.of(4L, 5L, 6L, 7L, 8L), messages.stream()
+          .filter(n -> room.equals(n.path("room").asText())).map(n -> n.get("seq").asLong()).toList());
+      assertEquals(List.of(2L), messages.stream()
+          .filter(n -> quiet.equals(n.path("room").asText())).map(n -> n.get("seq").asLong()).toList());
+      assertTrue(messages.stream().noneMatch(n -> carols.equals(n.path("room").asText())), messages.toString());
+    }
+  }
+
+  @Test
+  void aMalformedAfterIsRefusedWith400BeforeTheTicketIsUsed() {
+    ApiClient alice = anonymous.newUser("alice");
+    String ticket = alice.post("/api/v1/auth/ws-ticket", null).body().get("ticket").asText();
+    List<String> bad = new java.util.ArrayList<>(List.of(
+        "r1", "r1:", ":5", "r1:-1", "r1:x", "r1:5,r1:6", "R1:5", "r1:5,", "r1:1234567890123456789"));
+    bad.add(java.util.stream.IntStream.rangeClosed(0, parley.protocol.Limits.RESUME_ROOMS_MAX)
+        .mapToObj(i -> "r" + i + ":1").collect(java.util.stream.Collectors.joining(",")));
+    for (String after : bad) {
+      String query = "?ticket=" + ticket + "&after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(400, WsClient.refusedStatus(node.http(), null, query), after);
+    }
+    try (WsClient a = WsClient.connectWithTicket(node.http(), ticket)) {
+      assertEquals(alice.username, a.awaitType("hello").get("username").asText());
+    }
+  }
+
   private void assertThrowsHandshake(String ticket) {
     try {
       WsClient.connectWithTicket(node.http(), ticket).close();

@@ -31,18 +31,29 @@ final class WsClient implements AutoCloseable {
     return new WsClient(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token), wsUri(httpBase, ""));
   }
 
+  /** With the handshake's {@code after} (where to resume each room), as given. */
+  static WsClient connectAfter(String httpBase, String token, String after) {
+    return new WsClient(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token),
+        wsUri(httpBase, "?after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   static WsClient connectWithTicket(String httpBase, String ticket) {
     return new WsClient(HTTP.newWebSocketBuilder(), wsUri(httpBase, "?ticket=" + ticket));
   }
 
   /** The handshake's HTTP status when it is refused. */
   static int refusedStatus(String httpBase, String token) {
+    return refusedStatus(httpBase, token, "");
+  }
+
+  /** The same, with a query on the handshake ({@code ?ticket=...}, {@code ?after=...}). */
+  static int refusedStatus(String httpBase, String token, String query) {
     try {
       WebSocket.Builder b = HTTP.newWebSocketBuilder();
       if (token != null) {
         b.header("Authorization", "Bearer " + token);
       }
-      b.buildAsync(wsUri(httpBase, ""), new WebSocket.Listener() {}).join();
+      b.buildAsync(wsUri(httpBase, query), new WebSocket.Listener() {}).join();
       return 101;
     } catch (CompletionException e) {
       if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {

@@ -19,4 +19,6 @@ public final class Limits {
   public static final int PAGE_MAX = 200;
   public static final int FRAME_MAX_BYTES = 64 * 1024;
   public static final int PASSCODE_MAX_UTF8_BYTES = 72;
+  /** Rooms a WebSocket handshake may name in {@code after} (where to resume each). */
+  public static final int RESUME_ROOMS_MAX = 1_000;
 }

@@ -39,6 +39,8 @@ import parley.protocol.ServerFrame;
  * <p>Every method runs on the client's thread ({@link Scheduler}); so do the listeners.
  */
 public final class ChatClient implements LinkListener {
+  /** Rooms the current connection's handshake resumed (see {@link #resumePoints()}). */
+  private Set<String> resumedBySocket = Set.of();
 
   /** Told after every change of state, on the client's thread. */
   public interface Listener {
@@ -110,6 +112,22 @@ public final class ChatClient implements LinkListener {
   }
 
   // ---------------------------------------------------------------------------------------------- from the link
+
+  /**
+   * Per room whose timeline the client holds, the seq up to which it has every entry: the link names these on the
+   * handshake, and the new socket sends what was missed in them. Those rooms need no fetch after {@code hello}.
+   */
+  @Override
+  public Map<String, Long> resumePoints() {
+    Map<String, Long> points = new HashMap<>();
+    for (RoomState room : state.rooms()) {
+      if (room.loaded() && points.size() < Limits.RESUME_ROOMS_MAX) {
+        points.put(room.id(), room.contiguous());
+      }
+    }
+    resumedBySocket = Set.copyOf(points.keySet());
+    return points;
+  }
 
   @Override
   public void onStatus(LinkStatus status) {
@@ -255,7 +273,9 @@ public final class ChatClient implements LinkListener {
       });
     }
     if (room.loaded()) {
-      fill(room);
+      if (!resumedBySocket.contains(room.id())) {
+        fill(room);
+      }
       return;
     }
     if (options.historyPage() == 0) {

@@ -8,4 +8,12 @@ public interface LinkListener {
   void onFrame(ServerFrame frame);
 
   void onStatus(LinkStatus status);
+
+  /**
+   * Asked before each connection: per room, the seq up to which the client has every entry. The link names them
+   * on the handshake ({@code after}), and the new socket sends each room's entries from the next seq on.
+   */
+  default java.util.Map<String, Long> resumePoints() {
+    return java.util.Map.of();
+  }
 }

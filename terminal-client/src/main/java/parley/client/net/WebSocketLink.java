@@ -68,6 +68,18 @@ public final class WebSocketLink implements Link {
     return URI.create(scheme + "://" + server.getRawAuthority() + "/api/v1/ws");
   }
 
+  /** The handshake's {@code ?after=<room>:<seq>,...} (protocol.md, Resuming). */
+  static URI withResumePoints(URI endpoint, java.util.Map<String, Long> points) {
+    if (points.isEmpty()) {
+      return endpoint;
+    }
+    StringBuilder after = new StringBuilder();
+    new java.util.TreeMap<>(points).forEach((room, seq) ->
+        after.append(after.length() == 0 ? "" : ",").append(room).append(':').append(seq));
+    return URI.create(endpoint + "?after="
+        + java.net.URLEncoder.encode(after.toString(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   @Override
   public void open(LinkListener listener) {
     this.listener = listener;
@@ -116,7 +128,7 @@ public final class WebSocketLink implements Link {
     http.newWebSocketBuilder()
         .connectTimeout(settings.connectTimeout())
         .header("Authorization", "Bearer " + token)
-        .buildAsync(endpoint, new Receiver(gen))
+        .buildAsync(withResumePoints(endpoint, listener.resumePoints()), new Receiver(gen))
         .whenComplete((socket, failure) -> {
           if (failure != null) {
             scheduler.execute(() -> failedToConnect(gen, failure));

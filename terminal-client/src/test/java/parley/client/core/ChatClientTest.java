@@ -76,6 +76,24 @@ class ChatClientTest {
   }
 
   @Test
+  void aReconnectThatNamesWhereTheClientIsLetsTheSocketFillInWithNoFetch() {
+    link.hello("alice", server.summary("r1", 3));
+    link.frame(server.says("r1", "bob", "three"));
+    link.down("connection lost");
+    ServerFrame.MessageFrame missed1 = server.says("r1", "bob", "four (missed)");
+    ServerFrame.MessageFrame missed2 = server.says("r1", "bob", "five (missed)");
+    server.calls.clear();
+
+    assertEquals(java.util.Map.of("r1", 4L), link.resumeAndHello("alice", server.summary("r1", 3)));
+    link.frame(missed1); // the resumed socket sends what was missed, then the live ones
+    link.frame(missed2);
+    link.frame(server.says("r1", "bob", "six (live)"));
+
+    assertEquals(List.of(), server.calls.stream().filter(c -> c.startsWith("after")).toList());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), seqs());
+  }
+
+  @Test
   void aLiveFrameBeyondAGapIsHeldUntilTheGapIsFetched() {
     link.hello("alice", server.summary("r1", 3));
     server.says("r1", "bob", "lost in transit");

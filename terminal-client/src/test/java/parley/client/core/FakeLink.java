@@ -54,6 +54,13 @@ public final class FakeLink implements Link {
     listener.onFrame(new ServerFrame.Hello(username, List.of(rooms)));
   }
 
+  /** Reconnects as the real link does: asks where the client is (the handshake's after), then the server greets. */
+  public java.util.Map<String, Long> resumeAndHello(String username, RoomSummary... rooms) {
+    java.util.Map<String, Long> points = listener.resumePoints();
+    hello(username, rooms);
+    return points;
+  }
+
   public void down(String why) {
     up = false;
     listener.onStatus(new LinkStatus(LinkStatus.State.RECONNECTING, null, null, 1, why));

@@ -39,6 +39,11 @@ final class TappedLink implements Link {
       public void onStatus(LinkStatus status) {
         listener.onStatus(status);
       }
+
+      @Override
+      public java.util.Map<String, Long> resumePoints() {
+        return listener.resumePoints();
+      }
     });
   }
 
