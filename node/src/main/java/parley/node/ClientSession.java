@@ -136,16 +136,6 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   public record Settings(Duration askTimeout, Duration heartbeat) {}
 
-  public static Behavior<Command> create(
-      String username,
-      String tokenHash,
-      Outbound outbound,
-      ActorRef<RoomHub.Command> hub,
-      History history,
-      Settings settings) {
-    return create(username, tokenHash, Map.of(), outbound, hub, history, settings);
-  }
-
   /**
    * {@code resumeAfter}: for each room the client names on the handshake, the seq it has seen up to. The socket
    * then sends that room's entries from the next seq on (what the client missed, from storage, then live ones),

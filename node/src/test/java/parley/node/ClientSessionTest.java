@@ -129,8 +129,14 @@ class ClientSessionTest {
   }
 
   private ActorRef<ClientSession.Command> session(Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub) {
-    return kit.spawn(ClientSession.create(
-        f.user(), f.token(), out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
+    return session(f, out, hub, java.util.Map.of());
+  }
+
+  /** A session whose handshake named {@code resumeAfter} (room to seq). */
+  private ActorRef<ClientSession.Command> session(
+      Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub, java.util.Map<String, Long> resumeAfter) {
+    return kit.spawn(ClientSession.create(f.user(), f.token(), resumeAfter, out, hub.ref(), history,
+        new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
   }
 
   private static WebSocketUpgrades.PreparedText frame(String room, long seq) {
@@ -231,9 +237,7 @@ class ClientSessionTest {
     Fixture f = fixture(600);
     RecordingOutbound out = new RecordingOutbound(500);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(
-        f.user(), f.token(), java.util.Map.of(f.room(), 1L), out, hub.ref(), history,
-        new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
+    ActorRef<ClientSession.Command> session = session(f, out, hub, java.util.Map.of(f.room(), 1L));
     hub.expectMessageClass(RoomHub.Subscribe.class);
     ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "live", (ActorRef<ChatRoom.PostResult>) (Object) r));
     // The live entry comes while the catch-up is under way: it waits for its turn.
