@@ -658,6 +658,7 @@ public final class Bench {
     private final Map<Long, Long> server;
     private final Map<Long, Long> db;
     private final Map<Long, Long> gen;
+    private final long[] machine = Procs.machineTicks();
     private final long started = System.nanoTime();
 
     Cpu(Target target, List<WorkerHandle> workers) {
@@ -678,6 +679,11 @@ public final class Bench {
         c.put("database", round2(Procs.seconds(Procs.diff(db, Procs.sample(Procs.postgresPids()))) / wall));
       }
       c.put("generator", round2(Procs.seconds(Procs.diff(gen, Procs.sample(genPids))) / wall));
+      // The whole machine: what every process used, and what the hypervisor took from it (on a shared host a step
+      // can be slow with the machine's own processes far from its cores).
+      long[] now = Procs.machineTicks();
+      c.put("machineBusy", round2(Procs.seconds(now[0] - machine[0]) / wall));
+      c.put("stolen", round2(Procs.seconds(now[1] - machine[1]) / wall));
       c.put("wallSeconds", round1(wall));
       return c;
     }

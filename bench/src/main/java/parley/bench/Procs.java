@@ -117,6 +117,27 @@ public final class Procs {
     }
   }
 
+  /**
+   * The machine's CPU ticks from the first line of {@code /proc/stat}: {busy, stolen}. Busy is user, nice, system,
+   * irq and softirq time of every process; stolen is time the hypervisor ran something else while this machine had
+   * work. {0, 0} where there is no /proc.
+   */
+  static long[] machineTicks() {
+    try {
+      return machineTicks(Files.readAllLines(Path.of("/proc/stat")).get(0));
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  static long[] machineTicks(String cpuLine) {
+    String[] f = cpuLine.trim().split("\\s+");
+    // "cpu user nice system idle iowait irq softirq steal ..."
+    long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+        + Long.parseLong(f[7]);
+    return new long[] {busy, f.length > 8 ? Long.parseLong(f[8]) : 0};
+  }
+
   static long cpuTicks(List<Long> pids) {
     return pids.stream().mapToLong(Procs::cpuTicks).sum();
   }

@@ -294,7 +294,7 @@ final class Report {
     }
     if (anySteps) {
       md.append("| target | offered msgs/s | sent/s | acks/s | deliveries/s | delivery p50 / p99 / p99.9 / max ms "
-          + "| ack p50 / p99 / p99.9 ms | CPU cores server / db / generator | GC pauses server: n, max ms "
+          + "| ack p50 / p99 / p99.9 ms | CPU cores server / db / generator (stolen) | GC pauses server: n, max ms "
           + "(generator max) | |\n"
           + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
       for (JsonNode t : r.path("targets")) {
@@ -303,13 +303,15 @@ final class Report {
           JsonNode a = s.path("ack");
           JsonNode cpu = s.path("cpuCores");
           md.append(String.format(Locale.ROOT,
-              "| %s | %.0f | %d | %d | %d | %s / %s / %s / %s | %s / %s / %s | %.2f / %s / %.2f | %s | %s |%n",
+              "| %s | %.0f | %d | %d | %d | %s / %s / %s / %s | %s / %s / %s | %.2f / %s / %.2f%s | %s | %s |%n",
               t.path("target").asText(), s.path("offeredSendsPerSec").asDouble(), s.path("sendsPerSec").asLong(),
               s.path("acksPerSec").asLong(), s.path("deliveriesPerSec").asLong(),
               f(d, "p50_ms"), f(d, "p99_ms"), f(d, "p999_ms"), f(d, "max_ms"),
               f(a, "p50_ms"), f(a, "p99_ms"), f(a, "p999_ms"),
               cpu.path("server").asDouble(), cpu.has("database") ? String.format(Locale.ROOT, "%.2f",
-                  cpu.path("database").asDouble()) : "-", cpu.path("generator").asDouble(), gc(s.path("gcPauses")),
+                  cpu.path("database").asDouble()) : "-", cpu.path("generator").asDouble(),
+              cpu.has("stolen") ? String.format(Locale.ROOT, " (%.2f)", cpu.path("stolen").asDouble()) : "",
+              gc(s.path("gcPauses")),
               s.path("saturated").asBoolean() ? "saturated: " + s.path("why").asText() : ""));
         }
       }

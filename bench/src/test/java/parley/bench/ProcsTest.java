@@ -26,6 +26,29 @@ class ProcsTest {
   }
 
   @Test
+  void readsTheMachinesBusyAndStolenTicks() {
+    // A line of this machine's kind: user nice system idle iowait irq softirq steal guest guest_nice.
+    long[] t = Procs.machineTicks("cpu  320536 0 108285 227677 4177 0 26879 10685 0 0");
+    assertEquals(320_536 + 108_285 + 26_879, t[0], "busy: user, nice, system, irq, softirq; not idle or iowait");
+    assertEquals(10_685, t[1], "stolen");
+    assertEquals(0, Procs.machineTicks("cpu  10 0 5 100 0 0 1")[1], "a kernel without the steal column");
+  }
+
+  @Test
+  void theMachinesBusyTicksCountThisProcesssWork() {
+    long[] before = Procs.machineTicks();
+    long ownBefore = Procs.cpuTicks(ProcessHandle.current().pid());
+    long x = 0;
+    // Spin until this process has used 0.3 s of CPU: the machine's busy time includes it.
+    while (Procs.cpuTicks(ProcessHandle.current().pid()) - ownBefore < 30) {
+      x += Long.numberOfTrailingZeros(System.nanoTime());
+    }
+    long[] after = Procs.machineTicks();
+    assertTrue(after[0] - before[0] >= 20, "machine busy ticks " + (after[0] - before[0]) + " (" + x + ")");
+    assertTrue(after[1] >= before[1]);
+  }
+
+  @Test
   void weighsTheLiveHeapOfARunningJvm() throws Exception {
     // This test's own JVM: a full GC, then the histogram; a live array of 64 MiB must be in it.
     byte[] kept = new byte[64 << 20];
