@@ -36,7 +36,8 @@ public final class Bench {
       String client,
       Path root,
       List<Double> rates,
-      Integer stepSeconds) {}
+      Integer stepSeconds,
+      int repeat) {}
 
   public static void main(String[] args) throws Exception {
     Procs.useCommonPool();
@@ -46,7 +47,8 @@ public final class Bench {
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm> [--nodes N] [--quick]"
-          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000] [--step-seconds 120]");
+          + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000] [--step-seconds 120]"
+          + " [--repeat 3]");
       System.exit(2);
       return;
     }
@@ -75,25 +77,34 @@ public final class Bench {
     ObjectNode layout = result.putObject("layout");
     layout.put("users", scenario.layout().users()).put("roomSize", scenario.layout().roomSize())
         .put("roomsPerUser", scenario.layout().roomsPerUser()).put("rooms", scenario.layout().rooms())
-        .put("everyoneSends", scenario.everyoneSends()).put("stepSeconds", scenario.stepSeconds());
+        .put("everyoneSends", scenario.everyoneSends()).put("stepSeconds", scenario.stepSeconds())
+        .put("repeat", o.repeat());
     ArrayNode targets = result.putArray("targets");
     boolean failed = false;
     for (String name : o.targets()) {
-      Target target = target(name, o, api);
-      log(name + ": starting");
-      ObjectNode tr = targets.addObject();
-      tr.put("target", name);
-      try {
-        new TargetRun(scenario, target, api, o, runDir, tr).run();
-      } catch (Exception e) {
-        tr.put("error", String.valueOf(e));
-        log(name + ": FAILED: " + e);
-        e.printStackTrace();
-      } finally {
-        tr.put("describe", target.describe());
-        target.stop();
-        log(name + ": stopped");
+      List<ObjectNode> runs = new ArrayList<>();
+      for (int r = 1; r <= o.repeat(); r++) {
+        Target target = target(name, o, api);
+        log(name + ": starting" + (o.repeat() > 1 ? " (run " + r + " of " + o.repeat() + ")" : ""));
+        ObjectNode tr = JSON.createObjectNode();
+        tr.put("target", name);
+        Path dir = o.repeat() > 1 ? runDir.resolve("run-" + r) : runDir;
+        try {
+          Files.createDirectories(dir);
+          new TargetRun(scenario, target, api, o, dir, tr).run();
+        } catch (Exception e) {
+          tr.put("error", String.valueOf(e));
+          log(name + ": FAILED: " + e);
+          e.printStackTrace();
+        } finally {
+          tr.put("describe", target.describe());
+          target.stop();
+          log(name + ": stopped");
+        }
+        runs.add(tr);
       }
+      ObjectNode tr = runs.size() == 1 ? runs.get(0) : Repeats.merge(runs);
+      targets.add(tr);
       if (!tr.path("ok").asBoolean(false)) {
         failed = true;
       }
@@ -131,6 +142,7 @@ public final class Bench {
     List<String> targets = null;
     List<Double> rates = null;
     Integer stepSeconds = null;
+    int repeat = 1;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(value(args, ++i));
@@ -140,6 +152,7 @@ public final class Bench {
         case "--client" -> client = value(args, ++i);
         case "--rates" -> rates = Arrays.stream(value(args, ++i).split(",")).map(Double::valueOf).toList();
         case "--step-seconds" -> stepSeconds = Integer.valueOf(value(args, ++i));
+        case "--repeat" -> repeat = Integer.parseInt(value(args, ++i));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -171,7 +184,11 @@ public final class Bench {
     if (stepSeconds != null && (s.rates().isEmpty() || stepSeconds < 5 || stepSeconds > 3600)) {
       throw new IllegalArgumentException("--step-seconds takes 5-3600, for a scenario with steps");
     }
-    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root, rates, stepSeconds);
+    if (repeat != 1 && (s.rates().isEmpty() || repeat < 1 || repeat > 9)) {
+      throw new IllegalArgumentException("--repeat takes 1-9, for a scenario with steps");
+    }
+    return new Options(scenario, nodes, quick, targets, db.equals("postgres"), client, root, rates, stepSeconds,
+        repeat);
   }
 
   private static String value(String[] args, int i) {

@@ -73,6 +73,32 @@ final class Report {
     return s;
   }
 
+  /** With --repeat: what each run read at each step, beside the medians of the table above. */
+  static String repeats(JsonNode r) {
+    StringBuilder md = new StringBuilder();
+    for (JsonNode t : r.path("targets")) {
+      int n = t.path("repeats").asInt(1);
+      if (n < 2) {
+        continue;
+      }
+      if (md.length() == 0) {
+        md.append("Each step above is the median of its runs; what each run read:\n\n"
+            + "| target | offered msgs/s | runs | delivery p99 of each run, ms | stolen cores of each run |\n"
+            + "|---|---:|---:|---:|---:|\n");
+      }
+      for (JsonNode s : t.path("steps")) {
+        List<String> p99 = new ArrayList<>();
+        s.path("deliveryP99MsOfEachRun").forEach(v -> p99.add(String.format(Locale.ROOT, "%.1f", v.asDouble())));
+        List<String> stolen = new ArrayList<>();
+        s.path("stolenCoresOfEachRun").forEach(v -> stolen.add(String.format(Locale.ROOT, "%.2f", v.asDouble())));
+        md.append(String.format(Locale.ROOT, "| %s | %.0f | %d of %d | %s | %s |%n", t.path("target").asText(),
+            s.path("offeredSendsPerSec").asDouble(), s.path("runs").asInt(), n, String.join(" / ", p99),
+            String.join(" / ", stolen)));
+      }
+    }
+    return md.length() == 0 ? "" : md.append('\n').toString();
+  }
+
   /** The p99 delivery bounds fan-out capacity is given at ("at equal p99"): the 50 ms and looser ones. */
   static final int[] FANOUT_BOUNDS_MS = {50, 100, 200, 500};
 
@@ -316,6 +342,7 @@ final class Report {
         }
       }
       md.append('\n');
+      md.append(repeats(r));
     }
 
     for (JsonNode t : r.path("targets")) {
