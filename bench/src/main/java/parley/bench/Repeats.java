@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * One target's result from several runs of the same scenario ({@code --repeat N}): each step's figures are the
  * median over the runs, so where one run's young pause fell or what the host did during one step no longer decides
- * a capacity. The runs themselves are kept under {@code runs}, and each step lists every run's p99.
+ * a capacity. The runs themselves are kept under {@code runs}, and each step lists every run's p99. What is not a
+ * step (connect rate, memory per session, idle CPU) is the first run's.
  */
 final class Repeats {
   private Repeats() {}
