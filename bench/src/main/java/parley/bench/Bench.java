@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.pekko.actor.ActorSystem;
 
@@ -271,6 +272,9 @@ public final class Bench {
   /** One target through one scenario. */
   static final class TargetRun {
     private static final int PER_WORKER = 9_500;
+    /** The warm-up ends at the first slice in which the JIT compilers of the run's JVMs took less than this. */
+    private static final double JIT_SETTLED_CORES = 0.05;
+    private static final int WARM_UP_MAX_SLICES = 12;
     /** Handshakes in flight per generator process (connect and reconnect). */
     private static final int PARALLELISM = Integer.parseInt(System.getenv().getOrDefault("PARLEY_BENCH_PARALLELISM", "200"));
 
@@ -330,8 +334,7 @@ public final class Bench {
 
       ArrayNode steps = out.putArray("steps");
       if (scenario.warmupSeconds() > 0) {
-        log(name + ": warm-up " + scenario.warmupSeconds() + " s at " + scenario.warmupRate() + " msgs/s");
-        step(scenario.warmupRate(), scenario.warmupSeconds());
+        out.set("warmUp", warmUp());
       }
       for (double rate : scenario.rates()) {
         ObjectNode s = step(rate, scenario.stepSeconds());
@@ -349,6 +352,30 @@ public final class Bench {
       }
       out.set("contract", contract());
       out.put("ok", out.path("contract").path("ok").asBoolean());
+    }
+
+    /**
+     * Load at the warm-up rate, in slices, until the JIT compilers of every JVM of the run (server, generator) took
+     * under {@link #JIT_SETTLED_CORES} in a slice, or for at most {@link #WARM_UP_MAX_SLICES} slices. Until then
+     * the compilers take cores the load needs: three nodes compiling the same code on two cores took 0.7 of the
+     * 1.6 cores they had in a first step held 20 s, and a fixed warm-up left that to the steps.
+     */
+    private ObjectNode warmUp() {
+      ObjectNode w = JSON.createObjectNode();
+      ArrayNode slices = w.putArray("jitCoresPerSlice");
+      long started = System.nanoTime();
+      boolean settled = false;
+      for (int i = 0; i < WARM_UP_MAX_SLICES && !settled; i++) {
+        Cpu cpu = new Cpu(target, workers);
+        step(scenario.warmupRate(), scenario.warmupSeconds());
+        double jit = cpu.jitCores();
+        slices.add(jit);
+        settled = jit < JIT_SETTLED_CORES;
+        log(String.format(Locale.ROOT, "%s: warm-up %d s at %.0f msgs/s: the JIT took %.2f cores%s", target.name(),
+            scenario.warmupSeconds(), scenario.warmupRate(), jit, settled ? ", settled" : ""));
+      }
+      w.put("seconds", secondsSince(started)).put("settled", settled);
+      return w;
     }
 
     private void startWorkers() throws Exception {
@@ -518,14 +545,22 @@ public final class Bench {
       }
       ObjectNode s = JSON.createObjectNode();
       double window = seconds;
-      double ackSpan = Math.max(window, (lastAck - t0) / 1e6);
-      double deliverySpan = Math.max(window, (lastDelivery - t0) / 1e6);
       double offeredDeliveries = rate * scenario.fanout();
+      String why = null;
+      if (!allAcked) {
+        why = "not every send was acknowledged within 60 s";
+      } else if (overflow > 0) {
+        why = overflow + " sends found the socket's send queue full";
+      } else if (deliveries < 0.85 * offeredDeliveries * window) {
+        why = "deliveries fell behind the offered load";
+      } else if (delivery.getValueAtPercentile(99) > 1_000_000) {
+        why = "p99 delivery over 1 s";
+      }
       s.put("offeredSendsPerSec", rate).put("offeredDeliveriesPerSec", offeredDeliveries).put("seconds", seconds)
           .put("sent", sent).put("acks", acks).put("deliveries", deliveries)
           .put("sendsPerSec", Math.round(sent / window))
-          .put("acksPerSec", Math.round(acks / ackSpan))
-          .put("deliveriesPerSec", Math.round(deliveries / deliverySpan))
+          .put("acksPerSec", perSecond(acks, window, t0, lastAck, why == null))
+          .put("deliveriesPerSec", perSecond(deliveries, window, t0, lastDelivery, why == null))
           .put("errors", errors).put("overflow", overflow).put("notOpen", notOpen).put("allAcked", allAcked)
           .put("generatorBehindMaxMs", behindMaxMs);
       s.set("ack", Hist.summary(ack));
@@ -541,21 +576,22 @@ public final class Bench {
         workerLogs.add(runDir.resolve(target.name() + "-worker-" + h.index + "-gc.log"));
       }
       gc.set("generator", GcLog.pauses(workerLogs, t0, stepEnd));
-      String why = null;
-      if (!allAcked) {
-        why = "not every send was acknowledged within 60 s";
-      } else if (overflow > 0) {
-        why = overflow + " sends found the socket's send queue full";
-      } else if (deliveries < 0.85 * offeredDeliveries * window) {
-        why = "deliveries fell behind the offered load";
-      } else if (delivery.getValueAtPercentile(99) > 1_000_000) {
-        why = "p99 delivery over 1 s";
-      }
       s.put("saturated", why != null);
       if (why != null) {
         s.put("why", why);
       }
       return s;
+    }
+
+    /**
+     * A step's rate of acks or deliveries. A step that kept up carried what its sends caused per second of sending:
+     * the message sent in its last millisecond arrives a few ms after the window, and counting that latency as
+     * time would read a step that delivered everything at 50,000/s as 49,9xx/s. A step that fell behind is counted
+     * over the time it really took, up to its last ack or delivery ({@code last}, micros like {@code t0}).
+     */
+    static long perSecond(long count, double windowSeconds, long t0, long last, boolean keptUp) {
+      double span = keptUp ? windowSeconds : Math.max(windowSeconds, (last - t0) / 1e6);
+      return Math.round(count / span);
     }
 
     private ObjectNode storm() {
@@ -669,12 +705,15 @@ public final class Bench {
 
   /** CPU time of the server, the database and the generator over one phase, in cores (1.0 = one core busy). */
   static final class Cpu {
+    private static final int CPUS = Procs.machineCpus();
     private final Target target;
     private final List<Long> genPids = new ArrayList<>();
     private final List<Long> dbPids;
     private final Map<Long, Long> server;
     private final Map<Long, Long> db;
     private final Map<Long, Long> gen;
+    private final List<Long> jvmPids = new ArrayList<>();
+    private final Map<String, Long> jit;
     private final long[] machine = Procs.machineTicks();
     private final long started = System.nanoTime();
 
@@ -686,6 +725,16 @@ public final class Bench {
       server = Procs.sample(target.serverPids());
       db = Procs.sample(dbPids);
       gen = Procs.sample(genPids);
+      if (target.jvm()) {
+        jvmPids.addAll(target.serverPids());
+      }
+      jvmPids.addAll(genPids);
+      jit = Procs.jitSample(jvmPids);
+    }
+
+    /** Cores the JIT compilers of every JVM of the run (servers, generator) took since this started. */
+    double jitCores() {
+      return round2(Procs.seconds(Procs.diff(jit, Procs.jitSample(jvmPids))) / secondsSince(started));
     }
 
     ObjectNode done() {
@@ -696,10 +745,12 @@ public final class Bench {
         c.put("database", round2(Procs.seconds(Procs.diff(db, Procs.sample(Procs.postgresPids()))) / wall));
       }
       c.put("generator", round2(Procs.seconds(Procs.diff(gen, Procs.sample(genPids))) / wall));
+      // Part of the above: the JVMs' JIT compilers, which compete with the load until the code is compiled.
+      c.put("jit", jitCores());
       // The whole machine: what every process used, and what the hypervisor took from it (on a shared host a step
       // can be slow with the machine's own processes far from its cores).
       long[] now = Procs.machineTicks();
-      c.put("machineBusy", round2(Procs.seconds(now[0] - machine[0]) / wall));
+      c.put("machineBusy", round2(Procs.machineBusySeconds(machine, now, wall, CPUS) / wall));
       c.put("stolen", round2(Procs.seconds(now[1] - machine[1]) / wall));
       c.put("wallSeconds", round1(wall));
       return c;

@@ -320,7 +320,7 @@ final class Report {
     }
     if (anySteps) {
       md.append("| target | offered msgs/s | sent/s | acks/s | deliveries/s | delivery p50 / p99 / p99.9 / max ms "
-          + "| ack p50 / p99 / p99.9 ms | CPU cores server / db / generator (stolen) | GC pauses server: n, max ms "
+          + "| ack p50 / p99 / p99.9 ms | CPU cores server / db / generator (JIT, stolen) | GC pauses server: n, max ms "
           + "(generator max) | |\n"
           + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
       for (JsonNode t : r.path("targets")) {
@@ -336,7 +336,8 @@ final class Report {
               f(a, "p50_ms"), f(a, "p99_ms"), f(a, "p999_ms"),
               cpu.path("server").asDouble(), cpu.has("database") ? String.format(Locale.ROOT, "%.2f",
                   cpu.path("database").asDouble()) : "-", cpu.path("generator").asDouble(),
-              cpu.has("stolen") ? String.format(Locale.ROOT, " (%.2f)", cpu.path("stolen").asDouble()) : "",
+              cpu.has("stolen") ? String.format(Locale.ROOT, " (%.2f, %.2f)", cpu.path("jit").asDouble(),
+                  cpu.path("stolen").asDouble()) : "",
               gc(s.path("gcPauses")),
               s.path("saturated").asBoolean() ? "saturated: " + s.path("why").asText() : ""));
         }

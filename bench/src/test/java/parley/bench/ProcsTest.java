@@ -1,11 +1,13 @@
 package parley.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProcsTest {
@@ -26,17 +28,20 @@ class ProcsTest {
   }
 
   @Test
-  void readsTheMachinesBusyAndStolenTicks() {
+  void readsTheMachinesIdleAndStolenTicks() {
     // A line of this machine's kind: user nice system idle iowait irq softirq steal guest guest_nice.
     long[] t = Procs.machineTicks("cpu  320536 0 108285 227677 4177 0 26879 10685 0 0");
-    assertEquals(320_536 + 108_285 + 26_879, t[0], "busy: user, nice, system, irq, softirq; not idle or iowait");
+    assertEquals(227_677 + 4_177, t[0], "idle: idle and iowait");
     assertEquals(10_685, t[1], "stolen");
     assertEquals(0, Procs.machineTicks("cpu  10 0 5 100 0 0 1")[1], "a kernel without the steal column");
+    // 2 CPUs for 10 s, of which 6 s idle and 1 s stolen: 13 s busy.
+    assertEquals(13.0, Procs.machineBusySeconds(new long[] {1000, 50}, new long[] {1600, 150}, 10, 2), 1e-9);
   }
 
   @Test
-  void theMachinesBusyTicksCountThisProcesssWork() {
+  void theMachinesBusyTimeCountsThisProcesssWork() {
     long[] before = Procs.machineTicks();
+    long started = System.nanoTime();
     long ownBefore = Procs.cpuTicks(ProcessHandle.current().pid());
     long x = 0;
     // Spin until this process has used 0.3 s of CPU: the machine's busy time includes it.
@@ -44,8 +49,30 @@ class ProcsTest {
       x += Long.numberOfTrailingZeros(System.nanoTime());
     }
     long[] after = Procs.machineTicks();
-    assertTrue(after[0] - before[0] >= 20, "machine busy ticks " + (after[0] - before[0]) + " (" + x + ")");
+    double busy = Procs.machineBusySeconds(before, after, (System.nanoTime() - started) / 1e9, Procs.machineCpus());
+    assertTrue(busy >= 0.2, "machine busy " + busy + " s (" + x + ")");
     assertTrue(after[1] >= before[1]);
+  }
+
+  @Test
+  void tellsTheJitCompilerThreadsFromTheOthers() {
+    assertTrue(Procs.compilerThread("5276 (C2 CompilerThre) S 1 5241 3 0 -1 1077936192 0 0 0 0 1703 12 0 0"));
+    assertTrue(Procs.compilerThread("5276 (C1 CompilerThre) S 1 5241 3 0 -1 1077936192 0 0 0 0 269 3 0 0"));
+    assertFalse(Procs.compilerThread("5277 (GC Thread#0) S 1 5241 3 0 -1 1077936192 0 0 0 0 9 1 0 0"));
+    // A thread's name may hold parentheses and spaces; the name is what stands between the first '(' and last ')'.
+    assertFalse(Procs.compilerThread("5278 (x (C2 CompilerThre)) S 1 5241 3 0 -1 1 0 0 0 0 5 0 0 0"));
+    assertEquals(1703 + 12, Procs.ticks("5276 (C2 CompilerThre) S 1 5241 3 0 -1 1077936192 0 0 0 0 1703 12 0 0"));
+  }
+
+  @Test
+  void samplesTheJitCompilersOfARunningJvm() {
+    // This test's own JVM keeps at least one C1 and one C2 thread; what they use only grows.
+    long pid = ProcessHandle.current().pid();
+    Map<String, Long> before = Procs.jitSample(List.of(pid));
+    assertTrue(before.keySet().stream().anyMatch(k -> k.startsWith(pid + "/")), "compiler threads: " + before);
+    Map<String, Long> after = Procs.jitSample(List.of(pid, -1L));
+    assertTrue(Procs.diff(before, after) >= 0);
+    assertEquals(Map.of(), Procs.jitSample(List.of(-1L)), "a process that is gone has none");
   }
 
   @Test

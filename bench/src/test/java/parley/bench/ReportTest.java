@@ -20,6 +20,18 @@ class ReportTest {
   }
 
   @Test
+  void aStepThatKeptUpIsCountedOverItsSendingWindow() {
+    long t0 = 1_000_000_000L;
+    // 50,000 deliveries/s offered for 20 s, all delivered, the last one 12 ms after the window: 50,000/s, not
+    // 49,970/s (the window plus the last message's latency).
+    assertEquals(50_000, Bench.TargetRun.perSecond(1_000_000, 20, t0, t0 + 20_012_000, true));
+    // A step that fell behind is counted up to its last delivery: 1,000,000 in 25 s.
+    assertEquals(40_000, Bench.TargetRun.perSecond(1_000_000, 20, t0, t0 + 25_000_000, false));
+    // Never over less than the window, even if the last one came early.
+    assertEquals(50_000, Bench.TargetRun.perSecond(1_000_000, 20, t0, t0 + 5_000_000, false));
+  }
+
+  @Test
   void aStormIsJudgedBesideTheBareServersReconnect() throws Exception {
     // Parley's storm posts while everyone is away and waits for the catch-up; the limit keeps no history, so its
     // storm is the reconnect alone, and Parley's verdict names it: that is what says how far 15 s is out of reach.
