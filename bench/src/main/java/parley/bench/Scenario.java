@@ -42,7 +42,7 @@ record Scenario(
           "many small rooms (4 members), every member sends; steps of acknowledged sends/s",
           new Layout(quick ? 1_000 : 4_000, 4, 1), true, 500, quick ? 4 : 10,
           quick ? List.of(1_000.0, 2_500.0, 5_000.0, 7_500.0)
-              : List.of(1_000.0, 2_500.0, 5_000.0, 6_000.0, 7_500.0, 10_000.0, 15_000.0),
+              : List.of(1_000.0, 2_500.0, 5_000.0, 6_000.0, 7_500.0, 10_000.0, 15_000.0, 20_000.0, 30_000.0, 40_000.0),
           quick ? 6 : 20, 2, false, ALL);
       case "hot-room" -> new Scenario("hot-room",
           "one room of 10 members, all sending; steps of sends/s into that one room",
