@@ -48,7 +48,7 @@ record Scenario(
           "one room of 10 members, all sending; steps of sends/s into that one room",
           new Layout(10, 10, 1), true, 200, quick ? 4 : 10,
           quick ? List.of(500.0, 1_000.0, 2_000.0, 4_000.0)
-              : List.of(500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 6_000.0, 8_000.0),
+              : List.of(500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 6_000.0, 8_000.0, 12_000.0, 16_000.0, 24_000.0),
           quick ? 6 : 20, 2, false, ALL);
       case "storm" -> new Scenario("storm",
           "sessions in rooms of 100, idle; drop every connection at once, post to every room while they are away "
