@@ -525,7 +525,8 @@ public final class Bench {
       for (WorkerHandle h : workers) {
         h.send(JSON.createObjectNode().put("cmd", "drain").put("timeoutMs", 60_000));
       }
-      long sent = 0, acks = 0, deliveries = 0, errors = 0, overflow = 0, notOpen = 0, lastAck = 0, lastDelivery = 0;
+      long sent = 0, acks = 0, deliveries = 0, errors = 0, resent = 0, overflow = 0, notOpen = 0, lastAck = 0;
+      long lastDelivery = 0;
       boolean allAcked = true;
       org.HdrHistogram.Histogram ack = Load.empty();
       org.HdrHistogram.Histogram delivery = Load.empty();
@@ -535,6 +536,7 @@ public final class Bench {
         acks += r.path("acks").asLong();
         deliveries += r.path("deliveries").asLong();
         errors += r.path("errors").asLong();
+        resent += r.path("resent").asLong();
         overflow += r.path("overflow").asLong();
         notOpen += r.path("notOpen").asLong();
         lastAck = Math.max(lastAck, r.path("lastAck").asLong());
@@ -561,7 +563,8 @@ public final class Bench {
           .put("sendsPerSec", Math.round(sent / window))
           .put("acksPerSec", perSecond(acks, window, t0, lastAck, why == null))
           .put("deliveriesPerSec", perSecond(deliveries, window, t0, lastDelivery, why == null))
-          .put("errors", errors).put("overflow", overflow).put("notOpen", notOpen).put("allAcked", allAcked)
+          .put("errors", errors).put("resent", resent).put("overflow", overflow).put("notOpen", notOpen)
+          .put("allAcked", allAcked)
           .put("generatorBehindMaxMs", behindMaxMs);
       s.set("ack", Hist.summary(ack));
       s.set("delivery", Hist.summary(delivery));
@@ -665,7 +668,7 @@ public final class Bench {
       for (WorkerHandle h : workers) {
         h.send(JSON.createObjectNode().put("cmd", "check"));
       }
-      long violations = 0, closes = 0, errors = 0, fetches = 0, fetchFailures = 0, open = 0, presence = 0;
+      long violations = 0, closes = 0, errors = 0, resent = 0, fetches = 0, fetchFailures = 0, open = 0, presence = 0;
       List<String> described = new ArrayList<>();
       List<String> problems = new ArrayList<>();
       for (WorkerHandle h : workers) {
@@ -673,6 +676,7 @@ public final class Bench {
         violations += r.path("violations").asLong();
         closes += r.path("unexpectedCloses").asLong();
         errors += r.path("errors").asLong();
+        resent += r.path("resent").asLong();
         fetches += r.path("fetches").asLong();
         fetchFailures += r.path("fetchFailures").asLong();
         presence += r.path("presenceFrames").asLong();
@@ -684,13 +688,15 @@ public final class Bench {
       boolean ok = violations == 0 && closes == 0 && errors == 0 && open == specs.size();
       ObjectNode c = JSON.createObjectNode().put("ok", ok).put("rooms", expected.size())
           .put("seqsPerReceiverChecked", checkedSeqs).put("violations", violations).put("roomsShort", shortRooms)
-          .put("unexpectedCloses", closes).put("errorFrames", errors).put("openAtEnd", open)
+          .put("unexpectedCloses", closes).put("errorFrames", errors).put("resentAfterUnavailable", resent)
+          .put("openAtEnd", open)
           .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures)
           .put("presenceFrames", presence);
       c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
       c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
       log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "
-          + closes + " unexpected closes, " + errors + " error frames, " + open + "/" + specs.size() + " open"
+          + closes + " unexpected closes, " + errors + " error frames, " + resent + " sends resent after"
+          + " 'unavailable', " + open + "/" + specs.size() + " open"
           + (described.isEmpty() ? "" : "; e.g. " + described.get(0))
           + (problems.isEmpty() ? "" : "; " + problems.get(0)));
       return c;

@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.headers.Authorization;
  */
 public final class Conn {
   private static final int MAX_FETCH_ATTEMPTS = 20;
+  private static final int MAX_RESENDS = 5;
 
   public record Spec(int id, String user, String token, String url, String http, List<String> rooms, boolean sender) {}
 
@@ -41,6 +42,8 @@ public final class Conn {
   private int nextRoom;
   private long nextMsg;
   private long nextAckId;
+  /** Sends answered {@code unavailable}, by clientMsgId: how often each was sent again (rare; kept for the run). */
+  private final Map<String, Integer> resends = new java.util.concurrent.ConcurrentHashMap<>();
 
   Conn(Spec spec, Load load) {
     this.spec = spec;
@@ -129,14 +132,43 @@ public final class Conn {
       case "message" -> onMessage(frame);
       case "ack" -> onAck(frame);
       case "hello" -> onHello(frame);
-      case "error" -> {
-        load.errors.increment();
-        load.problem("error frame: " + frame);
-      }
+      case "error" -> onError(frame);
       case "presence" -> load.presenceFrames.increment();
       default -> {
         // pong
       }
+    }
+  }
+
+  /**
+   * An {@code unavailable} answer to a send means the room did not answer in time and the message may or may not
+   * be stored: the client sends it again with the same clientMsgId, as protocol.md says, after a pause that grows
+   * with each attempt, and the room's dedupe must turn that into one entry (the delivery check sees to it). Any
+   * other error frame, or a send still unanswered after {@link #MAX_RESENDS} resends, counts as an error.
+   */
+  private void onError(String frame) {
+    String ref = Frames.str(frame, "ref");
+    String room = ref == null || load.proto == Proto.SOCKETIO || !"unavailable".equals(Frames.str(frame, "code"))
+        ? null : roomOf(ref);
+    int attempt = room == null ? MAX_RESENDS + 1 : resends.merge(ref, 1, Integer::sum);
+    if (attempt > MAX_RESENDS) {
+      load.errors.increment();
+      load.problem("error frame: " + frame);
+      return;
+    }
+    load.resent.increment();
+    String again = sendFrame(room, ref);
+    load.system.scheduler().scheduleOnce(Duration.ofMillis(500L * attempt), () -> offer(again),
+        load.system.dispatcher());
+  }
+
+  /** The room a clientMsgId of {@link #send} was for: its last part is the room's index in the spec. */
+  private String roomOf(String clientMsgId) {
+    try {
+      int index = Integer.parseInt(clientMsgId.substring(clientMsgId.lastIndexOf('-') + 1));
+      return index < spec.rooms().size() ? spec.rooms().get(index) : null;
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -243,19 +275,23 @@ public final class Conn {
       return;
     }
     List<String> rooms = spec.rooms();
-    String room = rooms.get(nextRoom);
+    int index = nextRoom;
     nextRoom = (nextRoom + 1) % rooms.size();
-    StringBuilder sb = new StringBuilder(96 + load.text.length())
-        .append("{\"type\":\"send\",\"room\":\"").append(room)
-        .append("\",\"clientMsgId\":\"").append(scheduledMicros).append('-').append(spec.id()).append('-')
-        .append(nextMsg++)
-        .append("\",\"text\":\"").append(load.text).append("\"}");
-    String frame = load.proto == Proto.SOCKETIO ? SocketIo.event("send", sb.toString(), nextAckId++) : sb.toString();
+    // scheduled time (latency is measured from it), connection, message number, room index (for a resend)
+    String json = sendFrame(rooms.get(index), scheduledMicros + "-" + spec.id() + "-" + nextMsg++ + "-" + index);
+    String frame = load.proto == Proto.SOCKETIO ? SocketIo.event("send", json, nextAckId++) : json;
     if (out.sendText(frame)) {
       load.sent.increment();
     } else {
       load.overflow.increment();
     }
+  }
+
+  private String sendFrame(String room, String clientMsgId) {
+    return new StringBuilder(96 + load.text.length())
+        .append("{\"type\":\"send\",\"room\":\"").append(room)
+        .append("\",\"clientMsgId\":\"").append(clientMsgId)
+        .append("\",\"text\":\"").append(load.text).append("\"}").toString();
   }
 
   private void offer(String frame) {

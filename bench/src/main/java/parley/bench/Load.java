@@ -40,6 +40,8 @@ public final class Load {
   final LongAdder acks = new LongAdder();
   final LongAdder deliveries = new LongAdder();
   final LongAdder errors = new LongAdder();
+  /** Sends answered {@code unavailable} and sent again with the same clientMsgId (not errors). */
+  final LongAdder resent = new LongAdder();
   final LongAdder overflow = new LongAdder();
   final LongAdder notOpen = new LongAdder();
   final LongAdder unexpectedCloses = new LongAdder();

@@ -38,6 +38,7 @@ public final class Worker {
   private long stepAcks;
   private long stepDeliveries;
   private long stepErrors;
+  private long stepResent;
   private long stepOverflow;
   private long stepNotOpen;
   private long stepStarted;
@@ -151,6 +152,7 @@ public final class Worker {
     stepAcks = load.acks.sum();
     stepDeliveries = load.deliveries.sum();
     stepErrors = load.errors.sum();
+    stepResent = load.resent.sum();
     stepOverflow = load.overflow.sum();
     stepNotOpen = load.notOpen.sum();
     long t0 = cmd.path("t0").asLong();
@@ -210,6 +212,7 @@ public final class Worker {
         .put("acks", load.acks.sum() - stepAcks)
         .put("deliveries", load.deliveries.sum() - stepDeliveries)
         .put("errors", load.errors.sum() - stepErrors)
+        .put("resent", load.resent.sum() - stepResent)
         .put("overflow", load.overflow.sum() - stepOverflow)
         .put("notOpen", load.notOpen.sum() - stepNotOpen)
         .put("lastAck", load.lastAck.get())
@@ -261,6 +264,7 @@ public final class Worker {
     ObjectNode r = reply("checked").put("violations", violations)
         .put("unexpectedCloses", load.unexpectedCloses.sum())
         .put("errors", load.errors.sum())
+        .put("resent", load.resent.sum())
         .put("overflow", load.overflow.sum())
         .put("notOpen", load.notOpen.sum())
         .put("fetches", load.fetches.sum())
