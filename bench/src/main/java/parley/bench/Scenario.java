@@ -36,7 +36,8 @@ record Scenario(
           new Layout(quick ? 2_000 : 10_000, 100, 1), true, 100, quick ? 4 : 10,
           perRoom(100, quick
               ? List.of(10_000, 25_000, 50_000, 100_000)
-              : List.of(10_000, 25_000, 50_000, 60_000, 75_000, 100_000, 150_000, 200_000, 300_000, 400_000, 500_000, 750_000, 1_000_000)),
+              : List.of(10_000, 25_000, 50_000, 60_000, 75_000, 100_000, 150_000, 175_000, 200_000, 250_000,
+                  300_000, 400_000, 500_000, 750_000, 1_000_000)),
           quick ? 6 : 20, 2, false, ALL);
       case "ingest" -> new Scenario("ingest",
           "many small rooms (4 members), every member sends; steps of acknowledged sends/s",
