@@ -26,8 +26,9 @@ import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
 
 /**
- * One WebSocket connection: the socket's only writer. It registers with its user (presence, logout), sends
- * {@code hello}, then keeps, per room, the last seq written to the client: live entries from the node's
+ * One WebSocket connection: the socket's only writer. It registers with its user (presence, logout), has the
+ * node's {@link RoomHub} follow its rooms, sends {@code hello} once the rooms confirmed (so every presence change
+ * after hello reaches the client), then keeps, per room, the last seq written to the client: live entries from the node's
  * {@link RoomHub} are written in seq order, anything missing is fetched by seq, anything already written is
  * dropped. So the client sees every entry of its rooms once, in order, across room moves and restarts.
  *
@@ -118,6 +119,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private record HelloReady(List<RoomSummary> rooms, java.util.Set<String> memberOf) implements Command {}
 
+  /** Hello goes without waiting any longer for the hub to follow the rooms that have not confirmed yet. */
+  private enum HelloDeadline implements Command { INSTANCE }
+
   /** A room the hello could not summarize (it did not answer in time) is tracked once it answers. */
   private record RetryTrack(String roomId) implements Command {}
 
@@ -180,6 +184,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final Map<String, Cursor> rooms = new HashMap<>();
   /** What the client was last told of each room mate, to tell it once when the mate shares several rooms. */
   private final Map<String, Member> presenceSeen = new HashMap<>();
+  /** Before hello: rooms the hub does not follow yet, and the highest seq heard of each room (hub or live entry). */
+  private final java.util.Set<String> unconfirmed = new java.util.HashSet<>();
+  private final Map<String, Long> heardBeforeHello = new HashMap<>();
+  private HelloReady helloReady;
+  private boolean helloDeadlinePassed;
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
   private int inFlight;
@@ -220,6 +229,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     return Behaviors.receive(Command.class)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(HelloReady.class, this::onHelloReady)
+        .onMessage(RoomSynced.class, this::onSyncedBeforeHello)
+        .onMessage(Entry.class, this::onEntryBeforeHello)
+        .onMessageEquals(HelloDeadline.INSTANCE, this::onHelloDeadline)
         .onMessage(Close.class, this::onClose)
         .onMessageEquals(StreamDone.INSTANCE, Behaviors::stopped)
         .onMessage(StreamFailed.class, f -> Behaviors.stopped())
@@ -234,32 +246,75 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .build();
   }
 
+  /**
+   * Asks for the hello's summaries and, at the same time, has the node's hub follow every room. Hello waits for
+   * both: a room reports presence changes only to hubs it has confirmed, so a change made after hello reaches this
+   * connection, and a client that reads members after hello misses none.
+   */
   private Behavior<Command> onRegistered(Registered msg) {
     if (!(msg.result() instanceof UserAccount.Accepted accepted)) {
       return closeWith(msg.failure() == null ? 4001 : 1011, msg.failure() == null ? "logged out" : "try again");
     }
+    java.util.Set<String> memberOf = accepted.rooms().keySet();
+    unconfirmed.addAll(memberOf);
+    for (String roomId : memberOf) {
+      hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
+    }
+    // A room that does not answer holds hello no longer than its summary would.
+    timers.startSingleTimer(HelloDeadline.INSTANCE, settings.askTimeout());
     CompletionStage<List<RoomSummary>> all =
         RoomSummaries.of(sharding, username, accepted.rooms(), settings.askTimeout());
-    java.util.Set<String> memberOf = accepted.rooms().keySet();
     getContext().pipeToSelf(all, (list, failure) -> new HelloReady(failure == null ? list : List.of(), memberOf));
     return Behaviors.same();
   }
 
+  private Behavior<Command> onSyncedBeforeHello(RoomSynced synced) {
+    heardBeforeHello.merge(synced.roomId(), synced.lastSeq(), Math::max);
+    unconfirmed.remove(synced.roomId());
+    return helloIfReady();
+  }
+
+  /** Not written before hello, nor kept: its seq is enough, the cursor fetches it from storage after hello. */
+  private Behavior<Command> onEntryBeforeHello(Entry entry) {
+    heardBeforeHello.merge(entry.roomId(), entry.seq(), Math::max);
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onHelloReady(HelloReady msg) {
-    List<RoomSummary> sorted = msg.rooms();
+    helloReady = msg;
+    return helloIfReady();
+  }
+
+  private Behavior<Command> onHelloDeadline() {
+    helloDeadlinePassed = true;
+    return helloIfReady();
+  }
+
+  private Behavior<Command> helloIfReady() {
+    if (helloReady == null || !(unconfirmed.isEmpty() || helloDeadlinePassed)) {
+      return Behaviors.same();
+    }
+    timers.cancel(HelloDeadline.INSTANCE);
+    List<RoomSummary> sorted = helloReady.rooms();
     if (!write(new ServerFrame.Hello(username, sorted))) {
       return Behaviors.stopped();
     }
     for (RoomSummary room : sorted) {
       Long after = resumeAfter.get(room.id());
       // A seq the room has not reached yet cannot have been seen: the client starts from the room's last.
-      track(room.id(), after == null ? room.lastSeq() : Math.min(after, room.lastSeq()), room.lastSeq());
+      long delivered = after == null ? room.lastSeq() : Math.min(after, room.lastSeq());
+      long heard = heardBeforeHello.getOrDefault(room.id(), room.lastSeq());
+      // Already followed at the hub: a room that confirms later tells this session its last seq then.
+      follow(room.id(), delivered, Math.max(room.lastSeq(), heard));
     }
-    for (String roomId : msg.memberOf()) {
+    for (String roomId : helloReady.memberOf()) {
       if (!rooms.containsKey(roomId)) {
         getContext().getSelf().tell(new RetryTrack(roomId));
       }
     }
+    heardBeforeHello.clear();
+    unconfirmed.clear();
+    helloReady = null;
     timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.heartbeat());
     return stash.unstashAll(this);
   }
@@ -420,6 +475,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       track(checked.roomId(), v.lastSeq(), v.lastSeq());
     } else if (checked.failure() != null) {
       timers.startSingleTimer("track-" + checked.roomId(), new RetryTrack(checked.roomId()), Duration.ofSeconds(1));
+    } else {
+      // Not a member (any more): the hub was asked to follow it before hello.
+      hub.tell(new RoomHub.Unsubscribe(checked.roomId(), getContext().getSelf()));
     }
     return Behaviors.same();
   }
@@ -571,12 +629,20 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     return Behaviors.same();
   }
 
-  /** Follows a room from {@code delivered} on; entries up to {@code target} are fetched, later ones come live. */
+  /**
+   * Follows a room from {@code delivered} on; entries up to {@code target} are fetched, later ones come live. The hub
+   * answers with the room's last seq, which covers any entry it handed over before the cursor was there.
+   */
   private void track(String roomId, long delivered, long target) {
+    hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
+    follow(roomId, delivered, target);
+  }
+
+  /** The cursor for a room the hub already follows for this session. */
+  private void follow(String roomId, long delivered, long target) {
     Cursor cursor = new Cursor(delivered);
     cursor.target = target;
     rooms.put(roomId, cursor);
-    hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
     if (target > delivered) {
       fetch(roomId, cursor);
     }

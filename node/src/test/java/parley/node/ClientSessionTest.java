@@ -139,6 +139,18 @@ class ClientSessionTest {
         new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
   }
 
+  /** As the room's confirmation does through the hub: the session's room is followed, and hello is written. */
+  private RoomHub.Subscribe followed(
+      Fixture f, TestProbe<RoomHub.Command> hub, ActorRef<ClientSession.Command> session, RecordingOutbound out) {
+    RoomHub.Subscribe subscribe = hub.expectMessageClass(RoomHub.Subscribe.class);
+    session.tell(new ClientSession.RoomSynced(f.room(), 1));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals("hello", out.parsed().get(0).get("type").asText());
+      return null;
+    });
+    return subscribe;
+  }
+
   private static WebSocketUpgrades.PreparedText frame(String room, long seq) {
     return WebSocketUpgrades.PreparedText.of("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}");
   }
@@ -149,7 +161,7 @@ class ClientSessionTest {
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub);
-    RoomHub.Subscribe subscribe = hub.expectMessageClass(RoomHub.Subscribe.class);
+    RoomHub.Subscribe subscribe = followed(f, hub, session, out);
     assertEquals(f.room(), subscribe.roomId());
     JsonNode hello = out.parsed().get(0);
     assertEquals("hello", hello.get("type").asText());
@@ -171,12 +183,63 @@ class ClientSessionTest {
   }
 
   @Test
+  void helloWaitsUntilTheHubFollowsTheRoomSoNoPresenceChangeAfterItIsLost() {
+    // A room tells presence changes only to hubs it confirmed. Were hello written first, a member coming online
+    // between hello and the room's confirmation would reach neither the client's member list (read after hello)
+    // nor the connection.
+    Fixture f = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    assertEquals(f.room(), hub.expectMessageClass(RoomHub.Subscribe.class).roomId());
+    // Time for the summaries to come back: hello still waits for the room.
+    hub.expectNoMessage(Duration.ofMillis(500));
+    assertTrue(out.frames.isEmpty(), out.frames.toString());
+    // An entry stored meanwhile is handed over live before hello: it comes after hello, from storage.
+    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "early", "before hello", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    session.tell(new ClientSession.Entry(f.room(), 2, frame(f.room(), 2)));
+    session.tell(new ClientSession.RoomSynced(f.room(), 2));
+    session.tell(ClientSession.PresenceSeen.of(List.of(ClientSession.PresenceChange.of(new Member("bob", true, null)))));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      List<String> told = out.parsed().stream()
+          .map(n -> n.get("type").asText() + n.path("seq").asText(""))
+          .toList();
+      assertEquals("hello", told.get(0), told.toString());
+      assertEquals(1L, out.parsed().get(0).get("rooms").get(0).get("lastSeq").asLong());
+      assertTrue(told.containsAll(List.of("message2", "presence")), told.toString());
+      assertEquals(List.of(2L), out.seqs(f.room()));
+      return null;
+    });
+  }
+
+  @Test
+  void aRoomThatNeverConfirmsHoldsHelloNoLongerThanTheAskTimeout() {
+    Fixture f = fixture(1);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(), out,
+        hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1), Duration.ofSeconds(30))));
+    hub.expectMessageClass(RoomHub.Subscribe.class);
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals("hello", out.parsed().get(0).get("type").asText());
+      return null;
+    });
+    // When the room does confirm (it moved, its node came back), what it stored meanwhile is filled in.
+    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "after hello", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    session.tell(new ClientSession.RoomSynced(f.room(), 3));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(List.of(3L), out.seqs(f.room()));
+      return null;
+    });
+  }
+
+  @Test
   void aResubscriptionThatReportsAHigherSeqFillsTheGapWithoutNewLiveEntries() {
     Fixture f = fixture(0);
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub);
-    hub.expectMessageClass(RoomHub.Subscribe.class);
+    followed(f, hub, session, out);
     for (int i = 0; i < 3; i++) {
       int n = i;
       ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "g" + n, "gap " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
@@ -195,7 +258,7 @@ class ClientSessionTest {
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub);
-    hub.expectMessageClass(RoomHub.Subscribe.class);
+    followed(f, hub, session, out);
     ClientSession.PresenceChange bob = ClientSession.PresenceChange.of(new Member("bob", true, null));
     Instant left = Instant.parse("2026-11-22T10:00:00.123Z");
     session.tell(ClientSession.PresenceSeen.of(List.of(bob)));
@@ -238,7 +301,7 @@ class ClientSessionTest {
     RecordingOutbound out = new RecordingOutbound(500);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub, java.util.Map.of(f.room(), 1L));
-    hub.expectMessageClass(RoomHub.Subscribe.class);
+    followed(f, hub, session, out);
     ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "live", (ActorRef<ChatRoom.PostResult>) (Object) r));
     // The live entry comes while the catch-up is under way: it waits for its turn.
     session.tell(new ClientSession.Entry(f.room(), 602, frame(f.room(), 602)));
@@ -257,7 +320,7 @@ class ClientSessionTest {
     RecordingOutbound out = new RecordingOutbound(3);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub);
-    hub.expectMessageClass(RoomHub.Subscribe.class);
+    followed(f, hub, session, out);
     for (long seq = 2; seq < 10; seq++) {
       session.tell(new ClientSession.Entry(f.room(), seq, frame(f.room(), seq)));
     }
@@ -273,7 +336,7 @@ class ClientSessionTest {
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = session(f, out, hub);
-    hub.expectMessageClass(RoomHub.Subscribe.class);
+    followed(f, hub, session, out);
     session.tell(new ClientSession.StreamInit(acks.ref()));
     acks.expectMessage(ClientSession.StreamAck.INSTANCE);
     session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.Text(
