@@ -173,6 +173,10 @@ public final class ChatClient implements LinkListener {
       link.send(new ClientFrame.Send(item.room(), item.clientMsgId(), item.text()));
     }
     for (RoomState room : List.copyOf(state.rooms())) {
+      if (room.membersKnown()) {
+        // Presence frames sent while the link was down are lost; the socket sends every change from hello on.
+        readMembers(room);
+      }
       sync(room);
     }
     for (RoomSummary marker : behind) {
@@ -263,14 +267,20 @@ public final class ChatClient implements LinkListener {
 
   // ---------------------------------------------------------------------------------------------- sync by seq
 
+  /** The room's members and their presence now, but for members a frame told of while the read was under way. */
+  private void readMembers(RoomState room) {
+    long asOf = state.presenceMark();
+    fetch(api.room(room.id()), (full, failure) -> {
+      if (full != null) {
+        state.upsert(full, asOf);
+      }
+    });
+  }
+
   /** Bring one room up to date: its first page if it has none, else whatever lies past its gap-free run. */
   private void sync(RoomState room) {
     if (!room.membersKnown() && options.historyPage() > 0) {
-      fetch(api.room(room.id()), (full, failure) -> {
-        if (full != null) {
-          state.upsert(full);
-        }
-      });
+      readMembers(room);
     }
     if (room.loaded()) {
       if (!resumedBySocket.contains(room.id())) {

@@ -25,6 +25,8 @@ public final class ChatState {
   private final Mentions mentions;
   private final Map<String, RoomState> rooms = new HashMap<>();
   private final Map<String, Presence> presence = new HashMap<>();
+  private final Map<String, Long> presenceToldAt = new HashMap<>();
+  private long presenceTicks;
   private final List<Notice> lobby = new ArrayList<>();
   private String current;
   private LinkStatus link = LinkStatus.connecting();
@@ -63,12 +65,22 @@ public final class ChatState {
 
   /** A room in full (joined, created, fetched): also its members and their presence. */
   public RoomState upsert(Room full) {
+    return upsert(full, presenceMark());
+  }
+
+  /**
+   * A room in full, read when {@link #presenceMark()} was {@code asOf}: a member's presence told by a frame since
+   * then is newer than what the read saw, and is kept.
+   */
+  public RoomState upsert(Room full, long asOf) {
     RoomState room = ensureRoom(full.id());
     room.describe(full.name(), full.kind());
     room.known(full.lastSeq());
     room.members(full.members().stream().map(Member::username).toList(), full.lastSeq());
     for (Member m : full.members()) {
-      presence.put(m.username(), new Presence(m.online(), m.lastSeen()));
+      if (presenceToldAt.getOrDefault(m.username(), 0L) <= asOf) {
+        presence.put(m.username(), new Presence(m.online(), m.lastSeen()));
+      }
     }
     return room;
   }
@@ -161,8 +173,15 @@ public final class ChatState {
 
   // ---------------------------------------------------------------------------------------------- presence
 
+  /** A member's presence as a frame (or a read of that one user) told it. */
   public void presence(String username, boolean online, Instant lastSeen) {
     presence.put(username, new Presence(online, lastSeen));
+    presenceToldAt.put(username, ++presenceTicks);
+  }
+
+  /** Moves on with every presence told: a room read while it was at this value is older than what came after. */
+  public long presenceMark() {
+    return presenceTicks;
   }
 
   public Presence presenceOf(String username) {

@@ -1,6 +1,7 @@
 package parley.client.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -57,6 +58,16 @@ class ChatClientTest {
         new Member("bob", true, null), new Member("carol", false, left))));
     assertTrue(client.state().presenceOf("bob").online());
     assertEquals(new Presence(false, left), client.state().presenceOf("carol"));
+  }
+
+  @Test
+  void aReconnectReadsWhoIsOnlineAgainForWhatWasMissedWhileAway() {
+    link.hello("alice", server.summary("r1", 3));
+    assertTrue(client.state().presenceOf("bob").online());
+    link.down("connection lost");
+    server.online("bob", false); // the presence frame for this went to a socket that was gone
+    link.hello("alice", server.summary("r1", 3));
+    assertFalse(client.state().presenceOf("bob").online());
   }
 
   @Test

@@ -20,6 +20,21 @@ class ChatStateTest {
   }
 
   @Test
+  void aMemberListReadBeforeAPresenceFrameDoesNotUndoIt() {
+    parley.protocol.Room before = new parley.protocol.Room("r1", "general", "room", "alice", 10, false, 3, List.of(
+        new parley.protocol.Member("bob", true, null), new parley.protocol.Member("carol", false, T)));
+    long asOf = state.presenceMark();
+    // Bob leaves after the read was sent and before its answer is here.
+    state.presence("bob", false, T.plusSeconds(5));
+    state.upsert(before, asOf);
+    assertEquals(new Presence(false, T.plusSeconds(5)), state.presenceOf("bob"));
+    assertEquals(new Presence(false, T), state.presenceOf("carol"));
+    // A read sent after the frame is newer than it.
+    state.upsert(before, state.presenceMark());
+    assertTrue(state.presenceOf("bob").online());
+  }
+
+  @Test
   void roomsAreListedBeforeDmsEachByName() {
     state.upsert(new RoomSummary("dm:alice:zed", "alice, zed", "dm", 0, 0, 0));
     state.upsert(new RoomSummary("b1", "random", "room", 0, 0, 0));
