@@ -151,6 +151,14 @@ class ClientSessionTest {
     return subscribe;
   }
 
+  /** The client has been written exactly these seqs of the room, in this order. */
+  private static void awaitSeqs(TestProbe<?> probe, RecordingOutbound out, String room, List<Long> seqs) {
+    probe.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(seqs, out.seqs(room));
+      return null;
+    });
+  }
+
   private static WebSocketUpgrades.PreparedText frame(String room, long seq) {
     return WebSocketUpgrades.PreparedText.of("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}");
   }
@@ -176,10 +184,7 @@ class ClientSessionTest {
     session.tell(new ClientSession.Entry(f.room(), 4, frame(f.room(), 4)));
     session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
     session.tell(new ClientSession.Entry(f.room(), 3, frame(f.room(), 3)));
-    hub.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertEquals(List.of(4L, 5L, 6L), out.seqs(f.room()));
-      return null;
-    });
+    awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L));
   }
 
   @Test
@@ -227,10 +232,7 @@ class ClientSessionTest {
     // When the room does confirm (it moved, its node came back), what it stored meanwhile is filled in.
     ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "after hello", (ActorRef<ChatRoom.PostResult>) (Object) r));
     session.tell(new ClientSession.RoomSynced(f.room(), 3));
-    hub.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertEquals(List.of(3L), out.seqs(f.room()));
-      return null;
-    });
+    awaitSeqs(hub, out, f.room(), List.of(3L));
   }
 
   @Test
@@ -246,10 +248,7 @@ class ClientSessionTest {
     }
     // As when the room's entity restarted elsewhere: the hub learns the room is at seq 4.
     session.tell(new ClientSession.RoomSynced(f.room(), 4));
-    hub.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertEquals(List.of(2L, 3L, 4L), out.seqs(f.room()));
-      return null;
-    });
+    awaitSeqs(hub, out, f.room(), List.of(2L, 3L, 4L));
   }
 
   @Test
