@@ -205,6 +205,8 @@ public final class RoomState {
     members.clear();
     members.addAll(usernames);
     membersAsOf = asOfSeq;
+    // Joins and leaves this client already holds that are newer than the list (it is read again on reconnect).
+    timeline.tailMap(asOfSeq, false).values().forEach(this::applyMembership);
   }
 
   public Set<String> members() {

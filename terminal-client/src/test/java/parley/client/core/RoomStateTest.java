@@ -167,6 +167,17 @@ class RoomStateTest {
   }
 
   @Test
+  void aMemberListOlderThanTheJoinsAlreadyHereKeepsThem() {
+    RoomState room = loadedRoom(1, 2);
+    room.members(List.of("alice", "bob"), 2);
+    room.add(List.of(new Message("r", 3, "joined", "carol", null, T, null),
+        new Message("r", 4, "left", "bob", null, T, null)), "alice");
+    // A read of the members answered as of seq 3, after the client already had seq 4.
+    room.members(List.of("alice", "bob", "carol"), 3);
+    assertEquals(java.util.Set.of("alice", "carol"), room.members());
+  }
+
+  @Test
   void aDmIsNamedForTheOtherParty() {
     RoomState dm = new RoomState("dm:alice:bob", "alice, bob", RoomState.KIND_DM);
     assertEquals("@bob", dm.displayName("alice"));
