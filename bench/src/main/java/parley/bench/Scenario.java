@@ -22,6 +22,7 @@ record Scenario(
   static final List<String> ALL = List.of("parley", "limit", "socketio");
   /** One process holds at most ~19,900 sockets here; 19,000 sessions leave room for the node's own files. */
   static final int MAX_SESSIONS = 19_000;
+  static final double LEAD_IN_ABOVE = 2.5;
 
   static Scenario of(String name, boolean quick) {
     return switch (name) {
@@ -57,6 +58,15 @@ record Scenario(
           new Layout(quick ? 2_000 : MAX_SESSIONS, 100, 1), false, 0, 0, List.of(), 0, quick ? 3 : 10, true, ALL);
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     };
+  }
+
+  /**
+   * The rate the warm-up ends at before the first step, when that step is more than {@link #LEAD_IN_ABOVE} times the
+   * warm-up rate (runs with {@code --rates}); 0 otherwise. The default steps climb from the warm-up rate by at most
+   * that much a step, so each step runs on code the one before compiled.
+   */
+  double leadInRate() {
+    return warmupSeconds > 0 && !rates.isEmpty() && rates.get(0) > LEAD_IN_ABOVE * warmupRate ? rates.get(0) : 0;
   }
 
   /** The same workload with other steps (offered msgs/s over all senders), e.g. to repeat one step. */
