@@ -754,6 +754,7 @@ public final class Bench {
     private final Map<Long, Long> gen;
     private final List<Long> jvmPids = new ArrayList<>();
     private final Map<String, Long> jit;
+    private final long[] switches;
     private final long[] machine = Procs.machineTicks();
     private final long started = System.nanoTime();
 
@@ -770,6 +771,7 @@ public final class Bench {
       }
       jvmPids.addAll(genPids);
       jit = Procs.jitSample(jvmPids);
+      switches = Procs.contextSwitches(target.serverPids());
     }
 
     /** Cores the JIT compilers of every JVM of the run (servers, generator) took since this started. */
@@ -793,6 +795,11 @@ public final class Bench {
       c.put("machineBusy", round2(Procs.machineBusySeconds(machine, now, wall, CPUS) / wall));
       c.put("stolen", round2(Procs.seconds(now[1] - machine[1]) / wall));
       c.put("wallSeconds", round1(wall));
+      // Not cores: how often the server's threads gave up their core (per second), voluntarily (parked for want of
+      // work, so each is a hand-off somewhere) and not.
+      long[] sw = Procs.contextSwitches(target.serverPids());
+      c.put("serverVoluntarySwitchesPerSec", Math.round((sw[0] - switches[0]) / wall));
+      c.put("serverInvoluntarySwitchesPerSec", Math.round((sw[1] - switches[1]) / wall));
       return c;
     }
   }

@@ -154,6 +154,37 @@ public final class Procs {
   }
 
   /**
+   * Context switches of these processes so far, voluntary (a thread blocked: parked, waited, slept) and not (the
+   * scheduler took the core from it), summed over their threads: {voluntary, involuntary}. A thread that ended takes
+   * its count with it, so a diff of two samples reads a little low, never high. A hand-off of work to an idle thread
+   * costs one voluntary switch when that thread parks again; where switching is slow (some VMs) it is most of what
+   * one busy actor costs.
+   */
+  static long[] contextSwitches(List<Long> pids) {
+    long[] sum = new long[2];
+    for (long pid : pids) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+        tasks.forEach(task -> {
+          try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+              if (line.startsWith("voluntary_ctxt_switches:")) {
+                sum[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                sum[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              }
+            }
+          } catch (IOException | RuntimeException e) {
+            // the thread ended meanwhile
+          }
+        });
+      } catch (IOException | RuntimeException e) {
+        // the process is gone
+      }
+    }
+    return sum;
+  }
+
+  /**
    * The machine's idle and stolen CPU ticks from the first line of {@code /proc/stat}: {idle, stolen}. Idle counts
    * iowait too; stolen is time the hypervisor ran something else while this machine had work. {0, 0} where there
    * is no /proc. Busy time is what is neither ({@link #machineBusySeconds}): the kernel's own user and system

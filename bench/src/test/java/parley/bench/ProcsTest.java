@@ -76,6 +76,35 @@ class ProcsTest {
   }
 
   @Test
+  void countsTheSwitchesOfAThreadThatBlocks() throws Exception {
+    // A thread that blocks 100 times (a sleep of 1 ms each: it gives up its core every time) makes at least 100
+    // voluntary switches. It lives until the second sample: a thread that ended takes its count with it.
+    long pid = ProcessHandle.current().pid();
+    var done = new java.util.concurrent.CountDownLatch(1);
+    var finish = new java.util.concurrent.CountDownLatch(1);
+    Thread blocker = new Thread(() -> {
+      try {
+        for (int i = 0; i < 100; i++) {
+          Thread.sleep(1);
+        }
+        done.countDown();
+        finish.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    long[] before = Procs.contextSwitches(List.of(pid));
+    blocker.start();
+    done.await();
+    long[] after = Procs.contextSwitches(List.of(pid));
+    finish.countDown();
+    blocker.join();
+    assertTrue(after[0] - before[0] >= 100, "voluntary switches: " + (after[0] - before[0]));
+    assertTrue(after[1] >= before[1]);
+    assertEquals(0, Procs.contextSwitches(List.of(-1L))[0], "a process that is gone has none");
+  }
+
+  @Test
   void weighsTheLiveHeapOfARunningJvm() throws Exception {
     // This test's own JVM: a full GC, then the histogram; a live array of 64 MiB must be in it.
     byte[] kept = new byte[64 << 20];
