@@ -154,25 +154,26 @@ public final class Procs {
   }
 
   /**
-   * Context switches of these processes so far, voluntary (a thread blocked: parked, waited, slept) and not (the
-   * scheduler took the core from it), summed over their threads: {voluntary, involuntary}. A thread that ended takes
-   * its count with it, so a diff of two samples reads a little low, never high. A hand-off of work to an idle thread
-   * costs one voluntary switch when that thread parks again; where switching is slow (some VMs) it is most of what
-   * one busy actor costs.
+   * Context switches of these processes' threads so far, per thread ("pid/tid"): {voluntary (the thread blocked:
+   * parked, waited, slept), involuntary (the scheduler took the core from it)}. Diff two samples with
+   * {@link #switchesBetween}. A hand-off of work to an idle thread costs one voluntary switch when that thread parks
+   * again; where switching is slow (some VMs) that is most of what a lightly loaded actor costs.
    */
-  static long[] contextSwitches(List<Long> pids) {
-    long[] sum = new long[2];
+  static Map<String, long[]> contextSwitches(List<Long> pids) {
+    Map<String, long[]> m = new HashMap<>();
     for (long pid : pids) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
         tasks.forEach(task -> {
           try {
+            long[] counts = new long[2];
             for (String line : Files.readAllLines(task.resolve("status"))) {
               if (line.startsWith("voluntary_ctxt_switches:")) {
-                sum[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                counts[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
               } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-                sum[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                counts[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
               }
             }
+            m.put(pid + "/" + task.getFileName(), counts);
           } catch (IOException | RuntimeException e) {
             // the thread ended meanwhile
           }
@@ -181,6 +182,22 @@ public final class Procs {
         // the process is gone
       }
     }
+    return m;
+  }
+
+  /**
+   * The switches made between two {@link #contextSwitches} samples: {voluntary, involuntary}. A thread that started
+   * in between counts from zero; one that ended is left out with what it did since the first sample, so the result
+   * reads a little low, never high, and never below zero (a sum of each process's threads went negative when a
+   * server closed its connections and their threads ended).
+   */
+  static long[] switchesBetween(Map<String, long[]> before, Map<String, long[]> after) {
+    long[] sum = new long[2];
+    after.forEach((thread, counts) -> {
+      long[] was = before.getOrDefault(thread, new long[2]);
+      sum[0] += Math.max(0, counts[0] - was[0]);
+      sum[1] += Math.max(0, counts[1] - was[1]);
+    });
     return sum;
   }
 

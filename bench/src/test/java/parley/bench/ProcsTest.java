@@ -1,5 +1,6 @@
 package parley.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,15 +94,24 @@ class ProcsTest {
         Thread.currentThread().interrupt();
       }
     });
-    long[] before = Procs.contextSwitches(List.of(pid));
+    Map<String, long[]> before = Procs.contextSwitches(List.of(pid));
     blocker.start();
     done.await();
-    long[] after = Procs.contextSwitches(List.of(pid));
+    Map<String, long[]> after = Procs.contextSwitches(List.of(pid));
     finish.countDown();
     blocker.join();
-    assertTrue(after[0] - before[0] >= 100, "voluntary switches: " + (after[0] - before[0]));
-    assertTrue(after[1] >= before[1]);
-    assertEquals(0, Procs.contextSwitches(List.of(-1L))[0], "a process that is gone has none");
+    long[] made = Procs.switchesBetween(before, after);
+    assertTrue(made[0] >= 100, "voluntary switches: " + made[0]);
+    assertTrue(made[1] >= 0);
+    assertEquals(Map.of(), Procs.contextSwitches(List.of(-1L)), "a process that is gone has none");
+  }
+
+  @Test
+  void aThreadThatEndedBetweenTwoSamplesIsLeftOutNotSubtracted() {
+    // Thread 2 ended (a server that closed its connections), thread 3 started: 5 + 3 voluntary, 1 + 1 involuntary.
+    Map<String, long[]> before = Map.of("7/1", new long[] {10, 5}, "7/2", new long[] {100, 50});
+    Map<String, long[]> after = Map.of("7/1", new long[] {15, 6}, "7/3", new long[] {3, 1});
+    assertArrayEquals(new long[] {8, 2}, Procs.switchesBetween(before, after));
   }
 
   @Test
