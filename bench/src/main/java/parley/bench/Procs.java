@@ -133,14 +133,30 @@ public final class Procs {
    * between two samples takes its ticks since the first with it, so a diff reads a little low, never high.
    */
   static Map<String, Long> jitSample(List<Long> pids) {
-    Map<String, Long> m = new HashMap<>();
+    return perThread(pids, task -> {
+      String stat = Files.readString(task.resolve("stat"));
+      return compilerThread(stat) ? ticks(stat) : null;
+    });
+  }
+
+  /** What a thread's /proc directory tells, or null to leave the thread out. */
+  private interface ThreadReader<V> {
+    V read(Path task) throws IOException;
+  }
+
+  /**
+   * Per thread ("pid/tid") of these processes, what {@code reader} makes of its /proc directory. A thread or process
+   * that ends meanwhile is left out.
+   */
+  private static <V> Map<String, V> perThread(List<Long> pids, ThreadReader<V> reader) {
+    Map<String, V> m = new HashMap<>();
     for (long pid : pids) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
         tasks.forEach(task -> {
           try {
-            String stat = Files.readString(task.resolve("stat"));
-            if (compilerThread(stat)) {
-              m.put(pid + "/" + task.getFileName(), ticks(stat));
+            V value = reader.read(task);
+            if (value != null) {
+              m.put(pid + "/" + task.getFileName(), value);
             }
           } catch (IOException | RuntimeException e) {
             // the thread ended meanwhile
@@ -160,29 +176,17 @@ public final class Procs {
    * again; where switching is slow (some VMs) that is most of what a lightly loaded actor costs.
    */
   static Map<String, long[]> contextSwitches(List<Long> pids) {
-    Map<String, long[]> m = new HashMap<>();
-    for (long pid : pids) {
-      try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-        tasks.forEach(task -> {
-          try {
-            long[] counts = new long[2];
-            for (String line : Files.readAllLines(task.resolve("status"))) {
-              if (line.startsWith("voluntary_ctxt_switches:")) {
-                counts[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-              } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-                counts[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-              }
-            }
-            m.put(pid + "/" + task.getFileName(), counts);
-          } catch (IOException | RuntimeException e) {
-            // the thread ended meanwhile
-          }
-        });
-      } catch (IOException | RuntimeException e) {
-        // the process is gone
+    return perThread(pids, task -> {
+      long[] counts = new long[2];
+      for (String line : Files.readAllLines(task.resolve("status"))) {
+        if (line.startsWith("voluntary_ctxt_switches:")) {
+          counts[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+          counts[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        }
       }
-    }
-    return m;
+      return counts;
+    });
   }
 
   /**
