@@ -42,12 +42,16 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Procs.useCommonPool();
+    if (args.length > 0 && args[0].equals("recovery")) {
+      Recovery.main(args);
+      return;
+    }
     Options o;
     try {
       o = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
-      System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm> [--nodes N] [--quick]"
+      System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm|recovery> [--nodes N] [--quick]"
           + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000] [--step-seconds 120]"
           + " [--repeat 3]");
       System.exit(2);
@@ -228,7 +232,7 @@ public final class Bench {
     };
   }
 
-  private static ObjectNode machine() {
+  static ObjectNode machine() {
     ObjectNode m = JSON.createObjectNode();
     m.put("cores", Runtime.getRuntime().availableProcessors());
     try {
@@ -253,7 +257,7 @@ public final class Bench {
   }
 
   /** Which code ran: the commit, and whether node/ or bench/ had uncommitted changes. */
-  private static ObjectNode source(Path root) {
+  static ObjectNode source(Path root) {
     ObjectNode s = JSON.createObjectNode();
     try {
       s.put("commit", Procs.run(List.of("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")).trim());

@@ -76,7 +76,7 @@ final class ParleyTarget implements Target {
     return 18081 + node;
   }
 
-  private String base(int node) {
+  String base(int node) {
     return "http://127.0.0.1:" + httpPort(node);
   }
 
@@ -86,6 +86,30 @@ final class ParleyTarget implements Target {
       psql("DROP DATABASE IF EXISTS " + PG_DB + " WITH (FORCE)");
       psql("CREATE DATABASE " + PG_DB);
     }
+    launch(logDir, "");
+  }
+
+  /** SIGKILL to every node, as a power cut would: no shard hand-off, no flush, nothing stopped in order. */
+  void crash() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroyForcibly();
+      p.waitFor();
+    }
+    processes.clear();
+  }
+
+  /** Starts the nodes again on the same database after {@link #crash}; their logs get {@code logSuffix}. */
+  void restart(Path logDir, String logSuffix) throws Exception {
+    launch(logDir, logSuffix);
+  }
+
+  /** One SQL query on the run's PostgreSQL database: rows of {@code |}-separated fields. */
+  List<String> query(String sql) throws IOException {
+    return Procs.run(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", PG_DB, "-v", "ON_ERROR_STOP=1",
+        "-q", "-A", "-t", "-c", sql)).lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  private void launch(Path logDir, String logSuffix) throws Exception {
     String classpath = Procs.classpath(root, "node");
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < Math.min(2, nodes); i++) {
@@ -97,14 +121,14 @@ final class ParleyTarget implements Target {
       cmd.addAll(javaOpts);
       // Setup signs up thousands of users: BCrypt's work factor is a login cost, not what is measured here.
       cmd.add("-Dparley.auth.bcrypt-cost=4");
-      Path gcLog = logDir.resolve("parley-node-" + (i + 1) + "-gc.log");
+      Path gcLog = logDir.resolve("parley-node-" + (i + 1) + logSuffix + "-gc.log");
       gcLogs.add(gcLog);
       cmd.add(GcLog.option(gcLog));
       cmd.add("-cp");
       cmd.add(classpath);
       cmd.add("parley.node.Main");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(logDir.resolve("node-" + (i + 1) + ".log").toFile());
+          .redirectOutput(logDir.resolve("node-" + (i + 1) + logSuffix + ".log").toFile());
       Map<String, String> env = pb.environment();
       env.put("PARLEY_HTTP_HOST", "127.0.0.1");
       env.put("PARLEY_HTTP_PORT", String.valueOf(httpPort(i)));
