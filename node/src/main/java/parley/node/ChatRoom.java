@@ -1,6 +1,7 @@
 package parley.node;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Clock;
 import java.time.Duration;
@@ -323,11 +324,11 @@ public final class ChatRoom
     Snapshot toSnapshot() {
       List<TimelineEntry> recentList = new ArrayList<>(recentCount);
       recent.foreach(e -> recentList.add(e));
-      List<Sent> dedupeList = new ArrayList<>(dedupe.size());
-      dedupeOrder.foreach(key -> dedupeList.add(dedupe.apply(key)));
+      List<Sent> window = new ArrayList<>(dedupe.size());
+      dedupeOrder.foreach(key -> window.add(dedupe.apply(key)));
       Map<String, Long> lastSentMap = new HashMap<>();
       lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
-      return new Snapshot(info, lastSeq, List.copyOf(members), recentList, dedupeList, lastSentMap);
+      return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -338,7 +339,8 @@ public final class ChatRoom
       }
       scala.collection.immutable.HashMap<String, Sent> dedupe = HashMap$.MODULE$.empty();
       Queue<String> order = Queue$.MODULE$.empty();
-      for (Sent e : s.dedupe()) {
+      List<Sent> window = s.window() != null ? s.window().sends() : s.dedupe() != null ? s.dedupe() : List.of();
+      for (Sent e : window) {
         String key = dedupeKey(e.sender(), e.clientMsgId());
         dedupe = dedupe.updated(key, e);
         order = order.enqueue(key);
@@ -353,15 +355,73 @@ public final class ChatRoom
     }
   }
 
-  /** The serialized form of {@link State}. */
+  /**
+   * The serialized form of {@link State}. {@code dedupe} is the dedupe window as snapshots before 2026-11-23 wrote
+   * it, one object per send (read, never written); {@code window} is the same in columns.
+   */
   public record Snapshot(
       RoomInfo info,
       long lastSeq,
       List<String> members,
       List<TimelineEntry> recent,
-      List<Sent> dedupe,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Sent> dedupe,
+      DedupeWindow window,
       Map<String, Long> lastSent)
       implements CborSerializable {}
+
+  /**
+   * The dedupe window in columns, oldest send first: each sender once, and per send an index into them, its
+   * clientMsgId, and its seq and sentAt (epoch millis) as the difference from the send before, which is small.
+   * As one object per send, each carried its field names and an ISO-8601 time, formatted and parsed one by one;
+   * here those are numbers in arrays. {@code sentAt} is whole milliseconds (the room's clock is truncated to
+   * them), so nothing is lost.
+   */
+  public record DedupeWindow(
+      List<String> senders, int[] sender, List<String> clientMsgIds, long[] seqDelta, long[] sentAtDelta)
+      implements CborSerializable {
+
+    static DedupeWindow of(List<Sent> sends) {
+      Map<String, Integer> index = new HashMap<>();
+      List<String> senders = new ArrayList<>();
+      int n = sends.size();
+      int[] sender = new int[n];
+      List<String> ids = new ArrayList<>(n);
+      long[] seqDelta = new long[n];
+      long[] sentAtDelta = new long[n];
+      long seq = 0;
+      long millis = 0;
+      for (int i = 0; i < n; i++) {
+        Sent e = sends.get(i);
+        sender[i] = index.computeIfAbsent(e.sender(), u -> {
+          senders.add(u);
+          return senders.size() - 1;
+        });
+        ids.add(e.clientMsgId());
+        seqDelta[i] = e.seq() - seq;
+        seq = e.seq();
+        long at = e.sentAt().toEpochMilli();
+        sentAtDelta[i] = at - millis;
+        millis = at;
+      }
+      return new DedupeWindow(senders, sender, ids, seqDelta, sentAtDelta);
+    }
+
+    List<Sent> sends() {
+      int n = clientMsgIds.size();
+      if (sender.length != n || seqDelta.length != n || sentAtDelta.length != n) {
+        throw new IllegalArgumentException("dedupe window columns of different lengths");
+      }
+      List<Sent> out = new ArrayList<>(n);
+      long seq = 0;
+      long millis = 0;
+      for (int i = 0; i < n; i++) {
+        seq += seqDelta[i];
+        millis += sentAtDelta[i];
+        out.add(new Sent(senders.get(sender[i]), clientMsgIds.get(i), seq, Instant.ofEpochMilli(millis)));
+      }
+      return out;
+    }
+  }
 
   // ---------------------------------------------------------------------------------------------- behavior
 

@@ -3,17 +3,21 @@ package parley.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +126,43 @@ class ChatRoomTest {
     assertTrue(afterRestart.hasNoEvents(), "m4 is still in the window after recovery");
     assertEquals(5, afterRestart.state().dedupe.size());
     assertEquals(11, seqOf(post("alice", "m3", "text 3")));
+  }
+
+  @Test
+  void theDedupeWindowSurvivesItsColumnsAndASnapshotInTheEarlierForm() {
+    var serialization = SerializationExtension.get(kit.system().classicSystem());
+    Instant at = Instant.parse("2026-11-20T10:00:00.123Z");
+    // Two senders taking turns, seqs with gaps (joins between sends) and a clock that stepped back 40 ms.
+    List<ChatRoom.Sent> sends = List.of(
+        new ChatRoom.Sent("alice", "a-1", 3, at),
+        new ChatRoom.Sent("bob", "b-1", 4, at.plusMillis(7)),
+        new ChatRoom.Sent("alice", "a-2", 9, at.minusMillis(33)),
+        new ChatRoom.Sent("carol", "c-1", 10, at.plusSeconds(86_400)));
+    ChatRoom.RoomInfo info = new ChatRoom.RoomInfo("general", ChatRoom.KIND_ROOM, "alice", null, 10, at);
+    var columns = ChatRoom.DedupeWindow.of(sends);
+    assertEquals(List.of("alice", "bob", "carol"), columns.senders());
+    assertEquals(sends, columns.sends());
+
+    ChatRoom.Snapshot earlier = new ChatRoom.Snapshot(info, 10, List.of("alice", "bob", "carol"), List.of(), sends,
+        null, Map.of("alice", 9L, "bob", 4L, "carol", 10L));
+    ChatRoom.Snapshot current = new ChatRoom.Snapshot(info, 10, List.of("alice", "bob", "carol"), List.of(), null,
+        columns, Map.of("alice", 9L, "bob", 4L, "carol", 10L));
+    for (ChatRoom.Snapshot written : List.of(earlier, current)) {
+      var serializer = serialization.findSerializerFor(written);
+      byte[] bytes = serialization.serialize(written).get();
+      var state = (ChatRoom.State) serialization
+          .deserialize(bytes, serializer.identifier(), ChatRoom.State.class.getName()).get();
+      for (ChatRoom.Sent sent : sends) {
+        assertEquals(sent, state.sent(sent.sender(), sent.clientMsgId()).get());
+      }
+      List<String> order = new ArrayList<>();
+      state.dedupeOrder.foreach(order::add);
+      assertEquals(sends.stream().map(e -> ChatRoom.State.dedupeKey(e.sender(), e.clientMsgId())).toList(), order,
+          "oldest first, so the oldest is evicted first");
+      // And the state writes itself back in columns, whichever form it was read from.
+      assertEquals(current.window().sends(), state.toSnapshot().window().sends());
+      assertNull(state.toSnapshot().dedupe());
+    }
   }
 
   @Test
