@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
 
 /**
  * {@code ./parley bench recovery [--quick] [--events 1,2500,4999,5000,9999]}: what a node crash costs a room. One
@@ -99,6 +101,8 @@ final class Recovery {
     Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
     System.out.println(md);
     Bench.log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
+    // The pool to the stopped node is shut first, or terminating the system logs its end as an error.
+    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
     system.terminate();
     Procs.stopAll();
     System.exit(ok ? 0 : 1);
