@@ -105,8 +105,7 @@ final class ParleyTarget implements Target {
 
   /** One SQL query on the run's PostgreSQL database: rows of {@code |}-separated fields. */
   List<String> query(String sql) throws IOException {
-    return Procs.run(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", PG_DB, "-v", "ON_ERROR_STOP=1",
-        "-q", "-A", "-t", "-c", sql)).lines().filter(l -> !l.isBlank()).toList();
+    return psql(PG_DB, "-A", "-t", "-c", sql).lines().filter(l -> !l.isBlank()).toList();
   }
 
   private void launch(Path logDir, String logSuffix) throws Exception {
@@ -277,6 +276,13 @@ final class ParleyTarget implements Target {
   }
 
   private static void psql(String sql) throws IOException {
-    Procs.run(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql));
+    psql("postgres", "-c", sql);
+  }
+
+  private static String psql(String database, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-q"));
+    command.addAll(List.of(args));
+    return Procs.run(command);
   }
 }

@@ -35,6 +35,7 @@ final class Recovery {
   private static final String TEXT =
       "A chat message of about a hundred characters, the size most messages in a busy room turn out to have.";
 
+  /** A room of the run: which of {@code --events} it was filled to, and whether it is its length's warm-up room. */
   record Room(String id, int level, long lastSeq, boolean warmUp) {}
 
   private Recovery() {}
@@ -125,22 +126,20 @@ final class Recovery {
 
     // One warm-up room per level, recovered first and reported apart: the first rooms after a restart also pay for
     // a cold JVM. Then the measured rooms, levels taken in turn.
-    List<Room> rooms = new ArrayList<>();
-    for (int r = 0; r <= roomsPerLevel; r++) {
-      for (int l = 0; l < levels.size(); l++) {
-        rooms.add(new Room(null, l, levels.get(l), r == 0));
-      }
-    }
-    List<Integer> indexes = IntStream.range(0, rooms.size()).boxed().toList();
+    int count = (roomsPerLevel + 1) * levels.size();
+    List<Integer> indexes = IntStream.range(0, count).boxed().toList();
     List<String> ids = api.parallel(indexes, 16, i -> api.call("POST", node + "/api/v1/rooms", token,
             "{\"name\":\"recovery " + i + "\",\"capacity\":2}")
         .thenApply(r -> Frames.str(Api.expect(r, 201, "create room " + i).body(), "id")));
+    List<Room> rooms = new ArrayList<>();
     List<String[]> posts = new ArrayList<>();
-    for (int i = 0; i < rooms.size(); i++) {
-      rooms.set(i, new Room(ids.get(i), rooms.get(i).level(), rooms.get(i).lastSeq(), rooms.get(i).warmUp()));
+    for (int i = 0; i < count; i++) {
+      int level = i % levels.size();
+      Room room = new Room(ids.get(i), level, levels.get(level), i < levels.size());
+      rooms.add(room);
       // The room's creation is seq 1; every message after it is one more.
-      for (long m = 1; m < rooms.get(i).lastSeq(); m++) {
-        posts.add(new String[] {ids.get(i), UUID.randomUUID().toString()});
+      for (long m = 1; m < room.lastSeq(); m++) {
+        posts.add(new String[] {room.id(), UUID.randomUUID().toString()});
       }
     }
     Bench.log("recovery: filling " + rooms.size() + " rooms with " + posts.size() + " messages");
@@ -198,10 +197,9 @@ final class Recovery {
 
     ArrayNode summary = result.putArray("levels");
     for (int l = 0; l < levels.size(); l++) {
-      List<ObjectNode> at = new ArrayList<>();
-      measured.forEach(n -> at.add((ObjectNode) n));
       int level = l;
-      List<ObjectNode> of = at.stream().filter(n -> n.get("timeline").asLong() == levels.get(level)).toList();
+      List<ObjectNode> of = IntStream.range(0, rooms.size()).filter(i -> rooms.get(i).level() == level)
+          .mapToObj(i -> (ObjectNode) measured.get(i)).toList();
       List<ObjectNode> timed = of.stream().filter(n -> !n.get("warmUp").asBoolean()).toList();
       double[] times = timed.stream().mapToDouble(n -> n.get("firstAskMs").asDouble()).sorted().toArray();
       ObjectNode s = summary.addObject();
