@@ -26,7 +26,8 @@ import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
 
 /**
- * One WebSocket connection: the socket's only writer. It registers with its user (presence, logout), has the
+ * One WebSocket connection: the socket's only writer. It registers with its user (presence, logout) and watches the
+ * incarnation that accepted it, registering again when that one stops (a move, a crashed node); it has the
  * node's {@link RoomHub} follow its rooms, sends {@code hello} once the rooms confirmed (so every presence change
  * after hello reaches the client), then keeps, per room, the last seq written to the client: live entries from the node's
  * {@link RoomHub} are written in seq order, anything missing is fetched by seq, anything already written is
@@ -136,9 +137,20 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private record RetryFetch(String roomId) implements Command {}
 
-  private enum Heartbeat implements Command { INSTANCE }
+  /** The user's incarnation this session registered with stopped. */
+  private record UserGone(ActorRef<UserAccount.Command> user) implements Command {}
 
-  public record Settings(Duration askTimeout, Duration heartbeat) {}
+  private enum Reregister implements Command { INSTANCE }
+
+  private record Reregistered(UserAccount.Result result, Throwable failure) implements Command {}
+
+  /** The token's expiry may have come: close with 4001 if it has. */
+  private enum TokenCheck implements Command { INSTANCE }
+
+  /** Timers longer than this are split: the scheduler's limit is far above it, a token's life may not be. */
+  private static final Duration LONGEST_TIMER = Duration.ofDays(1);
+
+  public record Settings(Duration askTimeout) {}
 
   /**
    * {@code resumeAfter}: for each room the client names on the handshake, the seq it has seen up to. The socket
@@ -187,6 +199,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** Before hello: rooms the hub does not follow yet, and the highest seq heard of each room (hub or live entry). */
   private final java.util.Set<String> unconfirmed = new java.util.HashSet<>();
   private final Map<String, Long> heardBeforeHello = new HashMap<>();
+  /** The user's incarnation that accepted this session (watched), null while registering again. */
+  private ActorRef<UserAccount.Command> userIncarnation;
+  private java.time.Instant tokenExpiresAt;
   private HelloReady helloReady;
   private boolean helloDeadlinePassed;
   private ActorRef<StreamAck> ackTo;
@@ -255,6 +270,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (!(msg.result() instanceof UserAccount.Accepted accepted)) {
       return closeWith(msg.failure() == null ? 4001 : 1011, msg.failure() == null ? "logged out" : "try again");
     }
+    accepted(accepted);
     java.util.Set<String> memberOf = accepted.rooms().keySet();
     unconfirmed.addAll(memberOf);
     for (String roomId : memberOf) {
@@ -315,7 +331,6 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     heardBeforeHello.clear();
     unconfirmed.clear();
     helloReady = null;
-    timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.heartbeat());
     return stash.unstashAll(this);
   }
 
@@ -348,13 +363,91 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
         .onMessage(PostAnswered.class, this::onPostAnswered)
         .onMessage(Close.class, this::onClose)
-        .onMessageEquals(Heartbeat.INSTANCE, () -> {
-          user().tell(new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, null));
-          return Behaviors.same();
-        })
+        .onMessage(UserGone.class, this::onUserGone)
+        .onMessageEquals(Reregister.INSTANCE, this::reregister)
+        .onMessage(Reregistered.class, this::onReregistered)
+        .onMessageEquals(TokenCheck.INSTANCE, this::onTokenCheck)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
         .build();
   }
+
+  // ---------------------------------------------------------------------------------------------- the user
+
+  /**
+   * Registered with {@code accepted.user()}: watch it, and close the socket when the token expires. Nothing goes to
+   * the user while the session is quiet; logout reaches the session from the user (Close), expiry from this timer.
+   */
+  private void accepted(UserAccount.Accepted accepted) {
+    if (!accepted.user().equals(userIncarnation)) {
+      if (userIncarnation != null) {
+        getContext().unwatch(userIncarnation);
+      }
+      userIncarnation = accepted.user();
+      getContext().watchWith(userIncarnation, new UserGone(userIncarnation));
+    }
+    tokenExpiresAt = accepted.tokenExpiresAt();
+    scheduleTokenCheck();
+  }
+
+  private void scheduleTokenCheck() {
+    if (tokenExpiresAt == null) {
+      return;
+    }
+    Duration left = Duration.between(java.time.Instant.now(), tokenExpiresAt);
+    timers.startSingleTimer(TokenCheck.INSTANCE,
+        left.isNegative() ? Duration.ZERO : left.compareTo(LONGEST_TIMER) > 0 ? LONGEST_TIMER : left);
+  }
+
+  private Behavior<Command> onTokenCheck() {
+    if (tokenExpiresAt != null && !java.time.Instant.now().isBefore(tokenExpiresAt)) {
+      return closeWith(4001, "token expired");
+    }
+    scheduleTokenCheck();
+    return Behaviors.same();
+  }
+
+  /**
+   * The incarnation this session registered with stopped (passivation cannot stop it while a session lives: a
+   * handoff, a rebalance, its node downed). Registering again starts the next one wherever sharding puts it, so it
+   * knows this session before its re-register grace ends.
+   */
+  private Behavior<Command> onUserGone(UserGone gone) {
+    if (!gone.user().equals(userIncarnation)) {
+      return Behaviors.same();
+    }
+    userIncarnation = null;
+    return reregister();
+  }
+
+  private Behavior<Command> reregister() {
+    getContext().pipeToSelf(
+        user().<UserAccount.Result>ask(
+            replyTo -> new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, replyTo),
+            settings.askTimeout()),
+        Reregistered::new);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onReregistered(Reregistered answer) {
+    if (answer.result() instanceof UserAccount.Accepted accepted) {
+      accepted(accepted);
+      // A room joined while no incarnation knew this session was not announced to it: follow it now.
+      for (String roomId : accepted.rooms().keySet()) {
+        if (!rooms.containsKey(roomId)) {
+          getContext().getSelf().tell(new RetryTrack(roomId));
+        }
+      }
+      return Behaviors.same();
+    }
+    if (answer.result() instanceof UserAccount.Rejected) {
+      return closeWith(4001, "logged out");
+    }
+    // Not answered in time (the entity may be starting on another node): ask again.
+    timers.startSingleTimer(Reregister.INSTANCE, Duration.ofSeconds(1));
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------------------------------------- frames
 
   private Behavior<Command> onStreamInit(StreamInit init) {
     ackTo = init.ackTo();

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -32,35 +33,51 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p>Presence is derived from session lifetimes: each WebSocket session registers here and is death-watched, on
  * whichever node it lives. The user is online while one session lives; after the last one ends (closed, dropped,
  * or its node downed) and a short grace, the user goes offline with a last-seen time and the rooms they belong to
- * are told. Sessions re-register on a heartbeat, so a new incarnation of this entity (after a move) learns them
- * again; if none comes back within the re-register grace, the user is offline.
+ * are told. Each session watches the incarnation that accepted it and registers again when it stops (a move, a
+ * crashed node), so the next incarnation learns its sessions without any periodic message; if none comes back
+ * within the re-register grace, the user is offline.
+ *
+ * <p>The entity stays in memory while it has sessions (sharding's idle passivation is off for users: a user with
+ * silent sessions gets no messages at all) and passivates itself after {@code passivateAfter} with no session and
+ * no command.
  */
 public final class UserAccount
     extends EventSourcedBehaviorWithEnforcedReplies<UserAccount.Command, UserAccount.Event, UserAccount.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "User");
 
-  public record Settings(Duration offlineGrace, Duration reregisterGrace, Duration markerFlush) {
+  public record Settings(Duration offlineGrace, Duration reregisterGrace, Duration markerFlush, Duration passivateAfter) {
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
           config.getDuration("parley.presence.offline-grace"),
           config.getDuration("parley.presence.reregister-grace"),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          config.getDuration("parley.user.passivate-after"));
     }
   }
 
   public static void init(ActorSystem<?> system) {
     Settings settings = Settings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC(), ctx.getShard()))
+            // The entity passivates itself (see passivateAfter): the idle strategy would stop a user whose sessions
+            // are all silent, and each of them would then start it again.
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
   public static PersistenceId persistenceId(String username) {
     return PersistenceId.of(ENTITY_KEY.name(), username);
   }
 
+  /** Without a shard (an entity under test) the user never passivates itself. */
   public static Behavior<Command> create(String username, Settings settings, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new UserAccount(username, settings, clock, ctx, timers)));
+    return create(username, settings, clock, null);
+  }
+
+  static Behavior<Command> create(
+      String username, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new UserAccount(username, settings, clock, ctx, timers, shard)));
   }
 
   // ---------------------------------------------------------------------------------------------- protocol
@@ -96,7 +113,10 @@ public final class UserAccount
 
   public record GetPresence(ActorRef<PresenceView> replyTo) implements Command {}
 
-  /** A session opened (or re-registers on its heartbeat); answered with Accepted or Rejected. */
+  /**
+   * A session opened, or registers again because the incarnation that accepted it stopped; answered with Accepted or
+   * Rejected.
+   */
   public record SessionStarted(ActorRef<ClientSession.Command> session, String tokenHash, ActorRef<Result> replyTo)
       implements Command {}
 
@@ -108,6 +128,8 @@ public final class UserAccount
 
   private enum FlushMarkers implements Command { INSTANCE }
 
+  private enum IdleCheck implements Command { INSTANCE }
+
   public interface Result extends CborSerializable {}
 
   public enum Done implements Result { INSTANCE }
@@ -116,8 +138,12 @@ public final class UserAccount
 
   public record Authenticated(String username, String tokenHash) implements Result {}
 
-  /** A session is registered; the user's rooms with read markers. */
-  public record Accepted(String username, Map<String, Long> rooms) implements Result {}
+  /**
+   * A session is registered: the user's rooms with read markers, when the session's token expires, and the
+   * incarnation that accepted it (the session watches it, and registers again when it stops).
+   */
+  public record Accepted(String username, Map<String, Long> rooms, Instant tokenExpiresAt, ActorRef<Command> user)
+      implements Result {}
 
   public record PasswordHash(String hash) implements CborSerializable {}
 
@@ -214,9 +240,18 @@ public final class UserAccount
   private final Map<String, Map.Entry<String, Instant>> tickets = new HashMap<>();
   /** Soft until flushed (within a second): read markers moved since the last flush. */
   private final Map<String, Long> pendingMarkers = new HashMap<>();
+  /** Null under test: the entity then never passivates itself. */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  /** System.nanoTime() of the last command other than the idle check. */
+  private long lastCommandAt = System.nanoTime();
 
   private UserAccount(
-      String username, Settings settings, Clock clock, ActorContext<Command> context, TimerScheduler<Command> timers) {
+      String username,
+      Settings settings,
+      Clock clock,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(persistenceId(username), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.username = username;
     this.settings = settings;
@@ -224,6 +259,8 @@ public final class UserAccount
     this.context = context;
     this.timers = timers;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.shard = shard;
+    scheduleIdleCheck(settings.passivateAfter());
   }
 
   @Override
@@ -242,7 +279,7 @@ public final class UserAccount
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
-              // The previous incarnation had sessions; they re-register on their heartbeat, or the user is offline.
+              // The previous incarnation had sessions; they register again as they see it stop, or the user is offline.
               if (state.online()) {
                 timers.startSingleTimer(ReregisterGraceOver.INSTANCE, settings.reregisterGrace());
               }
@@ -252,7 +289,7 @@ public final class UserAccount
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    CommandHandlerWithReply<Command, Event, State> handler = newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(GetPasswordHash.class, (s, c) -> Effect().reply(c.replyTo(), new PasswordHash(s.passwordHash())))
@@ -271,7 +308,14 @@ public final class UserAccount
         .onCommand(SessionEnded.class, this::onSessionEnded)
         .onCommand(OfflineGraceOver.class, this::onOfflineGraceOver)
         .onCommand(ReregisterGraceOver.class, (s, c) -> goOfflineIfAlone(s, now()))
+        .onCommand(IdleCheck.class, this::onIdleCheck)
         .build();
+    return (state, command) -> {
+      if (command != IdleCheck.INSTANCE) {
+        lastCommandAt = System.nanoTime();
+      }
+      return handler.apply(state, command);
+    };
   }
 
   private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
@@ -387,7 +431,7 @@ public final class UserAccount
   private ReplyEffect<Event, State> onSessionStarted(State state, SessionStarted cmd) {
     if (!state.tokenValid(cmd.tokenHash(), now())) {
       cmd.session().tell(new ClientSession.Close(4001, "logged out"));
-      return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), unauthorized());
+      return Effect().reply(cmd.replyTo(), unauthorized());
     }
     if (!sessions.containsKey(cmd.session())) {
       sessions.put(cmd.session(), cmd.tokenHash());
@@ -395,20 +439,48 @@ public final class UserAccount
     }
     timers.cancel(ReregisterGraceOver.INSTANCE);
     timers.cancel(OfflineGraceOver.class);
-    Accepted accepted = new Accepted(username, rooms(state));
+    Accepted accepted = new Accepted(username, rooms(state), state.tokens().get(cmd.tokenHash()), context.getSelf());
     if (state.online()) {
-      return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), accepted);
+      return Effect().reply(cmd.replyTo(), accepted);
     }
-    var effect = Effect().persist(new WentOnline(now())).thenRun(s -> tellRooms(s));
-    return cmd.replyTo() == null ? effect.thenNoReply() : effect.thenReply(cmd.replyTo(), s -> accepted);
+    return Effect().persist(new WentOnline(now())).thenRun(s -> tellRooms(s)).thenReply(cmd.replyTo(), s -> accepted);
   }
 
   private ReplyEffect<Event, State> onSessionEnded(State state, SessionEnded cmd) {
     sessions.remove(cmd.session());
     if (sessions.isEmpty()) {
       timers.startSingleTimer(OfflineGraceOver.class, new OfflineGraceOver(now()), settings.offlineGrace());
+      scheduleIdleCheck(settings.passivateAfter());
     }
     return Effect().noReply();
+  }
+
+  /**
+   * No session, no command for {@code passivateAfter}, nothing waiting to be stored or decided: the entity leaves
+   * memory (the next command starts it again from its snapshot). Tickets are dropped with it; they live 30 s. The
+   * check runs only while the entity has no session: from its start, and from when its last session ends.
+   */
+  private ReplyEffect<Event, State> onIdleCheck(State state, IdleCheck cmd) {
+    if (!sessions.isEmpty()) {
+      return Effect().noReply();
+    }
+    long quiet = System.nanoTime() - lastCommandAt;
+    long after = settings.passivateAfter().toNanos();
+    if (quiet >= after
+        && pendingMarkers.isEmpty()
+        && !timers.isTimerActive(OfflineGraceOver.class)
+        && !timers.isTimerActive(ReregisterGraceOver.INSTANCE)) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    } else {
+      scheduleIdleCheck(Duration.ofNanos(Math.max(after - quiet, Duration.ofSeconds(1).toNanos())));
+    }
+    return Effect().noReply();
+  }
+
+  private void scheduleIdleCheck(Duration in) {
+    if (shard != null) {
+      timers.startSingleTimer(IdleCheck.INSTANCE, in);
+    }
   }
 
   private ReplyEffect<Event, State> onOfflineGraceOver(State state, OfflineGraceOver cmd) {

@@ -43,7 +43,7 @@ public final class WebSocketEndpoint {
     this.history = history;
     var config = system.settings().config();
     this.settings = new ClientSession.Settings(
-        config.getDuration("parley.ask-timeout"), config.getDuration("parley.session.heartbeat"));
+        config.getDuration("parley.ask-timeout"));
     this.outboundBuffer = config.getInt("parley.session.outbound-buffer");
     this.silenceTimeout = config.getDuration("parley.session.silence-timeout");
   }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,7 +137,7 @@ class ClientSessionTest {
   private ActorRef<ClientSession.Command> session(
       Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub, java.util.Map<String, Long> resumeAfter) {
     return kit.spawn(ClientSession.create(f.user(), f.token(), resumeAfter, out, hub.ref(), history,
-        new ClientSession.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30))));
+        new ClientSession.Settings(Duration.ofSeconds(5))));
   }
 
   /** As the room's confirmation does through the hub: the session's room is followed, and hello is written. */
@@ -223,7 +224,7 @@ class ClientSessionTest {
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(), out,
-        hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1), Duration.ofSeconds(30))));
+        hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
     hub.expectMessageClass(RoomHub.Subscribe.class);
     hub.awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals("hello", out.parsed().get(0).get("type").asText());
@@ -355,5 +356,66 @@ class ClientSessionTest {
     session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.TooBig()));
     hub.expectTerminated(session, Duration.ofSeconds(5));
     assertEquals(1009, out.closed.code());
+  }
+
+  /** The user's entity as it runs now; fails while it has no incarnation. */
+  private ActorRef<Void> userIncarnation(String user) {
+    return Adapter.toTyped(Adapter.toClassic(kit.system())
+        .actorSelection("/system/sharding/User/*/" + user)
+        .resolveOne(Duration.ofSeconds(3))
+        .toCompletableFuture()
+        .join());
+  }
+
+  @Test
+  void aSessionClosesWith4001WhenItsTokenExpires() {
+    Fixture f = fixture(0);
+    String shortLived = Secrets.sha256(f.user() + "-short");
+    ask(f.user(), false, r -> new UserAccount.IssueToken(
+        shortLived, Instant.now().plusSeconds(3), (ActorRef<UserAccount.Result>) (Object) r));
+    Fixture g = new Fixture(f.user(), shortLived, f.room());
+    RecordingOutbound out = new RecordingOutbound(100);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(g, out, hub);
+    followed(g, hub, session, out);
+    hub.expectTerminated(session, Duration.ofSeconds(10));
+    assertEquals(new WebSocketUpgrades.Close(4001, "token expired"), out.closed);
+  }
+
+  @Test
+  void aSessionRegistersWithTheNextIncarnationOfItsUserSoLogoutStillClosesIt() {
+    Fixture f = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(100);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    followed(f, hub, session, out);
+    ActorRef<Void> first = userIncarnation(f.user());
+    // Stopped as a crash or a handoff stops it: not passivated, so sharding starts it again only when asked.
+    Adapter.toClassic(first).tell(org.apache.pekko.actor.PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.expectTerminated(first, Duration.ofSeconds(5));
+    // Nothing else asks for this user: the session registering again is what starts the next incarnation.
+    probe.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertTrue(!first.equals(userIncarnation(f.user())));
+      return null;
+    });
+    ask(f.user(), false, r -> new UserAccount.RevokeToken(f.token(), (ActorRef<UserAccount.Result>) (Object) r));
+    probe.expectTerminated(session, Duration.ofSeconds(5));
+    assertEquals(4001, out.closed.code());
+  }
+
+  @Test
+  void aUserWithASessionStaysInMemoryWhileOneWithoutLeavesIt() {
+    Fixture watched = fixture(0);
+    RecordingOutbound out = new RecordingOutbound(100);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    followed(watched, hub, session(watched, out, hub), out);
+    // Created after the session registered: its last command is later, so without the session the first user
+    // would leave memory before it (parley.user.passivate-after is 1 s in this kit).
+    Fixture alone = fixture(0);
+    ActorRef<Void> kept = userIncarnation(watched.user());
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.expectTerminated(userIncarnation(alone.user()), Duration.ofSeconds(15));
+    assertEquals(kept, userIncarnation(watched.user()));
   }
 }

@@ -140,10 +140,24 @@ class ClusterTest {
       bob.post("/api/v1/rooms/" + room + "/join", null);
       rooms.add(room);
     }
+    // Two users whose entities live on the node that leaves, with sockets on the nodes that stay: each session
+    // watches its user's incarnation and registers with the next one, so logout still closes their sockets.
+    List<ApiClient> movers = new ArrayList<>();
+    for (int i = 0; movers.size() < 2 && i < 60; i++) {
+      ApiClient user = new ApiClient(nodes.get(i % 2).http()).newUser("mover");
+      if (userEntitiesOn(nodes.get(2)).contains(user.username)) {
+        movers.add(user);
+      }
+    }
+    assertEquals(2, movers.size(), "no user entity landed on the node that leaves");
     try (WsClient a = WsClient.connect(nodes.get(0).http(), alice.token);
-        WsClient b = WsClient.connect(nodes.get(1).http(), bob.token)) {
+        WsClient b = WsClient.connect(nodes.get(1).http(), bob.token);
+        WsClient m0 = WsClient.connect(nodes.get(0).http(), movers.get(0).token);
+        WsClient m1 = WsClient.connect(nodes.get(1).http(), movers.get(1).token)) {
       a.awaitType("hello");
       b.awaitType("hello");
+      m0.awaitType("hello");
+      m1.awaitType("hello");
       int rounds = 10;
       for (int r = 0; r < rounds; r++) {
         if (r == rounds / 2) {
@@ -174,6 +188,31 @@ class ClusterTest {
         JsonNode page = bob.get("/api/v1/rooms/" + room + "/messages?after=0").body();
         assertEquals(last, page.get("messages").size());
       }
+      // Nothing else asks for the movers: their sessions registering again is what starts their next incarnations.
+      TestProbe<Object> probe = TestProbe.create(nodes.get(0).system);
+      for (ApiClient mover : movers) {
+        probe.awaitAssert(Duration.ofSeconds(30), () -> {
+          Set<String> staying = userEntitiesOn(nodes.get(0));
+          staying.addAll(userEntitiesOn(nodes.get(1)));
+          assertTrue(staying.contains(mover.username), mover.username + " has no incarnation on the nodes that stay");
+          return null;
+        });
+      }
+      assertEquals(204, movers.get(0).post("/api/v1/auth/logout", null).status());
+      assertEquals(204, movers.get(1).post("/api/v1/auth/logout", null).status());
+      assertEquals(4001, m0.awaitClose().code(), "logout after the user's entity moved");
+      assertEquals(4001, m1.awaitClose().code(), "logout after the user's entity moved");
     }
+  }
+
+  /** The user entities a node hosts now (entity ids are lower-cased usernames). */
+  private static Set<String> userEntitiesOn(TestNode node) {
+    TestProbe<org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState> p = TestProbe.create(node.system);
+    ClusterSharding.get(node.system).shardState().tell(new GetShardRegionState(UserAccount.ENTITY_KEY, p.ref()));
+    Set<String> ids = new HashSet<>();
+    for (var shard : p.receiveMessage(Duration.ofSeconds(10)).getShards()) {
+      ids.addAll(shard.getEntityIds());
+    }
+    return ids;
   }
 }

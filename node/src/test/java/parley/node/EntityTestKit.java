@@ -27,6 +27,7 @@ final class EntityTestKit {
             parley.room.snapshot-every = 7
             parley.presence.offline-grace = 200 ms
             parley.presence.reregister-grace = 500 ms
+            parley.user.passivate-after = 1 s
             """))
         .withFallback(TestDatabase.config("jdbc:h2:mem:entities-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"))
         .withFallback(ConfigFactory.load());
