@@ -314,4 +314,20 @@ class WebSocketApiTest {
       assertEquals(List.of(3L, 4L), seqs);
     }
   }
+
+  @Test
+  void aSocketIsClosedWith4001WhenItsTokenExpires() {
+    TestNode shortTokens = TestNode.start(com.typesafe.config.ConfigFactory.parseString("parley.auth.token-ttl = 4 s"));
+    try {
+      ApiClient alice = shortTokens.client().newUser("alice");
+      try (WsClient a = WsClient.connect(shortTokens.http(), alice.token)) {
+        a.awaitType("hello");
+        // Nothing is sent on the socket: the session closes it itself at the token's expiry.
+        assertEquals(new WsClient.Closed(4001, "token expired"), a.awaitClose());
+      }
+      assertEquals(401, alice.get("/api/v1/users/" + alice.username).status());
+    } finally {
+      shortTokens.close();
+    }
+  }
 }
