@@ -236,11 +236,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   // ---------------------------------------------------------------------------------------------- starting
 
   private Behavior<Command> starting() {
-    getContext().pipeToSelf(
-        user().<UserAccount.Result>ask(
-            replyTo -> new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, replyTo),
-            settings.askTimeout()),
-        Registered::new);
+    register(Registered::new);
     return Behaviors.receive(Command.class)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(HelloReady.class, this::onHelloReady)
@@ -420,12 +416,17 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> reregister() {
+    register(Reregistered::new);
+    return Behaviors.same();
+  }
+
+  /** Registers with whichever incarnation of the user sharding reaches; the answer comes back as {@code answer}. */
+  private void register(org.apache.pekko.japi.function.Function2<UserAccount.Result, Throwable, Command> answer) {
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(
             replyTo -> new UserAccount.SessionStarted(getContext().getSelf(), tokenHash, replyTo),
             settings.askTimeout()),
-        Reregistered::new);
-    return Behaviors.same();
+        answer);
   }
 
   private Behavior<Command> onReregistered(Reregistered answer) {
