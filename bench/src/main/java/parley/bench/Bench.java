@@ -704,9 +704,11 @@ public final class Bench {
       for (WorkerHandle h : workers) {
         h.send(JSON.createObjectNode().put("cmd", "expect").put("timeoutMs", 60_000).set("rooms", toJson(expected)));
       }
-      long shortRooms = 0;
+      long shortRooms = 0, cutOffRooms = 0;
       for (WorkerHandle h : workers) {
-        shortRooms += h.await("reached", 120).path("shortRooms").asLong();
+        JsonNode reached = h.await("reached", 120);
+        shortRooms += reached.path("shortRooms").asLong();
+        cutOffRooms += reached.path("cutOffRooms").asLong();
       }
       for (WorkerHandle h : workers) {
         h.send(JSON.createObjectNode().put("cmd", "check"));
@@ -731,6 +733,7 @@ public final class Bench {
       boolean ok = violations == 0 && closes == 0 && errors == 0 && open == specs.size();
       ObjectNode c = JSON.createObjectNode().put("ok", ok).put("rooms", expected.size())
           .put("seqsPerReceiverChecked", checkedSeqs).put("violations", violations).put("roomsShort", shortRooms)
+          .put("roomsCutOff", cutOffRooms)
           .put("unexpectedCloses", closes).put("errorFrames", errors).put("resentAfterUnavailable", resent)
           .put("openAtEnd", open)
           .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures)
@@ -738,7 +741,7 @@ public final class Bench {
       c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
       c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
       log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "
-          + closes + " unexpected closes, " + errors + " error frames, " + resent + " sends resent after"
+          + closes + " unexpected closes (" + cutOffRooms + " receiver rooms cut off by them), " + errors + " error frames, " + resent + " sends resent after"
           + " 'unavailable', " + open + "/" + specs.size() + " open"
           + (described.isEmpty() ? "" : "; e.g. " + described.get(0))
           + (problems.isEmpty() ? "" : "; " + problems.get(0)));

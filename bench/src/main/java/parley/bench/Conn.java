@@ -32,6 +32,8 @@ public final class Conn {
 
   private volatile Ws.Socket socket;
   private volatile boolean open;
+  /** The server closed the current socket during the run (not the bench's drop); this client does not reconnect. */
+  private volatile boolean closedByServer;
   private volatile CompletableFuture<Long> hello = new CompletableFuture<>();
   private volatile CompletableFuture<Done> closed = CompletableFuture.completedFuture(Done.getInstance());
   private long connectStarted;
@@ -55,6 +57,10 @@ public final class Conn {
     return open;
   }
 
+  boolean closedByServer() {
+    return closedByServer;
+  }
+
   CompletionStage<Done> closed() {
     return closed;
   }
@@ -66,6 +72,7 @@ public final class Conn {
     hello = helloNow;
     closed = closedNow;
     connectStarted = Micros.now();
+    closedByServer = false;
     String url = spec.url();
     Map<String, Long> resume = load.proto == Proto.PARLEY ? check.resumePoints() : Map.of();
     resumedAfter = resume;
@@ -86,6 +93,7 @@ public final class Conn {
         if (!helloNow.isDone()) {
           helloNow.completeExceptionally(failure != null ? failure : new IllegalStateException("closed before hello"));
         } else if (!load.dropping) {
+          closedByServer = true;
           load.unexpectedCloses.increment();
           load.problem("connection of " + spec.user() + " closed by the server"
               + (failure == null ? "" : ": " + failure.getMessage()));

@@ -150,12 +150,30 @@ public final class DeliveryCheck {
 
   /** Rooms still short of {@code expected}: each becomes a violation ("lost"). Returns how many. */
   public synchronized int reportShortfall(Map<String, Long> expected) {
+    return shortfall(expected, true);
+  }
+
+  /**
+   * Rooms still short of {@code expected} on a client whose socket the server closed during the run and that did
+   * not reconnect: the seqs after the close never had a socket to come on, so they are described ("cut off"), not
+   * counted as lost. The close itself is what breaks the contract then. Returns how many rooms.
+   */
+  public synchronized int reportCutOff(Map<String, Long> expected) {
+    return shortfall(expected, false);
+  }
+
+  private int shortfall(Map<String, Long> expected, boolean lost) {
     int shortRooms = 0;
     for (Map.Entry<String, Room> e : rooms.entrySet()) {
       Long want = expected.get(e.getKey());
       if (want != null && e.getValue().delivered < want) {
         shortRooms++;
-        violation("room " + e.getKey() + ": lost seqs " + (e.getValue().delivered + 1) + ".." + want);
+        String seqs = (e.getValue().delivered + 1) + ".." + want;
+        if (lost) {
+          violation("room " + e.getKey() + ": lost seqs " + seqs);
+        } else {
+          describe("room " + e.getKey() + ": cut off before seqs " + seqs + " (the server closed the socket)");
+        }
       }
     }
     return shortRooms;
@@ -178,6 +196,10 @@ public final class DeliveryCheck {
 
   private void violation(String what) {
     violations++;
+    describe(what);
+  }
+
+  private void describe(String what) {
     if (described.size() < DESCRIBED) {
       described.add(who + ": " + what);
     }

@@ -234,22 +234,30 @@ public final class Worker {
     return r;
   }
 
-  /** Waits until every connection has every room up to the expected seqs; on timeout the rest count as lost. */
+  /**
+   * Waits until every connection has every room up to the expected seqs, or its socket was closed by the server
+   * (nothing more can come on it); then the rest count as lost, or as cut off on a socket the server closed.
+   */
   private ObjectNode expect(JsonNode cmd) {
     Map<String, Long> expected = new HashMap<>();
     cmd.path("rooms").properties().forEach(e -> expected.put(e.getKey(), e.getValue().asLong()));
     long started = System.nanoTime();
     long deadline = started + cmd.path("timeoutMs").asLong(30_000) * 1_000_000;
-    boolean ok = waitUntil(() -> conns.stream().allMatch(c -> c.check.reached(expected)), deadline);
+    boolean ok = waitUntil(() -> conns.stream().allMatch(c -> c.closedByServer() || c.check.reached(expected)),
+        deadline);
     long reachedAt = Micros.now();
     int shortRooms = 0;
-    if (!ok) {
-      for (Conn c : conns) {
+    int cutOffRooms = 0;
+    for (Conn c : conns) {
+      if (c.closedByServer()) {
+        cutOffRooms += c.check.reportCutOff(expected);
+      } else if (!ok) {
         shortRooms += c.check.reportShortfall(expected);
       }
     }
-    return reply("reached").put("ok", ok).put("reachedAt", reachedAt)
-        .put("elapsedMs", (System.nanoTime() - started) / 1e6).put("shortRooms", shortRooms);
+    return reply("reached").put("ok", ok && cutOffRooms == 0).put("reachedAt", reachedAt)
+        .put("elapsedMs", (System.nanoTime() - started) / 1e6).put("shortRooms", shortRooms)
+        .put("cutOffRooms", cutOffRooms);
   }
 
   private ObjectNode checkAll() {

@@ -151,6 +151,19 @@ class DeliveryCheckTest {
   }
 
   @Test
+  void aClientWhoseSocketTheServerClosedIsCutOffNotRobbed() {
+    DeliveryCheck check = new DeliveryCheck("bob");
+    check.hello("a", 0);
+    check.hello("b", 0);
+    check.live("a", 1);
+    check.live("b", 1);
+    assertEquals(1, check.reportCutOff(Map.of("a", 1L, "b", 4L)));
+    assertEquals(0, check.violations());
+    assertEquals(1, check.described().size());
+    assertTrue(check.described().get(0).contains("room b: cut off before seqs 2..4"), check.described().toString());
+  }
+
+  @Test
   void aRoomMissingFromHelloIsAViolation() {
     DeliveryCheck check = new DeliveryCheck("alice");
     check.missingFromHello("r");
