@@ -741,8 +741,8 @@ public final class Bench {
       c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
       c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
       log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "
-          + closes + " unexpected closes (" + cutOffRooms + " receiver rooms cut off by them), " + errors + " error frames, " + resent + " sends resent after"
-          + " 'unavailable', " + open + "/" + specs.size() + " open"
+          + closes + " unexpected closes (" + cutOffRooms + " receiver rooms cut off by them), " + errors
+          + " error frames, " + resent + " sends resent after 'unavailable', " + open + "/" + specs.size() + " open"
           + (described.isEmpty() ? "" : "; e.g. " + described.get(0))
           + (problems.isEmpty() ? "" : "; " + problems.get(0)));
       return c;

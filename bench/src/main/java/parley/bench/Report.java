@@ -410,8 +410,8 @@ final class Report {
         continue;
       }
       md.append(String.format(Locale.ROOT, "Delivery contract (%s): %s — %d rooms, %d seqs checked per receiver "
-              + "set, %d violations, %d unexpected closes (%d receiver rooms cut off by them), %d error frames, %d sends resent after 'unavailable', %d "
-              + "history fetches, %d presence frames.%n",
+              + "set, %d violations, %d unexpected closes (%d receiver rooms cut off by them), %d error frames, "
+              + "%d sends resent after 'unavailable', %d history fetches, %d presence frames.%n",
           t.path("target").asText(), c.path("ok").asBoolean() ? "held" : "**BROKEN**", c.path("rooms").asInt(),
           c.path("seqsPerReceiverChecked").asLong(), c.path("violations").asLong(),
           c.path("unexpectedCloses").asLong(), c.path("roomsCutOff").asLong(), c.path("errorFrames").asLong(),
