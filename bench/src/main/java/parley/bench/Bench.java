@@ -767,6 +767,7 @@ public final class Bench {
     private final List<Long> jvmPids = new ArrayList<>();
     private final Map<String, Long> jit;
     private final Map<String, long[]> switches;
+    private final Map<String, Procs.ThreadTicks> serverThreads;
     private final long[] machine = Procs.machineTicks();
     private final long started = System.nanoTime();
 
@@ -784,6 +785,7 @@ public final class Bench {
       jvmPids.addAll(genPids);
       jit = Procs.jitSample(jvmPids);
       switches = Procs.contextSwitches(target.serverPids());
+      serverThreads = Procs.threadSample(target.serverPids());
     }
 
     /** Cores the JIT compilers of every JVM of the run (servers, generator) took since this started. */
@@ -812,6 +814,10 @@ public final class Bench {
       long[] sw = Procs.switchesBetween(switches, Procs.contextSwitches(target.serverPids()));
       c.put("serverVoluntarySwitchesPerSec", Math.round(sw[0] / wall));
       c.put("serverInvoluntarySwitchesPerSec", Math.round(sw[1] / wall));
+      // Part of "server": which of its threads used the cores, by pool (a cluster's nodes together), from 0.01 up.
+      ObjectNode byPool = c.putObject("serverThreads");
+      Procs.coresByGroup(serverThreads, Procs.threadSample(target.serverPids()), wall, 0.01)
+          .forEach((pool, cores) -> byPool.put(pool, round2(cores)));
       return c;
     }
   }

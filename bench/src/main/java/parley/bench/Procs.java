@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,8 +124,55 @@ public final class Procs {
 
   /** Whether a /proc stat line is a HotSpot JIT compiler thread's ("C2 CompilerThread0", cut to 15 characters). */
   static boolean compilerThread(String stat) {
-    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    String comm = comm(stat);
     return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+  }
+
+  /** A thread's name as the kernel keeps it (15 characters): what stands between the first '(' and the last ')'. */
+  private static String comm(String stat) {
+    return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  }
+
+  /**
+   * The pool a thread belongs to: its kernel name without the number at its end ("GC Thread#1" and "GC Thread#0" are
+   * "GC Thread#", "db-3" is "db-"). Pekko's dispatcher threads are cut to "parley-pekko.ac" (the default and the
+   * internal dispatcher together), "parley-pekko.re" (remoting's), "parley-pekko.io" and "parley-pekko.pe"
+   * (the persistence plugins').
+   */
+  static String threadGroup(String stat) {
+    return comm(stat).replaceFirst("\\d+$", "");
+  }
+
+  /** One thread's pool ({@link #threadGroup}) and CPU ticks so far. */
+  record ThreadTicks(String group, long ticks) {}
+
+  /** CPU ticks so far of every thread of these processes, per thread ("pid/tid"); diff with {@link #coresByGroup}. */
+  static Map<String, ThreadTicks> threadSample(List<Long> pids) {
+    return perThread(pids, task -> {
+      String stat = Files.readString(task.resolve("stat"));
+      return new ThreadTicks(threadGroup(stat), ticks(stat));
+    });
+  }
+
+  /**
+   * Cores each pool of threads used between two {@link #threadSample}s {@code wallSeconds} apart, the busiest first,
+   * leaving out pools under {@code floor} cores. A thread that started in between counts from zero; one that ended is
+   * left out, so a pool reads a little low, never high.
+   */
+  static Map<String, Double> coresByGroup(
+      Map<String, ThreadTicks> before, Map<String, ThreadTicks> after, double wallSeconds, double floor) {
+    Map<String, Long> ticks = new HashMap<>();
+    after.forEach((thread, now) -> {
+      ThreadTicks was = before.get(thread);
+      ticks.merge(now.group(), Math.max(0, now.ticks() - (was == null ? 0 : was.ticks())), Long::sum);
+    });
+    Map<String, Double> cores = new LinkedHashMap<>();
+    ticks.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> Map.entry(e.getKey(), seconds(e.getValue()) / wallSeconds))
+        .filter(e -> e.getValue() >= floor)
+        .forEach(e -> cores.put(e.getKey(), e.getValue()));
+    return cores;
   }
 
   /**

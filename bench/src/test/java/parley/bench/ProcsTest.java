@@ -66,6 +66,56 @@ class ProcsTest {
   }
 
   @Test
+  void groupsThreadsByTheirPool() {
+    assertEquals("GC Thread#", Procs.threadGroup("5277 (GC Thread#0) S 1 5241 3 0 -1 1 0 0 0 0 9 1 0 0"));
+    assertEquals("GC Thread#", Procs.threadGroup("5279 (GC Thread#12) S 1 5241 3 0 -1 1 0 0 0 0 9 1 0 0"));
+    assertEquals("db-", Procs.threadGroup("6001 (db-3) S 1 5241 3 0 -1 1 0 0 0 0 9 1 0 0"));
+    // Pekko's dispatcher threads, cut to 15 characters by the kernel; a number inside a name stays.
+    assertEquals("parley-pekko.ac", Procs.threadGroup("6002 (parley-pekko.ac) S 1 5241 3 0 -1 1 0 0 0 0 9 1 0 0"));
+    assertEquals("C2 CompilerThre", Procs.threadGroup("5276 (C2 CompilerThre) S 1 5241 3 0 -1 1 0 0 0 0 1 0 0 0"));
+  }
+
+  @Test
+  void splitsAStepsCpuByPoolTheBusiestFirst() {
+    Map<String, Procs.ThreadTicks> before = Map.of(
+        "10/11", new Procs.ThreadTicks("parley-pekko.ac", 1_000),
+        "10/12", new Procs.ThreadTicks("parley-pekko.ac", 500),
+        "10/13", new Procs.ThreadTicks("parley-pekko.re", 100),
+        "20/21", new Procs.ThreadTicks("parley-pekko.re", 100),
+        "10/14", new Procs.ThreadTicks("GC Thread#", 40),
+        "10/15", new Procs.ThreadTicks("VM Periodic Tas", 7));
+    // 10 s later: two nodes' remoting threads add up; a thread that started meanwhile counts from zero; one that
+    // ended (10/12) is left out; the idle pool is under the floor.
+    Map<String, Procs.ThreadTicks> after = Map.of(
+        "10/11", new Procs.ThreadTicks("parley-pekko.ac", 1_900),
+        "10/13", new Procs.ThreadTicks("parley-pekko.re", 150),
+        "20/21", new Procs.ThreadTicks("parley-pekko.re", 200),
+        "20/22", new Procs.ThreadTicks("parley-pekko.ac", 300),
+        "10/14", new Procs.ThreadTicks("GC Thread#", 60),
+        "10/15", new Procs.ThreadTicks("VM Periodic Tas", 7));
+    Map<String, Double> cores = Procs.coresByGroup(before, after, 10, 0.01);
+    assertEquals(List.of("parley-pekko.ac", "parley-pekko.re", "GC Thread#"), new ArrayList<>(cores.keySet()));
+    assertEquals(1.2, cores.get("parley-pekko.ac"), 1e-9, "(900 + 300) ticks in 10 s");
+    assertEquals(0.15, cores.get("parley-pekko.re"), 1e-9);
+    assertEquals(0.02, cores.get("GC Thread#"), 1e-9);
+  }
+
+  @Test
+  void samplesEveryThreadOfARunningJvm() {
+    long pid = ProcessHandle.current().pid();
+    Map<String, Procs.ThreadTicks> before = Procs.threadSample(List.of(pid));
+    long x = 0;
+    long ownBefore = Procs.cpuTicks(pid);
+    while (Procs.cpuTicks(pid) - ownBefore < 20) {
+      x += Long.numberOfTrailingZeros(System.nanoTime());
+    }
+    Map<String, Double> cores = Procs.coresByGroup(before, Procs.threadSample(List.of(pid)), 1, 0.0);
+    // The spinning thread used 0.2 s of CPU at least; with the wall time given as 1 s, cores read as seconds.
+    assertTrue(cores.values().stream().mapToDouble(Double::doubleValue).sum() >= 0.15, cores + " (" + x + ")");
+    assertEquals(Map.of(), Procs.threadSample(List.of(-1L)), "a process that is gone has none");
+  }
+
+  @Test
   void samplesTheJitCompilersOfARunningJvm() {
     // This test's own JVM keeps at least one C1 and one C2 thread; what they use only grows.
     long pid = ProcessHandle.current().pid();
