@@ -43,12 +43,8 @@ class ProcsTest {
   void theMachinesBusyTimeCountsThisProcesssWork() {
     long[] before = Procs.machineTicks();
     long started = System.nanoTime();
-    long ownBefore = Procs.cpuTicks(ProcessHandle.current().pid());
-    long x = 0;
     // Spin until this process has used 0.3 s of CPU: the machine's busy time includes it.
-    while (Procs.cpuTicks(ProcessHandle.current().pid()) - ownBefore < 30) {
-      x += Long.numberOfTrailingZeros(System.nanoTime());
-    }
+    long x = spin(30);
     long[] after = Procs.machineTicks();
     double busy = Procs.machineBusySeconds(before, after, (System.nanoTime() - started) / 1e9, Procs.machineCpus());
     assertTrue(busy >= 0.2, "machine busy " + busy + " s (" + x + ")");
@@ -104,11 +100,7 @@ class ProcsTest {
   void samplesEveryThreadOfARunningJvm() {
     long pid = ProcessHandle.current().pid();
     Map<String, Procs.ThreadTicks> before = Procs.threadSample(List.of(pid));
-    long x = 0;
-    long ownBefore = Procs.cpuTicks(pid);
-    while (Procs.cpuTicks(pid) - ownBefore < 20) {
-      x += Long.numberOfTrailingZeros(System.nanoTime());
-    }
+    long x = spin(20);
     Map<String, Double> cores = Procs.coresByGroup(before, Procs.threadSample(List.of(pid)), 1, 0.0);
     // The spinning thread used 0.2 s of CPU at least; with the wall time given as 1 s, cores read as seconds.
     assertTrue(cores.values().stream().mapToDouble(Double::doubleValue).sum() >= 0.15, cores + " (" + x + ")");
@@ -186,5 +178,16 @@ class ProcsTest {
       assertEquals(0, p.waitFor(), String.join(" ", cmd) + " printed: " + out);
       assertTrue(out.contains(Runtime.version().toString()), "ran on this runtime: " + out);
     }
+  }
+
+  /** Keeps this thread busy until this process has used {@code ticks} more of CPU; the result keeps the loop alive. */
+  private static long spin(long ticks) {
+    long pid = ProcessHandle.current().pid();
+    long before = Procs.cpuTicks(pid);
+    long x = 0;
+    while (Procs.cpuTicks(pid) - before < ticks) {
+      x += Long.numberOfTrailingZeros(System.nanoTime());
+    }
+    return x;
   }
 }
