@@ -180,6 +180,21 @@ class ProcsTest {
     }
   }
 
+  @Test
+  void clusterNodesLeaveCardRefinementToThePauseOnJdk17To19() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Procs.java()));
+    cmd.addAll(Arrays.asList(Bench.serverJavaOpts(3).split(" ")));
+    cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(out.matches("(?s).*\\bUseG1GC\\s+= true.*"), "G1 on the nodes");
+    // JDK 20 dropped these flags; there the nodes keep G1's own refinement.
+    boolean atPause = out.matches("(?s).*\\bG1UseAdaptiveConcRefinement\\s+= false.*")
+        && out.matches("(?s).*\\bG1ConcRefinementGreenZone\\s+= 100000\\b.*");
+    assertEquals(Runtime.version().feature() < 20, atPause, "refinement left to the pause on JDK 17-19 only");
+  }
+
   /** Keeps this thread busy until this process has used {@code ticks} more of CPU; the result keeps the loop alive. */
   private static long spin(long ticks) {
     long pid = ProcessHandle.current().pid();
