@@ -215,19 +215,32 @@ public final class Bench {
    * cores stopped their nodes for 1-3.3 s per young collection, near what the failure detector forgives, and the
    * cluster kept up 0.07x the single node; with G1 0.67x (runs 021246Z and 023556Z on a 2-core Xeon). On JDK 17 to
    * 19 their G1 leaves the cards the sessions dirty for the pause to scan instead of refining them as they come
-   * ({@link #G1_REFINE_AT_PAUSE}).
+   * ({@link #G1_REFINE_AT_PAUSE}), and their actor dispatchers share the cores ({@link #sharedCoresDispatcher}).
    */
   static String serverJavaOpts(int nodes) {
     return nodes > 1
         ? "-Xms3g -Xmx3g -XX:+UseG1GC" + (Runtime.version().feature() < 20 ? " " + G1_REFINE_AT_PAUSE : "")
+            + " " + sharedCoresDispatcher(nodes)
         : "-Xms10g -Xmx10g -Xmn6g -XX:+UseParallelGC";
+  }
+
+  /**
+   * Nodes on one machine split its cores between their default dispatchers, at least 2 threads each, instead of
+   * Pekko's floor of 8 each: 24 threads of three nodes on two cores hand each other the work. With 2 each the
+   * cluster delivered 392,678 and 397,296 of 400,000 deliveries/s offered (257,000-381,000 with 8) and acknowledged
+   * 7,271 of 7,500 msgs/s in a short ingest run (2,814); docs/benchmarks.md, the round of 07:42 UTC. The same rule as
+   * ./parley cluster.
+   */
+  static String sharedCoresDispatcher(int nodes) {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors() / nodes);
+    return "-Dpekko.actor.default-dispatcher.fork-join-executor.parallelism-max=" + threads;
   }
 
   /**
    * G1 on JDK 17-19 without concurrent refinement: the zones are counts of card buffers (256 cards each), set past
    * anything a 3 GiB heap can fill, so no refinement thread starts and no mutator refines; the young pause scans the
    * dirty cards once. Under fan-out nearly every session's old objects are written between two pauses and written
-   * again after each refinement, so the refinement threads took 0.08-0.13 cores of three nodes on two cores
+   * again after each refinement, so the refinement threads took 0.09-0.13 cores of three nodes on two cores
    * (docs/benchmarks.md). JDK 20 reworked refinement and dropped these flags (its JVM refuses to start with them).
    */
   static final String G1_REFINE_AT_PAUSE = "-XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=100000"
