@@ -329,6 +329,27 @@ class WebSocketUpgradesTest {
     }
 
     @Test
+    void connectionsSharingOneBlueprintEachCloseWithTheirOwnCode() throws Exception {
+        // The layers above frame handling are built once and materialized per connection: a close one handler asked
+        // for must not become another connection's close.
+        Recorder closed = new Recorder();
+        Recorder completed = new Recorder();
+        Recorder burst = new Recorder();
+        WebSocket a = connect(closed);
+        WebSocket b = connect(completed);
+        WebSocket c = connect(burst);
+        send(a, "bye");
+        assertEquals(new Closed(4001, "logged out"), closed.awaitClose());
+        send(b, "end");
+        assertEquals(1000, completed.awaitClose().code());
+        send(c, "burst:3");
+        for (int i = 0; i < 3; i++) {
+            burst.nextText();
+        }
+        assertEquals(new Closed(4002, "burst done"), burst.awaitClose());
+    }
+
+    @Test
     void defaultBehaviourPreserved_completionIs1000_failureIs1011() throws Exception {
         Recorder rec1 = new Recorder();
         send(connect(rec1), "end");
