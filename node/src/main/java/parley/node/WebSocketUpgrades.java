@@ -224,7 +224,7 @@ public final class WebSocketUpgrades {
         LoggingAdapter capturedLog = capturedField(upgrade, LoggingAdapter.class);
 
         // Built per materialization so the silence link between SilenceWatch and CloseDriver is never shared; the
-        // rest are blueprints built once (see frameFlow).
+        // rest are blueprints built once (StatelessLayers).
         Flow<FrameEvent, FrameEvent, ?> frames = Flow.fromMaterializer((Materializer mat, Attributes attrs) -> {
             WebSocketSettings settings = wsSettings != null ? wsSettings
                 : ServerSettings.apply(mat.system().settings().config()).websocketSettings();
@@ -252,39 +252,48 @@ public final class WebSocketUpgrades {
 
         // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus CloseDriver and SilenceWatch
         // (identity without a silence timeout); messageAPI's outbound rendering is bypassed (see upper()).
-        // Pekko's layers keep no state outside their logics, so their blueprints are built once per server.
-        StatelessLayers layers = statelessLayers;
-        if (layers == null || layers.settings != settings || layers.log != log) {
-            statelessLayers = layers = new StatelessLayers(settings, log);
-        }
-        return layers.below.atop(silenceWatch).atop(layers.between).atop(closeDriver).atop(upper(maxMessageBytes))
+        StatelessLayers layers = StatelessLayers.of(settings, log, maxMessageBytes);
+        return layers.below.atop(silenceWatch).atop(layers.between).atop(closeDriver).atop(layers.upper)
             .join(handler);
     }
 
-    /** The last server's (one in practice) stateless layers below and between Parley's per-connection stages. */
-    private static volatile StatelessLayers statelessLayers;
-
+    /**
+     * The layers around SilenceWatch and CloseDriver keep their state in their stages' logics, so one blueprint of
+     * each serves every connection of a server: built per connection they took 9.0% of the node's CPU samples while
+     * 19,000 sessions reconnected at once (a flight recording of the storm), 3.7% with the rest built once.
+     */
     private static final class StatelessLayers {
+        /** The last server's (one per node): another server's settings replace them. */
+        private static volatile StatelessLayers last;
+
         final WebSocketSettings settings;
         final LoggingAdapter log;
+        final long maxMessageBytes;
         final BidiFlow<FrameEvent, FrameEventOrError, FrameEvent, FrameEvent, NotUsed> below;
         final BidiFlow<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed> between;
+        final BidiFlow<FrameHandler.Output, Message, Object, Object, NotUsed> upper;
 
-        StatelessLayers(WebSocketSettings settings, LoggingAdapter log) {
+        private StatelessLayers(WebSocketSettings settings, LoggingAdapter log, long maxMessageBytes) {
             this.settings = settings;
             this.log = log;
+            this.maxMessageBytes = maxMessageBytes;
             this.below = BidiFlow.fromGraph(WebSocket.masking(true, settings.randomFactory()))
                 .atop(BidiFlow.fromGraph(FrameLogger.logFramesIfEnabled(settings.logFrames())));
             this.between = BidiFlow.<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed>fromGraph(
                     covariant(WebSocket.frameHandling(true, CLOSE_TIMEOUT, log))) // emits FrameStart <: FrameEvent
                 .atop(BidiFlow.fromGraph(WebSocket.periodicKeepAlive(settings)));
+            this.upper = upper(maxMessageBytes);
+        }
+
+        static StatelessLayers of(WebSocketSettings settings, LoggingAdapter log, long maxMessageBytes) {
+            StatelessLayers layers = last;
+            if (layers == null || layers.settings != settings || layers.log != log
+                    || layers.maxMessageBytes != maxMessageBytes) {
+                last = layers = new StatelessLayers(settings, log, maxMessageBytes);
+            }
+            return layers;
         }
     }
-
-    /** {@link #upper}'s blueprints by size cap (one in practice): built once, materialized for every connection. */
-    private static final java.util.concurrent.ConcurrentHashMap<Long,
-            BidiFlow<FrameHandler.Output, Message, Object, Object, NotUsed>> UPPER =
-        new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Everything above CloseDriver: inbound, the size cap and Pekko's messageAPI (frames to messages) into the
@@ -295,14 +304,6 @@ public final class WebSocketUpgrades {
      * node's allocation under fan-out. Here it only sees the handler's completion or failure.
      */
     private static BidiFlow<FrameHandler.Output, Message, Object, Object, NotUsed> upper(long maxMessageBytes) {
-        return UPPER.computeIfAbsent(maxMessageBytes, WebSocketUpgrades::buildUpper);
-    }
-
-    /**
-     * No state outside the stages' logics, so one blueprint serves every connection: built per connection it took
-     * 5.5% of the node's CPU samples while 19,000 sessions reconnected at once (a flight recording of the storm).
-     */
-    private static BidiFlow<FrameHandler.Output, Message, Object, Object, NotUsed> buildUpper(long maxMessageBytes) {
         Flow<FrameHandler.Output, FrameHandler.Output, NotUsed> sizeCap = maxMessageBytes == Long.MAX_VALUE
             ? Flow.create()
             : Flow.fromGraph(new SizeCap(maxMessageBytes));
