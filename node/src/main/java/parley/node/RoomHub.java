@@ -3,9 +3,10 @@ package parley.node;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,10 @@ import parley.protocol.Member;
  * <p>Presence changes are handed to each session at most once per batch window: the first change after a quiet
  * window goes at once, and the changes that follow within the window wait here and go together when it ends. A storm
  * of reconnects is mostly presence (every member's return goes to every member already back), and one frame per
- * window instead of one per change is what keeps it from costing a socket write per change at both ends.
+ * window instead of one per change is what keeps it from costing a socket write per change at both ends. A change
+ * that waits is kept once, in its room's log; a session waiting in the room holds only where its part of the log
+ * starts, so a change costs the hub the same whether ten sessions wait for it or ten thousand, and sessions whose
+ * windows end together with the same part of one room's log share one batch, rendered once.
  */
 public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
@@ -75,19 +79,44 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   /** Per room: local sessions, the incarnation watched, and the last seq seen (-1 until the room answers). */
   private static final class RoomSubscription {
     /** Looked up once here, not once per session per change: ActorRef equality is not free. */
-    final Map<ActorRef<ClientSession.Command>, LocalSession> sessions = new HashMap<>();
+    final Map<ActorRef<ClientSession.Command>, Membership> sessions = new HashMap<>();
     ActorRef<ChatRoom.Command> room;
     long lastSeq = -1;
+    /** The presence changes some member still waits for, oldest first; trimmed as the windows end. */
+    final ArrayList<Logged> log = new ArrayList<>();
+    /** Members waiting for part of the log. */
+    int waitingMembers;
+    /** The log's size after it was last trimmed: it is trimmed again when it has doubled. */
+    int trimmedTo;
   }
 
-  /** Per local session: its rooms, and the presence changes that wait for its batch window to end. */
+  /** A presence change in a room's log, numbered in the order the hub took it, across rooms. */
+  private record Logged(long n, ClientSession.PresenceChange change) {}
+
+  /** A local session in one room; {@code from} >= 0 while it waits for that room's changes numbered from there. */
+  private static final class Membership {
+    final ActorRef<ClientSession.Command> ref;
+    final LocalSession local;
+    final RoomSubscription sub;
+    long from = -1;
+
+    Membership(LocalSession local, RoomSubscription sub) {
+      this.ref = local.ref;
+      this.local = local;
+      this.sub = sub;
+    }
+  }
+
+  /** Per local session: its rooms, and the rooms whose changes wait for its batch window to end. */
   private static final class LocalSession {
     final ActorRef<ClientSession.Command> ref;
     final Set<String> rooms = new HashSet<>();
     /** System.nanoTime() from which the next change may go at once. */
     long presenceOpenAt;
-    /** By username, the latest change of each; null while nothing waits. */
-    LinkedHashMap<String, ClientSession.PresenceChange> pending;
+    /** The rooms it waits in; empty while nothing waits. */
+    final List<Membership> waitingIn = new ArrayList<>(1);
+    /** In the hub's list of sessions to flush. */
+    boolean queued;
     boolean ended;
 
     LocalSession(ActorRef<ClientSession.Command> ref, long now) {
@@ -101,6 +130,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   private final Map<ActorRef<ClientSession.Command>, LocalSession> sessions = new HashMap<>();
   /** Sessions with pending presence changes. */
   private final List<LocalSession> waiting = new ArrayList<>();
+  /** Numbers the presence changes the hub takes. */
+  private long changes;
 
   private final TimerScheduler<Command> timers;
   private final long presenceWindowNanos;
@@ -147,7 +178,9 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       sessions.put(cmd.session(), local);
       getContext().watchWith(cmd.session(), new SessionTerminated(cmd.session()));
     }
-    sub.sessions.put(cmd.session(), local);
+    if (!sub.sessions.containsKey(cmd.session())) {
+      sub.sessions.put(cmd.session(), new Membership(local, sub));
+    }
     local.rooms.add(cmd.roomId());
     if (sub.lastSeq >= 0) {
       cmd.session().tell(new ClientSession.RoomSynced(cmd.roomId(), sub.lastSeq));
@@ -173,8 +206,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     // Encoded and framed once here, for every local member's socket.
     ClientSession.Entry entry =
         new ClientSession.Entry(cmd.roomId(), cmd.seq(), WebSocketUpgrades.PreparedText.of(cmd.frame()));
-    for (LocalSession local : sub.sessions.values()) {
-      local.ref.tell(entry);
+    for (Membership member : sub.sessions.values()) {
+      member.ref.tell(entry);
     }
     return Behaviors.same();
   }
@@ -187,25 +220,36 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     // The member's JSON is rendered once here, for every session and every batch it goes in.
     ClientSession.PresenceChange change =
         ClientSession.PresenceChange.of(new Member(cmd.username(), cmd.online(), cmd.lastSeen()));
-    long now = System.nanoTime();
-    // One message, its frame encoded once, for every session whose window is open, like an entry.
-    ClientSession.PresenceSeen atOnce = null;
-    for (LocalSession local : sub.sessions.values()) {
-      if (local.pending == null && now - local.presenceOpenAt >= 0) {
-        if (atOnce == null) {
-          atOnce = ClientSession.PresenceSeen.of(List.of(change));
+    long n = changes++;
+    // Every member already waits in this room (a storm's steady state): the change joins the log, nothing more.
+    if (sub.waitingMembers < sub.sessions.size()) {
+      long now = System.nanoTime();
+      // One message, its frame encoded once, for every session whose window is open, like an entry.
+      ClientSession.PresenceSeen atOnce = null;
+      for (Membership member : sub.sessions.values()) {
+        LocalSession local = member.local;
+        if (member.from >= 0) {
+          continue;
         }
-        local.ref.tell(atOnce);
-        local.presenceOpenAt = now + presenceWindowNanos;
-      } else {
-        if (local.pending == null) {
-          local.pending = new LinkedHashMap<>();
-          waiting.add(local);
+        if (local.waitingIn.isEmpty() && now - local.presenceOpenAt >= 0) {
+          if (atOnce == null) {
+            atOnce = ClientSession.PresenceSeen.of(List.of(change));
+          }
+          local.ref.tell(atOnce);
+          local.presenceOpenAt = now + presenceWindowNanos;
+        } else {
+          member.from = n;
+          sub.waitingMembers++;
+          local.waitingIn.add(member);
+          if (!local.queued) {
+            local.queued = true;
+            waiting.add(local);
+          }
         }
-        // In the order of the latest changes: a member who came and went is where they went.
-        local.pending.remove(cmd.username());
-        local.pending.put(cmd.username(), change);
       }
+    }
+    if (sub.waitingMembers > 0) {
+      sub.log.add(new Logged(n, change));
     }
     if (!waiting.isEmpty() && !timers.isTimerActive(FlushPresence.INSTANCE)) {
       timers.startTimerWithFixedDelay(FlushPresence.INSTANCE, flushEvery);
@@ -216,25 +260,143 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   private Behavior<Command> onFlushPresence() {
     long now = System.nanoTime();
     int kept = 0;
+    // Sessions of one room whose windows end now and that wait from the same change take the same batch.
+    Map<SharedBatch, List<LocalSession>> shared = null;
+    List<RoomSubscription> flushed = new ArrayList<>();
     for (int i = 0; i < waiting.size(); i++) {
       LocalSession local = waiting.get(i);
-      if (local.ended) {
+      if (local.ended || local.waitingIn.isEmpty()) {
+        local.queued = false;
         continue;
       }
-      if (now - local.presenceOpenAt >= 0) {
-        // Framed by the session: each session's batch is its own.
-        local.ref.tell(new ClientSession.PresenceSeen(List.copyOf(local.pending.values()), null));
-        local.pending = null;
-        local.presenceOpenAt = now + presenceWindowNanos;
-      } else {
+      if (now - local.presenceOpenAt < 0) {
         waiting.set(kept++, local);
+        continue;
       }
+      local.queued = false;
+      local.presenceOpenAt = now + presenceWindowNanos;
+      if (local.waitingIn.size() == 1) {
+        if (shared == null) {
+          shared = new HashMap<>();
+        }
+        Membership member = local.waitingIn.get(0);
+        shared.computeIfAbsent(new SharedBatch(member.sub, member.from), k -> new ArrayList<>(1)).add(local);
+        continue;
+      }
+      // Framed by the session: a batch across rooms is its own.
+      local.ref.tell(new ClientSession.PresenceSeen(batch(local.waitingIn), null));
+      stopWaiting(local, flushed);
     }
     waiting.subList(kept, waiting.size()).clear();
+    if (shared != null) {
+      for (Map.Entry<SharedBatch, List<LocalSession>> batch : shared.entrySet()) {
+        List<LocalSession> takers = batch.getValue();
+        List<ClientSession.PresenceChange> changes = batch(takers.get(0).waitingIn);
+        // A batch only one session takes is framed by that session, off the hub.
+        ClientSession.PresenceSeen seen = takers.size() > 1
+            ? ClientSession.PresenceSeen.of(changes)
+            : new ClientSession.PresenceSeen(changes, null);
+        for (LocalSession local : takers) {
+          local.ref.tell(seen);
+          stopWaiting(local, flushed);
+        }
+      }
+    }
+    for (RoomSubscription sub : flushed) {
+      trim(sub);
+    }
     if (waiting.isEmpty()) {
       timers.cancel(FlushPresence.INSTANCE);
     }
     return Behaviors.same();
+  }
+
+  /** Sessions that wait in one room from the same change: their batches are the same. */
+  private record SharedBatch(RoomSubscription sub, long from) {}
+
+  /**
+   * What a session's rooms logged since it began to wait in each, each member once in its latest state, in the
+   * order of those latest changes: a member who came and went is where they went.
+   */
+  private static List<ClientSession.PresenceChange> batch(List<Membership> waitingIn) {
+    List<Logged> logged;
+    if (waitingIn.size() == 1) {
+      Membership member = waitingIn.get(0);
+      logged = member.sub.log.subList(start(member), member.sub.log.size());
+    } else {
+      logged = new ArrayList<>();
+      for (Membership member : waitingIn) {
+        logged.addAll(member.sub.log.subList(start(member), member.sub.log.size()));
+      }
+      logged.sort(Comparator.comparingLong(Logged::n));
+    }
+    Set<String> seen = new HashSet<>();
+    List<ClientSession.PresenceChange> latest = new ArrayList<>(logged.size());
+    for (int i = logged.size() - 1; i >= 0; i--) {
+      ClientSession.PresenceChange change = logged.get(i).change();
+      if (seen.add(change.member().username())) {
+        latest.add(change);
+      }
+    }
+    Collections.reverse(latest);
+    return latest;
+  }
+
+  /** Where a waiting member's part of its room's log starts: the first change numbered {@code from} or later. */
+  private static int start(Membership member) {
+    List<Logged> log = member.sub.log;
+    int lo = 0;
+    int hi = log.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (log.get(mid).n() < member.from) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static void stopWaiting(LocalSession local, List<RoomSubscription> flushed) {
+    for (Membership member : local.waitingIn) {
+      leaveLog(member);
+      flushed.add(member.sub);
+    }
+    local.waitingIn.clear();
+  }
+
+  private static void leaveLog(Membership member) {
+    if (member.from >= 0) {
+      member.from = -1;
+      member.sub.waitingMembers--;
+    }
+  }
+
+  /**
+   * Drops what no member waits for any more: all of it once nobody waits, else, when the log has doubled since it
+   * was last trimmed, what comes before the oldest waiting member's start. Every member stops waiting within a
+   * window, so the log holds about one window of the room's changes.
+   */
+  private static void trim(RoomSubscription sub) {
+    List<Logged> log = sub.log;
+    if (sub.waitingMembers == 0) {
+      log.clear();
+      sub.trimmedTo = 0;
+    } else if (log.size() >= 64 && log.size() >= 2 * sub.trimmedTo) {
+      long oldest = Long.MAX_VALUE;
+      for (Membership member : sub.sessions.values()) {
+        if (member.from >= 0) {
+          oldest = Math.min(oldest, member.from);
+        }
+      }
+      int drop = 0;
+      while (drop < log.size() && log.get(drop).n() < oldest) {
+        drop++;
+      }
+      log.subList(0, drop).clear();
+      sub.trimmedTo = log.size();
+    }
   }
 
   private Behavior<Command> onSubscribed(Subscribed cmd) {
@@ -252,8 +414,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     }
     sub.lastSeq = Math.max(sub.lastSeq, cmd.lastSeq());
     ClientSession.RoomSynced synced = new ClientSession.RoomSynced(cmd.roomId(), cmd.lastSeq());
-    for (LocalSession local : sub.sessions.values()) {
-      local.ref.tell(synced);
+    for (Membership member : sub.sessions.values()) {
+      member.ref.tell(synced);
     }
     return Behaviors.same();
   }
@@ -304,7 +466,12 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     if (sub == null) {
       return;
     }
-    sub.sessions.remove(session);
+    Membership member = sub.sessions.remove(session);
+    if (member != null && member.from >= 0) {
+      member.local.waitingIn.remove(member);
+      leaveLog(member);
+      trim(sub);
+    }
     if (sub.sessions.isEmpty()) {
       rooms.remove(roomId);
       timers.cancel(roomId);

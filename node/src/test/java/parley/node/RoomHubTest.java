@@ -2,6 +2,7 @@ package parley.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,70 @@ class RoomHubTest {
     assertSame(aliceFirst, bobFirst, "one message, one rendered frame, for every session it goes to at once");
     assertEquals(List.of(online("dave"), online("erin")), members(nextPresence(alice)));
     assertEquals(List.of(online("erin")), members(nextPresence(bob)));
+  }
+
+  @Test
+  void sessionsWhoseWindowsEndTogetherWithTheSameChangesShareOneRenderedBatch() {
+    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    String room = room();
+    String other = room();
+    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
+    TestProbe<ClientSession.Command> bob = kit.createTestProbe();
+    TestProbe<ClientSession.Command> carol = kit.createTestProbe();
+    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
+    hub.tell(new RoomHub.Subscribe(room, bob.ref()));
+    hub.tell(new RoomHub.Subscribe(room, carol.ref()));
+    hub.tell(new RoomHub.Subscribe(other, carol.ref()));
+    hub.tell(new RoomHub.PresenceUpdate(room, "dave", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(room, "erin", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(other, "frank", true, null));
+
+    assertSame(nextPresence(alice), nextPresence(bob));
+    assertEquals(List.of(online("dave")), members(nextPresence(carol)));
+    // Alice's and Bob's windows opened on the same change and hold the same changes: one batch, framed by the hub.
+    ClientSession.PresenceSeen aliceBatch = nextPresence(alice);
+    ClientSession.PresenceSeen bobBatch = nextPresence(bob);
+    assertEquals(List.of(online("erin")), members(aliceBatch));
+    assertSame(aliceBatch, bobBatch);
+    assertNotNull(aliceBatch.frame(), "a batch several sessions take is rendered once, by the hub");
+    // Carol's window ended at the same time with more in it: a batch of her own, which her session frames.
+    ClientSession.PresenceSeen carolBatch = nextPresence(carol);
+    assertEquals(List.of(online("erin"), online("frank")), members(carolBatch));
+    assertNull(carolBatch.frame(), "a batch one session takes is framed by that session");
+  }
+
+  @Test
+  void aBatchHoldsOnlyWhatChangedSinceTheSessionsLastOne() {
+    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), Duration.ofMillis(300)));
+    String room = room();
+    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
+    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
+    hub.tell(new RoomHub.PresenceUpdate(room, "bob", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(room, "carol", true, null));
+    assertEquals(List.of(online("bob")), members(nextPresence(alice)));
+    assertEquals(List.of(online("carol")), members(nextPresence(alice)));
+    for (String user : List.of("dave", "erin", "frank")) {
+      hub.tell(new RoomHub.PresenceUpdate(room, user, true, null));
+      assertEquals(List.of(online(user)), members(nextPresence(alice)));
+    }
+  }
+
+  @Test
+  void aSessionThatStopsFollowingARoomGetsNoneOfItsWaitingChanges() {
+    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    String room = room();
+    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
+    TestProbe<ClientSession.Command> bob = kit.createTestProbe();
+    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
+    hub.tell(new RoomHub.Subscribe(room, bob.ref()));
+    hub.tell(new RoomHub.PresenceUpdate(room, "carol", true, null));
+    hub.tell(new RoomHub.PresenceUpdate(room, "dave", true, null));
+    assertSame(nextPresence(alice), nextPresence(bob));
+    hub.tell(new RoomHub.Unsubscribe(room, bob.ref()));
+    hub.tell(new RoomHub.PresenceUpdate(room, "erin", true, null));
+
+    assertEquals(List.of(online("dave"), online("erin")), members(nextPresence(alice)));
+    bob.expectNoMessage(Duration.ofMillis(300));
   }
 
   @Test
