@@ -59,17 +59,34 @@ class RoomHubTest {
     return new Member(user, true, null);
   }
 
+  private ActorRef<RoomHub.Command> hub(Duration window) {
+    return kit.spawn(RoomHub.create(Duration.ofSeconds(30), window));
+  }
+
+  /** A session's probe, following the rooms at the hub. */
+  private TestProbe<ClientSession.Command> session(ActorRef<RoomHub.Command> hub, String... rooms) {
+    TestProbe<ClientSession.Command> session = kit.createTestProbe();
+    for (String room : rooms) {
+      hub.tell(new RoomHub.Subscribe(room, session.ref()));
+    }
+    return session;
+  }
+
+  /** The room tells the hub that these members came online, one change each. */
+  private static void cameOnline(ActorRef<RoomHub.Command> hub, String room, String... users) {
+    for (String user : users) {
+      hub.tell(new RoomHub.PresenceUpdate(room, user, true, null));
+    }
+  }
+
   @Test
   void aBurstOfComingsAndGoingsReachesASessionAsOneBatchAfterTheFirst() {
-    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    ActorRef<RoomHub.Command> hub = hub(WINDOW);
     String room = room();
-    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
-    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
+    TestProbe<ClientSession.Command> alice = session(hub, room);
     Instant left = Instant.parse("2026-11-22T10:00:00.123Z");
     long start = System.nanoTime();
-    hub.tell(new RoomHub.PresenceUpdate(room, "bob", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(room, "carol", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(room, "dave", true, null));
+    cameOnline(hub, room, "bob", "carol", "dave");
     hub.tell(new RoomHub.PresenceUpdate(room, "carol", false, left));
 
     ClientSession.PresenceSeen first = nextPresence(alice);
@@ -84,17 +101,14 @@ class RoomHubTest {
 
   @Test
   void eachSessionHasItsOwnWindowAndOneBatchCoversAllItsRooms() {
-    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    ActorRef<RoomHub.Command> hub = hub(WINDOW);
     String one = room();
     String two = room();
-    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
-    TestProbe<ClientSession.Command> bob = kit.createTestProbe();
-    hub.tell(new RoomHub.Subscribe(one, alice.ref()));
-    hub.tell(new RoomHub.Subscribe(two, alice.ref()));
-    hub.tell(new RoomHub.Subscribe(one, bob.ref()));
-    hub.tell(new RoomHub.PresenceUpdate(one, "carol", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(two, "dave", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(one, "erin", true, null));
+    TestProbe<ClientSession.Command> alice = session(hub, one, two);
+    TestProbe<ClientSession.Command> bob = session(hub, one);
+    cameOnline(hub, one, "carol");
+    cameOnline(hub, two, "dave");
+    cameOnline(hub, one, "erin");
 
     ClientSession.PresenceSeen aliceFirst = nextPresence(alice);
     ClientSession.PresenceSeen bobFirst = nextPresence(bob);
@@ -106,19 +120,14 @@ class RoomHubTest {
 
   @Test
   void sessionsWhoseWindowsEndTogetherWithTheSameChangesShareOneRenderedBatch() {
-    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    ActorRef<RoomHub.Command> hub = hub(WINDOW);
     String room = room();
     String other = room();
-    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
-    TestProbe<ClientSession.Command> bob = kit.createTestProbe();
-    TestProbe<ClientSession.Command> carol = kit.createTestProbe();
-    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
-    hub.tell(new RoomHub.Subscribe(room, bob.ref()));
-    hub.tell(new RoomHub.Subscribe(room, carol.ref()));
-    hub.tell(new RoomHub.Subscribe(other, carol.ref()));
-    hub.tell(new RoomHub.PresenceUpdate(room, "dave", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(room, "erin", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(other, "frank", true, null));
+    TestProbe<ClientSession.Command> alice = session(hub, room);
+    TestProbe<ClientSession.Command> bob = session(hub, room);
+    TestProbe<ClientSession.Command> carol = session(hub, room, other);
+    cameOnline(hub, room, "dave", "erin");
+    cameOnline(hub, other, "frank");
 
     assertSame(nextPresence(alice), nextPresence(bob));
     assertEquals(List.of(online("dave")), members(nextPresence(carol)));
@@ -136,33 +145,28 @@ class RoomHubTest {
 
   @Test
   void aBatchHoldsOnlyWhatChangedSinceTheSessionsLastOne() {
-    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), Duration.ofMillis(300)));
+    ActorRef<RoomHub.Command> hub = hub(Duration.ofMillis(300));
     String room = room();
-    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
-    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
-    hub.tell(new RoomHub.PresenceUpdate(room, "bob", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(room, "carol", true, null));
+    TestProbe<ClientSession.Command> alice = session(hub, room);
+    cameOnline(hub, room, "bob", "carol");
     assertEquals(List.of(online("bob")), members(nextPresence(alice)));
     assertEquals(List.of(online("carol")), members(nextPresence(alice)));
     for (String user : List.of("dave", "erin", "frank")) {
-      hub.tell(new RoomHub.PresenceUpdate(room, user, true, null));
+      cameOnline(hub, room, user);
       assertEquals(List.of(online(user)), members(nextPresence(alice)));
     }
   }
 
   @Test
   void aSessionThatStopsFollowingARoomGetsNoneOfItsWaitingChanges() {
-    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), WINDOW));
+    ActorRef<RoomHub.Command> hub = hub(WINDOW);
     String room = room();
-    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
-    TestProbe<ClientSession.Command> bob = kit.createTestProbe();
-    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
-    hub.tell(new RoomHub.Subscribe(room, bob.ref()));
-    hub.tell(new RoomHub.PresenceUpdate(room, "carol", true, null));
-    hub.tell(new RoomHub.PresenceUpdate(room, "dave", true, null));
+    TestProbe<ClientSession.Command> alice = session(hub, room);
+    TestProbe<ClientSession.Command> bob = session(hub, room);
+    cameOnline(hub, room, "carol", "dave");
     assertSame(nextPresence(alice), nextPresence(bob));
     hub.tell(new RoomHub.Unsubscribe(room, bob.ref()));
-    hub.tell(new RoomHub.PresenceUpdate(room, "erin", true, null));
+    cameOnline(hub, room, "erin");
 
     assertEquals(List.of(online("dave"), online("erin")), members(nextPresence(alice)));
     bob.expectNoMessage(Duration.ofMillis(300));
@@ -170,13 +174,10 @@ class RoomHubTest {
 
   @Test
   void withNoWindowEveryChangeGoesAtOnce() {
-    ActorRef<RoomHub.Command> hub = kit.spawn(RoomHub.create(Duration.ofSeconds(30), Duration.ZERO));
+    ActorRef<RoomHub.Command> hub = hub(Duration.ZERO);
     String room = room();
-    TestProbe<ClientSession.Command> alice = kit.createTestProbe();
-    hub.tell(new RoomHub.Subscribe(room, alice.ref()));
-    for (String user : List.of("bob", "carol", "dave")) {
-      hub.tell(new RoomHub.PresenceUpdate(room, user, true, null));
-    }
+    TestProbe<ClientSession.Command> alice = session(hub, room);
+    cameOnline(hub, room, "bob", "carol", "dave");
     for (String user : List.of("bob", "carol", "dave")) {
       assertEquals(List.of(online(user)), members(nextPresence(alice)));
     }
