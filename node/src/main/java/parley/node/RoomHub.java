@@ -262,7 +262,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     int kept = 0;
     // Sessions of one room whose windows end now and that wait from the same change take the same batch.
     Map<SharedBatch, List<LocalSession>> shared = null;
-    List<RoomSubscription> flushed = new ArrayList<>();
+    // The rooms whose logs may be trimmed after this flush, each once however many of its sessions flushed.
+    Set<RoomSubscription> flushed = new HashSet<>();
     for (int i = 0; i < waiting.size(); i++) {
       LocalSession local = waiting.get(i);
       if (local.ended || local.waitingIn.isEmpty()) {
@@ -358,7 +359,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     return lo;
   }
 
-  private static void stopWaiting(LocalSession local, List<RoomSubscription> flushed) {
+  private static void stopWaiting(LocalSession local, Set<RoomSubscription> flushed) {
     for (Membership member : local.waitingIn) {
       leaveLog(member);
       flushed.add(member.sub);
