@@ -11,7 +11,12 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import parley.protocol.RoomSummary;
 
-/** A user's rooms with unread counts ({@code lastSeq - readSeq}), for {@code /me} and the WebSocket hello. */
+/**
+ * A user's rooms with unread counts ({@code lastSeq - readSeq}), for {@code /me} and the WebSocket hello. Every room
+ * the user belongs to is listed: one whose node does not answer within the timeout (it is moving, or its node is
+ * down and not yet replaced) is listed as unavailable rather than left out, which would tell the client the user
+ * left it.
+ */
 final class RoomSummaries {
   private RoomSummaries() {}
 
@@ -22,7 +27,7 @@ final class RoomSummaries {
         sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId)
             .<ChatRoom.GetResult>ask(replyTo -> new ChatRoom.GetSummary(username, replyTo), timeout)
             .thenApply(r -> r instanceof ChatRoom.SummaryView v && v.isMember() ? summary(v, readSeq) : null)
-            .exceptionally(e -> null)
+            .exceptionally(e -> RoomSummary.unavailable(roomId, readSeq))
             .toCompletableFuture()));
     return CompletableFuture.allOf(summaries.toArray(CompletableFuture[]::new))
         .thenApply(v -> summaries.stream()

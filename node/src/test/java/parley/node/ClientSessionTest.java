@@ -175,6 +175,7 @@ class ClientSessionTest {
     JsonNode hello = out.parsed().get(0);
     assertEquals("hello", hello.get("type").asText());
     assertEquals(3, hello.get("rooms").get(0).get("lastSeq").asLong());
+    assertTrue(!hello.get("rooms").get(0).has("unavailable"), hello.toString());
 
     // Three more messages are stored; the hub hands them over late, out of order and twice.
     for (int i = 2; i < 5; i++) {
@@ -234,6 +235,58 @@ class ClientSessionTest {
     ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "after hello", (ActorRef<ChatRoom.PostResult>) (Object) r));
     session.tell(new ClientSession.RoomSynced(f.room(), 3));
     awaitSeqs(hub, out, f.room(), List.of(3L));
+  }
+
+  @Test
+  void aRoomThatDoesNotAnswerIsListedUnavailableAndItsEntriesStartWhereTheClientIs() throws Exception {
+    // A user reconnects while one of their rooms cannot answer (its shard is moving, its node is down and not yet
+    // replaced): here its journal fails every read and write until the room is let go.
+    Fixture f = fixture(3);
+    String pid = ChatRoom.persistenceId(f.room()).id();
+    var blocked = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    journal.withPolicy((persistenceId, operation) -> blocked.get() && persistenceId.equals(pid)
+        ? org.apache.pekko.persistence.testkit.StorageFailure.create()
+        : org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance());
+    try {
+      // The write fails, so the room's incarnation stops; every restart fails to read its timeline.
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room()).tell(new ChatRoom.Post(f.user(), "lost", "never stored",
+          kit.<ChatRoom.PostResult>createTestProbe().ref()));
+      // One connection names seq 3 in its handshake's after; another names nothing.
+      RecordingOutbound resumed = new RecordingOutbound(1000);
+      RecordingOutbound fresh = new RecordingOutbound(1000);
+      TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+      ActorRef<ClientSession.Command> resumedSession = kit.spawn(ClientSession.create(f.user(), f.token(),
+          java.util.Map.of(f.room(), 3L), resumed, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
+      ActorRef<ClientSession.Command> freshSession = kit.spawn(ClientSession.create(f.user(), f.token(),
+          java.util.Map.of(), fresh, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
+
+      // Hello still lists the room (leaving it out would tell the client the user left it), as unavailable, at the
+      // user's read marker.
+      for (RecordingOutbound out : List.of(resumed, fresh)) {
+        hub.awaitAssert(Duration.ofSeconds(10), () -> {
+          assertEquals("hello", out.parsed().get(0).get("type").asText());
+          return null;
+        });
+        JsonNode listed = out.parsed().get(0).get("rooms").get(0);
+        parley.protocol.RoomSummary room = Json.mapper().treeToValue(listed, parley.protocol.RoomSummary.class);
+        assertEquals(parley.protocol.RoomSummary.unavailable(f.room(), 1), room, listed.toString());
+      }
+
+      // The room comes back: each connection gets what it has not seen, from storage, then the live entries.
+      blocked.set(false);
+      awaitSeqs(hub, resumed, f.room(), List.of(4L));
+      awaitSeqs(hub, fresh, f.room(), List.of(2L, 3L, 4L));
+      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "back", "after the outage", (ActorRef<ChatRoom.PostResult>) (Object) r));
+      for (ActorRef<ClientSession.Command> session : List.of(resumedSession, freshSession)) {
+        session.tell(new ClientSession.Entry(f.room(), 5, frame(f.room(), 5)));
+      }
+      awaitSeqs(hub, resumed, f.room(), List.of(4L, 5L));
+      awaitSeqs(hub, fresh, f.room(), List.of(2L, 3L, 4L, 5L));
+    } finally {
+      blocked.set(false);
+      journal.resetPolicy();
+    }
   }
 
   @Test

@@ -45,6 +45,15 @@ class ChatStateTest {
   }
 
   @Test
+  void aRoomListedUnavailableKeepsItsNameAndWhatTheClientHasSeen() {
+    state.upsert(new RoomSummary("a1", "General", "room", 40, 38, 2));
+    // Reconnected while the room's node did not answer: the server knows only the read marker.
+    RoomState room = state.upsert(RoomSummary.unavailable("a1", 38));
+    assertEquals("#General", room.displayName("alice"));
+    assertEquals(2, room.unread());
+  }
+
+  @Test
   void ctrlNAndCtrlPWrapAround() {
     state.upsert(new RoomSummary("a1", "a", "room", 0, 0, 0));
     state.upsert(new RoomSummary("b1", "b", "room", 0, 0, 0));
