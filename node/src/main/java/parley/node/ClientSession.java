@@ -318,7 +318,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     for (RoomSummary room : sorted) {
       Long after = resumeAfter.get(room.id());
-      if (room.unavailable()) {
+      if (Boolean.TRUE.equals(room.unavailable())) {
         // Frames start where the client was told they would; the room is asked until it answers (RetryTrack).
         Cursor cursor = new Cursor(after == null ? room.lastSeq() : after);
         cursor.provisional = true;

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A room as seen in one user's list: {@code unread = lastSeq - readSeq}. A room whose node did not answer in time
- * is {@code unavailable}: its name and kind are unknown (null), and {@code lastSeq} and {@code readSeq} are the
- * user's read marker, the last seq known to exist.
+ * is {@code unavailable} (true; otherwise null and left out of the JSON, so a summary without the field reads as
+ * available): its name and kind are unknown (null), and {@code lastSeq} and {@code readSeq} are the user's read
+ * marker, the last seq known to exist.
  */
 public record RoomSummary(
     String id,
@@ -14,14 +15,14 @@ public record RoomSummary(
     long lastSeq,
     long readSeq,
     long unread,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean unavailable) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unavailable) {
 
   public RoomSummary(String id, String name, String kind, long lastSeq, long readSeq, long unread) {
-    this(id, name, kind, lastSeq, readSeq, unread, false);
+    this(id, name, kind, lastSeq, readSeq, unread, null);
   }
 
   /** A room the user belongs to whose node did not answer: all that is known is the user's read marker. */
   public static RoomSummary unavailable(String id, long readSeq) {
-    return new RoomSummary(id, null, null, readSeq, readSeq, 0, true);
+    return new RoomSummary(id, null, null, readSeq, readSeq, 0, Boolean.TRUE);
   }
 }
