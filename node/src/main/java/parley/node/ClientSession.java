@@ -175,11 +175,6 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     long delivered;
     long target;
     boolean fetching;
-    /**
-     * The room did not answer before hello: {@code delivered} is where the client said it is (its handshake's
-     * {@code after}, or the read marker hello gave). Nothing is written until the room answers and says where it is.
-     */
-    boolean provisional;
     final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();
 
     Cursor(long delivered) {
@@ -199,6 +194,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final Settings settings;
   private final ClusterSharding sharding;
   private final Map<String, Cursor> rooms = new HashMap<>();
+  /**
+   * Rooms hello listed unavailable, and the seq their frames start after: the handshake's {@code after}, else the
+   * read marker hello gave. Followed from there once the room answers (RetryTrack).
+   */
+  private final Map<String, Long> startAfter = new HashMap<>();
   /** What the client was last told of each room mate, to tell it once when the mate shares several rooms. */
   private final Map<String, Member> presenceSeen = new HashMap<>();
   /** Before hello: rooms the hub does not follow yet, and the highest seq heard of each room (hub or live entry). */
@@ -319,11 +319,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     for (RoomSummary room : sorted) {
       Long after = resumeAfter.get(room.id());
       if (Boolean.TRUE.equals(room.unavailable())) {
-        // Frames start where the client was told they would; the room is asked until it answers (RetryTrack).
-        Cursor cursor = new Cursor(after == null ? room.lastSeq() : after);
-        cursor.provisional = true;
-        rooms.put(room.id(), cursor);
-        getContext().getSelf().tell(new RetryTrack(room.id()));
+        // Not followed until it answers (the memberOf loop below asks it); its frames start where the client expects.
+        startAfter.put(room.id(), after == null ? room.lastSeq() : after);
         continue;
       }
       // A seq the room has not reached yet cannot have been seen: the client starts from the room's last.
@@ -359,7 +356,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(RetryFetch.class, r -> {
           Cursor c = rooms.get(r.roomId());
-          if (c != null && !c.provisional && !c.fetching && c.target > c.delivered) {
+          if (c != null && !c.fetching && c.target > c.delivered) {
             fetchWhenThereIsRoom(r.roomId(), c);
           }
           return Behaviors.same();
@@ -552,9 +549,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     Cursor cursor = rooms.get(read.room());
     // A marker cannot point past what the room has; unread counts clamp it for rooms not tracked yet.
-    long seq = cursor == null || cursor.provisional
-        ? read.seq()
-        : Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
+    long seq = cursor == null ? read.seq() : Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
         (result, failure) -> new ReadAnswered(read.room(), result, failure));
@@ -577,28 +572,18 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> onTrackChecked(TrackChecked checked) {
-    Cursor cursor = rooms.get(checked.roomId());
-    if (cursor != null && !cursor.provisional) {
+    if (rooms.containsKey(checked.roomId())) {
       return Behaviors.same();
     }
     if (checked.result() instanceof ChatRoom.SummaryView v && v.isMember()) {
-      if (cursor == null) {
-        track(checked.roomId(), v.lastSeq(), v.lastSeq());
-      } else {
-        // Hello listed the room unavailable: deliver from where the client is (a seq above the room's counts as its
-        // last), up to the room's last seq and any entry heard of meanwhile.
-        cursor.provisional = false;
-        cursor.delivered = Math.min(cursor.delivered, v.lastSeq());
-        cursor.target = Math.max(cursor.target, v.lastSeq());
-        if (cursor.target > cursor.delivered) {
-          fetchWhenThereIsRoom(checked.roomId(), cursor);
-        }
-      }
+      // A room hello listed unavailable starts where the client is (a seq above the room's counts as its last).
+      Long start = startAfter.remove(checked.roomId());
+      track(checked.roomId(), start == null ? v.lastSeq() : Math.min(start, v.lastSeq()), v.lastSeq());
     } else if (checked.failure() != null) {
       timers.startSingleTimer("track-" + checked.roomId(), new RetryTrack(checked.roomId()), Duration.ofSeconds(1));
     } else {
       // Not a member (any more): the hub was asked to follow it before hello.
-      rooms.remove(checked.roomId());
+      startAfter.remove(checked.roomId());
       hub.tell(new RoomHub.Unsubscribe(checked.roomId(), getContext().getSelf()));
     }
     return Behaviors.same();
@@ -608,10 +593,6 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private Behavior<Command> onEntry(Entry entry) {
     Cursor cursor = rooms.get(entry.roomId());
-    if (cursor != null && cursor.provisional) {
-      cursor.target = Math.max(cursor.target, entry.seq());
-      return Behaviors.same();
-    }
     if (cursor == null || entry.seq() <= cursor.delivered) {
       return Behaviors.same();
     }
@@ -638,7 +619,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return Behaviors.same();
     }
     cursor.target = Math.max(cursor.target, synced.lastSeq());
-    if (!cursor.provisional && !cursor.fetching && cursor.target > cursor.delivered) {
+    if (!cursor.fetching && cursor.target > cursor.delivered) {
       fetchWhenThereIsRoom(synced.roomId(), cursor);
     }
     return Behaviors.same();
@@ -749,7 +730,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> onRoomRemoved(RoomRemoved removed) {
-    if (rooms.remove(removed.roomId()) != null) {
+    if (rooms.remove(removed.roomId()) != null | startAfter.remove(removed.roomId()) != null) {
       hub.tell(new RoomHub.Unsubscribe(removed.roomId(), getContext().getSelf()));
     }
     return Behaviors.same();
