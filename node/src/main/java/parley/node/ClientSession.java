@@ -730,7 +730,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> onRoomRemoved(RoomRemoved removed) {
-    if (rooms.remove(removed.roomId()) != null | startAfter.remove(removed.roomId()) != null) {
+    boolean followed = rooms.remove(removed.roomId()) != null;
+    boolean waiting = startAfter.remove(removed.roomId()) != null;
+    if (followed || waiting) {
       hub.tell(new RoomHub.Unsubscribe(removed.roomId(), getContext().getSelf()));
     }
     return Behaviors.same();
