@@ -52,25 +52,43 @@ final class Report {
         s.putObject("ratios").set(bound, ratios);
       }
     }
-    if (result.path("nodes").asInt() > 1 && !capacity.path("parley").isMissingNode()) {
+    if (result.path("nodes").asInt() > 1) {
+      // Each target's cluster against the same target on one node, in the latest single-node run of the scenario.
       Path single = root.resolve("bench/results/" + scenario.name() + "-latest.json");
+      JsonNode one = null;
       try {
-        JsonNode one = Bench.JSON.readTree(Files.readString(single));
-        ObjectNode vs = s.putObject("clusterToSingleNode");
+        one = Bench.JSON.readTree(Files.readString(single));
+      } catch (Exception e) {
+        // said per target below
+      }
+      for (String target : List.of("parley", "limit")) {
+        if (capacity.path(target).isMissingNode()) {
+          continue;
+        }
+        String key = clusterToSingleNodeKey(target);
+        JsonNode base = one == null ? null : one.path("summary").path("capacity").path(target);
+        if (base == null || base.isMissingNode()) {
+          s.put(key, "no single-node result of " + target + " in " + root.relativize(single));
+          continue;
+        }
+        ObjectNode vs = s.putObject(key);
         vs.put("singleNodeRun", one.path("startedAt").asText());
         for (String bound : bounds(fanout)) {
-          double base = one.path("summary").path("capacity").path("parley").path(bound).path(metric).asDouble();
-          double mine = capacity.path("parley").path(bound).path(metric).asDouble();
-          if (base > 0) {
-            vs.put(bound, Bench.round2(mine / base));
+          double was = base.path(bound).path(metric).asDouble();
+          double mine = capacity.path(target).path(bound).path(metric).asDouble();
+          if (was > 0) {
+            vs.put(bound, Bench.round2(mine / was));
           }
         }
-      } catch (Exception e) {
-        s.put("clusterToSingleNode", "no single-node result in " + root.relativize(single));
       }
     }
     s.set("targets", targets(scenario, result, s));
     return s;
+  }
+
+  /** Where the summary holds a target's cluster against the same target on one node. */
+  static String clusterToSingleNodeKey(String target) {
+    return target.equals("parley") ? "clusterToSingleNode" : target + "ClusterToSingleNode";
   }
 
   /** With --repeat: what each run read at each step, beside the medians of the table above. */
@@ -384,14 +402,18 @@ final class Report {
       sum.path("ratios").properties().forEach(b -> b.getValue().properties().forEach(x -> ratios.add(
           x.getKey().replace("parleyTo", "Parley / ").replace("Socketio", "Socket.IO").replace("Limit", "limit")
               + " (" + boundLabel(b.getKey()) + ") = **" + x.getValue().asDouble() + "**")));
-      if (sum.path("clusterToSingleNode").isObject()) {
-        sum.path("clusterToSingleNode").properties().forEach(x -> {
-          if (!x.getKey().equals("singleNodeRun")) {
-            ratios.add("cluster / single node (" + boundLabel(x.getKey()) + ") = **" + x.getValue().asDouble() + "**");
-          }
-        });
-      } else if (sum.has("clusterToSingleNode")) {
-        ratios.add("cluster / single node: " + sum.path("clusterToSingleNode").asText());
+      for (String target : List.of("parley", "limit")) {
+        JsonNode vs = sum.path(clusterToSingleNodeKey(target));
+        String what = (target.equals("parley") ? "" : target + " ") + "cluster / single node";
+        if (vs.isObject()) {
+          vs.properties().forEach(x -> {
+            if (!x.getKey().equals("singleNodeRun")) {
+              ratios.add(what + " (" + boundLabel(x.getKey()) + ") = **" + x.getValue().asDouble() + "**");
+            }
+          });
+        } else if (!vs.isMissingNode()) {
+          ratios.add(what + ": " + vs.asText());
+        }
       }
       if (!ratios.isEmpty()) {
         md.append("Ratios: ").append(String.join("; ", ratios)).append(".\n\n");

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
 
@@ -57,5 +59,37 @@ class ReportTest {
     assertTrue(md.contains("Storm (parley): 19000 connections dropped at once (300 ms); one message posted to each of"
         + " 190 rooms"), md);
     assertFalse(md.contains("Storm (limit): 19000 connections dropped at once (200 ms); one message"), md);
+  }
+
+  @Test
+  void aClusterRunComparesEachTargetWithItselfOnOneNode(@TempDir Path root) throws Exception {
+    // The single-node run the cluster run is read against: Parley kept up 200,000 deliveries/s, the limit 400,000.
+    Files.createDirectories(root.resolve("bench/results"));
+    Files.writeString(root.resolve("bench/results/fanout-latest.json"), """
+        {"startedAt": "2026-11-23T22:50:00Z", "summary": {"capacity": {
+          "parley": {"sustained": {"deliveriesPerSec": 200000}},
+          "limit": {"sustained": {"deliveriesPerSec": 400000}}}}}
+        """);
+    ObjectNode result = (ObjectNode) Bench.JSON.readTree("""
+        {"scenario": "fanout", "nodes": 3, "targets": [
+          {"target": "parley", "ok": true, "steps": [
+            {"offeredSendsPerSec": 1500, "deliveriesPerSec": 150000, "saturated": false,
+             "delivery": {"p50_ms": 40, "p99_ms": 600}, "ack": {"p99_ms": 700}}]},
+          {"target": "limit", "ok": true, "steps": [
+            {"offeredSendsPerSec": 2500, "deliveriesPerSec": 250000, "saturated": false,
+             "delivery": {"p50_ms": 30, "p99_ms": 400}, "ack": {"p99_ms": 450}}]}]}
+        """);
+    Scenario fanout = Scenario.of("fanout", false);
+    ObjectNode summary = Report.summary(fanout, result, root);
+    result.set("summary", summary);
+
+    assertEquals(0.75, summary.path("clusterToSingleNode").path("sustained").asDouble());
+    assertEquals(0.63, summary.path("limitClusterToSingleNode").path("sustained").asDouble());
+    assertEquals(0.6, summary.path("ratios").path("sustained").path("parleyToLimit").asDouble());
+    String md = Report.markdown(fanout, result);
+    assertTrue(md.contains("cluster / single node (sustained) = **0.75**"), md);
+    assertTrue(md.contains("limit cluster / single node (sustained) = **0.63**"), md);
+    // The issue's target is Parley's cluster against Parley's node, whatever the limit did.
+    assertTrue(summary.path("targets").toString().contains("sustained: 0.75x"), summary.toString());
   }
 }
