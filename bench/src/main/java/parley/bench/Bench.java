@@ -170,6 +170,9 @@ public final class Bench {
         throw new IllegalArgumentException("unknown target " + t);
       }
     }
+    if (nodes > 1 && targets.contains("socketio")) {
+      throw new IllegalArgumentException("--nodes runs parley and limit as clusters; socketio runs as one server");
+    }
     if (db == null) {
       db = scenario.equals("smoke") && nodes == 1 ? "h2" : "postgres";
     }
@@ -251,7 +254,7 @@ public final class Bench {
         System.getenv().getOrDefault("PARLEY_JAVA_OPTS", serverJavaOpts(o.nodes())).trim().split("\\s+"));
     return switch (name) {
       case "parley" -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api);
-      case "limit" -> new LimitTarget(o.root(), javaOpts);
+      case "limit" -> new LimitTarget(o.root(), o.nodes(), javaOpts);
       case "socketio" -> new SocketIoTarget(o.root());
       default -> throw new IllegalArgumentException(name);
     };

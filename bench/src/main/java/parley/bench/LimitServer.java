@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -37,18 +38,36 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@code ack} to the sender. Each socket has a bounded outbound queue; a client that lets it fill is cut off, as
  * Parley does. What Parley adds on top (durable storage, dedupe, sharding, presence, resuming) is what the
  * distance between the two measures.
+ *
+ * <p>As a cluster ({@code LimitServer port node nodes}), each node serves its own sockets and keeps the seq of the
+ * rooms {@link LimitRelay#ownerOf} gives it, as a Parley room lives on one node. A send for a room kept elsewhere
+ * goes to its node over {@link LimitRelay}; that node numbers it, writes it to its own members, passes the frame to
+ * every other node for theirs, and sends the ack back to the node of the sender.
  */
 public final class LimitServer {
   private static final int OUTBOUND = 4096;
 
-  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
-  private final Materializer mat;
+  /** The relay's ports: {@code RELAY_PORT + node}. */
+  static final int RELAY_PORT = 19190;
 
-  private LimitServer(Materializer mat) {
+  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+  private final AtomicLong nextClientId = new AtomicLong();
+  private final Materializer mat;
+  private final int node;
+  private final int nodes;
+  private volatile LimitRelay relay;
+
+  private LimitServer(Materializer mat, int node, int nodes) {
     this.mat = mat;
+    this.node = node;
+    this.nodes = nodes;
   }
 
-  /** A room: its seq and its members' sockets, guarded by the room itself. */
+  /**
+   * A room: its seq and this node's members' sockets, guarded by the room itself. On the room's own node the seq is
+   * the room's; on the others, the last one relayed.
+   */
   private static final class Room {
     final String id;
     long seq;
@@ -61,13 +80,15 @@ public final class LimitServer {
 
   /** One socket. Frames offered before its hello went out wait, so the hello comes first. */
   private static final class Client {
+    final long id;
     final String user;
     final BoundedSourceQueue<Message> out;
     final Map<String, Room> rooms = new HashMap<>();
     private List<String> early = new ArrayList<>();
     private boolean closed;
 
-    Client(String user, BoundedSourceQueue<Message> out) {
+    Client(long id, String user, BoundedSourceQueue<Message> out) {
+      this.id = id;
       this.user = user;
       this.out = out;
     }
@@ -99,13 +120,16 @@ public final class LimitServer {
     }
   }
 
+  /** {@code LimitServer [port [node nodes]]}: one server, or node {@code node} (from 0) of a cluster of {@code nodes}. */
   public static void main(String[] args) {
     Procs.useCommonPool();
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 19090;
+    int node = args.length > 2 ? Integer.parseInt(args[1]) : 0;
+    int nodes = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     ActorSystem system = ActorSystem.create("limit", ConfigFactory.load("limit"));
-    start(system, "127.0.0.1", port).whenComplete((binding, failure) -> {
+    start(system, "127.0.0.1", port, node, nodes, RELAY_PORT).whenComplete((binding, failure) -> {
       if (failure != null) {
-        System.err.println("limit server: cannot bind port " + port + ": " + failure.getMessage());
+        System.err.println("limit server: cannot serve on port " + port + ": " + failure.getMessage());
         system.terminate();
       } else {
         System.out.println("limit server listening on " + binding.localAddress());
@@ -115,9 +139,24 @@ public final class LimitServer {
 
   /** Binds the server; port 0 takes any free port. */
   static CompletionStage<ServerBinding> start(ActorSystem system, String host, int port) {
+    return start(system, host, port, 0, 1, RELAY_PORT);
+  }
+
+  /**
+   * Binds node {@code node} of {@code nodes}: with more than one, once it has connected to the other nodes' relays
+   * (their ports {@code relayPort} + node), so that a node serves only when it can reach every room.
+   */
+  static CompletionStage<ServerBinding> start(
+      ActorSystem system, String host, int port, int node, int nodes, int relayPort) {
     Materializer mat = Materializer.createMaterializer(system);
-    LimitServer server = new LimitServer(mat);
-    return Http.get(system).newServerAt(host, port).withMaterializer(mat).bindSync(server::handle);
+    LimitServer server = new LimitServer(mat, node, nodes);
+    CompletionStage<LimitRelay> relay = nodes == 1
+        ? CompletableFuture.completedFuture(null)
+        : LimitRelay.start(node, nodes, relayPort, server::onRelayed, system.dispatcher());
+    return relay.thenCompose(r -> {
+      server.relay = r;
+      return Http.get(system).newServerAt(host, port).withMaterializer(mat).bindSync(server::handle);
+    });
   }
 
   private HttpResponse handle(HttpRequest request) {
@@ -139,7 +178,8 @@ public final class LimitServer {
   private HttpResponse accept(WebSocketUpgrade upgrade, String user, List<String> roomIds) {
     Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> queue =
         Source.<Message>queue(OUTBOUND + 1).preMaterialize(mat);
-    Client client = new Client(user, queue.first());
+    Client client = new Client(nextClientId.incrementAndGet(), user, queue.first());
+    clients.put(client.id, client);
     StringBuilder hello = new StringBuilder("{\"type\":\"hello\",\"username\":").append(Frames.quote(user))
         .append(",\"rooms\":[");
     for (String id : roomIds) {
@@ -167,6 +207,7 @@ public final class LimitServer {
   }
 
   private void leave(Client client) {
+    clients.remove(client.id);
     for (Room room : client.rooms.values()) {
       synchronized (room) {
         room.members.remove(client);
@@ -194,19 +235,72 @@ public final class LimitServer {
           + (clientMsgId == null ? "null" : Frames.quote(clientMsgId)) + "}");
       return;
     }
+    int owner = nodes == 1 ? node : LimitRelay.ownerOf(roomId, nodes);
+    if (owner == node) {
+      client.offer(post(room, client.user, clientMsgId, text));
+    } else {
+      relay.send(owner, "S\t" + node + "\t" + client.id + "\t" + roomId + "\t" + client.user + "\t" + clientMsgId
+          + "\t" + text);
+    }
+  }
+
+  /**
+   * On the room's own node: numbers a send, writes it to this node's members and passes it to the other nodes', all
+   * under the room's lock so that every node gets the room's frames in seq order. Returns the sender's ack.
+   */
+  private String post(Room room, String sender, String clientMsgId, String text) {
     String sentAt = Instant.ofEpochMilli(System.currentTimeMillis()).toString();
     long seq;
     synchronized (room) {
       seq = ++room.seq;
       String message = "{\"type\":\"message\",\"room\":\"" + room.id + "\",\"seq\":" + seq
-          + ",\"kind\":\"message\",\"sender\":" + Frames.quote(client.user) + ",\"text\":\"" + text
+          + ",\"kind\":\"message\",\"sender\":" + Frames.quote(sender) + ",\"text\":\"" + text
           + "\",\"sentAt\":\"" + sentAt + "\",\"clientMsgId\":\"" + clientMsgId + "\"}";
       for (Client member : room.members) {
         member.offer(message);
       }
+      if (relay != null) {
+        relay.broadcast("M\t" + room.id + "\t" + seq + "\t" + message);
+      }
     }
-    client.offer("{\"type\":\"ack\",\"clientMsgId\":\"" + clientMsgId + "\",\"room\":\"" + room.id + "\",\"seq\":"
-        + seq + ",\"sentAt\":\"" + sentAt + "\"}");
+    return "{\"type\":\"ack\",\"clientMsgId\":\"" + clientMsgId + "\",\"room\":\"" + room.id + "\",\"seq\":"
+        + seq + ",\"sentAt\":\"" + sentAt + "\"}";
+  }
+
+  /**
+   * A line from another node: {@code S} a send for a room kept here (from node, client id, room, sender,
+   * clientMsgId, text), {@code M} a room's frame for this node's members (room, seq, frame), {@code A} an ack for a
+   * client of this node (client id, frame).
+   */
+  private void onRelayed(String line) {
+    String[] f = line.split("\t", 7);
+    switch (f[0]) {
+      case "S" -> {
+        Room room = rooms.computeIfAbsent(f[3], Room::new);
+        relay.send(Integer.parseInt(f[1]), "A\t" + f[2] + "\t" + post(room, f[4], f[5], f[6]));
+      }
+      case "M" -> {
+        Room room = rooms.computeIfAbsent(f[1], Room::new);
+        long seq = Long.parseLong(f[2]);
+        String message = line.substring(f[0].length() + f[1].length() + f[2].length() + 3);
+        synchronized (room) {
+          room.seq = seq;
+          for (Client member : room.members) {
+            member.offer(message);
+          }
+        }
+      }
+      case "A" -> answer(Long.parseLong(f[1]), line.substring(f[0].length() + f[1].length() + 2));
+      default -> System.err.println("limit relay: unknown line " + f[0]);
+    }
+  }
+
+  /** An ack for one of this node's clients, unless it has gone. */
+  private void answer(long clientId, String ack) {
+    Client client = clients.get(clientId);
+    if (client != null) {
+      client.offer(ack);
+    }
   }
 
   private CompletionStage<String> strict(Message message) {

@@ -5,17 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
 
-/** The limit baseline ({@link LimitServer}) in its own JVM, with the same JVM options as a Parley node. */
+/**
+ * The limit baseline ({@link LimitServer}) in its own JVM, with the same JVM options as a Parley node; with
+ * {@code --nodes N}, N of them sharing the rooms over {@link LimitRelay}, with the options of Parley's cluster nodes.
+ */
 final class LimitTarget implements Target {
   static final int PORT = 19090;
 
   private final Path root;
+  private final int nodes;
   private final List<String> javaOpts;
-  private Process process;
-  private Path gcLog;
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Path> gcLogs = new ArrayList<>();
 
-  LimitTarget(Path root, List<String> javaOpts) {
+  LimitTarget(Path root, int nodes, List<String> javaOpts) {
     this.root = root;
+    this.nodes = nodes;
     this.javaOpts = javaOpts;
   }
 
@@ -26,7 +31,8 @@ final class LimitTarget implements Target {
 
   @Override
   public String describe() {
-    return "limit baseline: Pekko HTTP WebSocket broadcast, no actors, no storage, JVM " + String.join(" ", javaOpts);
+    return "limit baseline: Pekko HTTP WebSocket broadcast, no actors, no storage"
+        + (nodes == 1 ? "" : ", " + nodes + " nodes relaying over plain TCP") + ", JVM " + String.join(" ", javaOpts);
   }
 
   @Override
@@ -47,15 +53,25 @@ final class LimitTarget implements Target {
   @Override
   public void start(Path logDir) throws Exception {
     String classpath = Procs.classpath(root, "bench");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Procs.java());
-    cmd.addAll(javaOpts);
-    gcLog = logDir.resolve("limit-gc.log");
-    cmd.add(GcLog.option(gcLog));
-    cmd.addAll(List.of("-cp", classpath, "parley.bench.LimitServer", String.valueOf(PORT)));
-    process = Procs.start(new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(logDir.resolve("limit.log").toFile()));
-    Target.awaitPort(PORT, process, "limit server");
+    gcLogs.clear();
+    for (int i = 0; i < nodes; i++) {
+      String suffix = nodes == 1 ? "" : "-" + (i + 1);
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Procs.java());
+      cmd.addAll(javaOpts);
+      Path gcLog = logDir.resolve("limit" + suffix + "-gc.log");
+      gcLogs.add(gcLog);
+      cmd.add(GcLog.option(gcLog));
+      cmd.addAll(List.of("-cp", classpath, "parley.bench.LimitServer", String.valueOf(PORT + i)));
+      if (nodes > 1) {
+        cmd.addAll(List.of(String.valueOf(i), String.valueOf(nodes)));
+      }
+      processes.add(Procs.start(new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(logDir.resolve("limit" + suffix + ".log").toFile())));
+    }
+    for (int i = 0; i < nodes; i++) {
+      Target.awaitPort(PORT + i, processes.get(i), "limit server " + (i + 1));
+    }
   }
 
   @Override
@@ -64,26 +80,29 @@ final class LimitTarget implements Target {
     List<Conn.Spec> specs = new ArrayList<>();
     for (int i = 0; i < layout.users(); i++) {
       List<String> rooms = roomsOf.get(i).stream().map(r -> "room" + r).toList();
+      // As with Parley's nodes: user i on node i mod N.
       specs.add(new Conn.Spec(i, "user" + i, null,
-          "ws://127.0.0.1:" + PORT + "/ws?user=user" + i + "&rooms=" + String.join(",", rooms), null, rooms,
-          sender.test(i)));
+          "ws://127.0.0.1:" + (PORT + i % nodes) + "/ws?user=user" + i + "&rooms=" + String.join(",", rooms), null,
+          rooms, sender.test(i)));
     }
     return specs;
   }
 
   @Override
   public List<Path> gcLogs() {
-    return gcLog == null ? List.of() : List.of(gcLog);
+    return List.copyOf(gcLogs);
   }
 
   @Override
   public List<Long> serverPids() {
-    return process == null ? List.of() : List.of(process.pid());
+    return processes.stream().map(Process::pid).toList();
   }
 
   @Override
   public void stop() {
-    Procs.stop(process, 10);
-    process = null;
+    for (Process p : processes) {
+      Procs.stop(p, 10);
+    }
+    processes.clear();
   }
 }
