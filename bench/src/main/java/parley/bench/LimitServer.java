@@ -282,15 +282,14 @@ public final class LimitServer {
       case "M" -> {
         Room room = rooms.computeIfAbsent(f[1], Room::new);
         long seq = Long.parseLong(f[2]);
-        String message = line.substring(f[0].length() + f[1].length() + f[2].length() + 3);
         synchronized (room) {
           room.seq = seq;
           for (Client member : room.members) {
-            member.offer(message);
+            member.offer(f[3]);
           }
         }
       }
-      case "A" -> answer(Long.parseLong(f[1]), line.substring(f[0].length() + f[1].length() + 2));
+      case "A" -> answer(Long.parseLong(f[1]), f[2]);
       default -> System.err.println("limit relay: unknown line " + f[0]);
     }
   }
