@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -75,26 +74,6 @@ class LimitClusterTest {
       }
     }
     throw new IllegalStateException("no " + n + " consecutive free ports");
-  }
-
-  private static final class Inbox implements Ws.Listener {
-    final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-
-    @Override
-    public void onText(String text) {
-      frames.add(text);
-    }
-
-    @Override
-    public void onClosed(Throwable failure) {}
-
-    String next() throws InterruptedException {
-      String f = frames.poll(10, TimeUnit.SECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within 10 s");
-      }
-      return f;
-    }
   }
 
   @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -34,30 +32,6 @@ class NioWsLimitServerTest {
   void stop() throws Exception {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  /** A client that queues what it receives. */
-  private static final class Inbox implements Ws.Listener {
-    final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<Throwable> closed = new CompletableFuture<>();
-
-    @Override
-    public void onText(String text) {
-      frames.add(text);
-    }
-
-    @Override
-    public void onClosed(Throwable failure) {
-      closed.complete(failure);
-    }
-
-    String next() throws InterruptedException {
-      String f = frames.poll(10, TimeUnit.SECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within 10 s");
-      }
-      return f;
-    }
   }
 
   private String url(String user, String rooms) {
