@@ -38,7 +38,17 @@ public final class Bench {
       Path root,
       List<Double> rates,
       Integer stepSeconds,
-      int repeat) {}
+      int repeat) {
+
+    /**
+     * Whether a run narrows each target's edge after its steps (see {@link Report#refinement}): a full run of the
+     * scenario's own steps, once. Not with {@code --rates} (the steps asked for are the steps run), {@code --quick}
+     * (seconds, not figures) or {@code --repeat} (whose medians are taken step by step, and edges differ by run).
+     */
+    boolean refines() {
+      return !quick && rates == null && repeat == 1;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Procs.useCommonPool();
@@ -314,11 +324,15 @@ public final class Bench {
     /** Handshakes in flight per generator process (connect and reconnect). */
     private static final int PARALLELISM = Integer.parseInt(System.getenv().getOrDefault("PARLEY_BENCH_PARALLELISM", "200"));
 
+    /** At most this many steps narrow the edge after the ladder: 100,000-150,000 deliveries/s to within 12,500. */
+    private static final int REFINING_STEPS = 2;
+
     private final Scenario scenario;
     private final Target target;
     private final Api api;
     private final Path root;
     private final String client;
+    private final boolean refines;
     private final Path runDir;
     private final ObjectNode out;
     private final List<WorkerHandle> workers = new ArrayList<>();
@@ -330,6 +344,7 @@ public final class Bench {
       this.api = api;
       this.root = options.root();
       this.client = options.client();
+      this.refines = options.refines();
       this.runDir = runDir;
       this.out = out;
     }
@@ -375,19 +390,40 @@ public final class Bench {
       for (double rate : scenario.rates()) {
         ObjectNode s = step(rate, scenario.stepSeconds());
         steps.add(s);
-        log(String.format("%s: %.0f msgs/s offered: %.0f deliveries/s, %.0f acks/s, delivery p99 %.1f ms, ack p99 %.1f"
-                + " ms%s", name, rate, s.path("deliveriesPerSec").asDouble(), s.path("acksPerSec").asDouble(),
-            s.path("delivery").path("p99_ms").asDouble(), s.path("ack").path("p99_ms").asDouble(),
-            s.path("saturated").asBoolean() ? " (saturated: " + s.path("why").asText() + ")" : ""));
+        logStep(rate, s);
         if (s.path("saturated").asBoolean()) {
           break;
         }
+      }
+      // The step that fell behind has drained (Bench.step waits for every ack): the steps between it and the last
+      // one that kept up run on the same warm node. Not after one that left sends unacknowledged for 60 s.
+      for (int i = 0; refines && i < REFINING_STEPS; i++) {
+        double rate = Report.refinement(steps);
+        if (Double.isNaN(rate)) {
+          break;
+        }
+        if (!steps.get(steps.size() - 1).path("allAcked").asBoolean()) {
+          log(name + ": not narrowing the edge: the last step still had sends unacknowledged after 60 s");
+          break;
+        }
+        ObjectNode s = step(rate, scenario.stepSeconds());
+        s.put("refines", true);
+        steps.add(s);
+        logStep(rate, s);
       }
       if (scenario.storm()) {
         out.set("storm", storm());
       }
       out.set("contract", contract());
       out.put("ok", out.path("contract").path("ok").asBoolean());
+    }
+
+    private void logStep(double rate, JsonNode s) {
+      log(String.format("%s: %.0f msgs/s offered%s: %.0f deliveries/s, %.0f acks/s, delivery p99 %.1f ms, ack p99 %.1f"
+              + " ms%s", target.name(), rate, s.path("refines").asBoolean() ? " (refining step)" : "",
+          s.path("deliveriesPerSec").asDouble(), s.path("acksPerSec").asDouble(),
+          s.path("delivery").path("p99_ms").asDouble(), s.path("ack").path("p99_ms").asDouble(),
+          s.path("saturated").asBoolean() ? " (saturated: " + s.path("why").asText() + ")" : ""));
     }
 
     /**

@@ -22,7 +22,7 @@ final class Report {
     ObjectNode capacity = s.putObject("capacity");
     for (JsonNode t : result.path("targets")) {
       ObjectNode c = Bench.JSON.createObjectNode();
-      JsonNode sustained = best(t, metric, step -> step.path("ack").path("p99_ms").asDouble() <= SUSTAINED_P99_MS);
+      JsonNode sustained = best(t, metric, Report::keptUp);
       if (sustained != null) {
         c.set("sustained", figure(sustained, metric));
       }
@@ -135,6 +135,18 @@ final class Report {
     return b;
   }
 
+  /** A step's last column in the table: why it fell behind, and whether it narrowed the edge after the ladder. */
+  private static String note(JsonNode step) {
+    List<String> n = new ArrayList<>();
+    if (step.path("saturated").asBoolean()) {
+      n.add("saturated: " + step.path("why").asText());
+    }
+    if (step.path("refines").asBoolean()) {
+      n.add("refining step");
+    }
+    return String.join("; ", n);
+  }
+
   static String boundLabel(String key) {
     if (key.equals("sustained")) {
       return key;
@@ -148,6 +160,41 @@ final class Report {
         .put("deliveryP50Ms", step.path("delivery").path("p50_ms").asDouble())
         .put("deliveryP99Ms", step.path("delivery").path("p99_ms").asDouble())
         .put("ackP99Ms", step.path("ack").path("p99_ms").asDouble());
+  }
+
+  /** A step that kept up: not saturated (see Bench.step), its sends acknowledged within 1 s at p99. */
+  static boolean keptUp(JsonNode step) {
+    return !step.path("saturated").asBoolean() && step.path("ack").path("p99_ms").asDouble() <= SUSTAINED_P99_MS;
+  }
+
+  /** A refining step stops narrowing the edge once the rates it lies between are within this factor. */
+  static final double REFINED_WITHIN = 1.1;
+
+  /**
+   * The rate of the next step that narrows a target's edge: halfway between the highest offered rate that kept up
+   * and the lowest above it that did not; NaN when there is no such pair, or the two are within
+   * {@link #REFINED_WITHIN} of each other. The default steps climb by up to half (100,000 to 150,000 deliveries/s),
+   * so a capacity read off them alone could be a third short of the truth, and a ratio of two of them (a cluster
+   * against one node) anywhere within that.
+   */
+  static double refinement(JsonNode steps) {
+    double notKept = Double.POSITIVE_INFINITY;
+    for (JsonNode step : steps) {
+      if (!keptUp(step)) {
+        notKept = Math.min(notKept, step.path("offeredSendsPerSec").asDouble());
+      }
+    }
+    double kept = 0;
+    for (JsonNode step : steps) {
+      double rate = step.path("offeredSendsPerSec").asDouble();
+      if (keptUp(step) && rate < notKept) {
+        kept = Math.max(kept, rate);
+      }
+    }
+    if (kept == 0 || notKept == Double.POSITIVE_INFINITY || notKept <= kept * REFINED_WITHIN) {
+      return Double.NaN;
+    }
+    return Math.round((kept + notKept) / 2);
   }
 
   /** The step with the most {@code metric} that kept up (not saturated) and meets {@code bound}, or null. */
@@ -357,7 +404,7 @@ final class Report {
               cpu.has("stolen") ? String.format(Locale.ROOT, " (%.2f, %.2f)", cpu.path("jit").asDouble(),
                   cpu.path("stolen").asDouble()) : "",
               gc(s.path("gcPauses")),
-              s.path("saturated").asBoolean() ? "saturated: " + s.path("why").asText() : ""));
+              note(s)));
         }
       }
       md.append('\n');

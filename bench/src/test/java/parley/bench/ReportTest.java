@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,5 +92,60 @@ class ReportTest {
     assertTrue(md.contains("limit cluster / single node (sustained) = **0.63**"), md);
     // The issue's target is Parley's cluster against Parley's node, whatever the limit did.
     assertTrue(summary.path("targets").toString().contains("sustained: 0.75x"), summary.toString());
+  }
+
+  @Test
+  void theEdgeBetweenKeptUpAndFellBehindIsHalvedUntilWithinATenth() throws Exception {
+    // The ladder kept up 1,000 msgs/s (100,000 deliveries/s) and fell behind at 1,500: try 1,250.
+    ArrayNode steps = (ArrayNode) Bench.JSON.readTree("""
+        [{"offeredSendsPerSec": 500, "saturated": false, "ack": {"p99_ms": 20}},
+         {"offeredSendsPerSec": 1000, "saturated": false, "ack": {"p99_ms": 140}},
+         {"offeredSendsPerSec": 1500, "saturated": true, "ack": {"p99_ms": 1400}}]
+        """);
+    assertEquals(1250, Report.refinement(steps));
+    // 1,250 kept up: between it and 1,500.
+    steps.add(step(1250, false, 300));
+    assertEquals(1375, Report.refinement(steps));
+    // 1,375 fell behind: 1,250 and 1,375 are within a tenth of each other, the edge is found.
+    steps.add(step(1375, true, 1200));
+    assertTrue(Double.isNaN(Report.refinement(steps)));
+
+    // A step that was not saturated but took over 1 s at p99 to acknowledge did not keep up either.
+    ArrayNode slowAcks = Bench.JSON.createArrayNode().add(step(1000, false, 140)).add(step(1500, false, 1600));
+    assertEquals(1250, Report.refinement(slowAcks));
+    // Nothing kept up, or nothing fell behind: no edge to narrow.
+    assertTrue(Double.isNaN(Report.refinement(Bench.JSON.createArrayNode().add(step(100, true, 1500)))));
+    assertTrue(Double.isNaN(Report.refinement(Bench.JSON.createArrayNode().add(step(100, false, 10)))));
+  }
+
+  @Test
+  void aRefiningStepAfterTheLadderCountsTowardTheCapacity() throws Exception {
+    ObjectNode result = (ObjectNode) Bench.JSON.readTree("""
+        {"scenario": "fanout", "nodes": 1, "targets": [
+          {"target": "parley", "ok": true, "steps": [
+            {"offeredSendsPerSec": 1000, "deliveriesPerSec": 100000, "saturated": false,
+             "delivery": {"p50_ms": 10, "p99_ms": 140}, "ack": {"p99_ms": 135}},
+            {"offeredSendsPerSec": 1500, "deliveriesPerSec": 138000, "saturated": true, "why": "p99 delivery over 1 s",
+             "delivery": {"p50_ms": 50, "p99_ms": 1800}, "ack": {"p99_ms": 1400}},
+            {"offeredSendsPerSec": 1250, "deliveriesPerSec": 125000, "saturated": false, "refines": true,
+             "delivery": {"p50_ms": 20, "p99_ms": 450}, "ack": {"p99_ms": 430}}]}]}
+        """);
+    Scenario fanout = Scenario.of("fanout", false);
+    ObjectNode summary = Report.summary(fanout, result, Path.of("."));
+    result.set("summary", summary);
+
+    assertEquals(125_000, summary.path("capacity").path("parley").path("sustained").path("deliveriesPerSec").asLong());
+    // Within p99 200 ms only the ladder's 1,000 counts.
+    assertEquals(100_000,
+        summary.path("capacity").path("parley").path("p99Under200ms").path("deliveriesPerSec").asLong());
+    String md = Report.markdown(fanout, result);
+    assertTrue(md.contains("| 1250 |") && md.contains("| refining step |"), md);
+    assertTrue(md.contains("| saturated: p99 delivery over 1 s |"), md);
+  }
+
+  private static ObjectNode step(double offered, boolean saturated, double ackP99Ms) {
+    ObjectNode s = Bench.JSON.createObjectNode().put("offeredSendsPerSec", offered).put("saturated", saturated);
+    s.putObject("ack").put("p99_ms", ackP99Ms);
+    return s;
   }
 }
