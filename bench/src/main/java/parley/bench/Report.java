@@ -135,11 +135,14 @@ final class Report {
     return b;
   }
 
-  /** A step's last column in the table: why it fell behind, and whether it narrowed the edge after the ladder. */
+  /** A step's last column in the table: why it fell behind, whether it was held again, whether it narrowed the edge. */
   private static String note(JsonNode step) {
     List<String> n = new ArrayList<>();
     if (step.path("saturated").asBoolean()) {
       n.add("saturated: " + step.path("why").asText());
+    }
+    if (step.path("heldAgain").asBoolean()) {
+      n.add("held again");
     }
     if (step.path("refines").asBoolean()) {
       n.add("refining step");
@@ -175,20 +178,21 @@ final class Report {
    * and the lowest above it that did not; NaN when there is no such pair, or the two are within
    * {@link #REFINED_WITHIN} of each other. The default steps climb by up to half (100,000 to 150,000 deliveries/s),
    * so a capacity read off them alone could be a third short of the truth, and a ratio of two of them (a cluster
-   * against one node) anywhere within that.
+   * against one node) anywhere within that. A rate below the highest that kept up, which fell behind once, is not
+   * the edge.
    */
   static double refinement(JsonNode steps) {
-    double notKept = Double.POSITIVE_INFINITY;
-    for (JsonNode step : steps) {
-      if (!keptUp(step)) {
-        notKept = Math.min(notKept, step.path("offeredSendsPerSec").asDouble());
-      }
-    }
     double kept = 0;
     for (JsonNode step : steps) {
+      if (keptUp(step)) {
+        kept = Math.max(kept, step.path("offeredSendsPerSec").asDouble());
+      }
+    }
+    double notKept = Double.POSITIVE_INFINITY;
+    for (JsonNode step : steps) {
       double rate = step.path("offeredSendsPerSec").asDouble();
-      if (keptUp(step) && rate < notKept) {
-        kept = Math.max(kept, rate);
+      if (!keptUp(step) && rate > kept) {
+        notKept = Math.min(notKept, rate);
       }
     }
     if (kept == 0 || notKept == Double.POSITIVE_INFINITY || notKept <= kept * REFINED_WITHIN) {

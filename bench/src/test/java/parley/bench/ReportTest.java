@@ -113,6 +113,11 @@ class ReportTest {
     // A step that was not saturated but took over 1 s at p99 to acknowledge did not keep up either.
     ArrayNode slowAcks = Bench.JSON.createArrayNode().add(step(1000, false, 140)).add(step(1500, false, 1600));
     assertEquals(1250, Report.refinement(slowAcks));
+    // A rate that fell behind once and kept up when held again, below the highest kept up, is not the edge.
+    ArrayNode fluke = Bench.JSON.createArrayNode().add(step(1000, false, 140)).add(step(1500, true, 1800))
+        .add(step(1500, false, 600)).add(step(1750, false, 500)).add(step(2000, true, 1300))
+        .add(step(2000, true, 1400));
+    assertEquals(1875, Report.refinement(fluke));
     // Nothing kept up, or nothing fell behind: no edge to narrow.
     assertTrue(Double.isNaN(Report.refinement(Bench.JSON.createArrayNode().add(step(100, true, 1500)))));
     assertTrue(Double.isNaN(Report.refinement(Bench.JSON.createArrayNode().add(step(100, false, 10)))));
@@ -127,6 +132,8 @@ class ReportTest {
              "delivery": {"p50_ms": 10, "p99_ms": 140}, "ack": {"p99_ms": 135}},
             {"offeredSendsPerSec": 1500, "deliveriesPerSec": 138000, "saturated": true, "why": "p99 delivery over 1 s",
              "delivery": {"p50_ms": 50, "p99_ms": 1800}, "ack": {"p99_ms": 1400}},
+            {"offeredSendsPerSec": 1500, "deliveriesPerSec": 141000, "saturated": true, "why": "p99 delivery over 1 s",
+             "heldAgain": true, "delivery": {"p50_ms": 60, "p99_ms": 1900}, "ack": {"p99_ms": 1500}},
             {"offeredSendsPerSec": 1250, "deliveriesPerSec": 125000, "saturated": false, "refines": true,
              "delivery": {"p50_ms": 20, "p99_ms": 450}, "ack": {"p99_ms": 430}}]}]}
         """);
@@ -141,6 +148,7 @@ class ReportTest {
     String md = Report.markdown(fanout, result);
     assertTrue(md.contains("| 1250 |") && md.contains("| refining step |"), md);
     assertTrue(md.contains("| saturated: p99 delivery over 1 s |"), md);
+    assertTrue(md.contains("| saturated: p99 delivery over 1 s; held again |"), md);
   }
 
   private static ObjectNode step(double offered, boolean saturated, double ackP99Ms) {
