@@ -227,14 +227,15 @@ public final class Bench {
    * stays under it (27-31 ms; run 131631Z). The heap's 4 GiB of old generation hold 19,000 sessions with room.
    * Cluster nodes (half the memory each) run G1, like ./parley cluster: three parallel collectors on two shared
    * cores stopped their nodes for 1-3.3 s per young collection, near what the failure detector forgives, and the
-   * cluster kept up 0.07x the single node; with G1 0.67x (runs 021246Z and 023556Z on a 2-core Xeon). On JDK 17 to
-   * 19 their G1 leaves the cards the sessions dirty for the pause to scan instead of refining them as they come
-   * ({@link #G1_REFINE_AT_PAUSE}), and their actor dispatchers share the cores ({@link #sharedCoresDispatcher}).
+   * cluster kept up 0.07x the single node; with G1 0.67x (runs 021246Z and 023556Z on a 2-core Xeon). G1 refines
+   * the cards the sessions dirty on its own threads, as it does by default: left to the pause instead, its pauses
+   * on three nodes reached 1.06 s and the cluster kept up 112,500-125,000 deliveries/s, against 162,500-200,000
+   * with refinement (docs/benchmarks.md, the round of 00:24 UTC on 11-24). Their actor dispatchers share the cores
+   * ({@link #sharedCoresDispatcher}).
    */
   static String serverJavaOpts(int nodes) {
     return nodes > 1
-        ? "-Xms3g -Xmx3g -XX:+UseG1GC" + (Runtime.version().feature() < 20 ? " " + G1_REFINE_AT_PAUSE : "")
-            + " " + sharedCoresDispatcher(nodes)
+        ? "-Xms3g -Xmx3g -XX:+UseG1GC " + sharedCoresDispatcher(nodes)
         : "-Xms10g -Xmx10g -Xmn6g -XX:+UseParallelGC";
   }
 
@@ -249,16 +250,6 @@ public final class Bench {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors() / nodes);
     return "-Dpekko.actor.default-dispatcher.fork-join-executor.parallelism-max=" + threads;
   }
-
-  /**
-   * G1 on JDK 17-19 without concurrent refinement: the zones are counts of card buffers (256 cards each), set past
-   * anything a 3 GiB heap can fill, so no refinement thread starts and no mutator refines; the young pause scans the
-   * dirty cards once. Under fan-out nearly every session's old objects are written between two pauses and written
-   * again after each refinement, so the refinement threads took 0.09-0.13 cores of three nodes on two cores
-   * (docs/benchmarks.md). JDK 20 reworked refinement and dropped these flags (its JVM refuses to start with them).
-   */
-  static final String G1_REFINE_AT_PAUSE = "-XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=100000"
-      + " -XX:G1ConcRefinementYellowZone=100000 -XX:G1ConcRefinementRedZone=100000";
 
   private static Target target(String name, Options o, Api api) {
     List<String> javaOpts = Arrays.asList(

@@ -181,7 +181,7 @@ class ProcsTest {
   }
 
   @Test
-  void clusterNodesLeaveCardRefinementToThePauseOnJdk17To19() throws Exception {
+  void clusterNodesRunG1WithItsOwnCardRefinement() throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Procs.java()));
     cmd.addAll(Arrays.asList(Bench.serverJavaOpts(3).split(" ")));
     cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
@@ -189,10 +189,11 @@ class ProcsTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), out);
     assertTrue(out.matches("(?s).*\\bUseG1GC\\s+= true.*"), "G1 on the nodes");
-    // JDK 20 dropped these flags; there the nodes keep G1's own refinement.
-    boolean atPause = out.matches("(?s).*\\bG1UseAdaptiveConcRefinement\\s+= false.*")
-        && out.matches("(?s).*\\bG1ConcRefinementGreenZone\\s+= 100000\\b.*");
-    assertEquals(Runtime.version().feature() < 20, atPause, "refinement left to the pause on JDK 17-19 only");
+    // Left to the pause, the cards Parley's sessions dirty made three nodes' pauses reach 1.06 s (round of 00:24 UTC
+    // on 11-24); JDK 17-19 have the flag, JDK 20 and later refine concurrently with no way to turn it off.
+    if (Runtime.version().feature() < 20) {
+      assertTrue(out.matches("(?s).*\\bG1UseAdaptiveConcRefinement\\s+= true.*"), "G1 refines on its own threads");
+    }
   }
 
   /** Keeps this thread busy until this process has used {@code ticks} more of CPU; the result keeps the loop alive. */
