@@ -383,14 +383,9 @@ public final class Bench {
       // the host in a 20 s step can put its p99 over 1 s. One node stopped at 100,000 deliveries/s that way
       // (150,000 read p99 1.79 s, run 002449Z), and kept up 237,500 in the next run (003742Z).
       for (double rate : scenario.rates()) {
-        ObjectNode s = step(rate, scenario.stepSeconds());
-        steps.add(s);
-        logStep(rate, s);
+        ObjectNode s = runStep(steps, rate, null);
         if (s.path("saturated").asBoolean() && findsEdge && s.path("allAcked").asBoolean()) {
-          s = step(rate, scenario.stepSeconds());
-          s.put("heldAgain", true);
-          steps.add(s);
-          logStep(rate, s);
+          s = runStep(steps, rate, "heldAgain");
         }
         if (s.path("saturated").asBoolean()) {
           break;
@@ -407,16 +402,24 @@ public final class Bench {
           log(name + ": not narrowing the edge: the last step still had sends unacknowledged after 60 s");
           break;
         }
-        ObjectNode s = step(rate, scenario.stepSeconds());
-        s.put("refines", true);
-        steps.add(s);
-        logStep(rate, s);
+        runStep(steps, rate, "refines");
       }
       if (scenario.storm()) {
         out.set("storm", storm());
       }
       out.set("contract", contract());
       out.put("ok", out.path("contract").path("ok").asBoolean());
+    }
+
+    /** One step of the run at {@code rate}, marked with {@code kind} (heldAgain, refines) unless null, kept, logged. */
+    private ObjectNode runStep(ArrayNode steps, double rate, String kind) {
+      ObjectNode s = step(rate, scenario.stepSeconds());
+      if (kind != null) {
+        s.put(kind, true);
+      }
+      steps.add(s);
+      logStep(rate, s);
+      return s;
     }
 
     private void logStep(double rate, JsonNode s) {
