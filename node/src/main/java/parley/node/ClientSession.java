@@ -26,12 +26,13 @@ import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
 
 /**
- * One WebSocket connection: the socket's only writer. It registers with its user (presence, logout) and watches the
- * incarnation that accepted it, registering again when that one stops (a move, a crashed node); it has the
- * node's {@link RoomHub} follow its rooms, sends {@code hello} once the rooms confirmed (so every presence change
- * after hello reaches the client), then keeps, per room, the last seq written to the client: live entries from the node's
- * {@link RoomHub} are written in seq order, anything missing is fetched by seq, anything already written is
- * dropped. So the client sees every entry of its rooms once, in order, across room moves and restarts.
+ * One WebSocket connection, and what decides what its socket is written. It registers with its user (presence,
+ * logout) and watches the incarnation that accepted it, registering again when that one stops (a move, a crashed
+ * node); it has the node's {@link RoomHub} follow its rooms, sends {@code hello} once the rooms confirmed (so every
+ * presence change after hello reaches the client), then keeps, per room, the last seq written to the client: live
+ * entries from the node's {@link RoomHub} are written in seq order, anything missing is fetched by seq, anything
+ * already written is dropped. So the client sees every entry of its rooms once, in order, across room moves and
+ * restarts. The hub writes the common case itself, through the room's cursor ({@link Lane}).
  *
  * <p>The outbound buffer is bounded: a client that cannot keep up is disconnected with 1008 and resumes by seq.
  * Inbound frames are backpressured: at most {@link #MAX_IN_FLIGHT} sends wait for the room at a time.
@@ -170,16 +171,49 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
             .starting())));
   }
 
-  /** Per room: what the client has been written, and what is waiting for a gap to fill. */
-  private static final class Cursor {
+  /**
+   * A followed room's live path into the socket, for the node's hub. An entry that is the next seq the client
+   * expects, while nothing is fetched or waits for a gap in that room, is written to the socket there and then, on
+   * the hub's thread: no message to the session, whose mailbox, scheduling and state then cost a delivery nothing.
+   * Anything else (a gap, a catch-up under way, a full buffer, a room no longer followed) is the session's: the hub
+   * tells it the entry, and the session decides as it always did (buffer and fetch, or close with 1008).
+   */
+  public interface Lane {
+    /** True if the entry was queued on the socket; false if the session must be told it. */
+    boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame);
+  }
+
+  /**
+   * Per room: what the client has been written, and what is waiting for a gap to fill. Shared with the hub as the
+   * room's {@link Lane}: its fields are guarded by the cursor itself, which the session holds whenever it reads or
+   * writes them and, around any frame it writes for the room, so that the hub cannot write between a seq and the one
+   * before it.
+   */
+  private static final class Cursor implements Lane {
+    private final Outbound outbound;
     long delivered;
     long target;
     boolean fetching;
+    /** No longer followed: the hub may still hold the lane until it takes the unsubscribe. */
+    boolean dropped;
     final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();
 
-    Cursor(long delivered) {
+    Cursor(long delivered, Outbound outbound) {
       this.delivered = delivered;
       this.target = delivered;
+      this.outbound = outbound;
+    }
+
+    @Override
+    public synchronized boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+      if (dropped || fetching || seq != delivered + 1 || !buffered.isEmpty() || !outbound.offer(frame)) {
+        return false;
+      }
+      delivered = seq;
+      if (target < seq) {
+        target = seq;
+      }
+      return true;
     }
   }
 
@@ -356,8 +390,12 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(RetryFetch.class, r -> {
           Cursor c = rooms.get(r.roomId());
-          if (c != null && !c.fetching && c.target > c.delivered) {
-            fetchWhenThereIsRoom(r.roomId(), c);
+          if (c != null) {
+            synchronized (c) {
+              if (!c.fetching && c.target > c.delivered) {
+                fetchWhenThereIsRoom(r.roomId(), c);
+              }
+            }
           }
           return Behaviors.same();
         })
@@ -549,7 +587,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     Cursor cursor = rooms.get(read.room());
     // A marker cannot point past what the room has; unread counts clamp it for rooms not tracked yet.
-    long seq = cursor == null ? read.seq() : Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
+    long seq;
+    if (cursor == null) {
+      seq = read.seq();
+    } else {
+      synchronized (cursor) {
+        seq = Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
+      }
+    }
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
         (result, failure) -> new ReadAnswered(read.room(), result, failure));
@@ -591,26 +636,46 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   // ---------------------------------------------------------------------------------------------- delivery
 
+  /** An entry the hub could not write through the room's lane (or sent before the lane was open). */
   private Behavior<Command> onEntry(Entry entry) {
     Cursor cursor = rooms.get(entry.roomId());
-    if (cursor == null || entry.seq() <= cursor.delivered) {
+    if (cursor == null) {
       return Behaviors.same();
     }
-    cursor.target = Math.max(cursor.target, entry.seq());
-    if (!cursor.fetching && entry.seq() == cursor.delivered + 1) {
-      if (!send(entry.frame())) {
-        return Behaviors.stopped();
+    synchronized (cursor) {
+      if (entry.seq() <= cursor.delivered) {
+        return Behaviors.same();
       }
-      cursor.delivered = entry.seq();
-      return Behaviors.same();
-    }
-    if (cursor.buffered.size() < MAX_BUFFERED_PER_ROOM) {
-      cursor.buffered.put(entry.seq(), entry.frame());
-    }
-    if (!cursor.fetching) {
-      fetchWhenThereIsRoom(entry.roomId(), cursor);
+      cursor.target = Math.max(cursor.target, entry.seq());
+      if (!cursor.fetching && entry.seq() == cursor.delivered + 1) {
+        if (!send(entry.frame())) {
+          return Behaviors.stopped();
+        }
+        cursor.delivered = entry.seq();
+        return drainBuffered(cursor) ? Behaviors.same() : Behaviors.stopped();
+      }
+      if (cursor.buffered.size() < MAX_BUFFERED_PER_ROOM) {
+        cursor.buffered.put(entry.seq(), entry.frame());
+      }
+      if (!cursor.fetching) {
+        fetchWhenThereIsRoom(entry.roomId(), cursor);
+      }
     }
     return Behaviors.same();
+  }
+
+  /** Writes the buffered entries that now follow on; false (and the socket closed) if the client is too slow. */
+  private boolean drainBuffered(Cursor cursor) {
+    while (!cursor.buffered.isEmpty() && cursor.buffered.firstKey() <= cursor.delivered + 1) {
+      Map.Entry<Long, WebSocketUpgrades.PreparedText> next = cursor.buffered.pollFirstEntry();
+      if (next.getKey() == cursor.delivered + 1) {
+        if (!send(next.getValue())) {
+          return false;
+        }
+        cursor.delivered = next.getKey();
+      }
+    }
+    return true;
   }
 
   private Behavior<Command> onRoomSynced(RoomSynced synced) {
@@ -618,9 +683,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (cursor == null) {
       return Behaviors.same();
     }
-    cursor.target = Math.max(cursor.target, synced.lastSeq());
-    if (!cursor.fetching && cursor.target > cursor.delivered) {
-      fetchWhenThereIsRoom(synced.roomId(), cursor);
+    synchronized (cursor) {
+      cursor.target = Math.max(cursor.target, synced.lastSeq());
+      if (!cursor.fetching && cursor.target > cursor.delivered) {
+        fetchWhenThereIsRoom(synced.roomId(), cursor);
+      }
     }
     return Behaviors.same();
   }
@@ -630,6 +697,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * far back) goes at the client's pace instead of filling the buffer and closing the socket with 1008.
    */
   private void fetchWhenThereIsRoom(String roomId, Cursor cursor) {
+    // Called with the cursor held.
     if (outbound.free() >= 2 * FETCH_PAGE) {
       fetch(roomId, cursor);
     } else {
@@ -649,10 +717,17 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (cursor == null) {
       return Behaviors.same();
     }
+    synchronized (cursor) {
+      return onFetched(fetched, cursor);
+    }
+  }
+
+  private Behavior<Command> onFetched(Fetched fetched, Cursor cursor) {
     cursor.fetching = false;
     if (fetched.result() instanceof ChatRoom.Rejected) {
       // Not a member any more: stop following the room.
       rooms.remove(fetched.roomId());
+      cursor.dropped = true;
       hub.tell(new RoomHub.Unsubscribe(fetched.roomId(), getContext().getSelf()));
       return Behaviors.same();
     }
@@ -670,14 +745,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         cursor.target = Math.max(cursor.target, e.seq());
       }
     }
-    while (!cursor.buffered.isEmpty() && cursor.buffered.firstKey() <= cursor.delivered + 1) {
-      Map.Entry<Long, WebSocketUpgrades.PreparedText> next = cursor.buffered.pollFirstEntry();
-      if (next.getKey() == cursor.delivered + 1) {
-        if (!send(next.getValue())) {
-          return Behaviors.stopped();
-        }
-        cursor.delivered = next.getKey();
-      }
+    if (!drainBuffered(cursor)) {
+      return Behaviors.stopped();
     }
     boolean progressed = !page.entries().isEmpty();
     if (cursor.target > cursor.delivered && (progressed || page.hasMore())) {
@@ -730,7 +799,13 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   private Behavior<Command> onRoomRemoved(RoomRemoved removed) {
-    boolean followed = rooms.remove(removed.roomId()) != null;
+    Cursor cursor = rooms.remove(removed.roomId());
+    boolean followed = cursor != null;
+    if (followed) {
+      synchronized (cursor) {
+        cursor.dropped = true;
+      }
+    }
     boolean waiting = startAfter.remove(removed.roomId()) != null;
     if (followed || waiting) {
       hub.tell(new RoomHub.Unsubscribe(removed.roomId(), getContext().getSelf()));
@@ -747,14 +822,18 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     follow(roomId, delivered, target);
   }
 
-  /** The cursor for a room the hub already follows for this session. */
+  /** The cursor for a room the hub already follows for this session, and the room's lane for the hub. */
   private void follow(String roomId, long delivered, long target) {
-    Cursor cursor = new Cursor(delivered);
-    cursor.target = target;
-    rooms.put(roomId, cursor);
-    if (target > delivered) {
-      fetch(roomId, cursor);
+    Cursor cursor = new Cursor(delivered, outbound);
+    synchronized (cursor) {
+      cursor.target = target;
+      rooms.put(roomId, cursor);
+      if (target > delivered) {
+        fetch(roomId, cursor);
+      }
     }
+    // After the Subscribe (same sender, same receiver): the hub has the membership to open the lane on.
+    hub.tell(new RoomHub.OpenLane(roomId, getContext().getSelf(), cursor));
   }
 
   // ---------------------------------------------------------------------------------------------- writing

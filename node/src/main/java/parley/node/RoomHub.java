@@ -22,7 +22,9 @@ import parley.protocol.Member;
 
 /**
  * The node-local fan-out hub: one per node. A room sends each new timeline entry once to every hub that has
- * subscribers for it, already rendered as a wire frame; the hub hands it to this node's sessions in that room.
+ * subscribers for it, already rendered as a wire frame; the hub hands it to this node's sessions in that room: through
+ * each session's {@link ClientSession.Lane} for the room, which writes it to the socket when it is the next seq the
+ * client expects, else as a message to the session, which fills the gap.
  *
  * <p>The hub watches each room incarnation it subscribed to. When the room stops (passivation, rebalance, its node
  * crashed) the hub subscribes again through sharding, which starts the room wherever it now lives, and tells its
@@ -45,6 +47,13 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   public record Subscribe(String roomId, ActorRef<ClientSession.Command> session) implements Command {}
 
   public record Unsubscribe(String roomId, ActorRef<ClientSession.Command> session) implements Command {}
+
+  /**
+   * A subscribed session follows the room from here on: live entries go through {@code lane}. Local only, like
+   * Subscribe (a session and its hub share a node).
+   */
+  public record OpenLane(String roomId, ActorRef<ClientSession.Command> session, ClientSession.Lane lane)
+      implements Command {}
 
   /** From a room: a new entry, rendered once. */
   public record Deliver(String roomId, long seq, String frame) implements Command {}
@@ -99,6 +108,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     final LocalSession local;
     final RoomSubscription sub;
     long from = -1;
+    /** Null until the session follows the room (after its hello): entries go to the session until then. */
+    ClientSession.Lane lane;
 
     Membership(LocalSession local, RoomSubscription sub) {
       this.ref = local.ref;
@@ -154,6 +165,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     return newReceiveBuilder()
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Unsubscribe.class, this::onUnsubscribe)
+        .onMessage(OpenLane.class, this::onOpenLane)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(PresenceUpdate.class, this::onPresenceUpdate)
         .onMessage(Subscribed.class, this::onSubscribed)
@@ -197,6 +209,15 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     return Behaviors.same();
   }
 
+  private Behavior<Command> onOpenLane(OpenLane cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    Membership member = sub == null ? null : sub.sessions.get(cmd.session());
+    if (member != null) {
+      member.lane = cmd.lane();
+    }
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onDeliver(Deliver cmd) {
     RoomSubscription sub = rooms.get(cmd.roomId());
     if (sub == null) {
@@ -204,10 +225,16 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     }
     sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
     // Encoded and framed once here, for every local member's socket.
-    ClientSession.Entry entry =
-        new ClientSession.Entry(cmd.roomId(), cmd.seq(), WebSocketUpgrades.PreparedText.of(cmd.frame()));
+    WebSocketUpgrades.PreparedText frame = WebSocketUpgrades.PreparedText.of(cmd.frame());
+    ClientSession.Entry entry = null;
     for (Membership member : sub.sessions.values()) {
-      member.ref.tell(entry);
+      ClientSession.Lane lane = member.lane;
+      if (lane == null || !lane.tryWrite(cmd.seq(), frame)) {
+        if (entry == null) {
+          entry = new ClientSession.Entry(cmd.roomId(), cmd.seq(), frame);
+        }
+        member.ref.tell(entry);
+      }
     }
     return Behaviors.same();
   }

@@ -23,7 +23,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import parley.protocol.Limits;
 
 /**
- * Turns an authenticated upgrade into a WebSocket whose only writer is a new {@link ClientSession}. Inbound
+ * Turns an authenticated upgrade into a WebSocket written by a new {@link ClientSession} (and, through its lanes, the
+ * node's hub). Inbound
  * messages are assembled (streamed ones too) with a 64 KiB cap and backpressured into the session; outbound frames
  * go through a bounded queue the session fills, so a slow reader costs at most that queue.
  */
@@ -53,8 +54,10 @@ public final class WebSocketEndpoint {
       WebSocketUpgrade upgrade, String username, String tokenHash, java.util.Map<String, Long> resumeAfter) {
     QueueOutbound outbound = new QueueOutbound(outboundBuffer);
     // The queue runs inside the connection's own stream (no extra actor or hand-off per frame); the session gets
-    // it when the connection starts. One slot more than the session fills, so a close always fits.
-    Source<Object, NotUsed> frames = Source.<Object>queue(outboundBuffer + 1)
+    // it when the connection starts. Two writers fill it (the session, and the node's hub through the session's
+    // lanes), each of which can pass the size check at the limit's last slot at the same moment: two slots more
+    // than the limit, so a close always fits.
+    Source<Object, NotUsed> frames = Source.<Object>queue(outboundBuffer + 2)
         .mapMaterializedValue(queue -> {
           outbound.attach(queue);
           return NotUsed.getInstance();

@@ -190,6 +190,54 @@ class ClientSessionTest {
   }
 
   @Test
+  void theHubWritesTheNextSeqStraightToTheSocketAndLeavesEverythingElseToTheSession() {
+    Fixture f = fixture(2);
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    followed(f, hub, session, out);
+    RoomHub.OpenLane open = hub.expectMessageClass(RoomHub.OpenLane.class);
+    assertEquals(f.room(), open.roomId());
+    assertEquals(session, open.session());
+    ClientSession.Lane lane = open.lane();
+    for (int i = 3; i < 6; i++) {
+      int n = i;
+      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+    }
+
+    // Seq 4 is what the client expects next (hello said 3): it goes to the socket from the hub's thread.
+    assertTrue(lane.tryWrite(4, frame(f.room(), 4)));
+    assertEquals(List.of(4L), out.seqs(f.room()));
+    // Neither a seq already written nor one past a gap: those are the session's (the hub tells it them).
+    assertTrue(!lane.tryWrite(4, frame(f.room(), 4)));
+    assertTrue(!lane.tryWrite(6, frame(f.room(), 6)));
+    session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
+    // The session fetches seq 5 and writes 6 after it; meanwhile the lane takes nothing.
+    awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L));
+    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m6", "text 6", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    assertTrue(lane.tryWrite(7, frame(f.room(), 7)));
+    awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L, 7L));
+
+    // A full socket buffer is the session's to judge (it closes with 1008): the lane refuses and writes nothing.
+    RecordingOutbound full = new RecordingOutbound(1);
+    Fixture g = fixture(0);
+    ActorRef<ClientSession.Command> slow = session(g, full, hub);
+    followed(g, hub, slow, full);
+    ClientSession.Lane slowLane = hub.expectMessageClass(RoomHub.OpenLane.class).lane();
+    assertTrue(!slowLane.tryWrite(2, frame(g.room(), 2)));
+    assertEquals(List.of(), full.seqs(g.room()));
+    full.readAll();
+    assertTrue(slowLane.tryWrite(2, frame(g.room(), 2)), "the same seq, once the client has read hello");
+    assertEquals(List.of(2L), full.seqs(g.room()));
+
+    // A room the user left: its lane takes nothing more, though the hub may still hold it.
+    session.tell(new ClientSession.RoomRemoved(f.room()));
+    assertEquals(f.room(), hub.expectMessageClass(RoomHub.Unsubscribe.class).roomId());
+    assertTrue(!lane.tryWrite(8, frame(f.room(), 8)));
+    assertEquals(List.of(4L, 5L, 6L, 7L), out.seqs(f.room()));
+  }
+
+  @Test
   void helloWaitsUntilTheHubFollowsTheRoomSoNoPresenceChangeAfterItIsLost() {
     // A room tells presence changes only to hubs it confirmed. Were hello written first, a member coming online
     // between hello and the room's confirmation would reach neither the client's member list (read after hello)

@@ -169,7 +169,85 @@ class RoomHubTest {
     cameOnline(hub, room, "erin");
 
     assertEquals(List.of(online("dave"), online("erin")), members(nextPresence(alice)));
-    bob.expectNoMessage(Duration.ofMillis(300));
+    // The room's answer to the hub's subscription may still be in Bob's mailbox (it can come after the changes).
+    List<ClientSession.Command> rest = pending(bob);
+    assertTrue(rest.stream().noneMatch(m -> m instanceof ClientSession.PresenceSeen), rest.toString());
+  }
+
+  /** A lane that takes the seqs it is told to and records what it took. */
+  private static final class TakingLane implements ClientSession.Lane {
+    final java.util.Set<Long> takes;
+    final List<Long> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    TakingLane(Long... takes) {
+      this.takes = java.util.Set.of(takes);
+    }
+
+    @Override
+    public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+      if (!takes.contains(seq)) {
+        return false;
+      }
+      taken.add(seq);
+      return true;
+    }
+  }
+
+  /** The next entry told to the session; the room's answer to the hub's subscription may come first. */
+  private static ClientSession.Entry nextEntry(TestProbe<ClientSession.Command> session) {
+    while (true) {
+      ClientSession.Command msg = session.receiveMessage(Duration.ofSeconds(10));
+      if (msg instanceof ClientSession.Entry entry) {
+        return entry;
+      }
+    }
+  }
+
+  /** What the session has been told and not yet read (the room's answers to the hub among them). */
+  private static List<ClientSession.Command> pending(TestProbe<ClientSession.Command> session) {
+    List<ClientSession.Command> told = new java.util.ArrayList<>();
+    while (true) {
+      try {
+        told.add(session.receiveMessage(Duration.ofMillis(100)));
+      } catch (AssertionError nothingMore) {
+        return told;
+      }
+    }
+  }
+
+  @Test
+  void entriesGoThroughASessionsOpenLaneAndToTheSessionWhenTheLaneRefusesOrIsNotOpenYet() {
+    ActorRef<RoomHub.Command> hub = hub(WINDOW);
+    String room = room();
+    TestProbe<ClientSession.Command> alice = session(hub, room);
+    TestProbe<ClientSession.Command> bob = session(hub, room);
+    hub.tell(new RoomHub.Deliver(room, 1, "{\"seq\":1}"));
+    assertEquals(1, nextEntry(alice).seq());
+    assertEquals(1, nextEntry(bob).seq());
+
+    // Alice's session follows the room now (its hello went out); Bob's does not yet.
+    TakingLane lane = new TakingLane(2L, 4L);
+    hub.tell(new RoomHub.OpenLane(room, alice.ref(), lane));
+    hub.tell(new RoomHub.Deliver(room, 2, "{\"seq\":2}"));
+    hub.tell(new RoomHub.Deliver(room, 3, "{\"seq\":3}"));
+    hub.tell(new RoomHub.Deliver(room, 4, "{\"seq\":4}"));
+    ClientSession.Entry refused = nextEntry(alice);
+    assertEquals(3, refused.seq(), "the only one the lane refused");
+    assertEquals("{\"seq\":3}", refused.frame().text());
+    assertEquals(List.of(2L, 3L, 4L), List.of(nextEntry(bob).seq(), nextEntry(bob).seq(), nextEntry(bob).seq()));
+    assertEquals(List.of(2L, 4L), lane.taken);
+    // Bob has seq 4, so any entry the hub told Alice is in her mailbox by now: none is.
+    List<ClientSession.Command> rest = pending(alice);
+    assertTrue(rest.stream().noneMatch(m -> m instanceof ClientSession.Entry), rest.toString());
+
+    // A lane for a room the session does not follow at this hub is not kept.
+    String other = room();
+    TakingLane stray = new TakingLane(1L);
+    hub.tell(new RoomHub.OpenLane(other, bob.ref(), stray));
+    TestProbe<ClientSession.Command> carol = session(hub, other);
+    hub.tell(new RoomHub.Deliver(other, 1, "{\"seq\":1}"));
+    assertEquals(1, nextEntry(carol).seq());
+    assertEquals(List.of(), stray.taken);
   }
 
   @Test
