@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -131,7 +132,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private record ReadAnswered(String roomId, UserAccount.Result result, Throwable failure) implements Command {}
 
-  private record Fetched(String roomId, ChatRoom.HistoryResult result, Throwable failure) implements Command {}
+  /** A page for the cursor that asked for it (a room left and joined again has a new one). */
+  private record Fetched(String roomId, Cursor cursor, ChatRoom.HistoryResult result, Throwable failure)
+      implements Command {}
 
   private record PostAnswered(String roomId, String clientMsgId, ChatRoom.PostResult result, Throwable failure)
       implements Command {}
@@ -185,11 +188,12 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   /**
    * Per room: what the client has been written, and what is waiting for a gap to fill. Shared with the hub as the
-   * room's {@link Lane}: its fields are guarded by the cursor itself, which the session holds whenever it reads or
-   * writes them and, around any frame it writes for the room, so that the hub cannot write between a seq and the one
-   * before it.
+   * room's {@link Lane}: its fields are guarded by its lock, which the session holds whenever it reads or writes them
+   * and around any frame it writes for the room, so that the hub cannot write between a seq and the one before it.
    */
   private static final class Cursor implements Lane {
+    /** Guards the fields below. The hub only tries it: an entry for a cursor the session holds goes to the session. */
+    final ReentrantLock lock = new ReentrantLock();
     private final Outbound outbound;
     long delivered;
     long target;
@@ -205,15 +209,23 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
 
     @Override
-    public synchronized boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
-      if (dropped || fetching || seq != delivered + 1 || !buffered.isEmpty() || !outbound.offer(frame)) {
+    public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+      // Never waits: the hub serves every room of the node, and a session may hold its cursor for a page of history.
+      if (!lock.tryLock()) {
         return false;
       }
-      delivered = seq;
-      if (target < seq) {
-        target = seq;
+      try {
+        if (dropped || fetching || seq != delivered + 1 || !buffered.isEmpty() || !outbound.offer(frame)) {
+          return false;
+        }
+        delivered = seq;
+        if (target < seq) {
+          target = seq;
+        }
+        return true;
+      } finally {
+        lock.unlock();
       }
-      return true;
     }
   }
 
@@ -391,10 +403,13 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(RetryFetch.class, r -> {
           Cursor c = rooms.get(r.roomId());
           if (c != null) {
-            synchronized (c) {
+            c.lock.lock();
+            try {
               if (!c.fetching && c.target > c.delivered) {
                 fetchWhenThereIsRoom(r.roomId(), c);
               }
+            } finally {
+              c.lock.unlock();
             }
           }
           return Behaviors.same();
@@ -591,8 +606,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (cursor == null) {
       seq = read.seq();
     } else {
-      synchronized (cursor) {
+      cursor.lock.lock();
+      try {
         seq = Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
+      } finally {
+        cursor.lock.unlock();
       }
     }
     getContext().pipeToSelf(
@@ -642,7 +660,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (cursor == null) {
       return Behaviors.same();
     }
-    synchronized (cursor) {
+    cursor.lock.lock();
+    try {
       if (entry.seq() <= cursor.delivered) {
         return Behaviors.same();
       }
@@ -660,6 +679,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       if (!cursor.fetching) {
         fetchWhenThereIsRoom(entry.roomId(), cursor);
       }
+    } finally {
+      cursor.lock.unlock();
     }
     return Behaviors.same();
   }
@@ -683,11 +704,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (cursor == null) {
       return Behaviors.same();
     }
-    synchronized (cursor) {
+    cursor.lock.lock();
+    try {
       cursor.target = Math.max(cursor.target, synced.lastSeq());
       if (!cursor.fetching && cursor.target > cursor.delivered) {
         fetchWhenThereIsRoom(synced.roomId(), cursor);
       }
+    } finally {
+      cursor.lock.unlock();
     }
     return Behaviors.same();
   }
@@ -697,7 +721,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * far back) goes at the client's pace instead of filling the buffer and closing the socket with 1008.
    */
   private void fetchWhenThereIsRoom(String roomId, Cursor cursor) {
-    // Called with the cursor held.
+    // Called with the cursor's lock held.
     if (outbound.free() >= 2 * FETCH_PAGE) {
       fetch(roomId, cursor);
     } else {
@@ -709,16 +733,19 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     cursor.fetching = true;
     getContext().pipeToSelf(
         history.page(roomId, username, null, cursor.delivered, FETCH_PAGE),
-        (result, failure) -> new Fetched(roomId, result, failure));
+        (result, failure) -> new Fetched(roomId, cursor, result, failure));
   }
 
   private Behavior<Command> onFetched(Fetched fetched) {
     Cursor cursor = rooms.get(fetched.roomId());
-    if (cursor == null) {
+    if (cursor == null || cursor != fetched.cursor()) {
       return Behaviors.same();
     }
-    synchronized (cursor) {
+    cursor.lock.lock();
+    try {
       return onFetched(fetched, cursor);
+    } finally {
+      cursor.lock.unlock();
     }
   }
 
@@ -802,8 +829,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     Cursor cursor = rooms.remove(removed.roomId());
     boolean followed = cursor != null;
     if (followed) {
-      synchronized (cursor) {
+      cursor.lock.lock();
+      try {
         cursor.dropped = true;
+      } finally {
+        cursor.lock.unlock();
       }
     }
     boolean waiting = startAfter.remove(removed.roomId()) != null;
@@ -824,13 +854,12 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   /** The cursor for a room the hub already follows for this session, and the room's lane for the hub. */
   private void follow(String roomId, long delivered, long target) {
+    // Not shared yet: the hub gets the lane below (the message publishes what is set here).
     Cursor cursor = new Cursor(delivered, outbound);
-    synchronized (cursor) {
-      cursor.target = target;
-      rooms.put(roomId, cursor);
-      if (target > delivered) {
-        fetch(roomId, cursor);
-      }
+    cursor.target = target;
+    rooms.put(roomId, cursor);
+    if (target > delivered) {
+      fetch(roomId, cursor);
     }
     // After the Subscribe (same sender, same receiver): the hub has the membership to open the lane on.
     hub.tell(new RoomHub.OpenLane(roomId, getContext().getSelf(), cursor));

@@ -218,7 +218,8 @@ class ClientSessionTest {
     assertTrue(lane.tryWrite(7, frame(f.room(), 7)));
     awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L, 7L));
 
-    // A full socket buffer is the session's to judge (it closes with 1008): the lane refuses and writes nothing.
+    // A full socket buffer is the session's to judge: the lane refuses and writes nothing, and the session, told the
+    // entry, closes with 1008 if the buffer is still full.
     RecordingOutbound full = new RecordingOutbound(1);
     Fixture g = fixture(0);
     ActorRef<ClientSession.Command> slow = session(g, full, hub);
@@ -229,6 +230,27 @@ class ClientSessionTest {
     full.readAll();
     assertTrue(slowLane.tryWrite(2, frame(g.room(), 2)), "the same seq, once the client has read hello");
     assertEquals(List.of(2L), full.seqs(g.room()));
+    assertTrue(!slowLane.tryWrite(3, frame(g.room(), 3)));
+    slow.tell(new ClientSession.Entry(g.room(), 3, frame(g.room(), 3)));
+    hub.expectTerminated(slow, Duration.ofSeconds(5));
+    assertEquals(1008, full.closed.code());
+
+    // While a gap waits to be filled the lane takes nothing, not even the seq that fills it: the session writes it
+    // from storage, then what it buffered. Here the buffer has too little room for a page, so the fetch waits.
+    RecordingOutbound narrow = new RecordingOutbound(300);
+    Fixture h = fixture(0);
+    ActorRef<ClientSession.Command> waiting = session(h, narrow, hub);
+    followed(h, hub, waiting, narrow);
+    ClientSession.Lane waitingLane = hub.expectMessageClass(RoomHub.OpenLane.class).lane();
+    waiting.tell(new ClientSession.Entry(h.room(), 3, frame(h.room(), 3)));
+    // Written after the entry is handled (one mailbox, in order): then seq 3 waits in the cursor.
+    waiting.tell(ClientSession.PresenceSeen.of(List.of(ClientSession.PresenceChange.of(new Member("bob", true, null)))));
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals("presence", narrow.parsed().get(narrow.parsed().size() - 1).get("type").asText());
+      return null;
+    });
+    assertTrue(!waitingLane.tryWrite(2, frame(h.room(), 2)), "seq 3 is buffered: 2 is the session's to write");
+    assertEquals(List.of(), narrow.seqs(h.room()));
 
     // A room the user left: its lane takes nothing more, though the hub may still hold it.
     session.tell(new ClientSession.RoomRemoved(f.room()));
