@@ -24,9 +24,8 @@ import parley.protocol.Limits;
 
 /**
  * Turns an authenticated upgrade into a WebSocket written by a new {@link ClientSession} (and, through its lanes, the
- * node's hub). Inbound
- * messages are assembled (streamed ones too) with a 64 KiB cap and backpressured into the session; outbound frames
- * go through a bounded queue the session fills, so a slow reader costs at most that queue.
+ * node's hub). Inbound messages are assembled (streamed ones too) with a 64 KiB cap and backpressured into the
+ * session; outbound frames go through a bounded queue those two fill, so a slow reader costs at most that queue.
  */
 public final class WebSocketEndpoint {
   private static final AtomicLong SESSIONS = new AtomicLong();
