@@ -212,15 +212,24 @@ class ClientSessionTest {
     assertTrue(!lane.tryWrite(4, frame(f.room(), 4)));
     assertTrue(!lane.tryWrite(6, frame(f.room(), 6)));
     session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
-    // The session fetches seq 5 and writes 6 after it; meanwhile the lane takes nothing.
+    // The session fetches seq 5 and writes 6 after it; then the lane takes the next seq again.
     awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L));
     ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m6", "text 6", (ActorRef<ChatRoom.PostResult>) (Object) r));
     assertTrue(lane.tryWrite(7, frame(f.room(), 7)));
     awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L, 7L));
 
-    // A full socket buffer is the session's to judge: the lane refuses and writes nothing, and the session, told the
-    // entry, closes with 1008 if the buffer is still full.
+    // A room the user left: its lane takes nothing more, though the hub may still hold it.
+    session.tell(new ClientSession.RoomRemoved(f.room()));
+    assertEquals(f.room(), hub.expectMessageClass(RoomHub.Unsubscribe.class).roomId());
+    assertTrue(!lane.tryWrite(8, frame(f.room(), 8)));
+    assertEquals(List.of(4L, 5L, 6L, 7L), out.seqs(f.room()));
+  }
+
+  @Test
+  void aFullSocketBufferIsTheSessionsToJudgeNotTheHubs() {
+    // The lane refuses and writes nothing; the session, told the entry, closes with 1008 if it still does not fit.
     RecordingOutbound full = new RecordingOutbound(1);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     Fixture g = fixture(0);
     ActorRef<ClientSession.Command> slow = session(g, full, hub);
     followed(g, hub, slow, full);
@@ -234,10 +243,14 @@ class ClientSessionTest {
     slow.tell(new ClientSession.Entry(g.room(), 3, frame(g.room(), 3)));
     hub.expectTerminated(slow, Duration.ofSeconds(5));
     assertEquals(1008, full.closed.code());
+  }
 
-    // While a gap waits to be filled the lane takes nothing, not even the seq that fills it: the session writes it
-    // from storage, then what it buffered. Here the buffer has too little room for a page, so the fetch waits.
+  @Test
+  void whileAGapWaitsToBeFilledTheHubWritesNothingForTheRoom() {
+    // Not even the seq that fills it: the session writes that from storage, then what it buffered. Here the socket's
+    // buffer has too little room for a page, so the fetch waits.
     RecordingOutbound narrow = new RecordingOutbound(300);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     Fixture h = fixture(0);
     ActorRef<ClientSession.Command> waiting = session(h, narrow, hub);
     followed(h, hub, waiting, narrow);
@@ -251,12 +264,6 @@ class ClientSessionTest {
     });
     assertTrue(!waitingLane.tryWrite(2, frame(h.room(), 2)), "seq 3 is buffered: 2 is the session's to write");
     assertEquals(List.of(), narrow.seqs(h.room()));
-
-    // A room the user left: its lane takes nothing more, though the hub may still hold it.
-    session.tell(new ClientSession.RoomRemoved(f.room()));
-    assertEquals(f.room(), hub.expectMessageClass(RoomHub.Unsubscribe.class).roomId());
-    assertTrue(!lane.tryWrite(8, frame(f.room(), 8)));
-    assertEquals(List.of(4L, 5L, 6L, 7L), out.seqs(f.room()));
   }
 
   @Test
