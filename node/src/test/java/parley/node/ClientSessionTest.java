@@ -152,6 +152,18 @@ class ClientSessionTest {
     return subscribe;
   }
 
+  /** A session that follows the fixture's room, and the lane it opened for it at the hub. */
+  private record Following(ActorRef<ClientSession.Command> session, ClientSession.Lane lane) {}
+
+  private Following following(Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub) {
+    ActorRef<ClientSession.Command> session = session(f, out, hub);
+    followed(f, hub, session, out);
+    RoomHub.OpenLane open = hub.expectMessageClass(RoomHub.OpenLane.class);
+    assertEquals(f.room(), open.roomId());
+    assertEquals(session, open.session());
+    return new Following(session, open.lane());
+  }
+
   /** The client has been written exactly these seqs of the room, in this order. */
   private static void awaitSeqs(TestProbe<?> probe, RecordingOutbound out, String room, List<Long> seqs) {
     probe.awaitAssert(Duration.ofSeconds(5), () -> {
@@ -194,12 +206,9 @@ class ClientSessionTest {
     Fixture f = fixture(2);
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-    ActorRef<ClientSession.Command> session = session(f, out, hub);
-    followed(f, hub, session, out);
-    RoomHub.OpenLane open = hub.expectMessageClass(RoomHub.OpenLane.class);
-    assertEquals(f.room(), open.roomId());
-    assertEquals(session, open.session());
-    ClientSession.Lane lane = open.lane();
+    Following following = following(f, out, hub);
+    ActorRef<ClientSession.Command> session = following.session();
+    ClientSession.Lane lane = following.lane();
     for (int i = 3; i < 6; i++) {
       int n = i;
       ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
@@ -231,9 +240,9 @@ class ClientSessionTest {
     RecordingOutbound full = new RecordingOutbound(1);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     Fixture g = fixture(0);
-    ActorRef<ClientSession.Command> slow = session(g, full, hub);
-    followed(g, hub, slow, full);
-    ClientSession.Lane slowLane = hub.expectMessageClass(RoomHub.OpenLane.class).lane();
+    Following following = following(g, full, hub);
+    ActorRef<ClientSession.Command> slow = following.session();
+    ClientSession.Lane slowLane = following.lane();
     assertTrue(!slowLane.tryWrite(2, frame(g.room(), 2)));
     assertEquals(List.of(), full.seqs(g.room()));
     full.readAll();
@@ -252,9 +261,9 @@ class ClientSessionTest {
     RecordingOutbound narrow = new RecordingOutbound(300);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     Fixture h = fixture(0);
-    ActorRef<ClientSession.Command> waiting = session(h, narrow, hub);
-    followed(h, hub, waiting, narrow);
-    ClientSession.Lane waitingLane = hub.expectMessageClass(RoomHub.OpenLane.class).lane();
+    Following following = following(h, narrow, hub);
+    ActorRef<ClientSession.Command> waiting = following.session();
+    ClientSession.Lane waitingLane = following.lane();
     waiting.tell(new ClientSession.Entry(h.room(), 3, frame(h.room(), 3)));
     // Written after the entry is handled (one mailbox, in order): then seq 3 waits in the cursor.
     waiting.tell(ClientSession.PresenceSeen.of(List.of(ClientSession.PresenceChange.of(new Member("bob", true, null)))));
