@@ -240,17 +240,15 @@ class ClientSessionTest {
     RecordingOutbound full = new RecordingOutbound(1);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     Fixture g = fixture(0);
-    Following following = following(g, full, hub);
-    ActorRef<ClientSession.Command> slow = following.session();
-    ClientSession.Lane slowLane = following.lane();
-    assertTrue(!slowLane.tryWrite(2, frame(g.room(), 2)));
+    Following slow = following(g, full, hub);
+    assertTrue(!slow.lane().tryWrite(2, frame(g.room(), 2)));
     assertEquals(List.of(), full.seqs(g.room()));
     full.readAll();
-    assertTrue(slowLane.tryWrite(2, frame(g.room(), 2)), "the same seq, once the client has read hello");
+    assertTrue(slow.lane().tryWrite(2, frame(g.room(), 2)), "the same seq, once the client has read hello");
     assertEquals(List.of(2L), full.seqs(g.room()));
-    assertTrue(!slowLane.tryWrite(3, frame(g.room(), 3)));
-    slow.tell(new ClientSession.Entry(g.room(), 3, frame(g.room(), 3)));
-    hub.expectTerminated(slow, Duration.ofSeconds(5));
+    assertTrue(!slow.lane().tryWrite(3, frame(g.room(), 3)));
+    slow.session().tell(new ClientSession.Entry(g.room(), 3, frame(g.room(), 3)));
+    hub.expectTerminated(slow.session(), Duration.ofSeconds(5));
     assertEquals(1008, full.closed.code());
   }
 
@@ -261,17 +259,15 @@ class ClientSessionTest {
     RecordingOutbound narrow = new RecordingOutbound(300);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     Fixture h = fixture(0);
-    Following following = following(h, narrow, hub);
-    ActorRef<ClientSession.Command> waiting = following.session();
-    ClientSession.Lane waitingLane = following.lane();
-    waiting.tell(new ClientSession.Entry(h.room(), 3, frame(h.room(), 3)));
+    Following waiting = following(h, narrow, hub);
+    waiting.session().tell(new ClientSession.Entry(h.room(), 3, frame(h.room(), 3)));
     // Written after the entry is handled (one mailbox, in order): then seq 3 waits in the cursor.
-    waiting.tell(ClientSession.PresenceSeen.of(List.of(ClientSession.PresenceChange.of(new Member("bob", true, null)))));
+    waiting.session().tell(ClientSession.PresenceSeen.of(List.of(ClientSession.PresenceChange.of(new Member("bob", true, null)))));
     hub.awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals("presence", narrow.parsed().get(narrow.parsed().size() - 1).get("type").asText());
       return null;
     });
-    assertTrue(!waitingLane.tryWrite(2, frame(h.room(), 2)), "seq 3 is buffered: 2 is the session's to write");
+    assertTrue(!waiting.lane().tryWrite(2, frame(h.room(), 2)), "seq 3 is buffered: 2 is the session's to write");
     assertEquals(List.of(), narrow.seqs(h.room()));
   }
 
