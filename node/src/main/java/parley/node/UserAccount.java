@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -33,7 +35,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p>Presence is derived from session lifetimes: each WebSocket session registers here and is death-watched, on
  * whichever node it lives. The user is online while one session lives; after the last one ends (closed, dropped,
  * or its node downed) and a short grace, the user goes offline with a last-seen time and the rooms they belong to
- * are told. Each session watches the incarnation that accepted it and registers again when it stops (a move, a
+ * are told. Going offline is stored only once it has lasted {@code offlineStoreDelay}: a user back sooner (a
+ * reconnect, a node's clients all coming back at once) writes nothing. Each session watches the incarnation that accepted it and registers again when it stops (a move, a
  * crashed node), so the next incarnation learns its sessions without any periodic message; if none comes back
  * within the re-register grace, the user is offline.
  *
@@ -46,10 +49,21 @@ public final class UserAccount
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "User");
 
-  public record Settings(Duration offlineGrace, Duration reregisterGrace, Duration markerFlush, Duration passivateAfter) {
+  /**
+   * {@code offlineStoreDelay}: how long a user is offline before {@code WentOffline} is stored. One back sooner
+   * stores nothing, neither {@code WentOffline} nor {@code WentOnline}: a reconnect storm or a flapping network is
+   * then no write at all. Zero stores it as the user goes offline.
+   */
+  public record Settings(
+      Duration offlineGrace,
+      Duration offlineStoreDelay,
+      Duration reregisterGrace,
+      Duration markerFlush,
+      Duration passivateAfter) {
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
           config.getDuration("parley.presence.offline-grace"),
+          config.getDuration("parley.presence.offline-store-delay"),
           config.getDuration("parley.presence.reregister-grace"),
           Duration.ofSeconds(1),
           config.getDuration("parley.user.passivate-after"));
@@ -62,7 +76,9 @@ public final class UserAccount
         .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC(), ctx.getShard()))
             // The entity passivates itself (see passivateAfter): the idle strategy would stop a user whose sessions
             // are all silent, and each of them would then start it again.
-            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+            // A handoff (rebalance, a node leaving) stores what is only in memory before the entity stops.
+            .withStopMessage(HandOff.INSTANCE));
   }
 
   public static PersistenceId persistenceId(String username) {
@@ -129,6 +145,12 @@ public final class UserAccount
   private enum FlushMarkers implements Command { INSTANCE }
 
   private enum IdleCheck implements Command { INSTANCE }
+
+  /** The user has been offline for {@code offlineStoreDelay}: store it. */
+  private enum StoreOffline implements Command { INSTANCE }
+
+  /** Sharding stops the entity (handoff or passivation): store pending markers and an offline not stored yet. */
+  enum HandOff implements Command { INSTANCE }
 
   public interface Result extends CborSerializable {}
 
@@ -240,6 +262,11 @@ public final class UserAccount
   private final Map<String, Map.Entry<String, Instant>> tickets = new HashMap<>();
   /** Soft until flushed (within a second): read markers moved since the last flush. */
   private final Map<String, Long> pendingMarkers = new HashMap<>();
+  /**
+   * Soft until stored (after {@code offlineStoreDelay}): when the last session of a user stored as online ended, once
+   * the user went offline. Null while presence is what is stored.
+   */
+  private Instant offlineSince;
   /** Null under test: the entity then never passivates itself. */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   /** System.nanoTime() of the last command other than the idle check. */
@@ -309,6 +336,8 @@ public final class UserAccount
         .onCommand(OfflineGraceOver.class, this::onOfflineGraceOver)
         .onCommand(ReregisterGraceOver.class, (s, c) -> goOfflineIfAlone(s, now()))
         .onCommand(IdleCheck.class, this::onIdleCheck)
+        .onCommand(StoreOffline.class, (s, c) -> onStoreOffline(s))
+        .onCommand(HandOff.class, this::onHandOff)
         .build();
     return (state, command) -> {
       if (command != IdleCheck.INSTANCE) {
@@ -440,6 +469,13 @@ public final class UserAccount
     timers.cancel(ReregisterGraceOver.INSTANCE);
     timers.cancel(OfflineGraceOver.class);
     Accepted accepted = new Accepted(username, rooms(state), state.tokens().get(cmd.tokenHash()), context.getSelf());
+    if (offlineSince != null) {
+      // Back before the offline was stored: stored presence is right again, and nothing is written.
+      offlineSince = null;
+      timers.cancel(StoreOffline.INSTANCE);
+      tellRooms(state);
+      return Effect().reply(cmd.replyTo(), accepted);
+    }
     if (state.online()) {
       return Effect().reply(cmd.replyTo(), accepted);
     }
@@ -468,6 +504,7 @@ public final class UserAccount
     long after = settings.passivateAfter().toNanos();
     if (quiet >= after
         && pendingMarkers.isEmpty()
+        && offlineSince == null
         && !timers.isTimerActive(OfflineGraceOver.class)
         && !timers.isTimerActive(ReregisterGraceOver.INSTANCE)) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -488,14 +525,51 @@ public final class UserAccount
   }
 
   private ReplyEffect<Event, State> goOfflineIfAlone(State state, Instant lastSeen) {
-    if (!sessions.isEmpty() || !state.online()) {
+    if (!sessions.isEmpty() || !state.online() || offlineSince != null) {
       return Effect().noReply();
     }
-    return Effect().persist(new WentOffline(lastSeen)).thenRun(this::tellRooms).thenNoReply();
+    if (settings.offlineStoreDelay().isZero()) {
+      return Effect().persist(new WentOffline(lastSeen)).thenRun(this::tellRooms).thenNoReply();
+    }
+    offlineSince = lastSeen;
+    timers.startSingleTimer(StoreOffline.INSTANCE, settings.offlineStoreDelay());
+    tellRooms(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onStoreOffline(State state) {
+    if (offlineSince == null) {
+      return Effect().noReply();
+    }
+    WentOffline event = new WentOffline(offlineSince);
+    offlineSince = null;
+    return Effect().persist(event).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onHandOff(State state, HandOff cmd) {
+    List<Event> events = new ArrayList<>(2);
+    if (!pendingMarkers.isEmpty()) {
+      events.add(new ReadMarkersMoved(Map.copyOf(pendingMarkers)));
+      pendingMarkers.clear();
+    }
+    if (offlineSince != null) {
+      events.add(new WentOffline(offlineSince));
+      offlineSince = null;
+    }
+    return events.isEmpty() ? Effect().stop().thenNoReply() : Effect().persist(events).thenStop().thenNoReply();
+  }
+
+  /** Online and last seen as the user's room mates see them: stored, or gone offline and not stored yet. */
+  private boolean online(State state) {
+    return state.online() && offlineSince == null;
+  }
+
+  private Instant lastSeen(State state) {
+    return offlineSince != null ? offlineSince : state.lastSeen();
   }
 
   private void tellRooms(State state) {
-    ChatRoom.PresenceChanged change = new ChatRoom.PresenceChanged(username, state.online(), state.lastSeen());
+    ChatRoom.PresenceChanged change = new ChatRoom.PresenceChanged(username, online(state), lastSeen(state));
     for (String roomId : state.rooms().keySet()) {
       sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(change);
     }
@@ -511,7 +585,7 @@ public final class UserAccount
   }
 
   private PresenceView presence(State state) {
-    return new PresenceView(username, state.exists(), state.online(), state.lastSeen());
+    return new PresenceView(username, state.exists(), online(state), lastSeen(state));
   }
 
   private Instant now() {

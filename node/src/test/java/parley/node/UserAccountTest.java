@@ -193,4 +193,120 @@ class UserAccountTest {
     });
     assertNotNull(user.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply().lastSeen());
   }
+
+  /** A fresh, registered user whose offline is stored after {@code storeDelay}. */
+  private EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserAccount.State> userStoringOfflineAfter(
+      Duration storeDelay) {
+    UserAccount.Settings custom = new UserAccount.Settings(
+        settings.offlineGrace(), storeDelay, settings.reregisterGrace(), settings.markerFlush(), settings.passivateAfter());
+    var kitUser = EventSourcedBehaviorTestKit.<UserAccount.Command, UserAccount.Event, UserAccount.State>create(
+        kit.system(), UserAccount.create(name, custom, clock));
+    kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$hash", r));
+    return kitUser;
+  }
+
+  private static UserAccount.PresenceView presenceOf(
+      EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserAccount.State> of) {
+    return of.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply();
+  }
+
+  @Test
+  void aUserBackBeforeTheOfflineIsStoredWritesNothing() {
+    name = "u" + UUID.randomUUID().toString().substring(0, 8);
+    var flapping = userStoringOfflineAfter(Duration.ofMinutes(1));
+    String token = Secrets.sha256("t-flap");
+    flapping.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    ActorRef<ClientSession.Command> first = kit.spawn(Behaviors.ignore());
+    assertInstanceOf(UserAccount.WentOnline.class,
+        flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(first, token, r)).event());
+
+    Instant droppedAt = clock.now.plusSeconds(5);
+    clock.now = droppedAt;
+    kit.stop(first);
+    // Room mates see the user offline after the grace, with the time the connection ended...
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertFalse(presenceOf(flapping).online());
+      return null;
+    });
+    assertEquals(droppedAt, presenceOf(flapping).lastSeen());
+    // ...but nothing is stored yet: the stored state still says online.
+    assertTrue(flapping.getState().online());
+
+    // Back within the delay: online again, and neither WentOffline nor WentOnline is written.
+    ActorRef<ClientSession.Command> second = kit.spawn(Behaviors.ignore());
+    var back = flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(second, token, r));
+    assertInstanceOf(UserAccount.Accepted.class, back.reply());
+    assertTrue(back.hasNoEvents());
+    assertTrue(presenceOf(flapping).online());
+  }
+
+  @Test
+  void anOfflineThatLastsIsStoredWithTheTimeTheLastConnectionEnded() {
+    name = "u" + UUID.randomUUID().toString().substring(0, 8);
+    var leaving = userStoringOfflineAfter(Duration.ofMillis(300));
+    String token = Secrets.sha256("t-leave");
+    leaving.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    leaving.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(session, token, r));
+    Instant endedAt = clock.now.plusSeconds(7);
+    clock.now = endedAt;
+    kit.stop(session);
+
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertFalse(leaving.getState().online(), "WentOffline is stored");
+      return null;
+    });
+    assertEquals(endedAt, leaving.getState().lastSeen());
+    // A restart finds the user offline since then, with no grace to wait out.
+    leaving.restart();
+    UserAccount.PresenceView view = presenceOf(leaving);
+    assertFalse(view.online());
+    assertEquals(endedAt, view.lastSeen());
+  }
+
+  @Test
+  void aHandOffStoresWhatWasOnlyInMemoryBeforeTheEntityStops() {
+    // Spawned as sharding would run it, so it can be stopped with the stop message sharding sends.
+    String handedOff = "u" + UUID.randomUUID().toString().substring(0, 8);
+    // Neither the marker nor the offline would be stored within the test but for the handoff.
+    UserAccount.Settings slow = new UserAccount.Settings(settings.offlineGrace(), Duration.ofMinutes(1),
+        settings.reregisterGrace(), Duration.ofMinutes(1), settings.passivateAfter());
+    ActorRef<UserAccount.Command> entity = kit.spawn(UserAccount.create(handedOff, slow, clock));
+    TestProbe<UserAccount.Result> replies = kit.createTestProbe();
+    String token = Secrets.sha256("t-handoff");
+    entity.tell(new UserAccount.Register("$2a$04$hash", replies.ref()));
+    entity.tell(new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), replies.ref()));
+    entity.tell(new UserAccount.AddRoom("room1", 0, replies.ref()));
+    replies.receiveSeveralMessages(3);
+    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    entity.tell(new UserAccount.SessionStarted(session, token, replies.ref()));
+    assertInstanceOf(UserAccount.Accepted.class, replies.receiveMessage());
+    // A read marker not flushed yet, and an offline not stored yet (the delay is a minute).
+    entity.tell(new UserAccount.MarkRead("room1", 12, replies.ref()));
+    replies.receiveMessage();
+    Instant endedAt = clock.now.plusSeconds(3);
+    clock.now = endedAt;
+    kit.stop(session);
+    TestProbe<UserAccount.PresenceView> presence = kit.createTestProbe();
+    presence.awaitAssert(Duration.ofSeconds(5), () -> {
+      entity.tell(new UserAccount.GetPresence(presence.ref()));
+      assertFalse(presence.receiveMessage().online());
+      return null;
+    });
+
+    entity.tell(UserAccount.HandOff.INSTANCE);
+    presence.expectTerminated(entity);
+    // The next incarnation reads both from the journal: offline since the connection ended, with no grace to wait
+    // out, and the marker where it was.
+    ActorRef<UserAccount.Command> next = kit.spawn(UserAccount.create(handedOff, slow, clock));
+    next.tell(new UserAccount.GetPresence(presence.ref()));
+    UserAccount.PresenceView view = presence.receiveMessage();
+    assertFalse(view.online());
+    assertEquals(endedAt, view.lastSeen());
+    TestProbe<UserAccount.Summary> summary = kit.createTestProbe();
+    next.tell(new UserAccount.GetSummary(summary.ref()));
+    assertEquals(Map.of("room1", 12L), summary.receiveMessage().rooms());
+  }
 }
