@@ -425,10 +425,13 @@ final class Report {
       } else if (!st.isMissingNode()) {
         md.append(String.format(Locale.ROOT, "Storm (%s): %d connections dropped at once (%.0f ms); one message "
                 + "posted to each of %d rooms while they were away (%.1f s); all back (hello) after %.1f s, all caught "
-                + "up after **%.2f s**%s.%n%n",
+                + "up after **%.2f s**%s%s.%n%n",
             t.path("target").asText(), st.path("connections").asInt(), st.path("dropMs").asDouble(),
             st.path("postedRooms").asInt(), st.path("postSeconds").asDouble(), st.path("allBackSeconds").asDouble(),
-            st.path("caughtUpSeconds").asDouble(), st.path("caughtUpOk").asBoolean() ? "" : " (NOT ALL CAUGHT UP)"));
+            st.path("caughtUpSeconds").asDouble(), st.path("caughtUpOk").asBoolean() ? "" : " (NOT ALL CAUGHT UP)",
+            st.has("presenceFrames")
+                ? String.format(Locale.ROOT, "; %d presence frames read meanwhile", st.path("presenceFrames").asLong())
+                : ""));
       }
     }
 

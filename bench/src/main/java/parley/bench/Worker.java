@@ -228,7 +228,7 @@ public final class Worker {
     for (Conn c : conns) {
       c.check.highest().forEach((room, seq) -> highest.merge(room, seq, Math::max));
     }
-    ObjectNode r = reply("seqs");
+    ObjectNode r = reply("seqs").put("presenceFrames", load.presenceFrames.sum());
     ObjectNode rooms = r.putObject("rooms");
     highest.forEach(rooms::put);
     return r;
@@ -256,6 +256,7 @@ public final class Worker {
       }
     }
     return reply("reached").put("ok", ok && cutOffRooms == 0).put("reachedAt", reachedAt)
+        .put("presenceFrames", load.presenceFrames.sum())
         .put("elapsedMs", (System.nanoTime() - started) / 1e6).put("shortRooms", shortRooms)
         .put("cutOffRooms", cutOffRooms);
   }

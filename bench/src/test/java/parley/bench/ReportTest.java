@@ -42,7 +42,7 @@ class ReportTest {
         {"scenario": "storm", "nodes": 1, "targets": [
           {"target": "parley", "ok": true, "storm": {"connections": 19000, "dropMs": 300, "postedRooms": 190,
             "postSeconds": 5.0, "allBackSeconds": 40.1, "caughtUpSeconds": 40.15, "caughtUpOk": true,
-            "reconnect": {"perSecond": 474}}},
+            "presenceFrames": 29000, "reconnect": {"perSecond": 474}}},
           {"target": "limit", "ok": true, "storm": {"connections": 19000, "dropMs": 200, "postedRooms": 0,
             "postSeconds": 0.0, "allBackSeconds": 21.5, "caughtUpSeconds": 21.52, "caughtUpOk": true,
             "reconnect": {"perSecond": 884}}}]}
@@ -59,6 +59,8 @@ class ReportTest {
         + "**21.5 s** (884/s); nothing to catch up, it keeps no history."), md);
     assertTrue(md.contains("Storm (parley): 19000 connections dropped at once (300 ms); one message posted to each of"
         + " 190 rooms"), md);
+    // The storm's own presence frames, not the run's (whose count includes the setup's).
+    assertTrue(md.contains("all caught up after **40.15 s**; 29000 presence frames read meanwhile."), md);
     assertFalse(md.contains("Storm (limit): 19000 connections dropped at once (200 ms); one message"), md);
   }
 
