@@ -27,6 +27,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -35,7 +36,6 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import parley.protocol.Json;
 import parley.protocol.ServerFrame;
-import scala.Option;
 import scala.collection.immutable.HashMap$;
 import scala.collection.immutable.Queue;
 import scala.collection.immutable.Queue$;
@@ -210,8 +210,10 @@ public final class ChatRoom
   // ---------------------------------------------------------------------------------------------- state
 
   /**
-   * Immutable. Recent entries and the dedupe window are persistent (structure-sharing) collections, so an event
-   * costs O(log n), not a copy; snapshots serialize through {@link Snapshot}.
+   * Immutable but for the dedupe window. Recent entries are a persistent (structure-sharing) collection, so an event
+   * costs O(log n), not a copy. The dedupe window ({@link SendWindow}) is columns written in place, shared by one
+   * incarnation's states: nothing but the room's actor reads a state, and snapshots are taken as a {@link Snapshot}
+   * on its thread ({@link ChatRoom#snapshotAdapter}).
    */
   public static final class State implements CborSerializable {
     final RoomInfo info;
@@ -219,8 +221,7 @@ public final class ChatRoom
     final Set<String> members;
     final Queue<TimelineEntry> recent;
     final int recentCount;
-    final scala.collection.immutable.HashMap<String, Sent> dedupe;
-    final Queue<String> dedupeOrder;
+    final SendWindow dedupe;
     /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
     final scala.collection.immutable.HashMap<String, Long> lastSent;
 
@@ -230,8 +231,7 @@ public final class ChatRoom
         Set<String> members,
         Queue<TimelineEntry> recent,
         int recentCount,
-        scala.collection.immutable.HashMap<String, Sent> dedupe,
-        Queue<String> dedupeOrder,
+        SendWindow dedupe,
         scala.collection.immutable.HashMap<String, Long> lastSent) {
       this.info = info;
       this.lastSeq = lastSeq;
@@ -239,14 +239,12 @@ public final class ChatRoom
       this.recent = recent;
       this.recentCount = recentCount;
       this.dedupe = dedupe;
-      this.dedupeOrder = dedupeOrder;
       this.lastSent = lastSent;
     }
 
     static State empty() {
       return new State(
-          null, 0, Set.of(), Queue$.MODULE$.empty(), 0, HashMap$.MODULE$.empty(), Queue$.MODULE$.empty(),
-          HashMap$.MODULE$.empty());
+          null, 0, Set.of(), Queue$.MODULE$.empty(), 0, new SendWindow(), HashMap$.MODULE$.empty());
     }
 
     boolean exists() {
@@ -261,8 +259,9 @@ public final class ChatRoom
       return lastSeq - recentCount + 1;
     }
 
-    Option<Sent> sent(String user, String clientMsgId) {
-      return dedupe.get(dedupeKey(user, clientMsgId));
+    /** The earlier send of {@code clientMsgId} by {@code user} still in the dedupe window, or null. */
+    Sent sent(String user, String clientMsgId) {
+      return dedupe.find(user, clientMsgId);
     }
 
     State apply(Event event, Settings settings) {
@@ -272,8 +271,6 @@ public final class ChatRoom
       }
       RoomInfo nextInfo = info;
       Set<String> nextMembers = members;
-      scala.collection.immutable.HashMap<String, Sent> nextDedupe = dedupe;
-      Queue<String> nextOrder = dedupeOrder;
       scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
       if (event instanceof RoomCreated created) {
         nextInfo = created.info();
@@ -283,17 +280,9 @@ public final class ChatRoom
       } else if (event instanceof MemberLeft) {
         nextMembers = without(members, entry.sender());
       } else if (event instanceof MessagePosted) {
-        String key = dedupeKey(entry.sender(), entry.clientMsgId());
-        nextDedupe = nextDedupe.updated(key, new Sent(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt()));
+        // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
+        dedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
-        nextOrder = nextOrder.enqueue(key);
-        // The map's size, not the queue's: a Scala Queue's size() walks every key (10,000 per event once the
-        // window is full), a HashMap keeps its size. Keys are unique (a resend is answered, never stored).
-        while (nextDedupe.size() > settings.dedupeWindow()) {
-          scala.Tuple2<String, Queue<String>> oldest = nextOrder.dequeue();
-          nextDedupe = nextDedupe.removed(oldest._1());
-          nextOrder = oldest._2();
-        }
       }
       Queue<TimelineEntry> nextRecent = recent.enqueue(entry);
       int nextCount = recentCount + 1;
@@ -301,7 +290,7 @@ public final class ChatRoom
         nextRecent = nextRecent.dequeue()._2();
         nextCount--;
       }
-      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextOrder, nextLastSent);
+      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, dedupe, nextLastSent);
     }
 
     private static Set<String> with(Set<String> set, String user) {
@@ -324,8 +313,7 @@ public final class ChatRoom
     Snapshot toSnapshot() {
       List<TimelineEntry> recentList = new ArrayList<>(recentCount);
       recent.foreach(e -> recentList.add(e));
-      List<Sent> window = new ArrayList<>(dedupe.size());
-      dedupeOrder.foreach(key -> window.add(dedupe.apply(key)));
+      List<Sent> window = dedupe.sends();
       Map<String, Long> lastSentMap = new HashMap<>();
       lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
       return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap);
@@ -337,13 +325,11 @@ public final class ChatRoom
       for (TimelineEntry e : s.recent()) {
         recent = recent.enqueue(e);
       }
-      scala.collection.immutable.HashMap<String, Sent> dedupe = HashMap$.MODULE$.empty();
-      Queue<String> order = Queue$.MODULE$.empty();
+      SendWindow dedupe = new SendWindow();
       List<Sent> window = s.window() != null ? s.window().sends() : s.dedupe() != null ? s.dedupe() : List.of();
       for (Sent e : window) {
-        String key = dedupeKey(e.sender(), e.clientMsgId());
-        dedupe = dedupe.updated(key, e);
-        order = order.enqueue(key);
+        // The window the snapshot holds, whole; the next send trims it to the configured one.
+        dedupe.add(e.sender(), e.clientMsgId(), e.seq(), e.sentAt(), Integer.MAX_VALUE);
       }
       scala.collection.immutable.HashMap<String, Long> lastSent = HashMap$.MODULE$.empty();
       if (s.lastSent() != null) {
@@ -351,7 +337,7 @@ public final class ChatRoom
           lastSent = lastSent.updated(e.getKey(), e.getValue());
         }
       }
-      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, order, lastSent);
+      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, lastSent);
     }
   }
 
@@ -466,6 +452,25 @@ public final class ChatRoom
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  /**
+   * A snapshot is copied into a {@link Snapshot} here, on the room's thread: the state's dedupe window is written in
+   * place, and the snapshot store serializes later, on its own. Snapshots written before are read as a state.
+   */
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return state.toSnapshot();
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return from instanceof Snapshot snapshot ? State.fromSnapshot(snapshot) : (State) from;
+      }
+    };
   }
 
   @Override
@@ -623,9 +628,8 @@ public final class ChatRoom
     if (!state.isMember(cmd.user())) {
       return Effect().reply(cmd.replyTo(), outsider(state));
     }
-    Option<Sent> earlier = state.sent(cmd.user(), cmd.clientMsgId());
-    if (earlier.isDefined()) {
-      Sent sent = earlier.get();
+    Sent sent = state.sent(cmd.user(), cmd.clientMsgId());
+    if (sent != null) {
       TimelineEntry entry =
           new TimelineEntry(sent.seq(), TimelineEntry.MESSAGE, cmd.user(), cmd.text(), sent.sentAt(), cmd.clientMsgId());
       return Effect().reply(cmd.replyTo(), new Posted(entry, true));

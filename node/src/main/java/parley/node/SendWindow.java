@@ -1,0 +1,164 @@
+package parley.node;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A room's dedupe window: its last sends (sender, clientMsgId, seq, sentAt), oldest first, found by sender and
+ * clientMsgId. Kept in columns written in place, a ring of sends and an open-addressing index into it, so that a send
+ * adds no object of its own: the strings are the timeline entry's. As a persistent map and queue, each send was a
+ * key, a record and a copied path of map nodes, all of which every young collection copied until they died or were
+ * promoted (docs/benchmarks.md, the round of 08:42 UTC on 11-24).
+ *
+ * <p>Mutable, unlike the rest of a room's state: one incarnation's states share it, and only that room's actor reads
+ * or writes it, in event order. Snapshots copy it on the room's thread ({@link ChatRoom.State#toSnapshot}).
+ *
+ * <p>The columns start small and double up to the window, so a quiet room (a DM) holds a few sends' worth.
+ */
+final class SendWindow {
+  private static final int FIRST = 16;
+
+  private String[] senders;
+  private String[] ids;
+  private long[] seqs;
+  private long[] sentAtMillis;
+  private int[] hashes;
+  /** Ring position of the oldest send. */
+  private int head;
+  private int size;
+  /** Open addressing, linear probing: ring position + 1, 0 for an empty cell. Never more than half full. */
+  private int[] index;
+
+  SendWindow() {
+    allocate(FIRST);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The earlier send with this sender and clientMsgId, if it is still in the window; null if not. */
+  ChatRoom.Sent find(String sender, String clientMsgId) {
+    int at = position(sender, clientMsgId, hash(sender, clientMsgId));
+    return at < 0 ? null : sendAt(at);
+  }
+
+  /**
+   * Adds a send, newest, and drops the oldest while the window holds more than {@code window} (at least 1). The caller
+   * never adds a send that is already in the window: a resend is answered from it, not stored.
+   */
+  void add(String sender, String clientMsgId, long seq, Instant sentAt, int window) {
+    int limit = Math.max(1, window);
+    while (size >= limit) {
+      dropOldest();
+    }
+    if (size == seqs.length) {
+      allocate(Math.min(Math.max(FIRST, seqs.length * 2), Math.max(limit, seqs.length + 1)));
+    }
+    int at = (head + size) % seqs.length;
+    int h = hash(sender, clientMsgId);
+    senders[at] = sender;
+    ids[at] = clientMsgId;
+    seqs[at] = seq;
+    sentAtMillis[at] = sentAt.toEpochMilli();
+    hashes[at] = h;
+    size++;
+    int mask = index.length - 1;
+    int i = h & mask;
+    while (index[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    index[i] = at + 1;
+  }
+
+  /** Every send in the window, oldest first. */
+  List<ChatRoom.Sent> sends() {
+    List<ChatRoom.Sent> out = new ArrayList<>(size);
+    for (int k = 0; k < size; k++) {
+      out.add(sendAt((head + k) % seqs.length));
+    }
+    return out;
+  }
+
+  private ChatRoom.Sent sendAt(int at) {
+    return new ChatRoom.Sent(senders[at], ids[at], seqs[at], Instant.ofEpochMilli(sentAtMillis[at]));
+  }
+
+  private int position(String sender, String clientMsgId, int h) {
+    int mask = index.length - 1;
+    for (int i = h & mask; index[i] != 0; i = (i + 1) & mask) {
+      int at = index[i] - 1;
+      if (hashes[at] == h && ids[at].equals(clientMsgId) && senders[at].equals(sender)) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private void dropOldest() {
+    int at = head;
+    int mask = index.length - 1;
+    int i = hashes[at] & mask;
+    while (index[i] != at + 1) {
+      i = (i + 1) & mask;
+    }
+    // Backward-shift deletion: move up each later entry of the run whose home is not between the hole and it.
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      int moved = index[j];
+      if (moved == 0) {
+        break;
+      }
+      int home = hashes[moved - 1] & mask;
+      boolean staysPut = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (!staysPut) {
+        index[i] = moved;
+        i = j;
+      }
+    }
+    index[i] = 0;
+    senders[at] = null;
+    ids[at] = null;
+    head = (head + 1) % seqs.length;
+    size--;
+  }
+
+  /** New columns of {@code capacity} with the sends in order from position 0, and an index for them. */
+  private void allocate(int capacity) {
+    String[] newSenders = new String[capacity];
+    String[] newIds = new String[capacity];
+    long[] newSeqs = new long[capacity];
+    long[] newSentAt = new long[capacity];
+    int[] newHashes = new int[capacity];
+    for (int k = 0; k < size; k++) {
+      int from = (head + k) % seqs.length;
+      newSenders[k] = senders[from];
+      newIds[k] = ids[from];
+      newSeqs[k] = seqs[from];
+      newSentAt[k] = sentAtMillis[from];
+      newHashes[k] = hashes[from];
+    }
+    senders = newSenders;
+    ids = newIds;
+    seqs = newSeqs;
+    sentAtMillis = newSentAt;
+    hashes = newHashes;
+    head = 0;
+    index = new int[Integer.highestOneBit(Math.max(2, capacity) - 1) << 2];
+    int mask = index.length - 1;
+    for (int k = 0; k < size; k++) {
+      int i = hashes[k] & mask;
+      while (index[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      index[i] = k + 1;
+    }
+  }
+
+  private static int hash(String sender, String clientMsgId) {
+    int h = (sender.hashCode() * 31 + clientMsgId.hashCode()) * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+}
