@@ -221,6 +221,10 @@ public final class ChatRoom
     final Set<String> members;
     final Queue<TimelineEntry> recent;
     final int recentCount;
+    /**
+     * Written in place (see the class comment). Null until the first send: the empty state is one object that Pekko
+     * starts every incarnation from, a restarted one too, so it must hold nothing that changes.
+     */
     final SendWindow dedupe;
     /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
     final scala.collection.immutable.HashMap<String, Long> lastSent;
@@ -244,7 +248,7 @@ public final class ChatRoom
 
     static State empty() {
       return new State(
-          null, 0, Set.of(), Queue$.MODULE$.empty(), 0, new SendWindow(), HashMap$.MODULE$.empty());
+          null, 0, Set.of(), Queue$.MODULE$.empty(), 0, null, HashMap$.MODULE$.empty());
     }
 
     boolean exists() {
@@ -261,7 +265,7 @@ public final class ChatRoom
 
     /** The earlier send of {@code clientMsgId} by {@code user} still in the dedupe window, or null. */
     Sent sent(String user, String clientMsgId) {
-      return dedupe.find(user, clientMsgId);
+      return dedupe == null ? null : dedupe.find(user, clientMsgId);
     }
 
     State apply(Event event, Settings settings) {
@@ -271,6 +275,7 @@ public final class ChatRoom
       }
       RoomInfo nextInfo = info;
       Set<String> nextMembers = members;
+      SendWindow nextDedupe = dedupe;
       scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
       if (event instanceof RoomCreated created) {
         nextInfo = created.info();
@@ -281,7 +286,10 @@ public final class ChatRoom
         nextMembers = without(members, entry.sender());
       } else if (event instanceof MessagePosted) {
         // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
-        dedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
+        if (nextDedupe == null) {
+          nextDedupe = new SendWindow();
+        }
+        nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
       }
       Queue<TimelineEntry> nextRecent = recent.enqueue(entry);
@@ -290,7 +298,7 @@ public final class ChatRoom
         nextRecent = nextRecent.dequeue()._2();
         nextCount--;
       }
-      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, dedupe, nextLastSent);
+      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextLastSent);
     }
 
     private static Set<String> with(Set<String> set, String user) {
@@ -313,7 +321,7 @@ public final class ChatRoom
     Snapshot toSnapshot() {
       List<TimelineEntry> recentList = new ArrayList<>(recentCount);
       recent.foreach(e -> recentList.add(e));
-      List<Sent> window = dedupe.sends();
+      List<Sent> window = dedupe == null ? List.of() : dedupe.sends();
       Map<String, Long> lastSentMap = new HashMap<>();
       lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
       return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap);

@@ -17,6 +17,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +127,40 @@ class ChatRoomTest {
     assertTrue(afterRestart.hasNoEvents(), "m4 is still in the window after recovery");
     assertEquals(5, afterRestart.state().dedupe.size());
     assertEquals(11, seqOf(post("alice", "m3", "text 3")));
+  }
+
+  @Test
+  void aSendWhoseWriteFailedIsStoredWhenResentAfterTheRoomRestarts() {
+    // The room applies a send to its state before the write; a failed write restarts it from the journal, and the
+    // dedupe window of the incarnation that failed must not follow it: the resend is stored, not answered from it.
+    String id = "f" + UUID.randomUUID().toString().substring(0, 8);
+    ActorRef<ChatRoom.Command> actor = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+    TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
+    actor.tell(new ChatRoom.Create("general", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), created.ref()));
+    created.expectMessageClass(ChatRoom.Created.class);
+
+    PersistenceTestKit.create(kit.system()).failNextPersisted(ChatRoom.persistenceId(id).id());
+    TestProbe<ChatRoom.PostResult> first = kit.createTestProbe();
+    actor.tell(new ChatRoom.Post("alice", "m1", "hello", first.ref()));
+    // No answer to a send whose write failed (nor to a resend that joined it): the client resends until one comes.
+    // The first answer on the probe is the first resend the restarted room took.
+    TestProbe<ChatRoom.PostResult> resent = kit.createTestProbe();
+    java.util.concurrent.atomic.AtomicReference<ChatRoom.Posted> answer = new java.util.concurrent.atomic.AtomicReference<>();
+    resent.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(100), () -> {
+      actor.tell(new ChatRoom.Post("alice", "m1", "hello", resent.ref()));
+      answer.set(resent.expectMessageClass(ChatRoom.Posted.class, Duration.ofMillis(300)));
+      return null;
+    });
+    ChatRoom.Posted posted = answer.get();
+    assertFalse(posted.duplicate(), "the first copy was never stored");
+    assertEquals(2, posted.entry().seq());
+    // Every later copy, including resends still on their way from the loop above, is that one.
+    TestProbe<ChatRoom.PostResult> again = kit.createTestProbe();
+    actor.tell(new ChatRoom.Post("alice", "m1", "hello", again.ref()));
+    ChatRoom.Posted third = (ChatRoom.Posted) again.receiveMessage();
+    assertTrue(third.duplicate());
+    assertEquals(2, third.entry().seq());
+    first.expectNoMessage(Duration.ZERO);
   }
 
   @Test
