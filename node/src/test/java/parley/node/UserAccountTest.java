@@ -205,6 +205,23 @@ class UserAccountTest {
     return kitUser;
   }
 
+  /** A fresh user online through one session, whose offline is stored after {@code storeDelay}. */
+  private record OnlineUser(
+      EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserAccount.State> user,
+      ActorRef<ClientSession.Command> session,
+      String token) {}
+
+  private OnlineUser onlineUserStoringOfflineAfter(Duration storeDelay) {
+    name = "u" + UUID.randomUUID().toString().substring(0, 8);
+    var kitUser = userStoringOfflineAfter(storeDelay);
+    String token = Secrets.sha256("t-" + name);
+    kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    assertInstanceOf(UserAccount.WentOnline.class,
+        kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(session, token, r)).event());
+    return new OnlineUser(kitUser, session, token);
+  }
+
   private static UserAccount.PresenceView presenceOf(
       EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserAccount.State> of) {
     return of.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply();
@@ -212,17 +229,11 @@ class UserAccountTest {
 
   @Test
   void aUserBackBeforeTheOfflineIsStoredWritesNothing() {
-    name = "u" + UUID.randomUUID().toString().substring(0, 8);
-    var flapping = userStoringOfflineAfter(Duration.ofMinutes(1));
-    String token = Secrets.sha256("t-flap");
-    flapping.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
-    ActorRef<ClientSession.Command> first = kit.spawn(Behaviors.ignore());
-    assertInstanceOf(UserAccount.WentOnline.class,
-        flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(first, token, r)).event());
-
+    OnlineUser online = onlineUserStoringOfflineAfter(Duration.ofMinutes(1));
+    var flapping = online.user();
     Instant droppedAt = clock.now.plusSeconds(5);
     clock.now = droppedAt;
-    kit.stop(first);
+    kit.stop(online.session());
     // Room mates see the user offline after the grace, with the time the connection ended...
     TestProbe<Object> wait = kit.createTestProbe();
     wait.awaitAssert(Duration.ofSeconds(5), () -> {
@@ -235,7 +246,7 @@ class UserAccountTest {
 
     // Back within the delay: online again, and neither WentOffline nor WentOnline is written.
     ActorRef<ClientSession.Command> second = kit.spawn(Behaviors.ignore());
-    var back = flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(second, token, r));
+    var back = flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(second, online.token(), r));
     assertInstanceOf(UserAccount.Accepted.class, back.reply());
     assertTrue(back.hasNoEvents());
     assertTrue(presenceOf(flapping).online());
@@ -243,15 +254,11 @@ class UserAccountTest {
 
   @Test
   void anOfflineThatLastsIsStoredWithTheTimeTheLastConnectionEnded() {
-    name = "u" + UUID.randomUUID().toString().substring(0, 8);
-    var leaving = userStoringOfflineAfter(Duration.ofMillis(300));
-    String token = Secrets.sha256("t-leave");
-    leaving.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
-    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
-    leaving.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(session, token, r));
+    OnlineUser online = onlineUserStoringOfflineAfter(Duration.ofMillis(300));
+    var leaving = online.user();
     Instant endedAt = clock.now.plusSeconds(7);
     clock.now = endedAt;
-    kit.stop(session);
+    kit.stop(online.session());
 
     TestProbe<Object> wait = kit.createTestProbe();
     wait.awaitAssert(Duration.ofSeconds(5), () -> {
