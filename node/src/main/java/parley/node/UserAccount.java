@@ -36,9 +36,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * whichever node it lives. The user is online while one session lives; after the last one ends (closed, dropped,
  * or its node downed) and a short grace, the user goes offline with a last-seen time and the rooms they belong to
  * are told. Going offline is stored only once it has lasted {@code offlineStoreDelay}: a user back sooner (a
- * reconnect, a node's clients all coming back at once) writes nothing. Each session watches the incarnation that accepted it and registers again when it stops (a move, a
- * crashed node), so the next incarnation learns its sessions without any periodic message; if none comes back
- * within the re-register grace, the user is offline.
+ * reconnect, a node's clients all coming back at once) writes nothing. Each session watches the incarnation that
+ * accepted it and registers again when it stops (a move, a crashed node), so the next incarnation learns its
+ * sessions without any periodic message; if none comes back within the re-register grace, the user is offline.
  *
  * <p>The entity stays in memory while it has sessions (sharding's idle passivation is off for users: a user with
  * silent sessions gets no messages at all) and passivates itself after {@code passivateAfter} with no session and

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -145,7 +146,7 @@ class ChatRoomTest {
     // No answer to a send whose write failed (nor to a resend that joined it): the client resends until one comes.
     // The first answer on the probe is the first resend the restarted room took.
     TestProbe<ChatRoom.PostResult> resent = kit.createTestProbe();
-    java.util.concurrent.atomic.AtomicReference<ChatRoom.Posted> answer = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<ChatRoom.Posted> answer = new AtomicReference<>();
     resent.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(100), () -> {
       actor.tell(new ChatRoom.Post("alice", "m1", "hello", resent.ref()));
       answer.set(resent.expectMessageClass(ChatRoom.Posted.class, Duration.ofMillis(300)));
