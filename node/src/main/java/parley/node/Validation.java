@@ -69,9 +69,29 @@ public final class Validation {
     return Optional.empty();
   }
 
+  /**
+   * Whether every surrogate in {@code s} is one half of a pair. JSON can spell a lone one ({@code "\ud800"}), but
+   * UTF-8 cannot carry it: the journal refused such an event, the room stopped, and the sender (and anyone whose
+   * message was in the same write) waited out the ask timeout. So text that is kept must be well formed.
+   */
+  static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static Optional<Problem> room(String name, String passcode, Integer capacity) {
     if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > Limits.ROOM_NAME_MAX) {
       return problem("invalid_room", "a room name is 1 to " + Limits.ROOM_NAME_MAX + " characters");
+    }
+    if (!isWellFormed(name) || (passcode != null && !isWellFormed(passcode))) {
+      return problem("invalid_room", "a room name and passcode must be valid Unicode (a surrogate needs its pair)");
     }
     if (capacity != null && (capacity < Limits.CAPACITY_MIN || capacity > Limits.CAPACITY_MAX)) {
       return problem(
@@ -94,6 +114,9 @@ public final class Validation {
     }
     if (text.codePointCount(0, text.length()) > Limits.MESSAGE_MAX_CHARS) {
       return problem("invalid_message", "a message may be at most " + Limits.MESSAGE_MAX_CHARS + " characters");
+    }
+    if (!isWellFormed(text) || !isWellFormed(clientMsgId)) {
+      return problem("invalid_message", "text and clientMsgId must be valid Unicode (a surrogate needs its pair)");
     }
     return Optional.empty();
   }

@@ -204,6 +204,8 @@ class ChatRoomTest {
     assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e1", " ")).code());
     assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e2", "x".repeat(4001))).code());
     assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "", "ok")).code());
+    // Lone surrogates are refused at the edges (HttpApiTest, WebSocketApiTest); a pair is text like any other.
+    assertEquals(2, seqOf(post("alice", "e5", "a pair is fine: \ud83d\udc4b")));
   }
 
   @Test

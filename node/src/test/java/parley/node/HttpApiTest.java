@@ -86,6 +86,7 @@ class HttpApiTest {
     assertEquals("invalid_room", owner.post("/api/v1/rooms", "{\"name\":\"" + "x".repeat(65) + "\"}").code());
     assertEquals("invalid_room", owner.post("/api/v1/rooms", "{\"name\":\"ok\",\"capacity\":1}").code());
     assertEquals("invalid_room", owner.post("/api/v1/rooms", "{\"name\":\"ok\",\"capacity\":10001}").code());
+    assertEquals("invalid_room", owner.post("/api/v1/rooms", "{\"name\":\"\\udc00\"}").code());
 
     var created = owner.post("/api/v1/rooms", "{\"name\":\"secret club\",\"passcode\":\"sesame\",\"capacity\":2}");
     assertEquals(201, created.status());
@@ -172,6 +173,9 @@ class HttpApiTest {
     assertEquals(403, mallory.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"x\",\"text\":\"hi\"}").status());
     assertEquals("invalid_message", alice.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"e\",\"text\":\"\"}").code());
     assertEquals("invalid_message", alice.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"e\",\"text\":\"" + "x".repeat(4001) + "\"}").code());
+    // JSON can spell a lone surrogate; it is refused at once (before, the room stopped and the sender waited 10 s).
+    assertEquals("invalid_message", alice.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"e\",\"text\":\"a\\ud800b\"}").code());
+    assertEquals(201, alice.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"e\",\"text\":\"after\"}").status());
   }
 
   @Test

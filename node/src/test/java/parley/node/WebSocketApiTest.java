@@ -95,6 +95,8 @@ class WebSocketApiTest {
       assertEquals("invalid_message", a.awaitType("error").get("code").asText());
       a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"x3\",\"text\":\"" + "y".repeat(4001) + "\"}");
       assertEquals("invalid_message", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"x4\",\"text\":\"\\ud800\"}");
+      assertEquals("invalid_message", a.awaitType("error").get("code").asText());
       a.send("{\"type\":\"ping\"}");
       a.awaitType("pong");
       assertFalse(a.closed.isDone());
