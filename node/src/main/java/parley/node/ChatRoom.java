@@ -37,8 +37,6 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import parley.protocol.Json;
 import parley.protocol.ServerFrame;
 import scala.collection.immutable.HashMap$;
-import scala.collection.immutable.Queue;
-import scala.collection.immutable.Queue$;
 
 /**
  * A chat room (or a DM): a sharded, event-sourced entity that owns the room's one timeline. Every event is exactly
@@ -210,21 +208,20 @@ public final class ChatRoom
   // ---------------------------------------------------------------------------------------------- state
 
   /**
-   * Immutable but for the dedupe window. Recent entries are a persistent (structure-sharing) collection, so an event
-   * costs O(log n), not a copy. The dedupe window ({@link SendWindow}) is columns written in place, shared by one
-   * incarnation's states: nothing but the room's actor reads a state, and snapshots are taken as a {@link Snapshot}
-   * on its thread ({@link ChatRoom#snapshotAdapter}).
+   * Immutable but for the recent entries and the dedupe window ({@link RecentEntries}, {@link SendWindow}): both are
+   * columns written in place, shared by one incarnation's states. Nothing but the room's actor reads a state, and
+   * snapshots are taken as a {@link Snapshot} on its thread ({@link ChatRoom#snapshotAdapter}).
    */
   public static final class State implements CborSerializable {
     final RoomInfo info;
     final long lastSeq;
     final Set<String> members;
-    final Queue<TimelineEntry> recent;
-    final int recentCount;
     /**
-     * Written in place (see the class comment). Null until the first send: the empty state is one object that Pekko
-     * starts every incarnation from, a restarted one too, so it must hold nothing that changes.
+     * Written in place (see the class comment), like {@link #dedupe}. Null until the first event: the empty state is
+     * one object that Pekko starts every incarnation from, a restarted one too, so it must hold nothing that changes.
      */
+    final RecentEntries recent;
+    /** Written in place, null until the first send (see {@link #recent}). */
     final SendWindow dedupe;
     /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
     final scala.collection.immutable.HashMap<String, Long> lastSent;
@@ -233,22 +230,19 @@ public final class ChatRoom
         RoomInfo info,
         long lastSeq,
         Set<String> members,
-        Queue<TimelineEntry> recent,
-        int recentCount,
+        RecentEntries recent,
         SendWindow dedupe,
         scala.collection.immutable.HashMap<String, Long> lastSent) {
       this.info = info;
       this.lastSeq = lastSeq;
       this.members = members;
       this.recent = recent;
-      this.recentCount = recentCount;
       this.dedupe = dedupe;
       this.lastSent = lastSent;
     }
 
     static State empty() {
-      return new State(
-          null, 0, Set.of(), Queue$.MODULE$.empty(), 0, null, HashMap$.MODULE$.empty());
+      return new State(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty());
     }
 
     boolean exists() {
@@ -259,8 +253,9 @@ public final class ChatRoom
       return members.contains(user);
     }
 
+    /** The seq of the oldest entry in memory; past {@link #lastSeq} when there is none. */
     long oldestRecentSeq() {
-      return lastSeq - recentCount + 1;
+      return recent == null || recent.size() == 0 ? lastSeq + 1 : recent.oldestSeq();
     }
 
     /** The earlier send of {@code clientMsgId} by {@code user} still in the dedupe window, or null. */
@@ -292,13 +287,9 @@ public final class ChatRoom
         nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
       }
-      Queue<TimelineEntry> nextRecent = recent.enqueue(entry);
-      int nextCount = recentCount + 1;
-      while (nextCount > settings.recentEntries()) {
-        nextRecent = nextRecent.dequeue()._2();
-        nextCount--;
-      }
-      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextCount, nextDedupe, nextLastSent);
+      RecentEntries nextRecent = recent == null ? new RecentEntries() : recent;
+      nextRecent.add(entry, settings.recentEntries());
+      return new State(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent);
     }
 
     private static Set<String> with(Set<String> set, String user) {
@@ -319,8 +310,7 @@ public final class ChatRoom
 
     @JsonValue
     Snapshot toSnapshot() {
-      List<TimelineEntry> recentList = new ArrayList<>(recentCount);
-      recent.foreach(e -> recentList.add(e));
+      List<TimelineEntry> recentList = recent == null ? List.of() : recent.all();
       List<Sent> window = dedupe == null ? List.of() : dedupe.sends();
       Map<String, Long> lastSentMap = new HashMap<>();
       lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
@@ -329,9 +319,10 @@ public final class ChatRoom
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static State fromSnapshot(Snapshot s) {
-      Queue<TimelineEntry> recent = Queue$.MODULE$.empty();
+      RecentEntries recent = new RecentEntries();
       for (TimelineEntry e : s.recent()) {
-        recent = recent.enqueue(e);
+        // What the snapshot holds, whole; the next event trims it to the configured count.
+        recent.add(e, Integer.MAX_VALUE);
       }
       SendWindow dedupe = new SendWindow();
       List<Sent> window = s.window() != null ? s.window().sends() : s.dedupe() != null ? s.dedupe() : List.of();
@@ -345,7 +336,7 @@ public final class ChatRoom
           lastSent = lastSent.updated(e.getKey(), e.getValue());
         }
       }
-      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, s.recent().size(), dedupe, lastSent);
+      return new State(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent);
     }
   }
 
@@ -743,18 +734,7 @@ public final class ChatRoom
     if (from < state.oldestRecentSeq()) {
       return new InJournal(from, to, hasMore);
     }
-    List<TimelineEntry> entries = new ArrayList<>((int) (to - from + 1));
-    scala.collection.Iterator<TimelineEntry> it = state.recent.iterator();
-    while (it.hasNext()) {
-      TimelineEntry e = it.next();
-      if (e.seq() > to) {
-        break;
-      }
-      if (e.seq() >= from) {
-        entries.add(e);
-      }
-    }
-    return new Page(entries, hasMore);
+    return new Page(state.recent.range(from, to), hasMore);
   }
 
   private ReplyEffect<Event, State> onSubscribeHub(State state, SubscribeHub cmd) {

@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * A room's dedupe window: its last sends (sender, clientMsgId, seq, sentAt), oldest first, found by sender and
- * clientMsgId. Kept in columns written in place, a ring of sends and an open-addressing index into it, so that a send
- * adds no object of its own: the strings are the timeline entry's. As a persistent map and queue, each send was a
- * key, a record and a copied path of map nodes, all of which every young collection copied until they died or were
- * promoted (docs/benchmarks.md, the round of 08:42 UTC on 11-24).
+ * clientMsgId. Kept in columns written in place, a ring of sends and an open-addressing index into it, with the
+ * strings as UTF-8 in a {@link Utf8Ring}, so that a send adds no object of its own. As a persistent map and queue,
+ * each send was a key, a record and a copied path of map nodes, all of which every young collection copied until they
+ * died or were promoted (docs/benchmarks.md, the round of 08:42 UTC on 11-24); holding the entry's strings, the window
+ * still kept two objects a send for its 10,000 sends, long enough to be copied until promoted (the round of 11:33
+ * UTC on 11-24). A lookup compares bytes only when the hashes match (the hash is the strings', {@link #hash}).
  *
  * <p>Mutable, unlike the rest of a room's state: one incarnation's states share it, and only that room's actor reads
  * or writes it, in event order. Snapshots copy it on the room's thread ({@link ChatRoom.State#toSnapshot}).
@@ -19,8 +21,10 @@ import java.util.List;
 final class SendWindow {
   private static final int FIRST = 16;
 
-  private String[] senders;
-  private String[] ids;
+  /** Each send's sender and clientMsgId: their position in {@link #strings}, and the bytes they take. */
+  private int[] positions;
+  private int[] lengths;
+  private final Utf8Ring strings = new Utf8Ring(256);
   private long[] seqs;
   private long[] sentAtMillis;
   private int[] hashes;
@@ -40,7 +44,7 @@ final class SendWindow {
 
   /** The earlier send with this sender and clientMsgId, if it is still in the window; null if not. */
   ChatRoom.Sent find(String sender, String clientMsgId) {
-    int at = position(sender, clientMsgId, hash(sender, clientMsgId));
+    int at = slotOf(sender, clientMsgId, hash(sender, clientMsgId));
     return at < 0 ? null : sendAt(at);
   }
 
@@ -58,8 +62,10 @@ final class SendWindow {
     }
     int at = (head + size) % seqs.length;
     int h = hash(sender, clientMsgId);
-    senders[at] = sender;
-    ids[at] = clientMsgId;
+    byte[] senderBytes = Utf8Ring.utf8(sender);
+    byte[] idBytes = Utf8Ring.utf8(clientMsgId);
+    positions[at] = strings.append(senderBytes, idBytes);
+    lengths[at] = Utf8Ring.length(senderBytes, idBytes);
     seqs[at] = seq;
     sentAtMillis[at] = sentAt.toEpochMilli();
     hashes[at] = h;
@@ -82,15 +88,26 @@ final class SendWindow {
   }
 
   private ChatRoom.Sent sendAt(int at) {
-    return new ChatRoom.Sent(senders[at], ids[at], seqs[at], Instant.ofEpochMilli(sentAtMillis[at]));
+    String[] fields = new String[2];
+    strings.read(positions[at], fields);
+    return new ChatRoom.Sent(fields[0], fields[1], seqs[at], Instant.ofEpochMilli(sentAtMillis[at]));
   }
 
-  private int position(String sender, String clientMsgId, int h) {
+  /** The ring slot of the send with this sender and clientMsgId, or -1. */
+  private int slotOf(String sender, String clientMsgId, int h) {
     int mask = index.length - 1;
+    byte[] senderBytes = null;
+    byte[] idBytes = null;
     for (int i = h & mask; index[i] != 0; i = (i + 1) & mask) {
       int at = index[i] - 1;
-      if (hashes[at] == h && ids[at].equals(clientMsgId) && senders[at].equals(sender)) {
-        return at;
+      if (hashes[at] == h) {
+        if (senderBytes == null) {
+          senderBytes = Utf8Ring.utf8(sender);
+          idBytes = Utf8Ring.utf8(clientMsgId);
+        }
+        if (strings.startsWith(positions[at], senderBytes, idBytes)) {
+          return at;
+        }
       }
     }
     return -1;
@@ -119,29 +136,28 @@ final class SendWindow {
       }
     }
     index[i] = 0;
-    senders[at] = null;
-    ids[at] = null;
+    strings.dropOldest(lengths[at]);
     head = (head + 1) % seqs.length;
     size--;
   }
 
   /** New columns of {@code capacity} with the sends in order from position 0, and an index for them. */
   private void allocate(int capacity) {
-    String[] newSenders = new String[capacity];
-    String[] newIds = new String[capacity];
+    int[] newPositions = new int[capacity];
+    int[] newLengths = new int[capacity];
     long[] newSeqs = new long[capacity];
     long[] newSentAt = new long[capacity];
     int[] newHashes = new int[capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) % seqs.length;
-      newSenders[k] = senders[from];
-      newIds[k] = ids[from];
+      newPositions[k] = positions[from];
+      newLengths[k] = lengths[from];
       newSeqs[k] = seqs[from];
       newSentAt[k] = sentAtMillis[from];
       newHashes[k] = hashes[from];
     }
-    senders = newSenders;
-    ids = newIds;
+    positions = newPositions;
+    lengths = newLengths;
     seqs = newSeqs;
     sentAtMillis = newSentAt;
     hashes = newHashes;

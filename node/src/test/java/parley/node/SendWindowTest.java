@@ -66,6 +66,24 @@ class SendWindowTest {
   }
 
   @Test
+  void sendsWhoseHashesCollideOrWhoseStringsRunTogetherStayApart() {
+    SendWindow window = new SendWindow();
+    // "Aa" and "BB" have the same String hash, so the same window hash: only the bytes tell them apart.
+    window.add("alice", "Aa", 1, T0, 100);
+    assertNull(window.find("alice", "BB"));
+    window.add("alice", "BB", 2, T0, 100);
+    window.add("ab", "c", 3, T0, 100);
+    window.add("a", "bc", 4, T0, 100);
+    window.add("é", "ü👋", 5, T0, 100);
+    assertEquals(1, window.find("alice", "Aa").seq());
+    assertEquals(2, window.find("alice", "BB").seq());
+    assertEquals(3, window.find("ab", "c").seq());
+    assertEquals(4, window.find("a", "bc").seq());
+    assertEquals(new ChatRoom.Sent("é", "ü👋", 5, T0), window.find("é", "ü👋"));
+    assertNull(window.find("abc", ""));
+  }
+
+  @Test
   void aSmallerWindowThanTheOneRestoredTrimsItAtTheNextSend() {
     SendWindow window = new SendWindow();
     for (int i = 1; i <= 50; i++) {
