@@ -298,6 +298,24 @@ class WebSocketUpgradesTest {
     }
 
     @Test
+    void aPeerThatKeepsTalkingIsNotPingedAndOneThatStopsIs() throws Exception {
+        Recorder rec = new Recorder();
+        WebSocket ws = connect(silentBinding, "/ws?id=keeps-talking", rec);
+        // Five keep-alive periods of back-to-back round trips: the peer is never idle for one, so no ping.
+        long until = System.nanoTime() + 5 * PING.toNanos();
+        int n = 0;
+        while (System.nanoTime() < until) {
+            send(ws, "m" + n);
+            assertEquals("echo:m" + n, rec.nextText());
+            n++;
+        }
+        assertEquals(0, rec.pings.get(), "pinged a peer that sent " + n + " messages in a row");
+        assertEquals("", rec.pinged.get(TIMEOUT_S, TimeUnit.SECONDS)); // quiet now: pinged
+        send(ws, "bye");
+        assertEquals(new Closed(4001, "logged out"), rec.awaitClose());
+    }
+
+    @Test
     void usesTheBindingsOwnWebSocketSettings() throws Exception {
         Recorder rec = new Recorder();
         WebSocket ws = connect(customBinding, rec);
