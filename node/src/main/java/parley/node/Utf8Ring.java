@@ -85,15 +85,9 @@ final class Utf8Ring {
   void read(int position, String[] fields) {
     int at = index(position);
     for (int f = 0; f < fields.length; f++) {
-      int n = 0;
-      int shift = 0;
-      byte b;
-      do {
-        b = bytes[at];
-        at = next(at);
-        n |= (b & 0x7F) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
+      long header = header(at);
+      int n = (int) (header >>> 32);
+      at = (int) header;
       if (n == 0) {
         fields[f] = null;
         continue;
@@ -116,15 +110,9 @@ final class Utf8Ring {
   boolean startsWith(int position, byte[]... fields) {
     int at = index(position);
     for (byte[] field : fields) {
-      int n = 0;
-      int shift = 0;
-      byte b;
-      do {
-        b = bytes[at];
-        at = next(at);
-        n |= (b & 0x7F) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
+      long header = header(at);
+      int n = (int) (header >>> 32);
+      at = (int) header;
       if (field == null ? n != 0 : n != field.length + 1) {
         return false;
       }
@@ -138,6 +126,20 @@ final class Utf8Ring {
       }
     }
     return true;
+  }
+
+  /** The field header (a varint) at index {@code at}: its value in the high half, the index after it in the low. */
+  private long header(int at) {
+    int n = 0;
+    int shift = 0;
+    byte b;
+    do {
+      b = bytes[at];
+      at = next(at);
+      n |= (b & 0x7F) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    return ((long) n << 32) | at;
   }
 
   private int index(int position) {
