@@ -93,7 +93,8 @@ import scala.concurrent.duration.FiniteDuration;
  * <h2>How it works / caveats</h2>
  * Instead of {@code handleMessages}, this calls the INTERNAL {@link UpgradeToWebSocketLowLevel#handleFrames}
  * with Pekko's own internal WS stack ({@code WebSocket.masking/frameHandling/periodicKeepAlive/messageAPI},
- * i.e. what {@code WebSocket.stack} builds) with these changes above {@code periodicKeepAlive}: (a) the handler's
+ * i.e. what {@code WebSocket.stack} builds), its keep-alive layer replaced by {@link KeepAlive} (the same pings, one
+ * timer per socket instead of one per inbound frame), with these changes above the keep-alive: (a) the handler's
  * outbound elements do not go through messageAPI's renderer (a {@code Source.single} graph and a fresh UTF-8
  * encoding per message) but are rendered by {@code RenderOutbound} and merged by {@code OutboundMerge} with what
  * messageAPI still sends down (pongs, close echoes, the handler's completion or failure, which it learns from
@@ -102,13 +103,13 @@ import scala.concurrent.duration.FiniteDuration;
  * completion signal), which {@code FrameOutHandler} renders as the close frame; (c) on the inbound side
  * {@code SizeCap} implements the size cap by injecting the same event the way Pekko's {@code FrameHandler} does for
  * protocol errors.
- * {@code CloseDriver}, between {@code periodicKeepAlive} and the layers above, gives Pekko's {@code FrameOutHandler}
+ * {@code CloseDriver}, between the keep-alive and the layers above, gives Pekko's {@code FrameOutHandler}
  * the {@code WebSocket.Tick}s that enforce its 3 s close deadline, from just after the deadline of the server's
  * first close on; Pekko's stack instead ticks every 3 s on every connection for its whole life (messageAPI here
  * gets a one-day interval). With a silence timeout, {@code SilenceWatch} between masking and
  * {@code frameHandling} (the only place pongs are visible) times the silence, and {@code CloseDriver} injects the
- * {@code ActivelyCloseWithCode(1001)} on its request. Ping/pong,
- * keep-alive, UTF-8 validation and the close handshake all remain Pekko's. All of these are
+ * {@code ActivelyCloseWithCode(1001)} on its request. Answering the peer's pings, UTF-8 validation and the close
+ * handshake all remain Pekko's. All of these are
  * {@code private[http]}/{@code @InternalApi} classes (public in bytecode); they may change in any Pekko HTTP
  * release, so pin the version and keep the test. The server's {@link WebSocketSettings} and logger are read
  * reflectively from the upgrade object (falling back to {@code pekko.http.server} config).
@@ -578,9 +579,9 @@ public final class WebSocketUpgrades {
      * {@code periodic-keep-alive-mode}) with {@code periodic-keep-alive-data} goes down as a {@code DirectAnswer},
      * as Pekko's does. Pekko's ({@code keepAlive}, {@code IdleInject}) cancels its timer on every inbound frame and
      * schedules a new one on every pull, and a cancelled task stays in the scheduler's wheel until its time: under
-     * fan-out that was about 64,000 tasks, queue nodes and timer objects alive at a young pause, copied by it, and
-     * 0.1 of the node's 1.3 cores (docs/benchmarks.md, the round of 11:33 UTC on 11-24). Here a frame only notes the
-     * time; the timer, once per idle period, looks at it and sleeps again for what is left.
+     * fan-out that was about 64,000 tasks and as many queue nodes alive at a young pause, copied by it
+     * (docs/benchmarks.md, the round of 11:33 UTC on 11-24). Here a frame only notes the time; the timer, once per
+     * idle period, looks at it and sleeps again for what is left.
      */
     static final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHandler.Output>> {
         private static final String TIMER = "keep-alive";
@@ -719,7 +720,7 @@ public final class WebSocketUpgrades {
     }
 
     /**
-     * Between periodicKeepAlive and SizeCap / OutboundMerge. Inbound: on request from {@link SilenceWatch} injects
+     * Between KeepAlive and SizeCap / OutboundMerge. Inbound: on request from {@link SilenceWatch} injects
      * {@code ActivelyCloseWithCode(1001)} (unless a close is already under way) and then passes only the peer's
      * close. Outbound: once the server's first close (ours, the handler's completion or failure, or a protocol error
      * bypassed from FrameHandler) has gone down to FrameOutHandler, sends it a {@code Tick} just after its close
