@@ -32,9 +32,8 @@ final class RecentEntries {
   private long[] epochSeconds;
   private int[] nanos;
   private byte[] kinds;
-  /** Each entry's strings: their position in {@link #strings}, and the bytes they take. */
+  /** Where each entry's strings start in {@link #strings}; the next entry's start is where they end. */
   private int[] positions;
-  private int[] lengths;
   /** Slot of the oldest entry. */
   private int head;
   private int size;
@@ -57,8 +56,9 @@ final class RecentEntries {
   void add(TimelineEntry entry, int limit) {
     int keep = Math.max(1, limit);
     while (size >= keep) {
-      strings.dropOldest(lengths[head]);
-      head = (head + 1) % seqs.length;
+      int next = (head + 1) % seqs.length;
+      strings.dropBefore(size > 1 ? positions[next] : strings.end());
+      head = next;
       size--;
     }
     if (size == seqs.length) {
@@ -72,10 +72,8 @@ final class RecentEntries {
     if (kind == OTHER) {
       byte[] name = Utf8Ring.utf8(entry.kind());
       positions[at] = strings.append(sender, id, text, name);
-      lengths[at] = Utf8Ring.length(sender, id, text, name);
     } else {
       positions[at] = strings.append(sender, id, text);
-      lengths[at] = Utf8Ring.length(sender, id, text);
     }
     seqs[at] = entry.seq();
     Instant sentAt = entry.sentAt();
@@ -130,7 +128,6 @@ final class RecentEntries {
     int[] newNanos = new int[capacity];
     byte[] newKinds = new byte[capacity];
     int[] newPositions = new int[capacity];
-    int[] newLengths = new int[capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) % seqs.length;
       newSeqs[k] = seqs[from];
@@ -138,14 +135,12 @@ final class RecentEntries {
       newNanos[k] = nanos[from];
       newKinds[k] = kinds[from];
       newPositions[k] = positions[from];
-      newLengths[k] = lengths[from];
     }
     seqs = newSeqs;
     epochSeconds = newSeconds;
     nanos = newNanos;
     kinds = newKinds;
     positions = newPositions;
-    lengths = newLengths;
     head = 0;
   }
 

@@ -21,9 +21,8 @@ import java.util.List;
 final class SendWindow {
   private static final int FIRST = 16;
 
-  /** Each send's sender and clientMsgId: their position in {@link #strings}, and the bytes they take. */
+  /** Where each send's sender and clientMsgId start in {@link #strings}; the next send's start is where they end. */
   private int[] positions;
-  private int[] lengths;
   private final Utf8Ring strings = new Utf8Ring(256);
   private long[] seqs;
   private long[] sentAtMillis;
@@ -65,7 +64,6 @@ final class SendWindow {
     byte[] senderBytes = Utf8Ring.utf8(sender);
     byte[] idBytes = Utf8Ring.utf8(clientMsgId);
     positions[at] = strings.append(senderBytes, idBytes);
-    lengths[at] = Utf8Ring.length(senderBytes, idBytes);
     seqs[at] = seq;
     sentAtMillis[at] = sentAt.toEpochMilli();
     hashes[at] = h;
@@ -136,28 +134,26 @@ final class SendWindow {
       }
     }
     index[i] = 0;
-    strings.dropOldest(lengths[at]);
-    head = (head + 1) % seqs.length;
+    int next = (head + 1) % seqs.length;
+    strings.dropBefore(size > 1 ? positions[next] : strings.end());
+    head = next;
     size--;
   }
 
   /** New columns of {@code capacity} with the sends in order from position 0, and an index for them. */
   private void allocate(int capacity) {
     int[] newPositions = new int[capacity];
-    int[] newLengths = new int[capacity];
     long[] newSeqs = new long[capacity];
     long[] newSentAt = new long[capacity];
     int[] newHashes = new int[capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) % seqs.length;
       newPositions[k] = positions[from];
-      newLengths[k] = lengths[from];
       newSeqs[k] = seqs[from];
       newSentAt[k] = sentAtMillis[from];
       newHashes[k] = hashes[from];
     }
     positions = newPositions;
-    lengths = newLengths;
     seqs = newSeqs;
     sentAtMillis = newSentAt;
     hashes = newHashes;

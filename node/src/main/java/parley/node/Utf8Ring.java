@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * room's columns ({@link RecentEntries}, {@link SendWindow}) keep their text, so that what a room remembers of a
  * message is bytes in an array it already has, not objects that each young collection copies until they are promoted.
  *
- * <p>A record is written at the newest end and dropped from the oldest, by its length. It is found by its position, a
+ * <p>A record is written at the newest end and dropped from the oldest. It is found by its position, a
  * count of bytes from the first ever written (an int that wraps; only differences of positions are used, and they are
  * smaller than the ring), so positions stay valid when the ring grows. A field is its length plus one as a varint (0
  * for null), then its bytes. The strings are well formed (the node refuses lone surrogates, {@link
@@ -31,7 +31,7 @@ final class Utf8Ring {
   }
 
   /** The bytes a record of these fields takes. */
-  static int length(byte[]... fields) {
+  private static int length(byte[]... fields) {
     int total = 0;
     for (byte[] field : fields) {
       int n = field == null ? 0 : field.length + 1;
@@ -46,7 +46,7 @@ final class Utf8Ring {
     return total;
   }
 
-  /** Writes a record of these fields, newest, and returns its position; it takes {@link #length} bytes. */
+  /** Writes a record of these fields, newest, and returns its position. */
   int append(byte[]... fields) {
     int length = length(fields);
     if (used + length > bytes.length) {
@@ -74,10 +74,19 @@ final class Utf8Ring {
     return position;
   }
 
-  /** Drops the oldest record, which took {@code length} bytes. */
-  void dropOldest(int length) {
+  /** The position the next record will take: the end of the newest. */
+  int end() {
+    return headPosition + used;
+  }
+
+  /**
+   * Drops the records before {@code position}, oldest first: the position of the record that is to be the oldest,
+   * or {@link #end} to drop them all. So an owner needs no record's length, only the positions it keeps anyway.
+   */
+  void dropBefore(int position) {
+    int length = position - headPosition;
     head = (head + length) % bytes.length;
-    headPosition += length;
+    headPosition = position;
     used -= length;
   }
 
