@@ -19,7 +19,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -429,11 +428,13 @@ public final class ChatRoom
   private record PendingPost(String user, String clientMsgId, String text, List<ActorRef<PostResult>> replyTo) {}
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
-    // A failed journal write stops the incarnation (its unacknowledged sends are retried by their clients) and
-    // starts a new one after a pause, which recovers the timeline from the journal.
-    super(
-        persistenceId(roomId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
+    // sharding starts a new one, which replays the journal, with the next message: a hub's resubscribe (every second
+    // until one answers), a send, a request. Not a restart of this actor (restartWithBackoff): the journal's replies
+    // to a failed write keep coming after the first failure, the restart took them in with the commands it held
+    // back, and the next incarnation stopped unstashing at the first of them: the room answered nothing more until
+    // its node restarted (ClientSessionTest). A new actor's replies cannot be mixed up with a stopped one's.
+    super(persistenceId(roomId));
     this.roomId = roomId;
     this.settings = settings;
     this.clock = clock;

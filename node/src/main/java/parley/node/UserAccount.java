@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -279,7 +278,9 @@ public final class UserAccount
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(persistenceId(username), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    // A failed journal write or replay stops the user, as it stops a room (ChatRoom's constructor says why not a
+    // restart); sharding starts a new one with the next message, and sessions register with it (UserGone).
+    super(persistenceId(username));
     this.username = username;
     this.settings = settings;
     this.clock = clock;

@@ -1,6 +1,7 @@
 package parley.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -491,6 +492,54 @@ class ClientSessionTest {
     session.tell(new ClientSession.StreamElement(acks.ref(), new ClientSession.Inbound.TooBig()));
     hub.expectTerminated(session, Duration.ofSeconds(5));
     assertEquals(1009, out.closed.code());
+  }
+
+  @Test
+  void aRoomWhoseWriteFailedAnswersAgainOnceItsJournalIsBack() {
+    // Three rooms: how the journal's replies and the sends interleave varies from run to run.
+    for (int round = 0; round < 3; round++) {
+      roomWhoseWriteFailedAnswersAgain();
+    }
+  }
+
+  private void roomWhoseWriteFailedAnswersAgain() {
+    // The journal refuses a batch of sends. Its replies to that write keep coming after the first failure, while more
+    // sends wait; once the journal is back, the room must answer again. (A room restarted in place took those replies
+    // in with the sends it held back, and stopped taking commands at the first of them until another one came.)
+    Fixture f = fixture(0);
+    String pid = ChatRoom.persistenceId(f.room()).id();
+    var blocked = new java.util.concurrent.atomic.AtomicBoolean(false);
+    var refused = new java.util.concurrent.atomic.AtomicInteger();
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    journal.withPolicy((persistenceId, operation) -> {
+      if (blocked.get() && persistenceId.equals(pid)) {
+        refused.incrementAndGet();
+        return org.apache.pekko.persistence.testkit.StorageFailure.create();
+      }
+      return org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance();
+    });
+    try {
+      blocked.set(true);
+      TestProbe<ChatRoom.PostResult> unanswered = kit.createTestProbe();
+      for (int i = 0; i < 200; i++) {
+        sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
+            .tell(new ChatRoom.Post(f.user(), "u" + i, "hi", unanswered.ref()));
+      }
+      // The room fails to write them, and answers none of them, while the journal stays down a while.
+      unanswered.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertTrue(refused.get() > 0);
+        return null;
+      });
+      unanswered.expectNoMessage(Duration.ofSeconds(1));
+      // The journal is back: one send, with nothing else going on, is answered.
+      blocked.set(false);
+      ChatRoom.PostResult back =
+          ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "h1", "back", (ActorRef<ChatRoom.PostResult>) (Object) r));
+      assertInstanceOf(ChatRoom.Posted.class, back);
+    } finally {
+      blocked.set(false);
+      journal.resetPolicy();
+    }
   }
 
   /** The user's entity as it runs now; fails while it has no incarnation. */
