@@ -106,6 +106,15 @@ public final class ChatRoom
   public record Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo)
       implements Command {}
 
+  /**
+   * A send from a session's socket. Unlike {@link Post} it is told, not asked: the outcome names its room and
+   * clientMsgId, so one stable reply address (the session's) serves every send, and the session keeps the timeout
+   * itself. An ask would make a temporary actor and a timeout task per send, and its reply address would be new to
+   * remoting every time.
+   */
+  public record Send(String user, String clientMsgId, String text, ActorRef<SendOutcome> replyTo)
+      implements Command {}
+
   /** The room in full; {@code asUser} decides what a non-member may see. */
   public record Get(String asUser, ActorRef<GetResult> replyTo) implements Command {}
 
@@ -176,6 +185,18 @@ public final class ChatRoom
   public record Left(long seq) implements LeaveResult {}
 
   public record Posted(TimelineEntry entry, boolean duplicate) implements PostResult {}
+
+  /** How a {@link Send} ended: what the client's ack frame or error frame needs, and no more. */
+  public sealed interface SendOutcome extends CborSerializable {
+    String roomId();
+
+    String clientMsgId();
+  }
+
+  /** Stored (or stored before, for a resend: then its first seq and time). */
+  public record SendStored(String roomId, String clientMsgId, long seq, Instant sentAt) implements SendOutcome {}
+
+  public record SendRefused(String roomId, String clientMsgId, String code, String message) implements SendOutcome {}
 
   public record Page(List<TimelineEntry> entries, boolean hasMore) implements HistoryResult {}
 
@@ -425,7 +446,38 @@ public final class ChatRoom
   private boolean flushQueued;
   private boolean onlineReportScheduled;
 
-  private record PendingPost(String user, String clientMsgId, String text, List<ActorRef<PostResult>> replyTo) {}
+  private record PendingPost(String user, String clientMsgId, String text, List<Waiter> waiters) {}
+
+  /** Whoever waits for a send: an HTTP request (the entry back) or a session (its outcome). */
+  private sealed interface Waiter {
+    void stored(String roomId, TimelineEntry entry, boolean duplicate);
+
+    void refused(String roomId, String clientMsgId, Rejected why);
+  }
+
+  private record Asked(ActorRef<PostResult> replyTo) implements Waiter {
+    @Override
+    public void stored(String roomId, TimelineEntry entry, boolean duplicate) {
+      replyTo.tell(new Posted(entry, duplicate));
+    }
+
+    @Override
+    public void refused(String roomId, String clientMsgId, Rejected why) {
+      replyTo.tell(why);
+    }
+  }
+
+  private record Told(ActorRef<SendOutcome> replyTo) implements Waiter {
+    @Override
+    public void stored(String roomId, TimelineEntry entry, boolean duplicate) {
+      replyTo.tell(new SendStored(roomId, entry.clientMsgId(), entry.seq(), entry.sentAt()));
+    }
+
+    @Override
+    public void refused(String roomId, String clientMsgId, Rejected why) {
+      replyTo.tell(new SendRefused(roomId, clientMsgId, why.code(), why.message()));
+    }
+  }
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
     // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
@@ -502,6 +554,7 @@ public final class ChatRoom
         .onCommand(PasscodeChecked.class, this::onPasscodeChecked)
         .onCommand(Leave.class, this::onLeave)
         .onCommand(Post.class, this::onPost)
+        .onCommand(Send.class, this::onSend)
         .onCommand(Flush.class, (state, cmd) -> onFlush(state))
         .onCommand(ReportOnline.class, (state, cmd) -> {
           onlineReportScheduled = false;
@@ -594,7 +647,7 @@ public final class ChatRoom
     return Effect()
         .persist(batch.events())
         .thenRun(s -> {
-          batch.complete(this::publish);
+          batch.complete(roomId, this::publish);
           reportToDirectory(s);
           askPresence(user);
         })
@@ -614,7 +667,7 @@ public final class ChatRoom
     return Effect()
         .persist(batch.events())
         .thenRun(s -> {
-          batch.complete(this::publish);
+          batch.complete(roomId, this::publish);
           presence.remove(cmd.user());
           reportToDirectory(s);
         })
@@ -622,30 +675,43 @@ public final class ChatRoom
   }
 
   private ReplyEffect<Event, State> onPost(State state, Post cmd) {
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new Asked(cmd.replyTo()));
+  }
+
+  private ReplyEffect<Event, State> onSend(State state, Send cmd) {
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new Told(cmd.replyTo()));
+  }
+
+  /** A send, by HTTP or WebSocket: answered at once if it is refused or stored already, else after its write. */
+  private ReplyEffect<Event, State> accept(State state, String user, String clientMsgId, String text, Waiter waiter) {
+    Rejected refusal = null;
     if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), noSuchRoom());
+      refusal = noSuchRoom();
+    } else if (!state.isMember(user)) {
+      refusal = outsider(state);
+    } else {
+      Sent sent = state.sent(user, clientMsgId);
+      if (sent != null) {
+        waiter.stored(roomId, new TimelineEntry(sent.seq(), TimelineEntry.MESSAGE, user, text, sent.sentAt(), clientMsgId), true);
+        return Effect().noReply();
+      }
+      var problem = Validation.message(clientMsgId, text);
+      if (problem.isPresent()) {
+        refusal = new Rejected(problem.get().code(), problem.get().message());
+      }
     }
-    if (!state.isMember(cmd.user())) {
-      return Effect().reply(cmd.replyTo(), outsider(state));
+    if (refusal != null) {
+      waiter.refused(roomId, clientMsgId, refusal);
+      return Effect().noReply();
     }
-    Sent sent = state.sent(cmd.user(), cmd.clientMsgId());
-    if (sent != null) {
-      TimelineEntry entry =
-          new TimelineEntry(sent.seq(), TimelineEntry.MESSAGE, cmd.user(), cmd.text(), sent.sentAt(), cmd.clientMsgId());
-      return Effect().reply(cmd.replyTo(), new Posted(entry, true));
-    }
-    var problem = Validation.message(cmd.clientMsgId(), cmd.text());
-    if (problem.isPresent()) {
-      return Effect().reply(cmd.replyTo(), new Rejected(problem.get().code(), problem.get().message()));
-    }
-    String key = State.dedupeKey(cmd.user(), cmd.clientMsgId());
+    String key = State.dedupeKey(user, clientMsgId);
     PendingPost waiting = pendingByKey.get(key);
     if (waiting != null) {
       // A resend while the first copy waits for the same write: both get its seq.
-      waiting.replyTo().add(cmd.replyTo());
+      waiting.waiters().add(waiter);
       return Effect().noReply();
     }
-    PendingPost post = new PendingPost(cmd.user(), cmd.clientMsgId(), cmd.text(), new ArrayList<>(List.of(cmd.replyTo())));
+    PendingPost post = new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)));
     pending.add(post);
     pendingByKey.put(key, post);
     if (!flushQueued) {
@@ -666,7 +732,7 @@ public final class ChatRoom
       return Effect().noReply();
     }
     Batch batch = takeBatch(state, null);
-    return Effect().persist(batch.events()).thenRun(s -> batch.complete(this::publish)).thenNoReply();
+    return Effect().persist(batch.events()).thenRun(s -> batch.complete(roomId, this::publish)).thenNoReply();
   }
 
   /** The seq the next event takes, after the sends waiting to be written. */
@@ -693,12 +759,14 @@ public final class ChatRoom
 
   /** Events to write together, and the sends among them to answer once written. */
   private record Batch(List<Event> events, List<PendingPost> posts) {
-    void complete(java.util.function.Consumer<TimelineEntry> publish) {
+    void complete(String roomId, java.util.function.Consumer<TimelineEntry> publish) {
       for (int i = 0; i < events.size(); i++) {
-        publish.accept(events.get(i).entry());
+        TimelineEntry entry = events.get(i).entry();
+        publish.accept(entry);
         if (i < posts.size()) {
-          Posted posted = new Posted(events.get(i).entry(), false);
-          posts.get(i).replyTo().forEach(r -> r.tell(posted));
+          for (Waiter waiter : posts.get(i).waiters()) {
+            waiter.stored(roomId, entry, false);
+          }
         }
       }
     }

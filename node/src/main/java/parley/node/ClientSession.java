@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -136,8 +137,24 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private record Fetched(String roomId, Cursor cursor, ChatRoom.HistoryResult result, Throwable failure)
       implements Command {}
 
-  private record PostAnswered(String roomId, String clientMsgId, ChatRoom.PostResult result, Throwable failure)
-      implements Command {}
+  private record SendAnswered(ChatRoom.SendOutcome outcome) implements Command {}
+
+  /** The oldest unanswered send may have waited its ask timeout. */
+  private enum SendDeadline implements Command { INSTANCE }
+
+  /** A send its room has not answered yet. */
+  private static final class Unanswered {
+    final String roomId;
+    final String clientMsgId;
+    final long deadline;
+    boolean answered;
+
+    Unanswered(String roomId, String clientMsgId, long deadline) {
+      this.roomId = roomId;
+      this.clientMsgId = clientMsgId;
+      this.deadline = deadline;
+    }
+  }
 
   private record RetryFetch(String roomId) implements Command {}
 
@@ -257,7 +274,15 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private boolean helloDeadlinePassed;
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
+  /**
+   * Sends in flight, oldest first (at most {@link #MAX_IN_FLIGHT} unanswered). One timer, armed for the oldest
+   * one's deadline and not re-armed per send, tells the client of those no room answered in time: a send costs no
+   * timeout task of its own.
+   */
+  private final ArrayDeque<Unanswered> unanswered = new ArrayDeque<>();
   private int inFlight;
+  /** Where the rooms answer this session's sends; one address for its whole life. */
+  private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
   private boolean closed;
 
   private ClientSession(
@@ -282,6 +307,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     this.history = history;
     this.settings = settings;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.sendOutcomes = context.messageAdapter(ChatRoom.SendOutcome.class, SendAnswered::new);
   }
 
   // ---------------------------------------------------------------------------------------------- starting
@@ -420,7 +446,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(PresenceSeen.class, this::onPresenceSeen)
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
-        .onMessage(PostAnswered.class, this::onPostAnswered)
+        .onMessage(SendAnswered.class, this::onSendAnswered)
+        .onMessageEquals(SendDeadline.INSTANCE, this::onSendDeadline)
         .onMessage(Close.class, this::onClose)
         .onMessage(UserGone.class, this::onUserGone)
         .onMessageEquals(Reregister.INSTANCE, this::reregister)
@@ -569,31 +596,68 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return error(problem.get().code(), problem.get().message(), send.clientMsgId());
     }
     inFlight++;
-    getContext().pipeToSelf(
-        sharding.entityRefFor(ChatRoom.ENTITY_KEY, send.room())
-            .<ChatRoom.PostResult>ask(
-                replyTo -> new ChatRoom.Post(username, send.clientMsgId(), send.text(), replyTo),
-                settings.askTimeout()),
-        (result, failure) -> new PostAnswered(send.room(), send.clientMsgId(), result, failure));
+    unanswered.add(new Unanswered(send.room(), send.clientMsgId(), System.nanoTime() + settings.askTimeout().toNanos()));
+    if (!timers.isTimerActive(SendDeadline.INSTANCE)) {
+      timers.startSingleTimer(SendDeadline.INSTANCE, settings.askTimeout());
+    }
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, send.room())
+        .tell(new ChatRoom.Send(username, send.clientMsgId(), send.text(), sendOutcomes));
     return Behaviors.same();
   }
 
-  private Behavior<Command> onPostAnswered(PostAnswered answer) {
+  private Behavior<Command> onSendAnswered(SendAnswered answer) {
+    ChatRoom.SendOutcome outcome = answer.outcome();
+    Unanswered send = null;
+    for (Unanswered u : unanswered) {
+      if (!u.answered && u.roomId.equals(outcome.roomId()) && u.clientMsgId.equals(outcome.clientMsgId())) {
+        send = u;
+        break;
+      }
+    }
+    if (send == null) {
+      // Answered after its timeout: the client was told to send again, and a resend gets this seq.
+      return Behaviors.same();
+    }
+    send.answered = true;
+    while (!unanswered.isEmpty() && unanswered.peekFirst().answered) {
+      unanswered.pollFirst();
+    }
+    settled();
+    if (outcome instanceof ChatRoom.SendStored stored) {
+      write(new ServerFrame.Ack(stored.clientMsgId(), stored.roomId(), stored.seq(), stored.sentAt()));
+      return Behaviors.same();
+    }
+    ChatRoom.SendRefused refused = (ChatRoom.SendRefused) outcome;
+    return error(refused.code(), refused.message(), refused.clientMsgId());
+  }
+
+  private Behavior<Command> onSendDeadline() {
+    long now = System.nanoTime();
+    while (!unanswered.isEmpty()) {
+      Unanswered oldest = unanswered.peekFirst();
+      if (!oldest.answered && oldest.deadline - now > 0) {
+        timers.startSingleTimer(SendDeadline.INSTANCE, Duration.ofNanos(oldest.deadline - now));
+        break;
+      }
+      unanswered.pollFirst();
+      if (!oldest.answered) {
+        if (!write(new ServerFrame.Error(
+            "unavailable", "the room did not answer in time; send again with the same clientMsgId", oldest.clientMsgId))) {
+          return Behaviors.stopped();
+        }
+        settled();
+      }
+    }
+    return Behaviors.same();
+  }
+
+  /** A send was answered or given up on: the socket may read the next frame if it waited for that. */
+  private void settled() {
     inFlight--;
     if (ackHeld && inFlight < MAX_IN_FLIGHT) {
       ackHeld = false;
       ackTo.tell(StreamAck.INSTANCE);
     }
-    if (answer.result() instanceof ChatRoom.Posted posted) {
-      TimelineEntry entry = posted.entry();
-      write(new ServerFrame.Ack(answer.clientMsgId(), answer.roomId(), entry.seq(), entry.sentAt()));
-      return Behaviors.same();
-    }
-    if (answer.result() instanceof ChatRoom.Rejected rejected) {
-      return error(rejected.code(), rejected.message(), answer.clientMsgId());
-    }
-    return error(
-        "unavailable", "the room did not answer in time; send again with the same clientMsgId", answer.clientMsgId());
   }
 
   private Behavior<Command> onRead(ClientFrame.Read read) {

@@ -43,10 +43,12 @@ class ChatRoomTest {
     kit.shutdownTestKit();
   }
 
+  private String roomId;
+
   @BeforeEach
   void freshRoom() {
-    room = EventSourcedBehaviorTestKit.create(
-        kit.system(), ChatRoom.create("r" + UUID.randomUUID().toString().substring(0, 8), settings, Clock.systemUTC()));
+    roomId = "r" + UUID.randomUUID().toString().substring(0, 8);
+    room = EventSourcedBehaviorTestKit.create(kit.system(), ChatRoom.create(roomId, settings, Clock.systemUTC()));
   }
 
   private ChatRoom.RoomView create(String owner, String passcodeHash, int capacity) {
@@ -91,6 +93,28 @@ class ChatRoomTest {
     assertTrue(((ChatRoom.Posted) second.reply()).duplicate());
     // The id is the sender's own: another sender's same id is another message.
     assertEquals(seqOf(first.reply()) + 1, seqOf(post("bob", "same", "hi")));
+  }
+
+  @Test
+  void aSocketsSendIsToldWhatItsAckNeedsAndSharesTheDedupeWindowWithHttp() {
+    create("alice", null, 10);
+    String id = roomId;
+    var first = (ChatRoom.SendStored) room
+        .<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "w1", "hi", r)).reply();
+    assertEquals(new ChatRoom.SendStored(id, "w1", 2, first.sentAt()), first);
+    // A resend over the socket, and one over HTTP, name the first copy's seq and time; nothing new is written.
+    var again = room.<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "w1", "hi", r));
+    assertTrue(again.hasNoEvents());
+    assertEquals(first, again.reply());
+    var overHttp = (ChatRoom.Posted) post("alice", "w1", "hi");
+    assertEquals(List.of(2L, first.sentAt()), List.of(overHttp.entry().seq(), overHttp.entry().sentAt()));
+    assertTrue(overHttp.duplicate());
+    // Refusals name the send they refuse: a session may have many in flight, in several rooms.
+    assertEquals(new ChatRoom.SendRefused(id, "x1", "not_a_member", "you are not a member of this room"),
+        room.<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("bob", "x1", "hi", r)).reply());
+    var empty = (ChatRoom.SendRefused) room
+        .<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "x2", " ", r)).reply();
+    assertEquals(List.of(id, "x2", "invalid_message"), List.of(empty.roomId(), empty.clientMsgId(), empty.code()));
   }
 
   @Test

@@ -542,6 +542,98 @@ class ClientSessionTest {
     }
   }
 
+  @Test
+  void aSendNoRoomAnswersIsToldUnavailableAfterTheTimeoutAndItsResendIsStoredOnce() throws Exception {
+    Fixture f = fixture(0);
+    String pid = ChatRoom.persistenceId(f.room()).id();
+    var blocked = new java.util.concurrent.atomic.AtomicBoolean(false);
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    journal.withPolicy((persistenceId, operation) -> blocked.get() && persistenceId.equals(pid)
+        ? org.apache.pekko.persistence.testkit.StorageFailure.create()
+        : org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance());
+    try {
+      RecordingOutbound out = new RecordingOutbound(1000);
+      TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+      TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
+      ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(),
+          out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
+      followed(f, hub, session, out);
+      session.tell(new ClientSession.StreamInit(acks.ref()));
+      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+
+      // The room's writes fail, so it stops and no incarnation answers. The socket reads on while fewer than
+      // MAX_IN_FLIGHT sends wait; the last one's read is held until the timeout gives up on the first.
+      blocked.set(true);
+      int sends = ClientSession.MAX_IN_FLIGHT;
+      List<String> all = new ArrayList<>();
+      for (int i = 0; i < sends; i++) {
+        all.add("u" + i);
+        session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "u" + i)));
+        if (i < sends - 1) {
+          acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+        }
+      }
+      acks.expectMessage(Duration.ofSeconds(10), ClientSession.StreamAck.INSTANCE);
+      assertTrue(unavailable(out).contains("u0"), "the held read resumes once a send is given up on");
+      hub.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertEquals(all, unavailable(out), "each send told once, oldest first");
+        return null;
+      });
+      assertEquals(null, out.closed, "the socket stays open");
+
+      // The room is back (a post over HTTP, sent until answered, shows it): the resend is stored, and a second resend names the same
+      // seq. Sends the room stored only after the session gave up on them are not acknowledged late.
+      blocked.set(false);
+      postUntilAnswered(f, "h1");
+      for (int i = 0; i < 2; i++) {
+        session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "u0")));
+        acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+      }
+      hub.awaitAssert(Duration.ofSeconds(10), () -> {
+        List<Long> seqs = out.parsed().stream()
+            .filter(n -> "ack".equals(n.path("type").asText()) && "u0".equals(n.path("clientMsgId").asText()))
+            .map(n -> n.get("seq").asLong())
+            .toList();
+        assertEquals(2, seqs.size(), seqs.toString());
+        assertEquals(seqs.get(0), seqs.get(1));
+        return null;
+      });
+      assertEquals(2, out.parsed().stream().filter(n -> "ack".equals(n.path("type").asText())).count());
+    } finally {
+      blocked.set(false);
+      journal.resetPolicy();
+    }
+  }
+
+  /**
+   * Posts over HTTP as a client does after a failure: again, with the same clientMsgId, until the room answers. A
+   * message that reaches a room as it stops is lost unanswered, and the next one starts a new room.
+   */
+  private ChatRoom.PostResult postUntilAnswered(Fixture f, String clientMsgId) {
+    var answer = new java.util.concurrent.atomic.AtomicReference<ChatRoom.PostResult>();
+    kit.createTestProbe().awaitAssert(Duration.ofSeconds(15), Duration.ofMillis(10), () -> {
+      answer.set(sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
+          .<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(f.user(), clientMsgId, "back", r), Duration.ofSeconds(1))
+          .toCompletableFuture()
+          .join());
+      return null;
+    });
+    return answer.get();
+  }
+
+  private static ClientSession.Inbound.Text send(String room, String clientMsgId) {
+    return new ClientSession.Inbound.Text(
+        "{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"hi\"}");
+  }
+
+  /** The clientMsgIds the client was told to send again, in the order it was told. */
+  private static List<String> unavailable(RecordingOutbound out) {
+    return out.parsed().stream()
+        .filter(n -> "error".equals(n.path("type").asText()) && "unavailable".equals(n.path("code").asText()))
+        .map(n -> n.path("ref").asText())
+        .toList();
+  }
+
   /** The user's entity as it runs now; fails while it has no incarnation. */
   private ActorRef<Void> userIncarnation(String user) {
     return Adapter.toTyped(Adapter.toClassic(kit.system())
