@@ -113,6 +113,32 @@ class ClientSessionTest {
   }
 
   /** A registered user with a live token, a member of a new room with a few messages. */
+  /** One room's journal, refusing every write and read while it is down, and counting what it refused. */
+  private final class RoomJournal implements AutoCloseable {
+    final java.util.concurrent.atomic.AtomicBoolean down;
+    final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    private final org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit journal =
+        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+
+    RoomJournal(String room, boolean down) {
+      String pid = ChatRoom.persistenceId(room).id();
+      this.down = new java.util.concurrent.atomic.AtomicBoolean(down);
+      journal.withPolicy((persistenceId, operation) -> {
+        if (this.down.get() && persistenceId.equals(pid)) {
+          refused.incrementAndGet();
+          return org.apache.pekko.persistence.testkit.StorageFailure.create();
+        }
+        return org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance();
+      });
+    }
+
+    @Override
+    public void close() {
+      down.set(false);
+      journal.resetPolicy();
+    }
+  }
+
   private record Fixture(String user, String token, String room) {}
 
   private Fixture fixture(int messages) {
@@ -325,13 +351,7 @@ class ClientSessionTest {
     // A user reconnects while one of their rooms cannot answer (its shard is moving, its node is down and not yet
     // replaced): here its journal fails every read and write until the room is let go.
     Fixture f = fixture(3);
-    String pid = ChatRoom.persistenceId(f.room()).id();
-    var blocked = new java.util.concurrent.atomic.AtomicBoolean(true);
-    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
-    journal.withPolicy((persistenceId, operation) -> blocked.get() && persistenceId.equals(pid)
-        ? org.apache.pekko.persistence.testkit.StorageFailure.create()
-        : org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance());
-    try {
+    try (RoomJournal journal = new RoomJournal(f.room(), true)) {
       // The write fails, so the room's incarnation stops; every restart fails to read its timeline.
       sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room()).tell(new ChatRoom.Post(f.user(), "lost", "never stored",
           kit.<ChatRoom.PostResult>createTestProbe().ref()));
@@ -357,7 +377,7 @@ class ClientSessionTest {
       }
 
       // The room comes back: each connection gets what it has not seen, from storage, then the live entries.
-      blocked.set(false);
+      journal.down.set(false);
       awaitSeqs(hub, resumed, f.room(), List.of(4L));
       awaitSeqs(hub, fresh, f.room(), List.of(2L, 3L, 4L));
       ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "back", "after the outage", (ActorRef<ChatRoom.PostResult>) (Object) r));
@@ -366,9 +386,6 @@ class ClientSessionTest {
       }
       awaitSeqs(hub, resumed, f.room(), List.of(4L, 5L));
       awaitSeqs(hub, fresh, f.room(), List.of(2L, 3L, 4L, 5L));
-    } finally {
-      blocked.set(false);
-      journal.resetPolicy();
     }
   }
 
@@ -507,19 +524,7 @@ class ClientSessionTest {
     // sends wait; once the journal is back, the room must answer again. (A room restarted in place took those replies
     // in with the sends it held back, and stopped taking commands at the first of them until another one came.)
     Fixture f = fixture(0);
-    String pid = ChatRoom.persistenceId(f.room()).id();
-    var blocked = new java.util.concurrent.atomic.AtomicBoolean(false);
-    var refused = new java.util.concurrent.atomic.AtomicInteger();
-    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
-    journal.withPolicy((persistenceId, operation) -> {
-      if (blocked.get() && persistenceId.equals(pid)) {
-        refused.incrementAndGet();
-        return org.apache.pekko.persistence.testkit.StorageFailure.create();
-      }
-      return org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance();
-    });
-    try {
-      blocked.set(true);
+    try (RoomJournal journal = new RoomJournal(f.room(), true)) {
       TestProbe<ChatRoom.PostResult> unanswered = kit.createTestProbe();
       for (int i = 0; i < 200; i++) {
         sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
@@ -527,31 +532,22 @@ class ClientSessionTest {
       }
       // The room fails to write them, and answers none of them, while the journal stays down a while.
       unanswered.awaitAssert(Duration.ofSeconds(10), () -> {
-        assertTrue(refused.get() > 0);
+        assertTrue(journal.refused.get() > 0);
         return null;
       });
       unanswered.expectNoMessage(Duration.ofSeconds(1));
       // The journal is back: one send, with nothing else going on, is answered.
-      blocked.set(false);
+      journal.down.set(false);
       ChatRoom.PostResult back =
           ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "h1", "back", (ActorRef<ChatRoom.PostResult>) (Object) r));
       assertInstanceOf(ChatRoom.Posted.class, back);
-    } finally {
-      blocked.set(false);
-      journal.resetPolicy();
     }
   }
 
   @Test
   void aSendNoRoomAnswersIsToldUnavailableAfterTheTimeoutAndItsResendIsStoredOnce() throws Exception {
     Fixture f = fixture(0);
-    String pid = ChatRoom.persistenceId(f.room()).id();
-    var blocked = new java.util.concurrent.atomic.AtomicBoolean(false);
-    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
-    journal.withPolicy((persistenceId, operation) -> blocked.get() && persistenceId.equals(pid)
-        ? org.apache.pekko.persistence.testkit.StorageFailure.create()
-        : org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance());
-    try {
+    try (RoomJournal journal = new RoomJournal(f.room(), false)) {
       RecordingOutbound out = new RecordingOutbound(1000);
       TestProbe<RoomHub.Command> hub = kit.createTestProbe();
       TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
@@ -563,7 +559,7 @@ class ClientSessionTest {
 
       // The room's writes fail, so it stops and no incarnation answers. The socket reads on while fewer than
       // MAX_IN_FLIGHT sends wait; the last one's read is held until the timeout gives up on the first.
-      blocked.set(true);
+      journal.down.set(true);
       int sends = ClientSession.MAX_IN_FLIGHT;
       List<String> all = new ArrayList<>();
       for (int i = 0; i < sends; i++) {
@@ -583,7 +579,7 @@ class ClientSessionTest {
 
       // The room is back (a post over HTTP, sent until answered, shows it): the resend is stored, and a second resend names the same
       // seq. Sends the room stored only after the session gave up on them are not acknowledged late.
-      blocked.set(false);
+      journal.down.set(false);
       postUntilAnswered(f, "h1");
       for (int i = 0; i < 2; i++) {
         session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "u0")));
@@ -599,9 +595,6 @@ class ClientSessionTest {
         return null;
       });
       assertEquals(2, out.parsed().stream().filter(n -> "ack".equals(n.path("type").asText())).count());
-    } finally {
-      blocked.set(false);
-      journal.resetPolicy();
     }
   }
 
