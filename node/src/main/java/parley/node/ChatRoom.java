@@ -450,31 +450,31 @@ public final class ChatRoom
 
   /** Whoever waits for a send: an HTTP request (the entry back) or a session (its outcome). */
   private sealed interface Waiter {
-    void stored(String roomId, TimelineEntry entry, boolean duplicate);
+    void stored(TimelineEntry entry, boolean duplicate);
 
-    void refused(String roomId, String clientMsgId, Rejected why);
+    void refused(String clientMsgId, Rejected why);
   }
 
   private record Asked(ActorRef<PostResult> replyTo) implements Waiter {
     @Override
-    public void stored(String roomId, TimelineEntry entry, boolean duplicate) {
+    public void stored(TimelineEntry entry, boolean duplicate) {
       replyTo.tell(new Posted(entry, duplicate));
     }
 
     @Override
-    public void refused(String roomId, String clientMsgId, Rejected why) {
+    public void refused(String clientMsgId, Rejected why) {
       replyTo.tell(why);
     }
   }
 
-  private record Told(ActorRef<SendOutcome> replyTo) implements Waiter {
+  private record Told(String roomId, ActorRef<SendOutcome> replyTo) implements Waiter {
     @Override
-    public void stored(String roomId, TimelineEntry entry, boolean duplicate) {
+    public void stored(TimelineEntry entry, boolean duplicate) {
       replyTo.tell(new SendStored(roomId, entry.clientMsgId(), entry.seq(), entry.sentAt()));
     }
 
     @Override
-    public void refused(String roomId, String clientMsgId, Rejected why) {
+    public void refused(String clientMsgId, Rejected why) {
       replyTo.tell(new SendRefused(roomId, clientMsgId, why.code(), why.message()));
     }
   }
@@ -647,7 +647,7 @@ public final class ChatRoom
     return Effect()
         .persist(batch.events())
         .thenRun(s -> {
-          batch.complete(roomId, this::publish);
+          batch.complete(this::publish);
           reportToDirectory(s);
           askPresence(user);
         })
@@ -667,7 +667,7 @@ public final class ChatRoom
     return Effect()
         .persist(batch.events())
         .thenRun(s -> {
-          batch.complete(roomId, this::publish);
+          batch.complete(this::publish);
           presence.remove(cmd.user());
           reportToDirectory(s);
         })
@@ -679,7 +679,7 @@ public final class ChatRoom
   }
 
   private ReplyEffect<Event, State> onSend(State state, Send cmd) {
-    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new Told(cmd.replyTo()));
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new Told(roomId, cmd.replyTo()));
   }
 
   /** A send, by HTTP or WebSocket: answered at once if it is refused or stored already, else after its write. */
@@ -692,7 +692,7 @@ public final class ChatRoom
     } else {
       Sent sent = state.sent(user, clientMsgId);
       if (sent != null) {
-        waiter.stored(roomId, new TimelineEntry(sent.seq(), TimelineEntry.MESSAGE, user, text, sent.sentAt(), clientMsgId), true);
+        waiter.stored(new TimelineEntry(sent.seq(), TimelineEntry.MESSAGE, user, text, sent.sentAt(), clientMsgId), true);
         return Effect().noReply();
       }
       var problem = Validation.message(clientMsgId, text);
@@ -701,7 +701,7 @@ public final class ChatRoom
       }
     }
     if (refusal != null) {
-      waiter.refused(roomId, clientMsgId, refusal);
+      waiter.refused(clientMsgId, refusal);
       return Effect().noReply();
     }
     String key = State.dedupeKey(user, clientMsgId);
@@ -732,7 +732,7 @@ public final class ChatRoom
       return Effect().noReply();
     }
     Batch batch = takeBatch(state, null);
-    return Effect().persist(batch.events()).thenRun(s -> batch.complete(roomId, this::publish)).thenNoReply();
+    return Effect().persist(batch.events()).thenRun(s -> batch.complete(this::publish)).thenNoReply();
   }
 
   /** The seq the next event takes, after the sends waiting to be written. */
@@ -759,13 +759,13 @@ public final class ChatRoom
 
   /** Events to write together, and the sends among them to answer once written. */
   private record Batch(List<Event> events, List<PendingPost> posts) {
-    void complete(String roomId, java.util.function.Consumer<TimelineEntry> publish) {
+    void complete(java.util.function.Consumer<TimelineEntry> publish) {
       for (int i = 0; i < events.size(); i++) {
         TimelineEntry entry = events.get(i).entry();
         publish.accept(entry);
         if (i < posts.size()) {
           for (Waiter waiter : posts.get(i).waiters()) {
-            waiter.stored(roomId, entry, false);
+            waiter.stored(entry, false);
           }
         }
       }

@@ -143,18 +143,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private enum SendDeadline implements Command { INSTANCE }
 
   /** A send its room has not answered yet. */
-  private static final class Unanswered {
-    final String roomId;
-    final String clientMsgId;
-    final long deadline;
-    boolean answered;
-
-    Unanswered(String roomId, String clientMsgId, long deadline) {
-      this.roomId = roomId;
-      this.clientMsgId = clientMsgId;
-      this.deadline = deadline;
-    }
-  }
+  private record Unanswered(String roomId, String clientMsgId, long deadline) {}
 
   private record RetryFetch(String roomId) implements Command {}
 
@@ -275,12 +264,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
   /**
-   * Sends in flight, oldest first (at most {@link #MAX_IN_FLIGHT} unanswered). One timer, armed for the oldest
-   * one's deadline and not re-armed per send, tells the client of those no room answered in time: a send costs no
-   * timeout task of its own.
+   * Sends in flight, oldest first (at most {@link #MAX_IN_FLIGHT}). One timer, armed for the oldest one's deadline
+   * and not re-armed per send, tells the client of those no room answered in time: a send costs no timeout task of
+   * its own.
    */
   private final ArrayDeque<Unanswered> unanswered = new ArrayDeque<>();
-  private int inFlight;
   /** Where the rooms answer this session's sends; one address for its whole life. */
   private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
   private boolean closed;
@@ -549,7 +537,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private Behavior<Command> onStreamElement(StreamElement element) {
     ackTo = element.ackTo();
     Behavior<Command> next = handleFrame(element.frame());
-    if (inFlight < MAX_IN_FLIGHT) {
+    if (unanswered.size() < MAX_IN_FLIGHT) {
       ackTo.tell(StreamAck.INSTANCE);
     } else {
       ackHeld = true;
@@ -595,7 +583,6 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (problem.isPresent()) {
       return error(problem.get().code(), problem.get().message(), send.clientMsgId());
     }
-    inFlight++;
     unanswered.add(new Unanswered(send.room(), send.clientMsgId(), System.nanoTime() + settings.askTimeout().toNanos()));
     if (!timers.isTimerActive(SendDeadline.INSTANCE)) {
       timers.startSingleTimer(SendDeadline.INSTANCE, settings.askTimeout());
@@ -607,20 +594,20 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private Behavior<Command> onSendAnswered(SendAnswered answer) {
     ChatRoom.SendOutcome outcome = answer.outcome();
-    Unanswered send = null;
-    for (Unanswered u : unanswered) {
-      if (!u.answered && u.roomId.equals(outcome.roomId()) && u.clientMsgId.equals(outcome.clientMsgId())) {
-        send = u;
-        break;
+    // The oldest such send (a resend may be in flight with its first copy): answers come mostly in order, so near
+    // the head.
+    var it = unanswered.iterator();
+    boolean found = false;
+    while (!found && it.hasNext()) {
+      Unanswered u = it.next();
+      if (u.roomId().equals(outcome.roomId()) && u.clientMsgId().equals(outcome.clientMsgId())) {
+        it.remove();
+        found = true;
       }
     }
-    if (send == null) {
+    if (!found) {
       // Answered after its timeout: the client was told to send again, and a resend gets this seq.
       return Behaviors.same();
-    }
-    send.answered = true;
-    while (!unanswered.isEmpty() && unanswered.peekFirst().answered) {
-      unanswered.pollFirst();
     }
     settled();
     if (outcome instanceof ChatRoom.SendStored stored) {
@@ -635,26 +622,23 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     long now = System.nanoTime();
     while (!unanswered.isEmpty()) {
       Unanswered oldest = unanswered.peekFirst();
-      if (!oldest.answered && oldest.deadline - now > 0) {
-        timers.startSingleTimer(SendDeadline.INSTANCE, Duration.ofNanos(oldest.deadline - now));
+      if (oldest.deadline() - now > 0) {
+        timers.startSingleTimer(SendDeadline.INSTANCE, Duration.ofNanos(oldest.deadline() - now));
         break;
       }
       unanswered.pollFirst();
-      if (!oldest.answered) {
-        if (!write(new ServerFrame.Error(
-            "unavailable", "the room did not answer in time; send again with the same clientMsgId", oldest.clientMsgId))) {
-          return Behaviors.stopped();
-        }
-        settled();
+      if (!write(new ServerFrame.Error(
+          "unavailable", "the room did not answer in time; send again with the same clientMsgId", oldest.clientMsgId()))) {
+        return Behaviors.stopped();
       }
+      settled();
     }
     return Behaviors.same();
   }
 
   /** A send was answered or given up on: the socket may read the next frame if it waited for that. */
   private void settled() {
-    inFlight--;
-    if (ackHeld && inFlight < MAX_IN_FLIGHT) {
+    if (ackHeld && unanswered.size() < MAX_IN_FLIGHT) {
       ackHeld = false;
       ackTo.tell(StreamAck.INSTANCE);
     }
