@@ -10,11 +10,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.StorageFailure;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,23 +118,21 @@ class ClientSessionTest {
     return result;
   }
 
-  /** A registered user with a live token, a member of a new room with a few messages. */
   /** One room's journal, refusing every write and read while it is down, and counting what it refused. */
   private final class RoomJournal implements AutoCloseable {
-    final java.util.concurrent.atomic.AtomicBoolean down;
-    final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-    private final org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit journal =
-        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    final AtomicBoolean down;
+    final AtomicInteger refused = new AtomicInteger();
+    private final PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
 
     RoomJournal(String room, boolean down) {
       String pid = ChatRoom.persistenceId(room).id();
-      this.down = new java.util.concurrent.atomic.AtomicBoolean(down);
+      this.down = new AtomicBoolean(down);
       journal.withPolicy((persistenceId, operation) -> {
         if (this.down.get() && persistenceId.equals(pid)) {
           refused.incrementAndGet();
-          return org.apache.pekko.persistence.testkit.StorageFailure.create();
+          return StorageFailure.create();
         }
-        return org.apache.pekko.persistence.testkit.ProcessingSuccess.getInstance();
+        return ProcessingSuccess.getInstance();
       });
     }
 
@@ -139,6 +143,7 @@ class ClientSessionTest {
     }
   }
 
+  /** A registered user with a live token, a member of a new room with a few messages. */
   private record Fixture(String user, String token, String room) {}
 
   private Fixture fixture(int messages) {
@@ -603,7 +608,7 @@ class ClientSessionTest {
    * message that reaches a room as it stops is lost unanswered, and the next one starts a new room.
    */
   private ChatRoom.PostResult postUntilAnswered(Fixture f, String clientMsgId) {
-    var answer = new java.util.concurrent.atomic.AtomicReference<ChatRoom.PostResult>();
+    var answer = new AtomicReference<ChatRoom.PostResult>();
     kit.createTestProbe().awaitAssert(Duration.ofSeconds(15), Duration.ofMillis(10), () -> {
       answer.set(sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
           .<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(f.user(), clientMsgId, "back", r), Duration.ofSeconds(1))
