@@ -219,19 +219,18 @@ public final class Bench {
 
   /**
    * The JVM servers' options (Parley's nodes and the limit), unless PARLEY_JAVA_OPTS says otherwise. Every young
-   * collection scans the old objects written since the last one, and under fan-out that is nearly every session's
-   * state (a 10,000-session node: 80-150 ms per pause with G1 or Parallel alike, see docs/benchmarks.md). A large
-   * young generation makes those pauses rare; the parallel collector spends less CPU between them than G1. 6 GiB
-   * of young generation instead of 3 halves how often they come: with two or three pauses of ~100 ms in a 20 s step
-   * from 200,000 deliveries/s the p99 landed on a pause (54-69 ms at 250,000/s over three runs), with one or two it
-   * stays under it (27-31 ms; run 131631Z). The heap's 4 GiB of old generation hold 19,000 sessions with room.
-   * Cluster nodes (half the memory each) run G1, like ./parley cluster: three parallel collectors on two shared
-   * cores stopped their nodes for 1-3.3 s per young collection, near what the failure detector forgives, and the
-   * cluster kept up 0.07x the single node; with G1 0.67x (runs 021246Z and 023556Z on a 2-core Xeon). G1 refines
-   * the cards the sessions dirty on its own threads, as it does by default: left to the pause instead, its pauses
-   * on three nodes reached 1.06 s and the cluster kept up 112,500-125,000 deliveries/s, against 162,500-200,000
-   * with refinement (docs/benchmarks.md, the round of 00:24 UTC on 11-24). Their actor dispatchers share the cores
-   * ({@link #sharedCoresDispatcher}).
+   * collection scans the old objects written since the last one, and under fan-out that is nearly every session's state
+   * (a 10,000-session node: 80-150 ms per pause with G1 or Parallel alike, see docs/benchmarks.md). A large young
+   * generation makes those pauses rare; the parallel collector spends less CPU between them than G1. 6 GiB of young
+   * generation instead of 3 halves how often they come: with two or three pauses of ~100 ms in a 20 s step from 200,000
+   * deliveries/s the p99 landed on a pause (54-69 ms at 250,000/s over three runs), with one or two it stays under it
+   * (27-31 ms; run 131631Z). The heap's 4 GiB of old generation hold 19,000 sessions with room. Cluster nodes (half the
+   * memory each) run G1, like ./parley cluster: three parallel collectors on two shared cores stopped their nodes for
+   * 1-3.3 s per young collection, near what the failure detector forgives, and the cluster kept up 0.07x the single
+   * node; with G1 0.67x (runs 021246Z and 023556Z on a 2-core Xeon). G1 refines the cards the sessions dirty on its own
+   * threads, as it does by default: left to the pause instead, its pauses on three nodes reached 1.06 s and the cluster
+   * kept up 112,500-125,000 deliveries/s, against 162,500-200,000 with refinement (docs/benchmarks-rounds.md, the round
+   * of 00:24 UTC on 11-24). Their actor dispatchers share the cores ({@link #sharedCoresDispatcher}).
    */
   static String serverJavaOpts(int nodes) {
     return nodes > 1
@@ -240,11 +239,11 @@ public final class Bench {
   }
 
   /**
-   * Nodes on one machine split its cores between their default dispatchers, at least 2 threads each, instead of
-   * Pekko's floor of 8 each: 24 threads of three nodes on two cores hand each other the work. With 2 each the
-   * cluster delivered 392,678 and 397,296 of 400,000 deliveries/s offered (257,000-381,000 with 8) and acknowledged
-   * 7,271 of 7,500 msgs/s in a short ingest run (2,814); docs/benchmarks.md, the round of 07:42 UTC. The same rule as
-   * ./parley cluster.
+   * Nodes on one machine split its cores between their default dispatchers, at least 2 threads each, instead of Pekko's
+   * floor of 8 each: 24 threads of three nodes on two cores hand each other the work. With 2 each the cluster delivered
+   * 392,678 and 397,296 of 400,000 deliveries/s offered (257,000-381,000 with 8) and acknowledged 7,271 of 7,500 msgs/s
+   * in a short ingest run (2,814); docs/benchmarks-rounds.md, the round of 07:42 UTC. The same rule as ./parley
+   * cluster.
    */
   static String sharedCoresDispatcher(int nodes) {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors() / nodes);
@@ -848,6 +847,9 @@ public final class Bench {
     private final Map<String, Long> jit;
     private final Map<String, long[]> switches;
     private final Map<String, Procs.ThreadTicks> serverThreads;
+    private final Map<String, long[]> serverSched;
+    private final Map<String, long[]> dbSched;
+    private final Map<String, long[]> genSched;
     private final long[] machine = Procs.machineTicks();
     private final long started = System.nanoTime();
 
@@ -866,6 +868,9 @@ public final class Bench {
       jit = Procs.jitSample(jvmPids);
       switches = Procs.contextSwitches(target.serverPids());
       serverThreads = Procs.threadSample(target.serverPids());
+      serverSched = Procs.schedSample(target.serverPids());
+      dbSched = Procs.schedSample(dbPids);
+      genSched = Procs.schedSample(genPids);
     }
 
     /** Cores the JIT compilers of every JVM of the run (servers, generator) took since this started. */
@@ -894,11 +899,27 @@ public final class Bench {
       long[] sw = Procs.switchesBetween(switches, Procs.contextSwitches(target.serverPids()));
       c.put("serverVoluntarySwitchesPerSec", Math.round(sw[0] / wall));
       c.put("serverInvoluntarySwitchesPerSec", Math.round(sw[1] / wall));
+      // Not cores either: how long threads that had work waited for a core. waitingThreads is how many were
+      // waiting on average (runnable, not running); meanWaitMicros the mean wait per turn on a core, which a hand-off
+      // of work to a parked thread waits too (on a VM, also while the hypervisor wakes an idle virtual CPU).
+      ObjectNode runQueue = c.putObject("runQueue");
+      putRunQueue(runQueue, "server", Procs.schedBetween(serverSched, Procs.schedSample(target.serverPids())), wall);
+      if (target.usesDatabase()) {
+        putRunQueue(runQueue, "database", Procs.schedBetween(dbSched, Procs.schedSample(Procs.postgresPids())), wall);
+      }
+      putRunQueue(runQueue, "generator", Procs.schedBetween(genSched, Procs.schedSample(genPids)), wall);
       // Part of "server": which of its threads used the cores, by pool (a cluster's nodes together), from 0.01 up.
       ObjectNode byPool = c.putObject("serverThreads");
       Procs.coresByGroup(serverThreads, Procs.threadSample(target.serverPids()), wall, 0.01)
           .forEach((pool, cores) -> byPool.put(pool, round2(cores)));
       return c;
+    }
+
+    private static void putRunQueue(ObjectNode runQueue, String name, long[] sched, double wall) {
+      ObjectNode o = runQueue.putObject(name);
+      o.put("waitingThreads", round2(sched[1] / 1e9 / wall));
+      o.put("meanWaitMicros", sched[2] == 0 ? 0 : Math.round(sched[1] / 1e3 / sched[2]));
+      o.put("turnsPerSec", Math.round(sched[2] / wall));
     }
   }
 

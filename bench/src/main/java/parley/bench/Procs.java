@@ -244,11 +244,38 @@ public final class Procs {
    * server closed its connections and their threads ended).
    */
   static long[] switchesBetween(Map<String, long[]> before, Map<String, long[]> after) {
-    long[] sum = new long[2];
+    return sumBetween(before, after, 2);
+  }
+
+  /**
+   * What the scheduler did for these processes' threads so far, per thread ("pid/tid"), from
+   * /proc/PID/task/TID/schedstat: {nanoseconds on a core, nanoseconds runnable but waiting for a core, times it was
+   * put on a core}. Diff two samples with {@link #schedBetween}. The waiting is what a thread woken with work spends
+   * before it runs: behind other threads when the cores are taken, and on a virtual machine also while the
+   * hypervisor wakes an idle virtual CPU.
+   */
+  static Map<String, long[]> schedSample(List<Long> pids) {
+    return perThread(pids, task -> schedstat(Files.readString(task.resolve("schedstat"))));
+  }
+
+  /** The three numbers of a schedstat line: "run_ns wait_ns slices". */
+  static long[] schedstat(String line) {
+    String[] f = line.trim().split("\\s+");
+    return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+  }
+
+  /** The sums between two {@link #schedSample}s, counted like {@link #switchesBetween}: {run ns, wait ns, slices}. */
+  static long[] schedBetween(Map<String, long[]> before, Map<String, long[]> after) {
+    return sumBetween(before, after, 3);
+  }
+
+  private static long[] sumBetween(Map<String, long[]> before, Map<String, long[]> after, int columns) {
+    long[] sum = new long[columns];
     after.forEach((thread, counts) -> {
-      long[] was = before.getOrDefault(thread, new long[2]);
-      sum[0] += Math.max(0, counts[0] - was[0]);
-      sum[1] += Math.max(0, counts[1] - was[1]);
+      long[] was = before.getOrDefault(thread, new long[columns]);
+      for (int i = 0; i < columns; i++) {
+        sum[i] += Math.max(0, counts[i] - was[i]);
+      }
     });
     return sum;
   }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class ProcsTest {
@@ -123,8 +126,8 @@ class ProcsTest {
     // A thread that blocks 100 times (a sleep of 1 ms each: it gives up its core every time) makes at least 100
     // voluntary switches. It lives until the second sample: a thread that ended takes its count with it.
     long pid = ProcessHandle.current().pid();
-    var done = new java.util.concurrent.CountDownLatch(1);
-    var finish = new java.util.concurrent.CountDownLatch(1);
+    var done = new CountDownLatch(1);
+    var finish = new CountDownLatch(1);
     Thread blocker = new Thread(() -> {
       try {
         for (int i = 0; i < 100; i++) {
@@ -154,6 +157,43 @@ class ProcsTest {
     Map<String, long[]> before = Map.of("7/1", new long[] {10, 5}, "7/2", new long[] {100, 50});
     Map<String, long[]> after = Map.of("7/1", new long[] {15, 6}, "7/3", new long[] {3, 1});
     assertArrayEquals(new long[] {8, 2}, Procs.switchesBetween(before, after));
+  }
+
+  @Test
+  void readsHowLongThreadsWaitedForACore() throws Exception {
+    assertArrayEquals(new long[] {5_000_000, 1_200_000, 42}, Procs.schedstat("5000000 1200000 42\n"));
+    // Three threads that each want a core for 0.3 s at once, on a machine of at most two: someone waits, and each of
+    // them counts its time on a core. They stay alive until the second sample (a thread that ended is left out).
+    long pid = ProcessHandle.current().pid();
+    CountDownLatch spun = new CountDownLatch(3);
+    CountDownLatch sampled = new CountDownLatch(1);
+    Map<String, long[]> before = Procs.schedSample(List.of(pid));
+    List<Thread> spinners = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Thread t = new Thread(() -> {
+        spinOwnCpu(300_000_000L);
+        spun.countDown();
+        try {
+          sampled.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      spinners.add(t);
+      t.start();
+    }
+    spun.await();
+    long[] sched = Procs.schedBetween(before, Procs.schedSample(List.of(pid)));
+    sampled.countDown();
+    for (Thread t : spinners) {
+      t.join();
+    }
+    assertTrue(sched[0] >= 900_000_000L, "on a core: " + sched[0] + " ns");
+    assertTrue(sched[2] >= 3, "turns on a core: " + sched[2]);
+    if (Procs.machineCpus() <= 2) {
+      assertTrue(sched[1] > 0, "three spinning threads on " + Procs.machineCpus() + " cores never waited");
+    }
+    assertEquals(Map.of(), Procs.schedSample(List.of(-1L)), "a process that is gone has none");
   }
 
   @Test
@@ -193,6 +233,15 @@ class ProcsTest {
     // on 11-24). JDK 20 reworked refinement and dropped the flag; JDK 17-19 show it.
     if (Runtime.version().feature() < 20) {
       assertTrue(out.matches("(?s).*\\bG1UseAdaptiveConcRefinement\\s+= true.*"), "G1 refines on its own threads");
+    }
+  }
+
+  /** Spins until the calling thread has used this much CPU time. */
+  private static void spinOwnCpu(long nanos) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long until = threads.getCurrentThreadCpuTime() + nanos;
+    while (threads.getCurrentThreadCpuTime() < until) {
+      Thread.onSpinWait();
     }
   }
 
