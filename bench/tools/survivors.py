@@ -11,8 +11,8 @@ Take the dump right after that pause without a full GC (`jmap -dump:format=b,fil
     python3 bench/tools/survivors.py h.hprof 7ec100000 7ed538920
 
 Sizes are the dump's: field bytes plus a 12-byte header, references counted as 8 bytes, so the total reads a little
-above the GC log's. Arrays are also listed by length, rounded up to a power of two. docs/benchmarks.md, the round of
-11:33 UTC on 11-24, has what it showed.
+above the GC log's. Arrays are also listed by length, rounded up to a power of two. docs/benchmarks-rounds.md, the
+round of 11:33 UTC on 11-24, has what it showed.
 """
 import sys, struct, mmap, collections
 path, lo, hi = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16)

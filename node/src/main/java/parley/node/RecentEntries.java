@@ -10,7 +10,7 @@ import java.util.List;
  * added here leaves no object behind; one is made again only when history is read. As a persistent queue of {@link
  * TimelineEntry}, each entry kept six objects alive (the entry, its text, id and time, and the queue's cells), and
  * every young collection copied them until they were promoted: under fan-out that was most of what survived a pause,
- * and a pause's length follows what survives it (docs/benchmarks.md, the round of 11-24).
+ * and a pause's length follows what survives it (docs/benchmarks-rounds.md, the round of 11:33 UTC on 11-24).
  *
  * <p>Mutable, like {@link SendWindow}: one incarnation's states share it, only that room's actor reads or writes it, in
  * event order, and snapshots copy it on the room's thread.

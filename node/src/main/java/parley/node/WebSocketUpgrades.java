@@ -575,13 +575,13 @@ public final class WebSocketUpgrades {
 
     /**
      * Pekko's {@code periodicKeepAlive} layer, with one timer per connection instead of one per inbound frame: when
-     * nothing has come up from the peer for {@code periodic-keep-alive-max-idle}, a ping (or pong, by
-     * {@code periodic-keep-alive-mode}) with {@code periodic-keep-alive-data} goes down as a {@code DirectAnswer},
-     * as Pekko's does. Pekko's ({@code keepAlive}, {@code IdleInject}) cancels its timer on every inbound frame and
-     * schedules a new one on every pull, and a cancelled task stays in the scheduler's wheel until its time: under
-     * fan-out that was about 64,000 tasks and as many queue nodes alive at a young pause, copied by it
-     * (docs/benchmarks.md, the round of 11:33 UTC on 11-24). Here a frame only notes the time; the timer, once per
-     * idle period, looks at it and sleeps again for what is left.
+     * nothing has come up from the peer for {@code periodic-keep-alive-max-idle}, a ping (or pong, by {@code
+     * periodic-keep-alive-mode}) with {@code periodic-keep-alive-data} goes down as a {@code DirectAnswer}, as Pekko's
+     * does. Pekko's ({@code keepAlive}, {@code IdleInject}) cancels its timer on every inbound frame and schedules a
+     * new one on every pull, and a cancelled task stays in the scheduler's wheel until its time: under fan-out that was
+     * about 64,000 tasks and as many queue nodes alive at a young pause, copied by it (docs/benchmarks-rounds.md, the
+     * round of 11:33 UTC on 11-24). Here a frame only notes the time; the timer, once per idle period, looks at it and
+     * sleeps again for what is left.
      */
     static final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHandler.Output>> {
         private static final String TIMER = "keep-alive";
