@@ -224,17 +224,23 @@ public final class Bench {
    * generation makes those pauses rare; the parallel collector spends less CPU between them than G1. 6 GiB of young
    * generation instead of 3 halves how often they come: with two or three pauses of ~100 ms in a 20 s step from 200,000
    * deliveries/s the p99 landed on a pause (54-69 ms at 250,000/s over three runs), with one or two it stays under it
-   * (27-31 ms; run 131631Z). The heap's 4 GiB of old generation hold 19,000 sessions with room. Cluster nodes (half the
-   * memory each) run G1, like ./parley cluster: three parallel collectors on two shared cores stopped their nodes for
-   * 1-3.3 s per young collection, near what the failure detector forgives, and the cluster kept up 0.07x the single
-   * node; with G1 0.67x (runs 021246Z and 023556Z on a 2-core Xeon). G1 refines the cards the sessions dirty on its own
-   * threads, as it does by default: left to the pause instead, its pauses on three nodes reached 1.06 s and the cluster
-   * kept up 112,500-125,000 deliveries/s, against 162,500-200,000 with refinement (docs/benchmarks-rounds.md, the round
-   * of 00:24 UTC on 11-24). Their actor dispatchers share the cores ({@link #sharedCoresDispatcher}).
+   * (27-31 ms; run 131631Z). The heap's 4 GiB of old generation hold 19,000 sessions with room.
+   *
+   * <p>Cluster nodes (a third of the sessions and a third of the memory each) run the parallel collector too, with one
+   * pause thread each and a 1 GiB young generation. On G1, its refinement and pause threads took 0.15 of the 0.35 cores
+   * three nodes added to one node's CPU at 250,000/s (remoting 0.19), and once the cluster fell behind, 0.47-0.51
+   * cores, taken from the dispatchers: on one Intel Xeon host three nodes kept up 325,000 deliveries/s with G1 and
+   * 475,000 in both runs with this, against the node's 625,000 (runs 225408Z, 231118Z and 232237Z,
+   * docs/benchmarks-rounds.md, the round of 22:33 UTC on 11-24). Earlier tries of this collector on the nodes stopped
+   * them for 1-3.3 s (runs 021246Z and 023556Z; up to 1.6 s with a 3.5 GiB young generation and one thread a node,
+   * 063206Z). A young pause scans the old objects written since the last one and copies what survives: with 1 GiB the
+   * pauses come every few seconds under load, 60-200 ms each. Its cost is a pause of up to about 1 s per node while the
+   * state of the sessions that just connected is copied to the old generation (0.65-1.14 s in those runs), within the
+   * 2.5 s the failure detector forgives. Their actor dispatchers share the cores ({@link #sharedCoresDispatcher}).
    */
   static String serverJavaOpts(int nodes) {
     return nodes > 1
-        ? "-Xms3g -Xmx3g -XX:+UseG1GC " + sharedCoresDispatcher(nodes)
+        ? "-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:ParallelGCThreads=1 " + sharedCoresDispatcher(nodes)
         : "-Xms10g -Xmx10g -Xmn6g -XX:+UseParallelGC";
   }
 

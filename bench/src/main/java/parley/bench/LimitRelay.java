@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * What the limit baseline's nodes say to each other when it runs as a cluster: one plain TCP connection to each
  * other node, a line per message, nothing else. No actors, no serializer, no membership or failure detection: the
  * least three processes on one machine can do to share rooms, so the cluster's limit shows what splitting the same
- * work across processes costs the machine before anything Parley adds (Artery, sharding, G1).
+ * work across processes costs the machine before anything Parley adds (Artery, sharding).
  *
  * <p>Each outgoing connection has its own writer thread that writes what is queued and flushes when the queue runs
  * dry (so a burst goes out in one write); each incoming one a reader thread that queues every line for the server,

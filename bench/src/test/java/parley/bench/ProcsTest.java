@@ -221,19 +221,17 @@ class ProcsTest {
   }
 
   @Test
-  void clusterNodesRunG1WithItsOwnCardRefinement() throws Exception {
+  void clusterNodesRunTheParallelCollectorWithOnePauseThreadEach() throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Procs.java()));
     cmd.addAll(Arrays.asList(Bench.serverJavaOpts(3).split(" ")));
     cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), out);
-    assertTrue(out.matches("(?s).*\\bUseG1GC\\s+= true.*"), "G1 on the nodes");
-    // Left to the pause, the cards Parley's sessions dirty made three nodes' pauses reach 1.06 s (round of 00:24 UTC
-    // on 11-24). JDK 20 reworked refinement and dropped the flag; JDK 17-19 show it.
-    if (Runtime.version().feature() < 20) {
-      assertTrue(out.matches("(?s).*\\bG1UseAdaptiveConcRefinement\\s+= true.*"), "G1 refines on its own threads");
-    }
+    assertTrue(out.matches("(?s).*\\bUseParallelGC\\s+= true.*"), "the parallel collector on the nodes");
+    // Three nodes pausing with two threads each on two shared cores stopped for seconds (Bench.serverJavaOpts).
+    assertTrue(out.matches("(?s).*\\bParallelGCThreads\\s+= 1\\b.*"), "one pause thread a node");
+    assertTrue(out.matches("(?s).*\\bNewSize\\s+= 1073741824\\b.*"), "a 1 GiB young generation");
   }
 
   /** Spins until the calling thread has used this much CPU time. */
