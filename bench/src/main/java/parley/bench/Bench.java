@@ -230,7 +230,7 @@ public final class Bench {
    * pause thread each and a 1 GiB young generation. On G1, its refinement and pause threads took 0.15 of the 0.35 cores
    * three nodes added to one node's CPU at 250,000/s (remoting 0.19), and once the cluster fell behind, 0.47-0.51
    * cores, taken from the dispatchers: on one Intel Xeon host three nodes kept up 325,000 deliveries/s with G1 and
-   * 475,000 in both runs with this, against the node's 625,000 (runs 225408Z, 231118Z and 232237Z,
+   * 475,000 in three runs with this, against the node's 625,000 (runs 225408Z, 231118Z, 232237Z and 233306Z,
    * docs/benchmarks-rounds.md, the round of 22:33 UTC on 11-24). Earlier tries of this collector on the nodes stopped
    * them for 1-3.3 s (runs 021246Z and 023556Z; up to 1.6 s with a 3.5 GiB young generation and one thread a node,
    * 063206Z). A young pause scans the old objects written since the last one and copies what survives: with 1 GiB the
