@@ -235,7 +235,7 @@ public final class Bench {
    * them for 1-3.3 s (runs 021246Z and 023556Z; up to 1.6 s with a 3.5 GiB young generation and one thread a node,
    * 063206Z). A young pause scans the old objects written since the last one and copies what survives: with 1 GiB the
    * pauses come every few seconds under load, 60-200 ms each. Its cost is a pause of up to about 1 s per node while the
-   * state of the sessions that just connected is copied to the old generation (0.65-1.14 s in those runs), within the
+   * state of the sessions that just connected is copied to the old generation (0.61-1.14 s in those runs), within the
    * 2.5 s the failure detector forgives. Their actor dispatchers share the cores ({@link #sharedCoresDispatcher}).
    */
   static String serverJavaOpts(int nodes) {
