@@ -14,9 +14,9 @@ import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
 /**
- * Parley nodes started the way {@code ./parley node} and {@code ./parley cluster N} start them (same main class,
- * JVM options and PARLEY_* variables), on bench ports (HTTP 18081.., Artery 25601..) so a developer's own node is
- * left alone. The database is a throwaway PostgreSQL database {@code parley_bench} on the local server, or an
+ * Parley nodes started the way {@code ./parley node} and {@code ./parley cluster N} start them (same main class and
+ * PARLEY_* variables; the JVM options are {@link Bench#serverJavaOpts}'s unless PARLEY_JAVA_OPTS is set), on bench
+ * ports (HTTP 18081.., Artery 25601..) so a developer's own node is left alone. The database is a throwaway PostgreSQL database {@code parley_bench} on the local server, or an
  * embedded H2 file in the run's directory ({@code --db h2}, one node only).
  */
 final class ParleyTarget implements Target {
