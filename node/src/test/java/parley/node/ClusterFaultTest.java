@@ -34,7 +34,7 @@ class ClusterFaultTest {
   private final int[] arteryPorts = new int[NODES];
   private Path dir;
   /** The longest a read after the faults took to be answered, counting the 503s it was answered first. */
-  private long longestUnavailable;
+  private long slowestRead;
 
   @BeforeEach
   void start() throws Exception {
@@ -318,7 +318,7 @@ class ClusterFaultTest {
         + "readers reconnected %d time(s) (%d room(s) listed unavailable), 0 gaps; "
         + "slowest read %.1f s (503s retried)%n",
         writableAfter / 1e9, load.sent.get(), load.rooms.size(), readers.get(victim).reconnects,
-        readers.get(victim).unavailable, longestUnavailable / 1e9);
+        readers.get(victim).unavailable, slowestRead / 1e9);
     assertTrue(writableAfter < 15_000_000_000L, "rooms writable after " + writableAfter / 1e9 + " s");
   }
 
@@ -345,7 +345,7 @@ class ClusterFaultTest {
     auditJournal();
     System.out.printf("cluster rolling restart: %d sent, %d acknowledged, 0 lost, 0 duplicated; the reader resumed %d "
         + "time(s) by after=, %d room(s) listed unavailable on resuming, 0 gaps; slowest read %.1f s (503s retried)%n",
-        load.sent.get(), load.acked.size(), reader.reconnects, reader.unavailable, longestUnavailable / 1e9);
+        load.sent.get(), load.acked.size(), reader.reconnects, reader.unavailable, slowestRead / 1e9);
   }
 
   /** The probes were stored (maybe more than once attempted): asking again with their ids gives their seqs. */
@@ -369,7 +369,8 @@ class ClusterFaultTest {
 
   /**
    * A read as a client makes it: a 503 says the room could not answer in time (it may be moving to a restarted
-   * node) and to try again, so it is asked again until a deadline; any other answer but 200 fails the test.
+   * node) and to try again, so it is asked again until a deadline; any other answer but 200 fails the test. The node
+   * answers "unavailable" only after its ask timeout, which paces the retries.
    */
   private JsonNode readUntilAnswered(ApiClient api, String path) {
     long start = System.nanoTime();
@@ -377,7 +378,7 @@ class ClusterFaultTest {
     while (true) {
       ApiClient.Reply reply = api.get(path);
       if (reply.status() == 200) {
-        longestUnavailable = Math.max(longestUnavailable, System.nanoTime() - start);
+        slowestRead = Math.max(slowestRead, System.nanoTime() - start);
         return reply.body();
       }
       assertEquals(503, reply.status(), "GET " + path + ": " + reply);
