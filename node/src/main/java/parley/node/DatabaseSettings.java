@@ -42,12 +42,19 @@ public final class DatabaseSettings {
     return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
   }
 
-  /** A short description for the start-up log line, without credentials. */
+  /** A short description for the start-up log line, without credentials: "H2 at ./data/parley.mv.db", "PostgreSQL at ...". */
   public static String describe(Config config) {
     String url = config.getString(SLICK + "db.url");
     int semicolon = url.indexOf(';');
     int query = url.indexOf('?');
     int cut = semicolon >= 0 ? semicolon : query >= 0 ? query : url.length();
-    return url.substring(0, cut);
+    String base = url.substring(0, cut);
+    if (base.startsWith("jdbc:h2:file:")) {
+      return "H2 at " + base.substring("jdbc:h2:file:".length()) + ".mv.db";
+    }
+    if (base.startsWith("jdbc:postgresql://")) {
+      return "PostgreSQL at " + base.substring("jdbc:postgresql://".length());
+    }
+    return base;
   }
 }

@@ -16,7 +16,17 @@ public final class NodeConfig {
 
   static Config withEnvironment(Map<String, String> env) {
     Config db = DatabaseSettings.fromValues(env.get("PARLEY_DB_URL"), env.get("PARLEY_DB_USER"), env.get("PARLEY_DB_PASSWORD"));
-    return seedNodes(env.get("PARLEY_SEED_NODES")).withFallback(db);
+    return seedNodes(env.get("PARLEY_SEED_NODES")).withFallback(trustedProxies(env.get("PARLEY_TRUSTED_PROXIES")))
+        .withFallback(db);
+  }
+
+  /** {@code 10.0.0.5,10.0.0.6}: the addresses of proxies in front of the node (parley.limits.trusted-proxies). */
+  static Config trustedProxies(String value) {
+    if (value == null || value.isBlank()) {
+      return ConfigFactory.empty();
+    }
+    List<String> proxies = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return ConfigFactory.parseMap(Map.of("parley.limits.trusted-proxies", proxies), "PARLEY_TRUSTED_PROXIES");
   }
 
   /** {@code host:port,host:port} to Artery addresses; empty: the node joins itself. */

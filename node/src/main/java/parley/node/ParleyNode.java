@@ -2,27 +2,73 @@ package parley.node;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.NotUsed;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.apache.pekko.stream.javadsl.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.node.delivery.RoomHub;
+import parley.node.http.ApiRoutes;
+import parley.node.http.HttpEdge;
+import parley.node.http.WebSocketEndpoint;
+import parley.node.room.ChatRoom;
+import parley.node.room.History;
+import parley.node.room.RoomDirectory;
+import parley.node.user.UserAccount;
 
 /**
- * Starts Parley on an ActorSystem: the schema (idempotently), the sharded entities, the node's fan-out hub and the
+ * Starts Parley on an ActorSystem: the schema ({@link Migrations}), the sharded entities, the node's fan-out hub and the
  * HTTP edge. {@link Main} calls it for a real node and tests call it for theirs.
  */
 public final class ParleyNode {
+  private static final Logger LOG = LoggerFactory.getLogger(ParleyNode.class);
+
   private ParleyNode() {}
+
+  /**
+   * On SIGTERM (CoordinatedShutdown), before anything else: /ready says 503, and every WebSocket of the node is closed
+   * with 1001, so clients reconnect to another node at once (and resume by seq) instead of waiting out the handoff
+   * with a socket that still looks alive. Up to 3 s for the sockets to end. From then on, the whole stop (unbind,
+   * shard handoff, leaving the cluster) has {@code timeout}; a node still running then halts, as a crash would
+   * (what was acknowledged is stored; clients resend the rest).
+   */
+  private static void stopWebSocketsFirst(
+      ActorSystem<?> system, WebSocketEndpoint webSockets, AtomicBoolean ready, Duration timeout) {
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "parley-close-websockets",
+        () -> {
+          ready.set(false);
+          if (system.settings().config().getBoolean("pekko.coordinated-shutdown.exit-jvm")) {
+            // Only where the stop ends the JVM (a node process, not a node inside a test's JVM).
+            Thread watchdog = new Thread(() -> {
+              try {
+                system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (java.util.concurrent.TimeoutException e) {
+                LOG.error("The node did not stop within {} s (parley.shutdown.timeout): halting", timeout.toSeconds());
+                Runtime.getRuntime().halt(2);
+              } catch (Exception e) {
+                // interrupted, or the system ended some other way: nothing to enforce
+              }
+            }, "parley-shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+          }
+          LOG.info("Stopping: closing {} WebSockets (1001, clients reconnect elsewhere), then handing rooms off",
+              webSockets.openSockets());
+          return webSockets.closeAll(1001, "the node is shutting down: reconnect and resume by seq")
+              .toCompletableFuture()
+              .completeOnTimeout(Done.getInstance(), 3, TimeUnit.SECONDS);
+        });
+  }
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
     Config config = system.settings().config();
@@ -30,7 +76,11 @@ public final class ParleyNode {
     if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    return SchemaUtils.createIfNotExists(system).thenCompose(done -> {
+    var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
+    return CompletableFuture.supplyAsync(() -> Migrations.run(config), blocking).thenCompose(schema -> {
+      if (schema.applied() > 0) {
+        LOG.info("Database schema migrated to version {} ({} migrations applied)", schema.version(), schema.applied());
+      }
       ChatRoom.init(system);
       UserAccount.init(system);
       RoomDirectory.init(system);
@@ -41,13 +91,8 @@ public final class ParleyNode {
       WebSocketEndpoint webSockets = new WebSocketEndpoint(system, hub, history);
       AtomicBoolean bound = new AtomicBoolean();
       ApiRoutes routes = new ApiRoutes(system, history, webSockets, bound::get);
-      // Materialized once per connection: the idle timeout watches each connection's requests.
-      Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.of(HttpRequest.class)
-          .via(new IdleBetweenRequests(config.getDuration("parley.http.idle-timeout")))
-          .via(routes.routes().flow(system));
-      return Http.get(system)
-          .newServerAt(config.getString("parley.http.host"), config.getInt("parley.http.port"))
-          .bindFlow(perConnection)
+      stopWebSocketsFirst(system, webSockets, bound, config.getDuration("parley.shutdown.timeout"));
+      return HttpEdge.bind(system, routes)
           .thenApply(binding -> {
             bound.set(true);
             return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);

@@ -86,9 +86,31 @@ public final class Validation {
     return true;
   }
 
+  /**
+   * Whether {@code s} has a character a reader can see: not only spaces (any kind), control or format characters
+   * (zero-width space and joiner, bidi marks) and the few letters that render as nothing (Hangul fillers, the braille
+   * blank). A message of nothing visible shows as an empty line from someone: a way to spam or impersonate, never a
+   * thing a person means to say.
+   */
+  static boolean hasVisible(String s) {
+    return s.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c)
+        && Character.getType(c) != Character.CONTROL && Character.getType(c) != Character.FORMAT
+        && c != 0x115F && c != 0x1160 && c != 0x3164 && c != 0xFFA0 && c != 0x2800);
+  }
+
+  /** Whether {@code s} holds a control character (C0, C1) or a bidi embedding, override or isolate. */
+  static boolean hasControlOrBidi(String s) {
+    return s.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
+        || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069));
+  }
+
   public static Optional<Problem> room(String name, String passcode, Integer capacity) {
     if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > Limits.ROOM_NAME_MAX) {
       return problem("invalid_room", "a room name is 1 to " + Limits.ROOM_NAME_MAX + " characters");
+    }
+    if (!hasVisible(name) || hasControlOrBidi(name)) {
+      return problem("invalid_room", "a room name needs a visible character and may hold no control or bidi "
+          + "override characters");
     }
     if (!isWellFormed(name) || (passcode != null && !isWellFormed(passcode))) {
       return problem("invalid_room", "a room name and passcode must be valid Unicode (a surrogate needs its pair)");
@@ -111,6 +133,9 @@ public final class Validation {
     }
     if (text == null || text.isBlank()) {
       return problem("invalid_message", "a message needs some text");
+    }
+    if (!hasVisible(text)) {
+      return problem("invalid_message", "a message needs a visible character (not only spaces or zero-width ones)");
     }
     if (text.codePointCount(0, text.length()) > Limits.MESSAGE_MAX_CHARS) {
       return problem("invalid_message", "a message may be at most " + Limits.MESSAGE_MAX_CHARS + " characters");

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.NodeProcess;
+import parley.node.testkit.TestDatabase;
+import parley.node.testkit.WsClient;
 
 /**
  * Three node processes on loopback sharing PostgreSQL, under a steady stream of sends: a node is killed with

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import parley.node.room.ChatRoom;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.TestDatabase;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+import parley.node.user.UserAccount;
 
 /** Three nodes (ActorSystems) in one JVM forming a real cluster over Artery on loopback. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,11 +39,12 @@ class ClusterTest {
     String db = TestDatabase.postgres() ? TestDatabase.url() : "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     // Every node binds Artery on port 0 (the OS picks, so no port can be taken between choosing and binding);
     // the first joins itself, the others join it at the address it actually bound.
-    nodes.add(TestNode.start(TestDatabase.config(db)));
+    // alice creates 30 rooms below so that shards land on every node: more than one user's hourly default.
+    Config base = ConfigFactory.parseString("parley.limits.rooms-per-window = 100").withFallback(TestDatabase.config(db));
+    nodes.add(TestNode.start(base));
     String seeds = "[\"" + Cluster.get(nodes.get(0).system).selfMember().address() + "\"]";
     for (int i = 1; i < 3; i++) {
-      nodes.add(TestNode.start(ConfigFactory.parseString("pekko.cluster.seed-nodes = " + seeds)
-          .withFallback(TestDatabase.config(db))));
+      nodes.add(TestNode.start(ConfigFactory.parseString("pekko.cluster.seed-nodes = " + seeds).withFallback(base)));
     }
     TestProbe<Object> probe = TestProbe.create(nodes.get(0).system);
     probe.awaitAssert(Duration.ofSeconds(30), () -> {

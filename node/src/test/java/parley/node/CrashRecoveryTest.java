@@ -11,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.NodeProcess;
+import parley.node.testkit.TestDatabase;
+import parley.node.testkit.WsClient;
 
 /**
  * kill -9 a node under a steady stream of sends, restart it on the same database: every acknowledged message is at

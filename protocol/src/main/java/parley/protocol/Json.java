@@ -1,6 +1,9 @@
 package parley.protocol;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -49,6 +52,15 @@ public final class Json {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        // Strict: a key twice in one object, a fraction where a whole number goes ("capacity": 2.9), a number or a
+        // boolean where text goes ("username": 12345) are errors, never read as something else.
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .withCoercionConfigDefaults(c -> c
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
         .build();
   }
 

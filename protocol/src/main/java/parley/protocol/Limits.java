@@ -17,6 +17,8 @@ public final class Limits {
   public static final int CLIENT_MSG_ID_MAX = 64;
   public static final int PAGE_DEFAULT = 50;
   public static final int PAGE_MAX = 200;
+  /** {@code GET /rooms}: rooms per page by default (at most {@link #PAGE_MAX}). */
+  public static final int ROOM_LIST_DEFAULT = 100;
   public static final int FRAME_MAX_BYTES = 64 * 1024;
   public static final int PASSCODE_MAX_UTF8_BYTES = 72;
   /** Rooms a WebSocket handshake may name in {@code after} (where to resume each). */

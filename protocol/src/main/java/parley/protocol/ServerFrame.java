@@ -13,7 +13,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Ack.class, name = "ack"),
   @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
-  @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong")
+  @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
+  @JsonSubTypes.Type(value = ServerFrame.Reset.class, name = "reset")
 })
 public sealed interface ServerFrame {
 
@@ -58,4 +59,16 @@ public sealed interface ServerFrame {
   record Error(String code, String message, String ref) implements ServerFrame {}
 
   record Pong() implements ServerFrame {}
+
+  /**
+   * The client's place in {@code room} (a handshake's {@code after}, or where the connection was) is past the room's
+   * {@code lastSeq}: the server does not have entries the client saw. The client drops what it holds of the room and
+   * reads it again; frames for the room go on after {@code lastSeq}. {@code code} is {@code cursor_ahead}.
+   */
+  record Reset(String room, long lastSeq, String code, String message) implements ServerFrame {
+    public static Reset cursorAhead(String room, long after, long lastSeq) {
+      return new Reset(room, lastSeq, "cursor_ahead", "you are at seq " + after + " of this room, past its last seq "
+          + lastSeq + ": the server does not have entries you have seen; drop what you hold of it and read it again");
+    }
+  }
 }

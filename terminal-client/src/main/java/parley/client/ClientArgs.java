@@ -4,26 +4,31 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * The command line: {@code [--server URL] [--send ROOM TEXT | --tail ROOM] [--timeout SECONDS]}.
+ * The command line: {@code [--server URL] [--send ROOM TEXT | --tail ROOM [--history N]] [--timeout SECONDS]}.
  *
  * @param server the server given, or null for the remembered (or default) one
  * @param sendRoom with {@code sendText}: line mode, send one message
  * @param tailRoom line mode, print new messages
  * @param timeout how long {@code --send} waits for its ack
+ * @param history with {@code --tail}: how many of the room's latest entries to print first (their messages)
  */
-public record ClientArgs(URI server, String sendRoom, String sendText, String tailRoom, Duration timeout, boolean help) {
+public record ClientArgs(
+    URI server, String sendRoom, String sendText, String tailRoom, Duration timeout, int history, boolean help) {
 
   public static final URI DEFAULT_SERVER = URI.create("http://127.0.0.1:8080");
 
   public static final String USAGE = String.join("\n",
       "usage: parley client [--server URL]                 the full-screen client",
       "       parley client [--server URL] --send ROOM TEXT  send one message; exit 0 once acknowledged",
-      "       parley client [--server URL] --tail ROOM       print new messages as 'seq sender: text'",
+      "       parley client [--server URL] --tail ROOM [--history N]",
+      "                                                    print new messages as 'seq sender: text'",
       "",
-      "  --server URL      default " + DEFAULT_SERVER + "; the full-screen client remembers the last one",
+      "  --server URL      default: the server used last, else " + DEFAULT_SERVER + " (remembered when given)",
       "  --timeout SECONDS how long --send waits for the acknowledgement (default 30)",
+      "  --history N       --tail prints the messages among the room's last N entries first (1-200; default 0)",
       "  ROOM              a room id, a room name, or @user for a DM",
-      "Line mode logs in as PARLEY_USERNAME with PARLEY_PASSWORD from the environment.");
+      "Line mode uses the login the full-screen client kept (\"stay logged in\") for that server, or logs in as",
+      "PARLEY_USERNAME with PARLEY_PASSWORD from the environment (and logs out at the end).");
 
   public boolean lineMode() {
     return sendRoom != null || tailRoom != null;
@@ -36,6 +41,7 @@ public record ClientArgs(URI server, String sendRoom, String sendText, String ta
     String sendText = null;
     String tailRoom = null;
     Duration timeout = Duration.ofSeconds(30);
+    int history = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--server":
@@ -55,9 +61,19 @@ public record ClientArgs(URI server, String sendRoom, String sendText, String ta
             throw new IllegalArgumentException("--timeout takes a number of seconds");
           }
           break;
+        case "--history":
+          try {
+            history = Integer.parseInt(value(args, ++i, "--history"));
+          } catch (NumberFormatException e) {
+            history = -1;
+          }
+          if (history < 1 || history > 200) {
+            throw new IllegalArgumentException("--history takes a number of entries from 1 to 200");
+          }
+          break;
         case "-h":
         case "--help":
-          return new ClientArgs(null, null, null, null, timeout, true);
+          return new ClientArgs(null, null, null, null, timeout, 0, true);
         default:
           throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
@@ -65,7 +81,10 @@ public record ClientArgs(URI server, String sendRoom, String sendText, String ta
     if (sendRoom != null && tailRoom != null) {
       throw new IllegalArgumentException("--send and --tail do not go together");
     }
-    return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, false);
+    if (history > 0 && tailRoom == null) {
+      throw new IllegalArgumentException("--history goes with --tail");
+    }
+    return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, history, false);
   }
 
   private static String value(String[] args, int i, String option) {

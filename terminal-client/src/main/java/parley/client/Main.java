@@ -26,7 +26,7 @@ public final class Main {
     ClientConfig config = ClientConfig.load(ClientConfig.defaultPath());
     URI server = parsed.server() != null ? parsed.server() : config.server().orElse(ClientArgs.DEFAULT_SERVER);
     if (parsed.lineMode()) {
-      System.exit(LineMode.fromEnvironment(server, System.getenv(), System.out, System.err).run(parsed));
+      System.exit(LineMode.fromEnvironment(server, System.getenv(), config, System.out, System.err).run(parsed));
       return;
     }
     if (parsed.server() != null) {

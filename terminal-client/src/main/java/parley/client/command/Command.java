@@ -12,9 +12,19 @@ public sealed interface Command {
 
   record Leave() implements Command {}
 
-  record Rooms() implements Command {}
+  /** {@code /rooms [text]}: browse the public rooms, those whose name contains {@code filter} if given. */
+  record Rooms(String filter) implements Command {}
 
   record Dm(String username) implements Command {}
+
+  /** {@code /msg user text}: the DM with {@code username}, opened if need be, and {@code text} sent there. */
+  record Msg(String username, String text) implements Command {}
+
+  /** {@code /me action}: a message shown as "* sender action" (its text starts with "/me "). */
+  record Me(String action) implements Command {}
+
+  /** Revoke this login's token, forget it, and go back to the login screen. */
+  record Logout() implements Command {}
 
   record Who() implements Command {}
 

@@ -16,10 +16,13 @@ public final class CommandParser {
       new String[] {"/create", "/create name [--passcode P] [--capacity N]", "create a room and enter it"},
       new String[] {"/join", "/join id [passcode]", "join a room by id (or by name)"},
       new String[] {"/leave", "/leave", "leave the room in view"},
-      new String[] {"/rooms", "/rooms", "browse public rooms and join one"},
+      new String[] {"/rooms", "/rooms [text]", "browse public rooms (those named with text) and join one"},
       new String[] {"/dm", "/dm user", "open a direct conversation"},
+      new String[] {"/msg", "/msg user text", "send text to user directly (opens the conversation)"},
+      new String[] {"/me", "/me action", "say what you do: \"/me waves\" shows as \"* you waves\""},
       new String[] {"/who", "/who", "list the members of the room in view"},
       new String[] {"/help", "/help", "list commands and keys"},
+      new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
       new String[] {"/quit", "/quit", "leave the client"});
 
   private CommandParser() {}
@@ -46,11 +49,20 @@ public final class CommandParser {
         return words.isEmpty() ? new Command.Leave() : usage("/leave");
       case "/rooms":
       case "/list":
-        return new Command.Rooms();
+        return new Command.Rooms(words.isEmpty() ? null : String.join(" ", words));
       case "/dm":
       case "/query":
-      case "/msg":
         return words.size() == 1 ? new Command.Dm(words.get(0).replaceFirst("^@", "")) : usage("/dm");
+      case "/msg":
+        if (words.size() == 1) {
+          return new Command.Dm(words.get(0).replaceFirst("^@", ""));
+        }
+        return words.isEmpty() ? usage("/msg")
+            : new Command.Msg(words.get(0).replaceFirst("^@", ""), rest(text, 2));
+      case "/me":
+        return words.isEmpty() ? usage("/me") : new Command.Me(rest(text, 1));
+      case "/logout":
+        return new Command.Logout();
       case "/who":
       case "/names":
         return new Command.Who();
@@ -62,6 +74,17 @@ public final class CommandParser {
       default:
         return new Command.Invalid("Unknown command " + name + ". /help lists them; // starts a message with /.");
     }
+  }
+
+  /** The line after its first {@code words} words, as typed (inner spacing kept). */
+  private static String rest(String line, int words) {
+    String rest = line;
+    for (int i = 0; i < words; i++) {
+      rest = rest.strip();
+      int space = rest.indexOf(' ');
+      rest = space < 0 ? "" : rest.substring(space + 1);
+    }
+    return rest.strip();
   }
 
   private static Command create(List<String> words) {

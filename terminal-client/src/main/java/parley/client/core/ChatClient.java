@@ -63,6 +63,9 @@ public final class ChatClient implements LinkListener {
 
   private static final int MEMBERSHIP_RETRIES = 3;
 
+  /** A message whose text starts with this is an action ({@code /me waves}): shown as "* sender waves". */
+  public static final String ACTION = "/me ";
+
   private final ChatState state;
   private final ParleyApi api;
   private final Link link;
@@ -148,7 +151,22 @@ public final class ChatClient implements LinkListener {
       changed();
     } else if (frame instanceof ServerFrame.Error error) {
       onError(error);
+    } else if (frame instanceof ServerFrame.Reset reset) {
+      state.room(reset.room()).ifPresent(room -> reload(room, reset.lastSeq()));
+      changed();
     }
+  }
+
+  /** The server's timeline of a room ends before what this client holds of it: forget the room and load it again. */
+  private void reload(RoomState room, long serverLastSeq) {
+    room.forget(serverLastSeq);
+    room.notice(lostNotice(serverLastSeq), true, clock.instant());
+    sync(room);
+  }
+
+  private static String lostNotice(long serverLastSeq) {
+    return "The server's history of this room ends at seq " + serverLastSeq
+        + ", before messages shown here: it lost them. The room was loaded again.";
   }
 
   private void onHello(ServerFrame.Hello hello) {
@@ -171,6 +189,15 @@ public final class ChatClient implements LinkListener {
     }
     for (Outbox.Item item : outbox.items()) {
       link.send(new ClientFrame.Send(item.room(), item.clientMsgId(), item.text()));
+    }
+    for (RoomSummary summary : hello.rooms()) {
+      RoomState room = state.room(summary.id()).orElseThrow();
+      if (room.loaded() && summary.lastSeq() < room.contiguous() && !Boolean.TRUE.equals(summary.unavailable())
+          && !resumedBySocket.contains(room.id())) {
+        // The server has less than this client holds: it lost entries (a room the socket resumed gets a reset frame).
+        room.forget(summary.lastSeq());
+        room.notice(lostNotice(summary.lastSeq()), true, clock.instant());
+      }
     }
     for (RoomState room : List.copyOf(state.rooms())) {
       if (room.membersKnown()) {
@@ -323,7 +350,12 @@ public final class ChatClient implements LinkListener {
     fetch(api.after(room.id(), after, options.fillPage()), (page, failure) -> {
       room.syncing(false);
       if (failure != null) {
-        retryLater(room);
+        ApiException e = ApiException.of(failure);
+        if ("cursor_ahead".equals(e.code()) && e.lastSeq() != null) {
+          reload(room, e.lastSeq());
+        } else {
+          retryLater(room);
+        }
         return;
       }
       state.receive(room.id(), page.messages(), false);
@@ -449,7 +481,7 @@ public final class ChatClient implements LinkListener {
       if (!"no_such_room".equals(e.code())) {
         return CompletableFuture.failedFuture(e);
       }
-      return api.rooms().thenCompose(listing -> {
+      return api.rooms(idOrName).thenCompose(listing -> {
         List<RoomListing.Entry> named = listing.rooms().stream()
             .filter(r -> r.name().equalsIgnoreCase(idOrName))
             .toList();
@@ -489,9 +521,9 @@ public final class ChatClient implements LinkListener {
     return left;
   }
 
-  public CompletableFuture<RoomListing> browse() {
+  public CompletableFuture<RoomListing> browse(String filter) {
     CompletableFuture<RoomListing> listing = new CompletableFuture<>();
-    fetch(api.rooms(), (rooms, failure) -> {
+    fetch(api.rooms(filter), (rooms, failure) -> {
       if (failure != null) {
         notice("Could not list rooms: " + ApiException.of(failure).getMessage(), true);
         listing.completeExceptionally(ApiException.of(failure));

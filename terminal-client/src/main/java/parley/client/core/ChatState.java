@@ -57,6 +57,9 @@ public final class ChatState {
     room.describe(summary.name(), summary.kind());
     room.known(summary.lastSeq());
     room.markRead(summary.readSeq());
+    if (!Boolean.TRUE.equals(summary.unavailable())) {
+      room.counted(summary.lastSeq(), summary.readSeq(), summary.unread());
+    }
     if (!summary.id().equals(current) && room.unread() > 0) {
       room.raise(room.isDm() ? Activity.HIGHLIGHT : Activity.MESSAGE);
     }

@@ -46,6 +46,12 @@ public final class RoomState {
   private boolean hasOlder;
   private boolean loadingOlder;
   private boolean syncing;
+  /** The server's last count (hello, /me): {@code countedUnread} messages of others after {@code countedRead}. */
+  private long countedLast;
+  private long countedRead;
+  private long countedUnread;
+  /** Whose messages count as read (the client's own user), once known. */
+  private String me;
   private Activity activity = Activity.NONE;
 
   public RoomState(String id, String name, String kind) {
@@ -58,6 +64,7 @@ public final class RoomState {
 
   /** Adds the entries not seen before; returns those, ascending. Pending lines they stand for stop pending. */
   public List<Message> add(Collection<Message> entries, String me) {
+    this.me = me;
     List<Message> added = new ArrayList<>();
     for (Message m : entries) {
       if (m.seq() < 1) {
@@ -102,6 +109,23 @@ public final class RoomState {
     loaded = true;
     hasOlder = seq > 0;
     extend();
+  }
+
+  /**
+   * The server's timeline ends at {@code serverLastSeq}, before entries this client holds: the server lost them. What
+   * the client holds of the room may differ from the server's below that too, so it is forgotten, to be loaded again
+   * as for a room never seen; lines waiting for their ack stay (they are resent, and dedupe stores them once).
+   */
+  public void forget(long serverLastSeq) {
+    timeline.clear();
+    loaded = false;
+    floor = 1;
+    contiguous = 0;
+    lastSeq = serverLastSeq;
+    readSeq = Math.min(readSeq, serverLastSeq);
+    markerSeq = Long.MAX_VALUE;
+    hasOlder = false;
+    loadingOlder = false;
   }
 
   /** An older page, fetched with {@code before=floor}. */
@@ -172,8 +196,42 @@ public final class RoomState {
 
   // ---------------------------------------------------------------------------------------------- reading
 
+  /**
+   * The server counted {@code unread} messages of others between {@code readSeq} and {@code lastSeq} (joins and
+   * leaves are not counted: a person counts messages).
+   */
+  public void counted(long lastSeq, long readSeq, long unread) {
+    this.countedLast = lastSeq;
+    this.countedRead = readSeq;
+    this.countedUnread = unread;
+  }
+
+  /**
+   * Messages of others past the read marker, as a person would count them: joins and leaves are not. Entries held are
+   * counted one by one; what lies before them comes from the server's count when it was made at this marker; seqs
+   * the client knows exist but does not hold yet count as messages until they arrive.
+   */
   public long unread() {
-    return Math.max(0, lastSeq - readSeq);
+    if (readSeq >= lastSeq) {
+      return 0;
+    }
+    long held = 0;
+    long from = readSeq;
+    if (!(loaded && floor <= readSeq + 1)) {
+      if (countedRead != readSeq) {
+        return lastSeq - readSeq; // the count was made at another marker: the best known is the seq distance
+      }
+      held = countedUnread;
+      from = Math.max(readSeq, countedLast);
+    }
+    long last = from;
+    for (Message m : timeline.tailMap(from, false).values()) {
+      if (Message.KIND_MESSAGE.equals(m.kind()) && !m.sender().equals(me)) {
+        held++;
+      }
+      last = m.seq();
+    }
+    return held + Math.max(0, lastSeq - last);
   }
 
   /** Move the read marker forward (never back). */
@@ -242,7 +300,7 @@ public final class RoomState {
   /** {@code #name} for a room, {@code @peer} for a DM. */
   public String displayName(String me) {
     String peer = peer(me);
-    return peer != null ? "@" + peer : "#" + name;
+    return peer != null ? "@" + peer : "#" + SafeText.oneLine(name);
   }
 
   public boolean isDm() {

@@ -12,14 +12,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import parley.client.ClientArgs;
+import parley.client.ClientConfig;
 import parley.client.core.ChatClient;
 import parley.client.core.RoomState;
+import parley.client.core.SafeText;
 import parley.client.net.ApiException;
 import parley.client.net.Backoff;
 import parley.client.net.HttpParleyApi;
 import parley.client.net.LinkStatus;
 import parley.client.net.ParleyApi;
 import parley.protocol.Credentials;
+import parley.protocol.Limits;
 import parley.protocol.LoginResponse;
 import parley.protocol.Message;
 import parley.protocol.RoomSummary;
@@ -27,34 +30,43 @@ import parley.protocol.RoomSummary;
 /**
  * The client without a screen, for scripts and tests: {@code --send ROOM TEXT} exits 0 once the message is
  * acknowledged (printing its seq); {@code --tail ROOM} prints each new message as {@code seq sender: text}, in seq
- * order, across reconnects. Both log in with {@code PARLEY_USERNAME} / {@code PARLEY_PASSWORD} and log out at the
- * end, so no token outlives the run. Status goes to stderr, messages to stdout.
+ * order, across reconnects ({@code --history N} first prints the messages among the room's last N entries). Both use
+ * the login the full-screen client kept for the server, or log in with {@code PARLEY_USERNAME} /
+ * {@code PARLEY_PASSWORD} and log out at the end, so no token of theirs outlives the run. Status goes to stderr,
+ * messages to stdout, each message's text made harmless to the terminal ({@link SafeText}).
  */
 public final class LineMode {
   private final URI server;
   private final String username;
   private final String password;
+  private final ClientConfig.SavedLogin saved;
   private final PrintStream out;
   private final PrintStream err;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Backoff backoff;
 
-  public LineMode(URI server, String username, String password, PrintStream out, PrintStream err, Backoff backoff) {
+  public LineMode(URI server, String username, String password, ClientConfig.SavedLogin saved, PrintStream out,
+      PrintStream err, Backoff backoff) {
     this.server = server;
     this.username = username;
     this.password = password;
+    this.saved = saved;
     this.out = out;
     this.err = err;
     this.backoff = backoff;
   }
 
-  public static LineMode fromEnvironment(URI server, Map<String, String> env, PrintStream out, PrintStream err) {
-    return new LineMode(server, env.get("PARLEY_USERNAME"), env.get("PARLEY_PASSWORD"), out, err, Backoff.standard());
+  /** Credentials from the environment if set, else the login the full-screen client kept for {@code server}. */
+  public static LineMode fromEnvironment(
+      URI server, Map<String, String> env, ClientConfig config, PrintStream out, PrintStream err) {
+    return new LineMode(server, env.get("PARLEY_USERNAME"), env.get("PARLEY_PASSWORD"),
+        config.savedLogin(server).orElse(null), out, err, Backoff.standard());
   }
 
   public int run(ClientArgs args) {
-    if (username == null || password == null) {
-      err.println("parley client: line mode logs in as PARLEY_USERNAME with PARLEY_PASSWORD; set both");
+    if ((username == null || password == null) && saved == null) {
+      err.println("parley client: no login for " + server + ": log in with ./parley client (choose to stay logged in),"
+          + " or set PARLEY_USERNAME and PARLEY_PASSWORD");
       return 2;
     }
     if (args.sendRoom() != null) {
@@ -62,12 +74,17 @@ public final class LineMode {
     }
     CompletableFuture<Void> forever = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> forever.complete(null), "parley-tail-stop"));
-    return tail(args.tailRoom(), forever);
+    return tail(args.tailRoom(), args.history(), forever);
+  }
+
+  /** What went wrong, naming the server when it could not be reached. */
+  private String why(ApiException e) {
+    return ApiException.UNREACHABLE.equals(e.code()) ? "cannot reach " + server + ": " + e.getMessage() : e.getMessage();
   }
 
   /** Send one message; 0 once it is acknowledged, 1 if it is refused or not acknowledged in time. */
   public int send(String room, String text, Duration timeout) {
-    try (LineSession session = open(room)) {
+    try (LineSession session = open(room, 0)) {
       CompletableFuture<Message> acked = new CompletableFuture<>();
       session.onClientThread(client -> {
         client.state().upsert(session.room());
@@ -84,13 +101,13 @@ public final class LineMode {
       out.println(stored == null ? "sent" : String.valueOf(stored.seq()));
       return 0;
     } catch (TimeoutException e) {
-      err.println("parley client: no acknowledgement within " + timeout.toSeconds() + " s; is the server up?");
+      err.println("parley client: no acknowledgement from " + server + " within " + timeout.toSeconds() + " s; is it up?");
       return 1;
     } catch (ExecutionException e) {
-      err.println("parley client: not sent: " + ApiException.of(e.getCause()).getMessage());
+      err.println("parley client: not sent: " + why(ApiException.of(e.getCause())));
       return 1;
     } catch (ApiException e) {
-      err.println("parley client: " + e.getMessage());
+      err.println("parley client: " + why(e));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -99,22 +116,22 @@ public final class LineMode {
   }
 
   /** Print new messages of a room until {@code until} completes or the login ends; the exit status. */
-  public int tail(String room, CompletableFuture<?> until) {
-    try (LineSession session = open(room)) {
+  public int tail(String room, int history, CompletableFuture<?> until) {
+    try (LineSession session = open(room, history)) {
       String id = session.room().id();
       CompletableFuture<Integer> ended = new CompletableFuture<>();
       until.whenComplete((x, e) -> ended.complete(0));
       session.onClientThread(client -> {
         client.state().upsert(session.room());
-        client.addListener(new Printer(client, id, ended));
+        client.addListener(new Printer(client, id, history > 0, ended));
         client.start();
       });
       return ended.get();
     } catch (ApiException e) {
-      err.println("parley client: " + e.getMessage());
+      err.println("parley client: " + why(e));
       return 1;
     } catch (ExecutionException e) {
-      err.println("parley client: " + e.getCause().getMessage());
+      err.println("parley client: " + why(ApiException.of(e.getCause())));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -127,12 +144,14 @@ public final class LineMode {
     private final ChatClient client;
     private final String roomId;
     private final CompletableFuture<Integer> ended;
+    private final boolean withHistory;
     private long printed = -1;
     private LinkStatus.State shown;
 
-    Printer(ChatClient client, String roomId, CompletableFuture<Integer> ended) {
+    Printer(ChatClient client, String roomId, boolean withHistory, CompletableFuture<Integer> ended) {
       this.client = client;
       this.roomId = roomId;
+      this.withHistory = withHistory;
       this.ended = ended;
     }
 
@@ -148,7 +167,7 @@ public final class LineMode {
         return;
       }
       if (printed < 0) {
-        printed = room.contiguous();
+        printed = withHistory ? room.floor() - 1 : room.contiguous();
       }
       for (Message m : List.copyOf(room.entriesAfter(printed))) {
         if (m.seq() > room.contiguous()) {
@@ -180,20 +199,33 @@ public final class LineMode {
     }
   }
 
+  /** Another user's text, on one line and unable to drive the terminal it is printed on. */
   static String oneLine(String text) {
-    return text == null ? "" : text.replace("\r", "").replace("\n", "\\n");
+    return SafeText.oneLine(text);
   }
 
-  private LineSession open(String room) {
+  private LineSession open(String room, int history) {
     ParleyApi anonymous = new HttpParleyApi(http, server);
-    LoginResponse login;
-    try {
-      login = anonymous.login(new Credentials(username.toLowerCase(Locale.ROOT), password)).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw ApiException.of(e);
+    String user;
+    String token;
+    boolean ownLogin = username != null && password != null;
+    if (ownLogin) {
+      try {
+        LoginResponse login = anonymous.login(new Credentials(username.toLowerCase(Locale.ROOT), password)).join();
+        user = login.username();
+        token = login.token();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw ApiException.of(e);
+      }
+    } else {
+      user = saved.username();
+      token = saved.token();
     }
-    ParleyApi api = anonymous.withToken(login.token());
-    LineSession session = new LineSession(http, server, login, api, backoff);
+    ParleyApi api = anonymous.withToken(token);
+    ChatClient.Options options = history > 0
+        ? new ChatClient.Options(history, Limits.PAGE_MAX, java.time.Duration.ofSeconds(2))
+        : ChatClient.Options.lineMode();
+    LineSession session = new LineSession(http, server, user, token, ownLogin, api, backoff, options);
     try {
       session.room(resolve(api, room));
       return session;

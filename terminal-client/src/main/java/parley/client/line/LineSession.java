@@ -13,24 +13,28 @@ import parley.client.net.Backoff;
 import parley.client.net.ParleyApi;
 import parley.client.net.Scheduler;
 import parley.client.net.WebSocketLink;
-import parley.protocol.LoginResponse;
 import parley.protocol.RoomSummary;
 
-/** A logged-in client on a thread of its own, for one line-mode run; closing it logs out. */
+/**
+ * A logged-in client on a thread of its own, for one line-mode run; closing it logs out a login made for the run (a
+ * kept one stays).
+ */
 final class LineSession implements AutoCloseable {
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> daemon(r, "parley-client"));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "parley-timer"));
   private final ParleyApi api;
   private final ChatClient client;
+  private final boolean logoutOnClose;
   private RoomSummary room;
 
-  LineSession(HttpClient http, URI server, LoginResponse login, ParleyApi api, Backoff backoff) {
+  LineSession(HttpClient http, URI server, String username, String token, boolean logoutOnClose, ParleyApi api,
+      Backoff backoff, ChatClient.Options options) {
     this.api = api;
+    this.logoutOnClose = logoutOnClose;
     Scheduler scheduler = Scheduler.of(thread, timer);
     WebSocketLink link = new WebSocketLink(
-        http, server, login.token(), scheduler, backoff, WebSocketLink.Settings.standard(), Clock.systemUTC());
-    this.client = new ChatClient(
-        login.username(), api, link, scheduler, ChatClient.Options.lineMode(), Clock.systemUTC());
+        http, server, token, scheduler, backoff, WebSocketLink.Settings.standard(), Clock.systemUTC());
+    this.client = new ChatClient(username, api, link, scheduler, options, Clock.systemUTC());
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -54,10 +58,12 @@ final class LineSession implements AutoCloseable {
   @Override
   public void close() {
     thread.execute(client::stop);
-    try {
-      api.logout().get(2, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // the token expires on its own; nothing else to do
+    if (logoutOnClose) {
+      try {
+        api.logout().get(2, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // the token expires on its own; nothing else to do
+      }
     }
     thread.shutdown();
     timer.shutdownNow();

@@ -9,11 +9,22 @@ public final class ApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final Long lastSeq;
 
   public ApiException(int status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  /** {@code lastSeq}: with {@code cursor_ahead}, where the room's timeline ends on the server. */
+  public ApiException(int status, String code, String message, Long lastSeq) {
     super(message);
     this.status = status;
     this.code = code;
+    this.lastSeq = lastSeq;
+  }
+
+  public Long lastSeq() {
+    return lastSeq;
   }
 
   public int status() {

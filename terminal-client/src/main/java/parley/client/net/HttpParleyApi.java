@@ -69,8 +69,9 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<RoomListing> rooms() {
-    return call("GET", "/rooms", null, RoomListing.class);
+  public CompletableFuture<RoomListing> rooms(String query) {
+    return call("GET", "/rooms?limit=200" + (query == null ? ""
+        : "&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)), null, RoomListing.class);
   }
 
   @Override
@@ -157,7 +158,7 @@ public final class HttpParleyApi implements ParleyApi {
         return type == Void.class || response.body().isEmpty() ? null : JSON.readValue(response.body(), type);
       }
       ErrorBody error = JSON.readValue(response.body(), ErrorBody.class);
-      throw new ApiException(status, error.error().code(), error.error().message());
+      throw new ApiException(status, error.error().code(), error.error().message(), error.error().lastSeq());
     } catch (JsonProcessingException e) {
       throw new ApiException(status, "bad_response", "the server answered " + status + " with no readable body");
     }

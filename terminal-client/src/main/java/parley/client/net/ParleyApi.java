@@ -28,7 +28,8 @@ public interface ParleyApi {
 
   CompletableFuture<Me> me();
 
-  CompletableFuture<RoomListing> rooms();
+  /** The first page of rooms whose name contains {@code query} (all rooms for null), as {@code GET /rooms?q=}. */
+  CompletableFuture<RoomListing> rooms(String query);
 
   CompletableFuture<Room> createRoom(CreateRoom body);
 

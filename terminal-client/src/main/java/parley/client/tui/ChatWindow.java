@@ -38,6 +38,9 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
   interface Host {
     void quit();
 
+    /** {@code /logout}: the token is revoked and forgotten, and the login screen comes back. */
+    void logout();
+
     void bell();
 
     void loggedOut(String reason);
@@ -252,8 +255,8 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
       client.join(j.room(), j.passcode());
     } else if (command instanceof Command.Leave) {
       client.leave();
-    } else if (command instanceof Command.Rooms) {
-      client.browse().thenAccept(listing -> gui().addWindow(new RoomBrowser(listing, (room, browser) -> {
+    } else if (command instanceof Command.Rooms rooms) {
+      client.browse(rooms.filter()).thenAccept(listing -> gui().addWindow(new RoomBrowser(listing, (room, browser) -> {
         browser.close();
         if (room.passcode()) {
           gui().addWindow(new PasscodePrompt(room.name(), passcode -> client.join(room.id(), passcode)));
@@ -263,6 +266,12 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
       })));
     } else if (command instanceof Command.Dm dm) {
       client.dm(dm.username());
+    } else if (command instanceof Command.Msg msg) {
+      client.dm(msg.username()).thenAccept(room -> client.send(room.id(), msg.text()));
+    } else if (command instanceof Command.Me me) {
+      client.send(ChatClient.ACTION + me.action());
+    } else if (command instanceof Command.Logout) {
+      host.logout();
     } else if (command instanceof Command.Who) {
       client.who();
     } else if (command instanceof Command.Help) {

@@ -165,6 +165,22 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
   }
 
   @Override
+  public void logout() {
+    ParleyApi ending = authed;
+    client.stop();
+    client = null;
+    authed = null;
+    chat.close();
+    chat = null;
+    config.forgetLogin();
+    saveQuietly();
+    // The token is revoked on the server, so a copy of it (the settings file, a shell history) is worthless now.
+    ending.logout().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).whenCompleteAsync((ok, failure) -> showLogin(
+        failure == null ? "You logged out." : "Logged out here, but the server did not confirm it ("
+            + ApiException.of(failure).getMessage() + "); the login ends by itself when it expires."), loop);
+  }
+
+  @Override
   public void bell() {
     try {
       terminal.bell();

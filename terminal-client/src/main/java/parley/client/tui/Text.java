@@ -3,33 +3,15 @@ package parley.client.tui;
 import com.googlecode.lanterna.TerminalTextUtils;
 import java.util.ArrayList;
 import java.util.List;
+import parley.client.core.SafeText;
 
 /** Text measured in terminal columns: made safe to print, wrapped, fitted. */
 final class Text {
   private Text() {}
 
-  /**
-   * The text with every control character (escape sequences from a hostile sender, tabs, carriage returns) made
-   * harmless; newlines stay, for {@link #wrap} to honour.
-   */
+  /** Made safe to print ({@link SafeText}); newlines stay, for {@link #wrap} to honour. */
   static String clean(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        out.append('\n');
-      } else if (c == '\t') {
-        out.append("  ");
-      } else if (Character.isISOControl(c) || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)) {
-        out.append('\ufffd');
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
+    return SafeText.clean(text);
   }
 
   static int width(String s) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import parley.client.core.ChatClient;
 import parley.client.core.ChatState;
 import parley.client.core.Notice;
 import parley.client.core.Pending;
@@ -26,6 +27,8 @@ final class TimelineLayout {
   private static final TextColor DIM = TextColor.ANSI.BLACK_BRIGHT;
 
   private final ZoneId zone;
+  /** The row of the "new messages" line in what {@link #rows} made last, or -1 if it had none. */
+  private int markerRow = -1;
 
   TimelineLayout(ZoneId zone) {
     this.zone = zone;
@@ -33,6 +36,7 @@ final class TimelineLayout {
 
   List<List<Span>> rows(ChatState state, RoomState room, int width) {
     List<List<Span>> rows = new ArrayList<>();
+    markerRow = -1;
     rows.add(top(room, state.me()));
     LocalDate[] day = {null};
     long firstNew = room.entriesAfter(room.markerSeq()).stream()
@@ -49,6 +53,7 @@ final class TimelineLayout {
       }
       dayChange(rows, m.sentAt(), width, day);
       if (m.seq() == firstNew) {
+        markerRow = rows.size();
         rows.add(centred("new messages", width, TextColor.ANSI.RED_BRIGHT));
       }
       entry(rows, state, m, width);
@@ -62,6 +67,10 @@ final class TimelineLayout {
       pending(rows, state.me(), p, width);
     }
     return rows;
+  }
+
+  int markerRow() {
+    return markerRow;
   }
 
   /** What the screen shows with no room: how to begin, and the client's notices. */
@@ -124,6 +133,13 @@ final class TimelineLayout {
       return;
     }
     boolean mention = !sender.equals(state.me()) && state.mentionsMe(m.text());
+    if (m.text() != null && m.text().startsWith(ChatClient.ACTION)) {
+      List<Span> action = List.of(Span.of(time + " ", DIM), Span.plain("* "), Span.bold(sender, NickColors.of(sender)),
+          Span.plain(" "));
+      wrapped(rows, action, Text.clean(m.text().substring(ChatClient.ACTION.length())), width,
+          mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.MAGENTA, mention);
+      return;
+    }
     List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(sender, NickColors.of(sender)), Span.plain(": "));
     wrapped(rows, prefix, Text.clean(m.text()), width,
         mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.DEFAULT, mention);

@@ -23,6 +23,8 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   private int scroll;
   private int bodyHeight = 1;
   private String shown;
+  /** A room just opened shows its "new messages" line near the top, as weechat and Slack do, until the user scrolls. */
+  private boolean toMarker;
 
   TimelineView(ChatClient client, TimelineLayout layout, Clock clock) {
     this.client = client;
@@ -31,6 +33,7 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   }
 
   void pageUp() {
+    toMarker = false;
     scroll += Math.max(1, bodyHeight - 1);
     RoomState room = client.state().current().orElse(null);
     if (room != null && scroll >= maxScroll(room) && room.hasOlder()) {
@@ -40,11 +43,13 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   }
 
   void pageDown() {
+    toMarker = false;
     scroll = Math.max(0, scroll - Math.max(1, bodyHeight - 1));
     invalidate();
   }
 
   void toBottom() {
+    toMarker = false;
     scroll = 0;
     invalidate();
   }
@@ -79,8 +84,17 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     if (id == null ? shown != null : !id.equals(shown)) {
       shown = id;
       scroll = 0;
+      toMarker = room != null;
     }
     List<List<Span>> rows = room == null ? layout.lobby(state, width) : layout.rows(state, room, width);
+    if (toMarker && room != null && room.loaded()) {
+      int marker = layout.markerRow();
+      // One row of what was read above the line; with no line (nothing new), the newest rows.
+      // Kept until the user scrolls while the new messages fill more than the screen (what arrives meanwhile goes
+      // below, the line stays); once they fit, the view follows the newest line as usual.
+      scroll = marker < 0 ? 0 : Math.max(0, rows.size() - bodyHeight - Math.max(0, marker - 1));
+      toMarker = scroll > 0;
+    }
     int max = Math.max(0, rows.size() - bodyHeight);
     scroll = Math.min(scroll, max);
     Painter.row(g, 0, 0, title(state, room, width), width, TextColor.ANSI.DEFAULT, true);

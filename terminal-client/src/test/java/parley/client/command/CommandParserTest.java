@@ -2,6 +2,7 @@ package parley.client.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,13 @@ class CommandParserTest {
     assertEquals(new Command.Join("k3v9q2m8x1ab", null), CommandParser.parse("/join k3v9q2m8x1ab"));
     assertEquals(new Command.Join("k3v9q2m8x1ab", "pw"), CommandParser.parse("/JOIN k3v9q2m8x1ab pw"));
     assertEquals(new Command.Leave(), CommandParser.parse("/leave"));
-    assertEquals(new Command.Rooms(), CommandParser.parse("/rooms"));
+    assertEquals(new Command.Rooms(null), CommandParser.parse("/rooms"));
+    assertEquals(new Command.Rooms("dev ops"), CommandParser.parse("/rooms dev ops"));
+    assertEquals(new Command.Msg("bob", "are  you there?"), CommandParser.parse("/msg @bob are  you there?"));
+    assertEquals(new Command.Dm("bob"), CommandParser.parse("/msg bob"));
+    assertEquals(new Command.Me("waves at  everyone"), CommandParser.parse("/me waves at  everyone"));
+    assertEquals(new Command.Logout(), CommandParser.parse("/logout"));
+    assertTrue(CommandParser.parse("/me") instanceof Command.Invalid);
     assertEquals(new Command.Dm("bob"), CommandParser.parse("/dm @bob"));
     assertEquals(new Command.Who(), CommandParser.parse("/who"));
     assertEquals(new Command.Help(), CommandParser.parse("/help"));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import parley.protocol.ClientFrame;
 import parley.protocol.Member;
 import parley.protocol.Message;
+import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
 
 /** The client's core against a scripted link and an in-memory server: resume, gap fill, the outbox. */
@@ -102,6 +103,52 @@ class ChatClientTest {
 
     assertEquals(List.of(), server.calls.stream().filter(c -> c.startsWith("after")).toList());
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), seqs());
+  }
+
+  @Test
+  void aResetFrameMakesTheClientForgetTheRoomAndLoadWhatTheServerHas() {
+    link.hello("alice", server.summary("r1", 3));
+    link.frame(server.says("r1", "bob", "four (the server will lose it)"));
+    server.loses("r1", 2);
+    server.says("r1", "bob", "three, again");
+    link.frame(ServerFrame.Reset.cursorAhead("r1", 4, 3));
+
+    assertEquals(List.of(1L, 2L, 3L), seqs());
+    assertEquals("three, again", r1().entry(3).orElseThrow().text(), "what the client held at seq 3 was not the server's");
+    assertTrue(r1().notices().stream().anyMatch(n -> n.text().contains("ends at seq 3")), "the user is told");
+  }
+
+  @Test
+  void aHelloBehindWhatTheClientHoldsReloadsTheRoom() {
+    link.hello("alice", server.summary("r1", 3));
+    link.frame(server.says("r1", "bob", "four"));
+    link.frame(server.says("r1", "bob", "five"));
+    link.down("node crashed");
+    server.loses("r1", 2);
+    server.says("r1", "bob", "four, again");
+    server.calls.clear();
+
+    link.hello("alice", server.summary("r1", 3)); // lastSeq 4, below the 5 the client holds
+
+    assertEquals(List.of("latest r1"), server.calls.stream().filter(c -> c.startsWith("after") || c.startsWith("latest")).toList());
+    assertEquals(List.of(1L, 2L, 3L, 4L), seqs());
+    assertEquals("four, again", r1().entry(4).orElseThrow().text());
+  }
+
+  @Test
+  void aFetchPastTheServersEndReloadsTheRoomInsteadOfAskingAgainForever() {
+    link.hello("alice", server.summary("r1", 3));
+    link.frame(server.says("r1", "bob", "four"));
+    link.down("node crashed");
+    server.loses("r1", 1);
+    server.calls.clear();
+    RoomSummary stale = new RoomSummary("r1", "general", "room", 6, 3, 3); // a summary from before the loss
+
+    link.hello("alice", stale);
+
+    assertEquals(List.of("after r1 4", "latest r1"),
+        server.calls.stream().filter(c -> c.startsWith("after") || c.startsWith("latest")).toList());
+    assertEquals(List.of(1L, 2L, 3L), seqs());
   }
 
   @Test

@@ -74,6 +74,12 @@ public final class FakeServer implements ParleyApi {
     return ServerFrame.MessageFrame.of(m);
   }
 
+  /** The server loses the newest {@code count} entries of a room (a crash that took acknowledged writes). */
+  public void loses(String room, int count) {
+    List<Message> t = timelines.get(room);
+    t.subList(t.size() - count, t.size()).clear();
+  }
+
   public Instant now() {
     return clock;
   }
@@ -133,9 +139,10 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<RoomListing> rooms() {
+  public CompletableFuture<RoomListing> rooms(String query) {
     return answer("rooms", () -> new RoomListing(rooms.values().stream()
         .filter(r -> r.kind().equals("room"))
+        .filter(r -> query == null || r.name().toLowerCase().contains(query.toLowerCase()))
         .map(r -> new RoomListing.Entry(r.id(), r.name(), r.members().size(), 1, r.passcode(), r.capacity()))
         .toList()));
   }
@@ -191,6 +198,10 @@ public final class FakeServer implements ParleyApi {
   public CompletableFuture<MessagePage> after(String roomId, long seq, int limit) {
     return answer("after " + roomId + " " + seq, () -> {
       List<Message> t = timelines.get(roomId);
+      if (seq > t.size()) {
+        throw new ApiException(409, "cursor_ahead", "after=" + seq + " is past this room's last seq " + t.size(),
+            (long) t.size());
+      }
       int from = (int) Math.min(t.size(), seq);
       int end = Math.min(t.size(), from + limit);
       return new MessagePage(List.copyOf(t.subList(from, end)), end < t.size());

@@ -139,6 +139,29 @@ class RoomStateTest {
   }
 
   @Test
+  void joinsLeavesAndOnesOwnMessagesAreNotUnread() {
+    RoomState room = loadedRoom(1, 2);
+    room.markRead(2);
+    room.add(List.of(
+        new Message("r", 3, Message.KIND_JOINED, "carol", null, T, null),
+        msg(4, "carol", "hi all"),
+        new Message("r", 5, Message.KIND_LEFT, "dave", null, T, null),
+        msg(6, "alice", "from my other device")), "alice");
+    assertEquals(1, room.unread(), "one message of someone else: carol's hi");
+  }
+
+  @Test
+  void beforeTheRoomIsLoadedTheServersCountStandsAndNewMessagesAddToIt() {
+    RoomState room = new RoomState("r", "general", RoomState.KIND_ROOM);
+    room.known(40);
+    room.markRead(30);
+    room.counted(40, 30, 3); // of the 10 entries after the marker, 3 are messages of others
+    assertEquals(3, room.unread());
+    room.add(List.of(new Message("r", 41, Message.KIND_JOINED, "erin", null, T, null), msg(42, "erin", "hello")), "alice");
+    assertEquals(4, room.unread());
+  }
+
+  @Test
   void sendingMovesTheReadMarkerToTheSentMessage() {
     RoomState room = loadedRoom(1, 2, 3);
     room.addPending("c-1", "hi", T);

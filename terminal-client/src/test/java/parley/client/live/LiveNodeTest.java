@@ -231,13 +231,13 @@ class LiveNodeTest {
     LineCapture tailOut = new LineCapture();
     LineCapture tailErr = new LineCapture();
     CompletableFuture<Void> stopTail = new CompletableFuture<>();
-    LineMode tail = new LineMode(node.uri(), bob.name(), "password-" + bob.name(), tailOut.stream(), tailErr.stream(), fast);
-    CompletableFuture<Integer> tailExit = CompletableFuture.supplyAsync(() -> tail.tail("scripts", stopTail));
+    LineMode tail = new LineMode(node.uri(), bob.name(), "password-" + bob.name(), null, tailOut.stream(), tailErr.stream(), fast);
+    CompletableFuture<Integer> tailExit = CompletableFuture.supplyAsync(() -> tail.tail("scripts", 0, stopTail));
     tailErr.line(l -> l.startsWith("parley: following")).get(30, TimeUnit.SECONDS);
 
     LineCapture sendOut = new LineCapture();
     LineCapture sendErr = new LineCapture();
-    LineMode send = new LineMode(node.uri(), alice.name(), "password-" + alice.name(), sendOut.stream(), sendErr.stream(), fast);
+    LineMode send = new LineMode(node.uri(), alice.name(), "password-" + alice.name(), null, sendOut.stream(), sendErr.stream(), fast);
     assertEquals(0, send.send(room, "hello from a script\nsecond line", Duration.ofSeconds(30)), sendErr.text());
     String seq = sendOut.text().strip();
 
@@ -246,8 +246,40 @@ class LiveNodeTest {
     stopTail.complete(null);
     assertEquals(0, tailExit.get(30, TimeUnit.SECONDS));
 
-    assertEquals(1, new LineMode(node.uri(), alice.name(), "wrong password", sendOut.stream(), sendErr.stream(), fast)
+    assertEquals(1, new LineMode(node.uri(), alice.name(), "wrong password", null, sendOut.stream(), sendErr.stream(), fast)
         .send(room, "nope", Duration.ofSeconds(5)));
     assertTrue(sendErr.text().contains("bad") || sendErr.text().contains("password"), sendErr.text());
+  }
+
+  @Test
+  void lineModeUsesTheKeptLoginPrintsHistoryAndCannotBeDrivenByWhatOthersSend() throws Exception {
+    User alice = user("alice");
+    User mallory = user("mallory");
+    String room = alice.api().createRoom(new CreateRoom("terminals", null, null)).join().id();
+    mallory.api().join(room, null).join();
+    alice.api().post(room, "h1", "before the tail").join();
+    // Escape sequences that would set the window title, clear the screen, and a line reordered by bidi controls.
+    mallory.api().post(room, "m1", "\u001b]0;pwned\u0007\u001b[2J\u009b31mred \u2066txt.exe\u2069 \u202egnp.\u202c").join();
+    Backoff fast = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random());
+
+    LineCapture out = new LineCapture();
+    LineCapture err = new LineCapture();
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    // No password: the login the full-screen client kept for this server.
+    LineMode tail = new LineMode(node.uri(), null, null,
+        new parley.client.ClientConfig.SavedLogin(alice.name(), alice.token()), out.stream(), err.stream(), fast);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> tail.tail(room, 10, stop));
+    out.line(l -> l.contains("before the tail")).get(30, TimeUnit.SECONDS);
+    String hostile = out.line(l -> l.contains(mallory.name())).get(30, TimeUnit.SECONDS);
+    assertTrue(hostile.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069)), "nothing that drives a terminal: " + hostile.chars().mapToObj(Integer::toHexString).toList());
+    assertTrue(hostile.contains("pwned") && hostile.contains("red"), "the text itself still shows: " + hostile);
+    stop.complete(null);
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    assertEquals(200, alice.api().me().handle((me, e) -> e == null ? 200 : 401).join(), "a kept login is not logged out");
+
+    LineMode nobody = new LineMode(node.uri(), null, null, null, out.stream(), err.stream(), fast);
+    assertEquals(2, nobody.run(parley.client.ClientArgs.parse("--tail", room)));
+    assertTrue(err.text().contains(node.uri().toString()), "names the server: " + err.text());
   }
 }

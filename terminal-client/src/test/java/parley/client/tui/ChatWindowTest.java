@@ -25,6 +25,7 @@ class ChatWindowTest {
   private ScreenHarness screen;
   private ChatClient client;
   private boolean quit;
+  private boolean loggedOut;
 
   @BeforeEach
   void setUp() {
@@ -53,6 +54,11 @@ class ChatWindowTest {
       @Override
       public void quit() {
         quit = true;
+      }
+
+      @Override
+      public void logout() {
+        loggedOut = true;
       }
 
       @Override
@@ -133,6 +139,41 @@ class ChatWindowTest {
     assertEquals(1, screen.bells, "a plain message elsewhere does not ring");
     screen.alt('a');
     assertTrue(screen.text().contains("dave: got a minute?"), "Alt+A goes to the DM first: " + screen.text());
+  }
+
+  @Test
+  void aRoomWithMoreNewMessagesThanFitOpensAtTheNewMessagesLine() {
+    for (int i = 1; i <= 40; i++) {
+      server.says("r2", "bob", "lunch message " + i);
+    }
+    link.hello("alice", server.summary("r1", 4), server.summary("r2", 1), server.summary("dm:alice:dave", 2));
+    screen.alt('2');
+    String text = screen.text();
+    assertTrue(text.contains("── new messages ──"), text);
+    assertTrue(text.contains("bob: lunch message 1"), "the first unread is on screen: " + text);
+    assertFalse(text.contains("bob: lunch message 40"), "not the newest: " + text);
+    screen.press(KeyType.Escape);
+    assertTrue(screen.text().contains("bob: lunch message 40"), "Esc goes to the newest line: " + screen.text());
+  }
+
+  @Test
+  void actionsMessagesToAUserAndLogout() {
+    screen.type("/me waves");
+    screen.press(KeyType.Enter);
+    ClientFrame.Send action = link.sends().get(0);
+    assertEquals("/me waves", action.text());
+    link.frame(server.postWithId("r1", "alice", action.text(), action.clientMsgId()));
+    screen.pump();
+    assertTrue(screen.text().contains("* alice waves"), screen.text());
+    screen.type("/msg dave are you there?");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("[@dave]"), screen.text());
+    ClientFrame.Send direct = link.sends().get(1);
+    assertEquals(new ClientFrame.Send("dm:alice:dave", direct.clientMsgId(), "are you there?"), direct);
+    screen.type("/logout");
+    screen.press(KeyType.Enter);
+    assertTrue(loggedOut);
   }
 
   @Test

@@ -1,0 +1,67 @@
+package parley.node.delivery;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import parley.node.http.websocket.WebSocketUpgrades;
+
+/**
+ * Per room: what the client has been written, and what is waiting for a gap to fill. Shared with the hub as the
+ * room's {@link Lane}: its fields are guarded by its lock, which the session holds whenever it reads or writes them
+ * and around any frame it writes for the room, so that the hub cannot write between a seq and the one before it.
+ */
+final class Cursor implements Lane {
+  /** Guards the fields below. The hub only tries it: an entry for a cursor the session holds goes to the session. */
+  final ReentrantLock lock = new ReentrantLock();
+  private final ClientSession.Outbound outbound;
+  long delivered;
+  long target;
+  boolean fetching;
+  /** No longer followed: the hub may still hold the lane until it takes the unsubscribe. */
+  boolean dropped;
+  final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();
+
+  Cursor(long delivered, ClientSession.Outbound outbound) {
+    this.delivered = delivered;
+    this.target = delivered;
+    this.outbound = outbound;
+  }
+
+  @Override
+  public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+    // Never waits: the hub serves every room of the node, and a session may hold its cursor for a page of history.
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      if (dropped || fetching || seq != delivered + 1 || !buffered.isEmpty() || !outbound.offer(frame)) {
+        return false;
+      }
+      delivered = seq;
+      if (target < seq) {
+        target = seq;
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writes through {@code send} the buffered entries that now follow on; false if {@code send} refused one (the
+   * client is too slow). Called with the lock held.
+   */
+  boolean drainBuffered(Predicate<WebSocketUpgrades.PreparedText> send) {
+    while (!buffered.isEmpty() && buffered.firstKey() <= delivered + 1) {
+      Map.Entry<Long, WebSocketUpgrades.PreparedText> next = buffered.pollFirstEntry();
+      if (next.getKey() == delivered + 1) {
+        if (!send.test(next.getValue())) {
+          return false;
+        }
+        delivered = next.getKey();
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,208 @@
+package parley.node.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import parley.node.Secrets;
+import parley.node.Validation;
+import parley.node.delivery.RoomSummaries;
+import parley.node.user.UserAccount;
+import parley.protocol.Credentials;
+import parley.protocol.Limits;
+import parley.protocol.LoginResponse;
+import parley.protocol.Me;
+import parley.protocol.SignupResponse;
+import parley.protocol.TicketResponse;
+import parley.protocol.UserPresence;
+
+/**
+ * Accounts and sessions: sign-up, login and logout, WebSocket tickets and the WebSocket itself (admitted by the user's
+ * entity), {@code /me} and {@code /users}, and the bearer-token check every other call goes through.
+ */
+final class AccountRoutes extends RouteSupport {
+  private final Duration tokenTtl;
+  private final Duration ticketTtl;
+  private final WebSocketEndpoint webSockets;
+
+  AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets) {
+    super(system);
+    Config config = system.settings().config();
+    this.tokenTtl = config.getDuration("parley.auth.token-ttl");
+    this.ticketTtl = config.getDuration("parley.auth.ticket-ttl");
+    this.webSockets = webSockets;
+  }
+
+  /** The calls that need no token: sign-up, login, and the WebSocket (which takes a ticket or a token itself). */
+  Route open() {
+    return concat(
+        path(segment("auth").slash("signup"), () -> post(() -> body(Credentials.class, this::signup))),
+        path(segment("auth").slash("login"), () -> post(() -> body(Credentials.class, this::login))),
+        path("ws", () -> get(this::webSocket)));
+  }
+
+  /** The account's own calls, for an authenticated caller. */
+  Route forCaller(Caller caller) {
+    return concat(
+        path(segment("auth").slash("logout"), () -> post(() -> logout(caller))),
+        path(segment("auth").slash("ws-ticket"), () -> post(() -> ticket(caller))),
+        path("me", () -> get(() -> me(caller))),
+        path(segment("users").slash(segment()), user -> get(() -> userPresence(user))));
+  }
+
+  Route signup(Credentials body) {
+    String username = Validation.canonicalUsername(body.username());
+    var problem = Validation.signup(username, body.password());
+    if (problem.isPresent()) {
+      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    CompletionStage<UserAccount.Result> registered =
+        CompletableFuture.supplyAsync(() -> Secrets.hashPassword(body.password(), bcryptCost), blocking)
+            .thenCompose(hash -> user(username).<UserAccount.Result>ask(r -> new UserAccount.Register(hash, r), timeout));
+    return onSuccess(registered, result -> result == UserAccount.Done.INSTANCE
+        ? complete(StatusCodes.CREATED, new SignupResponse(username), JSON)
+        : rejected(result));
+  }
+
+  Route login(Credentials body) {
+    String username = Validation.canonicalUsername(body.username());
+    if (!Validation.isValidUsername(username) || body.password() == null) {
+      return badCredentials();
+    }
+    CompletionStage<Optional<LoginResponse>> login =
+        user(username).<UserAccount.PasswordHash>ask(UserAccount.GetPasswordHash::new, timeout)
+            .thenApplyAsync(hash -> Secrets.checkPassword(body.password(), hash.hash()), blocking)
+            .thenCompose(ok -> {
+              if (!ok) {
+                return CompletableFuture.completedFuture(Optional.empty());
+              }
+              String token = Secrets.newToken(username);
+              Instant expiresAt = now().plus(tokenTtl);
+              return user(username)
+                  .<UserAccount.Result>ask(r -> new UserAccount.IssueToken(Secrets.sha256(token), expiresAt, r), timeout)
+                  .thenApply(r -> r == UserAccount.Done.INSTANCE
+                      ? Optional.of(new LoginResponse(token, username, expiresAt))
+                      : Optional.empty());
+            });
+    return onSuccess(login, response -> response.isPresent()
+        ? complete(StatusCodes.OK, response.get(), JSON)
+        : badCredentials());
+  }
+
+  Route badCredentials() {
+    return error(StatusCodes.UNAUTHORIZED, "bad_credentials", "wrong username or password");
+  }
+
+  Route logout(Caller caller) {
+    return onSuccess(
+        user(caller.username()).<UserAccount.Result>ask(r -> new UserAccount.RevokeToken(caller.tokenHash(), r), timeout),
+        result -> complete(StatusCodes.NO_CONTENT));
+  }
+
+  Route ticket(Caller caller) {
+    String ticket = Secrets.newToken(caller.username());
+    Instant expiresAt = now().plus(ticketTtl);
+    return onSuccess(
+        user(caller.username()).<UserAccount.Result>ask(
+            r -> new UserAccount.IssueTicket(caller.tokenHash(), Secrets.sha256(ticket), expiresAt, r), timeout),
+        result -> result == UserAccount.Done.INSTANCE
+            ? complete(StatusCodes.OK, new TicketResponse(ticket, expiresAt), JSON)
+            : rejected(result));
+  }
+
+  /** Every call but signup, login and the WebSocket needs a live bearer token. */
+  Route authenticated(Function<Caller, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> {
+      Optional<String> token = header
+          .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+          .map(h -> h.substring(7).trim());
+      return onSuccess(authenticate(token), caller -> caller.isEmpty() ? unauthorized()
+          : extractRequest(request -> {
+            ConnectionGuard.of(request).ifPresent(ConnectionGuard.Slot::authenticated);
+            return inner.apply(caller.get());
+          }));
+    });
+  }
+
+  /** A bearer token. */
+  CompletionStage<Optional<Caller>> authenticate(Optional<String> secret) {
+    return ask(secret, hash -> r -> new UserAccount.Authenticate(hash, r))
+        .thenApply(r -> r instanceof UserAccount.Authenticated a
+            ? Optional.of(new Caller(a.username(), a.tokenHash()))
+            : Optional.empty());
+  }
+
+  /**
+   * A WebSocket handshake's credentials (a single-use ticket, else a bearer token), and the user's admission of one
+   * more socket: {@code Authenticated}, or {@code Rejected} (unauthorized, too_many_sockets).
+   */
+  CompletionStage<UserAccount.Result> admitSocket(Optional<String> secret, boolean ticket) {
+    return ask(secret, hash -> r -> ticket ? new UserAccount.RedeemTicket(hash, r) : new UserAccount.AdmitSocket(hash, r));
+  }
+
+  CompletionStage<UserAccount.Result> ask(
+      Optional<String> secret,
+      Function<String, org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<UserAccount.Result>, UserAccount.Command>> command) {
+    Optional<String> username = secret.flatMap(Secrets::usernameOf);
+    if (username.isEmpty()) {
+      return CompletableFuture.completedFuture(new UserAccount.Rejected("unauthorized", "no token"));
+    }
+    return user(username.get()).ask(command.apply(Secrets.sha256(secret.get())), timeout);
+  }
+
+  Route webSocket() {
+    // The upgrade and the query are checked first, so a plain GET or a bad query cannot burn a single-use ticket.
+    return extractWebSocketUpgrade(upgrade -> parameterOptional("after", afterParam -> {
+      Optional<Map<String, Long>> after = Validation.resumePoints(afterParam.orElse(""));
+      if (after.isEmpty()) {
+        return invalidQuery("after is <room>:<seq> pairs separated by commas, each room once, each seq at least 0, "
+            + "at most " + Limits.RESUME_ROOMS_MAX + " rooms");
+      }
+      return parameterOptional("ticket", ticket -> optionalHeaderValueByName("Authorization", header -> {
+        CompletionStage<UserAccount.Result> admitted = ticket.isPresent()
+            ? admitSocket(ticket, true)
+            : admitSocket(header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim()), false);
+        return onSuccess(admitted, result -> {
+          if (!(result instanceof UserAccount.Authenticated a)) {
+            // A refused upgrade ends its connection too: a client that keeps retrying holds no descriptors meanwhile.
+            return result instanceof UserAccount.Rejected r && !"unauthorized".equals(r.code())
+                ? complete(errorResponse(statusOf(r.code()), r.code(), r.message())
+                    .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")))
+                : unauthorized();
+          }
+          return extractRequest(request -> complete(webSockets.accept(
+              upgrade, a.username(), a.tokenHash(), after.get(), ConnectionGuard.of(request).orElse(null))));
+        });
+      }));
+    }));
+  }
+
+  Route me(Caller caller) {
+    CompletionStage<Me> me = user(caller.username())
+        .<UserAccount.Summary>ask(UserAccount.GetSummary::new, timeout)
+        .thenCompose(summary -> RoomSummaries.of(sharding, caller.username(), summary.rooms(), timeout))
+        .thenApply(rooms -> new Me(caller.username(), rooms));
+    return onSuccess(me, body -> complete(StatusCodes.OK, body, JSON));
+  }
+
+  Route userPresence(String raw) {
+    String username = Validation.canonicalUsername(raw);
+    if (!Validation.isValidUsername(username)) {
+      return noSuchUser();
+    }
+    return onSuccess(
+        user(username).<UserAccount.PresenceView>ask(UserAccount.GetPresence::new, timeout),
+        p -> p.exists()
+            ? complete(StatusCodes.OK, new UserPresence(p.username(), p.online(), p.lastSeen()), JSON)
+            : noSuchUser());
+  }
+}

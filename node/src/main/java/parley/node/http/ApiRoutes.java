@@ -1,0 +1,45 @@
+package parley.node.http;
+
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import parley.node.room.History;
+
+/**
+ * The HTTP edge of protocol v1, put together: the health endpoints, then under {@code /api/v1} the calls that need no
+ * token, then the bearer-token check and the account's and the rooms' calls ({@link AccountRoutes},
+ * {@link RoomRoutes}). Plain classes mapping wire DTOs to entity commands and entity replies to status codes; nothing
+ * here holds state, every answer comes from an entity (or the journal, for old history).
+ */
+public final class ApiRoutes extends RouteSupport {
+  private final AccountRoutes accounts;
+  private final RoomRoutes rooms;
+  private final Supplier<Boolean> bound;
+
+  public ApiRoutes(ActorSystem<?> system, History history, WebSocketEndpoint webSockets, Supplier<Boolean> bound) {
+    super(system);
+    this.accounts = new AccountRoutes(system, webSockets);
+    this.rooms = new RoomRoutes(system, history);
+    this.bound = bound;
+  }
+
+  public Route routes() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+        path("alive", () -> get(() -> complete(StatusCodes.OK, "{\"alive\":true}"))),
+        path("ready", () -> get(this::ready)),
+        pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+            accounts.open(),
+            accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller)))))))));
+  }
+
+  private Route ready() {
+    Cluster cluster = Cluster.get(system);
+    boolean up = cluster.selfMember().status() == MemberStatus.up();
+    return up && bound.get()
+        ? complete(StatusCodes.OK, "{\"ready\":true}")
+        : error(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", "the node is not yet up in the cluster");
+  }
+}

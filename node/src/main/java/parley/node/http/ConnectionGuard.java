@@ -1,0 +1,216 @@
+package parley.node.http;
+
+import com.typesafe.config.Config;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.IncomingConnection;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Who may hold connections to the node's HTTP port. The node accepts at most {@code maxConnections} at once, plain
+ * HTTP and WebSocket together (it stops accepting until one ends), set below the process's open-file limit so that a
+ * flood of sockets cannot take the descriptors the database pool, the journal and the cluster need. From one client
+ * address it holds at most {@code perAddress} connections that have not authenticated (no request with a valid
+ * token, no WebSocket); the next one is answered 429 {@code too_many_connections} and closed. Trusted proxies are
+ * not counted per address. What one user may hold once authenticated is the user entity's business (sockets per user).
+ *
+ * <p>Pekko HTTP's own {@code max-connections} cannot do this: it stops counting a connection once it has become a
+ * WebSocket. Here each connection holds a {@link Slot} until its HTTP phase ends and, if it was upgraded, until its
+ * WebSocket ends.
+ */
+final class ConnectionGuard {
+  /** The request attribute that carries its connection's slot to the routes. */
+  static final AttributeKey<Slot> SLOT = AttributeKey.create("parley-connection", Slot.class);
+  /** An upgrade whose WebSocket never started (the peer left in between) gives its slot back after this. */
+  private static final Duration UPGRADE_GRACE = Duration.ofSeconds(10);
+
+  record Settings(int maxConnections, int perAddress, Set<InetAddress> trustedProxies) {
+    static Settings fromConfig(Config config) {
+      long limit = openFileLimit();
+      int reserve = config.getInt("parley.http.fd-reserve");
+      int ceiling = (int) Math.max(64, Math.min(Integer.MAX_VALUE, limit - reserve));
+      String configured = config.getString("parley.http.max-connections");
+      int max = "auto".equals(configured) ? ceiling : Math.min(Integer.parseInt(configured), ceiling);
+      Set<InetAddress> proxies = new HashSet<>();
+      for (String proxy : config.getStringList("parley.limits.trusted-proxies")) {
+        try {
+          proxies.add(InetAddress.getByName(proxy));
+        } catch (UnknownHostException e) {
+          throw new IllegalArgumentException("parley.limits.trusted-proxies: not an address: " + proxy, e);
+        }
+      }
+      return new Settings(max, config.getInt("parley.limits.unauthenticated-per-address"), Set.copyOf(proxies));
+    }
+
+    /** The process's open-file limit; a generous guess where the JVM cannot tell. */
+    static long openFileLimit() {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        return unix.getMaxFileDescriptorCount();
+      }
+      return 10_000;
+    }
+  }
+
+  private final ActorSystem<?> system;
+  private final Settings settings;
+  /** Per address, its connections that have not authenticated; an address with none has no entry. */
+  private final ConcurrentHashMap<InetAddress, Integer> unauthenticated = new ConcurrentHashMap<>();
+  private final Materializer materializer;
+  private final AtomicInteger open = new AtomicInteger();
+
+  ConnectionGuard(ActorSystem<?> system, Settings settings) {
+    this.system = system;
+    this.settings = settings;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  /** Connections held now. */
+  int open() {
+    return open.get();
+  }
+
+  /** Binds {@code source}, handing each connection to {@code handler} (built once, run per connection). */
+  CompletionStage<ServerBinding> bind(
+      Source<IncomingConnection, CompletionStage<ServerBinding>> source, Flow<HttpRequest, HttpResponse, NotUsed> handler) {
+    Flow<HttpRequest, HttpResponse, NotUsed> refuse = refusal();
+    return source
+        .mapAsyncUnordered(settings.maxConnections(), connection -> handle(connection, handler, refuse))
+        .to(Sink.ignore())
+        .run(system);
+  }
+
+  private CompletionStage<Done> handle(
+      IncomingConnection connection, Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      Flow<HttpRequest, HttpResponse, NotUsed> refuse) {
+    InetSocketAddress remote = connection.remoteAddress();
+    Slot slot = new Slot(remote == null ? null : remote.getAddress());
+    open.incrementAndGet();
+    boolean admitted = slot.countAgainstAddress();
+    try {
+      CompletionStage<Done> httpDone = connection.handleWith(
+          Flow.of(HttpRequest.class)
+              .watchTermination(Keep.right())
+              .map(request -> request.addAttribute(SLOT, slot))
+              .via(admitted ? handler : refuse)
+              .watchTermination((before, after) -> before.handle((d, e) -> after).thenCompose(s -> s)),
+          materializer);
+      httpDone.whenComplete((d, e) -> slot.httpEnded());
+    } catch (RuntimeException e) {
+      slot.httpEnded();
+    }
+    return slot.released.handle((d, e) -> Done.getInstance());
+  }
+
+  /** Over the per-address limit: one JSON answer, then the connection closes; a silent one closes after 5 s. */
+  private Flow<HttpRequest, HttpResponse, NotUsed> refusal() {
+    HttpResponse refused = RouteSupport.errorResponse(StatusCodes.TOO_MANY_REQUESTS, "too_many_connections",
+            "this address has " + settings.perAddress() + " connections that have not logged in, the limit "
+                + "(parley.limits.unauthenticated-per-address); close some and try again")
+        .addHeader(Connection.create("close"));
+    return Flow.of(HttpRequest.class)
+        .via(new IdleBetweenRequests(Duration.ofSeconds(5)))
+        .take(1)
+        .map(request -> {
+          request.discardEntityBytes(system);
+          return refused;
+        });
+  }
+
+  /** The slot of the connection a request came on, if it came through a guard (tests may call routes directly). */
+  static Optional<Slot> of(HttpRequest request) {
+    return request.getAttribute(SLOT);
+  }
+
+  /** One connection's place: counted against its address until it authenticates, held until it ends. */
+  final class Slot {
+    private final InetAddress address;
+    private final AtomicBoolean counted = new AtomicBoolean();
+    private final AtomicBoolean upgraded = new AtomicBoolean();
+    private final AtomicBoolean webSocketStarted = new AtomicBoolean();
+    private final AtomicBoolean releasedOnce = new AtomicBoolean();
+    final CompletableFuture<Done> released = new CompletableFuture<>();
+
+    private Slot(InetAddress address) {
+      this.address = address;
+    }
+
+    /** False when the address already holds its limit of unauthenticated connections. */
+    private boolean countAgainstAddress() {
+      if (address == null || settings.trustedProxies().contains(address)) {
+        return true;
+      }
+      counted.set(true);
+      return unauthenticated.merge(address, 1, Integer::sum) <= settings.perAddress();
+    }
+
+    /** A request on this connection carried a valid token (or opened a WebSocket): it no longer counts per address. */
+    void authenticated() {
+      if (counted.compareAndSet(true, false)) {
+        unauthenticated.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+      }
+    }
+
+    /** The route answered with a WebSocket upgrade: the slot is held until that WebSocket ends. */
+    void upgraded() {
+      authenticated();
+      upgraded.set(true);
+    }
+
+    void webSocketStarted() {
+      webSocketStarted.set(true);
+    }
+
+    void webSocketEnded() {
+      release();
+    }
+
+    private void httpEnded() {
+      authenticated();
+      if (!upgraded.get()) {
+        release();
+      } else if (!webSocketStarted.get()) {
+        CompletableFuture.delayedExecutor(UPGRADE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+          if (!webSocketStarted.get()) {
+            release();
+          }
+        });
+      }
+    }
+
+    private void release() {
+      if (releasedOnce.compareAndSet(false, true)) {
+        open.decrementAndGet();
+        released.complete(Done.getInstance());
+      }
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package parley.node.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import parley.node.Secrets;
+import parley.node.Validation;
+import parley.node.room.ChatRoom;
+import parley.node.room.History;
+import parley.node.room.RoomDirectory;
+import parley.node.user.UserAccount;
+import parley.protocol.CreateRoom;
+import parley.protocol.ErrorBody;
+import parley.protocol.JoinRoom;
+import parley.protocol.Limits;
+import parley.protocol.MarkRead;
+import parley.protocol.MessagePage;
+import parley.protocol.PostMessage;
+import parley.protocol.RoomListing;
+
+/** Rooms and DMs: the listing, creating, joining and leaving, the timeline (pages and posts), read markers. */
+final class RoomRoutes extends RouteSupport {
+  private final History history;
+
+  RoomRoutes(ActorSystem<?> system, History history) {
+    super(system);
+    this.history = history;
+  }
+
+  Route forCaller(Caller caller) {
+    return concat(
+        pathPrefix("rooms", () -> concat(
+            pathEnd(() -> concat(
+                get(() -> listRooms()),
+                post(() -> body(CreateRoom.class, b -> createRoom(caller, b))))),
+            pathPrefix(segment(), id -> validRoom(id, () -> concat(
+                pathEnd(() -> get(() -> getRoom(caller, id))),
+                path("join", () -> post(() -> optionalBody(JoinRoom.class, b -> join(caller, id, b)))),
+                path("leave", () -> post(() -> leave(caller, id))),
+                path("messages", () -> concat(
+                    get(() -> messages(caller, id)),
+                    post(() -> body(PostMessage.class, b -> postMessage(caller, id, b))))),
+                path("read", () -> post(() -> body(MarkRead.class, b -> markRead(caller, id, b))))))))),
+        path(segment("dms").slash(segment()), user -> post(() -> openDm(caller, user))));
+  }
+
+  /** A page of the room listing: {@code ?q=} filters names, {@code ?after=} is the {@code next} of the page before. */
+  Route listRooms() {
+    return parameterOptional("q", q -> parameterOptional("after", after -> parameterOptional("limit", limit -> {
+      int n;
+      try {
+        n = limit.map(Integer::parseInt).orElse(Limits.ROOM_LIST_DEFAULT);
+      } catch (NumberFormatException e) {
+        return invalidQuery("limit is a whole number");
+      }
+      if (n < 1 || n > Limits.PAGE_MAX) {
+        return invalidQuery("limit is 1 to " + Limits.PAGE_MAX);
+      }
+      if (q.isPresent() && (q.get().isBlank() || q.get().codePointCount(0, q.get().length()) > Limits.ROOM_NAME_MAX)) {
+        return invalidQuery("q is 1 to " + Limits.ROOM_NAME_MAX + " characters of a room's name");
+      }
+      Optional<String> cursor = after.flatMap(RoomRoutes::fromCursor);
+      if (after.isPresent() && cursor.isEmpty()) {
+        return invalidQuery("after is the next of an earlier page");
+      }
+      return onSuccess(
+          sharding.entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID).<RoomDirectory.Listings>ask(
+              r -> new RoomDirectory.GetListings(q.orElse(null), cursor.orElse(null), n, r), timeout),
+          listings -> complete(
+              StatusCodes.OK,
+              new RoomListing(listings.rooms().stream()
+                  .map(l -> new RoomListing.Entry(l.id(), l.name(), l.members(), l.online(), l.passcode(), l.capacity()))
+                  .toList(), listings.next() == null ? null : toCursor(listings.next())),
+              JSON));
+    })));
+  }
+
+  static String toCursor(String sortKey) {
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  static Optional<String> fromCursor(String cursor) {
+    try {
+      String key = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+      return key.indexOf('\u0000') > 0 ? Optional.of(key) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  Route createRoom(Caller caller, CreateRoom body) {
+    var problem = Validation.room(body.name(), body.passcode(), body.capacity());
+    if (problem.isPresent()) {
+      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    String id = Secrets.newRoomId();
+    int capacity = body.capacity() == null ? Limits.CAPACITY_DEFAULT : body.capacity();
+    CompletionStage<Object> created = user(caller.username())
+        .<UserAccount.Result>ask(UserAccount.CountRoomCreation::new, timeout)
+        .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE
+            ? CompletableFuture.completedFuture((Object) allowed)
+            : CompletableFuture.supplyAsync(
+                () -> body.passcode() == null ? null : Secrets.hashPassword(body.passcode(), bcryptCost), blocking)
+            .thenCompose(hash -> room(id).<ChatRoom.CreateResult>ask(
+                r -> new ChatRoom.Create(body.name().strip(), ChatRoom.KIND_ROOM, caller.username(), hash, capacity,
+                    List.of(), r),
+                timeout))
+            .thenCompose(result -> addRoom(caller.username(), id, 1).thenApply(done -> (Object) result)));
+    return onSuccess(created, result -> result instanceof ChatRoom.Created c
+        ? complete(StatusCodes.CREATED, toWire(c.room()), JSON)
+        : rejected(result));
+  }
+
+  Route getRoom(Caller caller, String id) {
+    return onSuccess(
+        room(id).<ChatRoom.GetResult>ask(r -> new ChatRoom.Get(caller.username(), r), timeout),
+        result -> result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result));
+  }
+
+  Route join(Caller caller, String id, JoinRoom body) {
+    String passcode = body == null ? null : body.passcode();
+    CompletionStage<ChatRoom.JoinResult> joined =
+        room(id).<ChatRoom.JoinResult>ask(r -> new ChatRoom.Join(caller.username(), passcode, r), timeout)
+            .thenCompose(result -> result instanceof ChatRoom.Joined j
+                ? addRoom(caller.username(), id, Math.max(0, j.joinSeq())).thenApply(done -> result)
+                : CompletableFuture.completedFuture(result));
+    return onSuccess(joined, result -> result instanceof ChatRoom.Joined j
+        ? complete(StatusCodes.OK, toWire(j.room()), JSON)
+        : rejected(result));
+  }
+
+  Route leave(Caller caller, String id) {
+    CompletionStage<ChatRoom.LeaveResult> left =
+        room(id).<ChatRoom.LeaveResult>ask(r -> new ChatRoom.Leave(caller.username(), r), timeout)
+            .thenCompose(result -> result instanceof ChatRoom.Left
+                ? user(caller.username())
+                    .<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id, r), timeout)
+                    .thenApply(done -> result)
+                : CompletableFuture.completedFuture(result));
+    return onSuccess(left, result -> result instanceof ChatRoom.Left ? complete(StatusCodes.NO_CONTENT) : rejected(result));
+  }
+
+  Route openDm(Caller caller, String raw) {
+    String other = Validation.canonicalUsername(raw);
+    if (!Validation.isValidUsername(other)) {
+      return noSuchUser();
+    }
+    if (other.equals(caller.username())) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "a DM needs another user");
+    }
+    String id = ChatRoom.dmId(caller.username(), other);
+    CompletionStage<Object> opened =
+        user(other).<UserAccount.PresenceView>ask(UserAccount.GetPresence::new, timeout)
+            .thenCompose(p -> p.exists()
+                ? room(id).<ChatRoom.CreateResult>ask(
+                        r -> new ChatRoom.Create(caller.username() + ", " + other, ChatRoom.KIND_DM, caller.username(),
+                            null, 2, List.of(other), r),
+                        timeout)
+                    .thenCompose(result -> dmOpened(caller.username(), other, id, result))
+                : CompletableFuture.completedFuture(null));
+    return onSuccess(opened, result -> {
+      if (result == null) {
+        return noSuchUser();
+      }
+      return result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result);
+    });
+  }
+
+  /** A new DM is in both users' lists; a DM the caller left is joined again, from its latest entry on. */
+  CompletionStage<Object> dmOpened(String caller, String other, String id, ChatRoom.CreateResult result) {
+    if (result instanceof ChatRoom.Created c) {
+      return addRoom(caller, id, 1).thenCompose(d -> addRoom(other, id, 0)).thenApply(d -> c.room());
+    }
+    if (result instanceof ChatRoom.RoomView v && v.isMember()) {
+      return CompletableFuture.completedFuture(v);
+    }
+    return room(id).<ChatRoom.JoinResult>ask(r -> new ChatRoom.Join(caller, null, r), timeout)
+        .thenCompose(j -> j instanceof ChatRoom.Joined joined
+            ? addRoom(caller, id, Math.max(0, joined.joinSeq())).thenApply(d -> (Object) joined.room())
+            : CompletableFuture.completedFuture(j));
+  }
+
+  Route messages(Caller caller, String id) {
+    return parameterOptional("before", before -> parameterOptional("after", after -> parameterOptional("limit", limit -> {
+      Long b;
+      Long a;
+      int n;
+      try {
+        b = before.map(Long::parseLong).orElse(null);
+        a = after.map(Long::parseLong).orElse(null);
+        n = limit.map(Integer::parseInt).orElse(Limits.PAGE_DEFAULT);
+      } catch (NumberFormatException e) {
+        return invalidQuery("before, after and limit are whole numbers");
+      }
+      if (b != null && a != null) {
+        return invalidQuery("give before or after, not both");
+      }
+      if ((b != null && b < 1) || (a != null && a < 0)) {
+        return invalidQuery("before is at least 1 and after at least 0");
+      }
+      if (n < 1 || n > Limits.PAGE_MAX) {
+        return invalidQuery("limit is 1 to " + Limits.PAGE_MAX);
+      }
+      return onSuccess(history.page(id, caller.username(), b, a, n), result -> {
+        if (result instanceof ChatRoom.Page page) {
+          return complete(
+              StatusCodes.OK,
+              new MessagePage(page.entries().stream().map(e -> e.toWire(id)).toList(), page.hasMore()),
+              JSON);
+        }
+        if (result instanceof ChatRoom.CursorAhead ahead) {
+          return cursorAhead(caller.username(), id, a, ahead.lastSeq());
+        }
+        return rejected(result);
+      });
+    })));
+  }
+
+  Route postMessage(Caller caller, String id, PostMessage body) {
+    var problem = Validation.message(body.clientMsgId(), body.text());
+    if (problem.isPresent()) {
+      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    CompletionStage<Object> posted =
+        room(id).<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(caller.username(), body.clientMsgId(), body.text(), r), timeout)
+            .thenCompose(result -> result instanceof ChatRoom.PostedBefore before
+                // A resend of a send the room no longer holds in memory: its first entry, from the journal.
+                ? history.page(id, caller.username(), null, before.seq() - 1, 1).thenApply(page -> (Object) page)
+                : CompletableFuture.completedFuture(result));
+    return onSuccess(posted, result -> {
+      if (result instanceof ChatRoom.Posted p) {
+        return complete(StatusCodes.CREATED, p.entry().toWire(id), JSON);
+      }
+      if (result instanceof ChatRoom.Page page && page.entries().size() == 1) {
+        return complete(StatusCodes.CREATED, page.entries().get(0).toWire(id), JSON);
+      }
+      return rejected(result);
+    });
+  }
+
+  Route markRead(Caller caller, String id, MarkRead body) {
+    if (body.seq() == null || body.seq() < 0) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "seq is a whole number >= 0");
+    }
+    CompletionStage<Object> marked =
+        room(id).<ChatRoom.GetResult>ask(r -> new ChatRoom.GetSummary(caller.username(), r), timeout)
+            .thenCompose(result -> {
+              if (!(result instanceof ChatRoom.SummaryView v) || !v.isMember()) {
+                // Who is not in a DM is not told it exists.
+                boolean dm = result instanceof ChatRoom.SummaryView view && ChatRoom.KIND_DM.equals(view.kind());
+                return CompletableFuture.completedFuture(result instanceof ChatRoom.Rejected ? result
+                    : dm ? new ChatRoom.Rejected("no_such_room", "there is no such room")
+                    : new ChatRoom.Rejected("not_a_member", "you are not a member of this room"));
+              }
+              long seq = Math.min(body.seq(), v.lastSeq());
+              return user(caller.username())
+                  .<UserAccount.Result>ask(r -> new UserAccount.MarkRead(id, seq, r), timeout)
+                  .thenApply(r -> (Object) r);
+            });
+    return onSuccess(marked, result -> result == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT) : rejected(result));
+  }
+
+  /**
+   * A cursor past the room's end can only come from state the node lost (or from another server's timeline): said as
+   * such to the client, which drops what it holds of the room and reads it again, and logged as the error it is.
+   */
+  Route cursorAhead(String user, String roomId, long after, long lastSeq) {
+    system.log().error(
+        "{} asked room {} for entries after seq {}, past its last seq {}: entries they saw are not in the journal",
+        user, roomId, after, lastSeq);
+    return complete(StatusCodes.CONFLICT, ErrorBody.cursorAhead(after, lastSeq), JSON);
+  }
+}

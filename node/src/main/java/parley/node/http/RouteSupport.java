@@ -1,0 +1,204 @@
+package parley.node.http;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.marshalling.Marshaller;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.pattern.AskTimeoutException;
+import parley.node.Validation;
+import parley.node.room.ChatRoom;
+import parley.node.user.UserAccount;
+import parley.protocol.ErrorBody;
+import parley.protocol.Json;
+import parley.protocol.Member;
+import parley.protocol.Room;
+
+/**
+ * What every group of routes shares: the entities they ask and the timeout they ask with, reading a JSON body, and
+ * mapping an entity's refusal to the protocol's error (its status code and JSON body).
+ */
+abstract class RouteSupport extends AllDirectives {
+
+  /** Who is calling: the canonical username and the hash of the token they presented. */
+  record Caller(String username, String tokenHash) {}
+
+  static final Marshaller<Object, RequestEntity> JSON = Jackson.marshaller(Json.mapper());
+
+  final ActorSystem<?> system;
+  final ClusterSharding sharding;
+  final Duration timeout;
+  final int bcryptCost;
+  final Executor blocking;
+
+  RouteSupport(ActorSystem<?> system) {
+    Config config = system.settings().config();
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.timeout = config.getDuration("parley.ask-timeout");
+    this.bcryptCost = config.getInt("parley.auth.bcrypt-cost");
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
+  }
+
+  Route rejected(Object result) {
+    String code = result instanceof ChatRoom.Rejected r ? r.code() : result instanceof UserAccount.Rejected r ? r.code() : "internal_error";
+    String message = result instanceof ChatRoom.Rejected r ? r.message() : result instanceof UserAccount.Rejected r ? r.message() : "internal error";
+    return error(statusOf(code), code, message);
+  }
+
+  static StatusCode statusOf(String code) {
+    return switch (code) {
+      case "no_such_room", "no_such_user" -> StatusCodes.NOT_FOUND;
+      case "wrong_passcode", "not_a_member" -> StatusCodes.FORBIDDEN;
+      case "room_full", "username_taken" -> StatusCodes.CONFLICT;
+      case "too_many_sockets", "too_many_rooms", "too_many_connections" -> StatusCodes.TOO_MANY_REQUESTS;
+      case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
+      case "internal_error" -> StatusCodes.INTERNAL_SERVER_ERROR;
+      default -> StatusCodes.BAD_REQUEST;
+    };
+  }
+
+  Route unauthorized() {
+    return error(StatusCodes.UNAUTHORIZED, "unauthorized", "missing, bad, expired or revoked token");
+  }
+
+  Route noSuchUser() {
+    return error(StatusCodes.NOT_FOUND, "no_such_user", "there is no such user");
+  }
+
+  Route invalidQuery(String message) {
+    return error(StatusCodes.BAD_REQUEST, "invalid_query", message);
+  }
+
+  Route notFound() {
+    return error(StatusCodes.NOT_FOUND, "not_found", "no such endpoint");
+  }
+
+  Route error(StatusCode status, String code, String message) {
+    return complete(status, ErrorBody.of(code, message), JSON);
+  }
+
+  static HttpResponse errorResponse(StatusCode status, String code, String message) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(
+              org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+              Json.mapper().writeValueAsBytes(ErrorBody.of(code, message)));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  <T> Route body(Class<T> type, Function<T, Route> inner) {
+    return optionalBody(type, value -> value == null
+        ? error(StatusCodes.BAD_REQUEST, "invalid_request", "this call needs a JSON body")
+        : inner.apply(value));
+  }
+
+  /**
+   * A JSON body that may be absent; malformed JSON is a 400 with the reason, never a 500. A body over the limit is
+   * answered here (413), not rejected: a rejection would fall through to the next route (for signup and login, the
+   * authenticated ones, which said 401).
+   */
+  <T> Route optionalBody(Class<T> type, Function<T, Route> inner) {
+    return handleRejections(rejections(), () -> entity(Unmarshaller.entityToString(), text -> {
+      T value;
+      try {
+        value = text.isBlank() ? null : Json.mapper().readValue(text, type);
+      } catch (IOException e) {
+        return error(StatusCodes.BAD_REQUEST, "invalid_request", "the body is not the JSON object this call takes");
+      }
+      return inner.apply(value);
+    }));
+  }
+
+  RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handleAll(MethodRejection.class, rs -> error(StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed",
+            "use " + String.join(" or ", rs.stream().map(r -> r.supported().name()).toList())))
+        .handle(MalformedQueryParamRejection.class, r -> invalidQuery(r.errorMsg()))
+        .handle(org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection.class, r ->
+            r.getCause() instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException big
+                ? error(StatusCodes.PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than " + big.limit() + " bytes")
+                : error(StatusCodes.BAD_REQUEST, "invalid_request", "the body could not be read"))
+        .handle(UnsupportedRequestContentTypeRejection.class, r ->
+            error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "invalid_request", "send application/json"))
+        .handle(org.apache.pekko.http.javadsl.server.ExpectedWebSocketRequestRejection.class, r ->
+            error(StatusCodes.BAD_REQUEST, "websocket_required", "this endpoint speaks WebSocket only"))
+        .handleNotFound(notFound())
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(response -> response.entity().getContentType().equals(
+                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON)
+            ? response
+            : errorResponse(response.status(), "invalid_request", "the request was not understood"));
+  }
+
+  ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(AskTimeoutException.class, e -> unavailable())
+        .match(TimeoutException.class, e -> unavailable())
+        .match(java.util.concurrent.CompletionException.class, e -> e.getCause() instanceof TimeoutException ? unavailable() : internal())
+        .matchAny(e -> internal())
+        .build();
+  }
+
+  Route unavailable() {
+    return error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "the node could not answer in time; try again");
+  }
+
+  Route internal() {
+    system.log().error("unexpected failure in a route");
+    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+  }
+
+  EntityRef<UserAccount.Command> user(String username) {
+    return sharding.entityRefFor(UserAccount.ENTITY_KEY, username);
+  }
+
+  EntityRef<ChatRoom.Command> room(String id) {
+    return sharding.entityRefFor(ChatRoom.ENTITY_KEY, id);
+  }
+
+  static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  CompletionStage<UserAccount.Result> addRoom(String username, String roomId, long joinSeq) {
+    return user(username).ask(r -> new UserAccount.AddRoom(roomId, joinSeq, r), timeout);
+  }
+
+  Route validRoom(String id, Supplier<Route> inner) {
+    return Validation.isValidRoomId(id) ? inner.get() : rejected(new ChatRoom.Rejected("no_such_room", "there is no such room"));
+  }
+
+  static Room toWire(ChatRoom.RoomView v) {
+    return new Room(
+        v.id(), v.name(), v.kind(), v.owner(), v.capacity(), v.hasPasscode(), v.lastSeq(),
+        v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen())).toList());
+  }
+}

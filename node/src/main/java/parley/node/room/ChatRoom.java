@@ -1,0 +1,586 @@
+package parley.node.room;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import parley.node.CborSerializable;
+import parley.node.Secrets;
+import parley.node.Validation;
+import parley.node.delivery.RoomHub;
+
+/**
+ * A chat room (or a DM): a sharded, event-sourced entity that owns the room's one timeline. Every event is exactly
+ * one timeline entry, and the entry's seq equals the event's journal sequence number, so an older page of history
+ * is a primary-key range read of the journal.
+ *
+ * <p>The room decides joins one at a time (passcode, capacity), deduplicates sends by (sender, clientMsgId), and
+ * replies to a send only after its event is stored. Live entries go once to each node's {@link RoomHub}, which
+ * writes them to that node's sessions. Presence of members and the set of hubs are soft state, rebuilt after a
+ * restart (hubs resubscribe; members' presence is asked of their user entities).
+ *
+ * <p>Its size (about 590 lines) is its protocol, nested here as the platform guide's entities keep theirs (commands,
+ * replies and events: some 180 lines), and one handler per command. What has state of its own is its own class:
+ * {@link RoomState} (the state, its transitions, snapshots and pages), {@link PendingSends} (sends waiting for
+ * their write) and {@link RoomAudience} (hubs, members' presence, the directory's listing).
+ */
+public final class ChatRoom
+    extends EventSourcedBehaviorWithEnforcedReplies<ChatRoom.Command, ChatRoom.Event, RoomState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Room");
+  public static final String KIND_ROOM = "room";
+  public static final String KIND_DM = "dm";
+  static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
+
+  /** Tunables from {@code parley.room} and {@code parley.auth}. */
+  public record Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getInt("parley.room.recent-entries"),
+          config.getInt("parley.room.dedupe-window"),
+          config.getInt("parley.room.snapshot-every"));
+    }
+  }
+
+  public static void init(ActorSystem<?> system) {
+    Settings settings = Settings.fromConfig(system.settings().config());
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC())));
+  }
+
+  public static PersistenceId persistenceId(String roomId) {
+    return PersistenceId.of(ENTITY_KEY.name(), roomId);
+  }
+
+  /** The one id of the DM between two users, whichever of them asks. */
+  public static String dmId(String a, String b) {
+    return a.compareTo(b) < 0 ? "dm:" + a + ":" + b : "dm:" + b + ":" + a;
+  }
+
+  public static Behavior<Command> create(String roomId, Settings settings, Clock clock) {
+    return Behaviors.setup(ctx -> new ChatRoom(roomId, settings, clock, ctx));
+  }
+
+  // ---------------------------------------------------------------------------------------------- protocol
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Create the room; {@code others} join with the owner (a DM's second member). */
+  public record Create(
+      String name,
+      String kind,
+      String owner,
+      String passcodeHash,
+      int capacity,
+      List<String> others,
+      ActorRef<CreateResult> replyTo)
+      implements Command {}
+
+  public record Join(String user, String passcode, ActorRef<JoinResult> replyTo) implements Command {}
+
+  public record Leave(String user, ActorRef<LeaveResult> replyTo) implements Command {}
+
+  public record Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo)
+      implements Command {}
+
+  /**
+   * A send from a session's socket. Unlike {@link Post} it is told, not asked: the outcome names its room and
+   * clientMsgId, so one stable reply address (the session's) serves every send, and the session keeps the timeout
+   * itself. An ask would make a temporary actor and a timeout task per send, and its reply address would be new to
+   * remoting every time.
+   */
+  public record Send(String user, String clientMsgId, String text, ActorRef<SendOutcome> replyTo)
+      implements Command {}
+
+  /** The room in full; {@code asUser} decides what a non-member may see. */
+  public record Get(String asUser, ActorRef<GetResult> replyTo) implements Command {}
+
+  /**
+   * Just what a user's room list needs (no member list): for hello and {@code /me}. {@code readSeq}: the user's read
+   * marker, which the unread count starts from.
+   */
+  public record GetSummary(String asUser, long readSeq, ActorRef<GetResult> replyTo) implements Command {
+    public GetSummary(String asUser, ActorRef<GetResult> replyTo) {
+      this(asUser, 0, replyTo);
+    }
+  }
+
+  /** A page of history: at most one of before/after, both null for the latest. */
+  public record GetHistory(String user, Long before, Long after, int limit, ActorRef<HistoryResult> replyTo)
+      implements Command {}
+
+  /** A node's hub wants this room's live entries; answered with {@link RoomHub.Subscribed}. Idempotent. */
+  public record SubscribeHub(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  /** The hub has no more subscribers for this room. */
+  public record UnsubscribeHub(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  /** A member came or went (from their user entity). */
+  public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
+
+  private record PasscodeChecked(String user, boolean ok, ActorRef<JoinResult> replyTo) implements Command {}
+
+  record HubTerminated(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  private enum Flush implements Command { INSTANCE }
+
+  /** Sends the directory the online count, at most once per {@link #ONLINE_REPORT_EVERY}. */
+  enum ReportOnline implements Command { INSTANCE }
+
+  // Replies. A rejection carries the protocol's error code.
+
+  public interface CreateResult extends CborSerializable {}
+
+  public interface JoinResult extends CborSerializable {}
+
+  public interface LeaveResult extends CborSerializable {}
+
+  public interface PostResult extends CborSerializable {}
+
+  public interface GetResult extends CborSerializable {}
+
+  public interface HistoryResult extends CborSerializable {}
+
+  public record Rejected(String code, String message)
+      implements CreateResult, JoinResult, LeaveResult, PostResult, GetResult, HistoryResult {}
+
+  public record MemberView(String username, boolean online, Instant lastSeen) implements CborSerializable {}
+
+  public record RoomView(
+      String id,
+      String name,
+      String kind,
+      String owner,
+      int capacity,
+      boolean hasPasscode,
+      long lastSeq,
+      List<MemberView> members,
+      boolean isMember)
+      implements CreateResult, GetResult {}
+
+  public record Created(RoomView room) implements CreateResult {}
+
+  /**
+   * {@code lastSentByUser}: the asking user's last message seq here (0 if none), which counts as read; {@code unread}:
+   * the messages after the marker the ask gave (see {@link RoomState#unread}).
+   */
+  public record SummaryView(
+      String id, String name, String kind, long lastSeq, boolean isMember, long lastSentByUser, long unread)
+      implements GetResult {}
+
+  public record Joined(RoomView room, long joinSeq) implements JoinResult {}
+
+  public record Left(long seq) implements LeaveResult {}
+
+  public record Posted(TimelineEntry entry, boolean duplicate) implements PostResult {}
+
+  /** How a {@link Send} ended: what the client's ack frame or error frame needs, and no more. */
+  public sealed interface SendOutcome extends CborSerializable {
+    String roomId();
+
+    String clientMsgId();
+  }
+
+  /** Stored (or stored before, for a resend: then its first seq and time). */
+  public record SendStored(String roomId, String clientMsgId, long seq, Instant sentAt) implements SendOutcome {}
+
+  public record SendRefused(String roomId, String clientMsgId, String code, String message) implements SendOutcome {}
+
+  public record Page(List<TimelineEntry> entries, boolean hasMore) implements HistoryResult {}
+
+  /** The page is older than what the room holds in memory: read seqs from..to of the journal. */
+  public record InJournal(long from, long to, boolean hasMore) implements HistoryResult {}
+
+  /**
+   * An {@code after} past the room's last seq: the caller holds entries the room does not, which only lost state (or
+   * another server's cursor) explains. Named, never answered with an empty page.
+   */
+  public record CursorAhead(long lastSeq) implements HistoryResult {}
+
+  /** A resend whose first copy has left the room's memory: its entry is read from the journal at {@code seq}. */
+  public record PostedBefore(long seq) implements PostResult {}
+
+  // ---------------------------------------------------------------------------------------------- events
+
+  /** Every event is one timeline entry. */
+  public sealed interface Event extends CborSerializable {
+    TimelineEntry entry();
+  }
+
+  public record RoomInfo(
+      String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt)
+      implements CborSerializable {}
+
+  public record RoomCreated(RoomInfo info, TimelineEntry entry) implements Event {}
+
+  public record MemberJoined(TimelineEntry entry) implements Event {}
+
+  public record MemberLeft(TimelineEntry entry) implements Event {}
+
+  public record MessagePosted(TimelineEntry entry) implements Event {}
+
+  // ---------------------------------------------------------------------------------------------- behavior
+
+  private final String roomId;
+  private final Settings settings;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final ClusterSharding sharding;
+  private final Executor blocking;
+  /** Soft state: who listens (hubs), members' presence, the directory's listing. */
+  private final RoomAudience audience;
+  /** Sends accepted but not yet written (see {@link #onFlush}); never acknowledged before they are. */
+  private final PendingSends pending = new PendingSends();
+  private boolean flushQueued;
+
+  private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
+    // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
+    // sharding starts a new one, which replays the journal, with the next message: a hub's resubscribe (every second
+    // until one answers), a send, a request. Not a restart of this actor (restartWithBackoff): the journal's replies
+    // to a failed write keep coming after the first failure, the restart took them in with the commands it held
+    // back, and the next incarnation stopped unstashing at the first of them: the room answered nothing more until
+    // its node restarted (ClientSessionTest). A new actor's replies cannot be mixed up with a stopped one's.
+    super(persistenceId(roomId));
+    this.roomId = roomId;
+    this.settings = settings;
+    this.clock = clock;
+    this.context = context;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.audience = new RoomAudience(roomId, context, sharding);
+    this.blocking =
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
+  }
+
+  @Override
+  public RoomState emptyState() {
+    return RoomState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  /**
+   * A snapshot is copied into a {@link RoomState.Snapshot} here, on the room's thread: the state's dedupe window is written in
+   * place, and the snapshot store serializes later, on its own. Snapshots written before are read as a state.
+   */
+  @Override
+  public SnapshotAdapter<RoomState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(RoomState state) {
+        return state.toSnapshot();
+      }
+
+      @Override
+      public RoomState fromJournal(Object from) {
+        return from instanceof RoomState.Snapshot snapshot ? RoomState.fromSnapshot(snapshot) : (RoomState) from;
+      }
+    };
+  }
+
+  @Override
+  public SignalHandler<RoomState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .build();
+  }
+
+  private void onRecovered(RoomState state) {
+    if (!state.exists()) {
+      return;
+    }
+    state.members.forEach(audience::askPresence);
+    audience.reportToDirectory(state);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, RoomState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Join.class, this::onJoin)
+        .onCommand(PasscodeChecked.class, this::onPasscodeChecked)
+        .onCommand(Leave.class, this::onLeave)
+        .onCommand(Post.class, this::onPost)
+        .onCommand(Send.class, this::onSend)
+        .onCommand(Flush.class, (state, cmd) -> onFlush(state))
+        .onCommand(ReportOnline.class, (state, cmd) -> {
+          audience.reportOnlineNow(state);
+          return Effect().noReply();
+        })
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), get(state, cmd.asUser())))
+        .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.exists()
+            ? new SummaryView(roomId, state.info.name(), state.info.kind(), state.lastSeq, state.isMember(cmd.asUser()),
+                state.lastSent.getOrElse(cmd.asUser(), () -> 0L), state.unread(cmd.asUser(), cmd.readSeq()))
+            : noSuchRoom()))
+        .onCommand(GetHistory.class, this::onGetHistory)
+        .onCommand(SubscribeHub.class, (state, cmd) -> {
+          audience.subscribe(cmd.hub(), state);
+          return Effect().noReply();
+        })
+        .onCommand(UnsubscribeHub.class, (state, cmd) -> {
+          audience.unsubscribe(cmd.hub());
+          return Effect().noReply();
+        })
+        .onCommand(HubTerminated.class, (state, cmd) -> {
+          audience.hubTerminated(cmd.hub());
+          return Effect().noReply();
+        })
+        .onCommand(PresenceChanged.class, (state, cmd) -> {
+          audience.presenceChanged(state, cmd);
+          return Effect().noReply();
+        })
+        .build();
+  }
+
+  private ReplyEffect<Event, RoomState> onCreate(RoomState state, Create cmd) {
+    if (state.exists()) {
+      return Effect().reply(cmd.replyTo(), view(state, cmd.owner()));
+    }
+    Instant now = now();
+    RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now);
+    List<Event> events = new ArrayList<>();
+    events.add(new RoomCreated(info, new TimelineEntry(1, TimelineEntry.JOINED, cmd.owner(), null, now, null)));
+    long seq = 1;
+    for (String other : cmd.others()) {
+      if (!other.equals(cmd.owner())) {
+        events.add(new MemberJoined(new TimelineEntry(++seq, TimelineEntry.JOINED, other, null, now, null)));
+      }
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(s -> {
+          events.forEach(e -> {
+            audience.publish(e.entry());
+            audience.askPresence(e.entry().sender());
+          });
+          audience.reportToDirectory(s);
+        })
+        .thenReply(cmd.replyTo(), s -> new Created(view(s, cmd.owner())));
+  }
+
+  private ReplyEffect<Event, RoomState> onJoin(RoomState state, Join cmd) {
+    boolean dm = state.exists() && KIND_DM.equals(state.info.kind());
+    if (!state.exists() || (dm && !isDmParty(cmd.user()))) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
+    }
+    if (state.info.passcodeHash() == null) {
+      return admit(state, cmd.user(), cmd.replyTo());
+    }
+    // BCrypt is slow by design: check it off the actor, then decide (capacity included) one join at a time.
+    String hash = state.info.passcodeHash();
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> Secrets.checkPassword(cmd.passcode(), hash), blocking),
+        (ok, failure) -> new PasscodeChecked(cmd.user(), failure == null && ok, cmd.replyTo()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, RoomState> onPasscodeChecked(RoomState state, PasscodeChecked cmd) {
+    if (state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
+    }
+    if (!cmd.ok()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("wrong_passcode", "that passcode does not open this room"));
+    }
+    return admit(state, cmd.user(), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, RoomState> admit(RoomState state, String user, ActorRef<JoinResult> replyTo) {
+    if (state.members.size() >= state.info.capacity()) {
+      return Effect()
+          .reply(replyTo, new Rejected("room_full", "the room is full (capacity " + state.info.capacity() + ")"));
+    }
+    TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.JOINED, user, null, now(), null);
+    PendingSends.Batch batch = pending.take(state, now(), new MemberJoined(entry));
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(audience::publish);
+          audience.reportToDirectory(s);
+          audience.askPresence(user);
+        })
+        .thenReply(replyTo, s -> new Joined(view(s, user), entry.seq()));
+  }
+
+  private ReplyEffect<Event, RoomState> onLeave(RoomState state, Leave cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (!state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), outsider(state));
+    }
+    // Sends the user made before leaving are stored before the leave, in the same write.
+    TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.LEFT, cmd.user(), null, now(), null);
+    PendingSends.Batch batch = pending.take(state, now(), new MemberLeft(entry));
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(audience::publish);
+          audience.forget(cmd.user());
+          audience.reportToDirectory(s);
+        })
+        .thenReply(cmd.replyTo(), s -> new Left(entry.seq()));
+  }
+
+  private ReplyEffect<Event, RoomState> onPost(RoomState state, Post cmd) {
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Asked(cmd.replyTo()));
+  }
+
+  private ReplyEffect<Event, RoomState> onSend(RoomState state, Send cmd) {
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Told(roomId, cmd.replyTo()));
+  }
+
+  /** A send, by HTTP or WebSocket: answered at once if it is refused or stored already, else after its write. */
+  private ReplyEffect<Event, RoomState> accept(RoomState state, String user, String clientMsgId, String text, PendingSends.Waiter waiter) {
+    Rejected refusal = null;
+    if (!state.exists()) {
+      refusal = noSuchRoom();
+    } else if (!state.isMember(user)) {
+      refusal = outsider(state);
+    } else {
+      RoomState.Sent sent = state.sent(user, clientMsgId);
+      if (sent != null) {
+        // The first stored entry answers, its text included, whatever text the resend carries.
+        waiter.storedBefore(sent, state.recentEntry(sent.seq()));
+        return Effect().noReply();
+      }
+      var problem = Validation.message(clientMsgId, text);
+      if (problem.isPresent()) {
+        refusal = new Rejected(problem.get().code(), problem.get().message());
+      }
+    }
+    if (refusal != null) {
+      waiter.refused(clientMsgId, refusal);
+      return Effect().noReply();
+    }
+    String key = RoomState.dedupeKey(user, clientMsgId);
+    if (pending.joinIfPending(key, waiter)) {
+      // A resend while the first copy waits for the same write: both get its seq.
+      return Effect().noReply();
+    }
+    pending.add(key, user, clientMsgId, text, waiter);
+    if (!flushQueued) {
+      flushQueued = true;
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * Stores the sends gathered since the last write, in one write. Sends that arrive while a write is in flight are
+   * stashed by Pekko and gathered for the next one, so a busy room writes in batches instead of one commit per
+   * message; each sender is answered only after the write that holds its message succeeded.
+   */
+  private ReplyEffect<Event, RoomState> onFlush(RoomState state) {
+    flushQueued = false;
+    if (pending.isEmpty()) {
+      return Effect().noReply();
+    }
+    PendingSends.Batch batch = pending.take(state, now(), null);
+    return Effect().persist(batch.events()).thenRun(s -> batch.complete(audience::publish)).thenNoReply();
+  }
+
+  /** The seq the next event takes, after the sends waiting to be written. */
+  private long nextSeq(RoomState state) {
+    return state.lastSeq + pending.size() + 1;
+  }
+
+  private ReplyEffect<Event, RoomState> onGetHistory(RoomState state, GetHistory cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
+    if (!state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), outsider(state));
+    }
+    return Effect().reply(cmd.replyTo(), state.history(cmd.before(), cmd.after(), cmd.limit()));
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  private GetResult get(RoomState state, String asUser) {
+    if (!state.exists()) {
+      return noSuchRoom();
+    }
+    boolean member = state.isMember(asUser);
+    if (KIND_DM.equals(state.info.kind()) && !member) {
+      return noSuchRoom();
+    }
+    return view(state, asUser);
+  }
+
+  private RoomView view(RoomState state, String asUser) {
+    boolean member = state.isMember(asUser);
+    List<MemberView> members = new ArrayList<>();
+    // Who is in a passcode room is for its members to see.
+    if (member || state.info.passcodeHash() == null) {
+      state.members.stream()
+          .sorted()
+          .forEach(m -> members.add(audience.presenceOf(m)));
+    }
+    return new RoomView(
+        roomId,
+        state.info.name(),
+        state.info.kind(),
+        state.info.owner(),
+        state.info.capacity(),
+        state.info.passcodeHash() != null,
+        state.lastSeq,
+        List.copyOf(members),
+        member);
+  }
+
+  /** A DM's id names its two parties: {@code dm:<a>:<b>}. */
+  private boolean isDmParty(String user) {
+    return roomId.equals(dmId(user, roomId.substring(roomId.lastIndexOf(':') + 1)))
+        || roomId.equals(dmId(user, roomId.substring(3, roomId.lastIndexOf(':'))));
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Rejected noSuchRoom() {
+    return new Rejected("no_such_room", "there is no such room");
+  }
+
+  /** Who is not in a DM is not told it exists. */
+  private static Rejected outsider(RoomState state) {
+    return KIND_DM.equals(state.info.kind()) ? noSuchRoom() : notAMember();
+  }
+
+  private static Rejected notAMember() {
+    return new Rejected("not_a_member", "you are not a member of this room");
+  }
+
+  @Override
+  public EventHandler<RoomState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> state.apply(event, settings));
+  }
+}

@@ -1,0 +1,119 @@
+package parley.node.room;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A room's sends accepted but not written yet, in arrival order, each with whoever waits for it: they are written
+ * together in the room's next write (a batch), and each waiter is answered only after that write succeeded. A resend
+ * of a send still waiting joins it and gets its seq.
+ */
+final class PendingSends {
+  record PendingPost(String user, String clientMsgId, String text, List<Waiter> waiters) {}
+
+  /** Whoever waits for a send: an HTTP request (the entry back) or a session (its outcome). */
+  sealed interface Waiter {
+    void stored(TimelineEntry entry, boolean duplicate);
+
+    /** A resend: {@code first} is the stored entry if the room still holds it in memory, else null. */
+    void storedBefore(RoomState.Sent sent, TimelineEntry first);
+
+    void refused(String clientMsgId, ChatRoom.Rejected why);
+  }
+
+  record Asked(ActorRef<ChatRoom.PostResult> replyTo) implements Waiter {
+    @Override
+    public void stored(TimelineEntry entry, boolean duplicate) {
+      replyTo.tell(new ChatRoom.Posted(entry, duplicate));
+    }
+
+    @Override
+    public void storedBefore(RoomState.Sent sent, TimelineEntry first) {
+      replyTo.tell(first != null ? new ChatRoom.Posted(first, true) : new ChatRoom.PostedBefore(sent.seq()));
+    }
+
+    @Override
+    public void refused(String clientMsgId, ChatRoom.Rejected why) {
+      replyTo.tell(why);
+    }
+  }
+
+  record Told(String roomId, ActorRef<ChatRoom.SendOutcome> replyTo) implements Waiter {
+    @Override
+    public void stored(TimelineEntry entry, boolean duplicate) {
+      replyTo.tell(new ChatRoom.SendStored(roomId, entry.clientMsgId(), entry.seq(), entry.sentAt()));
+    }
+
+    @Override
+    public void storedBefore(RoomState.Sent sent, TimelineEntry first) {
+      replyTo.tell(new ChatRoom.SendStored(roomId, sent.clientMsgId(), sent.seq(), sent.sentAt()));
+    }
+
+    @Override
+    public void refused(String clientMsgId, ChatRoom.Rejected why) {
+      replyTo.tell(new ChatRoom.SendRefused(roomId, clientMsgId, why.code(), why.message()));
+    }
+  }
+
+  private final List<PendingPost> pending = new ArrayList<>();
+  private final Map<String, PendingPost> byKey = new HashMap<>();
+
+  boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
+  int size() {
+    return pending.size();
+  }
+
+  /** True if a send with this dedupe key waits already: {@code waiter} is answered with it. */
+  boolean joinIfPending(String key, Waiter waiter) {
+    PendingPost waiting = byKey.get(key);
+    if (waiting == null) {
+      return false;
+    }
+    waiting.waiters().add(waiter);
+    return true;
+  }
+
+  void add(String key, String user, String clientMsgId, String text, Waiter waiter) {
+    PendingPost post = new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)));
+    pending.add(post);
+    byKey.put(key, post);
+  }
+
+  /** The waiting sends as events (seqs after {@code state.lastSeq}, in arrival order), then {@code last} if any. */
+  Batch take(RoomState state, Instant now, ChatRoom.Event last) {
+    List<ChatRoom.Event> events = new ArrayList<>(pending.size() + 1);
+    List<PendingPost> posts = List.copyOf(pending);
+    long seq = state.lastSeq;
+    for (PendingPost p : posts) {
+      events.add(new ChatRoom.MessagePosted(new TimelineEntry(++seq, TimelineEntry.MESSAGE, p.user(), p.text(), now, p.clientMsgId())));
+    }
+    if (last != null) {
+      events.add(last);
+    }
+    pending.clear();
+    byKey.clear();
+    return new Batch(events, posts);
+  }
+
+  /** Events to write together, and the sends among them to answer once written. */
+  record Batch(List<ChatRoom.Event> events, List<PendingPost> posts) {
+    void complete(java.util.function.Consumer<TimelineEntry> publish) {
+      for (int i = 0; i < events.size(); i++) {
+        TimelineEntry entry = events.get(i).entry();
+        publish.accept(entry);
+        if (i < posts.size()) {
+          for (Waiter waiter : posts.get(i).waiters()) {
+            waiter.stored(entry, false);
+          }
+        }
+      }
+    }
+  }
+}

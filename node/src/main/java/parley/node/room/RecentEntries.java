@@ -1,0 +1,159 @@
+package parley.node.room;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A room's recent timeline entries, oldest first, kept in columns written in place: per entry its seq, time and where
+ * its strings are, and the strings themselves (sender, clientMsgId, text) as UTF-8 in a {@link Utf8Ring}. An entry
+ * added here leaves no object behind; one is made again only when history is read. As a persistent queue of {@link
+ * TimelineEntry}, each entry kept six objects alive (the entry, its text, id and time, and the queue's cells), and
+ * every young collection copied them until they were promoted: under fan-out that was most of what survived a pause,
+ * and a pause's length follows what survives it (docs/benchmarks-rounds.md, the round of 11:33 UTC on 11-24).
+ *
+ * <p>Mutable, like {@link SendWindow}: one incarnation's states share it, only that room's actor reads or writes it, in
+ * event order, and snapshots copy it on the room's thread.
+ *
+ * <p>The columns start small and double up to the configured count, and the byte ring doubles when the entries it holds
+ * do not fit, so a quiet room holds a few entries' worth. The ring does not shrink: a room keeps the space that its
+ * largest run of recent entries took (at most the count times the largest message).
+ */
+final class RecentEntries {
+  private static final int FIRST = 16;
+
+  private static final byte MESSAGE = 0;
+  private static final byte JOINED = 1;
+  private static final byte LEFT = 2;
+  /** Any other kind: its name is stored with the entry's strings. */
+  private static final byte OTHER = 3;
+
+  private long[] seqs;
+  private long[] epochSeconds;
+  private int[] nanos;
+  private byte[] kinds;
+  /** Where each entry's strings start in {@link #strings}; the next entry's start is where they end. */
+  private int[] positions;
+  /** Slot of the oldest entry. */
+  private int head;
+  private int size;
+  private final Utf8Ring strings = new Utf8Ring(256);
+
+  RecentEntries() {
+    allocate(FIRST);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The seq of the oldest entry kept; meaningless when there is none. */
+  long oldestSeq() {
+    return seqs[head];
+  }
+
+  /** Adds an entry, newest, and drops the oldest while more than {@code limit} (at least 1) are kept. */
+  void add(TimelineEntry entry, int limit) {
+    int keep = Math.max(1, limit);
+    while (size >= keep) {
+      int next = (head + 1) % seqs.length;
+      strings.dropBefore(size > 1 ? positions[next] : strings.end());
+      head = next;
+      size--;
+    }
+    if (size == seqs.length) {
+      allocate(Math.min(seqs.length * 2, Math.max(keep, seqs.length + 1)));
+    }
+    byte kind = kindCode(entry.kind());
+    byte[] sender = Utf8Ring.utf8(entry.sender());
+    byte[] id = Utf8Ring.utf8(entry.clientMsgId());
+    byte[] text = Utf8Ring.utf8(entry.text());
+    int at = (head + size) % seqs.length;
+    if (kind == OTHER) {
+      byte[] name = Utf8Ring.utf8(entry.kind());
+      positions[at] = strings.append(sender, id, text, name);
+    } else {
+      positions[at] = strings.append(sender, id, text);
+    }
+    seqs[at] = entry.seq();
+    Instant sentAt = entry.sentAt();
+    epochSeconds[at] = sentAt.getEpochSecond();
+    nanos[at] = sentAt.getNano();
+    kinds[at] = kind;
+    size++;
+  }
+
+  /** The entries with seq from {@code from} to {@code to}, both included, in order. */
+  List<TimelineEntry> range(long from, long to) {
+    List<TimelineEntry> out = new ArrayList<>(from > to ? 0 : (int) Math.min(size, to - from + 1));
+    for (int k = 0; k < size; k++) {
+      int at = (head + k) % seqs.length;
+      long seq = seqs[at];
+      if (seq > to) {
+        break;
+      }
+      if (seq >= from) {
+        out.add(entryAt(at));
+      }
+    }
+    return out;
+  }
+
+  /** Every entry kept, oldest first. */
+  List<TimelineEntry> all() {
+    List<TimelineEntry> out = new ArrayList<>(size);
+    for (int k = 0; k < size; k++) {
+      out.add(entryAt((head + k) % seqs.length));
+    }
+    return out;
+  }
+
+  private TimelineEntry entryAt(int at) {
+    String[] fields = new String[kinds[at] == OTHER ? 4 : 3];
+    strings.read(positions[at], fields);
+    String kind = switch (kinds[at]) {
+      case MESSAGE -> TimelineEntry.MESSAGE;
+      case JOINED -> TimelineEntry.JOINED;
+      case LEFT -> TimelineEntry.LEFT;
+      default -> fields[3];
+    };
+    Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
+    return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1]);
+  }
+
+  /** Columns of {@code capacity} with the entries in order from slot 0. */
+  private void allocate(int capacity) {
+    long[] newSeqs = new long[capacity];
+    long[] newSeconds = new long[capacity];
+    int[] newNanos = new int[capacity];
+    byte[] newKinds = new byte[capacity];
+    int[] newPositions = new int[capacity];
+    for (int k = 0; k < size; k++) {
+      int from = (head + k) % seqs.length;
+      newSeqs[k] = seqs[from];
+      newSeconds[k] = epochSeconds[from];
+      newNanos[k] = nanos[from];
+      newKinds[k] = kinds[from];
+      newPositions[k] = positions[from];
+    }
+    seqs = newSeqs;
+    epochSeconds = newSeconds;
+    nanos = newNanos;
+    kinds = newKinds;
+    positions = newPositions;
+    head = 0;
+  }
+
+  private static byte kindCode(String kind) {
+    if (TimelineEntry.MESSAGE.equals(kind)) {
+      return MESSAGE;
+    }
+    if (TimelineEntry.JOINED.equals(kind)) {
+      return JOINED;
+    }
+    if (TimelineEntry.LEFT.equals(kind)) {
+      return LEFT;
+    }
+    return OTHER;
+  }
+}

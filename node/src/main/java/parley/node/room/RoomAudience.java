@@ -1,0 +1,128 @@
+package parley.node.room;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import parley.node.delivery.RoomHub;
+import parley.node.user.UserAccount;
+import parley.protocol.Json;
+import parley.protocol.ServerFrame;
+
+/**
+ * Who listens to a room, all soft state of the room's actor, rebuilt after a restart: the hubs (one per node with
+ * subscribers) that get its live entries and its members' presence changes, the members' presence as their user
+ * entities last reported it (asked again on recovery and on each join), and the listing the room reports to the
+ * {@link RoomDirectory}.
+ */
+final class RoomAudience {
+  private final String roomId;
+  private final ActorContext<ChatRoom.Command> context;
+  private final ClusterSharding sharding;
+  private final Set<ActorRef<RoomHub.Command>> hubs = new HashSet<>();
+  private final Map<String, ChatRoom.MemberView> presence = new HashMap<>();
+  private boolean onlineReportScheduled;
+
+  RoomAudience(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding) {
+    this.roomId = roomId;
+    this.context = context;
+    this.sharding = sharding;
+  }
+
+  /** A node's hub follows the room (idempotent): it is told the room's last seq, and the room watches it. */
+  void subscribe(ActorRef<RoomHub.Command> hub, RoomState state) {
+    if (hubs.add(hub)) {
+      context.watchWith(hub, new ChatRoom.HubTerminated(hub));
+    }
+    hub.tell(new RoomHub.Subscribed(roomId, context.getSelf(), state.lastSeq, state.exists()));
+    reportToDirectory(state);
+  }
+
+  void unsubscribe(ActorRef<RoomHub.Command> hub) {
+    if (hubs.remove(hub)) {
+      context.unwatch(hub);
+    }
+  }
+
+  void hubTerminated(ActorRef<RoomHub.Command> hub) {
+    hubs.remove(hub);
+  }
+
+  /** Renders the wire frame once; every hub and session forwards the same text. */
+  void publish(TimelineEntry entry) {
+    if (hubs.isEmpty()) {
+      return;
+    }
+    String frame;
+    try {
+      frame = Json.mapper().writeValueAsString(ServerFrame.MessageFrame.of(entry.toWire(roomId)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    RoomHub.Deliver deliver = new RoomHub.Deliver(roomId, entry.seq(), frame);
+    for (ActorRef<RoomHub.Command> hub : hubs) {
+      hub.tell(deliver);
+    }
+  }
+
+  void askPresence(String user) {
+    ActorRef<UserAccount.PresenceView> adapter = context.messageAdapter(
+        UserAccount.PresenceView.class, p -> new ChatRoom.PresenceChanged(p.username(), p.online(), p.lastSeen()));
+    sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetPresence(adapter));
+  }
+
+  /** A member came or went: hubs pass it to their sessions; the online count goes to the directory soon. */
+  void presenceChanged(RoomState state, ChatRoom.PresenceChanged cmd) {
+    if (!state.isMember(cmd.user())) {
+      return;
+    }
+    ChatRoom.MemberView next = new ChatRoom.MemberView(cmd.user(), cmd.online(), cmd.lastSeen());
+    ChatRoom.MemberView previous = presence.put(cmd.user(), next);
+    if (previous != null && !previous.equals(next)) {
+      for (ActorRef<RoomHub.Command> hub : hubs) {
+        hub.tell(new RoomHub.PresenceUpdate(roomId, cmd.user(), cmd.online(), cmd.lastSeen()));
+      }
+    }
+    if (previous == null || previous.online() != next.online()) {
+      reportOnlineSoon();
+    }
+  }
+
+  ChatRoom.MemberView presenceOf(String member) {
+    return presence.getOrDefault(member, new ChatRoom.MemberView(member, false, null));
+  }
+
+  void forget(String member) {
+    presence.remove(member);
+  }
+
+  /**
+   * Online counts are soft and change with every member's connection: when every client of a node reconnects
+   * at once, one report per change (100 per room of 100) overflowed the directory's stash while it was
+   * persisting a listing, and reports were dropped. The room sends its count once per second at most.
+   */
+  private void reportOnlineSoon() {
+    if (!onlineReportScheduled) {
+      onlineReportScheduled = true;
+      context.scheduleOnce(ChatRoom.ONLINE_REPORT_EVERY, context.getSelf(), ChatRoom.ReportOnline.INSTANCE);
+    }
+  }
+
+  void reportOnlineNow(RoomState state) {
+    onlineReportScheduled = false;
+    reportToDirectory(state);
+  }
+
+  void reportToDirectory(RoomState state) {
+    if (!state.exists() || !ChatRoom.KIND_ROOM.equals(state.info.kind())) {
+      return;
+    }
+    int online = (int) presence.values().stream().filter(ChatRoom.MemberView::online).count();
+    sharding.entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID).tell(new RoomDirectory.Report(
+        new RoomDirectory.Listing(roomId, state.info.name(), state.members.size(), online,
+            state.info.passcodeHash() != null, state.info.capacity())));
+  }
+}

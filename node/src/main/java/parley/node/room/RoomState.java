@@ -1,0 +1,283 @@
+package parley.node.room;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import parley.node.CborSerializable;
+import scala.collection.immutable.HashMap$;
+
+/**
+ * Immutable but for the recent entries and the dedupe window ({@link RecentEntries}, {@link SendWindow}): both are
+ * columns written in place, shared by one incarnation's states. Nothing but the room's actor reads a state, and
+ * snapshots are taken as a {@link Snapshot} on its thread ({@link ChatRoom#snapshotAdapter}).
+ */
+public final class RoomState implements CborSerializable {
+  final ChatRoom.RoomInfo info;
+  final long lastSeq;
+  final Set<String> members;
+  /**
+   * Written in place (see the class comment), like {@link #dedupe}. Null until the first event: the empty state is
+   * one object that Pekko starts every incarnation from, a restarted one too, so it must hold nothing that changes.
+   */
+  final RecentEntries recent;
+  /** Written in place, null until the first send (see {@link #recent}). */
+  final SendWindow dedupe;
+  /** Each member's last message seq: a sender has read up to their own message (so no write per send). */
+  final scala.collection.immutable.HashMap<String, Long> lastSent;
+  /** Written in place (see {@link #recent}), null until the first event: the seqs of joins and leaves. */
+  final QuietSeqs quiet;
+
+  RoomState(
+      ChatRoom.RoomInfo info,
+      long lastSeq,
+      Set<String> members,
+      RecentEntries recent,
+      SendWindow dedupe,
+      scala.collection.immutable.HashMap<String, Long> lastSent,
+      QuietSeqs quiet) {
+    this.info = info;
+    this.lastSeq = lastSeq;
+    this.members = members;
+    this.recent = recent;
+    this.dedupe = dedupe;
+    this.lastSent = lastSent;
+    this.quiet = quiet;
+  }
+
+  static RoomState empty() {
+    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null);
+  }
+
+  /**
+   * Messages after {@code readSeq} for {@code user}, as a person counts them: not joins and leaves, and not past the
+   * user's own last message (which they have read).
+   */
+  long unread(String user, long readSeq) {
+    long read = Math.min(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), lastSeq);
+    return (lastSeq - read) - (quiet == null ? 0 : quiet.countBetween(read, lastSeq));
+  }
+
+  boolean exists() {
+    return info != null;
+  }
+
+  boolean isMember(String user) {
+    return members.contains(user);
+  }
+
+  /** The seq of the oldest entry in memory; past {@link #lastSeq} when there is none. */
+  long oldestRecentSeq() {
+    return recent == null || recent.size() == 0 ? lastSeq + 1 : recent.oldestSeq();
+  }
+
+  /** The entry at {@code seq} if the room holds it in memory, else null. */
+  TimelineEntry recentEntry(long seq) {
+    return seq >= oldestRecentSeq() && seq <= lastSeq ? recent.range(seq, seq).get(0) : null;
+  }
+
+  /** The earlier send of {@code clientMsgId} by {@code user} still in the dedupe window, or null. */
+  Sent sent(String user, String clientMsgId) {
+    return dedupe == null ? null : dedupe.find(user, clientMsgId);
+  }
+
+  RoomState apply(ChatRoom.Event event, ChatRoom.Settings settings) {
+    TimelineEntry entry = event.entry();
+    if (entry.seq() != lastSeq + 1) {
+      throw new IllegalStateException("timeline seq " + entry.seq() + " after " + lastSeq);
+    }
+    ChatRoom.RoomInfo nextInfo = info;
+    Set<String> nextMembers = members;
+    SendWindow nextDedupe = dedupe;
+    scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
+    if (event instanceof ChatRoom.RoomCreated created) {
+      nextInfo = created.info();
+      nextMembers = with(members, entry.sender());
+    } else if (event instanceof ChatRoom.MemberJoined) {
+      nextMembers = with(members, entry.sender());
+    } else if (event instanceof ChatRoom.MemberLeft) {
+      nextMembers = without(members, entry.sender());
+    } else if (event instanceof ChatRoom.MessagePosted) {
+      // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
+      if (nextDedupe == null) {
+        nextDedupe = new SendWindow();
+      }
+      nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
+      nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
+    }
+    RecentEntries nextRecent = recent == null ? new RecentEntries() : recent;
+    nextRecent.add(entry, settings.recentEntries());
+    QuietSeqs nextQuiet = quiet == null ? new QuietSeqs() : quiet;
+    if (!(event instanceof ChatRoom.MessagePosted)) {
+      nextQuiet.add(entry.seq());
+    }
+    return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet);
+  }
+
+  private static Set<String> with(Set<String> set, String user) {
+    Set<String> copy = new HashSet<>(set);
+    copy.add(user);
+    return Set.copyOf(copy);
+  }
+
+  private static Set<String> without(Set<String> set, String user) {
+    Set<String> copy = new HashSet<>(set);
+    copy.remove(user);
+    return Set.copyOf(copy);
+  }
+
+  static String dedupeKey(String user, String clientMsgId) {
+    return user + '\u0000' + clientMsgId;
+  }
+
+  @JsonValue
+  Snapshot toSnapshot() {
+    List<TimelineEntry> recentList = recent == null ? List.of() : recent.all();
+    List<Sent> window = dedupe == null ? List.of() : dedupe.sends();
+    Map<String, Long> lastSentMap = new HashMap<>();
+    lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
+    return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
+        quiet == null ? new long[0] : quiet.deltas());
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static RoomState fromSnapshot(Snapshot s) {
+    RecentEntries recent = new RecentEntries();
+    for (TimelineEntry e : s.recent()) {
+      // What the snapshot holds, whole; the next event trims it to the configured count.
+      recent.add(e, Integer.MAX_VALUE);
+    }
+    SendWindow dedupe = new SendWindow();
+    List<Sent> window = s.window() != null ? s.window().sends() : s.dedupe() != null ? s.dedupe() : List.of();
+    for (Sent e : window) {
+      // The window the snapshot holds, whole; the next send trims it to the configured one.
+      dedupe.add(e.sender(), e.clientMsgId(), e.seq(), e.sentAt(), Integer.MAX_VALUE);
+    }
+    scala.collection.immutable.HashMap<String, Long> lastSent = HashMap$.MODULE$.empty();
+    if (s.lastSent() != null) {
+      for (Map.Entry<String, Long> e : s.lastSent().entrySet()) {
+        lastSent = lastSent.updated(e.getKey(), e.getValue());
+      }
+    }
+    QuietSeqs quiet;
+    if (s.quietDeltas() != null) {
+      quiet = QuietSeqs.fromDeltas(s.quietDeltas());
+    } else {
+      // A snapshot from before the quiet seqs were kept: the joins and leaves among its recent entries (older ones
+      // are counted as messages by an unread count that reaches back that far).
+      quiet = new QuietSeqs();
+      for (TimelineEntry e : s.recent()) {
+        if (!TimelineEntry.MESSAGE.equals(e.kind())) {
+          quiet.add(e.seq());
+        }
+      }
+    }
+    return new RoomState(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent, quiet);
+  }
+
+  /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
+  public record Sent(String sender, String clientMsgId, long seq, Instant sentAt) implements CborSerializable {}
+
+  /**
+   * The serialized form of {@link RoomState}. {@code dedupe} is the dedupe window as snapshots before 2026-11-23 wrote
+   * it, one object per send (read, never written); {@code window} is the same in columns.
+   */
+  public record Snapshot(
+      ChatRoom.RoomInfo info,
+      long lastSeq,
+      List<String> members,
+      List<TimelineEntry> recent,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Sent> dedupe,
+      DedupeWindow window,
+      Map<String, Long> lastSent,
+      @JsonInclude(JsonInclude.Include.NON_NULL) long[] quietDeltas)
+      implements CborSerializable {}
+
+  /**
+   * The dedupe window in columns, oldest send first: each sender once, and per send an index into them, its
+   * clientMsgId, and its seq and sentAt (epoch millis) as the difference from the send before, which is small.
+   * As one object per send, each carried its field names and an ISO-8601 time, formatted and parsed one by one;
+   * here those are numbers in arrays. {@code sentAt} is whole milliseconds (the room's clock is truncated to
+   * them), so nothing is lost.
+   */
+  public record DedupeWindow(
+      List<String> senders, int[] sender, List<String> clientMsgIds, long[] seqDelta, long[] sentAtDelta)
+      implements CborSerializable {
+
+    public static DedupeWindow of(List<Sent> sends) {
+      Map<String, Integer> index = new HashMap<>();
+      List<String> senders = new ArrayList<>();
+      int n = sends.size();
+      int[] sender = new int[n];
+      List<String> ids = new ArrayList<>(n);
+      long[] seqDelta = new long[n];
+      long[] sentAtDelta = new long[n];
+      long seq = 0;
+      long millis = 0;
+      for (int i = 0; i < n; i++) {
+        Sent e = sends.get(i);
+        sender[i] = index.computeIfAbsent(e.sender(), u -> {
+          senders.add(u);
+          return senders.size() - 1;
+        });
+        ids.add(e.clientMsgId());
+        seqDelta[i] = e.seq() - seq;
+        seq = e.seq();
+        long at = e.sentAt().toEpochMilli();
+        sentAtDelta[i] = at - millis;
+        millis = at;
+      }
+      return new DedupeWindow(senders, sender, ids, seqDelta, sentAtDelta);
+    }
+
+    List<Sent> sends() {
+      int n = clientMsgIds.size();
+      if (sender.length != n || seqDelta.length != n || sentAtDelta.length != n) {
+        throw new IllegalArgumentException("dedupe window columns of different lengths");
+      }
+      List<Sent> out = new ArrayList<>(n);
+      long seq = 0;
+      long millis = 0;
+      for (int i = 0; i < n; i++) {
+        seq += seqDelta[i];
+        millis += sentAtDelta[i];
+        out.add(new Sent(senders.get(sender[i]), clientMsgIds.get(i), seq, Instant.ofEpochMilli(millis)));
+      }
+      return out;
+    }
+  }
+
+  /** Pages by seq; within the in-memory window they are answered here, older ones name a journal range. */
+  ChatRoom.HistoryResult history(Long before, Long after, int limit) {
+    long last = lastSeq;
+    long from;
+    long to;
+    boolean hasMore;
+    if (after != null) {
+      if (after > last) {
+        return new ChatRoom.CursorAhead(last);
+      }
+      from = after + 1;
+      // after + limit cannot overflow: after is at most last.
+      to = Math.min(last, after + limit);
+      hasMore = to < last;
+    } else {
+      to = before != null ? Math.min(before - 1, last) : last;
+      from = Math.max(1, to - limit + 1);
+      hasMore = from > 1;
+    }
+    if (from > to) {
+      return new ChatRoom.Page(List.of(), hasMore && to >= 1);
+    }
+    if (from < oldestRecentSeq()) {
+      return new ChatRoom.InJournal(from, to, hasMore);
+    }
+    return new ChatRoom.Page(recent.range(from, to), hasMore);
+  }
+}

@@ -1,0 +1,21 @@
+package parley.node.room;
+
+import java.time.Instant;
+import parley.node.CborSerializable;
+import parley.protocol.Message;
+
+/**
+ * One entry of a room's timeline as the journal keeps it: the room's own gap-free seq, what happened, who did it.
+ * {@code text} and {@code clientMsgId} are null for membership entries. Not a wire type: see {@link #toWire}.
+ */
+public record TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId)
+    implements CborSerializable {
+
+  public static final String MESSAGE = Message.KIND_MESSAGE;
+  public static final String JOINED = Message.KIND_JOINED;
+  public static final String LEFT = Message.KIND_LEFT;
+
+  public Message toWire(String roomId) {
+    return new Message(roomId, seq, kind, sender, text, sentAt, clientMsgId);
+  }
+}

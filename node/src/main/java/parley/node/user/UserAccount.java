@@ -1,0 +1,639 @@
+package parley.node.user;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import parley.node.CborSerializable;
+import parley.node.delivery.ClientSession;
+import parley.node.room.ChatRoom;
+
+/**
+ * A user: a sharded, event-sourced entity keyed by lower-cased username. It keeps the BCrypt hash, login tokens
+ * (as SHA-256 hashes, with expiry, revocable), the rooms the user belongs to with read markers, and presence.
+ *
+ * <p>Presence is derived from session lifetimes: each WebSocket session registers here and is death-watched, on
+ * whichever node it lives. The user is online while one session lives; after the last one ends (closed, dropped,
+ * or its node downed) and a short grace, the user goes offline with a last-seen time and the rooms they belong to
+ * are told. Going offline is stored only once it has lasted {@code offlineStoreDelay}: a user back sooner (a
+ * reconnect, a node's clients all coming back at once) writes nothing. Each session watches the incarnation that
+ * accepted it and registers again when it stops (a move, a crashed node), so the next incarnation learns its
+ * sessions without any periodic message; if none comes back within the re-register grace, the user is offline.
+ *
+ * <p>The entity stays in memory while it has sessions (sharding's idle passivation is off for users: a user with
+ * silent sessions gets no messages at all) and passivates itself after {@code passivateAfter} with no session and
+ * no command.
+ *
+ * <p>Its size (about 630 lines) is its protocol (commands, replies and events, nested as the platform guide's entities
+ * keep theirs) and one handler per command; the state and its transitions are {@link UserState}. Sessions,
+ * presence and read markers share the entity's soft state (who is connected, what is not stored yet), so they stay
+ * together here.
+ */
+public final class UserAccount
+    extends EventSourcedBehaviorWithEnforcedReplies<UserAccount.Command, UserAccount.Event, UserState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "User");
+
+  /**
+   * {@code offlineStoreDelay}: how long a user is offline before {@code WentOffline} is stored. One back sooner
+   * stores nothing, neither {@code WentOffline} nor {@code WentOnline}: a reconnect storm or a flapping network is
+   * then no write at all. Zero stores it as the user goes offline.
+   */
+  public record Settings(
+      Duration offlineGrace,
+      Duration offlineStoreDelay,
+      Duration reregisterGrace,
+      Duration markerFlush,
+      Duration passivateAfter,
+      Limits limits) {
+    public Settings(Duration offlineGrace, Duration offlineStoreDelay, Duration reregisterGrace, Duration markerFlush,
+        Duration passivateAfter) {
+      this(offlineGrace, offlineStoreDelay, reregisterGrace, markerFlush, passivateAfter, Limits.DEFAULT);
+    }
+
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getDuration("parley.presence.offline-grace"),
+          config.getDuration("parley.presence.offline-store-delay"),
+          config.getDuration("parley.presence.reregister-grace"),
+          Duration.ofSeconds(1),
+          config.getDuration("parley.user.passivate-after"),
+          new Limits(
+              config.getInt("parley.limits.sockets-per-user"),
+              config.getInt("parley.limits.rooms-per-window"),
+              config.getDuration("parley.limits.room-window"),
+              config.getDuration("parley.ask-timeout").multipliedBy(2)));
+    }
+  }
+
+  /**
+   * What one user may hold or do: {@code socketsPerUser} WebSockets at once (admitted here, one at a time, so racing
+   * handshakes cannot pass it together: each admission holds a place for {@code admissionHold} until its session
+   * registers), and {@code roomsPerWindow} new rooms per {@code roomWindow}.
+   */
+  public record Limits(int socketsPerUser, int roomsPerWindow, Duration roomWindow, Duration admissionHold) {
+    static final Limits DEFAULT = new Limits(32, 20, Duration.ofHours(1), Duration.ofSeconds(20));
+  }
+
+  public static void init(ActorSystem<?> system) {
+    Settings settings = Settings.fromConfig(system.settings().config());
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC(), ctx.getShard()))
+            // The entity passivates itself (see passivateAfter): the idle strategy would stop a user whose sessions
+            // are all silent, and each of them would then start it again.
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+            // A handoff (rebalance, a node leaving) stores what is only in memory before the entity stops.
+            .withStopMessage(HandOff.INSTANCE));
+  }
+
+  public static PersistenceId persistenceId(String username) {
+    return PersistenceId.of(ENTITY_KEY.name(), username);
+  }
+
+  /** Without a shard (an entity under test) the user never passivates itself. */
+  public static Behavior<Command> create(String username, Settings settings, Clock clock) {
+    return create(username, settings, clock, null);
+  }
+
+  static Behavior<Command> create(
+      String username, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new UserAccount(username, settings, clock, ctx, timers, shard)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- protocol
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Register(String passwordHash, ActorRef<Result> replyTo) implements Command {}
+
+  /** The stored password hash, null if the user does not exist (the caller checks it off the actor). */
+  public record GetPasswordHash(ActorRef<PasswordHash> replyTo) implements Command {}
+
+  public record IssueToken(String tokenHash, Instant expiresAt, ActorRef<Result> replyTo) implements Command {}
+
+  public record Authenticate(String tokenHash, ActorRef<Result> replyTo) implements Command {}
+
+  /**
+   * A WebSocket handshake with a bearer token: authenticated, and admitted if the user holds fewer than the limit of
+   * sockets (answered {@code too_many_sockets} otherwise). The admission holds a place until the session registers.
+   */
+  public record AdmitSocket(String tokenHash, ActorRef<Result> replyTo) implements Command {}
+
+  /** The user is about to create a room: answered Done, or {@code too_many_rooms} past the limit per window. */
+  public record CountRoomCreation(ActorRef<Result> replyTo) implements Command {}
+
+  /** Logout: the token is dead, and every session opened with it is closed (4001). */
+  public record RevokeToken(String tokenHash, ActorRef<Result> replyTo) implements Command {}
+
+  public record IssueTicket(String tokenHash, String ticketHash, Instant expiresAt, ActorRef<Result> replyTo)
+      implements Command {}
+
+  /**
+   * Single use: a redeemed ticket is gone. Answered with the token hash the ticket was issued under, and admitted as
+   * {@link AdmitSocket} is (a ticket opens a WebSocket).
+   */
+  public record RedeemTicket(String ticketHash, ActorRef<Result> replyTo) implements Command {}
+
+  public record AddRoom(String roomId, long joinSeq, ActorRef<Result> replyTo) implements Command {}
+
+  public record RemoveRoom(String roomId, ActorRef<Result> replyTo) implements Command {}
+
+  /** Move a read marker forward (never back). replyTo may be null. */
+  public record MarkRead(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
+
+  public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
+
+  public record GetPresence(ActorRef<PresenceView> replyTo) implements Command {}
+
+  /**
+   * A session opened, or registers again because the incarnation that accepted it stopped; answered with Accepted or
+   * Rejected.
+   */
+  public record SessionStarted(ActorRef<ClientSession.Command> session, String tokenHash, ActorRef<Result> replyTo)
+      implements Command {}
+
+  private record SessionEnded(ActorRef<ClientSession.Command> session) implements Command {}
+
+  private record OfflineGraceOver(Instant lastSeen) implements Command {}
+
+  private enum ReregisterGraceOver implements Command { INSTANCE }
+
+  private enum FlushMarkers implements Command { INSTANCE }
+
+  private enum IdleCheck implements Command { INSTANCE }
+
+  /** The user has been offline for {@code offlineStoreDelay}: store it. */
+  private enum StoreOffline implements Command { INSTANCE }
+
+  /** Sharding stops the entity (handoff or passivation): store pending markers and an offline not stored yet. */
+  enum HandOff implements Command { INSTANCE }
+
+  public interface Result extends CborSerializable {}
+
+  public enum Done implements Result { INSTANCE }
+
+  public record Rejected(String code, String message) implements Result {}
+
+  public record Authenticated(String username, String tokenHash) implements Result {}
+
+  /**
+   * A session is registered: the user's rooms with read markers, when the session's token expires, and the
+   * incarnation that accepted it (the session watches it, and registers again when it stops).
+   */
+  public record Accepted(String username, Map<String, Long> rooms, Instant tokenExpiresAt, ActorRef<Command> user)
+      implements Result {}
+
+  public record PasswordHash(String hash) implements CborSerializable {}
+
+  public record Summary(String username, boolean exists, Map<String, Long> rooms) implements CborSerializable {}
+
+  public record PresenceView(String username, boolean exists, boolean online, Instant lastSeen)
+      implements CborSerializable {}
+
+  // ---------------------------------------------------------------------------------------------- events
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Registered(String passwordHash, Instant at) implements Event {}
+
+  /** Tokens expired at {@code at} are dropped with it. */
+  public record TokenIssued(String tokenHash, Instant expiresAt, Instant at) implements Event {}
+
+  public record TokenRevoked(String tokenHash) implements Event {}
+
+  public record RoomAdded(String roomId, long readSeq) implements Event {}
+
+  public record RoomRemoved(String roomId) implements Event {}
+
+  public record ReadMarkersMoved(Map<String, Long> markers) implements Event {}
+
+  public record WentOnline(Instant at) implements Event {}
+
+  public record WentOffline(Instant at) implements Event {}
+
+  // ---------------------------------------------------------------------------------------------- behavior
+
+  private final String username;
+  private final Settings settings;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ClusterSharding sharding;
+  /** Soft: live sessions (any node) and the token each was opened with. */
+  private final Map<ActorRef<ClientSession.Command>, String> sessions = new HashMap<>();
+  /** Soft: WebSocket tickets by hash: the token they were issued under, and their expiry. */
+  private final Map<String, Map.Entry<String, Instant>> tickets = new HashMap<>();
+  /** Soft until flushed (within a second): read markers moved since the last flush. */
+  private final Map<String, Long> pendingMarkers = new HashMap<>();
+  /** Soft: when each socket admitted but not registered yet stops holding its place (nanoTime), oldest first. */
+  private final java.util.ArrayDeque<Long> admissions = new java.util.ArrayDeque<>();
+  /** Soft: when this user created rooms within the last room window (nanoTime), oldest first. */
+  private final java.util.ArrayDeque<Long> roomsCreated = new java.util.ArrayDeque<>();
+  /**
+   * Soft until stored (after {@code offlineStoreDelay}): when the last session of a user stored as online ended, once
+   * the user went offline. Null while presence is what is stored.
+   */
+  private Instant offlineSince;
+  /** Null under test: the entity then never passivates itself. */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  /** System.nanoTime() of the last command other than the idle check. */
+  private long lastCommandAt = System.nanoTime();
+
+  private UserAccount(
+      String username,
+      Settings settings,
+      Clock clock,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    // A failed journal write or replay stops the user, as it stops a room (ChatRoom's constructor says why not a
+    // restart); sharding starts a new one with the next message, and sessions register with it (UserGone).
+    super(persistenceId(username));
+    this.username = username;
+    this.settings = settings;
+    this.clock = clock;
+    this.context = context;
+    this.timers = timers;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.shard = shard;
+    scheduleIdleCheck(settings.passivateAfter());
+  }
+
+  @Override
+  public UserState emptyState() {
+    return new UserState(null, Map.of(), Map.of(), false, null);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<UserState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              // The previous incarnation had sessions; they register again as they see it stop, or the user is offline.
+              if (state.online()) {
+                timers.startSingleTimer(ReregisterGraceOver.INSTANCE, settings.reregisterGrace());
+              }
+            })
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, UserState> commandHandler() {
+    CommandHandlerWithReply<Command, Event, UserState> handler = newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(GetPasswordHash.class, (s, c) -> Effect().reply(c.replyTo(), new PasswordHash(s.passwordHash())))
+        .onCommand(IssueToken.class, this::onIssueToken)
+        .onCommand(Authenticate.class, this::onAuthenticate)
+        .onCommand(AdmitSocket.class, (s, c) -> Effect().reply(c.replyTo(), admit(s, c.tokenHash())))
+        .onCommand(CountRoomCreation.class, this::onCountRoomCreation)
+        .onCommand(RevokeToken.class, this::onRevokeToken)
+        .onCommand(IssueTicket.class, this::onIssueTicket)
+        .onCommand(RedeemTicket.class, this::onRedeemTicket)
+        .onCommand(AddRoom.class, this::onAddRoom)
+        .onCommand(RemoveRoom.class, this::onRemoveRoom)
+        .onCommand(MarkRead.class, this::onMarkRead)
+        .onCommand(FlushMarkers.class, this::onFlushMarkers)
+        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Summary(username, s.exists(), rooms(s))))
+        .onCommand(GetPresence.class, (s, c) -> Effect().reply(c.replyTo(), presence(s)))
+        .onCommand(SessionStarted.class, this::onSessionStarted)
+        .onCommand(SessionEnded.class, this::onSessionEnded)
+        .onCommand(OfflineGraceOver.class, this::onOfflineGraceOver)
+        .onCommand(ReregisterGraceOver.class, (s, c) -> goOfflineIfAlone(s, now()))
+        .onCommand(IdleCheck.class, this::onIdleCheck)
+        .onCommand(StoreOffline.class, (s, c) -> onStoreOffline(s))
+        .onCommand(HandOff.class, this::onHandOff)
+        .build();
+    return (state, command) -> {
+      if (command != IdleCheck.INSTANCE) {
+        lastCommandAt = System.nanoTime();
+      }
+      return handler.apply(state, command);
+    };
+  }
+
+  private ReplyEffect<Event, UserState> onRegister(UserState state, Register cmd) {
+    if (state.exists()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("username_taken", "that username is taken"));
+    }
+    return Effect().persist(new Registered(cmd.passwordHash(), now())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onIssueToken(UserState state, IssueToken cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect()
+        .persist(new TokenIssued(cmd.tokenHash(), cmd.expiresAt(), now()))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  /** A socket with this token may open: it is valid and the user holds fewer sockets than the limit. */
+  private Result admit(UserState state, String tokenHash) {
+    if (!state.tokenValid(tokenHash, now())) {
+      return unauthorized();
+    }
+    long now = System.nanoTime();
+    while (!admissions.isEmpty() && admissions.peekFirst() - now <= 0) {
+      admissions.pollFirst();
+    }
+    int max = settings.limits().socketsPerUser();
+    if (sessions.size() + admissions.size() >= max) {
+      return new Rejected("too_many_sockets", "you have " + max + " connections open, the limit per user "
+          + "(parley.limits.sockets-per-user); close one and try again");
+    }
+    admissions.addLast(now + settings.limits().admissionHold().toNanos());
+    return new Authenticated(username, tokenHash);
+  }
+
+  private ReplyEffect<Event, UserState> onCountRoomCreation(UserState state, CountRoomCreation cmd) {
+    long now = System.nanoTime();
+    Duration window = settings.limits().roomWindow();
+    while (!roomsCreated.isEmpty() && now - roomsCreated.peekFirst() >= window.toNanos()) {
+      roomsCreated.pollFirst();
+    }
+    int max = settings.limits().roomsPerWindow();
+    if (roomsCreated.size() >= max) {
+      return Effect().reply(cmd.replyTo(), new Rejected("too_many_rooms", "you created " + max + " rooms in the last "
+          + humane(window) + ", the limit (parley.limits.rooms-per-window); try again later"));
+    }
+    roomsCreated.addLast(now);
+    return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+  }
+
+  private static String humane(Duration d) {
+    if (d.toHoursPart() == 0 && d.toMinutesPart() == 0) {
+      return d.toSeconds() + " s";
+    }
+    return d.toMinutes() % 60 == 0 ? d.toHours() + (d.toHours() == 1 ? " hour" : " hours") : d.toMinutes() + " minutes";
+  }
+
+  private ReplyEffect<Event, UserState> onAuthenticate(UserState state, Authenticate cmd) {
+    if (!state.tokenValid(cmd.tokenHash(), now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect().reply(cmd.replyTo(), new Authenticated(username, cmd.tokenHash()));
+  }
+
+  private ReplyEffect<Event, UserState> onRevokeToken(UserState state, RevokeToken cmd) {
+    tickets.values().removeIf(t -> t.getKey().equals(cmd.tokenHash()));
+    sessions.forEach((session, tokenHash) -> {
+      if (tokenHash.equals(cmd.tokenHash())) {
+        session.tell(new ClientSession.Close(4001, "logged out"));
+      }
+    });
+    if (!state.tokens().containsKey(cmd.tokenHash())) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect().persist(new TokenRevoked(cmd.tokenHash())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onIssueTicket(UserState state, IssueTicket cmd) {
+    if (!state.tokenValid(cmd.tokenHash(), now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    Instant now = now();
+    tickets.values().removeIf(t -> !t.getValue().isAfter(now));
+    tickets.put(cmd.ticketHash(), Map.entry(cmd.tokenHash(), cmd.expiresAt()));
+    return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onRedeemTicket(UserState state, RedeemTicket cmd) {
+    Map.Entry<String, Instant> ticket = tickets.remove(cmd.ticketHash());
+    if (ticket == null || !ticket.getValue().isAfter(now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect().reply(cmd.replyTo(), admit(state, ticket.getKey()));
+  }
+
+  private ReplyEffect<Event, UserState> onAddRoom(UserState state, AddRoom cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("no_such_user", "there is no such user"));
+    }
+    for (ActorRef<ClientSession.Command> session : sessions.keySet()) {
+      session.tell(new ClientSession.RoomAdded(cmd.roomId(), Math.max(0, cmd.joinSeq() - 1)));
+    }
+    if (state.rooms().containsKey(cmd.roomId())) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect()
+        .persist(new RoomAdded(cmd.roomId(), Math.max(0, cmd.joinSeq())))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onRemoveRoom(UserState state, RemoveRoom cmd) {
+    for (ActorRef<ClientSession.Command> session : sessions.keySet()) {
+      session.tell(new ClientSession.RoomRemoved(cmd.roomId()));
+    }
+    pendingMarkers.remove(cmd.roomId());
+    if (!state.rooms().containsKey(cmd.roomId())) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect().persist(new RoomRemoved(cmd.roomId())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onMarkRead(UserState state, MarkRead cmd) {
+    if (!state.rooms().containsKey(cmd.roomId())) {
+      if (cmd.replyTo() != null) {
+        cmd.replyTo().tell(new Rejected("not_a_member", "you are not a member of this room"));
+      }
+      return Effect().noReply();
+    }
+    // Markers move often (every message read or sent): they are batched into one event a second.
+    long current = Math.max(state.rooms().get(cmd.roomId()), pendingMarkers.getOrDefault(cmd.roomId(), 0L));
+    if (cmd.seq() > current) {
+      pendingMarkers.put(cmd.roomId(), cmd.seq());
+      if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
+        timers.startSingleTimer(FlushMarkers.INSTANCE, settings.markerFlush());
+      }
+    }
+    if (cmd.replyTo() != null) {
+      cmd.replyTo().tell(Done.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, UserState> onFlushMarkers(UserState state, FlushMarkers cmd) {
+    if (pendingMarkers.isEmpty()) {
+      return Effect().noReply();
+    }
+    Map<String, Long> markers = Map.copyOf(pendingMarkers);
+    pendingMarkers.clear();
+    return Effect().persist(new ReadMarkersMoved(markers)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, UserState> onSessionStarted(UserState state, SessionStarted cmd) {
+    if (!state.tokenValid(cmd.tokenHash(), now())) {
+      cmd.session().tell(new ClientSession.Close(4001, "logged out"));
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    if (!sessions.containsKey(cmd.session())) {
+      // A session admitted here takes over the place its admission held (one registering again after a move had none).
+      admissions.pollFirst();
+      sessions.put(cmd.session(), cmd.tokenHash());
+      context.watchWith(cmd.session(), new SessionEnded(cmd.session()));
+    }
+    timers.cancel(ReregisterGraceOver.INSTANCE);
+    timers.cancel(OfflineGraceOver.class);
+    Accepted accepted = new Accepted(username, rooms(state), state.tokens().get(cmd.tokenHash()), context.getSelf());
+    if (offlineSince != null) {
+      // Back before the offline was stored: stored presence is right again, and nothing is written.
+      offlineSince = null;
+      timers.cancel(StoreOffline.INSTANCE);
+      tellRooms(state);
+      return Effect().reply(cmd.replyTo(), accepted);
+    }
+    if (state.online()) {
+      return Effect().reply(cmd.replyTo(), accepted);
+    }
+    return Effect().persist(new WentOnline(now())).thenRun(s -> tellRooms(s)).thenReply(cmd.replyTo(), s -> accepted);
+  }
+
+  private ReplyEffect<Event, UserState> onSessionEnded(UserState state, SessionEnded cmd) {
+    sessions.remove(cmd.session());
+    if (sessions.isEmpty()) {
+      timers.startSingleTimer(OfflineGraceOver.class, new OfflineGraceOver(now()), settings.offlineGrace());
+      scheduleIdleCheck(settings.passivateAfter());
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * No session, no command for {@code passivateAfter}, nothing waiting to be stored or decided: the entity leaves
+   * memory (the next command starts it again from its snapshot). Tickets are dropped with it; they live 30 s. The
+   * check runs only while the entity has no session: from its start, and from when its last session ends.
+   */
+  private ReplyEffect<Event, UserState> onIdleCheck(UserState state, IdleCheck cmd) {
+    if (!sessions.isEmpty()) {
+      return Effect().noReply();
+    }
+    long quiet = System.nanoTime() - lastCommandAt;
+    long after = settings.passivateAfter().toNanos();
+    if (quiet >= after
+        && pendingMarkers.isEmpty()
+        && offlineSince == null
+        && !timers.isTimerActive(OfflineGraceOver.class)
+        && !timers.isTimerActive(ReregisterGraceOver.INSTANCE)) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    } else {
+      scheduleIdleCheck(Duration.ofNanos(Math.max(after - quiet, Duration.ofSeconds(1).toNanos())));
+    }
+    return Effect().noReply();
+  }
+
+  private void scheduleIdleCheck(Duration in) {
+    if (shard != null) {
+      timers.startSingleTimer(IdleCheck.INSTANCE, in);
+    }
+  }
+
+  private ReplyEffect<Event, UserState> onOfflineGraceOver(UserState state, OfflineGraceOver cmd) {
+    return goOfflineIfAlone(state, cmd.lastSeen());
+  }
+
+  private ReplyEffect<Event, UserState> goOfflineIfAlone(UserState state, Instant lastSeen) {
+    if (!sessions.isEmpty() || !state.online() || offlineSince != null) {
+      return Effect().noReply();
+    }
+    if (settings.offlineStoreDelay().isZero()) {
+      return Effect().persist(new WentOffline(lastSeen)).thenRun(this::tellRooms).thenNoReply();
+    }
+    offlineSince = lastSeen;
+    timers.startSingleTimer(StoreOffline.INSTANCE, settings.offlineStoreDelay());
+    tellRooms(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, UserState> onStoreOffline(UserState state) {
+    if (offlineSince == null) {
+      return Effect().noReply();
+    }
+    WentOffline event = new WentOffline(offlineSince);
+    offlineSince = null;
+    return Effect().persist(event).thenNoReply();
+  }
+
+  private ReplyEffect<Event, UserState> onHandOff(UserState state, HandOff cmd) {
+    List<Event> events = new ArrayList<>(2);
+    if (!pendingMarkers.isEmpty()) {
+      events.add(new ReadMarkersMoved(Map.copyOf(pendingMarkers)));
+      pendingMarkers.clear();
+    }
+    if (offlineSince != null) {
+      events.add(new WentOffline(offlineSince));
+      offlineSince = null;
+    }
+    return events.isEmpty() ? Effect().stop().thenNoReply() : Effect().persist(events).thenStop().thenNoReply();
+  }
+
+  /** Online and last seen as the user's room mates see them: stored, or gone offline and not stored yet. */
+  private boolean online(UserState state) {
+    return state.online() && offlineSince == null;
+  }
+
+  private Instant lastSeen(UserState state) {
+    return offlineSince != null ? offlineSince : state.lastSeen();
+  }
+
+  private void tellRooms(UserState state) {
+    ChatRoom.PresenceChanged change = new ChatRoom.PresenceChanged(username, online(state), lastSeen(state));
+    for (String roomId : state.rooms().keySet()) {
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(change);
+    }
+  }
+
+  private Map<String, Long> rooms(UserState state) {
+    if (pendingMarkers.isEmpty()) {
+      return state.rooms();
+    }
+    Map<String, Long> merged = new HashMap<>(state.rooms());
+    pendingMarkers.forEach((room, seq) -> merged.computeIfPresent(room, (r, old) -> Math.max(old, seq)));
+    return Map.copyOf(merged);
+  }
+
+  private PresenceView presence(UserState state) {
+    return new PresenceView(username, state.exists(), online(state), lastSeen(state));
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Rejected unauthorized() {
+    return new Rejected("unauthorized", "missing, bad, expired or revoked token");
+  }
+
+  @Override
+  public EventHandler<UserState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(UserState::apply);
+  }
+}

@@ -1,0 +1,82 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.RawHttp;
+import parley.node.testkit.TestNode;
+
+/** What the node writes to its log: never a secret, and a bounded amount however often the same thing goes wrong. */
+class LogHygieneTest {
+
+  private static ListAppender<ILoggingEvent> capture(String loggerName) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.setContext(context);
+    appender.start();
+    context.getLogger(loggerName).addAppender(appender);
+    return appender;
+  }
+
+  private static String text(ILoggingEvent e) {
+    return e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage());
+  }
+
+  @Test
+  void aMalformedAuthorizationHeaderIsRefusedWithoutItsTokenInTheLog() throws Exception {
+    ListAppender<ILoggingEvent> log = capture(Logger.ROOT_LOGGER_NAME);
+    try (TestNode node = TestNode.start()) {
+      ApiClient alice = node.client().newUser("alice");
+      String secret = alice.token.substring(0, alice.token.indexOf('.'));
+      for (String header : List.of("Bearer " + alice.token + " extra", "Bearer \"" + alice.token + "\"", "Bearer " + alice.token + ",x")) {
+        try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
+          s.getOutputStream().write(("GET /api/v1/me HTTP/1.1\r\nHost: parley\r\nAuthorization: " + header + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          assertEquals(401, RawHttp.read(s).status());
+        }
+      }
+      // Whatever the node logged meanwhile (Pekko logs through an actor: give it the time a log line takes).
+      TestProbe<Object> probe = TestProbe.create(node.system);
+      probe.expectNoMessage(Duration.ofMillis(500));
+      List<String> leaked = log.list.stream().map(LogHygieneTest::text).filter(t -> t.contains(secret)).toList();
+      assertTrue(leaked.isEmpty(), "the log holds a token: " + leaked);
+    } finally {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(log);
+    }
+  }
+
+  @Test
+  void theSameErrorInATightLoopIsLoggedOnceASecondWithACount() throws Exception {
+    String name = "parley.test.storm";
+    ListAppender<ILoggingEvent> log = capture(name);
+    org.slf4j.Logger logger = LoggerFactory.getLogger(name);
+    Exception cause = new java.io.IOException("Too many open files");
+    for (int i = 0; i < 100_000; i++) {
+      logger.error("Accept error: could not accept new connection", cause);
+    }
+    logger.warn("something else went wrong once");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("not logged"))) {
+      assertTrue(System.nanoTime() < deadline, "no count came: " + log.list.size() + " events");
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a poll, for a once-a-second report
+    }
+    List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    assertTrue(lines.size() <= 4, "bounded: " + lines);
+    assertEquals("Accept error: could not accept new connection", lines.get(0));
+    assertTrue(lines.contains("something else went wrong once"), "another message is not held back: " + lines);
+    long counted = lines.stream().filter(l -> l.contains("not logged"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll(".*repeated ([0-9,]+) times.*", "$1").replace(",", ""))).sum();
+    assertEquals(100_000, counted + lines.stream().filter(l -> l.startsWith("Accept error") && !l.contains("not logged")).count(),
+        "every occurrence is accounted for: " + lines);
+  }
+}

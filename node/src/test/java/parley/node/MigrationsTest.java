@@ -1,0 +1,70 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** The schema comes from versioned migrations: on a new database, again on the same one, and on one made before. */
+class MigrationsTest {
+
+  private static Config h2File(Path dir) {
+    return DatabaseSettings.fromValues("jdbc:h2:file:" + dir.resolve("parley") + ";WRITE_DELAY=0", "sa", "")
+        .withFallback(ConfigFactory.load());
+  }
+
+  @Test
+  void aNewDatabaseGetsVersionOneAndASecondStartChangesNothing() throws Exception {
+    Config config = h2File(Files.createTempDirectory("parley-migrate"));
+    assertEquals(new Migrations.Outcome("1", 1), Migrations.run(config));
+    assertEquals(new Migrations.Outcome("1", 0), Migrations.run(config));
+    assertTrue(tables(config).contains("event_journal"));
+  }
+
+  @Test
+  void aDatabaseMadeBeforeMigrationsKeepsItsRowsAndIsBroughtUnderThem() throws Exception {
+    Config config = h2File(Files.createTempDirectory("parley-migrate-old"));
+    String url = config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+    // What nodes made at every start before migrations: the plugin's schema, and here one event in it.
+    String schema = new String(
+        MigrationsTest.class.getResourceAsStream("/db/migration/h2/V1__journal.sql").readAllBytes());
+    try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+      for (String statement : schema.replaceAll("(?m)^--.*$", "").split(";")) {
+        if (!statement.isBlank()) {
+          s.execute(statement);
+        }
+      }
+      s.execute("INSERT INTO \"event_journal\" (\"persistence_id\", \"sequence_number\", \"writer\", \"write_timestamp\", "
+          + "\"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\") "
+          + "VALUES ('Room|old', 1, 'w', 1, '', X'00', 1, 'm')");
+    }
+    Migrations.Outcome outcome = Migrations.run(config);
+    assertEquals("1", outcome.version());
+    try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
+      rs.next();
+      assertEquals(1, rs.getInt(1), "the existing event is still there");
+    }
+    assertEquals(new Migrations.Outcome("1", 0), Migrations.run(config));
+  }
+
+  private static java.util.Set<String> tables(Config config) throws Exception {
+    String url = config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+         ResultSet rs = c.getMetaData().getTables(null, "PUBLIC", null, new String[] {"TABLE"})) {
+      while (rs.next()) {
+        names.add(rs.getString("TABLE_NAME"));
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,353 @@
+package parley.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+
+/** The WebSocket half of protocol v1, with a plain WebSocket client against a started node. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebSocketApiTest {
+  private TestNode node;
+  private ApiClient anonymous;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start();
+    anonymous = node.client();
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private static boolean isMessage(JsonNode n, String room, long seq) {
+    return "message".equals(n.path("type").asText()) && room.equals(n.path("room").asText()) && n.path("seq").asLong() == seq;
+  }
+
+  @Test
+  void handshakeNeedsCredentials() {
+    assertEquals(401, WsClient.refusedStatus(node.http(), null));
+    assertEquals(401, WsClient.refusedStatus(node.http(), "0".repeat(64) + ".nobody"));
+  }
+
+  @Test
+  void helloSendAckAndDeliveryToOthers() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String room = alice.createRoom("{\"name\":\"ws\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient a = WsClient.connect(node.http(), alice.token); WsClient b = WsClient.connect(node.http(), bob.token)) {
+      JsonNode hello = a.awaitType("hello");
+      assertEquals(alice.username, hello.get("username").asText());
+      assertEquals(room, hello.get("rooms").get(0).get("id").asText());
+      assertEquals(2, hello.get("rooms").get(0).get("lastSeq").asLong());
+      b.awaitType("hello");
+
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"c-1\",\"text\":\"hi bob\"}");
+      JsonNode ack = a.await(n -> "ack".equals(n.path("type").asText()));
+      assertEquals("c-1", ack.get("clientMsgId").asText());
+      assertEquals(room, ack.get("room").asText());
+      assertEquals(3, ack.get("seq").asLong());
+      JsonNode atBob = b.await(n -> isMessage(n, room, 3));
+      assertEquals("hi bob", atBob.get("text").asText());
+      assertEquals(alice.username, atBob.get("sender").asText());
+      a.await(n -> isMessage(n, room, 3));
+
+      // A resend with the same clientMsgId gets the same seq and is stored once.
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"c-1\",\"text\":\"hi bob\"}");
+      assertEquals(3, a.await(n -> "ack".equals(n.path("type").asText())).get("seq").asLong());
+      assertEquals(3, alice.get("/api/v1/rooms/" + room).body().get("lastSeq").asLong());
+
+      a.send("{\"type\":\"ping\"}");
+      a.awaitType("pong");
+    }
+  }
+
+  @Test
+  void badFramesGetErrorsAndTheConnectionStays() {
+    ApiClient alice = anonymous.newUser("alice");
+    String room = alice.createRoom("{\"name\":\"errors\"}");
+    try (WsClient a = WsClient.connect(node.http(), alice.token)) {
+      a.awaitType("hello");
+      a.send("not json");
+      assertEquals("invalid_json", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"shout\"}");
+      assertEquals("unknown_type", a.awaitType("error").get("code").asText());
+      String elsewhere = anonymous.newUser("bob").createRoom("{\"name\":\"not alice's\"}");
+      a.send("{\"type\":\"send\",\"room\":\"" + elsewhere + "\",\"clientMsgId\":\"x1\",\"text\":\"hi\"}");
+      JsonNode notMember = a.awaitType("error");
+      assertEquals("not_a_member", notMember.get("code").asText());
+      assertEquals("x1", notMember.get("ref").asText());
+      a.send("{\"type\":\"send\",\"room\":\"nosuchroom9\",\"clientMsgId\":\"x0\",\"text\":\"hi\"}");
+      assertEquals("no_such_room", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"read\",\"room\":\"" + elsewhere + "\",\"seq\":1}");
+      assertEquals("not_a_member", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"x2\",\"text\":\"\"}");
+      assertEquals("invalid_message", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"x3\",\"text\":\"" + "y".repeat(4001) + "\"}");
+      assertEquals("invalid_message", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"x4\",\"text\":\"\\ud800\"}");
+      assertEquals("invalid_message", a.awaitType("error").get("code").asText());
+      // Wrong types and repeated keys are refused, never coerced; a send names its room.
+      a.send("{\"type\":\"ping\",\"type\":\"send\"}");
+      assertEquals("invalid_json", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"x5\",\"text\":5}");
+      assertEquals("invalid_frame", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"read\",\"room\":\"" + room + "\",\"seq\":1.5}");
+      assertEquals("invalid_frame", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\"}");
+      assertEquals("invalid_frame", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"send\",\"room\":\"!!\",\"clientMsgId\":\"x6\",\"text\":\"hi\"}");
+      assertEquals("no_such_room", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"ping\"}");
+      a.awaitType("pong");
+      assertFalse(a.closed.isDone());
+    }
+  }
+
+  @Test
+  void oversizedFrameClosesWith1009() {
+    ApiClient alice = anonymous.newUser("alice");
+    try (WsClient a = WsClient.connect(node.http(), alice.token)) {
+      a.awaitType("hello");
+      a.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
+      assertEquals(1009, a.awaitClose().code());
+    }
+  }
+
+  @Test
+  void logoutClosesSocketsOpenedWithThatTokenWith4001() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient other = node.client();
+    other.login(alice.username, "correct horse");
+    try (WsClient a = WsClient.connect(node.http(), alice.token); WsClient o = WsClient.connect(node.http(), other.token)) {
+      a.awaitType("hello");
+      o.awaitType("hello");
+      assertEquals(204, alice.post("/api/v1/auth/logout", null).status());
+      WsClient.Closed closed = a.awaitClose();
+      assertEquals(4001, closed.code());
+      o.send("{\"type\":\"ping\"}");
+      o.awaitType("pong");
+      assertFalse(o.closed.isDone());
+    }
+  }
+
+  @Test
+  void ticketIsSingleUse() {
+    ApiClient alice = anonymous.newUser("alice");
+    String ticket = alice.post("/api/v1/auth/ws-ticket", null).body().get("ticket").asText();
+    try (WsClient a = WsClient.connectWithTicket(node.http(), ticket)) {
+      assertEquals(alice.username, a.awaitType("hello").get("username").asText());
+    }
+    assertThrowsHandshake(ticket);
+  }
+
+  @Test
+  void aClientThatSaysWhereItIsGetsWhatItMissedOnTheSocketAndNothingTwice() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    ApiClient carol = anonymous.newUser("carol");
+    String room = alice.createRoom("{\"name\":\"resume\"}");
+    String quiet = alice.createRoom("{\"name\":\"quiet\"}");
+    String carols = carol.createRoom("{\"name\":\"not alice's\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    for (int i = 0; i < 5; i++) {
+      bob.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"m" + i + "\",\"text\":\"missed " + i + "\"}");
+    }
+    carol.post("/api/v1/rooms/" + carols + "/messages", "{\"clientMsgId\":\"c\",\"text\":\"private\"}");
+    // Alice saw up to seq 3 of room (of 7); a seq quiet never reached (state the server lost); a room she is not in.
+    try (WsClient a = WsClient.connectAfter(node.http(), alice.token, room + ":3," + quiet + ":999," + carols + ":0")) {
+      a.awaitType("hello");
+      JsonNode reset = a.awaitType("reset");
+      assertEquals(quiet, reset.get("room").asText());
+      assertEquals(1, reset.get("lastSeq").asLong());
+      assertEquals("cursor_ahead", reset.get("code").asText());
+      bob.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"live\",\"text\":\"live\"}");
+      alice.post("/api/v1/rooms/" + quiet + "/messages", "{\"clientMsgId\":\"q\",\"text\":\"quiet\"}");
+      a.await(n -> "message".equals(n.path("type").asText()) && "live".equals(n.path("text").asText()));
+      a.await(n -> "message".equals(n.path("type").asText()) && "quiet".equals(n.path("text").asText()));
+      List<JsonNode> messages = a.frames().stream().filter(n -> "message".equals(n.path("type").asText())).toList();
+      assertEquals(List.of(4L, 5L, 6L, 7L, 8L), messages.stream()
+          .filter(n -> room.equals(n.path("room").asText())).map(n -> n.get("seq").asLong()).toList());
+      assertEquals(List.of(2L), messages.stream()
+          .filter(n -> quiet.equals(n.path("room").asText())).map(n -> n.get("seq").asLong()).toList());
+      assertTrue(messages.stream().noneMatch(n -> carols.equals(n.path("room").asText())), messages.toString());
+    }
+  }
+
+  @Test
+  void aMalformedAfterIsRefusedWith400BeforeTheTicketIsUsed() {
+    ApiClient alice = anonymous.newUser("alice");
+    String ticket = alice.post("/api/v1/auth/ws-ticket", null).body().get("ticket").asText();
+    List<String> bad = new java.util.ArrayList<>(List.of(
+        "r1", "r1:", ":5", "r1:-1", "r1:x", "r1:5,r1:6", "R1:5", "r1:5,", "r1:1234567890123456789"));
+    bad.add(java.util.stream.IntStream.rangeClosed(0, parley.protocol.Limits.RESUME_ROOMS_MAX)
+        .mapToObj(i -> "r" + i + ":1").collect(java.util.stream.Collectors.joining(",")));
+    for (String after : bad) {
+      String query = "?ticket=" + ticket + "&after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(400, WsClient.refusedStatus(node.http(), null, query), after);
+    }
+    try (WsClient a = WsClient.connectWithTicket(node.http(), ticket)) {
+      assertEquals(alice.username, a.awaitType("hello").get("username").asText());
+    }
+  }
+
+  private void assertThrowsHandshake(String ticket) {
+    try {
+      WsClient.connectWithTicket(node.http(), ticket).close();
+      throw new AssertionError("a used ticket was accepted");
+    } catch (java.util.concurrent.CompletionException e) {
+      assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException, e.toString());
+    }
+  }
+
+  @Test
+  void presenceComesAndGoesForRoomMates() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String room = alice.createRoom("{\"name\":\"presence\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient a = WsClient.connect(node.http(), alice.token)) {
+      a.awaitType("hello");
+      WsClient b = WsClient.connect(node.http(), bob.token);
+      b.awaitType("hello");
+      a.awaitPresence(bob.username, true);
+      assertTrue(alice.get("/api/v1/users/" + bob.username).body().get("online").asBoolean());
+      // The room list and the room count both of them online.
+      org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system).awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+        JsonNode listed = null;
+        for (JsonNode r : alice.get("/api/v1/rooms").body().get("rooms")) {
+          if (r.get("id").asText().equals(room)) {
+            listed = r;
+          }
+        }
+        assertEquals(2, listed.get("online").asInt(), listed.toString());
+        for (JsonNode m : alice.get("/api/v1/rooms/" + room).body().get("members")) {
+          assertTrue(m.get("online").asBoolean(), m.toString());
+        }
+        return null;
+      });
+      b.close();
+      JsonNode offline = a.awaitPresence(bob.username, false);
+      assertFalse(offline.get("lastSeen").isNull());
+      JsonNode user = alice.get("/api/v1/users/" + bob.username).body();
+      assertFalse(user.get("online").asBoolean());
+      assertEquals(offline.get("lastSeen").asText(), user.get("lastSeen").asText());
+    }
+  }
+
+  @Test
+  void aRoomMateInTwoSharedRoomsComesOnlineOnceForTheClient() {
+    // Each room tells the node's hub, which hands the change to its sessions (at once, or in the session's next
+    // batch); the session still tells its client once, however many rooms the two share.
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    ApiClient carol = anonymous.newUser("carol");
+    String first = alice.createRoom("{\"name\":\"one\"}");
+    String second = alice.createRoom("{\"name\":\"two\"}");
+    bob.post("/api/v1/rooms/" + first + "/join", null);
+    bob.post("/api/v1/rooms/" + second + "/join", null);
+    carol.post("/api/v1/rooms/" + first + "/join", null);
+    try (WsClient a = WsClient.connect(node.http(), alice.token)) {
+      a.awaitType("hello");
+      try (WsClient b = WsClient.connect(node.http(), bob.token)) {
+        b.awaitType("hello");
+        // Each room handles bob's presence before his later message, so once both messages are here both rooms'
+        // reports of his coming online have been through the hub.
+        bob.post("/api/v1/rooms/" + first + "/messages", "{\"clientMsgId\":\"p1\",\"text\":\"in one\"}");
+        bob.post("/api/v1/rooms/" + second + "/messages", "{\"clientMsgId\":\"p2\",\"text\":\"in two\"}");
+        a.await(n -> "message".equals(n.path("type").asText()) && "in one".equals(n.path("text").asText()));
+        a.await(n -> "message".equals(n.path("type").asText()) && "in two".equals(n.path("text").asText()));
+        // Carol's coming online reaches alice's session after both rooms' reports of bob (sent to alice at once,
+        // or waiting in the same batch as hers), so once alice has it, a second report of bob would be here too.
+        try (WsClient c = WsClient.connect(node.http(), carol.token)) {
+          c.awaitType("hello");
+          a.awaitPresence(carol.username, true);
+        }
+        List<JsonNode> online = a.frames().stream()
+            .map(n -> WsClient.presenceOf(n, bob.username))
+            .filter(java.util.Objects::nonNull)
+            .toList();
+        assertEquals(1, online.size(), online.toString());
+        assertTrue(online.get(0).path("online").asBoolean(), online.toString());
+      }
+    }
+  }
+
+  @Test
+  void reconnectAndResumeByAfterSeqMissesNothingAndRepeatsNothing() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String room = alice.createRoom("{\"name\":\"resume\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    long lastSeen;
+    try (WsClient b = WsClient.connect(node.http(), bob.token)) {
+      b.awaitType("hello");
+      for (int i = 0; i < 5; i++) {
+        alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"a" + i + "\",\"text\":\"m" + i + "\"}");
+      }
+      lastSeen = b.await(n -> isMessage(n, room, 7)).get("seq").asLong();
+    }
+    for (int i = 5; i < 12; i++) {
+      alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"a" + i + "\",\"text\":\"m" + i + "\"}");
+    }
+    try (WsClient b = WsClient.connect(node.http(), bob.token)) {
+      JsonNode hello = b.awaitType("hello");
+      assertEquals(14, hello.get("rooms").get(0).get("lastSeq").asLong());
+      var missed = bob.get("/api/v1/rooms/" + room + "/messages?after=" + lastSeen).body().get("messages");
+      List<Long> seqs = new ArrayList<>();
+      missed.forEach(m -> seqs.add(m.get("seq").asLong()));
+      assertEquals(List.of(8L, 9L, 10L, 11L, 12L, 13L, 14L), seqs);
+      // Live delivery continues right after what hello said.
+      alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"late\",\"text\":\"late\"}");
+      b.await(n -> isMessage(n, room, 15));
+      assertEquals(1, b.frames().stream().filter(n -> "message".equals(n.path("type").asText())).count());
+    }
+  }
+
+  @Test
+  void joiningARoomWhileConnectedStartsItsDeliveryAtTheJoin() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String room = alice.createRoom("{\"name\":\"late joiner\"}");
+    alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"before\",\"text\":\"before bob\"}");
+    try (WsClient b = WsClient.connect(node.http(), bob.token)) {
+      b.awaitType("hello");
+      bob.post("/api/v1/rooms/" + room + "/join", null);
+      JsonNode joined = b.await(n -> isMessage(n, room, 3));
+      assertEquals("joined", joined.get("kind").asText());
+      alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"after\",\"text\":\"after bob\"}");
+      assertEquals("after bob", b.await(n -> isMessage(n, room, 4)).get("text").asText());
+      List<Long> seqs = b.frames().stream().filter(n -> "message".equals(n.path("type").asText())).map(n -> n.get("seq").asLong()).toList();
+      assertEquals(List.of(3L, 4L), seqs);
+    }
+  }
+
+  @Test
+  void aSocketIsClosedWith4001WhenItsTokenExpires() {
+    TestNode shortTokens = TestNode.start(com.typesafe.config.ConfigFactory.parseString("parley.auth.token-ttl = 4 s"));
+    try {
+      ApiClient alice = shortTokens.client().newUser("alice");
+      try (WsClient a = WsClient.connect(shortTokens.http(), alice.token)) {
+        a.awaitType("hello");
+        // Nothing is sent on the socket: the session closes it itself at the token's expiry.
+        assertEquals(new WsClient.Closed(4001, "token expired"), a.awaitClose());
+      }
+      assertEquals(401, alice.get("/api/v1/users/" + alice.username).status());
+    } finally {
+      shortTokens.close();
+    }
+  }
+}

@@ -1,0 +1,366 @@
+package parley.node.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.Secrets;
+import parley.node.testkit.EntityTestKit;
+
+/** The room entity: its timeline, dedupe, joins, history pages and recovery. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChatRoomTest {
+  private ActorTestKit kit;
+  private ChatRoom.Settings settings;
+  private EventSourcedBehaviorTestKit<ChatRoom.Command, ChatRoom.Event, RoomState> room;
+
+  @BeforeAll
+  void start() {
+    kit = EntityTestKit.start();
+    settings = ChatRoom.Settings.fromConfig(kit.system().settings().config());
+  }
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private String roomId;
+
+  @BeforeEach
+  void freshRoom() {
+    roomId = "r" + UUID.randomUUID().toString().substring(0, 8);
+    room = EventSourcedBehaviorTestKit.create(kit.system(), ChatRoom.create(roomId, settings, Clock.systemUTC()));
+  }
+
+  private ChatRoom.RoomView create(String owner, String passcodeHash, int capacity) {
+    var result = room.<ChatRoom.CreateResult>runCommand(
+        r -> new ChatRoom.Create("general", ChatRoom.KIND_ROOM, owner, passcodeHash, capacity, List.of(), r));
+    assertInstanceOf(ChatRoom.RoomCreated.class, result.event());
+    return ((ChatRoom.Created) result.reply()).room();
+  }
+
+  private ChatRoom.PostResult post(String user, String clientMsgId, String text) {
+    return room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post(user, clientMsgId, text, r)).reply();
+  }
+
+  private long seqOf(ChatRoom.PostResult result) {
+    return ((ChatRoom.Posted) result).entry().seq();
+  }
+
+  @Test
+  void everyEntryTakesTheNextSeqAndTheOwnerJoinIsTheFirst() {
+    ChatRoom.RoomView view = create("alice", null, 10);
+    assertEquals(1, view.lastSeq());
+    assertEquals(List.of("alice"), view.members().stream().map(ChatRoom.MemberView::username).toList());
+    var joined = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    assertEquals(2, ((ChatRoom.Joined) joined.reply()).joinSeq());
+    assertEquals(3, seqOf(post("alice", "a1", "hi")));
+    assertEquals(4, seqOf(post("bob", "b1", "hello")));
+    var left = room.<ChatRoom.LeaveResult>runCommand(r -> new ChatRoom.Leave("bob", r));
+    assertEquals(5, ((ChatRoom.Left) left.reply()).seq());
+    assertEquals(5, left.state().lastSeq);
+    assertFalse(left.state().isMember("bob"));
+    assertEquals("not_a_member", ((ChatRoom.Rejected) post("bob", "b2", "again")).code());
+  }
+
+  @Test
+  void aResendWithTheSameClientMsgIdIsStoredOnce() {
+    create("alice", null, 10);
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    var first = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "same", "hi", r));
+    var second = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "same", "hi, edited", r));
+    assertTrue(second.hasNoEvents());
+    assertEquals(seqOf(first.reply()), seqOf(second.reply()));
+    assertTrue(((ChatRoom.Posted) second.reply()).duplicate());
+    assertEquals("hi", ((ChatRoom.Posted) second.reply()).entry().text(), "the resend gets the entry stored first");
+    // The id is the sender's own: another sender's same id is another message.
+    assertEquals(seqOf(first.reply()) + 1, seqOf(post("bob", "same", "hi")));
+  }
+
+  @Test
+  void unreadCountsMessagesOfOthersNotJoinsLeavesOrOnesOwn() {
+    create("alice", null, 10);
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r)); // 2
+    post("alice", "a1", "hello bob"); // 3
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("carol", null, r)); // 4
+    post("carol", "c1", "hi"); // 5
+    room.<ChatRoom.LeaveResult>runCommand(r -> new ChatRoom.Leave("carol", r)); // 6
+    assertEquals(2, summary("bob", 2).unread(), "alice's and carol's messages, not carol's join and leave");
+    assertEquals(1, summary("alice", 1).unread(), "alice read up to her own message: carol's hi is left");
+    assertEquals(0, summary("bob", 6).unread());
+    // The count survives a restart from a snapshot (snapshot-every is 7 here) and from the journal.
+    for (int i = 0; i < 4; i++) {
+      post("alice", "more" + i, "more");
+    }
+    room.restart();
+    assertEquals(6, summary("bob", 2).unread());
+  }
+
+  private ChatRoom.SummaryView summary(String user, long readSeq) {
+    return (ChatRoom.SummaryView) room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.GetSummary(user, readSeq, r)).reply();
+  }
+
+  @Test
+  void aSocketsSendIsToldWhatItsAckNeedsAndSharesTheDedupeWindowWithHttp() {
+    create("alice", null, 10);
+    String id = roomId;
+    var first = (ChatRoom.SendStored) room
+        .<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "w1", "hi", r)).reply();
+    assertEquals(new ChatRoom.SendStored(id, "w1", 2, first.sentAt()), first);
+    // A resend over the socket, and one over HTTP, name the first copy's seq and time; nothing new is written.
+    var again = room.<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "w1", "hi", r));
+    assertTrue(again.hasNoEvents());
+    assertEquals(first, again.reply());
+    var overHttp = (ChatRoom.Posted) post("alice", "w1", "hi");
+    assertEquals(List.of(2L, first.sentAt()), List.of(overHttp.entry().seq(), overHttp.entry().sentAt()));
+    assertTrue(overHttp.duplicate());
+    // Refusals name the send they refuse: a session may have many in flight, in several rooms.
+    assertEquals(new ChatRoom.SendRefused(id, "x1", "not_a_member", "you are not a member of this room"),
+        room.<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("bob", "x1", "hi", r)).reply());
+    var empty = (ChatRoom.SendRefused) room
+        .<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "x2", " ", r)).reply();
+    assertEquals(List.of(id, "x2", "invalid_message"), List.of(empty.roomId(), empty.clientMsgId(), empty.code()));
+  }
+
+  @Test
+  void dedupeAndTheTimelineSurviveARestart() {
+    create("alice", null, 10);
+    long seq = seqOf(post("alice", "before-restart", "hi"));
+    for (int i = 0; i < 10; i++) {
+      post("alice", "fill-" + i, "more");
+    }
+    room.restart();
+    var again = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "before-restart", "hi", r));
+    assertTrue(again.hasNoEvents());
+    // Its entry has left the room's memory (5 recent entries here): the route reads it from the journal.
+    assertEquals(new ChatRoom.PostedBefore(seq), again.reply());
+    assertEquals(13, seqOf(post("alice", "after-restart", "next")));
+  }
+
+  @Test
+  void theDedupeWindowKeepsTheLastNSendsAcrossSnapshotsAndRestarts() {
+    // A window of 5 sends, a snapshot every 4 events, 3 recent entries in memory.
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("w" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(3, 5, 4),
+            Clock.systemUTC()));
+    create("alice", null, 10);
+    for (int i = 0; i < 8; i++) {
+      post("alice", "m" + i, "text " + i);
+    }
+    var resendRecent = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m3", "text 3", r));
+    assertTrue(resendRecent.hasNoEvents(), "m3 is among the last 5 sends");
+    assertEquals(5, resendRecent.state().dedupe.size());
+    // m2 fell out of the window: stored again (the documented bound), and it evicts m3.
+    assertEquals(10, seqOf(post("alice", "m2", "text 2")));
+    room.restart();
+    var afterRestart = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m4", "text 4", r));
+    assertTrue(afterRestart.hasNoEvents(), "m4 is still in the window after recovery");
+    assertEquals(5, afterRestart.state().dedupe.size());
+    assertEquals(11, seqOf(post("alice", "m3", "text 3")));
+  }
+
+  @Test
+  void aSendWhoseWriteFailedIsStoredWhenResentToTheNextIncarnation() {
+    // The room applies a send to its state before the write; a failed write stops it, and the next incarnation (which
+    // sharding starts with the next message) replays the journal: the failed one's dedupe window must not follow it,
+    // so the resend is stored, not answered from it.
+    String id = "f" + UUID.randomUUID().toString().substring(0, 8);
+    ActorRef<ChatRoom.Command> actor = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+    TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
+    actor.tell(new ChatRoom.Create("general", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), created.ref()));
+    created.expectMessageClass(ChatRoom.Created.class);
+
+    PersistenceTestKit.create(kit.system()).failNextPersisted(ChatRoom.persistenceId(id).id());
+    TestProbe<ChatRoom.PostResult> first = kit.createTestProbe();
+    actor.tell(new ChatRoom.Post("alice", "m1", "hello", first.ref()));
+    // No answer to a send whose write failed: the client resends until one comes.
+    first.expectTerminated(actor, Duration.ofSeconds(10));
+    ActorRef<ChatRoom.Command> next = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+    TestProbe<ChatRoom.PostResult> resent = kit.createTestProbe();
+    next.tell(new ChatRoom.Post("alice", "m1", "hello", resent.ref()));
+    ChatRoom.Posted posted = resent.expectMessageClass(ChatRoom.Posted.class, Duration.ofSeconds(10));
+    assertFalse(posted.duplicate(), "the first copy was never stored");
+    assertEquals(2, posted.entry().seq());
+    next.tell(new ChatRoom.Post("alice", "m1", "hello", resent.ref()));
+    ChatRoom.Posted again = (ChatRoom.Posted) resent.receiveMessage();
+    assertTrue(again.duplicate());
+    assertEquals(2, again.entry().seq());
+    first.expectNoMessage(Duration.ZERO);
+  }
+
+  @Test
+  void theDedupeWindowSurvivesItsColumnsAndASnapshotInTheEarlierForm() {
+    var serialization = SerializationExtension.get(kit.system().classicSystem());
+    Instant at = Instant.parse("2026-11-20T10:00:00.123Z");
+    // Two senders taking turns, seqs with gaps (joins between sends) and a clock that stepped back 40 ms.
+    List<RoomState.Sent> sends = List.of(
+        new RoomState.Sent("alice", "a-1", 3, at),
+        new RoomState.Sent("bob", "b-1", 4, at.plusMillis(7)),
+        new RoomState.Sent("alice", "a-2", 9, at.minusMillis(33)),
+        new RoomState.Sent("carol", "c-1", 10, at.plusSeconds(86_400)));
+    ChatRoom.RoomInfo info = new ChatRoom.RoomInfo("general", ChatRoom.KIND_ROOM, "alice", null, 10, at);
+    var columns = RoomState.DedupeWindow.of(sends);
+    assertEquals(List.of("alice", "bob", "carol"), columns.senders());
+    assertEquals(sends, columns.sends());
+
+    RoomState.Snapshot earlier = new RoomState.Snapshot(info, 10, List.of("alice", "bob", "carol"), List.of(), sends,
+        null, Map.of("alice", 9L, "bob", 4L, "carol", 10L), null);
+    RoomState.Snapshot current = new RoomState.Snapshot(info, 10, List.of("alice", "bob", "carol"), List.of(), null,
+        columns, Map.of("alice", 9L, "bob", 4L, "carol", 10L), new long[] {1, 1, 1});
+    for (RoomState.Snapshot written : List.of(earlier, current)) {
+      var serializer = serialization.findSerializerFor(written);
+      byte[] bytes = serialization.serialize(written).get();
+      var state = (RoomState) serialization
+          .deserialize(bytes, serializer.identifier(), RoomState.class.getName()).get();
+      for (RoomState.Sent sent : sends) {
+        assertEquals(sent, state.sent(sent.sender(), sent.clientMsgId()));
+      }
+      assertEquals(sends, state.dedupe.sends(), "oldest first, so the oldest is evicted first");
+      // And the state writes itself back in columns, whichever form it was read from.
+      assertEquals(current.window().sends(), state.toSnapshot().window().sends());
+      assertNull(state.toSnapshot().dedupe());
+    }
+  }
+
+  @Test
+  void invalidMessagesAreRefused() {
+    create("alice", null, 10);
+    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e1", " ")).code());
+    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e2", "x".repeat(4001))).code());
+    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "", "ok")).code());
+    // Lone surrogates are refused at the edges (HttpApiTest, WebSocketApiTest); a pair is text like any other.
+    assertEquals(2, seqOf(post("alice", "e5", "a pair is fine: \ud83d\udc4b")));
+  }
+
+  @Test
+  void recentPagesComeFromMemoryAndOlderOnesNameAJournalRange() {
+    create("alice", null, 10);
+    for (int i = 0; i < 19; i++) {
+      post("alice", "m" + i, "text " + i);
+    }
+    var latest = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, null, 3, r)).reply();
+    assertEquals(List.of(18L, 19L, 20L), ((ChatRoom.Page) latest).entries().stream().map(TimelineEntry::seq).toList());
+    assertTrue(((ChatRoom.Page) latest).hasMore());
+    var old = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", 10L, null, 4, r)).reply();
+    assertEquals(new ChatRoom.InJournal(6, 9, true), old);
+    var after = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, 18L, 50, r)).reply();
+    assertEquals(List.of(19L, 20L), ((ChatRoom.Page) after).entries().stream().map(TimelineEntry::seq).toList());
+    assertFalse(((ChatRoom.Page) after).hasMore());
+    var none = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, 20L, 50, r)).reply();
+    assertEquals(new ChatRoom.Page(List.of(), false), none);
+    // Past the last seq is not an empty page: the caller holds entries the room does not.
+    var ahead = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, 21L, 50, r)).reply();
+    assertEquals(new ChatRoom.CursorAhead(20), ahead);
+    var farAhead = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("alice", null, Long.MAX_VALUE, 50, r)).reply();
+    assertEquals(new ChatRoom.CursorAhead(20), farAhead);
+    var stranger = room.<ChatRoom.HistoryResult>runCommand(r -> new ChatRoom.GetHistory("eve", null, null, 5, r)).reply();
+    assertEquals("not_a_member", ((ChatRoom.Rejected) stranger).code());
+  }
+
+  @Test
+  void aRoomThatWasNeverCreatedDoesNotExist() {
+    var join = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    assertEquals("no_such_room", ((ChatRoom.Rejected) join.reply()).code());
+    assertTrue(join.hasNoEvents());
+    assertEquals("no_such_room", ((ChatRoom.Rejected) post("bob", "x", "hi")).code());
+  }
+
+  @Test
+  void aBusyRoomWritesSendsInBatchesAndAcknowledgesEachAfterItsWrite() {
+    List<Integer> writeSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    String id = "hot" + UUID.randomUUID().toString().substring(0, 6);
+    journal.withPolicy(new org.apache.pekko.persistence.testkit.ProcessingPolicy<org.apache.pekko.persistence.testkit.JournalOperation>() {
+      @Override
+      public org.apache.pekko.persistence.testkit.ProcessingResult tryProcess(
+          String persistenceId, org.apache.pekko.persistence.testkit.JournalOperation op) {
+        if (persistenceId.endsWith(id) && op instanceof org.apache.pekko.persistence.testkit.WriteEvents w) {
+          writeSizes.add(w.batch().size());
+        }
+        return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+      }
+    });
+    try {
+      ActorRef<ChatRoom.Command> hot = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+      TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
+      hot.tell(new ChatRoom.Create("hot", ChatRoom.KIND_ROOM, "alice", null, 10, List.of("bob"), created.ref()));
+      created.expectMessageClass(ChatRoom.Created.class);
+      TestProbe<ChatRoom.PostResult> acks = kit.createTestProbe();
+      int sends = 200;
+      for (int i = 0; i < sends; i++) {
+        hot.tell(new ChatRoom.Post("alice", "m" + i, "text " + i, acks.ref()));
+      }
+      // A resend while the first copy may still wait for its write, and a leave right behind the sends.
+      hot.tell(new ChatRoom.Post("alice", "m199", "text 199", acks.ref()));
+      TestProbe<ChatRoom.LeaveResult> left = kit.createTestProbe();
+      hot.tell(new ChatRoom.Leave("alice", left.ref()));
+      java.util.Map<String, Long> seqOf = new java.util.HashMap<>();
+      for (int i = 0; i <= sends; i++) {
+        TimelineEntry e = ((ChatRoom.Posted) acks.receiveMessage(Duration.ofSeconds(10))).entry();
+        Long earlier = seqOf.put(e.clientMsgId(), e.seq());
+        assertTrue(earlier == null || earlier == e.seq(), "a resend got another seq");
+      }
+      assertEquals(sends, seqOf.size());
+      for (int i = 0; i < sends; i++) {
+        assertEquals(3L + i, seqOf.get("m" + i), "sends keep their arrival order");
+      }
+      assertEquals(3L + sends, ((ChatRoom.Left) left.receiveMessage()).seq());
+      int written = writeSizes.stream().mapToInt(Integer::intValue).sum();
+      assertEquals(2 + sends + 1, written, "every entry written once: " + writeSizes);
+      assertTrue(writeSizes.size() < sends / 2, "sends share writes: " + writeSizes);
+    } finally {
+      journal.resetPolicy();
+    }
+  }
+
+  @Test
+  void racingJoinsNeverExceedCapacityAndTheWrongPasscodeNeverGetsIn() {
+    String hash = Secrets.hashPassword("sesame", 4);
+    ActorRef<ChatRoom.Command> racing = kit.spawn(
+        ChatRoom.create("race" + UUID.randomUUID().toString().substring(0, 6), settings, Clock.systemUTC()));
+    TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
+    racing.tell(new ChatRoom.Create("race", ChatRoom.KIND_ROOM, "owner", hash, 4, List.of(), created.ref()));
+    created.expectMessageClass(ChatRoom.Created.class);
+
+    TestProbe<ChatRoom.JoinResult> joins = kit.createTestProbe();
+    for (int i = 0; i < 10; i++) {
+      racing.tell(new ChatRoom.Join("user" + i, i % 2 == 0 ? "sesame" : "wrong", joins.ref()));
+    }
+    List<ChatRoom.JoinResult> results = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      results.add(joins.receiveMessage(Duration.ofSeconds(10)));
+    }
+    long joined = results.stream().filter(r -> r instanceof ChatRoom.Joined).count();
+    long full = results.stream().filter(r -> r instanceof ChatRoom.Rejected x && x.code().equals("room_full")).count();
+    long wrong = results.stream().filter(r -> r instanceof ChatRoom.Rejected x && x.code().equals("wrong_passcode")).count();
+    assertEquals(3, joined);
+    assertEquals(2, full);
+    assertEquals(5, wrong);
+    TestProbe<ChatRoom.GetResult> get = kit.createTestProbe();
+    racing.tell(new ChatRoom.Get("owner", get.ref()));
+    ChatRoom.RoomView view = (ChatRoom.RoomView) get.receiveMessage();
+    assertEquals(4, view.members().size());
+    assertEquals(4, view.lastSeq());
+  }
+}

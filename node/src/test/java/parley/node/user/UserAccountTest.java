@@ -1,0 +1,322 @@
+package parley.node.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.Secrets;
+import parley.node.delivery.ClientSession;
+import parley.node.testkit.EntityTestKit;
+
+/** The user entity: credentials, tokens, tickets, read markers and presence from session lifetimes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UserAccountTest {
+  /** A clock tests move by hand. */
+  static final class ManualClock extends Clock {
+    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private ActorTestKit kit;
+  private UserAccount.Settings settings;
+  private ManualClock clock;
+  private String name;
+  private EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> user;
+
+  @BeforeAll
+  void start() {
+    kit = EntityTestKit.start();
+    settings = UserAccount.Settings.fromConfig(kit.system().settings().config());
+  }
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void freshUser() {
+    clock = new ManualClock();
+    name = "u" + UUID.randomUUID().toString().substring(0, 8);
+    user = EventSourcedBehaviorTestKit.create(kit.system(), UserAccount.create(name, settings, clock));
+    user.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$hash", r));
+  }
+
+  private UserAccount.Result run(java.util.function.Function<ActorRef<UserAccount.Result>, UserAccount.Command> cmd) {
+    return user.<UserAccount.Result>runCommand(cmd::apply).reply();
+  }
+
+  @Test
+  void aUsernameIsTakenOnce() {
+    var again = user.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$other", r));
+    assertEquals("username_taken", ((UserAccount.Rejected) again.reply()).code());
+    assertTrue(again.hasNoEvents());
+  }
+
+  @Test
+  void tokensAreStoredAsHashesExpireAndCanBeRevoked() {
+    String token = Secrets.newToken(name);
+    String hash = Secrets.sha256(token);
+    var issued = user.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(hash, clock.now.plus(Duration.ofDays(1)), r));
+    assertFalse(issued.state().tokens().containsKey(token), "the clear token is never stored");
+    assertTrue(issued.state().tokens().containsKey(hash));
+    assertInstanceOf(UserAccount.Authenticated.class, run(r -> new UserAccount.Authenticate(hash, r)));
+
+    clock.now = clock.now.plus(Duration.ofDays(2));
+    assertEquals("unauthorized", ((UserAccount.Rejected) run(r -> new UserAccount.Authenticate(hash, r))).code());
+
+    String other = Secrets.sha256(Secrets.newToken(name));
+    var second = user.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(other, clock.now.plus(Duration.ofDays(1)), r));
+    assertFalse(second.state().tokens().containsKey(hash), "expired tokens are dropped");
+    run(r -> new UserAccount.RevokeToken(other, r));
+    assertInstanceOf(UserAccount.Rejected.class, run(r -> new UserAccount.Authenticate(other, r)));
+    user.restart();
+    assertInstanceOf(UserAccount.Rejected.class, run(r -> new UserAccount.Authenticate(other, r)));
+  }
+
+  @Test
+  void ticketsAreSingleUseAndDieWithTheirToken() {
+    String token = Secrets.sha256("t1");
+    run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    run(r -> new UserAccount.IssueTicket(token, "ticket1", clock.now.plusSeconds(30), r));
+    var redeemed = run(r -> new UserAccount.RedeemTicket("ticket1", r));
+    assertEquals(token, ((UserAccount.Authenticated) redeemed).tokenHash());
+    assertInstanceOf(UserAccount.Rejected.class, run(r -> new UserAccount.RedeemTicket("ticket1", r)));
+
+    run(r -> new UserAccount.IssueTicket(token, "ticket2", clock.now.plusSeconds(30), r));
+    clock.now = clock.now.plusSeconds(31);
+    assertInstanceOf(UserAccount.Rejected.class, run(r -> new UserAccount.RedeemTicket("ticket2", r)));
+
+    run(r -> new UserAccount.IssueTicket(token, "ticket3", clock.now.plusSeconds(30), r));
+    run(r -> new UserAccount.RevokeToken(token, r));
+    assertInstanceOf(UserAccount.Rejected.class, run(r -> new UserAccount.RedeemTicket("ticket3", r)));
+  }
+
+  @Test
+  void readMarkersOnlyMoveForward() {
+    run(r -> new UserAccount.AddRoom("room1", 3, r));
+    run(r -> new UserAccount.MarkRead("room1", 10, r));
+    run(r -> new UserAccount.MarkRead("room1", 7, r));
+    var summary = user.<UserAccount.Summary>runCommand(UserAccount.GetSummary::new).reply();
+    assertEquals(Map.of("room1", 10L), summary.rooms());
+    assertEquals("not_a_member", ((UserAccount.Rejected) run(r -> new UserAccount.MarkRead("room2", 1, r))).code());
+    // Joining again never moves a marker back.
+    run(r -> new UserAccount.AddRoom("room1", 1, r));
+    assertEquals(Map.of("room1", 10L), user.<UserAccount.Summary>runCommand(UserAccount.GetSummary::new).reply().rooms());
+  }
+
+  @Test
+  void onlineWhileASessionLivesOfflineAfterTheLastEnds() {
+    String token = Secrets.sha256("t-presence");
+    run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    ActorRef<ClientSession.Command> first = kit.spawn(Behaviors.ignore());
+    ActorRef<ClientSession.Command> second = kit.spawn(Behaviors.ignore());
+    var started = user.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(first, token, r));
+    assertInstanceOf(UserAccount.Accepted.class, started.reply());
+    assertInstanceOf(UserAccount.WentOnline.class, started.event());
+    assertTrue(user.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(second, token, r)).hasNoEvents());
+
+    TestProbe<UserAccount.PresenceView> presence = kit.createTestProbe();
+    kit.stop(first);
+    // One session still lives: online.
+    presence.awaitAssert(Duration.ofSeconds(5), () -> {
+      var view = user.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply();
+      assertTrue(view.online());
+      return null;
+    });
+    clock.now = clock.now.plusSeconds(60);
+    kit.stop(second);
+    presence.awaitAssert(Duration.ofSeconds(5), () -> {
+      var view = user.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply();
+      assertFalse(view.online());
+      assertEquals(clock.now, view.lastSeen());
+      return null;
+    });
+  }
+
+  @Test
+  void aSessionWithARevokedTokenIsToldToClose() {
+    TestProbe<ClientSession.Command> session = kit.createTestProbe();
+    var result = run(r -> new UserAccount.SessionStarted(session.ref(), Secrets.sha256("never-issued"), r));
+    assertEquals("unauthorized", ((UserAccount.Rejected) result).code());
+    assertEquals(new ClientSession.Close(4001, "logged out"), session.receiveMessage());
+
+    String token = Secrets.sha256("t-logout");
+    run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    TestProbe<ClientSession.Command> live = kit.createTestProbe();
+    run(r -> new UserAccount.SessionStarted(live.ref(), token, r));
+    run(r -> new UserAccount.RevokeToken(token, r));
+    assertEquals(new ClientSession.Close(4001, "logged out"), live.receiveMessage());
+  }
+
+  @Test
+  void afterARestartSessionsMustReRegisterOrTheUserGoesOffline() {
+    String token = Secrets.sha256("t-restart");
+    run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    TestProbe<ClientSession.Command> session = kit.createTestProbe();
+    run(r -> new UserAccount.SessionStarted(session.ref(), token, r));
+    user.restart();
+    // The new incarnation knows the user was online, and waits for sessions to come back.
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertFalse(user.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply().online());
+      return null;
+    });
+    assertNotNull(user.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply().lastSeen());
+  }
+
+  /** A fresh, registered user whose offline is stored after {@code storeDelay}. */
+  private EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> userStoringOfflineAfter(
+      Duration storeDelay) {
+    UserAccount.Settings custom = new UserAccount.Settings(
+        settings.offlineGrace(), storeDelay, settings.reregisterGrace(), settings.markerFlush(), settings.passivateAfter());
+    var kitUser = EventSourcedBehaviorTestKit.<UserAccount.Command, UserAccount.Event, UserState>create(
+        kit.system(), UserAccount.create(name, custom, clock));
+    kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$hash", r));
+    return kitUser;
+  }
+
+  /** A fresh user online through one session, whose offline is stored after {@code storeDelay}. */
+  private record OnlineUser(
+      EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> user,
+      ActorRef<ClientSession.Command> session,
+      String token) {}
+
+  private OnlineUser onlineUserStoringOfflineAfter(Duration storeDelay) {
+    name = "u" + UUID.randomUUID().toString().substring(0, 8);
+    var kitUser = userStoringOfflineAfter(storeDelay);
+    String token = Secrets.sha256("t-" + name);
+    kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
+    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    assertInstanceOf(UserAccount.WentOnline.class,
+        kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(session, token, r)).event());
+    return new OnlineUser(kitUser, session, token);
+  }
+
+  private static UserAccount.PresenceView presenceOf(
+      EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> of) {
+    return of.<UserAccount.PresenceView>runCommand(UserAccount.GetPresence::new).reply();
+  }
+
+  @Test
+  void aUserBackBeforeTheOfflineIsStoredWritesNothing() {
+    OnlineUser online = onlineUserStoringOfflineAfter(Duration.ofMinutes(1));
+    var flapping = online.user();
+    Instant droppedAt = clock.now.plusSeconds(5);
+    clock.now = droppedAt;
+    kit.stop(online.session());
+    // Room mates see the user offline after the grace, with the time the connection ended...
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertFalse(presenceOf(flapping).online());
+      return null;
+    });
+    assertEquals(droppedAt, presenceOf(flapping).lastSeen());
+    // ...but nothing is stored yet: the stored state still says online.
+    assertTrue(flapping.getState().online());
+
+    // Back within the delay: online again, and neither WentOffline nor WentOnline is written.
+    ActorRef<ClientSession.Command> second = kit.spawn(Behaviors.ignore());
+    var back = flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(second, online.token(), r));
+    assertInstanceOf(UserAccount.Accepted.class, back.reply());
+    assertTrue(back.hasNoEvents());
+    assertTrue(presenceOf(flapping).online());
+  }
+
+  @Test
+  void anOfflineThatLastsIsStoredWithTheTimeTheLastConnectionEnded() {
+    OnlineUser online = onlineUserStoringOfflineAfter(Duration.ofMillis(300));
+    var leaving = online.user();
+    Instant endedAt = clock.now.plusSeconds(7);
+    clock.now = endedAt;
+    kit.stop(online.session());
+
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertFalse(leaving.getState().online(), "WentOffline is stored");
+      return null;
+    });
+    assertEquals(endedAt, leaving.getState().lastSeen());
+    // A restart finds the user offline since then, with no grace to wait out.
+    leaving.restart();
+    UserAccount.PresenceView view = presenceOf(leaving);
+    assertFalse(view.online());
+    assertEquals(endedAt, view.lastSeen());
+  }
+
+  @Test
+  void aHandOffStoresWhatWasOnlyInMemoryBeforeTheEntityStops() {
+    // Spawned as sharding would run it, so it can be stopped with the stop message sharding sends.
+    String handedOff = "u" + UUID.randomUUID().toString().substring(0, 8);
+    // Neither the marker nor the offline would be stored within the test but for the handoff.
+    UserAccount.Settings slow = new UserAccount.Settings(settings.offlineGrace(), Duration.ofMinutes(1),
+        settings.reregisterGrace(), Duration.ofMinutes(1), settings.passivateAfter());
+    ActorRef<UserAccount.Command> entity = kit.spawn(UserAccount.create(handedOff, slow, clock));
+    TestProbe<UserAccount.Result> replies = kit.createTestProbe();
+    String token = Secrets.sha256("t-handoff");
+    entity.tell(new UserAccount.Register("$2a$04$hash", replies.ref()));
+    entity.tell(new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), replies.ref()));
+    entity.tell(new UserAccount.AddRoom("room1", 0, replies.ref()));
+    replies.receiveSeveralMessages(3);
+    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    entity.tell(new UserAccount.SessionStarted(session, token, replies.ref()));
+    assertInstanceOf(UserAccount.Accepted.class, replies.receiveMessage());
+    // A read marker not flushed yet, and an offline not stored yet (the delay is a minute).
+    entity.tell(new UserAccount.MarkRead("room1", 12, replies.ref()));
+    replies.receiveMessage();
+    Instant endedAt = clock.now.plusSeconds(3);
+    clock.now = endedAt;
+    kit.stop(session);
+    TestProbe<UserAccount.PresenceView> presence = kit.createTestProbe();
+    presence.awaitAssert(Duration.ofSeconds(5), () -> {
+      entity.tell(new UserAccount.GetPresence(presence.ref()));
+      assertFalse(presence.receiveMessage().online());
+      return null;
+    });
+
+    entity.tell(UserAccount.HandOff.INSTANCE);
+    presence.expectTerminated(entity);
+    // The next incarnation reads both from the journal: offline since the connection ended, with no grace to wait
+    // out, and the marker where it was.
+    ActorRef<UserAccount.Command> next = kit.spawn(UserAccount.create(handedOff, slow, clock));
+    next.tell(new UserAccount.GetPresence(presence.ref()));
+    UserAccount.PresenceView view = presence.receiveMessage();
+    assertFalse(view.online());
+    assertEquals(endedAt, view.lastSeen());
+    TestProbe<UserAccount.Summary> summary = kit.createTestProbe();
+    next.tell(new UserAccount.GetSummary(summary.ref()));
+    assertEquals(Map.of("room1", 12L), summary.receiveMessage().rooms());
+  }
+}
