@@ -137,6 +137,28 @@ class ClusterTest {
   }
 
   @Test
+  void typingCrossesNodesAndEndsWhenTheTypistGoesOffline() {
+    ApiClient alice = nodes.get(0).client().newUser("alice");
+    ApiClient bob = new ApiClient(nodes.get(2).http()).newUser("bob");
+    String room = alice.createRoom("{\"name\":\"typing across\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient b = WsClient.connect(nodes.get(2).http(), bob.token)) {
+      b.awaitType("hello");
+      WsClient a = WsClient.connect(nodes.get(0).http(), alice.token);
+      a.awaitType("hello");
+      a.send("{\"type\":\"typing\",\"room\":\"" + room + "\"}");
+      JsonNode typing = b.await(n -> "typing".equals(n.path("type").asText()) && !n.path("stop").asBoolean(false));
+      assertEquals(alice.username, typing.get("username").asText());
+      a.close();
+      // Her last connection closed: the room says she stopped, without waiting for the expiry.
+      b.await(n -> "typing".equals(n.path("type").asText()) && n.path("stop").asBoolean(false));
+      assertTrue(java.time.Instant.now().isBefore(java.time.Instant.parse(typing.get("expiresAt").asText())),
+          "ended by going offline, before the indicator's expiry");
+      b.awaitPresence(alice.username, false);
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   void aNodeThatLeavesHandsItsRoomsOffWithNothingLostOrDoubled() {
     // Stops the third node, so it runs last.

@@ -1,5 +1,6 @@
 package parley.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -8,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ClientFrame.Send.class, name = "send"),
   @JsonSubTypes.Type(value = ClientFrame.Read.class, name = "read"),
-  @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping")
+  @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing")
 })
 public sealed interface ClientFrame {
 
@@ -20,4 +22,11 @@ public sealed interface ClientFrame {
 
   /** Answered by a pong. */
   record Ping() implements ClientFrame {}
+
+  /**
+   * v1.1: the user is typing in {@code room} (a client sends at most one every 2 s while the input changes), or, with
+   * {@code stop: true}, no longer is (input cleared or sent). Never stored; answered only by an error.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Typing(String room, Boolean stop) implements ClientFrame {}
 }

@@ -1,5 +1,6 @@
 package parley.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
   @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
-  @JsonSubTypes.Type(value = ServerFrame.Reset.class, name = "reset")
+  @JsonSubTypes.Type(value = ServerFrame.Reset.class, name = "reset"),
+  @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing")
 })
 public sealed interface ServerFrame {
 
@@ -69,6 +71,30 @@ public sealed interface ServerFrame {
     public static Reset cursorAhead(String room, long after, long lastSeq) {
       return new Reset(room, lastSeq, "cursor_ahead", "you are at seq " + after + " of this room, past its last seq "
           + lastSeq + ": the server does not have entries you have seen; drop what you hold of it and read it again");
+    }
+  }
+
+  /**
+   * v1.1: a room mate is typing in {@code room} until {@code expiresAt} unless told again (the server repeats it at
+   * most every 2 s while they type), or, with {@code stop: true} (and no {@code expiresAt}), stopped: they cleared
+   * the input, sent, or their last connection closed. Never stored, never in history.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Typing(String room, String username, Instant expiresAt, Boolean stop) implements ServerFrame {
+    public Typing {
+      expiresAt = Json.millis(expiresAt);
+    }
+
+    public static Typing started(String room, String username, Instant expiresAt) {
+      return new Typing(room, username, expiresAt, null);
+    }
+
+    public static Typing stopped(String room, String username) {
+      return new Typing(room, username, null, true);
+    }
+
+    public boolean ends() {
+      return Boolean.TRUE.equals(stop);
     }
   }
 }

@@ -51,6 +51,8 @@ import parley.protocol.ServerFrame;
 public final class ClientSession extends AbstractBehavior<ClientSession.Command> {
 
   static final int MAX_IN_FLIGHT = 64;
+  private static final String UNKNOWN_TYPE = "a frame needs a \"type\" of send, read, ping or typing";
+  private static final long TYPING_HEARD_EVERY_NANOS = 1_000_000_000L;
   private static final int FETCH_PAGE = 200;
   private static final int MAX_BUFFERED_PER_ROOM = 10_000;
   /** How soon a catch-up waiting for room in the socket's buffer looks again. */
@@ -120,6 +122,12 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
   }
 
+  /**
+   * From the hub: something of the moment from {@code from} in one of the session's rooms (typing), rendered and
+   * framed once by the hub. Not for {@code from}'s own connections; dropped before hello, never stashed.
+   */
+  public record Relayed(String from, WebSocketUpgrades.PreparedText frame) implements Command {}
+
   /** From the user entity: the user joined a room (or a DM was opened); deliver entries after {@code afterSeq}. */
   public record RoomAdded(String roomId, long afterSeq) implements Command {}
 
@@ -147,6 +155,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       implements Command {}
 
   private record SendAnswered(ChatRoom.SendOutcome outcome) implements Command {}
+
+  private record TypingAnswered(ChatRoom.TypingRefused refused) implements Command {}
 
   /** The oldest send in flight may have waited its ask timeout. */
   private enum SendDeadline implements Command { INSTANCE }
@@ -220,6 +230,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final SendsInFlight unanswered = new SendsInFlight();
   /** Where the rooms answer this session's sends; one address for its whole life. */
   private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
+  private final ActorRef<ChatRoom.TypingRefused> typingRefusals;
   private boolean closed;
 
   private ClientSession(
@@ -245,6 +256,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     this.settings = settings;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.sendOutcomes = context.messageAdapter(ChatRoom.SendOutcome.class, SendAnswered::new);
+    this.typingRefusals = context.messageAdapter(ChatRoom.TypingRefused.class, TypingAnswered::new);
   }
 
   // ---------------------------------------------------------------------------------------------- starting
@@ -261,6 +273,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessageEquals(StreamDone.INSTANCE, Behaviors::stopped)
         .onMessage(StreamFailed.class, f -> Behaviors.stopped())
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
+        .onMessage(Relayed.class, r -> Behaviors.same())
         .onMessage(Command.class, cmd -> {
           if (stash.isFull()) {
             return closeWith(1008, "too many frames before hello");
@@ -383,6 +396,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(TrackChecked.class, this::onTrackChecked)
         .onMessage(ReadAnswered.class, this::onReadAnswered)
         .onMessage(PresenceSeen.class, this::onPresenceSeen)
+        .onMessage(Relayed.class, r -> r.from().equals(username) || send(r.frame()) ? Behaviors.same() : Behaviors.stopped())
+        .onMessage(TypingAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
         .onMessage(SendAnswered.class, this::onSendAnswered)
@@ -508,7 +523,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     try {
       parsed = Json.mapper().readValue(text, ClientFrame.class);
     } catch (InvalidTypeIdException e) {
-      return error("unknown_type", "a frame needs a \"type\" of send, read or ping", null);
+      return error("unknown_type", UNKNOWN_TYPE, null);
     } catch (MismatchedInputException e) {
       return error("invalid_frame", "a frame is one JSON object with a \"type\"", null);
     } catch (JsonProcessingException e) {
@@ -521,8 +536,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return onSend(send);
     } else if (parsed instanceof ClientFrame.Read read) {
       return onRead(read);
+    } else if (parsed instanceof ClientFrame.Typing typing) {
+      return onTyping(typing);
     }
-    return error("unknown_type", "a frame needs a \"type\" of send, read or ping", null);
+    return error("unknown_type", UNKNOWN_TYPE, null);
   }
 
   private Behavior<Command> onSend(ClientFrame.Send send) {
@@ -543,6 +560,31 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     sharding.entityRefFor(ChatRoom.ENTITY_KEY, send.room())
         .tell(new ChatRoom.Send(username, send.clientMsgId(), send.text(), sendOutcomes));
+    return Behaviors.same();
+  }
+
+  /**
+   * Typing goes to the room, which decides membership and relays it. A client that says it types more than once a
+   * second per room is heard once a second (the room relays at most one per 2 s anyway), without an error.
+   */
+  private Behavior<Command> onTyping(ClientFrame.Typing typing) {
+    if (typing.room() == null) {
+      return error("invalid_frame", "typing needs a room (and stop: true when the user stopped)", null);
+    }
+    if (!Validation.isValidRoomId(typing.room())) {
+      return error("no_such_room", "there is no such room: " + typing.room(), null);
+    }
+    boolean stop = Boolean.TRUE.equals(typing.stop());
+    Cursor cursor = rooms.get(typing.room());
+    if (cursor != null) {
+      long now = System.nanoTime();
+      if (!stop && cursor.typingToldAt != 0 && now - cursor.typingToldAt < TYPING_HEARD_EVERY_NANOS) {
+        return Behaviors.same();
+      }
+      cursor.typingToldAt = stop ? 0 : now;
+    }
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, typing.room())
+        .tell(new ChatRoom.Typing(username, stop, typingRefusals));
     return Behaviors.same();
   }
 

@@ -18,6 +18,8 @@ final class Cursor implements Lane {
   long delivered;
   long target;
   boolean fetching;
+  /** System.nanoTime() of the last typing frame passed to the room (0: none since a stop); the session's alone. */
+  long typingToldAt;
   /** No longer followed: the hub may still hold the lane until it takes the unsubscribe. */
   boolean dropped;
   final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();

@@ -64,6 +64,9 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   /** From a room: a new entry, rendered once. */
   public record Deliver(String roomId, long seq, String frame) implements Command {}
 
+  /** From a room: something of the moment from {@code from} (typing), rendered once; not stored. */
+  public record Relay(String roomId, String from, String frame) implements Command {}
+
   /** From a room: a member's presence changed. */
   public record PresenceUpdate(String roomId, String username, boolean online, Instant lastSeen) implements Command {}
 
@@ -174,6 +177,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         .onMessage(OpenLane.class, this::onOpenLane)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(PresenceUpdate.class, this::onPresenceUpdate)
+        .onMessage(Relay.class, this::onRelay)
         .onMessage(Subscribed.class, this::onSubscribed)
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(RoomStopped.class, this::onRoomStopped)
@@ -241,6 +245,19 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         }
         member.ref.tell(entry);
       }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRelay(Relay cmd) {
+    RoomSubscription sub = rooms.get(cmd.roomId());
+    if (sub == null || sub.sessions.isEmpty()) {
+      return Behaviors.same();
+    }
+    ClientSession.Relayed relayed =
+        new ClientSession.Relayed(cmd.from(), WebSocketUpgrades.PreparedText.of(cmd.frame()));
+    for (Membership member : sub.sessions.values()) {
+      member.ref.tell(relayed);
     }
     return Behaviors.same();
   }

@@ -55,12 +55,19 @@ public final class ChatRoom
   static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
 
   /** Tunables from {@code parley.room} and {@code parley.auth}. */
-  public record Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
+  public record Settings(
+      int recentEntries, int dedupeWindow, int snapshotEvery, Duration typingRelayEvery, Duration typingExpiresAfter) {
+    public Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
+      this(recentEntries, dedupeWindow, snapshotEvery, Duration.ofSeconds(2), Duration.ofSeconds(6));
+    }
+
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
           config.getInt("parley.room.recent-entries"),
           config.getInt("parley.room.dedupe-window"),
-          config.getInt("parley.room.snapshot-every"));
+          config.getInt("parley.room.snapshot-every"),
+          config.getDuration("parley.typing.relay-every"),
+          config.getDuration("parley.typing.expires-after"));
     }
   }
 
@@ -136,6 +143,17 @@ public final class ChatRoom
 
   /** The hub has no more subscribers for this room. */
   public record UnsubscribeHub(ActorRef<RoomHub.Command> hub) implements Command {}
+
+  /**
+   * v1.1: {@code user} is typing (or, {@code stop}, no longer). Never stored: relayed to the room's hubs, at most once
+   * per {@code parley.typing.relay-every} per member. Answered only when refused.
+   */
+  public record Typing(String user, boolean stop, ActorRef<TypingRefused> replyTo) implements Command {}
+
+  public record TypingRefused(String roomId, String code, String message) implements CborSerializable {}
+
+  /** Typing that was not renewed in time ends. */
+  private enum TypingExpiry implements Command { INSTANCE }
 
   /** A member came or went (from their user entity). */
   public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
@@ -254,6 +272,9 @@ public final class ChatRoom
   /** Sends accepted but not yet written (see {@link #onFlush}); never acknowledged before they are. */
   private final PendingSends pending = new PendingSends();
   private boolean flushQueued;
+  /** Soft state: who is typing, relayed through the hubs, never stored. */
+  private final Typists typists;
+  private boolean typingExpiryScheduled;
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
     // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
@@ -269,6 +290,7 @@ public final class ChatRoom
     this.context = context;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.audience = new RoomAudience(roomId, context, sharding);
+    this.typists = new Typists(settings.typingRelayEvery(), settings.typingExpiresAfter());
     this.blocking =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
   }
@@ -352,8 +374,14 @@ public final class ChatRoom
         })
         .onCommand(PresenceChanged.class, (state, cmd) -> {
           audience.presenceChanged(state, cmd);
+          if (!cmd.online()) {
+            // Their last connection closed: nobody is left typing.
+            endTyping(cmd.user());
+          }
           return Effect().noReply();
         })
+        .onCommand(Typing.class, this::onTyping)
+        .onCommand(TypingExpiry.class, (state, cmd) -> onTypingExpiry())
         .build();
   }
 
@@ -480,6 +508,7 @@ public final class ChatRoom
       waiter.refused(clientMsgId, refusal);
       return Effect().noReply();
     }
+    endTyping(user);
     String key = RoomState.dedupeKey(user, clientMsgId);
     if (pending.joinIfPending(key, waiter)) {
       // A resend while the first copy waits for the same write: both get its seq.
@@ -510,6 +539,44 @@ public final class ChatRoom
   /** The seq the next event takes, after the sends waiting to be written. */
   private long nextSeq(RoomState state) {
     return state.lastSeq + pending.size() + 1;
+  }
+
+  private ReplyEffect<Event, RoomState> onTyping(RoomState state, Typing cmd) {
+    Rejected refusal = !state.exists() ? noSuchRoom() : !state.isMember(cmd.user()) ? outsider(state) : null;
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), new TypingRefused(roomId, refusal.code(), refusal.message()));
+    }
+    if (cmd.stop()) {
+      endTyping(cmd.user());
+    } else if (typists.typed(cmd.user(), System.nanoTime())) {
+      audience.relay(cmd.user(),
+          parley.protocol.ServerFrame.Typing.started(roomId, cmd.user(), now().plus(typists.expiresAfter())));
+      if (!typingExpiryScheduled) {
+        typingExpiryScheduled = true;
+        context.scheduleOnce(typists.expiresAfter(), context.getSelf(), TypingExpiry.INSTANCE);
+      }
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, RoomState> onTypingExpiry() {
+    typingExpiryScheduled = false;
+    long now = System.nanoTime();
+    for (String user : typists.expired(now)) {
+      audience.relay(user, parley.protocol.ServerFrame.Typing.stopped(roomId, user));
+    }
+    typists.nextExpiry(now).ifPresent(in -> {
+      typingExpiryScheduled = true;
+      context.scheduleOnce(in, context.getSelf(), TypingExpiry.INSTANCE);
+    });
+    return Effect().noReply();
+  }
+
+  /** A typist stops at once: said so, sent, or went offline. */
+  private void endTyping(String user) {
+    if (typists.stopped(user)) {
+      audience.relay(user, parley.protocol.ServerFrame.Typing.stopped(roomId, user));
+    }
   }
 
   private ReplyEffect<Event, RoomState> onGetHistory(RoomState state, GetHistory cmd) {

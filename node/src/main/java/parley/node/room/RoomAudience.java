@@ -68,6 +68,26 @@ final class RoomAudience {
     }
   }
 
+  /**
+   * Something of the moment from {@code from} (typing), not an entry: rendered once, passed by every hub to its
+   * sessions in the room except {@code from}'s own. Never stored; lost, not retried, if a hub is gone.
+   */
+  void relay(String from, ServerFrame frame) {
+    if (hubs.isEmpty()) {
+      return;
+    }
+    String json;
+    try {
+      json = Json.mapper().writeValueAsString(frame);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    RoomHub.Relay relay = new RoomHub.Relay(roomId, from, json);
+    for (ActorRef<RoomHub.Command> hub : hubs) {
+      hub.tell(relay);
+    }
+  }
+
   void askPresence(String user) {
     ActorRef<UserAccount.PresenceView> adapter = context.messageAdapter(
         UserAccount.PresenceView.class, p -> new ChatRoom.PresenceChanged(p.username(), p.online(), p.lastSeen()));

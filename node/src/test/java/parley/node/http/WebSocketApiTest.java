@@ -75,6 +75,48 @@ class WebSocketApiTest {
     }
   }
 
+  private static boolean isTyping(JsonNode n, String room, String user, boolean stop) {
+    return "typing".equals(n.path("type").asText()) && room.equals(n.path("room").asText())
+        && user.equals(n.path("username").asText()) && n.path("stop").asBoolean(false) == stop;
+  }
+
+  @Test
+  void typingReachesRoomMatesNotTheTypistAndEndsWithTheirMessage() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String room = alice.createRoom("{\"name\":\"typing\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    String elsewhere = anonymous.newUser("carol").createRoom("{\"name\":\"not alice's\"}");
+    try (WsClient a = WsClient.connect(node.http(), alice.token); WsClient a2 = WsClient.connect(node.http(), alice.token);
+        WsClient b = WsClient.connect(node.http(), bob.token)) {
+      a.awaitType("hello");
+      a2.awaitType("hello");
+      b.awaitType("hello");
+      for (int i = 0; i < 20; i++) {
+        a.send("{\"type\":\"typing\",\"room\":\"" + room + "\"}");
+      }
+      JsonNode typing = b.await(n -> isTyping(n, room, alice.username, false));
+      assertTrue(typing.hasNonNull("expiresAt"), typing.toString());
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"t-1\",\"text\":\"there\"}");
+      b.await(n -> isMessage(n, room, 3));
+      b.await(n -> isTyping(n, room, alice.username, true));
+      // Twenty frames in a burst were heard once; alice's own devices are not told she types.
+      assertEquals(1, b.frames().stream().filter(n -> isTyping(n, room, alice.username, false)).count());
+      a2.await(n -> isMessage(n, room, 3));
+      assertTrue(a2.frames().stream().noneMatch(n -> "typing".equals(n.path("type").asText())));
+
+      a.send("{\"type\":\"typing\",\"room\":\"" + elsewhere + "\"}");
+      assertEquals("not_a_member", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"typing\"}");
+      assertEquals("invalid_frame", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"typing\",\"room\":\"" + room + "\",\"stop\":\"yes\"}");
+      assertEquals("invalid_frame", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"ping\"}");
+      a.awaitType("pong");
+      assertFalse(a.closed.isDone());
+    }
+  }
+
   @Test
   void badFramesGetErrorsAndTheConnectionStays() {
     ApiClient alice = anonymous.newUser("alice");

@@ -62,6 +62,14 @@ public final class ChatClient implements LinkListener {
   }
 
   private static final int MEMBERSHIP_RETRIES = 3;
+  /** v1.1: the client tells a room the user types at most this often. */
+  static final Duration TYPING_EVERY = Duration.ofSeconds(2);
+  /**
+   * How long a room mate's "typing" shows without a renewal, counted from its arrival: the server's expiresAt is 6 s
+   * after it sent the frame, and counting here needs no clock in step with the server's (the server's stop comes
+   * then anyway).
+   */
+  static final Duration TYPING_SHOWN_FOR = Duration.ofSeconds(6);
 
   /** A message whose text starts with this is an action ({@code /me waves}): shown as "* sender waves". */
   public static final String ACTION = "/me ";
@@ -75,6 +83,9 @@ public final class ChatClient implements LinkListener {
   private final Outbox outbox = new Outbox();
   private final Map<String, CompletableFuture<Message>> acks = new HashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  /** The room this client last told that the user types, and when; null once it said stop. */
+  private String typingIn;
+  private java.time.Instant typingToldAt;
 
   public ChatClient(String username, ParleyApi api, Link link, Scheduler scheduler, Options options, Clock clock) {
     this.state = new ChatState(username);
@@ -114,6 +125,26 @@ public final class ChatClient implements LinkListener {
     return outbox.size();
   }
 
+  /**
+   * The input line now reads {@code text}: while it holds something to send in the current room, the room is told
+   * the user types (at most every {@link #TYPING_EVERY}); once it is cleared, or the user is in another room, stop.
+   * Commands other than {@code /me} are not typing.
+   */
+  public void inputChanged(String text) {
+    RoomState room = state.current().orElse(null);
+    boolean typing = room != null && !text.isBlank() && (!text.startsWith("/") || text.startsWith(ACTION));
+    java.time.Instant now = clock.instant();
+    if (typingIn != null && (!typing || !typingIn.equals(room.id()))) {
+      link.send(new ClientFrame.Typing(typingIn, true));
+      typingIn = null;
+    }
+    if (typing && (typingIn == null || !now.isBefore(typingToldAt.plus(TYPING_EVERY)))
+        && link.send(new ClientFrame.Typing(room.id(), null))) {
+      typingIn = room.id();
+      typingToldAt = now;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------- from the link
 
   /**
@@ -151,6 +182,12 @@ public final class ChatClient implements LinkListener {
       changed();
     } else if (frame instanceof ServerFrame.Error error) {
       onError(error);
+    } else if (frame instanceof ServerFrame.Typing typing) {
+      if (!typing.username().equals(state.me())) {
+        state.room(typing.room()).ifPresent(room ->
+            room.typing(typing.username(), typing.ends() ? null : clock.instant().plus(TYPING_SHOWN_FOR)));
+        changed();
+      }
     } else if (frame instanceof ServerFrame.Reset reset) {
       state.room(reset.room()).ifPresent(room -> reload(room, reset.lastSeq()));
       changed();
@@ -217,6 +254,7 @@ public final class ChatClient implements LinkListener {
     boolean known = state.room(m.room()).isPresent();
     RoomState room = state.ensureRoom(m.room());
     boolean bell = state.receive(m.room(), List.of(m), true);
+    room.typing(m.sender(), null); // whoever sent has stopped typing
     settled(List.of(m));
     if (Message.KIND_JOINED.equals(m.kind()) && !state.me().equals(m.sender())) {
       // presence frames only tell of comings and goings: someone already online who joins needs asking

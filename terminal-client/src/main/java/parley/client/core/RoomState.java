@@ -36,6 +36,8 @@ public final class RoomState {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
   private final Set<String> members = new TreeSet<>();
+  /** v1.1: room mates typing now, each until when (this client's clock), in the order they started. */
+  private final Map<String, Instant> typing = new LinkedHashMap<>();
   private long membersAsOf = -1;
   private boolean loaded;
   private long floor = 1;
@@ -396,5 +398,35 @@ public final class RoomState {
 
   public Activity activity() {
     return activity;
+  }
+
+  /** {@code user} types until {@code until}, or (null) stopped. */
+  public void typing(String user, Instant until) {
+    if (until == null) {
+      typing.remove(user);
+    } else {
+      typing.putIfAbsent(user, until);
+      typing.put(user, until);
+    }
+  }
+
+  /** Who types at {@code now}, in the order they started; the expired are forgotten. */
+  public List<String> typists(Instant now) {
+    typing.values().removeIf(until -> !until.isAfter(now));
+    return List.copyOf(typing.keySet());
+  }
+
+  /** The line under the timeline: "alice is typing...", "alice and bob are...", "alice and 2 others are...". */
+  public static String typingLine(List<String> typists) {
+    switch (typists.size()) {
+      case 0:
+        return "";
+      case 1:
+        return typists.get(0) + " is typing...";
+      case 2:
+        return typists.get(0) + " and " + typists.get(1) + " are typing...";
+      default:
+        return typists.get(0) + " and " + (typists.size() - 1) + " others are typing...";
+    }
   }
 }

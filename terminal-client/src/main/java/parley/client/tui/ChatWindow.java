@@ -52,6 +52,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
   private final TimelineView timeline;
   private final MemberListView members;
   private final StatusBar status;
+  private final TypingLine typing;
   private final Label prompt = new Label("");
   private final TextBox input = new TextBox(new TerminalSize(20, 1));
   private final InputHistory history = new InputHistory();
@@ -66,6 +67,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     this.timeline = new TimelineView(client, new TimelineLayout(zone), clock);
     this.members = new MemberListView(client.state(), clock);
     this.status = new StatusBar(client, server, clock);
+    this.typing = new TypingLine(client.state(), clock);
     setHints(List.of(Window.Hint.FULL_SCREEN, Window.Hint.NO_DECORATIONS));
     setTheme(ParleyTheme.screen());
 
@@ -76,14 +78,18 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     Panel inputRow = new Panel(new BorderLayout());
     inputRow.addComponent(prompt, BorderLayout.Location.LEFT);
     inputRow.addComponent(input, BorderLayout.Location.CENTER);
+    Panel bars = new Panel(new BorderLayout());
+    bars.addComponent(typing, BorderLayout.Location.TOP);
+    bars.addComponent(status, BorderLayout.Location.CENTER);
     Panel bottom = new Panel(new BorderLayout());
-    bottom.addComponent(status, BorderLayout.Location.TOP);
+    bottom.addComponent(bars, BorderLayout.Location.TOP);
     bottom.addComponent(inputRow, BorderLayout.Location.CENTER);
     Panel root = new Panel(new BorderLayout());
     root.addComponent(middle, BorderLayout.Location.CENTER);
     root.addComponent(bottom, BorderLayout.Location.BOTTOM);
     setComponent(root);
     setFocusedInteractable(input);
+    input.setTextChangeListener((text, byUser) -> client.inputChanged(text));
     addWindowListener(new WindowListenerAdapter() {
       @Override
       public void onInput(Window window, KeyStroke key, AtomicBoolean deliver) {
@@ -110,6 +116,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     timeline.invalidate();
     members.invalidate();
     status.invalidate();
+    typing.invalidate();
     if (!loggedOut && client.state().link().state() == LinkStatus.State.LOGGED_OUT) {
       loggedOut = true;
       host.loggedOut(client.state().link().detail());
@@ -127,9 +134,10 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     rooms.setVisible(size.getColumns() >= 50);
   }
 
-  /** Once a second: the status bar's countdown and the members' "last seen" move on. */
+  /** Once a second: the status bar's countdown, the members' "last seen" and who is typing move on. */
   void tick() {
     status.invalidate();
+    typing.invalidate();
     members.invalidate();
   }
 

@@ -52,6 +52,34 @@ class ChatClientTest {
   }
 
   @Test
+  void aRoomMateTypesUntilTheyStopSendOrTheIndicatorExpires() {
+    link.hello("alice", server.summary("r1", 3));
+    java.time.Instant now = server.now();
+    link.frame(ServerFrame.Typing.started("r1", "bob", now.plusSeconds(6)));
+    link.frame(ServerFrame.Typing.started("r1", "alice", now.plusSeconds(6))); // another device of hers: not shown
+    assertEquals(List.of("bob"), r1().typists(now));
+    assertEquals(List.of(), r1().typists(now.plus(ChatClient.TYPING_SHOWN_FOR)), "expires without a renewal");
+    link.frame(ServerFrame.Typing.started("r1", "bob", now.plusSeconds(6)));
+    link.frame(server.says("r1", "bob", "sent"));
+    assertEquals(List.of(), r1().typists(now), "a message from bob ends his typing");
+    link.frame(ServerFrame.Typing.started("r1", "bob", now.plusSeconds(6)));
+    link.frame(ServerFrame.Typing.stopped("r1", "bob"));
+    assertEquals(List.of(), r1().typists(now));
+  }
+
+  @Test
+  void theUserTypingIsToldAtMostEveryTwoSecondsAndStopsWhenTheInputIsCleared() {
+    link.hello("alice", server.summary("r1", 3));
+    link.sent.clear();
+    client.inputChanged("h");
+    client.inputChanged("he");
+    client.inputChanged("hey");
+    client.inputChanged("");
+    client.inputChanged("/join lounge");
+    assertEquals(List.of(new ClientFrame.Typing("r1", null), new ClientFrame.Typing("r1", true)), link.sent);
+  }
+
+  @Test
   void onePresenceFrameUpdatesEveryMemberItNames() {
     link.hello("alice", server.summary("r1", 3));
     java.time.Instant left = server.now().minusSeconds(30);

@@ -99,6 +99,27 @@ class ChatWindowTest {
   }
 
   @Test
+  void whoIsTypingShowsUnderTheTimelineAndTypingIsToldToTheRoom() {
+    link.frame(ServerFrame.Typing.started("r1", "bob", server.now().plusSeconds(6)));
+    screen.pump();
+    assertTrue(screen.text().contains(" bob is typing..."), screen.text());
+    link.frame(ServerFrame.Typing.started("r1", "carol", server.now().plusSeconds(6)));
+    screen.pump();
+    assertTrue(screen.text().contains(" bob and carol are typing..."), screen.text());
+    screen.capture("typing");
+    link.frame(ServerFrame.Typing.stopped("r1", "bob"));
+    link.frame(server.says("r1", "carol", "done"));
+    screen.pump();
+    assertFalse(screen.text().contains("typing..."), screen.text());
+
+    screen.type("on my");
+    screen.press(KeyType.Enter);
+    List<ClientFrame> typing = link.sent.stream().filter(f -> f instanceof ClientFrame.Typing).toList();
+    assertEquals(List.of(new ClientFrame.Typing("r1", null), new ClientFrame.Typing("r1", true)), typing,
+        "one typing frame for the whole line, a stop when the line went");
+  }
+
+  @Test
   void aLineIsPendingAtOnceAndSentOnceAcknowledged() {
     screen.type("on my way");
     screen.press(KeyType.Enter);
