@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientFrame.Send.class, name = "send"),
   @JsonSubTypes.Type(value = ClientFrame.Read.class, name = "read"),
   @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping"),
-  @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing")
+  @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing"),
+  @JsonSubTypes.Type(value = ClientFrame.Delivered.class, name = "delivered")
 })
 public sealed interface ClientFrame {
 
@@ -29,4 +30,10 @@ public sealed interface ClientFrame {
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Typing(String room, Boolean stop) implements ClientFrame {}
+
+  /**
+   * v1.1: this device holds every entry of {@code room} up to {@code seq} (cumulative; a client sends it at most once a
+   * second per room). Never moves back; lowered to what the room has. Answered only by an error.
+   */
+  record Delivered(String room, Long seq) implements ClientFrame {}
 }

@@ -16,7 +16,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
   @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = ServerFrame.Reset.class, name = "reset"),
-  @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing")
+  @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing"),
+  @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt")
 })
 public sealed interface ServerFrame {
 
@@ -97,4 +98,10 @@ public sealed interface ServerFrame {
       return Boolean.TRUE.equals(stop);
     }
   }
+
+  /**
+   * v1.1: where a member of {@code room} is: {@code deliveredSeq}, one of their devices holds every entry up to it;
+   * {@code readSeq}, their read marker (null if they hide it). Coalesced: at most once a second per member and room.
+   */
+  record Receipt(String room, String username, long deliveredSeq, Long readSeq) implements ServerFrame {}
 }

@@ -51,7 +51,7 @@ import parley.protocol.ServerFrame;
 public final class ClientSession extends AbstractBehavior<ClientSession.Command> {
 
   static final int MAX_IN_FLIGHT = 64;
-  private static final String UNKNOWN_TYPE = "a frame needs a \"type\" of send, read, ping or typing";
+  private static final String UNKNOWN_TYPE = "a frame needs a \"type\" of send, read, delivered, ping or typing";
   private static final long TYPING_HEARD_EVERY_NANOS = 1_000_000_000L;
   private static final int FETCH_PAGE = 200;
   private static final int MAX_BUFFERED_PER_ROOM = 10_000;
@@ -396,7 +396,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(TrackChecked.class, this::onTrackChecked)
         .onMessage(ReadAnswered.class, this::onReadAnswered)
         .onMessage(PresenceSeen.class, this::onPresenceSeen)
-        .onMessage(Relayed.class, r -> r.from().equals(username) || send(r.frame()) ? Behaviors.same() : Behaviors.stopped())
+        .onMessage(Relayed.class, r -> username.equals(r.from()) || send(r.frame()) ? Behaviors.same() : Behaviors.stopped())
         .onMessage(TypingAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
@@ -538,6 +538,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return onRead(read);
     } else if (parsed instanceof ClientFrame.Typing typing) {
       return onTyping(typing);
+    } else if (parsed instanceof ClientFrame.Delivered delivered) {
+      return onDelivered(delivered);
     }
     return error("unknown_type", UNKNOWN_TYPE, null);
   }
@@ -631,23 +633,41 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (read.room() == null || read.seq() == null || read.seq() < 0) {
       return error("invalid_frame", "read needs a room and a seq >= 0", null);
     }
-    Cursor cursor = rooms.get(read.room());
-    // A marker cannot point past what the room has; unread counts clamp it for rooms not tracked yet.
-    long seq;
-    if (cursor == null) {
-      seq = read.seq();
-    } else {
-      cursor.lock.lock();
-      try {
-        seq = Math.min(read.seq(), Math.max(cursor.delivered, cursor.target));
-      } finally {
-        cursor.lock.unlock();
-      }
-    }
+    long seq = knownUpTo(read.room(), read.seq());
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
         (result, failure) -> new ReadAnswered(read.room(), result, failure));
     return Behaviors.same();
+  }
+
+  /** v1.1: the client holds the room's entries up to seq; the user's entity keeps the marker, the room tells. */
+  private Behavior<Command> onDelivered(ClientFrame.Delivered delivered) {
+    if (delivered.room() == null || delivered.seq() == null || delivered.seq() < 0) {
+      return error("invalid_frame", "delivered needs a room and a seq >= 0", null);
+    }
+    long seq = knownUpTo(delivered.room(), delivered.seq());
+    getContext().pipeToSelf(
+        user().<UserAccount.Result>ask(r -> new UserAccount.MarkDelivered(delivered.room(), seq, r),
+            settings.askTimeout()),
+        (result, failure) -> new ReadAnswered(delivered.room(), result, failure));
+    return Behaviors.same();
+  }
+
+  /**
+   * A marker cannot point past what the room has: {@code seq}, lowered to the newest seq this connection knows of in
+   * the room (unread counts and receipts clamp it for rooms not tracked yet).
+   */
+  private long knownUpTo(String roomId, long seq) {
+    Cursor cursor = rooms.get(roomId);
+    if (cursor == null) {
+      return seq;
+    }
+    cursor.lock.lock();
+    try {
+      return Math.min(seq, Math.max(cursor.delivered, cursor.target));
+    } finally {
+      cursor.lock.unlock();
+    }
   }
 
   private Behavior<Command> onReadAnswered(ReadAnswered answer) {

@@ -56,6 +56,9 @@ final class AccountRoutes extends RouteSupport {
         path(segment("auth").slash("logout"), () -> post(() -> logout(caller))),
         path(segment("auth").slash("ws-ticket"), () -> post(() -> ticket(caller))),
         path("me", () -> get(() -> me(caller))),
+        path(segment("me").slash("settings"), () -> concat(
+            get(() -> settings(caller)),
+            patch(() -> body(parley.protocol.UserSettings.class, b -> changeSettings(caller, b))))),
         path(segment("users").slash(segment()), user -> get(() -> userPresence(user))));
   }
 
@@ -106,6 +109,23 @@ final class AccountRoutes extends RouteSupport {
     return onSuccess(
         user(caller.username()).<UserAccount.Result>ask(r -> new UserAccount.RevokeToken(caller.tokenHash(), r), timeout),
         result -> complete(StatusCodes.NO_CONTENT));
+  }
+
+  /** v1.1: the user's settings (read receipts shown or not). */
+  Route settings(Caller caller) {
+    return onSuccess(
+        user(caller.username()).<UserAccount.SettingsView>ask(UserAccount.GetSettings::new, timeout),
+        view -> complete(StatusCodes.OK, new parley.protocol.UserSettings(view.readReceipts()), JSON));
+  }
+
+  Route changeSettings(Caller caller, parley.protocol.UserSettings body) {
+    if (body.readReceipts() == null) {
+      return settings(caller);
+    }
+    return onSuccess(
+        user(caller.username()).<UserAccount.Result>ask(
+            r -> new UserAccount.SetReadReceipts(body.readReceipts(), r), timeout),
+        result -> result == UserAccount.Done.INSTANCE ? settings(caller) : rejected(result));
   }
 
   Route ticket(Caller caller) {

@@ -46,7 +46,8 @@ final class RoomRoutes extends RouteSupport {
                 path("messages", () -> concat(
                     get(() -> messages(caller, id)),
                     post(() -> body(PostMessage.class, b -> postMessage(caller, id, b))))),
-                path("read", () -> post(() -> body(MarkRead.class, b -> markRead(caller, id, b))))))))),
+                path("read", () -> post(() -> body(MarkRead.class, b -> markRead(caller, id, b)))),
+                path("receipts", () -> get(() -> receipts(caller, id)))))))),
         path(segment("dms").slash(segment()), user -> post(() -> openDm(caller, user))));
   }
 
@@ -115,6 +116,17 @@ final class RoomRoutes extends RouteSupport {
     return onSuccess(created, result -> result instanceof ChatRoom.Created c
         ? complete(StatusCodes.CREATED, toWire(c.room()), JSON)
         : rejected(result));
+  }
+
+  /** v1.1: every member's delivered and read markers, for a member. */
+  Route receipts(Caller caller, String id) {
+    return onSuccess(
+        room(id).<ChatRoom.ReceiptsResult>ask(r -> new ChatRoom.GetReceipts(caller.username(), r), timeout),
+        result -> result instanceof ChatRoom.ReceiptsView v
+            ? complete(StatusCodes.OK, new parley.protocol.RoomReceipts(v.members().stream()
+                .map(m -> new parley.protocol.RoomReceipts.Member(m.username(), m.deliveredSeq(), m.readSeq()))
+                .toList()), JSON)
+            : rejected(result));
   }
 
   Route getRoom(Caller caller, String id) {

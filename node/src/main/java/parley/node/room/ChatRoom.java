@@ -53,6 +53,8 @@ public final class ChatRoom
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
   static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
+  /** Receipts of a room go out at most this often, each moved member once with their latest markers. */
+  static final Duration RECEIPTS_EVERY = Duration.ofSeconds(1);
 
   /** Tunables from {@code parley.room} and {@code parley.auth}. */
   public record Settings(
@@ -152,6 +154,22 @@ public final class ChatRoom
 
   public record TypingRefused(String roomId, String code, String message) implements CborSerializable {}
 
+  /**
+   * v1.1: a member's markers as their user entity has them (it tells the room each move, and answers the room's ask
+   * after a restart or a join): kept for receipts, never stored here.
+   */
+  public record MarkersMoved(String user, long deliveredSeq, long readSeq, boolean readShown) implements Command {}
+
+  /** v1.1: every member's receipt, for a member. */
+  public record GetReceipts(String asUser, ActorRef<ReceiptsResult> replyTo) implements Command {}
+
+  public interface ReceiptsResult extends CborSerializable {}
+
+  public record ReceiptsView(List<parley.protocol.ServerFrame.Receipt> members) implements ReceiptsResult {}
+
+  /** Receipts that moved go out (at most once a second). */
+  private enum FlushReceipts implements Command { INSTANCE }
+
   /** Typing that was not renewed in time ends. */
   private enum TypingExpiry implements Command { INSTANCE }
 
@@ -182,7 +200,7 @@ public final class ChatRoom
   public interface HistoryResult extends CborSerializable {}
 
   public record Rejected(String code, String message)
-      implements CreateResult, JoinResult, LeaveResult, PostResult, GetResult, HistoryResult {}
+      implements CreateResult, JoinResult, LeaveResult, PostResult, GetResult, HistoryResult, ReceiptsResult {}
 
   public record MemberView(String username, boolean online, Instant lastSeen) implements CborSerializable {}
 
@@ -275,6 +293,9 @@ public final class ChatRoom
   /** Soft state: who is typing, relayed through the hubs, never stored. */
   private final Typists typists;
   private boolean typingExpiryScheduled;
+  /** Soft state: members' delivered and read markers, for receipts. */
+  private final Receipts receipts = new Receipts();
+  private boolean receiptsFlushScheduled;
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
     // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
@@ -335,7 +356,7 @@ public final class ChatRoom
     if (!state.exists()) {
       return;
     }
-    state.members.forEach(audience::askPresence);
+    state.members.forEach(this::askAbout);
     audience.reportToDirectory(state);
   }
 
@@ -381,6 +402,13 @@ public final class ChatRoom
           return Effect().noReply();
         })
         .onCommand(Typing.class, this::onTyping)
+        .onCommand(MarkersMoved.class, this::onMarkersMoved)
+        .onCommand(FlushReceipts.class, (state, cmd) -> onFlushReceipts(state))
+        .onCommand(GetReceipts.class, (state, cmd) -> {
+          Rejected refusal = !state.exists() ? noSuchRoom() : !state.isMember(cmd.asUser()) ? outsider(state) : null;
+          return Effect().reply(cmd.replyTo(), refusal != null ? refusal
+              : new ReceiptsView(receipts.all(roomId, state.members.stream().sorted().toList(), state.lastSeq)));
+        })
         .onCommand(TypingExpiry.class, (state, cmd) -> onTypingExpiry())
         .build();
   }
@@ -404,7 +432,7 @@ public final class ChatRoom
         .thenRun(s -> {
           events.forEach(e -> {
             audience.publish(e.entry());
-            audience.askPresence(e.entry().sender());
+            askAbout(e.entry().sender());
           });
           audience.reportToDirectory(s);
         })
@@ -452,7 +480,7 @@ public final class ChatRoom
         .thenRun(s -> {
           batch.complete(audience::publish);
           audience.reportToDirectory(s);
-          audience.askPresence(user);
+          askAbout(user);
         })
         .thenReply(replyTo, s -> new Joined(view(s, user), entry.seq()));
   }
@@ -472,6 +500,7 @@ public final class ChatRoom
         .thenRun(s -> {
           batch.complete(audience::publish);
           audience.forget(cmd.user());
+          receipts.forget(cmd.user());
           audience.reportToDirectory(s);
         })
         .thenReply(cmd.replyTo(), s -> new Left(entry.seq()));
@@ -570,6 +599,32 @@ public final class ChatRoom
       context.scheduleOnce(in, context.getSelf(), TypingExpiry.INSTANCE);
     });
     return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, RoomState> onMarkersMoved(RoomState state, MarkersMoved cmd) {
+    if (state.isMember(cmd.user())
+        && receipts.moved(cmd.user(), cmd.deliveredSeq(), cmd.readSeq(), cmd.readShown())
+        && !receiptsFlushScheduled) {
+      receiptsFlushScheduled = true;
+      context.scheduleOnce(RECEIPTS_EVERY, context.getSelf(), FlushReceipts.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  /** Each member whose markers moved in the last second, once, to every hub (and so every connected member). */
+  private ReplyEffect<Event, RoomState> onFlushReceipts(RoomState state) {
+    receiptsFlushScheduled = false;
+    for (parley.protocol.ServerFrame.Receipt receipt : receipts.takeChanged(roomId, state.lastSeq)) {
+      audience.relay(null, receipt);
+    }
+    return Effect().noReply();
+  }
+
+  /** What the room keeps of a member from their user entity: presence and markers, asked again after a restart. */
+  private void askAbout(String user) {
+    audience.askPresence(user);
+    sharding.entityRefFor(parley.node.user.UserAccount.ENTITY_KEY, user)
+        .tell(new parley.node.user.UserAccount.GetMarkers(roomId, context.getSelf()));
   }
 
   /** A typist stops at once: said so, sent, or went offline. */

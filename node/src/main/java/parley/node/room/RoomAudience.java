@@ -69,8 +69,9 @@ final class RoomAudience {
   }
 
   /**
-   * Something of the moment from {@code from} (typing), not an entry: rendered once, passed by every hub to its
-   * sessions in the room except {@code from}'s own. Never stored; lost, not retried, if a hub is gone.
+   * Something of the moment (typing from {@code from}, receipts with {@code from} null), not an entry: rendered once,
+   * passed by every hub to its sessions in the room except {@code from}'s own. Never stored here; lost, not retried,
+   * if a hub is gone.
    */
   void relay(String from, ServerFrame frame) {
     if (hubs.isEmpty()) {

@@ -164,6 +164,20 @@ public final class UserAccount
   /** Move a read marker forward (never back). replyTo may be null. */
   public record MarkRead(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
 
+  /**
+   * v1.1: one of the user's devices holds every entry of the room up to {@code seq} (never moves back; the session
+   * clamps it to what the room has). Batched like read markers.
+   */
+  public record MarkDelivered(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
+
+  /** v1.1: a room (recovered, or just joined) asks the user's markers in it; answered with MarkersMoved. */
+  public record GetMarkers(String roomId, ActorRef<ChatRoom.Command> replyTo) implements Command {}
+
+  /** v1.1: show or hide the user's read markers to others. */
+  public record SetReadReceipts(boolean shown, ActorRef<Result> replyTo) implements Command {}
+
+  public record GetSettings(ActorRef<SettingsView> replyTo) implements Command {}
+
   public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
 
   public record GetPresence(ActorRef<PresenceView> replyTo) implements Command {}
@@ -213,6 +227,8 @@ public final class UserAccount
   public record PresenceView(String username, boolean exists, boolean online, Instant lastSeen)
       implements CborSerializable {}
 
+  public record SettingsView(boolean exists, boolean readReceipts) implements CborSerializable {}
+
   // ---------------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable {}
@@ -229,6 +245,10 @@ public final class UserAccount
   public record RoomRemoved(String roomId) implements Event {}
 
   public record ReadMarkersMoved(Map<String, Long> markers) implements Event {}
+
+  public record DeliveredMarkersMoved(Map<String, Long> markers) implements Event {}
+
+  public record ReadReceiptsSet(boolean shown) implements Event {}
 
   public record WentOnline(Instant at) implements Event {}
 
@@ -248,6 +268,8 @@ public final class UserAccount
   private final Map<String, Map.Entry<String, Instant>> tickets = new HashMap<>();
   /** Soft until flushed (within a second): read markers moved since the last flush. */
   private final Map<String, Long> pendingMarkers = new HashMap<>();
+  /** Soft until flushed with the read markers: delivered markers moved since the last flush. */
+  private final Map<String, Long> pendingDelivered = new HashMap<>();
   /** Soft: when each socket admitted but not registered yet stops holding its place (nanoTime), oldest first. */
   private final java.util.ArrayDeque<Long> admissions = new java.util.ArrayDeque<>();
   /** Soft: when this user created rooms within the last room window (nanoTime), oldest first. */
@@ -323,6 +345,15 @@ public final class UserAccount
         .onCommand(RemoveRoom.class, this::onRemoveRoom)
         .onCommand(MarkRead.class, this::onMarkRead)
         .onCommand(FlushMarkers.class, this::onFlushMarkers)
+        .onCommand(MarkDelivered.class, this::onMarkDelivered)
+        .onCommand(GetMarkers.class, (s, c) -> {
+          if (s.rooms().containsKey(c.roomId())) {
+            c.replyTo().tell(markersIn(s, c.roomId()));
+          }
+          return Effect().noReply();
+        })
+        .onCommand(SetReadReceipts.class, this::onSetReadReceipts)
+        .onCommand(GetSettings.class, (s, c) -> Effect().reply(c.replyTo(), new SettingsView(s.exists(), s.showsRead())))
         .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Summary(username, s.exists(), rooms(s))))
         .onCommand(GetPresence.class, (s, c) -> Effect().reply(c.replyTo(), presence(s)))
         .onCommand(SessionStarted.class, this::onSessionStarted)
@@ -455,6 +486,7 @@ public final class UserAccount
       session.tell(new ClientSession.RoomRemoved(cmd.roomId()));
     }
     pendingMarkers.remove(cmd.roomId());
+    pendingDelivered.remove(cmd.roomId());
     if (!state.rooms().containsKey(cmd.roomId())) {
       return Effect().reply(cmd.replyTo(), Done.INSTANCE);
     }
@@ -472,9 +504,7 @@ public final class UserAccount
     long current = Math.max(state.rooms().get(cmd.roomId()), pendingMarkers.getOrDefault(cmd.roomId(), 0L));
     if (cmd.seq() > current) {
       pendingMarkers.put(cmd.roomId(), cmd.seq());
-      if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
-        timers.startSingleTimer(FlushMarkers.INSTANCE, settings.markerFlush());
-      }
+      markersMoved(state, cmd.roomId());
     }
     if (cmd.replyTo() != null) {
       cmd.replyTo().tell(Done.INSTANCE);
@@ -482,13 +512,63 @@ public final class UserAccount
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, UserState> onFlushMarkers(UserState state, FlushMarkers cmd) {
-    if (pendingMarkers.isEmpty()) {
+  private ReplyEffect<Event, UserState> onMarkDelivered(UserState state, MarkDelivered cmd) {
+    if (!state.rooms().containsKey(cmd.roomId())) {
+      cmd.replyTo().tell(new Rejected("not_a_member", "you are not a member of this room"));
       return Effect().noReply();
     }
-    Map<String, Long> markers = Map.copyOf(pendingMarkers);
-    pendingMarkers.clear();
-    return Effect().persist(new ReadMarkersMoved(markers)).thenNoReply();
+    if (cmd.seq() > delivered(state, cmd.roomId())) {
+      pendingDelivered.put(cmd.roomId(), cmd.seq());
+      markersMoved(state, cmd.roomId());
+    }
+    cmd.replyTo().tell(Done.INSTANCE);
+    return Effect().noReply();
+  }
+
+  /** A marker moved: stored with the next flush (within a second); the room hears of it now, for its receipts. */
+  private void markersMoved(UserState state, String roomId) {
+    if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
+      timers.startSingleTimer(FlushMarkers.INSTANCE, settings.markerFlush());
+    }
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(markersIn(state, roomId));
+  }
+
+  private ChatRoom.MarkersMoved markersIn(UserState state, String roomId) {
+    long read = Math.max(state.rooms().getOrDefault(roomId, 0L), pendingMarkers.getOrDefault(roomId, 0L));
+    return new ChatRoom.MarkersMoved(username, delivered(state, roomId), read, state.showsRead());
+  }
+
+  private long delivered(UserState state, String roomId) {
+    return Math.max(state.delivered().getOrDefault(roomId, 0L), pendingDelivered.getOrDefault(roomId, 0L));
+  }
+
+  private ReplyEffect<Event, UserState> onSetReadReceipts(UserState state, SetReadReceipts cmd) {
+    if (state.showsRead() == cmd.shown()) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    return Effect().persist(new ReadReceiptsSet(cmd.shown()))
+        .thenRun(s -> s.rooms().keySet().forEach(roomId ->
+            sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(markersIn(s, roomId))))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onFlushMarkers(UserState state, FlushMarkers cmd) {
+    List<Event> events = pendingMarkerEvents();
+    return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+  }
+
+  /** The markers moved since the last flush, as events (none if none moved), forgotten here. */
+  private List<Event> pendingMarkerEvents() {
+    List<Event> events = new ArrayList<>(2);
+    if (!pendingMarkers.isEmpty()) {
+      events.add(new ReadMarkersMoved(Map.copyOf(pendingMarkers)));
+      pendingMarkers.clear();
+    }
+    if (!pendingDelivered.isEmpty()) {
+      events.add(new DeliveredMarkersMoved(Map.copyOf(pendingDelivered)));
+      pendingDelivered.clear();
+    }
+    return events;
   }
 
   private ReplyEffect<Event, UserState> onSessionStarted(UserState state, SessionStarted cmd) {
@@ -583,11 +663,7 @@ public final class UserAccount
   }
 
   private ReplyEffect<Event, UserState> onHandOff(UserState state, HandOff cmd) {
-    List<Event> events = new ArrayList<>(2);
-    if (!pendingMarkers.isEmpty()) {
-      events.add(new ReadMarkersMoved(Map.copyOf(pendingMarkers)));
-      pendingMarkers.clear();
-    }
+    List<Event> events = pendingMarkerEvents();
     if (offlineSince != null) {
       events.add(new WentOffline(offlineSince));
       offlineSince = null;

@@ -117,6 +117,54 @@ class WebSocketApiTest {
     }
   }
 
+  private static boolean isReceipt(JsonNode n, String room, String user) {
+    return "receipt".equals(n.path("type").asText()) && room.equals(n.path("room").asText())
+        && user.equals(n.path("username").asText());
+  }
+
+  @Test
+  void receiptsTellTheSenderWhatReachedAndWhatWasReadUnlessHidden() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    String room = alice.createRoom("{\"name\":\"receipts\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient a = WsClient.connect(node.http(), alice.token); WsClient b = WsClient.connect(node.http(), bob.token)) {
+      a.awaitType("hello");
+      b.awaitType("hello");
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"r-1\",\"text\":\"did you get it?\"}");
+      b.await(n -> isMessage(n, room, 3));
+      // Delivered past the end is lowered to what the connection has; the sender learns it from one frame.
+      b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":99}");
+      JsonNode delivered = a.await(n -> isReceipt(n, room, bob.username) && n.path("deliveredSeq").asLong() == 3);
+      assertEquals(2, delivered.get("readSeq").asLong(), delivered.toString());
+      b.send("{\"type\":\"read\",\"room\":\"" + room + "\",\"seq\":3}");
+      a.await(n -> isReceipt(n, room, bob.username) && n.path("readSeq").asLong() == 3);
+
+      JsonNode all = alice.get("/api/v1/rooms/" + room + "/receipts").body();
+      assertEquals(bob.username, all.get("members").get(1).get("username").asText(), all.toString());
+      assertEquals(3, all.get("members").get(1).get("deliveredSeq").asLong());
+      assertEquals(3, all.get("members").get(1).get("readSeq").asLong());
+
+      // Bob hides his read marker: others see null; his own unread counts still work.
+      assertEquals(200, bob.patch("/api/v1/me/settings", "{\"readReceipts\":false}").status());
+      assertFalse(bob.get("/api/v1/me/settings").body().get("readReceipts").asBoolean());
+      a.await(n -> isReceipt(n, room, bob.username) && n.get("readSeq").isNull());
+      assertTrue(alice.get("/api/v1/rooms/" + room + "/receipts").body().get("members").get(1).get("readSeq").isNull());
+      assertEquals(0, bob.get("/api/v1/me").body().get("rooms").get(0).get("unread").asLong());
+
+      String elsewhere = anonymous.newUser("carol").createRoom("{\"name\":\"not bob's\"}");
+      assertEquals(403, bob.get("/api/v1/rooms/" + elsewhere + "/receipts").status());
+      assertEquals(404, bob.get("/api/v1/rooms/nosuchroom9/receipts").status());
+      b.send("{\"type\":\"delivered\",\"room\":\"" + elsewhere + "\",\"seq\":1}");
+      assertEquals("not_a_member", b.awaitType("error").get("code").asText());
+      b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":-1}");
+      assertEquals("invalid_frame", b.awaitType("error").get("code").asText());
+      b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":1.5}");
+      assertEquals("invalid_frame", b.awaitType("error").get("code").asText());
+      assertFalse(b.closed.isDone());
+    }
+  }
+
   @Test
   void badFramesGetErrorsAndTheConnectionStays() {
     ApiClient alice = anonymous.newUser("alice");

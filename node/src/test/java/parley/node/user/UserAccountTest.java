@@ -138,6 +138,44 @@ class UserAccountTest {
   }
 
   @Test
+  void deliveredMarkersOnlyMoveForwardAreStoredInBatchesAndTellTheRoom() {
+    var quick = new UserAccount.Settings(settings.offlineGrace(), settings.offlineStoreDelay(), settings.reregisterGrace(),
+        Duration.ofMillis(100), settings.passivateAfter());
+    var batched = EventSourcedBehaviorTestKit.<UserAccount.Command, UserAccount.Event, UserState>create(
+        kit.system(), UserAccount.create(name + "b", quick, clock));
+    batched.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$hash", r));
+    batched.<UserAccount.Result>runCommand(r -> new UserAccount.AddRoom("room1", 3, r));
+    var moved = batched.<UserAccount.Result>runCommand(r -> new UserAccount.MarkDelivered("room1", 10, r));
+    assertTrue(moved.hasNoEvents(), "a move is not written at once: they go in batches");
+    batched.<UserAccount.Result>runCommand(r -> new UserAccount.MarkDelivered("room1", 7, r));
+    TestProbe<parley.node.room.ChatRoom.Command> room = kit.createTestProbe();
+    batched.runCommand(new UserAccount.GetMarkers("room1", room.ref()));
+    assertEquals(new parley.node.room.ChatRoom.MarkersMoved(name + "b", 10, 3, true), room.receiveMessage());
+    var refused = batched.<UserAccount.Result>runCommand(r -> new UserAccount.MarkDelivered("room2", 1, r)).reply();
+    assertEquals("not_a_member", ((UserAccount.Rejected) refused).code());
+    // Within the flush interval the batch is written: a restart (replay) keeps it.
+    String pid = UserAccount.persistenceId(name + "b").id();
+    room.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertTrue(batched.persistenceTestKit().persistedInStorage(pid).stream()
+          .anyMatch(e -> e.equals(new UserAccount.DeliveredMarkersMoved(Map.of("room1", 10L)))));
+      return null;
+    });
+    batched.restart();
+    batched.runCommand(new UserAccount.GetMarkers("room1", room.ref()));
+    assertEquals(new parley.node.room.ChatRoom.MarkersMoved(name + "b", 10, 3, true), room.receiveMessage());
+
+    // Read receipts hidden: stored, and the rooms are told.
+    batched.<UserAccount.Result>runCommand(r -> new UserAccount.SetReadReceipts(false, r));
+    batched.restart();
+    assertFalse(batched.<UserAccount.SettingsView>runCommand(UserAccount.GetSettings::new).reply().readReceipts());
+    batched.runCommand(new UserAccount.GetMarkers("room1", room.ref()));
+    assertFalse(((parley.node.room.ChatRoom.MarkersMoved) room.fishForMessage(Duration.ofSeconds(3), m ->
+        m instanceof parley.node.room.ChatRoom.MarkersMoved mm && !mm.readShown()
+            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0)).readShown());
+  }
+
+  @Test
   void onlineWhileASessionLivesOfflineAfterTheLastEnds() {
     String token = Secrets.sha256("t-presence");
     run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));

@@ -64,6 +64,8 @@ public final class ChatClient implements LinkListener {
   private static final int MEMBERSHIP_RETRIES = 3;
   /** v1.1: the client tells a room the user types at most this often. */
   static final Duration TYPING_EVERY = Duration.ofSeconds(2);
+  /** v1.1: how often at most the client tells the server how far it holds its rooms. */
+  static final Duration DELIVERED_EVERY = Duration.ofSeconds(1);
   /**
    * How long a room mate's "typing" shows without a renewal, counted from its arrival: the server's expiresAt is 6 s
    * after it sent the frame, and counting here needs no clock in step with the server's (the server's stop comes
@@ -83,6 +85,7 @@ public final class ChatClient implements LinkListener {
   private final Outbox outbox = new Outbox();
   private final Map<String, CompletableFuture<Message>> acks = new HashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private Scheduler.Cancellable deliveredTask;
   /** The room this client last told that the user types, and when; null once it said stop. */
   private String typingIn;
   private java.time.Instant typingToldAt;
@@ -188,6 +191,10 @@ public final class ChatClient implements LinkListener {
             room.typing(typing.username(), typing.ends() ? null : clock.instant().plus(TYPING_SHOWN_FOR)));
         changed();
       }
+    } else if (frame instanceof ServerFrame.Receipt receipt) {
+      state.room(receipt.room()).ifPresent(room ->
+          room.receipt(receipt.username(), receipt.deliveredSeq(), receipt.readSeq()));
+      changed();
     } else if (frame instanceof ServerFrame.Reset reset) {
       state.room(reset.room()).ifPresent(room -> reload(room, reset.lastSeq()));
       changed();
@@ -338,6 +345,12 @@ public final class ChatClient implements LinkListener {
     fetch(api.room(room.id()), (full, failure) -> {
       if (full != null) {
         state.upsert(full, asOf);
+      }
+    });
+    // Receipt frames sent while the link was down are lost too; a server before v1.1 has none (404): none shown.
+    fetch(api.receipts(room.id()), (receipts, failure) -> {
+      if (receipts != null) {
+        receipts.members().forEach(m -> room.receipt(m.username(), m.deliveredSeq(), m.readSeq()));
       }
     });
   }
@@ -616,6 +629,20 @@ public final class ChatClient implements LinkListener {
   }
 
   private void changed() {
+    if (deliveredTask == null && state.link().online()) {
+      deliveredTask = scheduler.schedule(DELIVERED_EVERY, this::sendDelivered);
+    }
     listeners.forEach(Listener::onChange);
+  }
+
+  /** v1.1: tell each room how far this client holds it, if further than last told: at most once a second. */
+  private void sendDelivered() {
+    deliveredTask = null;
+    for (RoomState room : state.rooms()) {
+      long holds = room.loaded() ? room.contiguous() : 0;
+      if (holds > room.deliveredSent() && link.send(new ClientFrame.Delivered(room.id(), holds))) {
+        room.deliveredSent(holds);
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ public final class RoomState {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
   private final Set<String> members = new TreeSet<>();
+  /** v1.1: each member's delivered and read markers (read -1: hidden), as the server last told; empty if unknown. */
+  private final Map<String, long[]> receipts = new HashMap<>();
+  /** v1.1: the seq up to which this client told the server it holds the room. */
+  private long deliveredSent;
   /** v1.1: room mates typing now, each until when (this client's clock), in the order they started. */
   private final Map<String, Instant> typing = new LinkedHashMap<>();
   private long membersAsOf = -1;
@@ -428,5 +433,50 @@ public final class RoomState {
       default:
         return typists.get(0) + " and " + (typists.size() - 1) + " others are typing...";
     }
+  }
+
+  /** v1.1: where {@code user} is in this room (readSeq null: they hide it). */
+  public void receipt(String user, long deliveredSeq, Long readSeq) {
+    long[] r = receipts.computeIfAbsent(user, u -> new long[] {0, 0});
+    r[0] = Math.max(r[0], deliveredSeq);
+    r[1] = readSeq == null ? -1 : Math.max(r[1], readSeq);
+  }
+
+  long deliveredSent() {
+    return deliveredSent;
+  }
+
+  void deliveredSent(long seq) {
+    deliveredSent = Math.max(deliveredSent, seq);
+  }
+
+  /**
+   * v1.1: what became of {@code me}'s message at {@code seq}, for its line's end: "sent", "delivered", "read" (a DM:
+   * the other read it) or "read k/n" (a room: k of the n others); null while receipts are unknown.
+   */
+  public String receiptOf(long seq, String me) {
+    if (receipts.isEmpty()) {
+      return null;
+    }
+    int others = 0;
+    int delivered = 0;
+    int read = 0;
+    for (String member : members.isEmpty() ? receipts.keySet() : members) {
+      if (member.equals(me)) {
+        continue;
+      }
+      others++;
+      long[] r = receipts.get(member);
+      if (r != null && r[1] >= seq) {
+        read++;
+        delivered++;
+      } else if (r != null && r[0] >= seq) {
+        delivered++;
+      }
+    }
+    if (read > 0) {
+      return "dm".equals(kind()) ? "read" : "read " + read + "/" + others;
+    }
+    return delivered > 0 ? "delivered" : "sent";
   }
 }

@@ -125,6 +125,11 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId) {
+    return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/receipts", null, parley.protocol.RoomReceipts.class);
+  }
+
+  @Override
   public CompletableFuture<UserPresence> user(String username) {
     return call("GET", "/users/" + PathSegment.encode(username), null, UserPresence.class);
   }

@@ -35,6 +35,9 @@ public interface ParleyApi {
 
   CompletableFuture<Room> room(String roomId);
 
+  /** v1.1: each member's delivered and read markers in the room. */
+  CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId);
+
   CompletableFuture<Room> join(String roomId, String passcode);
 
   CompletableFuture<Void> leave(String roomId);

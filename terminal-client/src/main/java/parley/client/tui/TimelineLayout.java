@@ -56,7 +56,7 @@ final class TimelineLayout {
         markerRow = rows.size();
         rows.add(centred("new messages", width, TextColor.ANSI.RED_BRIGHT));
       }
-      entry(rows, state, m, width);
+      entry(rows, state, room, m, width);
     }
     while (nextNotice != null) {
       notice(rows, nextNotice, width, day);
@@ -122,7 +122,7 @@ final class TimelineLayout {
     day[0] = date;
   }
 
-  private void entry(List<List<Span>> rows, ChatState state, Message m, int width) {
+  private void entry(List<List<Span>> rows, ChatState state, RoomState room, Message m, int width) {
     String time = time(m.sentAt());
     String sender = m.sender() == null ? "?" : m.sender();
     if (Message.KIND_JOINED.equals(m.kind()) || Message.KIND_LEFT.equals(m.kind())) {
@@ -143,6 +143,11 @@ final class TimelineLayout {
     List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(sender, NickColors.of(sender)), Span.plain(": "));
     wrapped(rows, prefix, Text.clean(m.text()), width,
         mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.DEFAULT, mention);
+    String receipt = sender.equals(state.me()) ? room.receiptOf(m.seq(), state.me()) : null;
+    if (receipt != null) {
+      // The message's fate at its line's end: sent, delivered, read (k/n in a room).
+      rows.get(rows.size() - 1).add(Span.of("  · " + receipt, DIM));
+    }
   }
 
   private void pending(List<List<Span>> rows, String me, Pending p, int width) {
@@ -176,7 +181,7 @@ final class TimelineLayout {
     row.add(new Span(first, color, bold));
     rows.add(row);
     for (String line : lines.subList(1, lines.size())) {
-      rows.add(List.of(Span.plain(" ".repeat(indent)), new Span(line, color, bold)));
+      rows.add(new ArrayList<>(List.of(Span.plain(" ".repeat(indent)), new Span(line, color, bold))));
     }
   }
 

@@ -157,6 +157,16 @@ public final class FakeServer implements ParleyApi {
     });
   }
 
+  /** v1.1 receipts per room, as the server would answer them (none unless a test sets some). */
+  public final java.util.Map<String, java.util.List<parley.protocol.RoomReceipts.Member>> receipts =
+      new java.util.HashMap<>();
+
+  @Override
+  public CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId) {
+    return answer("receipts " + roomId,
+        () -> new parley.protocol.RoomReceipts(receipts.getOrDefault(roomId, java.util.List.of())));
+  }
+
   @Override
   public CompletableFuture<Room> room(String roomId) {
     return answer("room " + roomId, () -> full(roomId));

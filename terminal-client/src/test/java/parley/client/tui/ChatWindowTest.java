@@ -24,6 +24,7 @@ class ChatWindowTest {
   private final FakeLink link = new FakeLink();
   private ScreenHarness screen;
   private ChatClient client;
+  private final DirectScheduler scheduler = new DirectScheduler();
   private boolean quit;
   private boolean loggedOut;
 
@@ -49,7 +50,7 @@ class ChatWindowTest {
   /** A client with its window on the screen, started. */
   private ChatClient open(FakeServer api, FakeLink fakeLink) {
     Clock clock = Clock.fixed(api.now(), ZoneOffset.UTC);
-    ChatClient c = new ChatClient("alice", api, fakeLink, new DirectScheduler(), ChatClient.Options.interactive(), clock);
+    ChatClient c = new ChatClient("alice", api, fakeLink, scheduler, ChatClient.Options.interactive(), clock);
     ChatWindow window = new ChatWindow(c, "127.0.0.1:8080", clock, ZoneOffset.UTC, new ChatWindow.Host() {
       @Override
       public void quit() {
@@ -117,6 +118,29 @@ class ChatWindowTest {
     List<ClientFrame> typing = link.sent.stream().filter(f -> f instanceof ClientFrame.Typing).toList();
     assertEquals(List.of(new ClientFrame.Typing("r1", null), new ClientFrame.Typing("r1", true)), typing,
         "one typing frame for the whole line, a stop when the line went");
+  }
+
+  @Test
+  void ownMessagesShowWhetherTheyWereDeliveredAndReadAndTheClientSaysWhatItHolds() {
+    screen.type("did everyone get this");
+    screen.press(KeyType.Enter);
+    ClientFrame.Send sent = link.sends().get(link.sends().size() - 1);
+    link.frame(server.postWithId("r1", "alice", "did everyone get this", sent.clientMsgId()));
+    link.frame(new ServerFrame.Ack(sent.clientMsgId(), "r1", 4, server.now()));
+    link.frame(new ServerFrame.Receipt("r1", "bob", 3, 3L));
+    screen.pump();
+    assertTrue(screen.text().contains("alice: did everyone get this  · sent"), screen.text());
+    link.frame(new ServerFrame.Receipt("r1", "bob", 4, 3L));
+    screen.pump();
+    assertTrue(screen.text().contains("alice: did everyone get this  · delivered"), screen.text());
+    link.frame(new ServerFrame.Receipt("r1", "bob", 4, 4L));
+    screen.pump();
+    assertTrue(screen.text().contains("alice: did everyone get this  · read 1/2"), screen.text());
+    screen.capture("receipts");
+
+    // Once a second at most, the client tells each room how far it holds it.
+    scheduler.elapse();
+    assertTrue(link.sent.contains(new ClientFrame.Delivered("r1", 4L)), link.sent.toString());
   }
 
   @Test
