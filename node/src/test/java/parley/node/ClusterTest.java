@@ -137,7 +137,7 @@ class ClusterTest {
   }
 
   @Test
-  void typingCrossesNodesAndEndsWhenTheTypistGoesOffline() {
+  void typingMentionsAndReceiptsCrossNodes() {
     ApiClient alice = nodes.get(0).client().newUser("alice");
     ApiClient bob = new ApiClient(nodes.get(2).http()).newUser("bob");
     String room = alice.createRoom("{\"name\":\"typing across\"}");
@@ -149,6 +149,13 @@ class ClusterTest {
       a.send("{\"type\":\"typing\",\"room\":\"" + room + "\"}");
       JsonNode typing = b.await(n -> "typing".equals(n.path("type").asText()) && !n.path("stop").asBoolean(false));
       assertEquals(alice.username, typing.get("username").asText());
+      // A mention written through node 0 notifies bob on node 2, and the receipt of his delivery comes back.
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"n1\",\"text\":\"@" + bob.username
+          + " see this\"}");
+      assertEquals("mention", b.awaitType("notification").get("kind").asText());
+      b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":3}");
+      a.await(n -> "receipt".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText())
+          && n.path("deliveredSeq").asLong() == 3);
       a.close();
       // Her last connection closed: the room says she stopped, without waiting for the expiry.
       b.await(n -> "typing".equals(n.path("type").asText()) && n.path("stop").asBoolean(false));

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientFrame.Read.class, name = "read"),
   @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing"),
-  @JsonSubTypes.Type(value = ClientFrame.Delivered.class, name = "delivered")
+  @JsonSubTypes.Type(value = ClientFrame.Delivered.class, name = "delivered"),
+  @JsonSubTypes.Type(value = ClientFrame.Focus.class, name = "focus")
 })
 public sealed interface ClientFrame {
 
@@ -36,4 +37,10 @@ public sealed interface ClientFrame {
    * second per room). Never moves back; lowered to what the room has. Answered only by an error.
    */
   record Delivered(String room, Long seq) implements ClientFrame {}
+
+  /**
+   * v1.1: the room this connection shows the user ({@code null}: none); the user's notifications for it are not sent
+   * to this connection.
+   */
+  record Focus(String room) implements ClientFrame {}
 }

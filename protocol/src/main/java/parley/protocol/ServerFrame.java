@@ -17,27 +17,42 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = ServerFrame.Reset.class, name = "reset"),
   @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing"),
-  @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt")
+  @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt"),
+  @JsonSubTypes.Type(value = ServerFrame.Notification.class, name = "notification")
 })
 public sealed interface ServerFrame {
 
-  /** The first frame of every connection. */
-  record Hello(String username, List<RoomSummary> rooms) implements ServerFrame {}
+  /** The first frame of every connection. {@code notifications} (v1.1): the user's unread notifications. */
+  record Hello(String username, List<RoomSummary> rooms, @JsonInclude(JsonInclude.Include.NON_NULL) Long notifications)
+      implements ServerFrame {
+    public Hello(String username, List<RoomSummary> rooms) {
+      this(username, rooms, null);
+    }
+  }
 
   /** A new timeline entry: the fields of {@link Message}, flat. */
   record MessageFrame(
-      String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId)
+      String room,
+      long seq,
+      String kind,
+      String sender,
+      String text,
+      Instant sentAt,
+      String clientMsgId,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> mentions)
       implements ServerFrame {
     public MessageFrame {
       sentAt = Json.millis(sentAt);
+      mentions = mentions == null ? List.of() : List.copyOf(mentions);
     }
 
     public static MessageFrame of(Message m) {
-      return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId());
+      return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
+          m.mentions());
     }
 
     public Message toMessage() {
-      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId);
+      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions);
     }
   }
 
@@ -104,4 +119,10 @@ public sealed interface ServerFrame {
    * {@code readSeq}, their read marker (null if they hide it). Coalesced: at most once a second per member and room.
    */
   record Receipt(String room, String username, long deliveredSeq, Long readSeq) implements ServerFrame {}
+
+  /**
+   * v1.1: a message that mentions the user ({@code kind} "mention") or came in one of their DMs ("dm"), on each of the
+   * user's connections that does not show that room ({@code focus}); also kept in their inbox.
+   */
+  record Notification(String room, long seq, String sender, String kind, String excerpt) implements ServerFrame {}
 }

@@ -51,7 +51,8 @@ import parley.protocol.ServerFrame;
 public final class ClientSession extends AbstractBehavior<ClientSession.Command> {
 
   static final int MAX_IN_FLIGHT = 64;
-  private static final String UNKNOWN_TYPE = "a frame needs a \"type\" of send, read, delivered, ping or typing";
+  private static final String UNKNOWN_TYPE =
+      "a frame needs a \"type\" of send, read, delivered, typing, focus or ping";
   private static final long TYPING_HEARD_EVERY_NANOS = 1_000_000_000L;
   private static final int FETCH_PAGE = 200;
   private static final int MAX_BUFFERED_PER_ROOM = 10_000;
@@ -127,6 +128,18 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * framed once by the hub. Not for {@code from}'s own connections; dropped before hello, never stashed.
    */
   public record Relayed(String from, WebSocketUpgrades.PreparedText frame) implements Command {}
+
+  /**
+   * v1.1, from the user entity: a notification (a mention, a DM), its frame rendered once for all the user's
+   * connections. Not written to a connection that said it looks at that room ({@code focus}); dropped before hello
+   * (hello counts the unread ones).
+   */
+  public record Notified(String roomId, WebSocketUpgrades.PreparedText frame) implements Command {
+    public static Notified of(parley.node.user.Notification n) {
+      return new Notified(n.room(), Frames.render(
+          new ServerFrame.Notification(n.room(), n.seq(), n.sender(), n.kind(), n.excerpt())));
+    }
+  }
 
   /** From the user entity: the user joined a room (or a DM was opened); deliver entries after {@code afterSeq}. */
   public record RoomAdded(String roomId, long afterSeq) implements Command {}
@@ -231,6 +244,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** Where the rooms answer this session's sends; one address for its whole life. */
   private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
   private final ActorRef<ChatRoom.TypingRefused> typingRefusals;
+  /** v1.1: the room the client says it shows, or null. */
+  private String focused;
+  /** v1.1: the user's unread notifications as they registered, for hello. */
+  private long notificationsAtHello;
   private boolean closed;
 
   private ClientSession(
@@ -274,6 +291,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(StreamFailed.class, f -> Behaviors.stopped())
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
         .onMessage(Relayed.class, r -> Behaviors.same())
+        .onMessage(Notified.class, n -> Behaviors.same())
         .onMessage(Command.class, cmd -> {
           if (stash.isFull()) {
             return closeWith(1008, "too many frames before hello");
@@ -294,6 +312,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return closeWith(msg.failure() == null ? 4001 : 1011, msg.failure() == null ? "logged out" : "try again");
     }
     accepted(accepted);
+    notificationsAtHello = accepted.notifications();
     java.util.Set<String> memberOf = accepted.rooms().keySet();
     unconfirmed.addAll(memberOf);
     for (String roomId : memberOf) {
@@ -335,7 +354,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     timers.cancel(HelloDeadline.INSTANCE);
     List<RoomSummary> sorted = helloReady.rooms();
-    if (!write(new ServerFrame.Hello(username, sorted))) {
+    if (!write(new ServerFrame.Hello(username, sorted, notificationsAtHello))) {
       return Behaviors.stopped();
     }
     for (RoomSummary room : sorted) {
@@ -397,6 +416,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(ReadAnswered.class, this::onReadAnswered)
         .onMessage(PresenceSeen.class, this::onPresenceSeen)
         .onMessage(Relayed.class, r -> username.equals(r.from()) || send(r.frame()) ? Behaviors.same() : Behaviors.stopped())
+        .onMessage(Notified.class, n -> n.roomId().equals(focused) || send(n.frame()) ? Behaviors.same() : Behaviors.stopped())
         .onMessage(TypingAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
@@ -540,6 +560,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return onTyping(typing);
     } else if (parsed instanceof ClientFrame.Delivered delivered) {
       return onDelivered(delivered);
+    } else if (parsed instanceof ClientFrame.Focus focus) {
+      return onFocus(focus);
     }
     return error("unknown_type", UNKNOWN_TYPE, null);
   }
@@ -637,6 +659,15 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
         (result, failure) -> new ReadAnswered(read.room(), result, failure));
+    return Behaviors.same();
+  }
+
+  /** v1.1: the room the client shows (null: none); its notifications are not written to this connection. */
+  private Behavior<Command> onFocus(ClientFrame.Focus focus) {
+    if (focus.room() != null && !rooms.containsKey(focus.room())) {
+      return error("not_a_member", "you are not a member of room " + focus.room() + " (or it is not followed yet)", null);
+    }
+    focused = focus.room();
     return Behaviors.same();
   }
 

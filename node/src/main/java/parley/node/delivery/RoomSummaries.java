@@ -41,6 +41,6 @@ public final class RoomSummaries {
   private static RoomSummary summary(ChatRoom.SummaryView v, long readSeq) {
     // Sending a message moves the sender's marker to it: the room knows each member's last message.
     long read = Math.min(Math.max(readSeq, v.lastSentByUser()), v.lastSeq());
-    return new RoomSummary(v.id(), v.name(), v.kind(), v.lastSeq(), read, v.unread());
+    return new RoomSummary(v.id(), v.name(), v.kind(), v.lastSeq(), read, v.unread(), null, v.mentions());
   }
 }

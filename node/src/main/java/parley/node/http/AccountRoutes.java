@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,7 @@ final class AccountRoutes extends RouteSupport {
         path(segment("auth").slash("logout"), () -> post(() -> logout(caller))),
         path(segment("auth").slash("ws-ticket"), () -> post(() -> ticket(caller))),
         path("me", () -> get(() -> me(caller))),
+        path(segment("me").slash("notifications"), () -> get(() -> notifications(caller))),
         path(segment("me").slash("settings"), () -> concat(
             get(() -> settings(caller)),
             patch(() -> body(parley.protocol.UserSettings.class, b -> changeSettings(caller, b))))),
@@ -109,6 +111,36 @@ final class AccountRoutes extends RouteSupport {
     return onSuccess(
         user(caller.username()).<UserAccount.Result>ask(r -> new UserAccount.RevokeToken(caller.tokenHash(), r), timeout),
         result -> complete(StatusCodes.NO_CONTENT));
+  }
+
+  /** v1.1: the inbox, newest first, by pages: {@code ?before=} the {@code next} of the page before, {@code ?limit=}. */
+  Route notifications(Caller caller) {
+    return parameterOptional("before", before -> parameterOptional("limit", limit -> {
+      Long beforeId;
+      int n;
+      try {
+        beforeId = before.map(Long::parseLong).orElse(null);
+        n = limit.map(Integer::parseInt).orElse(parley.protocol.Limits.PAGE_DEFAULT);
+      } catch (NumberFormatException e) {
+        return invalidQuery("before is the next of an earlier page, limit a whole number");
+      }
+      if (n < 1 || n > parley.protocol.Limits.PAGE_MAX || (beforeId != null && beforeId < 1)) {
+        return invalidQuery("limit is 1 to " + parley.protocol.Limits.PAGE_MAX + ", before a next of an earlier page");
+      }
+      return onSuccess(
+          user(caller.username()).<UserAccount.NotificationsView>ask(
+              r -> new UserAccount.GetNotifications(beforeId, n, r), timeout),
+          view -> {
+            List<parley.protocol.NotificationList.Item> items = new java.util.ArrayList<>();
+            for (int i = 0; i < view.notifications().size(); i++) {
+              var x = view.notifications().get(i);
+              items.add(new parley.protocol.NotificationList.Item(Long.toString(x.id()), x.room(), x.seq(), x.sender(),
+                  x.kind(), x.excerpt(), x.at(), view.read().get(i)));
+            }
+            return complete(StatusCodes.OK, new parley.protocol.NotificationList(items,
+                view.next() == null ? null : Long.toString(view.next())), JSON);
+          });
+    }));
   }
 
   /** v1.1: the user's settings (read receipts shown or not). */

@@ -53,6 +53,7 @@ public final class ChatRoom
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
   static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
+  static final int EXCERPT_MAX = 100;
   /** Receipts of a room go out at most this often, each moved member once with their latest markers. */
   static final Duration RECEIPTS_EVERY = Duration.ofSeconds(1);
 
@@ -220,10 +221,12 @@ public final class ChatRoom
 
   /**
    * {@code lastSentByUser}: the asking user's last message seq here (0 if none), which counts as read; {@code unread}:
-   * the messages after the marker the ask gave (see {@link RoomState#unread}).
+   * the messages after the marker the ask gave (see {@link RoomState#unread}); {@code mentions} (v1.1): those of them
+   * that mention the user.
    */
   public record SummaryView(
-      String id, String name, String kind, long lastSeq, boolean isMember, long lastSentByUser, long unread)
+      String id, String name, String kind, long lastSeq, boolean isMember, long lastSentByUser, long unread,
+      long mentions)
       implements GetResult {}
 
   public record Joined(RoomView room, long joinSeq) implements JoinResult {}
@@ -378,7 +381,8 @@ public final class ChatRoom
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), get(state, cmd.asUser())))
         .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.exists()
             ? new SummaryView(roomId, state.info.name(), state.info.kind(), state.lastSeq, state.isMember(cmd.asUser()),
-                state.lastSent.getOrElse(cmd.asUser(), () -> 0L), state.unread(cmd.asUser(), cmd.readSeq()))
+                state.lastSent.getOrElse(cmd.asUser(), () -> 0L), state.unread(cmd.asUser(), cmd.readSeq()),
+                state.mentions(cmd.asUser(), cmd.readSeq()))
             : noSuchRoom()))
         .onCommand(GetHistory.class, this::onGetHistory)
         .onCommand(SubscribeHub.class, (state, cmd) -> {
@@ -562,7 +566,10 @@ public final class ChatRoom
       return Effect().noReply();
     }
     PendingSends.Batch batch = pending.take(state, now(), null);
-    return Effect().persist(batch.events()).thenRun(s -> batch.complete(audience::publish)).thenNoReply();
+    return Effect().persist(batch.events()).thenRun(s -> batch.complete(entry -> {
+      audience.publish(entry);
+      notifyFor(s, entry);
+    })).thenNoReply();
   }
 
   /** The seq the next event takes, after the sends waiting to be written. */
@@ -618,6 +625,38 @@ public final class ChatRoom
       audience.relay(null, receipt);
     }
     return Effect().noReply();
+  }
+
+  /**
+   * v1.1: a stored message's notifications, to the user entities of those it mentions and, in a DM, of the other
+   * party: after the write, so a notification never names a message that could be lost.
+   */
+  private void notifyFor(RoomState state, TimelineEntry entry) {
+    if (!TimelineEntry.MESSAGE.equals(entry.kind())) {
+      return;
+    }
+    boolean dm = KIND_DM.equals(state.info.kind());
+    if (!dm && entry.mentions().isEmpty()) {
+      return;
+    }
+    String excerpt = excerpt(entry.text());
+    // In a room, those it mentions; in a DM, the other party (as a mention if named).
+    for (String member : dm ? state.members : entry.mentions()) {
+      if (member.equals(entry.sender())) {
+        continue;
+      }
+      String kind = entry.mentions().contains(member)
+          ? parley.node.user.Notification.MENTION : parley.node.user.Notification.DM;
+      sharding.entityRefFor(parley.node.user.UserAccount.ENTITY_KEY, member).tell(
+          new parley.node.user.UserAccount.Notify(roomId, entry.seq(), entry.sender(), kind, excerpt));
+    }
+  }
+
+  /** The start of a message for a notification: at most {@link #EXCERPT_MAX} characters, on one line. */
+  static String excerpt(String text) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.codePointCount(0, line.length()) <= EXCERPT_MAX ? line
+        : line.substring(0, line.offsetByCodePoints(0, EXCERPT_MAX - 1)) + "…";
   }
 
   /** What the room keeps of a member from their user entity: presence and markers, asked again after a restart. */

@@ -92,7 +92,9 @@ final class PendingSends {
     List<PendingPost> posts = List.copyOf(pending);
     long seq = state.lastSeq;
     for (PendingPost p : posts) {
-      events.add(new ChatRoom.MessagePosted(new TimelineEntry(++seq, TimelineEntry.MESSAGE, p.user(), p.text(), now, p.clientMsgId())));
+      List<String> mentions = Mentions.in(p.text(), p.user(), state.members, state.info.owner());
+      events.add(new ChatRoom.MessagePosted(
+          new TimelineEntry(++seq, TimelineEntry.MESSAGE, p.user(), p.text(), now, p.clientMsgId(), mentions)));
     }
     if (last != null) {
       events.add(last);

@@ -27,6 +27,8 @@ final class RecentEntries {
   private static final byte LEFT = 2;
   /** Any other kind: its name is stored with the entry's strings. */
   private static final byte OTHER = 3;
+  /** A message that mentions members: their names, space-separated, are stored with its strings. */
+  private static final byte MENTIONING = 4;
 
   private long[] seqs;
   private long[] epochSeconds;
@@ -65,6 +67,9 @@ final class RecentEntries {
       allocate(Math.min(seqs.length * 2, Math.max(keep, seqs.length + 1)));
     }
     byte kind = kindCode(entry.kind());
+    if (kind == MESSAGE && !entry.mentions().isEmpty()) {
+      kind = MENTIONING;
+    }
     byte[] sender = Utf8Ring.utf8(entry.sender());
     byte[] id = Utf8Ring.utf8(entry.clientMsgId());
     byte[] text = Utf8Ring.utf8(entry.text());
@@ -72,6 +77,8 @@ final class RecentEntries {
     if (kind == OTHER) {
       byte[] name = Utf8Ring.utf8(entry.kind());
       positions[at] = strings.append(sender, id, text, name);
+    } else if (kind == MENTIONING) {
+      positions[at] = strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", entry.mentions())));
     } else {
       positions[at] = strings.append(sender, id, text);
     }
@@ -109,8 +116,13 @@ final class RecentEntries {
   }
 
   private TimelineEntry entryAt(int at) {
-    String[] fields = new String[kinds[at] == OTHER ? 4 : 3];
+    String[] fields = new String[kinds[at] == OTHER || kinds[at] == MENTIONING ? 4 : 3];
     strings.read(positions[at], fields);
+    if (kinds[at] == MENTIONING) {
+      Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
+      return new TimelineEntry(seqs[at], TimelineEntry.MESSAGE, fields[0], fields[2], sentAt, fields[1],
+          List.of(fields[3].split(" ")));
+    }
     String kind = switch (kinds[at]) {
       case MESSAGE -> TimelineEntry.MESSAGE;
       case JOINED -> TimelineEntry.JOINED;

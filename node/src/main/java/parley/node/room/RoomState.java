@@ -33,6 +33,8 @@ public final class RoomState implements CborSerializable {
   final scala.collection.immutable.HashMap<String, Long> lastSent;
   /** Written in place (see {@link #recent}), null until the first event: the seqs of joins and leaves. */
   final QuietSeqs quiet;
+  /** Written in place (see {@link #recent}), null until the first event: who each message mentioned (v1.1). */
+  final MentionSeqs mentioned;
 
   RoomState(
       ChatRoom.RoomInfo info,
@@ -41,7 +43,8 @@ public final class RoomState implements CborSerializable {
       RecentEntries recent,
       SendWindow dedupe,
       scala.collection.immutable.HashMap<String, Long> lastSent,
-      QuietSeqs quiet) {
+      QuietSeqs quiet,
+      MentionSeqs mentioned) {
     this.info = info;
     this.lastSeq = lastSeq;
     this.members = members;
@@ -49,10 +52,11 @@ public final class RoomState implements CborSerializable {
     this.dedupe = dedupe;
     this.lastSent = lastSent;
     this.quiet = quiet;
+    this.mentioned = mentioned;
   }
 
   static RoomState empty() {
-    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null);
+    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null);
   }
 
   /**
@@ -62,6 +66,11 @@ public final class RoomState implements CborSerializable {
   long unread(String user, long readSeq) {
     long read = Math.min(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), lastSeq);
     return (lastSeq - read) - (quiet == null ? 0 : quiet.countBetween(read, lastSeq));
+  }
+
+  /** v1.1: the messages after {@code readSeq} that mention {@code user} (counted as {@link #unread} counts). */
+  long mentions(String user, long readSeq) {
+    return mentioned == null ? 0 : mentioned.countAfter(user, Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)));
   }
 
   boolean exists() {
@@ -117,7 +126,15 @@ public final class RoomState implements CborSerializable {
     if (!(event instanceof ChatRoom.MessagePosted)) {
       nextQuiet.add(entry.seq());
     }
-    return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet);
+    MentionSeqs nextMentioned = mentioned == null ? new MentionSeqs() : mentioned;
+    for (String user : entry.mentions()) {
+      nextMentioned.add(user, entry.seq());
+    }
+    if (event instanceof ChatRoom.MemberLeft) {
+      nextMentioned.forget(entry.sender());
+    }
+    return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet,
+        nextMentioned);
   }
 
   private static Set<String> with(Set<String> set, String user) {
@@ -143,7 +160,7 @@ public final class RoomState implements CborSerializable {
     Map<String, Long> lastSentMap = new HashMap<>();
     lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
     return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
-        quiet == null ? new long[0] : quiet.deltas());
+        quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap());
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -178,7 +195,9 @@ public final class RoomState implements CborSerializable {
         }
       }
     }
-    return new RoomState(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent, quiet);
+    // A snapshot from before v1.1 has no mentions: they count from the next one on.
+    return new RoomState(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent, quiet,
+        MentionSeqs.fromMap(s.mentioned()));
   }
 
   /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
@@ -196,8 +215,16 @@ public final class RoomState implements CborSerializable {
       @JsonInclude(JsonInclude.Include.NON_NULL) List<Sent> dedupe,
       DedupeWindow window,
       Map<String, Long> lastSent,
-      @JsonInclude(JsonInclude.Include.NON_NULL) long[] quietDeltas)
-      implements CborSerializable {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) long[] quietDeltas,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, long[]> mentioned)
+      implements CborSerializable {
+
+    /** A snapshot as written before v1.1, without mentions. */
+    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas) {
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null);
+    }
+  }
 
   /**
    * The dedupe window in columns, oldest send first: each sender once, and per send an index into them, its

@@ -98,9 +98,14 @@ public final class UserAccount
   }
 
   public static void init(ActorSystem<?> system) {
+    init(system, NotificationSink.NONE);
+  }
+
+  /** With a push gateway: {@code sink} hears of each notification of a user with no open connection. */
+  public static void init(ActorSystem<?> system, NotificationSink sink) {
     Settings settings = Settings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC(), ctx.getShard()))
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC(), ctx.getShard(), sink))
             // The entity passivates itself (see passivateAfter): the idle strategy would stop a user whose sessions
             // are all silent, and each of them would then start it again.
             .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
@@ -114,13 +119,13 @@ public final class UserAccount
 
   /** Without a shard (an entity under test) the user never passivates itself. */
   public static Behavior<Command> create(String username, Settings settings, Clock clock) {
-    return create(username, settings, clock, null);
+    return create(username, settings, clock, null, NotificationSink.NONE);
   }
 
-  static Behavior<Command> create(
-      String username, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+  static Behavior<Command> create(String username, Settings settings, Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard, NotificationSink sink) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new UserAccount(username, settings, clock, ctx, timers, shard)));
+        new UserAccount(username, settings, clock, ctx, timers, shard, sink)));
   }
 
   // ---------------------------------------------------------------------------------------------- protocol
@@ -178,6 +183,15 @@ public final class UserAccount
 
   public record GetSettings(ActorRef<SettingsView> replyTo) implements Command {}
 
+  /**
+   * v1.1, from a room: a stored message mentions the user, or came in one of their DMs. Kept in the inbox (stored in
+   * the next marker batch), told at once to every connection of the user; with none, to the {@link NotificationSink}.
+   */
+  public record Notify(String roomId, long seq, String sender, String kind, String excerpt) implements Command {}
+
+  /** v1.1: the inbox, newest first: up to {@code limit} with an id below {@code before} (null: the newest). */
+  public record GetNotifications(Long before, int limit, ActorRef<NotificationsView> replyTo) implements Command {}
+
   public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
 
   public record GetPresence(ActorRef<PresenceView> replyTo) implements Command {}
@@ -217,7 +231,8 @@ public final class UserAccount
    * A session is registered: the user's rooms with read markers, when the session's token expires, and the
    * incarnation that accepted it (the session watches it, and registers again when it stops).
    */
-  public record Accepted(String username, Map<String, Long> rooms, Instant tokenExpiresAt, ActorRef<Command> user)
+  public record Accepted(
+      String username, Map<String, Long> rooms, Instant tokenExpiresAt, ActorRef<Command> user, long notifications)
       implements Result {}
 
   public record PasswordHash(String hash) implements CborSerializable {}
@@ -228,6 +243,10 @@ public final class UserAccount
       implements CborSerializable {}
 
   public record SettingsView(boolean exists, boolean readReceipts) implements CborSerializable {}
+
+  /** A page of the inbox, each with whether it is read; {@code next}: the {@code before} of the next page, or null. */
+  public record NotificationsView(List<Notification> notifications, List<Boolean> read, Long next)
+      implements CborSerializable {}
 
   // ---------------------------------------------------------------------------------------------- events
 
@@ -250,6 +269,8 @@ public final class UserAccount
 
   public record ReadReceiptsSet(boolean shown) implements Event {}
 
+  public record Notified(List<Notification> added) implements Event {}
+
   public record WentOnline(Instant at) implements Event {}
 
   public record WentOffline(Instant at) implements Event {}
@@ -270,6 +291,9 @@ public final class UserAccount
   private final Map<String, Long> pendingMarkers = new HashMap<>();
   /** Soft until flushed with the read markers: delivered markers moved since the last flush. */
   private final Map<String, Long> pendingDelivered = new HashMap<>();
+  /** Soft until flushed with the markers: notifications since the last flush, oldest first. */
+  private final List<Notification> pendingNotifications = new ArrayList<>();
+  private final NotificationSink sink;
   /** Soft: when each socket admitted but not registered yet stops holding its place (nanoTime), oldest first. */
   private final java.util.ArrayDeque<Long> admissions = new java.util.ArrayDeque<>();
   /** Soft: when this user created rooms within the last room window (nanoTime), oldest first. */
@@ -290,11 +314,13 @@ public final class UserAccount
       Clock clock,
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      NotificationSink sink) {
     // A failed journal write or replay stops the user, as it stops a room (ChatRoom's constructor says why not a
     // restart); sharding starts a new one with the next message, and sessions register with it (UserGone).
     super(persistenceId(username));
     this.username = username;
+    this.sink = sink;
     this.settings = settings;
     this.clock = clock;
     this.context = context;
@@ -354,6 +380,8 @@ public final class UserAccount
         })
         .onCommand(SetReadReceipts.class, this::onSetReadReceipts)
         .onCommand(GetSettings.class, (s, c) -> Effect().reply(c.replyTo(), new SettingsView(s.exists(), s.showsRead())))
+        .onCommand(Notify.class, this::onNotify)
+        .onCommand(GetNotifications.class, this::onGetNotifications)
         .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Summary(username, s.exists(), rooms(s))))
         .onCommand(GetPresence.class, (s, c) -> Effect().reply(c.replyTo(), presence(s)))
         .onCommand(SessionStarted.class, this::onSessionStarted)
@@ -557,9 +585,48 @@ public final class UserAccount
     return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
   }
 
+  private ReplyEffect<Event, UserState> onNotify(UserState state, Notify cmd) {
+    if (!state.rooms().containsKey(cmd.roomId())) {
+      return Effect().noReply();
+    }
+    List<Notification> inbox = inbox(state);
+    long id = inbox.isEmpty() ? 1 : inbox.get(inbox.size() - 1).id() + 1;
+    Notification n = new Notification(id, cmd.roomId(), cmd.seq(), cmd.sender(), cmd.kind(), cmd.excerpt(), now());
+    pendingNotifications.add(n);
+    if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
+      timers.startSingleTimer(FlushMarkers.INSTANCE, settings.markerFlush());
+    }
+    if (sessions.isEmpty()) {
+      sink.offline(username, n);
+    } else {
+      ClientSession.Notified live = ClientSession.Notified.of(n);
+      sessions.keySet().forEach(session -> session.tell(live));
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, UserState> onGetNotifications(UserState state, GetNotifications cmd) {
+    Map<String, Long> rooms = rooms(state);
+    List<Notification> inbox = inbox(state);
+    List<Notification> page = Inbox.page(inbox, cmd.before(), cmd.limit());
+    List<Boolean> read = page.stream().map(n -> Inbox.isRead(n, rooms)).toList();
+    Long next = page.size() == cmd.limit() && page.get(page.size() - 1).id() > inbox.get(0).id()
+        ? page.get(page.size() - 1).id() : null;
+    return Effect().reply(cmd.replyTo(), new NotificationsView(page, read, next));
+  }
+
+  /** The inbox as stored, and the notifications not stored yet. */
+  private List<Notification> inbox(UserState state) {
+    return pendingNotifications.isEmpty() ? state.inbox() : Inbox.with(state.inbox(), pendingNotifications);
+  }
+
   /** The markers moved since the last flush, as events (none if none moved), forgotten here. */
   private List<Event> pendingMarkerEvents() {
-    List<Event> events = new ArrayList<>(2);
+    List<Event> events = new ArrayList<>(3);
+    if (!pendingNotifications.isEmpty()) {
+      events.add(new Notified(List.copyOf(pendingNotifications)));
+      pendingNotifications.clear();
+    }
     if (!pendingMarkers.isEmpty()) {
       events.add(new ReadMarkersMoved(Map.copyOf(pendingMarkers)));
       pendingMarkers.clear();
@@ -584,7 +651,9 @@ public final class UserAccount
     }
     timers.cancel(ReregisterGraceOver.INSTANCE);
     timers.cancel(OfflineGraceOver.class);
-    Accepted accepted = new Accepted(username, rooms(state), state.tokens().get(cmd.tokenHash()), context.getSelf());
+    Map<String, Long> rooms = rooms(state);
+    Accepted accepted = new Accepted(username, rooms, state.tokens().get(cmd.tokenHash()), context.getSelf(),
+        Inbox.unread(inbox(state), rooms));
     if (offlineSince != null) {
       // Back before the offline was stored: stored presence is right again, and nothing is written.
       offlineSince = null;

@@ -166,6 +166,77 @@ class WebSocketApiTest {
   }
 
   @Test
+  void mentionsAndDmsNotifyTheConnectionsNotLookingAndWaitInTheInbox() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    ApiClient carol = anonymous.newUser("carol");
+    String room = alice.createRoom("{\"name\":\"mentions\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    carol.post("/api/v1/rooms/" + room + "/join", null);
+    try (WsClient looking = WsClient.connect(node.http(), bob.token);
+        WsClient elsewhere = WsClient.connect(node.http(), bob.token)) {
+      looking.awaitType("hello");
+      elsewhere.awaitType("hello");
+      looking.send("{\"type\":\"focus\",\"room\":\"" + room + "\"}");
+      looking.send("{\"type\":\"ping\"}");
+      looking.awaitType("pong");
+      alice.post("/api/v1/rooms/" + room + "/messages",
+          "{\"clientMsgId\":\"m1\",\"text\":\"@" + bob.username.toUpperCase(java.util.Locale.ROOT) + " and @"
+              + carol.username + ", the release is out\"}");
+      JsonNode message = elsewhere.await(n -> isMessage(n, room, 4));
+      assertEquals(List.of(bob.username, carol.username),
+          List.of(message.get("mentions").get(0).asText(), message.get("mentions").get(1).asText()));
+      JsonNode notification = elsewhere.awaitType("notification");
+      assertEquals(room, notification.get("room").asText());
+      assertEquals(4, notification.get("seq").asLong());
+      assertEquals("mention", notification.get("kind").asText());
+      assertEquals(alice.username, notification.get("sender").asText());
+      assertTrue(notification.get("excerpt").asText().contains("the release is out"));
+      // The connection showing the room is not told: it shows the message itself.
+      looking.await(n -> isMessage(n, room, 4));
+      looking.send("{\"type\":\"ping\"}");
+      looking.awaitType("pong");
+      assertTrue(looking.frames().stream().noneMatch(n -> "notification".equals(n.path("type").asText())));
+
+      looking.send("{\"type\":\"focus\",\"room\":\"nosuchroom9\"}");
+      assertEquals("not_a_member", looking.awaitType("error").get("code").asText());
+      looking.send("{\"type\":\"focus\",\"room\":null}");
+      looking.send("{\"type\":\"ping\"}");
+      looking.awaitType("pong");
+    }
+    // Carol was offline: a DM and the mention wait in her inbox, newest first, counted in hello and in /me.
+    alice.post("/api/v1/dms/" + carol.username, null);
+    String dm = "dm:" + (alice.username.compareTo(carol.username) < 0
+        ? alice.username + ":" + carol.username : carol.username + ":" + alice.username);
+    alice.post("/api/v1/rooms/" + dm + "/messages", "{\"clientMsgId\":\"d1\",\"text\":\"got a minute?\"}");
+    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
+    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      assertEquals(2, carol.get("/api/v1/me/notifications").body().get("notifications").size());
+      return null;
+    });
+    JsonNode inbox = carol.get("/api/v1/me/notifications").body().get("notifications");
+    assertEquals("dm", inbox.get(0).get("kind").asText());
+    assertEquals(dm, inbox.get(0).get("room").asText());
+    assertEquals("mention", inbox.get(1).get("kind").asText());
+    assertFalse(inbox.get(1).get("read").asBoolean());
+    JsonNode summary = null;
+    for (JsonNode r : carol.get("/api/v1/me").body().get("rooms")) {
+      if (room.equals(r.get("id").asText())) {
+        summary = r;
+      }
+    }
+    assertEquals(1, summary.get("mentions").asLong(), summary.toString());
+    try (WsClient c = WsClient.connect(node.http(), carol.token)) {
+      assertEquals(2, c.awaitType("hello").get("notifications").asLong());
+    }
+    carol.post("/api/v1/rooms/" + room + "/read", "{\"seq\":4}");
+    JsonNode page = carol.get("/api/v1/me/notifications?limit=1&before=" + inbox.get(0).get("id").asText()).body();
+    assertTrue(page.get("notifications").get(0).get("read").asBoolean(), page.toString());
+    assertEquals(400, carol.get("/api/v1/me/notifications?limit=0").status());
+  }
+
+  @Test
   void badFramesGetErrorsAndTheConnectionStays() {
     ApiClient alice = anonymous.newUser("alice");
     String room = alice.createRoom("{\"name\":\"errors\"}");

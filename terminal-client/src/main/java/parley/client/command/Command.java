@@ -28,6 +28,12 @@ public sealed interface Command {
 
   record Who() implements Command {}
 
+  /** The notifications inbox: mentions and DMs, newest first. */
+  record Mentions() implements Command {}
+
+  /** Jump to the first unread line of the room in view. */
+  record Unread() implements Command {}
+
   record Help() implements Command {}
 
   record Quit() implements Command {}

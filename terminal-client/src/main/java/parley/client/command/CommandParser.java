@@ -21,6 +21,8 @@ public final class CommandParser {
       new String[] {"/msg", "/msg user text", "send text to user directly (opens the conversation)"},
       new String[] {"/me", "/me action", "say what you do: \"/me waves\" shows as \"* you waves\""},
       new String[] {"/who", "/who", "list the members of the room in view"},
+      new String[] {"/mentions", "/mentions", "your mentions and DMs, newest first; Enter jumps to the message"},
+      new String[] {"/unread", "/unread", "jump to the first unread line of the room in view"},
       new String[] {"/help", "/help", "list commands and keys"},
       new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
       new String[] {"/quit", "/quit", "leave the client"});
@@ -66,6 +68,10 @@ public final class CommandParser {
       case "/who":
       case "/names":
         return new Command.Who();
+      case "/mentions":
+        return words.isEmpty() ? new Command.Mentions() : usage("/mentions");
+      case "/unread":
+        return words.isEmpty() ? new Command.Unread() : usage("/unread");
       case "/help":
         return new Command.Help();
       case "/quit":

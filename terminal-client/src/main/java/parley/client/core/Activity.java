@@ -7,10 +7,17 @@ public enum Activity {
   LOW,
   /** New messages. */
   MESSAGE,
-  /** A message that mentions the user, or anything in a DM. */
-  HIGHLIGHT;
+  /** A message in a DM. */
+  DM,
+  /** A message that mentions the user. */
+  MENTION;
 
   public Activity max(Activity other) {
     return compareTo(other) >= 0 ? this : other;
+  }
+
+  /** Worth the bell and the highlight colour: a DM or a mention. */
+  public boolean isHighlight() {
+    return compareTo(DM) >= 0;
   }
 }

@@ -191,6 +191,11 @@ public final class ChatClient implements LinkListener {
             room.typing(typing.username(), typing.ends() ? null : clock.instant().plus(TYPING_SHOWN_FOR)));
         changed();
       }
+    } else if (frame instanceof ServerFrame.Notification) {
+      // The message frame itself rings and marks the room (a mention or a DM outside the room in view): the
+      // notification only counts for the inbox.
+      state.notified(1);
+      changed();
     } else if (frame instanceof ServerFrame.Receipt receipt) {
       state.room(receipt.room()).ifPresent(room ->
           room.receipt(receipt.username(), receipt.deliveredSeq(), receipt.readSeq()));
@@ -254,7 +259,30 @@ public final class ChatClient implements LinkListener {
       link.send(new ClientFrame.Read(marker.id(), marker.readSeq()));
     }
     markCurrentRead();
+    state.notified(hello.notifications() == null ? 0 : hello.notifications() - state.notifications());
+    sendFocus();
     changed();
+  }
+
+  /** v1.1: the server does not notify this connection of the room in view. */
+  private void sendFocus() {
+    link.send(new ClientFrame.Focus(state.current().map(RoomState::id).orElse(null)));
+  }
+
+  /** v1.1: the notifications inbox, newest first; the unread count is set from it. */
+  public CompletableFuture<parley.protocol.NotificationList> mentions() {
+    CompletableFuture<parley.protocol.NotificationList> done = new CompletableFuture<>();
+    fetch(api.notifications(), (list, failure) -> {
+      if (list == null) {
+        notice("Could not read your notifications: " + failure.getMessage(), true);
+        done.completeExceptionally(failure);
+        return;
+      }
+      state.notified(list.notifications().stream().filter(n -> !n.read()).count() - state.notifications());
+      changed();
+      done.complete(list);
+    });
+    return done;
   }
 
   private void onLive(Message m) {
@@ -478,6 +506,7 @@ public final class ChatClient implements LinkListener {
 
   public void switchTo(String roomId) {
     state.switchTo(roomId);
+    sendFocus();
     state.room(roomId).ifPresent(room -> {
       if (!room.loaded() && state.link().online()) {
         sync(room);

@@ -31,6 +31,8 @@ public final class ChatState {
   private String current;
   private LinkStatus link = LinkStatus.connecting();
 
+  private long notifications;
+
   public ChatState(String me) {
     this.me = me;
     this.mentions = new Mentions(me);
@@ -61,7 +63,7 @@ public final class ChatState {
       room.counted(summary.lastSeq(), summary.readSeq(), summary.unread());
     }
     if (!summary.id().equals(current) && room.unread() > 0) {
-      room.raise(room.isDm() ? Activity.HIGHLIGHT : Activity.MESSAGE);
+      room.raise(summary.mentions() > 0 ? Activity.MENTION : room.isDm() ? Activity.DM : Activity.MESSAGE);
     }
     return room;
   }
@@ -158,7 +160,7 @@ public final class ChatState {
       }
       Activity level = levelOf(room, m);
       room.raise(level);
-      bell |= live && level == Activity.HIGHLIGHT;
+      bell |= live && level.isHighlight();
     }
     return bell;
   }
@@ -167,7 +169,20 @@ public final class ChatState {
     if (!Message.KIND_MESSAGE.equals(m.kind())) {
       return Activity.LOW;
     }
-    return room.isDm() || mentions.in(m.text()) ? Activity.HIGHLIGHT : Activity.MESSAGE;
+    // The server names who a message mentions (v1.1); a v1 server does not, and the name in the text tells.
+    if (m.mentions().contains(me) || mentions.in(m.text())) {
+      return Activity.MENTION;
+    }
+    return room.isDm() ? Activity.DM : Activity.MESSAGE;
+  }
+
+  /** v1.1: the user's unread notifications, as hello counted them and live ones added. */
+  public long notifications() {
+    return notifications;
+  }
+
+  public void notified(long more) {
+    notifications = Math.max(0, notifications + more);
   }
 
   public boolean mentionsMe(String text) {

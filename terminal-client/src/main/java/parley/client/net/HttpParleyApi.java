@@ -125,6 +125,11 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<parley.protocol.NotificationList> notifications() {
+    return call("GET", "/me/notifications", null, parley.protocol.NotificationList.class);
+  }
+
+  @Override
   public CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId) {
     return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/receipts", null, parley.protocol.RoomReceipts.class);
   }

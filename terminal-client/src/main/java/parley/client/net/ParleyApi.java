@@ -35,6 +35,9 @@ public interface ParleyApi {
 
   CompletableFuture<Room> room(String roomId);
 
+  /** v1.1: the newest page of the user's notifications inbox. */
+  CompletableFuture<parley.protocol.NotificationList> notifications();
+
   /** v1.1: each member's delivered and read markers in the room. */
   CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId);
 

@@ -53,6 +53,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
   private final MemberListView members;
   private final StatusBar status;
   private final TypingLine typing;
+  private final ZoneId zone;
   private final Label prompt = new Label("");
   private final TextBox input = new TextBox(new TerminalSize(20, 1));
   private final InputHistory history = new InputHistory();
@@ -61,6 +62,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
 
   ChatWindow(ChatClient client, String server, Clock clock, ZoneId zone, Host host) {
     super("Parley");
+    this.zone = zone;
     this.client = client;
     this.host = host;
     this.rooms = new RoomListView(client.state());
@@ -282,6 +284,15 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
       host.logout();
     } else if (command instanceof Command.Who) {
       client.who();
+    } else if (command instanceof Command.Mentions) {
+      client.mentions().thenAccept(inbox -> gui().addWindow(new MentionsWindow(inbox, client.state(), zone,
+          (item, window) -> {
+            window.close();
+            client.switchTo(item.room());
+            timeline.showSeq(item.seq());
+          })));
+    } else if (command instanceof Command.Unread) {
+      timeline.toFirstUnread();
     } else if (command instanceof Command.Help) {
       for (String[] c : CommandParser.COMMANDS) {
         client.notice(String.format("%-40s %s", c[1], c[2]), false);

@@ -70,16 +70,21 @@ final class RoomListView extends AbstractComponent<RoomListView> {
     }
     spans.add(Span.plain(" ".repeat(Math.max(0, nameWidth - Text.width(name)))));
     if (!unread.isEmpty()) {
-      spans.add(Span.bold(unread, room.activity() == Activity.HIGHLIGHT ? TextColor.ANSI.MAGENTA_BRIGHT
-          : TextColor.ANSI.DEFAULT));
+      spans.add(Span.bold(unread, room.activity().isHighlight() ? colour(room.activity()) : TextColor.ANSI.DEFAULT));
     }
     return spans;
   }
 
+  /** Hotlist colours: a mention in yellow, a DM in magenta. */
+  private static TextColor colour(Activity level) {
+    return level == Activity.MENTION ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.MAGENTA_BRIGHT;
+  }
+
   private static Span name(RoomState room, String text) {
     switch (room.activity()) {
-      case HIGHLIGHT:
-        return Span.bold(text, TextColor.ANSI.MAGENTA_BRIGHT);
+      case MENTION:
+      case DM:
+        return Span.bold(text, colour(room.activity()));
       case MESSAGE:
         return Span.bold(text, TextColor.ANSI.DEFAULT);
       case LOW:

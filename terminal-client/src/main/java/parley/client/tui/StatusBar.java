@@ -50,6 +50,9 @@ final class StatusBar extends AbstractComponent<StatusBar> {
     if (link.online() && link.lag() != null) {
       spans.add(Span.of(" · lag " + link.lag().toMillis() + " ms", TEXT));
     }
+    if (client.state().notifications() > 0) {
+      spans.add(Span.bold(" · " + client.state().notifications() + " unread in /mentions", TextColor.ANSI.YELLOW_BRIGHT));
+    }
     if (client.owed() > 0) {
       spans.add(Span.bold(" · " + client.owed() + " unsent", TextColor.ANSI.YELLOW_BRIGHT));
     }

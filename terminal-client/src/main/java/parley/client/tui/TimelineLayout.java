@@ -29,6 +29,7 @@ final class TimelineLayout {
   private final ZoneId zone;
   /** The row of the "new messages" line in what {@link #rows} made last, or -1 if it had none. */
   private int markerRow = -1;
+  private final java.util.Map<Long, Integer> rowOfSeq = new java.util.HashMap<>();
 
   TimelineLayout(ZoneId zone) {
     this.zone = zone;
@@ -37,6 +38,7 @@ final class TimelineLayout {
   List<List<Span>> rows(ChatState state, RoomState room, int width) {
     List<List<Span>> rows = new ArrayList<>();
     markerRow = -1;
+    rowOfSeq.clear();
     rows.add(top(room, state.me()));
     LocalDate[] day = {null};
     long firstNew = room.entriesAfter(room.markerSeq()).stream()
@@ -56,6 +58,7 @@ final class TimelineLayout {
         markerRow = rows.size();
         rows.add(centred("new messages", width, TextColor.ANSI.RED_BRIGHT));
       }
+      rowOfSeq.put(m.seq(), rows.size());
       entry(rows, state, room, m, width);
     }
     while (nextNotice != null) {
@@ -71,6 +74,11 @@ final class TimelineLayout {
 
   int markerRow() {
     return markerRow;
+  }
+
+  /** The row the entry at {@code seq} starts on in the last {@link #rows}, or -1 if it is not among them. */
+  int rowOf(long seq) {
+    return rowOfSeq.getOrDefault(seq, -1);
   }
 
   /** What the screen shows with no room: how to begin, and the client's notices. */

@@ -25,6 +25,8 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   private String shown;
   /** A room just opened shows its "new messages" line near the top, as weechat and Slack do, until the user scrolls. */
   private boolean toMarker;
+  /** A seq to show near the top ({@code /mentions}), 0 for none; kept until shown or the user scrolls. */
+  private long toSeq;
 
   TimelineView(ChatClient client, TimelineLayout layout, Clock clock) {
     this.client = client;
@@ -32,8 +34,23 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     this.clock = clock;
   }
 
+  /** {@code /unread}: the room's "new messages" line near the top. */
+  void toFirstUnread() {
+    toSeq = 0;
+    toMarker = true;
+    invalidate();
+  }
+
+  /** The entry at {@code seq} of the room in view near the top, once it is loaded. */
+  void showSeq(long seq) {
+    toMarker = false;
+    toSeq = seq;
+    invalidate();
+  }
+
   void pageUp() {
     toMarker = false;
+    toSeq = 0;
     scroll += Math.max(1, bodyHeight - 1);
     RoomState room = client.state().current().orElse(null);
     if (room != null && scroll >= maxScroll(room) && room.hasOlder()) {
@@ -44,12 +61,14 @@ final class TimelineView extends AbstractComponent<TimelineView> {
 
   void pageDown() {
     toMarker = false;
+    toSeq = 0;
     scroll = Math.max(0, scroll - Math.max(1, bodyHeight - 1));
     invalidate();
   }
 
   void toBottom() {
     toMarker = false;
+    toSeq = 0;
     scroll = 0;
     invalidate();
   }
@@ -84,9 +103,20 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     if (id == null ? shown != null : !id.equals(shown)) {
       shown = id;
       scroll = 0;
-      toMarker = room != null;
+      toMarker = room != null && toSeq == 0;
     }
     List<List<Span>> rows = room == null ? layout.lobby(state, width) : layout.rows(state, room, width);
+    if (toSeq > 0 && room != null && room.loaded()) {
+      int at = layout.rowOf(toSeq);
+      if (at >= 0) {
+        scroll = Math.max(0, rows.size() - bodyHeight - Math.max(0, at - 1));
+        toSeq = 0;
+      } else if (room.hasOlder() && !room.loadingOlder()) {
+        client.loadOlder(room.id()); // not loaded yet: older history first, then shown
+      } else if (!room.loadingOlder()) {
+        toSeq = 0;
+      }
+    }
     if (toMarker && room != null && room.loaded()) {
       int marker = layout.markerRow();
       // One row of what was read above the line; with no line (nothing new), the newest rows.

@@ -48,7 +48,8 @@ class ChatClientTest {
     assertEquals(List.of(1L, 2L, 3L), seqs());
     assertEquals(java.util.Set.of("alice", "bob"), r1().members());
     assertEquals("r1", client.state().current().orElseThrow().id());
-    assertEquals(List.of(new ClientFrame.Read("r1", 3L)), link.sent, "viewing the room moved its marker");
+    assertEquals(List.of(new ClientFrame.Read("r1", 3L), new ClientFrame.Focus("r1")), link.sent,
+        "viewing the room moved its marker, and the server knows which room is in view");
   }
 
   @Test
@@ -77,6 +78,33 @@ class ChatClientTest {
     client.inputChanged("");
     client.inputChanged("/join lounge");
     assertEquals(List.of(new ClientFrame.Typing("r1", null), new ClientFrame.Typing("r1", true)), link.sent);
+  }
+
+  @Test
+  void theInboxCountStartsFromHelloGrowsWithNotificationsAndIsSetByReadingTheInbox() {
+    link.hello("alice", server.summary("r1", 3));
+    assertEquals(0, client.state().notifications());
+    link.frame(new ServerFrame.Hello("alice", List.of(server.summary("r1", 3)), 2L));
+    assertEquals(2, client.state().notifications());
+    link.frame(new ServerFrame.Notification("r1", 4, "bob", "mention", "@alice look"));
+    assertEquals(3, client.state().notifications());
+    server.inbox.add(new parley.protocol.NotificationList.Item("7", "r1", 4, "bob", "mention", "@alice look",
+        server.now(), false));
+    server.inbox.add(new parley.protocol.NotificationList.Item("6", "r1", 2, "bob", "mention", "@alice hi",
+        server.now(), true));
+    assertEquals(2, client.mentions().join().notifications().size());
+    assertEquals(1, client.state().notifications());
+  }
+
+  @Test
+  void aMessageThatMentionsTheUserRaisesItsRoomAboveADm() {
+    server.room("r2", "random", "room", "alice", "bob");
+    link.hello("alice", server.summary("r1", 3), server.summary("r2", 0));
+    client.switchTo("r1");
+    link.frame(new ServerFrame.MessageFrame("r2", 2, "message", "bob", "ping (server-side mention)", server.now(),
+        "b-9", List.of("alice")));
+    assertEquals(Activity.MENTION, client.state().room("r2").orElseThrow().activity());
+    assertTrue(link.sent.contains(new ClientFrame.Focus("r1")), link.sent.toString());
   }
 
   @Test
@@ -280,7 +308,7 @@ class ChatClientTest {
     RoomState dm = client.state().room("dm:alice:carol").orElseThrow();
     assertEquals(3, dm.entries().size());
     assertEquals("@carol", dm.displayName("alice"));
-    assertEquals(Activity.HIGHLIGHT, dm.activity());
+    assertEquals(Activity.DM, dm.activity());
     assertEquals(1, bells[0]);
   }
 

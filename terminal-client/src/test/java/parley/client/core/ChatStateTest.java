@@ -73,7 +73,7 @@ class ChatStateTest {
     assertEquals(Activity.MESSAGE, state.room("b1").orElseThrow().activity());
 
     assertTrue(state.receive("b1", List.of(say("b1", 2, "bob", "@alice lunch?")), true));
-    assertEquals(Activity.HIGHLIGHT, state.room("b1").orElseThrow().activity());
+    assertEquals(Activity.MENTION, state.room("b1").orElseThrow().activity());
 
     assertTrue(state.receive("dm:alice:bob", List.of(say("dm:alice:bob", 1, "bob", "psst")), true));
     assertFalse(state.receive("dm:alice:bob", List.of(say("dm:alice:bob", 2, "bob", "psst")), false),

@@ -161,6 +161,14 @@ public final class FakeServer implements ParleyApi {
   public final java.util.Map<String, java.util.List<parley.protocol.RoomReceipts.Member>> receipts =
       new java.util.HashMap<>();
 
+  /** v1.1 inbox, newest first, as the server would answer it. */
+  public final java.util.List<parley.protocol.NotificationList.Item> inbox = new java.util.ArrayList<>();
+
+  @Override
+  public CompletableFuture<parley.protocol.NotificationList> notifications() {
+    return answer("notifications", () -> new parley.protocol.NotificationList(inbox, null));
+  }
+
   @Override
   public CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId) {
     return answer("receipts " + roomId,

@@ -144,6 +144,24 @@ class ChatWindowTest {
   }
 
   @Test
+  void mentionsOpensTheInboxAndEnterOpensTheRoomAtTheMessage() {
+    server.inbox.add(new parley.protocol.NotificationList.Item("3", "r2", 1, "bob", "mention", "@alice the deploy",
+        server.now(), false));
+    link.frame(new ServerFrame.Notification("r2", 1, "bob", "mention", "@alice the deploy"));
+    screen.pump();
+    assertTrue(screen.text().contains("1 unread in /mentions"), screen.text());
+    screen.type("/mentions");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("bob: @alice the deploy"), screen.text());
+    screen.capture("mentions");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertEquals("r2", client.state().current().orElseThrow().id());
+    assertTrue(link.sent.contains(new ClientFrame.Focus("r2")), link.sent.toString());
+  }
+
+  @Test
   void aLineIsPendingAtOnceAndSentOnceAcknowledged() {
     screen.type("on my way");
     screen.press(KeyType.Enter);
