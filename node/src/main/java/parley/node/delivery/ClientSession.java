@@ -43,8 +43,9 @@ import parley.protocol.ServerFrame;
  * <p>The outbound buffer is bounded: a client that cannot keep up is disconnected with 1008 and resumes by seq.
  * Inbound frames are backpressured: at most {@link #MAX_IN_FLIGHT} sends wait for the room at a time.
  *
- * <p>Its size (about 900 lines) is the protocol's state machine for one socket: registering with the user's entity,
- * the hello sequence, frames in, delivery out, all sharing the cursors, the outbound queue and the sends in flight.
+ * <p>Its size (about 1,000 lines) is the protocol's state machine for one socket: registering with the user's entity,
+ * the hello sequence, frames in (v1.1's typing, delivered and focus among them: a few lines each), delivery out,
+ * all sharing the cursors, the outbound queue and the sends in flight.
  * What has state of its own is its own class: {@link Cursor} (one per room, the hub's {@link Lane}),
  * {@link SendsInFlight} and {@link Frames}.
  */
@@ -54,6 +55,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private static final String UNKNOWN_TYPE =
       "a frame needs a \"type\" of send, read, delivered, typing, focus or ping";
   private static final long TYPING_HEARD_EVERY_NANOS = 1_000_000_000L;
+  private static final int TYPING_FRAMES_PER_SECOND = 4;
   private static final int FETCH_PAGE = 200;
   private static final int MAX_BUFFERED_PER_ROOM = 10_000;
   /** How soon a catch-up waiting for room in the socket's buffer looks again. */
@@ -134,10 +136,15 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * connections. Not written to a connection that said it looks at that room ({@code focus}); dropped before hello
    * (hello counts the unread ones).
    */
-  public record Notified(String roomId, WebSocketUpgrades.PreparedText frame) implements Command {
+  public record Notified(String roomId, String frame) implements Command {
+    /** The frame as JSON: the user's entity and the session may be on different nodes. */
     public static Notified of(parley.node.user.Notification n) {
-      return new Notified(n.room(), Frames.render(
-          new ServerFrame.Notification(n.room(), n.seq(), n.sender(), n.kind(), n.excerpt())));
+      try {
+        return new Notified(n.room(), Json.mapper().writeValueAsString(
+            new ServerFrame.Notification(n.room(), n.seq(), n.sender(), n.kind(), n.excerpt())));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -171,10 +178,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private record TypingAnswered(ChatRoom.TypingRefused refused) implements Command {}
 
+  private record MarkerRefused(UserAccount.Result result) implements Command {}
+
   /** The oldest send in flight may have waited its ask timeout. */
   private enum SendDeadline implements Command { INSTANCE }
-
-  /** A send its room has not answered yet. */
 
   private record RetryFetch(String roomId) implements Command {}
 
@@ -244,6 +251,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** Where the rooms answer this session's sends; one address for its whole life. */
   private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
   private final ActorRef<ChatRoom.TypingRefused> typingRefusals;
+  private final ActorRef<UserAccount.Result> markerRefusals;
+  /** v1.1: typing frames passed on in the second that began at {@code typingWindowStart} (System.nanoTime()). */
+  private long typingWindowStart;
+  private int typingInWindow;
   /** v1.1: the room the client says it shows, or null. */
   private String focused;
   /** v1.1: the user's unread notifications as they registered, for hello. */
@@ -274,6 +285,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     this.sharding = ClusterSharding.get(context.getSystem());
     this.sendOutcomes = context.messageAdapter(ChatRoom.SendOutcome.class, SendAnswered::new);
     this.typingRefusals = context.messageAdapter(ChatRoom.TypingRefused.class, TypingAnswered::new);
+    this.markerRefusals = context.messageAdapter(UserAccount.Result.class, MarkerRefused::new);
   }
 
   // ---------------------------------------------------------------------------------------------- starting
@@ -416,7 +428,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(ReadAnswered.class, this::onReadAnswered)
         .onMessage(PresenceSeen.class, this::onPresenceSeen)
         .onMessage(Relayed.class, r -> username.equals(r.from()) || send(r.frame()) ? Behaviors.same() : Behaviors.stopped())
-        .onMessage(Notified.class, n -> n.roomId().equals(focused) || send(n.frame()) ? Behaviors.same() : Behaviors.stopped())
+        .onMessage(Notified.class, n -> n.roomId().equals(focused)
+            || send(WebSocketUpgrades.PreparedText.of(n.frame())) ? Behaviors.same() : Behaviors.stopped())
+        .onMessage(MarkerRefused.class, m -> m.result() instanceof UserAccount.Rejected r
+            ? error(r.code(), r.message(), null) : Behaviors.same())
         .onMessage(TypingAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
@@ -589,7 +604,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   /**
    * Typing goes to the room, which decides membership and relays it. A client that says it types more than once a
-   * second per room is heard once a second (the room relays at most one per 2 s anyway), without an error.
+   * second per room is heard once a second (the room relays at most one per 2 s anyway), and at most
+   * {@link #TYPING_FRAMES_PER_SECOND} typing frames a second (stops included, any rooms) leave a connection: the rest
+   * are dropped without an error.
    */
   private Behavior<Command> onTyping(ClientFrame.Typing typing) {
     if (typing.room() == null) {
@@ -599,13 +616,20 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return error("no_such_room", "there is no such room: " + typing.room(), null);
     }
     boolean stop = Boolean.TRUE.equals(typing.stop());
+    long now = System.nanoTime();
     Cursor cursor = rooms.get(typing.room());
     if (cursor != null) {
-      long now = System.nanoTime();
       if (!stop && cursor.typingToldAt != 0 && now - cursor.typingToldAt < TYPING_HEARD_EVERY_NANOS) {
         return Behaviors.same();
       }
       cursor.typingToldAt = stop ? 0 : now;
+    }
+    if (now - typingWindowStart >= 1_000_000_000L) {
+      typingWindowStart = now;
+      typingInWindow = 0;
+    }
+    if (++typingInWindow > TYPING_FRAMES_PER_SECOND) {
+      return Behaviors.same();
     }
     sharding.entityRefFor(ChatRoom.ENTITY_KEY, typing.room())
         .tell(new ChatRoom.Typing(username, stop, typingRefusals));
@@ -676,11 +700,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (delivered.room() == null || delivered.seq() == null || delivered.seq() < 0) {
       return error("invalid_frame", "delivered needs a room and a seq >= 0", null);
     }
-    long seq = knownUpTo(delivered.room(), delivered.seq());
-    getContext().pipeToSelf(
-        user().<UserAccount.Result>ask(r -> new UserAccount.MarkDelivered(delivered.room(), seq, r),
-            settings.askTimeout()),
-        (result, failure) -> new ReadAnswered(delivered.room(), result, failure));
+    // Told, not asked (a client says it about every room once a second): the user's entity answers a refusal only.
+    user().tell(new UserAccount.MarkDelivered(delivered.room(), knownUpTo(delivered.room(), delivered.seq()),
+        markerRefusals));
     return Behaviors.same();
   }
 

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -81,7 +80,6 @@ final class ConnectionGuard {
   /** Per address, its connections that have not authenticated; an address with none has no entry. */
   private final ConcurrentHashMap<InetAddress, Integer> unauthenticated = new ConcurrentHashMap<>();
   private final Materializer materializer;
-  private final AtomicInteger open = new AtomicInteger();
 
   ConnectionGuard(ActorSystem<?> system, Settings settings) {
     this.system = system;
@@ -89,14 +87,6 @@ final class ConnectionGuard {
     this.materializer = Materializer.matFromSystem(system);
   }
 
-  Settings settings() {
-    return settings;
-  }
-
-  /** Connections held now. */
-  int open() {
-    return open.get();
-  }
 
   /** Binds {@code source}, handing each connection to {@code handler} (built once, run per connection). */
   CompletionStage<ServerBinding> bind(
@@ -113,7 +103,6 @@ final class ConnectionGuard {
       Flow<HttpRequest, HttpResponse, NotUsed> refuse) {
     InetSocketAddress remote = connection.remoteAddress();
     Slot slot = new Slot(remote == null ? null : remote.getAddress());
-    open.incrementAndGet();
     boolean admitted = slot.countAgainstAddress();
     try {
       CompletionStage<Done> httpDone = connection.handleWith(
@@ -208,7 +197,6 @@ final class ConnectionGuard {
 
     private void release() {
       if (releasedOnce.compareAndSet(false, true)) {
-        open.decrementAndGet();
         released.complete(Done.getInstance());
       }
     }

@@ -41,10 +41,11 @@ import parley.node.delivery.RoomHub;
  * writes them to that node's sessions. Presence of members and the set of hubs are soft state, rebuilt after a
  * restart (hubs resubscribe; members' presence is asked of their user entities).
  *
- * <p>Its size (about 590 lines) is its protocol, nested here as the platform guide's entities keep theirs (commands,
- * replies and events: some 180 lines), and one handler per command. What has state of its own is its own class:
+ * <p>Its size (about 670 lines) is its protocol, nested here as the platform guide's entities keep theirs (commands,
+ * replies and events: some 250 lines), and one handler per command. What has state of its own is its own class:
  * {@link RoomState} (the state, its transitions, snapshots and pages), {@link PendingSends} (sends waiting for
- * their write) and {@link RoomAudience} (hubs, members' presence, the directory's listing).
+ * their write), {@link RoomAudience} (hubs, members' presence, the directory's listing) and {@link RoomAwareness}
+ * (v1.1: typing, receipts, notifications).
  */
 public final class ChatRoom
     extends EventSourcedBehaviorWithEnforcedReplies<ChatRoom.Command, ChatRoom.Event, RoomState> {
@@ -53,11 +54,9 @@ public final class ChatRoom
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
   static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
-  static final int EXCERPT_MAX = 100;
-  /** Receipts of a room go out at most this often, each moved member once with their latest markers. */
-  static final Duration RECEIPTS_EVERY = Duration.ofSeconds(1);
 
-  /** Tunables from {@code parley.room} and {@code parley.auth}. */
+
+  /** Tunables from {@code parley.room} and {@code parley.typing}. */
   public record Settings(
       int recentEntries, int dedupeWindow, int snapshotEvery, Duration typingRelayEvery, Duration typingExpiresAfter) {
     public Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
@@ -159,7 +158,8 @@ public final class ChatRoom
    * v1.1: a member's markers as their user entity has them (it tells the room each move, and answers the room's ask
    * after a restart or a join): kept for receipts, never stored here.
    */
-  public record MarkersMoved(String user, long deliveredSeq, long readSeq, boolean readShown) implements Command {}
+  public record MarkersMoved(String user, long deliveredSeq, long readSeq, boolean readShown, boolean asked)
+      implements Command {}
 
   /** v1.1: every member's receipt, for a member. */
   public record GetReceipts(String asUser, ActorRef<ReceiptsResult> replyTo) implements Command {}
@@ -169,10 +169,10 @@ public final class ChatRoom
   public record ReceiptsView(List<parley.protocol.ServerFrame.Receipt> members) implements ReceiptsResult {}
 
   /** Receipts that moved go out (at most once a second). */
-  private enum FlushReceipts implements Command { INSTANCE }
+  enum FlushReceipts implements Command { INSTANCE }
 
   /** Typing that was not renewed in time ends. */
-  private enum TypingExpiry implements Command { INSTANCE }
+  enum TypingExpiry implements Command { INSTANCE }
 
   /** A member came or went (from their user entity). */
   public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
@@ -293,12 +293,8 @@ public final class ChatRoom
   /** Sends accepted but not yet written (see {@link #onFlush}); never acknowledged before they are. */
   private final PendingSends pending = new PendingSends();
   private boolean flushQueued;
-  /** Soft state: who is typing, relayed through the hubs, never stored. */
-  private final Typists typists;
-  private boolean typingExpiryScheduled;
-  /** Soft state: members' delivered and read markers, for receipts. */
-  private final Receipts receipts = new Receipts();
-  private boolean receiptsFlushScheduled;
+  /** Soft state of v1.1: typing, receipts, notifications (see {@link RoomAwareness}). */
+  private final RoomAwareness awareness;
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
     // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
@@ -314,7 +310,7 @@ public final class ChatRoom
     this.context = context;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.audience = new RoomAudience(roomId, context, sharding);
-    this.typists = new Typists(settings.typingRelayEvery(), settings.typingExpiresAfter());
+    this.awareness = new RoomAwareness(roomId, context, sharding, audience, settings);
     this.blocking =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
   }
@@ -359,7 +355,7 @@ public final class ChatRoom
     if (!state.exists()) {
       return;
     }
-    state.members.forEach(this::askAbout);
+    state.members.forEach(awareness::askAbout);
     audience.reportToDirectory(state);
   }
 
@@ -401,19 +397,29 @@ public final class ChatRoom
           audience.presenceChanged(state, cmd);
           if (!cmd.online()) {
             // Their last connection closed: nobody is left typing.
-            endTyping(cmd.user());
+            awareness.endTyping(cmd.user());
           }
           return Effect().noReply();
         })
         .onCommand(Typing.class, this::onTyping)
-        .onCommand(MarkersMoved.class, this::onMarkersMoved)
-        .onCommand(FlushReceipts.class, (state, cmd) -> onFlushReceipts(state))
+        .onCommand(MarkersMoved.class, (state, cmd) -> {
+          if (state.isMember(cmd.user())) {
+            awareness.markersMoved(cmd);
+          }
+          return Effect().noReply();
+        })
+        .onCommand(FlushReceipts.class, (state, cmd) -> {
+          awareness.flushReceipts(state.lastSeq);
+          return Effect().noReply();
+        })
         .onCommand(GetReceipts.class, (state, cmd) -> {
           Rejected refusal = !state.exists() ? noSuchRoom() : !state.isMember(cmd.asUser()) ? outsider(state) : null;
-          return Effect().reply(cmd.replyTo(), refusal != null ? refusal
-              : new ReceiptsView(receipts.all(roomId, state.members.stream().sorted().toList(), state.lastSeq)));
+          return Effect().reply(cmd.replyTo(), refusal != null ? refusal : new ReceiptsView(awareness.receipts(state)));
         })
-        .onCommand(TypingExpiry.class, (state, cmd) -> onTypingExpiry())
+        .onCommand(TypingExpiry.class, (state, cmd) -> {
+          awareness.typingExpiry();
+          return Effect().noReply();
+        })
         .build();
   }
 
@@ -436,7 +442,7 @@ public final class ChatRoom
         .thenRun(s -> {
           events.forEach(e -> {
             audience.publish(e.entry());
-            askAbout(e.entry().sender());
+            awareness.askAbout(e.entry().sender());
           });
           audience.reportToDirectory(s);
         })
@@ -484,7 +490,7 @@ public final class ChatRoom
         .thenRun(s -> {
           batch.complete(audience::publish);
           audience.reportToDirectory(s);
-          askAbout(user);
+          awareness.askAbout(user);
         })
         .thenReply(replyTo, s -> new Joined(view(s, user), entry.seq()));
   }
@@ -504,7 +510,8 @@ public final class ChatRoom
         .thenRun(s -> {
           batch.complete(audience::publish);
           audience.forget(cmd.user());
-          receipts.forget(cmd.user());
+          awareness.endTyping(cmd.user());
+          awareness.forget(cmd.user());
           audience.reportToDirectory(s);
         })
         .thenReply(cmd.replyTo(), s -> new Left(entry.seq()));
@@ -541,7 +548,7 @@ public final class ChatRoom
       waiter.refused(clientMsgId, refusal);
       return Effect().noReply();
     }
-    endTyping(user);
+    awareness.endTyping(user);
     String key = RoomState.dedupeKey(user, clientMsgId);
     if (pending.joinIfPending(key, waiter)) {
       // A resend while the first copy waits for the same write: both get its seq.
@@ -568,7 +575,7 @@ public final class ChatRoom
     PendingSends.Batch batch = pending.take(state, now(), null);
     return Effect().persist(batch.events()).thenRun(s -> batch.complete(entry -> {
       audience.publish(entry);
-      notifyFor(s, entry);
+      awareness.notifyFor(s, entry);
     })).thenNoReply();
   }
 
@@ -582,95 +589,8 @@ public final class ChatRoom
     if (refusal != null) {
       return Effect().reply(cmd.replyTo(), new TypingRefused(roomId, refusal.code(), refusal.message()));
     }
-    if (cmd.stop()) {
-      endTyping(cmd.user());
-    } else if (typists.typed(cmd.user(), System.nanoTime())) {
-      audience.relay(cmd.user(),
-          parley.protocol.ServerFrame.Typing.started(roomId, cmd.user(), now().plus(typists.expiresAfter())));
-      if (!typingExpiryScheduled) {
-        typingExpiryScheduled = true;
-        context.scheduleOnce(typists.expiresAfter(), context.getSelf(), TypingExpiry.INSTANCE);
-      }
-    }
+    awareness.typing(cmd.user(), cmd.stop(), now());
     return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, RoomState> onTypingExpiry() {
-    typingExpiryScheduled = false;
-    long now = System.nanoTime();
-    for (String user : typists.expired(now)) {
-      audience.relay(user, parley.protocol.ServerFrame.Typing.stopped(roomId, user));
-    }
-    typists.nextExpiry(now).ifPresent(in -> {
-      typingExpiryScheduled = true;
-      context.scheduleOnce(in, context.getSelf(), TypingExpiry.INSTANCE);
-    });
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, RoomState> onMarkersMoved(RoomState state, MarkersMoved cmd) {
-    if (state.isMember(cmd.user())
-        && receipts.moved(cmd.user(), cmd.deliveredSeq(), cmd.readSeq(), cmd.readShown())
-        && !receiptsFlushScheduled) {
-      receiptsFlushScheduled = true;
-      context.scheduleOnce(RECEIPTS_EVERY, context.getSelf(), FlushReceipts.INSTANCE);
-    }
-    return Effect().noReply();
-  }
-
-  /** Each member whose markers moved in the last second, once, to every hub (and so every connected member). */
-  private ReplyEffect<Event, RoomState> onFlushReceipts(RoomState state) {
-    receiptsFlushScheduled = false;
-    for (parley.protocol.ServerFrame.Receipt receipt : receipts.takeChanged(roomId, state.lastSeq)) {
-      audience.relay(null, receipt);
-    }
-    return Effect().noReply();
-  }
-
-  /**
-   * v1.1: a stored message's notifications, to the user entities of those it mentions and, in a DM, of the other
-   * party: after the write, so a notification never names a message that could be lost.
-   */
-  private void notifyFor(RoomState state, TimelineEntry entry) {
-    if (!TimelineEntry.MESSAGE.equals(entry.kind())) {
-      return;
-    }
-    boolean dm = KIND_DM.equals(state.info.kind());
-    if (!dm && entry.mentions().isEmpty()) {
-      return;
-    }
-    String excerpt = excerpt(entry.text());
-    // In a room, those it mentions; in a DM, the other party (as a mention if named).
-    for (String member : dm ? state.members : entry.mentions()) {
-      if (member.equals(entry.sender())) {
-        continue;
-      }
-      String kind = entry.mentions().contains(member)
-          ? parley.node.user.Notification.MENTION : parley.node.user.Notification.DM;
-      sharding.entityRefFor(parley.node.user.UserAccount.ENTITY_KEY, member).tell(
-          new parley.node.user.UserAccount.Notify(roomId, entry.seq(), entry.sender(), kind, excerpt));
-    }
-  }
-
-  /** The start of a message for a notification: at most {@link #EXCERPT_MAX} characters, on one line. */
-  static String excerpt(String text) {
-    String line = text.strip().replaceAll("\\s+", " ");
-    return line.codePointCount(0, line.length()) <= EXCERPT_MAX ? line
-        : line.substring(0, line.offsetByCodePoints(0, EXCERPT_MAX - 1)) + "…";
-  }
-
-  /** What the room keeps of a member from their user entity: presence and markers, asked again after a restart. */
-  private void askAbout(String user) {
-    audience.askPresence(user);
-    sharding.entityRefFor(parley.node.user.UserAccount.ENTITY_KEY, user)
-        .tell(new parley.node.user.UserAccount.GetMarkers(roomId, context.getSelf()));
-  }
-
-  /** A typist stops at once: said so, sent, or went offline. */
-  private void endTyping(String user) {
-    if (typists.stopped(user)) {
-      audience.relay(user, parley.protocol.ServerFrame.Typing.stopped(roomId, user));
-    }
   }
 
   private ReplyEffect<Event, RoomState> onGetHistory(RoomState state, GetHistory cmd) {

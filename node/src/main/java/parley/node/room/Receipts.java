@@ -20,8 +20,11 @@ final class Receipts {
   private final Map<String, Marks> marks = new HashMap<>();
   private final Set<String> changed = new LinkedHashSet<>();
 
-  /** A member's markers as their user entity has them now; true if anything a room mate sees moved. */
-  boolean moved(String user, long delivered, long read, boolean readShown) {
+  /**
+   * A member's markers as their user entity has them now; true if anything a room mate sees moved and is to be
+   * {@code told} in the next {@link #takeChanged}.
+   */
+  boolean moved(String user, long delivered, long read, boolean readShown, boolean told) {
     Marks before = marks.get(user);
     Marks after = before == null ? new Marks(delivered, read, readShown)
         : new Marks(Math.max(before.delivered, delivered), Math.max(before.read, read), readShown);
@@ -29,17 +32,15 @@ final class Receipts {
       return false;
     }
     marks.put(user, after);
-    changed.add(user);
-    return true;
+    if (told) {
+      changed.add(user);
+    }
+    return told;
   }
 
   void forget(String user) {
     marks.remove(user);
     changed.remove(user);
-  }
-
-  boolean hasChanges() {
-    return !changed.isEmpty();
   }
 
   /** The frames of the members who moved since the last call, each once, markers clamped to {@code lastSeq}. */

@@ -25,6 +25,7 @@ final class RoomAudience {
   private final Set<ActorRef<RoomHub.Command>> hubs = new HashSet<>();
   private final Map<String, ChatRoom.MemberView> presence = new HashMap<>();
   private boolean onlineReportScheduled;
+  private ActorRef<UserAccount.PresenceView> presenceAnswers;
 
   RoomAudience(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding) {
     this.roomId = roomId;
@@ -56,13 +57,8 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
-    String frame;
-    try {
-      frame = Json.mapper().writeValueAsString(ServerFrame.MessageFrame.of(entry.toWire(roomId)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    RoomHub.Deliver deliver = new RoomHub.Deliver(roomId, entry.seq(), frame);
+    RoomHub.Deliver deliver =
+        new RoomHub.Deliver(roomId, entry.seq(), render(ServerFrame.MessageFrame.of(entry.toWire(roomId))));
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(deliver);
     }
@@ -77,22 +73,27 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
-    String json;
-    try {
-      json = Json.mapper().writeValueAsString(frame);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    RoomHub.Relay relay = new RoomHub.Relay(roomId, from, json);
+    RoomHub.Relay relay = new RoomHub.Relay(roomId, from, render(frame));
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(relay);
     }
   }
 
+  private static String render(ServerFrame frame) {
+    try {
+      return Json.mapper().writeValueAsString(frame);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   void askPresence(String user) {
-    ActorRef<UserAccount.PresenceView> adapter = context.messageAdapter(
-        UserAccount.PresenceView.class, p -> new ChatRoom.PresenceChanged(p.username(), p.online(), p.lastSeen()));
-    sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetPresence(adapter));
+    if (presenceAnswers == null) {
+      // One adapter for every ask (a room asks each member after a restart).
+      presenceAnswers = context.messageAdapter(
+          UserAccount.PresenceView.class, p -> new ChatRoom.PresenceChanged(p.username(), p.online(), p.lastSeen()));
+    }
+    sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetPresence(presenceAnswers));
   }
 
   /** A member came or went: hubs pass it to their sessions; the online count goes to the directory soon. */

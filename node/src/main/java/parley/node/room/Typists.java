@@ -6,64 +6,83 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who is typing in one room: soft state of the room's actor, never stored, lost with the actor (an indicator then
- * ends on the clients at its {@code expiresAt}). Per member, when their typing was last relayed and when it expires:
- * a member who keeps typing is relayed at most once per {@code relayEvery}, however often their devices say so, and
- * one who goes quiet stops typing {@code expiresAfter} after the last word from any of their devices.
+ * ends on the clients at its {@code expiresAt}). Per member, when their typing was last relayed, when it expires, and
+ * whether they type now: a member is relayed typing at most once per {@code relayEvery}, however often their devices
+ * say so and whatever stops come between (a stop is relayed only after a relayed start), and one who goes quiet stops
+ * typing {@code expiresAfter} after the last word from any of their devices.
  */
 final class Typists {
+  private static final class Typist {
+    long relayedAt;
+    long expiresAt;
+    boolean typing;
+  }
+
   private final long relayEveryNanos;
   private final long expiresAfterNanos;
-  /** user -> {last relayed, expires at}, System.nanoTime() values. */
-  private final Map<String, long[]> typing = new HashMap<>();
+  private final Map<String, Typist> byUser = new HashMap<>();
 
   Typists(Duration relayEvery, Duration expiresAfter) {
     this.relayEveryNanos = relayEvery.toNanos();
     this.expiresAfterNanos = expiresAfter.toNanos();
   }
 
-  /** The user typed at {@code now}: true if the room mates are to be told (again). */
+  /** The user typed at {@code now} (System.nanoTime()): true if the room mates are to be told (again). */
   boolean typed(String user, long now) {
-    long[] t = typing.get(user);
+    Typist t = byUser.get(user);
     if (t == null) {
-      typing.put(user, new long[] {now, now + expiresAfterNanos});
+      t = new Typist();
+      t.relayedAt = now - relayEveryNanos;
+      byUser.put(user, t);
+    }
+    t.expiresAt = now + expiresAfterNanos;
+    if (now - t.relayedAt >= relayEveryNanos) {
+      t.relayedAt = now;
+      t.typing = true;
       return true;
     }
-    t[1] = now + expiresAfterNanos;
-    if (now - t[0] >= relayEveryNanos) {
-      t[0] = now;
-      return true;
-    }
+    // Within the period: typing goes on as told; after a stop, the mates hear it at the next relay.
     return false;
   }
 
-  /** The user stopped (said so, sent, or went offline): true if they were typing. */
+  /** The user stopped (said so, sent, left, or went offline): true if the mates were told they type. */
   boolean stopped(String user) {
-    return typing.remove(user) != null;
+    Typist t = byUser.get(user);
+    if (t == null || !t.typing) {
+      return false;
+    }
+    t.typing = false;
+    return true;
   }
 
-  /** Those whose typing expired by {@code now}, forgotten. */
+  /** Those whose told typing expired by {@code now}, ended; members quiet for a period are forgotten. */
   List<String> expired(long now) {
     List<String> gone = new ArrayList<>(0);
-    for (Iterator<Map.Entry<String, long[]>> it = typing.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, long[]> e = it.next();
-      if (now - e.getValue()[1] >= 0) {
+    for (Iterator<Map.Entry<String, Typist>> it = byUser.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Typist> e = it.next();
+      Typist t = e.getValue();
+      if (t.typing && now - t.expiresAt >= 0) {
+        t.typing = false;
         gone.add(e.getKey());
+      }
+      if (!t.typing && now - t.expiresAt >= 0 && now - t.relayedAt >= relayEveryNanos) {
         it.remove();
       }
     }
     return gone;
   }
 
-  /** How long until the next typist expires, if anyone types. */
-  java.util.Optional<Duration> nextExpiry(long now) {
+  /** How long until the next expiry to look at, if anyone is remembered. */
+  Optional<Duration> nextExpiry(long now) {
     long soonest = Long.MAX_VALUE;
-    for (long[] t : typing.values()) {
-      soonest = Math.min(soonest, t[1] - now);
+    for (Typist t : byUser.values()) {
+      soonest = Math.min(soonest, Math.max(t.expiresAt, t.relayedAt + relayEveryNanos) - now);
     }
-    return typing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(Math.max(0, soonest)));
+    return byUser.isEmpty() ? Optional.empty() : Optional.of(Duration.ofNanos(Math.max(0, soonest)));
   }
 
   Duration expiresAfter() {

@@ -46,10 +46,10 @@ import parley.node.room.ChatRoom;
  * silent sessions gets no messages at all) and passivates itself after {@code passivateAfter} with no session and
  * no command.
  *
- * <p>Its size (about 630 lines) is its protocol (commands, replies and events, nested as the platform guide's entities
- * keep theirs) and one handler per command; the state and its transitions are {@link UserState}. Sessions,
- * presence and read markers share the entity's soft state (who is connected, what is not stored yet), so they stay
- * together here.
+ * <p>Its size (about 780 lines) is its protocol (commands, replies and events, nested as the platform guide's entities
+ * keep theirs) and one handler per command; the state and its transitions are {@link UserState}, the inbox's rules
+ * {@link Inbox}. Sessions, presence, markers and notifications share the entity's soft state (who is connected, what
+ * is not stored yet, written in one batch a second), so they stay together here.
  */
 public final class UserAccount
     extends EventSourcedBehaviorWithEnforcedReplies<UserAccount.Command, UserAccount.Event, UserState> {
@@ -171,7 +171,8 @@ public final class UserAccount
 
   /**
    * v1.1: one of the user's devices holds every entry of the room up to {@code seq} (never moves back; the session
-   * clamps it to what the room has). Batched like read markers.
+   * clamps it to what the room has). Batched like read markers. Told, not asked: answered only when refused, with
+   * the room named in the message.
    */
   public record MarkDelivered(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
 
@@ -374,7 +375,7 @@ public final class UserAccount
         .onCommand(MarkDelivered.class, this::onMarkDelivered)
         .onCommand(GetMarkers.class, (s, c) -> {
           if (s.rooms().containsKey(c.roomId())) {
-            c.replyTo().tell(markersIn(s, c.roomId()));
+            c.replyTo().tell(markersIn(s, c.roomId(), true));
           }
           return Effect().noReply();
         })
@@ -542,14 +543,13 @@ public final class UserAccount
 
   private ReplyEffect<Event, UserState> onMarkDelivered(UserState state, MarkDelivered cmd) {
     if (!state.rooms().containsKey(cmd.roomId())) {
-      cmd.replyTo().tell(new Rejected("not_a_member", "you are not a member of this room"));
+      cmd.replyTo().tell(new Rejected("not_a_member", "you are not a member of room " + cmd.roomId()));
       return Effect().noReply();
     }
     if (cmd.seq() > delivered(state, cmd.roomId())) {
       pendingDelivered.put(cmd.roomId(), cmd.seq());
       markersMoved(state, cmd.roomId());
     }
-    cmd.replyTo().tell(Done.INSTANCE);
     return Effect().noReply();
   }
 
@@ -558,12 +558,12 @@ public final class UserAccount
     if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
       timers.startSingleTimer(FlushMarkers.INSTANCE, settings.markerFlush());
     }
-    sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(markersIn(state, roomId));
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(markersIn(state, roomId, false));
   }
 
-  private ChatRoom.MarkersMoved markersIn(UserState state, String roomId) {
+  private ChatRoom.MarkersMoved markersIn(UserState state, String roomId, boolean asked) {
     long read = Math.max(state.rooms().getOrDefault(roomId, 0L), pendingMarkers.getOrDefault(roomId, 0L));
-    return new ChatRoom.MarkersMoved(username, delivered(state, roomId), read, state.showsRead());
+    return new ChatRoom.MarkersMoved(username, delivered(state, roomId), read, state.showsRead(), asked);
   }
 
   private long delivered(UserState state, String roomId) {
@@ -576,7 +576,7 @@ public final class UserAccount
     }
     return Effect().persist(new ReadReceiptsSet(cmd.shown()))
         .thenRun(s -> s.rooms().keySet().forEach(roomId ->
-            sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(markersIn(s, roomId))))
+            sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(markersIn(s, roomId, false))))
         .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
   }
 

@@ -111,6 +111,25 @@ class TypingTest {
   }
 
   @Test
+  void typingAndStopsInTurnAreRelayedAsOneStartAndOneStopPerPeriod() {
+    for (int i = 0; i < 20; i++) {
+      type("alice", false);
+      type("alice", true);
+    }
+    assertFalse(isStop(nextTyping(Duration.ofSeconds(3))));
+    assertTrue(isStop(nextTyping(Duration.ofSeconds(3))));
+    hub.expectNoMessage(RELAY_EVERY.dividedBy(2));
+  }
+
+  @Test
+  void aMemberWhoLeavesStopsTyping() {
+    type("bob", false);
+    nextTyping(Duration.ofSeconds(3));
+    room.<ChatRoom.LeaveResult>runCommand(r -> new ChatRoom.Leave("bob", r));
+    assertTrue(isStop(nextTyping(Duration.ofSeconds(3))));
+  }
+
+  @Test
   void typingThatIsNotRenewedExpiresAndTheRoomSaysSo() {
     long start = System.nanoTime();
     type("bob", false);

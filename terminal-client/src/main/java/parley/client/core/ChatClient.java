@@ -505,6 +505,11 @@ public final class ChatClient implements LinkListener {
   }
 
   public void switchTo(String roomId) {
+    if (typingIn != null && !typingIn.equals(roomId)) {
+      // The line typed belongs to the room left: it no longer types there (the next keystroke types here).
+      link.send(new ClientFrame.Typing(typingIn, true));
+      typingIn = null;
+    }
     state.switchTo(roomId);
     sendFocus();
     state.room(roomId).ifPresent(room -> {

@@ -410,7 +410,6 @@ public final class RoomState {
     if (until == null) {
       typing.remove(user);
     } else {
-      typing.putIfAbsent(user, until);
       typing.put(user, until);
     }
   }

@@ -23,8 +23,8 @@ import scala.Option;
  * {@code ActivelyCloseWithCode(1001)} (unless a close is already under way) and then passes only the peer's
  * close. Outbound: once the server's first close (ours, the handler's completion or failure, or a protocol error
  * bypassed from FrameHandler) has gone down to FrameOutHandler, sends it a {@code Tick} just after its close
- * deadline and every 100 ms after, so a peer that never answers is dropped {@link #WebSocketUpgrades.CLOSE_TIMEOUT} later. These
- * are the only ticks FrameOutHandler gets (Pekko's own come from messageAPI, which here gets {@link #WebSocketUpgrades.NO_TICKS}).
+ * deadline and every 100 ms after, so a peer that never answers is dropped {@link WebSocketUpgrades#CLOSE_TIMEOUT} later. These
+ * are the only ticks FrameOutHandler gets (Pekko's own come from messageAPI, which here gets {@link WebSocketUpgrades#NO_TICKS}).
  */
 final class CloseDriver
         extends GraphStage<BidiShape<FrameHandler.Output, FrameHandler.Output, Object, Object>> {

@@ -286,8 +286,6 @@ public final class WebSocketUpgrades {
         return (Graph<BidiShape<A, B, C, D>, M>) g;
     }
 
-    /** Counts data bytes of the current message; over the limit it injects ActivelyCloseWithCode(1009). */
-
     /** The close sent to a peer silent for {@code silence}: 1001 "no traffic for 60 s". */
     static Close silentPeerClose(Duration silence) {
         long ms = silence.toMillis();
