@@ -20,7 +20,8 @@ import java.util.Map;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
- * {@code ./parley bench <scenario> [--nodes N] [--quick] [--targets parley,limit,socketio] [--db postgres|h2]}:
+ * {@code ./parley bench <scenario> [--nodes N] [--quick] [--targets parley,limit,socketio] [--db postgres|h2]
+ * [--receipts]}:
  * runs one scenario against each target in turn (never two at once: they share two cores), checks the delivery
  * contract, and writes a JSON result and a Markdown table to {@code bench/results/}. Exits 1 on any loss,
  * duplicate, error or failed target; 2 on bad arguments.
@@ -159,6 +160,7 @@ public final class Bench {
     List<Double> rates = null;
     Integer stepSeconds = null;
     int repeat = 1;
+    boolean receipts = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(value(args, ++i));
@@ -169,6 +171,7 @@ public final class Bench {
         case "--rates" -> rates = Arrays.stream(value(args, ++i).split(",")).map(Double::valueOf).toList();
         case "--step-seconds" -> stepSeconds = Integer.valueOf(value(args, ++i));
         case "--repeat" -> repeat = Integer.parseInt(value(args, ++i));
+        case "--receipts" -> receipts = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -176,8 +179,22 @@ public final class Bench {
     if (targets == null) {
       targets = nodes > 1 ? List.of("parley") : s.defaultTargets();
     }
+    if (receipts) {
+      // Side by side in the same run: Parley without v1.1's awareness traffic, then with it.
+      List<String> with = new ArrayList<>();
+      for (String t : targets) {
+        with.add(t);
+        if (t.equals("parley")) {
+          with.add(ParleyTarget.WITH_RECEIPTS);
+        }
+      }
+      if (!with.contains(ParleyTarget.WITH_RECEIPTS)) {
+        throw new IllegalArgumentException("--receipts compares parley with and without: the targets need parley");
+      }
+      targets = with;
+    }
     for (String t : targets) {
-      if (!Scenario.ALL.contains(t)) {
+      if (!Scenario.ALL.contains(t) && !t.equals(ParleyTarget.WITH_RECEIPTS)) {
         throw new IllegalArgumentException("unknown target " + t);
       }
     }
@@ -260,7 +277,8 @@ public final class Bench {
     List<String> javaOpts = Arrays.asList(
         System.getenv().getOrDefault("PARLEY_JAVA_OPTS", serverJavaOpts(o.nodes())).trim().split("\\s+"));
     return switch (name) {
-      case "parley" -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api);
+      case "parley" -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, false);
+      case ParleyTarget.WITH_RECEIPTS -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, true);
       case "limit" -> new LimitTarget(o.root(), o.nodes(), javaOpts);
       case "socketio" -> new SocketIoTarget(o.root());
       default -> throw new IllegalArgumentException(name);
@@ -429,10 +447,11 @@ public final class Bench {
 
     private void logStep(double rate, JsonNode s) {
       log(String.format("%s: %.0f msgs/s offered%s: %.0f deliveries/s, %.0f acks/s, delivery p99 %.1f ms, ack p99 %.1f"
-              + " ms%s", target.name(), rate, s.path("refines").asBoolean() ? " (refining step)"
+              + " ms%s%s", target.name(), rate, s.path("refines").asBoolean() ? " (refining step)"
               : s.path("heldAgain").asBoolean() ? " (held again)" : "",
           s.path("deliveriesPerSec").asDouble(), s.path("acksPerSec").asDouble(),
           s.path("delivery").path("p99_ms").asDouble(), s.path("ack").path("p99_ms").asDouble(),
+          s.has("journalWritesPerSec") ? ", journal " + s.path("journalWritesPerSec").asLong() + " events/s" : "",
           s.path("saturated").asBoolean() ? " (saturated: " + s.path("why").asText() + ")" : ""));
     }
 
@@ -512,7 +531,7 @@ public final class Bench {
         workers.add(h);
         ObjectNode init = JSON.createObjectNode().put("cmd", "init").put("proto", target.proto().name())
             .put("text", "x".repeat(48)).put("outCapacity", 4096).put("local", h.local)
-            .put("client", client);
+            .put("client", client).put("receipts", target.receipts());
         ArrayNode conns = init.putArray("conns");
         for (int i = w; i < specs.size(); i += n) {
           Conn.Spec s = specs.get(i);
@@ -620,6 +639,7 @@ public final class Bench {
 
     /** One step of the open workload at {@code rate} sends/s over all senders; CPU measured around it. */
     private ObjectNode step(double rate, int seconds) {
+      long journalBefore = target.journalWrites();
       Cpu cpu = new Cpu(target, workers);
       long t0 = Micros.now() + 300_000;
       int n = workers.size();
@@ -642,6 +662,7 @@ public final class Bench {
       for (WorkerHandle h : workers) {
         h.send(JSON.createObjectNode().put("cmd", "drain").put("timeoutMs", 60_000));
       }
+      long journalAfter = target.journalWrites();
       long sent = 0, acks = 0, deliveries = 0, errors = 0, resent = 0, overflow = 0, notOpen = 0, lastAck = 0;
       long lastDelivery = 0;
       boolean allAcked = true;
@@ -683,6 +704,10 @@ public final class Bench {
           .put("errors", errors).put("resent", resent).put("overflow", overflow).put("notOpen", notOpen)
           .put("allAcked", allAcked)
           .put("generatorBehindMaxMs", behindMaxMs);
+      if (journalBefore >= 0 && journalAfter >= 0) {
+        // Every event written while the step ran and drained: messages, and whatever else the step made write.
+        s.put("journalWritesPerSec", Math.round((journalAfter - journalBefore) / window));
+      }
       s.set("ack", Hist.summary(ack));
       s.set("delivery", Hist.summary(delivery));
       s.set("cpuCores", cpu.done());

@@ -44,6 +44,9 @@ public final class Conn {
   private int nextRoom;
   private long nextMsg;
   private long nextAckId;
+  /** With v1.1 awareness traffic ({@code --receipts}): per room, the newest seq held, and the last one told. */
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> held = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> told = new java.util.concurrent.ConcurrentHashMap<>();
   /** Sends answered {@code unavailable}, by clientMsgId: how often each was sent again (rare; kept for the run). */
   private final Map<String, Integer> resends = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -142,6 +145,7 @@ public final class Conn {
       case "hello" -> onHello(frame);
       case "error" -> onError(frame);
       case "presence" -> load.presenceFrames.increment();
+      case "typing", "receipt" -> load.awarenessFrames.increment();
       default -> {
         // pong
       }
@@ -182,8 +186,13 @@ public final class Conn {
 
   private void onMessage(String frame) {
     long now = Micros.now();
-    check.live(Frames.strAt(frame, Frames.ROOM, 0), Frames.numAt(frame, Frames.SEQ, 0));
+    String room = Frames.strAt(frame, Frames.ROOM, 0);
+    long seq = Frames.numAt(frame, Frames.SEQ, 0);
+    check.live(room, seq);
     load.deliveries.increment();
+    if (load.receipts) {
+      held.computeIfAbsent(room, r -> new java.util.concurrent.atomic.AtomicLong()).accumulateAndGet(seq, Math::max);
+    }
     long scheduled = Frames.scheduledMicrosOf(frame);
     if (scheduled > 0) {
       Load.record(load.deliveryLatency, now - scheduled);
@@ -286,6 +295,10 @@ public final class Conn {
     int index = nextRoom;
     nextRoom = (nextRoom + 1) % rooms.size();
     // scheduled time (latency is measured from it), connection, message number, room index (for a resend)
+    if (load.receipts) {
+      // A person types before sending: the client says so (the node hears one a second per room at most).
+      out.sendText("{\"type\":\"typing\",\"room\":\"" + rooms.get(index) + "\"}");
+    }
     String json = sendFrame(rooms.get(index), scheduledMicros + "-" + spec.id() + "-" + nextMsg++ + "-" + index);
     String frame = load.proto == Proto.SOCKETIO ? SocketIo.event("send", json, nextAckId++) : json;
     if (out.sendText(frame)) {
@@ -300,6 +313,20 @@ public final class Conn {
         .append("{\"type\":\"send\",\"room\":\"").append(room)
         .append("\",\"clientMsgId\":\"").append(clientMsgId)
         .append("\",\"text\":\"").append(load.text).append("\"}").toString();
+  }
+
+  /** Once a second ({@code --receipts}): a delivered frame for each room with entries held since the last one. */
+  void tellDelivered() {
+    if (!open) {
+      return;
+    }
+    held.forEach((room, seq) -> {
+      long now = seq.get();
+      if (now > told.getOrDefault(room, 0L)) {
+        told.put(room, now);
+        offer("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":" + now + "}");
+      }
+    });
   }
 
   private void offer(String frame) {

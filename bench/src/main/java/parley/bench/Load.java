@@ -48,6 +48,10 @@ public final class Load {
   final LongAdder fetches = new LongAdder();
   /** Parley's presence frames received (each names one or more room mates). */
   final LongAdder presenceFrames = new LongAdder();
+  /** v1.1 typing and receipt frames received ({@code --receipts}). */
+  final LongAdder awarenessFrames = new LongAdder();
+  /** Whether connections add v1.1's awareness traffic: typing before each send, delivered once a second per room. */
+  final boolean receipts;
   final LongAdder fetchFailures = new LongAdder();
   final AtomicLong lastDelivery = new AtomicLong();
   final AtomicLong lastAck = new AtomicLong();
@@ -61,8 +65,9 @@ public final class Load {
   /** The WebSocket client: {@code nio} (default) or {@code pekko}. */
   final Ws ws;
 
-  Load(ActorSystem system, Proto proto, String text, int outCapacity, String localHost, String client)
-      throws java.io.IOException {
+  Load(ActorSystem system, Proto proto, String text, int outCapacity, String localHost, String client,
+      boolean receipts) throws java.io.IOException {
+    this.receipts = receipts;
     this.system = system;
     this.mat = Materializer.createMaterializer(system);
     this.http = Http.get(system);

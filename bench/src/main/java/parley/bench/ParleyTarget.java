@@ -34,7 +34,13 @@ final class ParleyTarget implements Target {
   private Map<String, Integer> creators = Map.of();
   private Map<String, String> roomNode = Map.of();
 
-  ParleyTarget(Path root, int nodes, boolean postgres, List<String> javaOpts, Api api) {
+  /** The target name of Parley with v1.1's awareness traffic (typing, delivered) from the generator. */
+  static final String WITH_RECEIPTS = "parley-receipts";
+
+  private final boolean receipts;
+
+  ParleyTarget(Path root, int nodes, boolean postgres, List<String> javaOpts, Api api, boolean receipts) {
+    this.receipts = receipts;
     if (!postgres && nodes > 1) {
       throw new IllegalArgumentException("a cluster needs PostgreSQL (--db postgres)");
     }
@@ -47,12 +53,32 @@ final class ParleyTarget implements Target {
 
   @Override
   public String name() {
-    return "parley";
+    return receipts ? WITH_RECEIPTS : "parley";
+  }
+
+  @Override
+  public boolean receipts() {
+    return receipts;
+  }
+
+  /** The journal's newest ordering number (PostgreSQL only): every event of every entity takes the next one. */
+  @Override
+  public long journalWrites() {
+    if (!postgres) {
+      return -1;
+    }
+    try {
+      List<String> rows = query("SELECT COALESCE(MAX(ordering), 0) FROM event_journal");
+      return rows.isEmpty() ? -1 : Long.parseLong(rows.get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   @Override
   public String describe() {
-    return "Parley, " + (nodes == 1 ? "1 node" : nodes + "-node cluster") + " on "
+    return "Parley" + (receipts ? " with typing before every send and delivered once a second per room" : "") + ", "
+        + (nodes == 1 ? "1 node" : nodes + "-node cluster") + " on "
         + (postgres ? "PostgreSQL (local server, throwaway database)" : "embedded H2 (file)")
         + ", JVM " + String.join(" ", javaOpts);
   }

@@ -73,7 +73,7 @@ final class Recovery {
     Api api = new Api(system);
     List<String> javaOpts = Arrays.asList(System.getenv()
         .getOrDefault("PARLEY_JAVA_OPTS", Bench.serverJavaOpts(1)).trim().split("\\s+"));
-    ParleyTarget target = new ParleyTarget(root, 1, true, javaOpts, api);
+    ParleyTarget target = new ParleyTarget(root, 1, true, javaOpts, api, false);
 
     ObjectNode result = Bench.JSON.createObjectNode();
     result.put("scenario", "recovery").put("quick", quick).put("startedAt", stamp + "Z")

@@ -32,6 +32,16 @@ interface Target {
   /** Whether the server processes are JVMs (heap after GC can be read with jcmd). */
   boolean jvm();
 
+  /** Whether the generator adds v1.1's awareness traffic: typing before each send, delivered once a second per room. */
+  default boolean receipts() {
+    return false;
+  }
+
+  /** Events in the server's journal so far (for writes per second), or -1 where it is not counted. */
+  default long journalWrites() {
+    return -1;
+  }
+
   /** The server JVMs' GC logs (empty for a server that is not a JVM). */
   default List<Path> gcLogs() {
     return List.of();

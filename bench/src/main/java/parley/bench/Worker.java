@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,13 +101,18 @@ public final class Worker {
 
   private ObjectNode init(JsonNode cmd) throws java.io.IOException {
     load = new Load(system, Proto.valueOf(cmd.path("proto").asText()), cmd.path("text").asText(),
-        cmd.path("outCapacity").asInt(4096), cmd.path("local").asText("127.0.0.1"), cmd.path("client").asText("nio"));
+        cmd.path("outCapacity").asInt(4096), cmd.path("local").asText("127.0.0.1"), cmd.path("client").asText("nio"),
+        cmd.path("receipts").asBoolean(false));
     for (JsonNode c : cmd.path("conns")) {
       List<String> rooms = new ArrayList<>();
       c.path("rooms").forEach(r -> rooms.add(r.asText()));
       conns.add(new Conn(new Conn.Spec(c.path("id").asInt(), c.path("user").asText(),
           c.path("token").isNull() ? null : c.path("token").asText(null), c.path("url").asText(),
           c.path("http").asText(null), List.copyOf(rooms), c.path("sender").asBoolean()), load));
+    }
+    if (load.receipts) {
+      system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
+          () -> conns.forEach(Conn::tellDelivered), system.dispatcher());
     }
     return reply("ready").put("conns", conns.size());
   }
