@@ -115,10 +115,28 @@ public sealed interface ServerFrame {
   }
 
   /**
-   * v1.1: where a member of {@code room} is: {@code deliveredSeq}, one of their devices holds every entry up to it;
-   * {@code readSeq}, their read marker (null if they hide it). Coalesced: at most once a second per member and room.
+   * v1.1: where members of {@code room} are: {@code deliveredSeq}, one of their devices holds every entry up to it;
+   * {@code readSeq}, their read marker (null if they hide it). One frame per room per second at most, with each member
+   * who moved once: in {@code members} always, and also flat ({@code username}, {@code deliveredSeq}, {@code readSeq})
+   * when one member moved. {@link #all} reads either.
    */
-  record Receipt(String room, String username, long deliveredSeq, Long readSeq) implements ServerFrame {}
+  record Receipt(String room, String username, Long deliveredSeq, Long readSeq, List<RoomReceipts.Member> members)
+      implements ServerFrame {
+
+    /** One member's receipt. */
+    public Receipt(String room, String username, long deliveredSeq, Long readSeq) {
+      this(room, username, deliveredSeq, readSeq, List.of(new RoomReceipts.Member(username, deliveredSeq, readSeq)));
+    }
+
+    /** Every member the frame tells of. */
+    public List<RoomReceipts.Member> all() {
+      if (members != null) {
+        return members;
+      }
+      return username == null || deliveredSeq == null ? List.of()
+          : List.of(new RoomReceipts.Member(username, deliveredSeq, readSeq));
+    }
+  }
 
   /**
    * v1.1: a message that mentions the user ({@code kind} "mention") or came in one of their DMs ("dm"), on each of the

@@ -949,7 +949,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** The cursor for a room the hub already follows for this session, and the room's lane for the hub. */
   private void follow(String roomId, long delivered, long target) {
     // Not shared yet: the hub gets the lane below (the message publishes what is set here).
-    Cursor cursor = new Cursor(delivered, outbound);
+    Cursor cursor = new Cursor(delivered, outbound, username);
     cursor.target = target;
     rooms.put(roomId, cursor);
     if (target > delivered) {

@@ -24,7 +24,11 @@ final class Cursor implements Lane {
   boolean dropped;
   final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();
 
-  Cursor(long delivered, ClientSession.Outbound outbound) {
+  /** The session's user: their own typing is not written to them. */
+  private final String me;
+
+  Cursor(long delivered, ClientSession.Outbound outbound, String me) {
+    this.me = me;
     this.delivered = delivered;
     this.target = delivered;
     this.outbound = outbound;
@@ -45,6 +49,21 @@ final class Cursor implements Lane {
         target = seq;
       }
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame) {
+    if (me.equals(from)) {
+      return true;
+    }
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      return !dropped && outbound.offer(frame);
     } finally {
       lock.unlock();
     }

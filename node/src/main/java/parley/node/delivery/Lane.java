@@ -12,4 +12,11 @@ import parley.node.http.websocket.WebSocketUpgrades;
 public interface Lane {
   /** True if the entry was queued on the socket; false if the session must be told it. */
   boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame);
+
+  /**
+   * Something of the moment from {@code from} (typing; receipts with {@code from} null), in no order with the entries:
+   * true if it was queued on the socket or is not for this client (their own typing); false if the session must be
+   * told it.
+   */
+  boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame);
 }

@@ -254,10 +254,17 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     if (sub == null || sub.sessions.isEmpty()) {
       return Behaviors.same();
     }
-    ClientSession.Relayed relayed =
-        new ClientSession.Relayed(cmd.from(), WebSocketUpgrades.PreparedText.of(cmd.frame()));
+    // Framed once; written from here through each session's lane, like an entry (the session only when it cannot).
+    WebSocketUpgrades.PreparedText frame = WebSocketUpgrades.PreparedText.of(cmd.frame());
+    ClientSession.Relayed relayed = null;
     for (Membership member : sub.sessions.values()) {
-      member.ref.tell(relayed);
+      Lane lane = member.lane;
+      if (lane == null || !lane.tryRelay(cmd.from(), frame)) {
+        if (relayed == null) {
+          relayed = new ClientSession.Relayed(cmd.from(), frame);
+        }
+        member.ref.tell(relayed);
+      }
     }
     return Behaviors.same();
   }

@@ -123,9 +123,7 @@ final class RoomRoutes extends RouteSupport {
     return onSuccess(
         room(id).<ChatRoom.ReceiptsResult>ask(r -> new ChatRoom.GetReceipts(caller.username(), r), timeout),
         result -> result instanceof ChatRoom.ReceiptsView v
-            ? complete(StatusCodes.OK, new parley.protocol.RoomReceipts(v.members().stream()
-                .map(m -> new parley.protocol.RoomReceipts.Member(m.username(), m.deliveredSeq(), m.readSeq()))
-                .toList()), JSON)
+            ? complete(StatusCodes.OK, new parley.protocol.RoomReceipts(v.members()), JSON)
             : rejected(result));
   }
 

@@ -166,7 +166,7 @@ public final class ChatRoom
 
   public interface ReceiptsResult extends CborSerializable {}
 
-  public record ReceiptsView(List<parley.protocol.ServerFrame.Receipt> members) implements ReceiptsResult {}
+  public record ReceiptsView(List<parley.protocol.RoomReceipts.Member> members) implements ReceiptsResult {}
 
   /** Receipts that moved go out (at most once a second). */
   enum FlushReceipts implements Command { INSTANCE }

@@ -6,7 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import parley.protocol.ServerFrame;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import parley.protocol.Json;
+import parley.protocol.RoomReceipts;
 
 /**
  * v1.1 receipts of one room: each member's delivered and read markers as their user entity last reported them (the
@@ -43,29 +46,45 @@ final class Receipts {
     changed.remove(user);
   }
 
-  /** The frames of the members who moved since the last call, each once, markers clamped to {@code lastSeq}. */
-  List<ServerFrame.Receipt> takeChanged(String roomId, long lastSeq) {
-    List<ServerFrame.Receipt> frames = new ArrayList<>(changed.size());
+  /**
+   * The one {@code receipt} frame (JSON) of the members who moved since the last call, each once, markers clamped to
+   * {@code lastSeq}: in {@code members}, and flat as well when one moved (protocol.md). Null if none moved.
+   */
+  String takeChanged(String roomId, long lastSeq) {
+    if (changed.isEmpty()) {
+      return null;
+    }
+    ObjectNode frame = Json.mapper().createObjectNode().put("type", "receipt").put("room", roomId);
+    List<RoomReceipts.Member> moved = new ArrayList<>(changed.size());
     for (String user : changed) {
-      frames.add(frame(roomId, user, lastSeq));
+      moved.add(of(user, lastSeq));
     }
     changed.clear();
-    return frames;
+    if (moved.size() == 1) {
+      RoomReceipts.Member only = moved.get(0);
+      frame.put("username", only.username()).put("deliveredSeq", only.deliveredSeq()).put("readSeq", only.readSeq());
+    }
+    ArrayNode members = frame.putArray("members");
+    for (RoomReceipts.Member m : moved) {
+      members.addObject().put("username", m.username()).put("deliveredSeq", m.deliveredSeq())
+          .put("readSeq", m.readSeq());
+    }
+    return frame.toString();
   }
 
   /** Every member's receipt, in the given order; a member not heard from yet shows 0. */
-  List<ServerFrame.Receipt> all(String roomId, Iterable<String> members, long lastSeq) {
-    List<ServerFrame.Receipt> all = new ArrayList<>();
+  List<RoomReceipts.Member> all(Iterable<String> members, long lastSeq) {
+    List<RoomReceipts.Member> all = new ArrayList<>();
     for (String user : members) {
-      all.add(frame(roomId, user, lastSeq));
+      all.add(of(user, lastSeq));
     }
     return all;
   }
 
-  private ServerFrame.Receipt frame(String roomId, String user, long lastSeq) {
+  private RoomReceipts.Member of(String user, long lastSeq) {
     Marks m = marks.getOrDefault(user, new Marks(0, 0, true));
     // A delivered marker never points past the room's end; a hidden read marker is not told.
-    return new ServerFrame.Receipt(roomId, user, Math.min(m.delivered, lastSeq),
+    return new RoomReceipts.Member(user, Math.min(m.delivered, lastSeq),
         m.readShown ? Long.valueOf(Math.min(m.read, lastSeq)) : null);
   }
 }

@@ -70,10 +70,17 @@ final class RoomAudience {
    * if a hub is gone.
    */
   void relay(String from, ServerFrame frame) {
+    if (!hubs.isEmpty()) {
+      relay(from, render(frame));
+    }
+  }
+
+  /** The same, for a frame rendered already. */
+  void relay(String from, String json) {
     if (hubs.isEmpty()) {
       return;
     }
-    RoomHub.Relay relay = new RoomHub.Relay(roomId, from, render(frame));
+    RoomHub.Relay relay = new RoomHub.Relay(roomId, from, json);
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(relay);
     }

@@ -84,16 +84,17 @@ final class RoomAwareness {
     }
   }
 
-  /** Each member whose markers moved in the last second, once, to every hub (and so every connected member). */
+  /** The members whose markers moved in the last second, in one frame, to every hub (and so every connected member). */
   void flushReceipts(long lastSeq) {
     receiptsFlushScheduled = false;
-    for (ServerFrame.Receipt receipt : receipts.takeChanged(roomId, lastSeq)) {
-      audience.relay(null, receipt);
+    String frame = receipts.takeChanged(roomId, lastSeq);
+    if (frame != null) {
+      audience.relay(null, frame);
     }
   }
 
-  List<ServerFrame.Receipt> receipts(RoomState state) {
-    return receipts.all(roomId, state.members.stream().sorted().toList(), state.lastSeq);
+  List<parley.protocol.RoomReceipts.Member> receipts(RoomState state) {
+    return receipts.all(state.members.stream().sorted().toList(), state.lastSeq);
   }
 
   /** What the room keeps of a member from their user entity: presence and markers, asked again after a restart. */

@@ -193,6 +193,11 @@ class RoomHubTest {
       taken.add(seq);
       return true;
     }
+
+    @Override
+    public boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame) {
+      return false;
+    }
   }
 
   /** The next entry told to the session; the room's answer to the hub's subscription may come first. */

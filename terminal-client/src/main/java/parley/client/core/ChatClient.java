@@ -198,7 +198,7 @@ public final class ChatClient implements LinkListener {
       changed();
     } else if (frame instanceof ServerFrame.Receipt receipt) {
       state.room(receipt.room()).ifPresent(room ->
-          room.receipt(receipt.username(), receipt.deliveredSeq(), receipt.readSeq()));
+          receipt.all().forEach(m -> room.receipt(m.username(), m.deliveredSeq(), m.readSeq())));
       changed();
     } else if (frame instanceof ServerFrame.Reset reset) {
       state.room(reset.room()).ifPresent(room -> reload(room, reset.lastSeq()));

@@ -1,0 +1,53 @@
+package parley.node.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import parley.protocol.Json;
+import parley.protocol.RoomReceipts;
+import parley.protocol.ServerFrame;
+
+/** A room's receipts: markers only move forward, are clamped to the room's end, and go out once a second in one frame. */
+class ReceiptsTest {
+
+  private static JsonNode parse(String json) throws Exception {
+    return Json.mapper().readTree(json);
+  }
+
+  @Test
+  void oneMemberMovedIsOneFlatFrameClampedToTheRoomsEnd() throws Exception {
+    Receipts receipts = new Receipts();
+    assertTrue(receipts.moved("bob", 12, 9, true, true));
+    assertFalse(receipts.moved("bob", 10, 8, true, true), "markers never move back");
+    JsonNode frame = parse(receipts.takeChanged("r1", 11));
+    assertEquals("receipt", frame.get("type").asText());
+    assertEquals("bob", frame.get("username").asText());
+    assertEquals(11, frame.get("deliveredSeq").asLong(), "never past the room's last seq");
+    assertEquals(9, frame.get("readSeq").asLong());
+    assertEquals(1, frame.get("members").size());
+    assertNull(receipts.takeChanged("r1", 11), "told once");
+    ServerFrame.Receipt read = (ServerFrame.Receipt) Json.mapper().readValue(frame.toString(), ServerFrame.class);
+    assertEquals(List.of(new RoomReceipts.Member("bob", 11, 9L)), read.all());
+  }
+
+  @Test
+  void severalMembersMovedInASecondAreOneFrameEachOnceAndAHiddenReadIsNull() throws Exception {
+    Receipts receipts = new Receipts();
+    receipts.moved("bob", 3, 2, true, true);
+    receipts.moved("carol", 4, 4, false, true);
+    receipts.moved("bob", 5, 2, true, true);
+    receipts.moved("dave", 5, 5, true, false); // what a restart asked again: kept, not told
+    JsonNode frame = parse(receipts.takeChanged("r1", 10));
+    assertFalse(frame.has("username"), frame.toString());
+    assertEquals(2, frame.get("members").size());
+    assertEquals("bob", frame.get("members").get(0).get("username").asText());
+    assertEquals(5, frame.get("members").get(0).get("deliveredSeq").asLong());
+    assertTrue(frame.get("members").get(1).get("readSeq").isNull(), "carol hides her read marker");
+    assertEquals(new RoomReceipts.Member("dave", 5, 5L), receipts.all(List.of("dave"), 10).get(0));
+  }
+}
