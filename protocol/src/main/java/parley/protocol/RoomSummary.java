@@ -16,14 +16,19 @@ public record RoomSummary(
     long readSeq,
     long unread,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unavailable,
-    long mentions) {
+    Long mentions) {
+
+  /** A summary from a server before v1.1 has no {@code mentions}: none. */
+  public RoomSummary {
+    mentions = mentions == null ? 0L : mentions;
+  }
 
   public RoomSummary(String id, String name, String kind, long lastSeq, long readSeq, long unread) {
-    this(id, name, kind, lastSeq, readSeq, unread, null, 0);
+    this(id, name, kind, lastSeq, readSeq, unread, null, 0L);
   }
 
   /** A room the user belongs to whose node did not answer: all that is known is the user's read marker. */
   public static RoomSummary unavailable(String id, long readSeq) {
-    return new RoomSummary(id, null, null, readSeq, readSeq, 0, Boolean.TRUE, 0);
+    return new RoomSummary(id, null, null, readSeq, readSeq, 0, Boolean.TRUE, 0L);
   }
 }
