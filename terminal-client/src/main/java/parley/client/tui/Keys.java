@@ -1,6 +1,12 @@
 package parley.client.tui;
 
+import com.googlecode.lanterna.gui2.BasicWindow;
+import com.googlecode.lanterna.gui2.Window;
+import com.googlecode.lanterna.gui2.WindowListenerAdapter;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The keys of the main screen, for the help screen and the README. */
 final class Keys {
@@ -16,4 +22,17 @@ final class Keys {
       new String[] {"Ctrl+C", "quit (same as /quit)"});
 
   private Keys() {}
+
+  /** A dialog that Esc closes. */
+  static void closeOnEscape(BasicWindow dialog) {
+    dialog.addWindowListener(new WindowListenerAdapter() {
+      @Override
+      public void onInput(Window window, KeyStroke key, AtomicBoolean deliver) {
+        if (key.getKeyType() == KeyType.Escape) {
+          deliver.set(false);
+          dialog.close();
+        }
+      }
+    });
+  }
 }

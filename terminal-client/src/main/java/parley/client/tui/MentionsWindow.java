@@ -6,13 +6,9 @@ import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.LinearLayout;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.Window;
-import com.googlecode.lanterna.gui2.WindowListenerAdapter;
-import com.googlecode.lanterna.input.KeyStroke;
-import com.googlecode.lanterna.input.KeyType;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import parley.client.core.ChatState;
 import parley.client.core.SafeText;
@@ -37,15 +33,7 @@ final class MentionsWindow extends BasicWindow {
       panel.addComponent(list);
     }
     setComponent(panel);
-    addWindowListener(new WindowListenerAdapter() {
-      @Override
-      public void onInput(Window window, KeyStroke key, AtomicBoolean deliver) {
-        if (key.getKeyType() == KeyType.Escape) {
-          deliver.set(false);
-          close();
-        }
-      }
-    });
+    Keys.closeOnEscape(this);
   }
 
   static String describe(NotificationList.Item n, ChatState state, ZoneId zone) {

@@ -6,11 +6,7 @@ import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.LinearLayout;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.Window;
-import com.googlecode.lanterna.gui2.WindowListenerAdapter;
-import com.googlecode.lanterna.input.KeyStroke;
-import com.googlecode.lanterna.input.KeyType;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import parley.protocol.RoomListing;
 
@@ -33,15 +29,7 @@ final class RoomBrowser extends BasicWindow {
       panel.addComponent(list);
     }
     setComponent(panel);
-    addWindowListener(new WindowListenerAdapter() {
-      @Override
-      public void onInput(Window window, KeyStroke key, AtomicBoolean deliver) {
-        if (key.getKeyType() == KeyType.Escape) {
-          deliver.set(false);
-          close();
-        }
-      }
-    });
+    Keys.closeOnEscape(this);
   }
 
   static String describe(RoomListing.Entry room) {
