@@ -394,9 +394,8 @@ public final class ChatRoom
           return Effect().noReply();
         })
         .onCommand(PresenceChanged.class, (state, cmd) -> {
-          audience.presenceChanged(state, cmd);
-          if (!cmd.online()) {
-            // Their last connection closed: nobody is left typing.
+          if (audience.presenceChanged(state, cmd)) {
+            // Their last connection closed: nobody is left typing (an offline the room only learns of says nothing).
             awareness.endTyping(cmd.user());
           }
           return Effect().noReply();

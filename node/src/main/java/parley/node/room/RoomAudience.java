@@ -104,9 +104,10 @@ final class RoomAudience {
   }
 
   /** A member came or went: hubs pass it to their sessions; the online count goes to the directory soon. */
-  void presenceChanged(RoomState state, ChatRoom.PresenceChanged cmd) {
+  /** True if the member was known online and is now offline (their last connection closed). */
+  boolean presenceChanged(RoomState state, ChatRoom.PresenceChanged cmd) {
     if (!state.isMember(cmd.user())) {
-      return;
+      return false;
     }
     ChatRoom.MemberView next = new ChatRoom.MemberView(cmd.user(), cmd.online(), cmd.lastSeen());
     ChatRoom.MemberView previous = presence.put(cmd.user(), next);
@@ -118,6 +119,7 @@ final class RoomAudience {
     if (previous == null || previous.online() != next.online()) {
       reportOnlineSoon();
     }
+    return previous != null && previous.online() && !next.online();
   }
 
   ChatRoom.MemberView presenceOf(String member) {

@@ -147,6 +147,7 @@ class TypingTest {
     room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m1", "done typing", r));
     assertTrue(isStop(nextTyping(Duration.ofSeconds(3))), "a send ends its sender's typing");
 
+    room.runCommand(new ChatRoom.PresenceChanged("bob", true, null));
     type("bob", false);
     nextTyping(Duration.ofSeconds(3));
     room.runCommand(new ChatRoom.PresenceChanged("bob", false, Instant.now()));
