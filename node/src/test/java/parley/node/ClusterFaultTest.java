@@ -63,9 +63,7 @@ class ClusterFaultTest {
   }
 
   private NodeProcess startNode(int i, String tag) throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("PARLEY_DB_URL", TestDatabase.url());
-    env.put("PARLEY_DB_USER", System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres"));
+    Map<String, String> env = TestDatabase.nodeEnv(dir); // PostgreSQL: the test runs only there
     env.put("PARLEY_SEED_NODES", "127.0.0.1:" + arteryPorts[0] + ",127.0.0.1:" + arteryPorts[1]);
     env.put("PARLEY_CLUSTER_PORT", String.valueOf(arteryPorts[i]));
     return NodeProcess.start(env, httpPorts[i], dir.resolve("node-" + (i + 1) + "-" + tag + ".log"));

@@ -26,13 +26,7 @@ class CrashRecoveryTest {
   @Test
   void acknowledgedMessagesSurviveKillNine() throws Exception {
     Path dir = Files.createTempDirectory("parley-crash");
-    Map<String, String> env = new HashMap<>();
-    if (TestDatabase.postgres()) {
-      env.put("PARLEY_DB_URL", TestDatabase.url());
-      env.put("PARLEY_DB_USER", System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres"));
-    } else {
-      env.put("PARLEY_DATA_DIR", dir.resolve("data").toString());
-    }
+    Map<String, String> env = TestDatabase.nodeEnv(dir);
     int port = NodeProcess.freePort();
     Map<String, Long> acked = new LinkedHashMap<>();
     List<String> sent = new java.util.ArrayList<>();

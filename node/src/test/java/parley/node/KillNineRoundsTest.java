@@ -66,13 +66,7 @@ class KillNineRoundsTest {
   @Test
   void everyAcknowledgedWriteSurvivesKillNineRoundAfterRound() throws Exception {
     Path dir = Files.createTempDirectory("parley-kill9");
-    Map<String, String> env = new HashMap<>();
-    if (TestDatabase.postgres()) {
-      env.put("PARLEY_DB_URL", TestDatabase.url());
-      env.put("PARLEY_DB_USER", System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres"));
-    } else {
-      env.put("PARLEY_DATA_DIR", dir.resolve("data").toString());
-    }
+    Map<String, String> env = TestDatabase.nodeEnv(dir);
     int port = NodeProcess.freePort();
     String alice;
     String bob;

@@ -262,11 +262,8 @@ final class RoomRoutes extends RouteSupport {
         room(id).<ChatRoom.GetResult>ask(r -> new ChatRoom.GetSummary(caller.username(), r), timeout)
             .thenCompose(result -> {
               if (!(result instanceof ChatRoom.SummaryView v) || !v.isMember()) {
-                // Who is not in a DM is not told it exists.
-                boolean dm = result instanceof ChatRoom.SummaryView view && ChatRoom.KIND_DM.equals(view.kind());
-                return CompletableFuture.completedFuture(result instanceof ChatRoom.Rejected ? result
-                    : dm ? new ChatRoom.Rejected("no_such_room", "there is no such room")
-                    : new ChatRoom.Rejected("not_a_member", "you are not a member of this room"));
+                return CompletableFuture.completedFuture(result instanceof ChatRoom.SummaryView outside
+                    ? ChatRoom.outsider(outside.kind()) : result);
               }
               long seq = Math.min(body.seq(), v.lastSeq());
               return user(caller.username())

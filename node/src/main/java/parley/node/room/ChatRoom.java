@@ -650,9 +650,13 @@ public final class ChatRoom
     return new Rejected("no_such_room", "there is no such room");
   }
 
-  /** Who is not in a DM is not told it exists. */
   private static Rejected outsider(RoomState state) {
-    return KIND_DM.equals(state.info.kind()) ? noSuchRoom() : notAMember();
+    return outsider(state.info.kind());
+  }
+
+  /** The refusal of a non-member in a room of {@code kind}: who is not in a DM is not told it exists. */
+  public static Rejected outsider(String kind) {
+    return KIND_DM.equals(kind) ? noSuchRoom() : notAMember();
   }
 
   private static Rejected notAMember() {

@@ -30,4 +30,19 @@ public final class TestDatabase {
   public static Config config(String url) {
     return DatabaseSettings.fromValues(url, System.getenv().getOrDefault("PARLEY_TEST_DB_USER", postgres() ? "postgres" : "sa"), System.getenv().getOrDefault("PARLEY_TEST_DB_PASSWORD", ""));
   }
+
+  /**
+   * The environment of a node process on the test's database: PostgreSQL as the run names it, else an H2 file under
+   * {@code dir}. A mutable map, for the caller to add to.
+   */
+  public static java.util.Map<String, String> nodeEnv(java.nio.file.Path dir) {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    if (postgres()) {
+      env.put("PARLEY_DB_URL", url());
+      env.put("PARLEY_DB_USER", System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres"));
+    } else {
+      env.put("PARLEY_DATA_DIR", dir.resolve("data").toString());
+    }
+    return env;
+  }
 }
