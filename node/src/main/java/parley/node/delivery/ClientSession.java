@@ -66,6 +66,19 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     /** Queue a text frame; false when the buffer is full. */
     boolean offer(WebSocketUpgrades.PreparedText frame);
 
+    /**
+     * Queue frames that go together, in order; false when the buffer is full. A queue that takes them as one element
+     * (the socket's) overrides this; here they are offered one by one.
+     */
+    default boolean offer(List<WebSocketUpgrades.PreparedText> frames) {
+      for (WebSocketUpgrades.PreparedText frame : frames) {
+        if (!offer(frame)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /** How many more frames the buffer takes now. */
     int free();
 

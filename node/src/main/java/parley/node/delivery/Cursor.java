@@ -1,5 +1,6 @@
 package parley.node.delivery;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,13 +36,14 @@ final class Cursor implements Lane {
   }
 
   @Override
-  public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+  public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame, Moments moments) {
     // Never waits: the hub serves every room of the node, and a session may hold its cursor for a page of history.
     if (!lock.tryLock()) {
       return false;
     }
     try {
-      if (dropped || fetching || seq != delivered + 1 || !buffered.isEmpty() || !outbound.offer(frame)) {
+      if (dropped || fetching || seq != delivered + 1 || !buffered.isEmpty()
+          || !(moments.isEmpty() ? outbound.offer(frame) : outbound.offer(moments.forReader(me, frame)))) {
         return false;
       }
       delivered = seq;
@@ -55,15 +57,16 @@ final class Cursor implements Lane {
   }
 
   @Override
-  public boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame) {
-    if (me.equals(from)) {
+  public boolean tryRelay(Moments moments) {
+    List<WebSocketUpgrades.PreparedText> mine = moments.forReader(me, null);
+    if (mine.isEmpty()) {
       return true;
     }
     if (!lock.tryLock()) {
       return false;
     }
     try {
-      return !dropped && outbound.offer(frame);
+      return !dropped && outbound.offer(mine);
     } finally {
       lock.unlock();
     }

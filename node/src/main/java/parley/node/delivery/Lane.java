@@ -11,12 +11,26 @@ import parley.node.http.websocket.WebSocketUpgrades;
  */
 public interface Lane {
   /** True if the entry was queued on the socket; false if the session must be told it. */
-  boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame);
+  default boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+    return tryWrite(seq, frame, Moments.NONE);
+  }
+
+  /**
+   * The entry with the room's frames of the moment that ride with it, queued together (the moments first): true if
+   * queued; false if the session must be told them all.
+   */
+  boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame, Moments moments);
 
   /**
    * Something of the moment from {@code from} (typing; receipts with {@code from} null), in no order with the entries:
    * true if it was queued on the socket or is not for this client (their own typing); false if the session must be
    * told it.
    */
-  boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame);
+  default boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame) {
+    return tryRelay(Moments.of(from, frame));
+  }
+
+  /** Frames of the moment, queued together (those not for this client left out): as {@link #tryRelay(String,
+   * WebSocketUpgrades.PreparedText)}. */
+  boolean tryRelay(Moments moments);
 }

@@ -61,11 +61,24 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   public record OpenLane(String roomId, ActorRef<ClientSession.Command> session, Lane lane)
       implements Command {}
 
-  /** From a room: a new entry, rendered once. */
-  public record Deliver(String roomId, long seq, String frame) implements Command {}
+  /**
+   * From a room: a new entry, rendered once, with the room's frames of the moment held since its last word to the
+   * hubs (they go out ahead of the entry, in the same write).
+   */
+  public record Deliver(String roomId, long seq, String frame, List<Moment> moments) implements Command {
+    public Deliver(String roomId, long seq, String frame) {
+      this(roomId, seq, frame, List.of());
+    }
+  }
 
-  /** From a room: something of the moment from {@code from} (typing), rendered once; not stored. */
-  public record Relay(String roomId, String from, String frame) implements Command {}
+  /**
+   * Something of the moment from {@code from} (typing; receipts with {@code from} null), rendered once; not stored,
+   * and not for {@code from}'s own sessions.
+   */
+  public record Moment(String from, String frame) {}
+
+  /** From a room: frames of the moment that found no entry to ride with in time. */
+  public record Relay(String roomId, List<Moment> moments) implements Command {}
 
   /** From a room: a member's presence changed. */
   public record PresenceUpdate(String roomId, String username, boolean online, Instant lastSeen) implements Command {}
@@ -236,13 +249,15 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
     // Encoded and framed once here, for every local member's socket.
     WebSocketUpgrades.PreparedText frame = WebSocketUpgrades.PreparedText.of(cmd.frame());
+    Moments moments = cmd.moments().isEmpty() ? Moments.NONE : new Moments(cmd.moments());
     ClientSession.Entry entry = null;
     for (Membership member : sub.sessions.values()) {
       Lane lane = member.lane;
-      if (lane == null || !lane.tryWrite(cmd.seq(), frame)) {
+      if (lane == null || !lane.tryWrite(cmd.seq(), frame, moments)) {
         if (entry == null) {
           entry = new ClientSession.Entry(cmd.roomId(), cmd.seq(), frame);
         }
+        moments.tellTo(member.ref);
         member.ref.tell(entry);
       }
     }
@@ -255,15 +270,11 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       return Behaviors.same();
     }
     // Framed once; written from here through each session's lane, like an entry (the session only when it cannot).
-    WebSocketUpgrades.PreparedText frame = WebSocketUpgrades.PreparedText.of(cmd.frame());
-    ClientSession.Relayed relayed = null;
+    Moments moments = new Moments(cmd.moments());
     for (Membership member : sub.sessions.values()) {
       Lane lane = member.lane;
-      if (lane == null || !lane.tryRelay(cmd.from(), frame)) {
-        if (relayed == null) {
-          relayed = new ClientSession.Relayed(cmd.from(), frame);
-        }
-        member.ref.tell(relayed);
+      if (lane == null || !lane.tryRelay(moments)) {
+        moments.tellTo(member.ref);
       }
     }
     return Behaviors.same();

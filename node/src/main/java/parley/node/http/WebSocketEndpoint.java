@@ -172,7 +172,16 @@ public final class WebSocketEndpoint {
     }
 
     @Override
+    public boolean offer(List<WebSocketUpgrades.PreparedText> frames) {
+      return frames.size() == 1 ? offer(frames.get(0)) : offerElement(new WebSocketUpgrades.PreparedBatch(frames));
+    }
+
+    @Override
     public boolean offer(WebSocketUpgrades.PreparedText frame) {
+      return offerElement(frame);
+    }
+
+    private boolean offerElement(Object frame) {
       BoundedSourceQueue<Object> q = queue;
       if (q == null) {
         synchronized (this) {

@@ -58,9 +58,10 @@ public final class ChatRoom
 
   /** Tunables from {@code parley.room} and {@code parley.typing}. */
   public record Settings(
-      int recentEntries, int dedupeWindow, int snapshotEvery, Duration typingRelayEvery, Duration typingExpiresAfter) {
+      int recentEntries, int dedupeWindow, int snapshotEvery, Duration typingRelayEvery, Duration typingExpiresAfter,
+      int typingStartsPerSecond) {
     public Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
-      this(recentEntries, dedupeWindow, snapshotEvery, Duration.ofSeconds(2), Duration.ofSeconds(6));
+      this(recentEntries, dedupeWindow, snapshotEvery, Duration.ofSeconds(2), Duration.ofSeconds(6), 4);
     }
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -69,7 +70,8 @@ public final class ChatRoom
           config.getInt("parley.room.dedupe-window"),
           config.getInt("parley.room.snapshot-every"),
           config.getDuration("parley.typing.relay-every"),
-          config.getDuration("parley.typing.expires-after"));
+          config.getDuration("parley.typing.expires-after"),
+          config.getInt("parley.typing.room-starts-per-second"));
     }
   }
 
@@ -173,6 +175,9 @@ public final class ChatRoom
 
   /** Typing that was not renewed in time ends. */
   enum TypingExpiry implements Command { INSTANCE }
+
+  /** v1.1: typing and receipts held for an entry to ride with go alone (see {@link RoomAudience#MOMENTS_HOLD}). */
+  enum FlushMoments implements Command { INSTANCE }
 
   /** A member came or went (from their user entity). */
   public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
@@ -417,6 +422,10 @@ public final class ChatRoom
         })
         .onCommand(TypingExpiry.class, (state, cmd) -> {
           awareness.typingExpiry();
+          return Effect().noReply();
+        })
+        .onCommand(FlushMoments.class, (state, cmd) -> {
+          audience.flushMoments();
           return Effect().noReply();
         })
         .build();

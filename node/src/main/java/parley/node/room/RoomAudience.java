@@ -1,7 +1,10 @@
 package parley.node.room;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,12 +22,21 @@ import parley.protocol.ServerFrame;
  * {@link RoomDirectory}.
  */
 final class RoomAudience {
+  /**
+   * How long typing and receipts wait for an entry to ride with: in a busy room they cost a connection no write of
+   * their own; in a quiet one they are this late.
+   */
+  static final Duration MOMENTS_HOLD = Duration.ofMillis(50);
+
   private final String roomId;
   private final ActorContext<ChatRoom.Command> context;
   private final ClusterSharding sharding;
   private final Set<ActorRef<RoomHub.Command>> hubs = new HashSet<>();
   private final Map<String, ChatRoom.MemberView> presence = new HashMap<>();
   private boolean onlineReportScheduled;
+  /** Frames of the moment not sent yet: they ride with the next entry, or go alone {@link #MOMENTS_HOLD} on. */
+  private final List<RoomHub.Moment> moments = new ArrayList<>();
+  private boolean momentsFlushScheduled;
   private ActorRef<UserAccount.PresenceView> presenceAnswers;
 
   RoomAudience(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding) {
@@ -57,8 +69,8 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
-    RoomHub.Deliver deliver =
-        new RoomHub.Deliver(roomId, entry.seq(), render(ServerFrame.MessageFrame.of(entry.toWire(roomId))));
+    RoomHub.Deliver deliver = new RoomHub.Deliver(
+        roomId, entry.seq(), render(ServerFrame.MessageFrame.of(entry.toWire(roomId))), takeMoments());
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(deliver);
     }
@@ -66,8 +78,8 @@ final class RoomAudience {
 
   /**
    * Something of the moment (typing from {@code from}, receipts with {@code from} null), not an entry: rendered once,
-   * passed by every hub to its sessions in the room except {@code from}'s own. Never stored here; lost, not retried,
-   * if a hub is gone.
+   * passed by every hub to its sessions in the room except {@code from}'s own, with the next entry or within
+   * {@link #MOMENTS_HOLD}. Never stored here; lost, not retried, if a hub is gone.
    */
   void relay(String from, ServerFrame frame) {
     if (!hubs.isEmpty()) {
@@ -80,10 +92,32 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
-    RoomHub.Relay relay = new RoomHub.Relay(roomId, from, json);
+    moments.add(new RoomHub.Moment(from, json));
+    if (!momentsFlushScheduled) {
+      momentsFlushScheduled = true;
+      context.scheduleOnce(MOMENTS_HOLD, context.getSelf(), ChatRoom.FlushMoments.INSTANCE);
+    }
+  }
+
+  /** The hold is over: what no entry took goes alone. */
+  void flushMoments() {
+    momentsFlushScheduled = false;
+    if (moments.isEmpty()) {
+      return;
+    }
+    RoomHub.Relay relay = new RoomHub.Relay(roomId, takeMoments());
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(relay);
     }
+  }
+
+  private List<RoomHub.Moment> takeMoments() {
+    if (moments.isEmpty()) {
+      return List.of();
+    }
+    List<RoomHub.Moment> taken = List.copyOf(moments);
+    moments.clear();
+    return taken;
   }
 
   private static String render(ServerFrame frame) {

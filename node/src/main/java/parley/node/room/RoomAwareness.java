@@ -36,7 +36,8 @@ final class RoomAwareness {
     this.context = context;
     this.sharding = sharding;
     this.audience = audience;
-    this.typists = new Typists(settings.typingRelayEvery(), settings.typingExpiresAfter());
+    this.typists = new Typists(settings.typingRelayEvery(), settings.typingExpiresAfter(),
+        settings.typingStartsPerSecond());
   }
 
   /** A member's typing frame (membership checked by the room): relayed at most once a period, or ended. */

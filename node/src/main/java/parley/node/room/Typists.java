@@ -14,6 +14,12 @@ import java.util.Optional;
  * whether they type now: a member is relayed typing at most once per {@code relayEvery}, however often their devices
  * say so and whatever stops come between (a stop is relayed only after a relayed start), and one who goes quiet stops
  * typing {@code expiresAfter} after the last word from any of their devices.
+ *
+ * <p>The room as a whole relays at most {@code startsPerSecond} typing starts in any one second (renewals
+ * included). Every relay goes to every connected member, so typing costs a room (typists x members) frames; the
+ * budget bounds that in a busy room, where an indicator of more names than a client shows ("several people are
+ * typing") tells nobody anything. A typist the budget passes over is relayed at their next typing frame that finds
+ * room in it (clients repeat typing every 2 s while the user types), and, never relayed, needs no stop.
  */
 final class Typists {
   private static final class Typist {
@@ -24,11 +30,17 @@ final class Typists {
 
   private final long relayEveryNanos;
   private final long expiresAfterNanos;
+  private final int startsPerSecond;
   private final Map<String, Typist> byUser = new HashMap<>();
+  /** The room's budget: starts relayed in the second that began at {@code windowStart} (System.nanoTime()). */
+  private long windowStart;
+  private int startsInWindow;
 
-  Typists(Duration relayEvery, Duration expiresAfter) {
+  Typists(Duration relayEvery, Duration expiresAfter, int startsPerSecond) {
     this.relayEveryNanos = relayEvery.toNanos();
     this.expiresAfterNanos = expiresAfter.toNanos();
+    this.startsPerSecond = startsPerSecond;
+    this.windowStart = System.nanoTime() - 1_000_000_000L;
   }
 
   /** The user typed at {@code now} (System.nanoTime()): true if the room mates are to be told (again). */
@@ -40,13 +52,26 @@ final class Typists {
       byUser.put(user, t);
     }
     t.expiresAt = now + expiresAfterNanos;
-    if (now - t.relayedAt >= relayEveryNanos) {
+    if (now - t.relayedAt >= relayEveryNanos && withinBudget(now)) {
       t.relayedAt = now;
       t.typing = true;
       return true;
     }
     // Within the period: typing goes on as told; after a stop, the mates hear it at the next relay.
     return false;
+  }
+
+  /** True, and counted, if the room may relay one more start in the current second. */
+  private boolean withinBudget(long now) {
+    if (now - windowStart >= 1_000_000_000L) {
+      windowStart = now;
+      startsInWindow = 0;
+    }
+    if (startsInWindow >= startsPerSecond) {
+      return false;
+    }
+    startsInWindow++;
+    return true;
   }
 
   /** The user stopped (said so, sent, left, or went offline): true if the mates were told they type. */

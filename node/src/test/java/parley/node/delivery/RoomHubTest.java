@@ -186,7 +186,7 @@ class RoomHubTest {
     }
 
     @Override
-    public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+    public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame, Moments moments) {
       if (!takes.contains(seq)) {
         return false;
       }
@@ -195,7 +195,7 @@ class RoomHubTest {
     }
 
     @Override
-    public boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame) {
+    public boolean tryRelay(Moments moments) {
       return false;
     }
   }

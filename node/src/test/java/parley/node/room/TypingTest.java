@@ -48,7 +48,8 @@ class TypingTest {
 
   @BeforeEach
   void roomOfAliceAndBobWithAHub() {
-    ChatRoom.Settings settings = new ChatRoom.Settings(100, 100, 1000, RELAY_EVERY, EXPIRES_AFTER);
+    seen.clear();
+    ChatRoom.Settings settings = new ChatRoom.Settings(100, 100, 1000, RELAY_EVERY, EXPIRES_AFTER, 4);
     String id = "t" + UUID.randomUUID().toString().substring(0, 8);
     room = EventSourcedBehaviorTestKit.create(kit.system(), ChatRoom.create(id, settings, Clock.systemUTC()));
     room.<ChatRoom.CreateResult>runCommand(
@@ -64,18 +65,38 @@ class TypingTest {
     room.runCommand(new ChatRoom.Typing(user, stop, refusals.ref()));
   }
 
-  /** The next typing relay the hub gets (presence changes and entries pass by), as the frame's JSON. */
+  /** Typing frames the hub was given and the test has not looked at yet. */
+  private final java.util.ArrayDeque<RoomHub.Moment> seen = new java.util.ArrayDeque<>();
+
+  /**
+   * The next typing frame the hub gets, alone or riding with an entry (presence changes and entries pass by), as
+   * the frame's JSON.
+   */
   private JsonNode nextTyping(Duration within) {
-    RoomHub.Relay relay = (RoomHub.Relay) hub.fishForMessage(within, m -> m instanceof RoomHub.Relay
-        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+    if (seen.isEmpty()) {
+      hub.fishForMessage(within, m -> {
+        List<RoomHub.Moment> moments = m instanceof RoomHub.Relay r ? r.moments()
+            : m instanceof RoomHub.Deliver d ? d.moments() : List.of();
+        seen.addAll(moments);
+        return moments.isEmpty()
+            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete();
+      });
+    }
+    RoomHub.Moment moment = seen.removeFirst();
     try {
-      JsonNode frame = Json.mapper().readTree(relay.frame());
-      assertEquals(relay.from(), frame.get("username").asText());
+      JsonNode frame = Json.mapper().readTree(moment.frame());
+      assertEquals(moment.from(), frame.get("username").asText());
       return frame;
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** Nothing more reaches the hub for {@code within}, and no typing frame the hub got is left unread. */
+  private void noMoreTyping(Duration within) {
+    assertTrue(seen.isEmpty(), "typing left unread: " + seen);
+    hub.expectNoMessage(within);
   }
 
   private static boolean isStop(JsonNode frame) {
@@ -94,9 +115,9 @@ class TypingTest {
     Instant expiresAt = Instant.parse(started.get("expiresAt").asText());
     assertTrue(expiresAt.isAfter(Instant.now().plus(EXPIRES_AFTER).minusMillis(500)), "expiresAt " + expiresAt);
     // Fifty frames, one relay: the rest of the burst fell inside the period.
-    hub.expectNoMessage(RELAY_EVERY.dividedBy(2));
+    noMoreTyping(RELAY_EVERY.dividedBy(2));
     // Once the period is over, typing is relayed again with a later expiry.
-    hub.expectNoMessage(RELAY_EVERY);
+    noMoreTyping(RELAY_EVERY);
     type("alice", false);
     JsonNode again = nextTyping(Duration.ofSeconds(3));
     assertTrue(Instant.parse(again.get("expiresAt").asText()).isAfter(expiresAt));
@@ -105,7 +126,7 @@ class TypingTest {
     assertTrue(isStop(nextTyping(Duration.ofSeconds(3))));
     // A stop from someone not typing says nothing.
     type("bob", true);
-    hub.expectNoMessage(Duration.ofMillis(200));
+    noMoreTyping(Duration.ofMillis(200));
     assertTrue(room.getState().exists());
     refusals.expectNoMessage(Duration.ZERO);
   }
@@ -118,7 +139,7 @@ class TypingTest {
     }
     assertFalse(isStop(nextTyping(Duration.ofSeconds(3))));
     assertTrue(isStop(nextTyping(Duration.ofSeconds(3))));
-    hub.expectNoMessage(RELAY_EVERY.dividedBy(2));
+    noMoreTyping(RELAY_EVERY.dividedBy(2));
   }
 
   @Test
@@ -157,6 +178,46 @@ class TypingTest {
   }
 
   @Test
+  void aBusyRoomRelaysAtMostItsBudgetOfStartsASecondAndThosePassedOverComeInLater() {
+    ChatRoom.Settings settings = new ChatRoom.Settings(100, 100, 1000, RELAY_EVERY, EXPIRES_AFTER, 2);
+    var busy = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(kit.system(),
+        ChatRoom.create("b" + UUID.randomUUID().toString().substring(0, 8), settings, Clock.systemUTC()));
+    busy.<ChatRoom.CreateResult>runCommand(
+        r -> new ChatRoom.Create("busy", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), r));
+    List<String> others = List.of("bob", "carol", "dave", "erin");
+    others.forEach(u -> busy.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join(u, null, r)));
+    TestProbe<RoomHub.Command> busyHub = kit.createTestProbe();
+    busy.runCommand(new ChatRoom.SubscribeHub(busyHub.ref()));
+    busyHub.expectMessageClass(RoomHub.Subscribed.class);
+    hub = busyHub;
+
+    // Five start typing at once: the room's budget of two a second relays the first two.
+    List.of("alice", "bob", "carol", "dave", "erin")
+        .forEach(u -> busy.runCommand(new ChatRoom.Typing(u, false, refusals.ref())));
+    assertEquals("alice", nextTyping(Duration.ofSeconds(3)).get("username").asText());
+    assertEquals("bob", nextTyping(Duration.ofSeconds(3)).get("username").asText());
+    // dave, never relayed, sends: his message goes out, and no stop for typing nobody was shown.
+    busy.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("dave", "d1", "hi", r));
+    busyHub.fishForMessage(Duration.ofSeconds(3), m -> m instanceof RoomHub.Relay r
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.fail("relayed " + r.moments())
+        : m instanceof RoomHub.Deliver d
+            ? d.moments().isEmpty() ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.fail("with the entry " + d.moments())
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    busyHub.expectNoMessage(Duration.ofMillis(300));
+    // alice's and bob's typing expire (1.2 s on), after the budget's second: carol's next typing frame (clients
+    // repeat it while the user types) finds room.
+    JsonNode first = nextTyping(EXPIRES_AFTER.multipliedBy(3));
+    JsonNode second = nextTyping(EXPIRES_AFTER.multipliedBy(3));
+    assertTrue(isStop(first) && isStop(second), first + " " + second);
+    busy.runCommand(new ChatRoom.Typing("carol", false, refusals.ref()));
+    JsonNode carol = nextTyping(Duration.ofSeconds(3));
+    assertEquals("carol", carol.get("username").asText());
+    assertFalse(isStop(carol));
+    refusals.expectNoMessage(Duration.ZERO);
+  }
+
+  @Test
   void outsidersAreRefusedAndNothingIsStored() {
     long lastSeq = room.getState().lastSeq;
     type("mallory", false);
@@ -170,7 +231,7 @@ class TypingTest {
         : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
     // Typing took no seq: the only entry since is bob's leave.
     assertEquals(lastSeq + 1, room.getState().lastSeq);
-    hub.expectNoMessage(Duration.ofMillis(200));
+    noMoreTyping(Duration.ofMillis(200));
 
     var dm = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(kit.system(),
         ChatRoom.create(ChatRoom.dmId("alice", "bob"), new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));

@@ -43,6 +43,8 @@ final class RenderOutbound
                         Object o = grab(in);
                         if (o instanceof WebSocketUpgrades.PreparedText p) {
                             push(frames, p.frame);
+                        } else if (o instanceof WebSocketUpgrades.PreparedBatch b) {
+                            emitMultiple(frames, java.util.Arrays.asList((Object[]) b.frames).iterator());
                         } else if (o instanceof WebSocketUpgrades.Close c) {
                             push(frames, c); // frames is pulled: in is pulled only then
                             end(null); // messageAPI: UserHandlerCompleted, which OutboundMerge turns into c

@@ -3,6 +3,7 @@ package parley.node.http.websocket;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,6 +119,26 @@ public final class WebSocketUpgrades {
             if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
                 throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
             }
+        }
+    }
+
+    /**
+     * Outbound element: several prepared text messages that go out together, in order, as one element of the
+     * connection's queue: one wake-up of its stream and, mostly, one socket write for all of them (a room's typing
+     * and receipts ride with its next entry).
+     */
+    public static final class PreparedBatch {
+        final FrameStart[] frames;
+
+        public PreparedBatch(List<PreparedText> texts) {
+            this.frames = new FrameStart[texts.size()];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = texts.get(i).frame;
+            }
+        }
+
+        public int size() {
+            return frames.length;
         }
     }
 

@@ -1,0 +1,40 @@
+package parley.node.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import parley.node.http.websocket.WebSocketUpgrades;
+
+/** A room's frames of the moment as each reader is written them: theirs left out, the entry last. */
+class MomentsTest {
+  private static final String ALICE_TYPES = "{\"type\":\"typing\",\"username\":\"alice\"}";
+  private static final String RECEIPT = "{\"type\":\"receipt\"}";
+
+  private static List<String> texts(List<WebSocketUpgrades.PreparedText> frames) {
+    return frames.stream().map(WebSocketUpgrades.PreparedText::text).toList();
+  }
+
+  @Test
+  void everyReaderButTheTypistGetsTheMomentsAheadOfTheEntryInOneSharedList() {
+    Moments moments = new Moments(List.of(new RoomHub.Moment("alice", ALICE_TYPES), new RoomHub.Moment(null, RECEIPT)));
+    WebSocketUpgrades.PreparedText entry = WebSocketUpgrades.PreparedText.of("{\"type\":\"message\",\"seq\":7}");
+
+    List<WebSocketUpgrades.PreparedText> bob = moments.forReader("bob", entry);
+    assertEquals(List.of(ALICE_TYPES, RECEIPT, entry.text()), texts(bob));
+    assertSame(bob, moments.forReader("carol", entry), "built once for every reader who typed none of them");
+    // alice is not shown her own typing; the receipt is everyone's.
+    assertEquals(List.of(RECEIPT, entry.text()), texts(moments.forReader("alice", entry)));
+  }
+
+  @Test
+  void momentsAloneAndAnEntryAlone() {
+    Moments typing = new Moments(List.of(new RoomHub.Moment("alice", ALICE_TYPES)));
+    assertEquals(List.of(ALICE_TYPES), texts(typing.forReader("bob", null)));
+    assertTrue(typing.forReader("alice", null).isEmpty(), "nothing to write to the typist");
+    WebSocketUpgrades.PreparedText entry = WebSocketUpgrades.PreparedText.of("{\"seq\":1}");
+    assertEquals(List.of(entry.text()), texts(Moments.NONE.forReader("bob", entry)));
+  }
+}
