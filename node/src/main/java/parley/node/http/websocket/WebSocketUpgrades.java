@@ -58,7 +58,9 @@ import scala.concurrent.duration.FiniteDuration;
  * the close handshake as usual: it waits up to 3 s for the peer's close frame, then closes TCP.
  * Completing the handler's output still closes with 1000, failing it with 1011 (Pekko's behaviour). If
  * the <em>peer</em> closes first, Pekko's normal echo behaviour applies (a later {@code Close} is ignored).
- * Incoming messages are delivered exactly as with {@code handleMessagesWith} (possibly streamed, not strict).
+ * Incoming messages are delivered as with {@code handleMessagesWith}, in order; one that arrived whole (one frame,
+ * read at once) comes strict without messageAPI's substream per message ({@link WholeMessages}), others may be
+ * streamed.
  *
  * <h2>Message size cap</h2>
  * {@link #handle(WebSocketUpgrade, Flow, long)} additionally caps incoming data messages: as soon as a
@@ -267,8 +269,9 @@ public final class WebSocketUpgrades {
     }
 
     /**
-     * Everything above CloseDriver: inbound, the size cap and Pekko's messageAPI (frames to messages) into the
-     * handler; outbound, the handler's elements rendered straight to frames ({@link RenderOutbound}) and merged with
+     * Everything above CloseDriver: inbound, the size cap, then a message that arrived whole straight to the handler
+     * ({@link WholeMessages}) and the rest through Pekko's messageAPI (frames to messages); outbound, the handler's
+     * elements rendered straight to frames ({@link RenderOutbound}) and merged with
      * what messageAPI sends down (pongs, close echoes, the handler's completion) by {@link OutboundMerge}, which also
      * turns the completion after a {@link Close} into that close. messageAPI's own renderer builds a
      * {@code Source.single} graph and encodes the text again for every message on every connection: 30% of all the
@@ -286,14 +289,18 @@ public final class WebSocketUpgrades {
             BidiFlow.fromGraph(covariant(WebSocket.messageAPI(true, NO_TICKS)));
         return BidiFlow.fromGraph(GraphDSL.create(b -> {
             FlowShape<FrameHandler.Output, FrameHandler.Output> cap = b.add(sizeCap);
+            BidiShape<FrameHandler.Output, FrameHandler.Output, org.apache.pekko.http.scaladsl.model.ws.Message,
+                    org.apache.pekko.http.scaladsl.model.ws.Message> whole = b.add(new WholeMessages());
             BidiShape<FrameHandler.Output, org.apache.pekko.http.scaladsl.model.ws.Message,
                     org.apache.pekko.http.scaladsl.model.ws.Message, Object> api = b.add(messageApi);
             FlowShape<org.apache.pekko.http.scaladsl.model.ws.Message, Message> toApp = b.add(adapt);
             FanOutShape2<Object, org.apache.pekko.http.scaladsl.model.ws.Message, Object> render =
                 b.add(new RenderOutbound());
             FanInShape2<Object, Object, Object> merge = b.add(new OutboundMerge());
-            b.from(cap.out()).toInlet(api.in1());
-            b.from(api.out1()).toInlet(toApp.in());
+            b.from(cap.out()).toInlet(whole.in1());
+            b.from(whole.out1()).toInlet(api.in1());
+            b.from(api.out1()).toInlet(whole.in2());
+            b.from(whole.out2()).toInlet(toApp.in());
             b.from(render.out0()).toInlet(api.in2());
             b.from(api.out2()).toInlet(merge.in0());
             b.from(render.out1()).toInlet(merge.in1());

@@ -334,6 +334,53 @@ class WebSocketUpgradesTest {
     }
 
     @Test
+    void wholeAndFragmentedMessagesReachTheHandlerInTheOrderSent() throws Exception {
+        // Whole messages skip messageAPI, fragmented ones go through it: the handler must still see the order sent.
+        Recorder rec = new Recorder();
+        WebSocket ws = connect(rec);
+        send(ws, "a");
+        ws.sendText("fr", false).get(TIMEOUT_S, TimeUnit.SECONDS);
+        ws.sendText("ag", true).get(TIMEOUT_S, TimeUnit.SECONDS);
+        send(ws, "b");
+        send(ws, "c");
+        for (String part : List.of("x", "y", "z")) {
+            ws.sendText(part, "z".equals(part)).get(TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        send(ws, "d");
+        for (String expected : List.of("a", "frag", "b", "c", "xyz", "d")) {
+            assertEquals("echo:" + expected, rec.nextText());
+        }
+        send(ws, "bye");
+        assertEquals(new Closed(4001, "logged out"), rec.awaitClose());
+    }
+
+    @Test
+    void aFrameReadInTwoPiecesBetweenWholeOnesKeepsItsPlace() throws Exception {
+        // A frame whose bytes arrive in two TCP reads reaches the server as parts (the messageAPI path); the whole
+        // frames around it, written with it in one go, must not overtake it.
+        try (Socket socket = rawUpgrade(binding, "/ws")) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            byte[] first = maskedText("one");
+            byte[] split = maskedText("two-split-in-two");
+            out.write(concat(first, java.util.Arrays.copyOf(split, 9)));
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertEquals("echo:one", new String(readFrame(in).payload(), StandardCharsets.UTF_8));
+            out.write(concat(java.util.Arrays.copyOfRange(split, 9, split.length), maskedText("three")));
+            out.flush();
+            assertEquals("echo:two-split-in-two", new String(readFrame(in).payload(), StandardCharsets.UTF_8));
+            assertEquals("echo:three", new String(readFrame(in).payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    @Test
     void fragmentedTooBigMessageClosesWith1009() throws Exception {
         Recorder rec = new Recorder();
         WebSocket ws = connect(rec);
@@ -496,6 +543,11 @@ class WebSocketUpgradesTest {
 
     /** One masked text frame, as a client sends it (payload under 126 bytes). */
     private static void writeMaskedText(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(maskedText(text));
+        socket.getOutputStream().flush();
+    }
+
+    private static byte[] maskedText(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
@@ -505,8 +557,7 @@ class WebSocketUpgradesTest {
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        socket.getOutputStream().write(frame.toByteArray());
-        socket.getOutputStream().flush();
+        return frame.toByteArray();
     }
 
     /** Server frames until the server closes the TCP connection; fails if that takes longer than TIMEOUT_S. */
