@@ -2,7 +2,7 @@
  * The WebSocket stack the node runs on each upgraded connection, fenced: its one public surface is
  * {@link parley.node.http.websocket.WebSocketUpgrades} ({@code handle}, {@code Close}, {@code PreparedText}); every
  * stage ({@code KeepAlive}, {@code SizeCap}, {@code SilenceWatch}, {@code CloseDriver}, {@code RenderOutbound},
- * {@code OutboundMerge}, {@code StatelessLayers}) is package-private.
+ * {@code OutboundMerge}, {@code WholeMessages}, {@code StatelessLayers}) is package-private.
  *
  * <p>Why it exists: Pekko HTTP's public WebSocket API cannot close with a code of the server's choosing (4001 logged
  * out, 1008 too slow, 1009 too big) nor cap a streamed message's size (akka/akka-http#2458, still open; Pekko HTTP's
@@ -16,6 +16,6 @@
  * {@code FrameEventOrError}, {@code FrameLogger.logFramesIfEnabled} and {@code Protocol.Opcode}. Checked against
  * Pekko HTTP 1.3.0, which the root pom pins; the classes are all still there on the main branch. Before moving that
  * version, run {@code WebSocketUpgradesTest}: it fails first when any of this changes (custom close codes and
- * reasons, the size cap, the silence close, keep-alive pings, prepared frames).
+ * reasons, the size cap, the silence close, keep-alive pings, prepared frames, inbound order).
  */
 package parley.node.http.websocket;
