@@ -22,15 +22,9 @@ public interface Lane {
   boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame, Moments moments);
 
   /**
-   * Something of the moment from {@code from} (typing; receipts with {@code from} null), in no order with the entries:
-   * true if it was queued on the socket or is not for this client (their own typing); false if the session must be
-   * told it.
+   * The room's frames of the moment (typing from a member, receipts), queued together, in no order with the entries:
+   * true if queued on the socket or none is for this client (their own typing is left out); false if the session must
+   * be told them.
    */
-  default boolean tryRelay(String from, WebSocketUpgrades.PreparedText frame) {
-    return tryRelay(Moments.of(from, frame));
-  }
-
-  /** Frames of the moment, queued together (those not for this client left out): as {@link #tryRelay(String,
-   * WebSocketUpgrades.PreparedText)}. */
   boolean tryRelay(Moments moments);
 }

@@ -26,15 +26,6 @@ public final class Moments {
     }
   }
 
-  static Moments of(String from, WebSocketUpgrades.PreparedText frame) {
-    return new Moments(new String[] {from}, new WebSocketUpgrades.PreparedText[] {frame});
-  }
-
-  private Moments(String[] from, WebSocketUpgrades.PreparedText[] frames) {
-    this.from = from;
-    this.frames = frames;
-  }
-
   boolean isEmpty() {
     return from.length == 0;
   }
