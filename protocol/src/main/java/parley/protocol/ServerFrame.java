@@ -73,8 +73,17 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** A frame could not be done; the connection stays open. {@code ref} names the frame's clientMsgId if any. */
-  record Error(String code, String message, String ref) implements ServerFrame {}
+  /**
+   * A frame could not be done; the connection stays open. {@code ref} names the frame's clientMsgId if any.
+   * {@code retryAfterMs} (v1.1, with {@code rate_limited} only): when to send it again, with the same clientMsgId.
+   */
+  record Error(String code, String message, String ref,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      Long retryAfterMs) implements ServerFrame {
+    public Error(String code, String message, String ref) {
+      this(code, message, ref, null);
+    }
+  }
 
   record Pong() implements ServerFrame {}
 

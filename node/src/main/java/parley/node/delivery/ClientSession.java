@@ -55,7 +55,6 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private static final String UNKNOWN_TYPE =
       "a frame needs a \"type\" of send, read, delivered, typing, focus or ping";
   private static final long TYPING_HEARD_EVERY_NANOS = 1_000_000_000L;
-  private static final int TYPING_FRAMES_PER_SECOND = 4;
   private static final int FETCH_PAGE = 200;
   private static final int MAX_BUFFERED_PER_ROOM = 10_000;
   /** How soon a catch-up waiting for room in the socket's buffer looks again. */
@@ -211,7 +210,15 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** Timers longer than this are split: the scheduler's limit is far above it, a token's life may not be. */
   private static final Duration LONGEST_TIMER = Duration.ofDays(1);
 
-  public record Settings(Duration askTimeout) {}
+  /**
+   * {@code typingPerSecond}: typing frames passed on per second, the rest dropped; {@code receiptsBurst} and
+   * {@code receiptsPerSecond}: the bucket of delivered and read frames (past it: {@code rate_limited}).
+   */
+  public record Settings(Duration askTimeout, int typingPerSecond, int receiptsBurst, double receiptsPerSecond) {
+    public Settings(Duration askTimeout) {
+      this(askTimeout, 4, 100, 20);
+    }
+  }
 
   /**
    * {@code resumeAfter}: for each room the client names on the handshake, the seq it has seen up to. The socket
@@ -265,6 +272,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
   private final ActorRef<ChatRoom.TypingRefused> typingRefusals;
   private final ActorRef<UserAccount.Result> markerRefusals;
+  /** v1.1: delivered and read frames; made at the first. */
+  private parley.node.limits.TokenBucket receipts;
   /** v1.1: typing frames passed on in the second that began at {@code typingWindowStart} (System.nanoTime()). */
   private long typingWindowStart;
   private int typingInWindow;
@@ -610,15 +619,16 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (!timers.isTimerActive(SendDeadline.INSTANCE)) {
       timers.startSingleTimer(SendDeadline.INSTANCE, settings.askTimeout());
     }
-    sharding.entityRefFor(ChatRoom.ENTITY_KEY, send.room())
-        .tell(new ChatRoom.Send(username, send.clientMsgId(), send.text(), sendOutcomes));
+    // Through the user's entity, which keeps the user's message bucket over all their connections and nodes.
+    user().tell(new UserAccount.SendThrough(send.room(),
+        new ChatRoom.Send(username, send.clientMsgId(), send.text(), sendOutcomes)));
     return Behaviors.same();
   }
 
   /**
    * Typing goes to the room, which decides membership and relays it. A client that says it types more than once a
    * second per room is heard once a second (the room relays at most one per 2 s anyway), and at most
-   * {@link #TYPING_FRAMES_PER_SECOND} typing frames a second (stops included, any rooms) leave a connection: the rest
+   * {@code parley.limits.typing-per-second} typing frames a second (stops included, any rooms) leave a connection: the rest
    * are dropped without an error.
    */
   private Behavior<Command> onTyping(ClientFrame.Typing typing) {
@@ -641,7 +651,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       typingWindowStart = now;
       typingInWindow = 0;
     }
-    if (++typingInWindow > TYPING_FRAMES_PER_SECOND) {
+    if (++typingInWindow > settings.typingPerSecond()) {
       return Behaviors.same();
     }
     sharding.entityRefFor(ChatRoom.ENTITY_KEY, typing.room())
@@ -663,7 +673,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return Behaviors.same();
     }
     ChatRoom.SendRefused refused = (ChatRoom.SendRefused) outcome;
-    return error(refused.code(), refused.message(), refused.clientMsgId());
+    return write(new ServerFrame.Error(refused.code(), refused.message(), refused.clientMsgId(), refused.retryAfterMs()))
+        ? Behaviors.same() : Behaviors.stopped();
   }
 
   private Behavior<Command> onSendDeadline() {
@@ -692,11 +703,33 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (read.room() == null || read.seq() == null || read.seq() < 0) {
       return error("invalid_frame", "read needs a room and a seq >= 0", null);
     }
+    if (receiptsThrottled()) {
+      return Behaviors.same();
+    }
     long seq = knownUpTo(read.room(), read.seq());
     getContext().pipeToSelf(
         user().<UserAccount.Result>ask(r -> new UserAccount.MarkRead(read.room(), seq, r), settings.askTimeout()),
         (result, failure) -> new ReadAnswered(read.room(), result, failure));
     return Behaviors.same();
+  }
+
+  /**
+   * Takes a token from the connection's receipts bucket; without one, the client is told {@code rate_limited} and the
+   * frame is dropped (markers are cumulative: the client's next one says it all).
+   */
+  private boolean receiptsThrottled() {
+    long now = System.nanoTime();
+    if (receipts == null) {
+      receipts = new parley.node.limits.TokenBucket(settings.receiptsBurst(), settings.receiptsPerSecond(), now);
+    }
+    long wait = receipts.take(now);
+    if (wait == 0) {
+      return false;
+    }
+    write(new ServerFrame.Error("rate_limited", "this connection may send " + settings.receiptsBurst()
+        + " read and delivered frames at once and " + Math.round(settings.receiptsPerSecond()) + " a second after that "
+        + "(parley.limits.receipts); this one was dropped, send the marker again in " + wait + " ms", null, wait));
+    return true;
   }
 
   /** v1.1: the room the client shows (null: none); its notifications are not written to this connection. */
@@ -712,6 +745,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private Behavior<Command> onDelivered(ClientFrame.Delivered delivered) {
     if (delivered.room() == null || delivered.seq() == null || delivered.seq() < 0) {
       return error("invalid_frame", "delivered needs a room and a seq >= 0", null);
+    }
+    if (receiptsThrottled()) {
+      return Behaviors.same();
     }
     // Told, not asked (a client says it about every room once a second): the user's entity answers a refusal only.
     user().tell(new UserAccount.MarkDelivered(delivered.room(), knownUpTo(delivered.room(), delivered.seq()),

@@ -3,6 +3,7 @@ package parley.node.http;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.typesafe.config.Config;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.Secrets;
 import parley.node.Validation;
 import parley.node.delivery.RoomSummaries;
+import parley.node.limits.AddressLimits;
 import parley.node.user.UserAccount;
 import parley.protocol.Credentials;
 import parley.protocol.Limits;
@@ -34,9 +36,11 @@ final class AccountRoutes extends RouteSupport {
   private final Duration tokenTtl;
   private final Duration ticketTtl;
   private final WebSocketEndpoint webSockets;
+  private final AddressLimits addresses;
 
   AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets) {
     super(system);
+    this.addresses = AddressLimits.fromConfig(system.settings().config());
     Config config = system.settings().config();
     this.tokenTtl = config.getDuration("parley.auth.token-ttl");
     this.ticketTtl = config.getDuration("parley.auth.ticket-ttl");
@@ -46,8 +50,10 @@ final class AccountRoutes extends RouteSupport {
   /** The calls that need no token: sign-up, login, and the WebSocket (which takes a ticket or a token itself). */
   Route open() {
     return concat(
-        path(segment("auth").slash("signup"), () -> post(() -> body(Credentials.class, this::signup))),
-        path(segment("auth").slash("login"), () -> post(() -> body(Credentials.class, this::login))),
+        path(segment("auth").slash("signup"), () -> post(() -> extractRequest(request ->
+            body(Credentials.class, b -> signup(b, ConnectionGuard.clientAddress(request).orElse(null)))))),
+        path(segment("auth").slash("login"), () -> post(() -> extractRequest(request ->
+            body(Credentials.class, b -> login(b, ConnectionGuard.clientAddress(request).orElse(null)))))),
         path("ws", () -> get(this::webSocket)));
   }
 
@@ -64,11 +70,17 @@ final class AccountRoutes extends RouteSupport {
         path(segment("users").slash(segment()), user -> get(() -> userPresence(user))));
   }
 
-  Route signup(Credentials body) {
+  /** {@code address}: the client's (null where unknown: a route under test), whose sign-ups are counted. */
+  Route signup(Credentials body, InetAddress address) {
     String username = Validation.canonicalUsername(body.username());
     var problem = Validation.signup(username, body.password());
     if (problem.isPresent()) {
       return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    long wait = addresses.takeSignup(address);
+    if (wait > 0) {
+      return rateLimited("too many sign-ups from your address (parley.limits.signup: " + addresses.signupBurst()
+          + " at once, " + addresses.signupsPerHour() + " an hour); try again in " + seconds(wait) + " s", wait);
     }
     CompletionStage<UserAccount.Result> registered =
         CompletableFuture.supplyAsync(() -> Secrets.hashPassword(body.password(), bcryptCost), blocking)
@@ -78,29 +90,55 @@ final class AccountRoutes extends RouteSupport {
         : rejected(result));
   }
 
-  Route login(Credentials body) {
+  /**
+   * A login, unless failed ones hold it back: those of the client's address (on this node), or those of the account
+   * when the address failed too. A held-back login is not checked at all (no BCrypt), and says when to try again.
+   */
+  Route login(Credentials body, InetAddress address) {
     String username = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(username) || body.password() == null) {
       return badCredentials();
     }
-    CompletionStage<Optional<LoginResponse>> login =
-        user(username).<UserAccount.PasswordHash>ask(UserAccount.GetPasswordHash::new, timeout)
-            .thenApplyAsync(hash -> Secrets.checkPassword(body.password(), hash.hash()), blocking)
-            .thenCompose(ok -> {
-              if (!ok) {
-                return CompletableFuture.completedFuture(Optional.empty());
-              }
-              String token = Secrets.newToken(username);
-              Instant expiresAt = now().plus(tokenTtl);
-              return user(username)
-                  .<UserAccount.Result>ask(r -> new UserAccount.IssueToken(Secrets.sha256(token), expiresAt, r), timeout)
-                  .thenApply(r -> r == UserAccount.Done.INSTANCE
-                      ? Optional.of(new LoginResponse(token, username, expiresAt))
-                      : Optional.empty());
-            });
-    return onSuccess(login, response -> response.isPresent()
-        ? complete(StatusCodes.OK, response.get(), JSON)
+    long addressWait = addresses.loginWait(address);
+    if (addressWait > 0) {
+      return loginThrottled("your address", addressWait);
+    }
+    boolean addressClean = !addresses.recentLoginFailure(address);
+    CompletionStage<Object> login =
+        user(username).<UserAccount.LoginCheck>ask(r -> new UserAccount.CheckLogin(addressClean, r), timeout)
+            .thenCompose(check -> check.retryAfterMs() > 0
+                ? CompletableFuture.completedFuture((Object) check)
+                // No such user: a hash of nothing, checked all the same, so the answer takes as long.
+                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.password(), check.hash()), blocking)
+                    .thenCompose(ok -> ok ? issueToken(username) : failed(username, address)));
+    return onSuccess(login, response -> response instanceof LoginResponse r ? complete(StatusCodes.OK, r, JSON)
+        : response instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
         : badCredentials());
+  }
+
+  private Route loginThrottled(String whose, long wait) {
+    return rateLimited("too many failed logins for " + whose + " (parley.limits.login); try again in "
+        + seconds(wait) + " s", wait);
+  }
+
+  private static long seconds(long millis) {
+    return (millis + 999) / 1000;
+  }
+
+  private CompletionStage<Object> failed(String username, InetAddress address) {
+    addresses.loginFailed(address);
+    user(username).tell(new UserAccount.LoginFailed());
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  private CompletionStage<Object> issueToken(String username) {
+    String token = Secrets.newToken(username);
+    Instant expiresAt = now().plus(tokenTtl);
+    return user(username)
+        .<UserAccount.Result>ask(r -> new UserAccount.IssueToken(Secrets.sha256(token), expiresAt, r), timeout)
+        .thenApply(r -> r == UserAccount.Done.INSTANCE
+            ? new LoginResponse(token, username, expiresAt)
+            : Optional.empty());
   }
 
   Route badCredentials() {

@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -134,9 +136,38 @@ final class ConnectionGuard {
         });
   }
 
+  /**
+   * The client's address: the connection's peer, or, when that is a trusted proxy, the last address in
+   * {@code X-Forwarded-For} that is not one (a client may put anything before that; a proxy that names nobody usable
+   * is taken for the client). Empty when the request did not come through a guard (a route under test).
+   */
+  static Optional<InetAddress> clientAddress(HttpRequest request) {
+    return of(request).flatMap(slot -> slot.client(request));
+  }
+
   /** The slot of the connection a request came on, if it came through a guard (tests may call routes directly). */
   static Optional<Slot> of(HttpRequest request) {
     return request.getAttribute(SLOT);
+  }
+
+  /** An IP address written as one (never a name: no lookup), without brackets or a port. */
+  static Optional<InetAddress> literal(String text) {
+    String t = text;
+    if (t.startsWith("[")) {
+      int end = t.indexOf(']');
+      t = end < 0 ? "" : t.substring(1, end);
+    } else if (t.indexOf(':') > 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+      t = t.substring(0, t.indexOf(':')); // IPv4 with a port
+    }
+    if (t.isEmpty() || t.length() > 45 || !t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')
+        || (t.indexOf(':') < 0 && !t.chars().allMatch(c -> Character.isDigit(c) || c == '.'))) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.getByName(t));
+    } catch (java.net.UnknownHostException e) {
+      return Optional.empty();
+    }
   }
 
   /** One connection's place: counted against its address until it authenticates, held until it ends. */
@@ -159,6 +190,33 @@ final class ConnectionGuard {
       }
       counted.set(true);
       return unauthenticated.merge(address, 1, Integer::sum) <= settings.perAddress();
+    }
+
+    private Optional<InetAddress> client(HttpRequest request) {
+      if (address == null || !settings.trustedProxies().contains(address)) {
+        return Optional.ofNullable(address);
+      }
+      List<String> hops = new ArrayList<>();
+      for (var header : request.getHeaders()) {
+        if (header.is("x-forwarded-for")) {
+          for (String hop : header.value().split(",")) {
+            hops.add(hop.trim());
+          }
+        }
+      }
+      // A proxy that names no usable client (no header, "unknown") is counted as the client: limits still apply.
+      InetAddress last = address;
+      for (int i = hops.size() - 1; i >= 0; i--) {
+        Optional<InetAddress> hop = literal(hops.get(i));
+        if (hop.isEmpty()) {
+          return Optional.of(last);
+        }
+        if (!settings.trustedProxies().contains(hop.get())) {
+          return hop;
+        }
+        last = hop.get();
+      }
+      return Optional.of(last);
     }
 
     /** A request on this connection carried a valid token (or opened a WebSocket): it no longer counts per address. */

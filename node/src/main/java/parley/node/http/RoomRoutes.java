@@ -238,11 +238,15 @@ final class RoomRoutes extends RouteSupport {
       return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
     }
     CompletionStage<Object> posted =
-        room(id).<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(caller.username(), body.clientMsgId(), body.text(), r), timeout)
-            .thenCompose(result -> result instanceof ChatRoom.PostedBefore before
-                // A resend of a send the room no longer holds in memory: its first entry, from the journal.
-                ? history.page(id, caller.username(), null, before.seq() - 1, 1).thenApply(page -> (Object) page)
-                : CompletableFuture.completedFuture(result));
+        user(caller.username()).<UserAccount.Result>ask(UserAccount.TakeMessageToken::new, timeout)
+            .thenCompose(token -> token instanceof UserAccount.Throttled
+                ? CompletableFuture.completedFuture((Object) token)
+                : room(id).<ChatRoom.PostResult>ask(
+                    r -> new ChatRoom.Post(caller.username(), body.clientMsgId(), body.text(), r), timeout)
+                    .thenCompose(result -> result instanceof ChatRoom.PostedBefore before
+                        // A resend of a send the room no longer holds in memory: its first entry, from the journal.
+                        ? history.page(id, caller.username(), null, before.seq() - 1, 1).thenApply(page -> (Object) page)
+                        : CompletableFuture.completedFuture(result)));
     return onSuccess(posted, result -> {
       if (result instanceof ChatRoom.Posted p) {
         return complete(StatusCodes.CREATED, p.entry().toWire(id), JSON);

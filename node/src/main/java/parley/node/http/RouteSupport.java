@@ -64,6 +64,9 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   Route rejected(Object result) {
+    if (result instanceof UserAccount.Throttled t) {
+      return rateLimited(t.message(), t.retryAfterMs());
+    }
     String code = result instanceof ChatRoom.Rejected r ? r.code() : result instanceof UserAccount.Rejected r ? r.code() : "internal_error";
     String message = result instanceof ChatRoom.Rejected r ? r.message() : result instanceof UserAccount.Rejected r ? r.message() : "internal error";
     return error(statusOf(code), code, message);
@@ -74,7 +77,7 @@ abstract class RouteSupport extends AllDirectives {
       case "no_such_room", "no_such_user" -> StatusCodes.NOT_FOUND;
       case "wrong_passcode", "not_a_member" -> StatusCodes.FORBIDDEN;
       case "room_full", "username_taken" -> StatusCodes.CONFLICT;
-      case "too_many_sockets", "too_many_rooms", "too_many_connections" -> StatusCodes.TOO_MANY_REQUESTS;
+      case "too_many_sockets", "too_many_rooms", "too_many_connections", "rate_limited" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
       case "internal_error" -> StatusCodes.INTERNAL_SERVER_ERROR;
       default -> StatusCodes.BAD_REQUEST;
@@ -83,6 +86,13 @@ abstract class RouteSupport extends AllDirectives {
 
   Route unauthorized() {
     return error(StatusCodes.UNAUTHORIZED, "unauthorized", "missing, bad, expired or revoked token");
+  }
+
+  /** 429 {@code rate_limited}: {@code retryAfterMs} in the body, and Retry-After in whole seconds (rounded up). */
+  Route rateLimited(String message, long retryAfterMs) {
+    return respondWithHeader(
+        org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", Long.toString((retryAfterMs + 999) / 1000)),
+        () -> complete(StatusCodes.TOO_MANY_REQUESTS, ErrorBody.rateLimited(message, retryAfterMs), JSON));
   }
 
   Route noSuchUser() {

@@ -50,7 +50,10 @@ public final class WebSocketEndpoint {
     this.history = history;
     var config = system.settings().config();
     this.settings = new ClientSession.Settings(
-        config.getDuration("parley.ask-timeout"));
+        config.getDuration("parley.ask-timeout"),
+        config.getInt("parley.limits.typing-per-second"),
+        config.getInt("parley.limits.receipts.burst"),
+        config.getDouble("parley.limits.receipts.per-second"));
     this.outboundBuffer = config.getInt("parley.session.outbound-buffer");
     this.silenceTimeout = config.getDuration("parley.session.silence-timeout");
   }

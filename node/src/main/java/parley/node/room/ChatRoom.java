@@ -250,7 +250,13 @@ public final class ChatRoom
   /** Stored (or stored before, for a resend: then its first seq and time). */
   public record SendStored(String roomId, String clientMsgId, long seq, Instant sentAt) implements SendOutcome {}
 
-  public record SendRefused(String roomId, String clientMsgId, String code, String message) implements SendOutcome {}
+  /** {@code retryAfterMs}: with {@code rate_limited} (refused by the user's bucket, not the room), else null. */
+  public record SendRefused(String roomId, String clientMsgId, String code, String message, Long retryAfterMs)
+      implements SendOutcome {
+    public SendRefused(String roomId, String clientMsgId, String code, String message) {
+      this(roomId, clientMsgId, code, message, null);
+    }
+  }
 
   public record Page(List<TimelineEntry> entries, boolean hasMore) implements HistoryResult {}
 

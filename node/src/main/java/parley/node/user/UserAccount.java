@@ -28,6 +28,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import parley.node.CborSerializable;
 import parley.node.delivery.ClientSession;
+import parley.node.limits.FailureBackoff;
+import parley.node.limits.TokenBucket;
 import parley.node.room.ChatRoom;
 
 /**
@@ -84,17 +86,23 @@ public final class UserAccount
               config.getInt("parley.limits.sockets-per-user"),
               config.getInt("parley.limits.rooms-per-window"),
               config.getDuration("parley.limits.room-window"),
-              config.getDuration("parley.ask-timeout").multipliedBy(2)));
+              config.getDuration("parley.ask-timeout").multipliedBy(2),
+              config.getInt("parley.limits.messages.burst"),
+              config.getDouble("parley.limits.messages.per-second"),
+              FailureBackoff.Rule.fromConfig(config.getConfig("parley.limits.login.per-account"))));
     }
   }
 
   /**
    * What one user may hold or do: {@code socketsPerUser} WebSockets at once (admitted here, one at a time, so racing
    * handshakes cannot pass it together: each admission holds a place for {@code admissionHold} until its session
-   * registers), and {@code roomsPerWindow} new rooms per {@code roomWindow}.
+   * registers), {@code roomsPerWindow} new rooms per {@code roomWindow}, messages at the rate of a token bucket
+   * ({@code messageBurst}, {@code messagesPerSecond}), and logins after failures as {@code loginRule} says.
    */
-  public record Limits(int socketsPerUser, int roomsPerWindow, Duration roomWindow, Duration admissionHold) {
-    static final Limits DEFAULT = new Limits(32, 20, Duration.ofHours(1), Duration.ofSeconds(20));
+  public record Limits(int socketsPerUser, int roomsPerWindow, Duration roomWindow, Duration admissionHold,
+      int messageBurst, double messagesPerSecond, FailureBackoff.Rule loginRule) {
+    static final Limits DEFAULT = new Limits(32, 20, Duration.ofHours(1), Duration.ofSeconds(20), 30, 10,
+        new FailureBackoff.Rule(5, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofMinutes(15)));
   }
 
   public static void init(ActorSystem<?> system) {
@@ -135,7 +143,26 @@ public final class UserAccount
   public record Register(String passwordHash, ActorRef<Result> replyTo) implements Command {}
 
   /** The stored password hash, null if the user does not exist (the caller checks it off the actor). */
+  /** What a node of an earlier version asks at login, during a rolling upgrade; this version asks CheckLogin. */
   public record GetPasswordHash(ActorRef<PasswordHash> replyTo) implements Command {}
+
+  /**
+   * A login is about to be checked: the hash, unless this account's failed logins hold it back. They hold back only
+   * an address that failed too ({@code addressClean} false): a correct password from elsewhere goes through.
+   */
+  public record CheckLogin(boolean addressClean, ActorRef<LoginCheck> replyTo) implements Command {}
+
+  /** The password given to a login was wrong (counted against the account if it exists). */
+  public record LoginFailed() implements Command {}
+
+  /**
+   * A session's send, through the user's message bucket: forwarded to the room, or refused with {@code rate_limited}
+   * to {@code send.replyTo()}. One hop more than sending to the room, and no round trip: the room answers the session.
+   */
+  public record SendThrough(String roomId, ChatRoom.Send send) implements Command {}
+
+  /** A message posted over HTTP takes a token from the same bucket: {@code Done}, or {@code Throttled}. */
+  public record TakeMessageToken(ActorRef<Result> replyTo) implements Command {}
 
   public record IssueToken(String tokenHash, Instant expiresAt, ActorRef<Result> replyTo) implements Command {}
 
@@ -226,6 +253,9 @@ public final class UserAccount
 
   public record Rejected(String code, String message) implements Result {}
 
+  /** {@code rate_limited}: try again in {@code retryAfterMs}. */
+  public record Throttled(long retryAfterMs, String message) implements Result {}
+
   public record Authenticated(String username, String tokenHash) implements Result {}
 
   /**
@@ -237,6 +267,12 @@ public final class UserAccount
       implements Result {}
 
   public record PasswordHash(String hash) implements CborSerializable {}
+
+  /**
+   * The hash to check the password against (null for no such user), or, when {@code retryAfterMs} > 0, how long the
+   * caller waits before this account's password is checked for it.
+   */
+  public record LoginCheck(String hash, long retryAfterMs) implements CborSerializable {}
 
   public record Summary(String username, boolean exists, Map<String, Long> rooms) implements CborSerializable {}
 
@@ -297,6 +333,10 @@ public final class UserAccount
   private final NotificationSink sink;
   /** Soft: when each socket admitted but not registered yet stops holding its place (nanoTime), oldest first. */
   private final java.util.ArrayDeque<Long> admissions = new java.util.ArrayDeque<>();
+  /** Soft: the user's message bucket (sends from all sessions and HTTP), made at the first send. */
+  private TokenBucket messages;
+  /** Soft: this account's failed logins within the window (the entity stays in memory while there are any). */
+  private FailureBackoff loginFailures;
   /** Soft: when this user created rooms within the last room window (nanoTime), oldest first. */
   private final java.util.ArrayDeque<Long> roomsCreated = new java.util.ArrayDeque<>();
   /**
@@ -361,6 +401,18 @@ public final class UserAccount
         .forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(GetPasswordHash.class, (s, c) -> Effect().reply(c.replyTo(), new PasswordHash(s.passwordHash())))
+        .onCommand(CheckLogin.class, this::onCheckLogin)
+        .onCommand(LoginFailed.class, (s, c) -> {
+          if (s.exists()) {
+            failures().failed(System.nanoTime());
+          }
+          return Effect().noReply();
+        })
+        .onCommand(SendThrough.class, this::onSendThrough)
+        .onCommand(TakeMessageToken.class, (s, c) -> {
+          long wait = takeMessageToken();
+          return Effect().reply(c.replyTo(), wait == 0 ? Done.INSTANCE : messagesThrottled(wait));
+        })
         .onCommand(IssueToken.class, this::onIssueToken)
         .onCommand(Authenticate.class, this::onAuthenticate)
         .onCommand(AdmitSocket.class, (s, c) -> Effect().reply(c.replyTo(), admit(s, c.tokenHash())))
@@ -433,6 +485,49 @@ public final class UserAccount
     }
     admissions.addLast(now + settings.limits().admissionHold().toNanos());
     return new Authenticated(username, tokenHash);
+  }
+
+  private ReplyEffect<Event, UserState> onCheckLogin(UserState state, CheckLogin cmd) {
+    long wait = loginFailures == null || cmd.addressClean() ? 0 : loginFailures.waitMillis(System.nanoTime());
+    return Effect().reply(cmd.replyTo(), new LoginCheck(wait == 0 ? state.passwordHash() : null, wait));
+  }
+
+  private FailureBackoff failures() {
+    if (loginFailures == null) {
+      loginFailures = new FailureBackoff(settings.limits().loginRule());
+    }
+    return loginFailures;
+  }
+
+  private ReplyEffect<Event, UserState> onSendThrough(UserState state, SendThrough cmd) {
+    long wait = takeMessageToken();
+    ChatRoom.Send send = cmd.send();
+    if (wait == 0) {
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, cmd.roomId()).tell(send);
+    } else {
+      send.replyTo().tell(new ChatRoom.SendRefused(cmd.roomId(), send.clientMsgId(), "rate_limited",
+          messagesThrottled(wait).message(), wait));
+    }
+    return Effect().noReply();
+  }
+
+  /** 0, or the milliseconds until the user may send again. */
+  private long takeMessageToken() {
+    long now = System.nanoTime();
+    if (messages == null) {
+      messages = new TokenBucket(settings.limits().messageBurst(), settings.limits().messagesPerSecond(), now);
+    }
+    return messages.take(now);
+  }
+
+  private Throttled messagesThrottled(long wait) {
+    return new Throttled(wait, "you may send " + settings.limits().messageBurst() + " messages at once and "
+        + formatRate(settings.limits().messagesPerSecond()) + " a second after that, from all your connections "
+        + "(parley.limits.messages); send again in " + wait + " ms with the same clientMsgId");
+  }
+
+  private static String formatRate(double perSecond) {
+    return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
   }
 
   private ReplyEffect<Event, UserState> onCountRoomCreation(UserState state, CountRoomCreation cmd) {
@@ -690,6 +785,7 @@ public final class UserAccount
     if (quiet >= after
         && pendingMarkers.isEmpty()
         && offlineSince == null
+        && (loginFailures == null || !loginFailures.recent(System.nanoTime()))
         && !timers.isTimerActive(OfflineGraceOver.class)
         && !timers.isTimerActive(ReregisterGraceOver.INSTANCE)) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));

@@ -31,6 +31,9 @@ public final class EntityTestKit {
             parley.presence.offline-grace = 200 ms
             parley.presence.reregister-grace = 500 ms
             parley.user.passivate-after = 1 s
+            # Sessions here send in bursts to test what rooms do; the user's bucket has its own tests.
+            parley.limits.messages.burst = 1000000
+            parley.limits.messages.per-second = 1000000
             """))
         .withFallback(TestDatabase.config("jdbc:h2:mem:entities-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"))
         .withFallback(ConfigFactory.load());

@@ -65,6 +65,8 @@ public final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classpath, "parley.node.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // Tests that are not about rate limits sign up many users from one address and send in bursts.
+    TestNode.GENEROUS_LIMITS.forEach(builder.environment()::putIfAbsent);
     builder.environment().putAll(env);
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(httpPort));
     builder.environment().putIfAbsent("PARLEY_CLUSTER_PORT", String.valueOf(freePort()));

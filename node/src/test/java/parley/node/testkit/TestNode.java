@@ -24,7 +24,24 @@ public final class TestNode implements AutoCloseable {
     return start(ConfigFactory.empty());
   }
 
+  /** Rate limits no test reaches unless it is about them (it then starts its node with {@link #asShipped}). */
+  public static final java.util.Map<String, String> GENEROUS_LIMITS = java.util.Map.of(
+      "PARLEY_LIMIT_SIGNUPS_BURST", "1000000", "PARLEY_LIMIT_SIGNUPS_PER_HOUR", "1000000",
+      "PARLEY_LIMIT_MESSAGES_BURST", "1000000", "PARLEY_LIMIT_MESSAGES_PER_SECOND", "1000000",
+      "PARLEY_LIMIT_LOGIN_FAILURES_PER_ADDRESS", "1000");
+
   public static TestNode start(Config overrides) {
+    return asShipped(overrides.withFallback(ConfigFactory.parseString("""
+        parley.limits.signup.burst = 1000000
+        parley.limits.signup.per-hour = 1000000
+        parley.limits.messages.burst = 1000000
+        parley.limits.messages.per-second = 1000000
+        parley.limits.login.per-address.free-failures = 1000
+        """)));
+  }
+
+  /** With parley.conf's rate limits (under {@code overrides}). */
+  public static TestNode asShipped(Config overrides) {
     Config config = overrides
         .withFallback(ConfigFactory.parseString("""
             parley.http.port = 0

@@ -326,7 +326,18 @@ public final class ChatClient implements LinkListener {
   private void onError(ServerFrame.Error error) {
     var item = error.ref() == null ? null : outbox.get(error.ref()).orElse(null);
     if (item == null) {
-      notice(error.message(), true);
+      // A marker the connection's bucket dropped: the next one (markers are cumulative) says it all. Nothing to show.
+      if (!"rate_limited".equals(error.code())) {
+        notice(error.message(), true);
+      }
+      return;
+    }
+    if ("rate_limited".equals(error.code())) {
+      // v1.1: sending faster than the user's limit. The send stays pending and goes again, same clientMsgId, when
+      // the server said; the user sees it pending meanwhile, not failed.
+      outbox.retried(item.clientMsgId());
+      long ms = error.retryAfterMs() == null ? options.retryDelay().toMillis() : Math.max(1, error.retryAfterMs());
+      scheduler.schedule(Duration.ofMillis(ms), () -> resend(item.clientMsgId()));
       return;
     }
     boolean retry = "unavailable".equals(error.code())

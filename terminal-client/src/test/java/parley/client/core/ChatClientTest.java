@@ -280,6 +280,21 @@ class ChatClientTest {
   }
 
   @Test
+  void aSendPastTheRateLimitStaysPendingAndGoesAgainWhenTheServerSays() {
+    link.hello("alice", server.summary("r1", 3));
+    client.send("too fast");
+    String id = link.sends().get(0).clientMsgId();
+    link.frame(new ServerFrame.Error("rate_limited", "you may send 30 messages at once and 10 a second", id, 750L));
+    assertEquals(java.time.Duration.ofMillis(750), scheduler.lastDelay);
+    assertTrue(r1().pending().stream().anyMatch(p -> !p.isFailed() && p.clientMsgId().equals(id)), "pending, not failed");
+    assertEquals(1, link.sends().size(), "not before the server said");
+    scheduler.elapse();
+    assertEquals(List.of(id, id), link.sends().stream().map(ClientFrame.Send::clientMsgId).toList());
+    link.frame(new ServerFrame.Ack(id, "r1", 4, server.now()));
+    assertEquals(0, client.owed());
+  }
+
+  @Test
   void aRoomLeftElsewhereIsDroppedOnTheNextHello() {
     server.room("r2", "random", "room", "alice");
     link.hello("alice", server.summary("r1", 3), server.summary("r2", 0));

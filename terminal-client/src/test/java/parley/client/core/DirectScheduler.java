@@ -8,6 +8,8 @@ import parley.client.net.Scheduler;
 /** Runs tasks at once on the caller's thread; delayed tasks wait until the test says time has passed. */
 public final class DirectScheduler implements Scheduler {
   private final List<Runnable> delayed = new ArrayList<>();
+  /** The delay of the last task scheduled, to check a client waits what the server said. */
+  public Duration lastDelay;
 
   @Override
   public void execute(Runnable task) {
@@ -17,6 +19,7 @@ public final class DirectScheduler implements Scheduler {
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
     delayed.add(task);
+    lastDelay = delay;
     return () -> delayed.remove(task);
   }
 
