@@ -277,7 +277,11 @@ public final class Bench {
     List<String> javaOpts = Arrays.asList(
         System.getenv().getOrDefault("PARLEY_JAVA_OPTS", serverJavaOpts(o.nodes())).trim().split("\\s+"));
     return switch (name) {
-      case "parley" -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, false);
+      case "parley" -> {
+        ParleyTarget t = new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, false);
+        t.messageLimitsAsShipped = o.scenario().equals("abuse");
+        yield t;
+      }
       case ParleyTarget.WITH_RECEIPTS -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, true);
       case "limit" -> new LimitTarget(o.root(), o.nodes(), javaOpts);
       case "socketio" -> new SocketIoTarget(o.root());
@@ -405,7 +409,10 @@ public final class Bench {
       // A step that falls behind is held once more before the steps stop: one young pause of 500 ms or a stall of
       // the host in a 20 s step can put its p99 over 1 s. One node stopped at 100,000 deliveries/s that way
       // (150,000 read p99 1.79 s, run 002449Z), and kept up 237,500 in the next run (003742Z).
-      for (double rate : scenario.rates()) {
+      if (scenario.floods()) {
+        out.set("abuse", abuseSteps(steps));
+      }
+      for (double rate : scenario.floods() ? List.<Double>of() : scenario.rates()) {
         ObjectNode s = runStep(steps, rate, null);
         if (s.path("saturated").asBoolean() && findsEdge && s.path("allAcked").asBoolean()) {
           s = runStep(steps, rate, "heldAgain");
@@ -432,6 +439,45 @@ public final class Bench {
       }
       out.set("contract", contract());
       out.put("ok", out.path("contract").path("ok").asBoolean());
+    }
+
+    /**
+     * The abuse scenario: its steps (all at the same rate) in turn, the middle one with a {@link Flooder} pushing
+     * sends as fast as its socket takes them. What the others saw with the flood against without it, side by side.
+     */
+    private ObjectNode abuseSteps(ArrayNode steps) throws Exception {
+      List<Double> rates = scenario.rates();
+      ObjectNode abuse = JSON.createObjectNode();
+      for (int k = 0; k < rates.size(); k++) {
+        boolean flooded = k == rates.size() / 2;
+        Flooder flooder = flooded ? Flooder.start(api, specs.get(0).http(), specs.get(0).url()) : null;
+        ObjectNode s;
+        try {
+          s = runStep(steps, rates.get(k), flooded ? "flooded" : null);
+        } finally {
+          if (flooder != null) {
+            flooder.close();
+          }
+        }
+        if (flooder != null) {
+          s.putObject("flood").put("framesPushed", flooder.sent.get())
+              .put("framesPerSec", Math.round(flooder.framesPerSecond()))
+              .put("stored", flooder.acks.get()).put("refused", flooder.refused.get())
+              .put("otherErrors", flooder.otherErrors.get());
+          log(String.format(Locale.ROOT, "%s: the flooder pushed %d frames (%.0f/s): %d stored, %d refused rate_limited",
+              target.name(), flooder.sent.get(), flooder.framesPerSecond(), flooder.acks.get(), flooder.refused.get()));
+        }
+      }
+      double before = steps.get(0).path("delivery").path("p99_ms").asDouble();
+      double during = steps.get(rates.size() / 2).path("delivery").path("p99_ms").asDouble();
+      double after = steps.get(steps.size() - 1).path("delivery").path("p99_ms").asDouble();
+      abuse.put("othersP99WithoutMs", before).put("othersP99WithFloodMs", during).put("othersP99AfterMs", after)
+          .put("ratio", during / before).put("withinTwentyPercent", during <= 1.2 * before)
+          .put("othersAckP99WithoutMs", steps.get(0).path("ack").path("p99_ms").asDouble())
+          .put("othersAckP99WithFloodMs", steps.get(rates.size() / 2).path("ack").path("p99_ms").asDouble());
+      log(String.format(Locale.ROOT, "%s: others' delivery p99 %.1f ms without the flood, %.1f ms with it (x%.2f), "
+          + "%.1f ms after", target.name(), before, during, during / before, after));
+      return abuse;
     }
 
     /** One step of the run at {@code rate}, marked with {@code kind} (heldAgain, refines) unless null, kept, logged. */

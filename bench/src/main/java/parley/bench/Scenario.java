@@ -52,6 +52,11 @@ record Scenario(
           quick ? List.of(500.0, 1_000.0, 2_000.0, 4_000.0)
               : List.of(500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 6_000.0, 8_000.0, 12_000.0, 16_000.0, 24_000.0),
           quick ? 6 : 20, 2, false, ALL);
+      case "abuse" -> new Scenario("abuse",
+          "2,000 users in rooms of 100 chat at half of what one node takes at p99 <= 100 ms (50,000 deliveries/s); "
+              + "in the middle step one more user floods its own room as fast as its socket takes frames",
+          new Layout(2_000, 100, 1), true, 100, quick ? 4 : 10, perRoom(100, List.of(50_000, 50_000, 50_000)),
+          quick ? 10 : 30, 2, false, List.of("parley"));
       case "storm" -> new Scenario("storm",
           "sessions in rooms of 100, idle; drop every connection at once, post to every room while they are away "
               + "(where the server keeps history), time until all are back and caught up",
@@ -82,6 +87,11 @@ record Scenario(
 
   private static List<Double> perRoom(int roomSize, List<Integer> deliveriesPerSecond) {
     return deliveriesPerSecond.stream().map(d -> d / (double) roomSize).toList();
+  }
+
+  /** The abuse scenario: a flooder in the middle step. */
+  boolean floods() {
+    return name.equals("abuse");
   }
 
   /** Deliveries per send: every member of the room gets it, the sender included. */

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -192,6 +193,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private record MarkerRefused(UserAccount.Result result) implements Command {}
 
+  /** A pause of reading for a client sending past its rate limit may be over. */
+  private enum ResumeReading implements Command { INSTANCE }
+
   /** The oldest send in flight may have waited its ask timeout. */
   private enum SendDeadline implements Command { INSTANCE }
 
@@ -266,6 +270,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private boolean helloDeadlinePassed;
   private ActorRef<StreamAck> ackTo;
   private boolean ackHeld;
+  /**
+   * System.nanoTime() until which the socket is not read: a send was refused {@code rate_limited}, so the client has
+   * nothing to send before then that could be stored. A flooder is slowed by TCP instead of costing the node a parse and
+   * an error frame per frame it pushes.
+   */
+  private long readPausedUntil;
+  /** A frame the socket delivered during a pause, handled when it ends. */
+  private Inbound heldFrame;
   /** Sends in flight (at most {@link #MAX_IN_FLIGHT}), with one timer for the oldest one's deadline. */
   private final SendsInFlight unanswered = new SendsInFlight();
   /** Where the rooms answer this session's sends; one address for its whole life. */
@@ -459,6 +471,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
         .onMessage(SendAnswered.class, this::onSendAnswered)
         .onMessageEquals(SendDeadline.INSTANCE, this::onSendDeadline)
+        .onMessageEquals(ResumeReading.INSTANCE, this::onResumeReading)
         .onMessage(Close.class, this::onClose)
         .onMessage(UserGone.class, this::onUserGone)
         .onMessageEquals(Reregister.INSTANCE, this::reregister)
@@ -559,8 +572,19 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private Behavior<Command> onStreamElement(StreamElement element) {
     ackTo = element.ackTo();
-    Behavior<Command> next = handleFrame(element.frame());
-    if (unanswered.size() < MAX_IN_FLIGHT) {
+    if (readingPaused()) {
+      // Pulled before the pause began: handled when it ends, and nothing more is read meanwhile.
+      heldFrame = element.frame();
+      ackHeld = true;
+      return Behaviors.same();
+    }
+    return handleThenAck(element.frame());
+  }
+
+  private Behavior<Command> handleThenAck(Inbound frame) {
+    Behavior<Command> next = handleFrame(frame);
+    if (unanswered.size() < MAX_IN_FLIGHT && !readingPaused()) {
+      ackHeld = false;
       ackTo.tell(StreamAck.INSTANCE);
     } else {
       ackHeld = true;
@@ -614,6 +638,13 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     var problem = Validation.message(send.clientMsgId(), send.text());
     if (problem.isPresent()) {
       return error(problem.get().code(), problem.get().message(), send.clientMsgId());
+    }
+    if (readingPaused()) {
+      // Read before the pause began (frames in the socket's pipeline): the user's bucket is empty until then.
+      long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(readPausedUntil - System.nanoTime()));
+      return write(new ServerFrame.Error("rate_limited", "you are sending faster than your limit "
+          + "(parley.limits.messages); send again in " + wait + " ms with the same clientMsgId", send.clientMsgId(), wait))
+          ? Behaviors.same() : Behaviors.stopped();
     }
     unanswered.add(send.room(), send.clientMsgId(), System.nanoTime() + settings.askTimeout().toNanos());
     if (!timers.isTimerActive(SendDeadline.INSTANCE)) {
@@ -673,6 +704,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return Behaviors.same();
     }
     ChatRoom.SendRefused refused = (ChatRoom.SendRefused) outcome;
+    if ("rate_limited".equals(refused.code()) && refused.retryAfterMs() != null) {
+      pauseReading(refused.retryAfterMs());
+    }
     return write(new ServerFrame.Error(refused.code(), refused.message(), refused.clientMsgId(), refused.retryAfterMs()))
         ? Behaviors.same() : Behaviors.stopped();
   }
@@ -691,9 +725,39 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     return Behaviors.same();
   }
 
+  private boolean readingPaused() {
+    return readPausedUntil != 0 && readPausedUntil - System.nanoTime() > 0;
+  }
+
+  /** Reads nothing more from the socket for {@code millis} (the frames already read are handled). */
+  private void pauseReading(long millis) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    if (readPausedUntil == 0 || until - readPausedUntil > 0) {
+      readPausedUntil = until;
+      timers.startSingleTimer(ResumeReading.INSTANCE, Duration.ofMillis(millis));
+    }
+  }
+
+  private Behavior<Command> onResumeReading() {
+    if (readingPaused()) {
+      timers.startSingleTimer(ResumeReading.INSTANCE,
+          Duration.ofNanos(Math.max(1_000_000, readPausedUntil - System.nanoTime())));
+    } else {
+      readPausedUntil = 0;
+      if (heldFrame != null) {
+        Inbound frame = heldFrame;
+        heldFrame = null;
+        return handleThenAck(frame);
+      }
+      settled();
+    }
+    return Behaviors.same();
+  }
+
   /** A send was answered or given up on: the socket may read the next frame if it waited for that. */
   private void settled() {
-    if (ackHeld && unanswered.size() < MAX_IN_FLIGHT) {
+    // A frame held through a pause is handled by ResumeReading first (its timer runs while the frame waits).
+    if (ackHeld && heldFrame == null && unanswered.size() < MAX_IN_FLIGHT && !readingPaused()) {
       ackHeld = false;
       ackTo.tell(StreamAck.INSTANCE);
     }

@@ -241,6 +241,33 @@ class RateLimitsTest {
     }
   }
 
+  @Test
+  void aConnectionRefusedForItsRateIsNotReadUntilItMaySendAgain() throws Exception {
+    try (TestNode node = TestNode.asShipped(ConfigFactory.parseString("""
+        parley.limits.signup.burst = 100
+        parley.limits.messages.burst = 1
+        parley.limits.messages.per-second = 0.5
+        """))) {
+      ApiClient flooder = node.client().newUser("flooder");
+      String room = flooder.createRoom("{\"name\":\"slow down\"}");
+      try (WsClient a = WsClient.connect(node.http(), flooder.token)) {
+        a.awaitType("hello");
+        a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"p-1\",\"text\":\"one\"}");
+        a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"p-2\",\"text\":\"two\"}");
+        JsonNode refused = a.await(RateLimitsTest::isLimited);
+        long refusedAt = System.nanoTime();
+        long wait = refused.path("retryAfterMs").asLong();
+        assertTrue(wait > 1000, refused.toString());
+        // Sent now, read only once the pause is over: TCP holds the flooder back, not a parse and an error per frame.
+        a.send("{\"type\":\"ping\"}");
+        a.awaitType("pong");
+        long tookMs = (System.nanoTime() - refusedAt) / 1_000_000;
+        assertTrue(tookMs >= wait / 2, "the ping was read after " + tookMs + " ms of a " + wait + " ms pause");
+        assertFalse(a.closed.isDone());
+      }
+    }
+  }
+
   private static boolean isAck(JsonNode n) {
     return "ack".equals(n.path("type").asText());
   }
