@@ -460,12 +460,13 @@ public final class Bench {
           }
         }
         if (flooder != null) {
-          s.putObject("flood").put("framesPushed", flooder.sent.get())
-              .put("framesPerSec", Math.round(flooder.framesPerSecond()))
-              .put("stored", flooder.acks.get()).put("refused", flooder.refused.get())
-              .put("otherErrors", flooder.otherErrors.get());
-          log(String.format(Locale.ROOT, "%s: the flooder pushed %d frames (%.0f/s): %d stored, %d refused rate_limited",
-              target.name(), flooder.sent.get(), flooder.framesPerSecond(), flooder.acks.get(), flooder.refused.get()));
+          Flooder.Tally f = flooder.tally();
+          s.putObject("flood").put("framesPushed", f.pushed()).put("framesPerSec", Math.round(f.framesPerSecond()))
+              .put("stored", f.stored()).put("refused", f.refused()).put("otherErrors", f.otherErrors())
+              .put("seconds", f.seconds());
+          log(String.format(Locale.ROOT, "%s: in %.1f s the flooder pushed %d frames (%.0f/s): %d stored, %d refused "
+                  + "rate_limited (the rest unread when it stopped)", target.name(), f.seconds(), f.pushed(),
+              f.framesPerSecond(), f.stored(), f.refused()));
         }
       }
       double before = steps.get(0).path("delivery").path("p99_ms").asDouble();

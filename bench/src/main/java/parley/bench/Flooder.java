@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Flooder implements AutoCloseable {
   private final WebSocket socket;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  final AtomicLong sent = new AtomicLong();
-  final AtomicLong acks = new AtomicLong();
-  final AtomicLong refused = new AtomicLong();
-  final AtomicLong otherErrors = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong acks = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong otherErrors = new AtomicLong();
   private final Thread pusher;
   private final long started = System.nanoTime();
-  private long stopped;
+  private volatile Tally tally;
 
   private Flooder(WebSocket socket, String room) {
     this.socket = socket;
@@ -88,21 +88,27 @@ final class Flooder implements AutoCloseable {
     }
   }
 
-  /** Frames pushed per second while it ran. */
-  double framesPerSecond() {
-    long end = stopped == 0 ? System.nanoTime() : stopped;
-    return sent.get() / ((end - started) / 1e9);
+  /** What it had done when it stopped: frames pushed, stored and refused, and the seconds it ran. */
+  record Tally(long pushed, long stored, long refused, long otherErrors, double seconds) {
+    double framesPerSecond() {
+      return pushed / seconds;
+    }
   }
 
+  /** Stops the flood and drops the socket; counted as of the stop, not what trickles in after. */
   @Override
   public void close() {
     running.set(false);
-    stopped = System.nanoTime();
+    tally = new Tally(sent.get(), acks.get(), refused.get(), otherErrors.get(), (System.nanoTime() - started) / 1e9);
+    socket.abort();
     try {
       pusher.join(TimeUnit.SECONDS.toMillis(35));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    socket.abort();
+  }
+
+  Tally tally() {
+    return tally;
   }
 }

@@ -211,6 +211,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** The token's expiry may have come: close with 4001 if it has. */
   private enum TokenCheck implements Command { INSTANCE }
 
+  /** An open socket renews its token's lifetime this long before it would expire. */
+  private static final Duration RENEW_BEFORE = Duration.ofDays(1);
+
   /** Timers longer than this are split: the scheduler's limit is far above it, a token's life may not be. */
   private static final Duration LONGEST_TIMER = Duration.ofDays(1);
 
@@ -266,6 +269,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** The user's incarnation that accepted this session (watched), null while registering again. */
   private ActorRef<UserAccount.Command> userIncarnation;
   private java.time.Instant tokenExpiresAt;
+  /** Registered again to renew the token (once per expiry it was told). */
+  private boolean renewing;
   private HelloReady helloReady;
   private boolean helloDeadlinePassed;
   private ActorRef<StreamAck> ackTo;
@@ -496,21 +501,35 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       getContext().watchWith(userIncarnation, new UserGone(userIncarnation));
     }
     tokenExpiresAt = accepted.tokenExpiresAt();
+    renewing = false;
     scheduleTokenCheck();
   }
 
+  /** The check runs a day before the token expires (or at its expiry, for a token with less than that left). */
   private void scheduleTokenCheck() {
     if (tokenExpiresAt == null) {
       return;
     }
-    Duration left = Duration.between(java.time.Instant.now(), tokenExpiresAt);
+    java.time.Instant now = java.time.Instant.now();
+    Duration left = Duration.between(now, tokenExpiresAt);
+    Duration untilRenewal = left.minus(RENEW_BEFORE);
+    Duration in = untilRenewal.isNegative() ? left : untilRenewal;
     timers.startSingleTimer(TokenCheck.INSTANCE,
-        left.isNegative() ? Duration.ZERO : left.compareTo(LONGEST_TIMER) > 0 ? LONGEST_TIMER : left);
+        in.isNegative() ? Duration.ZERO : in.compareTo(LONGEST_TIMER) > 0 ? LONGEST_TIMER : in);
   }
 
+  /**
+   * A token's lifetime slides on use, and an open socket is a use: a day before its expiry the session registers
+   * again, which slides it (the answer brings the new expiry). A token revoked meanwhile ends the socket with 4001.
+   */
   private Behavior<Command> onTokenCheck() {
-    if (tokenExpiresAt != null && !java.time.Instant.now().isBefore(tokenExpiresAt)) {
+    java.time.Instant now = java.time.Instant.now();
+    if (tokenExpiresAt != null && !now.isBefore(tokenExpiresAt)) {
       return closeWith(4001, "token expired");
+    }
+    if (tokenExpiresAt != null && !now.isBefore(tokenExpiresAt.minus(RENEW_BEFORE)) && !renewing) {
+      renewing = true;
+      return reregister();
     }
     scheduleTokenCheck();
     return Behaviors.same();

@@ -24,6 +24,8 @@ import parley.protocol.Credentials;
 import parley.protocol.Limits;
 import parley.protocol.LoginResponse;
 import parley.protocol.Me;
+import parley.protocol.PasswordChange;
+import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.TicketResponse;
 import parley.protocol.UserPresence;
@@ -37,6 +39,8 @@ final class AccountRoutes extends RouteSupport {
   private final Duration ticketTtl;
   private final WebSocketEndpoint webSockets;
   private final AddressLimits addresses;
+  /** The start of a login's User-Agent kept for the user's list of sessions. */
+  private static final int USER_AGENT_KEPT = 200;
 
   AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets) {
     super(system);
@@ -53,7 +57,8 @@ final class AccountRoutes extends RouteSupport {
         path(segment("auth").slash("signup"), () -> post(() -> extractRequest(request ->
             body(Credentials.class, b -> signup(b, ConnectionGuard.clientAddress(request).orElse(null)))))),
         path(segment("auth").slash("login"), () -> post(() -> extractRequest(request ->
-            body(Credentials.class, b -> login(b, ConnectionGuard.clientAddress(request).orElse(null)))))),
+            body(Credentials.class, b -> login(b, ConnectionGuard.clientAddress(request).orElse(null),
+                request.getHeader("User-Agent").map(h -> h.value()).orElse(null)))))),
         path("ws", () -> get(this::webSocket)));
   }
 
@@ -64,6 +69,9 @@ final class AccountRoutes extends RouteSupport {
         path(segment("auth").slash("ws-ticket"), () -> post(() -> ticket(caller))),
         path("me", () -> get(() -> me(caller))),
         path(segment("me").slash("notifications"), () -> get(() -> notifications(caller))),
+        path(segment("me").slash("password"), () -> post(() -> body(PasswordChange.class, b -> changePassword(caller, b)))),
+        path(segment("me").slash("sessions"), () -> get(() -> sessions(caller))),
+        path(segment("me").slash("sessions").slash(segment()), id -> delete(() -> endSession(caller, id))),
         path(segment("me").slash("settings"), () -> concat(
             get(() -> settings(caller)),
             patch(() -> body(parley.protocol.UserSettings.class, b -> changeSettings(caller, b))))),
@@ -94,7 +102,7 @@ final class AccountRoutes extends RouteSupport {
    * A login, unless failed ones hold it back: those of the client's address (on this node), or those of the account
    * when the address failed too. A held-back login is not checked at all (no BCrypt), and says when to try again.
    */
-  Route login(Credentials body, InetAddress address) {
+  Route login(Credentials body, InetAddress address, String userAgent) {
     String username = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(username) || body.password() == null) {
       return badCredentials();
@@ -110,7 +118,7 @@ final class AccountRoutes extends RouteSupport {
                 ? CompletableFuture.completedFuture((Object) check)
                 // No such user: a hash of nothing, checked all the same, so the answer takes as long.
                 : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.password(), check.hash()), blocking)
-                    .thenCompose(ok -> ok ? issueToken(username) : failed(username, address)));
+                    .thenCompose(ok -> ok ? issueToken(username, address, userAgent) : failed(username, address)));
     return onSuccess(login, response -> response instanceof LoginResponse r ? complete(StatusCodes.OK, r, JSON)
         : response instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
         : badCredentials());
@@ -131,14 +139,65 @@ final class AccountRoutes extends RouteSupport {
     return CompletableFuture.completedFuture(Optional.empty());
   }
 
-  private CompletionStage<Object> issueToken(String username) {
+  private CompletionStage<Object> issueToken(String username, InetAddress address, String userAgent) {
     String token = Secrets.newToken(username);
     Instant expiresAt = now().plus(tokenTtl);
+    String agent = userAgent == null ? null
+        : userAgent.length() > USER_AGENT_KEPT ? userAgent.substring(0, USER_AGENT_KEPT) : userAgent;
     return user(username)
-        .<UserAccount.Result>ask(r -> new UserAccount.IssueToken(Secrets.sha256(token), expiresAt, r), timeout)
+        .<UserAccount.Result>ask(r -> new UserAccount.IssueToken(Secrets.sha256(token), expiresAt,
+            address == null ? null : address.getHostAddress(), agent, r), timeout)
         .thenApply(r -> r == UserAccount.Done.INSTANCE
             ? new LoginResponse(token, username, expiresAt)
             : Optional.empty());
+  }
+
+  /** v1.1: a new password, given the current one. Every other token of the user dies, and its sockets (4001). */
+  Route changePassword(Caller caller, PasswordChange body) {
+    var problem = Validation.signup(caller.username(), body.newPassword());
+    if (body.current() == null) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "current is the password now, new the one to set");
+    }
+    if (problem.isPresent()) {
+      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    // A wrong current password is a failed login of the account: a stolen token cannot guess it faster than a login.
+    CompletionStage<Object> changed =
+        user(caller.username()).<UserAccount.LoginCheck>ask(r -> new UserAccount.CheckLogin(false, r), timeout)
+            .thenCompose(check -> check.retryAfterMs() > 0
+                ? CompletableFuture.completedFuture((Object) check)
+                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.current(), check.hash())
+                    ? Secrets.hashPassword(body.newPassword(), bcryptCost) : null, blocking)
+                    .thenCompose(hash -> {
+                      if (hash == null) {
+                        user(caller.username()).tell(new UserAccount.LoginFailed());
+                        return CompletableFuture.<Object>completedFuture(
+                            new UserAccount.Rejected("wrong_password", "current is not your password"));
+                      }
+                      return user(caller.username()).<UserAccount.Result>ask(
+                          r -> new UserAccount.ChangePassword(hash, caller.tokenHash(), r), timeout)
+                          .thenApply(r -> (Object) r);
+                    }));
+    return onSuccess(changed, result -> result == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT)
+        : result instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
+        : rejected(result));
+  }
+
+  /** v1.1: the user's live tokens, as the devices they are on. */
+  Route sessions(Caller caller) {
+    return onSuccess(
+        user(caller.username()).<UserAccount.SessionsView>ask(
+            r -> new UserAccount.ListSessions(caller.tokenHash(), r), timeout),
+        view -> complete(StatusCodes.OK, new SessionList(view.sessions().stream()
+            .map(d -> new SessionList.Item(d.id(), d.created(), d.lastUsed(), d.address(), d.userAgent(), d.current(),
+                d.expiresAt()))
+            .toList()), JSON));
+  }
+
+  Route endSession(Caller caller, String id) {
+    return onSuccess(
+        user(caller.username()).<UserAccount.Result>ask(r -> new UserAccount.RevokeSession(id, r), timeout),
+        result -> result == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT) : rejected(result));
   }
 
   Route badCredentials() {

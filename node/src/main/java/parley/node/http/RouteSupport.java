@@ -74,8 +74,8 @@ abstract class RouteSupport extends AllDirectives {
 
   static StatusCode statusOf(String code) {
     return switch (code) {
-      case "no_such_room", "no_such_user" -> StatusCodes.NOT_FOUND;
-      case "wrong_passcode", "not_a_member" -> StatusCodes.FORBIDDEN;
+      case "no_such_room", "no_such_user", "no_such_session" -> StatusCodes.NOT_FOUND;
+      case "wrong_passcode", "not_a_member", "wrong_password" -> StatusCodes.FORBIDDEN;
       case "room_full", "username_taken" -> StatusCodes.CONFLICT;
       case "too_many_sockets", "too_many_rooms", "too_many_connections", "rate_limited" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;

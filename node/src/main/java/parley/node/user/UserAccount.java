@@ -58,6 +58,9 @@ public final class UserAccount
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "User");
 
+  /** A token's use is stored (TokenUsed: last used, and its lifetime slid) at most this often. */
+  public static final Duration TOUCH_EVERY = Duration.ofHours(1);
+
   /**
    * {@code offlineStoreDelay}: how long a user is offline before {@code WentOffline} is stored. One back sooner
    * stores nothing, neither {@code WentOffline} nor {@code WentOnline}: a reconnect storm or a flapping network is
@@ -69,10 +72,12 @@ public final class UserAccount
       Duration reregisterGrace,
       Duration markerFlush,
       Duration passivateAfter,
-      Limits limits) {
+      Limits limits,
+      Duration tokenTtl) {
     public Settings(Duration offlineGrace, Duration offlineStoreDelay, Duration reregisterGrace, Duration markerFlush,
         Duration passivateAfter) {
-      this(offlineGrace, offlineStoreDelay, reregisterGrace, markerFlush, passivateAfter, Limits.DEFAULT);
+      this(offlineGrace, offlineStoreDelay, reregisterGrace, markerFlush, passivateAfter, Limits.DEFAULT,
+          Duration.ofDays(30));
     }
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -89,7 +94,8 @@ public final class UserAccount
               config.getDuration("parley.ask-timeout").multipliedBy(2),
               config.getInt("parley.limits.messages.burst"),
               config.getDouble("parley.limits.messages.per-second"),
-              FailureBackoff.Rule.fromConfig(config.getConfig("parley.limits.login.per-account"))));
+              FailureBackoff.Rule.fromConfig(config.getConfig("parley.limits.login.per-account"))),
+          config.getDuration("parley.auth.token-ttl"));
     }
   }
 
@@ -164,7 +170,25 @@ public final class UserAccount
   /** A message posted over HTTP takes a token from the same bucket: {@code Done}, or {@code Throttled}. */
   public record TakeMessageToken(ActorRef<Result> replyTo) implements Command {}
 
-  public record IssueToken(String tokenHash, Instant expiresAt, ActorRef<Result> replyTo) implements Command {}
+  /** {@code address} and {@code userAgent}: where the login came from, for the user's list of sessions (may be null). */
+  public record IssueToken(String tokenHash, Instant expiresAt, String address, String userAgent, ActorRef<Result> replyTo)
+      implements Command {
+    public IssueToken(String tokenHash, Instant expiresAt, ActorRef<Result> replyTo) {
+      this(tokenHash, expiresAt, null, null, replyTo);
+    }
+  }
+
+  /**
+   * v1.1: a new password (its hash; the caller checked the current one). Every token but {@code keptTokenHash} (the
+   * caller's) is revoked and its sockets closed with 4001, on every node.
+   */
+  public record ChangePassword(String passwordHash, String keptTokenHash, ActorRef<Result> replyTo) implements Command {}
+
+  /** v1.1: the user's live tokens, as devices; {@code currentTokenHash} is the caller's. */
+  public record ListSessions(String currentTokenHash, ActorRef<SessionsView> replyTo) implements Command {}
+
+  /** v1.1: revoke the token whose public id is {@code id} (as {@link ListSessions} shows it). */
+  public record RevokeSession(String id, ActorRef<Result> replyTo) implements Command {}
 
   public record Authenticate(String tokenHash, ActorRef<Result> replyTo) implements Command {}
 
@@ -253,6 +277,12 @@ public final class UserAccount
 
   public record Rejected(String code, String message) implements Result {}
 
+  /** v1.1: one token as a device of the user's. {@code id}: public, derived from the token's hash. */
+  public record DeviceSession(String id, Instant created, Instant lastUsed, String address, String userAgent,
+      boolean current, Instant expiresAt) implements CborSerializable {}
+
+  public record SessionsView(List<DeviceSession> sessions) implements CborSerializable {}
+
   /** {@code rate_limited}: try again in {@code retryAfterMs}. */
   public record Throttled(long retryAfterMs, String message) implements Result {}
 
@@ -292,7 +322,19 @@ public final class UserAccount
   public record Registered(String passwordHash, Instant at) implements Event {}
 
   /** Tokens expired at {@code at} are dropped with it. */
-  public record TokenIssued(String tokenHash, Instant expiresAt, Instant at) implements Event {}
+  /** {@code address} and {@code userAgent}: null in events stored before v1.1. */
+  public record TokenIssued(String tokenHash, Instant expiresAt, Instant at, String address, String userAgent)
+      implements Event {
+    public TokenIssued(String tokenHash, Instant expiresAt, Instant at) {
+      this(tokenHash, expiresAt, at, null, null);
+    }
+  }
+
+  /** A token was used: its lifetime slides to {@code expiresAt}. Stored at most once per {@link #TOUCH_EVERY}. */
+  public record TokenUsed(String tokenHash, Instant at, Instant expiresAt) implements Event {}
+
+  /** The password changed; only {@code keptTokenHash} (the changer's token) stays valid. */
+  public record PasswordChanged(String passwordHash, String keptTokenHash, Instant at) implements Event {}
 
   public record TokenRevoked(String tokenHash) implements Event {}
 
@@ -333,6 +375,8 @@ public final class UserAccount
   private final NotificationSink sink;
   /** Soft: when each socket admitted but not registered yet stops holding its place (nanoTime), oldest first. */
   private final java.util.ArrayDeque<Long> admissions = new java.util.ArrayDeque<>();
+  /** Soft: when each token was last let in (stored at most once per TOUCH_EVERY; this is the exact time). */
+  private final Map<String, Instant> usedAt = new HashMap<>();
   /** Soft: the user's message bucket (sends from all sessions and HTTP), made at the first send. */
   private TokenBucket messages;
   /** Soft: this account's failed logins within the window (the entity stays in memory while there are any). */
@@ -415,7 +459,10 @@ public final class UserAccount
         })
         .onCommand(IssueToken.class, this::onIssueToken)
         .onCommand(Authenticate.class, this::onAuthenticate)
-        .onCommand(AdmitSocket.class, (s, c) -> Effect().reply(c.replyTo(), admit(s, c.tokenHash())))
+        .onCommand(AdmitSocket.class, (s, c) -> replyTouching(s, c.tokenHash(), c.replyTo(), admit(s, c.tokenHash())))
+        .onCommand(ChangePassword.class, this::onChangePassword)
+        .onCommand(ListSessions.class, (s, c) -> Effect().reply(c.replyTo(), sessionsView(s, c.currentTokenHash())))
+        .onCommand(RevokeSession.class, this::onRevokeSession)
         .onCommand(CountRoomCreation.class, this::onCountRoomCreation)
         .onCommand(RevokeToken.class, this::onRevokeToken)
         .onCommand(IssueTicket.class, this::onIssueTicket)
@@ -465,7 +512,7 @@ public final class UserAccount
       return Effect().reply(cmd.replyTo(), unauthorized());
     }
     return Effect()
-        .persist(new TokenIssued(cmd.tokenHash(), cmd.expiresAt(), now()))
+        .persist(new TokenIssued(cmd.tokenHash(), cmd.expiresAt(), now(), cmd.address(), cmd.userAgent()))
         .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
   }
 
@@ -556,7 +603,79 @@ public final class UserAccount
     if (!state.tokenValid(cmd.tokenHash(), now())) {
       return Effect().reply(cmd.replyTo(), unauthorized());
     }
-    return Effect().reply(cmd.replyTo(), new Authenticated(username, cmd.tokenHash()));
+    return replyTouching(state, cmd.tokenHash(), cmd.replyTo(), new Authenticated(username, cmd.tokenHash()));
+  }
+
+  /**
+   * Replies {@code result}; when it lets a token in, that is a use of the token: its lifetime slides from now (the
+   * token's own lifetime, from its last stored use to its expiry), stored at most once per {@link #TOUCH_EVERY}.
+   */
+  private <R> ReplyEffect<Event, UserState> replyTouching(UserState state, String tokenHash, ActorRef<R> replyTo,
+      R result) {
+    Instant now = now();
+    if (result instanceof Authenticated || result instanceof Accepted) {
+      usedAt.put(tokenHash, now);
+      Instant expiry = state.tokens().get(tokenHash);
+      UserState.TokenInfo info = state.tokenInfo().get(tokenHash);
+      Instant stored = info == null ? null : info.lastUsed();
+      if (expiry != null && (stored == null || !stored.plus(TOUCH_EVERY).isAfter(now))) {
+        Duration life = stored == null ? settings.tokenTtl() : Duration.between(stored, expiry);
+        return Effect().persist(new TokenUsed(tokenHash, now, now.plus(life))).thenReply(replyTo, s -> result);
+      }
+    }
+    return Effect().reply(replyTo, result);
+  }
+
+  private ReplyEffect<Event, UserState> onChangePassword(UserState state, ChangePassword cmd) {
+    if (!state.tokenValid(cmd.keptTokenHash(), now())) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    return Effect().persist(new PasswordChanged(cmd.passwordHash(), cmd.keptTokenHash(), now()))
+        .thenRun(s -> closeSessionsWithout(s, "password changed"))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  /** Sockets and tickets of tokens no longer valid (revoked, or dropped by a password change) end: 4001. */
+  private void closeSessionsWithout(UserState state, String why) {
+    tickets.values().removeIf(t -> !state.tokens().containsKey(t.getKey()));
+    usedAt.keySet().retainAll(state.tokens().keySet());
+    sessions.forEach((session, tokenHash) -> {
+      if (!state.tokens().containsKey(tokenHash)) {
+        session.tell(new ClientSession.Close(4001, why));
+      }
+    });
+  }
+
+  /** The public id of a token: derived from its hash, and no use to anyone who has it. */
+  static String sessionId(String tokenHash) {
+    return parley.node.Secrets.sha256("session:" + tokenHash).substring(0, 16);
+  }
+
+  private SessionsView sessionsView(UserState state, String current) {
+    Instant now = now();
+    List<DeviceSession> list = new ArrayList<>();
+    state.tokens().forEach((hash, expiry) -> {
+      if (expiry.isAfter(now)) {
+        UserState.TokenInfo info = state.tokenInfo().get(hash);
+        Instant used = usedAt.getOrDefault(hash, info == null ? null : info.lastUsed());
+        list.add(new DeviceSession(sessionId(hash), info == null ? null : info.created(), used,
+            info == null ? null : info.address(), info == null ? null : info.userAgent(), hash.equals(current), expiry));
+      }
+    });
+    list.sort(java.util.Comparator.comparing(DeviceSession::lastUsed, java.util.Comparator.nullsFirst(
+        java.util.Comparator.<Instant>naturalOrder())).reversed());
+    return new SessionsView(List.copyOf(list));
+  }
+
+  private ReplyEffect<Event, UserState> onRevokeSession(UserState state, RevokeSession cmd) {
+    for (String hash : state.tokens().keySet()) {
+      if (sessionId(hash).equals(cmd.id())) {
+        return Effect().persist(new TokenRevoked(hash))
+            .thenRun(s -> closeSessionsWithout(s, "logged out"))
+            .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+      }
+    }
+    return Effect().reply(cmd.replyTo(), new Rejected("no_such_session", "you have no session with that id"));
   }
 
   private ReplyEffect<Event, UserState> onRevokeToken(UserState state, RevokeToken cmd) {
@@ -587,7 +706,7 @@ public final class UserAccount
     if (ticket == null || !ticket.getValue().isAfter(now())) {
       return Effect().reply(cmd.replyTo(), unauthorized());
     }
-    return Effect().reply(cmd.replyTo(), admit(state, ticket.getKey()));
+    return replyTouching(state, ticket.getKey(), cmd.replyTo(), admit(state, ticket.getKey()));
   }
 
   private ReplyEffect<Event, UserState> onAddRoom(UserState state, AddRoom cmd) {
@@ -754,10 +873,10 @@ public final class UserAccount
       offlineSince = null;
       timers.cancel(StoreOffline.INSTANCE);
       tellRooms(state);
-      return Effect().reply(cmd.replyTo(), accepted);
+      return replyTouching(state, cmd.tokenHash(), cmd.replyTo(), accepted);
     }
     if (state.online()) {
-      return Effect().reply(cmd.replyTo(), accepted);
+      return replyTouching(state, cmd.tokenHash(), cmd.replyTo(), accepted);
     }
     return Effect().persist(new WentOnline(now())).thenRun(s -> tellRooms(s)).thenReply(cmd.replyTo(), s -> accepted);
   }

@@ -107,6 +107,30 @@ class UserAccountTest {
   }
 
   @Test
+  void aTokenInUseSlidesItsLifetimeAndOneLeftUnusedExpires() {
+    String hash = Secrets.sha256("slide");
+    Instant issued = clock.now;
+    run(r -> new UserAccount.IssueToken(hash, issued.plus(Duration.ofDays(1)), "203.0.113.5", "Parley-Test/1", r));
+    clock.now = issued.plus(Duration.ofMinutes(30));
+    var early = user.<UserAccount.Result>runCommand(r -> new UserAccount.Authenticate(hash, r));
+    assertInstanceOf(UserAccount.Authenticated.class, early.reply());
+    assertTrue(early.hasNoEvents(), "a use within the hour of the last stored one is not stored");
+
+    clock.now = issued.plus(Duration.ofHours(20));
+    var used = user.<UserAccount.Result>runCommand(r -> new UserAccount.Authenticate(hash, r));
+    assertEquals(new UserAccount.TokenUsed(hash, clock.now, clock.now.plus(Duration.ofDays(1))), used.event(),
+        "the token's own lifetime (a day), from now");
+    clock.now = issued.plus(Duration.ofHours(40));
+    assertInstanceOf(UserAccount.Authenticated.class, run(r -> new UserAccount.Authenticate(hash, r)),
+        "past the first expiry, in use: still valid");
+    user.restart();
+    clock.now = issued.plus(Duration.ofHours(40 + 23));
+    assertInstanceOf(UserAccount.Authenticated.class, run(r -> new UserAccount.Authenticate(hash, r)), "stored, not soft");
+    clock.now = clock.now.plus(Duration.ofDays(2));
+    assertEquals("unauthorized", ((UserAccount.Rejected) run(r -> new UserAccount.Authenticate(hash, r))).code());
+  }
+
+  @Test
   void ticketsAreSingleUseAndDieWithTheirToken() {
     String token = Secrets.sha256("t1");
     run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));

@@ -1,0 +1,118 @@
+package parley.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+import parley.protocol.Json;
+
+/** A user's own account: changing the password, seeing the devices they are logged in on, ending one. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccountLifecycleTest {
+  private TestNode node;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  /** Logs in as a device with this User-Agent; the client holds the token. */
+  private ApiClient device(String username, String password, String userAgent) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/auth/login"))
+        .header("Content-Type", "application/json").header("User-Agent", userAgent)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    ApiClient client = node.client();
+    client.token = Json.mapper().readTree(r.body()).get("token").asText();
+    client.username = username;
+    return client;
+  }
+
+  @Test
+  void changingThePasswordEndsEveryOtherDeviceAtOnceAndKeepsThisOne() throws Exception {
+    ApiClient laptop = node.client().newUser("alice");
+    ApiClient phone = device(laptop.username, "correct horse", "Parley-Phone/1.0");
+    try (WsClient onLaptop = WsClient.connect(node.http(), laptop.token);
+        WsClient onPhone = WsClient.connect(node.http(), phone.token)) {
+      onLaptop.awaitType("hello");
+      onPhone.awaitType("hello");
+
+      assertEquals("wrong_password", laptop.post("/api/v1/me/password",
+          "{\"current\":\"not it at all\",\"new\":\"battery staple\"}").code());
+      assertEquals(403, laptop.post("/api/v1/me/password", "{\"current\":\"not it at all\",\"new\":\"battery staple\"}").status());
+      assertEquals("weak_password", laptop.post("/api/v1/me/password", "{\"current\":\"correct horse\",\"new\":\"short\"}").code());
+      assertEquals(200, phone.get("/api/v1/me").status(), "refused changes change nothing");
+
+      assertEquals(204, laptop.post("/api/v1/me/password", "{\"current\":\"correct horse\",\"new\":\"battery staple\"}").status());
+      WsClient.Closed closed = onPhone.awaitClose();
+      assertEquals(4001, closed.code());
+      assertEquals(401, phone.get("/api/v1/me").status());
+      assertEquals(200, laptop.get("/api/v1/me").status(), "the device that changed it stays logged in");
+      onLaptop.send("{\"type\":\"ping\"}");
+      onLaptop.awaitType("pong");
+      assertFalse(onLaptop.closed.isDone());
+      assertEquals(401, node.client().login(laptop.username, "correct horse").status());
+      assertEquals(200, node.client().login(laptop.username, "battery staple").status());
+    }
+  }
+
+  @Test
+  void aUserSeesTheirDevicesAndEndsOneOfThem() throws Exception {
+    ApiClient first = node.client().newUser("bob");
+    ApiClient tablet = device(first.username, "correct horse", "Parley-Tablet/2.1 (test)");
+    ApiClient desk = device(first.username, "correct horse", "Parley-Desk/3");
+    try (WsClient onTablet = WsClient.connect(node.http(), tablet.token)) {
+      onTablet.awaitType("hello");
+      JsonNode list = desk.get("/api/v1/me/sessions").body().get("sessions");
+      assertEquals(3, list.size(), list.toString());
+      List<String> agents = new ArrayList<>();
+      String tabletId = null;
+      for (JsonNode s : list) {
+        agents.add(s.get("userAgent").asText());
+        assertEquals("127.0.0.1", s.get("address").asText());
+        assertTrue(s.hasNonNull("created") && s.hasNonNull("lastUsed") && s.hasNonNull("expiresAt"), s.toString());
+        assertEquals(16, s.get("id").asText().length());
+        assertFalse(s.toString().contains(desk.token.substring(0, 64)), "no token, nor its hash, is shown");
+        assertEquals(s.get("userAgent").asText().equals("Parley-Desk/3"), s.get("current").asBoolean());
+        if (s.get("userAgent").asText().startsWith("Parley-Tablet")) {
+          tabletId = s.get("id").asText();
+        }
+      }
+      assertTrue(agents.contains("Parley-Tablet/2.1 (test)"), agents.toString());
+      assertNotEquals(null, tabletId);
+
+      assertEquals(204, desk.method("DELETE", "/api/v1/me/sessions/" + tabletId).status());
+      assertEquals(4001, onTablet.awaitClose().code());
+      assertEquals(401, tablet.get("/api/v1/me").status());
+      assertEquals(2, desk.get("/api/v1/me/sessions").body().get("sessions").size());
+      assertEquals("no_such_session", desk.method("DELETE", "/api/v1/me/sessions/" + tabletId).code());
+      assertEquals(404, desk.method("DELETE", "/api/v1/me/sessions/0123456789abcdef").status());
+      // Another user's session id is no such session for this one.
+      ApiClient carol = node.client().newUser("carol");
+      String carolsId = carol.get("/api/v1/me/sessions").body().get("sessions").get(0).get("id").asText();
+      assertEquals(404, desk.method("DELETE", "/api/v1/me/sessions/" + carolsId).status());
+      assertEquals(200, carol.get("/api/v1/me").status());
+    }
+  }
+}
