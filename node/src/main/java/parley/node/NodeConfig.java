@@ -17,16 +17,22 @@ public final class NodeConfig {
   static Config withEnvironment(Map<String, String> env) {
     Config db = DatabaseSettings.fromValues(env.get("PARLEY_DB_URL"), env.get("PARLEY_DB_USER"), env.get("PARLEY_DB_PASSWORD"));
     return seedNodes(env.get("PARLEY_SEED_NODES")).withFallback(trustedProxies(env.get("PARLEY_TRUSTED_PROXIES")))
+        .withFallback(list("parley.http.allowed-origins", "PARLEY_ALLOWED_ORIGINS", env.get("PARLEY_ALLOWED_ORIGINS")))
         .withFallback(db);
   }
 
   /** {@code 10.0.0.5,10.0.0.6}: the addresses of proxies in front of the node (parley.limits.trusted-proxies). */
   static Config trustedProxies(String value) {
+    return list("parley.limits.trusted-proxies", "PARLEY_TRUSTED_PROXIES", value);
+  }
+
+  /** A comma-separated variable as a list setting; unset or blank: nothing. */
+  static Config list(String path, String variable, String value) {
     if (value == null || value.isBlank()) {
       return ConfigFactory.empty();
     }
-    List<String> proxies = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    return ConfigFactory.parseMap(Map.of("parley.limits.trusted-proxies", proxies), "PARLEY_TRUSTED_PROXIES");
+    List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return ConfigFactory.parseMap(Map.of(path, items), variable);
   }
 
   /** {@code host:port,host:port} to Artery addresses; empty: the node joins itself. */

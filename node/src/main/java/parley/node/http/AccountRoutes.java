@@ -39,12 +39,14 @@ final class AccountRoutes extends RouteSupport {
   private final Duration ticketTtl;
   private final WebSocketEndpoint webSockets;
   private final AddressLimits addresses;
+  private final BrowserGuard browsers;
   /** The start of a login's User-Agent kept for the user's list of sessions. */
   private static final int USER_AGENT_KEPT = 200;
 
   AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets) {
     super(system);
     this.addresses = AddressLimits.fromConfig(system.settings().config());
+    this.browsers = new BrowserGuard(system.settings().config());
     Config config = system.settings().config();
     this.tokenTtl = config.getDuration("parley.auth.token-ttl");
     this.ticketTtl = config.getDuration("parley.auth.ticket-ttl");
@@ -57,8 +59,7 @@ final class AccountRoutes extends RouteSupport {
         path(segment("auth").slash("signup"), () -> post(() -> extractRequest(request ->
             body(Credentials.class, b -> signup(b, ConnectionGuard.clientAddress(request).orElse(null)))))),
         path(segment("auth").slash("login"), () -> post(() -> extractRequest(request ->
-            body(Credentials.class, b -> login(b, ConnectionGuard.clientAddress(request).orElse(null),
-                request.getHeader("User-Agent").map(h -> h.value()).orElse(null)))))),
+            body(Credentials.class, b -> login(b, request))))),
         path("ws", () -> get(this::webSocket)));
   }
 
@@ -102,7 +103,9 @@ final class AccountRoutes extends RouteSupport {
    * A login, unless failed ones hold it back: those of the client's address (on this node), or those of the account
    * when the address failed too. A held-back login is not checked at all (no BCrypt), and says when to try again.
    */
-  Route login(Credentials body, InetAddress address, String userAgent) {
+  Route login(Credentials body, org.apache.pekko.http.javadsl.model.HttpRequest request) {
+    InetAddress address = ConnectionGuard.clientAddress(request).orElse(null);
+    String userAgent = request.getHeader("User-Agent").map(h -> h.value()).orElse(null);
     String username = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(username) || body.password() == null) {
       return badCredentials();
@@ -119,7 +122,11 @@ final class AccountRoutes extends RouteSupport {
                 // No such user: a hash of nothing, checked all the same, so the answer takes as long.
                 : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.password(), check.hash()), blocking)
                     .thenCompose(ok -> ok ? issueToken(username, address, userAgent) : failed(username, address)));
-    return onSuccess(login, response -> response instanceof LoginResponse r ? complete(StatusCodes.OK, r, JSON)
+    return onSuccess(login, response -> response instanceof LoginResponse r
+        ? (Boolean.TRUE.equals(body.cookie())
+            // v1.1: a browser's session: the token also as an HttpOnly cookie its scripts cannot read.
+            ? setCookie(browsers.sessionCookie(r.token(), request), () -> complete(StatusCodes.OK, r, JSON))
+            : complete(StatusCodes.OK, r, JSON))
         : response instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
         : badCredentials());
   }
@@ -207,7 +214,9 @@ final class AccountRoutes extends RouteSupport {
   Route logout(Caller caller) {
     return onSuccess(
         user(caller.username()).<UserAccount.Result>ask(r -> new UserAccount.RevokeToken(caller.tokenHash(), r), timeout),
-        result -> complete(StatusCodes.NO_CONTENT));
+        result -> extractRequest(request -> request.getHeader("Cookie").isPresent()
+            ? setCookie(browsers.clearedCookie(request), () -> complete(StatusCodes.NO_CONTENT))
+            : complete(StatusCodes.NO_CONTENT)));
   }
 
   /** v1.1: the inbox, newest first, by pages: {@code ?before=} the {@code next} of the page before, {@code ?limit=}. */
@@ -268,18 +277,33 @@ final class AccountRoutes extends RouteSupport {
             : rejected(result));
   }
 
-  /** Every call but signup, login and the WebSocket needs a live bearer token. */
+  /**
+   * Every call but signup, login and the WebSocket needs a live token: a bearer token, or (v1.1, a browser) the session
+   * cookie. A cookie call that changes something must come from an allowed origin (CSRF); a bearer one need not, as
+   * no other site can make a browser send it.
+   */
   Route authenticated(Function<Caller, Route> inner) {
-    return optionalHeaderValueByName("Authorization", header -> {
-      Optional<String> token = header
-          .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-          .map(h -> h.substring(7).trim());
-      return onSuccess(authenticate(token), caller -> caller.isEmpty() ? unauthorized()
-          : extractRequest(request -> {
+    return extractRequest(request -> optionalHeaderValueByName("Authorization", header -> optionalCookie(
+        BrowserGuard.COOKIE, cookie -> {
+          Optional<String> bearer = bearer(header);
+          Optional<String> token = bearer.isPresent() ? bearer : cookie.map(c -> c.value()).filter(v -> !v.isEmpty());
+          if (bearer.isEmpty() && token.isPresent() && BrowserGuard.unsafe(request)
+              && !browsers.originAllowed(request, false)) {
+            return error(StatusCodes.FORBIDDEN, "csrf_failed", "a call with the session cookie that changes something "
+                + "must come from the node's own pages or an origin in parley.http.allowed-origins (an Origin header)");
+          }
+          return onSuccess(authenticate(token), caller -> {
+            if (caller.isEmpty()) {
+              return unauthorized();
+            }
             ConnectionGuard.of(request).ifPresent(ConnectionGuard.Slot::authenticated);
             return inner.apply(caller.get());
-          }));
-    });
+          });
+        })));
+  }
+
+  private static Optional<String> bearer(Optional<String> header) {
+    return header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim());
   }
 
   /** A bearer token. */
@@ -309,17 +333,29 @@ final class AccountRoutes extends RouteSupport {
   }
 
   Route webSocket() {
-    // The upgrade and the query are checked first, so a plain GET or a bad query cannot burn a single-use ticket.
+    // A page from another site may not open a socket as its visitor (cross-site WebSocket hijacking): refused before
+    // the upgrade. The upgrade and the query are checked next, so a plain GET or a bad query cannot burn a ticket.
+    return extractRequest(request -> !browsers.originAllowed(request, true)
+        ? complete(errorResponse(StatusCodes.FORBIDDEN, "origin_not_allowed", "pages from "
+            + request.getHeader("Origin").map(h -> h.value()).orElse("") + " may not open a socket to this node "
+            + "(parley.http.allowed-origins)").addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")))
+        : webSocketFromAllowedOrigin());
+  }
+
+  private Route webSocketFromAllowedOrigin() {
     return extractWebSocketUpgrade(upgrade -> parameterOptional("after", afterParam -> {
       Optional<Map<String, Long>> after = Validation.resumePoints(afterParam.orElse(""));
       if (after.isEmpty()) {
         return invalidQuery("after is <room>:<seq> pairs separated by commas, each room once, each seq at least 0, "
             + "at most " + Limits.RESUME_ROOMS_MAX + " rooms");
       }
-      return parameterOptional("ticket", ticket -> optionalHeaderValueByName("Authorization", header -> {
+      return parameterOptional("ticket", ticket -> optionalHeaderValueByName("Authorization", header -> optionalCookie(
+          BrowserGuard.COOKIE, cookie -> {
+        Optional<String> bearer = bearer(header);
+        // A browser's socket may come with the session cookie (its Origin was checked above).
         CompletionStage<UserAccount.Result> admitted = ticket.isPresent()
             ? admitSocket(ticket, true)
-            : admitSocket(header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim()), false);
+            : admitSocket(bearer.isPresent() ? bearer : cookie.map(c -> c.value()).filter(v -> !v.isEmpty()), false);
         return onSuccess(admitted, result -> {
           if (!(result instanceof UserAccount.Authenticated a)) {
             // A refused upgrade ends its connection too: a client that keeps retrying holds no descriptors meanwhile.
@@ -331,7 +367,7 @@ final class AccountRoutes extends RouteSupport {
           return extractRequest(request -> complete(webSockets.accept(
               upgrade, a.username(), a.tokenHash(), after.get(), ConnectionGuard.of(request).orElse(null))));
         });
-      }));
+      })));
     }));
   }
 

@@ -127,12 +127,13 @@ final class ConnectionGuard {
             "this address has " + settings.perAddress() + " connections that have not logged in, the limit "
                 + "(parley.limits.unauthenticated-per-address); close some and try again")
         .addHeader(Connection.create("close"));
+    HttpResponse answer = BrowserGuard.withSecurityHeaders(refused);
     return Flow.of(HttpRequest.class)
         .via(new IdleBetweenRequests(Duration.ofSeconds(5)))
         .take(1)
         .map(request -> {
           request.discardEntityBytes(system);
-          return refused;
+          return answer;
         });
   }
 
@@ -143,6 +144,14 @@ final class ConnectionGuard {
    */
   static Optional<InetAddress> clientAddress(HttpRequest request) {
     return of(request).flatMap(slot -> slot.client(request));
+  }
+
+  /** A trusted proxy says the client spoke TLS to it ({@code X-Forwarded-Proto: https}). */
+  static boolean forwardedHttps(HttpRequest request) {
+    return of(request).filter(slot -> slot.address != null && slot.settings().trustedProxies().contains(slot.address))
+        .flatMap(slot -> request.getHeader("X-Forwarded-Proto"))
+        .map(h -> h.value().trim().equalsIgnoreCase("https"))
+        .orElse(false);
   }
 
   /** The slot of the connection a request came on, if it came through a guard (tests may call routes directly). */
@@ -190,6 +199,10 @@ final class ConnectionGuard {
       }
       counted.set(true);
       return unauthenticated.merge(address, 1, Integer::sum) <= settings.perAddress();
+    }
+
+    private Settings settings() {
+      return settings;
     }
 
     private Optional<InetAddress> client(HttpRequest request) {

@@ -19,7 +19,8 @@ public final class HttpEdge {
     // Materialized once per connection: the idle timeout watches each connection's requests.
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.of(HttpRequest.class)
         .via(new IdleBetweenRequests(config.getDuration("parley.http.idle-timeout")))
-        .via(routes.routes().flow(system));
+        .via(routes.routes().flow(system))
+        .map(BrowserGuard::withSecurityHeaders);
     ConnectionGuard guard = new ConnectionGuard(system, ConnectionGuard.Settings.fromConfig(config));
     return guard.bind(
         Http.get(system).newServerAt(config.getString("parley.http.host"), config.getInt("parley.http.port"))
