@@ -173,6 +173,8 @@ final class ParleyTarget implements Target {
       env.put("PARLEY_CLUSTER_PORT", String.valueOf(25601 + i));
       env.put("PARLEY_SEED_NODES", nodes == 1 ? "" : String.join(",", seeds));
       env.put("PARLEY_LOG_LEVEL", "WARN");
+      // Node 1's metrics on 9464, as a lone node's (curl 127.0.0.1:9464/metrics during a run).
+      env.put("PARLEY_METRICS_PORT", String.valueOf(9464 + i));
       if (postgres) {
         env.put("PARLEY_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + PG_DB);
         env.put("PARLEY_DB_USER", "postgres");

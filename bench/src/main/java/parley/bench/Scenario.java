@@ -54,8 +54,9 @@ record Scenario(
           quick ? 6 : 20, 2, false, ALL);
       case "abuse" -> new Scenario("abuse",
           "2,000 users in rooms of 100 chat at half of what one node takes at p99 <= 100 ms (50,000 deliveries/s); "
-              + "in the middle step one more user floods its own room as fast as its socket takes frames",
-          new Layout(2_000, 100, 1), true, 100, quick ? 4 : 10, perRoom(100, List.of(50_000, 50_000, 50_000)),
+              + "in every other step one more user floods its own room as fast as its socket takes frames",
+          new Layout(2_000, 100, 1), true, 100, quick ? 4 : 10,
+          perRoom(100, quick ? List.of(50_000, 50_000, 50_000) : List.of(50_000, 50_000, 50_000, 50_000, 50_000)),
           quick ? 10 : 30, 2, false, List.of("parley"));
       case "storm" -> new Scenario("storm",
           "sessions in rooms of 100, idle; drop every connection at once, post to every room while they are away "

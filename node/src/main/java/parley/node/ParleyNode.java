@@ -95,6 +95,7 @@ public final class ParleyNode {
       return HttpEdge.bind(system, routes)
           .thenApply(binding -> {
             bound.set(true);
+            MetricsEndpoint.start(system);
             return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
           });
     });

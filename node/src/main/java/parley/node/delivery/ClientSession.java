@@ -255,6 +255,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final History history;
   private final Settings settings;
   private final ClusterSharding sharding;
+  private final parley.node.NodeMetrics metrics;
   private final Map<String, Cursor> rooms = new HashMap<>();
   /**
    * Rooms hello listed unavailable, and the seq their frames start after: the handshake's {@code after}, else the
@@ -322,6 +323,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     this.history = history;
     this.settings = settings;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.metrics = parley.node.NodeMetrics.get(context.getSystem());
+    metrics.sessionOpened(username);
     this.sendOutcomes = context.messageAdapter(ChatRoom.SendOutcome.class, SendAnswered::new);
     this.typingRefusals = context.messageAdapter(ChatRoom.TypingRefused.class, TypingAnswered::new);
     this.markerRefusals = context.messageAdapter(UserAccount.Result.class, MarkerRefused::new);
@@ -659,6 +662,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return error(problem.get().code(), problem.get().message(), send.clientMsgId());
     }
     if (readingPaused()) {
+      metrics.rateLimited("messages");
       // Read before the pause began (frames in the socket's pipeline): the user's bucket is empty until then.
       long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(readPausedUntil - System.nanoTime()));
       return write(new ServerFrame.Error("rate_limited", "you are sending faster than your limit "
@@ -713,12 +717,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     ChatRoom.SendOutcome outcome = answer.outcome();
     // The oldest such send (a resend may be in flight with its first copy): answers come mostly in order, so near
     // the head.
-    if (!unanswered.answered(outcome.roomId(), outcome.clientMsgId())) {
+    SendsInFlight.Send inFlight = unanswered.answered(outcome.roomId(), outcome.clientMsgId());
+    if (inFlight == null) {
       // Answered after its timeout: the client was told to send again, and a resend gets this seq.
       return Behaviors.same();
     }
     settled();
     if (outcome instanceof ChatRoom.SendStored stored) {
+      metrics.ackTook(System.nanoTime() - (inFlight.deadline() - settings.askTimeout().toNanos()));
       write(new ServerFrame.Ack(stored.clientMsgId(), stored.roomId(), stored.seq(), stored.sentAt()));
       return Behaviors.same();
     }
@@ -809,6 +815,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (wait == 0) {
       return false;
     }
+    metrics.rateLimited("receipts");
     write(new ServerFrame.Error("rate_limited", "this connection may send " + settings.receiptsBurst()
         + " read and delivered frames at once and " + Math.round(settings.receiptsPerSecond()) + " a second after that "
         + "(parley.limits.receipts); this one was dropped, send the marker again in " + wait + " ms", null, wait));
@@ -1114,8 +1121,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   /** However the session ends, the socket ends with it (a no-op if it is already closing). */
   private Behavior<Command> onStopped() {
+    metrics.sessionClosed(username);
     if (!closed) {
       closed = true;
+      // Mostly the client's close or a dropped connection (the stream ended, and with it the session).
+      metrics.webSocketClosed("peer");
       outbound.close(1011, "session ended; reconnect and resume by seq");
     }
     return Behaviors.same();
@@ -1128,6 +1138,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private Behavior<Command> closeWith(int code, String reason) {
     if (!closed) {
       closed = true;
+      metrics.webSocketClosed(Integer.toString(code));
       outbound.close(code, reason);
     }
     return Behaviors.stopped();
@@ -1148,6 +1159,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     if (!outbound.offer(frame)) {
       closed = true;
+      metrics.webSocketClosed("1008");
       outbound.close(1008, "too slow: reconnect and resume by seq");
       return false;
     }

@@ -1,6 +1,7 @@
 package parley.node.delivery;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,9 +66,14 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
    * From a room: a new entry, rendered once, with the room's frames of the moment held since its last word to the
    * hubs (they go out ahead of the entry, in the same write).
    */
-  public record Deliver(String roomId, long seq, String frame, List<Moment> moments) implements Command {
+  /** {@code storedAt}: the entry's sentAt in epoch milliseconds (0: unknown), for the delivery latency metric. */
+  public record Deliver(String roomId, long seq, String frame, List<Moment> moments, long storedAt) implements Command {
     public Deliver(String roomId, long seq, String frame) {
-      this(roomId, seq, frame, List.of());
+      this(roomId, seq, frame, List.of(), 0);
+    }
+
+    public Deliver(String roomId, long seq, String frame, List<Moment> moments) {
+      this(roomId, seq, frame, moments, 0);
     }
   }
 
@@ -170,8 +176,11 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   private final long presenceWindowNanos;
   private final Duration flushEvery;
 
+  private final parley.node.NodeMetrics metrics;
+
   private RoomHub(ActorContext<Command> context, TimerScheduler<Command> timers, Duration presenceWindow) {
     super(context);
+    this.metrics = parley.node.NodeMetrics.get(context.getSystem());
     this.timers = timers;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.presenceWindowNanos = presenceWindow.toNanos();
@@ -260,6 +269,10 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         moments.tellTo(member.ref);
         member.ref.tell(entry);
       }
+    }
+    metrics.deliveries.increment(sub.sessions.size());
+    if (cmd.storedAt() > 0) {
+      metrics.deliveryLatency.record(Math.max(0, System.currentTimeMillis() - cmd.storedAt()), TimeUnit.MILLISECONDS);
     }
     return Behaviors.same();
   }

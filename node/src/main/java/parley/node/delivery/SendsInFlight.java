@@ -23,20 +23,20 @@ final class SendsInFlight {
   }
 
   /**
-   * The send a room answered, no longer in flight; false if it was not (answered after its deadline: the client
+   * The send a room answered, no longer in flight; null if it was not (answered after its deadline: the client
    * was told to send again, and its resend gets this seq). The oldest such send first: a resend may be in flight
    * with its first copy, and answers come mostly in order, so near the head.
    */
-  boolean answered(String roomId, String clientMsgId) {
+  Send answered(String roomId, String clientMsgId) {
     Iterator<Send> it = sends.iterator();
     while (it.hasNext()) {
       Send s = it.next();
       if (s.roomId().equals(roomId) && s.clientMsgId().equals(clientMsgId)) {
         it.remove();
-        return true;
+        return s;
       }
     }
-    return false;
+    return null;
   }
 
   /** The oldest send whose deadline has passed, taken out; null if none has. */

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import parley.node.NodeMetrics;
 import parley.node.Secrets;
 import parley.node.Validation;
 import parley.node.delivery.RoomSummaries;
@@ -88,6 +89,7 @@ final class AccountRoutes extends RouteSupport {
     }
     long wait = addresses.takeSignup(address);
     if (wait > 0) {
+      NodeMetrics.get(system).rateLimited("signup");
       return rateLimited("too many sign-ups from your address (parley.limits.signup: " + addresses.signupBurst()
           + " at once, " + addresses.signupsPerHour() + " an hour); try again in " + seconds(wait) + " s", wait);
     }
@@ -132,6 +134,7 @@ final class AccountRoutes extends RouteSupport {
   }
 
   private Route loginThrottled(String whose, long wait) {
+    NodeMetrics.get(system).rateLimited("login");
     return rateLimited("too many failed logins for " + whose + " (parley.limits.login); try again in "
         + seconds(wait) + " s", wait);
   }

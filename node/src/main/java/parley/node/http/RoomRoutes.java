@@ -249,10 +249,14 @@ final class RoomRoutes extends RouteSupport {
                         : CompletableFuture.completedFuture(result)));
     return onSuccess(posted, result -> {
       if (result instanceof ChatRoom.Posted p) {
+        parley.node.NodeMetrics.get(system).sends.increment();
         return complete(StatusCodes.CREATED, p.entry().toWire(id), JSON);
       }
       if (result instanceof ChatRoom.Page page && page.entries().size() == 1) {
         return complete(StatusCodes.CREATED, page.entries().get(0).toWire(id), JSON);
+      }
+      if (result instanceof UserAccount.Throttled) {
+        parley.node.NodeMetrics.get(system).rateLimited("messages");
       }
       return rejected(result);
     });

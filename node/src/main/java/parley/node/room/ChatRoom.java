@@ -297,6 +297,7 @@ public final class ChatRoom
   private final Settings settings;
   private final Clock clock;
   private final ActorContext<Command> context;
+  private final parley.node.NodeMetrics metrics;
   private final ClusterSharding sharding;
   private final Executor blocking;
   /** Soft state: who listens (hubs), members' presence, the directory's listing. */
@@ -319,6 +320,7 @@ public final class ChatRoom
     this.settings = settings;
     this.clock = clock;
     this.context = context;
+    this.metrics = parley.node.NodeMetrics.get(context.getSystem());
     this.sharding = ClusterSharding.get(context.getSystem());
     this.audience = new RoomAudience(roomId, context, sharding);
     this.awareness = new RoomAwareness(roomId, context, sharding, audience, settings);
@@ -587,10 +589,14 @@ public final class ChatRoom
       return Effect().noReply();
     }
     PendingSends.Batch batch = pending.take(state, now(), null);
-    return Effect().persist(batch.events()).thenRun(s -> batch.complete(entry -> {
-      audience.publish(entry);
-      awareness.notifyFor(s, entry);
-    })).thenNoReply();
+    long started = System.nanoTime();
+    return Effect().persist(batch.events()).thenRun(s -> {
+      metrics.journalWrite.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      batch.complete(entry -> {
+        audience.publish(entry);
+        awareness.notifyFor(s, entry);
+      });
+    }).thenNoReply();
   }
 
   /** The seq the next event takes, after the sends waiting to be written. */

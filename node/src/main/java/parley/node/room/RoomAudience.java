@@ -69,8 +69,8 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
-    RoomHub.Deliver deliver = new RoomHub.Deliver(
-        roomId, entry.seq(), render(ServerFrame.MessageFrame.of(entry.toWire(roomId))), takeMoments());
+    RoomHub.Deliver deliver = new RoomHub.Deliver(roomId, entry.seq(),
+        render(ServerFrame.MessageFrame.of(entry.toWire(roomId))), takeMoments(), entry.sentAt().toEpochMilli());
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(deliver);
     }

@@ -455,6 +455,9 @@ public final class UserAccount
         .onCommand(SendThrough.class, this::onSendThrough)
         .onCommand(TakeMessageToken.class, (s, c) -> {
           long wait = takeMessageToken();
+          if (wait > 0) {
+            parley.node.NodeMetrics.get(context.getSystem()).rateLimited("messages");
+          }
           return Effect().reply(c.replyTo(), wait == 0 ? Done.INSTANCE : messagesThrottled(wait));
         })
         .onCommand(IssueToken.class, this::onIssueToken)
@@ -552,6 +555,7 @@ public final class UserAccount
     if (wait == 0) {
       sharding.entityRefFor(ChatRoom.ENTITY_KEY, cmd.roomId()).tell(send);
     } else {
+      parley.node.NodeMetrics.get(context.getSystem()).rateLimited("messages");
       send.replyTo().tell(new ChatRoom.SendRefused(cmd.roomId(), send.clientMsgId(), "rate_limited",
           messagesThrottled(wait).message(), wait));
     }

@@ -67,6 +67,7 @@ public final class NodeProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // Tests that are not about rate limits sign up many users from one address and send in bursts.
     TestNode.GENEROUS_LIMITS.forEach(builder.environment()::putIfAbsent);
+    builder.environment().putIfAbsent("PARLEY_METRICS_PORT", "0");
     builder.environment().putAll(env);
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(httpPort));
     builder.environment().putIfAbsent("PARLEY_CLUSTER_PORT", String.valueOf(freePort()));

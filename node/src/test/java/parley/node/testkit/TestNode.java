@@ -45,6 +45,7 @@ public final class TestNode implements AutoCloseable {
     Config config = overrides
         .withFallback(ConfigFactory.parseString("""
             parley.http.port = 0
+            parley.metrics.port = 0
             pekko.remote.artery.canonical.port = 0
             pekko.cluster.seed-nodes = []
             pekko.coordinated-shutdown.exit-jvm = off

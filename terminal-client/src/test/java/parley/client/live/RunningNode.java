@@ -55,6 +55,7 @@ final class RunningNode implements AutoCloseable {
     builder.environment().put("PARLEY_LIMIT_SIGNUPS_BURST", "100000");
     builder.environment().put("PARLEY_LIMIT_MESSAGES_BURST", "100000");
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(httpPort));
+    builder.environment().put("PARLEY_METRICS_PORT", "0");
     builder.environment().put("PARLEY_CLUSTER_PORT", String.valueOf(clusterPort));
     builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
     process = builder.start();
