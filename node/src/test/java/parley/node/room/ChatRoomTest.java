@@ -185,13 +185,28 @@ class ChatRoomTest {
     // The room applies a send to its state before the write; a failed write stops it, and the next incarnation (which
     // sharding starts with the next message) replays the journal: the failed one's dedupe window must not follow it,
     // so the resend is stored, not answered from it.
+    aSendWhoseWriteWentWrongIsStoredOnceWhenResent(false);
+  }
+
+  @Test
+  void aSendWhoseWriteTheJournalRejectedIsStoredWhenResentToTheNextIncarnation() {
+    // A rejection (the journal refuses the events themselves, e.g. one it cannot serialize) is not a lost connection,
+    // but to the client it is the same: no ack, and the resend with the same clientMsgId is stored once.
+    aSendWhoseWriteWentWrongIsStoredOnceWhenResent(true);
+  }
+
+  private void aSendWhoseWriteWentWrongIsStoredOnceWhenResent(boolean rejected) {
     String id = "f" + UUID.randomUUID().toString().substring(0, 8);
     ActorRef<ChatRoom.Command> actor = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
     TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
     actor.tell(new ChatRoom.Create("general", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), created.ref()));
     created.expectMessageClass(ChatRoom.Created.class);
 
-    PersistenceTestKit.create(kit.system()).failNextPersisted(ChatRoom.persistenceId(id).id());
+    if (rejected) {
+      PersistenceTestKit.create(kit.system()).rejectNextPersisted(ChatRoom.persistenceId(id).id());
+    } else {
+      PersistenceTestKit.create(kit.system()).failNextPersisted(ChatRoom.persistenceId(id).id());
+    }
     TestProbe<ChatRoom.PostResult> first = kit.createTestProbe();
     actor.tell(new ChatRoom.Post("alice", "m1", "hello", first.ref()));
     // No answer to a send whose write failed: the client resends until one comes.
