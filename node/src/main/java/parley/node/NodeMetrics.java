@@ -60,7 +60,14 @@ public final class NodeMetrics implements Extension {
     MeterRegistry r = registry;
     new ClassLoaderMetrics().bindTo(r);
     new JvmMemoryMetrics().bindTo(r);
-    new JvmGcMetrics().bindTo(r);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(r);
+    // The GC binder listens on the JVM's collectors: without this, every ActorSystem a JVM ever ran (tests run
+    // dozens) would stay reachable from them, with its registry and all it measured.
+    system.getWhenTerminated().whenComplete((done, failure) -> {
+      gc.close();
+      registry.close();
+    });
     new JvmThreadMetrics().bindTo(r);
     new ProcessorMetrics().bindTo(r);
     new UptimeMetrics().bindTo(r);
