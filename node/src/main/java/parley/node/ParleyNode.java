@@ -73,6 +73,10 @@ public final class ParleyNode {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
     Config config = system.settings().config();
     Cluster cluster = Cluster.get(system);
+    // Every log line of the node names it (the JSON format's "node" field; several nodes in one JVM share the last).
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.putProperty("node", cluster.selfMember().address().toString());
+    }
     if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }

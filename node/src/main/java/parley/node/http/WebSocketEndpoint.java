@@ -76,7 +76,10 @@ public final class WebSocketEndpoint {
           return NotUsed.getInstance();
         });
     ActorRef<ClientSession.Command> session = system.systemActorOf(
-        ClientSession.create(username, tokenHash, resumeAfter, outbound, hub, history, settings),
+        // What the session logs names its user (the JSON log format's "user").
+        org.apache.pekko.actor.typed.javadsl.Behaviors.withMdc(ClientSession.Command.class,
+            java.util.Map.of("user", username),
+            ClientSession.create(username, tokenHash, resumeAfter, outbound, hub, history, settings)),
         "session-" + SESSIONS.incrementAndGet(),
         Props.empty());
     Sink<ClientSession.Inbound, NotUsed> toSession = ActorSink.actorRefWithBackpressure(

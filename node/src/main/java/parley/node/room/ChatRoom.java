@@ -78,7 +78,9 @@ public final class ChatRoom
   public static void init(ActorSystem<?> system) {
     Settings settings = Settings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC())));
+        // What a room logs (its failures included) names it: the JSON log format's "room".
+        .init(Entity.of(ENTITY_KEY, ctx -> Behaviors.withMdc(Command.class, java.util.Map.of("room", ctx.getEntityId()),
+            create(ctx.getEntityId(), settings, Clock.systemUTC()))));
   }
 
   public static PersistenceId persistenceId(String roomId) {
