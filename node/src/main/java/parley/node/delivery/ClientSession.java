@@ -817,7 +817,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     metrics.rateLimited("receipts");
     write(new ServerFrame.Error("rate_limited", "this connection may send " + settings.receiptsBurst()
-        + " read and delivered frames at once and " + Math.round(settings.receiptsPerSecond()) + " a second after that "
+        + " read and delivered frames at once and " + parley.node.limits.TokenBucket.rate(settings.receiptsPerSecond()) + " a second after that "
         + "(parley.limits.receipts); this one was dropped, send the marker again in " + wait + " ms", null, wait));
     return true;
   }

@@ -79,9 +79,9 @@ final class BrowserGuard {
       return true;
     }
     Optional<String> host = request.getHeader("Host").map(h -> h.value().toLowerCase(Locale.ROOT));
-    return host.isPresent() && (origin.get().equals("http://" + host.get()) || origin.get().equals("https://" + host.get())
-        || origin.get().equals(normalized("http://" + host.get()).orElse(""))
-        || origin.get().equals(normalized("https://" + host.get()).orElse("")));
+    // The node's own origin, in either scheme (behind a proxy the node cannot tell which the browser used).
+    return host.isPresent() && (origin.equals(normalized("http://" + host.get()))
+        || origin.equals(normalized("https://" + host.get())));
   }
 
   /** A method that changes something: a cookie-authenticated one must come from an allowed origin. */

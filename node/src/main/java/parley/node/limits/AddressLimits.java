@@ -44,8 +44,7 @@ public final class AddressLimits {
 
   /** Sign-ups an hour after the burst, for messages. */
   public String signupsPerHour() {
-    double perHour = signupsPerSecond * 3600;
-    return perHour == Math.rint(perHour) ? Long.toString(Math.round(perHour)) : Double.toString(perHour);
+    return TokenBucket.rate(signupsPerSecond * 3600);
   }
 
   /** Milliseconds this address waits before its next login is checked (0: now). */

@@ -38,6 +38,11 @@ public final class TokenBucket {
     return tokens >= burst - EPSILON;
   }
 
+  /** A rate as a message says it: {@code 10}, not {@code 10.0}; {@code 0.5} as it is. */
+  public static String rate(double perUnit) {
+    return perUnit == Math.rint(perUnit) ? Long.toString((long) perUnit) : Double.toString(perUnit);
+  }
+
   private void refill(long nowNanos) {
     if (nowNanos > at) {
       tokens = Math.min(burst, tokens + (nowNanos - at) * perNano);

@@ -573,12 +573,8 @@ public final class UserAccount
 
   private Throttled messagesThrottled(long wait) {
     return new Throttled(wait, "you may send " + settings.limits().messageBurst() + " messages at once and "
-        + formatRate(settings.limits().messagesPerSecond()) + " a second after that, from all your connections "
+        + TokenBucket.rate(settings.limits().messagesPerSecond()) + " a second after that, from all your connections "
         + "(parley.limits.messages); send again in " + wait + " ms with the same clientMsgId");
-  }
-
-  private static String formatRate(double perSecond) {
-    return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
   }
 
   private ReplyEffect<Event, UserState> onCountRoomCreation(UserState state, CountRoomCreation cmd) {

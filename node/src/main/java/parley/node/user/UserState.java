@@ -42,11 +42,11 @@ public record UserState(
     this(passwordHash, tokens, rooms, online, lastSeen, Map.of(), false, java.util.List.of(), Map.of());
   }
 
-  /** The same state with other tokens (and their infos, kept only for tokens that remain). */
-  private UserState withTokens(String hash, Map<String, Instant> nextTokens, Map<String, TokenInfo> nextInfo) {
+  /** The same state with this password hash and these tokens (their infos kept only for tokens that remain). */
+  private UserState withTokens(String newPasswordHash, Map<String, Instant> nextTokens, Map<String, TokenInfo> nextInfo) {
     Map<String, TokenInfo> info = new HashMap<>(nextInfo);
     info.keySet().retainAll(nextTokens.keySet());
-    return new UserState(hash, Map.copyOf(nextTokens), rooms, online, lastSeen, delivered, readHidden, inbox,
+    return new UserState(newPasswordHash, Map.copyOf(nextTokens), rooms, online, lastSeen, delivered, readHidden, inbox,
         Map.copyOf(info));
   }
 
