@@ -39,20 +39,27 @@ public sealed interface ServerFrame {
       String text,
       Instant sentAt,
       String clientMsgId,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> mentions)
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> mentions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean senderDeleted)
       implements ServerFrame {
     public MessageFrame {
       sentAt = Json.millis(sentAt);
       mentions = mentions == null ? List.of() : List.copyOf(mentions);
+      senderDeleted = Boolean.TRUE.equals(senderDeleted) ? Boolean.TRUE : null;
+    }
+
+    public MessageFrame(String room, long seq, String kind, String sender, String text, Instant sentAt,
+        String clientMsgId, List<String> mentions) {
+      this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null);
     }
 
     public static MessageFrame of(Message m) {
       return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
-          m.mentions());
+          m.mentions(), m.senderDeleted());
     }
 
     public Message toMessage() {
-      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions);
+      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted);
     }
   }
 

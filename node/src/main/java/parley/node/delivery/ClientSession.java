@@ -1010,7 +1010,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     for (TimelineEntry e : page.entries()) {
       if (e.seq() == cursor.delivered + 1) {
-        if (!write(ServerFrame.MessageFrame.of(e.toWire(fetched.roomId())))) {
+        if (!write(ServerFrame.MessageFrame.of(page.toWire(fetched.roomId(), e)))) {
           return Behaviors.stopped();
         }
         cursor.delivered = e.seq();

@@ -69,7 +69,9 @@ final class AccountRoutes extends RouteSupport {
     return concat(
         path(segment("auth").slash("logout"), () -> post(() -> logout(caller))),
         path(segment("auth").slash("ws-ticket"), () -> post(() -> ticket(caller))),
-        path("me", () -> get(() -> me(caller))),
+        path("me", () -> concat(
+            get(() -> me(caller)),
+            delete(() -> body(parley.protocol.AccountClosure.class, b -> closeAccount(caller, b))))),
         path(segment("me").slash("notifications"), () -> get(() -> notifications(caller))),
         path(segment("me").slash("password"), () -> post(() -> body(PasswordChange.class, b -> changePassword(caller, b)))),
         path(segment("me").slash("sessions"), () -> get(() -> sessions(caller))),
@@ -189,6 +191,36 @@ final class AccountRoutes extends RouteSupport {
                           .thenApply(r -> (Object) r);
                     }));
     return onSuccess(changed, result -> result == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT)
+        : result instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
+        : rejected(result));
+  }
+
+  /**
+   * v1.1: the account closed, given its password (a wrong one counts as a failed login, as for a password change):
+   * every token dead, every socket closed (4001), the name never given again, the messages marked senderDeleted.
+   */
+  Route closeAccount(Caller caller, parley.protocol.AccountClosure body) {
+    if (body.password() == null) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "password is the account's password");
+    }
+    CompletionStage<Object> closed =
+        user(caller.username()).<UserAccount.LoginCheck>ask(r -> new UserAccount.CheckLogin(false, r), timeout)
+            .thenCompose(check -> check.retryAfterMs() > 0
+                ? CompletableFuture.completedFuture((Object) check)
+                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.password(), check.hash()), blocking)
+                    .thenCompose(ok -> {
+                      if (!ok) {
+                        user(caller.username()).tell(new UserAccount.LoginFailed());
+                        return CompletableFuture.<Object>completedFuture(
+                            new UserAccount.Rejected("wrong_password", "that is not your password"));
+                      }
+                      return user(caller.username()).<UserAccount.Result>ask(UserAccount.CloseAccount::new, timeout)
+                          .thenApply(r -> (Object) r);
+                    }));
+    return onSuccess(closed, result -> result == UserAccount.Done.INSTANCE
+        ? extractRequest(request -> request.getHeader("Cookie").isPresent()
+            ? setCookie(browsers.clearedCookie(request), () -> complete(StatusCodes.NO_CONTENT))
+            : complete(StatusCodes.NO_CONTENT))
         : result instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
         : rejected(result));
   }

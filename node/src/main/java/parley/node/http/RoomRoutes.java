@@ -221,7 +221,7 @@ final class RoomRoutes extends RouteSupport {
         if (result instanceof ChatRoom.Page page) {
           return complete(
               StatusCodes.OK,
-              new MessagePage(page.entries().stream().map(e -> e.toWire(id)).toList(), page.hasMore()),
+              new MessagePage(page.toWire(id), page.hasMore()),
               JSON);
         }
         if (result instanceof ChatRoom.CursorAhead ahead) {
@@ -253,7 +253,7 @@ final class RoomRoutes extends RouteSupport {
         return complete(StatusCodes.CREATED, p.entry().toWire(id), JSON);
       }
       if (result instanceof ChatRoom.Page page && page.entries().size() == 1) {
-        return complete(StatusCodes.CREATED, page.entries().get(0).toWire(id), JSON);
+        return complete(StatusCodes.CREATED, page.toWire(id).get(0), JSON);
       }
       if (result instanceof UserAccount.Throttled) {
         parley.node.NodeMetrics.get(system).rateLimited("messages");

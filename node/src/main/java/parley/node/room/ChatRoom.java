@@ -181,6 +181,15 @@ public final class ChatRoom
   /** v1.1: typing and receipts held for an entry to ride with go alone (see {@link RoomAudience#MOMENTS_HOLD}). */
   enum FlushMoments implements Command { INSTANCE }
 
+  /**
+   * v1.1: {@code user} closed their account (from their user entity, again until confirmed; idempotent). A member
+   * leaves with an {@code account_closed} entry; in a room where they only wrote before, the entry marks their
+   * messages; where they have nothing, nothing is written. Confirmed with {@link MemberClosed}.
+   */
+  public record CloseMember(String user, ActorRef<MemberClosed> replyTo) implements Command {}
+
+  public record MemberClosed(String roomId) implements CborSerializable {}
+
   /** A member came or went (from their user entity). */
   public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
 
@@ -260,10 +269,34 @@ public final class ChatRoom
     }
   }
 
-  public record Page(List<TimelineEntry> entries, boolean hasMore) implements HistoryResult {}
+  /** {@code closedSenders} (v1.1): the room's senders who closed their account, whose entries are so marked. */
+  public record Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders)
+      implements HistoryResult {
+    public Page {
+      closedSenders = closedSenders == null ? java.util.Set.of() : closedSenders;
+    }
+
+    public Page(List<TimelineEntry> entries, boolean hasMore) {
+      this(entries, hasMore, java.util.Set.of());
+    }
+
+    /** The entries as a client gets them, {@code senderDeleted} marked. */
+    public List<parley.protocol.Message> toWire(String roomId) {
+      return entries.stream().map(e -> toWire(roomId, e)).toList();
+    }
+
+    public parley.protocol.Message toWire(String roomId, TimelineEntry e) {
+      return e.toWire(roomId, closedSenders.contains(e.sender()) || TimelineEntry.ACCOUNT_CLOSED.equals(e.kind()));
+    }
+  }
 
   /** The page is older than what the room holds in memory: read seqs from..to of the journal. */
-  public record InJournal(long from, long to, boolean hasMore) implements HistoryResult {}
+  public record InJournal(long from, long to, boolean hasMore, java.util.Set<String> closedSenders)
+      implements HistoryResult {
+    public InJournal(long from, long to, boolean hasMore) {
+      this(from, to, hasMore, java.util.Set.of());
+    }
+  }
 
   /**
    * An {@code after} past the room's last seq: the caller holds entries the room does not, which only lost state (or
@@ -292,6 +325,9 @@ public final class ChatRoom
   public record MemberLeft(TimelineEntry entry) implements Event {}
 
   public record MessagePosted(TimelineEntry entry) implements Event {}
+
+  /** v1.1: the sender closed their account; a member leaves with it. */
+  public record AccountClosed(TimelineEntry entry) implements Event {}
 
   // ---------------------------------------------------------------------------------------------- behavior
 
@@ -382,6 +418,7 @@ public final class ChatRoom
         .onCommand(Join.class, this::onJoin)
         .onCommand(PasscodeChecked.class, this::onPasscodeChecked)
         .onCommand(Leave.class, this::onLeave)
+        .onCommand(CloseMember.class, this::onCloseMember)
         .onCommand(Post.class, this::onPost)
         .onCommand(Send.class, this::onSend)
         .onCommand(Flush.class, (state, cmd) -> onFlush(state))
@@ -533,6 +570,26 @@ public final class ChatRoom
           audience.reportToDirectory(s);
         })
         .thenReply(cmd.replyTo(), s -> new Left(entry.seq()));
+  }
+
+  private ReplyEffect<Event, RoomState> onCloseMember(RoomState state, CloseMember cmd) {
+    String user = cmd.user();
+    boolean wrote = state.exists() && state.lastSent.contains(user);
+    if (!state.exists() || state.closedSenders.contains(user) || (!state.isMember(user) && !wrote)) {
+      return Effect().reply(cmd.replyTo(), new MemberClosed(roomId));
+    }
+    TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.ACCOUNT_CLOSED, user, null, now(), null);
+    PendingSends.Batch batch = pending.take(state, now(), new AccountClosed(entry));
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(audience::publish);
+          audience.forget(user);
+          awareness.endTyping(user);
+          awareness.forget(user);
+          audience.reportToDirectory(s);
+        })
+        .thenReply(cmd.replyTo(), s -> new MemberClosed(roomId));
   }
 
   private ReplyEffect<Event, RoomState> onPost(RoomState state, Post cmd) {

@@ -35,6 +35,8 @@ public final class RoomState implements CborSerializable {
   final QuietSeqs quiet;
   /** Written in place (see {@link #recent}), null until the first event: who each message mentioned (v1.1). */
   final MentionSeqs mentioned;
+  /** v1.1: who closed their account; their entries here are marked {@code senderDeleted}. */
+  final Set<String> closedSenders;
 
   RoomState(
       ChatRoom.RoomInfo info,
@@ -44,7 +46,8 @@ public final class RoomState implements CborSerializable {
       SendWindow dedupe,
       scala.collection.immutable.HashMap<String, Long> lastSent,
       QuietSeqs quiet,
-      MentionSeqs mentioned) {
+      MentionSeqs mentioned,
+      Set<String> closedSenders) {
     this.info = info;
     this.lastSeq = lastSeq;
     this.members = members;
@@ -53,10 +56,11 @@ public final class RoomState implements CborSerializable {
     this.lastSent = lastSent;
     this.quiet = quiet;
     this.mentioned = mentioned;
+    this.closedSenders = closedSenders;
   }
 
   static RoomState empty() {
-    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null);
+    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of());
   }
 
   /**
@@ -105,6 +109,7 @@ public final class RoomState implements CborSerializable {
     Set<String> nextMembers = members;
     SendWindow nextDedupe = dedupe;
     scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
+    Set<String> nextClosed = closedSenders;
     if (event instanceof ChatRoom.RoomCreated created) {
       nextInfo = created.info();
       nextMembers = with(members, entry.sender());
@@ -112,6 +117,9 @@ public final class RoomState implements CborSerializable {
       nextMembers = with(members, entry.sender());
     } else if (event instanceof ChatRoom.MemberLeft) {
       nextMembers = without(members, entry.sender());
+    } else if (event instanceof ChatRoom.AccountClosed) {
+      nextMembers = without(members, entry.sender());
+      nextClosed = with(closedSenders, entry.sender());
     } else if (event instanceof ChatRoom.MessagePosted) {
       // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
       if (nextDedupe == null) {
@@ -130,11 +138,11 @@ public final class RoomState implements CborSerializable {
     for (String user : entry.mentions()) {
       nextMentioned.add(user, entry.seq());
     }
-    if (event instanceof ChatRoom.MemberLeft) {
+    if (event instanceof ChatRoom.MemberLeft || event instanceof ChatRoom.AccountClosed) {
       nextMentioned.forget(entry.sender());
     }
     return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet,
-        nextMentioned);
+        nextMentioned, nextClosed);
   }
 
   private static Set<String> with(Set<String> set, String user) {
@@ -160,7 +168,8 @@ public final class RoomState implements CborSerializable {
     Map<String, Long> lastSentMap = new HashMap<>();
     lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
     return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
-        quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap());
+        quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap(),
+        List.copyOf(closedSenders));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -197,7 +206,7 @@ public final class RoomState implements CborSerializable {
     }
     // A snapshot from before v1.1 has no mentions: they count from the next one on.
     return new RoomState(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent, quiet,
-        MentionSeqs.fromMap(s.mentioned()));
+        MentionSeqs.fromMap(s.mentioned()), s.closedSenders() == null ? Set.of() : Set.copyOf(s.closedSenders()));
   }
 
   /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
@@ -216,13 +225,21 @@ public final class RoomState implements CborSerializable {
       DedupeWindow window,
       Map<String, Long> lastSent,
       @JsonInclude(JsonInclude.Include.NON_NULL) long[] quietDeltas,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, long[]> mentioned)
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, long[]> mentioned,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> closedSenders)
       implements CborSerializable {
+
+    /** A snapshot as written before accounts could close. */
+    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
+        Map<String, long[]> mentioned) {
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, null);
+    }
 
     /** A snapshot as written before v1.1, without mentions. */
     public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
         List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null);
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null, null);
     }
   }
 
@@ -300,11 +317,11 @@ public final class RoomState implements CborSerializable {
       hasMore = from > 1;
     }
     if (from > to) {
-      return new ChatRoom.Page(List.of(), hasMore && to >= 1);
+      return new ChatRoom.Page(List.of(), hasMore && to >= 1, closedSenders);
     }
     if (from < oldestRecentSeq()) {
-      return new ChatRoom.InJournal(from, to, hasMore);
+      return new ChatRoom.InJournal(from, to, hasMore, closedSenders);
     }
-    return new ChatRoom.Page(recent.range(from, to), hasMore);
+    return new ChatRoom.Page(recent.range(from, to), hasMore, closedSenders);
   }
 }

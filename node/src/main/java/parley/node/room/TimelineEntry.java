@@ -32,8 +32,15 @@ public record TimelineEntry(
   public static final String MESSAGE = Message.KIND_MESSAGE;
   public static final String JOINED = Message.KIND_JOINED;
   public static final String LEFT = Message.KIND_LEFT;
+  public static final String ACCOUNT_CLOSED = Message.KIND_ACCOUNT_CLOSED;
 
+  /** As a client gets it; an {@code account_closed} entry's sender is deleted by definition. */
   public Message toWire(String roomId) {
-    return new Message(roomId, seq, kind, sender, text, sentAt, clientMsgId, mentions);
+    return toWire(roomId, ACCOUNT_CLOSED.equals(kind));
+  }
+
+  /** {@code senderDeleted}: the sender has closed their account (see {@link ChatRoom.Page#toWire}). */
+  public Message toWire(String roomId, boolean senderDeleted) {
+    return new Message(roomId, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted ? Boolean.TRUE : null);
   }
 }

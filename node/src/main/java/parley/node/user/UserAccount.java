@@ -184,6 +184,19 @@ public final class UserAccount
    */
   public record ChangePassword(String passwordHash, String keptTokenHash, ActorRef<Result> replyTo) implements Command {}
 
+  /**
+   * v1.1: close the account (the caller checked the password). Every token dies and every socket closes (4001); the
+   * name is never given again; each room the user is or was in is told, and marks the user's messages there
+   * {@code senderDeleted}. Answered once the closure is stored; the rooms are told after, until each confirms.
+   */
+  public record CloseAccount(ActorRef<Result> replyTo) implements Command {}
+
+  /** A room has recorded the closure (see {@link ChatRoom.CloseMember}). */
+  private record RoomToldOfClosure(String roomId) implements Command {}
+
+  /** Tell again the rooms that have not confirmed the closure yet. */
+  private enum SpreadClosure implements Command { INSTANCE }
+
   /** v1.1: the user's live tokens, as devices; {@code currentTokenHash} is the caller's. */
   public record ListSessions(String currentTokenHash, ActorRef<SessionsView> replyTo) implements Command {}
 
@@ -354,6 +367,12 @@ public final class UserAccount
 
   public record WentOffline(Instant at) implements Event {}
 
+  /** v1.1: the account is closed: its tokens are dead, its name kept. */
+  public record AccountClosed(Instant at) implements Event {}
+
+  /** v1.1: every room of a closed account has recorded the closure; the account holds no room any more. */
+  public record ClosureSpread() implements Event {}
+
   // ---------------------------------------------------------------------------------------------- behavior
 
   private final String username;
@@ -390,6 +409,8 @@ public final class UserAccount
   private Instant offlineSince;
   /** Null under test: the entity then never passivates itself. */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  /** Soft: the rooms of a closed account that have not confirmed the closure yet (see {@link CloseAccount}). */
+  private final java.util.Set<String> closureUnconfirmed = new java.util.HashSet<>();
   /** System.nanoTime() of the last command other than the idle check. */
   private long lastCommandAt = System.nanoTime();
 
@@ -435,6 +456,10 @@ public final class UserAccount
               if (state.online()) {
                 timers.startSingleTimer(ReregisterGraceOver.INSTANCE, settings.reregisterGrace());
               }
+              // Closed, and some room may not know yet (the node stopped while it was told): tell them again.
+              if (state.closed() && !state.everyRoom().isEmpty()) {
+                spreadClosure(state);
+              }
             })
         .build();
   }
@@ -464,6 +489,12 @@ public final class UserAccount
         .onCommand(Authenticate.class, this::onAuthenticate)
         .onCommand(AdmitSocket.class, (s, c) -> replyTouching(s, c.tokenHash(), c.replyTo(), admit(s, c.tokenHash())))
         .onCommand(ChangePassword.class, this::onChangePassword)
+        .onCommand(CloseAccount.class, this::onCloseAccount)
+        .onCommand(RoomToldOfClosure.class, this::onRoomToldOfClosure)
+        .onCommand(SpreadClosure.class, (s, c) -> {
+          tellRoomsOfClosure();
+          return Effect().noReply();
+        })
         .onCommand(ListSessions.class, (s, c) -> Effect().reply(c.replyTo(), sessionsView(s, c.currentTokenHash())))
         .onCommand(RevokeSession.class, this::onRevokeSession)
         .onCommand(CountRoomCreation.class, this::onCountRoomCreation)
@@ -504,7 +535,7 @@ public final class UserAccount
   }
 
   private ReplyEffect<Event, UserState> onRegister(UserState state, Register cmd) {
-    if (state.exists()) {
+    if (state.nameTaken()) {
       return Effect().reply(cmd.replyTo(), new Rejected("username_taken", "that username is taken"));
     }
     return Effect().persist(new Registered(cmd.passwordHash(), now())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
@@ -539,7 +570,8 @@ public final class UserAccount
 
   private ReplyEffect<Event, UserState> onCheckLogin(UserState state, CheckLogin cmd) {
     long wait = loginFailures == null || cmd.addressClean() ? 0 : loginFailures.waitMillis(System.nanoTime());
-    return Effect().reply(cmd.replyTo(), new LoginCheck(wait == 0 ? state.passwordHash() : null, wait));
+    // A closed account has no password to match: its login fails as an unknown user's does.
+    return Effect().reply(cmd.replyTo(), new LoginCheck(wait == 0 && state.exists() ? state.passwordHash() : null, wait));
   }
 
   private FailureBackoff failures() {
@@ -633,6 +665,51 @@ public final class UserAccount
     return Effect().persist(new PasswordChanged(cmd.passwordHash(), cmd.keptTokenHash(), now()))
         .thenRun(s -> closeSessionsWithout(s, "password changed"))
         .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  private ReplyEffect<Event, UserState> onCloseAccount(UserState state, CloseAccount cmd) {
+    if (state.closed()) {
+      return Effect().reply(cmd.replyTo(), Done.INSTANCE);
+    }
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), unauthorized());
+    }
+    pendingMarkers.clear();
+    pendingDelivered.clear();
+    pendingNotifications.clear();
+    return Effect().persist(new AccountClosed(now()))
+        .thenRun(s -> {
+          closeSessionsWithout(s, "account closed");
+          tickets.clear();
+          spreadClosure(s);
+        })
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  /** Tells every room of the closed account, and again every few seconds those that have not confirmed. */
+  private void spreadClosure(UserState state) {
+    closureUnconfirmed.addAll(state.everyRoom());
+    tellRoomsOfClosure();
+  }
+
+  private void tellRoomsOfClosure() {
+    if (closureUnconfirmed.isEmpty()) {
+      return;
+    }
+    ActorRef<ChatRoom.MemberClosed> confirmations =
+        context.messageAdapter(ChatRoom.MemberClosed.class, c -> new RoomToldOfClosure(c.roomId()));
+    for (String roomId : closureUnconfirmed) {
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.CloseMember(username, confirmations));
+    }
+    timers.startSingleTimer(SpreadClosure.INSTANCE, Duration.ofSeconds(3));
+  }
+
+  private ReplyEffect<Event, UserState> onRoomToldOfClosure(UserState state, RoomToldOfClosure cmd) {
+    if (!closureUnconfirmed.remove(cmd.roomId()) || !closureUnconfirmed.isEmpty()) {
+      return Effect().noReply();
+    }
+    timers.cancel(SpreadClosure.INSTANCE);
+    return Effect().persist(new ClosureSpread()).thenNoReply();
   }
 
   /** Sockets and tickets of tokens no longer valid (revoked, or dropped by a password change) end: 4001. */
@@ -800,7 +877,7 @@ public final class UserAccount
   }
 
   private ReplyEffect<Event, UserState> onNotify(UserState state, Notify cmd) {
-    if (!state.rooms().containsKey(cmd.roomId())) {
+    if (!state.exists() || !state.rooms().containsKey(cmd.roomId())) {
       return Effect().noReply();
     }
     List<Notification> inbox = inbox(state);
@@ -903,6 +980,7 @@ public final class UserAccount
     long after = settings.passivateAfter().toNanos();
     if (quiet >= after
         && pendingMarkers.isEmpty()
+        && closureUnconfirmed.isEmpty()
         && offlineSince == null
         && (loginFailures == null || !loginFailures.recent(System.nanoTime()))
         && !timers.isTimerActive(OfflineGraceOver.class)

@@ -115,4 +115,71 @@ class AccountLifecycleTest {
       assertEquals(200, carol.get("/api/v1/me").status());
     }
   }
+
+  @Test
+  void aClosedAccountIsGoneButItsMessagesStayMarkedAndItsNameIsNeverGivenAgain() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    String general = bob.createRoom("{\"name\":\"general\"}");
+    String former = bob.createRoom("{\"name\":\"former\"}");
+    String quiet = bob.createRoom("{\"name\":\"quiet\"}");
+    for (String room : List.of(general, former, quiet)) {
+      assertEquals(200, alice.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    }
+    assertEquals(201, alice.post("/api/v1/rooms/" + general + "/messages", "{\"clientMsgId\":\"a1\",\"text\":\"hi all\"}").status());
+    assertEquals(201, alice.post("/api/v1/rooms/" + former + "/messages", "{\"clientMsgId\":\"a2\",\"text\":\"bye soon\"}").status());
+    assertEquals(204, alice.post("/api/v1/rooms/" + former + "/leave", null).status());
+    assertEquals(204, alice.post("/api/v1/rooms/" + quiet + "/leave", null).status());
+    long quietLast = bob.get("/api/v1/rooms/" + quiet).body().get("lastSeq").asLong();
+    assertEquals(201, bob.post("/api/v1/rooms/" + general + "/messages", "{\"clientMsgId\":\"b1\",\"text\":\"hi alice\"}").status());
+    ApiClient phone = device(alice.username, "correct horse", "Parley-Phone/1.0");
+
+    try (WsClient alicesSocket = WsClient.connect(node.http(), phone.token);
+        WsClient bobsSocket = WsClient.connect(node.http(), bob.token)) {
+      alicesSocket.awaitType("hello");
+      bobsSocket.awaitType("hello");
+      // The password is asked again, and a wrong one is refused like a wrong login.
+      assertEquals("wrong_password", alice.delete("/api/v1/me", "{\"password\":\"wrong horse\"}").code());
+      assertEquals(400, alice.delete("/api/v1/me", "{}").status());
+      assertEquals(200, alice.get("/api/v1/me").status());
+
+      assertEquals(204, alice.delete("/api/v1/me", "{\"password\":\"correct horse\"}").status());
+      assertEquals(4001, alicesSocket.awaitClose().code(), "every device is logged out");
+      assertEquals(401, alice.get("/api/v1/me").status());
+      assertEquals(401, phone.get("/api/v1/me").status());
+      assertEquals("bad_credentials", node.client().login(alice.username, "correct horse").code());
+      assertEquals("username_taken", node.client().post("/api/v1/auth/signup",
+          "{\"username\":\"" + alice.username + "\",\"password\":\"another horse\"}").code());
+      assertEquals("no_such_user", bob.post("/api/v1/dms/" + alice.username, null).code());
+      assertEquals("no_such_user", bob.get("/api/v1/users/" + alice.username).code());
+
+      // Bob sees her leave the room they share, live, and the entry says why.
+      JsonNode closed = bobsSocket.await(f -> "account_closed".equals(f.path("kind").asText()));
+      assertEquals(alice.username, closed.get("sender").asText());
+      assertTrue(closed.path("senderDeleted").asBoolean(), closed.toString());
+    }
+    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
+    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      // Her messages stay, under her name, marked; his are not; a room where she wrote nothing is not touched.
+      JsonNode page = bob.get("/api/v1/rooms/" + general + "/messages").body().get("messages");
+      for (JsonNode m : page) {
+        boolean hers = alice.username.equals(m.get("sender").asText());
+        assertEquals(hers, m.path("senderDeleted").asBoolean(false), m.toString());
+        assertEquals(!hers, m.path("senderDeleted").isMissingNode(), "absent unless true: " + m);
+      }
+      assertTrue(page.toString().contains("hi all"), page.toString());
+      JsonNode formerPage = bob.get("/api/v1/rooms/" + former + "/messages").body().get("messages");
+      JsonNode last = formerPage.get(formerPage.size() - 1);
+      assertEquals("account_closed", last.get("kind").asText(), "the room she had left learns it too");
+      assertTrue(formerPage.toString().contains("\"text\":\"bye soon\""));
+      for (JsonNode m : formerPage) {
+        assertEquals(alice.username.equals(m.get("sender").asText()), m.path("senderDeleted").asBoolean(false), m.toString());
+      }
+      assertEquals(quietLast, bob.get("/api/v1/rooms/" + quiet).body().get("lastSeq").asLong());
+      JsonNode members = bob.get("/api/v1/rooms/" + general).body().get("members");
+      assertFalse(members.toString().contains(alice.username), members.toString());
+      return null;
+    });
+  }
 }

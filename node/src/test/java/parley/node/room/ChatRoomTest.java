@@ -181,6 +181,46 @@ class ChatRoomTest {
   }
 
   @Test
+  void aClosedAccountLeavesItsRoomsOnceAndItsEntriesStayMarkedAcrossSnapshots() {
+    // A snapshot every 4 events, 3 recent entries in memory: the mark must survive both.
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("c" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(3, 5, 4),
+            Clock.systemUTC()));
+    create("alice", null, 10);
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("carol", null, r));
+    post("bob", "b1", "hello from bob");
+    room.<ChatRoom.LeaveResult>runCommand(r -> new ChatRoom.Leave("carol", r));
+
+    var closed = room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("bob", r));
+    ChatRoom.AccountClosed event = assertInstanceOf(ChatRoom.AccountClosed.class, closed.event());
+    assertEquals(new TimelineEntry(6, TimelineEntry.ACCOUNT_CLOSED, "bob", null, event.entry().sentAt(), null), event.entry());
+    assertFalse(closed.state().isMember("bob"));
+    assertTrue(room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("bob", r)).hasNoEvents(),
+        "told again (the user entity retries until confirmed): nothing more is written");
+    assertTrue(room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("carol", r)).hasNoEvents(),
+        "carol left and never wrote here: nothing of hers to mark");
+    assertInstanceOf(ChatRoom.Rejected.class, post("bob", "b2", "still here?"), "no member any more");
+    for (int i = 0; i < 6; i++) {
+      post("alice", "a" + i, "text " + i);
+    }
+    room.restart();
+    var page = (ChatRoom.HistoryResult) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("alice", null, null, 50, r)).reply();
+    // Older than the 3 entries in memory: the journal is read, and the room names its closed senders with the range.
+    ChatRoom.InJournal range = assertInstanceOf(ChatRoom.InJournal.class, page);
+    assertEquals(java.util.Set.of("bob"), range.closedSenders());
+    ChatRoom.Page recent = assertInstanceOf(ChatRoom.Page.class, room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("alice", null, 10L, 50, r)).reply());
+    assertEquals(java.util.Set.of("bob"), recent.closedSenders());
+    var wire = new ChatRoom.Page(List.of(new TimelineEntry(4, TimelineEntry.MESSAGE, "bob", "hello from bob",
+        Instant.EPOCH, "b1"), new TimelineEntry(7, TimelineEntry.MESSAGE, "alice", "text 0", Instant.EPOCH, "a0")),
+        false, recent.closedSenders()).toWire("r");
+    assertEquals(Boolean.TRUE, wire.get(0).senderDeleted());
+    assertNull(wire.get(1).senderDeleted());
+  }
+
+  @Test
   void aSendWhoseWriteFailedIsStoredWhenResentToTheNextIncarnation() {
     // The room applies a send to its state before the write; a failed write stops it, and the next incarnation (which
     // sharding starts with the next message) replays the journal: the failed one's dedupe window must not follow it,
