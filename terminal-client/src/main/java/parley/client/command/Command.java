@@ -34,6 +34,18 @@ public sealed interface Command {
   /** Jump to the first unread line of the room in view. */
   record Unread() implements Command {}
 
+  /** v1.1: list this user's logins (devices), each with the id {@code /endsession} takes. */
+  record Sessions() implements Command {}
+
+  /** v1.1: end one of this user's logins, by its id. */
+  record EndSession(String id) implements Command {}
+
+  /** v1.1: change the password (asked for in a masked prompt, never typed on the input line). */
+  record Password() implements Command {}
+
+  /** v1.1: close the account (its password asked for in a masked prompt). */
+  record CloseAccount() implements Command {}
+
   record Help() implements Command {}
 
   record Quit() implements Command {}

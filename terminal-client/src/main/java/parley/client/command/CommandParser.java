@@ -25,6 +25,10 @@ public final class CommandParser {
       new String[] {"/unread", "/unread", "jump to the first unread line of the room in view"},
       new String[] {"/help", "/help", "list commands and keys"},
       new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
+      new String[] {"/sessions", "/sessions", "list your logins (devices) with their ids"},
+      new String[] {"/endsession", "/endsession id", "end one of your logins (an id from /sessions)"},
+      new String[] {"/password", "/password", "change your password; your other logins end"},
+      new String[] {"/closeaccount", "/closeaccount", "close your account for good (asks for the password)"},
       new String[] {"/quit", "/quit", "leave the client"});
 
   private CommandParser() {}
@@ -72,6 +76,15 @@ public final class CommandParser {
         return words.isEmpty() ? new Command.Mentions() : usage("/mentions");
       case "/unread":
         return words.isEmpty() ? new Command.Unread() : usage("/unread");
+      case "/sessions":
+        return words.isEmpty() ? new Command.Sessions() : usage("/sessions");
+      case "/endsession":
+        return words.size() == 1 ? new Command.EndSession(words.get(0)) : usage("/endsession");
+      case "/password":
+        return words.isEmpty() ? new Command.Password()
+            : new Command.Invalid("/password takes no arguments: it asks for the passwords where they are not shown.");
+      case "/closeaccount":
+        return words.isEmpty() ? new Command.CloseAccount() : usage("/closeaccount");
       case "/help":
         return new Command.Help();
       case "/quit":

@@ -643,6 +643,50 @@ public final class ChatClient implements LinkListener {
     }, () -> notice("You are in no room.", true));
   }
 
+  // ---------------------------------------------------------------------------------------------- the account (v1.1)
+
+  /** Lists the user's logins as notices, this one marked, each with the id {@code /endsession} takes. */
+  public void sessions() {
+    fetch(api.sessions(), (list, failure) -> {
+      if (list == null) {
+        notice("Could not list your logins: " + ApiException.of(failure).getMessage(), true);
+        return;
+      }
+      notice(list.sessions().size() + (list.sessions().size() == 1 ? " login:" : " logins, most recent first:"), false);
+      for (parley.protocol.SessionList.Item s : list.sessions()) {
+        notice(String.format("%s %s  %s  from %s, last used %s", s.id(), s.current() ? "(this one)" : "          ",
+            s.userAgent() == null ? "unknown client" : SafeText.clean(s.userAgent()),
+            s.address() == null ? "?" : s.address(), s.lastUsed() == null ? "?" : s.lastUsed().toString()), false);
+      }
+    });
+  }
+
+  public void endSession(String id) {
+    fetch(api.endSession(id), (ok, failure) -> notice(failure == null ? "That login has ended."
+        : "Could not end it: " + ApiException.of(failure).getMessage(), failure != null));
+  }
+
+  /** Changes the password; this login stays, the others end. */
+  public void changePassword(String current, String next) {
+    fetch(api.changePassword(current, next), (ok, failure) -> notice(failure == null
+        ? "Password changed. Your other logins have ended; this one goes on."
+        : "Password not changed: " + ApiException.of(failure).getMessage(), failure != null));
+  }
+
+  /** Closes the account; done once the server has (its 4001 close then logs this client out). */
+  public CompletableFuture<Void> closeAccount(String password) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    fetch(api.closeAccount(password), (ok, failure) -> {
+      if (failure != null) {
+        notice("Account not closed: " + ApiException.of(failure).getMessage(), true);
+        done.completeExceptionally(failure);
+      } else {
+        done.complete(null);
+      }
+    });
+    return done;
+  }
+
   public void notice(String text, boolean error) {
     state.notice(text, error, clock.instant());
     changed();

@@ -37,6 +37,8 @@ public final class RoomState {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
   private final Set<String> members = new TreeSet<>();
+  /** v1.1: senders who closed their account (an account_closed entry, or an entry marked senderDeleted). */
+  private final Set<String> closedSenders = new java.util.HashSet<>();
   /** v1.1: each member's delivered and read markers (read -1: hidden), as the server last told; empty if unknown. */
   private final Map<String, long[]> receipts = new HashMap<>();
   /** v1.1: the seq up to which this client told the server it holds the room. */
@@ -84,6 +86,9 @@ public final class RoomState {
       if (timeline.putIfAbsent(m.seq(), m) == null) {
         added.add(m);
         applyMembership(m);
+      }
+      if (m.sender() != null && (Boolean.TRUE.equals(m.senderDeleted()) || Message.KIND_ACCOUNT_CLOSED.equals(m.kind()))) {
+        closedSenders.add(m.sender());
       }
     }
     extend();
@@ -167,13 +172,18 @@ public final class RoomState {
     }
   }
 
+  /** v1.1: whether {@code user} has closed their account, as far as this room's entries tell. */
+  public boolean senderClosed(String user) {
+    return closedSenders.contains(user);
+  }
+
   private void applyMembership(Message m) {
     if (membersAsOf < 0 || m.seq() <= membersAsOf || m.sender() == null) {
       return;
     }
     if (Message.KIND_JOINED.equals(m.kind())) {
       members.add(m.sender());
-    } else if (Message.KIND_LEFT.equals(m.kind())) {
+    } else if (Message.KIND_LEFT.equals(m.kind()) || Message.KIND_ACCOUNT_CLOSED.equals(m.kind())) {
       members.remove(m.sender());
     }
   }

@@ -139,6 +139,26 @@ public final class HttpParleyApi implements ParleyApi {
     return call("GET", "/users/" + PathSegment.encode(username), null, UserPresence.class);
   }
 
+  @Override
+  public CompletableFuture<Void> changePassword(String current, String next) {
+    return call("POST", "/me/password", new parley.protocol.PasswordChange(current, next), Void.class);
+  }
+
+  @Override
+  public CompletableFuture<parley.protocol.SessionList> sessions() {
+    return call("GET", "/me/sessions", null, parley.protocol.SessionList.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> endSession(String id) {
+    return call("DELETE", "/me/sessions/" + PathSegment.encode(id), null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAccount(String password) {
+    return call("DELETE", "/me", new parley.protocol.AccountClosure(password), Void.class);
+  }
+
   private <T> CompletableFuture<T> call(String method, String path, Object body, Class<T> type) {
     HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve("/api/v1" + path))
         .timeout(TIMEOUT)

@@ -59,4 +59,16 @@ public interface ParleyApi {
   CompletableFuture<Room> openDm(String username);
 
   CompletableFuture<UserPresence> user(String username);
+
+  /** v1.1: a new password, given the current one; every other login of the user ends. */
+  CompletableFuture<Void> changePassword(String current, String next);
+
+  /** v1.1: the user's logins, as the devices they are on. */
+  CompletableFuture<parley.protocol.SessionList> sessions();
+
+  /** v1.1: end one login (by its id from {@link #sessions}). */
+  CompletableFuture<Void> endSession(String id);
+
+  /** v1.1: close the account, given its password. */
+  CompletableFuture<Void> closeAccount(String password);
 }

@@ -119,9 +119,16 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     members.invalidate();
     status.invalidate();
     typing.invalidate();
-    if (!loggedOut && client.state().link().state() == LinkStatus.State.LOGGED_OUT) {
+    if (client.state().link().state() == LinkStatus.State.LOGGED_OUT) {
+      loggedOut(client.state().link().detail());
+    }
+  }
+
+  /** Back to the login screen, once, whichever comes first: the server's 4001 or the call that ended the login. */
+  private void loggedOut(String reason) {
+    if (!loggedOut) {
       loggedOut = true;
-      host.loggedOut(client.state().link().detail());
+      host.loggedOut(reason);
     }
   }
 
@@ -293,6 +300,29 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
           })));
     } else if (command instanceof Command.Unread) {
       timeline.toFirstUnread();
+    } else if (command instanceof Command.Sessions) {
+      client.sessions();
+    } else if (command instanceof Command.EndSession end) {
+      client.endSession(end.id());
+    } else if (command instanceof Command.Password) {
+      gui().addWindow(new SecretPrompt("Change your password", "Your other logins will end; this one goes on.",
+          List.of("Current password:", "New password:", "New password again:"), 3, values -> {
+            if (!values.get(1).equals(values.get(2))) {
+              client.notice("Password not changed: the two new ones differ.", true);
+            } else {
+              client.changePassword(values.get(0), values.get(1));
+            }
+          }));
+    } else if (command instanceof Command.CloseAccount) {
+      gui().addWindow(new SecretPrompt("Close your account", "For good: your name is never given again; your "
+          + "messages stay, marked as from a closed account. Type \"close\" to confirm.",
+          List.of("Password:", "Type close:"), 1, values -> {
+            if (!"close".equals(values.get(1).strip())) {
+              client.notice("Account not closed: type close in the second field to confirm.", true);
+            } else {
+              client.closeAccount(values.get(0)).thenRun(() -> loggedOut("account closed"));
+            }
+          }));
     } else if (command instanceof Command.Help) {
       for (String[] c : CommandParser.COMMANDS) {
         client.notice(String.format("%-40s %s", c[1], c[2]), false);

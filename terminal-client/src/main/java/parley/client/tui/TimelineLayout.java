@@ -133,6 +133,18 @@ final class TimelineLayout {
   private void entry(List<List<Span>> rows, ChatState state, RoomState room, Message m, int width) {
     String time = time(m.sentAt());
     String sender = m.sender() == null ? "?" : m.sender();
+    if (Message.KIND_ACCOUNT_CLOSED.equals(m.kind())) {
+      wrapped(rows, List.of(Span.of(time + " ", DIM)), "← " + sender + " closed their account", width,
+          TextColor.ANSI.BLACK_BRIGHT, false);
+      return;
+    }
+    if (!Message.KIND_MESSAGE.equals(m.kind()) && !Message.KIND_JOINED.equals(m.kind())
+        && !Message.KIND_LEFT.equals(m.kind())) {
+      return; // a kind of a later protocol version: shown by the clients that know it
+    }
+    if (Boolean.TRUE.equals(m.senderDeleted()) || room.senderClosed(sender)) {
+      sender = sender + " (deleted)";
+    }
     if (Message.KIND_JOINED.equals(m.kind()) || Message.KIND_LEFT.equals(m.kind())) {
       boolean joined = Message.KIND_JOINED.equals(m.kind());
       String what = (joined ? "→ " : "← ") + sender + (joined ? " joined" : " left");

@@ -66,6 +66,26 @@ public final class FakeServer implements ParleyApi {
     return append(room, Message.KIND_JOINED, user, null, null);
   }
 
+  /**
+   * {@code user} closes their account, as the server records it: an {@code account_closed} entry, and their earlier
+   * entries marked {@code senderDeleted} (v1.1). Also an entry of a kind this client does not know, as a later
+   * version's server might write.
+   */
+  public ServerFrame.MessageFrame closesAccount(String room, String user) {
+    List<Message> timeline = timelines.get(room);
+    timeline.replaceAll(m -> user.equals(m.sender())
+        ? new Message(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(), m.mentions(), true)
+        : m);
+    append(room, "topic_of_tomorrow", user, "something new", null);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, Message.KIND_ACCOUNT_CLOSED, user, null, clock, null, List.of(),
+        true);
+    timeline.add(m);
+    rooms.computeIfPresent(room, (id, r) -> new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), r.passcode(),
+        r.lastSeq(), r.members().stream().filter(x -> !x.username().equals(user)).toList()));
+    return ServerFrame.MessageFrame.of(m);
+  }
+
   private ServerFrame.MessageFrame append(String room, String kind, String sender, String text, String id) {
     List<Message> timeline = timelines.get(room);
     clock = clock.plusSeconds(60);
@@ -245,5 +265,43 @@ public final class FakeServer implements ParleyApi {
   @Override
   public CompletableFuture<UserPresence> user(String username) {
     return answer("user " + username, () -> new UserPresence(username, online.getOrDefault(username, true), null));
+  }
+
+  /** The account's password, as the fake checks it. */
+  public String password = "correct horse";
+
+  @Override
+  public CompletableFuture<Void> changePassword(String current, String next) {
+    return answer("password", () -> {
+      if (!password.equals(current)) {
+        throw new ApiException(403, "wrong_password", "current is not your password");
+      }
+      password = next;
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<parley.protocol.SessionList> sessions() {
+    return answer("sessions", () -> new parley.protocol.SessionList(List.of(
+        new parley.protocol.SessionList.Item("5d41402abc4b2a76", clock, clock, "198.51.100.20", "Parley-Terminal/0.1",
+            true, clock.plusSeconds(86_400)),
+        new parley.protocol.SessionList.Item("0123456789abcdef", clock, clock, "203.0.113.9", "Mozilla/5.0",
+            false, clock.plusSeconds(86_400)))));
+  }
+
+  @Override
+  public CompletableFuture<Void> endSession(String id) {
+    return answer("end session " + id, () -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAccount(String password) {
+    return answer("close account", () -> {
+      if (!this.password.equals(password)) {
+        throw new ApiException(403, "wrong_password", "that is not your password");
+      }
+      return null;
+    });
   }
 }

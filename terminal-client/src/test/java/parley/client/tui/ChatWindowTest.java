@@ -27,6 +27,7 @@ class ChatWindowTest {
   private final DirectScheduler scheduler = new DirectScheduler();
   private boolean quit;
   private boolean loggedOut;
+  private boolean accountClosed;
 
   @BeforeEach
   void setUp() {
@@ -68,7 +69,9 @@ class ChatWindowTest {
       }
 
       @Override
-      public void loggedOut(String reason) {}
+      public void loggedOut(String reason) {
+        accountClosed = "account closed".equals(reason);
+      }
     });
     c.addListener(window);
     screen.gui.addWindow(window);
@@ -97,6 +100,21 @@ class ChatWindowTest {
     assertTrue(text.contains("○ carol"), text);
     assertTrue(text.contains(" alice · 127.0.0.1:8080 · ● online · lag 3 ms · F1 help"), text);
     assertEquals("[#general]", screen.inputRow(), text);
+  }
+
+  @Test
+  void aClosedAccountIsShownAsSuchAndAnEntryOfAnUnknownKindIsSkipped() {
+    ServerFrame.MessageFrame closed = server.closesAccount("r1", "carol");
+    link.frame(new ServerFrame.MessageFrame("r1", closed.seq() - 1, "topic_of_tomorrow", "carol", "something new",
+        server.now(), null, List.of()));
+    link.frame(closed);
+    screen.pump();
+    String text = screen.text();
+    assertTrue(text.contains("← carol closed their account"), text);
+    assertFalse(text.contains("something new"), "a kind this client does not know is skipped: " + text);
+    assertTrue(text.contains("carol (deleted): hi! the agenda is in the pinned doc"), "her earlier lines say so: " + text);
+    assertTrue(text.contains("bob: hello alice"), text);
+    assertFalse(text.contains("bob (deleted)"), text);
   }
 
   @Test
@@ -237,6 +255,53 @@ class ChatWindowTest {
     screen.type("/logout");
     screen.press(KeyType.Enter);
     assertTrue(loggedOut);
+  }
+
+  @Test
+  void theAccountsLoginsPasswordAndClosingAreCommandsWhosePasswordsAreNeverShown() {
+    screen.type("/sessions");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    String text = screen.text();
+    assertTrue(text.contains("5d41402abc4b2a76 (this one)"), text);
+    assertTrue(text.contains("0123456789abcdef"), text);
+    screen.type("/endsession 0123456789abcdef");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(server.calls.contains("end session 0123456789abcdef"), server.calls.toString());
+
+    screen.type("/password");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("Change your password"), screen.text());
+    for (String field : List.of("correct horse", "battery staple", "battery staple")) {
+      screen.type(field);
+      screen.press(KeyType.Enter);
+    }
+    screen.pump();
+    assertTrue(screen.text().contains("Password changed"), screen.text());
+    assertFalse(screen.text().contains("battery staple"), "never on the screen");
+    assertEquals("battery staple", server.password);
+
+    screen.type("/closeaccount");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    screen.type("wrong");
+    screen.press(KeyType.Enter);
+    screen.type("close");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("Account not closed: that is not your password"), screen.text());
+    assertFalse(loggedOut);
+    screen.type("/closeaccount");
+    screen.press(KeyType.Enter);
+    screen.type("battery staple");
+    screen.press(KeyType.Enter);
+    screen.type("close");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(server.calls.contains("close account"));
+    assertTrue(accountClosed, "back to the login screen");
   }
 
   @Test
