@@ -32,6 +32,7 @@ public final class ApiClient {
   /** A new user, signed up and logged in; the name is unique per call so tests never collide. */
   public ApiClient newUser(String prefix) {
     String name = (prefix + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
+    RunLog.secret("correct horse");
     Reply signup = post("/api/v1/auth/signup", "{\"username\":\"" + name + "\",\"password\":\"correct horse\"}");
     if (signup.status() != 201) {
       throw new IllegalStateException("signup failed: " + signup);
@@ -43,8 +44,10 @@ public final class ApiClient {
 
   public Reply login(String name, String password) {
     Reply r = post("/api/v1/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + password + "\"}");
+    RunLog.secret(password);
     if (r.status() == 200) {
       token = r.body().get("token").asText();
+      RunLog.secret(token);
       username = r.body().get("username").asText();
     }
     return r;
@@ -64,6 +67,13 @@ public final class ApiClient {
     return send(HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")
         .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** A DELETE with a JSON body (closing an account carries its password). */
+  public Reply delete(String path, String json) {
+    return send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public Reply method(String method, String path) {

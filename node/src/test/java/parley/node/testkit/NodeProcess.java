@@ -75,11 +75,15 @@ public final class NodeProcess implements AutoCloseable {
     // A test JVM that is stopped (a CI timeout, Ctrl-C) takes its nodes with it: a node left running holds its ports.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-node-" + httpPort));
     CompletableFuture<Boolean> listening = new CompletableFuture<>();
+    // The run's logs (RunLog) get every node's lines too, whatever the test does with its own copy.
+    Path runLog = Files.createDirectories(RunLog.dir()).resolve("node-" + httpPort + "-" + process.pid() + ".log");
     Thread pump = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
           Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+          Files.writeString(runLog, line + "\n", StandardCharsets.UTF_8,
               java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
           if (line.contains("Parley node listening on")) {
             listening.complete(true);

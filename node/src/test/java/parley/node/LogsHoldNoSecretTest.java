@@ -1,0 +1,82 @@
+package parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import parley.node.testkit.RunLog;
+
+/**
+ * The last class of the run: every log line the run wrote (the test JVM's nodes and every node process, see
+ * {@link RunLog}) is searched for every token and password the run's clients used. A token is found by its secret
+ * part too (the 64 hex digits before the name), so a log that cut the name off would still be caught.
+ */
+@Order(Integer.MAX_VALUE)
+class LogsHoldNoSecretTest {
+
+  /** Where each secret occurs in these files: "file:line: secret", or nothing. */
+  static List<String> find(Set<String> secrets, List<Path> files) throws IOException {
+    List<String> needles = new ArrayList<>();
+    for (String s : secrets) {
+      needles.add(s);
+      int dot = s.indexOf('.');
+      if (dot == 64) {
+        needles.add(s.substring(0, dot));
+      }
+    }
+    List<String> found = new ArrayList<>();
+    for (Path file : files) {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        for (String needle : needles) {
+          if (lines.get(i).contains(needle)) {
+            found.add(file.getFileName() + ":" + (i + 1) + ": " + needle);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void noTokenOrPasswordOfTheWholeRunIsInItsLogs() throws IOException {
+    Set<String> secrets = RunLog.secrets();
+    Assumptions.assumeTrue(RunLog.started() && secrets.size() >= 50,
+        "run with the whole suite (it reads the logs of the classes before it): " + secrets.size() + " secrets seen");
+    List<Path> files;
+    try (Stream<Path> all = Files.list(RunLog.dir())) {
+      files = all.filter(Files::isRegularFile).sorted().toList();
+    }
+    long lines = 0;
+    for (Path f : files) {
+      try (Stream<String> l = Files.lines(f, StandardCharsets.UTF_8)) {
+        lines += l.count();
+      }
+    }
+    assertTrue(lines > 100 && files.size() > 1, "the run's logs were gathered: " + files + ", " + lines + " lines");
+    List<String> found = find(secrets, files);
+    assertTrue(found.isEmpty(), "the logs hold secrets the run used (" + secrets.size() + " secrets, " + lines
+        + " lines in " + files.size() + " files): " + found.subList(0, Math.min(20, found.size())));
+  }
+
+  @Test
+  void theSearchFindsATokenByItsSecretPartAndAPassword(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    String token = "ab".repeat(32) + ".alice-1234";
+    Path log = dir.resolve("node.log");
+    Files.writeString(log, "12:00:00 INFO x - fine\n12:00:01 WARN y - header Bearer " + "ab".repeat(32) + "\n"
+        + "12:00:02 INFO z - body {\"password\":\"correct horse\"}\n");
+    List<String> found = find(Set.of(token, "correct horse"), List.of(log));
+    assertTrue(found.contains("node.log:2: " + "ab".repeat(32)), found.toString());
+    assertTrue(found.contains("node.log:3: correct horse"), found.toString());
+    assertTrue(find(Set.of("cd".repeat(32) + ".bob-1"), List.of(log)).isEmpty());
+  }
+}
