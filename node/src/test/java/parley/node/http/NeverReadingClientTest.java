@@ -1,0 +1,156 @@
+package parley.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import parley.node.NodeMetrics;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.RawHttp;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+import parley.protocol.Json;
+
+/**
+ * A client that opens a WebSocket and never reads from it, over a real TCP connection, while a room it is in is busy:
+ * the node holds a bounded number of frames for it (its TCP buffers, then {@code parley.session.outbound-buffer}),
+ * closes it with 1008, and the client, reading at last, finds every entry up to the close once and in order, then
+ * resumes by seq and gets the rest: nothing missed, nothing twice.
+ */
+class NeverReadingClientTest {
+  private static final int BUFFER = 256;
+  private static final String TEXT = "x".repeat(3000);
+
+  @Test
+  void isClosedWith1008AfterABoundedBacklogAndResumesBySeqWithoutLossOrDuplicate() throws Exception {
+    try (TestNode node = TestNode.start(ConfigFactory.parseString("parley.session.outbound-buffer = " + BUFFER))) {
+      ApiClient alice = node.client().newUser("alice");
+      ApiClient bob = node.client().newUser("bob");
+      String room = alice.createRoom("{\"name\":\"busy\"}");
+      assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", "{}").status());
+      long joined = alice.get("/api/v1/rooms/" + room).body().get("lastSeq").asLong();
+
+      try (Socket reader = neverReading(node.port, bob.token); WsClient writer = WsClient.connect(node.http(), alice.token)) {
+        writer.awaitType("hello");
+        int sent = 0;
+        while (closedWith1008(node) == 0) {
+          assertTrue(sent < 5_000, "the node kept " + sent + " entries of 3 KB for a client that reads nothing");
+          // In steps well inside the buffer, each acknowledged before the next: the writer reads as it goes.
+          for (int i = 0; i < 20; i++) {
+            sent++;
+            writer.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"m" + sent + "\",\"text\":\""
+                + TEXT + "\"}");
+          }
+          final int expected = sent;
+          writer.awaitCount(f -> "ack".equals(f.path("type").asText()), expected);
+        }
+        assertEquals(1, closedWith1008(node));
+        assertTrue(!writer.closed.isDone(), "the writer, who reads, stays: " + writer.closed);
+        // What it is given before the close is what TCP's buffers and the session's held: less than was sent.
+        Backlog backlog = readAll(reader);
+        assertEquals(1008, backlog.closeCode, "closed as too slow: " + backlog.closeReason);
+        assertTrue(backlog.count < sent, backlog.count + " of " + sent);
+        assertTrue(!backlog.seqs.isEmpty() && backlog.seqs.first() <= joined + 1, "from its join on: " + backlog.seqs.first());
+        long last = backlog.seqs.last();
+        assertEquals(backlog.seqs.size(), last - backlog.seqs.first() + 1, "no gap in what it was given");
+        assertEquals(backlog.count, backlog.seqs.size(), "nothing twice");
+
+        // It reconnects after the last seq it holds and gets the rest, each once, in order.
+        long lastSeq = alice.get("/api/v1/rooms/" + room).body().get("lastSeq").asLong();
+        try (WsClient again = WsClient.connectAfter(node.http(), bob.token, room + ":" + last)) {
+          again.awaitCount(f -> "message".equals(f.path("type").asText()) && f.path("seq").asLong() == lastSeq, 1);
+          assertTrue(!again.closed.isDone(), "the resumed socket stays open: " + again.closed.getNow(null));
+          List<Long> resumed = again.frames().stream().filter(f -> "message".equals(f.path("type").asText()))
+              .map(f -> f.get("seq").asLong()).toList();
+          List<Long> expected = new ArrayList<>();
+          for (long s = last + 1; s <= lastSeq; s++) {
+            expected.add(s);
+          }
+          assertEquals(expected, resumed);
+        }
+      }
+    }
+  }
+
+  private static double closedWith1008(TestNode node) {
+    for (String line : NodeMetrics.get(node.system).scrape().split("\n")) {
+      if (line.startsWith("parley_websocket_closes_total{") && line.contains("code=\"1008\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  /** A WebSocket over plain TCP with a small receive window, whose owner reads nothing after the handshake. */
+  private static Socket neverReading(int port, String token) throws IOException {
+    Socket s = new Socket();
+    s.setReceiveBufferSize(4096);
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    s.getOutputStream().write(("GET /api/v1/ws HTTP/1.1\r\nHost: parley\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n"
+        + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    assertEquals(101, RawHttp.read(s).status());
+    return s;
+  }
+
+  private record Backlog(TreeSet<Long> seqs, int count, int closeCode, String closeReason) {}
+
+  /** Reads the server's frames (unmasked, maybe fragmented) up to its close frame. */
+  private static Backlog readAll(Socket s) throws IOException {
+    s.setSoTimeout(30_000);
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    TreeSet<Long> seqs = new TreeSet<>();
+    int count = 0;
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    while (true) {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = in.readUnsignedShort();
+      } else if (len == 127) {
+        len = in.readLong();
+      }
+      byte[] payload = readN(in, (int) len);
+      int opcode = b0 & 0x0f;
+      if (opcode == 8) {
+        int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        return new Backlog(seqs, count, code, reason);
+      }
+      if (opcode == 1 || opcode == 0) {
+        message.write(payload);
+        if ((b0 & 0x80) != 0) {
+          JsonNode frame = Json.mapper().readTree(message.toByteArray());
+          message.reset();
+          if ("message".equals(frame.path("type").asText())) {
+            seqs.add(frame.get("seq").asLong());
+            count++;
+          }
+        }
+      }
+    }
+  }
+
+  private static byte[] readN(InputStream in, int n) throws IOException {
+    byte[] out = in.readNBytes(n);
+    if (out.length < n) {
+      throw new EOFException("the connection ended inside a frame");
+    }
+    return out;
+  }
+}
