@@ -104,6 +104,11 @@ public final class Validation {
         || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069));
   }
 
+  /** v1.1: a topic or a reason: valid Unicode with no control (so no line break) or bidi override character. */
+  public static boolean isOneLine(String s) {
+    return isWellFormed(s) && !hasControlOrBidi(s);
+  }
+
   public static Optional<Problem> room(String name, String passcode, Integer capacity) {
     if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > Limits.ROOM_NAME_MAX) {
       return problem("invalid_room", "a room name is 1 to " + Limits.ROOM_NAME_MAX + " characters");
@@ -123,6 +128,15 @@ public final class Validation {
         && (passcode.isEmpty() || passcode.getBytes(StandardCharsets.UTF_8).length > Limits.PASSCODE_MAX_UTF8_BYTES)) {
       return problem(
           "invalid_room", "a passcode is 1 to " + Limits.PASSCODE_MAX_UTF8_BYTES + " bytes of UTF-8");
+    }
+    return Optional.empty();
+  }
+
+  /** v1.1: a delete carries no text, only its clientMsgId. */
+  public static Optional<Problem> clientMsgId(String clientMsgId) {
+    if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX
+        || !isWellFormed(clientMsgId)) {
+      return problem("invalid_message", "clientMsgId is 1 to " + Limits.CLIENT_MSG_ID_MAX + " characters");
     }
     return Optional.empty();
   }

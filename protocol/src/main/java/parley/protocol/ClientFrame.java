@@ -12,12 +12,31 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = ClientFrame.Delivered.class, name = "delivered"),
-  @JsonSubTypes.Type(value = ClientFrame.Focus.class, name = "focus")
+  @JsonSubTypes.Type(value = ClientFrame.Focus.class, name = "focus"),
+  @JsonSubTypes.Type(value = ClientFrame.Edit.class, name = "edit"),
+  @JsonSubTypes.Type(value = ClientFrame.Delete.class, name = "delete")
 })
 public sealed interface ClientFrame {
 
-  /** Post {@code text} to {@code room}; answered by an ack once durably stored. */
-  record Send(String room, String clientMsgId, String text) implements ClientFrame {}
+  /**
+   * Post {@code text} to {@code room}; answered by an ack once durably stored. {@code replyTo} (v1.1): the seq of the
+   * room's message this one answers, or null.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Send(String room, String clientMsgId, String text, Long replyTo) implements ClientFrame {
+    public Send(String room, String clientMsgId, String text) {
+      this(room, clientMsgId, text, null);
+    }
+  }
+
+  /** v1.1: change the user's own message at {@code seq} to {@code text}; acked like a send (an {@code edit} entry). */
+  record Edit(String room, Long seq, String text, String clientMsgId) implements ClientFrame {}
+
+  /**
+   * v1.1: delete the message at {@code seq} (one's own; the room's owner and admins: anyone's); acked like a send (a
+   * {@code delete} entry).
+   */
+  record Delete(String room, Long seq, String clientMsgId) implements ClientFrame {}
 
   /** Move the user's read marker in {@code room} to {@code seq} (never backwards). */
   record Read(String room, Long seq) implements ClientFrame {}

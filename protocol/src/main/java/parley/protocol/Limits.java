@@ -10,6 +10,10 @@ public final class Limits {
   public static final int PASSWORD_MIN_CHARS = 8;
   public static final int PASSWORD_MAX_UTF8_BYTES = 72;
   public static final int ROOM_NAME_MAX = 64;
+  /** v1.1: a room's topic, in code points. */
+  public static final int TOPIC_MAX = 500;
+  /** v1.1: the reason given with a kick or a ban, in code points. */
+  public static final int REASON_MAX = 300;
   public static final int CAPACITY_MIN = 2;
   public static final int CAPACITY_MAX = 10_000;
   public static final int CAPACITY_DEFAULT = 1_000;

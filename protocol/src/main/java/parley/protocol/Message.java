@@ -20,23 +20,60 @@ public record Message(
     Instant sentAt,
     String clientMsgId,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> mentions,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean senderDeleted) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean senderDeleted,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String user,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String role,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer capacity,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passcode,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long target,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long replyTo,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant editedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted) {
 
   public static final String KIND_MESSAGE = "message";
   public static final String KIND_JOINED = "joined";
   public static final String KIND_LEFT = "left";
   /** v1.1: the sender closed their account (and, if they were a member, left). */
   public static final String KIND_ACCOUNT_CLOSED = "account_closed";
+  /** v1.1, moderation: {@code text} is the new topic ("" cleared it). */
+  public static final String KIND_TOPIC = "topic";
+  /** v1.1, moderation: {@code text} is the new name. */
+  public static final String KIND_RENAMED = "renamed";
+  /** v1.1, moderation: {@code capacity} and/or {@code passcode} (whether one is needed now) changed. */
+  public static final String KIND_SETTINGS = "settings";
+  /** v1.1, moderation: {@code sender} removed {@code user}; {@code text} the reason, or null. */
+  public static final String KIND_KICKED = "kicked";
+  public static final String KIND_BANNED = "banned";
+  public static final String KIND_UNBANNED = "unbanned";
+  /** v1.1, moderation: {@code sender} gave {@code user} the {@code role} (owner, admin or member). */
+  public static final String KIND_ROLE = "role";
+  /** v1.1: the sender changed their message at seq {@code target} to {@code text}. */
+  public static final String KIND_EDIT = "edit";
+  /** v1.1: the sender (or the room's owner or an admin) deleted the message at seq {@code target}. */
+  public static final String KIND_DELETE = "delete";
 
   public Message {
     sentAt = Json.millis(sentAt);
     mentions = mentions == null ? List.of() : List.copyOf(mentions);
     senderDeleted = Boolean.TRUE.equals(senderDeleted) ? Boolean.TRUE : null;
+    deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
+    editedAt = editedAt == null ? null : Json.millis(editedAt);
+  }
+
+  public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, Boolean senderDeleted, String user, String role, Integer capacity, Boolean passcode) {
+    this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
+        null, null, null, null);
   }
 
   public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
       List<String> mentions) {
     this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null);
+  }
+
+  public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, Boolean senderDeleted) {
+    this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, null, null, null, null);
   }
 
   /** An entry that mentions nobody (v1.1: {@code mentions} is left out of the JSON then). */

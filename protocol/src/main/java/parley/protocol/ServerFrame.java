@@ -18,7 +18,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Reset.class, name = "reset"),
   @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt"),
-  @JsonSubTypes.Type(value = ServerFrame.Notification.class, name = "notification")
+  @JsonSubTypes.Type(value = ServerFrame.Notification.class, name = "notification"),
+  @JsonSubTypes.Type(value = ServerFrame.Removed.class, name = "removed"),
+  @JsonSubTypes.Type(value = ServerFrame.RoomDeleted.class, name = "room_deleted")
 })
 public sealed interface ServerFrame {
 
@@ -40,7 +42,15 @@ public sealed interface ServerFrame {
       Instant sentAt,
       String clientMsgId,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> mentions,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean senderDeleted)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean senderDeleted,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String user,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String role,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer capacity,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passcode,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long target,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long replyTo,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Instant editedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted)
       implements ServerFrame {
     public MessageFrame {
       sentAt = Json.millis(sentAt);
@@ -50,16 +60,19 @@ public sealed interface ServerFrame {
 
     public MessageFrame(String room, long seq, String kind, String sender, String text, Instant sentAt,
         String clientMsgId, List<String> mentions) {
-      this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null);
+      this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null, null, null, null, null, null, null, null,
+          null);
     }
 
     public static MessageFrame of(Message m) {
       return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
-          m.mentions(), m.senderDeleted());
+          m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
+          m.editedAt(), m.deleted());
     }
 
     public Message toMessage() {
-      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted);
+      return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role,
+          capacity, passcode, target, replyTo, editedAt, deleted);
     }
   }
 
@@ -159,4 +172,15 @@ public sealed interface ServerFrame {
    * user's connections that does not show that room ({@code focus}); also kept in their inbox.
    */
   record Notification(String room, long seq, String sender, String kind, String excerpt) implements ServerFrame {}
+
+  /**
+   * v1.1: this user was removed from {@code room}: {@code reason} {@code kicked} or {@code banned}, {@code by} whom,
+   * {@code text} the reason they gave (left out if none). Nothing more of the room comes on this connection, and its
+   * reads are refused.
+   */
+  record Removed(String room, String reason, String by, @JsonInclude(JsonInclude.Include.NON_NULL) String text)
+      implements ServerFrame {}
+
+  /** v1.1: the room's owner deleted it: it is gone, with its history, for everyone. */
+  record RoomDeleted(String room) implements ServerFrame {}
 }

@@ -164,7 +164,25 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** From the user entity: the user joined a room (or a DM was opened); deliver entries after {@code afterSeq}. */
   public record RoomAdded(String roomId, long afterSeq) implements Command {}
 
-  public record RoomRemoved(String roomId) implements Command {}
+  /** {@code removal} (v1.1): why, when the user did not leave (kicked, banned, the room deleted); else null. */
+  public record RoomRemoved(String roomId, Removal removal) implements Command {
+    public RoomRemoved(String roomId) {
+      this(roomId, null);
+    }
+  }
+
+  /**
+   * v1.1: why a user lost a room: {@code reason} is {@code kicked}, {@code banned} or {@code room_deleted}; {@code by}
+   * who did it, {@code text} the reason they gave (or null).
+   */
+  public record Removal(String reason, String by, String text) implements CborSerializable {}
+
+  /**
+   * v1.1, from the hub: this user was removed from the room (kicked, banned, or the room deleted) by the entry at
+   * {@code seq}. The hub sends nothing more of it. The user's entity says the same ({@link RoomRemoved}, from the
+   * HTTP call that did it), in a race with this: whichever comes first tells the client, once.
+   */
+  public record RemovedFromRoom(String roomId, long seq, Removal removal) implements Command {}
 
   /** Close the socket with this code (4001 on logout). */
   public record Close(int code, String reason) implements Command {}
@@ -370,7 +388,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     java.util.Set<String> memberOf = accepted.rooms().keySet();
     unconfirmed.addAll(memberOf);
     for (String roomId : memberOf) {
-      hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
+      hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf(), username));
     }
     // A room that does not answer holds hello no longer than its summary would.
     timers.startSingleTimer(HelloDeadline.INSTANCE, settings.askTimeout());
@@ -477,6 +495,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(TypingAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
+        .onMessage(RemovedFromRoom.class, this::onRemovedFromRoom)
         .onMessage(SendAnswered.class, this::onSendAnswered)
         .onMessageEquals(SendDeadline.INSTANCE, this::onSendDeadline)
         .onMessageEquals(ResumeReading.INSTANCE, this::onResumeReading)
@@ -636,7 +655,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       write(new ServerFrame.Pong());
       return Behaviors.same();
     } else if (parsed instanceof ClientFrame.Send send) {
-      return onSend(send);
+      return onSend(send, TimelineEntry.MESSAGE, null);
     } else if (parsed instanceof ClientFrame.Read read) {
       return onRead(read);
     } else if (parsed instanceof ClientFrame.Typing typing) {
@@ -645,11 +664,22 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return onDelivered(delivered);
     } else if (parsed instanceof ClientFrame.Focus focus) {
       return onFocus(focus);
+    } else if (parsed instanceof ClientFrame.Edit e) {
+      if (e.seq() == null) {
+        return error("invalid_frame", "edit needs a room, a seq, a text and a clientMsgId", e.clientMsgId());
+      }
+      return onSend(new ClientFrame.Send(e.room(), e.clientMsgId(), e.text()), TimelineEntry.EDIT, e.seq());
+    } else if (parsed instanceof ClientFrame.Delete d) {
+      if (d.seq() == null) {
+        return error("invalid_frame", "delete needs a room, a seq and a clientMsgId", d.clientMsgId());
+      }
+      return onSend(new ClientFrame.Send(d.room(), d.clientMsgId(), null), TimelineEntry.DELETE, d.seq());
     }
     return error("unknown_type", UNKNOWN_TYPE, null);
   }
 
-  private Behavior<Command> onSend(ClientFrame.Send send) {
+  /** A send, or (v1.1) an edit or a delete of the message at {@code target}: the same path, the same ack. */
+  private Behavior<Command> onSend(ClientFrame.Send send, String kind, Long target) {
     // The room decides membership: a room joined a moment ago over HTTP may not be tracked here yet.
     if (send.room() == null) {
       return error("invalid_frame", "send needs a room, a clientMsgId and a text", send.clientMsgId());
@@ -657,7 +687,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (!Validation.isValidRoomId(send.room())) {
       return error("no_such_room", "there is no such room", send.clientMsgId());
     }
-    var problem = Validation.message(send.clientMsgId(), send.text());
+    var problem = TimelineEntry.DELETE.equals(kind) ? Validation.clientMsgId(send.clientMsgId())
+        : Validation.message(send.clientMsgId(), send.text());
     if (problem.isPresent()) {
       return error(problem.get().code(), problem.get().message(), send.clientMsgId());
     }
@@ -675,7 +706,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     }
     // Through the user's entity, which keeps the user's message bucket over all their connections and nodes.
     user().tell(new UserAccount.SendThrough(send.room(),
-        new ChatRoom.Send(username, send.clientMsgId(), send.text(), sendOutcomes)));
+        new ChatRoom.Send(username, send.clientMsgId(), send.text(), sendOutcomes, kind, target, send.replyTo())));
     return Behaviors.same();
   }
 
@@ -1058,6 +1089,29 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     return Behaviors.same();
   }
 
+  private Behavior<Command> onRemovedFromRoom(RemovedFromRoom removed) {
+    Cursor cursor = rooms.remove(removed.roomId());
+    startAfter.remove(removed.roomId());
+    if (cursor == null) {
+      return Behaviors.same();
+    }
+    cursor.lock.lock();
+    try {
+      cursor.dropped = true;
+    } finally {
+      cursor.lock.unlock();
+    }
+    return tellRemoved(removed.roomId(), removed.removal()) ? Behaviors.same() : Behaviors.stopped();
+  }
+
+  /** v1.1: the {@code removed} or {@code room_deleted} frame; false if the socket is closed. */
+  private boolean tellRemoved(String roomId, Removal removal) {
+    ServerFrame frame = parley.node.room.TimelineEntry.DELETED.equals(removal.reason())
+        ? new ServerFrame.RoomDeleted(roomId)
+        : new ServerFrame.Removed(roomId, removal.reason(), removal.by(), removal.text());
+    return write(frame);
+  }
+
   private Behavior<Command> onRoomRemoved(RoomRemoved removed) {
     Cursor cursor = rooms.remove(removed.roomId());
     boolean followed = cursor != null;
@@ -1073,6 +1127,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     if (followed || waiting) {
       hub.tell(new RoomHub.Unsubscribe(removed.roomId(), getContext().getSelf()));
     }
+    if (followed && removed.removal() != null && !tellRemoved(removed.roomId(), removed.removal())) {
+      return Behaviors.stopped();
+    }
     return Behaviors.same();
   }
 
@@ -1081,7 +1138,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    * answers with the room's last seq, which covers any entry it handed over before the cursor was there.
    */
   private void track(String roomId, long delivered, long target) {
-    hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf()));
+    hub.tell(new RoomHub.Subscribe(roomId, getContext().getSelf(), username));
     follow(roomId, delivered, target);
   }
 

@@ -51,7 +51,11 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   public sealed interface Command extends CborSerializable {}
 
   /** A local session wants the live entries of a room. Answered with {@link ClientSession.RoomSynced}. */
-  public record Subscribe(String roomId, ActorRef<ClientSession.Command> session) implements Command {}
+  public record Subscribe(String roomId, ActorRef<ClientSession.Command> session, String username) implements Command {
+    public Subscribe(String roomId, ActorRef<ClientSession.Command> session) {
+      this(roomId, session, null);
+    }
+  }
 
   public record Unsubscribe(String roomId, ActorRef<ClientSession.Command> session) implements Command {}
 
@@ -67,13 +71,22 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
    * hubs (they go out ahead of the entry, in the same write).
    */
   /** {@code storedAt}: the entry's sentAt in epoch milliseconds (0: unknown), for the delivery latency metric. */
-  public record Deliver(String roomId, long seq, String frame, List<Moment> moments, long storedAt) implements Command {
+  /**
+   * {@code removes} (v1.1): the user this entry removes from the room (kicked or banned; {@code removal} says which):
+   * their sessions get the entry, then nothing more of the room.
+   */
+  public record Deliver(String roomId, long seq, String frame, List<Moment> moments, long storedAt, String removes,
+      ClientSession.Removal removal) implements Command {
     public Deliver(String roomId, long seq, String frame) {
       this(roomId, seq, frame, List.of(), 0);
     }
 
     public Deliver(String roomId, long seq, String frame, List<Moment> moments) {
       this(roomId, seq, frame, moments, 0);
+    }
+
+    public Deliver(String roomId, long seq, String frame, List<Moment> moments, long storedAt) {
+      this(roomId, seq, frame, moments, storedAt, null, null);
     }
   }
 
@@ -149,6 +162,8 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   /** Per local session: its rooms, and the rooms whose changes wait for its batch window to end. */
   private static final class LocalSession {
     final ActorRef<ClientSession.Command> ref;
+    /** Whose session it is (v1.1: a removal names the user); null where the subscriber did not say. */
+    String username;
     final Set<String> rooms = new HashSet<>();
     /** System.nanoTime() from which the next change may go at once. */
     long presenceOpenAt;
@@ -226,6 +241,9 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       sub.sessions.put(cmd.session(), new Membership(local, sub));
     }
     local.rooms.add(cmd.roomId());
+    if (cmd.username() != null) {
+      local.username = cmd.username();
+    }
     if (sub.lastSeq >= 0) {
       cmd.session().tell(new ClientSession.RoomSynced(cmd.roomId(), sub.lastSeq));
     }
@@ -256,6 +274,15 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
       return Behaviors.same();
     }
     sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
+    if (cmd.frame() == null) {
+      // v1.1: the room is deleted: every session of it is told, and dropped.
+      sub.sessions.values().forEach(member -> {
+        member.local.rooms.remove(cmd.roomId());
+        member.ref.tell(new ClientSession.RemovedFromRoom(cmd.roomId(), cmd.seq(), cmd.removal()));
+      });
+      sub.sessions.clear();
+      return Behaviors.same();
+    }
     // Encoded and framed once here, for every local member's socket.
     WebSocketUpgrades.PreparedText frame = WebSocketUpgrades.PreparedText.of(cmd.frame());
     Moments moments = cmd.moments().isEmpty() ? Moments.NONE : new Moments(cmd.moments());
@@ -269,6 +296,17 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         moments.tellTo(member.ref);
         member.ref.tell(entry);
       }
+    }
+    if (cmd.removes() != null) {
+      // The removed user's sessions have the entry that removed them; nothing more of the room goes to them.
+      sub.sessions.values().removeIf(member -> {
+        if (cmd.removes().equals(member.local.username)) {
+          member.local.rooms.remove(cmd.roomId());
+          member.ref.tell(new ClientSession.RemovedFromRoom(cmd.roomId(), cmd.seq(), cmd.removal()));
+          return true;
+        }
+        return false;
+      });
     }
     metrics.deliveries.increment(sub.sessions.size());
     if (cmd.storedAt() > 0) {

@@ -11,6 +11,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.Secrets;
 import parley.node.Validation;
+import parley.node.delivery.ClientSession;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.room.RoomDirectory;
@@ -40,12 +41,24 @@ final class RoomRoutes extends RouteSupport {
                 get(() -> listRooms()),
                 post(() -> body(CreateRoom.class, b -> createRoom(caller, b))))),
             pathPrefix(segment(), id -> validRoom(id, () -> concat(
-                pathEnd(() -> get(() -> getRoom(caller, id))),
+                pathEnd(() -> concat(
+                    get(() -> getRoom(caller, id)),
+                    delete(() -> deleteRoom(caller, id)),
+                    patch(() -> body(parley.protocol.RoomChange.class, b -> changeRoom(caller, id, b))))),
+                path("kick", () -> post(() -> body(parley.protocol.Moderation.class, b -> moderate(caller, id, "kick", b)))),
+                path("ban", () -> post(() -> body(parley.protocol.Moderation.class, b -> moderate(caller, id, "ban", b)))),
+                path("unban", () -> post(() -> body(parley.protocol.Moderation.class, b -> moderate(caller, id, "unban", b)))),
+                path("roles", () -> post(() -> body(parley.protocol.RoleChange.class, b -> setRole(caller, id, b)))),
                 path("join", () -> post(() -> optionalBody(JoinRoom.class, b -> join(caller, id, b)))),
                 path("leave", () -> post(() -> leave(caller, id))),
                 path("messages", () -> concat(
                     get(() -> messages(caller, id)),
                     post(() -> body(PostMessage.class, b -> postMessage(caller, id, b))))),
+                path(segment("messages").slash(org.apache.pekko.http.javadsl.server.PathMatchers.longSegment()),
+                    seq -> concat(
+                        patch(() -> body(PostMessage.class, b -> changeMessage(caller, id, seq, "edit", b))),
+                        delete(() -> changeMessage(caller, id, seq, "delete",
+                            new PostMessage(java.util.UUID.randomUUID().toString(), null))))),
                 path("read", () -> post(() -> body(MarkRead.class, b -> markRead(caller, id, b)))),
                 path("receipts", () -> get(() -> receipts(caller, id)))))))),
         path(segment("dms").slash(segment()), user -> post(() -> openDm(caller, user))));
@@ -116,6 +129,86 @@ final class RoomRoutes extends RouteSupport {
     return onSuccess(created, result -> result instanceof ChatRoom.Created c
         ? complete(StatusCodes.CREATED, toWire(c.room()), JSON)
         : rejected(result));
+  }
+
+  /** v1.1: the owner or an admin changes the room's name, topic, passcode or capacity. */
+  Route changeRoom(Caller caller, String id, parley.protocol.RoomChange body) {
+    if (body.name() == null && body.topic() == null && body.passcode() == null && body.capacity() == null) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "give at least one of name, topic, passcode, capacity");
+    }
+    String passcode = body.passcode() == null || body.passcode().isEmpty() ? null : body.passcode();
+    var problem = Validation.room(body.name() == null ? "x" : body.name(), passcode, body.capacity());
+    if (problem.isPresent()) {
+      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    if (body.topic() != null && (body.topic().codePointCount(0, body.topic().length()) > Limits.TOPIC_MAX
+        || !Validation.isOneLine(body.topic()))) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_room", "a topic is one line of at most " + Limits.TOPIC_MAX
+          + " characters");
+    }
+    CompletionStage<ChatRoom.ModerationResult> changed = CompletableFuture
+        .supplyAsync(() -> passcode == null ? null : Secrets.hashPassword(passcode, bcryptCost), blocking)
+        .thenCompose(hash -> room(id).ask(r -> new ChatRoom.Change(caller.username(),
+            body.name() == null ? null : body.name().strip(), body.topic(), body.passcode() != null, hash,
+            body.capacity(), r), timeout));
+    return onSuccess(changed, this::roomOrRefusal);
+  }
+
+  /** v1.1: kick, ban or unban; a removed user's entity drops the room from their list, as a leave does. */
+  Route moderate(Caller caller, String id, String action, parley.protocol.Moderation body) {
+    String target = Validation.canonicalUsername(body.username());
+    if (!Validation.isValidUsername(target)) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "username names the user to " + action);
+    }
+    if (body.reason() != null && (body.reason().codePointCount(0, body.reason().length()) > Limits.REASON_MAX
+        || !Validation.isOneLine(body.reason()))) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "a reason is one line of at most " + Limits.REASON_MAX
+          + " characters");
+    }
+    String reason = body.reason() == null || body.reason().isBlank() ? null : body.reason().strip();
+    CompletionStage<ChatRoom.ModerationResult> done = room(id)
+        .<ChatRoom.ModerationResult>ask(r -> new ChatRoom.Moderate(caller.username(), action, target, reason, r), timeout)
+        .thenCompose(result -> result instanceof ChatRoom.RoomView && !"unban".equals(action)
+            ? user(target).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id, new ClientSession.Removal(
+                "kick".equals(action) ? "kicked" : "banned", caller.username(), reason), r), timeout)
+                .thenApply(d -> result)
+            : CompletableFuture.completedFuture(result));
+    return onSuccess(done, this::roomOrRefusal);
+  }
+
+  /** v1.1: the owner deletes the room; each member's entity drops it from their list. */
+  Route deleteRoom(Caller caller, String id) {
+    CompletionStage<ChatRoom.DeleteResult> deleted = room(id)
+        .<ChatRoom.DeleteResult>ask(r -> new ChatRoom.Delete(caller.username(), r), timeout)
+        .thenCompose(result -> {
+          if (!(result instanceof ChatRoom.Deleted d)) {
+            return CompletableFuture.completedFuture(result);
+          }
+          CompletableFuture<?>[] dropped = d.members().stream()
+              .map(m -> user(m).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id,
+                      new ClientSession.Removal(parley.node.room.TimelineEntry.DELETED, caller.username(), null), r),
+                      timeout)
+                  .toCompletableFuture())
+              .toArray(CompletableFuture[]::new);
+          return CompletableFuture.allOf(dropped).thenApply(v -> result);
+        });
+    return onSuccess(deleted, result -> result instanceof ChatRoom.Deleted ? complete(StatusCodes.NO_CONTENT)
+        : rejected(result));
+  }
+
+  /** v1.1: the owner names or unnames an admin, or hands the room over. */
+  Route setRole(Caller caller, String id, parley.protocol.RoleChange body) {
+    String target = Validation.canonicalUsername(body.username());
+    if (!Validation.isValidUsername(target) || body.role() == null
+        || !java.util.Set.of("owner", "admin", "member").contains(body.role())) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "username and a role: owner, admin or member");
+    }
+    return onSuccess(room(id).<ChatRoom.ModerationResult>ask(
+        r -> new ChatRoom.SetRole(caller.username(), target, body.role(), r), timeout), this::roomOrRefusal);
+  }
+
+  private Route roomOrRefusal(Object result) {
+    return result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result);
   }
 
   /** v1.1: every member's delivered and read markers, for a member. */
@@ -232,17 +325,34 @@ final class RoomRoutes extends RouteSupport {
     })));
   }
 
+  /** v1.1: an edit or a delete of the message at {@code seq}, as an entry of its own (200 with it). */
+  Route changeMessage(Caller caller, String id, long seq, String kind, PostMessage body) {
+    String clientMsgId = body.clientMsgId() != null ? body.clientMsgId() : java.util.UUID.randomUUID().toString();
+    var problem = "delete".equals(kind) ? Validation.clientMsgId(clientMsgId) : Validation.message(clientMsgId, body.text());
+    if (problem.isPresent()) {
+      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
+    }
+    return store(caller, id, clientMsgId, body.text(), kind, seq, null, StatusCodes.OK);
+  }
+
   Route postMessage(Caller caller, String id, PostMessage body) {
     var problem = Validation.message(body.clientMsgId(), body.text());
     if (problem.isPresent()) {
       return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
     }
+    return store(caller, id, body.clientMsgId(), body.text(), "message", null, body.replyTo(), StatusCodes.CREATED);
+  }
+
+  private Route store(Caller caller, String id, String clientMsgId, String text, String kind, Long target, Long answers,
+      org.apache.pekko.http.javadsl.model.StatusCode created) {
+    PostMessage body = new PostMessage(clientMsgId, text, answers);
     CompletionStage<Object> posted =
         user(caller.username()).<UserAccount.Result>ask(UserAccount.TakeMessageToken::new, timeout)
             .thenCompose(token -> token instanceof UserAccount.Throttled
                 ? CompletableFuture.completedFuture((Object) token)
                 : room(id).<ChatRoom.PostResult>ask(
-                    r -> new ChatRoom.Post(caller.username(), body.clientMsgId(), body.text(), r), timeout)
+                    r -> new ChatRoom.Post(caller.username(), body.clientMsgId(), body.text(), r, kind, target,
+                        answers), timeout)
                     .thenCompose(result -> result instanceof ChatRoom.PostedBefore before
                         // A resend of a send the room no longer holds in memory: its first entry, from the journal.
                         ? history.page(id, caller.username(), null, before.seq() - 1, 1).thenApply(page -> (Object) page)
@@ -250,10 +360,10 @@ final class RoomRoutes extends RouteSupport {
     return onSuccess(posted, result -> {
       if (result instanceof ChatRoom.Posted p) {
         parley.node.NodeMetrics.get(system).sends.increment();
-        return complete(StatusCodes.CREATED, p.entry().toWire(id), JSON);
+        return complete(created, p.entry().toWire(id), JSON);
       }
       if (result instanceof ChatRoom.Page page && page.entries().size() == 1) {
-        return complete(StatusCodes.CREATED, page.toWire(id).get(0), JSON);
+        return complete(created, page.toWire(id).get(0), JSON);
       }
       if (result instanceof UserAccount.Throttled) {
         parley.node.NodeMetrics.get(system).rateLimited("messages");

@@ -75,8 +75,11 @@ abstract class RouteSupport extends AllDirectives {
   static StatusCode statusOf(String code) {
     return switch (code) {
       case "no_such_room", "no_such_user", "no_such_session" -> StatusCodes.NOT_FOUND;
-      case "wrong_passcode", "not_a_member", "wrong_password" -> StatusCodes.FORBIDDEN;
-      case "room_full", "username_taken" -> StatusCodes.CONFLICT;
+      case "wrong_passcode", "not_a_member", "wrong_password", "forbidden", "banned" -> StatusCodes.FORBIDDEN;
+      case "no_such_member", "no_such_message" -> StatusCodes.NOT_FOUND;
+      case "not_your_message" -> StatusCodes.FORBIDDEN;
+      case "message_too_old" -> StatusCodes.CONFLICT;
+      case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer" -> StatusCodes.CONFLICT;
       case "too_many_sockets", "too_many_rooms", "too_many_connections", "rate_limited" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
       case "internal_error" -> StatusCodes.INTERNAL_SERVER_ERROR;
@@ -209,6 +212,6 @@ abstract class RouteSupport extends AllDirectives {
   static Room toWire(ChatRoom.RoomView v) {
     return new Room(
         v.id(), v.name(), v.kind(), v.owner(), v.capacity(), v.hasPasscode(), v.lastSeq(),
-        v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen())).toList());
+        v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen(), m.role())).toList(), v.topic());
   }
 }

@@ -115,8 +115,16 @@ public final class ChatRoom
 
   public record Leave(String user, ActorRef<LeaveResult> replyTo) implements Command {}
 
-  public record Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo)
-      implements Command {}
+  /**
+   * {@code kind} (v1.1): {@code message}, {@code edit} or {@code delete} (then {@code target} is the message's seq);
+   * {@code replyTo}: the seq a message answers, or null.
+   */
+  public record Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo, String kind,
+      Long target, Long answers) implements Command {
+    public Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo) {
+      this(user, clientMsgId, text, replyTo, TimelineEntry.MESSAGE, null, null);
+    }
+  }
 
   /**
    * A send from a session's socket. Unlike {@link Post} it is told, not asked: the outcome names its room and
@@ -124,8 +132,12 @@ public final class ChatRoom
    * itself. An ask would make a temporary actor and a timeout task per send, and its reply address would be new to
    * remoting every time.
    */
-  public record Send(String user, String clientMsgId, String text, ActorRef<SendOutcome> replyTo)
-      implements Command {}
+  public record Send(String user, String clientMsgId, String text, ActorRef<SendOutcome> replyTo, String kind,
+      Long target, Long answers) implements Command {
+    public Send(String user, String clientMsgId, String text, ActorRef<SendOutcome> replyTo) {
+      this(user, clientMsgId, text, replyTo, TimelineEntry.MESSAGE, null, null);
+    }
+  }
 
   /** The room in full; {@code asUser} decides what a non-member may see. */
   public record Get(String asUser, ActorRef<GetResult> replyTo) implements Command {}
@@ -190,6 +202,34 @@ public final class ChatRoom
 
   public record MemberClosed(String roomId) implements CborSerializable {}
 
+  /**
+   * v1.1, moderation: the owner or an admin changes the room. Null fields stay as they are; {@code passcodeGiven} with
+   * a null hash removes the passcode. Answered with the room, or refused.
+   */
+  public record Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
+      Integer capacity, ActorRef<ModerationResult> replyTo) implements Command {}
+
+  /** v1.1, moderation: {@code action} is {@code kick}, {@code ban} or {@code unban}; {@code reason} may be null. */
+  public record Moderate(String user, String action, String target, String reason,
+      ActorRef<ModerationResult> replyTo) implements Command {}
+
+  /** v1.1, moderation: the owner gives {@code target} the role {@code admin}, {@code member} or {@code owner}. */
+  public record SetRole(String user, String target, String role, ActorRef<ModerationResult> replyTo)
+      implements Command {}
+
+  public interface ModerationResult extends CborSerializable {}
+
+  /**
+   * v1.1: the owner deletes the room: its members are told ({@code room_deleted}), it leaves every listing, its
+   * history is erased from the journal, and it answers as no such room from then on. Answered with the members it
+   * had (whose lists drop it), or refused.
+   */
+  public record Delete(String user, ActorRef<DeleteResult> replyTo) implements Command {}
+
+  public interface DeleteResult extends CborSerializable {}
+
+  public record Deleted(List<String> members) implements DeleteResult {}
+
   /** A member came or went (from their user entity). */
   public record PresenceChanged(String user, boolean online, Instant lastSeen) implements Command {}
 
@@ -217,9 +257,19 @@ public final class ChatRoom
   public interface HistoryResult extends CborSerializable {}
 
   public record Rejected(String code, String message)
-      implements CreateResult, JoinResult, LeaveResult, PostResult, GetResult, HistoryResult, ReceiptsResult {}
+      implements CreateResult, JoinResult, LeaveResult, PostResult, GetResult, HistoryResult, ReceiptsResult,
+      ModerationResult, DeleteResult {}
 
-  public record MemberView(String username, boolean online, Instant lastSeen) implements CborSerializable {}
+  /** {@code role} (v1.1): owner, admin or member. */
+  public record MemberView(String username, boolean online, Instant lastSeen, String role) implements CborSerializable {
+    public MemberView(String username, boolean online, Instant lastSeen) {
+      this(username, online, lastSeen, null);
+    }
+
+    MemberView withRole(String r) {
+      return new MemberView(username, online, lastSeen, r);
+    }
+  }
 
   public record RoomView(
       String id,
@@ -230,8 +280,14 @@ public final class ChatRoom
       boolean hasPasscode,
       long lastSeq,
       List<MemberView> members,
-      boolean isMember)
-      implements CreateResult, GetResult {}
+      boolean isMember,
+      String topic)
+      implements CreateResult, GetResult, ModerationResult {
+    public RoomView(String id, String name, String kind, String owner, int capacity, boolean hasPasscode, long lastSeq,
+        List<MemberView> members, boolean isMember) {
+      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null);
+    }
+  }
 
   public record Created(RoomView room) implements CreateResult {}
 
@@ -270,14 +326,20 @@ public final class ChatRoom
   }
 
   /** {@code closedSenders} (v1.1): the room's senders who closed their account, whose entries are so marked. */
-  public record Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders)
-      implements HistoryResult {
+  /** {@code overlays} (v1.1): the edited and deleted messages of the page (see {@link RoomState#overlays}). */
+  public record Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders,
+      java.util.Map<Long, RoomState.Overlay> overlays) implements HistoryResult {
     public Page {
       closedSenders = closedSenders == null ? java.util.Set.of() : closedSenders;
+      overlays = overlays == null ? java.util.Map.of() : overlays;
     }
 
     public Page(List<TimelineEntry> entries, boolean hasMore) {
-      this(entries, hasMore, java.util.Set.of());
+      this(entries, hasMore, java.util.Set.of(), java.util.Map.of());
+    }
+
+    public Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders) {
+      this(entries, hasMore, closedSenders, java.util.Map.of());
     }
 
     /** The entries as a client gets them, {@code senderDeleted} marked. */
@@ -286,15 +348,25 @@ public final class ChatRoom
     }
 
     public parley.protocol.Message toWire(String roomId, TimelineEntry e) {
-      return e.toWire(roomId, closedSenders.contains(e.sender()) || TimelineEntry.ACCOUNT_CLOSED.equals(e.kind()));
+      parley.protocol.Message m =
+          e.toWire(roomId, closedSenders.contains(e.sender()) || TimelineEntry.ACCOUNT_CLOSED.equals(e.kind()));
+      RoomState.Overlay o = overlays.get(e.seq());
+      if (o == null) {
+        return m;
+      }
+      // The latest text of an edited message; none at all of a deleted one (nor of its edits).
+      return new parley.protocol.Message(m.room(), m.seq(), m.kind(), m.sender(), o.deleted() ? null : o.text(),
+          m.sentAt(), m.clientMsgId(), o.deleted() ? List.of() : m.mentions(), m.senderDeleted(), m.user(), m.role(),
+          m.capacity(), m.passcode(), m.target(), m.replyTo(), o.deleted() ? null : o.editedAt(),
+          o.deleted() ? Boolean.TRUE : null);
     }
   }
 
   /** The page is older than what the room holds in memory: read seqs from..to of the journal. */
-  public record InJournal(long from, long to, boolean hasMore, java.util.Set<String> closedSenders)
-      implements HistoryResult {
+  public record InJournal(long from, long to, boolean hasMore, java.util.Set<String> closedSenders,
+      java.util.Map<Long, RoomState.Overlay> overlays) implements HistoryResult {
     public InJournal(long from, long to, boolean hasMore) {
-      this(from, to, hasMore, java.util.Set.of());
+      this(from, to, hasMore, java.util.Set.of(), java.util.Map.of());
     }
   }
 
@@ -325,6 +397,18 @@ public final class ChatRoom
   public record MemberLeft(TimelineEntry entry) implements Event {}
 
   public record MessagePosted(TimelineEntry entry) implements Event {}
+
+  /**
+   * v1.1, moderation: a {@code topic}, {@code renamed} or {@code settings} entry; {@code passcodeHash} is the new
+   * passcode's (null: none) when the entry says the passcode changed, and never part of the entry.
+   */
+  public record RoomChanged(TimelineEntry entry, String passcodeHash) implements Event {}
+
+  /** v1.1, moderation: a {@code kicked}, {@code banned}, {@code unbanned} or {@code role} entry. */
+  public record Moderated(TimelineEntry entry) implements Event {}
+
+  /** v1.1: the room was deleted by its owner ({@code sender}): the tombstone, erased with the rest. */
+  public record RoomDeleted(TimelineEntry entry) implements Event {}
 
   /** v1.1: the sender closed their account; a member leaves with it. */
   public record AccountClosed(TimelineEntry entry) implements Event {}
@@ -403,6 +487,11 @@ public final class ChatRoom
   }
 
   private void onRecovered(RoomState state) {
+    if (state.deleted) {
+      // Deleted, and the node may have stopped before the history was erased: erase it (again).
+      erase();
+      return;
+    }
     if (!state.exists()) {
       return;
     }
@@ -419,6 +508,10 @@ public final class ChatRoom
         .onCommand(PasscodeChecked.class, this::onPasscodeChecked)
         .onCommand(Leave.class, this::onLeave)
         .onCommand(CloseMember.class, this::onCloseMember)
+        .onCommand(Change.class, this::onChange)
+        .onCommand(Moderate.class, this::onModerate)
+        .onCommand(SetRole.class, this::onSetRole)
+        .onCommand(Delete.class, this::onDelete)
         .onCommand(Post.class, this::onPost)
         .onCommand(Send.class, this::onSend)
         .onCommand(Flush.class, (state, cmd) -> onFlush(state))
@@ -482,6 +575,9 @@ public final class ChatRoom
     if (state.exists()) {
       return Effect().reply(cmd.replyTo(), view(state, cmd.owner()));
     }
+    if (state.deleted) {
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
     Instant now = now();
     RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now);
     List<Event> events = new ArrayList<>();
@@ -512,6 +608,9 @@ public final class ChatRoom
     if (state.isMember(cmd.user())) {
       return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
     }
+    if (state.banned.contains(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Rejected("banned", "you are banned from this room"));
+    }
     if (state.info.passcodeHash() == null) {
       return admit(state, cmd.user(), cmd.replyTo());
     }
@@ -529,6 +628,9 @@ public final class ChatRoom
     }
     if (!cmd.ok()) {
       return Effect().reply(cmd.replyTo(), new Rejected("wrong_passcode", "that passcode does not open this room"));
+    }
+    if (state.banned.contains(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Rejected("banned", "you are banned from this room"));
     }
     return admit(state, cmd.user(), cmd.replyTo());
   }
@@ -556,6 +658,10 @@ public final class ChatRoom
     }
     if (!state.isMember(cmd.user())) {
       return Effect().reply(cmd.replyTo(), outsider(state));
+    }
+    if (KIND_ROOM.equals(state.info.kind()) && cmd.user().equals(state.info.owner()) && state.members.size() > 1) {
+      return Effect().reply(cmd.replyTo(), new Rejected("owner_must_transfer", "you own this room: hand it over first "
+          + "(POST /api/v1/rooms/" + roomId + "/roles {\"username\",\"role\":\"owner\"}), or be its last member"));
     }
     // Sends the user made before leaving are stored before the leave, in the same write.
     TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.LEFT, cmd.user(), null, now(), null);
@@ -592,16 +698,209 @@ public final class ChatRoom
         .thenReply(cmd.replyTo(), s -> new MemberClosed(roomId));
   }
 
+  // ---------------------------------------------------------------------------------------------- moderation (v1.1)
+
+  /** Refused unless the room exists, is a room (not a DM), and {@code user} is its owner or an admin. */
+  private Rejected moderationRefusal(RoomState state, String user) {
+    if (!state.exists()) {
+      return noSuchRoom();
+    }
+    if (!state.isMember(user)) {
+      return outsider(state);
+    }
+    if (!KIND_ROOM.equals(state.info.kind())) {
+      return forbidden("a DM has no owner or admins: nobody can change it or remove anyone");
+    }
+    return state.canModerate(user) ? null : forbidden("only the room's owner and admins may do that");
+  }
+
+  private static Rejected forbidden(String why) {
+    return new Rejected("forbidden", why);
+  }
+
+  private ReplyEffect<Event, RoomState> onChange(RoomState state, Change cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), refusal);
+    }
+    if (cmd.capacity() != null && cmd.capacity() < state.members.size()) {
+      return Effect().reply(cmd.replyTo(), new Rejected("capacity_below_members", "the room has "
+          + state.members.size() + " members: its capacity cannot be " + cmd.capacity()));
+    }
+    Instant now = now();
+    List<Event> events = new ArrayList<>();
+    long seq = nextSeq(state);
+    if (cmd.name() != null && !cmd.name().equals(state.info.name())) {
+      events.add(new RoomChanged(TimelineEntry.moderation(seq++, TimelineEntry.RENAMED, cmd.user(), null, cmd.name(),
+          now), null));
+    }
+    String topic = cmd.topic() == null ? null : cmd.topic().strip();
+    if (topic != null && !topic.equals(state.topic == null ? "" : state.topic)) {
+      events.add(new RoomChanged(TimelineEntry.moderation(seq++, TimelineEntry.TOPIC, cmd.user(), null, topic, now),
+          null));
+    }
+    boolean passcodeChanges = cmd.passcodeGiven() && (cmd.passcodeHash() != null || state.info.passcodeHash() != null);
+    Integer capacity = cmd.capacity() != null && cmd.capacity() != state.info.capacity() ? cmd.capacity() : null;
+    if (passcodeChanges || capacity != null) {
+      events.add(new RoomChanged(new TimelineEntry(seq, TimelineEntry.SETTINGS, cmd.user(), null, now, null,
+          List.of(), null, null, capacity, passcodeChanges ? cmd.passcodeHash() != null : null),
+          passcodeChanges ? cmd.passcodeHash() : null));
+    }
+    return persistModeration(state, events, cmd.user(), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, RoomState> onModerate(RoomState state, Moderate cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    String target = cmd.target();
+    if (refusal == null && !"unban".equals(cmd.action())) {
+      if (target.equals(cmd.user())) {
+        refusal = forbidden("you cannot " + cmd.action() + " yourself");
+      } else if (target.equals(state.info.owner())) {
+        refusal = forbidden("nobody can " + cmd.action() + " the room's owner");
+      } else if (state.admins.contains(target) && !cmd.user().equals(state.info.owner())) {
+        refusal = forbidden("only the owner can " + cmd.action() + " an admin");
+      } else if ("kick".equals(cmd.action()) && !state.isMember(target)) {
+        refusal = new Rejected("no_such_member", target + " is not a member of this room");
+      }
+    }
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), refusal);
+    }
+    String kind = switch (cmd.action()) {
+      case "kick" -> TimelineEntry.KICKED;
+      case "ban" -> state.banned.contains(target) ? null : TimelineEntry.BANNED;
+      default -> state.banned.contains(target) ? TimelineEntry.UNBANNED : null;
+    };
+    List<Event> events = kind == null ? List.of() : List.of(new Moderated(
+        TimelineEntry.moderation(nextSeq(state), kind, cmd.user(), target, cmd.reason(), now())));
+    return persistModeration(state, events, cmd.user(), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, RoomState> onSetRole(RoomState state, SetRole cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    if (refusal == null && !cmd.user().equals(state.info.owner())) {
+      refusal = forbidden("only the room's owner names admins and hands the room over");
+    } else if (refusal == null && !state.isMember(cmd.target())) {
+      refusal = new Rejected("no_such_member", cmd.target() + " is not a member of this room");
+    }
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), refusal);
+    }
+    if (cmd.role().equals(state.roleOf(cmd.target()))) {
+      return Effect().reply(cmd.replyTo(), view(state, cmd.user()));
+    }
+    if (cmd.target().equals(state.info.owner())) {
+      return Effect().reply(cmd.replyTo(), forbidden("hand the room over to someone else first"));
+    }
+    TimelineEntry entry = new TimelineEntry(nextSeq(state), TimelineEntry.ROLE, cmd.user(), null, now(), null,
+        List.of(), cmd.target(), cmd.role(), null, null);
+    return persistModeration(state, List.of(new Moderated(entry)), cmd.user(), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, RoomState> onDelete(RoomState state, Delete cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    if (refusal == null && !cmd.user().equals(state.info.owner())) {
+      refusal = forbidden("only the room's owner may delete it");
+    }
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), refusal);
+    }
+    List<String> members = List.copyOf(state.members);
+    TimelineEntry tombstone = TimelineEntry.moderation(nextSeq(state), TimelineEntry.DELETED, cmd.user(), null, null,
+        now());
+    // Sends waiting for their write are stored (and answered) first, then erased with the rest.
+    PendingSends.Batch batch = pending.take(state, now(), new RoomDeleted(tombstone));
+    audience.unlist(state);
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(audience::publish);
+          erase();
+        })
+        .thenReply(cmd.replyTo(), s -> new Deleted(members));
+  }
+
+  /** Erases the room's journal rows and snapshots, off the actor; a failure is logged and retried at the next start. */
+  private void erase() {
+    JournalEraser eraser = new JournalEraser(context.getSystem().settings().config());
+    String pid = persistenceId(roomId).id();
+    org.slf4j.Logger log = context.getLog();
+    CompletableFuture.runAsync(() -> {
+      try {
+        long[] n = eraser.erase(pid);
+        log.info("Room {} deleted: {} journal rows and {} snapshots erased", roomId, n[0], n[1]);
+      } catch (java.sql.SQLException e) {
+        log.error("Room {} deleted, but its history could not be erased yet (again when it next starts)", roomId, e);
+      }
+    }, blocking);
+  }
+
+  /** Stores the entries (after the sends waiting), publishes them, answers with the room as it is then. */
+  private ReplyEffect<Event, RoomState> persistModeration(RoomState state, List<Event> events, String user,
+      ActorRef<ModerationResult> replyTo) {
+    if (events.isEmpty()) {
+      return Effect().reply(replyTo, view(state, user));
+    }
+    PendingSends.Batch batch = pending.take(state, now(), null);
+    List<Event> all = new ArrayList<>(batch.events());
+    // The moderation entries' seqs were taken after the pending sends': they follow them.
+    all.addAll(events);
+    return Effect()
+        .persist(all)
+        .thenRun(s -> {
+          batch.complete(audience::publish);
+          for (Event e : events) {
+            audience.publish(e.entry());
+            String removed = e.entry().user();
+            if (removed != null && !s.isMember(removed)) {
+              audience.forget(removed);
+              awareness.endTyping(removed);
+              awareness.forget(removed);
+            }
+          }
+          audience.reportToDirectory(s);
+        })
+        .thenReply(replyTo, s -> view(s, user));
+  }
+
   private ReplyEffect<Event, RoomState> onPost(RoomState state, Post cmd) {
-    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Asked(cmd.replyTo()));
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Asked(cmd.replyTo()), cmd.kind(),
+        cmd.target(), cmd.answers());
   }
 
   private ReplyEffect<Event, RoomState> onSend(RoomState state, Send cmd) {
-    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Told(roomId, cmd.replyTo()));
+    return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Told(roomId, cmd.replyTo()),
+        cmd.kind(), cmd.target(), cmd.answers());
+  }
+
+  /**
+   * v1.1: why {@code user} may not edit or delete the message at {@code target}, or null. Only what the room holds in
+   * memory (its last {@code parley.room.recent-entries}) can change: an older message's sender would take a journal
+   * read to know.
+   */
+  private Rejected changeRefusal(RoomState state, String user, String kind, Long target) {
+    if (target == null || target < 1 || target > state.lastSeq) {
+      return new Rejected("no_such_message", "there is no message at that seq in this room");
+    }
+    TimelineEntry entry = state.recentEntry(target);
+    if (entry == null) {
+      return new Rejected("message_too_old", "only the room's last " + settings.recentEntries()
+          + " entries can be edited or deleted (parley.room.recent-entries)");
+    }
+    RoomState.Overlay overlay = state.overlays.get(target);
+    if (!TimelineEntry.MESSAGE.equals(entry.kind()) || (overlay != null && overlay.deleted())) {
+      return new Rejected("no_such_message", "the entry at seq " + target + " is no message (or it was deleted)");
+    }
+    boolean own = entry.sender().equals(user);
+    boolean moderator = TimelineEntry.DELETE.equals(kind) && KIND_ROOM.equals(state.info.kind())
+        && state.canModerate(user);
+    return own || moderator ? null : new Rejected("not_your_message", TimelineEntry.EDIT.equals(kind)
+        ? "you can edit only your own messages" : "you can delete only your own messages (the owner and admins: any)");
   }
 
   /** A send, by HTTP or WebSocket: answered at once if it is refused or stored already, else after its write. */
-  private ReplyEffect<Event, RoomState> accept(RoomState state, String user, String clientMsgId, String text, PendingSends.Waiter waiter) {
+  private ReplyEffect<Event, RoomState> accept(RoomState state, String user, String clientMsgId, String text,
+      PendingSends.Waiter waiter, String kind, Long target, Long answers) {
     Rejected refusal = null;
     if (!state.exists()) {
       refusal = noSuchRoom();
@@ -614,9 +913,14 @@ public final class ChatRoom
         waiter.storedBefore(sent, state.recentEntry(sent.seq()));
         return Effect().noReply();
       }
-      var problem = Validation.message(clientMsgId, text);
+      var problem = TimelineEntry.DELETE.equals(kind) ? Validation.clientMsgId(clientMsgId)
+          : Validation.message(clientMsgId, text);
       if (problem.isPresent()) {
         refusal = new Rejected(problem.get().code(), problem.get().message());
+      } else if (!TimelineEntry.MESSAGE.equals(kind)) {
+        refusal = changeRefusal(state, user, kind, target);
+      } else if (answers != null && (answers < 1 || answers > state.lastSeq)) {
+        refusal = new Rejected("no_such_message", "replyTo names no seq of this room");
       }
     }
     if (refusal != null) {
@@ -629,7 +933,8 @@ public final class ChatRoom
       // A resend while the first copy waits for the same write: both get its seq.
       return Effect().noReply();
     }
-    pending.add(key, user, clientMsgId, text, waiter);
+    pending.add(key, user, clientMsgId, TimelineEntry.DELETE.equals(kind) ? null : text, waiter, kind,
+        TimelineEntry.MESSAGE.equals(kind) ? null : target, TimelineEntry.MESSAGE.equals(kind) ? answers : null);
     if (!flushQueued) {
       flushQueued = true;
       context.getSelf().tell(Flush.INSTANCE);
@@ -702,7 +1007,7 @@ public final class ChatRoom
     if (member || state.info.passcodeHash() == null) {
       state.members.stream()
           .sorted()
-          .forEach(m -> members.add(audience.presenceOf(m)));
+          .forEach(m -> members.add(audience.presenceOf(m).withRole(state.roleOf(m))));
     }
     return new RoomView(
         roomId,
@@ -713,7 +1018,8 @@ public final class ChatRoom
         state.info.passcodeHash() != null,
         state.lastSeq,
         List.copyOf(members),
-        member);
+        member,
+        state.topic);
   }
 
   /** A DM's id names its two parties: {@code dm:<a>:<b>}. */

@@ -48,6 +48,7 @@ public final class History {
         .currentEventsByPersistenceId(ChatRoom.persistenceId(roomId).id(), range.from(), range.to())
         .map(envelope -> ((ChatRoom.Event) envelope.event()).entry())
         .runWith(Sink.seq(), system)
-        .thenApply(entries -> new ChatRoom.Page(List.copyOf(entries), range.hasMore(), range.closedSenders()));
+        .thenApply(entries -> new ChatRoom.Page(List.copyOf(entries), range.hasMore(), range.closedSenders(),
+            range.overlays()));
   }
 }

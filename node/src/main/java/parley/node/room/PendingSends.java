@@ -13,7 +13,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * of a send still waiting joins it and gets its seq.
  */
 final class PendingSends {
-  record PendingPost(String user, String clientMsgId, String text, List<Waiter> waiters) {}
+  /** {@code kind}: message, edit or delete (v1.1); {@code target} and {@code replyTo} as the entry has them. */
+  record PendingPost(String user, String clientMsgId, String text, List<Waiter> waiters, String kind, Long target,
+      Long replyTo) {}
 
   /** Whoever waits for a send: an HTTP request (the entry back) or a session (its outcome). */
   sealed interface Waiter {
@@ -81,7 +83,12 @@ final class PendingSends {
   }
 
   void add(String key, String user, String clientMsgId, String text, Waiter waiter) {
-    PendingPost post = new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)));
+    add(key, user, clientMsgId, text, waiter, TimelineEntry.MESSAGE, null, null);
+  }
+
+  void add(String key, String user, String clientMsgId, String text, Waiter waiter, String kind, Long target,
+      Long replyTo) {
+    PendingPost post = new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)), kind, target, replyTo);
     pending.add(post);
     byKey.put(key, post);
   }
@@ -92,9 +99,10 @@ final class PendingSends {
     List<PendingPost> posts = List.copyOf(pending);
     long seq = state.lastSeq;
     for (PendingPost p : posts) {
-      List<String> mentions = Mentions.in(p.text(), p.user(), state.members, state.info.owner());
-      events.add(new ChatRoom.MessagePosted(
-          new TimelineEntry(++seq, TimelineEntry.MESSAGE, p.user(), p.text(), now, p.clientMsgId(), mentions)));
+      List<String> mentions = TimelineEntry.MESSAGE.equals(p.kind())
+          ? Mentions.in(p.text(), p.user(), state.members, state.info.owner()) : List.of();
+      events.add(new ChatRoom.MessagePosted(new TimelineEntry(++seq, p.kind(), p.user(), p.text(), now, p.clientMsgId(),
+          mentions, null, null, null, null, p.target(), p.replyTo())));
     }
     if (last != null) {
       events.add(last);

@@ -25,7 +25,10 @@ final class RecentEntries {
   private static final byte MESSAGE = 0;
   private static final byte JOINED = 1;
   private static final byte LEFT = 2;
-  /** Any other kind: its name is stored with the entry's strings. */
+  /**
+   * Any other kind: its name is stored with the entry's strings, and (v1.1, moderation) its user, role, capacity and
+   * passcode flag as strings.
+   */
   private static final byte OTHER = 3;
   /** A message that mentions members: their names, space-separated, are stored with its strings. */
   private static final byte MENTIONING = 4;
@@ -66,7 +69,7 @@ final class RecentEntries {
     if (size == seqs.length) {
       allocate(Math.min(seqs.length * 2, Math.max(keep, seqs.length + 1)));
     }
-    byte kind = kindCode(entry.kind());
+    byte kind = entry.hasMore() ? OTHER : kindCode(entry.kind());
     if (kind == MESSAGE && !entry.mentions().isEmpty()) {
       kind = MENTIONING;
     }
@@ -76,7 +79,12 @@ final class RecentEntries {
     int at = (head + size) % seqs.length;
     if (kind == OTHER) {
       byte[] name = Utf8Ring.utf8(entry.kind());
-      positions[at] = strings.append(sender, id, text, name);
+      positions[at] = strings.append(sender, id, text, name, Utf8Ring.utf8(entry.user()), Utf8Ring.utf8(entry.role()),
+          Utf8Ring.utf8(entry.capacity() == null ? null : entry.capacity().toString()),
+          Utf8Ring.utf8(entry.passcode() == null ? null : entry.passcode().toString()),
+          Utf8Ring.utf8(entry.target() == null ? null : entry.target().toString()),
+          Utf8Ring.utf8(entry.replyTo() == null ? null : entry.replyTo().toString()),
+          Utf8Ring.utf8(entry.mentions().isEmpty() ? null : String.join(" ", entry.mentions())));
     } else if (kind == MENTIONING) {
       positions[at] = strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", entry.mentions())));
     } else {
@@ -116,7 +124,7 @@ final class RecentEntries {
   }
 
   private TimelineEntry entryAt(int at) {
-    String[] fields = new String[kinds[at] == OTHER || kinds[at] == MENTIONING ? 4 : 3];
+    String[] fields = new String[kinds[at] == OTHER ? 11 : kinds[at] == MENTIONING ? 4 : 3];
     strings.read(positions[at], fields);
     if (kinds[at] == MENTIONING) {
       Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
@@ -130,6 +138,12 @@ final class RecentEntries {
       default -> fields[3];
     };
     Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
+    if (kinds[at] == OTHER) {
+      return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1],
+          fields[10] == null ? List.of() : List.of(fields[10].split(" ")), fields[4], fields[5],
+          fields[6] == null ? null : Integer.valueOf(fields[6]), fields[7] == null ? null : Boolean.valueOf(fields[7]),
+          fields[8] == null ? null : Long.valueOf(fields[8]), fields[9] == null ? null : Long.valueOf(fields[9]));
+    }
     return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1]);
   }
 

@@ -69,8 +69,18 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
+    if (TimelineEntry.DELETED.equals(entry.kind())) {
+      // v1.1: no entry to show; every hub tells its sessions of the room that it is gone, and drops them.
+      RoomHub.Deliver gone = new RoomHub.Deliver(roomId, entry.seq(), null, takeMoments(), 0, null,
+          new parley.node.delivery.ClientSession.Removal(entry.kind(), entry.sender(), null));
+      hubs.forEach(hub -> hub.tell(gone));
+      return;
+    }
+    boolean removal = TimelineEntry.KICKED.equals(entry.kind()) || TimelineEntry.BANNED.equals(entry.kind());
     RoomHub.Deliver deliver = new RoomHub.Deliver(roomId, entry.seq(),
-        render(ServerFrame.MessageFrame.of(entry.toWire(roomId))), takeMoments(), entry.sentAt().toEpochMilli());
+        render(ServerFrame.MessageFrame.of(entry.toWire(roomId))), takeMoments(), entry.sentAt().toEpochMilli(),
+        removal ? entry.user() : null,
+        removal ? new parley.node.delivery.ClientSession.Removal(entry.kind(), entry.sender(), entry.text()) : null);
     for (ActorRef<RoomHub.Command> hub : hubs) {
       hub.tell(deliver);
     }
@@ -179,6 +189,15 @@ final class RoomAudience {
   void reportOnlineNow(RoomState state) {
     onlineReportScheduled = false;
     reportToDirectory(state);
+  }
+
+  /** v1.1: the room is deleted: the directory lists it no more (as a room with no members). */
+  void unlist(RoomState state) {
+    if (state.exists() && ChatRoom.KIND_ROOM.equals(state.info.kind())) {
+      sharding.entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID).tell(new RoomDirectory.Report(
+          new RoomDirectory.Listing(roomId, state.info.name(), 0, 0, state.info.passcodeHash() != null,
+              state.info.capacity())));
+    }
   }
 
   void reportToDirectory(RoomState state) {

@@ -37,6 +37,21 @@ public final class RoomState implements CborSerializable {
   final MentionSeqs mentioned;
   /** v1.1: who closed their account; their entries here are marked {@code senderDeleted}. */
   final Set<String> closedSenders;
+  /** v1.1, moderation: the admins the owner named (the owner is {@code info.owner()}), and who is banned. */
+  final Set<String> admins;
+  final Set<String> banned;
+  /** v1.1: the room's topic, null for none. */
+  final String topic;
+  /** v1.1: the owner deleted the room: it answers as no such room, forever (its history is erased). */
+  final boolean deleted;
+  /**
+   * v1.1: what reads show instead of an entry's stored text: a message's latest edit, or that it was deleted (then
+   * also each edit entry of it). Copied on change (edits are rare next to messages).
+   */
+  final java.util.NavigableMap<Long, Overlay> overlays;
+
+  /** {@code edits}: the seqs of the edit entries of this message, blanked too when it is deleted. */
+  public record Overlay(String text, Instant editedAt, boolean deleted, List<Long> edits) implements CborSerializable {}
 
   RoomState(
       ChatRoom.RoomInfo info,
@@ -47,7 +62,12 @@ public final class RoomState implements CborSerializable {
       scala.collection.immutable.HashMap<String, Long> lastSent,
       QuietSeqs quiet,
       MentionSeqs mentioned,
-      Set<String> closedSenders) {
+      Set<String> closedSenders,
+      Set<String> admins,
+      Set<String> banned,
+      String topic,
+      boolean deleted,
+      java.util.NavigableMap<Long, Overlay> overlays) {
     this.info = info;
     this.lastSeq = lastSeq;
     this.members = members;
@@ -57,10 +77,32 @@ public final class RoomState implements CborSerializable {
     this.quiet = quiet;
     this.mentioned = mentioned;
     this.closedSenders = closedSenders;
+    this.admins = admins;
+    this.banned = banned;
+    this.topic = topic;
+    this.deleted = deleted;
+    this.overlays = overlays;
+  }
+
+  /** v1.1: the overlays of seqs {@code from} to {@code to}. */
+  java.util.NavigableMap<Long, Overlay> overlaysIn(long from, long to) {
+    return overlays.isEmpty() || from > to ? java.util.Collections.emptyNavigableMap()
+        : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(overlays.subMap(from, true, to, true)));
+  }
+
+  /** v1.1: {@code owner}, {@code admin} or {@code member} (for a member). */
+  String roleOf(String user) {
+    return user.equals(info.owner()) ? "owner" : admins.contains(user) ? "admin" : "member";
+  }
+
+  /** The owner or an admin: may change the room and remove members. */
+  boolean canModerate(String user) {
+    return isMember(user) && (user.equals(info.owner()) || admins.contains(user));
   }
 
   static RoomState empty() {
-    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of());
+    return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(), Set.of(), Set.of(), null, false,
+        java.util.Collections.emptyNavigableMap());
   }
 
   /**
@@ -102,6 +144,11 @@ public final class RoomState implements CborSerializable {
 
   RoomState apply(ChatRoom.Event event, ChatRoom.Settings settings) {
     TimelineEntry entry = event.entry();
+    if (event instanceof ChatRoom.RoomDeleted) {
+      // Nothing of the room is kept: not its members, not a line of its history.
+      return new RoomState(null, entry.seq(), Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(),
+          Set.of(), Set.of(), null, true, java.util.Collections.emptyNavigableMap());
+    }
     if (entry.seq() != lastSeq + 1) {
       throw new IllegalStateException("timeline seq " + entry.seq() + " after " + lastSeq);
     }
@@ -110,6 +157,10 @@ public final class RoomState implements CborSerializable {
     SendWindow nextDedupe = dedupe;
     scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
     Set<String> nextClosed = closedSenders;
+    Set<String> nextAdmins = admins;
+    Set<String> nextBanned = banned;
+    String nextTopic = topic;
+    java.util.NavigableMap<Long, Overlay> nextOverlays = overlays;
     if (event instanceof ChatRoom.RoomCreated created) {
       nextInfo = created.info();
       nextMembers = with(members, entry.sender());
@@ -120,18 +171,68 @@ public final class RoomState implements CborSerializable {
     } else if (event instanceof ChatRoom.AccountClosed) {
       nextMembers = without(members, entry.sender());
       nextClosed = with(closedSenders, entry.sender());
+      nextAdmins = without(admins, entry.sender());
+    } else if (event instanceof ChatRoom.RoomChanged changed) {
+      if (TimelineEntry.TOPIC.equals(entry.kind())) {
+        nextTopic = entry.text() == null || entry.text().isEmpty() ? null : entry.text();
+      } else if (TimelineEntry.RENAMED.equals(entry.kind())) {
+        nextInfo = new ChatRoom.RoomInfo(entry.text(), info.kind(), info.owner(), info.passcodeHash(), info.capacity(),
+            info.createdAt());
+      } else {
+        nextInfo = new ChatRoom.RoomInfo(info.name(), info.kind(), info.owner(),
+            entry.passcode() == null ? info.passcodeHash() : changed.passcodeHash(),
+            entry.capacity() == null ? info.capacity() : entry.capacity(), info.createdAt());
+      }
+    } else if (event instanceof ChatRoom.Moderated) {
+      String user = entry.user();
+      if (TimelineEntry.KICKED.equals(entry.kind()) || TimelineEntry.BANNED.equals(entry.kind())) {
+        nextMembers = without(members, user);
+        nextAdmins = without(admins, user);
+        if (TimelineEntry.BANNED.equals(entry.kind())) {
+          nextBanned = with(banned, user);
+        }
+      } else if (TimelineEntry.UNBANNED.equals(entry.kind())) {
+        nextBanned = without(banned, user);
+      } else if (TimelineEntry.ROLE.equals(entry.kind())) {
+        if ("owner".equals(entry.role())) {
+          // The owner hands over: the new owner is no admin any more, the old one becomes one.
+          nextAdmins = with(without(admins, user), info.owner());
+          nextInfo = new ChatRoom.RoomInfo(info.name(), info.kind(), user, info.passcodeHash(), info.capacity(),
+              info.createdAt());
+        } else {
+          nextAdmins = "admin".equals(entry.role()) ? with(admins, user) : without(admins, user);
+        }
+      }
     } else if (event instanceof ChatRoom.MessagePosted) {
       // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
       if (nextDedupe == null) {
         nextDedupe = new SendWindow();
       }
       nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
-      nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
+      if (TimelineEntry.MESSAGE.equals(entry.kind())) {
+        nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
+      } else if (entry.target() != null) {
+        nextOverlays = new java.util.TreeMap<>(overlays);
+        Overlay before = overlays.get(entry.target());
+        List<Long> edits = before == null ? List.of() : before.edits();
+        if (TimelineEntry.EDIT.equals(entry.kind())) {
+          List<Long> more = new ArrayList<>(edits);
+          more.add(entry.seq());
+          nextOverlays.put(entry.target(), new Overlay(entry.text(), entry.sentAt(), false, List.copyOf(more)));
+        } else {
+          nextOverlays.put(entry.target(), new Overlay(null, before == null ? null : before.editedAt(), true, edits));
+          for (Long e : edits) {
+            nextOverlays.put(e, new Overlay(null, null, true, List.of()));
+          }
+        }
+        nextOverlays = java.util.Collections.unmodifiableNavigableMap(nextOverlays);
+      }
     }
     RecentEntries nextRecent = recent == null ? new RecentEntries() : recent;
     nextRecent.add(entry, settings.recentEntries());
     QuietSeqs nextQuiet = quiet == null ? new QuietSeqs() : quiet;
-    if (!(event instanceof ChatRoom.MessagePosted)) {
+    // Joins, leaves, edits, deletes and room changes are no messages a person counts as unread.
+    if (!(event instanceof ChatRoom.MessagePosted) || !TimelineEntry.MESSAGE.equals(entry.kind())) {
       nextQuiet.add(entry.seq());
     }
     MentionSeqs nextMentioned = mentioned == null ? new MentionSeqs() : mentioned;
@@ -140,9 +241,13 @@ public final class RoomState implements CborSerializable {
     }
     if (event instanceof ChatRoom.MemberLeft || event instanceof ChatRoom.AccountClosed) {
       nextMentioned.forget(entry.sender());
+      nextAdmins = without(nextAdmins, entry.sender());
+    }
+    if (event instanceof ChatRoom.Moderated && !nextMembers.contains(entry.user())) {
+      nextMentioned.forget(entry.user());
     }
     return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet,
-        nextMentioned, nextClosed);
+        nextMentioned, nextClosed, nextAdmins, nextBanned, nextTopic, false, nextOverlays);
   }
 
   private static Set<String> with(Set<String> set, String user) {
@@ -169,7 +274,8 @@ public final class RoomState implements CborSerializable {
     lastSent.foreach(pair -> lastSentMap.put(pair._1(), pair._2()));
     return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
         quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap(),
-        List.copyOf(closedSenders));
+        List.copyOf(closedSenders), List.copyOf(admins), List.copyOf(banned), topic, deleted ? Boolean.TRUE : null,
+        overlays.isEmpty() ? null : new java.util.TreeMap<>(overlays));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -206,7 +312,11 @@ public final class RoomState implements CborSerializable {
     }
     // A snapshot from before v1.1 has no mentions: they count from the next one on.
     return new RoomState(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent, quiet,
-        MentionSeqs.fromMap(s.mentioned()), s.closedSenders() == null ? Set.of() : Set.copyOf(s.closedSenders()));
+        MentionSeqs.fromMap(s.mentioned()), s.closedSenders() == null ? Set.of() : Set.copyOf(s.closedSenders()),
+        s.admins() == null ? Set.of() : Set.copyOf(s.admins()), s.banned() == null ? Set.of() : Set.copyOf(s.banned()),
+        s.topic(), Boolean.TRUE.equals(s.deleted()),
+        s.overlays() == null ? java.util.Collections.emptyNavigableMap()
+            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.overlays())));
   }
 
   /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
@@ -226,8 +336,39 @@ public final class RoomState implements CborSerializable {
       Map<String, Long> lastSent,
       @JsonInclude(JsonInclude.Include.NON_NULL) long[] quietDeltas,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, long[]> mentioned,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> closedSenders)
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> closedSenders,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> admins,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> banned,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String topic,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Overlay> overlays)
       implements CborSerializable {
+
+    /** A snapshot as written before messages could be edited. */
+    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
+        Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
+        String topic, Boolean deleted) {
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
+          banned, topic, deleted, null);
+    }
+
+    /** A snapshot as written before rooms could be deleted. */
+    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
+        Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
+        String topic) {
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
+          banned, topic, null, null);
+    }
+
+    /** A snapshot as written before rooms had roles. */
+    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
+        Map<String, long[]> mentioned, List<String> closedSenders) {
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, null, null,
+          null, null);
+    }
 
     /** A snapshot as written before accounts could close. */
     public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
@@ -320,8 +461,8 @@ public final class RoomState implements CborSerializable {
       return new ChatRoom.Page(List.of(), hasMore && to >= 1, closedSenders);
     }
     if (from < oldestRecentSeq()) {
-      return new ChatRoom.InJournal(from, to, hasMore, closedSenders);
+      return new ChatRoom.InJournal(from, to, hasMore, closedSenders, overlaysIn(from, to));
     }
-    return new ChatRoom.Page(recent.range(from, to), hasMore, closedSenders);
+    return new ChatRoom.Page(recent.range(from, to), hasMore, closedSenders, overlaysIn(from, to));
   }
 }

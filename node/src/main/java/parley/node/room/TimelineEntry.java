@@ -17,10 +17,22 @@ public record TimelineEntry(
     Instant sentAt,
     String clientMsgId,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-    List<String> mentions)
+    List<String> mentions,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String user,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String role,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer capacity,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean passcode,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long target,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long replyTo)
     implements CborSerializable {
 
-  /** {@code mentions} (v1.1): the members a message names; empty (null in entries stored before v1.1) for none. */
+  /**
+   * {@code mentions} (v1.1): the members a message names; empty (null in entries stored before v1.1) for none.
+   * {@code user}, {@code role}, {@code capacity}, {@code passcode} (v1.1, moderation): who a {@code kicked},
+   * {@code banned}, {@code unbanned} or {@code role} entry is about and the role given; a {@code settings}
+   * entry's new capacity and whether a passcode is now needed. {@code target} (v1.1): the message an {@code edit} or
+   * {@code delete} is about; {@code replyTo}: the message a message answers. Null where they do not apply.
+   */
   public TimelineEntry {
     mentions = mentions == null || mentions.isEmpty() ? List.of() : List.copyOf(mentions);
   }
@@ -29,10 +41,41 @@ public record TimelineEntry(
     this(seq, kind, sender, text, sentAt, clientMsgId, List.of());
   }
 
+  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions) {
+    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, null, null, null, null, null, null);
+  }
+
+  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, String user, String role, Integer capacity, Boolean passcode) {
+    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, null, null);
+  }
+
+  /** Anything beyond a sender, an id, a text and mentions (moderation fields, a target, a reply). */
+  boolean hasMore() {
+    return user != null || role != null || capacity != null || passcode != null || target != null || replyTo != null;
+  }
+
+  /** A moderation entry (v1.1): {@code sender} acted on {@code user}; {@code text}, the reason or the new value. */
+  public static TimelineEntry moderation(long seq, String kind, String sender, String user, String text, Instant at) {
+    return new TimelineEntry(seq, kind, sender, text, at, null, List.of(), user, null, null, null);
+  }
+
   public static final String MESSAGE = Message.KIND_MESSAGE;
   public static final String JOINED = Message.KIND_JOINED;
   public static final String LEFT = Message.KIND_LEFT;
   public static final String ACCOUNT_CLOSED = Message.KIND_ACCOUNT_CLOSED;
+  public static final String TOPIC = Message.KIND_TOPIC;
+  public static final String RENAMED = Message.KIND_RENAMED;
+  public static final String SETTINGS = Message.KIND_SETTINGS;
+  public static final String KICKED = Message.KIND_KICKED;
+  public static final String BANNED = Message.KIND_BANNED;
+  public static final String UNBANNED = Message.KIND_UNBANNED;
+  public static final String ROLE = Message.KIND_ROLE;
+  /** v1.1: the tombstone of a deleted room; never shown as an entry (members get {@code room_deleted}). */
+  public static final String DELETED = "room_deleted";
+  public static final String EDIT = Message.KIND_EDIT;
+  public static final String DELETE = Message.KIND_DELETE;
 
   /** As a client gets it; an {@code account_closed} entry's sender is deleted by definition. */
   public Message toWire(String roomId) {
@@ -41,6 +84,7 @@ public record TimelineEntry(
 
   /** {@code senderDeleted}: the sender has closed their account (see {@link ChatRoom.Page#toWire}). */
   public Message toWire(String roomId, boolean senderDeleted) {
-    return new Message(roomId, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted ? Boolean.TRUE : null);
+    return new Message(roomId, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted ? Boolean.TRUE : null,
+        user, role, capacity, passcode, target, replyTo, null, null);
   }
 }

@@ -228,7 +228,12 @@ public final class UserAccount
 
   public record AddRoom(String roomId, long joinSeq, ActorRef<Result> replyTo) implements Command {}
 
-  public record RemoveRoom(String roomId, ActorRef<Result> replyTo) implements Command {}
+  /** {@code removal} (v1.1): why, when the user was removed rather than left (told to their sessions); else null. */
+  public record RemoveRoom(String roomId, ClientSession.Removal removal, ActorRef<Result> replyTo) implements Command {
+    public RemoveRoom(String roomId, ActorRef<Result> replyTo) {
+      this(roomId, null, replyTo);
+    }
+  }
 
   /** Move a read marker forward (never back). replyTo may be null. */
   public record MarkRead(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
@@ -803,7 +808,7 @@ public final class UserAccount
 
   private ReplyEffect<Event, UserState> onRemoveRoom(UserState state, RemoveRoom cmd) {
     for (ActorRef<ClientSession.Command> session : sessions.keySet()) {
-      session.tell(new ClientSession.RoomRemoved(cmd.roomId()));
+      session.tell(new ClientSession.RoomRemoved(cmd.roomId(), cmd.removal()));
     }
     pendingMarkers.remove(cmd.roomId());
     pendingDelivered.remove(cmd.roomId());

@@ -221,6 +221,81 @@ class ChatRoomTest {
   }
 
   @Test
+  void rolesBansAndTheTopicAreDecidedOneAtATimeAndSurviveSnapshotsAndRestarts() {
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("m" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(3, 5, 4),
+            Clock.systemUTC()));
+    create("alice", null, 10);
+    for (String u : List.of("bob", "carol", "dave")) {
+      room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join(u, null, r));
+    }
+    var admin = room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "bob", "admin", r));
+    assertEquals("admin", admin.state().roleOf("bob"));
+    // A ban and a join racing: the room decides one, then the other.
+    var banned = room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Moderate("bob", "ban", "eve", "spam", r));
+    assertEquals(TimelineEntry.BANNED, banned.event().entry().kind());
+    assertEquals("eve", banned.event().entry().user());
+    var refused = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("eve", null, r));
+    assertEquals(new ChatRoom.Rejected("banned", "you are banned from this room"), refused.reply());
+    assertTrue(room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Moderate("bob", "ban", "eve", null, r))
+        .hasNoEvents(), "banned already: nothing more is written");
+    assertInstanceOf(ChatRoom.Rejected.class,
+        room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Moderate("carol", "kick", "dave", null, r)).reply(),
+        "a member may not kick");
+    var topic = room.<ChatRoom.ModerationResult>runCommand(
+        r -> new ChatRoom.Change("bob", null, "rules: be kind", false, null, null, r));
+    assertEquals("rules: be kind", topic.state().topic);
+    var handOver = room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "carol", "owner", r));
+    assertEquals("carol", handOver.state().info.owner());
+    assertEquals("admin", handOver.state().roleOf("alice"));
+    post("dave", "d1", "after the hand-over");
+    post("dave", "d2", "and more");
+    room.restart();
+    var kickedByNewOwner = room.<ChatRoom.ModerationResult>runCommand(
+        r -> new ChatRoom.Moderate("carol", "kick", "alice", "bye", r));
+    RoomState s = kickedByNewOwner.state();
+    assertEquals("carol", s.info.owner());
+    assertEquals("rules: be kind", s.topic);
+    assertTrue(s.banned.contains("eve"));
+    assertFalse(s.isMember("alice"));
+    assertEquals(java.util.Set.of("bob"), s.admins, "alice's admin role went with her");
+    ChatRoom.RoomView view = (ChatRoom.RoomView) kickedByNewOwner.reply();
+    assertEquals("rules: be kind", view.topic());
+    assertEquals(List.of("owner", "admin", "member"), view.members().stream()
+        .filter(m -> List.of("carol", "bob", "dave").contains(m.username()))
+        .sorted(java.util.Comparator.comparing(m -> List.of("carol", "bob", "dave").indexOf(m.username())))
+        .map(ChatRoom.MemberView::role).toList());
+  }
+
+  @Test
+  void editsAndDeletesReplayAfterARestartAndAcrossSnapshots() {
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("e" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(5, 5, 4),
+            Clock.systemUTC()));
+    create("alice", null, 10);
+    long first = seqOf(post("alice", "a1", "frist"));
+    long second = seqOf(post("alice", "a2", "second"));
+    var edit = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "e1", "first", r, TimelineEntry.EDIT,
+        first, null));
+    long editSeq = ((ChatRoom.Posted) edit.reply()).entry().seq();
+    assertEquals(first, ((ChatRoom.Posted) edit.reply()).entry().target());
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "d1", null, r, TimelineEntry.DELETE, second, null));
+    room.restart();
+    var page = (ChatRoom.Page) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("alice", null, 1L, 50, r)).reply();
+    var wire = page.toWire("r");
+    assertEquals("first", wire.get(0).text());
+    assertTrue(wire.get(0).editedAt() != null);
+    assertEquals(Boolean.TRUE, wire.get(1).deleted());
+    assertNull(wire.get(1).text());
+    assertEquals("first", wire.stream().filter(m -> m.seq() == editSeq).findFirst().orElseThrow().text(),
+        "the edit entry of a message that stays keeps its text");
+    assertEquals(new ChatRoom.Rejected("no_such_message", "the entry at seq " + second + " is no message (or it was deleted)"),
+        room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "e2", "again", r, TimelineEntry.EDIT, second,
+            null)).reply());
+  }
+
+  @Test
   void aSendWhoseWriteFailedIsStoredWhenResentToTheNextIncarnation() {
     // The room applies a send to its state before the write; a failed write stops it, and the next incarnation (which
     // sharding starts with the next message) replays the journal: the failed one's dedupe window must not follow it,
@@ -359,7 +434,7 @@ class ChatRoomTest {
     try {
       ActorRef<ChatRoom.Command> hot = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
       TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
-      hot.tell(new ChatRoom.Create("hot", ChatRoom.KIND_ROOM, "alice", null, 10, List.of("bob"), created.ref()));
+      hot.tell(new ChatRoom.Create("hot", ChatRoom.KIND_ROOM, "bob", null, 10, List.of("alice"), created.ref()));
       created.expectMessageClass(ChatRoom.Created.class);
       TestProbe<ChatRoom.PostResult> acks = kit.createTestProbe();
       int sends = 200;

@@ -1,0 +1,46 @@
+package parley.node.room;
+
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Erases a deleted room's history (v1.1): every journal row and snapshot of its persistence id, in one transaction,
+ * on the node's database (H2 or PostgreSQL, the journal's own tables, quoted as both spell them). Blocking JDBC: run
+ * it on the blocking dispatcher. Idempotent: a room that recovers as deleted (the node stopped between the
+ * tombstone's write and this) erases again.
+ */
+final class JournalEraser {
+  private static final String DB = "pekko-persistence-jdbc.shared-databases.slick.db.";
+  private final String url;
+  private final String user;
+  private final String password;
+
+  JournalEraser(Config config) {
+    this.url = config.getString(DB + "url");
+    this.user = config.getString(DB + "user");
+    this.password = config.getString(DB + "password");
+  }
+
+  /** The rows removed: journal rows, then snapshots. */
+  long[] erase(String persistenceId) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, password)) {
+      c.setAutoCommit(false);
+      long events;
+      long snapshots;
+      // event_tag rows go with their events (ON DELETE CASCADE).
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+        s.setString(1, persistenceId);
+        events = s.executeUpdate();
+      }
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {
+        s.setString(1, persistenceId);
+        snapshots = s.executeUpdate();
+      }
+      c.commit();
+      return new long[] {events, snapshots};
+    }
+  }
+}

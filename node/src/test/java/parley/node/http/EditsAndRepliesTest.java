@@ -1,0 +1,99 @@
+package parley.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+
+/** v1.1: fixing a typo, taking a message back, answering one: each an entry, and every read shows the outcome. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EditsAndRepliesTest {
+  private TestNode node;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private static JsonNode at(ApiClient reader, String room, long seq) {
+    for (JsonNode m : reader.get("/api/v1/rooms/" + room + "/messages?limit=200").body().get("messages")) {
+      if (m.get("seq").asLong() == seq) {
+        return m;
+      }
+    }
+    throw new AssertionError("no seq " + seq);
+  }
+
+  @Test
+  void aMessageIsEditedRepliedToAndDeletedAndEveryReadShowsOnlyTheOutcome() throws Exception {
+    ApiClient owner = node.client().newUser("owner");
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    String room = owner.createRoom("{\"name\":\"typos\"}");
+    alice.post("/api/v1/rooms/" + room + "/join", "{}");
+    bob.post("/api/v1/rooms/" + room + "/join", "{}");
+    long typo = alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"a1\",\"text\":\"helo all\"}")
+        .body().get("seq").asLong();
+    JsonNode reply = bob.post("/api/v1/rooms/" + room + "/messages",
+        "{\"clientMsgId\":\"b1\",\"text\":\"hi!\",\"replyTo\":" + typo + "}").body();
+    assertEquals(typo, reply.get("replyTo").asLong());
+    assertEquals("no_such_message", bob.post("/api/v1/rooms/" + room + "/messages",
+        "{\"clientMsgId\":\"b2\",\"text\":\"?\",\"replyTo\":9999}").code());
+
+    try (WsClient bobs = WsClient.connect(node.http(), bob.token); WsClient alices = WsClient.connect(node.http(), alice.token)) {
+      bobs.awaitType("hello");
+      alices.awaitType("hello");
+      // Over the socket, acked like a send; a resend with the same clientMsgId is the same entry.
+      alices.send("{\"type\":\"edit\",\"room\":\"" + room + "\",\"seq\":" + typo + ",\"text\":\"hello all\",\"clientMsgId\":\"e1\"}");
+      long editSeq = alices.await(f -> "ack".equals(f.path("type").asText()) && "e1".equals(f.path("clientMsgId").asText()))
+          .get("seq").asLong();
+      alices.send("{\"type\":\"edit\",\"room\":\"" + room + "\",\"seq\":" + typo + ",\"text\":\"hello all\",\"clientMsgId\":\"e1\"}");
+      assertEquals(2, alices.awaitCount(f -> "ack".equals(f.path("type").asText()) && f.path("seq").asLong() == editSeq, 2));
+      JsonNode live = bobs.await(f -> "edit".equals(f.path("kind").asText()));
+      assertEquals(typo, live.get("target").asLong());
+      assertEquals("hello all", live.get("text").asText());
+      // Nobody else edits it; an edit of something that is no message is refused by name.
+      bobs.send("{\"type\":\"edit\",\"room\":\"" + room + "\",\"seq\":" + typo + ",\"text\":\"mine now\",\"clientMsgId\":\"x1\"}");
+      assertEquals("not_your_message", bobs.await(f -> "error".equals(f.path("type").asText())).get("code").asText());
+    }
+    assertEquals("no_such_message", alice.patch("/api/v1/rooms/" + room + "/messages/1", "{\"text\":\"joined?\"}").code());
+    assertEquals(404, alice.patch("/api/v1/rooms/" + room + "/messages/9999", "{\"text\":\"x\"}").status());
+    assertEquals("invalid_message", alice.patch("/api/v1/rooms/" + room + "/messages/" + typo, "{\"text\":\"  \"}").code());
+
+    JsonNode edited = at(bob, room, typo);
+    assertEquals("hello all", edited.get("text").asText(), "history shows the latest text");
+    assertTrue(edited.hasNonNull("editedAt"), edited.toString());
+    JsonNode again = alice.patch("/api/v1/rooms/" + room + "/messages/" + typo, "{\"text\":\"hello everyone\"}").body();
+    assertEquals("edit", again.get("kind").asText());
+    assertEquals("hello everyone", at(bob, room, typo).get("text").asText());
+    // Bob's last message is his reply; only edits came after it, and they are no unread messages.
+    assertEquals(0, bob.get("/api/v1/me").body().get("rooms").get(0).get("unread").asLong());
+
+    // Bob may not take it back; the room's owner may.
+    assertEquals("not_your_message", bob.method("DELETE", "/api/v1/rooms/" + room + "/messages/" + typo).code());
+    JsonNode deletion = owner.method("DELETE", "/api/v1/rooms/" + room + "/messages/" + typo).body();
+    assertEquals("delete", deletion.get("kind").asText());
+    JsonNode gone = at(bob, room, typo);
+    assertTrue(gone.get("deleted").asBoolean(), gone.toString());
+    assertNull(gone.get("text").textValue());
+    String all = bob.get("/api/v1/rooms/" + room + "/messages?limit=200").body().toString();
+    assertFalse(all.contains("helo all") || all.contains("hello all") || all.contains("hello everyone"),
+        "the old texts are gone from every read, edits included: " + all);
+    assertEquals("no_such_message", alice.patch("/api/v1/rooms/" + room + "/messages/" + typo, "{\"text\":\"back?\"}").code());
+    assertEquals(typo, at(bob, room, reply.get("seq").asLong()).get("replyTo").asLong(), "the reply still says what it answered");
+  }
+}

@@ -1,0 +1,227 @@
+package parley.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+
+/** Rooms people can run (v1.1): the owner and admins change the room and remove members; everyone sees it as entries. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModerationTest {
+  private TestNode node;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private static String roleOf(JsonNode room, String username) {
+    for (JsonNode m : room.get("members")) {
+      if (m.get("username").asText().equals(username)) {
+        return m.get("role").asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void theOwnerSetsATopicAndNamesAnAdminWhoKicksAndBansATrollWhoseSocketStopsAtOnce() throws Exception {
+    ApiClient owner = node.client().newUser("owner");
+    ApiClient admin = node.client().newUser("admin");
+    ApiClient troll = node.client().newUser("troll");
+    ApiClient carol = node.client().newUser("carol");
+    String room = owner.createRoom("{\"name\":\"lobby\",\"capacity\":10}");
+    for (ApiClient u : List.of(admin, troll, carol)) {
+      assertEquals(200, u.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    }
+    ApiClient.Reply topic = owner.patch("/api/v1/rooms/" + room, "{\"topic\":\"be kind\",\"name\":\"Lobby\"}");
+    assertEquals(200, topic.status(), topic.toString());
+    assertEquals("be kind", topic.body().get("topic").asText());
+    assertEquals("Lobby", topic.body().get("name").asText());
+    assertEquals("owner", roleOf(topic.body(), owner.username));
+    assertEquals("member", roleOf(topic.body(), admin.username));
+
+    // Only the owner and admins change the room; only the owner names admins.
+    assertEquals("forbidden", admin.patch("/api/v1/rooms/" + room, "{\"topic\":\"mine now\"}").code());
+    assertEquals("forbidden", admin.post("/api/v1/rooms/" + room + "/kick", "{\"username\":\"" + troll.username + "\"}").code());
+    JsonNode named = owner.post("/api/v1/rooms/" + room + "/roles",
+        "{\"username\":\"" + admin.username + "\",\"role\":\"admin\"}").body();
+    assertEquals("admin", roleOf(named, admin.username));
+    assertEquals("forbidden", admin.post("/api/v1/rooms/" + room + "/roles",
+        "{\"username\":\"" + carol.username + "\",\"role\":\"admin\"}").code());
+    assertEquals("forbidden", admin.post("/api/v1/rooms/" + room + "/kick",
+        "{\"username\":\"" + owner.username + "\"}").code(), "an admin cannot act on the owner");
+    assertEquals(409, admin.patch("/api/v1/rooms/" + room, "{\"capacity\":3}").status(), "4 members: capacity_below_members");
+    assertEquals("capacity_below_members", admin.patch("/api/v1/rooms/" + room, "{\"capacity\":3}").code());
+
+    try (WsClient trollSocket = WsClient.connect(node.http(), troll.token);
+        WsClient carolSocket = WsClient.connect(node.http(), carol.token)) {
+      trollSocket.awaitType("hello");
+      carolSocket.awaitType("hello");
+      JsonNode kicked = admin.post("/api/v1/rooms/" + room + "/kick",
+          "{\"username\":\"" + troll.username + "\",\"reason\":\"spam\"}").body();
+      assertNull(roleOf(kicked, troll.username), "no member any more");
+      JsonNode entry = carolSocket.await(f -> "kicked".equals(f.path("kind").asText()));
+      assertEquals(admin.username, entry.get("sender").asText());
+      assertEquals(troll.username, entry.get("user").asText());
+      assertEquals("spam", entry.get("text").asText());
+      // The troll's own socket is told by whom and why, once, then gets nothing more of the room.
+      JsonNode removed = trollSocket.await(f -> "removed".equals(f.path("type").asText()));
+      assertEquals(room, removed.get("room").asText());
+      assertEquals("kicked", removed.get("reason").asText());
+      assertEquals(admin.username, removed.get("by").asText());
+      assertEquals("spam", removed.get("text").asText());
+      assertEquals(403, troll.get("/api/v1/rooms/" + room + "/messages").status());
+      assertFalse(troll.get("/api/v1/me").body().toString().contains(room), "the room left their /me");
+
+      // A kicked user may come back; a banned one may not.
+      assertEquals(200, troll.post("/api/v1/rooms/" + room + "/join", "{}").status());
+      admin.post("/api/v1/rooms/" + room + "/ban", "{\"username\":\"" + troll.username + "\",\"reason\":\"again\"}");
+      assertEquals("banned", troll.post("/api/v1/rooms/" + room + "/join", "{}").code());
+      assertEquals(403, troll.post("/api/v1/rooms/" + room + "/join", "{}").status());
+      owner.patch("/api/v1/rooms/" + room, "{\"topic\":\"after the storm\",\"passcode\":\"letmein\"}");
+      carolSocket.await(f -> "settings".equals(f.path("kind").asText()));
+      assertEquals(201, carol.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"c1\",\"text\":\"calm now\"}").status());
+      carolSocket.await(f -> "calm now".equals(f.path("text").asText()));
+      List<String> trollSaw = new ArrayList<>();
+      for (JsonNode f : trollSocket.frames()) {
+        trollSaw.add(f.path("kind").asText(f.path("type").asText()));
+      }
+      assertFalse(trollSocket.frames().toString().contains("calm now"), "nothing after the removal: " + trollSaw);
+      List<String> reasons = trollSocket.frames().stream().filter(f -> "removed".equals(f.path("type").asText()))
+          .map(f -> f.get("reason").asText()).toList();
+      assertEquals(List.of("kicked", "banned"), reasons, "told once each time: " + trollSaw);
+      assertFalse(trollSocket.frames().toString().contains("after the storm"), trollSaw.toString());
+
+      assertEquals(200, admin.post("/api/v1/rooms/" + room + "/unban", "{\"username\":\"" + troll.username + "\"}").status());
+      assertEquals("wrong_passcode", troll.post("/api/v1/rooms/" + room + "/join", "{\"passcode\":\"nope\"}").code());
+      assertEquals(200, troll.post("/api/v1/rooms/" + room + "/join", "{\"passcode\":\"letmein\"}").status());
+    }
+
+    // Every change is an entry, in the one timeline; the passcode itself is in none of them.
+    JsonNode history = carol.get("/api/v1/rooms/" + room + "/messages?limit=200").body().get("messages");
+    List<String> kinds = new ArrayList<>();
+    for (JsonNode m : history) {
+      kinds.add(m.get("kind").asText());
+    }
+    assertTrue(String.join(",", kinds).contains("renamed,topic"), kinds.toString());
+    assertTrue(kinds.containsAll(List.of("role", "kicked", "banned", "settings", "unbanned")), kinds.toString());
+    assertFalse(history.toString().contains("letmein"), "the passcode is never in an entry");
+    JsonNode settings = null;
+    for (JsonNode m : history) {
+      if ("settings".equals(m.get("kind").asText())) {
+        settings = m;
+      }
+    }
+    assertTrue(settings.path("passcode").asBoolean(), settings.toString());
+  }
+
+  @Test
+  void theOwnerHandsTheRoomOverBeforeLeavingIt() {
+    ApiClient owner = node.client().newUser("owner");
+    ApiClient heir = node.client().newUser("heir");
+    String room = owner.createRoom("{\"name\":\"estate\"}");
+    assertEquals(200, heir.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    assertEquals("owner_must_transfer", owner.post("/api/v1/rooms/" + room + "/leave", null).code());
+    assertEquals(409, owner.post("/api/v1/rooms/" + room + "/leave", null).status());
+    JsonNode handed = owner.post("/api/v1/rooms/" + room + "/roles",
+        "{\"username\":\"" + heir.username + "\",\"role\":\"owner\"}").body();
+    assertEquals(heir.username, handed.get("owner").asText());
+    assertEquals("admin", roleOf(handed, owner.username), "the old owner stays on as an admin");
+    assertEquals("forbidden", owner.post("/api/v1/rooms/" + room + "/kick",
+        "{\"username\":\"" + heir.username + "\"}").code());
+    assertEquals(204, owner.post("/api/v1/rooms/" + room + "/leave", null).status());
+    // The last member may leave even as its owner.
+    assertEquals(204, heir.post("/api/v1/rooms/" + room + "/leave", null).status());
+  }
+
+  @Test
+  void badRequestsGetTheirOwnCodes() {
+    ApiClient owner = node.client().newUser("owner");
+    String room = owner.createRoom("{\"name\":\"strict\"}");
+    assertEquals("invalid_request", owner.patch("/api/v1/rooms/" + room, "{}").code());
+    assertEquals("invalid_room", owner.patch("/api/v1/rooms/" + room, "{\"topic\":\"two\\nlines\"}").code());
+    assertEquals("invalid_room", owner.patch("/api/v1/rooms/" + room, "{\"capacity\":1}").code());
+    assertEquals("no_such_member", owner.post("/api/v1/rooms/" + room + "/kick", "{\"username\":\"nobody-here\"}").code());
+    assertEquals("invalid_request", owner.post("/api/v1/rooms/" + room + "/roles", "{\"username\":\"x\",\"role\":\"god\"}").code());
+    assertEquals("forbidden", owner.post("/api/v1/rooms/" + room + "/kick", "{\"username\":\"" + owner.username + "\"}").code());
+    ApiClient stranger = node.client().newUser("stranger");
+    assertEquals("not_a_member", stranger.patch("/api/v1/rooms/" + room, "{\"topic\":\"hi\"}").code());
+  }
+
+  /** Rows of the room's persistence id in the journal and the snapshot store, read with SQL. */
+  private long[] rowsOf(String room) throws java.sql.SQLException {
+    com.typesafe.config.Config db = node.system.settings().config()
+        .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.getString("url"), db.getString("user"),
+        db.getString("password"))) {
+      long[] n = new long[2];
+      String[] tables = {"event_journal", "snapshot"};
+      for (int i = 0; i < 2; i++) {
+        try (var q = c.prepareStatement("SELECT COUNT(*) FROM \"" + tables[i] + "\" WHERE \"persistence_id\" = ?")) {
+          q.setString(1, "Room|" + room);
+          try (var r = q.executeQuery()) {
+            r.next();
+            n[i] = r.getLong(1);
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  @Test
+  void theOwnerDeletesTheRoomAndItsHistoryLeavesTheDatabase() throws Exception {
+    ApiClient owner = node.client().newUser("owner");
+    ApiClient bob = node.client().newUser("bob");
+    String room = owner.createRoom("{\"name\":\"ephemeral " + owner.username + "\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    for (int i = 0; i < 30; i++) {
+      owner.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"m" + i + "\",\"text\":\"secret " + i + "\"}");
+    }
+    assertTrue(rowsOf(room)[0] >= 32, "stored: " + rowsOf(room)[0]);
+    owner.post("/api/v1/rooms/" + room + "/roles", "{\"username\":\"" + bob.username + "\",\"role\":\"admin\"}");
+    assertEquals("forbidden", bob.method("DELETE", "/api/v1/rooms/" + room).code(), "an admin may not delete it");
+    try (WsClient bobs = WsClient.connect(node.http(), bob.token)) {
+      bobs.awaitType("hello");
+      assertEquals(204, owner.method("DELETE", "/api/v1/rooms/" + room).status());
+      JsonNode gone = bobs.await(f -> "room_deleted".equals(f.path("type").asText()));
+      assertEquals(room, gone.get("room").asText());
+    }
+    assertEquals("no_such_room", bob.get("/api/v1/rooms/" + room).code());
+    assertEquals(404, bob.get("/api/v1/rooms/" + room + "/messages").status());
+    assertEquals("no_such_room", bob.post("/api/v1/rooms/" + room + "/join", "{}").code());
+    assertEquals("no_such_room", owner.method("DELETE", "/api/v1/rooms/" + room).code());
+    assertFalse(bob.get("/api/v1/me").body().toString().contains(room));
+    assertFalse(owner.get("/api/v1/me").body().toString().contains(room));
+    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
+    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      assertFalse(owner.get("/api/v1/rooms?q=" + owner.username).body().toString().contains(room), "unlisted");
+      try {
+        long[] rows = rowsOf(room);
+        assertEquals(0, rows[0], "journal rows left");
+        assertEquals(0, rows[1], "snapshots left");
+      } catch (java.sql.SQLException e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
+  }
+}
