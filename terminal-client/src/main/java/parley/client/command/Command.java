@@ -34,6 +34,27 @@ public sealed interface Command {
   /** Jump to the first unread line of the room in view. */
   record Unread() implements Command {}
 
+  /** v1.1, moderation of the room in view: its topic, name, passcode (null: remove it) or capacity. */
+  record ChangeRoom(String name, String topic, String passcode, Integer capacity) implements Command {}
+
+  /** v1.1: {@code action} kick, ban or unban {@code username}, with an optional {@code reason}. */
+  record Moderate(String action, String username, String reason) implements Command {}
+
+  /** v1.1: your last message here now reads {@code text}. */
+  record Edit(String text) implements Command {}
+
+  /** v1.1: delete the message at {@code seq} (null: your last one). */
+  record Delete(Long seq) implements Command {}
+
+  /** v1.1: {@code text} answering the message at {@code seq}. */
+  record Reply(long seq, String text) implements Command {}
+
+  /** v1.1: delete the room in view (asks to confirm). */
+  record DeleteRoom() implements Command {}
+
+  /** v1.1: give {@code username} the {@code role} owner, admin or member (/owner, /op, /deop). */
+  record SetRole(String username, String role) implements Command {}
+
   /** v1.1: list this user's logins (devices), each with the id {@code /endsession} takes. */
   record Sessions() implements Command {}
 

@@ -23,6 +23,20 @@ public final class CommandParser {
       new String[] {"/who", "/who", "list the members of the room in view"},
       new String[] {"/mentions", "/mentions", "your mentions and DMs, newest first; Enter jumps to the message"},
       new String[] {"/unread", "/unread", "jump to the first unread line of the room in view"},
+      new String[] {"/edit", "/edit text", "your last message here now reads text (it shows as edited)"},
+      new String[] {"/del", "/del [n]", "delete your last message here, or the one at seq n (owner, admins: anyone's)"},
+      new String[] {"/reply", "/reply n text", "answer the message at seq n (the line shows what it answers)"},
+      new String[] {"/topic", "/topic text", "set the topic of the room in view (owner, admins); /topic alone clears it"},
+      new String[] {"/rename", "/rename name", "rename the room in view (owner, admins)"},
+      new String[] {"/passcode", "/passcode [P]", "set the room's passcode, or remove it with none (owner, admins)"},
+      new String[] {"/capacity", "/capacity N", "set how many members the room holds (owner, admins)"},
+      new String[] {"/kick", "/kick user [reason]", "remove someone from the room in view (owner, admins)"},
+      new String[] {"/ban", "/ban user [reason]", "remove someone and keep them out (owner, admins)"},
+      new String[] {"/unban", "/unban user", "let a banned user join again (owner, admins)"},
+      new String[] {"/op", "/op user", "make a member an admin (owner)"},
+      new String[] {"/deop", "/deop user", "make an admin a member again (owner)"},
+      new String[] {"/owner", "/owner user", "hand the room over to a member; you stay an admin (owner)"},
+      new String[] {"/deleteroom", "/deleteroom", "delete the room in view and its history, for everyone (owner; asks first)"},
       new String[] {"/help", "/help", "list commands and keys"},
       new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
       new String[] {"/sessions", "/sessions", "list your logins (devices) with their ids"},
@@ -30,6 +44,13 @@ public final class CommandParser {
       new String[] {"/password", "/password", "change your password; your other logins end"},
       new String[] {"/closeaccount", "/closeaccount", "close your account for good (asks for the password)"},
       new String[] {"/quit", "/quit", "leave the client"});
+
+  /** v1.1: the commands that run a room and those of the account, shown as one line each by the F1 screen. */
+  public static final List<String> RUNNING_A_ROOM =
+      List.of("/topic", "/rename", "/passcode", "/capacity", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
+          "/deleteroom");
+  public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
+  public static final List<String> MESSAGES = List.of("/edit", "/del", "/reply");
 
   private CommandParser() {}
 
@@ -76,6 +97,52 @@ public final class CommandParser {
         return words.isEmpty() ? new Command.Mentions() : usage("/mentions");
       case "/unread":
         return words.isEmpty() ? new Command.Unread() : usage("/unread");
+      case "/edit":
+        return words.isEmpty() ? usage("/edit") : new Command.Edit(rest(text, 1));
+      case "/del":
+        try {
+          return words.size() > 1 ? usage("/del") : new Command.Delete(words.isEmpty() ? null : Long.parseLong(words.get(0)));
+        } catch (NumberFormatException e) {
+          return usage("/del");
+        }
+      case "/reply":
+        try {
+          return words.size() < 2 ? usage("/reply") : new Command.Reply(Long.parseLong(words.get(0)), rest(text, 2));
+        } catch (NumberFormatException e) {
+          return usage("/reply");
+        }
+      case "/topic":
+        return new Command.ChangeRoom(null, rest(text, 1), null, null);
+      case "/rename":
+        return words.isEmpty() ? usage("/rename") : new Command.ChangeRoom(rest(text, 1), null, null, null);
+      case "/passcode":
+        return words.size() > 1 ? usage("/passcode")
+            : new Command.ChangeRoom(null, null, words.isEmpty() ? "" : words.get(0), null);
+      case "/capacity":
+        try {
+          return words.size() == 1 ? new Command.ChangeRoom(null, null, null, Integer.parseInt(words.get(0)))
+              : usage("/capacity");
+        } catch (NumberFormatException e) {
+          return usage("/capacity");
+        }
+      case "/kick":
+      case "/ban":
+        return words.isEmpty() ? usage(name)
+            : new Command.Moderate(name.substring(1), words.get(0).replaceFirst("^@", ""), emptyToNull(rest(text, 2)));
+      case "/unban":
+        return words.size() == 1 ? new Command.Moderate("unban", words.get(0).replaceFirst("^@", ""), null)
+            : usage("/unban");
+      case "/deleteroom":
+        return words.isEmpty() ? new Command.DeleteRoom() : usage("/deleteroom");
+      case "/op":
+      case "/deop":
+      case "/owner":
+        return words.size() == 1 ? new Command.SetRole(words.get(0).replaceFirst("^@", ""),
+            switch (name) {
+              case "/op" -> "admin";
+              case "/deop" -> "member";
+              default -> "owner";
+            }) : usage(name);
       case "/sessions":
         return words.isEmpty() ? new Command.Sessions() : usage("/sessions");
       case "/endsession":
@@ -93,6 +160,10 @@ public final class CommandParser {
       default:
         return new Command.Invalid("Unknown command " + name + ". /help lists them; // starts a message with /.");
     }
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
   }
 
   /** The line after its first {@code words} words, as typed (inner spacing kept). */

@@ -200,10 +200,28 @@ public final class ChatClient implements LinkListener {
       state.room(receipt.room()).ifPresent(room ->
           receipt.all().forEach(m -> room.receipt(m.username(), m.deliveredSeq(), m.readSeq())));
       changed();
+    } else if (frame instanceof ServerFrame.Removed removed) {
+      onRemoved(removed.room(), "You were " + removed.reason() + " from %s"
+          + (removed.by() == null ? "" : " by " + removed.by())
+          + (removed.text() == null ? "." : ": " + SafeText.oneLine(removed.text())));
+    } else if (frame instanceof ServerFrame.RoomDeleted deleted) {
+      onRemoved(deleted.room(), "%s was deleted by its owner, with its history.");
     } else if (frame instanceof ServerFrame.Reset reset) {
       state.room(reset.room()).ifPresent(room -> reload(room, reset.lastSeq()));
       changed();
     }
+  }
+
+  /** v1.1: kicked, banned, or the room deleted: it leaves the list, with a line saying who did it and why. */
+  private void onRemoved(String roomId, String why) {
+    RoomState room = state.room(roomId).orElse(null);
+    if (room == null) {
+      return;
+    }
+    outbox.dropRoom(room.id());
+    state.remove(room.id());
+    notice(String.format(why, room.displayName(state.me())), true);
+    changed();
   }
 
   /** The server's timeline of a room ends before what this client holds of it: forget the room and load it again. */
@@ -237,7 +255,7 @@ public final class ChatClient implements LinkListener {
       state.ordered().stream().findFirst().ifPresent(r -> state.switchTo(r.id()));
     }
     for (Outbox.Item item : outbox.items()) {
-      link.send(new ClientFrame.Send(item.room(), item.clientMsgId(), item.text()));
+      link.send(item.frame());
     }
     for (RoomSummary summary : hello.rooms()) {
       RoomState room = state.room(summary.id()).orElseThrow();
@@ -359,7 +377,7 @@ public final class ChatClient implements LinkListener {
   private void resend(String clientMsgId) {
     outbox.get(clientMsgId).ifPresent(item -> {
       if (state.link().online()) {
-        link.send(new ClientFrame.Send(item.room(), item.clientMsgId(), item.text()));
+        link.send(item.frame());
       }
     });
   }
@@ -491,6 +509,11 @@ public final class ChatClient implements LinkListener {
 
   /** Send a line: pending at once, sent for good once acknowledged, resent on every reconnect until then. */
   public CompletableFuture<Message> send(String roomId, String text) {
+    return send(roomId, text, null);
+  }
+
+  /** A message; {@code replyTo} (v1.1): the seq it answers, or null. */
+  public CompletableFuture<Message> send(String roomId, String text, Long replyTo) {
     RoomState room = state.room(roomId).orElse(null);
     if (room == null) {
       return CompletableFuture.failedFuture(new ApiException(403, "not_a_member", "you are not in room " + roomId));
@@ -505,11 +528,11 @@ public final class ChatClient implements LinkListener {
     }
     String clientMsgId = UUID.randomUUID().toString();
     room.addPending(clientMsgId, text, clock.instant());
-    outbox.add(roomId, clientMsgId, text);
+    outbox.add(roomId, clientMsgId, text, replyTo);
     CompletableFuture<Message> acked = new CompletableFuture<>();
     acks.put(clientMsgId, acked);
     if (state.link().online()) {
-      link.send(new ClientFrame.Send(roomId, clientMsgId, text));
+      link.send(new ClientFrame.Send(roomId, clientMsgId, text, replyTo));
     }
     changed();
     return acked;
@@ -641,6 +664,85 @@ public final class ChatClient implements LinkListener {
       notice(room.members().size() + " in " + room.displayName(state.me()) + ": online " + String.join(", ", online)
           + (offline.isEmpty() ? "" : "; offline " + String.join(", ", offline)), false);
     }, () -> notice("You are in no room.", true));
+  }
+
+  // ---------------------------------------------------------------------------------------------- edits (v1.1)
+
+  /** Replaces the text of your last message in the room in view (the server answers with an edit entry). */
+  public void edit(String text) {
+    inCurrentRoom(room -> {
+      Long seq = room.lastOwnMessage(state.me());
+      if (seq == null) {
+        notice("You have no message here to edit (only the ones this client holds).", true);
+      } else if (text.isBlank()) {
+        notice("An edit needs some text; /del deletes the message.", true);
+      } else if (!state.link().online()) {
+        notice("Not connected: edit again once the connection is back.", true);
+      } else {
+        link.send(new ClientFrame.Edit(room.id(), seq, text, UUID.randomUUID().toString()));
+      }
+    });
+  }
+
+  /** Deletes the message at {@code seq}, or your last one (null). */
+  public void delete(Long seq) {
+    inCurrentRoom(room -> {
+      Long target = seq != null ? seq : room.lastOwnMessage(state.me());
+      if (target == null) {
+        notice("You have no message here to delete.", true);
+      } else if (!state.link().online()) {
+        notice("Not connected: delete again once the connection is back.", true);
+      } else {
+        link.send(new ClientFrame.Delete(room.id(), target, UUID.randomUUID().toString()));
+      }
+    });
+  }
+
+  /** A message in the room in view answering the one at {@code seq}. */
+  public void reply(long seq, String text) {
+    inCurrentRoom(room -> send(room.id(), text, seq));
+  }
+
+  // ---------------------------------------------------------------------------------------------- moderation (v1.1)
+
+  /** Changes the room in view; the entries it makes show the change to everyone, this client included. */
+  public void changeRoom(parley.protocol.RoomChange change) {
+    inCurrentRoom(room -> fetch(api.changeRoom(room.id(), change), this::adoptModerated));
+  }
+
+  public void moderate(String action, String username, String reason) {
+    inCurrentRoom(room -> fetch(api.moderate(room.id(), action, new parley.protocol.Moderation(username, reason)),
+        this::adoptModerated));
+  }
+
+  /** Deletes the room in view; it leaves the list at once (the server's room_deleted comes too, and finds it gone). */
+  public void deleteRoom() {
+    inCurrentRoom(room -> fetch(api.deleteRoom(room.id()), (ok, failure) -> {
+      if (failure != null) {
+        notice("Not deleted: " + ApiException.of(failure).getMessage(), true);
+        return;
+      }
+      outbox.dropRoom(room.id());
+      state.remove(room.id());
+      notice("You deleted " + room.displayName(state.me()) + " and its history.", false);
+    }));
+  }
+
+  public void setRole(String username, String role) {
+    inCurrentRoom(room -> fetch(api.setRole(room.id(), new parley.protocol.RoleChange(username, role)),
+        this::adoptModerated));
+  }
+
+  private void inCurrentRoom(java.util.function.Consumer<RoomState> act) {
+    state.current().ifPresentOrElse(act, () -> notice("You are in no room.", true));
+  }
+
+  private void adoptModerated(Room room, Throwable failure) {
+    if (failure != null) {
+      notice(ApiException.of(failure).getMessage(), true);
+    } else {
+      state.upsert(room);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- the account (v1.1)

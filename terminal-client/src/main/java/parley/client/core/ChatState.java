@@ -81,6 +81,11 @@ public final class ChatState {
     RoomState room = ensureRoom(full.id());
     room.describe(full.name(), full.kind());
     room.known(full.lastSeq());
+    Map<String, String> roles = new HashMap<>();
+    // A server before v1.1 names no roles: its rooms' owner is the only one.
+    full.members().forEach(m -> roles.put(m.username(), m.role() != null ? m.role()
+        : m.username().equals(full.owner()) && RoomState.KIND_ROOM.equals(full.kind()) ? "owner" : "member"));
+    room.details(full.topic(), roles);
     room.members(full.members().stream().map(Member::username).toList(), full.lastSeq());
     for (Member m : full.members()) {
       if (presenceToldAt.getOrDefault(m.username(), 0L) <= asOf) {

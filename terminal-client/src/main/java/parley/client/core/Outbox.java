@@ -14,12 +14,25 @@ import java.util.Optional;
 public final class Outbox {
 
   /** One send; {@code retries} counts the server's "try again" answers. */
-  public record Item(String room, String clientMsgId, String text, int retries) {}
+  /** {@code replyTo} (v1.1): the seq the message answers, or null. */
+  public record Item(String room, String clientMsgId, String text, int retries, Long replyTo) {
+    public Item(String room, String clientMsgId, String text, int retries) {
+      this(room, clientMsgId, text, retries, null);
+    }
+
+    public parley.protocol.ClientFrame.Send frame() {
+      return new parley.protocol.ClientFrame.Send(room, clientMsgId, text, replyTo);
+    }
+  }
 
   private final Map<String, Item> items = new LinkedHashMap<>();
 
   public void add(String room, String clientMsgId, String text) {
-    items.put(clientMsgId, new Item(room, clientMsgId, text, 0));
+    add(room, clientMsgId, text, null);
+  }
+
+  public void add(String room, String clientMsgId, String text, Long replyTo) {
+    items.put(clientMsgId, new Item(room, clientMsgId, text, 0, replyTo));
   }
 
   /** The item, now done with (acknowledged, seen stored, or given up on). */
@@ -34,7 +47,7 @@ public final class Outbox {
   /** Count one more retry of the item and return it. */
   public Optional<Item> retried(String clientMsgId) {
     return Optional.ofNullable(items.computeIfPresent(
-        clientMsgId, (id, item) -> new Item(item.room(), id, item.text(), item.retries() + 1)));
+        clientMsgId, (id, item) -> new Item(item.room(), id, item.text(), item.retries() + 1, item.replyTo())));
   }
 
   /** Everything still owed, oldest first: what a new connection sends again. */

@@ -37,6 +37,12 @@ public final class RoomState {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
   private final Set<String> members = new TreeSet<>();
+  /** v1.1: the latest text of edited messages (null: deleted), by seq, from the edit and delete entries held. */
+  private final Map<Long, Message> changed = new HashMap<>();
+
+  /** v1.1: the topic (null: none) and the members' roles other than member, as of the members' list. */
+  private String topic;
+  private final Map<String, String> roles = new HashMap<>();
   /** v1.1: senders who closed their account (an account_closed entry, or an entry marked senderDeleted). */
   private final Set<String> closedSenders = new java.util.HashSet<>();
   /** v1.1: each member's delivered and read markers (read -1: hidden), as the server last told; empty if unknown. */
@@ -86,6 +92,12 @@ public final class RoomState {
       if (timeline.putIfAbsent(m.seq(), m) == null) {
         added.add(m);
         applyMembership(m);
+      }
+      if (m.target() != null && (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind()))) {
+        Message before = changed.get(m.target());
+        if (before == null || before.seq() < m.seq()) {
+          changed.put(m.target(), m);
+        }
       }
       if (m.sender() != null && (Boolean.TRUE.equals(m.senderDeleted()) || Message.KIND_ACCOUNT_CLOSED.equals(m.kind()))) {
         closedSenders.add(m.sender());
@@ -172,14 +184,79 @@ public final class RoomState {
     }
   }
 
+  /**
+   * v1.1: the message at {@code seq} as it reads now: its latest edit's text and time, or deleted; as the server sent
+   * it if no edit or delete of it is held (a page read from history says so itself).
+   */
+  public Message current(Message m) {
+    Message change = changed.get(m.seq());
+    if (change == null) {
+      return m;
+    }
+    boolean deleted = Message.KIND_DELETE.equals(change.kind());
+    return new Message(m.room(), m.seq(), m.kind(), m.sender(), deleted ? null : change.text(), m.sentAt(),
+        m.clientMsgId(), m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(),
+        m.replyTo(), deleted ? null : change.sentAt(), deleted ? Boolean.TRUE : null);
+  }
+
+  /** v1.1: the seq of {@code me}'s newest message held here that is not deleted, or null. */
+  public Long lastOwnMessage(String me) {
+    for (Message m : timeline.descendingMap().values()) {
+      Message now = current(m);
+      if (Message.KIND_MESSAGE.equals(m.kind()) && me.equals(m.sender()) && !Boolean.TRUE.equals(now.deleted())) {
+        return m.seq();
+      }
+    }
+    return null;
+  }
+
   /** v1.1: whether {@code user} has closed their account, as far as this room's entries tell. */
   public boolean senderClosed(String user) {
     return closedSenders.contains(user);
   }
 
+  /** v1.1: the topic and the roles, as the room said in full (its members' list is as of the same seq). */
+  public void details(String topic, Map<String, String> roles) {
+    this.topic = topic;
+    this.roles.clear();
+    roles.forEach((user, role) -> {
+      if (!"member".equals(role)) {
+        this.roles.put(user, role);
+      }
+    });
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  /** {@code owner}, {@code admin} or {@code member}. */
+  public String roleOf(String user) {
+    return roles.getOrDefault(user, "member");
+  }
+
   private void applyMembership(Message m) {
     if (membersAsOf < 0 || m.seq() <= membersAsOf || m.sender() == null) {
       return;
+    }
+    switch (m.kind()) {
+      case Message.KIND_TOPIC -> topic = m.text() == null || m.text().isEmpty() ? null : m.text();
+      case Message.KIND_RENAMED -> name = m.text();
+      case Message.KIND_KICKED, Message.KIND_BANNED -> {
+        members.remove(m.user());
+        roles.remove(m.user());
+      }
+      case Message.KIND_ROLE -> {
+        if ("owner".equals(m.role())) {
+          roles.replaceAll((u, r) -> "owner".equals(r) ? "admin" : r);
+          roles.put(m.user(), "owner");
+        } else if ("admin".equals(m.role())) {
+          roles.put(m.user(), "admin");
+        } else {
+          roles.remove(m.user());
+        }
+      }
+      default -> { }
     }
     if (Message.KIND_JOINED.equals(m.kind())) {
       members.add(m.sender());

@@ -155,6 +155,26 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Room> changeRoom(String roomId, parley.protocol.RoomChange change) {
+    return call("PATCH", "/rooms/" + PathSegment.encode(roomId), change, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> moderate(String roomId, String action, parley.protocol.Moderation body) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/" + action, body, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteRoom(String roomId) {
+    return call("DELETE", "/rooms/" + PathSegment.encode(roomId), null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/roles", body, Room.class);
+  }
+
+  @Override
   public CompletableFuture<Void> closeAccount(String password) {
     return call("DELETE", "/me", new parley.protocol.AccountClosure(password), Void.class);
   }

@@ -69,6 +69,18 @@ public interface ParleyApi {
   /** v1.1: end one login (by its id from {@link #sessions}). */
   CompletableFuture<Void> endSession(String id);
 
+  /** v1.1: the owner or an admin changes the room (each non-null field). */
+  CompletableFuture<Room> changeRoom(String roomId, parley.protocol.RoomChange change);
+
+  /** v1.1: {@code action} is kick, ban or unban. */
+  CompletableFuture<Room> moderate(String roomId, String action, parley.protocol.Moderation body);
+
+  /** v1.1: the owner deletes the room, with its history. */
+  CompletableFuture<Void> deleteRoom(String roomId);
+
+  /** v1.1: the owner names an admin, unnames one, or hands the room over. */
+  CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body);
+
   /** v1.1: close the account, given its password. */
   CompletableFuture<Void> closeAccount(String password);
 }

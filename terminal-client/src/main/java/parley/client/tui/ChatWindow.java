@@ -300,6 +300,28 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
           })));
     } else if (command instanceof Command.Unread) {
       timeline.toFirstUnread();
+    } else if (command instanceof Command.ChangeRoom c) {
+      client.changeRoom(new parley.protocol.RoomChange(c.name(), c.topic(), c.passcode(), c.capacity()));
+    } else if (command instanceof Command.Moderate m) {
+      client.moderate(m.action(), m.username(), m.reason());
+    } else if (command instanceof Command.Edit e) {
+      client.edit(e.text());
+    } else if (command instanceof Command.Delete d) {
+      client.delete(d.seq());
+    } else if (command instanceof Command.Reply r) {
+      client.reply(r.seq(), r.text());
+    } else if (command instanceof Command.DeleteRoom) {
+      String name = client.state().current().map(r -> r.displayName(client.state().me())).orElse("this room");
+      gui().addWindow(new SecretPrompt("Delete " + name, "For everyone, with its whole history. Type delete to confirm.",
+          List.of("Type delete:"), 0, values -> {
+            if ("delete".equals(values.get(0).strip())) {
+              client.deleteRoom();
+            } else {
+              client.notice("Not deleted: type delete to confirm.", true);
+            }
+          }));
+    } else if (command instanceof Command.SetRole r) {
+      client.setRole(r.username(), r.role());
     } else if (command instanceof Command.Sessions) {
       client.sessions();
     } else if (command instanceof Command.EndSession end) {

@@ -33,8 +33,14 @@ final class HelpWindow extends BasicWindow {
   static String text() {
     StringBuilder out = new StringBuilder("Commands\n");
     for (String[] c : CommandParser.COMMANDS) {
-      out.append(String.format("  %-42s %s%n", c[1], c[2]));
+      if (!CommandParser.RUNNING_A_ROOM.contains(c[0]) && !CommandParser.ACCOUNT.contains(c[0])
+          && !CommandParser.MESSAGES.contains(c[0])) {
+        out.append(String.format("  %-42s %s%n", c[1], c[2]));
+      }
     }
+    out.append(String.format("  %-42s %s%n", "Running a room (owner, admins)", String.join(" ", CommandParser.RUNNING_A_ROOM)));
+    out.append(String.format("  %-42s %s%n", "Your messages (/help says more)", String.join(" ", CommandParser.MESSAGES)));
+    out.append(String.format("  %-42s %s%n", "Your account", String.join(" ", CommandParser.ACCOUNT)));
     out.append("\nKeys\n");
     for (String[] k : Keys.ALL) {
       out.append(String.format("  %-16s %s%n", k[0], k[1]));

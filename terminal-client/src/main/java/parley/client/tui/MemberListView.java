@@ -61,7 +61,7 @@ final class MemberListView extends AbstractComponent<MemberListView> {
       if (y == 0) {
         row = List.of(Span.bold(title, TextColor.ANSI.DEFAULT));
       } else if (y - 1 < members.size()) {
-        row = row(members.get(y - 1), width - 1);
+        row = row(room, members.get(y - 1), width - 1);
       } else {
         row = List.of();
       }
@@ -69,14 +69,17 @@ final class MemberListView extends AbstractComponent<MemberListView> {
     }
   }
 
-  private List<Span> row(String member, int width) {
+  private List<Span> row(RoomState room, String member, int width) {
     Presence p = state.presenceOf(member);
+    // v1.1: @ the owner, + an admin, as IRC shows them.
+    String role = room.roleOf(member);
+    String shown = ("owner".equals(role) ? "@" : "admin".equals(role) ? "+" : "") + member;
     if (p.online()) {
-      return List.of(Span.of(" ● ", TextColor.ANSI.GREEN_BRIGHT), Span.of(member, NickColors.of(member)));
+      return List.of(Span.of(" ● ", TextColor.ANSI.GREEN_BRIGHT), Span.of(shown, NickColors.of(member)));
     }
     String ago = " " + Ago.since(p.lastSeen(), clock.instant());
     return List.of(Span.of(" ○ ", TextColor.ANSI.BLACK_BRIGHT),
-        Span.of(Text.pad(member, Math.max(1, width - 3 - Text.width(ago))), TextColor.ANSI.BLACK_BRIGHT),
+        Span.of(Text.pad(shown, Math.max(1, width - 3 - Text.width(ago))), TextColor.ANSI.BLACK_BRIGHT),
         Span.of(ago, TextColor.ANSI.BLACK_BRIGHT));
   }
 }

@@ -138,6 +138,28 @@ final class TimelineLayout {
           TextColor.ANSI.BLACK_BRIGHT, false);
       return;
     }
+    String moderation = moderation(m, sender);
+    if (moderation != null) {
+      boolean removal = Message.KIND_KICKED.equals(m.kind()) || Message.KIND_BANNED.equals(m.kind());
+      wrapped(rows, List.of(Span.of(time + " ", DIM)), moderation, width,
+          removal ? TextColor.ANSI.RED : TextColor.ANSI.CYAN, false);
+      return;
+    }
+    if (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind())) {
+      return; // shown on the message they change
+    }
+    m = room.current(m);
+    if (Boolean.TRUE.equals(m.deleted())) {
+      wrapped(rows, List.of(Span.of(time + " ", DIM)), "✗ " + sender + " deleted a message", width,
+          TextColor.ANSI.BLACK_BRIGHT, false);
+      return;
+    }
+    if (m.replyTo() != null) {
+      Message answered = room.entry(m.replyTo()).orElse(null);
+      String quoted = answered == null ? "#" + m.replyTo() : (answered.sender() + ": "
+          + (room.current(answered).text() == null ? "(deleted)" : Text.clean(room.current(answered).text())));
+      wrapped(rows, List.of(Span.of("      ↪ ", DIM)), Text.fit(quoted, Math.max(10, width - 10)), width, DIM, false);
+    }
     if (!Message.KIND_MESSAGE.equals(m.kind()) && !Message.KIND_JOINED.equals(m.kind())
         && !Message.KIND_LEFT.equals(m.kind())) {
       return; // a kind of a later protocol version: shown by the clients that know it
@@ -161,13 +183,37 @@ final class TimelineLayout {
       return;
     }
     List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(sender, NickColors.of(sender)), Span.plain(": "));
-    wrapped(rows, prefix, Text.clean(m.text()), width,
+    wrapped(rows, prefix, Text.clean(m.text()) + (m.editedAt() != null ? " (edited)" : ""), width,
         mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.DEFAULT, mention);
     String receipt = sender.equals(state.me()) ? room.receiptOf(m.seq(), state.me()) : null;
     if (receipt != null) {
       // The message's fate at its line's end: sent, delivered, read (k/n in a room).
       rows.get(rows.size() - 1).add(Span.of("  · " + receipt, DIM));
     }
+  }
+
+  /** v1.1: a moderation entry as one line, or null for any other kind. */
+  static String moderation(Message m, String sender) {
+    String user = m.user() == null ? "?" : m.user();
+    String why = m.text() == null ? "" : ": " + Text.clean(m.text());
+    return switch (m.kind()) {
+      case Message.KIND_TOPIC -> m.text() == null || m.text().isEmpty() ? "— " + sender + " cleared the topic"
+          : "— " + sender + " set the topic: " + Text.clean(m.text());
+      case Message.KIND_RENAMED -> "— " + sender + " renamed the room to " + Text.clean(m.text());
+      case Message.KIND_SETTINGS -> "— " + sender + " changed the settings:"
+          + (m.passcode() == null ? "" : m.passcode() ? " a passcode is needed now" : " no passcode is needed now")
+          + (m.passcode() != null && m.capacity() != null ? "," : "")
+          + (m.capacity() == null ? "" : " capacity " + m.capacity());
+      case Message.KIND_KICKED -> "← " + user + " was kicked by " + sender + why;
+      case Message.KIND_BANNED -> "← " + user + " was banned by " + sender + why;
+      case Message.KIND_UNBANNED -> "— " + sender + " unbanned " + user;
+      case Message.KIND_ROLE -> "— " + sender + " made " + user + switch (String.valueOf(m.role())) {
+        case "owner" -> " the owner";
+        case "admin" -> " an admin";
+        default -> " a member";
+      };
+      default -> null;
+    };
   }
 
   private void pending(List<List<Span>> rows, String me, Pending p, int width) {

@@ -147,7 +147,8 @@ final class TimelineView extends AbstractComponent<TimelineView> {
       left = " " + room.displayName(state.me()) + " · "
           + (p.online() ? "online" : "last seen " + Ago.since(p.lastSeen(), clock.instant()));
     } else {
-      left = " " + room.displayName(state.me()) + " · " + room.members().size() + (room.members().size() == 1 ? " member" : " members") + " · id " + room.id();
+      left = " " + room.displayName(state.me()) + " · " + room.members().size() + (room.members().size() == 1 ? " member" : " members") + " · id " + room.id()
+          + (room.topic() == null ? "" : " · " + Text.clean(room.topic()));
     }
     String right = scroll > 0 ? "↓ " + scroll + " more lines · PgDn " : "";
     int gap = Math.max(1, width - Text.width(left) - Text.width(right));

@@ -119,9 +119,10 @@ public final class FakeServer implements ParleyApi {
       throw new ApiException(404, "no_such_room", "there is no such room");
     }
     List<Member> members = r.members().stream()
-        .map(m -> new Member(m.username(), online.getOrDefault(m.username(), true), m.lastSeen()))
+        .map(m -> new Member(m.username(), online.getOrDefault(m.username(), true), m.lastSeen(), m.role()))
         .toList();
-    return new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), r.passcode(), timelines.get(id).size(), members);
+    return new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), r.passcode(), timelines.get(id).size(), members,
+        r.topic());
   }
 
   private <T> CompletableFuture<T> answer(String call, java.util.function.Supplier<T> body) {
@@ -265,6 +266,90 @@ public final class FakeServer implements ParleyApi {
   @Override
   public CompletableFuture<UserPresence> user(String username) {
     return answer("user " + username, () -> new UserPresence(username, online.getOrDefault(username, true), null));
+  }
+
+  /** The last moderation entry the fake stored (v1.1), as a frame ready to deliver. */
+  public ServerFrame.MessageFrame lastModeration;
+
+  /** An entry of a moderation kind, stored; {@code topic}: the room's new topic when it is one. */
+  public ServerFrame.MessageFrame moderation(String room, String kind, String sender, String user, String role,
+      String text) {
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, kind, sender, text, clock, null, List.of(), null, user, role,
+        null, null);
+    timeline.add(m);
+    Room r = rooms.get(room);
+    List<Member> members = new ArrayList<>(r.members());
+    String topic = r.topic();
+    if (Message.KIND_KICKED.equals(kind) || Message.KIND_BANNED.equals(kind)) {
+      members.removeIf(x -> x.username().equals(user));
+    } else if (Message.KIND_ROLE.equals(kind)) {
+      members.replaceAll(x -> x.username().equals(user) ? new Member(x.username(), x.online(), x.lastSeen(), role) : x);
+    } else if (Message.KIND_TOPIC.equals(kind)) {
+      topic = text;
+    }
+    rooms.put(room, new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), r.passcode(), r.lastSeq(), members,
+        topic));
+    lastModeration = ServerFrame.MessageFrame.of(m);
+    return lastModeration;
+  }
+
+  @Override
+  public CompletableFuture<Room> changeRoom(String roomId, parley.protocol.RoomChange change) {
+    return answer("change " + roomId, () -> {
+      if (change.topic() != null) {
+        moderation(roomId, Message.KIND_TOPIC, me, null, null, change.topic());
+      }
+      return full(roomId);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Room> moderate(String roomId, String action, parley.protocol.Moderation body) {
+    return answer(action + " " + body.username() + (body.reason() == null ? "" : " " + body.reason()), () -> {
+      if (!action.equals("unban")) {
+        moderation(roomId, action.equals("kick") ? Message.KIND_KICKED : Message.KIND_BANNED, me, body.username(), null,
+            body.reason());
+      }
+      return full(roomId);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteRoom(String roomId) {
+    return answer("delete " + roomId, () -> {
+      rooms.remove(roomId);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body) {
+    return answer("role " + body.username() + " " + body.role(), () -> {
+      moderation(roomId, Message.KIND_ROLE, me, body.username(), body.role(), null);
+      return full(roomId);
+    });
+  }
+
+  /** v1.1: an edit or delete entry of {@code sender}'s, about the message at {@code target}, stored. */
+  public ServerFrame.MessageFrame changes(String room, String kind, String sender, long target, String text) {
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, kind, sender, text, clock, "c-" + (++ids), List.of(), null, null,
+        null, null, null, target, null, null, null);
+    timeline.add(m);
+    return ServerFrame.MessageFrame.of(m);
+  }
+
+  /** A message answering the one at {@code replyTo}, stored with the client's id. */
+  public ServerFrame.MessageFrame replies(String room, String sender, String text, String clientMsgId, long replyTo) {
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, Message.KIND_MESSAGE, sender, text, clock, clientMsgId, List.of(),
+        null, null, null, null, null, null, replyTo, null, null);
+    timeline.add(m);
+    return ServerFrame.MessageFrame.of(m);
   }
 
   /** The account's password, as the fake checks it. */

@@ -15,7 +15,10 @@ import parley.client.core.ChatClient;
 import parley.client.core.DirectScheduler;
 import parley.client.core.FakeLink;
 import parley.client.core.FakeServer;
+import parley.client.command.Command;
+import parley.client.command.CommandParser;
 import parley.protocol.ClientFrame;
+import parley.protocol.Message;
 import parley.protocol.ServerFrame;
 
 /** The main screen on a virtual terminal: what it shows after events from the server and keys from the user. */
@@ -302,6 +305,84 @@ class ChatWindowTest {
     screen.pump();
     assertTrue(server.calls.contains("close account"));
     assertTrue(accountClosed, "back to the login screen");
+  }
+
+  @Test
+  void roomsAreRunFromTheInputLineAndARemovedRoomLeavesWithWhy() {
+    screen.type("/topic agenda in the pinned doc");
+    screen.press(KeyType.Enter);
+    link.frame(server.lastModeration);
+    screen.type("/op bob");
+    screen.press(KeyType.Enter);
+    link.frame(server.lastModeration);
+    screen.type("/kick carol too loud");
+    screen.press(KeyType.Enter);
+    link.frame(server.lastModeration);
+    screen.pump();
+    String text = screen.text();
+    assertTrue(server.calls.containsAll(List.of("change r1", "role bob admin", "kick carol too loud")), server.calls.toString());
+    assertTrue(text.contains("— alice set the topic: agenda in the pinned doc"), text);
+    assertTrue(text.contains("· agenda in the pinned doc"), "the topic is in the header: " + text);
+    assertTrue(text.contains("— alice made bob an admin"), text);
+    assertTrue(text.contains("← carol was kicked by alice: too loud"), text);
+    assertTrue(text.contains("@alice"), "the owner is marked: " + text);
+    assertTrue(text.contains("+bob"), "an admin is marked: " + text);
+    assertFalse(text.contains("○ carol"), text);
+    assertTrue(CommandParser.parse("/capacity many") instanceof Command.Invalid);
+
+    // Now alice is removed from #random by someone else: it leaves her list, and she is told by whom and why.
+    link.frame(server.moderation("r2", Message.KIND_BANNED, "bob", "alice", null, "off topic"));
+    link.frame(new ServerFrame.Removed("r2", "banned", "bob", "off topic"));
+    screen.pump();
+    text = screen.text();
+    assertFalse(text.contains(" #random    "), "gone from the list: " + text);
+    assertTrue(text.contains("You were banned from #random by bob: off topic"), text);
+    screen.type("/deleteroom");
+    screen.press(KeyType.Enter);
+    screen.type("delete");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(server.calls.contains("delete r1"), server.calls.toString());
+    assertTrue(screen.text().contains("You deleted #general and its history."), screen.text());
+    link.frame(new ServerFrame.RoomDeleted("dm:alice:dave"));
+    screen.pump();
+    assertTrue(screen.text().contains("@dave was deleted by its owner"), screen.text());
+  }
+
+  @Test
+  void aTypoIsEditedARepliedLineShowsWhatItAnswersAndADeletedOneIsGone() {
+    screen.type("hello wrold");
+    screen.press(KeyType.Enter);
+    ClientFrame.Send typo = link.sends().get(0);
+    ServerFrame.MessageFrame stored = server.postWithId("r1", "alice", typo.text(), typo.clientMsgId());
+    link.frame(stored);
+    screen.type("/edit hello world");
+    screen.press(KeyType.Enter);
+    ClientFrame.Edit edit = (ClientFrame.Edit) link.sent.get(link.sent.size() - 1);
+    assertEquals(stored.seq(), edit.seq());
+    assertEquals("hello world", edit.text());
+    link.frame(server.changes("r1", Message.KIND_EDIT, "alice", stored.seq(), "hello world"));
+    screen.pump();
+    assertTrue(screen.text().contains("alice: hello world (edited)"), screen.text());
+    assertFalse(screen.text().contains("wrold"), screen.text());
+
+    screen.type("/reply 2 thanks bob");
+    screen.press(KeyType.Enter);
+    ClientFrame.Send reply = link.sends().get(1);
+    assertEquals(Long.valueOf(2), reply.replyTo());
+    link.frame(server.replies("r1", "alice", reply.text(), reply.clientMsgId(), 2));
+    screen.pump();
+    assertTrue(screen.text().contains("↪ bob: hello alice"), screen.text());
+
+    screen.type("/del");
+    screen.press(KeyType.Enter);
+    ClientFrame.Delete delete = (ClientFrame.Delete) link.sent.get(link.sent.size() - 1);
+    long replySeq = server.timeline("r1").size();
+    assertEquals(replySeq, delete.seq(), "your last message: the reply");
+    link.frame(server.changes("r1", Message.KIND_DELETE, "alice", replySeq, null));
+    screen.pump();
+    assertTrue(screen.text().contains("✗ alice deleted a message"), screen.text());
+    assertFalse(screen.text().contains("thanks bob"), screen.text());
   }
 
   @Test
