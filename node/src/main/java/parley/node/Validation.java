@@ -132,6 +132,25 @@ public final class Validation {
     return Optional.empty();
   }
 
+  private static final java.util.regex.Pattern SHORTCODE = java.util.regex.Pattern.compile(":[a-z0-9_+-]{1,32}:");
+
+  /** v1.1: a reaction is a {@code :shortcode:} or one emoji (one grapheme, not a letter, digit or space). */
+  public static Optional<Problem> emoji(String emoji) {
+    if (emoji != null && SHORTCODE.matcher(emoji).matches()) {
+      return Optional.empty();
+    }
+    if (emoji != null && !emoji.isEmpty() && emoji.length() <= 32 && isWellFormed(emoji) && !hasControlOrBidi(emoji)) {
+      java.text.BreakIterator graphemes = java.text.BreakIterator.getCharacterInstance(java.util.Locale.ROOT);
+      graphemes.setText(emoji);
+      int first = graphemes.next();
+      int cp = emoji.codePointAt(0);
+      if (first == emoji.length() && !Character.isLetterOrDigit(cp) && !Character.isWhitespace(cp) && cp > 0x7f) {
+        return Optional.empty();
+      }
+    }
+    return problem("invalid_emoji", "a reaction is a :shortcode: (1 to 32 of a-z 0-9 _ + -) or one emoji");
+  }
+
   /** v1.1: a delete carries no text, only its clientMsgId. */
   public static Optional<Problem> clientMsgId(String clientMsgId) {
     if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientFrame.Delivered.class, name = "delivered"),
   @JsonSubTypes.Type(value = ClientFrame.Focus.class, name = "focus"),
   @JsonSubTypes.Type(value = ClientFrame.Edit.class, name = "edit"),
-  @JsonSubTypes.Type(value = ClientFrame.Delete.class, name = "delete")
+  @JsonSubTypes.Type(value = ClientFrame.Delete.class, name = "delete"),
+  @JsonSubTypes.Type(value = ClientFrame.React.class, name = "react")
 })
 public sealed interface ClientFrame {
 
@@ -37,6 +38,13 @@ public sealed interface ClientFrame {
    * {@code delete} entry).
    */
   record Delete(String room, Long seq, String clientMsgId) implements ClientFrame {}
+
+  /**
+   * v1.1: toggle the user's {@code emoji} (a {@code :shortcode:} or one emoji) on the message at {@code seq}: a
+   * {@code reaction} entry. {@code clientMsgId} (optional) is acked like a send's.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record React(String room, Long seq, String emoji, String clientMsgId) implements ClientFrame {}
 
   /** Move the user's read marker in {@code room} to {@code seq} (never backwards). */
   record Read(String room, Long seq) implements ClientFrame {}

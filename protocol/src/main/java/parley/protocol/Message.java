@@ -28,7 +28,10 @@ public record Message(
     @JsonInclude(JsonInclude.Include.NON_NULL) Long target,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long replyTo,
     @JsonInclude(JsonInclude.Include.NON_NULL) Instant editedAt,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String emoji,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, List<String>> reactions) {
 
   public static final String KIND_MESSAGE = "message";
   public static final String KIND_JOINED = "joined";
@@ -51,6 +54,8 @@ public record Message(
   public static final String KIND_EDIT = "edit";
   /** v1.1: the sender (or the room's owner or an admin) deleted the message at seq {@code target}. */
   public static final String KIND_DELETE = "delete";
+  /** v1.1: the sender put the {@code emoji} on ({@code on}) or took it off the message at {@code target}. */
+  public static final String KIND_REACTION = "reaction";
 
   public Message {
     sentAt = Json.millis(sentAt);
@@ -58,6 +63,14 @@ public record Message(
     senderDeleted = Boolean.TRUE.equals(senderDeleted) ? Boolean.TRUE : null;
     deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
     editedAt = editedAt == null ? null : Json.millis(editedAt);
+    reactions = reactions == null ? java.util.Map.of() : reactions;
+  }
+
+  public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, Boolean senderDeleted, String user, String role, Integer capacity, Boolean passcode,
+      Long target, Long replyTo, Instant editedAt, Boolean deleted) {
+    this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
+        target, replyTo, editedAt, deleted, null, null, null);
   }
 
   public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,

@@ -50,7 +50,9 @@ public sealed interface ServerFrame {
       @JsonInclude(JsonInclude.Include.NON_NULL) Long target,
       @JsonInclude(JsonInclude.Include.NON_NULL) Long replyTo,
       @JsonInclude(JsonInclude.Include.NON_NULL) Instant editedAt,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String emoji,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on)
       implements ServerFrame {
     public MessageFrame {
       sentAt = Json.millis(sentAt);
@@ -61,18 +63,18 @@ public sealed interface ServerFrame {
     public MessageFrame(String room, long seq, String kind, String sender, String text, Instant sentAt,
         String clientMsgId, List<String> mentions) {
       this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null, null, null, null, null, null, null, null,
-          null);
+          null, null, null);
     }
 
     public static MessageFrame of(Message m) {
       return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
           m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
-          m.editedAt(), m.deleted());
+          m.editedAt(), m.deleted(), m.emoji(), m.on());
     }
 
     public Message toMessage() {
       return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role,
-          capacity, passcode, target, replyTo, editedAt, deleted);
+          capacity, passcode, target, replyTo, editedAt, deleted, emoji, on, null);
     }
   }
 

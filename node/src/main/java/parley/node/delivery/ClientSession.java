@@ -674,6 +674,13 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         return error("invalid_frame", "delete needs a room, a seq and a clientMsgId", d.clientMsgId());
       }
       return onSend(new ClientFrame.Send(d.room(), d.clientMsgId(), null), TimelineEntry.DELETE, d.seq());
+    } else if (parsed instanceof ClientFrame.React r) {
+      if (r.seq() == null || r.emoji() == null) {
+        return error("invalid_frame", "react needs a room, a seq and an emoji", r.clientMsgId());
+      }
+      // Without a clientMsgId a reaction is not deduplicated (the ack then names one made here).
+      String id = r.clientMsgId() != null ? r.clientMsgId() : "react-" + java.util.UUID.randomUUID();
+      return onSend(new ClientFrame.Send(r.room(), id, r.emoji()), TimelineEntry.REACTION, r.seq());
     }
     return error("unknown_type", UNKNOWN_TYPE, null);
   }
@@ -688,6 +695,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return error("no_such_room", "there is no such room", send.clientMsgId());
     }
     var problem = TimelineEntry.DELETE.equals(kind) ? Validation.clientMsgId(send.clientMsgId())
+        : TimelineEntry.REACTION.equals(kind)
+            ? Validation.clientMsgId(send.clientMsgId()).or(() -> Validation.emoji(send.text()))
         : Validation.message(send.clientMsgId(), send.text());
     if (problem.isPresent()) {
       return error(problem.get().code(), problem.get().message(), send.clientMsgId());

@@ -61,7 +61,8 @@ final class RoomRoutes extends RouteSupport {
                             new PostMessage(java.util.UUID.randomUUID().toString(), null))))),
                 path("read", () -> post(() -> body(MarkRead.class, b -> markRead(caller, id, b)))),
                 path("receipts", () -> get(() -> receipts(caller, id)))))))),
-        path(segment("dms").slash(segment()), user -> post(() -> openDm(caller, user))));
+        path(segment("dms").slash(segment()), user -> post(() -> openDm(caller, user))),
+        path("dms", () -> post(() -> body(parley.protocol.GroupDm.class, b -> openGroup(caller, b)))));
   }
 
   /** A page of the room listing: {@code ?q=} filters names, {@code ?after=} is the {@code next} of the page before. */
@@ -273,6 +274,55 @@ final class RoomRoutes extends RouteSupport {
       }
       return result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result);
     });
+  }
+
+  /**
+   * v1.1: the group DM of the caller and 2 to 9 others (one room per set of people, whoever asks): created with all
+   * of them in it, or the existing one (joined again by a caller who had left it).
+   */
+  Route openGroup(Caller caller, parley.protocol.GroupDm body) {
+    java.util.TreeSet<String> others = new java.util.TreeSet<>();
+    for (String raw : body.usernames() == null ? List.<String>of() : body.usernames()) {
+      String u = Validation.canonicalUsername(raw);
+      if (!Validation.isValidUsername(u)) {
+        return error(StatusCodes.BAD_REQUEST, "invalid_request", "usernames holds something that is no username");
+      }
+      if (!u.equals(caller.username())) {
+        others.add(u);
+      }
+    }
+    if (others.size() < 2 || others.size() > Limits.GROUP_OTHERS_MAX) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "a group DM is you and 2 to " + Limits.GROUP_OTHERS_MAX
+          + " others (a DM with one person is POST /api/v1/dms/{username})");
+    }
+    java.util.TreeSet<String> all = new java.util.TreeSet<>(others);
+    all.add(caller.username());
+    String id = ChatRoom.groupId(all);
+    List<CompletableFuture<UserAccount.PresenceView>> asked = others.stream()
+        .map(u -> user(u).<UserAccount.PresenceView>ask(UserAccount.GetPresence::new, timeout).toCompletableFuture())
+        .toList();
+    CompletionStage<Object> opened = CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> {
+          List<String> missing = asked.stream().map(CompletableFuture::join).filter(p -> !p.exists())
+              .map(UserAccount.PresenceView::username).toList();
+          if (!missing.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                (Object) new ChatRoom.Rejected("no_such_user", "there is no user " + String.join(", ", missing)));
+          }
+          return room(id).<ChatRoom.CreateResult>ask(r -> new ChatRoom.Create(String.join(", ", all),
+                  ChatRoom.KIND_GROUP, caller.username(), null, all.size(), List.copyOf(others), r), timeout)
+              .thenCompose(result -> {
+                if (result instanceof ChatRoom.Created c) {
+                  CompletableFuture<?>[] added = all.stream()
+                      .map(u -> addRoom(u, id, u.equals(caller.username()) ? 1 : 0).toCompletableFuture())
+                      .toArray(CompletableFuture[]::new);
+                  return CompletableFuture.allOf(added).thenApply(d -> (Object) c.room());
+                }
+                return dmOpened(caller.username(), null, id, result);
+              });
+        });
+    return onSuccess(opened, result -> result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON)
+        : rejected(result));
   }
 
   /** A new DM is in both users' lists; a DM the caller left is joined again, from its latest entry on. */

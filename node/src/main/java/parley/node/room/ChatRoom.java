@@ -53,6 +53,8 @@ public final class ChatRoom
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Room");
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
+  /** v1.1: a group DM: 3 to 10 people, one room per set of them, whoever opens it. */
+  public static final String KIND_GROUP = "group";
   static final Duration ONLINE_REPORT_EVERY = Duration.ofSeconds(1);
 
 
@@ -328,10 +330,17 @@ public final class ChatRoom
   /** {@code closedSenders} (v1.1): the room's senders who closed their account, whose entries are so marked. */
   /** {@code overlays} (v1.1): the edited and deleted messages of the page (see {@link RoomState#overlays}). */
   public record Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders,
-      java.util.Map<Long, RoomState.Overlay> overlays) implements HistoryResult {
+      java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions)
+      implements HistoryResult {
     public Page {
       closedSenders = closedSenders == null ? java.util.Set.of() : closedSenders;
       overlays = overlays == null ? java.util.Map.of() : overlays;
+      reactions = reactions == null ? java.util.Map.of() : reactions;
+    }
+
+    public Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders,
+        java.util.Map<Long, RoomState.Overlay> overlays) {
+      this(entries, hasMore, closedSenders, overlays, java.util.Map.of());
     }
 
     public Page(List<TimelineEntry> entries, boolean hasMore) {
@@ -350,6 +359,12 @@ public final class ChatRoom
     public parley.protocol.Message toWire(String roomId, TimelineEntry e) {
       parley.protocol.Message m =
           e.toWire(roomId, closedSenders.contains(e.sender()) || TimelineEntry.ACCOUNT_CLOSED.equals(e.kind()));
+      java.util.Map<String, List<String>> reacted = reactions.get(e.seq());
+      if (reacted != null) {
+        m = new parley.protocol.Message(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
+            m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
+            m.editedAt(), m.deleted(), m.emoji(), m.on(), reacted);
+      }
       RoomState.Overlay o = overlays.get(e.seq());
       if (o == null) {
         return m;
@@ -358,15 +373,16 @@ public final class ChatRoom
       return new parley.protocol.Message(m.room(), m.seq(), m.kind(), m.sender(), o.deleted() ? null : o.text(),
           m.sentAt(), m.clientMsgId(), o.deleted() ? List.of() : m.mentions(), m.senderDeleted(), m.user(), m.role(),
           m.capacity(), m.passcode(), m.target(), m.replyTo(), o.deleted() ? null : o.editedAt(),
-          o.deleted() ? Boolean.TRUE : null);
+          o.deleted() ? Boolean.TRUE : null, m.emoji(), m.on(), o.deleted() ? null : m.reactions());
     }
   }
 
   /** The page is older than what the room holds in memory: read seqs from..to of the journal. */
   public record InJournal(long from, long to, boolean hasMore, java.util.Set<String> closedSenders,
-      java.util.Map<Long, RoomState.Overlay> overlays) implements HistoryResult {
+      java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions)
+      implements HistoryResult {
     public InJournal(long from, long to, boolean hasMore) {
-      this(from, to, hasMore, java.util.Set.of(), java.util.Map.of());
+      this(from, to, hasMore, java.util.Set.of(), java.util.Map.of(), java.util.Map.of());
     }
   }
 
@@ -386,9 +402,29 @@ public final class ChatRoom
     TimelineEntry entry();
   }
 
+  /** {@code parties} (v1.1): a group DM's people (who may join it again after leaving); null for other rooms. */
   public record RoomInfo(
-      String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt)
-      implements CborSerializable {}
+      String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
+      List<String> parties)
+      implements CborSerializable {
+    public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt) {
+      this(name, kind, owner, passcodeHash, capacity, createdAt, null);
+    }
+
+    RoomInfo with(String newName, String newOwner, String newPasscodeHash, int newCapacity) {
+      return new RoomInfo(newName, kind, newOwner, newPasscodeHash, newCapacity, createdAt, parties);
+    }
+  }
+
+  /** v1.1: the one id of the group DM of these people, whoever opens it: "g" and 31 hex digits of their names' hash. */
+  public static String groupId(java.util.Collection<String> people) {
+    return "g" + Secrets.sha256(String.join(",", new java.util.TreeSet<>(people))).substring(0, 31);
+  }
+
+  /** A DM or (v1.1) a group DM: private to its people, with no owner powers. */
+  static boolean isPrivate(String kind) {
+    return KIND_DM.equals(kind) || KIND_GROUP.equals(kind);
+  }
 
   public record RoomCreated(RoomInfo info, TimelineEntry entry) implements Event {}
 
@@ -579,7 +615,13 @@ public final class ChatRoom
       return Effect().reply(cmd.replyTo(), noSuchRoom());
     }
     Instant now = now();
-    RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now);
+    List<String> parties = null;
+    if (KIND_GROUP.equals(cmd.kind())) {
+      java.util.TreeSet<String> all = new java.util.TreeSet<>(cmd.others());
+      all.add(cmd.owner());
+      parties = List.copyOf(all);
+    }
+    RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now, parties);
     List<Event> events = new ArrayList<>();
     events.add(new RoomCreated(info, new TimelineEntry(1, TimelineEntry.JOINED, cmd.owner(), null, now, null)));
     long seq = 1;
@@ -602,7 +644,9 @@ public final class ChatRoom
 
   private ReplyEffect<Event, RoomState> onJoin(RoomState state, Join cmd) {
     boolean dm = state.exists() && KIND_DM.equals(state.info.kind());
-    if (!state.exists() || (dm && !isDmParty(cmd.user()))) {
+    boolean group = state.exists() && KIND_GROUP.equals(state.info.kind());
+    if (!state.exists() || (dm && !isDmParty(cmd.user()))
+        || (group && (state.info.parties() == null || !state.info.parties().contains(cmd.user())))) {
       return Effect().reply(cmd.replyTo(), noSuchRoom());
     }
     if (state.isMember(cmd.user())) {
@@ -891,6 +935,9 @@ public final class ChatRoom
     if (!TimelineEntry.MESSAGE.equals(entry.kind()) || (overlay != null && overlay.deleted())) {
       return new Rejected("no_such_message", "the entry at seq " + target + " is no message (or it was deleted)");
     }
+    if (TimelineEntry.REACTION.equals(kind)) {
+      return null; // any member reacts to any message
+    }
     boolean own = entry.sender().equals(user);
     boolean moderator = TimelineEntry.DELETE.equals(kind) && KIND_ROOM.equals(state.info.kind())
         && state.canModerate(user);
@@ -914,6 +961,7 @@ public final class ChatRoom
         return Effect().noReply();
       }
       var problem = TimelineEntry.DELETE.equals(kind) ? Validation.clientMsgId(clientMsgId)
+          : TimelineEntry.REACTION.equals(kind) ? Validation.clientMsgId(clientMsgId).or(() -> Validation.emoji(text))
           : Validation.message(clientMsgId, text);
       if (problem.isPresent()) {
         refusal = new Rejected(problem.get().code(), problem.get().message());
@@ -933,8 +981,10 @@ public final class ChatRoom
       // A resend while the first copy waits for the same write: both get its seq.
       return Effect().noReply();
     }
+    // A reaction toggles: on unless the user has it on already.
+    Boolean on = TimelineEntry.REACTION.equals(kind) ? !state.reacted(target, text, user) : null;
     pending.add(key, user, clientMsgId, TimelineEntry.DELETE.equals(kind) ? null : text, waiter, kind,
-        TimelineEntry.MESSAGE.equals(kind) ? null : target, TimelineEntry.MESSAGE.equals(kind) ? answers : null);
+        TimelineEntry.MESSAGE.equals(kind) ? null : target, TimelineEntry.MESSAGE.equals(kind) ? answers : null, on);
     if (!flushQueued) {
       flushQueued = true;
       context.getSelf().tell(Flush.INSTANCE);
@@ -994,7 +1044,7 @@ public final class ChatRoom
       return noSuchRoom();
     }
     boolean member = state.isMember(asUser);
-    if (KIND_DM.equals(state.info.kind()) && !member) {
+    if (isPrivate(state.info.kind()) && !member) {
       return noSuchRoom();
     }
     return view(state, asUser);
@@ -1042,7 +1092,7 @@ public final class ChatRoom
 
   /** The refusal of a non-member in a room of {@code kind}: who is not in a DM is not told it exists. */
   public static Rejected outsider(String kind) {
-    return KIND_DM.equals(kind) ? noSuchRoom() : notAMember();
+    return isPrivate(kind) ? noSuchRoom() : notAMember();
   }
 
   private static Rejected notAMember() {

@@ -49,6 +49,6 @@ public final class History {
         .map(envelope -> ((ChatRoom.Event) envelope.event()).entry())
         .runWith(Sink.seq(), system)
         .thenApply(entries -> new ChatRoom.Page(List.copyOf(entries), range.hasMore(), range.closedSenders(),
-            range.overlays()));
+            range.overlays(), range.reactions()));
   }
 }

@@ -84,7 +84,8 @@ final class RecentEntries {
           Utf8Ring.utf8(entry.passcode() == null ? null : entry.passcode().toString()),
           Utf8Ring.utf8(entry.target() == null ? null : entry.target().toString()),
           Utf8Ring.utf8(entry.replyTo() == null ? null : entry.replyTo().toString()),
-          Utf8Ring.utf8(entry.mentions().isEmpty() ? null : String.join(" ", entry.mentions())));
+          Utf8Ring.utf8(entry.mentions().isEmpty() ? null : String.join(" ", entry.mentions())),
+          Utf8Ring.utf8(entry.on() == null ? null : entry.on().toString()));
     } else if (kind == MENTIONING) {
       positions[at] = strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", entry.mentions())));
     } else {
@@ -124,7 +125,7 @@ final class RecentEntries {
   }
 
   private TimelineEntry entryAt(int at) {
-    String[] fields = new String[kinds[at] == OTHER ? 11 : kinds[at] == MENTIONING ? 4 : 3];
+    String[] fields = new String[kinds[at] == OTHER ? 12 : kinds[at] == MENTIONING ? 4 : 3];
     strings.read(positions[at], fields);
     if (kinds[at] == MENTIONING) {
       Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
@@ -142,7 +143,8 @@ final class RecentEntries {
       return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1],
           fields[10] == null ? List.of() : List.of(fields[10].split(" ")), fields[4], fields[5],
           fields[6] == null ? null : Integer.valueOf(fields[6]), fields[7] == null ? null : Boolean.valueOf(fields[7]),
-          fields[8] == null ? null : Long.valueOf(fields[8]), fields[9] == null ? null : Long.valueOf(fields[9]));
+          fields[8] == null ? null : Long.valueOf(fields[8]), fields[9] == null ? null : Long.valueOf(fields[9]),
+          fields[11] == null ? null : Boolean.valueOf(fields[11]));
     }
     return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1]);
   }

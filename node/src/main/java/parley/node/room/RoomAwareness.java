@@ -116,7 +116,7 @@ final class RoomAwareness {
     if (!TimelineEntry.MESSAGE.equals(entry.kind())) {
       return;
     }
-    boolean dm = ChatRoom.KIND_DM.equals(state.info.kind());
+    boolean dm = ChatRoom.isPrivate(state.info.kind());
     if (!dm && entry.mentions().isEmpty()) {
       return;
     }

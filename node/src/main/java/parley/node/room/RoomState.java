@@ -49,6 +49,8 @@ public final class RoomState implements CborSerializable {
    * also each edit entry of it). Copied on change (edits are rare next to messages).
    */
   final java.util.NavigableMap<Long, Overlay> overlays;
+  /** v1.1: who reacted with what to each message (seq -> emoji -> users, in order), copied on change. */
+  final java.util.NavigableMap<Long, Map<String, List<String>>> reactions;
 
   /** {@code edits}: the seqs of the edit entries of this message, blanked too when it is deleted. */
   public record Overlay(String text, Instant editedAt, boolean deleted, List<Long> edits) implements CborSerializable {}
@@ -67,7 +69,8 @@ public final class RoomState implements CborSerializable {
       Set<String> banned,
       String topic,
       boolean deleted,
-      java.util.NavigableMap<Long, Overlay> overlays) {
+      java.util.NavigableMap<Long, Overlay> overlays,
+      java.util.NavigableMap<Long, Map<String, List<String>>> reactions) {
     this.info = info;
     this.lastSeq = lastSeq;
     this.members = members;
@@ -82,6 +85,18 @@ public final class RoomState implements CborSerializable {
     this.topic = topic;
     this.deleted = deleted;
     this.overlays = overlays;
+    this.reactions = reactions;
+  }
+
+  /** v1.1: whether {@code user} has reacted with {@code emoji} to the message at {@code seq}. */
+  boolean reacted(long seq, String emoji, String user) {
+    Map<String, List<String>> on = reactions.get(seq);
+    return on != null && on.getOrDefault(emoji, List.of()).contains(user);
+  }
+
+  /** v1.1: the reactions to the messages of seqs {@code from} to {@code to}. */
+  Map<Long, Map<String, List<String>>> reactionsIn(long from, long to) {
+    return reactions.isEmpty() || from > to ? Map.of() : Map.copyOf(reactions.subMap(from, true, to, true));
   }
 
   /** v1.1: the overlays of seqs {@code from} to {@code to}. */
@@ -102,7 +117,7 @@ public final class RoomState implements CborSerializable {
 
   static RoomState empty() {
     return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(), Set.of(), Set.of(), null, false,
-        java.util.Collections.emptyNavigableMap());
+        java.util.Collections.emptyNavigableMap(), java.util.Collections.emptyNavigableMap());
   }
 
   /**
@@ -147,7 +162,8 @@ public final class RoomState implements CborSerializable {
     if (event instanceof ChatRoom.RoomDeleted) {
       // Nothing of the room is kept: not its members, not a line of its history.
       return new RoomState(null, entry.seq(), Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(),
-          Set.of(), Set.of(), null, true, java.util.Collections.emptyNavigableMap());
+          Set.of(), Set.of(), null, true, java.util.Collections.emptyNavigableMap(),
+          java.util.Collections.emptyNavigableMap());
     }
     if (entry.seq() != lastSeq + 1) {
       throw new IllegalStateException("timeline seq " + entry.seq() + " after " + lastSeq);
@@ -161,6 +177,7 @@ public final class RoomState implements CborSerializable {
     Set<String> nextBanned = banned;
     String nextTopic = topic;
     java.util.NavigableMap<Long, Overlay> nextOverlays = overlays;
+    java.util.NavigableMap<Long, Map<String, List<String>>> nextReactions = reactions;
     if (event instanceof ChatRoom.RoomCreated created) {
       nextInfo = created.info();
       nextMembers = with(members, entry.sender());
@@ -176,12 +193,11 @@ public final class RoomState implements CborSerializable {
       if (TimelineEntry.TOPIC.equals(entry.kind())) {
         nextTopic = entry.text() == null || entry.text().isEmpty() ? null : entry.text();
       } else if (TimelineEntry.RENAMED.equals(entry.kind())) {
-        nextInfo = new ChatRoom.RoomInfo(entry.text(), info.kind(), info.owner(), info.passcodeHash(), info.capacity(),
-            info.createdAt());
+        nextInfo = info.with(entry.text(), info.owner(), info.passcodeHash(), info.capacity());
       } else {
-        nextInfo = new ChatRoom.RoomInfo(info.name(), info.kind(), info.owner(),
+        nextInfo = info.with(info.name(), info.owner(),
             entry.passcode() == null ? info.passcodeHash() : changed.passcodeHash(),
-            entry.capacity() == null ? info.capacity() : entry.capacity(), info.createdAt());
+            entry.capacity() == null ? info.capacity() : entry.capacity());
       }
     } else if (event instanceof ChatRoom.Moderated) {
       String user = entry.user();
@@ -197,8 +213,7 @@ public final class RoomState implements CborSerializable {
         if ("owner".equals(entry.role())) {
           // The owner hands over: the new owner is no admin any more, the old one becomes one.
           nextAdmins = with(without(admins, user), info.owner());
-          nextInfo = new ChatRoom.RoomInfo(info.name(), info.kind(), user, info.passcodeHash(), info.capacity(),
-              info.createdAt());
+          nextInfo = info.with(info.name(), user, info.passcodeHash(), info.capacity());
         } else {
           nextAdmins = "admin".equals(entry.role()) ? with(admins, user) : without(admins, user);
         }
@@ -211,6 +226,25 @@ public final class RoomState implements CborSerializable {
       nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
       if (TimelineEntry.MESSAGE.equals(entry.kind())) {
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
+      } else if (TimelineEntry.REACTION.equals(entry.kind()) && entry.target() != null) {
+        java.util.TreeMap<Long, Map<String, List<String>>> next = new java.util.TreeMap<>(reactions);
+        Map<String, List<String>> on = new java.util.LinkedHashMap<>(next.getOrDefault(entry.target(), Map.of()));
+        List<String> users = new ArrayList<>(on.getOrDefault(entry.text(), List.of()));
+        users.remove(entry.sender());
+        if (Boolean.TRUE.equals(entry.on())) {
+          users.add(entry.sender());
+        }
+        if (users.isEmpty()) {
+          on.remove(entry.text());
+        } else {
+          on.put(entry.text(), List.copyOf(users));
+        }
+        if (on.isEmpty()) {
+          next.remove(entry.target());
+        } else {
+          next.put(entry.target(), java.util.Collections.unmodifiableMap(on));
+        }
+        nextReactions = java.util.Collections.unmodifiableNavigableMap(next);
       } else if (entry.target() != null) {
         nextOverlays = new java.util.TreeMap<>(overlays);
         Overlay before = overlays.get(entry.target());
@@ -247,7 +281,7 @@ public final class RoomState implements CborSerializable {
       nextMentioned.forget(entry.user());
     }
     return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet,
-        nextMentioned, nextClosed, nextAdmins, nextBanned, nextTopic, false, nextOverlays);
+        nextMentioned, nextClosed, nextAdmins, nextBanned, nextTopic, false, nextOverlays, nextReactions);
   }
 
   private static Set<String> with(Set<String> set, String user) {
@@ -275,7 +309,7 @@ public final class RoomState implements CborSerializable {
     return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
         quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap(),
         List.copyOf(closedSenders), List.copyOf(admins), List.copyOf(banned), topic, deleted ? Boolean.TRUE : null,
-        overlays.isEmpty() ? null : new java.util.TreeMap<>(overlays));
+        overlays.isEmpty() ? null : new java.util.TreeMap<>(overlays), reactions.isEmpty() ? null : new java.util.TreeMap<>(reactions));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -316,7 +350,9 @@ public final class RoomState implements CborSerializable {
         s.admins() == null ? Set.of() : Set.copyOf(s.admins()), s.banned() == null ? Set.of() : Set.copyOf(s.banned()),
         s.topic(), Boolean.TRUE.equals(s.deleted()),
         s.overlays() == null ? java.util.Collections.emptyNavigableMap()
-            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.overlays())));
+            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.overlays())),
+        s.reactions() == null ? java.util.Collections.emptyNavigableMap()
+            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.reactions())));
   }
 
   /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
@@ -341,8 +377,18 @@ public final class RoomState implements CborSerializable {
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> banned,
       @JsonInclude(JsonInclude.Include.NON_NULL) String topic,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Overlay> overlays)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Overlay> overlays,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Map<String, List<String>>> reactions)
       implements CborSerializable {
+
+    /** A snapshot as written before reactions. */
+    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
+        Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
+        String topic, Boolean deleted, Map<Long, Overlay> overlays) {
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
+          banned, topic, deleted, overlays, null);
+    }
 
     /** A snapshot as written before messages could be edited. */
     public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
@@ -350,7 +396,7 @@ public final class RoomState implements CborSerializable {
         Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
         String topic, Boolean deleted) {
       this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
-          banned, topic, deleted, null);
+          banned, topic, deleted, null, null);
     }
 
     /** A snapshot as written before rooms could be deleted. */
@@ -461,8 +507,9 @@ public final class RoomState implements CborSerializable {
       return new ChatRoom.Page(List.of(), hasMore && to >= 1, closedSenders);
     }
     if (from < oldestRecentSeq()) {
-      return new ChatRoom.InJournal(from, to, hasMore, closedSenders, overlaysIn(from, to));
+      return new ChatRoom.InJournal(from, to, hasMore, closedSenders, overlaysIn(from, to), reactionsIn(from, to));
     }
-    return new ChatRoom.Page(recent.range(from, to), hasMore, closedSenders, overlaysIn(from, to));
+    return new ChatRoom.Page(recent.range(from, to), hasMore, closedSenders, overlaysIn(from, to),
+        reactionsIn(from, to));
   }
 }

@@ -96,4 +96,33 @@ class EditsAndRepliesTest {
     assertEquals("no_such_message", alice.patch("/api/v1/rooms/" + room + "/messages/" + typo, "{\"text\":\"back?\"}").code());
     assertEquals(typo, at(bob, room, reply.get("seq").asLong()).get("replyTo").asLong(), "the reply still says what it answered");
   }
+
+  @Test
+  void reactionsToggleAndHistoryCountsThem() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    String room = alice.createRoom("{\"name\":\"emoji\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", "{}");
+    long seq = alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"a1\",\"text\":\"shipped!\"}")
+        .body().get("seq").asLong();
+    try (WsClient bobs = WsClient.connect(node.http(), bob.token); WsClient alices = WsClient.connect(node.http(), alice.token)) {
+      bobs.awaitType("hello");
+      alices.awaitType("hello");
+      bobs.send("{\"type\":\"react\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"emoji\":\"\ud83c\udf89\"}");
+      JsonNode on = alices.await(f -> "reaction".equals(f.path("kind").asText()));
+      assertEquals(seq, on.get("target").asLong());
+      assertEquals("\ud83c\udf89", on.get("emoji").asText());
+      assertTrue(on.get("on").asBoolean());
+      alices.send("{\"type\":\"react\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"emoji\":\":tada:\",\"clientMsgId\":\"r1\"}");
+      alices.await(f -> "ack".equals(f.path("type").asText()) && "r1".equals(f.path("clientMsgId").asText()));
+      alices.send("{\"type\":\"react\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"emoji\":\"not an emoji\",\"clientMsgId\":\"r2\"}");
+      assertEquals("invalid_emoji", alices.await(f -> "error".equals(f.path("type").asText())).get("code").asText());
+      // Bob takes his off again: the second toggle.
+      bobs.send("{\"type\":\"react\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"emoji\":\"\ud83c\udf89\"}");
+      JsonNode off = alices.await(f -> "reaction".equals(f.path("kind").asText()) && !f.path("on").asBoolean(true));
+      assertEquals(bob.username, off.get("sender").asText());
+    }
+    JsonNode reacted = at(bob, room, seq);
+    assertEquals("{\":tada:\":[\"" + alice.username + "\"]}", reacted.get("reactions").toString());
+  }
 }
