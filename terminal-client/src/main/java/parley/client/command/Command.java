@@ -40,6 +40,12 @@ public sealed interface Command {
   /** v1.1: {@code action} kick, ban or unban {@code username}, with an optional {@code reason}. */
   record Moderate(String action, String username, String reason) implements Command {}
 
+  /** v1.1: the group DM with these people (2 to 9 of them). */
+  record Group(java.util.List<String> usernames) implements Command {}
+
+  /** v1.1: toggle your {@code emoji} on the message at {@code seq}. */
+  record React(long seq, String emoji) implements Command {}
+
   /** v1.1: your last message here now reads {@code text}. */
   record Edit(String text) implements Command {}
 

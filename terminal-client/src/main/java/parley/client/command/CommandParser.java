@@ -19,6 +19,7 @@ public final class CommandParser {
       new String[] {"/rooms", "/rooms [text]", "browse public rooms (those named with text) and join one"},
       new String[] {"/dm", "/dm user", "open a direct conversation"},
       new String[] {"/msg", "/msg user text", "send text to user directly (opens the conversation)"},
+      new String[] {"/group", "/group user user ...", "open the group DM with 2 to 9 people (the same one whoever opens it)"},
       new String[] {"/me", "/me action", "say what you do: \"/me waves\" shows as \"* you waves\""},
       new String[] {"/who", "/who", "list the members of the room in view"},
       new String[] {"/mentions", "/mentions", "your mentions and DMs, newest first; Enter jumps to the message"},
@@ -26,6 +27,7 @@ public final class CommandParser {
       new String[] {"/edit", "/edit text", "your last message here now reads text (it shows as edited)"},
       new String[] {"/del", "/del [n]", "delete your last message here, or the one at seq n (owner, admins: anyone's)"},
       new String[] {"/reply", "/reply n text", "answer the message at seq n (the line shows what it answers)"},
+      new String[] {"/react", "/react n :emoji:", "put your reaction on the message at seq n, or take it off"},
       new String[] {"/topic", "/topic text", "set the topic of the room in view (owner, admins); /topic alone clears it"},
       new String[] {"/rename", "/rename name", "rename the room in view (owner, admins)"},
       new String[] {"/passcode", "/passcode [P]", "set the room's passcode, or remove it with none (owner, admins)"},
@@ -50,7 +52,7 @@ public final class CommandParser {
       List.of("/topic", "/rename", "/passcode", "/capacity", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
           "/deleteroom");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
-  public static final List<String> MESSAGES = List.of("/edit", "/del", "/reply");
+  public static final List<String> MESSAGES = List.of("/edit", "/del", "/reply", "/react", "/group");
 
   private CommandParser() {}
 
@@ -97,6 +99,14 @@ public final class CommandParser {
         return words.isEmpty() ? new Command.Mentions() : usage("/mentions");
       case "/unread":
         return words.isEmpty() ? new Command.Unread() : usage("/unread");
+      case "/group":
+        return words.size() < 2 ? usage("/group") : new Command.Group(List.copyOf(words));
+      case "/react":
+        try {
+          return words.size() != 2 ? usage("/react") : new Command.React(Long.parseLong(words.get(0)), words.get(1));
+        } catch (NumberFormatException e) {
+          return usage("/react");
+        }
       case "/edit":
         return words.isEmpty() ? usage("/edit") : new Command.Edit(rest(text, 1));
       case "/del":

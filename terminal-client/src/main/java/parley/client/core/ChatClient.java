@@ -614,6 +614,12 @@ public final class ChatClient implements LinkListener {
     return adopt(joined, room -> "Joined " + roomLabel(room) + ".");
   }
 
+  /** v1.1: opens (or reopens) the group DM with these people, and shows it. */
+  public CompletableFuture<Room> group(java.util.List<String> usernames) {
+    return adopt(api.openGroup(usernames.stream().map(u -> u.toLowerCase(Locale.ROOT).replaceFirst("^@", "")).toList()),
+        room -> null);
+  }
+
   public CompletableFuture<Room> dm(String username) {
     return adopt(api.openDm(username.toLowerCase(Locale.ROOT).replaceFirst("^@", "")), room -> null);
   }
@@ -694,6 +700,17 @@ public final class ChatClient implements LinkListener {
         notice("Not connected: delete again once the connection is back.", true);
       } else {
         link.send(new ClientFrame.Delete(room.id(), target, UUID.randomUUID().toString()));
+      }
+    });
+  }
+
+  /** v1.1: toggles your {@code emoji} on the message at {@code seq} in the room in view. */
+  public void react(long seq, String emoji) {
+    inCurrentRoom(room -> {
+      if (!state.link().online()) {
+        notice("Not connected: react again once the connection is back.", true);
+      } else {
+        link.send(new ClientFrame.React(room.id(), seq, emoji, UUID.randomUUID().toString()));
       }
     });
   }

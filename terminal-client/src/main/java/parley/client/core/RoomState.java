@@ -29,6 +29,7 @@ import parley.protocol.MessagePage;
 public final class RoomState {
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
+  public static final String KIND_GROUP = "group";
 
   private final String id;
   private String name;
@@ -37,6 +38,11 @@ public final class RoomState {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
   private final Set<String> members = new TreeSet<>();
+  /** v1.1: who reacted with what to each message held: from history's counts, then the reaction entries. */
+  private final Map<Long, Map<String, java.util.LinkedHashSet<String>>> reactions = new HashMap<>();
+  /** The newest reaction entry applied per message, so a page read again does not undo a later one. */
+  private final Map<Long, Long> reactionsAsOf = new HashMap<>();
+
   /** v1.1: the latest text of edited messages (null: deleted), by seq, from the edit and delete entries held. */
   private final Map<Long, Message> changed = new HashMap<>();
 
@@ -92,6 +98,21 @@ public final class RoomState {
       if (timeline.putIfAbsent(m.seq(), m) == null) {
         added.add(m);
         applyMembership(m);
+      }
+      if (Message.KIND_REACTION.equals(m.kind()) && m.target() != null && m.emoji() != null
+          && m.seq() > reactionsAsOf.getOrDefault(m.target(), 0L)) {
+        reactionsAsOf.put(m.target(), m.seq());
+        java.util.LinkedHashSet<String> who = reactions.computeIfAbsent(m.target(), t -> new java.util.LinkedHashMap<>())
+            .computeIfAbsent(m.emoji(), e -> new java.util.LinkedHashSet<>());
+        if (Boolean.TRUE.equals(m.on())) {
+          who.add(m.sender());
+        } else {
+          who.remove(m.sender());
+        }
+      } else if (!m.reactions().isEmpty() && !reactionsAsOf.containsKey(m.seq())) {
+        Map<String, java.util.LinkedHashSet<String>> counted = new java.util.LinkedHashMap<>();
+        m.reactions().forEach((emoji, users) -> counted.put(emoji, new java.util.LinkedHashSet<>(users)));
+        reactions.put(m.seq(), counted);
       }
       if (m.target() != null && (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind()))) {
         Message before = changed.get(m.target());
@@ -197,6 +218,21 @@ public final class RoomState {
     return new Message(m.room(), m.seq(), m.kind(), m.sender(), deleted ? null : change.text(), m.sentAt(),
         m.clientMsgId(), m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(),
         m.replyTo(), deleted ? null : change.sentAt(), deleted ? Boolean.TRUE : null);
+  }
+
+  /** v1.1: "🎉 2  :tada: 1" for the message at {@code seq}, or null if nobody reacted. */
+  public String reactionsOf(long seq) {
+    Map<String, java.util.LinkedHashSet<String>> on = reactions.get(seq);
+    if (on == null) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    on.forEach((emoji, who) -> {
+      if (!who.isEmpty()) {
+        parts.add(SafeText.oneLine(emoji) + " " + who.size());
+      }
+    });
+    return parts.isEmpty() ? null : String.join("  ", parts);
   }
 
   /** v1.1: the seq of {@code me}'s newest message held here that is not deleted, or null. */
@@ -391,10 +427,18 @@ public final class RoomState {
     return parts.length < 3 ? null : parts[1].equals(me) ? parts[2] : parts[1];
   }
 
-  /** {@code #name} for a room, {@code @peer} for a DM. */
+  /** {@code #name} for a room, {@code @peer} for a DM, (v1.1) {@code &the others} for a group DM. */
   public String displayName(String me) {
     String peer = peer(me);
-    return peer != null ? "@" + peer : "#" + SafeText.oneLine(name);
+    if (peer != null) {
+      return "@" + peer;
+    }
+    if (KIND_GROUP.equals(kind) && name != null) {
+      List<String> others = new ArrayList<>(List.of(name.split(", ")));
+      others.remove(me);
+      return "&" + SafeText.oneLine(String.join(", ", others));
+    }
+    return "#" + SafeText.oneLine(name);
   }
 
   public boolean isDm() {

@@ -165,6 +165,11 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Room> openGroup(java.util.List<String> usernames) {
+    return call("POST", "/dms", new parley.protocol.GroupDm(usernames), Room.class);
+  }
+
+  @Override
   public CompletableFuture<Void> deleteRoom(String roomId) {
     return call("DELETE", "/rooms/" + PathSegment.encode(roomId), null, Void.class);
   }

@@ -58,6 +58,9 @@ public interface ParleyApi {
 
   CompletableFuture<Room> openDm(String username);
 
+  /** v1.1: the group DM of the user and these 2 to 9 others. */
+  CompletableFuture<Room> openGroup(java.util.List<String> usernames);
+
   CompletableFuture<UserPresence> user(String username);
 
   /** v1.1: a new password, given the current one; every other login of the user ends. */

@@ -304,6 +304,10 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
       client.changeRoom(new parley.protocol.RoomChange(c.name(), c.topic(), c.passcode(), c.capacity()));
     } else if (command instanceof Command.Moderate m) {
       client.moderate(m.action(), m.username(), m.reason());
+    } else if (command instanceof Command.React r) {
+      client.react(r.seq(), r.emoji());
+    } else if (command instanceof Command.Group g) {
+      client.group(g.usernames());
     } else if (command instanceof Command.Edit e) {
       client.edit(e.text());
     } else if (command instanceof Command.Delete d) {

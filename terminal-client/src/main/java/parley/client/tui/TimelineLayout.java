@@ -145,7 +145,8 @@ final class TimelineLayout {
           removal ? TextColor.ANSI.RED : TextColor.ANSI.CYAN, false);
       return;
     }
-    if (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind())) {
+    if (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind())
+        || Message.KIND_REACTION.equals(m.kind())) {
       return; // shown on the message they change
     }
     m = room.current(m);
@@ -186,9 +187,14 @@ final class TimelineLayout {
     wrapped(rows, prefix, Text.clean(m.text()) + (m.editedAt() != null ? " (edited)" : ""), width,
         mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.DEFAULT, mention);
     String receipt = sender.equals(state.me()) ? room.receiptOf(m.seq(), state.me()) : null;
+    String reacted = room.reactionsOf(m.seq());
     if (receipt != null) {
       // The message's fate at its line's end: sent, delivered, read (k/n in a room).
       rows.get(rows.size() - 1).add(Span.of("  · " + receipt, DIM));
+    }
+    if (reacted != null) {
+      // Their own line under the message: the counts, as compact as they come.
+      wrapped(rows, List.of(Span.of("      ", DIM)), "[" + reacted + "]", width, TextColor.ANSI.CYAN, false);
     }
   }
 

@@ -317,6 +317,19 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Room> openGroup(java.util.List<String> usernames) {
+    return answer("group " + String.join(" ", usernames), () -> {
+      java.util.TreeSet<String> all = new java.util.TreeSet<>(usernames);
+      all.add(me);
+      String id = "g" + String.join("", all).hashCode();
+      if (!rooms.containsKey(id)) {
+        room(id, String.join(", ", all), "group", all.toArray(String[]::new));
+      }
+      return full(id);
+    });
+  }
+
+  @Override
   public CompletableFuture<Void> deleteRoom(String roomId) {
     return answer("delete " + roomId, () -> {
       rooms.remove(roomId);
@@ -338,6 +351,16 @@ public final class FakeServer implements ParleyApi {
     clock = clock.plusSeconds(60);
     Message m = new Message(room, timeline.size() + 1, kind, sender, text, clock, "c-" + (++ids), List.of(), null, null,
         null, null, null, target, null, null, null);
+    timeline.add(m);
+    return ServerFrame.MessageFrame.of(m);
+  }
+
+  /** v1.1: a reaction entry: {@code sender} put {@code emoji} on (or took it off) the message at {@code target}. */
+  public ServerFrame.MessageFrame reacts(String room, String sender, long target, String emoji, boolean on) {
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, Message.KIND_REACTION, sender, null, clock, "c-" + (++ids),
+        List.of(), null, null, null, null, null, target, null, null, null, emoji, on, null);
     timeline.add(m);
     return ServerFrame.MessageFrame.of(m);
   }

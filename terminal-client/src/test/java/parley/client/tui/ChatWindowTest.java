@@ -370,19 +370,40 @@ class ChatWindowTest {
     screen.press(KeyType.Enter);
     ClientFrame.Send reply = link.sends().get(1);
     assertEquals(Long.valueOf(2), reply.replyTo());
-    link.frame(server.replies("r1", "alice", reply.text(), reply.clientMsgId(), 2));
+    ServerFrame.MessageFrame replied = server.replies("r1", "alice", reply.text(), reply.clientMsgId(), 2);
+    link.frame(replied);
     screen.pump();
     assertTrue(screen.text().contains("↪ bob: hello alice"), screen.text());
+
+    screen.type("/react 2 :tada:");
+    screen.press(KeyType.Enter);
+    ClientFrame.React react = (ClientFrame.React) link.sent.get(link.sent.size() - 1);
+    assertEquals(new ClientFrame.React("r1", 2L, ":tada:", react.clientMsgId()), react);
+    link.frame(server.reacts("r1", "alice", 2, ":tada:", true));
+    link.frame(server.reacts("r1", "carol", 2, ":tada:", true));
+    link.frame(server.reacts("r1", "carol", 2, "\ud83d\udc4d", true));
+    link.frame(server.reacts("r1", "carol", 2, "\ud83d\udc4d", false));
+    screen.pump();
+    assertTrue(screen.text().contains("      [:tada: 2]"), "👍 was taken off again: " + screen.text());
 
     screen.type("/del");
     screen.press(KeyType.Enter);
     ClientFrame.Delete delete = (ClientFrame.Delete) link.sent.get(link.sent.size() - 1);
-    long replySeq = server.timeline("r1").size();
+    long replySeq = replied.seq();
     assertEquals(replySeq, delete.seq(), "your last message: the reply");
     link.frame(server.changes("r1", Message.KIND_DELETE, "alice", replySeq, null));
     screen.pump();
     assertTrue(screen.text().contains("✗ alice deleted a message"), screen.text());
     assertFalse(screen.text().contains("thanks bob"), screen.text());
+  }
+
+  @Test
+  void aGroupDmOpensWithItsPeopleNamed() {
+    screen.type("/group bob carol");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(server.calls.contains("group bob carol"), server.calls.toString());
+    assertTrue(screen.text().contains("&bob, carol"), screen.text());
   }
 
   @Test
