@@ -276,7 +276,8 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
       client.browse(rooms.filter()).thenAccept(listing -> gui().addWindow(new RoomBrowser(listing, (room, browser) -> {
         browser.close();
         if (room.passcode()) {
-          gui().addWindow(new PasscodePrompt(room.name(), passcode -> client.join(room.id(), passcode)));
+          gui().addWindow(new SecretPrompt("Passcode for #" + room.name(), "This room needs a passcode:",
+              List.of("Passcode:"), 1, values -> client.join(room.id(), values.get(0))));
         } else {
           client.join(room.id(), null);
         }
