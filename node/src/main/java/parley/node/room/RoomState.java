@@ -381,52 +381,11 @@ public final class RoomState implements CborSerializable {
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Map<String, List<String>>> reactions)
       implements CborSerializable {
 
-    /** A snapshot as written before reactions. */
-    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
-        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
-        Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
-        String topic, Boolean deleted, Map<Long, Overlay> overlays) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
-          banned, topic, deleted, overlays, null);
-    }
-
-    /** A snapshot as written before messages could be edited. */
-    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
-        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
-        Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
-        String topic, Boolean deleted) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
-          banned, topic, deleted, null, null);
-    }
-
-    /** A snapshot as written before rooms could be deleted. */
-    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
-        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
-        Map<String, long[]> mentioned, List<String> closedSenders, List<String> admins, List<String> banned,
-        String topic) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, admins,
-          banned, topic, null, null);
-    }
-
-    /** A snapshot as written before rooms had roles. */
-    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
-        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
-        Map<String, long[]> mentioned, List<String> closedSenders) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, closedSenders, null, null,
-          null, null);
-    }
-
-    /** A snapshot as written before accounts could close. */
-    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
-        List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas,
-        Map<String, long[]> mentioned) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, mentioned, null);
-    }
-
-    /** A snapshot as written before v1.1, without mentions. */
+    /** A snapshot as written before v1.1: no mentions, and nothing of what rooms could do since. */
     public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
         List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas) {
-      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null, null);
+      this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null, null, null, null, null, null,
+          null, null);
     }
   }
 
