@@ -14,6 +14,10 @@ public final class Limits {
   public static final int TOPIC_MAX = 500;
   /** v1.1: the reason given with a kick or a ban, in code points. */
   public static final int REASON_MAX = 300;
+  /** v1.1, retention: a room keeps at least this many entries, and at most this many days are counted. */
+  public static final int RETENTION_MESSAGES_MIN = 10;
+  public static final int RETENTION_MESSAGES_MAX = 100_000_000;
+  public static final int RETENTION_DAYS_MAX = 36_500;
   /** v1.1: a group DM holds the one who opens it and 2 to this many others. */
   public static final int GROUP_OTHERS_MAX = 9;
   public static final int CAPACITY_MIN = 2;

@@ -31,7 +31,9 @@ public record Message(
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
     @JsonInclude(JsonInclude.Include.NON_NULL) String emoji,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, List<String>> reactions) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, List<String>> reactions,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Retention retention,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq) {
 
   public static final String KIND_MESSAGE = "message";
   public static final String KIND_JOINED = "joined";
@@ -56,6 +58,10 @@ public record Message(
   public static final String KIND_DELETE = "delete";
   /** v1.1: the sender put the {@code emoji} on ({@code on}) or took it off the message at {@code target}. */
   public static final String KIND_REACTION = "reaction";
+  /** v1.1: the owner set the room's {@code retention} ({@code {}}: keep everything). */
+  public static final String KIND_RETENTION = "retention";
+  /** v1.1: the room's retention removed the entries before {@code floorSeq}; its history starts there now. */
+  public static final String KIND_TRIMMED = "trimmed";
 
   public Message {
     sentAt = Json.millis(sentAt);
@@ -64,6 +70,14 @@ public record Message(
     deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
     editedAt = editedAt == null ? null : Json.millis(editedAt);
     reactions = reactions == null ? java.util.Map.of() : reactions;
+  }
+
+  public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, Boolean senderDeleted, String user, String role, Integer capacity, Boolean passcode,
+      Long target, Long replyTo, Instant editedAt, Boolean deleted, String emoji, Boolean on,
+      java.util.Map<String, List<String>> reactions) {
+    this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
+        target, replyTo, editedAt, deleted, emoji, on, reactions, null, null);
   }
 
   public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A room in full. {@code kind} is {@code "room"} or {@code "dm"}; {@code passcode} says whether one is needed.
- * {@code topic} (v1.1): left out while there is none.
+ * {@code topic} (v1.1): left out while there is none. {@code retention} and {@code floorSeq} (v1.1): how much history
+ * the room keeps and the first seq it still has, left out while it keeps everything.
  */
 public record Room(
     String id,
@@ -16,7 +17,16 @@ public record Room(
     long lastSeq,
     List<Member> members,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    String topic) {
+    String topic,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    Retention retention,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    Long floorSeq) {
+  public Room(String id, String name, String kind, String owner, int capacity, boolean passcode, long lastSeq,
+      List<Member> members, String topic) {
+    this(id, name, kind, owner, capacity, passcode, lastSeq, members, topic, null, null);
+  }
+
   public Room(String id, String name, String kind, String owner, int capacity, boolean passcode, long lastSeq,
       List<Member> members) {
     this(id, name, kind, owner, capacity, passcode, lastSeq, members, null);

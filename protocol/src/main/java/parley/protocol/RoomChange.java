@@ -2,6 +2,11 @@ package parley.protocol;
 
 /**
  * v1.1: {@code PATCH /api/v1/rooms/{id}}, by the owner or an admin: each field given changes (a null or missing one
- * stays). {@code passcode} {@code ""} removes it; {@code topic} {@code ""} clears it.
+ * stays). {@code passcode} {@code ""} removes it; {@code topic} {@code ""} clears it. {@code retention} (the owner
+ * only): {@code {"maxMessages":N}} or {@code {"maxAgeDays":D}}; {@code {}} keeps everything again.
  */
-public record RoomChange(String name, String topic, String passcode, Integer capacity) {}
+public record RoomChange(String name, String topic, String passcode, Integer capacity, Retention retention) {
+  public RoomChange(String name, String topic, String passcode, Integer capacity) {
+    this(name, topic, passcode, capacity, null);
+  }
+}

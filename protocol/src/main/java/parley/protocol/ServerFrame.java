@@ -20,7 +20,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt"),
   @JsonSubTypes.Type(value = ServerFrame.Notification.class, name = "notification"),
   @JsonSubTypes.Type(value = ServerFrame.Removed.class, name = "removed"),
-  @JsonSubTypes.Type(value = ServerFrame.RoomDeleted.class, name = "room_deleted")
+  @JsonSubTypes.Type(value = ServerFrame.RoomDeleted.class, name = "room_deleted"),
+  @JsonSubTypes.Type(value = ServerFrame.Trimmed.class, name = "trimmed")
 })
 public sealed interface ServerFrame {
 
@@ -52,7 +53,9 @@ public sealed interface ServerFrame {
       @JsonInclude(JsonInclude.Include.NON_NULL) Instant editedAt,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
       @JsonInclude(JsonInclude.Include.NON_NULL) String emoji,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Retention retention,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq)
       implements ServerFrame {
     public MessageFrame {
       sentAt = Json.millis(sentAt);
@@ -63,18 +66,18 @@ public sealed interface ServerFrame {
     public MessageFrame(String room, long seq, String kind, String sender, String text, Instant sentAt,
         String clientMsgId, List<String> mentions) {
       this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null, null, null, null, null, null, null, null,
-          null, null, null);
+          null, null, null, null, null);
     }
 
     public static MessageFrame of(Message m) {
       return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
           m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
-          m.editedAt(), m.deleted(), m.emoji(), m.on());
+          m.editedAt(), m.deleted(), m.emoji(), m.on(), m.retention(), m.floorSeq());
     }
 
     public Message toMessage() {
       return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role,
-          capacity, passcode, target, replyTo, editedAt, deleted, emoji, on, null);
+          capacity, passcode, target, replyTo, editedAt, deleted, emoji, on, null, retention, floorSeq);
     }
   }
 
@@ -185,4 +188,10 @@ public sealed interface ServerFrame {
 
   /** v1.1: the room's owner deleted it: it is gone, with its history, for everyone. */
   record RoomDeleted(String room) implements ServerFrame {}
+
+  /**
+   * v1.1: the connection's place in {@code room} is below the room's floor: its retention removed the entries before
+   * {@code floorSeq}, and the next {@code message} frame of the room is {@code floorSeq}'s. Never a silent gap.
+   */
+  record Trimmed(String room, long floorSeq) implements ServerFrame {}
 }

@@ -1048,6 +1048,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       timers.startSingleTimer("fetch-" + fetched.roomId(), new RetryFetch(fetched.roomId()), Duration.ofSeconds(1));
       return Behaviors.same();
     }
+    if (page.floorSeq() != null && page.floorSeq() > cursor.delivered + 1) {
+      // The room's retention removed what comes next for this connection: said, and it goes on from the floor.
+      if (!write(new ServerFrame.Trimmed(fetched.roomId(), page.floorSeq()))) {
+        return Behaviors.stopped();
+      }
+      cursor.delivered = page.floorSeq() - 1;
+      cursor.target = Math.max(cursor.target, cursor.delivered);
+    }
     for (TimelineEntry e : page.entries()) {
       if (e.seq() == cursor.delivered + 1) {
         if (!write(ServerFrame.MessageFrame.of(page.toWire(fetched.roomId(), e)))) {

@@ -134,8 +134,18 @@ final class RoomRoutes extends RouteSupport {
 
   /** v1.1: the owner or an admin changes the room's name, topic, passcode or capacity. */
   Route changeRoom(Caller caller, String id, parley.protocol.RoomChange body) {
-    if (body.name() == null && body.topic() == null && body.passcode() == null && body.capacity() == null) {
-      return error(StatusCodes.BAD_REQUEST, "invalid_request", "give at least one of name, topic, passcode, capacity");
+    if (body.name() == null && body.topic() == null && body.passcode() == null && body.capacity() == null
+        && body.retention() == null) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request",
+          "give at least one of name, topic, passcode, capacity, retention");
+    }
+    var retention = body.retention();
+    if (retention != null && ((retention.maxMessages() != null && (retention.maxMessages() < Limits.RETENTION_MESSAGES_MIN
+        || retention.maxMessages() > Limits.RETENTION_MESSAGES_MAX))
+        || (retention.maxAgeDays() != null && (retention.maxAgeDays() < 1 || retention.maxAgeDays() > Limits.RETENTION_DAYS_MAX)))) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_retention", "retention keeps maxMessages "
+          + Limits.RETENTION_MESSAGES_MIN + " to " + Limits.RETENTION_MESSAGES_MAX + " or maxAgeDays 1 to "
+          + Limits.RETENTION_DAYS_MAX + " ({} keeps everything)");
     }
     String passcode = body.passcode() == null || body.passcode().isEmpty() ? null : body.passcode();
     var problem = Validation.room(body.name() == null ? "x" : body.name(), passcode, body.capacity());
@@ -151,7 +161,7 @@ final class RoomRoutes extends RouteSupport {
         .supplyAsync(() -> passcode == null ? null : Secrets.hashPassword(passcode, bcryptCost), blocking)
         .thenCompose(hash -> room(id).ask(r -> new ChatRoom.Change(caller.username(),
             body.name() == null ? null : body.name().strip(), body.topic(), body.passcode() != null, hash,
-            body.capacity(), r), timeout));
+            body.capacity(), r, retention), timeout));
     return onSuccess(changed, this::roomOrRefusal);
   }
 
@@ -364,7 +374,8 @@ final class RoomRoutes extends RouteSupport {
         if (result instanceof ChatRoom.Page page) {
           return complete(
               StatusCodes.OK,
-              new MessagePage(page.toWire(id), page.hasMore()),
+              new MessagePage(page.toWire(id), page.hasMore(), page.floorSeq() == null ? null : Boolean.TRUE,
+                  page.floorSeq()),
               JSON);
         }
         if (result instanceof ChatRoom.CursorAhead ahead) {

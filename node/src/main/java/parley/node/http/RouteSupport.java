@@ -212,6 +212,7 @@ abstract class RouteSupport extends AllDirectives {
   static Room toWire(ChatRoom.RoomView v) {
     return new Room(
         v.id(), v.name(), v.kind(), v.owner(), v.capacity(), v.hasPasscode(), v.lastSeq(),
-        v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen(), m.role())).toList(), v.topic());
+        v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen(), m.role())).toList(), v.topic(),
+        v.retention(), v.retention() == null && v.floorSeq() <= 1 ? null : v.floorSeq());
   }
 }

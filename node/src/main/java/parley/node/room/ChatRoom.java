@@ -61,9 +61,15 @@ public final class ChatRoom
   /** Tunables from {@code parley.room} and {@code parley.typing}. */
   public record Settings(
       int recentEntries, int dedupeWindow, int snapshotEvery, Duration typingRelayEvery, Duration typingExpiresAfter,
-      int typingStartsPerSecond) {
+      int typingStartsPerSecond, Duration retentionCheckEvery) {
     public Settings(int recentEntries, int dedupeWindow, int snapshotEvery) {
       this(recentEntries, dedupeWindow, snapshotEvery, Duration.ofSeconds(2), Duration.ofSeconds(6), 4);
+    }
+
+    public Settings(int recentEntries, int dedupeWindow, int snapshotEvery, Duration typingRelayEvery,
+        Duration typingExpiresAfter, int typingStartsPerSecond) {
+      this(recentEntries, dedupeWindow, snapshotEvery, typingRelayEvery, typingExpiresAfter, typingStartsPerSecond,
+          Duration.ofHours(1));
     }
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -73,7 +79,8 @@ public final class ChatRoom
           config.getInt("parley.room.snapshot-every"),
           config.getDuration("parley.typing.relay-every"),
           config.getDuration("parley.typing.expires-after"),
-          config.getInt("parley.typing.room-starts-per-second"));
+          config.getInt("parley.typing.room-starts-per-second"),
+          config.getDuration("parley.room.retention-check-every"));
     }
   }
 
@@ -209,7 +216,25 @@ public final class ChatRoom
    * a null hash removes the passcode. Answered with the room, or refused.
    */
   public record Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
-      Integer capacity, ActorRef<ModerationResult> replyTo) implements Command {}
+      Integer capacity, ActorRef<ModerationResult> replyTo, parley.protocol.Retention retention) implements Command {
+    public Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
+        Integer capacity, ActorRef<ModerationResult> replyTo) {
+      this(user, name, topic, passcodeGiven, passcodeHash, capacity, replyTo, null);
+    }
+  }
+
+  /**
+   * v1.1, retention: see whether entries fall outside the room's retention, and trim them. {@code timer}: the age
+   * check's own tick, which schedules the next; {@code eager}: a new limit, applied to the entry (not in steps).
+   */
+  public record CheckRetention(boolean timer, boolean eager) implements Command {
+    public CheckRetention(boolean timer) {
+      this(timer, false);
+    }
+  }
+
+  /** v1.1, retention: the first seq younger than the room's age limit, read from the journal. */
+  private record AgeFloorFound(long floor, Throwable failure) implements Command {}
 
   /** v1.1, moderation: {@code action} is {@code kick}, {@code ban} or {@code unban}; {@code reason} may be null. */
   public record Moderate(String user, String action, String target, String reason,
@@ -283,11 +308,13 @@ public final class ChatRoom
       long lastSeq,
       List<MemberView> members,
       boolean isMember,
-      String topic)
+      String topic,
+      parley.protocol.Retention retention,
+      long floorSeq)
       implements CreateResult, GetResult, ModerationResult {
     public RoomView(String id, String name, String kind, String owner, int capacity, boolean hasPasscode, long lastSeq,
         List<MemberView> members, boolean isMember) {
-      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null);
+      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null, null, 1);
     }
   }
 
@@ -329,13 +356,20 @@ public final class ChatRoom
 
   /** {@code closedSenders} (v1.1): the room's senders who closed their account, whose entries are so marked. */
   /** {@code overlays} (v1.1): the edited and deleted messages of the page (see {@link RoomState#overlays}). */
+  /** {@code floorSeq} (v1.1): the page reached below the room's floor (its retention removed what is before it). */
   public record Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders,
-      java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions)
+      java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions,
+      Long floorSeq)
       implements HistoryResult {
     public Page {
       closedSenders = closedSenders == null ? java.util.Set.of() : closedSenders;
       overlays = overlays == null ? java.util.Map.of() : overlays;
       reactions = reactions == null ? java.util.Map.of() : reactions;
+    }
+
+    public Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders,
+        java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions) {
+      this(entries, hasMore, closedSenders, overlays, reactions, null);
     }
 
     public Page(List<TimelineEntry> entries, boolean hasMore, java.util.Set<String> closedSenders,
@@ -363,7 +397,7 @@ public final class ChatRoom
       if (reacted != null) {
         m = new parley.protocol.Message(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
             m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
-            m.editedAt(), m.deleted(), m.emoji(), m.on(), reacted);
+            m.editedAt(), m.deleted(), m.emoji(), m.on(), reacted, m.retention(), m.floorSeq());
       }
       RoomState.Overlay o = overlays.get(e.seq());
       if (o == null) {
@@ -373,16 +407,18 @@ public final class ChatRoom
       return new parley.protocol.Message(m.room(), m.seq(), m.kind(), m.sender(), o.deleted() ? null : o.text(),
           m.sentAt(), m.clientMsgId(), o.deleted() ? List.of() : m.mentions(), m.senderDeleted(), m.user(), m.role(),
           m.capacity(), m.passcode(), m.target(), m.replyTo(), o.deleted() ? null : o.editedAt(),
-          o.deleted() ? Boolean.TRUE : null, m.emoji(), m.on(), o.deleted() ? null : m.reactions());
+          o.deleted() ? Boolean.TRUE : null, m.emoji(), m.on(), o.deleted() ? null : m.reactions(), m.retention(),
+          m.floorSeq());
     }
   }
 
   /** The page is older than what the room holds in memory: read seqs from..to of the journal. */
   public record InJournal(long from, long to, boolean hasMore, java.util.Set<String> closedSenders,
-      java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions)
+      java.util.Map<Long, RoomState.Overlay> overlays, java.util.Map<Long, java.util.Map<String, List<String>>> reactions,
+      Long floorSeq)
       implements HistoryResult {
     public InJournal(long from, long to, boolean hasMore) {
-      this(from, to, hasMore, java.util.Set.of(), java.util.Map.of(), java.util.Map.of());
+      this(from, to, hasMore, java.util.Set.of(), java.util.Map.of(), java.util.Map.of(), null);
     }
   }
 
@@ -446,6 +482,12 @@ public final class ChatRoom
   /** v1.1: the room was deleted by its owner ({@code sender}): the tombstone, erased with the rest. */
   public record RoomDeleted(TimelineEntry entry) implements Event {}
 
+  /**
+   * v1.1, retention: a {@code trimmed} entry: the entries before its {@code target} (the new floor) are removed. A
+   * snapshot is taken at it, then the journal rows before the floor and the older snapshots are deleted.
+   */
+  public record HistoryTrimmed(TimelineEntry entry) implements Event {}
+
   /** v1.1: the sender closed their account; a member leaves with it. */
   public record AccountClosed(TimelineEntry entry) implements Event {}
 
@@ -465,6 +507,9 @@ public final class ChatRoom
   private boolean flushQueued;
   /** Soft state of v1.1: typing, receipts, notifications (see {@link RoomAwareness}). */
   private final RoomAwareness awareness;
+  /** v1.1, retention: an age check's journal read is running; its tick is scheduled. */
+  private boolean ageScanRunning;
+  private boolean ageTickScheduled;
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
     // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
@@ -515,10 +560,21 @@ public final class ChatRoom
     };
   }
 
+  /** v1.1, retention: a snapshot at every trim, so the rows before its floor can go. */
+  @Override
+  public boolean shouldSnapshot(RoomState state, Event event, long sequenceNr) {
+    return event instanceof HistoryTrimmed;
+  }
+
   @Override
   public SignalHandler<RoomState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class, (state, done) -> {
+          if (state.floorSeq > 1) {
+            eraseBelowFloor(state.floorSeq);
+          }
+        })
         .build();
   }
 
@@ -533,6 +589,13 @@ public final class ChatRoom
     }
     state.members.forEach(awareness::askAbout);
     audience.reportToDirectory(state);
+    if (state.retention != null) {
+      context.getSelf().tell(new CheckRetention(false));
+    }
+    if (state.floorSeq > 1) {
+      // The node may have stopped between a trim and its erasure.
+      eraseBelowFloor(state.floorSeq);
+    }
   }
 
   @Override
@@ -545,6 +608,8 @@ public final class ChatRoom
         .onCommand(Leave.class, this::onLeave)
         .onCommand(CloseMember.class, this::onCloseMember)
         .onCommand(Change.class, this::onChange)
+        .onCommand(CheckRetention.class, this::onCheckRetention)
+        .onCommand(AgeFloorFound.class, this::onAgeFloorFound)
         .onCommand(Moderate.class, this::onModerate)
         .onCommand(SetRole.class, this::onSetRole)
         .onCommand(Delete.class, this::onDelete)
@@ -767,6 +832,12 @@ public final class ChatRoom
     if (refusal != null) {
       return Effect().reply(cmd.replyTo(), refusal);
     }
+    parley.protocol.Retention retention = cmd.retention() == null || cmd.retention().keepsAll() ? null
+        : cmd.retention();
+    boolean retentionChanges = cmd.retention() != null && !java.util.Objects.equals(retention, state.retention);
+    if (cmd.retention() != null && !cmd.user().equals(state.info.owner())) {
+      return Effect().reply(cmd.replyTo(), forbidden("only the room's owner sets how much history it keeps"));
+    }
     if (cmd.capacity() != null && cmd.capacity() < state.members.size()) {
       return Effect().reply(cmd.replyTo(), new Rejected("capacity_below_members", "the room has "
           + state.members.size() + " members: its capacity cannot be " + cmd.capacity()));
@@ -789,6 +860,14 @@ public final class ChatRoom
       events.add(new RoomChanged(new TimelineEntry(seq, TimelineEntry.SETTINGS, cmd.user(), null, now, null,
           List.of(), null, null, capacity, passcodeChanges ? cmd.passcodeHash() != null : null),
           passcodeChanges ? cmd.passcodeHash() : null));
+      seq++;
+    }
+    if (retentionChanges) {
+      events.add(new RoomChanged(new TimelineEntry(seq, TimelineEntry.RETENTION, cmd.user(), null, now, null,
+          List.of(), null, null, null, null, null, null, null, retention == null
+              ? new parley.protocol.Retention(null, null) : retention), null));
+      // Applied at once (a count limit that the room is over, an age limit that entries are past).
+      context.getSelf().tell(new CheckRetention(false, true));
     }
     return persistModeration(state, events, cmd.user(), cmd.replyTo());
   }
@@ -923,8 +1002,10 @@ public final class ChatRoom
    * read to know.
    */
   private Rejected changeRefusal(RoomState state, String user, String kind, Long target) {
-    if (target == null || target < 1 || target > state.lastSeq) {
-      return new Rejected("no_such_message", "there is no message at that seq in this room");
+    if (target == null || target < state.floorSeq || target > state.lastSeq) {
+      return new Rejected("no_such_message", target != null && target >= 1 && target < state.floorSeq
+          ? "the room's retention removed the entries before seq " + state.floorSeq
+          : "there is no message at that seq in this room");
     }
     TimelineEntry entry = state.recentEntry(target);
     if (entry == null) {
@@ -1010,7 +1091,128 @@ public final class ChatRoom
         audience.publish(entry);
         awareness.notifyFor(s, entry);
       });
+      if (countTrimDue(s, false) > 0) {
+        context.getSelf().tell(new CheckRetention(false));
+      }
     }).thenNoReply();
+  }
+
+  // ---------------------------------------------------------------------------------------------- retention (v1.1)
+
+  /**
+   * The floor a count limit asks for, or 0. Trims go in steps (a tenth of the limit, 10 to 1,000 entries), so a busy
+   * room writes one {@code trimmed} entry per step, not one per message; {@code now}: at once (a new limit).
+   */
+  private long countTrimDue(RoomState state, boolean now) {
+    if (state.retention == null || state.retention.maxMessages() == null) {
+      return 0;
+    }
+    int keep = state.retention.maxMessages();
+    long held = state.lastSeq - state.floorSeq + 1;
+    long step = now ? 1 : Math.max(10, Math.min(1000, keep / 10));
+    // With the trimmed entry (the next seq after the sends waiting), the room holds exactly `keep` entries.
+    return held + pending.size() >= keep + step ? nextSeq(state) - keep + 1 : 0;
+  }
+
+  private ReplyEffect<Event, RoomState> onCheckRetention(RoomState state, CheckRetention cmd) {
+    if (cmd.timer()) {
+      ageTickScheduled = false;
+    }
+    if (!state.exists() || state.retention == null) {
+      return Effect().noReply();
+    }
+    if (state.retention.maxAgeDays() != null) {
+      if (!ageTickScheduled) {
+        ageTickScheduled = true;
+        context.scheduleOnce(settings.retentionCheckEvery(), context.getSelf(), new CheckRetention(true));
+      }
+      Instant cutoff = now().minus(Duration.ofDays(state.retention.maxAgeDays()));
+      long oldest = state.oldestRecentSeq();
+      TimelineEntry first = state.recentEntry(oldest);
+      if (first != null && first.sentAt().isBefore(cutoff)) {
+        // What aged out is within memory: the first entry young enough is the floor.
+        long floor = state.lastSeq + pending.size() + 1;
+        for (TimelineEntry e : state.recent.range(oldest, state.lastSeq)) {
+          if (!e.sentAt().isBefore(cutoff)) {
+            floor = e.seq();
+            break;
+          }
+        }
+        return trim(state, Math.max(floor, countTrimDue(state, cmd.eager())));
+      }
+      if (oldest > state.floorSeq && !ageScanRunning) {
+        // Entries older than memory's may have aged out: read their times from the journal, off the room.
+        ageScanRunning = true;
+        context.pipeToSelf(ageFloor(state.floorSeq, oldest - 1, cutoff), (floor, failure) ->
+            new AgeFloorFound(floor == null ? 0 : floor, failure));
+      }
+    }
+    return trim(state, countTrimDue(state, cmd.eager()));
+  }
+
+  /** The first seq from {@code from} to {@code to} written at or after {@code cutoff}; {@code to + 1} if none. */
+  private java.util.concurrent.CompletionStage<Long> ageFloor(long from, long to, Instant cutoff) {
+    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(context.getSystem())
+        .getReadJournalFor(org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+            org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier());
+    return journal.currentEventsByPersistenceId(persistenceId(roomId).id(), from, to)
+        .map(envelope -> ((Event) envelope.event()).entry())
+        .takeWhile(e -> e.sentAt().isBefore(cutoff))
+        .runWith(org.apache.pekko.stream.javadsl.Sink.fold(from - 1, (last, e) -> e.seq()), context.getSystem())
+        .thenApply(last -> last + 1);
+  }
+
+  private ReplyEffect<Event, RoomState> onAgeFloorFound(RoomState state, AgeFloorFound found) {
+    ageScanRunning = false;
+    if (found.failure() != null) {
+      context.getLog().warn("Room {}: could not read the journal to apply its retention (again at the next check)",
+          roomId, found.failure());
+      return Effect().noReply();
+    }
+    if (!state.exists() || state.retention == null || state.retention.maxAgeDays() == null) {
+      return Effect().noReply();
+    }
+    return trim(state, Math.max(found.floor(), countTrimDue(state, false)));
+  }
+
+  /** Stores a {@code trimmed} entry moving the floor up to {@code floor} (after the sends waiting), if it moves. */
+  private ReplyEffect<Event, RoomState> trim(RoomState state, long floor) {
+    long at = nextSeq(state);
+    long to = Math.min(floor, at);
+    if (to <= state.floorSeq) {
+      return Effect().noReply();
+    }
+    TimelineEntry entry = new TimelineEntry(at, TimelineEntry.TRIMMED, state.info.owner(), null, now(), null,
+        List.of(), null, null, null, null, to, null);
+    PendingSends.Batch batch = pending.take(state, now(), new HistoryTrimmed(entry));
+    return Effect()
+        .persist(batch.events())
+        .thenRun(s -> {
+          batch.complete(audience::publish);
+          context.getLog().info("Room {}: retention trimmed its history to seq {} (of {})", roomId, to, s.lastSeq);
+        })
+        .thenNoReply();
+  }
+
+  /**
+   * Deletes the journal rows before the floor and the snapshots before the latest, off the room, once a snapshot
+   * from which the room recovers without them is stored. Idempotent; a failure is logged and done again later.
+   */
+  private void eraseBelowFloor(long floor) {
+    JournalEraser eraser = new JournalEraser(context.getSystem().settings().config());
+    String pid = persistenceId(roomId).id();
+    org.slf4j.Logger log = context.getLog();
+    CompletableFuture.runAsync(() -> {
+      try {
+        long[] n = eraser.trim(pid, floor);
+        if (n[0] > 0 || n[1] > 0) {
+          log.info("Room {}: {} journal rows before seq {} and {} older snapshots erased", roomId, n[0], floor, n[1]);
+        }
+      } catch (java.sql.SQLException e) {
+        log.warn("Room {}: rows before its floor {} could not be erased yet (again at its next trim or start)",
+            roomId, floor, e);
+      }
+    }, blocking);
   }
 
   /** The seq the next event takes, after the sends waiting to be written. */
@@ -1069,7 +1271,9 @@ public final class ChatRoom
         state.lastSeq,
         List.copyOf(members),
         member,
-        state.topic);
+        state.topic,
+        state.retention,
+        state.floorSeq);
   }
 
   /** A DM's id names its two parties: {@code dm:<a>:<b>}. */

@@ -48,7 +48,12 @@ public final class History {
         .currentEventsByPersistenceId(ChatRoom.persistenceId(roomId).id(), range.from(), range.to())
         .map(envelope -> ((ChatRoom.Event) envelope.event()).entry())
         .runWith(Sink.seq(), system)
-        .thenApply(entries -> new ChatRoom.Page(List.copyOf(entries), range.hasMore(), range.closedSenders(),
-            range.overlays(), range.reactions()));
+        .thenApply(entries -> {
+          // Rows missing at the start: a trim erased them after the room named the range. Said, never a silent gap.
+          long first = entries.isEmpty() ? range.to() + 1 : entries.get(0).seq();
+          Long floor = first > range.from() ? Long.valueOf(first) : range.floorSeq();
+          return new ChatRoom.Page(List.copyOf(entries), range.hasMore(), range.closedSenders(), range.overlays(),
+              range.reactions(), floor);
+        });
   }
 }

@@ -43,4 +43,44 @@ final class JournalEraser {
       return new long[] {events, snapshots};
     }
   }
+
+  /**
+   * v1.1, retention: deletes the journal rows before {@code floor} and every snapshot but the latest, but only once
+   * the latest snapshot is at or past {@code floor - 1}, so the room recovers from it without the rows (the highest
+   * row, at or past the floor, always stays: the journal's next seq follows it). Returns the rows removed: journal
+   * rows, then snapshots.
+   */
+  long[] trim(String persistenceId, long floor) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, password)) {
+      c.setAutoCommit(false);
+      long latest;
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT MAX(\"sequence_number\") FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {
+        s.setString(1, persistenceId);
+        try (java.sql.ResultSet r = s.executeQuery()) {
+          latest = r.next() ? r.getLong(1) : 0;
+        }
+      }
+      if (latest < floor - 1) {
+        c.rollback();
+        return new long[] {0, 0};
+      }
+      long events;
+      long snapshots;
+      try (PreparedStatement s = c.prepareStatement(
+          "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" < ?")) {
+        s.setString(1, persistenceId);
+        s.setLong(2, floor);
+        events = s.executeUpdate();
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ? AND \"sequence_number\" < ?")) {
+        s.setString(1, persistenceId);
+        s.setLong(2, latest);
+        snapshots = s.executeUpdate();
+      }
+      c.commit();
+      return new long[] {events, snapshots};
+    }
+  }
 }

@@ -61,10 +61,7 @@ final class RecentEntries {
   void add(TimelineEntry entry, int limit) {
     int keep = Math.max(1, limit);
     while (size >= keep) {
-      int next = (head + 1) % seqs.length;
-      strings.dropBefore(size > 1 ? positions[next] : strings.end());
-      head = next;
-      size--;
+      dropOldest();
     }
     if (size == seqs.length) {
       allocate(Math.min(seqs.length * 2, Math.max(keep, seqs.length + 1)));
@@ -85,7 +82,8 @@ final class RecentEntries {
           Utf8Ring.utf8(entry.target() == null ? null : entry.target().toString()),
           Utf8Ring.utf8(entry.replyTo() == null ? null : entry.replyTo().toString()),
           Utf8Ring.utf8(entry.mentions().isEmpty() ? null : String.join(" ", entry.mentions())),
-          Utf8Ring.utf8(entry.on() == null ? null : entry.on().toString()));
+          Utf8Ring.utf8(entry.on() == null ? null : entry.on().toString()),
+          Utf8Ring.utf8(entry.retention() == null ? null : retentionText(entry.retention())));
     } else if (kind == MENTIONING) {
       positions[at] = strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", entry.mentions())));
     } else {
@@ -97,6 +95,20 @@ final class RecentEntries {
     nanos[at] = sentAt.getNano();
     kinds[at] = kind;
     size++;
+  }
+
+  /** v1.1, retention: drops the entries before {@code floor}. */
+  void dropBefore(long floor) {
+    while (size > 0 && seqs[head] < floor) {
+      dropOldest();
+    }
+  }
+
+  private void dropOldest() {
+    int next = (head + 1) % seqs.length;
+    strings.dropBefore(size > 1 ? positions[next] : strings.end());
+    head = next;
+    size--;
   }
 
   /** The entries with seq from {@code from} to {@code to}, both included, in order. */
@@ -125,7 +137,7 @@ final class RecentEntries {
   }
 
   private TimelineEntry entryAt(int at) {
-    String[] fields = new String[kinds[at] == OTHER ? 12 : kinds[at] == MENTIONING ? 4 : 3];
+    String[] fields = new String[kinds[at] == OTHER ? 13 : kinds[at] == MENTIONING ? 4 : 3];
     strings.read(positions[at], fields);
     if (kinds[at] == MENTIONING) {
       Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
@@ -144,7 +156,7 @@ final class RecentEntries {
           fields[10] == null ? List.of() : List.of(fields[10].split(" ")), fields[4], fields[5],
           fields[6] == null ? null : Integer.valueOf(fields[6]), fields[7] == null ? null : Boolean.valueOf(fields[7]),
           fields[8] == null ? null : Long.valueOf(fields[8]), fields[9] == null ? null : Long.valueOf(fields[9]),
-          fields[11] == null ? null : Boolean.valueOf(fields[11]));
+          fields[11] == null ? null : Boolean.valueOf(fields[11]), retention(fields[12]));
     }
     return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1]);
   }
@@ -170,6 +182,22 @@ final class RecentEntries {
     kinds = newKinds;
     positions = newPositions;
     head = 0;
+  }
+
+  private static String retentionText(parley.protocol.Retention r) {
+    return (r.maxMessages() == null ? "" : r.maxMessages().toString()) + ","
+        + (r.maxAgeDays() == null ? "" : r.maxAgeDays().toString());
+  }
+
+  private static parley.protocol.Retention retention(String text) {
+    if (text == null) {
+      return null;
+    }
+    int comma = text.indexOf(',');
+    String messages = text.substring(0, comma);
+    String days = text.substring(comma + 1);
+    return new parley.protocol.Retention(messages.isEmpty() ? null : Integer.valueOf(messages),
+        days.isEmpty() ? null : Integer.valueOf(days));
   }
 
   private static byte kindCode(String kind) {

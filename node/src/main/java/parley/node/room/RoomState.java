@@ -51,6 +51,10 @@ public final class RoomState implements CborSerializable {
   final java.util.NavigableMap<Long, Overlay> overlays;
   /** v1.1: who reacted with what to each message (seq -> emoji -> users, in order), copied on change. */
   final java.util.NavigableMap<Long, Map<String, List<String>>> reactions;
+  /** v1.1: how much history the room keeps (null: all of it). */
+  final parley.protocol.Retention retention;
+  /** v1.1: the first seq the room still has: its retention removed the entries before it (1: none removed). */
+  final long floorSeq;
 
   /** {@code edits}: the seqs of the edit entries of this message, blanked too when it is deleted. */
   public record Overlay(String text, Instant editedAt, boolean deleted, List<Long> edits) implements CborSerializable {}
@@ -70,7 +74,9 @@ public final class RoomState implements CborSerializable {
       String topic,
       boolean deleted,
       java.util.NavigableMap<Long, Overlay> overlays,
-      java.util.NavigableMap<Long, Map<String, List<String>>> reactions) {
+      java.util.NavigableMap<Long, Map<String, List<String>>> reactions,
+      parley.protocol.Retention retention,
+      long floorSeq) {
     this.info = info;
     this.lastSeq = lastSeq;
     this.members = members;
@@ -86,6 +92,8 @@ public final class RoomState implements CborSerializable {
     this.deleted = deleted;
     this.overlays = overlays;
     this.reactions = reactions;
+    this.retention = retention;
+    this.floorSeq = Math.max(1, floorSeq);
   }
 
   /** v1.1: whether {@code user} has reacted with {@code emoji} to the message at {@code seq}. */
@@ -117,7 +125,7 @@ public final class RoomState implements CborSerializable {
 
   static RoomState empty() {
     return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(), Set.of(), Set.of(), null, false,
-        java.util.Collections.emptyNavigableMap(), java.util.Collections.emptyNavigableMap());
+        java.util.Collections.emptyNavigableMap(), java.util.Collections.emptyNavigableMap(), null, 1);
   }
 
   /**
@@ -125,13 +133,15 @@ public final class RoomState implements CborSerializable {
    * user's own last message (which they have read).
    */
   long unread(String user, long readSeq) {
-    long read = Math.min(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), lastSeq);
+    // What the room's retention removed is nobody's to read.
+    long read = Math.min(Math.max(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), floorSeq - 1), lastSeq);
     return (lastSeq - read) - (quiet == null ? 0 : quiet.countBetween(read, lastSeq));
   }
 
   /** v1.1: the messages after {@code readSeq} that mention {@code user} (counted as {@link #unread} counts). */
   long mentions(String user, long readSeq) {
-    return mentioned == null ? 0 : mentioned.countAfter(user, Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)));
+    return mentioned == null ? 0
+        : mentioned.countAfter(user, Math.max(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), floorSeq - 1));
   }
 
   boolean exists() {
@@ -163,7 +173,7 @@ public final class RoomState implements CborSerializable {
       // Nothing of the room is kept: not its members, not a line of its history.
       return new RoomState(null, entry.seq(), Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(),
           Set.of(), Set.of(), null, true, java.util.Collections.emptyNavigableMap(),
-          java.util.Collections.emptyNavigableMap());
+          java.util.Collections.emptyNavigableMap(), null, 1);
     }
     if (entry.seq() != lastSeq + 1) {
       throw new IllegalStateException("timeline seq " + entry.seq() + " after " + lastSeq);
@@ -178,6 +188,8 @@ public final class RoomState implements CborSerializable {
     String nextTopic = topic;
     java.util.NavigableMap<Long, Overlay> nextOverlays = overlays;
     java.util.NavigableMap<Long, Map<String, List<String>>> nextReactions = reactions;
+    parley.protocol.Retention nextRetention = retention;
+    long nextFloor = floorSeq;
     if (event instanceof ChatRoom.RoomCreated created) {
       nextInfo = created.info();
       nextMembers = with(members, entry.sender());
@@ -190,7 +202,9 @@ public final class RoomState implements CborSerializable {
       nextClosed = with(closedSenders, entry.sender());
       nextAdmins = without(admins, entry.sender());
     } else if (event instanceof ChatRoom.RoomChanged changed) {
-      if (TimelineEntry.TOPIC.equals(entry.kind())) {
+      if (TimelineEntry.RETENTION.equals(entry.kind())) {
+        nextRetention = entry.retention() == null || entry.retention().keepsAll() ? null : entry.retention();
+      } else if (TimelineEntry.TOPIC.equals(entry.kind())) {
         nextTopic = entry.text() == null || entry.text().isEmpty() ? null : entry.text();
       } else if (TimelineEntry.RENAMED.equals(entry.kind())) {
         nextInfo = info.with(entry.text(), info.owner(), info.passcodeHash(), info.capacity());
@@ -218,6 +232,16 @@ public final class RoomState implements CborSerializable {
           nextAdmins = "admin".equals(entry.role()) ? with(admins, user) : without(admins, user);
         }
       }
+    } else if (event instanceof ChatRoom.HistoryTrimmed) {
+      // Nothing before the floor stays in the state (nor in the snapshot taken at this entry): no text, no edit of it.
+      nextFloor = Math.max(floorSeq, entry.target());
+      if (recent != null) {
+        recent.dropBefore(nextFloor);
+      }
+      nextOverlays = overlays.isEmpty() ? overlays
+          : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(overlays.tailMap(nextFloor, true)));
+      nextReactions = reactions.isEmpty() ? reactions
+          : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(reactions.tailMap(nextFloor, true)));
     } else if (event instanceof ChatRoom.MessagePosted) {
       // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
       if (nextDedupe == null) {
@@ -281,7 +305,8 @@ public final class RoomState implements CborSerializable {
       nextMentioned.forget(entry.user());
     }
     return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet,
-        nextMentioned, nextClosed, nextAdmins, nextBanned, nextTopic, false, nextOverlays, nextReactions);
+        nextMentioned, nextClosed, nextAdmins, nextBanned, nextTopic, false, nextOverlays, nextReactions, nextRetention,
+        nextFloor);
   }
 
   private static Set<String> with(Set<String> set, String user) {
@@ -309,7 +334,8 @@ public final class RoomState implements CborSerializable {
     return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
         quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap(),
         List.copyOf(closedSenders), List.copyOf(admins), List.copyOf(banned), topic, deleted ? Boolean.TRUE : null,
-        overlays.isEmpty() ? null : new java.util.TreeMap<>(overlays), reactions.isEmpty() ? null : new java.util.TreeMap<>(reactions));
+        overlays.isEmpty() ? null : new java.util.TreeMap<>(overlays), reactions.isEmpty() ? null : new java.util.TreeMap<>(reactions),
+        retention, floorSeq > 1 ? floorSeq : null);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -352,7 +378,8 @@ public final class RoomState implements CborSerializable {
         s.overlays() == null ? java.util.Collections.emptyNavigableMap()
             : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.overlays())),
         s.reactions() == null ? java.util.Collections.emptyNavigableMap()
-            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.reactions())));
+            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.reactions())),
+        s.retention(), s.floorSeq() == null ? 1 : s.floorSeq());
   }
 
   /** What the dedupe window keeps of a send: enough to answer a resend with the same seq. */
@@ -378,14 +405,16 @@ public final class RoomState implements CborSerializable {
       @JsonInclude(JsonInclude.Include.NON_NULL) String topic,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Overlay> overlays,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Map<String, List<String>>> reactions)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Map<String, List<String>>> reactions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) parley.protocol.Retention retention,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq)
       implements CborSerializable {
 
     /** A snapshot as written before v1.1: no mentions, and nothing of what rooms could do since. */
     public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
         List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas) {
       this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null, null, null, null, null, null,
-          null, null);
+          null, null, null, null);
     }
   }
 
@@ -443,32 +472,40 @@ public final class RoomState implements CborSerializable {
     }
   }
 
-  /** Pages by seq; within the in-memory window they are answered here, older ones name a journal range. */
+  /**
+   * Pages by seq; within the in-memory window they are answered here, older ones name a journal range. A page that
+   * reaches below the floor (v1.1, retention) starts at it and says so ({@code floorSeq}): never a silent gap.
+   */
   ChatRoom.HistoryResult history(Long before, Long after, int limit) {
     long last = lastSeq;
     long from;
     long to;
     boolean hasMore;
+    boolean cut;
     if (after != null) {
       if (after > last) {
         return new ChatRoom.CursorAhead(last);
       }
-      from = after + 1;
-      // after + limit cannot overflow: after is at most last.
-      to = Math.min(last, after + limit);
+      cut = after + 1 < floorSeq;
+      from = Math.max(after + 1, floorSeq);
+      // from + limit cannot overflow: from is at most last + 1.
+      to = Math.min(last, from + limit - 1);
       hasMore = to < last;
     } else {
       to = before != null ? Math.min(before - 1, last) : last;
-      from = Math.max(1, to - limit + 1);
-      hasMore = from > 1;
+      cut = floorSeq > 1 && to - limit + 1 < floorSeq;
+      from = Math.max(floorSeq, to - limit + 1);
+      hasMore = from > floorSeq;
     }
+    Long floor = cut ? floorSeq : null;
     if (from > to) {
-      return new ChatRoom.Page(List.of(), hasMore && to >= 1, closedSenders);
+      return new ChatRoom.Page(List.of(), hasMore && to >= 1, closedSenders, Map.of(), Map.of(), floor);
     }
     if (from < oldestRecentSeq()) {
-      return new ChatRoom.InJournal(from, to, hasMore, closedSenders, overlaysIn(from, to), reactionsIn(from, to));
+      return new ChatRoom.InJournal(from, to, hasMore, closedSenders, overlaysIn(from, to), reactionsIn(from, to),
+          floor);
     }
     return new ChatRoom.Page(recent.range(from, to), hasMore, closedSenders, overlaysIn(from, to),
-        reactionsIn(from, to));
+        reactionsIn(from, to), floor);
   }
 }

@@ -24,7 +24,9 @@ public record TimelineEntry(
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean passcode,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long target,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long replyTo,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean on)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean on,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    parley.protocol.Retention retention)
     implements CborSerializable {
 
   /**
@@ -33,7 +35,9 @@ public record TimelineEntry(
    * {@code banned}, {@code unbanned} or {@code role} entry is about and the role given; a {@code settings}
    * entry's new capacity and whether a passcode is now needed. {@code target} (v1.1): the message an {@code edit} or
    * {@code delete} is about; {@code replyTo}: the message a message answers; {@code on}: whether a {@code reaction}
-   * (its emoji in {@code text}, its message in {@code target}) was put on or taken off. Null where they do not apply.
+   * (its emoji in {@code text}, its message in {@code target}) was put on or taken off. {@code retention}: what a
+   * {@code retention} entry set; a {@code trimmed} entry's new floor is its {@code target} (on the wire,
+   * {@code floorSeq}). Null where they do not apply.
    */
   public TimelineEntry {
     mentions = mentions == null || mentions.isEmpty() ? List.of() : List.copyOf(mentions);
@@ -58,10 +62,17 @@ public record TimelineEntry(
     this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, target, replyTo, null);
   }
 
+  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, String user, String role, Integer capacity, Boolean passcode, Long target, Long replyTo,
+      Boolean on) {
+    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, target, replyTo, on,
+        null);
+  }
+
   /** Anything beyond a sender, an id, a text and mentions (moderation fields, a target, a reply). */
   boolean hasMore() {
     return user != null || role != null || capacity != null || passcode != null || target != null || replyTo != null
-        || on != null;
+        || on != null || retention != null;
   }
 
   /** A moderation entry (v1.1): {@code sender} acted on {@code user}; {@code text}, the reason or the new value. */
@@ -85,6 +96,8 @@ public record TimelineEntry(
   public static final String EDIT = Message.KIND_EDIT;
   public static final String DELETE = Message.KIND_DELETE;
   public static final String REACTION = Message.KIND_REACTION;
+  public static final String RETENTION = Message.KIND_RETENTION;
+  public static final String TRIMMED = Message.KIND_TRIMMED;
 
   /** As a client gets it; an {@code account_closed} entry's sender is deleted by definition. */
   public Message toWire(String roomId) {
@@ -94,8 +107,9 @@ public record TimelineEntry(
   /** {@code senderDeleted}: the sender has closed their account (see {@link ChatRoom.Page#toWire}). */
   public Message toWire(String roomId, boolean senderDeleted) {
     boolean reaction = REACTION.equals(kind);
+    boolean trimmed = TRIMMED.equals(kind);
     return new Message(roomId, seq, kind, sender, reaction ? null : text, sentAt, clientMsgId, mentions,
-        senderDeleted ? Boolean.TRUE : null, user, role, capacity, passcode, target, replyTo, null, null,
-        reaction ? text : null, on, null);
+        senderDeleted ? Boolean.TRUE : null, user, role, capacity, passcode, trimmed ? null : target, replyTo, null,
+        null, reaction ? text : null, on, null, retention, trimmed ? target : null);
   }
 }

@@ -224,4 +224,162 @@ class ModerationTest {
       return null;
     });
   }
+
+  /** The lowest seq of the room's journal rows, read with SQL (0 when it has none). */
+  private long lowestRowOf(String room) throws java.sql.SQLException {
+    com.typesafe.config.Config db = node.system.settings().config()
+        .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.getString("url"), db.getString("user"),
+        db.getString("password"));
+        var q = c.prepareStatement(
+            "SELECT MIN(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+      q.setString(1, "Room|" + room);
+      try (var r = q.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  @Test
+  void aRoomWithRetentionOfAHundredSaysTrimmedBelowItsFloorAndItsOldRowsLeaveTheDatabase() throws Exception {
+    ApiClient owner = node.client().newUser("owner");
+    ApiClient bob = node.client().newUser("bob");
+    String room = owner.createRoom("{\"name\":\"short memory " + owner.username + "\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    owner.post("/api/v1/rooms/" + room + "/roles", "{\"username\":\"" + bob.username + "\",\"role\":\"admin\"}");
+    assertEquals("forbidden", bob.patch("/api/v1/rooms/" + room, "{\"retention\":{\"maxMessages\":100}}").code(),
+        "the owner alone sets retention");
+    ApiClient.Reply tooFew = owner.patch("/api/v1/rooms/" + room, "{\"retention\":{\"maxMessages\":3}}");
+    assertEquals("invalid_retention", tooFew.code());
+    assertTrue(tooFew.toString().contains("10"), "the limit's number is in the message: " + tooFew);
+    ApiClient.Reply set = owner.patch("/api/v1/rooms/" + room, "{\"retention\":{\"maxMessages\":100}}");
+    assertEquals(200, set.status(), set.toString());
+    assertEquals(100, set.body().get("retention").get("maxMessages").asInt());
+    for (int i = 1; i <= 250; i++) {
+      assertEquals(201, owner.post("/api/v1/rooms/" + room + "/messages",
+          "{\"clientMsgId\":\"m" + i + "\",\"text\":\"old " + i + "\"}").status());
+    }
+    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
+    long floor = wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      JsonNode r = owner.get("/api/v1/rooms/" + room).body();
+      long f = r.path("floorSeq").asLong(1);
+      assertTrue(f > 150, "trimmed to keep about 100: " + r);
+      return f;
+    });
+
+    // Reading from the start: told where history starts now, and given every seq from there, once, in order.
+    JsonNode page = bob.get("/api/v1/rooms/" + room + "/messages?after=0&limit=200").body();
+    assertTrue(page.path("trimmed").asBoolean(), page.toString());
+    long pageFloor = page.get("floorSeq").asLong();
+    assertTrue(pageFloor >= floor, pageFloor + " < " + floor);
+    JsonNode messages = page.get("messages");
+    long lastSeq = owner.get("/api/v1/rooms/" + room).body().get("lastSeq").asLong();
+    assertEquals(pageFloor, messages.get(0).get("seq").asLong());
+    assertEquals(lastSeq - pageFloor + 1, messages.size(), "every seq from the floor to the last");
+    for (int i = 1; i < messages.size(); i++) {
+      assertEquals(messages.get(i - 1).get("seq").asLong() + 1, messages.get(i).get("seq").asLong());
+    }
+    assertTrue(lastSeq - pageFloor + 1 <= 111, "about 100 kept: " + (lastSeq - pageFloor + 1));
+    assertTrue(messages.toString().contains("\"kind\":\"trimmed\""), "the trims are entries of the timeline");
+    assertFalse(messages.toString().contains("\"old 1\""));
+    // Scrolling up below the floor says so too; the latest page, within it, does not.
+    JsonNode below = bob.get("/api/v1/rooms/" + room + "/messages?before=" + (pageFloor + 2) + "&limit=50").body();
+    assertTrue(below.path("trimmed").asBoolean(), below.toString());
+    assertEquals(2, below.get("messages").size());
+    JsonNode latest = bob.get("/api/v1/rooms/" + room + "/messages?limit=20").body();
+    assertTrue(latest.path("trimmed").isMissingNode(), latest.toString());
+    // An edit of a trimmed message names why it cannot be.
+    ApiClient.Reply edit = owner.patch("/api/v1/rooms/" + room + "/messages/5", "{\"text\":\"too late\"}");
+    assertEquals("no_such_message", edit.code());
+    assertTrue(edit.toString().contains("retention"), edit.toString());
+
+    // A socket resuming below the floor is told, then gets the floor's entry next: never a silent gap.
+    try (WsClient resumed = WsClient.connectAfter(node.http(), bob.token, room + ":3")) {
+      JsonNode trimmed = resumed.await(f -> "trimmed".equals(f.path("type").asText()));
+      assertEquals(room, trimmed.get("room").asText());
+      long told = trimmed.get("floorSeq").asLong();
+      assertTrue(told >= floor, told + " < " + floor);
+      resumed.await(f -> "message".equals(f.path("type").asText()) && f.get("seq").asLong() == lastSeq);
+      List<Long> seqs = resumed.frames().stream().filter(f -> "message".equals(f.path("type").asText())
+          && room.equals(f.path("room").asText())).map(f -> f.get("seq").asLong()).toList();
+      assertEquals(told, seqs.get(0));
+      for (int i = 1; i < seqs.size(); i++) {
+        assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "gap-free from the floor: " + seqs);
+      }
+    }
+
+    // The rows below the floor are gone from the database (snapshot first, then the rows).
+    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      try {
+        long lowest = lowestRowOf(room);
+        assertTrue(lowest >= floor, "lowest journal row " + lowest + " below the floor " + floor);
+      } catch (java.sql.SQLException e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
+    // Keeping everything again stops trimming; what is gone stays gone.
+    assertEquals(200, owner.patch("/api/v1/rooms/" + room, "{\"retention\":{}}").status());
+    assertTrue(owner.get("/api/v1/rooms/" + room).body().path("retention").isMissingNode());
+    assertTrue(bob.get("/api/v1/rooms/" + room + "/messages?after=0").body().path("trimmed").asBoolean());
+  }
+
+  @Test
+  void anAgeLimitReadsTheTimesOfEntriesOlderThanMemoryFromTheJournal() throws Exception {
+    // A room of its own on the node's journal (H2 or PostgreSQL), 5 entries in memory, on a clock the test moves.
+    String id = "age" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-01T12:00:00Z"));
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return now.get();
+      }
+    };
+    var room = node.system.systemActorOf(parley.node.room.ChatRoom.create(id,
+        new parley.node.room.ChatRoom.Settings(5, 50, 1000), clock), id, org.apache.pekko.actor.typed.Props.empty());
+    var probe = org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.<Object>create(node.system);
+    room.tell(new parley.node.room.ChatRoom.Create("aging", "room", "alice", null, 10, List.of(), probe.ref().narrow()));
+    probe.expectMessageClass(parley.node.room.ChatRoom.Created.class);
+    room.tell(new parley.node.room.ChatRoom.Change("alice", null, null, false, null, null, probe.ref().narrow(),
+        new parley.protocol.Retention(null, 1)));
+    probe.expectMessageClass(parley.node.room.ChatRoom.RoomView.class);
+    for (int i = 0; i < 16; i++) {
+      if (i == 10) {
+        now.set(now.get().plus(java.time.Duration.ofDays(2)));
+      }
+      room.tell(new parley.node.room.ChatRoom.Post("alice", "m" + i, "message " + i, probe.ref().narrow()));
+      probe.expectMessageClass(parley.node.room.ChatRoom.Posted.class);
+    }
+    // Seqs 3..12 are two days old, 13..18 new; memory holds 14..18, so where the old ones end is read from the journal.
+    room.tell(new parley.node.room.ChatRoom.CheckRetention(false));
+    probe.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      room.tell(new parley.node.room.ChatRoom.GetHistory("alice", null, 0L, 50, probe.ref().narrow()));
+      var page = probe.expectMessageClass(parley.node.room.ChatRoom.HistoryResult.class);
+      Long floor = page instanceof parley.node.room.ChatRoom.InJournal j ? j.floorSeq()
+          : ((parley.node.room.ChatRoom.Page) page).floorSeq();
+      assertEquals(Long.valueOf(13), floor);
+      return null;
+    });
+    probe.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+      try {
+        assertEquals(13, lowestRowOf(id), "the rows of the aged-out entries are gone");
+      } catch (java.sql.SQLException e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
+  }
 }

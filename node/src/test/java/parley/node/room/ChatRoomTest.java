@@ -295,6 +295,121 @@ class ChatRoomTest {
             null)).reply());
   }
 
+  private ChatRoom.ModerationResult setRetention(String user, Integer maxMessages, Integer maxAgeDays) {
+    return room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Change(user, null, null, false, null, null, r,
+        new parley.protocol.Retention(maxMessages, maxAgeDays))).reply();
+  }
+
+  private ChatRoom.Page page(String user, Long before, Long after, int limit) {
+    return (ChatRoom.Page) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory(user, before, after, limit, r)).reply();
+  }
+
+  @Test
+  void retentionMovesTheFloorInStepsAndTheFloorHoldsAcrossSnapshotsAndRestarts() {
+    // 5 recent entries in memory, a snapshot every 4 events (and one at every trim).
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("t" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(5, 5, 4),
+            Clock.systemUTC()));
+    create("alice", null, 10);
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "bob", "admin", r));
+    assertEquals("forbidden", ((ChatRoom.Rejected) setRetention("bob", 10, null)).code(), "an admin may not");
+    long edited = seqOf(post("alice", "early", "to be edited"));
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "e1", "edited", r, TimelineEntry.EDIT,
+        edited, null));
+    var view = (ChatRoom.RoomView) setRetention("alice", 10, null);
+    assertEquals(new parley.protocol.Retention(10, null), view.retention());
+    for (int i = 0; i < 30; i++) {
+      post("alice", "m" + i, "message " + i);
+    }
+    TestProbe<Object> wait = kit.createTestProbe();
+    RoomState trimmed = wait.awaitAssert(() -> {
+      RoomState s = room.getState();
+      assertTrue(s.floorSeq > edited, "floor " + s.floorSeq);
+      // Between 10 and 10 + a step of 10 entries kept.
+      assertTrue(s.lastSeq - s.floorSeq + 1 >= 10 && s.lastSeq - s.floorSeq + 1 < 20, s.floorSeq + ".." + s.lastSeq);
+      return s;
+    });
+    assertTrue(trimmed.overlays.isEmpty(), "the edit of a trimmed message is gone from the state too");
+    long floor = trimmed.floorSeq;
+    // Older than the 5 entries in memory: the room names the journal range to read, from the floor.
+    var fromStart = (ChatRoom.InJournal) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("bob", null, 0L, 100, r)).reply();
+    assertEquals(List.of(floor, floor, trimmed.lastSeq), List.of(fromStart.floorSeq(), fromStart.from(), fromStart.to()));
+    var fromFloor = (ChatRoom.InJournal) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("bob", null, floor - 1, 100, r)).reply();
+    assertNull(fromFloor.floorSeq(), "asking from the floor on is not cut");
+    var up = (ChatRoom.InJournal) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("bob", floor + 1, null, 10, r)).reply();
+    assertEquals(List.of(floor, floor, floor), List.of(up.floorSeq(), up.from(), up.to()), "scrolling up past it is");
+    assertTrue(summary("bob", 0).unread() < trimmed.lastSeq - floor + 1, "nothing below the floor is unread");
+    assertEquals("no_such_message", ((ChatRoom.Rejected) room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post(
+        "alice", "e2", "too late", r, TimelineEntry.EDIT, edited, null)).reply()).code());
+
+    room.restart();
+    RoomState recovered = room.getState();
+    assertEquals(floor, recovered.floorSeq);
+    assertEquals(new parley.protocol.Retention(10, null), recovered.retention);
+    assertTrue(recovered.recent.all().stream().allMatch(e -> e.seq() >= floor), "no entry below the floor held");
+    assertTrue(recovered.toSnapshot().recent().stream().allMatch(e -> e.seq() >= floor));
+    var again = (ChatRoom.InJournal) room.<ChatRoom.HistoryResult>runCommand(
+        r -> new ChatRoom.GetHistory("bob", null, 0L, 100, r)).reply();
+    assertEquals(fromStart, again);
+    // Keeping everything again: nothing more is trimmed, nothing trimmed comes back.
+    setRetention("alice", null, null);
+    for (int i = 0; i < 20; i++) {
+      post("alice", "n" + i, "kept " + i);
+    }
+    assertEquals(floor, room.getState().floorSeq);
+    assertNull(room.getState().retention);
+  }
+
+  /** A clock the test moves. */
+  private static final class MovableClock extends Clock {
+    volatile Instant now = Instant.parse("2026-11-01T12:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void anAgeLimitTrimsWhatAgedOutAndKeepsWhatIsYounger() {
+    MovableClock clock = new MovableClock();
+    room = EventSourcedBehaviorTestKit.create(kit.system(),
+        ChatRoom.create("a" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(50, 50, 100), clock));
+    create("alice", null, 10); // 1
+    setRetention("alice", null, 1); // 2
+    post("alice", "old", "two days old"); // 3
+    room.runCommand(new ChatRoom.CheckRetention(false));
+    assertEquals(1, room.getState().floorSeq, "nothing is a day old yet");
+    clock.now = clock.now.plus(Duration.ofDays(2));
+    long young = seqOf(post("alice", "new", "today")); // 4
+    room.runCommand(new ChatRoom.CheckRetention(false));
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(() -> {
+      assertEquals(young, room.getState().floorSeq);
+      return null;
+    });
+    ChatRoom.Page all = page("alice", null, 0L, 50);
+    assertEquals(young, all.floorSeq());
+    assertEquals(List.of(young, young + 1), all.entries().stream().map(TimelineEntry::seq).toList());
+    assertEquals(TimelineEntry.TRIMMED, all.entries().get(1).kind());
+    assertEquals(young, all.toWire("r").get(1).floorSeq(), "the trimmed entry names the new floor");
+  }
+
   @Test
   void aSendWhoseWriteFailedIsStoredWhenResentToTheNextIncarnation() {
     // The room applies a send to its state before the write; a failed write stops it, and the next incarnation (which
