@@ -35,7 +35,12 @@ public sealed interface Command {
   record Unread() implements Command {}
 
   /** v1.1, moderation of the room in view: its topic, name, passcode (null: remove it) or capacity. */
-  record ChangeRoom(String name, String topic, String passcode, Integer capacity) implements Command {}
+  record ChangeRoom(String name, String topic, String passcode, Integer capacity, parley.protocol.Retention retention)
+      implements Command {
+    public ChangeRoom(String name, String topic, String passcode, Integer capacity) {
+      this(name, topic, passcode, capacity, null);
+    }
+  }
 
   /** v1.1: {@code action} kick, ban or unban {@code username}, with an optional {@code reason}. */
   record Moderate(String action, String username, String reason) implements Command {}

@@ -32,6 +32,7 @@ public final class CommandParser {
       new String[] {"/rename", "/rename name", "rename the room in view (owner, admins)"},
       new String[] {"/passcode", "/passcode [P]", "set the room's passcode, or remove it with none (owner, admins)"},
       new String[] {"/capacity", "/capacity N", "set how many members the room holds (owner, admins)"},
+      new String[] {"/retention", "/retention N | Nd | all", "keep the last N messages, or N days of them, or all (owner)"},
       new String[] {"/kick", "/kick user [reason]", "remove someone from the room in view (owner, admins)"},
       new String[] {"/ban", "/ban user [reason]", "remove someone and keep them out (owner, admins)"},
       new String[] {"/unban", "/unban user", "let a banned user join again (owner, admins)"},
@@ -49,12 +50,28 @@ public final class CommandParser {
 
   /** v1.1: the commands that run a room and those of the account, shown as one line each by the F1 screen. */
   public static final List<String> RUNNING_A_ROOM =
-      List.of("/topic", "/rename", "/passcode", "/capacity", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
+      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
           "/deleteroom");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES = List.of("/edit", "/del", "/reply", "/react", "/group");
 
   private CommandParser() {}
+
+  /** {@code N} messages, {@code Nd} days, or {@code all} (also {@code off}): keep everything. */
+  private static Command retention(String word) {
+    String w = word.toLowerCase(java.util.Locale.ROOT);
+    if (w.equals("all") || w.equals("off")) {
+      return new Command.ChangeRoom(null, null, null, null, new parley.protocol.Retention(null, null));
+    }
+    try {
+      return w.endsWith("d")
+          ? new Command.ChangeRoom(null, null, null, null,
+              new parley.protocol.Retention(null, Integer.parseInt(w.substring(0, w.length() - 1))))
+          : new Command.ChangeRoom(null, null, null, null, new parley.protocol.Retention(Integer.parseInt(w), null));
+    } catch (NumberFormatException e) {
+      return usage("/retention");
+    }
+  }
 
   public static Command parse(String line) {
     String text = line.strip();
@@ -135,6 +152,8 @@ public final class CommandParser {
         } catch (NumberFormatException e) {
           return usage("/capacity");
         }
+      case "/retention":
+        return words.size() != 1 ? usage("/retention") : retention(words.get(0));
       case "/kick":
       case "/ban":
         return words.isEmpty() ? usage(name)

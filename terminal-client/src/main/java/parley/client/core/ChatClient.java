@@ -206,6 +206,9 @@ public final class ChatClient implements LinkListener {
           + (removed.text() == null ? "." : ": " + SafeText.oneLine(removed.text())));
     } else if (frame instanceof ServerFrame.RoomDeleted deleted) {
       onRemoved(deleted.room(), "%s was deleted by its owner, with its history.");
+    } else if (frame instanceof ServerFrame.Trimmed trimmed) {
+      state.room(trimmed.room()).ifPresent(room -> room.trimmed(trimmed.floorSeq(), clock.instant()));
+      changed();
     } else if (frame instanceof ServerFrame.Reset reset) {
       state.room(reset.room()).ifPresent(room -> reload(room, reset.lastSeq()));
       changed();
@@ -440,6 +443,9 @@ public final class ChatClient implements LinkListener {
       }
       settled(page.messages());
       room.baseline(page, state.me());
+      if (Boolean.TRUE.equals(page.trimmed()) && page.floorSeq() != null) {
+        room.trimmed(page.floorSeq(), clock.instant());
+      }
       fill(room);
       if (state.current().map(c -> c == room).orElse(false)) {
         markCurrentRead();
@@ -465,6 +471,9 @@ public final class ChatClient implements LinkListener {
           retryLater(room);
         }
         return;
+      }
+      if (Boolean.TRUE.equals(page.trimmed()) && page.floorSeq() != null) {
+        room.trimmed(page.floorSeq(), clock.instant());
       }
       state.receive(room.id(), page.messages(), false);
       settled(page.messages());
@@ -583,6 +592,9 @@ public final class ChatClient implements LinkListener {
         notice("Could not load older messages: " + ApiException.of(failure).getMessage(), true);
         return;
       }
+      if (Boolean.TRUE.equals(older.trimmed()) && older.floorSeq() != null) {
+        room.trimmed(older.floorSeq(), clock.instant());
+      }
       room.older(older, state.me());
     });
   }
@@ -673,6 +685,15 @@ public final class ChatClient implements LinkListener {
   }
 
   // ---------------------------------------------------------------------------------------------- edits (v1.1)
+
+  /** The text of your last message in the room in view, as it reads now (Up on an empty line edits it). */
+  public java.util.Optional<String> lastOwnText() {
+    return state.current().flatMap(room -> {
+      Long seq = room.lastOwnMessage(state.me());
+      return seq == null ? java.util.Optional.empty()
+          : room.entry(seq).map(room::current).map(Message::text);
+    });
+  }
 
   /** Replaces the text of your last message in the room in view (the server answers with an edit entry). */
   public void edit(String text) {

@@ -61,6 +61,8 @@ public final class RoomState {
   private boolean loaded;
   private long floor = 1;
   private long contiguous;
+  /** v1.1: the highest floor the room's retention was said to have (0: none). */
+  private long trimmedFloor;
   private long lastSeq;
   private long readSeq;
   private long markerSeq = Long.MAX_VALUE;
@@ -141,7 +143,7 @@ public final class RoomState {
     }
     contiguous = floor - 1;
     loaded = true;
-    hasOlder = floor > 1;
+    hasOlder = floor > 1 && !Boolean.TRUE.equals(latest.trimmed());
     extend();
     return added;
   }
@@ -171,6 +173,32 @@ public final class RoomState {
     markerSeq = Long.MAX_VALUE;
     hasOlder = false;
     loadingOlder = false;
+  }
+
+  /**
+   * v1.1: the room's retention removed the entries before {@code floorSeq}: what this client lacks below it is not a
+   * gap any more (it goes on from there, with a notice where it was), and nothing older is there to load.
+   */
+  public void trimmed(long floorSeq, Instant at) {
+    if (floorSeq <= trimmedFloor) {
+      return;
+    }
+    trimmedFloor = floorSeq;
+    if (floor <= floorSeq) {
+      hasOlder = false;
+    }
+    if (loaded && contiguous < floorSeq - 1) {
+      // Entries this client was about to show are gone: said where they would have been.
+      notice("Messages #" + (contiguous + 1) + " to #" + (floorSeq - 1)
+          + " were removed by the room's retention before this client got them.", false, at);
+      contiguous = floorSeq - 1;
+      extend();
+    }
+  }
+
+  /** v1.1: where the room's retention was said to have cut its history (0: never). */
+  public long trimmedFloor() {
+    return trimmedFloor;
   }
 
   /** An older page, fetched with {@code before=floor}. */

@@ -165,7 +165,9 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
         setInput(completer.complete(input.getText(), nicks()));
         return true;
       case ArrowUp:
-        setInput(history.previous(input.getText()));
+        // On an empty line: your last message here, to edit (Up again walks the input history).
+        String last = input.getText().isEmpty() ? client.lastOwnText().orElse(null) : null;
+        setInput(last != null ? "/edit " + last : history.previous(input.getText()));
         return true;
       case ArrowDown:
         setInput(history.next(input.getText()));
@@ -302,7 +304,8 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     } else if (command instanceof Command.Unread) {
       timeline.toFirstUnread();
     } else if (command instanceof Command.ChangeRoom c) {
-      client.changeRoom(new parley.protocol.RoomChange(c.name(), c.topic(), c.passcode(), c.capacity()));
+      client.changeRoom(new parley.protocol.RoomChange(c.name(), c.topic(), c.passcode(), c.capacity(),
+          c.retention()));
     } else if (command instanceof Command.Moderate m) {
       client.moderate(m.action(), m.username(), m.reason());
     } else if (command instanceof Command.React r) {

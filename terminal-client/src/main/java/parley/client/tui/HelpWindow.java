@@ -38,7 +38,12 @@ final class HelpWindow extends BasicWindow {
         out.append(String.format("  %-42s %s%n", c[1], c[2]));
       }
     }
-    out.append(String.format("  %-42s %s%n", "Running a room (owner, admins)", String.join(" ", CommandParser.RUNNING_A_ROOM)));
+    // Two lines: on one, the list is wider than a 100-column screen.
+    int half = CommandParser.RUNNING_A_ROOM.size() / 2;
+    out.append(String.format("  %-42s %s%n", "Running a room (owner, admins)",
+        String.join(" ", CommandParser.RUNNING_A_ROOM.subList(0, half))));
+    out.append(String.format("  %-42s %s%n", "", String.join(" ",
+        CommandParser.RUNNING_A_ROOM.subList(half, CommandParser.RUNNING_A_ROOM.size()))));
     out.append(String.format("  %-42s %s%n", "Your messages (/help says more)", String.join(" ", CommandParser.MESSAGES)));
     out.append(String.format("  %-42s %s%n", "Your account", String.join(" ", CommandParser.ACCOUNT)));
     out.append("\nKeys\n");

@@ -113,6 +113,8 @@ final class TimelineLayout {
       text = "  … loading older messages";
     } else if (room.hasOlder()) {
       text = "  ↑ PgUp for older messages";
+    } else if (room.trimmedFloor() > 1) {
+      text = "  ── history before #" + room.trimmedFloor() + " removed by retention ──";
     } else {
       text = "  ── start of " + room.displayName(me) + " ──";
     }
@@ -146,8 +148,8 @@ final class TimelineLayout {
       return;
     }
     if (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind())
-        || Message.KIND_REACTION.equals(m.kind())) {
-      return; // shown on the message they change
+        || Message.KIND_REACTION.equals(m.kind()) || Message.KIND_TRIMMED.equals(m.kind())) {
+      return; // shown on the message they change (a trim: as a notice, when it cuts what this client reads)
     }
     m = room.current(m);
     if (Boolean.TRUE.equals(m.deleted())) {
@@ -213,6 +215,10 @@ final class TimelineLayout {
       case Message.KIND_KICKED -> "← " + user + " was kicked by " + sender + why;
       case Message.KIND_BANNED -> "← " + user + " was banned by " + sender + why;
       case Message.KIND_UNBANNED -> "— " + sender + " unbanned " + user;
+      case Message.KIND_RETENTION -> "— " + sender + " set the room to keep " + (m.retention() == null
+          || m.retention().keepsAll() ? "all its history"
+          : m.retention().maxMessages() != null ? "its last " + m.retention().maxMessages() + " messages"
+          : "its last " + m.retention().maxAgeDays() + " days");
       case Message.KIND_ROLE -> "— " + sender + " made " + user + switch (String.valueOf(m.role())) {
         case "owner" -> " the owner";
         case "admin" -> " an admin";

@@ -94,6 +94,31 @@ public final class FakeServer implements ParleyApi {
     return ServerFrame.MessageFrame.of(m);
   }
 
+  /** v1.1: each room's floor, where its retention trimmed it (1 or none: nothing trimmed). */
+  private final java.util.Map<String, Long> floors = new java.util.HashMap<>();
+  public parley.protocol.Retention lastRetention;
+
+  /** v1.1: the room's retention removes the entries before {@code floor}: a trimmed entry, as a frame. */
+  public ServerFrame.MessageFrame trims(String room, long floor) {
+    floors.put(room, floor);
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    Message m = new Message(room, timeline.size() + 1, Message.KIND_TRIMMED, me, null, clock, null, List.of(), null,
+        null, null, null, null, null, null, null, null, null, null, null, null, floor);
+    timeline.add(m);
+    return ServerFrame.MessageFrame.of(m);
+  }
+
+  /** A page of entries from index {@code from} to {@code end}, cut at the floor (and said so) if it reaches below. */
+  private MessagePage page(String room, int from, int end, boolean more) {
+    long floor = floors.getOrDefault(room, 1L);
+    int first = (int) Math.max(from, floor - 1);
+    boolean cut = from < floor - 1;
+    List<Message> t = timelines.get(room);
+    return new MessagePage(List.copyOf(t.subList(Math.min(first, end), end)), more && !cut, cut ? Boolean.TRUE : null,
+        cut ? floor : null);
+  }
+
   /** The server loses the newest {@code count} entries of a room (a crash that took acknowledged writes). */
   public void loses(String room, int count) {
     List<Message> t = timelines.get(room);
@@ -219,7 +244,7 @@ public final class FakeServer implements ParleyApi {
     return answer("latest " + roomId, () -> {
       List<Message> t = timelines.get(roomId);
       int from = Math.max(0, t.size() - limit);
-      return new MessagePage(List.copyOf(t.subList(from, t.size())), from > 0);
+      return page(roomId, from, t.size(), from > 0);
     });
   }
 
@@ -229,7 +254,7 @@ public final class FakeServer implements ParleyApi {
       List<Message> t = timelines.get(roomId);
       int end = (int) Math.min(t.size(), seq - 1);
       int from = Math.max(0, end - limit);
-      return new MessagePage(List.copyOf(t.subList(from, end)), from > 0);
+      return page(roomId, from, end, from > 0);
     });
   }
 
@@ -241,9 +266,10 @@ public final class FakeServer implements ParleyApi {
         throw new ApiException(409, "cursor_ahead", "after=" + seq + " is past this room's last seq " + t.size(),
             (long) t.size());
       }
-      int from = (int) Math.min(t.size(), seq);
+      int from = (int) Math.max(Math.min(t.size(), seq), floors.getOrDefault(roomId, 1L) - 1);
       int end = Math.min(t.size(), from + limit);
-      return new MessagePage(List.copyOf(t.subList(from, end)), end < t.size());
+      MessagePage page = page(roomId, (int) Math.min(t.size(), seq), end, end < t.size());
+      return new MessagePage(page.messages(), end < t.size(), page.trimmed(), page.floorSeq());
     });
   }
 
@@ -300,6 +326,15 @@ public final class FakeServer implements ParleyApi {
     return answer("change " + roomId, () -> {
       if (change.topic() != null) {
         moderation(roomId, Message.KIND_TOPIC, me, null, null, change.topic());
+      }
+      if (change.retention() != null) {
+        lastRetention = change.retention();
+        List<Message> timeline = timelines.get(roomId);
+        clock = clock.plusSeconds(60);
+        Message m = new Message(roomId, timeline.size() + 1, Message.KIND_RETENTION, me, null, clock, null, List.of(),
+            null, null, null, null, null, null, null, null, null, null, null, null, change.retention(), null);
+        timeline.add(m);
+        lastModeration = ServerFrame.MessageFrame.of(m);
       }
       return full(roomId);
     });

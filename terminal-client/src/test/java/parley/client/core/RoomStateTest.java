@@ -63,6 +63,24 @@ class RoomStateTest {
   }
 
   @Test
+  void aTrimBelowWhatIsMissingEndsTheGapAtTheFloorAndThereIsNothingOlderToLoad() {
+    RoomState room = loadedRoom(1, 2, 3);
+    room.known(40);
+    assertEquals(OptionalLong.of(3), room.gap());
+    room.trimmed(30, java.time.Instant.EPOCH);
+    assertEquals(OptionalLong.of(29), room.gap(), "4..29 were removed by the room's retention: not missed");
+    room.add(List.of(msg(30, "bob", "first kept")), "alice");
+    assertEquals(30, room.contiguous());
+    assertTrue(room.hasOlder() == false);
+    assertEquals(30, room.trimmedFloor());
+    assertEquals(1, room.notices().size(), "where the missing entries would have been, once");
+    assertTrue(room.notices().get(0).text().contains("#4 to #29"), room.notices().toString());
+    room.trimmed(30, java.time.Instant.EPOCH);
+    room.trimmed(12, java.time.Instant.EPOCH);
+    assertEquals(1, room.notices().size(), "a floor it knows already is not said again");
+  }
+
+  @Test
   void theServerSayingItHasMoreIsAGapToo() {
     RoomState room = loadedRoom(1, 2, 3);
     room.known(7);

@@ -398,6 +398,54 @@ class ChatWindowTest {
   }
 
   @Test
+  void upOnAnEmptyLineEditsYourLastMessageAndUpAgainRecallsSentLines() {
+    screen.type("hello wrold");
+    screen.press(KeyType.Enter);
+    ClientFrame.Send typo = link.sends().get(0);
+    link.frame(server.postWithId("r1", "alice", typo.text(), typo.clientMsgId()));
+    screen.pump();
+    screen.press(KeyType.ArrowUp);
+    assertEquals("[#general] /edit hello wrold", screen.inputRow());
+    screen.press(KeyType.ArrowUp);
+    assertEquals("[#general] hello wrold", screen.inputRow(), "then the input history, as before");
+  }
+
+  @Test
+  void retentionIsSetFromTheInputLineAndATrimmedHistorySaysWhereItStarts() {
+    screen.type("/retention 100");
+    screen.press(KeyType.Enter);
+    link.frame(server.lastModeration);
+    screen.pump();
+    assertEquals(new parley.protocol.Retention(100, null), server.lastRetention);
+    assertTrue(screen.text().contains("— alice set the room to keep its last 100 messages"), screen.text());
+    assertEquals(new Command.ChangeRoom(null, null, null, null, new parley.protocol.Retention(null, 30)),
+        CommandParser.parse("/retention 30d"));
+    assertEquals(new Command.ChangeRoom(null, null, null, null, new parley.protocol.Retention(null, null)),
+        CommandParser.parse("/retention all"));
+    assertTrue(CommandParser.parse("/retention lots") instanceof Command.Invalid);
+
+    // A room whose retention removed everything before #100: it opens at the floor, says so, and loads nothing older.
+    FakeServer busy = new FakeServer("alice");
+    busy.room("r9", "busy", "room", "alice", "bob");
+    for (int i = 1; i <= 120; i++) {
+      busy.says("r9", "bob", "old " + i);
+    }
+    busy.trims("r9", 100);
+    FakeLink link9 = new FakeLink();
+    ChatClient c = open(busy, link9);
+    link9.hello("alice", busy.summary("r9", 121));
+    screen.pump();
+    for (int i = 0; i < 10; i++) {
+      screen.press(KeyType.PageUp);
+    }
+    assertTrue(screen.text().contains("── history before #100 removed by retention ──"), screen.text());
+    assertTrue(screen.text().contains("bob: old 100"), screen.text());
+    assertFalse(screen.text().contains("bob: old 99 "), screen.text());
+    assertTrue(busy.calls.stream().noneMatch(call -> call.startsWith("before")), busy.calls.toString());
+    assertEquals(22, c.state().room("r9").orElseThrow().entries().size());
+  }
+
+  @Test
   void aGroupDmOpensWithItsPeopleNamed() {
     screen.type("/group bob carol");
     screen.press(KeyType.Enter);
