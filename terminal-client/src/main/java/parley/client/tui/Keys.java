@@ -17,7 +17,7 @@ final class Keys {
       new String[] {"PgUp / PgDn", "scroll; older history loads as you go up"},
       new String[] {"Esc", "back to the newest line"},
       new String[] {"Tab", "complete a nick or a command; again for the next one"},
-      new String[] {"Up / Down", "recall lines you sent"},
+      new String[] {"Up / Down", "recall lines you sent (Up on an empty line: edit your last)"},
       new String[] {"Ctrl+U", "clear the input line"},
       new String[] {"Ctrl+C", "quit (same as /quit)"});
 
