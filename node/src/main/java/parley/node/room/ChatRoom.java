@@ -1013,7 +1013,8 @@ public final class ChatRoom
           + " entries can be edited or deleted (parley.room.recent-entries)");
     }
     RoomState.Overlay overlay = state.overlays.get(target);
-    if (!TimelineEntry.MESSAGE.equals(entry.kind()) || (overlay != null && overlay.deleted())) {
+    if (!TimelineEntry.MESSAGE.equals(entry.kind()) || (overlay != null && overlay.deleted())
+        || pending.deleteWaits(target)) {
       return new Rejected("no_such_message", "the entry at seq " + target + " is no message (or it was deleted)");
     }
     if (TimelineEntry.REACTION.equals(kind)) {
@@ -1062,8 +1063,12 @@ public final class ChatRoom
       // A resend while the first copy waits for the same write: both get its seq.
       return Effect().noReply();
     }
-    // A reaction toggles: on unless the user has it on already.
-    Boolean on = TimelineEntry.REACTION.equals(kind) ? !state.reacted(target, text, user) : null;
+    // A reaction toggles: on unless the user has it on already (stored, or put on by a toggle waiting for this write).
+    Boolean on = null;
+    if (TimelineEntry.REACTION.equals(kind)) {
+      Boolean waiting = pending.waitingReaction(user, target, text);
+      on = waiting != null ? !waiting : !state.reacted(target, text, user);
+    }
     pending.add(key, user, clientMsgId, TimelineEntry.DELETE.equals(kind) ? null : text, waiter, kind,
         TimelineEntry.MESSAGE.equals(kind) ? null : target, TimelineEntry.MESSAGE.equals(kind) ? answers : null, on);
     if (!flushQueued) {

@@ -82,6 +82,31 @@ final class PendingSends {
     return true;
   }
 
+  /**
+   * v1.1: whether {@code user}'s last reaction with {@code emoji} to {@code target} waiting for this write puts it on,
+   * or null if none waits: a second toggle in the same batch toggles the first, not the stored state.
+   */
+  Boolean waitingReaction(String user, long target, String emoji) {
+    for (int i = pending.size() - 1; i >= 0; i--) {
+      PendingPost p = pending.get(i);
+      if (TimelineEntry.REACTION.equals(p.kind()) && p.user().equals(user) && p.target() != null
+          && p.target() == target && emoji.equals(p.text())) {
+        return p.on();
+      }
+    }
+    return null;
+  }
+
+  /** v1.1: whether a delete of {@code target} waits for this write (an edit after it is refused). */
+  boolean deleteWaits(long target) {
+    for (PendingPost p : pending) {
+      if (TimelineEntry.DELETE.equals(p.kind()) && p.target() != null && p.target() == target) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void add(String key, String user, String clientMsgId, String text, Waiter waiter) {
     add(key, user, clientMsgId, text, waiter, TimelineEntry.MESSAGE, null, null);
   }

@@ -273,7 +273,10 @@ public final class RoomState implements CborSerializable {
         nextOverlays = new java.util.TreeMap<>(overlays);
         Overlay before = overlays.get(entry.target());
         List<Long> edits = before == null ? List.of() : before.edits();
-        if (TimelineEntry.EDIT.equals(entry.kind())) {
+        if (TimelineEntry.EDIT.equals(entry.kind()) && before != null && before.deleted()) {
+          // An edit stored after its message's delete (never accepted now): blank, and the message stays deleted.
+          nextOverlays.put(entry.seq(), new Overlay(null, null, true, List.of()));
+        } else if (TimelineEntry.EDIT.equals(entry.kind())) {
           List<Long> more = new ArrayList<>(edits);
           more.add(entry.seq());
           nextOverlays.put(entry.target(), new Overlay(entry.text(), entry.sentAt(), false, List.copyOf(more)));

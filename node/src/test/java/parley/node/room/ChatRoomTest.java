@@ -411,6 +411,73 @@ class ChatRoomTest {
   }
 
   @Test
+  void twoTogglesOfOneReactionInOneWritePutItOnThenTakeItOff() {
+    String id = "x" + UUID.randomUUID().toString().substring(0, 8);
+    ActorRef<ChatRoom.Command> actor = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+    TestProbe<Object> probe = kit.createTestProbe();
+    actor.tell(new ChatRoom.Create("general", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), probe.ref().narrow()));
+    probe.expectMessageClass(ChatRoom.Created.class);
+    actor.tell(new ChatRoom.Post("alice", "m1", "react to me", probe.ref().narrow()));
+    long target = ((ChatRoom.Posted) probe.expectMessageClass(ChatRoom.Posted.class)).entry().seq();
+    // Told back to back: the room gathers them into one write (the first's flush comes after both).
+    actor.tell(new ChatRoom.Post("alice", "r1", ":tada:", probe.ref().narrow(), TimelineEntry.REACTION, target, null));
+    actor.tell(new ChatRoom.Post("alice", "r2", ":tada:", probe.ref().narrow(), TimelineEntry.REACTION, target, null));
+    actor.tell(new ChatRoom.Post("alice", "d1", null, probe.ref().narrow(), TimelineEntry.DELETE, target, null));
+    actor.tell(new ChatRoom.Post("alice", "e1", "too late", probe.ref().narrow(), TimelineEntry.EDIT, target, null));
+    List<Boolean> toggles = new ArrayList<>();
+    String editRefused = null;
+    for (int i = 0; i < 4; i++) {
+      Object reply = probe.receiveMessage();
+      if (reply instanceof ChatRoom.Posted p && TimelineEntry.REACTION.equals(p.entry().kind())) {
+        toggles.add(p.entry().on());
+      } else if (reply instanceof ChatRoom.Rejected r) {
+        editRefused = r.code();
+      }
+    }
+    assertEquals(List.of(true, false), toggles, "the second toggle takes off what the first put on");
+    assertEquals("no_such_message", editRefused, "an edit after a delete waiting in the same write is refused");
+    actor.tell(new ChatRoom.GetHistory("alice", null, target - 1, 10, probe.ref().narrow()));
+    ChatRoom.Page page = probe.expectMessageClass(ChatRoom.Page.class);
+    assertTrue(page.reactions().isEmpty(), page.reactions().toString());
+    assertEquals(Boolean.TRUE, page.toWire(id).get(0).deleted());
+  }
+
+  @Test
+  void aKickAndAJoinRacingForOneUserEndInOneConsistentOutcome() {
+    for (int round = 0; round < 20; round++) {
+      String id = "k" + UUID.randomUUID().toString().substring(0, 8);
+      ActorRef<ChatRoom.Command> actor = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
+      TestProbe<Object> probe = kit.createTestProbe();
+      actor.tell(new ChatRoom.Create("general", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), probe.ref().narrow()));
+      probe.expectMessageClass(ChatRoom.Created.class);
+      TestProbe<Object> joins = kit.createTestProbe();
+      TestProbe<Object> kicks = kit.createTestProbe();
+      // Sent at once, in either order: the room decides one at a time.
+      if (round % 2 == 0) {
+        actor.tell(new ChatRoom.Join("bob", null, joins.ref().narrow()));
+        actor.tell(new ChatRoom.Moderate("alice", "kick", "bob", "race", kicks.ref().narrow()));
+      } else {
+        actor.tell(new ChatRoom.Moderate("alice", "kick", "bob", "race", kicks.ref().narrow()));
+        actor.tell(new ChatRoom.Join("bob", null, joins.ref().narrow()));
+      }
+      Object joined = joins.receiveMessage();
+      Object kicked = kicks.receiveMessage();
+      assertInstanceOf(ChatRoom.Joined.class, joined);
+      actor.tell(new ChatRoom.Get("alice", probe.ref().narrow()));
+      ChatRoom.RoomView view = probe.expectMessageClass(ChatRoom.RoomView.class);
+      boolean member = view.members().stream().anyMatch(m -> m.username().equals("bob"));
+      if (kicked instanceof ChatRoom.Rejected refused) {
+        assertEquals("no_such_member", refused.code(), "the kick came first: bob was no member yet");
+        assertTrue(member, "then the join");
+      } else {
+        assertFalse(member, "the join came first, then the kick");
+        assertEquals(3, view.lastSeq(), "created, joined, kicked: one entry each");
+      }
+      kit.stop(actor);
+    }
+  }
+
+  @Test
   void aSendWhoseWriteFailedIsStoredWhenResentToTheNextIncarnation() {
     // The room applies a send to its state before the write; a failed write stops it, and the next incarnation (which
     // sharding starts with the next message) replays the journal: the failed one's dedupe window must not follow it,
