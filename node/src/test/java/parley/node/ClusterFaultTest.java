@@ -250,6 +250,15 @@ class ClusterFaultTest {
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT persistence_id, sequence_number, writer FROM event_journal "
                 + "WHERE persistence_id LIKE 'Room|%' ORDER BY persistence_id, sequence_number")) {
+      // A room whose retention trimmed it (v1.1) starts at its floor: its rows below were erased only once a snapshot
+      // at or past the floor was stored, which is what lets it recover without them.
+      java.util.Map<String, Long> snapshots = new java.util.HashMap<>();
+      try (ResultSet snaps = c.createStatement().executeQuery(
+          "SELECT persistence_id, MAX(sequence_number) FROM snapshot GROUP BY persistence_id")) {
+        while (snaps.next()) {
+          snapshots.put(snaps.getString(1), snaps.getLong(2));
+        }
+      }
       String room = null;
       long expected = 0;
       List<String> writers = new ArrayList<>();
@@ -258,7 +267,8 @@ class ClusterFaultTest {
         rows++;
         if (!rs.getString(1).equals(room)) {
           room = rs.getString(1);
-          expected = 1;
+          long first = rs.getLong(2);
+          expected = first > 1 && snapshots.getOrDefault(room, 0L) >= first - 1 ? first : 1;
           writers.clear();
         }
         assertEquals(expected++, rs.getLong(2), "journal seq run of " + room);
