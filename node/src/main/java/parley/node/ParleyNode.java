@@ -88,6 +88,7 @@ public final class ParleyNode {
       ChatRoom.init(system);
       UserAccount.init(system);
       RoomDirectory.init(system);
+      parley.node.files.Files.get(system).startSweeping();
       ActorRef<RoomHub.Command> hub =
           system.systemActorOf(RoomHub.create(
               Duration.ofSeconds(30), config.getDuration("parley.presence.batch-window")), "room-hub", Props.empty());

@@ -169,6 +169,33 @@ class ClusterTest {
   }
 
   @Test
+  void aFileUploadedOnOneNodeAppearsOnAnotherAndDownloadsThereWithTheSameSha256() throws Exception {
+    ApiClient alice = nodes.get(0).client().newUser("alice");
+    ApiClient carol = new ApiClient(nodes.get(2).http()).newUser("carol");
+    String room = alice.createRoom("{\"name\":\"files across\"}");
+    carol.post("/api/v1/rooms/" + room + "/join", null);
+    byte[] bytes = parley.node.testkit.Bytes.random(700_001, 77);
+    var http = java.net.http.HttpClient.newHttpClient();
+    try (WsClient c = WsClient.connect(nodes.get(2).http(), carol.token)) {
+      c.awaitType("hello");
+      var posted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(nodes.get(0).http()
+              + "/api/v1/rooms/" + room + "/files?name=across.bin&clientMsgId=x1"))
+          .header("Authorization", "Bearer " + alice.token)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, posted.statusCode(), posted.body());
+      JsonNode seen = c.await(n -> isMessage(n, room) && "file".equals(n.path("kind").asText()));
+      String id = seen.get("file").get("id").asText();
+      var got = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(nodes.get(2).http()
+              + "/api/v1/files/" + id)).header("Authorization", "Bearer " + carol.token).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, got.statusCode());
+      assertEquals(parley.node.testkit.Bytes.sha256(bytes), parley.node.testkit.Bytes.sha256(got.body()));
+      assertEquals(seen.get("file").get("sha256").asText(), parley.node.testkit.Bytes.sha256(got.body()));
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   void aNodeThatLeavesHandsItsRoomsOffWithNothingLostOrDoubled() {
     // Stops the third node, so it runs last.

@@ -14,6 +14,8 @@ public final class Limits {
   public static final int TOPIC_MAX = 500;
   /** v1.1: the reason given with a kick or a ban, in code points. */
   public static final int REASON_MAX = 300;
+  /** v1.1, files: a file's name, in UTF-8 bytes. Sizes and quotas are the node's settings (parley.files). */
+  public static final int FILE_NAME_MAX_BYTES = 255;
   /** v1.1, retention: a room keeps at least this many entries, and at most this many days are counted. */
   public static final int RETENTION_MESSAGES_MIN = 10;
   public static final int RETENTION_MESSAGES_MAX = 100_000_000;

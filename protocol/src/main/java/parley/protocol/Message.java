@@ -33,7 +33,8 @@ public record Message(
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, List<String>> reactions,
     @JsonInclude(JsonInclude.Include.NON_NULL) Retention retention,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq,
+    @JsonInclude(JsonInclude.Include.NON_NULL) FileRef file) {
 
   public static final String KIND_MESSAGE = "message";
   public static final String KIND_JOINED = "joined";
@@ -62,6 +63,8 @@ public record Message(
   public static final String KIND_RETENTION = "retention";
   /** v1.1: the room's retention removed the entries before {@code floorSeq}; its history starts there now. */
   public static final String KIND_TRIMMED = "trimmed";
+  /** v1.1: the sender shared a {@code file}; {@code text} is its name. */
+  public static final String KIND_FILE = "file";
 
   public Message {
     sentAt = Json.millis(sentAt);
@@ -77,7 +80,15 @@ public record Message(
       Long target, Long replyTo, Instant editedAt, Boolean deleted, String emoji, Boolean on,
       java.util.Map<String, List<String>> reactions) {
     this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
-        target, replyTo, editedAt, deleted, emoji, on, reactions, null, null);
+        target, replyTo, editedAt, deleted, emoji, on, reactions, null, null, null);
+  }
+
+  public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, Boolean senderDeleted, String user, String role, Integer capacity, Boolean passcode,
+      Long target, Long replyTo, Instant editedAt, Boolean deleted, String emoji, Boolean on,
+      java.util.Map<String, List<String>> reactions, Retention retention, Long floorSeq) {
+    this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
+        target, replyTo, editedAt, deleted, emoji, on, reactions, retention, floorSeq, null);
   }
 
   public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,

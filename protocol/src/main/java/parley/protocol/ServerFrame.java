@@ -55,7 +55,8 @@ public sealed interface ServerFrame {
       @JsonInclude(JsonInclude.Include.NON_NULL) String emoji,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on,
       @JsonInclude(JsonInclude.Include.NON_NULL) Retention retention,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq,
+      @JsonInclude(JsonInclude.Include.NON_NULL) FileRef file)
       implements ServerFrame {
     public MessageFrame {
       sentAt = Json.millis(sentAt);
@@ -66,18 +67,18 @@ public sealed interface ServerFrame {
     public MessageFrame(String room, long seq, String kind, String sender, String text, Instant sentAt,
         String clientMsgId, List<String> mentions) {
       this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, null, null, null, null, null, null, null, null,
-          null, null, null, null, null);
+          null, null, null, null, null, null);
     }
 
     public static MessageFrame of(Message m) {
       return new MessageFrame(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
           m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
-          m.editedAt(), m.deleted(), m.emoji(), m.on(), m.retention(), m.floorSeq());
+          m.editedAt(), m.deleted(), m.emoji(), m.on(), m.retention(), m.floorSeq(), m.file());
     }
 
     public Message toMessage() {
       return new Message(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role,
-          capacity, passcode, target, replyTo, editedAt, deleted, emoji, on, null, retention, floorSeq);
+          capacity, passcode, target, replyTo, editedAt, deleted, emoji, on, null, retention, floorSeq, file);
     }
   }
 

@@ -17,12 +17,14 @@ import parley.node.room.History;
 public final class ApiRoutes extends RouteSupport {
   private final AccountRoutes accounts;
   private final RoomRoutes rooms;
+  private final FileRoutes files;
   private final Supplier<Boolean> bound;
 
   public ApiRoutes(ActorSystem<?> system, History history, WebSocketEndpoint webSockets, Supplier<Boolean> bound) {
     super(system);
     this.accounts = new AccountRoutes(system, webSockets);
     this.rooms = new RoomRoutes(system, history);
+    this.files = new FileRoutes(system, history);
     this.bound = bound;
   }
 
@@ -32,7 +34,9 @@ public final class ApiRoutes extends RouteSupport {
         path("ready", () -> get(this::ready)),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             accounts.open(),
-            accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller)))))))));
+            files.open(),
+            accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
+                files.forCaller(caller)))))))));
   }
 
   private Route ready() {

@@ -76,7 +76,8 @@ abstract class RouteSupport extends AllDirectives {
     return switch (code) {
       case "no_such_room", "no_such_user", "no_such_session" -> StatusCodes.NOT_FOUND;
       case "wrong_passcode", "not_a_member", "wrong_password", "forbidden", "banned" -> StatusCodes.FORBIDDEN;
-      case "no_such_member", "no_such_message" -> StatusCodes.NOT_FOUND;
+      case "no_such_member", "no_such_message", "no_such_file" -> StatusCodes.NOT_FOUND;
+      case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
       case "not_your_message" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
       case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer" -> StatusCodes.CONFLICT;

@@ -129,9 +129,14 @@ public final class ChatRoom
    * {@code replyTo}: the seq a message answers, or null.
    */
   public record Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo, String kind,
-      Long target, Long answers) implements Command {
+      Long target, Long answers, parley.protocol.FileRef file) implements Command {
     public Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo) {
       this(user, clientMsgId, text, replyTo, TimelineEntry.MESSAGE, null, null);
+    }
+
+    public Post(String user, String clientMsgId, String text, ActorRef<PostResult> replyTo, String kind,
+        Long target, Long answers) {
+      this(user, clientMsgId, text, replyTo, kind, target, answers, null);
     }
   }
 
@@ -397,7 +402,7 @@ public final class ChatRoom
       if (reacted != null) {
         m = new parley.protocol.Message(m.room(), m.seq(), m.kind(), m.sender(), m.text(), m.sentAt(), m.clientMsgId(),
             m.mentions(), m.senderDeleted(), m.user(), m.role(), m.capacity(), m.passcode(), m.target(), m.replyTo(),
-            m.editedAt(), m.deleted(), m.emoji(), m.on(), reacted, m.retention(), m.floorSeq());
+            m.editedAt(), m.deleted(), m.emoji(), m.on(), reacted, m.retention(), m.floorSeq(), m.file());
       }
       RoomState.Overlay o = overlays.get(e.seq());
       if (o == null) {
@@ -408,7 +413,7 @@ public final class ChatRoom
           m.sentAt(), m.clientMsgId(), o.deleted() ? List.of() : m.mentions(), m.senderDeleted(), m.user(), m.role(),
           m.capacity(), m.passcode(), m.target(), m.replyTo(), o.deleted() ? null : o.editedAt(),
           o.deleted() ? Boolean.TRUE : null, m.emoji(), m.on(), o.deleted() ? null : m.reactions(), m.retention(),
-          m.floorSeq());
+          m.floorSeq(), o.deleted() ? null : m.file());
     }
   }
 
@@ -948,6 +953,12 @@ public final class ChatRoom
     JournalEraser eraser = new JournalEraser(context.getSystem().settings().config());
     String pid = persistenceId(roomId).id();
     org.slf4j.Logger log = context.getLog();
+    parley.node.files.Files files = parley.node.files.Files.get(context.getSystem());
+    files.releaseRoom(roomId).whenComplete((v, failure) -> {
+      if (failure != null) {
+        log.error("Room {} deleted, but its files were not released yet (again when it next starts)", roomId, failure);
+      }
+    });
     CompletableFuture.runAsync(() -> {
       try {
         long[] n = eraser.erase(pid);
@@ -988,12 +999,12 @@ public final class ChatRoom
 
   private ReplyEffect<Event, RoomState> onPost(RoomState state, Post cmd) {
     return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Asked(cmd.replyTo()), cmd.kind(),
-        cmd.target(), cmd.answers());
+        cmd.target(), cmd.answers(), cmd.file());
   }
 
   private ReplyEffect<Event, RoomState> onSend(RoomState state, Send cmd) {
     return accept(state, cmd.user(), cmd.clientMsgId(), cmd.text(), new PendingSends.Told(roomId, cmd.replyTo()),
-        cmd.kind(), cmd.target(), cmd.answers());
+        cmd.kind(), cmd.target(), cmd.answers(), null);
   }
 
   /**
@@ -1013,8 +1024,8 @@ public final class ChatRoom
           + " entries can be edited or deleted (parley.room.recent-entries)");
     }
     RoomState.Overlay overlay = state.overlays.get(target);
-    if (!TimelineEntry.MESSAGE.equals(entry.kind()) || (overlay != null && overlay.deleted())
-        || pending.deleteWaits(target)) {
+    if (!entry.isPost() || (overlay != null && overlay.deleted()) || pending.deleteWaits(target)
+        || (TimelineEntry.FILE.equals(entry.kind()) && TimelineEntry.EDIT.equals(kind))) {
       return new Rejected("no_such_message", "the entry at seq " + target + " is no message (or it was deleted)");
     }
     if (TimelineEntry.REACTION.equals(kind)) {
@@ -1029,7 +1040,7 @@ public final class ChatRoom
 
   /** A send, by HTTP or WebSocket: answered at once if it is refused or stored already, else after its write. */
   private ReplyEffect<Event, RoomState> accept(RoomState state, String user, String clientMsgId, String text,
-      PendingSends.Waiter waiter, String kind, Long target, Long answers) {
+      PendingSends.Waiter waiter, String kind, Long target, Long answers, parley.protocol.FileRef file) {
     Rejected refusal = null;
     if (!state.exists()) {
       refusal = noSuchRoom();
@@ -1043,10 +1054,13 @@ public final class ChatRoom
         return Effect().noReply();
       }
       var problem = TimelineEntry.DELETE.equals(kind) ? Validation.clientMsgId(clientMsgId)
+          : TimelineEntry.FILE.equals(kind) ? Validation.clientMsgId(clientMsgId)
           : TimelineEntry.REACTION.equals(kind) ? Validation.clientMsgId(clientMsgId).or(() -> Validation.emoji(text))
           : Validation.message(clientMsgId, text);
       if (problem.isPresent()) {
         refusal = new Rejected(problem.get().code(), problem.get().message());
+      } else if (TimelineEntry.FILE.equals(kind)) {
+        refusal = file == null ? new Rejected("invalid_file", "a file entry needs its file") : null;
       } else if (!TimelineEntry.MESSAGE.equals(kind)) {
         refusal = changeRefusal(state, user, kind, target);
       } else if (answers != null && (answers < 1 || answers > state.lastSeq)) {
@@ -1069,8 +1083,10 @@ public final class ChatRoom
       Boolean waiting = pending.waitingReaction(user, target, text);
       on = waiting != null ? !waiting : !state.reacted(target, text, user);
     }
+    boolean post = TimelineEntry.MESSAGE.equals(kind) || TimelineEntry.FILE.equals(kind);
     pending.add(key, user, clientMsgId, TimelineEntry.DELETE.equals(kind) ? null : text, waiter, kind,
-        TimelineEntry.MESSAGE.equals(kind) ? null : target, TimelineEntry.MESSAGE.equals(kind) ? answers : null, on);
+        post ? null : target, TimelineEntry.MESSAGE.equals(kind) ? answers : null, on,
+        TimelineEntry.FILE.equals(kind) ? file : null);
     if (!flushQueued) {
       flushQueued = true;
       context.getSelf().tell(Flush.INSTANCE);
@@ -1095,6 +1111,19 @@ public final class ChatRoom
       batch.complete(entry -> {
         audience.publish(entry);
         awareness.notifyFor(s, entry);
+        if (TimelineEntry.DELETE.equals(entry.kind()) && entry.target() != null) {
+          TimelineEntry deleted = s.recentEntry(entry.target());
+          if (deleted != null && TimelineEntry.FILE.equals(deleted.kind())) {
+            // The file's bytes go with its entry (once no other share of the same bytes is left).
+            parley.node.files.Files.get(context.getSystem()).releaseEntry(roomId, entry.target())
+                .whenComplete((v, failure) -> {
+                  if (failure != null) {
+                    context.getSystem().log().warn("Room {}: the file of deleted entry {} was not released yet",
+                        roomId, deleted.seq(), failure);
+                  }
+                });
+          }
+        }
       });
       if (countTrimDue(s, false) > 0) {
         context.getSelf().tell(new CheckRetention(false));
@@ -1207,7 +1236,14 @@ public final class ChatRoom
     JournalEraser eraser = new JournalEraser(context.getSystem().settings().config());
     String pid = persistenceId(roomId).id();
     org.slf4j.Logger log = context.getLog();
+    parley.node.files.Files files = parley.node.files.Files.get(context.getSystem());
     CompletableFuture.runAsync(() -> {
+      files.releaseBelow(roomId, floor).whenComplete((v, failure) -> {
+        if (failure != null) {
+          log.warn("Room {}: the files before its floor {} were not released yet (again at its next trim or start)",
+              roomId, floor, failure);
+        }
+      });
       try {
         long[] n = eraser.trim(pid, floor);
         if (n[0] > 0 || n[1] > 0) {

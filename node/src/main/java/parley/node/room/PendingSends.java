@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class PendingSends {
   /** {@code kind}: message, edit or delete (v1.1); {@code target} and {@code replyTo} as the entry has them. */
   record PendingPost(String user, String clientMsgId, String text, List<Waiter> waiters, String kind, Long target,
-      Long replyTo, Boolean on) {}
+      Long replyTo, Boolean on, parley.protocol.FileRef file) {}
 
   /** Whoever waits for a send: an HTTP request (the entry back) or a session (its outcome). */
   sealed interface Waiter {
@@ -118,8 +118,13 @@ final class PendingSends {
 
   void add(String key, String user, String clientMsgId, String text, Waiter waiter, String kind, Long target,
       Long replyTo, Boolean on) {
+    add(key, user, clientMsgId, text, waiter, kind, target, replyTo, on, null);
+  }
+
+  void add(String key, String user, String clientMsgId, String text, Waiter waiter, String kind, Long target,
+      Long replyTo, Boolean on, parley.protocol.FileRef file) {
     PendingPost post =
-        new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)), kind, target, replyTo, on);
+        new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)), kind, target, replyTo, on, file);
     pending.add(post);
     byKey.put(key, post);
   }
@@ -133,7 +138,7 @@ final class PendingSends {
       List<String> mentions = TimelineEntry.MESSAGE.equals(p.kind())
           ? Mentions.in(p.text(), p.user(), state.members, state.info.owner()) : List.of();
       events.add(new ChatRoom.MessagePosted(new TimelineEntry(++seq, p.kind(), p.user(), p.text(), now, p.clientMsgId(),
-          mentions, null, null, null, null, p.target(), p.replyTo(), p.on())));
+          mentions, null, null, null, null, p.target(), p.replyTo(), p.on(), null, p.file())));
     }
     if (last != null) {
       events.add(last);

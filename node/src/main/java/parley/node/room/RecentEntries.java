@@ -83,7 +83,8 @@ final class RecentEntries {
           Utf8Ring.utf8(entry.replyTo() == null ? null : entry.replyTo().toString()),
           Utf8Ring.utf8(entry.mentions().isEmpty() ? null : String.join(" ", entry.mentions())),
           Utf8Ring.utf8(entry.on() == null ? null : entry.on().toString()),
-          Utf8Ring.utf8(entry.retention() == null ? null : retentionText(entry.retention())));
+          Utf8Ring.utf8(entry.retention() == null ? null : retentionText(entry.retention())),
+          Utf8Ring.utf8(entry.file() == null ? null : fileText(entry.file())));
     } else if (kind == MENTIONING) {
       positions[at] = strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", entry.mentions())));
     } else {
@@ -137,7 +138,7 @@ final class RecentEntries {
   }
 
   private TimelineEntry entryAt(int at) {
-    String[] fields = new String[kinds[at] == OTHER ? 13 : kinds[at] == MENTIONING ? 4 : 3];
+    String[] fields = new String[kinds[at] == OTHER ? 14 : kinds[at] == MENTIONING ? 4 : 3];
     strings.read(positions[at], fields);
     if (kinds[at] == MENTIONING) {
       Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
@@ -156,7 +157,7 @@ final class RecentEntries {
           fields[10] == null ? List.of() : List.of(fields[10].split(" ")), fields[4], fields[5],
           fields[6] == null ? null : Integer.valueOf(fields[6]), fields[7] == null ? null : Boolean.valueOf(fields[7]),
           fields[8] == null ? null : Long.valueOf(fields[8]), fields[9] == null ? null : Long.valueOf(fields[9]),
-          fields[11] == null ? null : Boolean.valueOf(fields[11]), retention(fields[12]));
+          fields[11] == null ? null : Boolean.valueOf(fields[11]), retention(fields[12]), file(fields[13]));
     }
     return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1]);
   }
@@ -182,6 +183,19 @@ final class RecentEntries {
     kinds = newKinds;
     positions = newPositions;
     head = 0;
+  }
+
+  /** A file's id, size, type and digest, then its name (which holds no control character), tab-separated. */
+  private static String fileText(parley.protocol.FileRef f) {
+    return f.id() + "\t" + f.size() + "\t" + f.contentType() + "\t" + f.sha256() + "\t" + f.name();
+  }
+
+  private static parley.protocol.FileRef file(String text) {
+    if (text == null) {
+      return null;
+    }
+    String[] p = text.split("\t", 5);
+    return new parley.protocol.FileRef(p[0], p[4], Long.parseLong(p[1]), p[2], p[3]);
   }
 
   private static String retentionText(parley.protocol.Retention r) {

@@ -113,7 +113,7 @@ final class RoomAwareness {
    * after the write, so a notification never names a message that could be lost.
    */
   void notifyFor(RoomState state, TimelineEntry entry) {
-    if (!TimelineEntry.MESSAGE.equals(entry.kind())) {
+    if (!entry.isPost()) {
       return;
     }
     boolean dm = ChatRoom.isPrivate(state.info.kind());

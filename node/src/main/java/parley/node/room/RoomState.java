@@ -248,7 +248,7 @@ public final class RoomState implements CborSerializable {
         nextDedupe = new SendWindow();
       }
       nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
-      if (TimelineEntry.MESSAGE.equals(entry.kind())) {
+      if (entry.isPost()) {
         nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
       } else if (TimelineEntry.REACTION.equals(entry.kind()) && entry.target() != null) {
         java.util.TreeMap<Long, Map<String, List<String>>> next = new java.util.TreeMap<>(reactions);
@@ -293,7 +293,7 @@ public final class RoomState implements CborSerializable {
     nextRecent.add(entry, settings.recentEntries());
     QuietSeqs nextQuiet = quiet == null ? new QuietSeqs() : quiet;
     // Joins, leaves, edits, deletes and room changes are no messages a person counts as unread.
-    if (!(event instanceof ChatRoom.MessagePosted) || !TimelineEntry.MESSAGE.equals(entry.kind())) {
+    if (!(event instanceof ChatRoom.MessagePosted) || !entry.isPost()) {
       nextQuiet.add(entry.seq());
     }
     MentionSeqs nextMentioned = mentioned == null ? new MentionSeqs() : mentioned;

@@ -26,7 +26,9 @@ public record TimelineEntry(
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long replyTo,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean on,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    parley.protocol.Retention retention)
+    parley.protocol.Retention retention,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    parley.protocol.FileRef file)
     implements CborSerializable {
 
   /**
@@ -37,7 +39,7 @@ public record TimelineEntry(
    * {@code delete} is about; {@code replyTo}: the message a message answers; {@code on}: whether a {@code reaction}
    * (its emoji in {@code text}, its message in {@code target}) was put on or taken off. {@code retention}: what a
    * {@code retention} entry set; a {@code trimmed} entry's new floor is its {@code target} (on the wire,
-   * {@code floorSeq}). Null where they do not apply.
+   * {@code floorSeq}); {@code file}: what a {@code file} entry shared. Null where they do not apply.
    */
   public TimelineEntry {
     mentions = mentions == null || mentions.isEmpty() ? List.of() : List.copyOf(mentions);
@@ -69,10 +71,17 @@ public record TimelineEntry(
         null);
   }
 
+  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
+      List<String> mentions, String user, String role, Integer capacity, Boolean passcode, Long target, Long replyTo,
+      Boolean on, parley.protocol.Retention retention) {
+    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, target, replyTo, on,
+        retention, null);
+  }
+
   /** Anything beyond a sender, an id, a text and mentions (moderation fields, a target, a reply). */
   boolean hasMore() {
     return user != null || role != null || capacity != null || passcode != null || target != null || replyTo != null
-        || on != null || retention != null;
+        || on != null || retention != null || file != null;
   }
 
   /** A moderation entry (v1.1): {@code sender} acted on {@code user}; {@code text}, the reason or the new value. */
@@ -98,6 +107,12 @@ public record TimelineEntry(
   public static final String REACTION = Message.KIND_REACTION;
   public static final String RETENTION = Message.KIND_RETENTION;
   public static final String TRIMMED = Message.KIND_TRIMMED;
+  public static final String FILE = Message.KIND_FILE;
+
+  /** A message or (v1.1) a file: what a person writes, counts as unread, and may delete or react to. */
+  public boolean isPost() {
+    return MESSAGE.equals(kind) || FILE.equals(kind);
+  }
 
   /** As a client gets it; an {@code account_closed} entry's sender is deleted by definition. */
   public Message toWire(String roomId) {
@@ -110,6 +125,6 @@ public record TimelineEntry(
     boolean trimmed = TRIMMED.equals(kind);
     return new Message(roomId, seq, kind, sender, reaction ? null : text, sentAt, clientMsgId, mentions,
         senderDeleted ? Boolean.TRUE : null, user, role, capacity, passcode, trimmed ? null : target, replyTo, null,
-        null, reaction ? text : null, on, null, retention, trimmed ? target : null);
+        null, reaction ? text : null, on, null, retention, trimmed ? target : null, file);
   }
 }

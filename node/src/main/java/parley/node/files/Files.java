@@ -1,0 +1,360 @@
+package parley.node.files;
+
+import com.typesafe.config.Config;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.node.Secrets;
+import parley.protocol.FileRef;
+
+/**
+ * v1.1, files: uploads streamed to a blob store (the node's database by default, or S3) and recorded in the
+ * database, downloads streamed back by range, download tickets, and the collection of bytes no entry uses any more.
+ * Shared by the node's routes and rooms; nothing here runs on an actor's thread.
+ *
+ * <p>An upload's bytes go to a fresh location in pieces, its digest and size counted on the way; once every piece
+ * is durable its blob is recorded (or, if the same bytes are stored already, one more reference to them, and the new
+ * copy is deleted) with a file row. The file's entry is stored by the room after that, and the row learns its seq.
+ * What is left behind by a failure (an upload cut off, a node killed, an entry never stored) is found and collected
+ * by {@link #sweep}.
+ */
+public final class Files implements Extension {
+  private static final Logger LOG = LoggerFactory.getLogger(Files.class);
+
+  public static final class Id extends ExtensionId<Files> {
+    private static final Id INSTANCE = new Id();
+
+    @Override
+    public Files createExtension(ActorSystem<?> system) {
+      return new Files(system);
+    }
+  }
+
+  public static Files get(ActorSystem<?> system) {
+    return Id.INSTANCE.apply(system);
+  }
+
+  /** {@code parley.files}. */
+  public record Settings(long maxSize, long quota, int chunkSize, int commitEvery, Duration idleTimeout,
+      Duration sweepEvery, Duration uploadStaleAfter, Duration unplacedAfter, Duration ticketTtl, int poolSize) {
+    static Settings of(Config c) {
+      return new Settings(c.getBytes("max-size"), c.getBytes("quota"), c.getBytes("chunk-size").intValue(),
+          c.getInt("commit-every"), c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
+          c.getDuration("upload-stale-after"), c.getDuration("unplaced-after"), c.getDuration("ticket-ttl"),
+          c.getInt("pool-size"));
+    }
+  }
+
+  /** How an upload ended. */
+  public sealed interface Upload {}
+
+  /** Stored and recorded: the file, to be shared by the room's entry. */
+  public record Stored(FileRef file) implements Upload {}
+
+  /** Refused with an HTTP status and the protocol's error code. */
+  public record Refused(int status, String code, String message) implements Upload {}
+
+  private final ActorSystem<?> system;
+  private final Settings settings;
+  private final Executor io;
+  private final Clock clock = Clock.systemUTC();
+  private volatile FileDb db;
+  private volatile BlobStore store;
+
+  private Files(ActorSystem<?> system) {
+    this.system = system;
+    this.settings = Settings.of(system.settings().config().getConfig("parley.files"));
+    this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.files.dispatcher"));
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The pool opens on first use (tests of entities without the files' tables never open it). */
+  private FileDb db() {
+    FileDb d = db;
+    if (d == null) {
+      synchronized (this) {
+        if (db == null) {
+          db = new FileDb(system.settings().config(), settings.poolSize());
+          store = S3BlobStore.configured(system.settings().config())
+              .map(s3 -> (BlobStore) new S3BlobStore(s3, io))
+              .orElseGet(() -> new DbBlobStore(db, io, settings.chunkSize(), settings.commitEvery()));
+          LOG.info("Files are stored in {}", store instanceof S3BlobStore ? "the S3 bucket " + ((S3BlobStore) store).describe()
+              : "the node's database");
+          system.getWhenTerminated().thenRun(this::close);
+        }
+        d = db;
+      }
+    }
+    return d;
+  }
+
+  private BlobStore store() {
+    db();
+    return store;
+  }
+
+  private void close() {
+    if (store instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debug("closing the blob store", e);
+      }
+    }
+    db.close();
+  }
+
+  /** Runs blocking work on the files' dispatcher. */
+  private <T> CompletionStage<T> blocking(SqlCall<T> call) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return call.run(db());
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, io);
+  }
+
+  private interface SqlCall<T> {
+    T run(FileDb db) throws SQLException;
+  }
+
+  // ------------------------------------------------------------------------------------------------ uploads
+
+  /** Bytes the user's files take, for the quota. */
+  public CompletionStage<Long> usedBy(String username) {
+    return blocking(d -> d.usedBy(username));
+  }
+
+  private static final class TooLarge extends RuntimeException {
+    TooLarge() {
+      super("over the limit", null, false, false);
+    }
+  }
+
+  /**
+   * Streams {@code body} to a new blob and records the file; refused past {@code maxBytes} (cut off there, however
+   * long the body says it is), when empty, or past the quota.
+   */
+  public CompletionStage<Upload> upload(String uploader, String roomId, String name, String contentType,
+      String clientMsgId, Source<ByteString, ?> body, long maxBytes, String limitCode, String limitMessage) {
+    String location = "u" + Secrets.sha256(java.util.UUID.randomUUID().toString()).substring(0, 40);
+    MessageDigest digest = sha256();
+    long[] size = {0};
+    CompletionStage<BlobStore.Writer> opened = blocking(d -> {
+      d.beginUpload(location, clock.millis());
+      return null;
+    }).thenCompose(v -> store().open(location));
+    return opened.thenCompose(writer -> {
+      CompletionStage<org.apache.pekko.Done> streamed = body
+          .idleTimeout(settings.idleTimeout())
+          .via(Pieces.of(store().pieceSize()))
+          .mapAsync(1, piece -> {
+            size[0] += piece.size();
+            if (size[0] > maxBytes) {
+              throw new TooLarge();
+            }
+            for (java.nio.ByteBuffer b : piece.getByteBuffers()) {
+              digest.update(b);
+            }
+            return writer.write(piece);
+          })
+          .runWith(Sink.ignore(), system);
+      return streamed
+          .thenCompose(done -> writer.finish())
+          .<Upload>thenCompose(done -> {
+            if (size[0] == 0) {
+              return forget(location).thenApply(v -> (Upload) new Refused(400, "invalid_file", "the file is empty"));
+            }
+            FileRef file = new FileRef("f" + Secrets.sha256(java.util.UUID.randomUUID().toString()).substring(0, 31),
+                name, size[0], contentType, HexFormat.of().formatHex(digest.digest()));
+            FileDb.FileRow row = new FileDb.FileRow(file, roomId, uploader, null, location, store().pieceSize());
+            return blocking(d -> d.record(row, clientMsgId, store().pieceSize(), settings.quota(), clock.millis()))
+                .thenCompose(recorded -> {
+                  if (recorded.isEmpty()) {
+                    return forget(location).thenApply(v -> (Upload) new Refused(413, "quota_exceeded",
+                        "your files may take " + settings.quota() + " bytes in all; this one would go past it"));
+                  }
+                  // The same bytes were stored before: this copy is not needed.
+                  CompletionStage<Void> copy = recorded.get() ? store().delete(location)
+                      : CompletableFuture.completedFuture(null);
+                  return copy.thenApply(v -> (Upload) new Stored(file));
+                });
+          })
+          .exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            return writer.abort().exceptionally(e -> null)
+                .thenCompose(v -> forget(location))
+                .<Upload>thenApply(v -> {
+                  if (cause instanceof TooLarge) {
+                    return new Refused(413, limitCode, limitMessage);
+                  }
+                  if (cause instanceof java.util.concurrent.TimeoutException) {
+                    return new Refused(408, "invalid_file", "the upload stopped sending for "
+                        + settings.idleTimeout().toSeconds() + " s");
+                  }
+                  throw new CompletionException(cause);
+                });
+          });
+    });
+  }
+
+  /** Deletes what an upload wrote and its mark. */
+  private CompletionStage<Void> forget(String location) {
+    return store().delete(location).thenCompose(v -> blocking(d -> {
+      d.endUpload(location);
+      return null;
+    }));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The file's entry was stored at {@code seq}. */
+  public CompletionStage<Void> placed(String fileId, long seq) {
+    return blocking(d -> {
+      d.placed(fileId, seq);
+      return null;
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ downloads
+
+  /** A stored file with what serving it needs. */
+  public record Found(FileRef file, String roomId, long seq, String location, int pieceSize) {}
+
+  /** The file, if it exists and its entry was stored. */
+  public CompletionStage<Optional<Found>> find(String fileId) {
+    return blocking(d -> d.find(fileId)
+        .filter(row -> row.seq() != null)
+        .map(row -> new Found(row.ref(), row.roomId(), row.seq(), row.location(), row.chunkSize())));
+  }
+
+  /** Bytes {@code from} to {@code to} of the file, both included. */
+  public Source<ByteString, NotUsed> read(Found file, long from, long to) {
+    return store().read(file.location(), file.pieceSize(), file.file().size(), from, to);
+  }
+
+  /** A download ticket for this file, good for {@code parley.files.ticket-ttl}: the ticket, and when it ends. */
+  public CompletionStage<Pair<String, java.time.Instant>> ticket(String username, String fileId) {
+    String ticket = Secrets.newToken(username);
+    java.time.Instant expiresAt = clock.instant().plus(settings.ticketTtl());
+    return blocking(d -> {
+      d.addTicket(Secrets.sha256(ticket), fileId, username, expiresAt.toEpochMilli());
+      return Pair.create(ticket, expiresAt);
+    });
+  }
+
+  /** Who a live ticket for this file was given to. */
+  public CompletionStage<Optional<String>> ticketHolder(String ticket, String fileId) {
+    return blocking(d -> d.ticketHolder(Secrets.sha256(ticket), fileId, clock.millis()));
+  }
+
+  // ------------------------------------------------------------------------------------------------ releases
+
+  /** The file was not shared after all (its entry was refused, or was stored with another copy). */
+  public CompletionStage<Void> release(String fileId) {
+    return collect(blocking(d -> d.release(fileId)));
+  }
+
+  /** The entry at {@code seq} of the room was deleted: its file goes. */
+  public CompletionStage<Void> releaseEntry(String roomId, long seq) {
+    return collect(blocking(d -> d.releaseEntry(roomId, seq)));
+  }
+
+  /** The room was deleted: its files go. */
+  public CompletionStage<Void> releaseRoom(String roomId) {
+    return collect(blocking(d -> d.releaseRoom(roomId)));
+  }
+
+  /** The room's retention removed its entries before {@code floor}: their files go. */
+  public CompletionStage<Void> releaseBelow(String roomId, long floor) {
+    return collect(blocking(d -> d.releaseBelow(roomId, floor)));
+  }
+
+  private CompletionStage<Void> collect(CompletionStage<FileDb.Freed> freed) {
+    return freed.thenCompose(f -> dropAll(f.sha256s())).thenApply(n -> null);
+  }
+
+  /** Deletes the blobs among {@code sha256s} that no file uses; how many went. */
+  private CompletionStage<Integer> dropAll(List<String> sha256s) {
+    CompletionStage<Integer> all = CompletableFuture.completedFuture(0);
+    for (String sha : sha256s) {
+      all = all.thenCompose(n -> blocking(d -> d.dropBlob(sha)).thenCompose(location -> location.isEmpty()
+          ? CompletableFuture.completedFuture(n)
+          : forget(location.get()).thenApply(v -> n + 1)));
+    }
+    return all;
+  }
+
+  /** What one sweep collected. */
+  public record Swept(int staleUploads, int unplacedFiles, int blobs, int tickets) {}
+
+  /**
+   * Collects what failures left: uploads whose writer died ({@code upload-stale-after}), files whose entry was never
+   * stored ({@code unplaced-after}), blobs no file uses, expired tickets. Idempotent; every node may run it.
+   */
+  public CompletionStage<Swept> sweep() {
+    long now = clock.millis();
+    return blocking(d -> d.staleUploads(now - settings.uploadStaleAfter().toMillis()))
+        .thenCompose(stale -> {
+          CompletionStage<Void> gone = CompletableFuture.completedFuture(null);
+          for (String location : stale) {
+            gone = gone.thenCompose(v -> forget(location));
+          }
+          return gone.thenApply(v -> stale.size());
+        })
+        .thenCompose(stale -> blocking(d -> d.releaseUnplaced(now - settings.unplacedAfter().toMillis()))
+            .thenCompose(unplaced -> blocking(FileDb::unreferenced)
+                .thenCompose(blobs -> {
+                  List<String> all = new ArrayList<>(blobs);
+                  return dropAll(all);
+                })
+                .thenCompose(blobs -> blocking(d -> d.dropExpiredTickets(now))
+                    .thenApply(tickets -> new Swept(stale, unplaced.sha256s().size(), blobs, tickets)))));
+  }
+
+  /** Sweeps every {@code parley.files.sweep-every}, from a minute after start. */
+  public void startSweeping() {
+    Duration every = settings.sweepEvery();
+    system.scheduler().scheduleWithFixedDelay(every.compareTo(Duration.ofMinutes(1)) < 0 ? every : Duration.ofMinutes(1),
+        every, () -> sweep().whenComplete((swept, failure) -> {
+          if (failure != null) {
+            LOG.warn("The files' sweep failed (again in {})", every, failure);
+          } else if (swept.staleUploads() + swept.unplacedFiles() + swept.blobs() > 0) {
+            LOG.info("Files swept: {} stale uploads, {} files never shared, {} blobs no file uses",
+                swept.staleUploads(), swept.unplacedFiles(), swept.blobs());
+          }
+        }), system.executionContext());
+  }
+}

@@ -1,0 +1,330 @@
+package parley.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import parley.node.testkit.ApiClient;
+import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+import parley.protocol.Json;
+
+/**
+ * Files (v1.1) over real HTTP on a node with its real database (H2, or PostgreSQL in CI's second run): shared,
+ * fetched whole and by range, deduplicated, limited, refused to outsiders, and collected when their entry goes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FilesTest {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private TestNode node;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start(ConfigFactory.parseString("""
+        parley.files.max-size = 3 MiB
+        parley.files.quota = 8 MiB
+        parley.files.idle-timeout = 3 s
+        """));
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private static byte[] randomBytes(int n, long seed) {
+    return parley.node.testkit.Bytes.random(n, seed);
+  }
+
+  private static String sha256(byte[] b) {
+    return parley.node.testkit.Bytes.sha256(b);
+  }
+
+  private HttpResponse<String> upload(ApiClient user, String room, String name, String clientMsgId, byte[] bytes,
+      String type) throws Exception {
+    String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+        + (clientMsgId == null ? "" : "&clientMsgId=" + clientMsgId);
+    return HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/rooms/" + room + "/files" + query))
+        .header("Authorization", "Bearer " + user.token)
+        .header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<byte[]> download(ApiClient user, String fileId, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/files/" + fileId)).GET();
+    if (user != null) {
+      b.header("Authorization", "Bearer " + user.token);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static JsonNode json(String body) throws Exception {
+    return Json.mapper().readTree(body);
+  }
+
+  private static String code(HttpResponse<?> r) throws Exception {
+    Object body = r.body();
+    String text = body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : (String) body;
+    return json(text).path("error").path("code").asText(null);
+  }
+
+  private long count(String sql, String arg) throws Exception {
+    com.typesafe.config.Config db = node.system.settings().config()
+        .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
+    try (var c = java.sql.DriverManager.getConnection(db.getString("url"), db.getString("user"),
+        db.getString("password")); var q = c.prepareStatement(sql)) {
+      if (arg != null) {
+        q.setString(1, arg);
+      }
+      try (var r = q.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** Chunks no blob and no upload in progress claims: what a failure must never leave behind. */
+  private long orphanChunks() throws Exception {
+    return count("SELECT COUNT(*) FROM parley_file_chunk c WHERE NOT EXISTS (SELECT 1 FROM parley_file_blob b "
+        + "WHERE b.location = c.location) AND NOT EXISTS (SELECT 1 FROM parley_upload u WHERE u.location = c.location)",
+        null);
+  }
+
+  @Test
+  void aMemberSharesAFileAndAnotherSeesItLiveAndFetchesItWholeAndByRange() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    String room = alice.createRoom("{\"name\":\"files " + alice.username + "\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    byte[] bytes = randomBytes(1_000_003, 1);
+    try (WsClient bobs = WsClient.connect(node.http(), bob.token)) {
+      bobs.awaitType("hello");
+      HttpResponse<String> posted = upload(alice, room, "report é.pdf", "up-1", bytes, "application/pdf");
+      assertEquals(201, posted.statusCode(), posted.body());
+      JsonNode entry = json(posted.body());
+      assertEquals("file", entry.get("kind").asText());
+      assertEquals("report é.pdf", entry.get("text").asText());
+      JsonNode file = entry.get("file");
+      assertEquals(bytes.length, file.get("size").asLong());
+      assertEquals("application/pdf", file.get("contentType").asText());
+      assertEquals(sha256(bytes), file.get("sha256").asText());
+      String id = file.get("id").asText();
+      JsonNode live = bobs.await(f -> "file".equals(f.path("kind").asText()));
+      assertEquals(id, live.get("file").get("id").asText());
+      assertEquals(entry.get("seq").asLong(), live.get("seq").asLong());
+
+      HttpResponse<byte[]> whole = download(bob, id);
+      assertEquals(200, whole.statusCode());
+      assertArrayEquals(bytes, whole.body());
+      assertEquals(String.valueOf(bytes.length), whole.headers().firstValue("Content-Length").orElseThrow());
+      assertEquals("\"" + sha256(bytes) + "\"", whole.headers().firstValue("ETag").orElseThrow());
+      assertEquals("nosniff", whole.headers().firstValue("X-Content-Type-Options").orElseThrow());
+      String disposition = whole.headers().firstValue("Content-Disposition").orElseThrow();
+      assertTrue(disposition.startsWith("attachment;"), disposition);
+      assertTrue(disposition.contains("filename*=UTF-8''report%20%C3%A9.pdf"), disposition);
+
+      // An interrupted download resumes from where it stopped; ranges cross the chunks' edges.
+      HttpResponse<byte[]> part = download(bob, id, "Range", "bytes=262000-524400");
+      assertEquals(206, part.statusCode());
+      assertArrayEquals(Arrays.copyOfRange(bytes, 262000, 524401), part.body());
+      assertEquals("bytes 262000-524400/" + bytes.length, part.headers().firstValue("Content-Range").orElseThrow());
+      HttpResponse<byte[]> tail = download(bob, id, "Range", "bytes=-10");
+      assertArrayEquals(Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length), tail.body());
+      assertEquals(416, download(bob, id, "Range", "bytes=" + bytes.length + "-").statusCode());
+      assertEquals(304, download(bob, id, "If-None-Match", "\"" + sha256(bytes) + "\"").statusCode());
+
+      // History shows it too, and the same upload again (a lost answer, say) is the same entry, stored once.
+      JsonNode page = bob.get("/api/v1/rooms/" + room + "/messages?limit=5").body();
+      assertTrue(page.toString().contains(id), page.toString());
+      HttpResponse<String> again = upload(alice, room, "report é.pdf", "up-1", bytes, "application/pdf");
+      assertEquals(201, again.statusCode(), again.body());
+      assertEquals(id, json(again.body()).get("file").get("id").asText());
+      assertEquals(entry.get("seq").asLong(), json(again.body()).get("seq").asLong());
+      assertEquals(1, count("SELECT COUNT(*) FROM parley_file WHERE room_id = ?", room));
+      // The same bytes shared anew (another message) take no second copy.
+      HttpResponse<String> copy = upload(bob, room, "same.pdf", "up-2", bytes, "application/pdf");
+      assertEquals(201, copy.statusCode());
+      assertEquals(1, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(bytes)));
+      assertEquals(2, count("SELECT refs FROM parley_file_blob WHERE sha256 = ?", sha256(bytes)));
+    }
+  }
+
+  @Test
+  void outsidersGetNothingAndAKickedMemberNoLonger() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    ApiClient eve = node.client().newUser("eve");
+    String room = alice.createRoom("{\"name\":\"private files " + alice.username + "\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    HttpResponse<String> posted = upload(alice, room, "plan.txt", "p1", "the plan".getBytes(), "text/plain");
+    String id = json(posted.body()).get("file").get("id").asText();
+    assertEquals(200, download(bob, id).statusCode());
+    HttpResponse<byte[]> outsider = download(eve, id);
+    assertEquals(403, outsider.statusCode());
+    assertEquals("not_a_member", code(outsider));
+    assertEquals("not_a_member", code(upload(eve, room, "x.txt", "e1", "x".getBytes(), "text/plain")));
+    assertEquals(401, download(null, id).statusCode());
+    assertEquals("no_such_file", code(download(bob, "f0123456789abcdef0123456789abcde")));
+    assertEquals("no_such_file", code(download(bob, "..%2F..%2Fetc%2Fpasswd")));
+
+    alice.post("/api/v1/rooms/" + room + "/kick", "{\"username\":\"" + bob.username + "\"}");
+    assertEquals("not_a_member", code(download(bob, id)), "kicked: the file's only room is no longer theirs");
+  }
+
+  @Test
+  void aBrowserLinkFetchesWithAShortLivedTicketForThatFileOnly() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    String room = alice.createRoom("{\"name\":\"tickets " + alice.username + "\"}");
+    String id = json(upload(alice, room, "cat.png", "c1", randomBytes(5000, 2), "image/png").body())
+        .get("file").get("id").asText();
+    String other = json(upload(alice, room, "dog.png", "c2", randomBytes(5000, 3), "image/png").body())
+        .get("file").get("id").asText();
+    ApiClient.Reply ticket = alice.post("/api/v1/files/" + id + "/ticket", null);
+    assertEquals(200, ticket.status(), ticket.toString());
+    String t = ticket.body().get("ticket").asText();
+    parley.node.testkit.RunLog.secret(t);
+    HttpResponse<byte[]> viaLink = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/files/" + id
+        + "?ticket=" + t)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, viaLink.statusCode());
+    assertArrayEquals(randomBytes(5000, 2), viaLink.body());
+    assertTrue(viaLink.headers().firstValue("Content-Disposition").orElseThrow().startsWith("inline;"),
+        "an image opens in the browser");
+    HttpResponse<byte[]> wrongFile = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/files/"
+        + other + "?ticket=" + t)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(401, wrongFile.statusCode());
+  }
+
+  @Test
+  void everyLimitHasItsOwnCodeAndNumberAndACutOffUploadLeavesNothing() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    String room = alice.createRoom("{\"name\":\"limits " + alice.username + "\"}");
+    HttpResponse<String> big = upload(alice, room, "big.bin", "b1", new byte[3 * 1024 * 1024 + 1], "application/octet-stream");
+    assertEquals(413, big.statusCode());
+    assertEquals("file_too_large", code(big));
+    assertTrue(big.body().contains(String.valueOf(3 * 1024 * 1024)), big.body());
+    assertEquals("invalid_file", code(upload(alice, room, "empty.txt", "e1", new byte[0], "text/plain")));
+    for (String bad : new String[] {"a/b", "a\\b", "..", "nul\u0000", "tab\tbed", "x".repeat(256)}) {
+      assertEquals("invalid_file_name", code(upload(alice, room, bad, "n1", "x".getBytes(), "text/plain")), bad);
+    }
+
+    // A body with no length that goes on past the limit is cut off at it.
+    HttpResponse<String> endless = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/rooms/" + room
+            + "/files?name=endless.bin&clientMsgId=z1"))
+        .header("Authorization", "Bearer " + alice.token)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
+          long left = 64L * 1024 * 1024;
+
+          @Override
+          public int read() {
+            return left-- > 0 ? 7 : -1;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+              return -1;
+            }
+            int n = (int) Math.min(len, left);
+            Arrays.fill(b, off, off + n, (byte) 7);
+            left -= n;
+            return n;
+          }
+        })).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, endless.statusCode());
+    assertEquals("file_too_large", code(endless));
+
+    // A client that dies half way: no entry, and its chunks go.
+    try (Socket s = new Socket("127.0.0.1", node.port)) {
+      OutputStream out = s.getOutputStream();
+      out.write(("POST /api/v1/rooms/" + room + "/files?name=half.bin&clientMsgId=h1 HTTP/1.1\r\nHost: x\r\n"
+          + "Authorization: Bearer " + alice.token + "\r\nContent-Length: 2000000\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[700_000]);
+      out.flush();
+    }
+    TestProbe<Object> wait = TestProbe.create(node.system);
+    wait.awaitAssert(Duration.ofSeconds(20), () -> {
+      try {
+        assertEquals(0, count("SELECT COUNT(*) FROM parley_upload", null), "no upload left in progress");
+        assertEquals(0, orphanChunks(), "no chunk without its blob");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
+    assertFalse(alice.get("/api/v1/rooms/" + room + "/messages").body().toString().contains("half.bin"));
+
+    // The quota: 8 MiB in all.
+    ApiClient hoarder = node.client().newUser("hoarder");
+    String mine = hoarder.createRoom("{\"name\":\"hoard " + hoarder.username + "\"}");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(201, upload(hoarder, mine, "part" + i, "q" + i, randomBytes(3 * 1024 * 1024, 10 + i), "x/y")
+          .statusCode());
+    }
+    HttpResponse<String> over = upload(hoarder, mine, "part2", "q2", randomBytes(3 * 1024 * 1024, 12), "x/y");
+    assertEquals(413, over.statusCode());
+    assertEquals("quota_exceeded", code(over));
+    assertTrue(over.body().contains(String.valueOf(8 * 1024 * 1024)), over.body());
+  }
+
+  @Test
+  void aDeletedEntryOrRoomTakesItsFilesBytesWithIt() throws Exception {
+    ApiClient alice = node.client().newUser("alice");
+    String room = alice.createRoom("{\"name\":\"tidy " + alice.username + "\"}");
+    byte[] a = randomBytes(600_000, 21);
+    byte[] b = randomBytes(300_000, 22);
+    JsonNode first = json(upload(alice, room, "a.bin", "d1", a, "application/octet-stream").body());
+    JsonNode second = json(upload(alice, room, "b.bin", "d2", b, "application/octet-stream").body());
+    assertEquals(200, alice.method("DELETE", "/api/v1/rooms/" + room + "/messages/" + first.get("seq").asLong()).status());
+    TestProbe<Object> wait = TestProbe.create(node.system);
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      try {
+        assertEquals("no_such_file", code(download(alice, first.get("file").get("id").asText())));
+        assertEquals(0, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(a)));
+        assertEquals(0, orphanChunks());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
+    JsonNode history = alice.get("/api/v1/rooms/" + room + "/messages").body();
+    assertFalse(history.toString().contains(first.get("file").get("id").asText()), "the deleted entry names no file");
+    assertEquals(200, download(alice, second.get("file").get("id").asText()).statusCode());
+
+    assertEquals(204, alice.method("DELETE", "/api/v1/rooms/" + room).status());
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      try {
+        assertEquals(0, count("SELECT COUNT(*) FROM parley_file WHERE room_id = ?", room));
+        assertEquals(0, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(b)));
+        assertEquals(0, orphanChunks());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
+    assertNotNull(second);
+  }
+}
