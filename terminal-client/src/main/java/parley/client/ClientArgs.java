@@ -13,13 +13,15 @@ import java.time.Duration;
  * @param history with {@code --tail}: how many of the room's latest entries to print first (their messages)
  */
 public record ClientArgs(
-    URI server, String sendRoom, String sendText, String tailRoom, Duration timeout, int history, boolean help) {
+    URI server, String sendRoom, String sendText, String tailRoom, Duration timeout, int history, boolean help,
+    String uploadRoom, String uploadPath) {
 
   public static final URI DEFAULT_SERVER = URI.create("http://127.0.0.1:8080");
 
   public static final String USAGE = String.join("\n",
       "usage: parley client [--server URL]                 the full-screen client",
       "       parley client [--server URL] --send ROOM TEXT  send one message; exit 0 once acknowledged",
+      "       parley client [--server URL] --upload ROOM PATH share a file; exit 0 once it is stored",
       "       parley client [--server URL] --tail ROOM [--history N]",
       "                                                    print new messages as 'seq sender: text'",
       "",
@@ -31,7 +33,7 @@ public record ClientArgs(
       "PARLEY_USERNAME with PARLEY_PASSWORD from the environment (and logs out at the end).");
 
   public boolean lineMode() {
-    return sendRoom != null || tailRoom != null;
+    return sendRoom != null || tailRoom != null || uploadRoom != null;
   }
 
   /** Parses the arguments; an IllegalArgumentException says what is wrong. */
@@ -40,6 +42,8 @@ public record ClientArgs(
     String sendRoom = null;
     String sendText = null;
     String tailRoom = null;
+    String uploadRoom = null;
+    String uploadPath = null;
     Duration timeout = Duration.ofSeconds(30);
     int history = 0;
     for (int i = 0; i < args.length; i++) {
@@ -53,6 +57,10 @@ public record ClientArgs(
           break;
         case "--tail":
           tailRoom = value(args, ++i, "--tail");
+          break;
+        case "--upload":
+          uploadRoom = value(args, ++i, "--upload");
+          uploadPath = value(args, ++i, "--upload");
           break;
         case "--timeout":
           try {
@@ -73,23 +81,24 @@ public record ClientArgs(
           break;
         case "-h":
         case "--help":
-          return new ClientArgs(null, null, null, null, timeout, 0, true);
+          return new ClientArgs(null, null, null, null, timeout, 0, true, null, null);
         default:
           throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
-    if (sendRoom != null && tailRoom != null) {
-      throw new IllegalArgumentException("--send and --tail do not go together");
+    if ((sendRoom != null ? 1 : 0) + (tailRoom != null ? 1 : 0) + (uploadRoom != null ? 1 : 0) > 1) {
+      throw new IllegalArgumentException("--send, --upload and --tail do not go together");
     }
     if (history > 0 && tailRoom == null) {
       throw new IllegalArgumentException("--history goes with --tail");
     }
-    return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, history, false);
+    return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, history, false, uploadRoom, uploadPath);
   }
 
   private static String value(String[] args, int i, String option) {
     if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs " + (option.equals("--send") ? "ROOM and TEXT" : "a value"));
+      throw new IllegalArgumentException(option + " needs " + (option.equals("--send") ? "ROOM and TEXT"
+          : option.equals("--upload") ? "ROOM and PATH" : "a value"));
     }
     return args[i];
   }

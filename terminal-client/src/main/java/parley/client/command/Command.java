@@ -34,6 +34,12 @@ public sealed interface Command {
   /** Jump to the first unread line of the room in view. */
   record Unread() implements Command {}
 
+  /** v1.1: share the file at {@code path} in the room in view. */
+  record Upload(String path) implements Command {}
+
+  /** v1.1: download the file shared at {@code seq} into {@code dir} (null: the current directory). */
+  record Download(long seq, String dir) implements Command {}
+
   /** v1.1, moderation of the room in view: its topic, name, passcode (null: remove it) or capacity. */
   record ChangeRoom(String name, String topic, String passcode, Integer capacity, parley.protocol.Retention retention)
       implements Command {

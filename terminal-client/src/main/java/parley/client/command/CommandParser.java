@@ -28,6 +28,8 @@ public final class CommandParser {
       new String[] {"/del", "/del [n]", "delete your last message here, or the one at seq n (owner, admins: anyone's)"},
       new String[] {"/reply", "/reply n text", "answer the message at seq n (the line shows what it answers)"},
       new String[] {"/react", "/react n :emoji:", "put your reaction on the message at seq n, or take it off"},
+      new String[] {"/upload", "/upload path", "share a file in the room in view (progress below; Esc cancels)"},
+      new String[] {"/download", "/download n [dir]", "save the file shared at #n (into dir); again resumes it"},
       new String[] {"/topic", "/topic text", "set the topic of the room in view (owner, admins); /topic alone clears it"},
       new String[] {"/rename", "/rename name", "rename the room in view (owner, admins)"},
       new String[] {"/passcode", "/passcode [P]", "set the room's passcode, or remove it with none (owner, admins)"},
@@ -53,7 +55,8 @@ public final class CommandParser {
       List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
           "/deleteroom");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
-  public static final List<String> MESSAGES = List.of("/edit", "/del", "/reply", "/react", "/group");
+  public static final List<String> MESSAGES =
+      List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download");
 
   private CommandParser() {}
 
@@ -71,6 +74,11 @@ public final class CommandParser {
     } catch (NumberFormatException e) {
       return usage("/retention");
     }
+  }
+
+  /** {@code ~/x} as the user's home would have it. */
+  private static String expandHome(String path) {
+    return path.equals("~") || path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
   }
 
   public static Command parse(String line) {
@@ -131,6 +139,16 @@ public final class CommandParser {
           return words.size() > 1 ? usage("/del") : new Command.Delete(words.isEmpty() ? null : Long.parseLong(words.get(0)));
         } catch (NumberFormatException e) {
           return usage("/del");
+        }
+      case "/upload":
+        return words.isEmpty() ? usage("/upload") : new Command.Upload(expandHome(rest(text, 1)));
+      case "/download":
+        try {
+          return words.isEmpty() || words.size() > 2 ? usage("/download")
+              : new Command.Download(Long.parseLong(words.get(0).replace("#", "")),
+                  words.size() == 2 ? expandHome(words.get(1)) : null);
+        } catch (NumberFormatException e) {
+          return usage("/download");
         }
       case "/reply":
         try {

@@ -684,6 +684,107 @@ public final class ChatClient implements LinkListener {
     }, () -> notice("You are in no room.", true));
   }
 
+  // ---------------------------------------------------------------------------------------------- files (v1.1)
+
+  /** The transfer running (at most one at a time), to cancel. */
+  private CompletableFuture<?> transferring;
+  private long progressShownAt;
+
+  /** Shares the file at {@code path} in the room in view, with progress in the status bar. */
+  public void upload(java.nio.file.Path path) {
+    inCurrentRoom(room -> {
+      if (transferring != null) {
+        notice("A transfer is running: wait for it, or Esc cancels it.", true);
+        return;
+      }
+      long size;
+      try {
+        if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
+          notice("Cannot read " + path + ": no such file, or not a readable one.", true);
+          return;
+        }
+        size = java.nio.file.Files.size(path);
+      } catch (java.io.IOException e) {
+        notice("Cannot read " + path + ": " + e.getMessage(), true);
+        return;
+      }
+      String name = path.getFileName().toString();
+      state.transfer(new Transfer(name, true, size, 0, 0, clock.instant()));
+      CompletableFuture<Message> upload = api.upload(room.id(), path, UUID.randomUUID().toString(), this::progress);
+      transferring = upload;
+      fetch(upload, (entry, failure) -> {
+        transferring = null;
+        state.transfer(null);
+        if (failure != null) {
+          notice(upload.isCancelled() ? "Upload of " + name + " cancelled." : "Not shared: "
+              + ApiException.of(failure).getMessage(), !upload.isCancelled());
+          return;
+        }
+        state.receive(room.id(), List.of(entry), true);
+        notice("Shared " + name + " (" + Transfer.size(size) + ") as #" + entry.seq() + ".", false);
+      });
+    });
+  }
+
+  /** Progress from the HTTP client's thread: shown on the client's, at most 10 times a second. */
+  private void progress(long bytes) {
+    scheduler.execute(() -> {
+      state.transfer().ifPresent(t -> state.transfer(t.progressed(bytes)));
+      long now = clock.millis();
+      if (now - progressShownAt >= 100) {
+        progressShownAt = now;
+        changed();
+      }
+    });
+  }
+
+  /** Downloads the file shared at {@code seq} in the room in view into {@code dir}, resuming an earlier try. */
+  public void download(long seq, java.nio.file.Path dir) {
+    inCurrentRoom(room -> {
+      Message entry = room.entry(seq).map(room::current).orElse(null);
+      if (entry == null || entry.file() == null) {
+        notice("#" + seq + " is no file here (only the ones this client holds: scroll up to load older ones).", true);
+        return;
+      }
+      if (transferring != null) {
+        notice("A transfer is running: wait for it, or Esc cancels it.", true);
+        return;
+      }
+      parley.protocol.FileRef file = entry.file();
+      long have = 0;
+      try {
+        java.nio.file.Path part = dir.resolve(file.name() + ".part");
+        have = java.nio.file.Files.exists(part) ? java.nio.file.Files.size(part) : 0;
+      } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+        have = 0;
+      }
+      state.transfer(new Transfer(file.name(), false, file.size(), have, have, clock.instant()));
+      CompletableFuture<java.nio.file.Path> download = api.download(file, dir, this::progress);
+      transferring = download;
+      fetch(download, (path, failure) -> {
+        transferring = null;
+        state.transfer(null);
+        if (failure != null) {
+          notice(download.isCancelled() ? "Download of " + file.name() + " stopped; /download " + seq
+              + " again resumes it." : "Not downloaded: " + ApiException.of(failure).getMessage()
+              + " (/download " + seq + " again resumes it)", !download.isCancelled());
+          return;
+        }
+        notice("Saved " + path + " (" + Transfer.size(file.size()) + ", sha256 checked).", false);
+      });
+    });
+  }
+
+  /** Stops the transfer running, if any: true if there was one. */
+  public boolean cancelTransfer() {
+    CompletableFuture<?> t = transferring;
+    if (t == null) {
+      return false;
+    }
+    t.cancel(true);
+    return true;
+  }
+
   // ---------------------------------------------------------------------------------------------- edits (v1.1)
 
   /** The text of your last message in the room in view, as it reads now (Up on an empty line edits it). */

@@ -213,6 +213,17 @@ public final class ChatState {
 
   // ---------------------------------------------------------------------------------------------- link, notices
 
+  /** v1.1: the file going up or down now, if any. */
+  private Transfer transfer;
+
+  public Optional<Transfer> transfer() {
+    return Optional.ofNullable(transfer);
+  }
+
+  public void transfer(Transfer t) {
+    transfer = t;
+  }
+
   public LinkStatus link() {
     return link;
   }

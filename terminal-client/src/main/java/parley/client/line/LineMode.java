@@ -72,6 +72,9 @@ public final class LineMode {
     if (args.sendRoom() != null) {
       return send(args.sendRoom(), args.sendText(), args.timeout());
     }
+    if (args.uploadRoom() != null) {
+      return upload(args.uploadRoom(), java.nio.file.Path.of(args.uploadPath()));
+    }
     CompletableFuture<Void> forever = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> forever.complete(null), "parley-tail-stop"));
     return tail(args.tailRoom(), args.history(), forever);
@@ -105,6 +108,29 @@ public final class LineMode {
       return 1;
     } catch (ExecutionException e) {
       err.println("parley client: not sent: " + why(ApiException.of(e.getCause())));
+      return 1;
+    } catch (ApiException e) {
+      err.println("parley client: " + why(e));
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  /** v1.1: share one file; 0 once it is stored (prints its seq and file id), 1 if it is refused. */
+  public int upload(String room, java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+      err.println("parley client: cannot read " + file);
+      return 1;
+    }
+    try (LineSession session = open(room, 0)) {
+      Message stored = session.api().upload(session.room().id(), file, java.util.UUID.randomUUID().toString(),
+          sent -> { }).get();
+      out.println(stored.seq() + " " + stored.file().id());
+      return 0;
+    } catch (ExecutionException e) {
+      err.println("parley client: not shared: " + why(ApiException.of(e.getCause())));
       return 1;
     } catch (ApiException e) {
       err.println("parley client: " + why(e));
@@ -175,6 +201,9 @@ public final class LineMode {
         }
         if (Message.KIND_MESSAGE.equals(m.kind())) {
           out.println(m.seq() + " " + m.sender() + ": " + oneLine(m.text()));
+        } else if (Message.KIND_FILE.equals(m.kind()) && m.file() != null) {
+          out.println(m.seq() + " " + m.sender() + ": [file] " + oneLine(m.file().name()) + " ("
+              + m.file().size() + " bytes, " + oneLine(m.file().contentType()) + ", id " + m.file().id() + ")");
         }
         printed = m.seq();
       }

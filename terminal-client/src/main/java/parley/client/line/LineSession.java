@@ -43,6 +43,10 @@ final class LineSession implements AutoCloseable {
     return t;
   }
 
+  ParleyApi api() {
+    return api;
+  }
+
   RoomSummary room() {
     return room;
   }

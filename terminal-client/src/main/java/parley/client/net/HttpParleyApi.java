@@ -184,6 +184,31 @@ public final class HttpParleyApi implements ParleyApi {
     return call("DELETE", "/me", new parley.protocol.AccountClosure(password), Void.class);
   }
 
+  @Override
+  public CompletableFuture<Message> upload(String roomId, java.nio.file.Path file, String clientMsgId,
+      java.util.function.LongConsumer sent) {
+    HttpRequest request;
+    try {
+      request = FileTransfers.upload(server, token, roomId, file, clientMsgId, sent);
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(new ApiException(0, "unreadable_file", "cannot read " + file + ": "
+          + e.getMessage()));
+    }
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .handle((response, failure) -> {
+          if (failure != null) {
+            throw ApiException.of(failure);
+          }
+          return read(response, Message.class);
+        });
+  }
+
+  @Override
+  public CompletableFuture<java.nio.file.Path> download(parley.protocol.FileRef file, java.nio.file.Path dir,
+      java.util.function.LongConsumer received) {
+    return FileTransfers.download(http, server, token, file, dir, received);
+  }
+
   private <T> CompletableFuture<T> call(String method, String path, Object body, Class<T> type) {
     HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve("/api/v1" + path))
         .timeout(TIMEOUT)

@@ -84,6 +84,17 @@ public interface ParleyApi {
   /** v1.1: the owner names an admin, unnames one, or hands the room over. */
   CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body);
 
+  /**
+   * v1.1: shares the file at {@code file} in the room, streamed from disk; {@code sent} hears how many bytes went.
+   * Cancelling the future stops the upload.
+   */
+  CompletableFuture<Message> upload(String roomId, java.nio.file.Path file, String clientMsgId,
+      java.util.function.LongConsumer sent);
+
+  /** v1.1: downloads the file into {@code dir} (resuming a {@code .part} of it), its sha256 checked. */
+  CompletableFuture<java.nio.file.Path> download(parley.protocol.FileRef file, java.nio.file.Path dir,
+      java.util.function.LongConsumer received);
+
   /** v1.1: close the account, given its password. */
   CompletableFuture<Void> closeAccount(String password);
 }

@@ -179,7 +179,9 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
         timeline.pageDown();
         return true;
       case Escape:
-        timeline.toBottom();
+        if (!client.cancelTransfer()) {
+          timeline.toBottom();
+        }
         return true;
       case F1:
         showHelp();
@@ -318,6 +320,10 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
       client.delete(d.seq());
     } else if (command instanceof Command.Reply r) {
       client.reply(r.seq(), r.text());
+    } else if (command instanceof Command.Upload u) {
+      client.upload(java.nio.file.Path.of(u.path()));
+    } else if (command instanceof Command.Download d) {
+      client.download(d.seq(), java.nio.file.Path.of(d.dir() == null ? "." : d.dir()));
     } else if (command instanceof Command.DeleteRoom) {
       String name = client.state().current().map(r -> r.displayName(client.state().me())).orElse("this room");
       gui().addWindow(new SecretPrompt("Delete " + name, "For everyone, with its whole history. Type delete to confirm.",

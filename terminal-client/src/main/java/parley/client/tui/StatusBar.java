@@ -53,6 +53,8 @@ final class StatusBar extends AbstractComponent<StatusBar> {
     if (client.state().notifications() > 0) {
       spans.add(Span.bold(" · " + client.state().notifications() + " unread in /mentions", TextColor.ANSI.YELLOW_BRIGHT));
     }
+    client.state().transfer().ifPresent(t -> spans.add(Span.bold(" · " + t.describe(clock.instant()),
+        TextColor.ANSI.CYAN_BRIGHT)));
     if (client.owed() > 0) {
       spans.add(Span.bold(" · " + client.owed() + " unsent", TextColor.ANSI.YELLOW_BRIGHT));
     }

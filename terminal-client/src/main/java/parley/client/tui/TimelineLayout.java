@@ -163,6 +163,17 @@ final class TimelineLayout {
           + (room.current(answered).text() == null ? "(deleted)" : Text.clean(room.current(answered).text())));
       wrapped(rows, List.of(Span.of("      ↪ ", DIM)), Text.fit(quoted, Math.max(10, width - 10)), width, DIM, false);
     }
+    if (Message.KIND_FILE.equals(m.kind()) && m.file() != null) {
+      String who = Boolean.TRUE.equals(m.senderDeleted()) || room.senderClosed(sender) ? sender + " (deleted)" : sender;
+      List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(who, NickColors.of(sender)), Span.plain(": "));
+      wrapped(rows, prefix, "📎 " + Text.clean(m.file().name()) + " (" + parley.client.core.Transfer.size(m.file().size())
+          + ", " + Text.clean(m.file().contentType()) + ") · /download " + m.seq(), width, TextColor.ANSI.CYAN, false);
+      String reacted = room.reactionsOf(m.seq());
+      if (reacted != null) {
+        wrapped(rows, List.of(Span.of("      ", DIM)), "[" + reacted + "]", width, TextColor.ANSI.CYAN, false);
+      }
+      return;
+    }
     if (!Message.KIND_MESSAGE.equals(m.kind()) && !Message.KIND_JOINED.equals(m.kind())
         && !Message.KIND_LEFT.equals(m.kind())) {
       return; // a kind of a later protocol version: shown by the clients that know it

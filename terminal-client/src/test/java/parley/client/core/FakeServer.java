@@ -273,6 +273,62 @@ public final class FakeServer implements ParleyApi {
     });
   }
 
+  /** v1.1: the bytes of each file shared here, by id. */
+  public final java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+  /** v1.1: an upload in flight waits for this (a test completes it, or cancels the upload). */
+  public CompletableFuture<Void> uploadGate = CompletableFuture.completedFuture(null);
+
+  /** v1.1: a file entry of {@code sender}, stored, with its bytes. */
+  public ServerFrame.MessageFrame shares(String room, String sender, String name, byte[] bytes) {
+    List<Message> timeline = timelines.get(room);
+    clock = clock.plusSeconds(60);
+    String id = "f" + String.format("%031x", files.size() + 1);
+    String sha;
+    try {
+      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    files.put(id, bytes);
+    Message m = new Message(room, timeline.size() + 1, Message.KIND_FILE, sender, name, clock, "c-" + (++ids),
+        List.of(), null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        new parley.protocol.FileRef(id, name, bytes.length, "application/octet-stream", sha));
+    timeline.add(m);
+    return ServerFrame.MessageFrame.of(m);
+  }
+
+  @Override
+  public CompletableFuture<Message> upload(String roomId, java.nio.file.Path file, String clientMsgId,
+      java.util.function.LongConsumer sent) {
+    calls.add("upload " + roomId + " " + file.getFileName());
+    byte[] bytes;
+    try {
+      bytes = java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    sent.accept(bytes.length / 2);
+    return uploadGate.thenApply(v -> {
+      sent.accept(bytes.length);
+      return shares(roomId, me, file.getFileName().toString(), bytes).toMessage();
+    });
+  }
+
+  @Override
+  public CompletableFuture<java.nio.file.Path> download(parley.protocol.FileRef file, java.nio.file.Path dir,
+      java.util.function.LongConsumer received) {
+    calls.add("download " + file.id());
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path target = dir.resolve(file.name());
+      java.nio.file.Files.write(target, files.get(file.id()));
+      received.accept(file.size());
+      return CompletableFuture.completedFuture(target);
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   @Override
   public CompletableFuture<Message> post(String roomId, String clientMsgId, String text) {
     return answer("post " + roomId, () -> postWithId(roomId, me, text, clientMsgId).toMessage());

@@ -252,6 +252,54 @@ class LiveNodeTest {
   }
 
   @Test
+  void aFileUploadedByLineModeIsTailedAndAnInterruptedDownloadResumesToTheSameBytes() throws Exception {
+    User alice = user("alice");
+    User bob = user("bob");
+    String room = alice.api().createRoom(new CreateRoom("drops", null, null)).join().id();
+    bob.api().join(room, null).join();
+    Backoff fast = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random());
+    LineCapture tailOut = new LineCapture();
+    LineCapture tailErr = new LineCapture();
+    CompletableFuture<Void> stopTail = new CompletableFuture<>();
+    LineMode tail = new LineMode(node.uri(), bob.name(), "password-" + bob.name(), null, tailOut.stream(),
+        tailErr.stream(), fast);
+    CompletableFuture<Integer> tailExit = CompletableFuture.supplyAsync(() -> tail.tail("drops", 0, stopTail));
+    tailErr.line(l -> l.startsWith("parley: following")).get(30, TimeUnit.SECONDS);
+
+    byte[] bytes = new byte[1_500_000];
+    new Random(9).nextBytes(bytes);
+    Path file = dir.resolve("dump.bin");
+    Files.write(file, bytes);
+    LineCapture upOut = new LineCapture();
+    LineCapture upErr = new LineCapture();
+    LineMode up = new LineMode(node.uri(), alice.name(), "password-" + alice.name(), null, upOut.stream(),
+        upErr.stream(), fast);
+    assertEquals(0, up.upload(room, file), upErr.text());
+    String[] printed = upOut.text().strip().split(" ");
+    String tailed = tailOut.line(l -> l.contains("[file]")).get(30, TimeUnit.SECONDS);
+    assertEquals(printed[0] + " " + alice.name() + ": [file] dump.bin (1500000 bytes, application/octet-stream, id "
+        + printed[1] + ")", tailed);
+    stopTail.complete(null);
+    assertEquals(0, tailExit.get(30, TimeUnit.SECONDS));
+
+    // Bob's download stopped after 600,000 bytes: the next one asks for the rest only, and the result is the file.
+    Message entry = bob.api().after(room, Long.parseLong(printed[0]) - 1, 1).join().messages().get(0);
+    Path into = dir.resolve("bob-downloads");
+    Files.createDirectories(into);
+    Files.write(into.resolve("dump.bin.part"), java.util.Arrays.copyOf(bytes, 600_000));
+    long[] firstSeen = {-1};
+    Path saved = bob.api().download(entry.file(), into, n -> {
+      if (firstSeen[0] < 0) {
+        firstSeen[0] = n;
+      }
+    }).get(30, TimeUnit.SECONDS);
+    assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(saved)));
+    assertTrue(firstSeen[0] > 600_000, "counted on from what was there: " + firstSeen[0]);
+    assertTrue(Files.notExists(into.resolve("dump.bin.part")));
+    assertEquals(1, up.upload(room, dir.resolve("no-such-file")));
+  }
+
+  @Test
   void lineModeUsesTheKeptLoginPrintsHistoryAndCannotBeDrivenByWhatOthersSend() throws Exception {
     User alice = user("alice");
     User mallory = user("mallory");

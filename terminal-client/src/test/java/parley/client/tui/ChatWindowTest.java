@@ -446,6 +446,47 @@ class ChatWindowTest {
   }
 
   @Test
+  void aFileIsSharedWithProgressEscCancelsAndAnotherIsDownloaded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path notes = dir.resolve("notes.txt");
+    java.nio.file.Files.writeString(notes, "x".repeat(10_000));
+    server.uploadGate = new java.util.concurrent.CompletableFuture<>();
+    screen.type("/upload " + notes);
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("↑ notes.txt 50% of 10.0 KB"), screen.text());
+    screen.capture("upload-progress");
+    screen.press(KeyType.Escape);
+    screen.pump();
+    assertTrue(screen.text().contains("Upload of notes.txt cancelled."), screen.text());
+    assertFalse(screen.text().contains("↑ notes.txt"), screen.text());
+
+    server.uploadGate = java.util.concurrent.CompletableFuture.completedFuture(null);
+    screen.type("/upload " + notes);
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("alice: 📎 notes.txt (10.0 KB,"), screen.text());
+    assertTrue(screen.text().contains("application/octet-stream) · /download 4"), screen.text());
+
+    byte[] photo = new byte[4321];
+    new java.util.Random(5).nextBytes(photo);
+    ServerFrame.MessageFrame shared = server.shares("r1", "bob", "photo.jpg", photo);
+    link.frame(shared);
+    screen.pump();
+    assertTrue(screen.text().contains("bob: 📎 photo.jpg (4.3 KB"), screen.text());
+    screen.type("/download " + shared.seq() + " " + dir.resolve("saved"));
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("Saved "), screen.text());
+    assertTrue(java.util.Arrays.equals(photo, java.nio.file.Files.readAllBytes(dir.resolve("saved").resolve("photo.jpg"))));
+    assertTrue(CommandParser.parse("/download soon") instanceof Command.Invalid);
+    screen.type("/download 2");
+    screen.press(KeyType.Enter);
+    screen.pump();
+    assertTrue(screen.text().contains("#2 is no file here"), screen.text());
+  }
+
+  @Test
   void aGroupDmOpensWithItsPeopleNamed() {
     screen.type("/group bob carol");
     screen.press(KeyType.Enter);
