@@ -58,6 +58,10 @@ public final class Bench {
       Recovery.main(args);
       return;
     }
+    if (args.length > 0 && args[0].equals("files")) {
+      FilesBench.main(args);
+      return;
+    }
     Options o;
     try {
       o = parse(args);

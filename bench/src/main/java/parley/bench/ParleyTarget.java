@@ -40,6 +40,12 @@ final class ParleyTarget implements Target {
   static final String WITH_RECEIPTS = "parley-receipts";
 
   private final boolean receipts;
+  /** Environment the nodes start with besides the target's own (the files' backend, say). */
+  private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
+
+  void env(String name, String value) {
+    extraEnv.put(name, value);
+  }
 
   ParleyTarget(Path root, int nodes, boolean postgres, List<String> javaOpts, Api api, boolean receipts) {
     this.receipts = receipts;
@@ -183,6 +189,7 @@ final class ParleyTarget implements Target {
         env.remove("PARLEY_DB_URL");
         env.put("PARLEY_DATA_DIR", logDir.resolve("h2-data").toString());
       }
+      env.putAll(extraEnv);
       processes.add(Procs.start(pb));
     }
     for (int i = 0; i < nodes; i++) {

@@ -1,0 +1,388 @@
+package parley.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * {@code ./parley bench files [--quick] [--backends db,s3] [--db postgres|h2]}: one large file up and down on
+ * loopback (MB/s each way, the node's heap high-water mark, with the node at {@code -Xmx256m}), then many users
+ * uploading at once (all stored, p50/p99 time), for each backend: the node's database, and s3proxy. The limit, in the
+ * same run: curl uploading the same file to a server that only writes it to disk, and downloading it from a static
+ * file server (python3 -m http.server).
+ */
+final class FilesBench {
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private FilesBench() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    boolean postgres = true;
+    List<String> backends = List.of("db", "s3");
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--backends" -> backends = List.of(args[++i].split(","));
+        case "--db" -> postgres = "postgres".equals(args[++i]);
+        default -> {
+          System.err.println("usage: ./parley bench files [--quick] [--backends db,s3] [--db postgres|h2]");
+          System.exit(2);
+        }
+      }
+    }
+    long bigBytes = quick ? 64L << 20 : 1L << 30;
+    int users = quick ? 10 : 50;
+    int eachBytes = quick ? 2 << 20 : 10 << 20;
+    Path root = Path.of(System.getProperty("parley.root", ".")).toAbsolutePath().normalize();
+    String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String label = "files" + (quick ? "-quick" : "");
+    Path runDir = Files.createDirectories(root.resolve("bench/target/runs/" + label + "-" + stamp));
+    Path data = Files.createDirectories(root.resolve("bench/target/files"));
+    Procs.pidFile(root.resolve("bench/target/bench.pids"));
+    Path big = data.resolve("big-" + bigBytes + ".bin");
+    if (!Files.exists(big) || Files.size(big) != bigBytes) {
+      Bench.log("files: writing a " + (bigBytes >> 20) + " MiB test file ...");
+      write(big, bigBytes, 42);
+    }
+    String bigSha = sha256(big);
+
+    ObjectNode result = Bench.JSON.createObjectNode();
+    result.put("scenario", "files").put("quick", quick).put("startedAt", stamp + "Z")
+        .put("command", "./parley bench " + String.join(" ", args))
+        .put("what", "one " + (bigBytes >> 20) + " MiB file uploaded and downloaded over loopback with the node at"
+            + " -Xmx256m; then " + users + " users uploading " + (eachBytes >> 20) + " MiB each at once");
+    result.set("machine", Bench.machine());
+    result.set("source", Bench.source(root));
+    result.set("limit", limit(big, runDir));
+    ArrayNode runs = result.putArray("backends");
+    ActorSystem system = ActorSystem.create("bench", ConfigFactory.load("coordinator"));
+    Api api = new Api(system);
+    boolean ok = true;
+    for (String backend : backends) {
+      ObjectNode run = runs.addObject().put("backend", backend.equals("s3") ? "s3proxy (S3 API, filesystem)"
+          : postgres ? "PostgreSQL" : "H2");
+      try {
+        ok &= backend(root, runDir, api, backend.equals("s3"), postgres, big, bigSha, users, eachBytes, run);
+      } catch (Exception e) {
+        ok = false;
+        run.put("error", String.valueOf(e));
+        Bench.log("files: " + backend + " FAILED: " + e);
+        e.printStackTrace();
+      }
+    }
+    result.put("ok", ok);
+    Path results = Files.createDirectories(root.resolve("bench/results"));
+    String md = markdown(result);
+    Files.writeString(results.resolve(label + "-" + stamp + ".json"), Bench.JSON.writeValueAsString(result));
+    Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
+    System.out.println(md);
+    Bench.log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
+    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    system.terminate();
+    Procs.stopAll();
+    System.exit(ok ? 0 : 1);
+  }
+
+  /** A file of {@code bytes} pseudo-random bytes (each MiB different, so no storage could fold it). */
+  static void write(Path file, long bytes, long seed) throws IOException {
+    Random random = new Random(seed);
+    byte[] block = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = bytes; left > 0; left -= block.length) {
+        random.nextBytes(block);
+        out.write(block, 0, (int) Math.min(block.length, left));
+      }
+    }
+  }
+
+  static String sha256(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 20];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** curl up to a server that only writes the body to disk (and syncs it), and down from a static file server. */
+  private static ObjectNode limit(Path big, Path runDir) throws Exception {
+    ObjectNode limit = Bench.JSON.createObjectNode();
+    Path sink = runDir.resolve("sink.bin");
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext("/", exchange -> {
+      try (InputStream in = exchange.getRequestBody();
+          FileChannel out = FileChannel.open(sink, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          out.write(java.nio.ByteBuffer.wrap(buffer, 0, n));
+        }
+        out.force(true);
+      }
+      exchange.sendResponseHeaders(201, -1);
+      exchange.close();
+    });
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.start();
+    try {
+      String up = Procs.run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{speed_upload}", "-T", big.toString(),
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/up"));
+      limit.put("uploadMBps", mb(Double.parseDouble(up.trim())));
+    } finally {
+      server.stop(0);
+      Files.deleteIfExists(sink);
+    }
+    int port = freePort();
+    Process files = Procs.start(new ProcessBuilder("python3", "-m", "http.server", String.valueOf(port), "--bind",
+        "127.0.0.1", "--directory", big.getParent().toString())
+        .redirectErrorStream(true).redirectOutput(runDir.resolve("static-server.log").toFile()));
+    try {
+      awaitPort(port, files);
+      String down = Procs.run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{speed_download}",
+          "http://127.0.0.1:" + port + "/" + big.getFileName()));
+      limit.put("downloadMBps", mb(Double.parseDouble(down.trim())));
+    } finally {
+      Procs.stop(files, 5);
+    }
+    limit.put("how", "curl -T to a JDK HttpServer that writes the body to a file and syncs it; curl from"
+        + " python3 -m http.server");
+    Bench.log("files: limit: up " + limit.get("uploadMBps") + " MB/s, down " + limit.get("downloadMBps") + " MB/s");
+    return limit;
+  }
+
+  private static void awaitPort(int port, Process process) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the process for port " + port + " exited");
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("nothing listens on " + port);
+  }
+
+  private static double mb(double bytesPerSecond) {
+    return Math.round(bytesPerSecond / 1e6 * 10) / 10.0;
+  }
+
+  /** Samples the node's heap in use (jstat), keeping the highest. */
+  private static final class HeapWatch implements AutoCloseable {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong maxKb = new AtomicLong();
+
+    HeapWatch(long pid) {
+      timer.scheduleWithFixedDelay(() -> {
+        try {
+          String[] lines = Procs.run(List.of("jstat", "-gc", String.valueOf(pid))).trim().split("\n");
+          String[] head = lines[0].trim().split("\\s+");
+          String[] values = lines[lines.length - 1].trim().split("\\s+");
+          double used = 0;
+          for (int i = 0; i < head.length; i++) {
+            if (List.of("S0U", "S1U", "EU", "OU").contains(head[i])) {
+              used += Double.parseDouble(values[i]);
+            }
+          }
+          maxKb.accumulateAndGet((long) used, Math::max);
+        } catch (IOException | RuntimeException e) {
+          // the node may be between samples' reach; the next one tries again
+        }
+      }, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    long maxMiB() {
+      return maxKb.get() >> 10;
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+
+  private static boolean backend(Path root, Path runDir, Api api, boolean s3, boolean postgres, Path big,
+      String bigSha, int users, int eachBytes, ObjectNode run) throws Exception {
+    Process proxy = null;
+    Path proxyDir = null;
+    List<String> javaOpts = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
+    ParleyTarget target = new ParleyTarget(root, 1, postgres, javaOpts, api, false);
+    if (s3) {
+      Path jar = root.resolve("node/target/s3proxy/s3proxy.jar");
+      int port = freePort();
+      proxyDir = Files.createDirectories(runDir.resolve("s3proxy"));
+      Path blobs = Files.createDirectories(proxyDir.resolve("blobs"));
+      Files.writeString(proxyDir.resolve("s3proxy.conf"), String.join("\n", "s3proxy.endpoint=http://127.0.0.1:" + port,
+          "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=bench", "s3proxy.credential=bench-secret",
+          "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + blobs, ""));
+      proxy = Procs.start(new ProcessBuilder(Procs.java(), "-Xmx512m", "-jar", jar.toString(), "--properties",
+          proxyDir.resolve("s3proxy.conf").toString()).redirectErrorStream(true)
+          .redirectOutput(runDir.resolve("s3proxy.log").toFile()));
+      awaitPort(port, proxy);
+      target.env("PARLEY_FILES_S3_ENDPOINT", "http://127.0.0.1:" + port);
+      target.env("PARLEY_FILES_S3_BUCKET", "bench");
+      target.env("PARLEY_FILES_S3_ACCESS_KEY", "bench");
+      target.env("PARLEY_FILES_S3_SECRET_KEY", "bench-secret");
+    }
+    target.env("PARLEY_FILES_MAX_SIZE", String.valueOf(Files.size(big) + 1));
+    target.env("PARLEY_FILES_QUOTA", String.valueOf(4L << 30));
+    run.put("node", target.describe());
+    try {
+      target.start(runDir);
+      String node = target.base(0);
+      List<String> tokens = new ArrayList<>();
+      for (int i = 0; i <= users; i++) {
+        String credentials = "{\"username\":\"files" + i + "\",\"password\":\"" + ParleyTarget.PASSWORD + "\"}";
+        Api.expect(api.callNow("POST", node + "/api/v1/auth/signup", null, credentials), 201, "signup");
+        tokens.add(Frames.str(Api.expect(api.callNow("POST", node + "/api/v1/auth/login", null, credentials), 200,
+            "login").body(), "token"));
+      }
+      String room = Frames.str(Api.expect(api.callNow("POST", node + "/api/v1/rooms", tokens.get(0),
+          "{\"name\":\"files\",\"capacity\":1000}"), 201, "create room").body(), "id");
+      for (int i = 1; i <= users; i++) {
+        Api.expect(api.callNow("POST", node + "/api/v1/rooms/" + room + "/join", tokens.get(i), "{}"), 200, "join");
+      }
+
+      // One large file up, then down, with the node's heap watched.
+      String fileId;
+      try (HeapWatch heap = new HeapWatch(target.serverPids().get(0))) {
+        long t0 = System.nanoTime();
+        HttpResponse<String> up = HTTP.send(HttpRequest.newBuilder(URI.create(node + "/api/v1/rooms/" + room
+                + "/files?name=big.bin&clientMsgId=big"))
+            .header("Authorization", "Bearer " + tokens.get(0))
+            .POST(HttpRequest.BodyPublishers.ofFile(big)).build(), HttpResponse.BodyHandlers.ofString());
+        double upSeconds = (System.nanoTime() - t0) / 1e9;
+        if (up.statusCode() != 201) {
+          throw new IllegalStateException("upload: " + up.statusCode() + " " + up.body());
+        }
+        fileId = Frames.str(Bench.JSON.readTree(up.body()).get("file").toString(), "id");
+        long t1 = System.nanoTime();
+        HttpResponse<InputStream> down = HTTP.send(HttpRequest.newBuilder(URI.create(node + "/api/v1/files/" + fileId))
+            .header("Authorization", "Bearer " + tokens.get(1)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        long got = 0;
+        try (InputStream in = down.body()) {
+          byte[] buffer = new byte[1 << 20];
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+            got += n;
+          }
+        }
+        double downSeconds = (System.nanoTime() - t1) / 1e9;
+        boolean same = HexFormat.of().formatHex(digest.digest()).equals(bigSha);
+        long size = Files.size(big);
+        run.put("bigMiB", size >> 20).put("uploadMBps", mb(size / upSeconds)).put("downloadMBps", mb(got / downSeconds))
+            .put("downloadIdentical", same).put("heapHighWaterMiB", heap.maxMiB()).put("heapLimitMiB", 256);
+        Bench.log("files: " + run.get("backend").asText() + ": up " + run.get("uploadMBps") + " MB/s, down "
+            + run.get("downloadMBps") + " MB/s, heap at most " + heap.maxMiB() + " MiB, identical " + same);
+        if (!same) {
+          return false;
+        }
+      }
+
+      // Many users at once, each a file of their own.
+      List<Path> theirs = new ArrayList<>();
+      for (int i = 1; i <= users; i++) {
+        Path f = runDir.resolve("user-" + i + ".bin");
+        write(f, eachBytes, 1000 + i);
+        theirs.add(f);
+      }
+      List<CompletableFuture<long[]>> uploads = new ArrayList<>();
+      for (int i = 1; i <= users; i++) {
+        int u = i;
+        long start = System.nanoTime();
+        uploads.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(node + "/api/v1/rooms/" + room
+                + "/files?name=user" + u + ".bin&clientMsgId=u" + u))
+            .header("Authorization", "Bearer " + tokens.get(u))
+            .POST(HttpRequest.BodyPublishers.ofFile(theirs.get(u - 1))).build(), HttpResponse.BodyHandlers.ofString())
+            .thenApply(r -> new long[] {r.statusCode(), System.nanoTime() - start}));
+      }
+      long stored = 0;
+      List<Long> millis = new ArrayList<>();
+      for (CompletableFuture<long[]> f : uploads) {
+        long[] r = f.get(10, TimeUnit.MINUTES);
+        if (r[0] == 201) {
+          stored++;
+        }
+        millis.add(r[1] / 1_000_000);
+      }
+      millis.sort(Long::compare);
+      run.put("concurrentUsers", users).put("concurrentEachMiB", eachBytes >> 20).put("concurrentStored", stored)
+          .put("concurrentP50ms", millis.get(millis.size() / 2))
+          .put("concurrentP99ms", millis.get(Math.min(millis.size() - 1, (int) Math.ceil(millis.size() * 0.99) - 1)))
+          .put("concurrentMaxMs", millis.get(millis.size() - 1));
+      Bench.log("files: " + run.get("backend").asText() + ": " + stored + "/" + users + " stored, p99 "
+          + run.get("concurrentP99ms") + " ms");
+      return stored == users;
+    } finally {
+      target.stop();
+      if (proxy != null) {
+        Procs.stop(proxy, 5);
+      }
+    }
+  }
+
+  static String markdown(ObjectNode r) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Files: ").append(r.get("what").asText()).append("\n\n");
+    md.append("Command: `").append(r.get("command").asText()).append("`; ok: ").append(r.get("ok").asBoolean())
+        .append("\n\n");
+    md.append("| | upload MB/s | download MB/s | node heap high-water (limit 256 MiB) | concurrent uploads stored |"
+        + " p50 / p99 / max ms |\n|---|---|---|---|---|---|\n");
+    ObjectNode limit = (ObjectNode) r.get("limit");
+    md.append("| limit: curl to/from disk | ").append(limit.path("uploadMBps")).append(" | ")
+        .append(limit.path("downloadMBps")).append(" | | | |\n");
+    for (var run : r.get("backends")) {
+      md.append("| Parley, ").append(run.get("backend").asText()).append(" | ").append(run.path("uploadMBps"))
+          .append(" | ").append(run.path("downloadMBps")).append(" | ").append(run.path("heapHighWaterMiB"))
+          .append(" MiB | ").append(run.path("concurrentStored")).append("/").append(run.path("concurrentUsers"))
+          .append(" | ").append(run.path("concurrentP50ms")).append(" / ").append(run.path("concurrentP99ms"))
+          .append(" / ").append(run.path("concurrentMaxMs")).append(" |\n");
+      if (run.has("error")) {
+        md.append("\nError (").append(run.get("backend").asText()).append("): ").append(run.get("error").asText())
+            .append("\n");
+      }
+    }
+    return md.toString();
+  }
+}
