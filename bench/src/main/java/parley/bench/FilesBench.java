@@ -283,36 +283,34 @@ final class FilesBench {
         Api.expect(api.callNow("POST", node + "/api/v1/rooms/" + room + "/join", tokens.get(i), "{}"), 200, "join");
       }
 
-      // One large file up, then down, with the node's heap watched.
+      // One large file up, then down, by curl (the limit's client), with the node's heap watched; then fetched once
+      // more to check it is the same bytes.
       String fileId;
       try (HeapWatch heap = new HeapWatch(target.serverPids().get(0))) {
-        long t0 = System.nanoTime();
-        HttpResponse<String> up = HTTP.send(HttpRequest.newBuilder(URI.create(node + "/api/v1/rooms/" + room
-                + "/files?name=big.bin&clientMsgId=big"))
-            .header("Authorization", "Bearer " + tokens.get(0))
-            .POST(HttpRequest.BodyPublishers.ofFile(big)).build(), HttpResponse.BodyHandlers.ofString());
-        double upSeconds = (System.nanoTime() - t0) / 1e9;
-        if (up.statusCode() != 201) {
-          throw new IllegalStateException("upload: " + up.statusCode() + " " + up.body());
+        Path answer = runDir.resolve("upload-answer.json");
+        String[] up = Procs.run(List.of("curl", "-s", "-o", answer.toString(), "-w", "%{http_code} %{speed_upload}",
+            "-H", "Authorization: Bearer " + tokens.get(0), "-H", "Content-Type: application/octet-stream",
+            "-T", big.toString(), "-X", "POST", node + "/api/v1/rooms/" + room + "/files?name=big.bin&clientMsgId=big"))
+            .trim().split(" ");
+        if (!up[0].equals("201")) {
+          throw new IllegalStateException("upload: " + up[0] + " " + Files.readString(answer));
         }
-        fileId = Frames.str(Bench.JSON.readTree(up.body()).get("file").toString(), "id");
-        long t1 = System.nanoTime();
-        HttpResponse<InputStream> down = HTTP.send(HttpRequest.newBuilder(URI.create(node + "/api/v1/files/" + fileId))
+        fileId = Bench.JSON.readTree(Files.readString(answer)).get("file").get("id").asText();
+        String[] down = Procs.run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{speed_download}",
+            "-H", "Authorization: Bearer " + tokens.get(1), node + "/api/v1/files/" + fileId)).trim().split(" ");
+        HttpResponse<InputStream> again = HTTP.send(HttpRequest.newBuilder(URI.create(node + "/api/v1/files/" + fileId))
             .header("Authorization", "Bearer " + tokens.get(1)).build(), HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        long got = 0;
-        try (InputStream in = down.body()) {
+        try (InputStream in = again.body()) {
           byte[] buffer = new byte[1 << 20];
           for (int n; (n = in.read(buffer)) > 0; ) {
             digest.update(buffer, 0, n);
-            got += n;
           }
         }
-        double downSeconds = (System.nanoTime() - t1) / 1e9;
-        boolean same = HexFormat.of().formatHex(digest.digest()).equals(bigSha);
-        long size = Files.size(big);
-        run.put("bigMiB", size >> 20).put("uploadMBps", mb(size / upSeconds)).put("downloadMBps", mb(got / downSeconds))
-            .put("downloadIdentical", same).put("heapHighWaterMiB", heap.maxMiB()).put("heapLimitMiB", 256);
+        boolean same = down[0].equals("200") && HexFormat.of().formatHex(digest.digest()).equals(bigSha);
+        run.put("bigMiB", Files.size(big) >> 20).put("uploadMBps", mb(Double.parseDouble(up[1])))
+            .put("downloadMBps", mb(Double.parseDouble(down[1]))).put("downloadIdentical", same)
+            .put("heapHighWaterMiB", heap.maxMiB()).put("heapLimitMiB", 256);
         Bench.log("files: " + run.get("backend").asText() + ": up " + run.get("uploadMBps") + " MB/s, down "
             + run.get("downloadMBps") + " MB/s, heap at most " + heap.maxMiB() + " MiB, identical " + same);
         if (!same) {

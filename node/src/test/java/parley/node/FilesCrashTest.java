@@ -73,7 +73,7 @@ class FilesCrashTest {
         }
         out.flush();
         if (TestDatabase.postgres()) {
-          // On PostgreSQL the test sees the chunks land (16 to a commit) before it pulls the plug.
+          // On PostgreSQL the test sees chunks land before it pulls the plug.
           try (Connection c = connect(dir)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (count(c, "SELECT COUNT(*) FROM parley_file_chunk c WHERE NOT EXISTS (SELECT 1 FROM "

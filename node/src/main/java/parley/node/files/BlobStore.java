@@ -14,6 +14,9 @@ interface BlobStore {
   /** The size of the pieces {@link Writer#write} takes (the last may be shorter). */
   int pieceSize();
 
+  /** How many pieces {@link Writer#write} may have in flight at once (each piece is held until written). */
+  int writeParallelism();
+
   /** Starts writing the bytes of a new blob at {@code location}. */
   CompletionStage<Writer> open(String location);
 

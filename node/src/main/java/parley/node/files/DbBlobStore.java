@@ -4,33 +4,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
  * Blobs in the node's database, as chunks of {@code parley.files.chunk-size} (256 KiB) in {@code parley_file_chunk}:
- * every node of a cluster serves every file with nothing more to run. An upload writes its chunks over one
- * connection and commits every {@code commitEvery} chunks (a commit per chunk would make the disk's flush the
- * upload's speed); reading fetches one chunk at a time, so neither way holds more than a chunk or two in memory.
+ * every node of a cluster serves every file with nothing more to run. An upload writes a chunk at a time, a download
+ * reads a few ahead, so neither holds more than a few chunks in memory.
  */
 final class DbBlobStore implements BlobStore {
   private final FileDb db;
   private final Executor blocking;
   private final int chunkSize;
-  private final int commitEvery;
+  private final boolean postgres;
+  /** Chunks a download reads ahead of the one being sent. */
+  static final int READ_AHEAD = 4;
 
-  DbBlobStore(FileDb db, Executor blocking, int chunkSize, int commitEvery) {
+  DbBlobStore(FileDb db, Executor blocking, int chunkSize, boolean postgres) {
     this.db = db;
     this.blocking = blocking;
     this.chunkSize = chunkSize;
-    this.commitEvery = Math.max(1, commitEvery);
+    this.postgres = postgres;
   }
 
   @Override
@@ -38,41 +37,57 @@ final class DbBlobStore implements BlobStore {
     return chunkSize;
   }
 
+  /** One: the chunks go over the upload's one connection, in order. */
   @Override
-  public CompletionStage<Writer> open(String location) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        Connection c = db.connection();
-        c.setAutoCommit(false);
-        return new ChunkWriter(location, c);
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking);
+  public int writeParallelism() {
+    return 1;
   }
 
+  @Override
+  public CompletionStage<Writer> open(String location) {
+    return CompletableFuture.completedFuture(new ChunkWriter(location));
+  }
+
+  /**
+   * Writes each chunk in a transaction of its own, on a connection borrowed for it: an upload holds no connection
+   * while it waits for the network, so slow uploads cannot take the pool from everyone else. On PostgreSQL a chunk's
+   * commit does not wait for its flush to disk ({@code synchronous_commit} off for that transaction only): the
+   * upload's record, committed after its last chunk with the usual flush, flushes the log up to it, chunks included
+   * (the log is written in order). Nothing is answered, or shared, before that commit.
+   */
   private final class ChunkWriter implements Writer {
     private final String location;
-    private final Connection connection;
     private int next;
 
-    ChunkWriter(String location, Connection connection) {
+    ChunkWriter(String location) {
       this.location = location;
-      this.connection = connection;
     }
 
     @Override
     public CompletionStage<Void> write(ByteString piece) {
       int idx = next++;
       return CompletableFuture.runAsync(() -> {
-        try (PreparedStatement s = connection.prepareStatement(
-            "INSERT INTO parley_file_chunk (location, idx, data) VALUES (?, ?, ?)")) {
-          s.setString(1, location);
-          s.setInt(2, idx);
-          s.setBytes(3, piece.toArray());
-          s.executeUpdate();
-          if ((idx + 1) % commitEvery == 0) {
-            connection.commit();
+        try (Connection c = db.connection()) {
+          c.setAutoCommit(false);
+          try {
+            if (postgres) {
+              try (var s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO OFF");
+              }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO parley_file_chunk (location, idx, data) VALUES (?, ?, ?)")) {
+              s.setString(1, location);
+              s.setInt(2, idx);
+              s.setBytes(3, piece.toArray());
+              s.executeUpdate();
+            }
+            c.commit();
+          } catch (SQLException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
           }
         } catch (SQLException e) {
           throw new CompletionException(e);
@@ -82,24 +97,13 @@ final class DbBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<Void> finish() {
-      return CompletableFuture.runAsync(() -> {
-        try (connection) {
-          connection.commit();
-        } catch (SQLException e) {
-          throw new CompletionException(e);
-        }
-      }, blocking);
+      // Durable with the record's commit (see the class comment).
+      return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<Void> abort() {
-      return CompletableFuture.runAsync(() -> {
-        try (connection) {
-          connection.rollback();
-        } catch (SQLException e) {
-          throw new CompletionException(e);
-        }
-      }, blocking).thenCompose(v -> delete(location));
+      return delete(location);
     }
   }
 
@@ -107,15 +111,14 @@ final class DbBlobStore implements BlobStore {
   public Source<ByteString, NotUsed> read(String location, int pieceSize, long size, long from, long to) {
     int first = (int) (from / pieceSize);
     int last = (int) (to / pieceSize);
-    return Source.unfoldAsync(first, idx -> idx > last
-        ? CompletableFuture.completedFuture(Optional.<Pair<Integer, ByteString>>empty())
-        : CompletableFuture.supplyAsync(() -> {
-          byte[] data = chunk(location, idx);
-          long start = (long) idx * pieceSize;
-          int begin = (int) Math.max(0, from - start);
-          int end = (int) Math.min(data.length, to - start + 1);
-          return Optional.of(Pair.create(idx + 1, ByteString.fromArray(data, begin, end - begin)));
-        }, blocking));
+    // A few chunks fetched ahead, in order: a download waits for one round trip per few chunks, not per chunk.
+    return Source.range(first, last).mapAsync(READ_AHEAD, idx -> CompletableFuture.supplyAsync(() -> {
+      byte[] data = chunk(location, idx);
+      long start = (long) idx * pieceSize;
+      int begin = (int) Math.max(0, from - start);
+      int end = (int) Math.min(data.length, to - start + 1);
+      return ByteString.fromArray(data, begin, end - begin);
+    }, blocking));
   }
 
   private byte[] chunk(String location, int idx) {

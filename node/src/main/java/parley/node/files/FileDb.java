@@ -39,7 +39,8 @@ final class FileDb implements AutoCloseable {
     hc.setMaximumPoolSize(poolSize);
     hc.setMinimumIdle(0);
     hc.setPoolName("parley-files");
-    hc.setConnectionTimeout(10_000);
+    // Connections are held for one statement or transaction at a time, never across an upload's wait for bytes.
+    hc.setConnectionTimeout(30_000);
     this.pool = new HikariDataSource(hc);
   }
 
@@ -140,7 +141,11 @@ final class FileDb implements AutoCloseable {
             s.setLong(9, now);
             s.executeUpdate();
           }
-          try (PreparedStatement s = c.prepareStatement("DELETE FROM parley_upload WHERE location = ?")) {
+          // The upload is over. If the bytes were known, this copy is to be deleted: its mark stays, as if its writer
+          // had died long ago, so that the sweep deletes it if the caller's deletion does not happen.
+          try (PreparedStatement s = c.prepareStatement(known
+              ? "UPDATE parley_upload SET started_at = 0 WHERE location = ?"
+              : "DELETE FROM parley_upload WHERE location = ?")) {
             s.setString(1, file.location());
             s.executeUpdate();
           }

@@ -56,11 +56,11 @@ public final class Files implements Extension {
   }
 
   /** {@code parley.files}. */
-  public record Settings(long maxSize, long quota, int chunkSize, int commitEvery, Duration idleTimeout,
+  public record Settings(long maxSize, long quota, int chunkSize, Duration idleTimeout,
       Duration sweepEvery, Duration uploadStaleAfter, Duration unplacedAfter, Duration ticketTtl, int poolSize) {
     static Settings of(Config c) {
       return new Settings(c.getBytes("max-size"), c.getBytes("quota"), c.getBytes("chunk-size").intValue(),
-          c.getInt("commit-every"), c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
+          c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
           c.getDuration("upload-stale-after"), c.getDuration("unplaced-after"), c.getDuration("ticket-ttl"),
           c.getInt("pool-size"));
     }
@@ -101,7 +101,9 @@ public final class Files implements Extension {
           db = new FileDb(system.settings().config(), settings.poolSize());
           store = S3BlobStore.configured(system.settings().config())
               .map(s3 -> (BlobStore) new S3BlobStore(s3, io))
-              .orElseGet(() -> new DbBlobStore(db, io, settings.chunkSize(), settings.commitEvery()));
+              .orElseGet(() -> new DbBlobStore(db, io, settings.chunkSize(),
+                  system.settings().config().getString("pekko-persistence-jdbc.shared-databases.slick.db.url")
+                      .startsWith("jdbc:postgresql:")));
           LOG.info("Files are stored in {}", store instanceof S3BlobStore ? "the S3 bucket " + ((S3BlobStore) store).describe()
               : "the node's database");
           system.getWhenTerminated().thenRun(this::close);
@@ -173,7 +175,9 @@ public final class Files implements Extension {
       CompletionStage<org.apache.pekko.Done> streamed = body
           .idleTimeout(settings.idleTimeout())
           .via(Pieces.of(store().pieceSize()))
-          .mapAsync(1, piece -> {
+          // A few pieces read ahead while one is being written: the network and the store work at once.
+          .buffer(4, org.apache.pekko.stream.OverflowStrategy.backpressure())
+          .mapAsync(store().writeParallelism(), piece -> {
             size[0] += piece.size();
             if (size[0] > maxBytes) {
               throw new TooLarge();
@@ -199,10 +203,15 @@ public final class Files implements Extension {
                     return forget(location).thenApply(v -> (Upload) new Refused(413, "quota_exceeded",
                         "your files may take " + settings.quota() + " bytes in all; this one would go past it"));
                   }
-                  // The same bytes were stored before: this copy is not needed.
-                  CompletionStage<Void> copy = recorded.get() ? store().delete(location)
-                      : CompletableFuture.completedFuture(null);
-                  return copy.thenApply(v -> (Upload) new Stored(file));
+                  if (recorded.get()) {
+                    // The same bytes were stored before: this copy goes, after the answer (or at the next sweep).
+                    forget(location).whenComplete((v, failure) -> {
+                      if (failure != null) {
+                        LOG.warn("A second copy of stored bytes was not deleted yet (the sweep will)", failure);
+                      }
+                    });
+                  }
+                  return CompletableFuture.completedFuture((Upload) new Stored(file));
                 });
           })
           .exceptionallyCompose(failure -> {

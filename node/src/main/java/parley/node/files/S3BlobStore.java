@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -87,6 +86,12 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
     return location + "/" + String.format("%08d", idx);
   }
 
+  /** Objects are independent: a few go up at once (each piece is held in memory until its PUT answers). */
+  @Override
+  public int writeParallelism() {
+    return 3;
+  }
+
   @Override
   public CompletionStage<Writer> open(String location) {
     return CompletableFuture.completedFuture(new Writer() {
@@ -116,15 +121,14 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
   public Source<ByteString, NotUsed> read(String location, int pieceSize, long size, long from, long to) {
     int first = (int) (from / pieceSize);
     int last = (int) (to / pieceSize);
-    return Source.unfoldAsync(first, idx -> idx > last
-        ? CompletableFuture.completedFuture(Optional.<Pair<Integer, ByteString>>empty())
-        : CompletableFuture.supplyAsync(() -> {
-          byte[] data = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key(location, idx))).asByteArray();
-          long start = (long) idx * pieceSize;
-          int begin = (int) Math.max(0, from - start);
-          int end = (int) Math.min(data.length, to - start + 1);
-          return Optional.of(Pair.create(idx + 1, ByteString.fromArray(data, begin, end - begin)));
-        }, io));
+    // A few objects fetched ahead, in order.
+    return Source.range(first, last).mapAsync(DbBlobStore.READ_AHEAD, idx -> CompletableFuture.supplyAsync(() -> {
+      byte[] data = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key(location, idx))).asByteArray();
+      long start = (long) idx * pieceSize;
+      int begin = (int) Math.max(0, from - start);
+      int end = (int) Math.min(data.length, to - start + 1);
+      return ByteString.fromArray(data, begin, end - begin);
+    }, io));
   }
 
   @Override

@@ -176,8 +176,8 @@ abstract class RouteSupport extends AllDirectives {
     return ExceptionHandler.newBuilder()
         .match(AskTimeoutException.class, e -> unavailable())
         .match(TimeoutException.class, e -> unavailable())
-        .match(java.util.concurrent.CompletionException.class, e -> e.getCause() instanceof TimeoutException ? unavailable() : internal())
-        .matchAny(e -> internal())
+        .match(java.util.concurrent.CompletionException.class, e -> e.getCause() instanceof TimeoutException ? unavailable() : internal(e))
+        .matchAny(this::internal)
         .build();
   }
 
@@ -186,7 +186,12 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   Route internal() {
-    system.log().error("unexpected failure in a route");
+    return internal(null);
+  }
+
+  /** 500: the failure is logged with its cause (the client is told nothing more). */
+  Route internal(Throwable cause) {
+    system.log().error("unexpected failure in a route", cause);
     return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
   }
 

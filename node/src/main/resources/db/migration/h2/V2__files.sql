@@ -3,10 +3,12 @@
 -- (about 256 KiB each) are keyed by the location its first upload wrote them to. refs counts the files that use it:
 -- a blob at 0 is collected. An upload's chunks are written under its location before its digest is known; the
 -- upload row marks them as in progress until the blob is recorded (or the upload fails and they are deleted).
+-- H2 keeps a BLOB in its own LOB storage, in small blocks: large values inline in the table's pages made each
+-- commit and delete rewrite pages of megabytes (with a 256 MiB heap, H2 ran out of memory on a 64 MiB delete).
 CREATE TABLE parley_file_chunk (
   location VARCHAR(64) NOT NULL,
   idx INTEGER NOT NULL,
-  data VARBINARY(4194304) NOT NULL,
+  data BLOB NOT NULL,
   PRIMARY KEY (location, idx)
 );
 

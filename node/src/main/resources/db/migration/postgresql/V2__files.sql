@@ -10,6 +10,9 @@ CREATE TABLE parley_file_chunk (
   PRIMARY KEY (location, idx)
 );
 
+-- Stored as they come: PostgreSQL would otherwise try to compress every chunk (most files are compressed already).
+ALTER TABLE parley_file_chunk ALTER COLUMN data SET STORAGE EXTERNAL;
+
 CREATE TABLE parley_upload (
   location VARCHAR(64) PRIMARY KEY,
   started_at BIGINT NOT NULL
