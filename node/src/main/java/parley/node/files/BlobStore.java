@@ -23,6 +23,25 @@ interface BlobStore {
   /** Bytes {@code from} to {@code to} (both included) of the blob at {@code location}. */
   Source<ByteString, NotUsed> read(String location, int pieceSize, long size, long from, long to);
 
+  /** Pieces a download fetches ahead of the one being sent. */
+  int READ_AHEAD = 4;
+
+  /**
+   * Bytes {@code from} to {@code to} of a blob stored as pieces of {@code pieceSize}, each fetched by {@code fetch}
+   * (its index to its bytes), {@link #READ_AHEAD} at a time and in order, the first and last cut to the range.
+   */
+  static Source<ByteString, NotUsed> ranged(int pieceSize, long from, long to,
+      java.util.function.Function<Integer, java.util.concurrent.CompletableFuture<byte[]>> fetch) {
+    int first = (int) (from / pieceSize);
+    int last = (int) (to / pieceSize);
+    return Source.range(first, last).mapAsync(READ_AHEAD, idx -> fetch.apply(idx).thenApply(data -> {
+      long start = (long) idx * pieceSize;
+      int begin = (int) Math.max(0, from - start);
+      int end = (int) Math.min(data.length, to - start + 1);
+      return ByteString.fromArray(data, begin, end - begin);
+    }));
+  }
+
   /** Deletes whatever was written at {@code location} (idempotent). */
   CompletionStage<Void> delete(String location);
 

@@ -22,8 +22,6 @@ final class DbBlobStore implements BlobStore {
   private final Executor blocking;
   private final int chunkSize;
   private final boolean postgres;
-  /** Chunks a download reads ahead of the one being sent. */
-  static final int READ_AHEAD = 4;
 
   DbBlobStore(FileDb db, Executor blocking, int chunkSize, boolean postgres) {
     this.db = db;
@@ -109,16 +107,9 @@ final class DbBlobStore implements BlobStore {
 
   @Override
   public Source<ByteString, NotUsed> read(String location, int pieceSize, long size, long from, long to) {
-    int first = (int) (from / pieceSize);
-    int last = (int) (to / pieceSize);
     // A few chunks fetched ahead, in order: a download waits for one round trip per few chunks, not per chunk.
-    return Source.range(first, last).mapAsync(READ_AHEAD, idx -> CompletableFuture.supplyAsync(() -> {
-      byte[] data = chunk(location, idx);
-      long start = (long) idx * pieceSize;
-      int begin = (int) Math.max(0, from - start);
-      int end = (int) Math.min(data.length, to - start + 1);
-      return ByteString.fromArray(data, begin, end - begin);
-    }, blocking));
+    return BlobStore.ranged(pieceSize, from, to,
+        idx -> CompletableFuture.supplyAsync(() -> chunk(location, idx), blocking));
   }
 
   private byte[] chunk(String location, int idx) {

@@ -119,16 +119,8 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
 
   @Override
   public Source<ByteString, NotUsed> read(String location, int pieceSize, long size, long from, long to) {
-    int first = (int) (from / pieceSize);
-    int last = (int) (to / pieceSize);
-    // A few objects fetched ahead, in order.
-    return Source.range(first, last).mapAsync(DbBlobStore.READ_AHEAD, idx -> CompletableFuture.supplyAsync(() -> {
-      byte[] data = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key(location, idx))).asByteArray();
-      long start = (long) idx * pieceSize;
-      int begin = (int) Math.max(0, from - start);
-      int end = (int) Math.min(data.length, to - start + 1);
-      return ByteString.fromArray(data, begin, end - begin);
-    }, io));
+    return BlobStore.ranged(pieceSize, from, to, idx -> CompletableFuture.supplyAsync(
+        () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key(location, idx))).asByteArray(), io));
   }
 
   @Override
