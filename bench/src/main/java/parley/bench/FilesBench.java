@@ -26,9 +26,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import com.typesafe.config.ConfigFactory;
@@ -207,38 +205,30 @@ final class FilesBench {
     return Math.round(bytesPerSecond / 1e6 * 10) / 10.0;
   }
 
-  /** Samples the node's heap in use (jstat), keeping the highest. */
-  private static final class HeapWatch implements AutoCloseable {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final AtomicLong maxKb = new AtomicLong();
-
-    HeapWatch(long pid) {
-      timer.scheduleWithFixedDelay(() -> {
-        try {
-          String[] lines = Procs.run(List.of("jstat", "-gc", String.valueOf(pid))).trim().split("\n");
-          String[] head = lines[0].trim().split("\\s+");
-          String[] values = lines[lines.length - 1].trim().split("\\s+");
-          double used = 0;
-          for (int i = 0; i < head.length; i++) {
-            if (List.of("S0U", "S1U", "EU", "OU").contains(head[i])) {
-              used += Double.parseDouble(values[i]);
-            }
-          }
-          maxKb.accumulateAndGet((long) used, Math::max);
-        } catch (IOException | RuntimeException e) {
-          // the node may be between samples' reach; the next one tries again
-        }
-      }, 0, 100, TimeUnit.MILLISECONDS);
+  /**
+   * The node's heap around its collections between {@code from} and {@code to} (epoch ms), from its GC log: the most
+   * in use before one (garbage included: with a 256 MiB heap the collector runs when it fills) and the most still
+   * live after one (what the transfers actually held). Read from the log, not sampled: a sampling tool (jstat) is a
+   * JVM start every time, which took a core from the run it measured.
+   */
+  static long[] heapAroundCollections(Path gcLog, long from, long to) throws IOException {
+    java.util.regex.Pattern pause = java.util.regex.Pattern.compile(
+        "^\\[([^\\]]+)\\].*Pause.*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    long before = 0;
+    long after = 0;
+    for (String line : Files.readAllLines(gcLog)) {
+      java.util.regex.Matcher m = pause.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      long at = java.time.OffsetDateTime.parse(m.group(1), time).toInstant().toEpochMilli();
+      if (at >= from && at <= to) {
+        before = Math.max(before, Long.parseLong(m.group(2)));
+        after = Math.max(after, Long.parseLong(m.group(3)));
+      }
     }
-
-    long maxMiB() {
-      return maxKb.get() >> 10;
-    }
-
-    @Override
-    public void close() {
-      timer.shutdownNow();
-    }
+    return new long[] {before, after};
   }
 
   private static boolean backend(Path root, Path runDir, Api api, boolean s3, boolean postgres, Path big,
@@ -286,7 +276,8 @@ final class FilesBench {
       // One large file up, then down, by curl (the limit's client), with the node's heap watched; then fetched once
       // more to check it is the same bytes.
       String fileId;
-      try (HeapWatch heap = new HeapWatch(target.serverPids().get(0))) {
+      long transferStart = System.currentTimeMillis();
+      {
         Path answer = runDir.resolve("upload-answer.json");
         String[] up = Procs.run(List.of("curl", "-s", "-o", answer.toString(), "-w", "%{http_code} %{speed_upload}",
             "-H", "Authorization: Bearer " + tokens.get(0), "-H", "Content-Type: application/octet-stream",
@@ -308,11 +299,13 @@ final class FilesBench {
           }
         }
         boolean same = down[0].equals("200") && HexFormat.of().formatHex(digest.digest()).equals(bigSha);
+        long[] heap = heapAroundCollections(target.gcLogs().get(0), transferStart, System.currentTimeMillis());
         run.put("bigMiB", Files.size(big) >> 20).put("uploadMBps", mb(Double.parseDouble(up[1])))
             .put("downloadMBps", mb(Double.parseDouble(down[1]))).put("downloadIdentical", same)
-            .put("heapHighWaterMiB", heap.maxMiB()).put("heapLimitMiB", 256);
+            .put("heapHighWaterMiB", heap[0]).put("heapLiveAfterGcMiB", heap[1]).put("heapLimitMiB", 256);
         Bench.log("files: " + run.get("backend").asText() + ": up " + run.get("uploadMBps") + " MB/s, down "
-            + run.get("downloadMBps") + " MB/s, heap at most " + heap.maxMiB() + " MiB, identical " + same);
+            + run.get("downloadMBps") + " MB/s, heap at most " + heap[0] + " MiB before a collection, " + heap[1]
+            + " MiB live after one, identical " + same);
         if (!same) {
           return false;
         }
@@ -325,15 +318,18 @@ final class FilesBench {
         write(f, eachBytes, 1000 + i);
         theirs.add(f);
       }
+      // Each user's client as a client should be: a 503 too_many_uploads (the node streams 16 at once) is tried
+      // again after its Retry-After, with the same clientMsgId; the time counts from the first try.
       List<CompletableFuture<long[]>> uploads = new ArrayList<>();
+      long[] refusals = {0};
       for (int i = 1; i <= users; i++) {
         int u = i;
         long start = System.nanoTime();
-        uploads.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(node + "/api/v1/rooms/" + room
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node + "/api/v1/rooms/" + room
                 + "/files?name=user" + u + ".bin&clientMsgId=u" + u))
             .header("Authorization", "Bearer " + tokens.get(u))
-            .POST(HttpRequest.BodyPublishers.ofFile(theirs.get(u - 1))).build(), HttpResponse.BodyHandlers.ofString())
-            .thenApply(r -> new long[] {r.statusCode(), System.nanoTime() - start}));
+            .POST(HttpRequest.BodyPublishers.ofFile(theirs.get(u - 1))).build();
+        uploads.add(untilTaken(request, refusals).thenApply(r -> new long[] {r.statusCode(), System.nanoTime() - start}));
       }
       long stored = 0;
       List<Long> millis = new ArrayList<>();
@@ -346,6 +342,7 @@ final class FilesBench {
       }
       millis.sort(Long::compare);
       run.put("concurrentUsers", users).put("concurrentEachMiB", eachBytes >> 20).put("concurrentStored", stored)
+          .put("concurrentRetriedAfter503", refusals[0])
           .put("concurrentP50ms", millis.get(millis.size() / 2))
           .put("concurrentP99ms", millis.get(Math.min(millis.size() - 1, (int) Math.ceil(millis.size() * 0.99) - 1)))
           .put("concurrentMaxMs", millis.get(millis.size() - 1));
@@ -360,20 +357,39 @@ final class FilesBench {
     }
   }
 
+  /**
+   * Sends until the node takes the upload (another answer than 503), waiting its Retry-After (1 s) between tries. A
+   * refusal that comes while the body is still being sent can reach this client as a closed connection: that is
+   * tried again too (the same clientMsgId stores it once).
+   */
+  private static CompletableFuture<HttpResponse<String>> untilTaken(HttpRequest request, long[] refusals) {
+    return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
+      if (failure == null && r.statusCode() != 503) {
+        return CompletableFuture.completedFuture(r);
+      }
+      synchronized (refusals) {
+        refusals[0]++;
+      }
+      long seconds = r == null ? 1 : r.headers().firstValueAsLong("Retry-After").orElse(1);
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS))
+          .thenCompose(v -> untilTaken(request, refusals));
+    }).thenCompose(f -> f);
+  }
+
   static String markdown(ObjectNode r) {
     StringBuilder md = new StringBuilder();
     md.append("# Files: ").append(r.get("what").asText()).append("\n\n");
     md.append("Command: `").append(r.get("command").asText()).append("`; ok: ").append(r.get("ok").asBoolean())
         .append("\n\n");
-    md.append("| | upload MB/s | download MB/s | node heap high-water (limit 256 MiB) | concurrent uploads stored |"
-        + " p50 / p99 / max ms |\n|---|---|---|---|---|---|\n");
+    md.append("| | upload MB/s | download MB/s | node heap (limit 256 MiB): most in use / most live after GC |"
+        + " concurrent uploads stored | p50 / p99 / max ms |\n|---|---|---|---|---|---|\n");
     ObjectNode limit = (ObjectNode) r.get("limit");
     md.append("| limit: curl to/from disk | ").append(limit.path("uploadMBps")).append(" | ")
         .append(limit.path("downloadMBps")).append(" | | | |\n");
     for (var run : r.get("backends")) {
       md.append("| Parley, ").append(run.get("backend").asText()).append(" | ").append(run.path("uploadMBps"))
           .append(" | ").append(run.path("downloadMBps")).append(" | ").append(run.path("heapHighWaterMiB"))
-          .append(" MiB | ").append(run.path("concurrentStored")).append("/").append(run.path("concurrentUsers"))
+          .append(" / ").append(run.path("heapLiveAfterGcMiB")).append(" MiB | ").append(run.path("concurrentStored")).append("/").append(run.path("concurrentUsers"))
           .append(" | ").append(run.path("concurrentP50ms")).append(" / ").append(run.path("concurrentP99ms"))
           .append(" / ").append(run.path("concurrentMaxMs")).append(" |\n");
       if (run.has("error")) {

@@ -17,6 +17,9 @@ interface BlobStore {
   /** How many pieces {@link Writer#write} may have in flight at once (each piece is held until written). */
   int writeParallelism();
 
+  /** Pieces an upload reads ahead of the one being written (memory per upload: about this plus the parallelism). */
+  int readAhead();
+
   /** Starts writing the bytes of a new blob at {@code location}. */
   CompletionStage<Writer> open(String location);
 

@@ -56,11 +56,11 @@ public final class Files implements Extension {
   }
 
   /** {@code parley.files}. */
-  public record Settings(long maxSize, long quota, int chunkSize, Duration idleTimeout,
+  public record Settings(long maxSize, long quota, int chunkSize, int concurrentUploads, Duration idleTimeout,
       Duration sweepEvery, Duration uploadStaleAfter, Duration unplacedAfter, Duration ticketTtl, int poolSize) {
     static Settings of(Config c) {
       return new Settings(c.getBytes("max-size"), c.getBytes("quota"), c.getBytes("chunk-size").intValue(),
-          c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
+          c.getInt("concurrent-uploads"), c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
           c.getDuration("upload-stale-after"), c.getDuration("unplaced-after"), c.getDuration("ticket-ttl"),
           c.getInt("pool-size"));
     }
@@ -79,6 +79,7 @@ public final class Files implements Extension {
   private final Settings settings;
   private final Executor io;
   private final Clock clock = Clock.systemUTC();
+  private final java.util.concurrent.Semaphore uploads;
   private volatile FileDb db;
   private volatile BlobStore store;
 
@@ -86,6 +87,19 @@ public final class Files implements Extension {
     this.system = system;
     this.settings = Settings.of(system.settings().config().getConfig("parley.files"));
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.files.dispatcher"));
+    this.uploads = new java.util.concurrent.Semaphore(settings.concurrentUploads());
+  }
+
+  /**
+   * Takes one of the node's upload slots ({@code parley.files.concurrent-uploads}), or false if none is free; give it
+   * back with {@link #uploadEnded} whatever the upload's end.
+   */
+  public boolean uploadStarts() {
+    return uploads.tryAcquire();
+  }
+
+  public void uploadEnded() {
+    uploads.release();
   }
 
   public Settings settings() {
@@ -176,7 +190,7 @@ public final class Files implements Extension {
           .idleTimeout(settings.idleTimeout())
           .via(Pieces.of(store().pieceSize()))
           // A few pieces read ahead while one is being written: the network and the store work at once.
-          .buffer(4, org.apache.pekko.stream.OverflowStrategy.backpressure())
+          .buffer(store().readAhead(), org.apache.pekko.stream.OverflowStrategy.backpressure())
           .mapAsync(store().writeParallelism(), piece -> {
             size[0] += piece.size();
             if (size[0] > maxBytes) {

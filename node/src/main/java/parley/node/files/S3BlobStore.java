@@ -92,6 +92,12 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
     return 3;
   }
 
+  /** One object: three are in flight already. */
+  @Override
+  public int readAhead() {
+    return 1;
+  }
+
   @Override
   public CompletionStage<Writer> open(String location) {
     return CompletableFuture.completedFuture(new Writer() {

@@ -87,6 +87,11 @@ final class FileRoutes extends RouteSupport {
       if (length.isPresent() && length.getAsLong() > settings.maxSize()) {
         return error(StatusCodes.PAYLOAD_TOO_LARGE, "file_too_large", tooLarge(settings.maxSize()));
       }
+      if (!files.uploadStarts()) {
+        return respondWithHeader(RawHeader.create("Retry-After", "1"), () -> error(StatusCodes.SERVICE_UNAVAILABLE,
+            "too_many_uploads", "this node streams " + settings.concurrentUploads()
+                + " uploads at once; try again in a second"));
+      }
       ContentType type = request.entity().getContentType();
       String contentType = type.equals(ContentTypes.NO_CONTENT_TYPE) ? "application/octet-stream"
           : type.toString().length() > 255 ? "application/octet-stream" : type.toString();
@@ -109,7 +114,8 @@ final class FileRoutes extends RouteSupport {
                     .thenCompose(upload -> upload instanceof Files.Stored stored
                         ? share(caller, roomId, clientMsgId, stored.file())
                         : CompletableFuture.completedFuture(upload));
-              })),
+              }))
+              .whenComplete((result, failure) -> files.uploadEnded()),
           result -> {
             if (result instanceof parley.protocol.Message m) {
               return complete(StatusCodes.CREATED, m, JSON);
