@@ -54,7 +54,10 @@ interface BlobStore {
 
     CompletionStage<Void> finish();
 
-    /** Gives up: what was written is deleted (the caller deletes the location too, in case). */
+    /**
+     * Gives up: once every write in flight has ended (one that commits after a delete would leave its piece behind),
+     * what was written is deleted.
+     */
     CompletionStage<Void> abort();
   }
 }

@@ -62,6 +62,8 @@ final class DbBlobStore implements BlobStore {
   private final class ChunkWriter implements Writer {
     private final String location;
     private int next;
+    /** The writes started, to wait for before an abort deletes what they wrote. */
+    private final java.util.List<CompletableFuture<Void>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ChunkWriter(String location) {
       this.location = location;
@@ -70,7 +72,7 @@ final class DbBlobStore implements BlobStore {
     @Override
     public CompletionStage<Void> write(ByteString piece) {
       int idx = next++;
-      return CompletableFuture.runAsync(() -> {
+      CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
         try (Connection c = db.connection()) {
           c.setAutoCommit(false);
           try {
@@ -97,6 +99,8 @@ final class DbBlobStore implements BlobStore {
           throw new CompletionException(e);
         }
       }, blocking);
+      started.add(write);
+      return write;
     }
 
     @Override
@@ -107,7 +111,8 @@ final class DbBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<Void> abort() {
-      return delete(location);
+      return CompletableFuture.allOf(started.stream().map(f -> f.exceptionally(e -> null))
+          .toArray(CompletableFuture[]::new)).thenCompose(v -> delete(location));
     }
   }
 

@@ -102,12 +102,17 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
   public CompletionStage<Writer> open(String location) {
     return CompletableFuture.completedFuture(new Writer() {
       private int next;
+      private final java.util.List<CompletableFuture<Void>> started =
+          new java.util.concurrent.CopyOnWriteArrayList<>();
 
       @Override
       public CompletionStage<Void> write(ByteString piece) {
         int idx = next++;
-        return CompletableFuture.runAsync(() -> s3.putObject(b -> b.bucket(settings.bucket()).key(key(location, idx)),
-            RequestBody.fromByteBuffer(piece.asByteBuffer())), io);
+        CompletableFuture<Void> put = CompletableFuture.runAsync(() -> s3.putObject(
+            b -> b.bucket(settings.bucket()).key(key(location, idx)), RequestBody.fromByteBuffer(piece.asByteBuffer())),
+            io);
+        started.add(put);
+        return put;
       }
 
       @Override
@@ -118,7 +123,8 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
 
       @Override
       public CompletionStage<Void> abort() {
-        return delete(location);
+        return CompletableFuture.allOf(started.stream().map(f -> f.exceptionally(e -> null))
+            .toArray(CompletableFuture[]::new)).thenCompose(v -> delete(location));
       }
     });
   }
