@@ -44,17 +44,22 @@ class UploadSlotsTest {
             .getBytes(StandardCharsets.US_ASCII));
         out.write(new byte[1_000_000]);
         out.flush();
+        // Once its upload is under way (its mark is in the database), the slot is taken: no other upload races it.
         TestProbe<Object> wait = TestProbe.create(node.system);
-        HttpResponse<String> refused = wait.awaitAssert(Duration.ofSeconds(10), () -> {
-          HttpResponse<String> r;
-          try {
-            r = upload(node, alice, room, "t1");
-          } catch (Exception e) {
+        com.typesafe.config.Config db = node.system.settings().config()
+            .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
+        wait.awaitAssert(Duration.ofSeconds(10), () -> {
+          try (var c = java.sql.DriverManager.getConnection(db.getString("url"), db.getString("user"),
+              db.getString("password")); var r = c.createStatement().executeQuery("SELECT COUNT(*) FROM parley_upload")) {
+            r.next();
+            assertTrue(r.getLong(1) >= 1, "the slow upload is under way");
+          } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
           }
-          assertEquals(503, r.statusCode(), r.body());
-          return r;
+          return null;
         });
+        HttpResponse<String> refused = upload(node, alice, room, "t1");
+        assertEquals(503, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("too_many_uploads"), refused.body());
         assertTrue(refused.body().contains(" 1 "), "the number is in the message: " + refused.body());
         assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
