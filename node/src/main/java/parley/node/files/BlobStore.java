@@ -48,6 +48,42 @@ interface BlobStore {
   /** Deletes whatever was written at {@code location} (idempotent). */
   CompletionStage<Void> delete(String location);
 
+  /**
+   * A writer of numbered pieces that remembers its writes still in flight, so that an abort deletes what they wrote
+   * only once they have ended (a write that lands after the delete would leave its piece behind). Each write leaves
+   * the set when it ends: an upload of thousands of pieces keeps a handful.
+   */
+  abstract class PieceWriter implements Writer {
+    private final String location;
+    private int next;
+    private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> inFlight =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    PieceWriter(String location) {
+      this.location = location;
+    }
+
+    /** Writes piece {@code idx} of the blob at {@code location}, off the caller's thread. */
+    abstract java.util.concurrent.CompletableFuture<Void> put(String location, int idx, ByteString piece);
+
+    /** Deletes what was written at the location. */
+    abstract CompletionStage<Void> deleteAll(String location);
+
+    @Override
+    public CompletionStage<Void> write(ByteString piece) {
+      java.util.concurrent.CompletableFuture<Void> write = put(location, next++, piece);
+      inFlight.add(write);
+      write.whenComplete((v, e) -> inFlight.remove(write));
+      return write;
+    }
+
+    @Override
+    public CompletionStage<Void> abort() {
+      return java.util.concurrent.CompletableFuture.allOf(inFlight.stream().map(f -> f.exceptionally(e -> null))
+          .toArray(java.util.concurrent.CompletableFuture[]::new)).thenCompose(v -> deleteAll(location));
+    }
+  }
+
   /** One blob being written: pieces in order, then {@link #finish} (durable once it completes) or {@link #abort}. */
   interface Writer {
     CompletionStage<Void> write(ByteString piece);

@@ -59,20 +59,14 @@ final class DbBlobStore implements BlobStore {
    * upload's record, committed after its last chunk with the usual flush, flushes the log up to it, chunks included
    * (the log is written in order). Nothing is answered, or shared, before that commit.
    */
-  private final class ChunkWriter implements Writer {
-    private final String location;
-    private int next;
-    /** The writes started, to wait for before an abort deletes what they wrote. */
-    private final java.util.List<CompletableFuture<Void>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-
+  private final class ChunkWriter extends PieceWriter {
     ChunkWriter(String location) {
-      this.location = location;
+      super(location);
     }
 
     @Override
-    public CompletionStage<Void> write(ByteString piece) {
-      int idx = next++;
-      CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> put(String location, int idx, ByteString piece) {
+      return CompletableFuture.runAsync(() -> {
         try (Connection c = db.connection()) {
           c.setAutoCommit(false);
           try {
@@ -99,20 +93,17 @@ final class DbBlobStore implements BlobStore {
           throw new CompletionException(e);
         }
       }, blocking);
-      started.add(write);
-      return write;
+    }
+
+    @Override
+    CompletionStage<Void> deleteAll(String location) {
+      return delete(location);
     }
 
     @Override
     public CompletionStage<Void> finish() {
       // Durable with the record's commit (see the class comment).
       return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> abort() {
-      return CompletableFuture.allOf(started.stream().map(f -> f.exceptionally(e -> null))
-          .toArray(CompletableFuture[]::new)).thenCompose(v -> delete(location));
     }
   }
 

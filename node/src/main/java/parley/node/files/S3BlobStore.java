@@ -100,31 +100,22 @@ final class S3BlobStore implements BlobStore, AutoCloseable {
 
   @Override
   public CompletionStage<Writer> open(String location) {
-    return CompletableFuture.completedFuture(new Writer() {
-      private int next;
-      private final java.util.List<CompletableFuture<Void>> started =
-          new java.util.concurrent.CopyOnWriteArrayList<>();
+    return CompletableFuture.completedFuture(new PieceWriter(location) {
+      @Override
+      CompletableFuture<Void> put(String at, int idx, ByteString piece) {
+        return CompletableFuture.runAsync(() -> s3.putObject(b -> b.bucket(settings.bucket()).key(key(at, idx)),
+            RequestBody.fromByteBuffer(piece.asByteBuffer())), io);
+      }
 
       @Override
-      public CompletionStage<Void> write(ByteString piece) {
-        int idx = next++;
-        CompletableFuture<Void> put = CompletableFuture.runAsync(() -> s3.putObject(
-            b -> b.bucket(settings.bucket()).key(key(location, idx)), RequestBody.fromByteBuffer(piece.asByteBuffer())),
-            io);
-        started.add(put);
-        return put;
+      CompletionStage<Void> deleteAll(String at) {
+        return delete(at);
       }
 
       @Override
       public CompletionStage<Void> finish() {
         // Each piece was durable once its PUT answered.
         return CompletableFuture.completedFuture(null);
-      }
-
-      @Override
-      public CompletionStage<Void> abort() {
-        return CompletableFuture.allOf(started.stream().map(f -> f.exceptionally(e -> null))
-            .toArray(CompletableFuture[]::new)).thenCompose(v -> delete(location));
       }
     });
   }
