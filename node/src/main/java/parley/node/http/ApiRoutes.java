@@ -11,13 +11,14 @@ import parley.node.room.History;
 /**
  * The HTTP edge of protocol v1, put together: the health endpoints, then under {@code /api/v1} the calls that need no
  * token, then the bearer-token check and the account's and the rooms' calls ({@link AccountRoutes},
- * {@link RoomRoutes}). Plain classes mapping wire DTOs to entity commands and entity replies to status codes; nothing
+ * {@link RoomRoutes}); last the web client's files ({@link WebRoutes}). Plain classes mapping wire DTOs to entity commands and entity replies to status codes; nothing
  * here holds state, every answer comes from an entity (or the journal, for old history).
  */
 public final class ApiRoutes extends RouteSupport {
   private final AccountRoutes accounts;
   private final RoomRoutes rooms;
   private final FileRoutes files;
+  private final WebRoutes web;
   private final Supplier<Boolean> bound;
 
   public ApiRoutes(ActorSystem<?> system, History history, WebSocketEndpoint webSockets, Supplier<Boolean> bound) {
@@ -25,6 +26,7 @@ public final class ApiRoutes extends RouteSupport {
     this.accounts = new AccountRoutes(system, webSockets);
     this.rooms = new RoomRoutes(system, history);
     this.files = new FileRoutes(system, history);
+    this.web = new WebRoutes(system);
     this.bound = bound;
   }
 
@@ -36,7 +38,8 @@ public final class ApiRoutes extends RouteSupport {
             accounts.open(),
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
-                files.forCaller(caller)))))))));
+                files.forCaller(caller)))))),
+        web.routes())));
   }
 
   private Route ready() {

@@ -1,0 +1,162 @@
+// Scenario 1: two people meet in a room. They sign up in the UI, alice creates a room and bob joins it from the
+// room browser; they talk and see each other typing; alice watches her message go delivered, then read; bob
+// mentions alice while she is in another room and she is told; alice shares a file that bob downloads byte for byte.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import {
+  ParleyNode, launchBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText, typeUntil,
+} from './lib.mjs';
+
+let node;
+let browser;
+
+before(async () => {
+  node = await ParleyNode.create();
+  await node.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (node) {
+    await node.stop('SIGTERM');
+    node.cleanup();
+  }
+});
+
+const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+
+/** A small valid PNG (w x h, one colour), to see the image preview work under the page's CSP. */
+function png(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x5c)]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('alice and bob: join, talk, typing, delivered then read, a mention elsewhere, a file byte for byte', async () => {
+  const alice = await openUser(browser, node);
+  const bob = await openUser(browser, node);
+  const a = alice.page;
+  const b = bob.page;
+  // alice allows desktop notifications; the page's Notification is wrapped to see which ones it shows.
+  await alice.context.grantPermissions(['notifications']);
+  await alice.context.addInitScript(() => {
+    const Real = window.Notification;
+    window.__shown = [];
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.__shown.push(title + ' | ' + (options && options.body));
+      }
+    };
+    window.Notification.requestPermission = Real.requestPermission.bind(Real);
+    Object.defineProperty(window.Notification, 'permission', { get: () => Real.permission });
+  });
+  await a.reload();
+
+  await signUp(a, 'alice', 'correct horse');
+  await signUp(b, 'bob', 'battery staple');
+
+  // alice creates #general; bob finds it in the room browser and joins.
+  const general = await createRoom(a, 'general');
+  await b.getByRole('button', { name: 'Browse', exact: true }).click();
+  await b.locator('#browse-list').getByRole('button', { name: 'Join general' }).click();
+  await until(async () => (await roomIdOf(b)) === general, 'bob to be in #general');
+  await a.locator('#timeline .sys', { hasText: 'bob joined' }).waitFor();
+  await a.locator('#member-list', { hasText: 'bob' }).waitFor();
+
+  // They talk.
+  await send(a, 'hi bob, welcome to general');
+  await messageByText(b, 'hi bob, welcome to general').waitFor();
+  await send(b, 'hello alice!');
+  await messageByText(a, 'hello alice!').waitFor();
+
+  // Each sees the other typing, and the line goes when the input is cleared.
+  const typingLine = (page) => page.locator('#typing').textContent();
+  await typeUntil(b, 'I am typing something ', async () => (await typingLine(a)) === 'bob is typing...', 'alice sees bob typing');
+  await b.locator('#composer-input').fill('');
+  await until(async () => (await typingLine(a)) === '', 'bob\'s typing line to go');
+  await typeUntil(a, 'and now I am typing ', async () => (await typingLine(b)) === 'alice is typing...', 'bob sees alice typing');
+  await a.locator('#composer-input').fill('');
+  await until(async () => (await b.locator('#typing').textContent()) === '', 'alice\'s typing line to go');
+
+  // bob looks at a room of his own: alice's next message reaches his browser (delivered) but he has not read it.
+  const notes = await createRoom(b, 'bob-notes');
+  assert.notEqual(notes, general);
+  await send(a, 'are you there?');
+  const mine = messageByText(a, 'are you there?');
+  await mine.locator('.status[data-status="delivered"]').waitFor();
+  await b.locator(`#sidebar button[data-room="${general}"] .badge[data-unread="1"]`).waitFor();
+  await until(async () => (await b.title()) === '(1) Parley', 'bob\'s tab title to count the unread message');
+  assert.equal(await mine.locator('.status').getAttribute('data-status'), 'delivered');
+  // He opens #general: alice sees it read.
+  await openRoom(b, general);
+  await mine.locator('.status[data-status="read"]').waitFor();
+  await until(async () => (await b.title()) === 'Parley', 'bob\'s tab title to clear');
+
+  // alice moves to another room; bob mentions her in #general: she is notified there.
+  const random = await createRoom(a, 'random');
+  assert.equal(await roomIdOf(a), random);
+  await b.locator('#composer-input').fill('@al');
+  await b.locator('#mention-list [role="option"]', { hasText: '@alice' }).waitFor();
+  await b.locator('#composer-input').press('Tab');
+  assert.equal(await b.locator('#composer-input').inputValue(), '@alice ');
+  await b.locator('#composer-input').pressSequentially('can you look at the deploy?');
+  await b.locator('#composer-input').press('Enter');
+  await a.locator('.toast.notification', { hasText: 'bob mentioned you in #general' }).waitFor();
+  await until(async () => (await a.locator('#inbox-count').textContent()) === '1', 'alice\'s inbox count');
+  await until(() => a.evaluate(() => window.__shown.join('\n')), 'a desktop notification');
+  assert.deepEqual(await a.evaluate(() => window.__shown), ['bob mentioned you in #general | @alice can you look at the deploy?']);
+  await a.locator(`#sidebar button[data-room="${general}"] .badge.mention[data-mentions="1"]`).waitFor();
+  await openRoom(a, general);
+  await a.locator('#timeline article.mentions-me', { hasText: 'can you look at the deploy?' }).waitFor();
+  assert.equal(await a.locator('#timeline article.mentions-me .mention.me').textContent(), '@alice');
+
+  // alice shares a file of random bytes; bob downloads it from its link.
+  const bytes = randomBytes(300 * 1024 + 123);
+  await a.locator('#file-input').setInputFiles({ name: 'random.bin', mimeType: 'application/octet-stream', buffer: bytes });
+  await a.locator('#timeline article[data-seq] .file-link', { hasText: 'random.bin' }).waitFor();
+  const link = b.locator('#timeline article[data-seq] .file-link', { hasText: 'random.bin' });
+  await link.waitFor();
+  const [download] = await Promise.all([b.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'random.bin');
+  const got = readFileSync(await download.path());
+  assert.equal(got.length, bytes.length);
+  assert.equal(sha256(got), sha256(bytes));
+
+  // An image shows as a preview (served with the cookie, allowed by the CSP).
+  await a.locator('#file-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png(40, 30) });
+  const img = b.locator('#timeline article[data-seq] .file img[alt="dot.png"]');
+  await img.waitFor();
+  await until(() => img.evaluate((el) => el.complete && el.naturalWidth === 40), 'bob\'s preview of dot.png to load');
+
+  assert.deepEqual(alice.problems, []);
+  assert.deepEqual(bob.problems, []);
+});

@@ -1,0 +1,199 @@
+// Shared by the end-to-end tests: a Parley node of our own (a process on a free port with a fresh data directory),
+// Debian's Chromium through playwright-core, and the steps a user takes in the UI. Every wait is on a condition,
+// with a deadline; nothing sleeps for a fixed time.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, createWriteStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
+export async function until(fn, what, timeoutMs = 30000, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ': ' + last.message : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function freePort() {
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A Parley node as its own process: `java -cp node/target/classes:<classpath> parley.node.Main`. */
+export class ParleyNode {
+  constructor({ port, clusterPort, dataDir, logFile }) {
+    this.port = port;
+    this.clusterPort = clusterPort;
+    this.dataDir = dataDir;
+    this.logFile = logFile;
+    this.proc = null;
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async create() {
+    const port = await freePort();
+    const clusterPort = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-web-e2e-'));
+    // The log lives beside the data directory, so it is still there to read when a test failed and cleaned up.
+    return new ParleyNode({ port, clusterPort, dataDir, logFile: dataDir + '.log' });
+  }
+
+  async start() {
+    const classes = join(REPO, 'node', 'target', 'classes');
+    const cpFile = join(REPO, 'node', 'target', 'classpath.txt');
+    await until(() => existsSync(join(classes, 'parley', 'node', 'http', 'WebRoutes.class')) && existsSync(cpFile),
+      'the node to be built (node/target/classes with WebRoutes, node/target/classpath.txt)', 60000, 500);
+    const cp = `${classes}:${readFileSync(cpFile, 'utf8').trim()}`;
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    this.proc = spawn('java', ['-cp', cp, 'parley.node.Main'], {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        PARLEY_HTTP_PORT: String(this.port),
+        // Its own cluster port and any metrics port: other nodes on this machine (CI's, a developer's) keep theirs.
+        PARLEY_CLUSTER_PORT: String(this.clusterPort),
+        PARLEY_METRICS_PORT: '0',
+        PARLEY_DATA_DIR: this.dataDir,
+        PARLEY_WEB_DIR: join(REPO, 'web', 'src'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout.pipe(log);
+    this.proc.stderr.pipe(log);
+    const proc = this.proc;
+    this.exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    let exited = false;
+    this.exited.then(() => { exited = true; });
+    await until(async () => {
+      if (exited) return true;
+      const res = await fetch(this.url + '/ready').catch(() => null);
+      return res && res.status === 200;
+    }, `GET ${this.url}/ready == 200`, 120000, 200);
+    if (exited) {
+      const tail = readFileSync(this.logFile, 'utf8').split('\n').slice(-30).join('\n');
+      throw new Error(`the node exited before it was ready; ${this.logFile} ends with:\n${tail}`);
+    }
+  }
+
+  /** Ends the process with `signal` and waits until it is gone. */
+  async stop(signal = 'SIGTERM') {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    this.proc.kill(signal);
+    let timer;
+    const done = await Promise.race([this.exited, new Promise((r) => { timer = setTimeout(() => r(null), 30000); })]);
+    clearTimeout(timer);
+    if (!done) {
+      this.proc.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  cleanup() {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    rmSync(this.logFile, { force: true });
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A browser context and page for one person; collects console errors and page errors (a CSP violation is one). */
+export async function openUser(browser, node, { width = 1280, height = 800, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({
+    baseURL: node.url, viewport: { width, height }, acceptDownloads: true, colorScheme, locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  const problems = [];
+  watch(page, problems);
+  await page.goto('/');
+  return { context, page, problems };
+}
+
+export function watch(page, problems) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource|WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(m.text())) {
+      problems.push('console: ' + m.text());
+    }
+  });
+  page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+}
+
+export async function signUp(page, username, password, { stay = false } = {}) {
+  await page.locator('#auth-username').fill(username);
+  await page.locator('#auth-password').fill(password);
+  if (stay) await page.locator('#auth-stay').check();
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await waitOnline(page);
+}
+
+export async function waitOnline(page, timeout = 30000) {
+  await page.locator('#conn[data-state="online"]').waitFor({ timeout });
+}
+
+export async function createRoom(page, name) {
+  await page.getByRole('button', { name: 'New room' }).click();
+  await page.locator('#create-name').fill(name);
+  await page.locator('#dlg-create').getByRole('button', { name: 'Create' }).click();
+  await until(async () => (await page.locator('#room-title').textContent()) === '# ' + name, `room ${name} to open`);
+  return roomIdOf(page);
+}
+
+export async function roomIdOf(page) {
+  const hash = await page.evaluate(() => location.hash);
+  return decodeURIComponent(hash.replace(/^#room=/, ''));
+}
+
+export async function openRoom(page, id) {
+  await page.locator(`#sidebar button[data-room="${id}"]`).click();
+  await until(async () => (await roomIdOf(page)) === id, `room ${id} to open`);
+}
+
+export async function send(page, text) {
+  const input = page.locator('#composer-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The seqs shown in the timeline, in DOM order. */
+export async function timelineSeqs(page) {
+  return page.locator('#timeline [data-seq]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq)));
+}
+
+/** The message with this text in the timeline (entries with a seq only). */
+export function messageByText(page, text) {
+  return page.locator('#timeline article[data-seq]').filter({ has: page.locator('.msg-body', { hasText: text }) });
+}
+
+/**
+ * Types into the composer one key at a time, as a person does, until `cond()` holds (the typing line of the other
+ * side, say): a typist is relayed at most every 2 s, so a burst of keys may not be enough on its own.
+ */
+export async function typeUntil(page, text, cond, what, timeoutMs = 20000) {
+  const input = page.locator('#composer-input');
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    await input.press(text[i % text.length] === ' ' ? 'Space' : text[i % text.length]);
+    if (await cond()) return;
+    if (Date.now() > deadline) throw new Error(`timed out typing until ${what}`);
+  }
+}

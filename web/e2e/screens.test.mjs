@@ -1,0 +1,184 @@
+// Scenario 3: the main screens as people see them, at 1280 px and 375 px wide (and the room in the dark theme),
+// written to docs/images/web-*.png. The room is filled over HTTP with bearer tokens (as any client may), then
+// alice logs in through the UI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { ParleyNode, launchBrowser, openUser, until, REPO, waitOnline, messageByText } from './lib.mjs';
+
+const OUT = join(REPO, 'docs', 'images');
+let node;
+let browser;
+
+before(async () => {
+  node = await ParleyNode.create();
+  await node.start();
+  browser = await launchBrowser();
+  mkdirSync(OUT, { recursive: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (node) {
+    await node.stop('SIGTERM');
+    node.cleanup();
+  }
+});
+
+async function call(token, method, path, body) {
+  const res = await fetch(node.url + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function user(name) {
+  await call(null, 'POST', '/api/v1/auth/signup', { username: name, password: 'correct horse' });
+  return (await call(null, 'POST', '/api/v1/auth/login', { username: name, password: 'correct horse' })).token;
+}
+
+let n = 0;
+const say = (token, room, text, extra = {}) => call(token, 'POST', `/api/v1/rooms/${encodeURIComponent(room)}/messages`, { clientMsgId: 'seed-' + n++, text, ...extra });
+
+/** A 320 x 180 PNG: a few bars, as a chart someone would share. */
+function chartPng() {
+  const w = 320;
+  const h = 180;
+  const bars = [60, 110, 85, 140, 125, 160];
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      const bar = Math.floor((x - 20) / 48);
+      const inBar = x >= 20 && bar < bars.length && (x - 20) % 48 < 34 && h - y <= bars[bar];
+      const [r, g, b] = inBar ? [59, 91, 219] : y === h - 1 || x === 19 ? [120, 120, 120] : [246, 247, 250];
+      row[1 + x * 3] = r;
+      row[2 + x * 3] = g;
+      row[3 + x * 3] = b;
+    }
+    rows.push(row);
+  }
+  const crcTable = Array.from({ length: 256 }, (_, k) => {
+    let c = k;
+    for (let i = 0; i < 8; i++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function seed() {
+  const alice = await user('alice');
+  const bob = await user('bob');
+  const carol = await user('carol');
+  const room = await call(alice, 'POST', '/api/v1/rooms', { name: 'design-review' });
+  const id = room.id;
+  await call(alice, 'PATCH', `/api/v1/rooms/${id}`, { topic: 'Weekly design review · Thursdays 10:00' });
+  await call(bob, 'POST', `/api/v1/rooms/${id}/join`, {});
+  await call(carol, 'POST', `/api/v1/rooms/${id}/join`, {});
+  const first = await say(alice, id, 'Morning! The new onboarding flow is up on staging.');
+  await say(bob, id, 'Nice. I went through it on my phone: the second step feels long.');
+  const ask = await say(carol, id, '@alice can we drop the avatar upload from step 2? Most people skip it.');
+  await say(alice, id, 'Good call, moving it to settings.', { replyTo: ask.seq });
+  const png = chartPng();
+  const res = await fetch(`${node.url}/api/v1/rooms/${id}/files?name=signups-by-step.png&clientMsgId=seed-file`, {
+    method: 'POST', headers: { Authorization: 'Bearer ' + bob, 'Content-Type': 'image/png' }, body: png,
+  });
+  assert.equal(res.status, 201);
+  await say(bob, id, '/me is drafting the release notes');
+  const last = await say(alice, id, 'Shipping it tomorrow then 🚀 https://example.org/release');
+  // Reactions go over the socket in the protocol; the seed leaves them to the UI below.
+  await call(bob, 'POST', `/api/v1/rooms/${id}/read`, { seq: last.seq });
+  await call(carol, 'POST', `/api/v1/rooms/${id}/read`, { seq: last.seq });
+  const random = await call(bob, 'POST', '/api/v1/rooms', { name: 'random' });
+  await call(alice, 'POST', `/api/v1/rooms/${random.id}/join`, {});
+  await call(carol, 'POST', `/api/v1/rooms/${random.id}/join`, {});
+  await say(bob, random.id, 'anyone up for lunch at 12:30?');
+  await say(carol, random.id, 'me!');
+  const dm = await call(carol, 'POST', '/api/v1/dms/alice');
+  await say(carol, dm.id, 'do you have a minute after the review?');
+  return { id, first };
+}
+
+async function logIn(page) {
+  await page.locator('#auth-username').fill('alice');
+  await page.locator('#auth-password').fill('correct horse');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await waitOnline(page);
+}
+
+test('screens: login and a room at 1280 px and 375 px, and the room in the dark theme', async () => {
+  const { id, first } = await seed();
+  const shots = [];
+  const shoot = async (page, name) => {
+    const path = join(OUT, `web-${name}.png`);
+    await page.screenshot({ path });
+    shots.push(path);
+  };
+
+  for (const [width, height] of [[1280, 800], [375, 812]]) {
+    const { page, context, problems } = await openUser(browser, node, { width, height });
+    await page.locator('#auth-username').waitFor();
+    await shoot(page, `login-${width}`);
+    await logIn(page);
+    await page.evaluate((room) => { location.hash = '#room=' + encodeURIComponent(room); }, id);
+    await until(async () => (await page.locator('#room-title').textContent()) === '# design-review', 'the room to open');
+    await messageByText(page, 'Shipping it tomorrow').waitFor();
+    await until(() => page.locator('#timeline .file img').evaluate((el) => el.complete && el.naturalWidth === 320), 'the chart preview');
+    await page.locator('#timeline .status[data-status="read"]').first().waitFor();
+    if (width === 1280) {
+      // A reaction, through the UI's own dialog.
+      const msg = messageByText(page, 'Morning! The new onboarding flow');
+      await msg.hover();
+      await msg.getByRole('button', { name: 'React' }).click();
+      await page.locator('#dlg-react').getByRole('button', { name: 'React with 🎉' }).click();
+      await page.locator(`#timeline article[data-seq="${first.seq}"] .chip`).waitFor();
+      await page.locator('#composer-input').fill('Thanks all, notes coming @bo');
+      await page.locator('#mention-list').waitFor();
+    }
+    await page.mouse.move(0, height - 1);
+    await shoot(page, `room-${width}`);
+    if (width === 375) {
+      await page.getByRole('button', { name: 'Rooms' }).click();
+      await page.locator('#sidebar button[data-room]').first().waitFor();
+      await shoot(page, 'sidebar-375');
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+
+  const dark = await openUser(browser, node, { width: 1280, height: 800, colorScheme: 'dark' });
+  await logIn(dark.page);
+  await dark.page.evaluate((room) => { location.hash = '#room=' + encodeURIComponent(room); }, id);
+  await messageByText(dark.page, 'Shipping it tomorrow').waitFor();
+  await until(() => dark.page.locator('#timeline .file img').evaluate((el) => el.complete && el.naturalWidth === 320), 'the chart preview');
+  await dark.page.mouse.move(0, 799);
+  await shoot(dark.page, 'room-dark-1280');
+  assert.deepEqual(dark.problems, []);
+  await dark.context.close();
+  console.log(shots.join('\n'));
+});
