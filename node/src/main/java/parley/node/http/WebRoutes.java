@@ -30,8 +30,15 @@ final class WebRoutes extends RouteSupport {
   }
 
   Route routes() {
-    return get(() -> respondWithHeaders(HEADERS, () -> encodeResponseWith(List.of(Coder.NoCoding, Coder.Gzip), () -> concat(
-        pathEndOrSingleSlash(() -> dir.isEmpty() ? getFromResource("web/index.html") : getFromFile(dir + "/index.html")),
-        pathPrefix("static", () -> dir.isEmpty() ? getFromResourceDirectory("web") : getFromDirectory(dir))))));
+    // The paths first: a request for anything else (an API call the API refused) must not also collect a "GET only"
+    // rejection here, which would change the API's own error answer.
+    return concat(
+        pathEndOrSingleSlash(() -> served(() -> dir.isEmpty()
+            ? getFromResource("web/index.html") : getFromFile(dir + "/index.html"))),
+        pathPrefix("static", () -> served(() -> dir.isEmpty() ? getFromResourceDirectory("web") : getFromDirectory(dir))));
+  }
+
+  private Route served(java.util.function.Supplier<Route> file) {
+    return get(() -> respondWithHeaders(HEADERS, () -> encodeResponseWith(List.of(Coder.NoCoding, Coder.Gzip), file)));
   }
 }
