@@ -198,7 +198,8 @@ public final class WsClient implements AutoCloseable {
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
-      closed.complete(new Closed(-1, String.valueOf(error)));
+      // The JDK's client reports a protocol violation as a bare ProtocolException whose cause says which one.
+      closed.complete(new Closed(-1, error + (error.getCause() == null ? "" : " caused by " + error.getCause())));
       wake();
     }
 
