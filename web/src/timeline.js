@@ -152,7 +152,7 @@ function entryEl(row, ctx) {
       const mine = who.includes(me);
       chips.append(h('button', {
         type: 'button', class: 'chip', 'aria-pressed': mine ? 'true' : 'false', dataset: { act: 'chip', emoji },
-        title: who.join(', '), 'aria-label': `${cleanText(emoji)} by ${who.join(', ')}`,
+        title: who.join(', '), 'aria-label': `${cleanText(emoji)} ${who.length}, by ${who.join(', ')}`,
       }, cleanText(emoji), ' ', h('span', { text: String(who.length) })));
     }
     el.append(chips);

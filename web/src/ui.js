@@ -250,6 +250,13 @@ export class MainView {
         this.toggleNav(false);
         return;
       }
+      if ($('app').classList.contains('members-open')) {
+        // The overlay at narrow widths covers its own toggle: Esc closes it.
+        $('app').classList.remove('members-open');
+        this.schedule();
+        $('members-toggle').focus();
+        return;
+      }
       this.markAllRead();
     }
   }
@@ -376,7 +383,7 @@ export class MainView {
     const badge = $('inbox-count');
     badge.hidden = n <= 0;
     badge.textContent = String(n);
-    $('inbox-btn').setAttribute('aria-label', n > 0 ? `Mentions and direct messages, ${n} unread` : 'Mentions and direct messages');
+    $('inbox-unread').hidden = n <= 0;
   }
 
   renderSidebar() {
@@ -397,34 +404,32 @@ export class MainView {
   roomItem(r) {
     const name = this.s.displayName(r);
     const cur = r.id === this.current;
+    // The button is named by its content (no aria-label, whose words would have to contain the visible ones in
+    // order): the room's name, then what the dot and the badges mean, spelled out in visually hidden text.
+    const sr = (text) => h('span', { class: 'sr-only', text });
     const parts = [];
-    const labelParts = [name];
     if (r.kind === 'dm') {
       const p = this.s.presenceOf(this.s.dmPeer(r));
       parts.push(h('span', { class: p.online ? 'dot online' : 'dot', 'aria-hidden': 'true' }));
-      labelParts.push(p.online ? 'online' : 'offline');
     } else {
       parts.push(h('span', { class: 'sigil', 'aria-hidden': 'true', text: r.kind === 'group' ? '&' : '#' }));
     }
     parts.push(h('span', { class: 'room-name', text: r.unavailable && !r.name ? r.id : name }));
-    if (r.unavailable) {
-      parts.push(h('span', { class: 'muted small', text: 'unavailable' }));
-      labelParts.push('unavailable');
-    }
+    if (r.kind === 'dm') parts.push(sr(this.s.presenceOf(this.s.dmPeer(r)).online ? ', online' : ', offline'));
+    if (r.unavailable) parts.push(h('span', { class: 'muted small' }, sr(', '), 'unavailable'));
     if (r.mentions > 0) {
-      parts.push(h('span', { class: 'badge mention', dataset: { mentions: String(r.mentions) }, text: '@' + r.mentions }));
-      labelParts.push(`${r.mentions} mention${r.mentions > 1 ? 's' : ''}`);
+      parts.push(h('span', { class: 'badge mention', dataset: { mentions: String(r.mentions) }, 'aria-hidden': 'true', text: '@' + r.mentions }));
+      parts.push(sr(`, ${r.mentions} mention${r.mentions > 1 ? 's' : ''}`));
     }
     if (r.unread > 0) {
-      parts.push(h('span', { class: 'badge', dataset: { unread: String(r.unread) }, text: String(r.unread) }));
-      labelParts.push(`${r.unread} unread`);
+      parts.push(h('span', { class: 'badge', dataset: { unread: String(r.unread) }, 'aria-hidden': 'true', text: String(r.unread) }));
+      parts.push(sr(`, ${r.unread} unread`));
     }
     const cls = ['room-item'];
     if (r.unread > 0) cls.push('has-unread');
     if (r.mentions > 0 || (r.isDirect && r.unread > 0)) cls.push('pressing');
     return h('li', null, h('button', {
       type: 'button', class: cls.join(' '), dataset: { room: r.id }, 'aria-current': cur ? 'page' : null,
-      'aria-label': labelParts.join(', '),
     }, parts));
   }
 
@@ -443,7 +448,9 @@ export class MainView {
     if (n === null) fill(toggle, 'Members');
     else fill(toggle, `${n} member${n === 1 ? '' : 's'}`, h('span', { class: 'wide-only', text: ` · ${online} online` }));
     const app = $('app');
-    const shown = !app.classList.contains('members-hidden');
+    // Wide, the panel is shown unless hidden; narrow, it is an overlay shown only when opened.
+    const shown = window.matchMedia('(max-width: 1000px)').matches ? app.classList.contains('members-open')
+      : !app.classList.contains('members-hidden');
     $('members-toggle').setAttribute('aria-expanded', String(shown));
     $('composer-label').textContent = `Message ${t}`;
     $('composer-input').placeholder = excerpt(`Message ${t}`, 32);
@@ -544,10 +551,11 @@ export class MainView {
         'aria-label': `${m.username}${role ? ', ' + role : ''}, ${lastSeenText(m.p, now)}`,
         onclick: () => this.openMember(m.username),
       },
+      // Spaces between the parts (a flex row does not show them), so the visible words read as the name does.
       h('span', { class: m.p.online ? 'dot online' : 'dot', 'aria-hidden': 'true' }),
       h('span', { class: 'member-name', text: m.username + (m.username === this.s.me ? ' (you)' : '') }),
-      role ? h('span', { class: 'role', text: role }) : null,
-      m.p.online ? null : h('span', { class: 'muted small', text: lastSeenText(m.p, now).replace('last seen ', '') })));
+      role ? [' ', h('span', { class: 'role', text: role })] : null,
+      m.p.online ? null : [' ', h('span', { class: 'muted small last-seen', text: lastSeenText(m.p, now) })]));
     }));
   }
 
@@ -753,7 +761,7 @@ export class MainView {
       },
     }, '@' + name)));
     list.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
+    // No aria-expanded: a textarea (role textbox) may not have it; the active option is enough to follow.
     input.setAttribute('aria-activedescendant', 'mention-opt-' + this.mention.index);
   }
 
@@ -770,9 +778,7 @@ export class MainView {
   closeMention() {
     this.mention = null;
     $('mention-list').hidden = true;
-    const input = $('composer-input');
-    input.setAttribute('aria-expanded', 'false');
-    input.removeAttribute('aria-activedescendant');
+    $('composer-input').removeAttribute('aria-activedescendant');
   }
 
   submit() {
