@@ -25,16 +25,7 @@ after(async () => {
   }
 });
 
-async function api(token, method, path, body) {
-  const res = await fetch(node.url + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = (token, method, path, body) => node.call(token, method, path, body);
 
 test('keyboard, edits, replies, reactions, deletes, DMs, history, Esc, account', async () => {
   const alice = await openUser(browser, node);

@@ -107,6 +107,24 @@ export class ParleyNode {
     }
   }
 
+  /** One API call as a test's script makes it: JSON in and out, a bearer token or none; throws unless 2xx. */
+  async call(token, method, path, body) {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** Signs a user up over the API and returns a login token. */
+  async user(name, password) {
+    await this.call(null, 'POST', '/api/v1/auth/signup', { username: name, password });
+    return (await this.call(null, 'POST', '/api/v1/auth/login', { username: name, password })).token;
+  }
+
   cleanup() {
     rmSync(this.dataDir, { recursive: true, force: true });
     rmSync(this.logFile, { force: true });

@@ -27,21 +27,9 @@ after(async () => {
   }
 });
 
-async function call(token, method, path, body) {
-  const res = await fetch(node.url + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = (token, method, path, body) => node.call(token, method, path, body);
 
-async function user(name) {
-  await call(null, 'POST', '/api/v1/auth/signup', { username: name, password: 'correct horse' });
-  return (await call(null, 'POST', '/api/v1/auth/login', { username: name, password: 'correct horse' })).token;
-}
+const user = (name) => node.user(name, 'correct horse');
 
 let n = 0;
 const say = (token, room, text, extra = {}) => call(token, 'POST', `/api/v1/rooms/${encodeURIComponent(room)}/messages`, { clientMsgId: 'seed-' + n++, text, ...extra });
