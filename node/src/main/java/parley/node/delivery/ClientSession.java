@@ -1195,13 +1195,14 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   /** However the session ends, the socket ends with it (a no-op if it is already closing). */
   private Behavior<Command> onStopped() {
-    metrics.sessionClosed(username);
     if (!closed) {
       closed = true;
       // Mostly the client's close or a dropped connection (the stream ended, and with it the session).
       metrics.webSocketClosed("peer");
       outbound.close(1011, "session ended; reconnect and resume by seq");
     }
+    // Last, so a scrape that sees the session gone also sees how it closed.
+    metrics.sessionClosed(username);
     return Behaviors.same();
   }
 
