@@ -35,16 +35,20 @@ final class DbBlobStore implements BlobStore {
     return chunkSize;
   }
 
-  /** One: the chunks go in order. */
+  /**
+   * Four: chunks are rows of their own (keyed by index), and one insert of 256 KiB keeps one database process busy
+   * splitting it into TOAST rows and logging them; with one at a time, an upload to PostgreSQL left a third of the
+   * machine idle (docs/benchmarks.md, Files). The pool ({@code parley.files.pool-size}) bounds them across uploads.
+   */
   @Override
   public int writeParallelism() {
-    return 1;
+    return 4;
   }
 
-  /** Four chunks (1 MiB): the network keeps coming while a chunk is written. */
+  /** Two chunks: four are in flight already. */
   @Override
   public int readAhead() {
-    return 4;
+    return 2;
   }
 
   @Override
