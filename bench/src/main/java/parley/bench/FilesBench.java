@@ -73,6 +73,14 @@ final class FilesBench {
       write(big, bigBytes, 42);
     }
     String bigSha = sha256(big);
+    // Sent once up and down before each measured transfer and not counted: the figures are a running node's (and a
+    // running limit's), not the JIT compiling the upload path while it is timed (a fresh node spent a third of a core
+    // in C2 during its first 1 GiB upload).
+    long warmBytes = quick ? 8L << 20 : 256L << 20;
+    Path warm = data.resolve("warm-" + warmBytes + ".bin");
+    if (!Files.exists(warm) || Files.size(warm) != warmBytes) {
+      write(warm, warmBytes, 7);
+    }
 
     ObjectNode result = Bench.JSON.createObjectNode();
     result.put("scenario", "files").put("quick", quick).put("startedAt", stamp + "Z")
@@ -81,7 +89,7 @@ final class FilesBench {
             + " -Xmx256m; then " + users + " users uploading " + (eachBytes >> 20) + " MiB each at once");
     result.set("machine", Bench.machine());
     result.set("source", Bench.source(root));
-    result.set("limit", limit(big, runDir));
+    result.set("limit", limit(big, warm, runDir));
     ArrayNode runs = result.putArray("backends");
     ActorSystem system = ActorSystem.create("bench", ConfigFactory.load("coordinator"));
     Api api = new Api(system);
@@ -90,7 +98,7 @@ final class FilesBench {
       ObjectNode run = runs.addObject().put("backend", backend.equals("s3") ? "s3proxy (S3 API, filesystem)"
           : postgres ? "PostgreSQL" : "H2");
       try {
-        ok &= backend(root, runDir, api, backend.equals("s3"), postgres, big, bigSha, users, eachBytes, run);
+        ok &= backend(root, runDir, api, backend.equals("s3"), postgres, big, warm, bigSha, users, eachBytes, run);
       } catch (Exception e) {
         ok = false;
         run.put("error", String.valueOf(e));
@@ -141,7 +149,7 @@ final class FilesBench {
   }
 
   /** curl up to a server that only writes the body to disk (and syncs it), and down from a static file server. */
-  private static ObjectNode limit(Path big, Path runDir) throws Exception {
+  private static ObjectNode limit(Path big, Path warm, Path runDir) throws Exception {
     ObjectNode limit = Bench.JSON.createObjectNode();
     Path sink = runDir.resolve("sink.bin");
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -161,6 +169,8 @@ final class FilesBench {
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.start();
     try {
+      Procs.run(List.of("curl", "-s", "-o", "/dev/null", "-T", warm.toString(),
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/up"));
       String up = Procs.run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{speed_upload}", "-T", big.toString(),
           "http://127.0.0.1:" + server.getAddress().getPort() + "/up"));
       limit.put("uploadMBps", mb(Double.parseDouble(up.trim())));
@@ -174,6 +184,7 @@ final class FilesBench {
         .redirectErrorStream(true).redirectOutput(runDir.resolve("static-server.log").toFile()));
     try {
       awaitPort(port, files);
+      Procs.run(List.of("curl", "-s", "-o", "/dev/null", "http://127.0.0.1:" + port + "/" + warm.getFileName()));
       String down = Procs.run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{speed_download}",
           "http://127.0.0.1:" + port + "/" + big.getFileName()));
       limit.put("downloadMBps", mb(Double.parseDouble(down.trim())));
@@ -232,7 +243,7 @@ final class FilesBench {
   }
 
   private static boolean backend(Path root, Path runDir, Api api, boolean s3, boolean postgres, Path big,
-      String bigSha, int users, int eachBytes, ObjectNode run) throws Exception {
+      Path warm, String bigSha, int users, int eachBytes, ObjectNode run) throws Exception {
     Process proxy = null;
     Path proxyDir = null;
     List<String> javaOpts = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
@@ -249,6 +260,9 @@ final class FilesBench {
           proxyDir.resolve("s3proxy.conf").toString()).redirectErrorStream(true)
           .redirectOutput(runDir.resolve("s3proxy.log").toFile()));
       awaitPort(port, proxy);
+      s3proxyLimit(port, warm, runDir, "warm"); // its JIT too: the node's run comes after its own warm-up
+      run.put("storeLimitUploadMBps", s3proxyLimit(port, big, runDir, "big"));
+      Bench.log("files: s3proxy's own limit: curl up " + run.get("storeLimitUploadMBps") + " MB/s");
       target.env("PARLEY_FILES_S3_ENDPOINT", "http://127.0.0.1:" + port);
       target.env("PARLEY_FILES_S3_BUCKET", "bench");
       target.env("PARLEY_FILES_S3_ACCESS_KEY", "bench");
@@ -276,6 +290,19 @@ final class FilesBench {
       // One large file up, then down, by curl (the limit's client), with the node's heap watched; then fetched once
       // more to check it is the same bytes.
       String fileId;
+      {
+        Path answer = runDir.resolve("warm-answer.json");
+        String code = Procs.run(List.of("curl", "-s", "-o", answer.toString(), "-w", "%{http_code}",
+            "-H", "Authorization: Bearer " + tokens.get(0), "-H", "Content-Type: application/octet-stream",
+            "-T", warm.toString(), "-X", "POST", node + "/api/v1/rooms/" + room + "/files?name=warm.bin&clientMsgId=warm"))
+            .trim();
+        if (!code.equals("201")) {
+          throw new IllegalStateException("warm-up upload: " + code + " " + Files.readString(answer));
+        }
+        String warmId = Bench.JSON.readTree(Files.readString(answer)).get("file").get("id").asText();
+        Procs.run(List.of("curl", "-s", "-f", "-o", "/dev/null", "-H", "Authorization: Bearer " + tokens.get(1),
+            node + "/api/v1/files/" + warmId));
+      }
       long transferStart = System.currentTimeMillis();
       {
         Path answer = runDir.resolve("upload-answer.json");
@@ -358,6 +385,62 @@ final class FilesBench {
   }
 
   /**
+   * What s3proxy itself takes on these cores: curl putting the file straight into it as the node does (objects of
+   * 1 MiB, three at once, each signed with its payload's SHA-256, which s3proxy checks), the parts cut and hashed
+   * before the clock starts. A node writing through s3proxy cannot go faster than this.
+   */
+  private static double s3proxyLimit(int port, Path big, Path runDir, String name) throws Exception {
+    String base = "http://127.0.0.1:" + port;
+    String auth = "aws-sigv4 = \"aws:amz:us-east-1:s3\"\nuser = \"bench:bench-secret\"\n";
+    Path parts = Files.createDirectories(runDir.resolve("s3proxy-limit-parts"));
+    StringBuilder config = new StringBuilder();
+    config.append(auth).append("request = \"PUT\"\nurl = \"").append(base).append("/limit\"\nheader = \"x-amz-content-sha256: ")
+        .append(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest())).append("\"\n");
+    config.append("output = \"/dev/null\"\nwrite-out = \"%{http_code}\\n\"\n");
+    if (!Files.exists(runDir.resolve("curl-bucket.cfg"))) {
+      Procs.run(List.of("curl", "-s", "-f", "-K", writeConfig(runDir, "bucket", config)));
+    }
+    StringBuilder puts = new StringBuilder();
+    byte[] piece = new byte[1 << 20];
+    int count = 0;
+    try (InputStream in = Files.newInputStream(big)) {
+      for (int n; (n = in.readNBytes(piece, 0, piece.length)) > 0; count++) {
+        if (count > 0) {
+          puts.append("next\n"); // between transfers: one after the last is a transfer with no URL
+        }
+        Path part = parts.resolve(String.format("%05d", count));
+        Files.write(part, java.util.Arrays.copyOf(piece, n));
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(piece, 0, n);
+        puts.append(auth).append("upload-file = \"").append(part).append("\"\nurl = \"").append(base)
+            .append("/limit/").append(name).append("/").append(part.getFileName()).append("\"\nheader = \"x-amz-content-sha256: ")
+            .append(HexFormat.of().formatHex(d.digest())).append("\"\nheader = \"Expect:\"\noutput = \"/dev/null\"\n")
+            .append("write-out = \"%{http_code}\\n\"\n");
+      }
+    }
+    String cfg = writeConfig(runDir, "puts-" + name, puts);
+    long start = System.nanoTime();
+    String codes = Procs.run(List.of("curl", "-sS", "--parallel", "--parallel-max", "3", "-K", cfg));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long ok = codes.lines().filter("200"::equals).count();
+    try (var files = Files.list(parts)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.delete(f);
+      }
+    }
+    if (ok != count) {
+      throw new IllegalStateException("s3proxy's limit: " + ok + " of " + count + " objects stored");
+    }
+    return mb(Files.size(big) / seconds);
+  }
+
+  private static String writeConfig(Path runDir, String name, CharSequence text) throws IOException {
+    Path file = runDir.resolve("curl-" + name + ".cfg");
+    Files.writeString(file, text);
+    return file.toString();
+  }
+
+  /**
    * Sends until the node takes the upload (another answer than 503), waiting its Retry-After (1 s) between tries. A
    * refusal that comes while the body is still being sent can reach this client as a closed connection: that is
    * tried again too (the same clientMsgId stores it once).
@@ -387,6 +470,10 @@ final class FilesBench {
     md.append("| limit: curl to/from disk | ").append(limit.path("uploadMBps")).append(" | ")
         .append(limit.path("downloadMBps")).append(" | | | |\n");
     for (var run : r.get("backends")) {
+      if (run.has("storeLimitUploadMBps")) {
+        md.append("| limit: curl straight into s3proxy (1 MiB objects, 3 at once) | ")
+            .append(run.get("storeLimitUploadMBps")).append(" | | | | |\n");
+      }
       md.append("| Parley, ").append(run.get("backend").asText()).append(" | ").append(run.path("uploadMBps"))
           .append(" | ").append(run.path("downloadMBps")).append(" | ").append(run.path("heapHighWaterMiB"))
           .append(" / ").append(run.path("heapLiveAfterGcMiB")).append(" MiB | ").append(run.path("concurrentStored")).append("/").append(run.path("concurrentUsers"))
