@@ -5,9 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
 import {
-  ParleyNode, launchBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText, typeUntil,
+  ParleyNode, launchBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText, typeUntil, png,
 } from './lib.mjs';
 
 let node;
@@ -29,36 +28,6 @@ after(async () => {
 
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 
-/** A small valid PNG (w x h, one colour), to see the image preview work under the page's CSP. */
-function png(w, h) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x5c)]);
-  const raw = Buffer.concat(Array.from({ length: h }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 test('alice and bob: join, talk, typing, delivered then read, a mention elsewhere, a file byte for byte', async () => {
   const alice = await openUser(browser, node);
@@ -152,7 +121,7 @@ test('alice and bob: join, talk, typing, delivered then read, a mention elsewher
   assert.equal(sha256(got), sha256(bytes));
 
   // An image shows as a preview (served with the cookie, allowed by the CSP).
-  await a.locator('#file-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png(40, 30) });
+  await a.locator('#file-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png(40, 30, () => [0x5c, 0x5c, 0x5c]) });
   const img = b.locator('#timeline article[data-seq] .file img[alt="dot.png"]');
   await img.waitFor();
   await until(() => img.evaluate((el) => el.complete && el.naturalWidth === 40), 'bob\'s preview of dot.png to load');

@@ -2,6 +2,7 @@
 // Debian's Chromium through playwright-core, and the steps a user takes in the UI. Every wait is on a condition,
 // with a deadline; nothing sleeps for a fixed time.
 import { spawn } from 'node:child_process';
+import { deflateSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readFileSync, createWriteStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -214,4 +215,47 @@ export async function typeUntil(page, text, cond, what, timeoutMs = 20000) {
     if (await cond()) return;
     if (Date.now() > deadline) throw new Error(`timed out typing until ${what}`);
   }
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type), data]);
+  const c = Buffer.alloc(4);
+  c.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, c]);
+}
+
+/** A valid w x h RGB PNG whose pixel (x, y) is {@code pixel(x, y)} = [r, g, b]: images to share in a room. */
+export function png(w, h, pixel) {
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = pixel(x, y);
+      row[1 + x * 3] = r;
+      row[2 + x * 3] = g;
+      row[3 + x * 3] = b;
+    }
+    rows.push(row);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.concat(rows))), pngChunk('IEND', Buffer.alloc(0))]);
 }

@@ -5,8 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
-import { ParleyNode, launchBrowser, openUser, until, REPO, waitOnline, messageByText } from './lib.mjs';
+import { ParleyNode, launchBrowser, openUser, until, REPO, waitOnline, messageByText, png } from './lib.mjs';
 
 const OUT = join(REPO, 'docs', 'images');
 let node;
@@ -36,47 +35,13 @@ const say = (token, room, text, extra = {}) => call(token, 'POST', `/api/v1/room
 
 /** A 320 x 180 PNG: a few bars, as a chart someone would share. */
 function chartPng() {
-  const w = 320;
   const h = 180;
   const bars = [60, 110, 85, 140, 125, 160];
-  const rows = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) {
-      const bar = Math.floor((x - 20) / 48);
-      const inBar = x >= 20 && bar < bars.length && (x - 20) % 48 < 34 && h - y <= bars[bar];
-      const [r, g, b] = inBar ? [59, 91, 219] : y === h - 1 || x === 19 ? [120, 120, 120] : [246, 247, 250];
-      row[1 + x * 3] = r;
-      row[2 + x * 3] = g;
-      row[3 + x * 3] = b;
-    }
-    rows.push(row);
-  }
-  const crcTable = Array.from({ length: 256 }, (_, k) => {
-    let c = k;
-    for (let i = 0; i < 8; i++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
+  return png(320, h, (x, y) => {
+    const bar = Math.floor((x - 20) / 48);
+    const inBar = x >= 20 && bar < bars.length && (x - 20) % 48 < 34 && h - y <= bars[bar];
+    return inBar ? [59, 91, 219] : y === h - 1 || x === 19 ? [120, 120, 120] : [246, 247, 250];
   });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
 async function seed() {
@@ -92,9 +57,9 @@ async function seed() {
   await say(bob, id, 'Nice. I went through it on my phone: the second step feels long.');
   const ask = await say(carol, id, '@alice can we drop the avatar upload from step 2? Most people skip it.');
   await say(alice, id, 'Good call, moving it to settings.', { replyTo: ask.seq });
-  const png = chartPng();
+  const chart = chartPng();
   const res = await fetch(`${node.url}/api/v1/rooms/${id}/files?name=signups-by-step.png&clientMsgId=seed-file`, {
-    method: 'POST', headers: { Authorization: 'Bearer ' + bob, 'Content-Type': 'image/png' }, body: png,
+    method: 'POST', headers: { Authorization: 'Bearer ' + bob, 'Content-Type': 'image/png' }, body: chart,
   });
   assert.equal(res.status, 201);
   await say(bob, id, '/me is drafting the release notes');
