@@ -198,7 +198,8 @@ public final class Bench {
       targets = with;
     }
     for (String t : targets) {
-      if (!Scenario.ALL.contains(t) && !t.equals(ParleyTarget.WITH_RECEIPTS)) {
+      if (!Scenario.ALL.contains(t) && !List.of(ParleyTarget.WITH_RECEIPTS, ParleyTarget.WITH_TYPING,
+          ParleyTarget.WITH_DELIVERED).contains(t)) {
         throw new IllegalArgumentException("unknown target " + t);
       }
     }
@@ -286,7 +287,8 @@ public final class Bench {
         t.messageLimitsAsShipped = o.scenario().equals("abuse");
         yield t;
       }
-      case ParleyTarget.WITH_RECEIPTS -> new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, true);
+      case ParleyTarget.WITH_RECEIPTS, ParleyTarget.WITH_TYPING, ParleyTarget.WITH_DELIVERED ->
+          new ParleyTarget(o.root(), o.nodes(), o.postgres(), javaOpts, api, name);
       case "limit" -> new LimitTarget(o.root(), o.nodes(), javaOpts);
       case "socketio" -> new SocketIoTarget(o.root());
       default -> throw new IllegalArgumentException(name);
@@ -590,7 +592,7 @@ public final class Bench {
         workers.add(h);
         ObjectNode init = JSON.createObjectNode().put("cmd", "init").put("proto", target.proto().name())
             .put("text", "x".repeat(48)).put("outCapacity", 4096).put("local", h.local)
-            .put("client", client).put("receipts", target.receipts());
+            .put("client", client).put("typing", target.typing()).put("delivered", target.delivered());
         ArrayNode conns = init.putArray("conns");
         for (int i = w; i < specs.size(); i += n) {
           Conn.Spec s = specs.get(i);

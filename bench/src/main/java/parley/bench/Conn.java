@@ -190,7 +190,7 @@ public final class Conn {
     long seq = Frames.numAt(frame, Frames.SEQ, 0);
     check.live(room, seq);
     load.deliveries.increment();
-    if (load.receipts) {
+    if (load.delivered) {
       held.computeIfAbsent(room, r -> new java.util.concurrent.atomic.AtomicLong()).accumulateAndGet(seq, Math::max);
     }
     long scheduled = Frames.scheduledMicrosOf(frame);
@@ -295,7 +295,7 @@ public final class Conn {
     int index = nextRoom;
     nextRoom = (nextRoom + 1) % rooms.size();
     // scheduled time (latency is measured from it), connection, message number, room index (for a resend)
-    if (load.receipts) {
+    if (load.typing) {
       // A person types before sending: the client says so (the node hears one a second per room at most).
       out.sendText("{\"type\":\"typing\",\"room\":\"" + rooms.get(index) + "\"}");
     }

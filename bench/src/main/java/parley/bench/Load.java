@@ -51,7 +51,8 @@ public final class Load {
   /** v1.1 typing and receipt frames received ({@code --receipts}). */
   final LongAdder awarenessFrames = new LongAdder();
   /** Whether connections add v1.1's awareness traffic: typing before each send, delivered once a second per room. */
-  final boolean receipts;
+  final boolean typing;
+  final boolean delivered;
   final LongAdder fetchFailures = new LongAdder();
   final AtomicLong lastDelivery = new AtomicLong();
   final AtomicLong lastAck = new AtomicLong();
@@ -66,8 +67,9 @@ public final class Load {
   final Ws ws;
 
   Load(ActorSystem system, Proto proto, String text, int outCapacity, String localHost, String client,
-      boolean receipts) throws java.io.IOException {
-    this.receipts = receipts;
+      boolean typing, boolean delivered) throws java.io.IOException {
+    this.typing = typing;
+    this.delivered = delivered;
     this.system = system;
     this.mat = Materializer.createMaterializer(system);
     this.http = Http.get(system);

@@ -38,8 +38,11 @@ final class ParleyTarget implements Target {
 
   /** The target name of Parley with v1.1's awareness traffic (typing, delivered) from the generator. */
   static final String WITH_RECEIPTS = "parley-receipts";
+  /** Half of it, to see what each half costs: typing before each send only, or delivered frames only. */
+  static final String WITH_TYPING = "parley-typing";
+  static final String WITH_DELIVERED = "parley-delivered";
 
-  private final boolean receipts;
+  private final String name;
   /** Environment the nodes start with besides the target's own (the files' backend, say). */
   private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
 
@@ -48,7 +51,12 @@ final class ParleyTarget implements Target {
   }
 
   ParleyTarget(Path root, int nodes, boolean postgres, List<String> javaOpts, Api api, boolean receipts) {
-    this.receipts = receipts;
+    this(root, nodes, postgres, javaOpts, api, receipts ? WITH_RECEIPTS : "parley");
+  }
+
+  /** {@code name}: parley, or one of the awareness targets ({@link #WITH_RECEIPTS} and its halves). */
+  ParleyTarget(Path root, int nodes, boolean postgres, List<String> javaOpts, Api api, String name) {
+    this.name = name;
     if (!postgres && nodes > 1) {
       throw new IllegalArgumentException("a cluster needs PostgreSQL (--db postgres)");
     }
@@ -61,12 +69,17 @@ final class ParleyTarget implements Target {
 
   @Override
   public String name() {
-    return receipts ? WITH_RECEIPTS : "parley";
+    return name;
   }
 
   @Override
-  public boolean receipts() {
-    return receipts;
+  public boolean typing() {
+    return name.equals(WITH_RECEIPTS) || name.equals(WITH_TYPING);
+  }
+
+  @Override
+  public boolean delivered() {
+    return name.equals(WITH_RECEIPTS) || name.equals(WITH_DELIVERED);
   }
 
   /** The journal's newest ordering number (PostgreSQL only): every event of every entity takes the next one. */
@@ -85,7 +98,9 @@ final class ParleyTarget implements Target {
 
   @Override
   public String describe() {
-    return "Parley" + (receipts ? " with typing before every send and delivered once a second per room" : "") + ", "
+    String awareness = typing() && delivered() ? " with typing before every send and delivered once a second per room"
+        : typing() ? " with typing before every send" : delivered() ? " with delivered once a second per room" : "";
+    return "Parley" + awareness + ", "
         + (nodes == 1 ? "1 node" : nodes + "-node cluster") + " on "
         + (postgres ? "PostgreSQL (local server, throwaway database)" : "embedded H2 (file)")
         + ", JVM " + String.join(" ", javaOpts);

@@ -34,6 +34,16 @@ interface Target {
 
   /** Whether the generator adds v1.1's awareness traffic: typing before each send, delivered once a second per room. */
   default boolean receipts() {
+    return typing() || delivered();
+  }
+
+  /** Whether the generator's senders send a typing frame before each send. */
+  default boolean typing() {
+    return false;
+  }
+
+  /** Whether the generator's connections send delivered once a second per room with new entries. */
+  default boolean delivered() {
     return false;
   }
 

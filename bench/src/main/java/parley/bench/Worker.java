@@ -102,7 +102,7 @@ public final class Worker {
   private ObjectNode init(JsonNode cmd) throws java.io.IOException {
     load = new Load(system, Proto.valueOf(cmd.path("proto").asText()), cmd.path("text").asText(),
         cmd.path("outCapacity").asInt(4096), cmd.path("local").asText("127.0.0.1"), cmd.path("client").asText("nio"),
-        cmd.path("receipts").asBoolean(false));
+        cmd.path("typing").asBoolean(false), cmd.path("delivered").asBoolean(false));
     for (JsonNode c : cmd.path("conns")) {
       List<String> rooms = new ArrayList<>();
       c.path("rooms").forEach(r -> rooms.add(r.asText()));
@@ -110,7 +110,7 @@ public final class Worker {
           c.path("token").isNull() ? null : c.path("token").asText(null), c.path("url").asText(),
           c.path("http").asText(null), List.copyOf(rooms), c.path("sender").asBoolean()), load));
     }
-    if (load.receipts) {
+    if (load.delivered) {
       // Each connection once a second, on a phase of its own as real clients' timers are: a tenth of them every
       // 100 ms, not all 2,000 in the same millisecond (which made a burst a second of every marker on the node).
       int[] tick = {0};

@@ -108,7 +108,7 @@ class ConnResendTest {
   @Test
   void aSendAnsweredUnavailableIsSentAgainWithTheSameClientMsgIdIntoTheSameRoom() throws Exception {
     firstAnswer = "unavailable";
-    Load load = new Load(system, Proto.PARLEY, "hi", 64, "127.0.0.1", "nio", false);
+    Load load = new Load(system, Proto.PARLEY, "hi", 64, "127.0.0.1", "nio", false, false);
     Conn conn = connected(load);
     conn.send(Micros.now()); // to r0
     conn.send(Micros.now()); // to r1
@@ -130,7 +130,7 @@ class ConnResendTest {
   @Test
   void anyOtherErrorIsAnErrorAndNotSentAgain() throws Exception {
     firstAnswer = "not_a_member";
-    Load load = new Load(system, Proto.PARLEY, "hi", 64, "127.0.0.1", "nio", false);
+    Load load = new Load(system, Proto.PARLEY, "hi", 64, "127.0.0.1", "nio", false, false);
     Conn conn = connected(load);
     conn.send(Micros.now());
     await(() -> load.errors.sum() == 1, "the error counted");
