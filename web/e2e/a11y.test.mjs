@@ -8,11 +8,11 @@
 //
 // The page's CSP allows no inline script, so axe's source goes in through page.evaluate (DevTools evaluation is
 // not subject to the page's CSP), not a script tag.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ParleyNode, launchBrowser, openUser, until, waitOnline, messageByText } from './lib.mjs';
+import { nodeAndBrowser, openUser, until, waitOnline, messageByText } from './lib.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse';
@@ -22,18 +22,9 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR
 let node;
 let browser;
 
-before(async () => {
-  node = await ParleyNode.create();
-  await node.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (node) {
-    await node.stop('SIGTERM');
-    node.cleanup();
-  }
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
 });
 
 const call = (token, method, path, body) => node.call(token, method, path, body);

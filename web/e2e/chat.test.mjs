@@ -1,29 +1,20 @@
 // Scenario 1: two people meet in a room. They sign up in the UI, alice creates a room and bob joins it from the
 // room browser; they talk and see each other typing; alice watches her message go delivered, then read; bob
 // mentions alice while she is in another room and she is told; alice shares a file that bob downloads byte for byte.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  ParleyNode, launchBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText, typeUntil, png,
+  nodeAndBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText, typeUntil, png,
 } from './lib.mjs';
 
 let node;
 let browser;
 
-before(async () => {
-  node = await ParleyNode.create();
-  await node.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (node) {
-    await node.stop('SIGTERM');
-    node.cleanup();
-  }
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
 });
 
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');

@@ -1,28 +1,19 @@
 // Scenario 4: a day of use with the keyboard. Rooms by Alt+Up/Down and Ctrl+K, Up to edit the last message, a reply,
 // a reaction put on and taken off, a delete, a DM, history loaded by scrolling up, Esc to mark a room read, the
 // account dialog (sessions, password), logging out and in again. Also: every control has a name.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ParleyNode, launchBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText,
+  nodeAndBrowser, openUser, signUp, createRoom, openRoom, send, until, roomIdOf, messageByText,
   timelineSeqs, waitOnline,
 } from './lib.mjs';
 
 let node;
 let browser;
 
-before(async () => {
-  node = await ParleyNode.create();
-  await node.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (node) {
-    await node.stop('SIGTERM');
-    node.cleanup();
-  }
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
 });
 
 const api = (token, method, path, body) => node.call(token, method, path, body);

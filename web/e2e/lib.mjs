@@ -2,6 +2,7 @@
 // Debian's Chromium through playwright-core, and the steps a user takes in the UI. Every wait is on a condition,
 // with a deadline; nothing sleeps for a fixed time.
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readFileSync, createWriteStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -258,4 +259,26 @@ export function png(w, h, pixel) {
   ihdr[9] = 2;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr),
     pngChunk('IDAT', deflateSync(Buffer.concat(rows))), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * A node of its own (fresh data directory) and a browser for a scenario file: started before its tests, given to
+ * {@code use}, and stopped after them (the node's directory removed).
+ */
+export function nodeAndBrowser(use) {
+  let node;
+  let browser;
+  before(async () => {
+    node = await ParleyNode.create();
+    await node.start();
+    browser = await launchBrowser();
+    use(node, browser);
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (node) {
+      await node.stop('SIGTERM');
+      node.cleanup();
+    }
+  });
 }

@@ -2,28 +2,19 @@
 // port. What alice and bob sent (as it died, and while it was down) reaches the other exactly once, and both
 // timelines go on from where they were without a gap. Then the same with alice's tab closed while her message
 // waits: the outbox kept in localStorage sends it when she comes back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ParleyNode, launchBrowser, openUser, signUp, createRoom, send, until, roomIdOf, messageByText, waitOnline,
+  nodeAndBrowser, openUser, signUp, createRoom, send, until, roomIdOf, messageByText, waitOnline,
   timelineSeqs, watch,
 } from './lib.mjs';
 
 let node;
 let browser;
 
-before(async () => {
-  node = await ParleyNode.create();
-  await node.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (node) {
-    await node.stop('SIGTERM');
-    node.cleanup();
-  }
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
 });
 
 const offline = (page) => page.locator('#conn[data-state="offline"]').waitFor({ timeout: 30000 });

@@ -1,29 +1,20 @@
 // Scenario 3: the main screens as people see them, at 1280 px and 375 px wide (and the room in the dark theme),
 // written to docs/images/web-*.png. The room is filled over HTTP with bearer tokens (as any client may), then
 // alice logs in through the UI.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParleyNode, launchBrowser, openUser, until, REPO, waitOnline, messageByText, png } from './lib.mjs';
+import { nodeAndBrowser, openUser, until, REPO, waitOnline, messageByText, png } from './lib.mjs';
 
 const OUT = join(REPO, 'docs', 'images');
 let node;
 let browser;
 
-before(async () => {
-  node = await ParleyNode.create();
-  await node.start();
-  browser = await launchBrowser();
-  mkdirSync(OUT, { recursive: true });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (node) {
-    await node.stop('SIGTERM');
-    node.cleanup();
-  }
+before(() => mkdirSync(OUT, { recursive: true }));
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
 });
 
 const call = (token, method, path, body) => node.call(token, method, path, body);

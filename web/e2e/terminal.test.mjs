@@ -1,14 +1,14 @@
 // Scenario: the issue's "done when". A person opens the node in a browser, signs up and talks with a user of the
 // terminal client in the same room: the terminal user's --send shows up in the page, and what the page sends shows up
 // in the terminal user's --tail. The terminal client is the project's own (terminal-client/target, built by Maven).
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  REPO, ParleyNode, launchBrowser, openUser, signUp, createRoom, send, until, messageByText,
+  REPO, nodeAndBrowser, openUser, signUp, createRoom, send, until, messageByText,
 } from './lib.mjs';
 
 let node;
@@ -16,20 +16,14 @@ let browser;
 const home = mkdtempSync(join(tmpdir(), 'parley-web-e2e-home-'));
 const tails = [];
 
-before(async () => {
-  node = await ParleyNode.create();
-  await node.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
+// Registered first, so it runs first: the terminal clients end before their node does.
+after(() => {
   for (const t of tails) t.kill('SIGTERM');
-  if (browser) await browser.close();
-  if (node) {
-    await node.stop('SIGTERM');
-    node.cleanup();
-  }
   rmSync(home, { recursive: true, force: true });
+});
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
 });
 
 /** The terminal client in line mode, as `./parley client` runs it, logged in from the environment. */
