@@ -82,6 +82,9 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     /** How many more frames the buffer takes now. */
     int free();
 
+    /** How many frames the buffer holds at most. */
+    int capacity();
+
     /** Close the WebSocket with this code and reason after what is queued. */
     void close(int code, String reason);
   }
@@ -997,17 +1000,26 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
    */
   private void fetchWhenThereIsRoom(String roomId, Cursor cursor) {
     // Called with the cursor's lock held.
-    if (outbound.free() >= 2 * FETCH_PAGE) {
+    if (outbound.free() >= Math.min(2 * fetchPage(), outbound.capacity())) {
       fetch(roomId, cursor);
     } else {
       timers.startSingleTimer("fetch-" + roomId, new RetryFetch(roomId), PACE);
     }
   }
 
+  /**
+   * A catch-up page: 200 entries, or a quarter of a smaller socket buffer (parley.session.outbound-buffer), so that
+   * the room the next fetch waits for (two pages, or the whole buffer if that is less) is there once the client has
+   * read what it holds. Waiting for more room than the buffer has would stall the catch-up for good.
+   */
+  private int fetchPage() {
+    return Math.max(1, Math.min(FETCH_PAGE, outbound.capacity() / 4));
+  }
+
   private void fetch(String roomId, Cursor cursor) {
     cursor.fetching = true;
     getContext().pipeToSelf(
-        history.page(roomId, username, null, cursor.delivered, FETCH_PAGE),
+        history.page(roomId, username, null, cursor.delivered, fetchPage()),
         (result, failure) -> new Fetched(roomId, cursor, result, failure));
   }
 

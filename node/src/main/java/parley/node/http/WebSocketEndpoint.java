@@ -205,6 +205,11 @@ public final class WebSocketEndpoint {
     }
 
     @Override
+    public int capacity() {
+      return limit;
+    }
+
+    @Override
     public int free() {
       BoundedSourceQueue<Object> q = queue;
       if (q == null) {

@@ -59,6 +59,11 @@ class ClientSessionTest {
     }
 
     @Override
+    public int capacity() {
+      return capacity;
+    }
+
+    @Override
     public synchronized int free() {
       return capacity - frames.size() + read;
     }
@@ -476,6 +481,27 @@ class ClientSessionTest {
       return null;
     });
     assertEquals(null, out.closed);
+  }
+
+  @Test
+  void aResumeThroughASmallSocketBufferStillCatchesUpWhileTheClientReads() {
+    // An operator's parley.session.outbound-buffer of 256 (the default is 4,096): each page fits in it, and the next
+    // one comes once the client has read; the catch-up once waited for room for 400 frames, which never came.
+    for (int capacity : new int[] {256, 8}) {
+      Fixture f = fixture(300);
+      RecordingOutbound out = new RecordingOutbound(capacity);
+      TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+      ActorRef<ClientSession.Command> session = session(f, out, hub, java.util.Map.of(f.room(), 1L));
+      followed(f, hub, session, out);
+      List<Long> expected = java.util.stream.LongStream.rangeClosed(2, 301).boxed().toList();
+      hub.awaitAssert(Duration.ofSeconds(20), () -> {
+        out.readAll();
+        assertEquals(expected, out.seqs(f.room()), "buffer of " + capacity);
+        return null;
+      });
+      assertEquals(null, out.closed, "buffer of " + capacity);
+      kit.stop(session);
+    }
   }
 
   @Test
