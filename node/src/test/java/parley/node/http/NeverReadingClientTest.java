@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import parley.node.NodeMetrics;
 import parley.node.testkit.ApiClient;
@@ -61,29 +60,33 @@ class NeverReadingClientTest {
         assertEquals(1, closedWith1008(node));
         assertTrue(!writer.closed.isDone(), "the writer, who reads, stays: " + writer.closed);
         // What it is given before the close is what TCP's buffers and the session's held: less than was sent.
-        Backlog backlog = readAll(reader);
+        Read backlog = read(reader, Long.MAX_VALUE);
         assertEquals(1008, backlog.closeCode, "closed as too slow: " + backlog.closeReason);
-        assertTrue(backlog.count < sent, backlog.count + " of " + sent);
-        assertTrue(!backlog.seqs.isEmpty() && backlog.seqs.first() <= joined + 1, "from its join on: " + backlog.seqs.first());
-        long last = backlog.seqs.last();
-        assertEquals(backlog.seqs.size(), last - backlog.seqs.first() + 1, "no gap in what it was given");
-        assertEquals(backlog.count, backlog.seqs.size(), "nothing twice");
+        assertTrue(backlog.seqs.size() < sent, backlog.seqs.size() + " of " + sent);
+        assertTrue(!backlog.seqs.isEmpty() && backlog.seqs.get(0) <= joined + 1, "from its join on: " + backlog.seqs);
+        long last = backlog.seqs.get(backlog.seqs.size() - 1);
+        assertEquals(contiguous(backlog.seqs.get(0), last), backlog.seqs, "in order, no gap, nothing twice");
 
-        // It reconnects after the last seq it holds and gets the rest, each once, in order.
+        // It reconnects after the last seq it holds and gets the rest, each once, in order, on a socket that stays
+        // open. Read off the wire too: the JDK's WebSocket client (17.0.15) can lose bytes that arrive right behind
+        // the handshake's 101, as this catch-up does, and then fails with "Invalid UTF-8 in frame TEXT" on a stream
+        // that a recording proxy in between shows to be valid.
         long lastSeq = alice.get("/api/v1/rooms/" + room).body().get("lastSeq").asLong();
-        try (WsClient again = WsClient.connectAfter(node.http(), bob.token, room + ":" + last)) {
-          again.awaitCount(f -> "message".equals(f.path("type").asText()) && f.path("seq").asLong() == lastSeq, 1);
-          assertTrue(!again.closed.isDone(), "the resumed socket stays open: " + again.closed.getNow(null));
-          List<Long> resumed = again.frames().stream().filter(f -> "message".equals(f.path("type").asText()))
-              .map(f -> f.get("seq").asLong()).toList();
-          List<Long> expected = new ArrayList<>();
-          for (long s = last + 1; s <= lastSeq; s++) {
-            expected.add(s);
-          }
-          assertEquals(expected, resumed);
+        try (Socket again = open(node.port, bob.token, "?after=" + room + "%3A" + last)) {
+          Read resumed = read(again, lastSeq);
+          assertEquals(0, resumed.closeCode, "the resumed socket stays open: " + resumed.closeReason);
+          assertEquals(contiguous(last + 1, lastSeq), resumed.seqs);
         }
       }
     }
+  }
+
+  private static List<Long> contiguous(long from, long to) {
+    List<Long> seqs = new ArrayList<>();
+    for (long s = from; s <= to; s++) {
+      seqs.add(s);
+    }
+    return seqs;
   }
 
   private static double closedWith1008(TestNode node) {
@@ -99,22 +102,30 @@ class NeverReadingClientTest {
   private static Socket neverReading(int port, String token) throws IOException {
     Socket s = new Socket();
     s.setReceiveBufferSize(4096);
+    return handshake(s, port, token, "");
+  }
+
+  private static Socket open(int port, String token, String query) throws IOException {
+    return handshake(new Socket(), port, token, query);
+  }
+
+  private static Socket handshake(Socket s, int port, String token, String query) throws IOException {
     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    s.getOutputStream().write(("GET /api/v1/ws HTTP/1.1\r\nHost: parley\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    s.getOutputStream().write(("GET /api/v1/ws" + query + " HTTP/1.1\r\nHost: parley\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n"
         + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     assertEquals(101, RawHttp.read(s).status());
     return s;
   }
 
-  private record Backlog(TreeSet<Long> seqs, int count, int closeCode, String closeReason) {}
+  /** The seqs of the message frames read, in order, and the close frame's code (0: none) and reason. */
+  private record Read(List<Long> seqs, int closeCode, String closeReason) {}
 
-  /** Reads the server's frames (unmasked, maybe fragmented) up to its close frame. */
-  private static Backlog readAll(Socket s) throws IOException {
+  /** Reads the server's frames (unmasked, maybe fragmented) up to its close frame or the message at {@code untilSeq}. */
+  private static Read read(Socket s, long untilSeq) throws IOException {
     s.setSoTimeout(30_000);
     DataInputStream in = new DataInputStream(s.getInputStream());
-    TreeSet<Long> seqs = new TreeSet<>();
-    int count = 0;
+    List<Long> seqs = new ArrayList<>();
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
       int b0 = in.readUnsignedByte();
@@ -130,7 +141,7 @@ class NeverReadingClientTest {
       if (opcode == 8) {
         int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-        return new Backlog(seqs, count, code, reason);
+        return new Read(seqs, code, reason);
       }
       if (opcode == 1 || opcode == 0) {
         message.write(payload);
@@ -139,7 +150,9 @@ class NeverReadingClientTest {
           message.reset();
           if ("message".equals(frame.path("type").asText())) {
             seqs.add(frame.get("seq").asLong());
-            count++;
+            if (frame.get("seq").asLong() == untilSeq) {
+              return new Read(seqs, 0, "");
+            }
           }
         }
       }
