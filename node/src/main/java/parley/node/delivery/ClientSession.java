@@ -210,9 +210,8 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
 
   private record SendAnswered(ChatRoom.SendOutcome outcome) implements Command {}
 
-  private record TypingAnswered(ChatRoom.TypingRefused refused) implements Command {}
+  private record FrameAnswered(ChatRoom.FrameRefused refused) implements Command {}
 
-  private record MarkerRefused(UserAccount.Result result) implements Command {}
 
   /** A pause of reading for a client sending past its rate limit may be over. */
   private enum ResumeReading implements Command { INSTANCE }
@@ -309,8 +308,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   private final SendsInFlight unanswered = new SendsInFlight();
   /** Where the rooms answer this session's sends; one address for its whole life. */
   private final ActorRef<ChatRoom.SendOutcome> sendOutcomes;
-  private final ActorRef<ChatRoom.TypingRefused> typingRefusals;
-  private final ActorRef<UserAccount.Result> markerRefusals;
+  private final ActorRef<ChatRoom.FrameRefused> frameRefusals;
   /** v1.1: delivered and read frames; made at the first. */
   private parley.node.limits.TokenBucket receipts;
   /** v1.1: typing frames passed on in the second that began at {@code typingWindowStart} (System.nanoTime()). */
@@ -347,8 +345,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     this.metrics = parley.node.NodeMetrics.get(context.getSystem());
     metrics.sessionOpened(username);
     this.sendOutcomes = context.messageAdapter(ChatRoom.SendOutcome.class, SendAnswered::new);
-    this.typingRefusals = context.messageAdapter(ChatRoom.TypingRefused.class, TypingAnswered::new);
-    this.markerRefusals = context.messageAdapter(UserAccount.Result.class, MarkerRefused::new);
+    this.frameRefusals = context.messageAdapter(ChatRoom.FrameRefused.class, FrameAnswered::new);
   }
 
   // ---------------------------------------------------------------------------------------------- starting
@@ -493,9 +490,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Relayed.class, r -> username.equals(r.from()) || send(r.frame()) ? Behaviors.same() : Behaviors.stopped())
         .onMessage(Notified.class, n -> n.roomId().equals(focused)
             || send(WebSocketUpgrades.PreparedText.of(n.frame())) ? Behaviors.same() : Behaviors.stopped())
-        .onMessage(MarkerRefused.class, m -> m.result() instanceof UserAccount.Rejected r
-            ? error(r.code(), r.message(), null) : Behaviors.same())
-        .onMessage(TypingAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
+        .onMessage(FrameAnswered.class, t -> error(t.refused().code(), t.refused().message() + ": " + t.refused().roomId(), null))
         .onMessage(RoomAdded.class, this::onRoomAdded)
         .onMessage(RoomRemoved.class, this::onRoomRemoved)
         .onMessage(RemovedFromRoom.class, this::onRemovedFromRoom)
@@ -752,7 +747,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
       return Behaviors.same();
     }
     sharding.entityRefFor(ChatRoom.ENTITY_KEY, typing.room())
-        .tell(new ChatRoom.Typing(username, stop, typingRefusals));
+        .tell(new ChatRoom.Typing(username, stop, frameRefusals));
     return Behaviors.same();
   }
 
@@ -874,17 +869,22 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     return Behaviors.same();
   }
 
-  /** v1.1: the client holds the room's entries up to seq; the user's entity keeps the marker, the room tells. */
+  /** v1.1: the client holds the room's entries up to seq; the room keeps the marker and tells. */
   private Behavior<Command> onDelivered(ClientFrame.Delivered delivered) {
     if (delivered.room() == null || delivered.seq() == null || delivered.seq() < 0) {
       return error("invalid_frame", "delivered needs a room and a seq >= 0", null);
     }
+    if (!rooms.containsKey(delivered.room())) {
+      // A client holds entries of the rooms its connection follows only: nothing else reaches a room's entity.
+      return error("not_a_member", "you are not a member of room " + delivered.room() + " (or it is not followed yet)",
+          null);
+    }
     if (receiptsThrottled()) {
       return Behaviors.same();
     }
-    // Told, not asked (a client says it about every room once a second): the user's entity answers a refusal only.
-    user().tell(new UserAccount.MarkDelivered(delivered.room(), knownUpTo(delivered.room(), delivered.seq()),
-        markerRefusals));
+    // Told, not asked (a client says it about every room once a second): the room answers a refusal only.
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, delivered.room())
+        .tell(new ChatRoom.MarkDelivered(username, knownUpTo(delivered.room(), delivered.seq()), frameRefusals));
     return Behaviors.same();
   }
 

@@ -180,9 +180,20 @@ public final class ChatRoom
    * v1.1: {@code user} is typing (or, {@code stop}, no longer). Never stored: relayed to the room's hubs, at most once
    * per {@code parley.typing.relay-every} per member. Answered only when refused.
    */
-  public record Typing(String user, boolean stop, ActorRef<TypingRefused> replyTo) implements Command {}
+  public record Typing(String user, boolean stop, ActorRef<FrameRefused> replyTo) implements Command {}
 
-  public record TypingRefused(String roomId, String code, String message) implements CborSerializable {}
+  /** v1.1: a typing or delivered frame the room refused (unknown room, not a member). */
+  public record FrameRefused(String roomId, String code, String message) implements CborSerializable {}
+
+  /**
+   * v1.1: {@code user}'s devices hold the room's entries up to {@code seq}. Kept for receipts, clamped to the room's
+   * last seq, never moved back; stored by the room's {@link DeliveredMarkers} in one batch a second. Answered only when
+   * refused.
+   */
+  public record MarkDelivered(String user, long seq, ActorRef<FrameRefused> replyTo) implements Command {}
+
+  /** v1.1: the room's stored delivered markers, from its {@link DeliveredMarkers} once recovered. */
+  record DeliveredRecovered(java.util.Map<String, Long> markers) implements Command {}
 
   /**
    * v1.1: a member's markers as their user entity has them (it tells the room each move, and answers the room's ask
@@ -593,6 +604,7 @@ public final class ChatRoom
       return;
     }
     state.members.forEach(awareness::askAbout);
+    awareness.startStoredMarkers();
     audience.reportToDirectory(state);
     if (state.retention != null) {
       context.getSelf().tell(new CheckRetention(false));
@@ -656,6 +668,11 @@ public final class ChatRoom
           if (state.isMember(cmd.user())) {
             awareness.markersMoved(cmd);
           }
+          return Effect().noReply();
+        })
+        .onCommand(MarkDelivered.class, this::onMarkDelivered)
+        .onCommand(DeliveredRecovered.class, (state, cmd) -> {
+          awareness.deliveredRecovered(cmd.markers(), state::isMember);
           return Effect().noReply();
         })
         .onCommand(FlushReceipts.class, (state, cmd) -> {
@@ -950,6 +967,7 @@ public final class ChatRoom
 
   /** Erases the room's journal rows and snapshots, off the actor; a failure is logged and retried at the next start. */
   private void erase() {
+    awareness.stopStoredMarkers();
     JournalEraser eraser = new JournalEraser(context.getSystem().settings().config());
     String pid = persistenceId(roomId).id();
     org.slf4j.Logger log = context.getLog();
@@ -962,7 +980,9 @@ public final class ChatRoom
     CompletableFuture.runAsync(() -> {
       try {
         long[] n = eraser.erase(pid);
-        log.info("Room {} deleted: {} journal rows and {} snapshots erased", roomId, n[0], n[1]);
+        long[] markers = eraser.erase(DeliveredMarkers.persistenceId(roomId).id());
+        log.info("Room {} deleted: {} journal rows and {} snapshots erased", roomId, n[0] + markers[0],
+            n[1] + markers[1]);
       } catch (java.sql.SQLException e) {
         log.error("Room {} deleted, but its history could not be erased yet (again when it next starts)", roomId, e);
       }
@@ -1264,9 +1284,18 @@ public final class ChatRoom
   private ReplyEffect<Event, RoomState> onTyping(RoomState state, Typing cmd) {
     Rejected refusal = !state.exists() ? noSuchRoom() : !state.isMember(cmd.user()) ? outsider(state) : null;
     if (refusal != null) {
-      return Effect().reply(cmd.replyTo(), new TypingRefused(roomId, refusal.code(), refusal.message()));
+      return Effect().reply(cmd.replyTo(), new FrameRefused(roomId, refusal.code(), refusal.message()));
     }
     awareness.typing(cmd.user(), cmd.stop(), now());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, RoomState> onMarkDelivered(RoomState state, MarkDelivered cmd) {
+    Rejected refusal = !state.exists() ? noSuchRoom() : !state.isMember(cmd.user()) ? outsider(state) : null;
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), new FrameRefused(roomId, refusal.code(), refusal.message()));
+    }
+    awareness.delivered(cmd.user(), Math.min(cmd.seq(), state.lastSeq));
     return Effect().noReply();
   }
 

@@ -12,13 +12,14 @@ import parley.protocol.Json;
 import parley.protocol.RoomReceipts;
 
 /**
- * v1.1 receipts of one room: each member's delivered and read markers as their user entity last reported them (the
- * user entity stores them, batched; the room only keeps them to answer and to tell), soft state rebuilt after a
- * restart by asking the members. Changes are coalesced: {@link #takeChanged} gives each member who moved since the
+ * v1.1 receipts of one room: each member's delivered marker (the room's, stored by {@link DeliveredMarkers}) and read
+ * marker (their user entity's, which stores it batched and tells the room), rebuilt after a restart from the stored
+ * delivered markers and by asking the members. Changes are coalesced: {@link #takeChanged} gives each member who moved since the
  * last call once, with their latest markers.
  */
 final class Receipts {
-  private record Marks(long delivered, long read, boolean readShown) {}
+  /** {@code readKnown}: the user entity has told the read marker (a delivered marker can come first). */
+  private record Marks(long delivered, long read, boolean readShown, boolean readKnown) {}
 
   private final Map<String, Marks> marks = new HashMap<>();
   private final Set<String> changed = new LinkedHashSet<>();
@@ -29,8 +30,8 @@ final class Receipts {
    */
   boolean moved(String user, long delivered, long read, boolean readShown, boolean told) {
     Marks before = marks.get(user);
-    Marks after = before == null ? new Marks(delivered, read, readShown)
-        : new Marks(Math.max(before.delivered, delivered), Math.max(before.read, read), readShown);
+    Marks after = before == null ? new Marks(delivered, read, readShown, true)
+        : new Marks(Math.max(before.delivered, delivered), Math.max(before.read, read), readShown, true);
     if (after.equals(before)) {
       return false;
     }
@@ -39,6 +40,29 @@ final class Receipts {
       changed.add(user);
     }
     return told;
+  }
+
+  /**
+   * A member's delivered marker, as the room accepted it or stored it; true if it moved and is to be {@code told} in
+   * the next {@link #takeChanged}.
+   */
+  boolean delivered(String user, long delivered, boolean told) {
+    Marks before = marks.get(user);
+    if (before != null && before.delivered >= delivered) {
+      return false;
+    }
+    marks.put(user, before == null ? new Marks(delivered, 0, true, false)
+        : new Marks(delivered, before.read, before.readShown, before.readKnown));
+    if (told) {
+      changed.add(user);
+    }
+    return told;
+  }
+
+  /** Whether the member's user entity has told their read marker yet. */
+  boolean readKnown(String user) {
+    Marks m = marks.get(user);
+    return m != null && m.readKnown;
   }
 
   void forget(String user) {
@@ -82,7 +106,7 @@ final class Receipts {
   }
 
   private RoomReceipts.Member of(String user, long lastSeq) {
-    Marks m = marks.getOrDefault(user, new Marks(0, 0, true));
+    Marks m = marks.getOrDefault(user, new Marks(0, 0, true, false));
     // A delivered marker never points past the room's end; a hidden read marker is not told.
     return new RoomReceipts.Member(user, Math.min(m.delivered, lastSeq),
         m.readShown ? Long.valueOf(Math.min(m.read, lastSeq)) : null);

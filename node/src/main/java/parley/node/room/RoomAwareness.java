@@ -3,6 +3,9 @@ package parley.node.room;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import parley.node.user.Notification;
@@ -12,9 +15,10 @@ import parley.protocol.ServerFrame;
 /**
  * v1.1, what a room tells of the moment and of what happened to its members, none of it in its journal (whose events
  * are timeline entries only): who is typing ({@link Typists}), members' delivered and read markers ({@link Receipts}),
- * and the notifications of a stored message. Soft state of the room's actor, rebuilt after a restart (markers are
- * asked again of the members; typing ends at its expiry). The room calls it from its handlers; it relays through the
- * {@link RoomAudience} and schedules the room's own timers.
+ * and the notifications of a stored message. Delivered markers are the room's: stored by its child
+ * {@link DeliveredMarkers} (one batch a second for the room) and told back to it after a restart. Read markers are the
+ * users' (their unread counts): asked again of the members after a restart. Typing ends at its expiry. The room calls
+ * it from its handlers; it relays through the {@link RoomAudience} and schedules the room's own timers.
  */
 final class RoomAwareness {
   /** Receipts of a room go out at most this often, each moved member once with their latest markers. */
@@ -29,6 +33,8 @@ final class RoomAwareness {
   private final Receipts receipts = new Receipts();
   private boolean typingExpiryScheduled;
   private boolean receiptsFlushScheduled;
+  /** Where the delivered markers are stored; started once the room exists. */
+  private ActorRef<DeliveredMarkers.Command> storedMarkers;
 
   RoomAwareness(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding, RoomAudience audience,
       ChatRoom.Settings settings) {
@@ -74,15 +80,62 @@ final class RoomAwareness {
   }
 
   /**
-   * A member's markers as their user entity has them; what moved goes out with the next second's receipts. An answer
-   * to the room's own ask (after a restart or a join) is what the members knew already: kept, not sent.
+   * A member's read marker (and whether others see it) as their user entity has them; what moved goes out with the
+   * next second's receipts. An answer to the room's own ask (after a restart or a join) is what the members knew
+   * already: kept, not sent. The delivered marker it carries is the one users stored before the room kept them.
    */
   void markersMoved(ChatRoom.MarkersMoved cmd) {
-    boolean moved = receipts.moved(cmd.user(), cmd.deliveredSeq(), cmd.readSeq(), cmd.readShown(), !cmd.asked());
-    if (moved && !receiptsFlushScheduled) {
+    if (receipts.moved(cmd.user(), cmd.deliveredSeq(), cmd.readSeq(), cmd.readShown(), !cmd.asked())) {
+      scheduleReceipts();
+    }
+  }
+
+  private void scheduleReceipts() {
+    if (!receiptsFlushScheduled) {
       receiptsFlushScheduled = true;
       context.scheduleOnce(RECEIPTS_EVERY, context.getSelf(), ChatRoom.FlushReceipts.INSTANCE);
     }
+  }
+
+  /** The room exists (recovered, or created): its stored delivered markers are read, and written from now on. */
+  void startStoredMarkers() {
+    if (storedMarkers == null) {
+      ActorRef<DeliveredMarkers.Recovered> recovered = context.messageAdapter(DeliveredMarkers.Recovered.class,
+          r -> new ChatRoom.DeliveredRecovered(r.markers()));
+      storedMarkers = context.spawn(DeliveredMarkers.create(roomId, recovered, DeliveredMarkers.SNAPSHOT_EVERY),
+          "delivered-markers");
+    }
+  }
+
+  /** The room is deleted: nothing more is stored for it. */
+  void stopStoredMarkers() {
+    if (storedMarkers != null) {
+      context.stop(storedMarkers);
+      storedMarkers = null;
+    }
+  }
+
+  /** A member's delivered marker, checked and clamped by the room: told with the next receipts, stored in a batch. */
+  void delivered(String user, long seq) {
+    if (!receipts.readKnown(user)) {
+      // Its read marker goes with it in the receipt: asked of the user (the ask at their join can come before the
+      // user's entity has the room, and goes unanswered then).
+      sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
+    }
+    if (receipts.delivered(user, seq, true)) {
+      startStoredMarkers();
+      storedMarkers.tell(new DeliveredMarkers.Moved(user, seq));
+      scheduleReceipts();
+    }
+  }
+
+  /** The stored markers after a restart: what the members knew already, kept and not told. */
+  void deliveredRecovered(Map<String, Long> markers, Predicate<String> isMember) {
+    markers.forEach((user, seq) -> {
+      if (isMember.test(user)) {
+        receipts.delivered(user, seq, false);
+      }
+    });
   }
 
   /** The members whose markers moved in the last second, in one frame, to every hub (and so every connected member). */
@@ -106,6 +159,9 @@ final class RoomAwareness {
 
   void forget(String user) {
     receipts.forget(user);
+    if (storedMarkers != null) {
+      storedMarkers.tell(new DeliveredMarkers.Forget(user));
+    }
   }
 
   /**

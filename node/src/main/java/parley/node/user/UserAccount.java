@@ -238,13 +238,6 @@ public final class UserAccount
   /** Move a read marker forward (never back). replyTo may be null. */
   public record MarkRead(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
 
-  /**
-   * v1.1: one of the user's devices holds every entry of the room up to {@code seq} (never moves back; the session
-   * clamps it to what the room has). Batched like read markers. Told, not asked: answered only when refused, with
-   * the room named in the message.
-   */
-  public record MarkDelivered(String roomId, long seq, ActorRef<Result> replyTo) implements Command {}
-
   /** v1.1: a room (recovered, or just joined) asks the user's markers in it; answered with MarkersMoved. */
   public record GetMarkers(String roomId, ActorRef<ChatRoom.Command> replyTo) implements Command {}
 
@@ -362,6 +355,10 @@ public final class UserAccount
 
   public record ReadMarkersMoved(Map<String, Long> markers) implements Event {}
 
+  /**
+   * v1.1, written before rooms kept delivered markers ({@code DeliveredMarkers}): replayed, never written now. The
+   * room takes the higher of this and its own.
+   */
   public record DeliveredMarkersMoved(Map<String, Long> markers) implements Event {}
 
   public record ReadReceiptsSet(boolean shown) implements Event {}
@@ -392,8 +389,6 @@ public final class UserAccount
   private final Map<String, Map.Entry<String, Instant>> tickets = new HashMap<>();
   /** Soft until flushed (within a second): read markers moved since the last flush. */
   private final Map<String, Long> pendingMarkers = new HashMap<>();
-  /** Soft until flushed with the read markers: delivered markers moved since the last flush. */
-  private final Map<String, Long> pendingDelivered = new HashMap<>();
   /** Soft until flushed with the markers: notifications since the last flush, oldest first. */
   private final List<Notification> pendingNotifications = new ArrayList<>();
   private final NotificationSink sink;
@@ -510,7 +505,6 @@ public final class UserAccount
         .onCommand(RemoveRoom.class, this::onRemoveRoom)
         .onCommand(MarkRead.class, this::onMarkRead)
         .onCommand(FlushMarkers.class, this::onFlushMarkers)
-        .onCommand(MarkDelivered.class, this::onMarkDelivered)
         .onCommand(GetMarkers.class, (s, c) -> {
           if (s.rooms().containsKey(c.roomId())) {
             c.replyTo().tell(markersIn(s, c.roomId(), true));
@@ -680,7 +674,6 @@ public final class UserAccount
       return Effect().reply(cmd.replyTo(), unauthorized());
     }
     pendingMarkers.clear();
-    pendingDelivered.clear();
     pendingNotifications.clear();
     return Effect().persist(new AccountClosed(now()))
         .thenRun(s -> {
@@ -811,7 +804,6 @@ public final class UserAccount
       session.tell(new ClientSession.RoomRemoved(cmd.roomId(), cmd.removal()));
     }
     pendingMarkers.remove(cmd.roomId());
-    pendingDelivered.remove(cmd.roomId());
     if (!state.rooms().containsKey(cmd.roomId())) {
       return Effect().reply(cmd.replyTo(), Done.INSTANCE);
     }
@@ -837,18 +829,6 @@ public final class UserAccount
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, UserState> onMarkDelivered(UserState state, MarkDelivered cmd) {
-    if (!state.rooms().containsKey(cmd.roomId())) {
-      cmd.replyTo().tell(new Rejected("not_a_member", "you are not a member of room " + cmd.roomId()));
-      return Effect().noReply();
-    }
-    if (cmd.seq() > delivered(state, cmd.roomId())) {
-      pendingDelivered.put(cmd.roomId(), cmd.seq());
-      markersMoved(state, cmd.roomId());
-    }
-    return Effect().noReply();
-  }
-
   /** A marker moved: stored with the next flush (within a second); the room hears of it now, for its receipts. */
   private void markersMoved(UserState state, String roomId) {
     if (!timers.isTimerActive(FlushMarkers.INSTANCE)) {
@@ -863,7 +843,7 @@ public final class UserAccount
   }
 
   private long delivered(UserState state, String roomId) {
-    return Math.max(state.delivered().getOrDefault(roomId, 0L), pendingDelivered.getOrDefault(roomId, 0L));
+    return state.delivered().getOrDefault(roomId, 0L);
   }
 
   private ReplyEffect<Event, UserState> onSetReadReceipts(UserState state, SetReadReceipts cmd) {
@@ -926,10 +906,6 @@ public final class UserAccount
     if (!pendingMarkers.isEmpty()) {
       events.add(new ReadMarkersMoved(Map.copyOf(pendingMarkers)));
       pendingMarkers.clear();
-    }
-    if (!pendingDelivered.isEmpty()) {
-      events.add(new DeliveredMarkersMoved(Map.copyOf(pendingDelivered)));
-      pendingDelivered.clear();
     }
     return events;
   }

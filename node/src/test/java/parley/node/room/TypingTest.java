@@ -34,7 +34,7 @@ class TypingTest {
   private ActorTestKit kit;
   private EventSourcedBehaviorTestKit<ChatRoom.Command, ChatRoom.Event, RoomState> room;
   private TestProbe<RoomHub.Command> hub;
-  private TestProbe<ChatRoom.TypingRefused> refusals;
+  private TestProbe<ChatRoom.FrameRefused> refusals;
 
   @BeforeAll
   void start() {
@@ -221,7 +221,7 @@ class TypingTest {
   void outsidersAreRefusedAndNothingIsStored() {
     long lastSeq = room.getState().lastSeq;
     type("mallory", false);
-    ChatRoom.TypingRefused refused = refusals.receiveMessage(Duration.ofSeconds(3));
+    ChatRoom.FrameRefused refused = refusals.receiveMessage(Duration.ofSeconds(3));
     assertEquals("not_a_member", refused.code());
     room.<ChatRoom.LeaveResult>runCommand(r -> new ChatRoom.Leave("bob", r));
     type("bob", false);
