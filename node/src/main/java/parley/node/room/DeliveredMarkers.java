@@ -9,11 +9,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -23,30 +21,25 @@ import parley.node.CborSerializable;
 /**
  * v1.1: the delivered markers of one room's members, a child of the room's actor (it lives and moves with the room,
  * one writer like the room) with its own small journal, {@code RoomDelivered|<room>}: the room's own journal holds
- * timeline entries only, one per seq. The room hands it each move it accepted (member, clamped, forward only); what
- * moved is written as one event a second for the whole room, however many members moved, so a crash loses at most
- * about a second of marker moves and never a message. A snapshot every {@code snapshotEvery} events keeps replay
- * short (older events are deleted). After recovery it tells the room every marker, which the room keeps for receipts.
+ * timeline entries only, one per seq. The room hands it, with its receipts each second, what moved in that second
+ * (markers it accepted: member, clamped, forward only; members who left), and it writes that as one event for the whole
+ * room however many members moved: a crash loses at most about a second of marker moves, never a message. A snapshot
+ * every {@code snapshotEvery} events keeps replay short (older events are deleted). After recovery it tells the room
+ * every marker, which the room keeps for receipts.
  */
 public final class DeliveredMarkers
     extends EventSourcedBehavior<DeliveredMarkers.Command, DeliveredMarkers.Event, DeliveredMarkers.State> {
 
   public static final String TYPE = "RoomDelivered";
-  static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
   /** A snapshot every 100 batches (about 100 s of activity), so a restart replays at most that many. */
   static final int SNAPSHOT_EVERY = 100;
 
   public sealed interface Command extends CborSerializable {}
 
-  /** A member's marker moved to {@code seq} (the room checked and clamped it). */
-  public record Moved(String user, long seq) implements Command {}
+  /** A second's moves from the room: markers that moved forward, members that left. */
+  public record Store(Map<String, Long> moved, Set<String> left) implements Command {}
 
-  /** A member left: their marker goes with the next batch. */
-  public record Forget(String user) implements Command {}
-
-  enum Flush implements Command { INSTANCE }
-
-  /** What moved in a second: markers that moved forward, members that left. */
+  /** What moved in a second, as stored. */
   public record Batch(Map<String, Long> moved, Set<String> left) implements Event {}
 
   public sealed interface Event extends CborSerializable {}
@@ -59,6 +52,23 @@ public final class DeliveredMarkers
       batch.left().forEach(next::remove);
       return new State(Map.copyOf(next));
     }
+
+    /** What of {@code store} changes this state: moves forward, leavers it has; null if nothing. */
+    Batch news(Store store) {
+      Map<String, Long> forward = new HashMap<>();
+      store.moved().forEach((user, seq) -> {
+        if (seq > markers.getOrDefault(user, 0L)) {
+          forward.put(user, seq);
+        }
+      });
+      Set<String> gone = new TreeSet<>();
+      for (String user : store.left()) {
+        if (markers.containsKey(user) && !forward.containsKey(user)) {
+          gone.add(user);
+        }
+      }
+      return forward.isEmpty() && gone.isEmpty() ? null : new Batch(Map.copyOf(forward), Set.copyOf(gone));
+    }
   }
 
   /** To the room: the markers as stored, once recovered. */
@@ -69,24 +79,18 @@ public final class DeliveredMarkers
   }
 
   public static Behavior<Command> create(String roomId, ActorRef<Recovered> room, int snapshotEvery) {
-    return Behaviors.<Command>supervise(Behaviors.withTimers(timers ->
-            new DeliveredMarkers(roomId, room, snapshotEvery, timers)))
-        // A failed write loses what it held (markers move again with the next delivered frame); the room goes on.
+    return Behaviors.<Command>supervise(new DeliveredMarkers(roomId, room, snapshotEvery))
+        // A failed write loses that second's moves (markers move again with the next delivered frame); the room goes on.
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
   }
 
   private final ActorRef<Recovered> room;
   private final int snapshotEvery;
-  private final TimerScheduler<Command> timers;
-  /** Moves since the last batch, not stored yet. */
-  private final Map<String, Long> moved = new HashMap<>();
-  private final Set<String> left = new TreeSet<>();
 
-  private DeliveredMarkers(String roomId, ActorRef<Recovered> room, int snapshotEvery, TimerScheduler<Command> timers) {
+  private DeliveredMarkers(String roomId, ActorRef<Recovered> room, int snapshotEvery) {
     super(persistenceId(roomId));
     this.room = room;
     this.snapshotEvery = snapshotEvery;
-    this.timers = timers;
   }
 
   @Override
@@ -109,38 +113,11 @@ public final class DeliveredMarkers
   @Override
   public CommandHandler<Command, Event, State> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Moved.class, (state, cmd) -> {
-          if (cmd.seq() > Math.max(state.markers().getOrDefault(cmd.user(), 0L), moved.getOrDefault(cmd.user(), 0L))) {
-            moved.put(cmd.user(), cmd.seq());
-            left.remove(cmd.user());
-            flushSoon();
-          }
-          return Effect().none();
-        })
-        .onCommand(Forget.class, (state, cmd) -> {
-          moved.remove(cmd.user());
-          if (state.markers().containsKey(cmd.user())) {
-            left.add(cmd.user());
-            flushSoon();
-          }
-          return Effect().none();
-        })
-        .onCommand(Flush.class, (state, cmd) -> {
-          if (moved.isEmpty() && left.isEmpty()) {
-            return Effect().none();
-          }
-          Batch batch = new Batch(Map.copyOf(moved), Set.copyOf(left));
-          moved.clear();
-          left.clear();
-          return Effect().persist(batch);
+        .onCommand(Store.class, (state, cmd) -> {
+          Batch batch = state.news(cmd);
+          return batch == null ? Effect().none() : Effect().persist(batch);
         })
         .build();
-  }
-
-  private void flushSoon() {
-    if (!timers.isTimerActive(Flush.INSTANCE)) {
-      timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, FLUSH_EVERY);
-    }
   }
 
   @Override

@@ -2,8 +2,11 @@ package parley.node.room;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -35,6 +38,9 @@ final class RoomAwareness {
   private boolean receiptsFlushScheduled;
   /** Where the delivered markers are stored; started once the room exists. */
   private ActorRef<DeliveredMarkers.Command> storedMarkers;
+  /** Delivered markers moved, and members gone, since the last receipts: stored with them. */
+  private final Map<String, Long> toStore = new HashMap<>();
+  private final Set<String> leftToStore = new HashSet<>();
 
   RoomAwareness(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding, RoomAudience audience,
       ChatRoom.Settings settings) {
@@ -115,7 +121,7 @@ final class RoomAwareness {
     }
   }
 
-  /** A member's delivered marker, checked and clamped by the room: told with the next receipts, stored in a batch. */
+  /** A member's delivered marker, checked and clamped by the room: told with the next receipts and stored with them. */
   void delivered(String user, long seq) {
     if (!receipts.readKnown(user)) {
       // Its read marker goes with it in the receipt: asked of the user (the ask at their join can come before the
@@ -123,8 +129,8 @@ final class RoomAwareness {
       sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
     }
     if (receipts.delivered(user, seq, true)) {
-      startStoredMarkers();
-      storedMarkers.tell(new DeliveredMarkers.Moved(user, seq));
+      toStore.put(user, seq);
+      leftToStore.remove(user);
       scheduleReceipts();
     }
   }
@@ -141,6 +147,12 @@ final class RoomAwareness {
   /** The members whose markers moved in the last second, in one frame, to every hub (and so every connected member). */
   void flushReceipts(long lastSeq) {
     receiptsFlushScheduled = false;
+    if (!toStore.isEmpty() || !leftToStore.isEmpty()) {
+      startStoredMarkers();
+      storedMarkers.tell(new DeliveredMarkers.Store(Map.copyOf(toStore), Set.copyOf(leftToStore)));
+      toStore.clear();
+      leftToStore.clear();
+    }
     String frame = receipts.takeChanged(roomId, lastSeq);
     if (frame != null) {
       audience.relay(null, frame);
@@ -159,8 +171,10 @@ final class RoomAwareness {
 
   void forget(String user) {
     receipts.forget(user);
+    toStore.remove(user);
     if (storedMarkers != null) {
-      storedMarkers.tell(new DeliveredMarkers.Forget(user));
+      leftToStore.add(user);
+      scheduleReceipts();
     }
   }
 
