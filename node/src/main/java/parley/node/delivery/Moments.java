@@ -12,47 +12,74 @@ import parley.node.http.websocket.WebSocketUpgrades;
 public final class Moments {
   static final Moments NONE = new Moments(List.of());
 
-  private final String[] from;
+  private final RoomHub.Moment[] moments;
   private final WebSocketUpgrades.PreparedText[] frames;
+  /** Whether some moment is for some users only (receipts of a large room: the authors whose messages they pass). */
+  private final boolean targeted;
   private List<WebSocketUpgrades.PreparedText> shared;
   private WebSocketUpgrades.PreparedText sharedWith;
+  private List<WebSocketUpgrades.PreparedText> untargeted;
+  private WebSocketUpgrades.PreparedText untargetedWith;
 
   Moments(List<RoomHub.Moment> moments) {
-    from = new String[moments.size()];
-    frames = new WebSocketUpgrades.PreparedText[moments.size()];
-    for (int i = 0; i < from.length; i++) {
-      from[i] = moments.get(i).from();
-      frames[i] = WebSocketUpgrades.PreparedText.of(moments.get(i).frame());
+    this.moments = moments.toArray(new RoomHub.Moment[0]);
+    frames = new WebSocketUpgrades.PreparedText[this.moments.length];
+    boolean anyTargeted = false;
+    for (int i = 0; i < frames.length; i++) {
+      frames[i] = WebSocketUpgrades.PreparedText.of(this.moments[i].frame());
+      anyTargeted |= this.moments[i].to() != null;
     }
+    targeted = anyTargeted;
   }
 
   boolean isEmpty() {
-    return from.length == 0;
+    return moments.length == 0;
   }
 
-  /** What {@code reader} is written: the moments not theirs, then {@code entry} unless null. Possibly empty. */
+  /** What {@code reader} is written: the moments for them, then {@code entry} unless null. Possibly empty. */
   List<WebSocketUpgrades.PreparedText> forReader(String reader, WebSocketUpgrades.PreparedText entry) {
-    if (from.length == 0) {
+    if (moments.length == 0) {
       return entry == null ? List.of() : List.of(entry);
     }
+    boolean all = true;
+    boolean noneTargeted = true;
     boolean theirs = false;
-    for (String f : from) {
-      theirs |= reader.equals(f);
+    for (RoomHub.Moment m : moments) {
+      theirs |= reader.equals(m.from());
+      if (!m.isFor(reader)) {
+        all = false;
+      } else if (m.to() != null) {
+        noneTargeted = false;
+      }
     }
-    if (!theirs) {
+    if (all) {
       if (shared == null || sharedWith != entry) {
-        shared = build(null, entry);
+        shared = build(null, entry, true);
         sharedWith = entry;
       }
       return shared;
     }
-    return build(reader, entry);
+    if (!theirs && noneTargeted) {
+      // The readers a targeted moment is not for (most of a large room's): one list for them too.
+      if (untargeted == null || untargetedWith != entry) {
+        untargeted = build(null, entry, false);
+        untargetedWith = entry;
+      }
+      return untargeted;
+    }
+    return build(reader, entry, targeted);
   }
 
-  private List<WebSocketUpgrades.PreparedText> build(String reader, WebSocketUpgrades.PreparedText entry) {
+  /**
+   * The moments for {@code reader} (null: every reader's but the targeted ones unless {@code withTargeted}), then the
+   * entry.
+   */
+  private List<WebSocketUpgrades.PreparedText> build(String reader, WebSocketUpgrades.PreparedText entry,
+      boolean withTargeted) {
     List<WebSocketUpgrades.PreparedText> out = new ArrayList<>(frames.length + 1);
     for (int i = 0; i < frames.length; i++) {
-      if (reader == null || !reader.equals(from[i])) {
+      RoomHub.Moment m = moments[i];
+      if (reader == null ? withTargeted || m.to() == null : m.isFor(reader)) {
         out.add(frames[i]);
       }
     }
@@ -62,10 +89,12 @@ public final class Moments {
     return List.copyOf(out);
   }
 
-  /** The moments as the session takes them when the hub cannot write them itself. */
-  void tellTo(org.apache.pekko.actor.typed.ActorRef<ClientSession.Command> session) {
+  /** The moments for {@code reader}, as their session takes them when the hub cannot write them itself. */
+  void tellTo(String reader, org.apache.pekko.actor.typed.ActorRef<ClientSession.Command> session) {
     for (int i = 0; i < frames.length; i++) {
-      session.tell(new ClientSession.Relayed(from[i], frames[i]));
+      if (moments[i].isFor(reader)) {
+        session.tell(new ClientSession.Relayed(moments[i].from(), frames[i]));
+      }
     }
   }
 }

@@ -92,9 +92,18 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
   /**
    * Something of the moment from {@code from} (typing; receipts with {@code from} null), rendered once; not stored,
-   * and not for {@code from}'s own sessions.
+   * and not for {@code from}'s own sessions; for the sessions of the users in {@code to} only, unless it is null.
    */
-  public record Moment(String from, String frame) {}
+  public record Moment(String from, String frame, java.util.Set<String> to) {
+    public Moment(String from, String frame) {
+      this(from, frame, null);
+    }
+
+    /** Whether {@code reader}'s sessions are written it. */
+    boolean isFor(String reader) {
+      return reader == null ? to == null : !reader.equals(from) && (to == null || to.contains(reader));
+    }
+  }
 
   /** From a room: frames of the moment that found no entry to ride with in time. */
   public record Relay(String roomId, List<Moment> moments) implements Command {}
@@ -293,7 +302,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         if (entry == null) {
           entry = new ClientSession.Entry(cmd.roomId(), cmd.seq(), frame);
         }
-        moments.tellTo(member.ref);
+        moments.tellTo(member.local.username, member.ref);
         member.ref.tell(entry);
       }
     }
@@ -325,7 +334,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     for (Membership member : sub.sessions.values()) {
       Lane lane = member.lane;
       if (lane == null || !lane.tryRelay(moments)) {
-        moments.tellTo(member.ref);
+        moments.tellTo(member.local.username, member.ref);
       }
     }
     return Behaviors.same();

@@ -676,7 +676,7 @@ public final class ChatRoom
           return Effect().noReply();
         })
         .onCommand(FlushReceipts.class, (state, cmd) -> {
-          awareness.flushReceipts(state.lastSeq);
+          awareness.flushReceipts(state);
           return Effect().noReply();
         })
         .onCommand(GetReceipts.class, (state, cmd) -> {

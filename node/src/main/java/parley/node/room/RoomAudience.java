@@ -27,6 +27,11 @@ final class RoomAudience {
    * their own; in a quiet one they are this late.
    */
   static final Duration MOMENTS_HOLD = Duration.ofMillis(50);
+  /**
+   * How long a room's receipts (a second's moves, told once a second) wait for an entry to ride with: in a room that
+   * has a message every quarter second they never cost a connection a write of their own.
+   */
+  static final Duration RECEIPTS_HOLD = Duration.ofMillis(250);
 
   private final String roomId;
   private final ActorContext<ChatRoom.Command> context;
@@ -36,7 +41,8 @@ final class RoomAudience {
   private boolean onlineReportScheduled;
   /** Frames of the moment not sent yet: they ride with the next entry, or go alone {@link #MOMENTS_HOLD} on. */
   private final List<RoomHub.Moment> moments = new ArrayList<>();
-  private boolean momentsFlushScheduled;
+  /** System.nanoTime() when the earliest flush scheduled falls due; 0 when none is. */
+  private long momentsFlushDue;
   private ActorRef<UserAccount.PresenceView> presenceAnswers;
 
   RoomAudience(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding) {
@@ -97,21 +103,40 @@ final class RoomAudience {
     }
   }
 
+  /**
+   * The room's receipts, for the sessions of the users in {@code to} only (null: every member's): as
+   * {@link #relay(String, String)}, held up to {@link #RECEIPTS_HOLD}.
+   */
+  void relayReceipts(String json, java.util.Set<String> to) {
+    if (hubs.isEmpty()) {
+      return;
+    }
+    moments.add(new RoomHub.Moment(null, json, to == null ? null : java.util.Set.copyOf(to)));
+    flushWithin(RECEIPTS_HOLD);
+  }
+
   /** The same, for a frame rendered already. */
   void relay(String from, String json) {
     if (hubs.isEmpty()) {
       return;
     }
     moments.add(new RoomHub.Moment(from, json));
-    if (!momentsFlushScheduled) {
-      momentsFlushScheduled = true;
-      context.scheduleOnce(MOMENTS_HOLD, context.getSelf(), ChatRoom.FlushMoments.INSTANCE);
+    flushWithin(MOMENTS_HOLD);
+  }
+
+  /** What is held goes out by {@code hold} from now at the latest (with an entry, or alone then). */
+  private void flushWithin(Duration hold) {
+    long due = System.nanoTime() + hold.toNanos();
+    if (momentsFlushDue == 0 || due - momentsFlushDue < 0) {
+      // A later flush already scheduled stays: it finds nothing, or what came after this one, early.
+      momentsFlushDue = due;
+      context.scheduleOnce(hold, context.getSelf(), ChatRoom.FlushMoments.INSTANCE);
     }
   }
 
   /** The hold is over: what no entry took goes alone. */
   void flushMoments() {
-    momentsFlushScheduled = false;
+    momentsFlushDue = 0;
     if (moments.isEmpty()) {
       return;
     }

@@ -26,6 +26,12 @@ import parley.protocol.ServerFrame;
 final class RoomAwareness {
   /** Receipts of a room go out at most this often, each moved member once with their latest markers. */
   static final Duration RECEIPTS_EVERY = Duration.ofSeconds(1);
+  /**
+   * Up to this many members every member connected is told every receipt; in a larger room, the authors of the
+   * messages the moves passed (protocol.md): a room of 100 whose members all report each second would otherwise send
+   * each of them the whole room's markers every second.
+   */
+  static final int RECEIPTS_TO_EVERYONE_UP_TO = 20;
   static final int EXCERPT_MAX = 100;
 
   private final String roomId;
@@ -144,8 +150,12 @@ final class RoomAwareness {
     });
   }
 
-  /** The members whose markers moved in the last second, in one frame, to every hub (and so every connected member). */
-  void flushReceipts(long lastSeq) {
+  /**
+   * The members whose markers moved in the last second, in one frame, to every hub (and so every connected member, or
+   * in a large room the authors of the messages the moves passed).
+   */
+  void flushReceipts(RoomState state) {
+    long lastSeq = state.lastSeq;
     receiptsFlushScheduled = false;
     if (!toStore.isEmpty() || !leftToStore.isEmpty()) {
       startStoredMarkers();
@@ -153,10 +163,17 @@ final class RoomAwareness {
       toStore.clear();
       leftToStore.clear();
     }
-    String frame = receipts.takeChanged(roomId, lastSeq);
-    if (frame != null) {
-      audience.relay(null, frame);
+    Receipts.Told told = receipts.takeChanged(roomId, lastSeq,
+        state.members.size() <= RECEIPTS_TO_EVERYONE_UP_TO ? null : seq -> authorOf(state, seq));
+    if (told != null) {
+      audience.relayReceipts(told.frame(), told.to());
     }
+  }
+
+  /** Who sent the message at {@code seq}: "" if the entry is no message, null if it is not in memory. */
+  private static String authorOf(RoomState state, long seq) {
+    TimelineEntry entry = state.recentEntry(seq);
+    return entry == null ? null : entry.isPost() ? entry.sender() : "";
   }
 
   List<parley.protocol.RoomReceipts.Member> receipts(RoomState state) {

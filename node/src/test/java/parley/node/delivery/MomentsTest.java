@@ -37,4 +37,19 @@ class MomentsTest {
     WebSocketUpgrades.PreparedText entry = WebSocketUpgrades.PreparedText.of("{\"seq\":1}");
     assertEquals(List.of(entry.text()), texts(Moments.NONE.forReader("bob", entry)));
   }
+
+  @Test
+  void aReceiptForSomeReadersOnlyGoesToThemAndTheOthersShareOneListWithoutIt() {
+    Moments moments = new Moments(List.of(new RoomHub.Moment("alice", ALICE_TYPES),
+        new RoomHub.Moment(null, RECEIPT, java.util.Set.of("bob", "alice"))));
+    WebSocketUpgrades.PreparedText entry = WebSocketUpgrades.PreparedText.of("{\"type\":\"message\",\"seq\":8}");
+
+    assertEquals(List.of(ALICE_TYPES, RECEIPT, entry.text()), texts(moments.forReader("bob", entry)));
+    assertEquals(List.of(RECEIPT, entry.text()), texts(moments.forReader("alice", entry)), "not her own typing");
+    List<WebSocketUpgrades.PreparedText> carol = moments.forReader("carol", entry);
+    assertEquals(List.of(ALICE_TYPES, entry.text()), texts(carol));
+    assertSame(carol, moments.forReader("dave", entry), "built once for the readers the receipt is not for");
+    assertTrue(new Moments(List.of(new RoomHub.Moment(null, RECEIPT, java.util.Set.of("bob"))))
+        .forReader("carol", null).isEmpty(), "nothing to write");
+  }
 }

@@ -166,6 +166,48 @@ class WebSocketApiTest {
   }
 
   @Test
+  void inARoomOfMoreThanTwentyAReceiptReachesTheAuthorsOfTheMessagesItPassed() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    ApiClient carol = anonymous.newUser("carol");
+    String room = alice.createRoom("{\"name\":\"big receipts\",\"capacity\":50}");
+    bob.post("/api/v1/rooms/" + room + "/join", null);
+    carol.post("/api/v1/rooms/" + room + "/join", null);
+    for (int i = 0; i < 19; i++) {
+      assertEquals(200, anonymous.newUser("m" + i).post("/api/v1/rooms/" + room + "/join", null).status());
+    }
+    long joined = alice.get("/api/v1/rooms/" + room).body().get("lastSeq").asLong(); // 22 members
+    try (WsClient a = WsClient.connect(node.http(), alice.token); WsClient b = WsClient.connect(node.http(), bob.token);
+        WsClient c = WsClient.connect(node.http(), carol.token)) {
+      a.awaitType("hello");
+      b.awaitType("hello");
+      c.awaitType("hello");
+      b.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"big-1\",\"text\":\"bob's\"}");
+      long seq = joined + 1;
+      c.await(n -> isMessage(n, room, seq));
+      a.await(n -> isMessage(n, room, seq));
+      c.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":" + seq + "}");
+      b.await(n -> isReceipt(n, room, carol.username) && n.path("deliveredSeq").asLong() == seq);
+      // alice wrote nothing carol's marker passed: not told (her socket would have had it before this pong).
+      a.send("{\"type\":\"ping\"}");
+      a.awaitType("pong");
+      assertTrue(a.frames().stream().noneMatch(n -> isReceipt(n, room, carol.username)
+          && n.path("deliveredSeq").asLong() == seq), a.frames().toString());
+      // What she reads of the room's receipts is whole.
+      JsonNode all = alice.get("/api/v1/rooms/" + room + "/receipts").body();
+      assertTrue(all.get("members").findValues("username").stream().anyMatch(u -> u.asText().equals(carol.username)));
+      for (JsonNode m : all.get("members")) {
+        if (m.get("username").asText().equals(carol.username)) {
+          assertEquals(seq, m.get("deliveredSeq").asLong(), all.toString());
+        }
+      }
+      // Her read passes bob's message too: bob is told.
+      c.send("{\"type\":\"read\",\"room\":\"" + room + "\",\"seq\":" + seq + "}");
+      b.await(n -> isReceipt(n, room, carol.username) && n.path("readSeq").asLong() == seq);
+    }
+  }
+
+  @Test
   void mentionsAndDmsNotifyTheConnectionsNotLookingAndWaitInTheInbox() {
     ApiClient alice = anonymous.newUser("alice");
     ApiClient bob = anonymous.newUser("bob");

@@ -100,6 +100,66 @@ class DeliveredMarkersTest {
     });
   }
 
+  @Test
+  void inALargeRoomAReceiptGoesToTheAuthorsOfTheMessagesItPassesAndInASmallOneToEveryone() {
+    String roomId = id();
+    var room = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(
+        kit.system(), ChatRoom.create(roomId, new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));
+    room.<ChatRoom.CreateResult>runCommand(r -> new ChatRoom.Create("big", ChatRoom.KIND_ROOM, "alice", null, 100, List.of(), r));
+    TestProbe<parley.node.delivery.RoomHub.Command> hub = kit.createTestProbe();
+    room.runCommand(new ChatRoom.SubscribeHub(hub.ref()));
+    TestProbe<ChatRoom.FrameRefused> refusals = kit.createTestProbe();
+    // alice and bob alone: every receipt to every member, as before.
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("bob", "b0", "hi", r)); // seq 3
+    room.runCommand(new ChatRoom.MarkDelivered("alice", 3, refusals.ref()));
+    parley.node.delivery.RoomHub.Moment small = nextReceipt(hub);
+    assertEquals(null, small.to(), "a small room's receipts are every member's");
+
+    // 23 more: a room of 25, over RoomAwareness.RECEIPTS_TO_EVERYONE_UP_TO.
+    for (int i = 0; i < 23; i++) {
+      String user = "m" + i;
+      room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join(user, null, r)); // seqs 4..26
+    }
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "a1", "one", r)); // 27
+    room.runCommand(new ChatRoom.MarkDelivered("m0", 27, refusals.ref()));
+    assertEquals(Set.of("bob", "alice"), nextReceipt(hub).to(),
+        "m0's first marker passes bob's message at 3 and alice's at 27: for their authors only");
+
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("m5", "c1", "two", r)); // 28
+    room.runCommand(new ChatRoom.MarkDelivered("m0", 28, refusals.ref()));
+    room.runCommand(new ChatRoom.MarkDelivered("m1", 26, refusals.ref())); // from 0: bob's at 3, then joins only
+    parley.node.delivery.RoomHub.Moment both = nextReceipt(hub);
+    assertEquals(Set.of("m5", "bob"), both.to());
+    assertTrue(both.frame().contains("\"m0\"") && both.frame().contains("\"m1\""), both.frame());
+
+    // A move that passes no message tells nobody: no frame at all.
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("late", null, r)); // 29
+    room.runCommand(new ChatRoom.MarkDelivered("m0", 29, refusals.ref()));
+    hub.fishForMessage(Duration.ofSeconds(3), m -> m instanceof parley.node.delivery.RoomHub.Deliver d && d.seq() == 29
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    hub.expectNoMessage(Duration.ofMillis(1500)); // past the second's flush and its hold
+    refusals.expectNoMessage(Duration.ZERO);
+  }
+
+  /** The next receipt the hub is given, alone or riding with an entry. */
+  private static parley.node.delivery.RoomHub.Moment nextReceipt(TestProbe<parley.node.delivery.RoomHub.Command> hub) {
+    parley.node.delivery.RoomHub.Moment[] found = new parley.node.delivery.RoomHub.Moment[1];
+    hub.fishForMessage(Duration.ofSeconds(5), m -> {
+      List<parley.node.delivery.RoomHub.Moment> moments = m instanceof parley.node.delivery.RoomHub.Relay r
+          ? r.moments() : m instanceof parley.node.delivery.RoomHub.Deliver d ? d.moments() : List.of();
+      for (parley.node.delivery.RoomHub.Moment moment : moments) {
+        if (moment.frame().contains("\"receipt\"")) {
+          found[0] = moment;
+          return org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete();
+        }
+      }
+      return org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore();
+    });
+    return found[0];
+  }
+
   private static RoomReceipts.Member receiptOf(
       EventSourcedBehaviorTestKit<ChatRoom.Command, ChatRoom.Event, RoomState> room, String user) {
     var view = (ChatRoom.ReceiptsView) room.<ChatRoom.ReceiptsResult>runCommand(r -> new ChatRoom.GetReceipts("alice", r)).reply();

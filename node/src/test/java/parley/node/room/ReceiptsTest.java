@@ -50,4 +50,46 @@ class ReceiptsTest {
     assertTrue(frame.get("members").get(1).get("readSeq").isNull(), "carol hides her read marker");
     assertEquals(new RoomReceipts.Member("dave", 5, 5L), receipts.all(List.of("dave"), 10).get(0));
   }
+
+  @Test
+  void withAuthorsTheFrameIsForTheAuthorsOfTheMessagesTheMovesPassedOrForEveryoneWhenThatIsNotKnown() throws Exception {
+    // seq -> author: 11 alice, 12 a join, 13 dave, 14 alice; 15 trimmed (not known); 16 a join.
+    java.util.function.LongFunction<String> authorOf = seq -> switch ((int) seq) {
+      case 11, 14 -> "alice";
+      case 13 -> "dave";
+      case 15 -> null;
+      default -> "";
+    };
+    Receipts receipts = new Receipts();
+    receipts.moved("bob", 10, 10, true, false); // known to everyone already (asked after a restart)
+    receipts.moved("carol", 10, 10, true, false);
+    assertNull(receipts.takeChanged("r1", 16, authorOf), "nothing moved");
+
+    receipts.delivered("bob", 12, true);
+    Receipts.Told told = receipts.takeChanged("r1", 16, authorOf);
+    assertEquals(java.util.Set.of("alice"), told.to(), "bob passed alice's 11 and a join");
+    assertEquals("bob", parse(told.frame()).get("username").asText());
+
+    receipts.delivered("carol", 14, true);
+    receipts.moved("bob", 12, 13, true, true);
+    told = receipts.takeChanged("r1", 16, authorOf);
+    assertEquals(java.util.Set.of("alice", "dave"), told.to(), "carol passed 11 to 14, bob read 11 to 13");
+    assertEquals(2, parse(told.frame()).get("members").size());
+
+    receipts.delivered("bob", 16, true);
+    assertNull(receipts.takeChanged("r1", 16, authorOf).to(), "a seq whose author is not known: everyone");
+    receipts.moved("carol", 14, 10, false, true);
+    assertNull(receipts.takeChanged("r1", 16, authorOf).to(), "a read marker hidden: everyone's view changes");
+    receipts.delivered("carol", 16, true); // passes 15, whose author is not known
+    assertNull(receipts.takeChanged("r1", 16, authorOf).to());
+
+    receipts.moved("dave", 16, 16, true, false);
+    receipts.moved("erin", 12, 12, true, false);
+    receipts.delivered("erin", 12, true); // no move
+    assertNull(receipts.takeChanged("r1", 16, authorOf), "nothing moved");
+    receipts.moved("erin", 12, 12, true, false);
+    receipts.delivered("erin", 13, true);
+    assertEquals(java.util.Set.of("dave"), receipts.takeChanged("r1", 16, authorOf).to());
+    assertNull(receipts.takeChanged("r1", 16, null), "told once");
+  }
 }
