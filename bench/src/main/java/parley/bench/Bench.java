@@ -885,6 +885,7 @@ public final class Bench {
         h.send(JSON.createObjectNode().put("cmd", "check"));
       }
       long violations = 0, closes = 0, errors = 0, resent = 0, fetches = 0, fetchFailures = 0, open = 0, presence = 0;
+      long typing = 0, receipts = 0, receiptChars = 0;
       List<String> described = new ArrayList<>();
       List<String> problems = new ArrayList<>();
       for (WorkerHandle h : workers) {
@@ -896,6 +897,9 @@ public final class Bench {
         fetches += r.path("fetches").asLong();
         fetchFailures += r.path("fetchFailures").asLong();
         presence += r.path("presenceFrames").asLong();
+        typing += r.path("typingFrames").asLong();
+        receipts += r.path("receiptFrames").asLong();
+        receiptChars += r.path("receiptChars").asLong();
         open += r.path("open").asLong();
         r.path("described").forEach(d -> described.add(d.asText()));
         r.path("problems").forEach(d -> problems.add(d.asText()));
@@ -908,7 +912,8 @@ public final class Bench {
           .put("unexpectedCloses", closes).put("errorFrames", errors).put("resentAfterUnavailable", resent)
           .put("openAtEnd", open)
           .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures)
-          .put("presenceFrames", presence);
+          .put("presenceFrames", presence).put("typingFrames", typing).put("receiptFrames", receipts)
+          .put("receiptChars", receiptChars);
       c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
       c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
       log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "

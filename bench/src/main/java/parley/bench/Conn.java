@@ -145,7 +145,11 @@ public final class Conn {
       case "hello" -> onHello(frame);
       case "error" -> onError(frame);
       case "presence" -> load.presenceFrames.increment();
-      case "typing", "receipt" -> load.awarenessFrames.increment();
+      case "typing" -> load.typingFrames.increment();
+      case "receipt" -> {
+        load.receiptFrames.increment();
+        load.receiptChars.add(frame.length());
+      }
       default -> {
         // pong
       }

@@ -48,8 +48,10 @@ public final class Load {
   final LongAdder fetches = new LongAdder();
   /** Parley's presence frames received (each names one or more room mates). */
   final LongAdder presenceFrames = new LongAdder();
-  /** v1.1 typing and receipt frames received ({@code --receipts}). */
-  final LongAdder awarenessFrames = new LongAdder();
+  /** v1.1 typing and receipt frames received ({@code --receipts}), and the receipt frames' characters. */
+  final LongAdder typingFrames = new LongAdder();
+  final LongAdder receiptFrames = new LongAdder();
+  final LongAdder receiptChars = new LongAdder();
   /** Whether connections add v1.1's awareness traffic: typing before each send, delivered once a second per room. */
   final boolean typing;
   final boolean delivered;

@@ -487,12 +487,16 @@ final class Report {
       }
       md.append(String.format(Locale.ROOT, "Delivery contract (%s): %s — %d rooms, %d seqs checked per receiver "
               + "set, %d violations, %d unexpected closes (%d receiver rooms cut off by them), %d error frames, "
-              + "%d sends resent after 'unavailable', %d history fetches, %d presence frames.%n",
+              + "%d sends resent after 'unavailable', %d history fetches, %d presence frames%s.%n",
           t.path("target").asText(), c.path("ok").asBoolean() ? "held" : "**BROKEN**", c.path("rooms").asInt(),
           c.path("seqsPerReceiverChecked").asLong(), c.path("violations").asLong(),
           c.path("unexpectedCloses").asLong(), c.path("roomsCutOff").asLong(), c.path("errorFrames").asLong(),
           c.path("resentAfterUnavailable").asLong(), c.path("historyFetches").asLong(),
-          c.path("presenceFrames").asLong()));
+          c.path("presenceFrames").asLong(),
+          c.path("receiptFrames").asLong() + c.path("typingFrames").asLong() == 0 ? ""
+              : String.format(Locale.ROOT, ", %d typing frames, %d receipt frames (%.1f MB)",
+                  c.path("typingFrames").asLong(), c.path("receiptFrames").asLong(),
+                  c.path("receiptChars").asLong() / 1e6)));
       c.path("described").forEach(d -> md.append("  - ").append(d.asText()).append('\n'));
     }
     return md.toString();

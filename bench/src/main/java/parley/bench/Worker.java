@@ -291,6 +291,9 @@ public final class Worker {
         .put("notOpen", load.notOpen.sum())
         .put("fetches", load.fetches.sum())
         .put("presenceFrames", load.presenceFrames.sum())
+        .put("typingFrames", load.typingFrames.sum())
+        .put("receiptFrames", load.receiptFrames.sum())
+        .put("receiptChars", load.receiptChars.sum())
         .put("fetchFailures", load.fetchFailures.sum())
         .put("open", conns.stream().filter(Conn::isOpen).count());
     r.putPOJO("described", described.subList(0, Math.min(10, described.size())));
