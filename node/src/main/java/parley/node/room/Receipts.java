@@ -21,25 +21,11 @@ import parley.protocol.RoomReceipts;
  * last call once, with their latest markers.
  */
 final class Receipts {
-  /**
-   * {@code readKnown}: the user entity has told the read marker (a delivered marker can come first). {@code told}: the
-   * markers as room mates last heard them (to whom a move matters: see {@link #takeChanged(String, long, LongFunction)}).
-   */
-  private record Marks(long delivered, long read, boolean readShown, boolean readKnown, Marks told) {
-    Marks {
-      // What is kept of the told markers is their values: never a chain.
-      told = told == null ? null : new Marks(told.delivered, told.read, told.readShown, told.readKnown, null);
-    }
+  /** {@code readKnown}: the user entity has told the read marker (a delivered marker can come first). */
+  private record Marks(long delivered, long read, boolean readShown, boolean readKnown) {}
 
-    Marks tellingNow(boolean told, Marks before) {
-      return new Marks(delivered, read, readShown, readKnown, told ? (before == null ? null : before.told()) : this);
-    }
-
-    /** What room mates heard, this member's first frame counted as moves from nothing. */
-    Marks heard() {
-      return told == null ? new Marks(0, 0, readShown, false, null) : told;
-    }
-  }
+  /** What room mates heard of a member who has not been in a frame yet: moves from nothing. */
+  private static final Marks NOTHING_HEARD = new Marks(0, 0, true, false);
 
   /** A receipt frame and the members to tell it: null for every member connected to the room. */
   record Told(String frame, Set<String> to) {}
@@ -48,6 +34,11 @@ final class Receipts {
   static final int AUTHORS_LOOKED_UP = 512;
 
   private final Map<String, Marks> marks = new HashMap<>();
+  /**
+   * Each member's markers as room mates last heard them, in a frame or because they knew them already (to whom a
+   * move matters: see {@link #takeChanged(String, long, LongFunction)}).
+   */
+  private final Map<String, Marks> heard = new HashMap<>();
   private final Set<String> changed = new LinkedHashSet<>();
 
   /**
@@ -56,13 +47,12 @@ final class Receipts {
    */
   boolean moved(String user, long delivered, long read, boolean readShown, boolean told) {
     Marks before = marks.get(user);
-    Marks after = before == null ? new Marks(delivered, read, readShown, true, null)
-        : new Marks(Math.max(before.delivered, delivered), Math.max(before.read, read), readShown, true, before.told);
-    if (before != null && after.delivered == before.delivered && after.read == before.read
-        && after.readShown == before.readShown && before.readKnown) {
+    Marks after = before == null ? new Marks(delivered, read, readShown, true)
+        : new Marks(Math.max(before.delivered, delivered), Math.max(before.read, read), readShown, true);
+    if (after.equals(before)) {
       return false;
     }
-    marks.put(user, after.tellingNow(told || changed.contains(user), before));
+    put(user, after, told);
     if (told) {
       changed.add(user);
     }
@@ -78,13 +68,20 @@ final class Receipts {
     if (before != null && before.delivered >= delivered) {
       return false;
     }
-    Marks after = before == null ? new Marks(delivered, 0, true, false, null)
-        : new Marks(delivered, before.read, before.readShown, before.readKnown, before.told);
-    marks.put(user, after.tellingNow(told || changed.contains(user), before));
+    put(user, before == null ? new Marks(delivered, 0, true, false)
+        : new Marks(delivered, before.read, before.readShown, before.readKnown), told);
     if (told) {
       changed.add(user);
     }
     return told;
+  }
+
+  /** Keeps a member's markers; what is not to be told, and no told move waits for, room mates know already. */
+  private void put(String user, Marks now, boolean told) {
+    marks.put(user, now);
+    if (!told && !changed.contains(user)) {
+      heard.put(user, now);
+    }
   }
 
   /** Whether the member's user entity has told their read marker yet. */
@@ -95,6 +92,7 @@ final class Receipts {
 
   void forget(String user) {
     marks.remove(user);
+    heard.remove(user);
     changed.remove(user);
   }
 
@@ -125,9 +123,9 @@ final class Receipts {
     for (String user : changed) {
       Marks m = marks.get(user);
       if (passed != null) {
-        passed.add(m.heard(), m);
+        passed.add(heard.getOrDefault(user, NOTHING_HEARD), m);
       }
-      marks.put(user, m.tellingNow(false, m));
+      heard.put(user, m);
       moved.add(of(user, lastSeq));
     }
     changed.clear();
@@ -213,7 +211,7 @@ final class Receipts {
   }
 
   private RoomReceipts.Member of(String user, long lastSeq) {
-    Marks m = marks.getOrDefault(user, new Marks(0, 0, true, false, null));
+    Marks m = marks.getOrDefault(user, NOTHING_HEARD);
     // A delivered marker never points past the room's end; a hidden read marker is not told.
     return new RoomReceipts.Member(user, Math.min(m.delivered, lastSeq),
         m.readShown ? Long.valueOf(Math.min(m.read, lastSeq)) : null);
