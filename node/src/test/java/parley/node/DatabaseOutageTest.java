@@ -29,10 +29,11 @@ import parley.node.testkit.WsClient;
  */
 class DatabaseOutageTest {
   private static final Duration OUTAGE = Duration.ofSeconds(30);
-  /** parley.ask-timeout (10 s) and a margin for a busy machine. */
+  /**
+   * parley.ask-timeout (10 s) and a margin for a busy machine: how long a send waits for its answer, and how soon
+   * after the database's return a post is stored (one refused once more just after it waits that timeout).
+   */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(15);
-  /** A write refused once more just after the return waits the ask timeout (10 s) before its resend: and a margin. */
-  private static final Duration WRITABLE_WITHIN = Duration.ofSeconds(15);
 
   /** One user's socket that sends one message at a time and reconnects when the node closes it, as a client does. */
   private static final class Writer {
@@ -154,7 +155,7 @@ class DatabaseOutageTest {
         // tried while the server was starting and waits before it tries again); the room then stops, and its sender
         // is told unavailable by the ask timeout (10 s), and the resend is stored. So: within that timeout and a
         // margin, 15 s.
-        assertTrue(writableMs <= WRITABLE_WITHIN.toMillis(), "writable " + writableMs + " ms after the database returned");
+        assertTrue(writableMs <= ANSWER_WITHIN.toMillis(), "writable " + writableMs + " ms after the database returned");
         for (int i = 0; i < 20; i++) {
           assertTrue(w.send("m" + next++));
         }
