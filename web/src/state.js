@@ -205,6 +205,7 @@ export class ChatState {
     r.lastSeq = Math.max(r.lastSeq, e.seq);
     if (POST_KINDS.has(e.kind)) {
       r.typing.delete(e.sender);
+      this._wrote(r, e.sender, e.seq);
       const t = Date.parse(e.sentAt);
       if (!Number.isNaN(t)) r.lastActivity = Math.max(r.lastActivity, t);
       if (e.sender === this.me) {
@@ -429,6 +430,17 @@ export class ChatState {
       });
     }
     r.rev++;
+  }
+
+  /**
+   * A member posted at `seq`: they have it and have read up to it (the server counts it so and sends no receipt for
+   * it). Only for a member whose receipts are known; a hidden read marker stays hidden.
+   */
+  _wrote(r, username, seq) {
+    const m = r.receipts.get(username);
+    if (!m) return;
+    m.deliveredSeq = Math.max(m.deliveredSeq || 0, seq);
+    if (m.readSeq !== null) m.readSeq = Math.max(m.readSeq || 0, seq);
   }
 
   /**

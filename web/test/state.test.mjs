@@ -317,6 +317,20 @@ describe('receipts', () => {
     s.applyReceipts('r', [{ username: 'carol', deliveredSeq: 2, readSeq: 2 }]);
     assert.deepEqual(s.receiptStatus('r', 2), { status: 'read', read: 1, others: 3 });
   });
+
+  test('someone who wrote after a message has read it (no receipt comes for that); a hidden marker stays hidden', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([summary('r', 1, 1, 0)]));
+    s.applyRoomDetails({ id: 'r', name: 'R', kind: 'room', owner: 'alice', capacity: 10, passcode: false, lastSeq: 1,
+      members: ['alice', 'bob', 'carol'].map((u) => ({ username: u, online: true, lastSeen: null, role: 'member' })) });
+    s.applyReceipts('r', [{ username: 'bob', deliveredSeq: 1, readSeq: 1 }, { username: 'carol', deliveredSeq: 1, readSeq: null }]);
+    s.applyEntry(msg('r', 2, 'alice', 'lunch?'));
+    assert.equal(s.receiptStatus('r', 2).status, 'sent');
+    s.applyEntry(msg('r', 3, 'carol', 'yes'));
+    assert.deepEqual(s.receiptStatus('r', 2), { status: 'delivered', read: 0, others: 2 });
+    s.applyEntry(msg('r', 4, 'bob', 'me too'));
+    assert.deepEqual(s.receiptStatus('r', 2), { status: 'read', read: 1, others: 2 });
+  });
 });
 
 describe('typing and presence', () => {

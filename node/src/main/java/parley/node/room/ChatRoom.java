@@ -604,6 +604,7 @@ public final class ChatRoom
       return;
     }
     state.members.forEach(awareness::askAbout);
+    awareness.wroteRecovered(state);
     awareness.startStoredMarkers();
     audience.reportToDirectory(state);
     if (state.retention != null) {
@@ -1130,7 +1131,7 @@ public final class ChatRoom
       metrics.journalWrite.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       batch.complete(entry -> {
         audience.publish(entry);
-        awareness.notifyFor(s, entry);
+        awareness.posted(s, entry);
         if (TimelineEntry.DELETE.equals(entry.kind()) && entry.target() != null) {
           TimelineEntry deleted = s.recentEntry(entry.target());
           if (deleted != null && TimelineEntry.FILE.equals(deleted.kind())) {

@@ -129,16 +129,38 @@ final class RoomAwareness {
 
   /** A member's delivered marker, checked and clamped by the room: told with the next receipts and stored with them. */
   void delivered(String user, long seq) {
-    if (!receipts.readKnown(user)) {
-      // Its read marker goes with it in the receipt: asked of the user (the ask at their join can come before the
-      // user's entity has the room, and goes unanswered then).
-      sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
-    }
+    askMarkersIfUnknown(user);
     if (receipts.delivered(user, seq, true)) {
       toStore.put(user, seq);
       leftToStore.remove(user);
       scheduleReceipts();
     }
+  }
+
+  /**
+   * A member's read marker goes with any move of theirs in a receipt: asked of their user entity while the room has
+   * not heard it (the user entity also tells it once it has the room, see {@code UserAccount.AddRoom}).
+   */
+  private void askMarkersIfUnknown(String user) {
+    if (!receipts.readKnown(user)) {
+      sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
+    }
+  }
+
+  /**
+   * A member's message is stored: their markers are at least at it (they have it, and a sender has read up to their
+   * own message, as their unread count says). Not told in a receipt: the message itself tells room mates (a client
+   * raises its sender's markers to it), and {@code GET .../receipts} and the member's next receipt carry it. No
+   * write: the room's {@code lastSent} keeps it, and {@link #wroteRecovered} reads it after a restart.
+   */
+  void wrote(String user, long seq) {
+    askMarkersIfUnknown(user);
+    receipts.wrote(user, seq, false);
+  }
+
+  /** After a restart: each member's last message, what room mates knew already (kept, not told). */
+  void wroteRecovered(RoomState state) {
+    state.lastSent.foreach(last -> state.isMember(last._1()) && receipts.wrote(last._1(), last._2(), false));
   }
 
   /** The stored markers after a restart: what the members knew already, kept and not told. */
@@ -196,13 +218,15 @@ final class RoomAwareness {
   }
 
   /**
-   * A stored message's notifications, to the user entities of those it mentions and, in a DM, of the other party:
-   * after the write, so a notification never names a message that could be lost.
+   * A stored message, after the write: its sender's markers move to it ({@link #wrote}), and its notifications go to
+   * the user entities of those it mentions and, in a DM, of the other party (so a notification never names a message
+   * that could be lost).
    */
-  void notifyFor(RoomState state, TimelineEntry entry) {
+  void posted(RoomState state, TimelineEntry entry) {
     if (!entry.isPost()) {
       return;
     }
+    wrote(entry.sender(), entry.seq());
     boolean dm = ChatRoom.isPrivate(state.info.kind());
     if (!dm && entry.mentions().isEmpty()) {
       return;

@@ -794,8 +794,10 @@ public final class UserAccount
     if (state.rooms().containsKey(cmd.roomId())) {
       return Effect().reply(cmd.replyTo(), Done.INSTANCE);
     }
+    // The room asked for the markers at the join, and that ask may have come before this: told now, as known already.
     return Effect()
         .persist(new RoomAdded(cmd.roomId(), Math.max(0, cmd.joinSeq())))
+        .thenRun(s -> sharding.entityRefFor(ChatRoom.ENTITY_KEY, cmd.roomId()).tell(markersIn(s, cmd.roomId(), true)))
         .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
   }
 

@@ -165,6 +165,60 @@ class WebSocketApiTest {
     }
   }
 
+  private static JsonNode receiptIn(JsonNode all, String user) {
+    return receiptIn(all, user, false);
+  }
+
+  /** {@code user}'s entry in a receipts list or frame; if not there, a missing node if {@code mayLack}, else failed. */
+  private static JsonNode receiptIn(JsonNode all, String user, boolean mayLack) {
+    for (JsonNode m : all.path("members")) {
+      if (m.path("username").asText().equals(user)) {
+        return m;
+      }
+    }
+    if (mayLack) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+    throw new AssertionError(user + " not in " + all);
+  }
+
+  @Test
+  void membersWhoOnlyJoinAndPostHaveReadUpToTheirOwnMessages() {
+    ApiClient alice = anonymous.newUser("alice");
+    ApiClient bob = anonymous.newUser("bob");
+    ApiClient carol = anonymous.newUser("carol");
+    String room = alice.createRoom("{\"name\":\"own messages\"}");
+    bob.post("/api/v1/rooms/" + room + "/join", null); // 2
+    carol.post("/api/v1/rooms/" + room + "/join", null); // 3
+    assertEquals(200, carol.patch("/api/v1/me/settings", "{\"readReceipts\":false}").status());
+    try (WsClient a = WsClient.connect(node.http(), alice.token); WsClient b = WsClient.connect(node.http(), bob.token)) {
+      a.awaitType("hello");
+      b.awaitType("hello");
+      a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"o-1\",\"text\":\"who's in?\"}");
+      b.await(n -> isMessage(n, room, 4));
+      b.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"o-2\",\"text\":\"me\"}");
+      a.await(n -> isMessage(n, room, 5));
+      assertEquals(201, carol.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"o-3\",\"text\":\"me too\"}")
+          .status()); // 6
+
+      // No read frame from anyone: what each wrote, each has and has read, as their unread counts say.
+      JsonNode all = alice.get("/api/v1/rooms/" + room + "/receipts").body();
+      assertEquals(4, receiptIn(all, alice.username).get("readSeq").asLong(), all.toString());
+      assertEquals(4, receiptIn(all, alice.username).get("deliveredSeq").asLong(), all.toString());
+      assertEquals(5, receiptIn(all, bob.username).get("readSeq").asLong(), all.toString());
+      assertEquals(6, receiptIn(all, carol.username).get("deliveredSeq").asLong(), all.toString());
+      assertTrue(receiptIn(all, carol.username).get("readSeq").isNull(), "carol hides hers: " + all);
+      assertEquals(5, bob.get("/api/v1/me").body().get("rooms").get(0).get("readSeq").asLong());
+
+      // The next receipt of bob's carries his read marker at his own message, not at his join.
+      b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":6}");
+      // (It may share its frame with carol's hiding hers: the members list, not the flat fields, is read.)
+      JsonNode receipt = a.await(n -> "receipt".equals(n.path("type").asText()) && room.equals(n.path("room").asText())
+          && receiptIn(n, bob.username, true).path("deliveredSeq").asLong() == 6);
+      assertEquals(5, receiptIn(receipt, bob.username, true).get("readSeq").asLong(), receipt.toString());
+    }
+  }
+
   @Test
   void inARoomOfMoreThanTwentyAReceiptReachesTheAuthorsOfTheMessagesItPassed() {
     ApiClient alice = anonymous.newUser("alice");

@@ -143,6 +143,38 @@ class DeliveredMarkersTest {
     refusals.expectNoMessage(Duration.ZERO);
   }
 
+  @Test
+  void aMembersOwnMessageIsDeliveredAndReadByThemWithoutAReceiptFrameAndAfterARestart() {
+    String roomId = id();
+    var room = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(
+        kit.system(), ChatRoom.create(roomId, new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));
+    room.<ChatRoom.CreateResult>runCommand(r -> new ChatRoom.Create("own", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), r));
+    TestProbe<parley.node.delivery.RoomHub.Command> hub = kit.createTestProbe();
+    room.runCommand(new ChatRoom.SubscribeHub(hub.ref()));
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r)); // 2
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "a1", "first", r)); // 3
+    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("bob", "b1", "reply", r)); // 4
+    // Neither sent a marker: each has their own message, and has read up to it (as their unread count says).
+    assertEquals(new RoomReceipts.Member("alice", 3, 3L), receiptOf(room, "alice"));
+    assertEquals(new RoomReceipts.Member("bob", 4, 4L), receiptOf(room, "bob"));
+    // The message frame told that already: no receipt for it (one would cost every member a frame per message).
+    hub.fishForMessage(Duration.ofSeconds(3), m -> m instanceof parley.node.delivery.RoomHub.Deliver d && d.seq() == 4
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    hub.expectNoMessage(Duration.ofMillis(1500)); // past the second's flush and its hold
+    // A later move carries it: alice's delivered marker at bob's message, with her read marker at her own.
+    room.runCommand(new ChatRoom.MarkDelivered("alice", 4, kit.<ChatRoom.FrameRefused>createTestProbe().ref()));
+    String frame = nextReceipt(hub).frame();
+    assertTrue(frame.contains("\"username\":\"alice\",\"deliveredSeq\":4,\"readSeq\":3"), frame);
+
+    room.restart();
+    hub.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(new RoomReceipts.Member("bob", 4, 4L), receiptOf(room, "bob"));
+      assertEquals(3L, receiptOf(room, "alice").readSeq());
+      return null;
+    });
+  }
+
   /** The next receipt the hub is given, alone or riding with an entry. */
   private static parley.node.delivery.RoomHub.Moment nextReceipt(TestProbe<parley.node.delivery.RoomHub.Command> hub) {
     parley.node.delivery.RoomHub.Moment[] found = new parley.node.delivery.RoomHub.Moment[1];

@@ -100,6 +100,9 @@ public final class RoomState {
       if (timeline.putIfAbsent(m.seq(), m) == null) {
         added.add(m);
         applyMembership(m);
+        if (m.sender() != null && (Message.KIND_MESSAGE.equals(m.kind()) || Message.KIND_FILE.equals(m.kind()))) {
+          wrote(m.sender(), m.seq());
+        }
       }
       if (Message.KIND_REACTION.equals(m.kind()) && m.target() != null && m.emoji() != null
           && m.seq() > reactionsAsOf.getOrDefault(m.target(), 0L)) {
@@ -598,6 +601,20 @@ public final class RoomState {
     long[] r = receipts.computeIfAbsent(user, u -> new long[] {0, 0});
     r[0] = Math.max(r[0], deliveredSeq);
     r[1] = readSeq == null ? -1 : Math.max(r[1], readSeq);
+  }
+
+  /**
+   * v1.1: {@code user} posted at {@code seq}: they have it and have read up to it (the server counts it so, and sends
+   * no receipt for it). Raised only for a member whose receipts are known, and their read marker only if shown.
+   */
+  private void wrote(String user, long seq) {
+    long[] r = receipts.get(user);
+    if (r != null) {
+      r[0] = Math.max(r[0], seq);
+      if (r[1] >= 0) {
+        r[1] = Math.max(r[1], seq);
+      }
+    }
   }
 
   long deliveredSent() {

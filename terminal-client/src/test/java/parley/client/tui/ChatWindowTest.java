@@ -149,6 +149,7 @@ class ChatWindowTest {
     link.frame(server.postWithId("r1", "alice", "did everyone get this", sent.clientMsgId()));
     link.frame(new ServerFrame.Ack(sent.clientMsgId(), "r1", 4, server.now()));
     link.frame(new ServerFrame.Receipt("r1", "bob", 3, 3L));
+    link.frame(new ServerFrame.Receipt("r1", "carol", 3, 3L));
     screen.pump();
     assertTrue(screen.text().contains("alice: did everyone get this  · sent"), screen.text());
     link.frame(new ServerFrame.Receipt("r1", "bob", 4, 3L));
@@ -158,10 +159,15 @@ class ChatWindowTest {
     screen.pump();
     assertTrue(screen.text().contains("alice: did everyone get this  · read 1/2"), screen.text());
     screen.capture("receipts");
+    // carol answers without a read frame: the server counts her as having read up to her own message, and so does the
+    // client (no receipt comes for it).
+    link.frame(server.says("r1", "carol", "got it"));
+    screen.pump();
+    assertTrue(screen.text().contains("alice: did everyone get this  · read 2/2"), screen.text());
 
     // Once a second at most, the client tells each room how far it holds it.
     scheduler.elapse();
-    assertTrue(link.sent.contains(new ClientFrame.Delivered("r1", 4L)), link.sent.toString());
+    assertTrue(link.sent.contains(new ClientFrame.Delivered("r1", 5L)), link.sent.toString());
   }
 
   @Test
