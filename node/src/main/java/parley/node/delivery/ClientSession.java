@@ -645,7 +645,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
     } catch (InvalidTypeIdException e) {
       return error("unknown_type", UNKNOWN_TYPE, null);
     } catch (MismatchedInputException e) {
-      return error("invalid_frame", "a frame is one JSON object with a \"type\"", null);
+      // A field of the frame's own (unknown ones are ignored) holding the wrong kind of value: named, as it is ours.
+      String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+      return error("invalid_frame", field == null ? "a frame is one JSON object with a \"type\""
+          : "\"" + field + "\" holds the wrong kind of value for this frame (see docs/protocol.md)", null);
     } catch (JsonProcessingException e) {
       return error("invalid_json", "the frame is not valid JSON", null);
     }

@@ -161,6 +161,10 @@ class WebSocketApiTest {
       assertEquals("invalid_frame", b.awaitType("error").get("code").asText());
       b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":1.5}");
       assertEquals("invalid_frame", b.awaitType("error").get("code").asText());
+      b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":\"latest\"}");
+      JsonNode wrongKind = b.awaitType("error");
+      assertEquals("invalid_frame", wrongKind.get("code").asText());
+      assertTrue(wrongKind.get("message").asText().contains("\"seq\""), wrongKind.toString());
       assertFalse(b.closed.isDone());
     }
   }
