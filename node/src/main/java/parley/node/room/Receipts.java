@@ -78,20 +78,15 @@ final class Receipts {
 
   /**
    * A member's stored message at {@code seq}: they have it (a device of theirs sent it) and have read up to it, as their
-   * unread count has it ({@code RoomSummary.readSeq}); true if a marker moved and is to be {@code told} in the next
-   * {@link #takeChanged}. Whether their read marker is shown stays what their user entity said.
+   * unread count has it ({@code RoomSummary.readSeq}). Kept, not told: the message frame tells it. Whether their read
+   * marker is shown stays what their user entity said.
    */
-  boolean wrote(String user, long seq, boolean told) {
+  void wrote(String user, long seq) {
     Marks before = marks.getOrDefault(user, NOTHING_HEARD);
-    if (before.delivered >= seq && before.read >= seq) {
-      return false;
+    if (before.delivered < seq || before.read < seq) {
+      put(user, new Marks(Math.max(before.delivered, seq), Math.max(before.read, seq), before.readShown,
+          before.readKnown), false);
     }
-    put(user, new Marks(Math.max(before.delivered, seq), Math.max(before.read, seq), before.readShown,
-        before.readKnown), told);
-    if (told) {
-      changed.add(user);
-    }
-    return told;
   }
 
   /** Keeps a member's markers; what is not to be told, and no told move waits for, room mates know already. */

@@ -129,21 +129,15 @@ final class RoomAwareness {
 
   /** A member's delivered marker, checked and clamped by the room: told with the next receipts and stored with them. */
   void delivered(String user, long seq) {
-    askMarkersIfUnknown(user);
+    if (!receipts.readKnown(user)) {
+      // Its read marker goes with it in the receipt: asked of the user (told by the user's entity when it takes the
+      // room too, but an ask after a restart can go unanswered).
+      sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
+    }
     if (receipts.delivered(user, seq, true)) {
       toStore.put(user, seq);
       leftToStore.remove(user);
       scheduleReceipts();
-    }
-  }
-
-  /**
-   * A member's read marker goes with any move of theirs in a receipt: asked of their user entity while the room has
-   * not heard it (the user entity also tells it once it has the room, see {@code UserAccount.AddRoom}).
-   */
-  private void askMarkersIfUnknown(String user) {
-    if (!receipts.readKnown(user)) {
-      sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
     }
   }
 
@@ -154,13 +148,17 @@ final class RoomAwareness {
    * write: the room's {@code lastSent} keeps it, and {@link #wroteRecovered} reads it after a restart.
    */
   void wrote(String user, long seq) {
-    askMarkersIfUnknown(user);
-    receipts.wrote(user, seq, false);
+    receipts.wrote(user, seq);
   }
 
-  /** After a restart: each member's last message, what room mates knew already (kept, not told). */
+  /** After a restart: each member's last message, what room mates knew already. */
   void wroteRecovered(RoomState state) {
-    state.lastSent.foreach(last -> state.isMember(last._1()) && receipts.wrote(last._1(), last._2(), false));
+    state.lastSent.foreach(last -> {
+      if (state.isMember(last._1())) {
+        receipts.wrote(last._1(), last._2());
+      }
+      return null;
+    });
   }
 
   /** The stored markers after a restart: what the members knew already, kept and not told. */

@@ -67,9 +67,7 @@ class DeliveredMarkersTest {
   @Test
   void theRoomChecksAndClampsWhatItKeepsTellsItAndHasItBackAfterARestart() {
     String roomId = id();
-    var room = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(
-        kit.system(), ChatRoom.create(roomId, new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));
-    room.<ChatRoom.CreateResult>runCommand(r -> new ChatRoom.Create("marks", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), r));
+    var room = roomOwnedByAlice(roomId, "marks", 10);
     room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
     room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m1", "hello", r));
     long lastSeq = 3; // created, bob joined, hello
@@ -102,10 +100,7 @@ class DeliveredMarkersTest {
 
   @Test
   void inALargeRoomAReceiptGoesToTheAuthorsOfTheMessagesItPassesAndInASmallOneToEveryone() {
-    String roomId = id();
-    var room = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(
-        kit.system(), ChatRoom.create(roomId, new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));
-    room.<ChatRoom.CreateResult>runCommand(r -> new ChatRoom.Create("big", ChatRoom.KIND_ROOM, "alice", null, 100, List.of(), r));
+    var room = roomOwnedByAlice(id(), "big", 100);
     TestProbe<parley.node.delivery.RoomHub.Command> hub = kit.createTestProbe();
     room.runCommand(new ChatRoom.SubscribeHub(hub.ref()));
     TestProbe<ChatRoom.FrameRefused> refusals = kit.createTestProbe();
@@ -145,10 +140,7 @@ class DeliveredMarkersTest {
 
   @Test
   void aMembersOwnMessageIsDeliveredAndReadByThemWithoutAReceiptFrameAndAfterARestart() {
-    String roomId = id();
-    var room = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(
-        kit.system(), ChatRoom.create(roomId, new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));
-    room.<ChatRoom.CreateResult>runCommand(r -> new ChatRoom.Create("own", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), r));
+    var room = roomOwnedByAlice(id(), "own", 10);
     TestProbe<parley.node.delivery.RoomHub.Command> hub = kit.createTestProbe();
     room.runCommand(new ChatRoom.SubscribeHub(hub.ref()));
     room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r)); // 2
@@ -173,6 +165,16 @@ class DeliveredMarkersTest {
       assertEquals(3L, receiptOf(room, "alice").readSeq());
       return null;
     });
+  }
+
+  /** A room of {@code capacity} that alice created, run through the testkit. */
+  private EventSourcedBehaviorTestKit<ChatRoom.Command, ChatRoom.Event, RoomState> roomOwnedByAlice(
+      String roomId, String name, int capacity) {
+    var room = EventSourcedBehaviorTestKit.<ChatRoom.Command, ChatRoom.Event, RoomState>create(
+        kit.system(), ChatRoom.create(roomId, new ChatRoom.Settings(100, 100, 1000), Clock.systemUTC()));
+    room.<ChatRoom.CreateResult>runCommand(r -> new ChatRoom.Create(name, ChatRoom.KIND_ROOM, "alice", null, capacity,
+        List.of(), r));
+    return room;
   }
 
   /** The next receipt the hub is given, alone or riding with an entry. */
