@@ -84,6 +84,7 @@ abstract class RouteSupport extends AllDirectives {
       case "too_many_sockets", "too_many_rooms", "too_many_connections", "rate_limited" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
       case "internal_error" -> StatusCodes.INTERNAL_SERVER_ERROR;
+      case "unavailable" -> StatusCodes.SERVICE_UNAVAILABLE;
       default -> StatusCodes.BAD_REQUEST;
     };
   }

@@ -528,9 +528,9 @@ public final class ChatRoom
   private boolean ageTickScheduled;
 
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
-    // A failed journal write or replay stops the room (its unacknowledged sends are retried by their clients), and
-    // sharding starts a new one, which replays the journal, with the next message: a hub's resubscribe (every second
-    // until one answers), a send, a request. Not a restart of this actor (restartWithBackoff): the journal's replies
+    // A failed journal write or replay stops the room (its unacknowledged sends are told unavailable as it stops, and
+    // retried by their clients), and sharding starts a new one, which replays the journal, with the next message: a
+    // hub's resubscribe (every second until one answers), a send, a request. Not a restart of this actor (restartWithBackoff): the journal's replies
     // to a failed write keep coming after the first failure, the restart took them in with the commands it held
     // back, and the next incarnation stopped unstashing at the first of them: the room answered nothing more until
     // its node restarted (ClientSessionTest). A new actor's replies cannot be mixed up with a stopped one's.
@@ -586,6 +586,9 @@ public final class ChatRoom
   public SignalHandler<RoomState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        // Stopped with sends unanswered (after a failed write, or by its node): each is told unavailable now, not by
+        // its sender's timeout. Sends held back behind the failed write are dropped by Pekko with the room, unanswered.
+        .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> pending.abandon())
         .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class, (state, done) -> {
           if (state.floorSeq > 1) {
             eraseBelowFloor(state.floorSeq);

@@ -10,7 +10,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * A room's sends accepted but not written yet, in arrival order, each with whoever waits for it: they are written
  * together in the room's next write (a batch), and each waiter is answered only after that write succeeded. A resend
- * of a send still waiting joins it and gets its seq.
+ * of a send still waiting joins it and gets its seq. If the room stops before a write succeeded (the write failed, or
+ * the room was stopped), every send it holds is answered {@code unavailable} at once ({@link #abandon}): stored or not,
+ * the client sends it again with the same clientMsgId, as after a timeout.
  */
 final class PendingSends {
   /** {@code kind}: message, edit or delete (v1.1); {@code target} and {@code replyTo} as the entry has them. */
@@ -25,7 +27,16 @@ final class PendingSends {
     void storedBefore(RoomState.Sent sent, TimelineEntry first);
 
     void refused(String clientMsgId, ChatRoom.Rejected why);
+
+    /** The room stopped before its write was known to have succeeded: send again with the same clientMsgId. */
+    default void unavailable(String clientMsgId) {
+      refused(clientMsgId, UNAVAILABLE);
+    }
   }
+
+  /** The answer of a send the room gave up on: it may or may not be stored. */
+  static final ChatRoom.Rejected UNAVAILABLE = new ChatRoom.Rejected("unavailable",
+      "the room stopped before its write was confirmed; send again with the same clientMsgId");
 
   record Asked(ActorRef<ChatRoom.PostResult> replyTo) implements Waiter {
     @Override
@@ -63,6 +74,8 @@ final class PendingSends {
 
   private final List<PendingPost> pending = new ArrayList<>();
   private final Map<String, PendingPost> byKey = new HashMap<>();
+  /** The batch being written: taken, and neither completed nor abandoned yet. */
+  private Batch writing;
 
   boolean isEmpty() {
     return pending.isEmpty();
@@ -145,12 +158,53 @@ final class PendingSends {
     }
     pending.clear();
     byKey.clear();
-    return new Batch(events, posts);
+    writing = new Batch(events, posts);
+    return writing;
+  }
+
+  /**
+   * The room stops: every send it holds (being written, or waiting for the next write) is answered
+   * {@code unavailable}, once. Whether a failed write stored them is not known; the resend finds out (its dedupe).
+   */
+  void abandon() {
+    List<PendingPost> unanswered = new ArrayList<>();
+    if (writing != null) {
+      unanswered.addAll(writing.posts);
+      writing = null;
+    }
+    unanswered.addAll(pending);
+    pending.clear();
+    byKey.clear();
+    for (PendingPost post : unanswered) {
+      for (Waiter waiter : post.waiters()) {
+        waiter.unavailable(post.clientMsgId());
+      }
+    }
   }
 
   /** Events to write together, and the sends among them to answer once written. */
-  record Batch(List<ChatRoom.Event> events, List<PendingPost> posts) {
+  final class Batch {
+    private final List<ChatRoom.Event> events;
+    private final List<PendingPost> posts;
+
+    private Batch(List<ChatRoom.Event> events, List<PendingPost> posts) {
+      this.events = events;
+      this.posts = posts;
+    }
+
+    List<ChatRoom.Event> events() {
+      return events;
+    }
+
+    List<PendingPost> posts() {
+      return posts;
+    }
+
+    /** Written: each entry is published, each of its waiters answered. */
     void complete(java.util.function.Consumer<TimelineEntry> publish) {
+      if (writing == this) {
+        writing = null;
+      }
       for (int i = 0; i < events.size(); i++) {
         TimelineEntry entry = events.get(i).entry();
         publish.accept(entry);

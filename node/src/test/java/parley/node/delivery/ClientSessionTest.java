@@ -1,6 +1,7 @@
 package parley.node.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -567,17 +568,58 @@ class ClientSessionTest {
         sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
             .tell(new ChatRoom.Post(f.user(), "u" + i, "hi", unanswered.ref()));
       }
-      // The room fails to write them, and answers none of them, while the journal stays down a while.
+      // The room fails to write them and stops: the sends of that write are told unavailable as it does (the ones held
+      // back behind it are left to their senders' timeouts), and none is told stored while the journal stays down.
       unanswered.awaitAssert(Duration.ofSeconds(10), () -> {
         assertTrue(journal.refused.get() > 0);
         return null;
       });
-      unanswered.expectNoMessage(Duration.ofSeconds(1));
+      ChatRoom.PostResult first = unanswered.receiveMessage(Duration.ofSeconds(10));
+      assertEquals("unavailable", ((ChatRoom.Rejected) first).code());
+      for (ChatRoom.PostResult more : drain(unanswered)) {
+        assertEquals("unavailable", ((ChatRoom.Rejected) more).code(), more.toString());
+      }
       // The journal is back: one send, with nothing else going on, is answered.
       journal.down.set(false);
       ChatRoom.PostResult back =
           ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "h1", "back", (ActorRef<ChatRoom.PostResult>) (Object) r));
       assertInstanceOf(ChatRoom.Posted.class, back);
+    }
+  }
+
+  @Test
+  void aSendWhoseWriteFailedIsToldUnavailableAtOnceNotAfterTheTimeoutAndItsResendIsStored() {
+    Fixture f = fixture(0);
+    try (RoomJournal journal = new RoomJournal(f.room(), false)) {
+      RecordingOutbound out = new RecordingOutbound(1000);
+      TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+      TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
+      // A timeout far longer than the wait below: an unavailable in time can only be the room's.
+      ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(),
+          out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(60))));
+      followed(f, hub, session, out);
+      session.tell(new ClientSession.StreamInit(acks.ref()));
+      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+
+      journal.down.set(true);
+      session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "w1")));
+      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+      hub.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertEquals(List.of("w1"), unavailable(out));
+        return null;
+      });
+
+      journal.down.set(false);
+      postUntilAnswered(f, "h1");
+      session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "w1")));
+      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+      hub.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertEquals(1, out.parsed().stream()
+            .filter(n -> "ack".equals(n.path("type").asText()) && "w1".equals(n.path("clientMsgId").asText())).count());
+        return null;
+      });
+      assertEquals(List.of("w1"), unavailable(out), "told once");
+      assertEquals(null, out.closed, "the socket stays open");
     }
   }
 
@@ -594,8 +636,9 @@ class ClientSessionTest {
       session.tell(new ClientSession.StreamInit(acks.ref()));
       acks.expectMessage(ClientSession.StreamAck.INSTANCE);
 
-      // The room's writes fail, so it stops and no incarnation answers. The socket reads on while fewer than
-      // MAX_IN_FLIGHT sends wait; the last one's read is held until the timeout gives up on the first.
+      // The room's writes fail, so it stops and no incarnation answers: the sends of its failed write are told
+      // unavailable as it stops, the others by the timeout. The socket reads on while fewer than MAX_IN_FLIGHT sends
+      // wait; the last one's read is held until one is given up on.
       journal.down.set(true);
       int sends = ClientSession.MAX_IN_FLIGHT;
       List<String> all = new ArrayList<>();
@@ -637,7 +680,8 @@ class ClientSessionTest {
 
   /**
    * Posts over HTTP as a client does after a failure: again, with the same clientMsgId, until the room answers. A
-   * message that reaches a room as it stops is lost unanswered, and the next one starts a new room.
+   * message that reaches a room as it stops is lost unanswered (or, in its failed write, told unavailable), and the next
+   * one starts a new room.
    */
   private ChatRoom.PostResult postUntilAnswered(Fixture f, String clientMsgId) {
     var answer = new AtomicReference<ChatRoom.PostResult>();
@@ -646,6 +690,7 @@ class ClientSessionTest {
           .<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(f.user(), clientMsgId, "back", r), Duration.ofSeconds(1))
           .toCompletableFuture()
           .join());
+      assertFalse(answer.get() instanceof ChatRoom.Rejected r && "unavailable".equals(r.code()), "not back yet");
       return null;
     });
     return answer.get();
@@ -657,6 +702,18 @@ class ClientSessionTest {
   }
 
   /** The clientMsgIds the client was told to send again, in the order it was told. */
+  /** What else the probe holds, or receives within half a second of the one before. */
+  private static <T> List<T> drain(TestProbe<T> probe) {
+    List<T> got = new ArrayList<>();
+    while (true) {
+      try {
+        got.add(probe.receiveMessage(Duration.ofMillis(500)));
+      } catch (AssertionError none) {
+        return got;
+      }
+    }
+  }
+
   private static List<String> unavailable(RecordingOutbound out) {
     return out.parsed().stream()
         .filter(n -> "error".equals(n.path("type").asText()) && "unavailable".equals(n.path("code").asText()))

@@ -506,7 +506,9 @@ class ChatRoomTest {
     }
     TestProbe<ChatRoom.PostResult> first = kit.createTestProbe();
     actor.tell(new ChatRoom.Post("alice", "m1", "hello", first.ref()));
-    // No answer to a send whose write failed: the client resends until one comes.
+    // The room stops; the send whose write failed is told unavailable as it does, not left to its sender's timeout.
+    ChatRoom.Rejected gaveUp = first.expectMessageClass(ChatRoom.Rejected.class, Duration.ofSeconds(10));
+    assertEquals("unavailable", gaveUp.code());
     first.expectTerminated(actor, Duration.ofSeconds(10));
     ActorRef<ChatRoom.Command> next = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
     TestProbe<ChatRoom.PostResult> resent = kit.createTestProbe();
