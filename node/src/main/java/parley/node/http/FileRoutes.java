@@ -178,7 +178,8 @@ final class FileRoutes extends RouteSupport {
 
   /**
    * Stores the file's entry; a retry with the same clientMsgId gets the first entry, and this copy's record goes
-   * (the bytes stay only if the first copy's are the same). A refused entry releases the file.
+   * (the bytes stay only if the first copy's are the same). A refused entry releases the file; one the room answered
+   * {@code unavailable} (stored or not) keeps it for the resend.
    */
   private CompletionStage<Object> share(Caller caller, String roomId, String clientMsgId, FileRef file) {
     return room(roomId).<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(caller.username(), clientMsgId, file.name(), r,
@@ -193,7 +194,17 @@ final class FileRoutes extends RouteSupport {
             parley.node.NodeMetrics.get(system).sends.increment();
             return files.placed(file.id(), entry.seq()).thenApply(v -> (Object) entry);
           }
-          // Refused, or the first copy's entry: this copy is not shared.
+          if (entry != null && entry.file() != null) {
+            // The first copy's entry, with the first copy's file: that one is placed (its own answer may have been
+            // unavailable, its write stored all the same), and this copy goes.
+            return files.placed(entry.file().id(), entry.seq()).thenCompose(v -> files.release(file.id()))
+                .thenApply(v -> (Object) entry);
+          }
+          if (result instanceof ChatRoom.Rejected r && "unavailable".equals(r.code())) {
+            // Stored or not: the file stays for the resend, as after a timeout (the sweep takes it if none comes).
+            return CompletableFuture.completedFuture(result);
+          }
+          // Refused, or the first copy's entry is no file: this copy is not shared.
           Object answer = entry != null ? entry : result;
           return files.release(file.id()).thenApply(v -> answer);
         });

@@ -701,7 +701,6 @@ class ClientSessionTest {
         "{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"hi\"}");
   }
 
-  /** The clientMsgIds the client was told to send again, in the order it was told. */
   /** What else the probe holds, or receives within half a second of the one before. */
   private static <T> List<T> drain(TestProbe<T> probe) {
     List<T> got = new ArrayList<>();
@@ -714,6 +713,7 @@ class ClientSessionTest {
     }
   }
 
+  /** The clientMsgIds the client was told to send again, in the order it was told. */
   private static List<String> unavailable(RecordingOutbound out) {
     return out.parsed().stream()
         .filter(n -> "error".equals(n.path("type").asText()) && "unavailable".equals(n.path("code").asText()))
