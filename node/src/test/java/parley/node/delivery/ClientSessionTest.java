@@ -591,35 +591,28 @@ class ClientSessionTest {
   void aSendWhoseWriteFailedIsToldUnavailableAtOnceNotAfterTheTimeoutAndItsResendIsStored() {
     Fixture f = fixture(0);
     try (RoomJournal journal = new RoomJournal(f.room(), false)) {
-      RecordingOutbound out = new RecordingOutbound(1000);
-      TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-      TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
       // A timeout far longer than the wait below: an unavailable in time can only be the room's.
-      ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(),
-          out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(60))));
-      followed(f, hub, session, out);
-      session.tell(new ClientSession.StreamInit(acks.ref()));
-      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+      Reading r = reading(f, Duration.ofSeconds(60));
 
       journal.down.set(true);
-      session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "w1")));
-      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
-      hub.awaitAssert(Duration.ofSeconds(10), () -> {
-        assertEquals(List.of("w1"), unavailable(out));
+      r.session().tell(new ClientSession.StreamElement(r.acks().ref(), send(f.room(), "w1")));
+      r.acks().expectMessage(ClientSession.StreamAck.INSTANCE);
+      r.hub().awaitAssert(Duration.ofSeconds(10), () -> {
+        assertEquals(List.of("w1"), unavailable(r.out()));
         return null;
       });
 
       journal.down.set(false);
       postUntilAnswered(f, "h1");
-      session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "w1")));
-      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
-      hub.awaitAssert(Duration.ofSeconds(10), () -> {
-        assertEquals(1, out.parsed().stream()
+      r.session().tell(new ClientSession.StreamElement(r.acks().ref(), send(f.room(), "w1")));
+      r.acks().expectMessage(ClientSession.StreamAck.INSTANCE);
+      r.hub().awaitAssert(Duration.ofSeconds(10), () -> {
+        assertEquals(1, r.out().parsed().stream()
             .filter(n -> "ack".equals(n.path("type").asText()) && "w1".equals(n.path("clientMsgId").asText())).count());
         return null;
       });
-      assertEquals(List.of("w1"), unavailable(out), "told once");
-      assertEquals(null, out.closed, "the socket stays open");
+      assertEquals(List.of("w1"), unavailable(r.out()), "told once");
+      assertEquals(null, r.out().closed, "the socket stays open");
     }
   }
 
@@ -627,14 +620,11 @@ class ClientSessionTest {
   void aSendNoRoomAnswersIsToldUnavailableAfterTheTimeoutAndItsResendIsStoredOnce() throws Exception {
     Fixture f = fixture(0);
     try (RoomJournal journal = new RoomJournal(f.room(), false)) {
-      RecordingOutbound out = new RecordingOutbound(1000);
-      TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-      TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
-      ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(),
-          out, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
-      followed(f, hub, session, out);
-      session.tell(new ClientSession.StreamInit(acks.ref()));
-      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+      Reading r = reading(f, Duration.ofSeconds(1));
+      RecordingOutbound out = r.out();
+      TestProbe<RoomHub.Command> hub = r.hub();
+      TestProbe<ClientSession.StreamAck> acks = r.acks();
+      ActorRef<ClientSession.Command> session = r.session();
 
       // The room's writes fail, so it stops and no incarnation answers: the sends of its failed write are told
       // unavailable as it stops, the others by the timeout. The socket reads on while fewer than MAX_IN_FLIGHT sends
@@ -699,6 +689,22 @@ class ClientSessionTest {
   private static ClientSession.Inbound.Text send(String room, String clientMsgId) {
     return new ClientSession.Inbound.Text(
         "{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"hi\"}");
+  }
+
+  /** A session of the fixture's user that follows its room and reads from its socket. */
+  private record Reading(RecordingOutbound out, TestProbe<RoomHub.Command> hub, TestProbe<ClientSession.StreamAck> acks,
+      ActorRef<ClientSession.Command> session) {}
+
+  private Reading reading(Fixture f, Duration askTimeout) {
+    RecordingOutbound out = new RecordingOutbound(1000);
+    TestProbe<RoomHub.Command> hub = kit.createTestProbe();
+    TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
+    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(),
+        out, hub.ref(), history, new ClientSession.Settings(askTimeout)));
+    followed(f, hub, session, out);
+    session.tell(new ClientSession.StreamInit(acks.ref()));
+    acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+    return new Reading(out, hub, acks, session);
   }
 
   /** What else the probe holds, or receives within half a second of the one before. */
