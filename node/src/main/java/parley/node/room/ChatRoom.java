@@ -530,10 +530,11 @@ public final class ChatRoom
   private ChatRoom(String roomId, Settings settings, Clock clock, ActorContext<Command> context) {
     // A failed journal write or replay stops the room (its unacknowledged sends are told unavailable as it stops, and
     // retried by their clients), and sharding starts a new one, which replays the journal, with the next message: a
-    // hub's resubscribe (every second until one answers), a send, a request. Not a restart of this actor (restartWithBackoff): the journal's replies
-    // to a failed write keep coming after the first failure, the restart took them in with the commands it held
-    // back, and the next incarnation stopped unstashing at the first of them: the room answered nothing more until
-    // its node restarted (ClientSessionTest). A new actor's replies cannot be mixed up with a stopped one's.
+    // hub's resubscribe (every second until one answers), a send, a request. Not a restart of this actor
+    // (restartWithBackoff): the journal's replies to a failed write keep coming after the first failure, the restart
+    // took them in with the commands it held back, and the next incarnation stopped unstashing at the first of them:
+    // the room answered nothing more until its node restarted (ClientSessionTest). A new actor's replies cannot be
+    // mixed up with a stopped one's.
     super(persistenceId(roomId));
     this.roomId = roomId;
     this.settings = settings;

@@ -27,11 +27,6 @@ final class PendingSends {
     void storedBefore(RoomState.Sent sent, TimelineEntry first);
 
     void refused(String clientMsgId, ChatRoom.Rejected why);
-
-    /** The room stopped before its write was known to have succeeded: send again with the same clientMsgId. */
-    default void unavailable(String clientMsgId) {
-      refused(clientMsgId, UNAVAILABLE);
-    }
   }
 
   /** The answer of a send the room gave up on: it may or may not be stored. */
@@ -177,7 +172,7 @@ final class PendingSends {
     byKey.clear();
     for (PendingPost post : unanswered) {
       for (Waiter waiter : post.waiters()) {
-        waiter.unavailable(post.clientMsgId());
+        waiter.refused(post.clientMsgId(), UNAVAILABLE);
       }
     }
   }
