@@ -1,7 +1,8 @@
 // Scenario 5: axe-core in the real page on the main screens: the login screen (empty, then with an error), a room
 // with messages (own and others', a mention, a reply, a /me line, a link, an image and a file, a reaction), the room
-// with its message toolbar and with @-completion open, the Ctrl+K switcher, the room browser and the account dialog;
-// at 375 px also the sidebar drawer and the members overlay. Each at 1280 px and 375 px wide, in the light and the
+// with its message toolbar and with @-completion open, the Ctrl+K switcher, the room browser and the account dialog
+// (with a blocked user); at 375 px also the sidebar drawer and the members overlay. An invitation waits in the
+// sidebar throughout. Each at 1280 px and 375 px wide, in the light and the
 // dark colour scheme. Any violation of impact "serious" or "critical" fails the test (every one is printed with the
 // rule, the impact, the help text and the nodes' selectors); minor and moderate ones are summed up on one line per
 // screen.
@@ -68,6 +69,12 @@ async function seed() {
   await say(carol, random, '@alice are you coming?');
   const dm = (await call(carol, 'POST', '/api/v1/dms/alice')).id;
   await say(carol, dm, 'do you have a minute after the review?');
+  // erin shares no room with alice: her group DM is an invitation. alice blocks mallory.
+  const erin = await user('erin');
+  await user('frank');
+  await user('mallory');
+  await call(erin, 'POST', '/api/v1/dms', { usernames: ['alice', 'frank'] });
+  await call(alice, 'POST', '/api/v1/me/blocks/mallory');
   return { room };
 }
 
@@ -147,6 +154,7 @@ test('axe-core: no serious or critical violation on the main screens, 1280 and 3
       await page.locator('#timeline .status[data-status="read"]').first().waitFor();
       await page.locator('#timeline .reply-quote').first().waitFor();
       await page.locator('#sidebar .badge.mention').first().waitFor({ state: 'attached' });
+      await page.locator('#invite-list .invite').first().waitFor({ state: 'attached' });
       if (width === 1280) await until(async () => (await page.locator('#member-list .member').count()) === 3, 'the three members');
       if (!reacted) {
         const msg = messageByText(page, 'Morning! The new onboarding flow');
@@ -203,6 +211,7 @@ test('axe-core: no serious or critical violation on the main screens, 1280 and 3
       // The account dialog, with its sessions and the close-account part open.
       await page.locator('#account-btn').click();
       await page.locator('#session-list .session').first().waitFor();
+      await page.locator('#block-list .blocked', { hasText: 'mallory' }).waitFor();
       await page.locator('#dlg-account summary').click();
       await page.locator('#close-password').waitFor();
       await scan(page, `account dialog, ${tag}`);

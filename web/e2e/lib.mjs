@@ -1,6 +1,6 @@
-// Shared by the end-to-end tests: a Parley node of our own (a process on a free port with a fresh data directory),
-// Debian's Chromium through playwright-core, and the steps a user takes in the UI. Every wait is on a condition,
-// with a deadline; nothing sleeps for a fixed time.
+// Shared by the end-to-end tests: a Parley node of our own (a process on a port it binds itself, with a fresh data
+// directory), Debian's Chromium through playwright-core, and the steps a user takes in the UI. Every wait is on a
+// condition, with a deadline; nothing sleeps for a fixed time.
 import { spawn } from 'node:child_process';
 import { before, after } from 'node:test';
 import { deflateSync } from 'node:zlib';
@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, createWriteStream, rmSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,14 +31,6 @@ export async function until(fn, what, timeoutMs = 30000, everyMs = 100) {
   }
 }
 
-export async function freePort() {
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 /** A Parley node as its own process: `java -cp node/target/classes:<classpath> parley.node.Main`. */
 export class ParleyNode {
   constructor({ port, clusterPort, dataDir, logFile }) {
@@ -51,9 +42,13 @@ export class ParleyNode {
     this.url = `http://127.0.0.1:${port}`;
   }
 
+  /**
+   * Ports 0: the node binds its own and says which in its "listening" line, read back by start(); no port is taken
+   * here and released before the node binds it. A restart keeps the HTTP port of the first start (the pages' URL).
+   */
   static async create() {
-    const port = await freePort();
-    const clusterPort = await freePort();
+    const port = 0;
+    const clusterPort = 0;
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-web-e2e-'));
     // The log lives beside the data directory, so it is still there to read when a test failed and cleaned up.
     return new ParleyNode({ port, clusterPort, dataDir, logFile: dataDir + '.log' });
@@ -76,15 +71,42 @@ export class ParleyNode {
         PARLEY_METRICS_PORT: '0',
         PARLEY_DATA_DIR: this.dataDir,
         PARLEY_WEB_DIR: join(REPO, 'web', 'src'),
+        // Each user costs a hash and a check; the shipped work factor would spend half a second of a core on each.
+        PARLEY_BCRYPT_COST: '4',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stdout.pipe(log);
     this.proc.stderr.pipe(log);
     const proc = this.proc;
+    let said = '';
+    const bound = new Promise((resolveBound) => {
+      const read = (chunk) => {
+        said += chunk;
+        const m = /Parley node listening on http:\/\/[^:\/\s]+:(\d+)/.exec(said);
+        if (m) {
+          proc.stdout.off('data', read);
+          said = '';
+          resolveBound(Number(m[1]));
+        }
+      };
+      proc.stdout.on('data', read);
+      proc.once('exit', () => resolveBound(null));
+    });
     this.exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
     let exited = false;
     this.exited.then(() => { exited = true; });
+    let timer;
+    const port = await Promise.race([bound, new Promise((r) => { timer = setTimeout(() => r(null), 120000); })]);
+    clearTimeout(timer);
+    if (port === null && proc.exitCode === null && proc.signalCode === null) {
+      throw new Error(`the node did not say where it listens within 120 s; see ${this.logFile}`);
+    }
+    if (port !== null) {
+      if (this.port !== 0 && port !== this.port) throw new Error(`the node listens on ${port}, not ${this.port}`);
+      this.port = port;
+      this.url = `http://127.0.0.1:${port}`;
+    }
     await until(async () => {
       if (exited) return true;
       const res = await fetch(this.url + '/ready').catch(() => null);

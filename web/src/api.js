@@ -96,6 +96,12 @@ export class Api {
   dm(username) { return this.call('POST', '/api/v1/dms/' + enc(username)); }
   groupDm(usernames) { return this.call('POST', '/api/v1/dms', { usernames }); }
   user(username) { return this.call('GET', '/api/v1/users/' + enc(username)); }
+  invites() { return this.call('GET', '/api/v1/me/invites'); }
+  acceptInvite(roomId) { return this.call('POST', '/api/v1/me/invites/' + enc(roomId) + '/accept'); }
+  declineInvite(roomId) { return this.call('POST', '/api/v1/me/invites/' + enc(roomId) + '/decline'); }
+  blocks() { return this.call('GET', '/api/v1/me/blocks'); }
+  block(username) { return this.call('POST', '/api/v1/me/blocks/' + enc(username)); }
+  unblock(username) { return this.call('DELETE', '/api/v1/me/blocks/' + enc(username)); }
 
   fileUrl(fileId) { return this.base + '/api/v1/files/' + enc(fileId); }
 

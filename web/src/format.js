@@ -124,16 +124,26 @@ export function typingText(names) {
   return `${names[0]} and ${names.length - 1} others are typing...`;
 }
 
+/**
+ * A file's size, by the one rule Parley's clients share: decimal units (1 KB is 1000 B, 1 MB is 1000 KB, then GB,
+ * the largest); under 1000 B whole bytes (512 B); from 1 KB one decimal below 10 (6.2 KB, 1.0 MB) and a whole
+ * number from 10 up (62 KB, 620 KB), rounded half up; a figure that would round to 1000 is the next unit instead
+ * (999,999 B is 1.0 MB, not 1000 KB). Decimal, as the units are defined; two or three figures, so a line stays
+ * short. The terminal client shows sizes by the same rule.
+ */
 export function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
+  const n = Math.max(0, Math.round(Number(bytes) || 0));
+  if (n < 1000) return `${n} B`;
+  // Step for step the terminal's arithmetic (parley.client.core.Transfer.size): the same doubles, the same text.
   const units = ['KB', 'MB', 'GB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
+  let v = n / 1000;
+  let u = 0;
+  while (u < units.length - 1 && Math.round(v) >= 1000) {
+    v /= 1000;
+    u++;
   }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  const tenths = Math.round(v * 10) / 10;
+  return tenths < 10 ? `${tenths.toFixed(1)} ${units[u]}` : `${Math.round(v)} ${units[u]}`;
 }
 
 /** "online", "last seen 5 min ago", "last seen yesterday", "never seen". */
@@ -218,4 +228,47 @@ export function completeMention(text, start, caret, name) {
 /** The tab title: "(3) Parley" with unread messages, "Parley" without. */
 export function titleFor(unread, base = 'Parley') {
   return unread > 0 ? `(${unread}) ${base}` : base;
+}
+
+/** "alice invites you to alice, bob, carol": an invitation (GET /me/invites, an `invite` frame) as a sentence. */
+export function inviteText(invite) {
+  const r = invite.room || {};
+  const name = cleanText(r.name || r.id || '');
+  return `${cleanText(invite.from)} invites you to ${r.kind === 'room' ? '#' + name : name}`;
+}
+
+/**
+ * What to tell the user who is out of a room (a `removed` event of the client: reason, label, kind, by, text,
+ * here). The room by its name, never its id.
+ */
+export function removedText(d) {
+  const direct = d.kind === 'dm' || d.kind === 'group';
+  const label = d.label ? cleanText(d.label) : null;
+  const where = direct ? (label ? `the conversation with ${label}` : 'a conversation') : label || 'a room';
+  const by = d.by ? ` by ${cleanText(d.by)}` : '';
+  switch (d.reason) {
+    case 'left': return d.here ? `You left ${where}` : `You left ${where} on another device`;
+    case 'kicked':
+    case 'banned': return `You were ${d.reason} from ${where}${by}${d.text ? ': ' + cleanText(d.text) : ''}`;
+    case 'deleted': return `${label || 'A room you were in'} was deleted by its owner`;
+    default: return `You are no longer in ${where}`;
+  }
+}
+
+/** A refusal from the node in words for a person: the ones that would name a room by its id get their own. */
+export function errorText(code, message) {
+  switch (code) {
+    case 'not_a_member': return 'You are no longer in that room';
+    case 'no_such_room': return 'That room no longer exists';
+    case 'invalid_emoji': return 'That is not an emoji, nor a :shortcode: Parley knows';
+    default: return message || code;
+  }
+}
+
+/** Why the node signed a session out (an `ended` item of GET /me/sessions). */
+export function endedSessionText(s, limit) {
+  if (s.reason === 'session_limit') {
+    return `signed out: the account has ${typeof limit === 'number' ? limit : 'too many'} sessions, the limit`;
+  }
+  return 'signed out';
 }

@@ -1,202 +1,234 @@
-// The timeline's rows as DOM: day separators, the "new messages" line, messages (with replies, reactions, files,
-// receipts), system lines, and the user's own lines still on their way. Every text goes in with textContent.
+// The open room's timeline, in the view: its rows kept in step with the state (timeline-rows.js draws them), where
+// the view stays (at the newest line, or where the user scrolled to), older history as the user scrolls up, the New
+// messages line and the jumps to it and to the newest, the read marker moved once the user has seen the end, the
+// actions on a message (reply, edit, delete, react, retry), and who is typing. The main view (ui.js) hands itself in.
 
-import { h } from './dom.js';
-import {
-  tokenize, actionText, timeLabel, dayLabel, systemLine, excerpt, formatSize, nickHue, PREVIEW_TYPES, cleanText,
-} from './format.js';
-import { POST_KINDS } from './state.js';
+import { $, reconcile } from './dom.js';
+import { buildRows, typingText } from './format.js';
+import { timelineRows, makeRow } from './timeline-rows.js';
+import { ReactPicker } from './reactions.js';
 
-const GROUP_MS = 5 * 60 * 1000;
+const NEAR_BOTTOM = 48;
 
-/** Rows to draw for a room: its entries, then its pending lines. Each row has key and sig (see reconcile). */
-export function timelineRows(state, room, rowsFromFormat, ctx) {
-  const out = [];
-  const me = state.me;
-  const outboxEdits = new Map();
-  for (const i of state.outbox.items) {
-    if (i.room === room.id && (i.type === 'edit' || i.type === 'delete')) outboxEdits.set(i.seq, i.type);
+export class TimelineView {
+  constructor(view) {
+    this.v = view;
+    this.c = view.c;
+    this.s = view.s;
+    this.newLineAfter = null;
+    this.placeNewLine = false;
+    this.rowCache = new Map();
+    this.stick = true;
+    this.loadingOlder = false;
+    this.picker = new ReactPicker(view);
   }
-  if (room.hasMoreBefore()) out.push({ type: 'top', key: 'top', sig: ctx.loadingOlder ? 'l' : 'm', loading: ctx.loadingOlder });
-  else if (room.cursor !== null) {
-    const trimmed = room.floor > 1;
-    out.push({ type: 'start', key: 'start', sig: 's' + room.floor, trimmed, floor: room.floor });
+
+  bind(on) {
+    const tl = $('timeline');
+    on(tl, 'scroll', () => this.onScroll(), { passive: true });
+    on(tl, 'click', (ev) => this.onClick(ev));
+    on($('jump-newest'), 'click', () => this.jumpNewest());
+    on($('jump-unread'), 'click', () => this.jumpUnread());
+    this.picker.bind(on);
   }
-  let prev = null;
-  for (const row of rowsFromFormat) {
-    if (row.type === 'day') {
-      out.push({ ...row, sig: row.day + '|' + ctx.today });
-      prev = null;
-    } else if (row.type === 'new') {
-      out.push({ ...row, sig: 'n' });
-      prev = null;
-    } else {
-      const e = row.entry;
-      const post = POST_KINDS.has(e.kind);
-      const grouped = post && prev && POST_KINDS.has(prev.kind) && prev.sender === e.sender && !e.replyTo
-        && Date.parse(e.sentAt) - Date.parse(prev.sentAt) < GROUP_MS;
-      let status = '';
-      if (post && e.sender === me) {
-        const st = state.receiptStatus(room.id, e.seq);
-        status = st.status === 'read' && room.kind !== 'dm' && st.others > 1 ? `read ${st.read}/${st.others}` : st.status;
+
+  /** Another room is open: none of the last one's rows stay, and the New messages line goes at the read marker. */
+  reset(id) {
+    this.rowCache.clear();
+    $('timeline').replaceChildren();
+    this.newLineAfter = this.s.newLineAfter(id);
+    this.placeNewLine = this.newLineAfter !== null;
+    this.stick = !this.placeNewLine;
+  }
+
+  /**
+   * The client opened the room (its details, receipts, and its newest page if none was held): the New messages line
+   * goes at the read marker once that is known, older pages are read down to it when it is at most 400 entries back,
+   * and the view goes to `seq` if one was asked for.
+   */
+  async opened(id, wasHeld, seq) {
+    if (this.v.current !== id) return;
+    if (!wasHeld && this.newLineAfter === null) {
+      this.newLineAfter = this.s.newLineAfter(id);
+      this.placeNewLine = this.newLineAfter !== null;
+      this.stick = !this.placeNewLine;
+    }
+    const room = this.s.rooms.get(id);
+    if (room && this.newLineAfter !== null && room.runStart > this.newLineAfter + 1
+      && room.lastSeq - this.newLineAfter <= 400) {
+      await this.c.ensureLoaded(id, this.newLineAfter);
+    }
+    if (seq !== null) await this.scrollToSeq(seq);
+    this.v.schedule();
+  }
+
+  async scrollToSeq(seq) {
+    await this.c.ensureLoaded(this.v.current, seq);
+    this.v.render();
+    const el = $('timeline').querySelector(`[data-seq="${Number(seq)}"]`);
+    if (el) {
+      this.stick = false;
+      el.scrollIntoView({ block: 'center' });
+      el.classList.add('flash');
+      setTimeout(() => el.classList.remove('flash'), 1600);
+      el.focus({ preventScroll: true });
+    }
+  }
+
+  /** Back to the newest line, with no New messages line: the user wrote, or marked the room read. */
+  follow() {
+    this.newLineAfter = null;
+    this.stick = true;
+  }
+
+  render() {
+    const r = this.s.rooms.get(this.v.current);
+    const tl = $('timeline');
+    const now = new Date();
+    const rows = timelineRows(this.s, r, buildRows(r.visibleEntries(), { newLineAfter: this.newLineAfter, runStart: r.runStart }), {
+      loadingOlder: this.loadingOlder, canModerate: this.canModerate(), today: now.toDateString(),
+    });
+    let anchorKey = null;
+    let anchorOff = 0;
+    if (!this.stick) {
+      const top = tl.scrollTop;
+      for (const el of tl.children) {
+        if (el.offsetTop + el.offsetHeight > top) {
+          anchorKey = el.dataset.key;
+          anchorOff = el.offsetTop - top;
+          break;
+        }
       }
-      const target = e.replyTo ? room.entries.get(e.replyTo) : null;
-      const pendingEdit = outboxEdits.get(e.seq) || '';
-      const mine = e.sender === me;
-      const canDelete = mine || ctx.canModerate;
-      const sig = [e.rev, status, grouped ? 1 : 0, target ? target.rev + ':' + (target.deleted ? 1 : 0) : '-',
-        pendingEdit, canDelete ? 1 : 0].join('|');
-      out.push({ type: 'entry', key: row.key, sig, entry: e, status, grouped, target, pendingEdit, mine, canDelete });
-      prev = post ? e : null;
+    }
+    const ctx = {
+      state: this.s, now, roomName: this.s.displayName(r), fileUrl: (id) => this.v.api.fileUrl(id),
+      onMediaLoad: () => { if (this.stick) tl.scrollTop = tl.scrollHeight; },
+    };
+    reconcile(tl, rows, (row) => makeRow(row, ctx), this.rowCache);
+    if (this.placeNewLine) {
+      const line = $('new-line');
+      if (line) {
+        this.placeNewLine = false;
+        tl.scrollTop = Math.max(0, line.offsetTop - 24);
+        this.stick = this.atBottom();
+      } else if (r.cursor !== null && !this.c.loading.size) {
+        this.placeNewLine = false;
+        this.stick = true;
+      }
+    }
+    if (this.stick) tl.scrollTop = tl.scrollHeight;
+    else if (anchorKey !== null) {
+      const a = this.rowCache.get(anchorKey);
+      if (a) tl.scrollTop = a.el.offsetTop - anchorOff;
+    }
+    this.updateJumps();
+    // Not enough to scroll yet: fetch older until the view is full or the room's start is reached.
+    if (r.cursor !== null && r.hasMoreBefore() && tl.scrollHeight <= tl.clientHeight + 50) this.loadOlder();
+    this.maybeMarkRead();
+  }
+
+  updateJumps() {
+    const tl = $('timeline');
+    $('jump-newest').hidden = this.atBottom();
+    let showUnread = false;
+    if (this.newLineAfter !== null) {
+      const line = $('new-line');
+      showUnread = !line || line.offsetTop < tl.scrollTop;
+    }
+    $('jump-unread').hidden = !showUnread;
+  }
+
+  renderTyping() {
+    const names = this.s.typers(this.v.current, Date.now());
+    const text = typingText(names);
+    const el = $('typing');
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  // ---- scrolling and reading ----------------------------------------------------------------------------------
+
+  atBottom() {
+    const tl = $('timeline');
+    return tl.scrollHeight - tl.scrollTop - tl.clientHeight <= NEAR_BOTTOM;
+  }
+
+  onScroll() {
+    const tl = $('timeline');
+    this.stick = this.atBottom();
+    if (tl.scrollTop < 400) this.loadOlder();
+    this.updateJumps();
+    this.maybeMarkRead();
+  }
+
+  loadOlder() {
+    const r = this.s.rooms.get(this.v.current);
+    if (!r || this.loadingOlder || !r.hasMoreBefore()) return;
+    this.loadingOlder = true;
+    const id = this.v.current;
+    this.c.loadOlder(id).finally(() => {
+      this.loadingOlder = false;
+      if (this.v.current === id) this.v.schedule();
+    });
+  }
+
+  maybeMarkRead() {
+    if (!this.v.current || document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    if (!this.atBottom()) return;
+    this.c.markRead(this.v.current);
+  }
+
+  markAllRead() {
+    if (!this.v.current) return;
+    this.follow();
+    this.c.markRead(this.v.current);
+    this.v.render();
+  }
+
+  jumpNewest() {
+    this.stick = true;
+    this.v.render();
+    $('composer-input').focus();
+  }
+
+  async jumpUnread() {
+    if (this.newLineAfter === null) return;
+    await this.c.ensureLoaded(this.v.current, this.newLineAfter);
+    this.v.render();
+    const line = $('new-line');
+    if (line) {
+      this.stick = false;
+      $('timeline').scrollTop = Math.max(0, line.offsetTop - 24);
+      this.updateJumps();
     }
   }
-  for (const [id, a] of state.acked) {
-    if (a.room !== room.id) continue;
-    out.push({ type: 'pending', key: 'p:' + id, sig: 'acked', id, text: a.text, file: a.file, status: 'sent', replyTo: a.replyTo });
-  }
-  for (const i of state.outbox.pendingIn(room.id)) {
-    const st = i.failed ? 'failed' : 'pending';
-    out.push({ type: 'pending', key: 'p:' + i.clientMsgId, sig: st + '|' + (i.error || ''), id: i.clientMsgId, text: i.text, status: st, error: i.error, replyTo: i.replyTo });
-  }
-  return out;
-}
 
-/** Builds one row's element. `ctx`: {state, room, now} */
-export function makeRow(row, ctx) {
-  switch (row.type) {
-    case 'top':
-      return h('div', { class: 'tl-top muted', role: 'status' }, row.loading ? 'Loading older messages…' : 'Scroll up for older messages');
-    case 'start':
-      return h('div', { class: 'tl-top muted' }, row.trimmed ? `History before #${row.floor} was removed by the room's retention`
-        : `This is the start of ${ctx.roomName}`);
-    case 'day':
-      return h('div', { class: 'day', role: 'separator' }, h('span', { text: dayLabel(new Date(row.at), ctx.now) }));
-    case 'new':
-      return h('div', { class: 'new-line', role: 'separator', id: 'new-line' }, h('span', { text: 'New messages' }));
-    case 'entry':
-      return entryEl(row, ctx);
-    case 'pending':
-      return pendingEl(row, ctx);
-    default:
-      return h('div');
-  }
-}
+  // ---- a message's actions ------------------------------------------------------------------------------------
 
-function nick(name, deleted) {
-  const el = h('span', { class: 'nick', text: deleted ? `${name} (deleted)` : name });
-  el.style.setProperty('--hue', String(nickHue(name)));
-  return el;
-}
-
-function timeEl(at) {
-  const d = new Date(at);
-  return h('time', { datetime: at, title: d.toLocaleString() }, timeLabel(d));
-}
-
-/** The message text as nodes: mentions and links marked, nothing parsed as HTML. */
-export function textNodes(text, mentions, me) {
-  return tokenize(text, mentions, me).map((t) => {
-    if (t.t === 'mention') return h('span', { class: t.me ? 'mention me' : 'mention', text: t.v });
-    if (t.t === 'link') return h('a', { href: t.href, target: '_blank', rel: 'noopener noreferrer', text: t.v });
-    return document.createTextNode(t.v);
-  });
-}
-
-function entryEl(row, ctx) {
-  const e = row.entry;
-  const line = systemLine(e);
-  if (line !== null && !POST_KINDS.has(e.kind)) {
-    return h('div', { class: 'sys', dataset: { seq: String(e.seq) } },
-      h('span', { class: 'sys-text', text: line }), ' ', timeEl(e.sentAt));
-  }
-  const me = ctx.state.me;
-  const mentionsMe = Array.isArray(e.mentions) && e.mentions.includes(me);
-  const cls = ['msg'];
-  if (row.mine) cls.push('mine');
-  if (mentionsMe && !row.mine) cls.push('mentions-me');
-  if (row.grouped) cls.push('grouped');
-  if (e.deleted) cls.push('deleted');
-  const el = h('article', { class: cls.join(' '), dataset: { seq: String(e.seq), sender: e.sender }, tabindex: '-1' });
-  if (e.replyTo) {
-    const t = row.target;
-    const label = t ? (t.deleted ? `${t.sender}: message deleted` : `${t.sender}: ${excerpt(t.kind === 'file' ? '📎 ' + (t.text || '') : t.text, 90)}`)
-      : `message #${e.replyTo}`;
-    el.append(h('button', { type: 'button', class: 'reply-quote', dataset: { act: 'jump', target: String(e.replyTo) },
-      'aria-label': `In reply to ${label}` }, '↪ ', label));
-  }
-  const head = h('div', { class: 'msg-head' });
-  const full = !row.grouped || e.replyTo;
-  if (full) head.append(nick(e.sender, e.senderDeleted), timeEl(e.sentAt));
-  if (head.childNodes.length) el.append(head);
-  const body = h('div', { class: 'msg-body', dir: 'auto' });
-  if (e.deleted) {
-    body.append(h('span', { class: 'muted', text: e.kind === 'file' ? 'file deleted' : 'message deleted' }));
-  } else if (e.kind === 'file' && e.file) {
-    body.append(fileEl(e.file, ctx));
-  } else {
-    const act = actionText(e.text);
-    if (act !== null) {
-      body.classList.add('action');
-      body.append('* ', h('span', { class: 'nick-inline', text: e.sender }), ' ', ...textNodes(act, e.mentions, me));
-    } else {
-      body.append(...textNodes(e.text, e.mentions, me));
+  onClick(ev) {
+    const b = ev.target.closest('[data-act]');
+    const art = ev.target.closest('article');
+    if (!b) {
+      if (art && window.matchMedia('(hover: none)').matches) art.classList.toggle('show-actions');
+      return;
+    }
+    const seq = art && art.dataset.seq ? Number(art.dataset.seq) : null;
+    switch (b.dataset.act) {
+      case 'reply': this.v.composer.setMode({ type: 'reply', seq }); break;
+      case 'edit': this.v.composer.startEdit(seq); break;
+      case 'delete':
+        if (confirm('Delete this message for everyone?')) this.c.remove(this.v.current, seq);
+        break;
+      case 'react': this.picker.open(seq, b); break;
+      case 'chip': this.c.react(this.v.current, seq, b.dataset.emoji); break;
+      case 'jump': this.scrollToSeq(Number(b.dataset.target)); break;
+      case 'retry': this.c.retry(art.dataset.clientMsgId); break;
+      case 'discard': this.c.discard(art.dataset.clientMsgId); break;
+      default: break;
     }
   }
-  if (e.editedAt && !e.deleted) body.append(h('span', { class: 'muted edited', text: ' (edited)' }));
-  if (row.pendingEdit) body.append(h('span', { class: 'muted edited', text: row.pendingEdit === 'edit' ? ' (saving edit…)' : ' (deleting…)' }));
-  if (row.status) body.append(h('span', { class: 'status', dataset: { status: row.status.split(' ')[0] }, text: row.status }));
-  el.append(body);
-  if (e.reactions && e.reactions.size) {
-    const chips = h('div', { class: 'reactions' });
-    for (const [emoji, who] of e.reactions) {
-      const mine = who.includes(me);
-      chips.append(h('button', {
-        type: 'button', class: 'chip', 'aria-pressed': mine ? 'true' : 'false', dataset: { act: 'chip', emoji },
-        title: who.join(', '), 'aria-label': `${cleanText(emoji)} ${who.length}, by ${who.join(', ')}`,
-      }, cleanText(emoji), ' ', h('span', { text: String(who.length) })));
-    }
-    el.append(chips);
-  }
-  if (!e.deleted) {
-    const acts = h('div', { class: 'msg-actions', role: 'group', 'aria-label': 'Message actions' });
-    acts.append(h('button', { type: 'button', dataset: { act: 'reply' }, 'aria-label': 'Reply', title: 'Reply' }, '↪'));
-    acts.append(h('button', { type: 'button', dataset: { act: 'react' }, 'aria-label': 'React', title: 'React' }, '☺'));
-    if (row.mine && e.kind === 'message') acts.append(h('button', { type: 'button', dataset: { act: 'edit' }, 'aria-label': 'Edit', title: 'Edit' }, '✎'));
-    if (row.canDelete) acts.append(h('button', { type: 'button', dataset: { act: 'delete' }, 'aria-label': 'Delete', title: 'Delete' }, '✗'));
-    el.append(acts);
-  }
-  return el;
-}
 
-function fileEl(f, ctx) {
-  const url = ctx.fileUrl(f.id);
-  const wrap = h('div', { class: 'file' });
-  if (PREVIEW_TYPES.has(f.contentType)) {
-    const img = h('img', { src: url, alt: cleanText(f.name), loading: 'lazy', decoding: 'async' });
-    img.addEventListener('load', () => ctx.onMediaLoad && ctx.onMediaLoad());
-    wrap.append(h('a', { href: url, target: '_blank', rel: 'noopener', class: 'preview' }, img));
+  canModerate() {
+    const role = this.s.myRole(this.v.current);
+    return role === 'owner' || role === 'admin';
   }
-  wrap.append(h('div', { class: 'file-meta' },
-    h('span', { 'aria-hidden': 'true' }, '📎 '),
-    h('a', { href: url, download: cleanText(f.name), class: 'file-link', text: cleanText(f.name) }),
-    h('span', { class: 'muted', text: ` · ${formatSize(f.size)} · ${f.contentType}` })));
-  return wrap;
-}
-
-function pendingEl(row, ctx) {
-  const el = h('article', { class: 'msg mine pending', dataset: { clientMsgId: row.id, status: row.status } });
-  if (row.replyTo) el.append(h('div', { class: 'reply-quote muted', text: `↪ message #${row.replyTo}` }));
-  const label = row.status === 'failed' ? `not sent: ${row.error}` : row.status === 'sent' ? 'sent' : 'sending…';
-  el.append(h('div', { class: 'msg-head' }, nick(ctx.state.me)));
-  const body = h('div', { class: 'msg-body', dir: 'auto' });
-  if (row.file) body.append('📎 ', cleanText(row.file.name));
-  else body.append(...textNodes(row.text || '', [], ctx.state.me));
-  body.append(h('span', { class: 'status', dataset: { status: row.status }, text: label }));
-  el.append(body);
-  if (row.status === 'failed') {
-    el.append(h('div', { class: 'row' },
-      h('button', { type: 'button', dataset: { act: 'retry' } }, 'Retry'),
-      h('button', { type: 'button', dataset: { act: 'discard' } }, 'Discard')));
-  }
-  return el;
 }

@@ -68,6 +68,7 @@ function fakeApi(overrides = {}) {
     },
     user: async (name) => ({ username: name, online: false, lastSeen: null }),
     markRead: async () => null,
+    invites: async () => ({ invites: [] }),
     ...overrides,
   };
   return api;
@@ -345,5 +346,314 @@ describe('history', () => {
     await flush();
     assert.deepEqual(asked.filter((q) => q.after !== undefined)[0], { limit: 200, after: 2 });
     assert.equal(client.state.rooms.get('r').cursor, 4);
+  });
+});
+
+describe('invitations and blocks', () => {
+  const inv = (id, from, at = '2025-03-14T09:00:00.000Z') => ({ room: { id, name: `alice, carol, ${from}`, kind: 'group' }, from, at });
+  const group = (id) => ({ id, name: 'alice, carol, sam', kind: 'group', owner: null, capacity: 3, passcode: false, lastSeq: 3,
+    members: ['alice', 'carol', 'sam'].map((username) => ({ username, online: false, lastSeen: null })) });
+  const apiError = (status, code) => Object.assign(new Error(code), { status, code });
+
+  function withInvites(extra = {}) {
+    const calls = [];
+    let list = [];
+    const api = fakeApi({
+      invites: async () => {
+        calls.push(['invites']);
+        return { invites: list };
+      },
+      room: async (id) => {
+        calls.push(['room', id]);
+        return group(id);
+      },
+      ...extra(calls),
+    });
+    return { api, calls, setList: (l) => { list = l; } };
+  }
+
+  test('read after each hello, kept in step by the frames, one per room', async () => {
+    const { api, calls, setList } = withInvites(() => ({}));
+    setList([inv('g1', 'sam')]);
+    const { client, clock, last, events } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([]));
+    await flush();
+    assert.deepEqual([...client.state.invites.keys()], ['g1']);
+    last().frame({ type: 'invite', invite: inv('g1', 'sam') });
+    last().frame({ type: 'invite', invite: inv('g2', 'trent', '2025-03-14T09:05:00.000Z') });
+    assert.deepEqual(client.state.orderedInvites().map((i) => i.room.id), ['g1', 'g2']);
+    assert.deepEqual(events.filter(([t]) => t === 'invite').map(([, d]) => d.room.id), ['g2'], 'one already held is not news');
+    last().frame({ type: 'invite_ended', room: 'g2', accepted: false });
+    assert.deepEqual([...client.state.invites.keys()], ['g1']);
+    assert.equal(calls.filter(([c]) => c === 'room').length, 0, 'a declined invitation brings no room');
+
+    // While this client was away the invitation was declined elsewhere and another came: the next hello reads them.
+    last().drop();
+    clock.advance(500);
+    setList([inv('g3', 'sam')]);
+    last().open();
+    last().frame(hello([]));
+    await flush();
+    assert.equal(calls.filter(([c]) => c === 'invites').length, 2);
+    assert.deepEqual([...client.state.invites.keys()], ['g3']);
+  });
+
+  test('accepted on another device: the room is read and held here too, and its entries come', async () => {
+    const { api, calls } = withInvites(() => ({}));
+    const { client, last } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([]));
+    last().frame({ type: 'invite', invite: inv('g1', 'sam') });
+    last().frame({ type: 'invite_ended', room: 'g1', accepted: true });
+    assert.equal(client.state.invites.size, 0);
+    await flush();
+    assert.deepEqual(calls.filter(([c]) => c === 'room'), [['room', 'g1']]);
+    const r = client.state.rooms.get('g1');
+    assert.ok(r, 'the room is held');
+    assert.equal(client.state.displayName(r), 'carol, sam');
+    // The node follows it on this connection: its entries from the join on come as for any room.
+    last().frame({ ...message('g1', 4, 'alice', null), kind: 'joined', clientMsgId: null });
+    last().frame(message('g1', 5, 'sam', 'welcome'));
+    assert.equal(r.cursor, 5);
+    assert.equal(r.unread, 1);
+    assert.ok(client.state.resumeCursor().includes('g1:5'));
+  });
+
+  test('accepting here adopts the answer\'s room once; a refused join ends the invitation with the server\'s reason', async () => {
+    let answer;
+    const { api, calls } = withInvites((c) => ({
+      acceptInvite: (id) => {
+        c.push(['accept', id]);
+        return new Promise((resolve, reject) => { answer = { resolve, reject }; });
+      },
+    }));
+    const { client, last } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([]));
+    last().frame({ type: 'invite', invite: inv('g1', 'sam') });
+    last().frame({ type: 'invite', invite: inv('g2', 'sam') });
+    const accepted = client.acceptInvite('g1');
+    // Every connection hears of the answer, this one too, and may hear it before the HTTP answer.
+    last().frame({ type: 'invite_ended', room: 'g1', accepted: true });
+    answer.resolve(group('g1'));
+    const r = await accepted;
+    assert.equal(r.id, 'g1');
+    assert.ok(client.state.rooms.has('g1'));
+    assert.equal(calls.filter(([c]) => c === 'room').length, 0, 'no second read of a room the answer brought');
+
+    const refused = client.acceptInvite('g2');
+    answer.reject(apiError(409, 'room_full'));
+    await assert.rejects(refused, /room_full/);
+    assert.equal(client.state.invites.size, 0);
+    assert.equal(client.state.rooms.has('g2'), false);
+  });
+
+  test('decline, and a decline of one answered elsewhere; a network failure keeps the invitation', async () => {
+    const asked = [];
+    let fail = null;
+    const { api } = withInvites(() => ({
+      declineInvite: async (id) => {
+        asked.push(id);
+        if (fail) throw fail;
+        return null;
+      },
+    }));
+    const { client, last } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([]));
+    for (const id of ['g1', 'g2', 'g3']) last().frame({ type: 'invite', invite: inv(id, 'sam') });
+    await client.declineInvite('g1');
+    fail = apiError(404, 'no_such_invite');
+    await client.declineInvite('g2');
+    fail = apiError(0, 'network');
+    await assert.rejects(client.declineInvite('g3'));
+    assert.deepEqual(asked, ['g1', 'g2', 'g3']);
+    assert.deepEqual([...client.state.invites.keys()], ['g3']);
+  });
+
+  test('blocking ends the sender\'s invitations at once; unblocking; the list is read', async () => {
+    const asked = [];
+    const { api } = withInvites(() => ({
+      block: async (name) => { asked.push(['block', name]); return null; },
+      unblock: async (name) => { asked.push(['unblock', name]); return null; },
+      blocks: async () => ({ blocks: ['zed'] }),
+    }));
+    const { client, last } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([]));
+    last().frame({ type: 'invite', invite: inv('g1', 'trent') });
+    last().frame({ type: 'invite', invite: inv('g2', 'sam') });
+    assert.deepEqual(await client.loadBlocks(), ['zed']);
+    await client.block('trent');
+    assert.deepEqual([...client.state.invites.keys()], ['g2']);
+    assert.deepEqual(client.state.blockedUsers(), ['trent', 'zed']);
+    // The node's own invite_ended for it changes nothing more.
+    last().frame({ type: 'invite_ended', room: 'g1', accepted: false });
+    assert.deepEqual([...client.state.invites.keys()], ['g2']);
+    await client.unblock('zed');
+    assert.deepEqual(client.state.blockedUsers(), ['trent']);
+    assert.deepEqual(asked, [['block', 'trent'], ['unblock', 'zed']]);
+  });
+});
+
+describe('rooms joined and left on any device', () => {
+  const staff = { id: 'p0x7d2k4w9zz', name: 'staff', kind: 'room', lastSeq: 9, readSeq: 9, unread: 0, mentions: 0 };
+
+  test('room_added shows a room joined elsewhere, with its entries from the join on; room_left drops it', async () => {
+    const asked = [];
+    const api = fakeApi({
+      room: async (id) => {
+        asked.push(id);
+        return { id, name: 'staff', kind: 'room', owner: 'olga', capacity: 10, passcode: false, lastSeq: 10,
+          members: [{ username: 'olga', online: true, lastSeen: null }, { username: 'alice', online: true, lastSeen: null }] };
+      },
+    });
+    const { client, clock, last, events, storage } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([room('r', 1)]));
+    last().frame({ type: 'room_added', room: staff });
+    const r = client.state.rooms.get(staff.id);
+    assert.ok(r, 'the room is held');
+    assert.equal(client.state.displayName(r), 'staff');
+    assert.deepEqual(events.filter(([t]) => t === 'added').map(([, d]) => d.room), [staff.id]);
+    await flush();
+    assert.deepEqual(asked, [staff.id], 'its details are read');
+    assert.equal(r.members.size, 2);
+    last().frame({ ...message(staff.id, 10, 'alice', null), kind: 'joined', clientMsgId: null });
+    last().frame(message(staff.id, 11, 'olga', 'welcome'));
+    assert.equal(r.unread, 1);
+    assert.ok(client.state.resumeCursor().includes(`${staff.id}:11`));
+
+    // Left on another device: gone here too, with what waited for it, named for a person.
+    client.setDraft(staff.id, 'half a thought');
+    client.send(staff.id, 'queued');
+    last().frame({ type: 'room_left', room: staff.id });
+    assert.equal(client.state.rooms.has(staff.id), false);
+    assert.equal(client.state.outbox.pendingIn(staff.id).length, 0);
+    assert.equal(client.draft(staff.id), '');
+    assert.equal(storage.getItem('parley.drafts.alice'), null);
+    const removed = events.filter(([t]) => t === 'removed').map(([, d]) => d);
+    assert.deepEqual(removed, [{ room: staff.id, label: '#staff', kind: 'room', reason: 'left', here: false }]);
+    last().frame({ type: 'room_left', room: staff.id });
+    assert.equal(events.filter(([t]) => t === 'removed').length, 1, 'a second frame changes nothing');
+    last().drop();
+    clock.advance(500);
+    assert.ok(!decodeURIComponent(last().url).includes(staff.id), 'the handshake no longer names it');
+  });
+
+  test('leaving here: one removal, told as this tab\'s own, whether the frame or the answer comes first', async () => {
+    let answer;
+    const api = fakeApi({ leave: () => new Promise((resolve) => { answer = resolve; }) });
+    const { client, last, events } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([staff, room('r', 1)]));
+    const leaving = client.leave(staff.id);
+    last().frame({ type: 'room_left', room: staff.id });
+    answer(null);
+    await leaving;
+    const removed = events.filter(([t]) => t === 'removed').map(([, d]) => d);
+    assert.equal(removed.length, 1);
+    assert.equal(removed[0].here, true);
+    assert.equal(removed[0].label, '#staff');
+  });
+
+  test('a room missing from hello (left while away) is named in its removal', async () => {
+    const { client, clock, last, events } = setup();
+    client.start();
+    last().open();
+    last().frame(hello([staff, room('r', 1)]));
+    last().drop();
+    clock.advance(500);
+    last().open();
+    last().frame(hello([room('r', 1)]));
+    const removed = events.filter(([t]) => t === 'removed').map(([, d]) => d);
+    assert.deepEqual(removed, [{ room: staff.id, reason: 'gone', label: '#staff', kind: 'room' }]);
+  });
+
+  test('a newcomer nobody told this client of: their presence is asked for once', async () => {
+    const asked = [];
+    const api = fakeApi({
+      room: async (id) => ({ id, name: 'R', kind: 'room', owner: 'alice', capacity: 10, passcode: false, lastSeq: 1,
+        members: [{ username: 'alice', online: true, lastSeen: null }] }),
+      user: async (name) => {
+        asked.push(name);
+        return { username: name, online: true, lastSeen: null };
+      },
+    });
+    const { client, last } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([room('r', 1)]));
+    await client.loadDetails('r');
+    last().frame({ ...message('r', 2, 'nina', null), kind: 'joined', clientMsgId: null });
+    last().frame(message('r', 3, 'nina', 'hi all'));
+    await flush();
+    assert.deepEqual(asked, ['nina']);
+    assert.equal(client.state.presenceOf('nina').online, true);
+    assert.deepEqual([...client.state.rooms.get('r').members.keys()], ['alice', 'nina']);
+  });
+});
+
+describe('drafts', () => {
+  test('kept per room across a reload, per user; a blank one is forgotten', () => {
+    const storage = new MemoryStorage();
+    const a = setup({ storage });
+    a.client.setDraft('r1', 'first thoughts');
+    a.client.setDraft('r2', 'other room');
+    assert.equal(a.client.draft('r1'), 'first thoughts');
+    // A reload: a new client on the same storage.
+    const b = setup({ storage });
+    assert.equal(b.client.draft('r1'), 'first thoughts');
+    assert.equal(b.client.draft('r2'), 'other room');
+    assert.equal(b.client.draft('r3'), '');
+    // Another tab wrote r2 meanwhile: writing r1 here keeps it.
+    a.client.setDraft('r2', 'changed in the other tab');
+    b.client.setDraft('r1', 'first thoughts, more');
+    assert.equal(a.client.draft('r2'), 'changed in the other tab');
+    b.client.setDraft('r1', '   ');
+    assert.equal(a.client.draft('r1'), '');
+    // Another user of this browser does not see them.
+    const carol = new ChatClient('carol', { ...b.client.d });
+    assert.equal(carol.draft('r2'), '');
+    // Storage that is not JSON is no draft.
+    storage.setItem('parley.drafts.alice', 'nonsense');
+    assert.equal(b.client.draft('r2'), '');
+  });
+});
+
+describe('refusals', () => {
+  test('a refused reaction (an unknown shortcode) is told and leaves the outbox; a refused send stays to retry', () => {
+    const { client, last, events, storage } = setup();
+    client.start();
+    last().open();
+    last().frame(hello([room('r', 3)]));
+    const react = client.react('r', 2, ':nope:');
+    const send = client.send('r', 'hello');
+    last().frame({ type: 'error', code: 'invalid_emoji', message: 'not an emoji', ref: react.clientMsgId });
+    last().frame({ type: 'error', code: 'text_too_long', message: 'too long', ref: send.clientMsgId });
+    assert.deepEqual(client.state.outbox.items.map((i) => i.clientMsgId), [send.clientMsgId]);
+    assert.deepEqual(JSON.parse(storage.getItem('parley.outbox.alice')).map((i) => i.clientMsgId), [send.clientMsgId]);
+    assert.deepEqual(events.filter(([t]) => t === 'error').map(([, d]) => d.code), ['invalid_emoji', 'text_too_long']);
+  });
+});
+
+describe('frames that cross a removal', () => {
+  test('a refusal of a marker or typing frame for a room the user is out of is no error to show', () => {
+    const { client, last, events } = setup();
+    client.start();
+    last().open();
+    last().frame(hello([room('r', 3)]));
+    last().frame({ type: 'error', code: 'not_a_member', message: 'you are not a member of room k3v9q2m8x1ab' });
+    last().frame({ type: 'error', code: 'no_such_room', message: 'no room k3v9q2m8x1ab' });
+    last().frame({ type: 'error', code: 'invalid_request', message: 'bad frame' });
+    assert.deepEqual(events.filter(([t]) => t === 'error').map(([, d]) => d.code), ['invalid_request']);
   });
 });

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   tokenize, cleanText, buildRows, typingText, formatSize, lastSeenText, mentionQuery, completeMention, systemLine,
-  actionText, excerpt, titleFor, dayKey,
+  actionText, excerpt, titleFor, dayKey, inviteText, endedSessionText, removedText, errorText,
 } from '../src/format.js';
 
 describe('tokens', () => {
@@ -85,7 +85,6 @@ describe('labels', () => {
   test('sizes, last seen, title, excerpt', () => {
     assert.equal(formatSize(512), '512 B');
     assert.equal(formatSize(1536), '1.5 KB');
-    assert.equal(formatSize(25 * 1024 * 1024), '25 MB');
     const now = Date.parse('2025-03-14T10:00:00Z');
     assert.equal(lastSeenText({ online: true }, now), 'online');
     assert.equal(lastSeenText({ online: false, lastSeen: null }, now), 'never seen');
@@ -95,6 +94,30 @@ describe('labels', () => {
     assert.equal(titleFor(3), '(3) Parley');
     assert.equal(excerpt('a  b\n c', 80), 'a b c');
     assert.equal(excerpt('x'.repeat(10), 5), 'xxxx…');
+  });
+
+  test('file sizes: decimal units, one decimal below 10, whole numbers from 10, the next unit rather than 1000', () => {
+    const cases = [
+      [0, '0 B'], [999, '999 B'], [1000, '1.0 KB'], [1049, '1.0 KB'], [1050, '1.1 KB'], [6200, '6.2 KB'],
+      [9949, '9.9 KB'], [9950, '10 KB'], [10_000, '10 KB'], [62_400, '62 KB'], [62_500, '63 KB'], [999_499, '999 KB'],
+      [999_500, '1.0 MB'], [1_000_000, '1.0 MB'], [25 * 1024 * 1024, '26 MB'], [999_999_999, '1.0 GB'],
+      [1_500_000_000, '1.5 GB'], [2_500_000_000_000, '2500 GB'],
+    ];
+    for (const [bytes, text] of cases) assert.equal(formatSize(bytes), text, `${bytes} bytes`);
+  });
+
+  test('a room the user is out of is named, never by its id; refusals that would show an id are put in words', () => {
+    assert.equal(removedText({ reason: 'left', label: '#staff', kind: 'room' }), 'You left #staff on another device');
+    assert.equal(removedText({ reason: 'left', label: '#staff', kind: 'room', here: true }), 'You left #staff');
+    assert.equal(removedText({ reason: 'left', label: 'bob', kind: 'dm' }), 'You left the conversation with bob on another device');
+    assert.equal(removedText({ reason: 'kicked', label: '#staff', kind: 'room', by: 'olga', text: 'spam' }),
+      'You were kicked from #staff by olga: spam');
+    assert.equal(removedText({ reason: 'deleted', label: '#staff', kind: 'room' }), '#staff was deleted by its owner');
+    assert.equal(removedText({ reason: 'gone', label: null, kind: null }), 'You are no longer in a room');
+    assert.equal(removedText({ reason: 'deleted', label: null }), 'A room you were in was deleted by its owner');
+    assert.equal(errorText('not_a_member', 'you are not a member of room k3v9q2m8x1ab'), 'You are no longer in that room');
+    assert.equal(errorText('no_such_room', 'no room k3v9q2m8x1ab'), 'That room no longer exists');
+    assert.equal(errorText('text_too_long', 'at most 4000 characters'), 'at most 4000 characters');
   });
 
   test('system lines', () => {
@@ -111,5 +134,19 @@ describe('mention completion', () => {
     assert.equal(mentionQuery('mail bob@ex', 11), null);
     assert.deepEqual(mentionQuery('@', 1), { start: 0, prefix: '' });
     assert.deepEqual(completeMention('hi @Bo and', 3, 6, 'bob'), { text: 'hi @bob  and', caret: 8 });
+  });
+});
+
+describe('invitations and sessions', () => {
+  test('an invitation says who invites the user to what; text from the network stays clean', () => {
+    assert.equal(inviteText({ room: { id: 'g1', name: 'alice, bob, carol', kind: 'group' }, from: 'alice', at: 'x' }),
+      'alice invites you to alice, bob, carol');
+    assert.equal(inviteText({ room: { id: 'r1', name: 'ops', kind: 'room' }, from: 'bob' }), 'bob invites you to #ops');
+    assert.equal(inviteText({ room: { id: 'g2', name: 'a\u202eb', kind: 'group' }, from: 'bob' }), 'bob invites you to a\ufffdb');
+  });
+
+  test('a session the node signed out names the limit', () => {
+    assert.equal(endedSessionText({ reason: 'session_limit' }, 32), 'signed out: the account has 32 sessions, the limit');
+    assert.equal(endedSessionText({ reason: 'later' }, 32), 'signed out');
   });
 });

@@ -1,8 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ChatState, Outbox, TypingThrottle, DeliveredThrottle, backoffDelay, newClientMsgId, MAX_AFTER_ROOMS,
-} from '../src/state.js';
+import { ChatState, MAX_AFTER_ROOMS } from '../src/state.js';
+import { Outbox, TypingThrottle, DeliveredThrottle, backoffDelay, newClientMsgId } from '../src/outbox.js';
 
 const T0 = Date.parse('2025-03-14T09:00:00.000Z');
 const at = (s) => new Date(T0 + s * 1000).toISOString();
@@ -230,6 +229,37 @@ describe('edits, deletes and reactions', () => {
     assert.equal(m.reactions.has('🎉'), false);
   });
 
+  test('a reaction is its emoji: :tada: and 🎉 are one chip, live and from history', () => {
+    const s = room();
+    const react = (seq, who, emoji, on = true) => s.applyEntry({ room: 'r', seq, kind: 'reaction', sender: who, target: 2, emoji, on, sentAt: at(seq), clientMsgId: null, text: null });
+    react(3, 'carol', ':tada:');
+    react(4, 'dave', '🎉');
+    react(5, 'erin', ':+1:');
+    const m = s.rooms.get('r').entries.get(2);
+    assert.deepEqual([...m.reactions.keys()], ['🎉', '👍']);
+    assert.deepEqual(m.reactions.get('🎉'), ['carol', 'dave']);
+    react(6, 'carol', '🎉', false);
+    assert.deepEqual(m.reactions.get('🎉'), ['dave'], 'taken off by its emoji, put on by its shortcode');
+    // A shortcode the table does not know stays text; a message read from history folds its reactions too.
+    s.applyPage('r', { messages: [msg('r', 1, 'bob', 'old', { reactions: { ':tada:': ['bob'], '🎉': ['carol', 'bob'], ':nope:': ['dave'] } })], hasMore: false }, 'before');
+    const old = s.rooms.get('r').entries.get(1);
+    assert.deepEqual([...old.reactions.entries()], [['🎉', ['bob', 'carol']], [':nope:', ['dave']]]);
+  });
+
+  test('the picker offers emoji only, each one the protocol\'s table knows', async () => {
+    const { QUICK_REACTIONS, SHORTCODES, reactionEmoji } = await import('../src/emoji.js');
+    const known = new Set(SHORTCODES.values());
+    assert.ok(QUICK_REACTIONS.length >= 6);
+    for (const e of QUICK_REACTIONS) {
+      assert.doesNotMatch(e, /^:.*:$/, `${e} is a shortcode`);
+      assert.ok(known.has(e), `${e} is not in the table`);
+    }
+    assert.equal(reactionEmoji(':tada:'), '🎉');
+    assert.equal(reactionEmoji(':+1:'), '👍');
+    assert.equal(reactionEmoji('🫠'), '🫠');
+    assert.equal(reactionEmoji(':unknown:'), ':unknown:');
+  });
+
   test('a history read already shows later changes: older meta entries in a later page do not undo them', () => {
     const s = new ChatState('alice');
     s.applyHello(hello([summary('r', 10, 10, 0)]));
@@ -352,6 +382,26 @@ describe('typing and presence', () => {
     assert.deepEqual(s.typers('r', 9001), []);
   });
 
+  test('a newcomer who joins while online: listed from their joined entry, online from the presence frame', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([summary('r', 1, 1, 0)]));
+    const details = { id: 'r', name: 'R', kind: 'room', owner: 'alice', capacity: 10, passcode: false, lastSeq: 1,
+      members: [{ username: 'alice', online: true, lastSeen: null }] };
+    const epoch = s.presenceEpoch;
+    s.applyRoomDetails(details);
+    const r = s.rooms.get('r');
+    s.applyEntry(joined('r', 2, 'nina'));
+    assert.deepEqual([...r.members.keys()], ['alice', 'nina']);
+    const rev = r.rev;
+    s.applyPresence([{ username: 'nina', online: true, lastSeen: at(2) }]);
+    assert.equal(s.presenceOf('nina').online, true);
+    assert.ok(r.rev > rev, 'the member list is drawn again');
+    // A read of the room asked before the join and answered after it does not take the newcomer off the list.
+    s.applyRoomDetails(details, epoch);
+    assert.deepEqual([...r.members.keys()], ['alice', 'nina']);
+    assert.equal(s.presenceOf('nina').online, true);
+  });
+
   test('a room read answered after a presence frame keeps the frame state', () => {
     const s = new ChatState('alice');
     s.applyHello(hello([summary('r', 1, 1, 0)]));
@@ -362,6 +412,59 @@ describe('typing and presence', () => {
     assert.equal(s.presenceOf('bob').online, false);
     assert.equal(s.presenceOf('carol').online, true);
     assert.equal(s.rooms.get('r').members.size, 3);
+  });
+});
+
+describe('rooms joined and left on any device', () => {
+  test('room_added: the room is held with its summary, active from now; an invitation to it ends', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([summary('a', 3, 3, 0)]));
+    s.applyInvite({ room: { id: 'g1', name: 'alice, bob, sam', kind: 'group' }, from: 'sam', at: at(0) });
+    const res = s.applyRoomAdded({ id: 'g1', name: 'alice, bob, sam', kind: 'group', lastSeq: 2, readSeq: 2, unread: 0, mentions: 0 }, T0 + 60_000);
+    assert.equal(res.added, true);
+    assert.equal(s.invites.size, 0);
+    assert.equal(s.rooms.get('g1').lastActivity, T0 + 60_000);
+    assert.deepEqual(s.orderedRooms().map((r) => r.id), ['a', 'g1']);
+    assert.equal(s.applyRoomAdded({ id: 'g1', name: 'alice, bob, sam', kind: 'group', lastSeq: 2, readSeq: 2, unread: 0 }, T0).added, false);
+    // Its entries come from the join on; the summary counted what was before.
+    s.applyEntry(joined('g1', 3, 'alice'));
+    s.applyEntry(msg('g1', 4, 'sam', 'hi'));
+    assert.equal(s.rooms.get('g1').unread, 1);
+    assert.equal(s.rooms.get('g1').cursor, 4);
+  });
+
+  test('rooms are named in sentences by name, never by id', () => {
+    const s = new ChatState('alice');
+    s.applySummary(summary('k3v9q2m8x1ab', 1, 1, 0));
+    s.applySummary({ id: 'dm:alice:bob', name: null, kind: 'dm', lastSeq: 0, readSeq: 0, unread: 0 });
+    s.applySummary({ id: 'g1', name: 'alice, bob, carol', kind: 'group', lastSeq: 0, readSeq: 0, unread: 0 });
+    s.applySummary({ id: 'u1', unavailable: true, lastSeq: 0, readSeq: 0, unread: 0 });
+    assert.equal(s.roomLabel(s.rooms.get('k3v9q2m8x1ab')), '#K3V9Q2M8X1AB');
+    assert.equal(s.roomLabel(s.rooms.get('dm:alice:bob')), 'bob');
+    assert.equal(s.roomLabel(s.rooms.get('g1')), 'bob, carol');
+    assert.equal(s.roomLabel(s.rooms.get('u1')), null);
+    assert.equal(s.roomLabel(undefined), null);
+  });
+});
+
+describe('DMs and groups', () => {
+  test('no "joined" lines in a DM or a group; a room keeps them', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([
+      { id: 'g1', name: 'alice, carol, dave', kind: 'group', lastSeq: 0, readSeq: 0, unread: 0 },
+      { id: 'dm:alice:bob', name: 'alice, bob', kind: 'dm', lastSeq: 0, readSeq: 0, unread: 0 },
+      summary('r', 0, 0, 0),
+    ]));
+    for (const id of ['g1', 'dm:alice:bob', 'r']) {
+      s.applyEntry(joined(id, 1, 'carol'));
+      s.applyEntry(joined(id, 2, 'dave'));
+      s.applyEntry(msg(id, 3, 'carol', 'hi'));
+      s.applyEntry({ ...joined(id, 4, 'dave'), kind: 'left' });
+    }
+    const kinds = (id) => s.rooms.get(id).visibleEntries().map((e) => e.kind);
+    assert.deepEqual(kinds('g1'), ['message', 'left']);
+    assert.deepEqual(kinds('dm:alice:bob'), ['message', 'left']);
+    assert.deepEqual(kinds('r'), ['joined', 'joined', 'message', 'left']);
   });
 });
 
@@ -494,5 +597,57 @@ describe('throttles', () => {
     const b = newClientMsgId(bytes);
     assert.match(a, /^w-[0-9a-f]{24}$/);
     assert.notEqual(a, b);
+  });
+});
+
+describe('invitations and blocks', () => {
+  const inv = (id, from, at, name = `${from}, alice, carol`) => ({ room: { id, name, kind: 'group' }, from, at });
+
+  test('the list after hello replaces what is held, oldest first, one per room', () => {
+    const s = new ChatState('alice');
+    s.applyInvite(inv('g2', 'bob', '2025-03-14T09:02:00.000Z'));
+    s.applyInviteList([inv('g2', 'bob', '2025-03-14T09:02:00.000Z'), inv('g1', 'dave', '2025-03-14T09:01:00.000Z')], s.inviteEpoch);
+    assert.deepEqual(s.orderedInvites().map((i) => i.room.id), ['g1', 'g2']);
+    s.applyInviteList([inv('g1', 'dave', '2025-03-14T09:01:00.000Z')], s.inviteEpoch);
+    assert.deepEqual(s.orderedInvites().map((i) => i.room.id), ['g1'], 'one the list no longer has was answered elsewhere');
+  });
+
+  test('frames that come while the list is on its way win over it', () => {
+    const s = new ChatState('alice');
+    s.applyInvite(inv('g1', 'bob', at(1)));
+    const asked = s.inviteEpoch;
+    // The list was read before these frames, on another path: it still has g1 and lacks g2.
+    s.applyInvite(inv('g2', 'dave', at(2)));
+    assert.ok(s.endInvite('g1'));
+    s.applyInviteList([inv('g1', 'bob', at(1)), inv('g3', 'erin', at(3))], asked);
+    assert.deepEqual(s.orderedInvites().map((i) => i.room.id), ['g2', 'g3']);
+    // A list asked for after them says how things are.
+    s.applyInviteList([inv('g3', 'erin', at(3))], s.inviteEpoch);
+    assert.deepEqual(s.orderedInvites().map((i) => i.room.id), ['g3']);
+    assert.equal(s.inviteMarks.size, 0, 'marks older than a list are forgotten');
+  });
+
+  test('an invitation to a room the user holds, or a malformed one, is not shown; ending an unknown one is harmless', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([summary('g1', 2, 2, 0, 0, { kind: 'group' })]));
+    assert.equal(s.applyInvite(inv('g1', 'bob', at(1))), false);
+    assert.equal(s.applyInvite({ from: 'bob' }), false);
+    s.applyInviteList([inv('g1', 'bob', at(1)), { room: null, from: 'x' }], s.inviteEpoch);
+    assert.equal(s.invites.size, 0);
+    assert.equal(s.endInvite('nope'), null);
+  });
+
+  test('blocking ends that sender\'s invitations and no one else\'s; the list stays sorted', () => {
+    const s = new ChatState('alice');
+    assert.deepEqual(s.blockedUsers(), []);
+    s.applyBlocks(['zed', 'bob']);
+    s.applyInvite(inv('g1', 'mallory', at(1)));
+    s.applyInvite(inv('g2', 'dave', at(2)));
+    s.applyInvite(inv('g3', 'mallory', at(3)));
+    assert.deepEqual(s.blocked('mallory').sort(), ['g1', 'g3']);
+    assert.deepEqual(s.orderedInvites().map((i) => i.room.id), ['g2']);
+    assert.deepEqual(s.blockedUsers(), ['bob', 'mallory', 'zed']);
+    s.unblocked('bob');
+    assert.deepEqual(s.blockedUsers(), ['mallory', 'zed']);
   });
 });

@@ -1,4 +1,5 @@
-// What the page's Content-Security-Policy and the first-load budget ask of the files in web/src.
+// What the page's Content-Security-Policy, the first-load budget and the size budget of a file ask of the files in
+// web/src.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
@@ -33,7 +34,8 @@ test('scripts: no innerHTML, no eval, no inline style attributes, imports that r
 });
 
 test('the pure modules touch no DOM', () => {
-  for (const f of ['state.js', 'format.js', 'client.js']) {
+  for (const f of ['state.js', 'state-room.js', 'state-timeline.js', 'state-awareness.js', 'state-invites.js', 'outbox.js',
+    'format.js', 'client.js', 'client-outbox.js', 'client-rest.js', 'methods.js']) {
     const code = read(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     const m = /\b(document|window|localStorage|sessionStorage|WebSocket|XMLHttpRequest|fetch)\b/.exec(code);
     assert.equal(m, null, `${f} uses ${m && m[1]}`);
@@ -46,4 +48,11 @@ test('first load is under 150 KiB compressed', () => {
   for (const f of ['index.html', 'app.js', 'app.css', 'state.js', 'client.js', 'ui.js']) assert.ok(names.includes(f), f);
   const total = load.reduce((n, f) => n + f.gzip, 0);
   assert.ok(total < 150 * 1024, `${total} bytes`);
+});
+
+test('no file is over 600 lines: a module that grows past that is split by concern', () => {
+  for (const f of files) {
+    const lines = read(f).split('\n').length - 1;
+    assert.ok(lines <= 600, `${f} has ${lines} lines`);
+  }
 });

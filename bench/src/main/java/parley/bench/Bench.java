@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
@@ -661,7 +663,7 @@ public final class Bench {
               Files.write(file, lines.subList(0, Math.min(60, lines.size())));
               out.put("classHistogram", root.relativize(file).toString());
             }
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             heapUnread = true;
             log(target.name() + ": no class histogram: " + e.getMessage());
           }
@@ -1035,7 +1037,7 @@ public final class Bench {
   static void park(int seconds) {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-      java.util.concurrent.locks.LockSupport.parkNanos(left);
+      LockSupport.parkNanos(left);
     }
   }
 }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The delivery contract, checked after each fault with the writers stopped (so every send is either acknowledged or
@@ -94,7 +96,7 @@ final class ChaosCheck {
    * One room's whole history (its entries in seq order, as the API pages them): seqs 1..n, each clientMsgId once,
    * nothing stored that no client sent, every acknowledged message ("room|clientMsgId" to seq) at its seq.
    */
-  static void verifyRoom(String room, List<JsonNode> entries, Map<String, Long> acked, java.util.Set<String> unresolved,
+  static void verifyRoom(String room, List<JsonNode> entries, Map<String, Long> acked, Set<String> unresolved,
       Tally tally) {
     Map<String, Long> timeline = new HashMap<>();
     long previous = 0;
@@ -194,7 +196,7 @@ final class ChaosCheck {
         throw new IllegalStateException("GET " + path + " unanswered for 2 minutes: " + reply);
       }
       if (reply.status() < 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
     }
   }

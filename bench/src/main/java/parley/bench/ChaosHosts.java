@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,7 +65,7 @@ final class ChaosHosts implements AutoCloseable {
     Procs.run(List.of("runuser", "-u", "postgres", "--", pgBin.resolve("initdb").toString(), "-D", data.toString(),
         "-U", "postgres", "--auth=trust", "--no-sync"));
     Files.writeString(data.resolve("pg_hba.conf"), "host all all 10.77.0.0/24 trust\n",
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.APPEND);
     // fsync off: the faults here are the nodes' and the network's; this server is never killed.
     Procs.run(List.of("ip", "netns", "exec", "pch-db", "runuser", "-u", "postgres", "--",
         pgBin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 /**
  * The chaos harness's users, as the terminal client behaves: writers post over REST with a clientMsgId and send the
@@ -100,7 +101,7 @@ final class ChaosLoad {
     int[][] r = new int[writerTokens.size()][];
     for (int w = 0; w < r.length; w++) {
       boolean in = side.contains(home(w));
-      r[w] = java.util.stream.IntStream.range(0, ChaosHosts.NODES).filter(n -> side.contains(n) == in).toArray();
+      r[w] = IntStream.range(0, ChaosHosts.NODES).filter(n -> side.contains(n) == in).toArray();
     }
     reach = r;
   }
@@ -109,7 +110,7 @@ final class ChaosLoad {
     int[][] r = new int[writerTokens.size()][];
     for (int w = 0; w < r.length; w++) {
       int home = home(w);
-      r[w] = java.util.stream.IntStream.range(0, ChaosHosts.NODES).map(n -> (home + n) % ChaosHosts.NODES).toArray();
+      r[w] = IntStream.range(0, ChaosHosts.NODES).map(n -> (home + n) % ChaosHosts.NODES).toArray();
     }
     reach = r;
   }

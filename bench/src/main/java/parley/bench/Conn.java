@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -45,10 +47,10 @@ public final class Conn {
   private long nextMsg;
   private long nextAckId;
   /** With v1.1 awareness traffic ({@code --receipts}): per room, the newest seq held, and the last one told. */
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> held = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, Long> told = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
+  private final Map<String, Long> told = new ConcurrentHashMap<>();
   /** Sends answered {@code unavailable}, by clientMsgId: how often each was sent again (rare; kept for the run). */
-  private final Map<String, Integer> resends = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> resends = new ConcurrentHashMap<>();
 
   Conn(Spec spec, Load load) {
     this.spec = spec;
@@ -195,7 +197,7 @@ public final class Conn {
     check.live(room, seq);
     load.deliveries.increment();
     if (load.delivered) {
-      held.computeIfAbsent(room, r -> new java.util.concurrent.atomic.AtomicLong()).accumulateAndGet(seq, Math::max);
+      held.computeIfAbsent(room, r -> new AtomicLong()).accumulateAndGet(seq, Math::max);
     }
     long scheduled = Frames.scheduledMicrosOf(frame);
     if (scheduled > 0) {

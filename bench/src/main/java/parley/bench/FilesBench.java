@@ -8,25 +8,31 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import com.typesafe.config.ConfigFactory;
@@ -161,7 +167,7 @@ final class FilesBench {
               StandardOpenOption.TRUNCATE_EXISTING)) {
         byte[] buffer = new byte[1 << 16];
         for (int n; (n = in.read(buffer)) > 0; ) {
-          out.write(java.nio.ByteBuffer.wrap(buffer, 0, n));
+          out.write(ByteBuffer.wrap(buffer, 0, n));
         }
         out.force(true);
       }
@@ -202,7 +208,7 @@ final class FilesBench {
   private static void awaitPort(int port, Process process) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
         return;
       } catch (IOException e) {
         if (!process.isAlive()) {
@@ -226,18 +232,18 @@ final class FilesBench {
    * JVM start every time, which took a core from the run it measured.
    */
   static long[] heapAroundCollections(Path gcLog, long from, long to) throws IOException {
-    java.util.regex.Pattern pause = java.util.regex.Pattern.compile(
+    Pattern pause = Pattern.compile(
         "^\\[([^\\]]+)\\].*Pause.*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
-    java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     long before = 0;
     long after = 0;
     long afterFull = -1;
     for (String line : Files.readAllLines(gcLog)) {
-      java.util.regex.Matcher m = pause.matcher(line);
+      Matcher m = pause.matcher(line);
       if (!m.find()) {
         continue;
       }
-      long at = java.time.OffsetDateTime.parse(m.group(1), time).toInstant().toEpochMilli();
+      long at = OffsetDateTime.parse(m.group(1), time).toInstant().toEpochMilli();
       long in = Long.parseLong(m.group(2));
       long out = Long.parseLong(m.group(3));
       if (at >= from && at <= to) {
@@ -421,7 +427,7 @@ final class FilesBench {
           puts.append("next\n"); // between transfers: one after the last is a transfer with no URL
         }
         Path part = parts.resolve(String.format("%05d", count));
-        Files.write(part, java.util.Arrays.copyOf(piece, n));
+        Files.write(part, Arrays.copyOf(piece, n));
         MessageDigest d = MessageDigest.getInstance("SHA-256");
         d.update(piece, 0, n);
         puts.append(auth).append("upload-file = \"").append(part).append("\"\nurl = \"").append(base)

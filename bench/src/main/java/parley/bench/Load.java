@@ -1,5 +1,6 @@
 package parley.bench;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +70,7 @@ public final class Load {
   final Ws ws;
 
   Load(ActorSystem system, Proto proto, String text, int outCapacity, String localHost, String client,
-      boolean typing, boolean delivered) throws java.io.IOException {
+      boolean typing, boolean delivered) throws IOException {
     this.typing = typing;
     this.delivered = delivered;
     this.system = system;

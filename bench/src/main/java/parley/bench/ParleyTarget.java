@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +45,7 @@ final class ParleyTarget implements Target {
 
   private final String name;
   /** Environment the nodes start with besides the target's own (the files' backend, say). */
-  private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
+  private final Map<String, String> extraEnv = new LinkedHashMap<>();
 
   void env(String name, String value) {
     extraEnv.put(name, value);
@@ -173,6 +174,10 @@ final class ParleyTarget implements Target {
       cmd.add("-Dparley.limits.rooms-per-window=10000");
       // So do all the generator's users, from one address.
       cmd.add("-Dparley.limits.signup.burst=1000000");
+      // Each worker holds thousands of connections from its one address, and the setup's pool sends one user's calls
+      // on up to 32 connections at once: the node's shares per address and per user would measure themselves.
+      cmd.add("-Dparley.limits.connections-per-address=1000000");
+      cmd.add("-Dparley.limits.http-connections-per-user=1000");
       // Some scenarios send faster than one person types (hot-room: 10 users, thousands of msgs/s): the node's
       // message limit would measure itself. The abuse scenario is about that limit: it keeps parley.conf's.
       if (!messageLimitsAsShipped) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /** The figures a run is judged by (capacities, ratios, the targets) and its Markdown table. */
 final class Report {
@@ -202,7 +203,7 @@ final class Report {
   }
 
   /** The step with the most {@code metric} that kept up (not saturated) and meets {@code bound}, or null. */
-  static JsonNode best(JsonNode target, String metric, java.util.function.Predicate<JsonNode> bound) {
+  static JsonNode best(JsonNode target, String metric, Predicate<JsonNode> bound) {
     JsonNode best = null;
     for (JsonNode step : target.path("steps")) {
       if (!step.path("saturated").asBoolean() && bound.test(step)

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 
 /** A server the generator drives: Parley (one node or a cluster), the limit baseline, or the Socket.IO peer. */
@@ -83,7 +84,7 @@ interface Target {
         s.connect(new InetSocketAddress("127.0.0.1", port), 500);
         return;
       } catch (IOException e) {
-        java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+        LockSupport.parkNanos(200_000_000L);
       }
     }
     throw new IllegalStateException(what + " did not listen on port " + port + " within 120 s");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,7 +100,7 @@ public final class Worker {
     return json.createObjectNode().put("ev", ev);
   }
 
-  private ObjectNode init(JsonNode cmd) throws java.io.IOException {
+  private ObjectNode init(JsonNode cmd) throws IOException {
     load = new Load(system, Proto.valueOf(cmd.path("proto").asText()), cmd.path("text").asText(),
         cmd.path("outCapacity").asInt(4096), cmd.path("local").asText("127.0.0.1"), cmd.path("client").asText("nio"),
         cmd.path("typing").asBoolean(false), cmd.path("delivered").asBoolean(false));

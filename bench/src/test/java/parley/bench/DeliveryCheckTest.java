@@ -83,7 +83,7 @@ class DeliveryCheckTest {
     DeliveryCheck check = new DeliveryCheck("alice");
     check.hello("r", 2);
     check.live("r", 3);
-    assertEquals(java.util.Map.of("r", 3L), check.resumePoints());
+    assertEquals(Map.of("r", 3L), check.resumePoints());
     // dropped at 3; the room went on to 6; the new socket resumes after 3 and sends 4..6, then live 7
     assertFalse(check.hello("r", 6, 3L), "nothing to fetch");
     check.live("r", 4);

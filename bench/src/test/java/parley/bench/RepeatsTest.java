@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class RepeatsTest {
@@ -15,7 +16,7 @@ class RepeatsTest {
   private static ObjectNode run(boolean contractHeld, double[]... steps) throws Exception {
     StringBuilder s = new StringBuilder();
     for (double[] st : steps) {
-      s.append(s.length() == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
+      s.append(s.length() == 0 ? "" : ",").append(String.format(Locale.ROOT,
           "{\"offeredSendsPerSec\": %.1f, \"deliveriesPerSec\": %d, \"acksPerSec\": %d, \"allAcked\": true,"
               + " \"delivery\": {\"p50_ms\": 5.0, \"p99_ms\": %.1f}, \"ack\": {\"p99_ms\": %.1f},"
               + " \"cpuCores\": {\"server\": 1.0, \"stolen\": %.2f}, \"saturated\": %b%s}",

@@ -3,6 +3,7 @@ package parley.node;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.Locale;
 
 /**
  * Lets an appender of logback.xml write only when {@code PARLEY_LOG_FORMAT} names it ({@code text}, the default, or
@@ -13,7 +14,7 @@ public final class LogFormat extends Filter<ILoggingEvent> {
   private String format = "text";
 
   static String chosen(String value) {
-    return value == null || value.isBlank() ? "text" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    return value == null || value.isBlank() ? "text" : value.trim().toLowerCase(Locale.ROOT);
   }
 
   /** The format this appender writes (logback sets it from the filter's element). */

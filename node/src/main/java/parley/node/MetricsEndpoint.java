@@ -3,12 +3,15 @@ package parley.node;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -24,9 +27,10 @@ import parley.node.room.ChatRoom;
 import parley.node.user.UserAccount;
 
 /**
- * The management port: {@code GET /metrics} in Prometheus's text format, on {@code parley.metrics.port}
- * ({@code PARLEY_METRICS_PORT}, 9464), bound to the HTTP host. Apart from the API port, so that it can stay on a
- * private network. Also counts the entities each shard region of this node holds, every 10 s.
+ * The management port: {@code GET /metrics} in Prometheus's text format, and {@code /alive} and {@code /ready} as on
+ * the API port, on {@code parley.metrics.port} ({@code PARLEY_METRICS_PORT}, 9464), bound to the HTTP host. Apart
+ * from the API port, so that it can stay on a private network, and so that health checks are answered even while the
+ * API port holds its most connections. Also counts the entities each shard region of this node holds, every 10 s.
  */
 public final class MetricsEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -35,19 +39,27 @@ public final class MetricsEndpoint {
   private MetricsEndpoint() {}
 
   /** Binds the port (0: any free one; -1: none). A port taken is logged, not fatal: chat goes on without metrics. */
-  public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, BooleanSupplier ready) {
     Config config = system.settings().config();
     NodeMetrics metrics = NodeMetrics.get(system);
     system.systemActorOf(countEntities(metrics), "metrics-entity-count", Props.empty());
     int port = config.getInt("parley.metrics.port");
     String host = config.getString("parley.metrics.host");
     HttpResponse notFound = HttpResponse.create().withStatus(StatusCodes.NOT_FOUND)
-        .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "GET /metrics\n");
+        .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "GET /metrics, /alive or /ready\n");
+    HttpResponse alive = HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{\"alive\":true}");
+    HttpResponse isReady = HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{\"ready\":true}");
+    HttpResponse notReady = HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+        .withEntity(ContentTypes.APPLICATION_JSON, "{\"error\":{\"code\":\"not_ready\",\"message\":\"the node is not "
+            + "yet up in the cluster\"}}");
     CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(host, Math.max(0, port))
-        .bindSync((HttpRequest request) -> request.getUri().path().equals("/metrics")
-            // text/plain is Prometheus's text exposition format (0.0.4).
-            ? HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())
-            : notFound);
+        .bindSync((HttpRequest request) -> switch (request.getUri().path()) {
+          // text/plain is Prometheus's text exposition format (0.0.4).
+          case "/metrics" -> HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape());
+          case "/alive" -> alive;
+          case "/ready" -> ready.getAsBoolean() ? isReady : notReady;
+          default -> notFound;
+        });
     return bound.whenComplete((binding, failure) -> {
       if (failure != null) {
         LOG.error("Metrics not served: could not bind {}:{} (parley.metrics.port, PARLEY_METRICS_PORT): {}", host, port,
@@ -92,10 +104,10 @@ public final class MetricsEndpoint {
     }));
   }
 
-  private static void count(org.apache.pekko.actor.typed.javadsl.ActorContext<Tick> ctx,
-      ActorRef<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery> shardState, String type,
+  private static void count(ActorContext<Tick> ctx,
+      ActorRef<ClusterShardingQuery> shardState, String type,
       EntityTypeKey<?> key) {
-    ctx.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+    ctx.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
         ShardRegion.CurrentShardRegionState.class, shardState,
         Duration.ofSeconds(5), replyTo -> new GetShardRegionState(key, replyTo),
         (state, failure) -> state == null ? new Counted(type, null) : new Counted(type, state));

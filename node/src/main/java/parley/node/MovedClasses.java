@@ -6,10 +6,11 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
 
 /**
  * Reads what the journal holds under a class's earlier name. Jackson writes the class name of each event and
- * snapshot beside it, and the node's classes moved into packages on 2026-11-25 (room, user): an event written as
- * {@code parley.node.ChatRoom$MessagePosted} is read as {@code parley.node.room.ChatRoom$MessagePosted}. Each earlier
- * name is listed in serialization.conf; the data itself is unchanged. (Messages between nodes carry class names too:
- * a cluster is moved across this change all at once, not node by node.)
+ * snapshot beside it, and journals hold events written before the node's classes lived in packages (room, user):
+ * an event written as {@code parley.node.ChatRoom$MessagePosted} is read as
+ * {@code parley.node.room.ChatRoom$MessagePosted}. Each earlier name is listed in serialization.conf; the data itself
+ * is unchanged. (Messages between nodes carry class names too: a cluster is moved across such a change all at once,
+ * not node by node.)
  */
 public final class MovedClasses extends JacksonMigration {
   private static final Map<String, String> MOVED = Map.of(

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -18,12 +19,15 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.node.delivery.RoomHub;
+import parley.node.files.FileStore;
 import parley.node.http.ApiRoutes;
 import parley.node.http.HttpEdge;
 import parley.node.http.WebSocketEndpoint;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
+import parley.node.room.Members;
 import parley.node.room.RoomDirectory;
+import parley.node.user.AccountMembers;
 import parley.node.user.UserAccount;
 
 /**
@@ -52,7 +56,7 @@ public final class ParleyNode {
             Thread watchdog = new Thread(() -> {
               try {
                 system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-              } catch (java.util.concurrent.TimeoutException e) {
+              } catch (TimeoutException e) {
                 LOG.error("The node did not stop within {} s (parley.shutdown.timeout): halting", timeout.toSeconds());
                 Runtime.getRuntime().halt(2);
               } catch (Exception e) {
@@ -85,10 +89,12 @@ public final class ParleyNode {
       if (schema.applied() > 0) {
         LOG.info("Database schema migrated to version {} ({} migrations applied)", schema.version(), schema.applied());
       }
+      // Rooms ask their members' accounts through a port of their own, registered before any room can start.
+      Members.register(system, new AccountMembers(system));
       ChatRoom.init(system);
       UserAccount.init(system);
       RoomDirectory.init(system);
-      parley.node.files.Files.get(system).startSweeping();
+      FileStore.get(system).startSweeping();
       ActorRef<RoomHub.Command> hub =
           system.systemActorOf(RoomHub.create(
               Duration.ofSeconds(30), config.getDuration("parley.presence.batch-window")), "room-hub", Props.empty());
@@ -100,7 +106,7 @@ public final class ParleyNode {
       return HttpEdge.bind(system, routes)
           .thenApply(binding -> {
             bound.set(true);
-            MetricsEndpoint.start(system);
+            MetricsEndpoint.start(system, () -> routes.ready());
             return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
           });
     });

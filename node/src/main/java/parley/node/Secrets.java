@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mindrot.jbcrypt.BCrypt;
 
 /**
@@ -16,8 +17,11 @@ import org.mindrot.jbcrypt.BCrypt;
 public final class Secrets {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
-  /** Compared against when the user does not exist, so a login takes as long either way. */
-  private static final String DUMMY_HASH = BCrypt.hashpw("parley-dummy-password", BCrypt.gensalt(12));
+  /**
+   * Per work factor, a hash compared against when the user does not exist, so that a login takes as long either way
+   * at whatever cost the node is configured with.
+   */
+  private static final ConcurrentHashMap<Integer, String> NOBODY = new ConcurrentHashMap<>();
 
   private Secrets() {}
 
@@ -25,17 +29,30 @@ public final class Secrets {
     return BCrypt.hashpw(password, BCrypt.gensalt(cost));
   }
 
-  /** Constant work whether or not the hash exists. */
-  public static boolean checkPassword(String password, String hashOrNull) {
+  /** Whether the password matches; for a hash that does not exist, the same work at {@code cost}, then false. */
+  public static boolean checkPassword(String password, String hashOrNull, int cost) {
     if (password == null) {
       return false;
     }
     if (hashOrNull == null) {
-      BCrypt.checkpw(password, DUMMY_HASH);
+      BCrypt.checkpw(password, nobody(cost));
+      return false;
+    }
+    return matches(password, hashOrNull);
+  }
+
+  /** The hash a login for an account that does not exist is checked against, at the node's work factor. */
+  static String nobody(int cost) {
+    return NOBODY.computeIfAbsent(cost, c -> BCrypt.hashpw("parley-nobody", BCrypt.gensalt(c)));
+  }
+
+  /** Whether a secret (a room's passcode) matches a hash that exists; false for a malformed one. */
+  public static boolean matches(String secret, String hash) {
+    if (secret == null || hash == null) {
       return false;
     }
     try {
-      return BCrypt.checkpw(password, hashOrNull);
+      return BCrypt.checkpw(secret, hash);
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -1,12 +1,14 @@
 package parley.node;
 
 import java.nio.charset.StandardCharsets;
+import java.text.BreakIterator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import parley.protocol.Limits;
+import parley.protocol.Shortcodes;
 
 /** The input rules of protocol v1; each broken rule has its own error code and says the limit. */
 public final class Validation {
@@ -104,43 +106,81 @@ public final class Validation {
         || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069));
   }
 
-  /** v1.1: a topic or a reason: valid Unicode with no control (so no line break) or bidi override character. */
+  /** A topic or a reason: valid Unicode with no control (so no line break) or bidi override character. */
   public static boolean isOneLine(String s) {
     return isWellFormed(s) && !hasControlOrBidi(s);
+  }
+
+  /**
+   * Why a name (of a room, of a file) is refused, or null: every name follows one rule, so that two names that look
+   * the same are the same. It is valid Unicode, shows a visible character, and holds no control, line or paragraph
+   * separator, or format character (zero-width spaces, bidi marks, embeddings, overrides and isolates) but a
+   * zero-width joiner inside an emoji sequence, where it is part of the picture.
+   */
+  public static String nameProblem(String name) {
+    if (!isWellFormed(name)) {
+      return "a name must be valid Unicode (a surrogate needs its pair)";
+    }
+    if (!hasVisible(name)) {
+      return "a name needs a visible character";
+    }
+    int[] cps = name.codePoints().toArray();
+    for (int i = 0; i < cps.length; i++) {
+      int type = Character.getType(cps[i]);
+      boolean hidden = type == Character.CONTROL || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
+      if (hidden && !(cps[i] == 0x200D && i > 0 && i + 1 < cps.length && isEmojiPart(cps[i - 1])
+          && isEmojiPart(cps[i + 1]))) {
+        return String.format("a name may hold no control, zero-width or bidi character (U+%04X)", cps[i]);
+      }
+    }
+    return null;
+  }
+
+  /** A code point that an emoji ZWJ sequence joins: a pictograph, a variation selector or a skin tone modifier. */
+  private static boolean isEmojiPart(int cp) {
+    return Character.getType(cp) == Character.OTHER_SYMBOL || cp == 0xFE0F || (cp >= 0x1F3FB && cp <= 0x1F3FF);
   }
 
   public static Optional<Problem> room(String name, String passcode, Integer capacity) {
     if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > Limits.ROOM_NAME_MAX) {
       return problem("invalid_room", "a room name is 1 to " + Limits.ROOM_NAME_MAX + " characters");
     }
-    if (!hasVisible(name) || hasControlOrBidi(name)) {
-      return problem("invalid_room", "a room name needs a visible character and may hold no control or bidi "
-          + "override characters");
+    String nameProblem = nameProblem(name);
+    if (nameProblem != null) {
+      return problem("invalid_room", nameProblem);
     }
-    if (!isWellFormed(name) || (passcode != null && !isWellFormed(passcode))) {
-      return problem("invalid_room", "a room name and passcode must be valid Unicode (a surrogate needs its pair)");
+    if (passcode != null && !isWellFormed(passcode)) {
+      return problem("invalid_room", "a passcode must be valid Unicode (a surrogate needs its pair)");
     }
     if (capacity != null && (capacity < Limits.CAPACITY_MIN || capacity > Limits.CAPACITY_MAX)) {
       return problem(
           "invalid_room", "capacity must be between " + Limits.CAPACITY_MIN + " and " + Limits.CAPACITY_MAX);
     }
-    if (passcode != null
-        && (passcode.isEmpty() || passcode.getBytes(StandardCharsets.UTF_8).length > Limits.PASSCODE_MAX_UTF8_BYTES)) {
+    if (passcode != null && passcode.codePointCount(0, passcode.length()) < Limits.PASSCODE_MIN_CHARS) {
+      return problem("passcode_too_short", "a passcode has at least " + Limits.PASSCODE_MIN_CHARS + " characters");
+    }
+    if (passcode != null && passcode.getBytes(StandardCharsets.UTF_8).length > Limits.PASSCODE_MAX_UTF8_BYTES) {
       return problem(
-          "invalid_room", "a passcode is 1 to " + Limits.PASSCODE_MAX_UTF8_BYTES + " bytes of UTF-8");
+          "invalid_room", "a passcode is at most " + Limits.PASSCODE_MAX_UTF8_BYTES + " bytes of UTF-8");
     }
     return Optional.empty();
   }
 
-  private static final java.util.regex.Pattern SHORTCODE = java.util.regex.Pattern.compile(":[a-z0-9_+-]{1,32}:");
+  private static final Pattern SHORTCODE = Pattern.compile(":[a-z0-9_+-]{1,32}:");
 
-  /** v1.1: a reaction is a {@code :shortcode:} or one emoji (one grapheme, not a letter, digit or space). */
+  /**
+   * A reaction is one emoji (one grapheme, not a letter, digit or space) or a {@code :shortcode:} of
+   * {@link parley.protocol.Shortcodes}' table, which the room stores as its emoji.
+   */
   public static Optional<Problem> emoji(String emoji) {
     if (emoji != null && SHORTCODE.matcher(emoji).matches()) {
-      return Optional.empty();
+      return Shortcodes.canonical(emoji) != null ? Optional.empty()
+          : problem("invalid_emoji", emoji + " is not a shortcode Parley knows: send the emoji itself, or one of the "
+              + "shortcodes docs/protocol.md lists");
     }
     if (emoji != null && !emoji.isEmpty() && emoji.length() <= 32 && isWellFormed(emoji) && !hasControlOrBidi(emoji)) {
-      java.text.BreakIterator graphemes = java.text.BreakIterator.getCharacterInstance(java.util.Locale.ROOT);
+      BreakIterator graphemes = BreakIterator.getCharacterInstance(Locale.ROOT);
       graphemes.setText(emoji);
       int first = graphemes.next();
       int cp = emoji.codePointAt(0);
@@ -148,10 +188,10 @@ public final class Validation {
         return Optional.empty();
       }
     }
-    return problem("invalid_emoji", "a reaction is a :shortcode: (1 to 32 of a-z 0-9 _ + -) or one emoji");
+    return problem("invalid_emoji", "a reaction is one emoji, or a :shortcode: from the list in docs/protocol.md");
   }
 
-  /** v1.1: a delete carries no text, only its clientMsgId. */
+  /** A delete carries no text, only its clientMsgId. */
   public static Optional<Problem> clientMsgId(String clientMsgId) {
     if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX
         || !isWellFormed(clientMsgId)) {

@@ -5,22 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import parley.node.room.ChatRoom;
 import parley.node.testkit.ApiClient;
 import parley.node.testkit.NodeProcess;
 import parley.node.testkit.TestDatabase;
@@ -31,8 +42,12 @@ import parley.node.testkit.WsClient;
  * kill -9, or every node is restarted in turn. Afterwards nothing acknowledged is lost, nothing is stored twice,
  * every room's timeline is 1..n, and the journal shows one writer at a time per room.
  */
+// Three node processes, a kill or three restarts, and thousands of writes: more than the suite's default per test.
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
 class ClusterFaultTest {
   private static final int NODES = 3;
+  /** How long a write may take to be stored while a node is down or restarting (its rooms move meanwhile). */
+  private static final Duration STORED_WITHIN = Duration.ofSeconds(90);
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final int[] httpPorts = new int[NODES];
   private final int[] arteryPorts = new int[NODES];
@@ -97,13 +112,34 @@ class ClusterFaultTest {
       }
     }
 
+    /** The first error a writer thread met: it stops the writers and fails the test at its next wait. */
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
     void startWriters() {
       for (int w = 0; w < NODES; w++) {
         int writer = w;
-        Thread t = new Thread(() -> write(writer), "writer-" + w);
+        Thread t = new Thread(() -> {
+          try {
+            write(writer);
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+            running.set(false);
+            synchronized (this) {
+              notifyAll();
+            }
+          }
+        }, "writer-" + w);
         t.setDaemon(true);
         t.start();
         writers.add(t);
+      }
+    }
+
+    /** Fails with the first writer's error, if one met any. */
+    void rethrowFailure() {
+      Throwable e = failure.get();
+      if (e != null) {
+        throw new AssertionError("a writer failed: " + e, e);
       }
     }
 
@@ -114,7 +150,7 @@ class ClusterFaultTest {
         String room = rooms.get(i % rooms.size());
         String id = "w" + writer + "-" + i;
         sent.incrementAndGet();
-        long seq = postUntilStored(me, writer, room, id, java.time.Duration.ofSeconds(20));
+        long seq = postUntilStored(me, writer, room, id, Duration.ofSeconds(20));
         synchronized (this) {
           acked.put(room + "|" + id, seq);
           notifyAll();
@@ -123,9 +159,15 @@ class ClusterFaultTest {
       }
     }
 
-    /** The client's outbox: the same clientMsgId again, on the next node, until the room stores it. */
-    long postUntilStored(ApiClient me, int preferred, String room, String id, java.time.Duration timeout) {
-      for (int attempt = 0; ; attempt++) {
+    /**
+     * The client's outbox: the same clientMsgId again, on the next node, whatever the answer (a node down, a room
+     * moving, told to slow down: then after the wait it names), until the room stores it; after {@link #STORED_WITHIN}
+     * the test fails with the last answer.
+     */
+    long postUntilStored(ApiClient me, int preferred, String room, String id, Duration timeout) {
+      long deadline = System.nanoTime() + STORED_WITHIN.toNanos();
+      Object last = null;
+      for (int attempt = 0; System.nanoTime() - deadline < 0; attempt++) {
         ApiClient via = new ApiClient(http((preferred + attempt) % NODES)).withToken(me.token);
         via.timeout = timeout;
         try {
@@ -133,17 +175,26 @@ class ClusterFaultTest {
           if (reply.status() == 201) {
             return reply.body().get("seq").asLong();
           }
+          last = reply;
+          if (reply.status() == 429) {
+            // Told to slow down, as any client may be: it waits as long as the answer says.
+            LockSupport.parkNanos(Duration.ofMillis(reply.body().path("error").path("retryAfterMs").asLong(100)).toNanos());
+          }
         } catch (RuntimeException refused) {
-          // That node is down: the next one.
+          last = refused; // that node is down: the next one
         }
       }
+      throw new AssertionError(id + " not stored in " + room + " within " + STORED_WITHIN.toSeconds() + " s; last: "
+          + last, last instanceof Throwable t ? t : null);
     }
 
     void stopWriters() throws InterruptedException {
       running.set(false);
       for (Thread t : writers) {
         t.join(60_000);
+        assertFalse(t.isAlive(), t.getName() + " still writing 60 s after it was told to stop");
       }
+      rethrowFailure();
     }
 
     /** Every acknowledged message at its seq, each stored once, each timeline 1..n. */
@@ -210,7 +261,7 @@ class ClusterFaultTest {
     boolean drain() {
       for (JsonNode n : socket.frames()) {
         if ("message".equals(n.path("type").asText()) && !n.has("_counted")) {
-          ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("_counted", true);
+          ((ObjectNode) n).put("_counted", true);
           long prev = lastSeq.getOrDefault(n.get("room").asText(), 0L);
           long seq = n.get("seq").asLong();
           if (seq <= prev) {
@@ -244,21 +295,33 @@ class ClusterFaultTest {
     }
   }
 
-  private static void auditJournal() throws Exception {
+  /**
+   * The journal of the workload's rooms, and only theirs: the database is shared with the suite's other classes, so
+   * a query over every room would judge rooms this test never wrote.
+   */
+  private static void auditJournal(Workload load) throws Exception {
+    String ids = String.join(",", Collections.nCopies(load.rooms.size(), "?"));
     try (Connection c = DriverManager.getConnection(TestDatabase.url(),
             System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres"), "");
-        ResultSet rs = c.createStatement().executeQuery(
-            "SELECT persistence_id, sequence_number, writer FROM event_journal "
-                + "WHERE persistence_id LIKE 'Room|%' ORDER BY persistence_id, sequence_number")) {
-      // A room whose retention trimmed it (v1.1) starts at its floor: its rows below were erased only once a snapshot
-      // at or past the floor was stored, which is what lets it recover without them.
-      java.util.Map<String, Long> snapshots = new java.util.HashMap<>();
-      try (ResultSet snaps = c.createStatement().executeQuery(
-          "SELECT persistence_id, MAX(sequence_number) FROM snapshot GROUP BY persistence_id")) {
+        PreparedStatement journal = c.prepareStatement("SELECT persistence_id, sequence_number, writer FROM "
+            + "event_journal WHERE persistence_id IN (" + ids + ") ORDER BY persistence_id, sequence_number");
+        PreparedStatement snapshot = c.prepareStatement("SELECT persistence_id, MAX(sequence_number) FROM snapshot "
+            + "WHERE persistence_id IN (" + ids + ") GROUP BY persistence_id")) {
+      for (int i = 0; i < load.rooms.size(); i++) {
+        String id = ChatRoom.persistenceId(load.rooms.get(i)).id();
+        journal.setString(i + 1, id);
+        snapshot.setString(i + 1, id);
+      }
+      // A room whose retention trimmed it starts at its floor: its rows below were erased only once a snapshot at or
+      // past the floor was stored, which is what lets it recover without them.
+      Map<String, Long> snapshots = new HashMap<>();
+      try (ResultSet snaps = snapshot.executeQuery()) {
         while (snaps.next()) {
           snapshots.put(snaps.getString(1), snaps.getLong(2));
         }
       }
+      Set<String> audited = new HashSet<>();
+      ResultSet rs = journal.executeQuery();
       String room = null;
       long expected = 0;
       List<String> writers = new ArrayList<>();
@@ -267,6 +330,7 @@ class ClusterFaultTest {
         rows++;
         if (!rs.getString(1).equals(room)) {
           room = rs.getString(1);
+          audited.add(room);
           long first = rs.getLong(2);
           expected = first > 1 && snapshots.getOrDefault(room, 0L) >= first - 1 ? first : 1;
           writers.clear();
@@ -278,7 +342,7 @@ class ClusterFaultTest {
           writers.add(writer);
         }
       }
-      assertTrue(rows > 0);
+      assertEquals(load.rooms.size(), audited.size(), "every room of the workload has a journal (" + rows + " rows)");
     }
   }
 
@@ -305,7 +369,7 @@ class ClusterFaultTest {
     ApiClient owner = load.users.get(0);
     // Probes time out after 1 s and are resent with the same clientMsgId, so this is measured to about a second.
     for (String room : load.rooms) {
-      load.postUntilStored(owner, survivor, room, "probe-" + room, java.time.Duration.ofSeconds(1));
+      load.postUntilStored(owner, survivor, room, "probe-" + room, Duration.ofSeconds(1));
       writableAfter = Math.max(writableAfter, System.nanoTime() - killedAt);
     }
     readers.get(victim).resumeOn(survivor);
@@ -325,7 +389,7 @@ class ClusterFaultTest {
       assertEquals(0, r.duplicates.get(), "duplicates seen by a reader");
       assertEquals(0, r.gaps.get(), "gaps seen by a reader");
     }
-    auditJournal();
+    auditJournal(load);
     System.out.printf("cluster kill -9 of the oldest node: writable again after %.1f s; %d sent (+ %d probes), all acknowledged, 0 lost, 0 duplicated; "
         + "readers reconnected %d time(s) (%d room(s) listed unavailable), 0 gaps; "
         + "slowest read %.1f s (503s retried)%n",
@@ -354,7 +418,7 @@ class ClusterFaultTest {
     awaitCaughtUp(reader, load);
     assertEquals(0, reader.duplicates.get());
     assertEquals(0, reader.gaps.get());
-    auditJournal();
+    auditJournal(load);
     System.out.printf("cluster rolling restart: %d sent, %d acknowledged, 0 lost, 0 duplicated; the reader resumed %d "
         + "time(s) by after=, %d room(s) listed unavailable on resuming, 0 gaps; slowest read %.1f s (503s retried)%n",
         load.sent.get(), load.acked.size(), reader.reconnects, reader.unavailable, slowestRead / 1e9);
@@ -364,7 +428,7 @@ class ClusterFaultTest {
   private static void fixProbeSeqs(Workload load, ApiClient owner, int via) {
     for (String room : load.rooms) {
       String id = "probe-" + room;
-      load.acked.put(room + "|" + id, load.postUntilStored(owner, via, room, id, java.time.Duration.ofSeconds(20)));
+      load.acked.put(room + "|" + id, load.postUntilStored(owner, via, room, id, Duration.ofSeconds(20)));
     }
   }
 
@@ -372,6 +436,7 @@ class ClusterFaultTest {
     long deadline = System.currentTimeMillis() + 120_000;
     synchronized (load) {
       while (load.acked.size() < n) {
+        load.rethrowFailure();
         long left = deadline - System.currentTimeMillis();
         assertTrue(left > 0, "only " + load.acked.size() + " of " + n + " acks");
         load.wait(left);

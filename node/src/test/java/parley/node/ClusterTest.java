@@ -4,70 +4,60 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import parley.node.room.ChatRoom;
 import parley.node.testkit.ApiClient;
-import parley.node.testkit.TestDatabase;
+import parley.node.testkit.Bytes;
+import parley.node.testkit.TestCluster;
 import parley.node.testkit.TestNode;
 import parley.node.testkit.WsClient;
 import parley.node.user.UserAccount;
 
 /** Three nodes (ActorSystems) in one JVM forming a real cluster over Artery on loopback. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
-  private final List<TestNode> nodes = new ArrayList<>();
+  private TestCluster cluster;
+  private List<TestNode> nodes;
 
   @BeforeAll
   void start() {
-    String db = TestDatabase.postgres() ? TestDatabase.url() : "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    // Every node binds Artery on port 0 (the OS picks, so no port can be taken between choosing and binding);
-    // the first joins itself, the others join it at the address it actually bound.
     // alice creates 30 rooms below so that shards land on every node: more than one user's hourly default.
-    Config base = ConfigFactory.parseString("parley.limits.rooms-per-window = 100").withFallback(TestDatabase.config(db));
-    nodes.add(TestNode.start(base));
-    String seeds = "[\"" + Cluster.get(nodes.get(0).system).selfMember().address() + "\"]";
-    for (int i = 1; i < 3; i++) {
-      nodes.add(TestNode.start(ConfigFactory.parseString("pekko.cluster.seed-nodes = " + seeds).withFallback(base)));
-    }
-    TestProbe<Object> probe = TestProbe.create(nodes.get(0).system);
-    probe.awaitAssert(Duration.ofSeconds(30), () -> {
-      for (TestNode node : nodes) {
-        long up = 0;
-        for (var m : Cluster.get(node.system).state().getMembers()) {
-          if (m.status() == MemberStatus.up()) {
-            up++;
-          }
-        }
-        assertEquals(3, up);
-      }
-      return null;
-    });
+    // Typing that outlives any wait of a test: a stop seen is one a test caused, never the indicator's expiry.
+    cluster = TestCluster.start(3, ConfigFactory.parseString("""
+        parley.limits.rooms-per-window = 100
+        parley.typing.expires-after = 120 s
+        """));
+    nodes = cluster.nodes();
   }
 
   @AfterAll
   void stop() {
-    for (TestNode node : nodes) {
-      if (!node.system.whenTerminated().isCompleted()) {
-        node.close();
-      }
-    }
+    cluster.close();
   }
 
   private static boolean isMessage(JsonNode n, String room) {
@@ -87,7 +77,7 @@ class ClusterTest {
       rooms.add(via.createRoom("{\"name\":\"spread " + i + "\"}"));
     }
     for (TestNode node : nodes) {
-      TestProbe<org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState> p = TestProbe.create(node.system);
+      TestProbe<ShardRegion.CurrentShardRegionState> p = TestProbe.create(node.system);
       ClusterSharding.get(node.system).shardState().tell(new GetShardRegionState(ChatRoom.ENTITY_KEY, p.ref()));
       assertTrue(!p.receiveMessage(Duration.ofSeconds(10)).getShards().isEmpty(), "a node hosts no room shard");
     }
@@ -159,10 +149,22 @@ class ClusterTest {
       b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":3}");
       a.await(n -> "receipt".equals(n.path("type").asText()) && bob.username.equals(n.path("username").asText())
           && n.path("deliveredSeq").asLong() == 3);
-      a.close();
-      // Her last connection closed: the room says she stopped, without waiting for the expiry.
+      // Her send ended her typing; she types again, her client repeating it as clients do until the room relays it
+      // (at most once a period).
       b.await(n -> "typing".equals(n.path("type").asText()) && n.path("stop").asBoolean(false));
-      assertTrue(java.time.Instant.now().isBefore(java.time.Instant.parse(typing.get("expiresAt").asText())),
+      Predicate<JsonNode> start =
+          n -> "typing".equals(n.path("type").asText()) && !n.path("stop").asBoolean(false);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (b.frames().stream().filter(start).count() < 2) {
+        assertTrue(System.nanoTime() < deadline, "typing again not relayed within 15 s");
+        a.send("{\"type\":\"typing\",\"room\":\"" + room + "\"}");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+      }
+      JsonNode again = b.await(start);
+      a.close();
+      // Her last connection closed: the room says she stopped, long before the indicator's expiry (120 s here).
+      b.await(n -> "typing".equals(n.path("type").asText()) && n.path("stop").asBoolean(false));
+      assertTrue(Instant.now().isBefore(Instant.parse(again.get("expiresAt").asText())),
           "ended by going offline, before the indicator's expiry");
       b.awaitPresence(alice.username, false);
     }
@@ -174,29 +176,29 @@ class ClusterTest {
     ApiClient carol = new ApiClient(nodes.get(2).http()).newUser("carol");
     String room = alice.createRoom("{\"name\":\"files across\"}");
     carol.post("/api/v1/rooms/" + room + "/join", null);
-    byte[] bytes = parley.node.testkit.Bytes.random(700_001, 77);
-    var http = java.net.http.HttpClient.newHttpClient();
+    byte[] bytes = Bytes.random(700_001, 77);
+    var http = HttpClient.newHttpClient();
     try (WsClient c = WsClient.connect(nodes.get(2).http(), carol.token)) {
       c.awaitType("hello");
-      var posted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(nodes.get(0).http()
+      var posted = http.send(HttpRequest.newBuilder(URI.create(nodes.get(0).http()
               + "/api/v1/rooms/" + room + "/files?name=across.bin&clientMsgId=x1"))
           .header("Authorization", "Bearer " + alice.token)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+          .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+          HttpResponse.BodyHandlers.ofString());
       assertEquals(201, posted.statusCode(), posted.body());
       JsonNode seen = c.await(n -> isMessage(n, room) && "file".equals(n.path("kind").asText()));
       String id = seen.get("file").get("id").asText();
-      var got = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(nodes.get(2).http()
+      var got = http.send(HttpRequest.newBuilder(URI.create(nodes.get(2).http()
               + "/api/v1/files/" + id)).header("Authorization", "Bearer " + carol.token).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+          HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, got.statusCode());
-      assertEquals(parley.node.testkit.Bytes.sha256(bytes), parley.node.testkit.Bytes.sha256(got.body()));
-      assertEquals(seen.get("file").get("sha256").asText(), parley.node.testkit.Bytes.sha256(got.body()));
+      assertEquals(Bytes.sha256(bytes), Bytes.sha256(got.body()));
+      assertEquals(seen.get("file").get("sha256").asText(), Bytes.sha256(got.body()));
     }
   }
 
   @Test
-  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  @Order(Integer.MAX_VALUE)
   void aNodeThatLeavesHandsItsRoomsOffWithNothingLostOrDoubled() {
     // Stops the third node, so it runs last.
     ApiClient alice = nodes.get(0).client().newUser("alice");
@@ -274,7 +276,7 @@ class ClusterTest {
 
   /** The user entities a node hosts now (entity ids are lower-cased usernames). */
   private static Set<String> userEntitiesOn(TestNode node) {
-    TestProbe<org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState> p = TestProbe.create(node.system);
+    TestProbe<ShardRegion.CurrentShardRegionState> p = TestProbe.create(node.system);
     ClusterSharding.get(node.system).shardState().tell(new GetShardRegionState(UserAccount.ENTITY_KEY, p.ref()));
     Set<String> ids = new HashSet<>();
     for (var shard : p.receiveMessage(Duration.ofSeconds(10)).getShards()) {

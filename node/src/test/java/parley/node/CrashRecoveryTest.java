@@ -1,11 +1,13 @@
 package parley.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ class CrashRecoveryTest {
     Map<String, String> env = TestDatabase.nodeEnv(dir);
     int port = NodeProcess.freePort();
     Map<String, Long> acked = new LinkedHashMap<>();
-    List<String> sent = new java.util.ArrayList<>();
+    List<String> sent = new ArrayList<>();
     ApiClient alice;
     ApiClient bob;
     String room;
@@ -40,7 +42,7 @@ class CrashRecoveryTest {
       alice = api.newUser("alice");
       bob = api.newUser("bob");
       room = alice.createRoom("{\"name\":\"crash\"}");
-      bob.post("/api/v1/rooms/" + room + "/join", null);
+      assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", null).status());
       WsClient reader = WsClient.connect(node.http(), bob.token);
       reader.awaitType("hello");
       WsClient writer = WsClient.connect(node.http(), alice.token);
@@ -105,12 +107,20 @@ class CrashRecoveryTest {
       assertEquals(sent.size(), messages, "each sent message stored exactly once");
       acked.forEach((id, seq) -> assertEquals(id, timeline.get(seq), "acknowledged " + id + " at seq " + seq));
 
-      // The reader resumes after the last seq it saw and gets exactly the rest.
-      JsonNode resumed = b.get("/api/v1/rooms/" + room + "/messages?after=" + bobLastSeen + "&limit=200").body();
+      // The reader resumes after the last seq it saw and gets exactly the rest: every entry after it, to the end.
+      assertTrue(bobLastSeen > 0 && bobLastSeen <= after, "the reader saw entries before the crash: " + bobLastSeen);
       long expectedNext = bobLastSeen + 1;
-      for (JsonNode m : resumed.get("messages")) {
-        assertEquals(expectedNext++, m.get("seq").asLong());
+      while (expectedNext <= after) {
+        JsonNode resumed = b.get("/api/v1/rooms/" + room + "/messages?after=" + (expectedNext - 1) + "&limit=200").body();
+        assertTrue(resumed.get("messages").size() > 0, "an empty page after seq " + (expectedNext - 1) + ": " + resumed);
+        for (JsonNode m : resumed.get("messages")) {
+          assertEquals(expectedNext++, m.get("seq").asLong());
+        }
       }
+      assertEquals(after, expectedNext - 1, "the resumed pages end at the room's last seq");
+      JsonNode end = b.get("/api/v1/rooms/" + room + "/messages?after=" + after + "&limit=200").body();
+      assertEquals(0, end.get("messages").size(), end.toString());
+      assertFalse(end.get("hasMore").asBoolean(), end.toString());
       System.out.printf("crash test: %d sent, %d acknowledged before kill -9, %d resent after restart, timeline 1..%d, "
           + "0 lost, 0 duplicated, reader resumed after seq %d%n",
           sent.size(), ackedBeforeCrash, sent.size() - ackedBeforeCrash, after, bobLastSeen);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class JsonLogTest {
     env.put("PARLEY_LOG_FORMAT", "json");
     List<String> secrets = new ArrayList<>();
     Path log = dir.resolve("node.log");
-    try (NodeProcess node = NodeProcess.start(env, NodeProcess.freePort(), log)) {
+    try (NodeProcess node = NodeProcess.start(env, log)) {
       ApiClient alice = new ApiClient(node.http()).newUser("alice");
       secrets.add(alice.token.substring(0, 64));
       String room = alice.createRoom("{\"name\":\"logged\"}");
@@ -46,7 +47,7 @@ class JsonLogTest {
       // A malformed Authorization header carrying the token (Pekko warns about headers it cannot parse).
       try (var s = RawHttp.connect(node.httpPort, "127.0.0.1")) {
         s.getOutputStream().write(("GET /api/v1/me HTTP/1.1\r\nHost: parley\r\nAuthorization: Bearer \"" + alice.token
-            + "\"\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            + "\"\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         assertEquals(401, RawHttp.read(s).status());
       }
       ApiClient again = new ApiClient(node.http());

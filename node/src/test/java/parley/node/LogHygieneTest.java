@@ -7,8 +7,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -41,7 +47,7 @@ class LogHygieneTest {
       for (String header : List.of("Bearer " + alice.token + " extra", "Bearer \"" + alice.token + "\"", "Bearer " + alice.token + ",x")) {
         try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
           s.getOutputStream().write(("GET /api/v1/me HTTP/1.1\r\nHost: parley\r\nAuthorization: " + header + "\r\n\r\n")
-              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              .getBytes(StandardCharsets.US_ASCII));
           assertEquals(401, RawHttp.read(s).status());
         }
       }
@@ -60,7 +66,7 @@ class LogHygieneTest {
     String name = "parley.test.storm";
     ListAppender<ILoggingEvent> log = capture(name);
     org.slf4j.Logger logger = LoggerFactory.getLogger(name);
-    Exception cause = new java.io.IOException("Too many open files");
+    Exception cause = new IOException("Too many open files");
     for (int i = 0; i < 100_000; i++) {
       logger.error("Accept error: could not accept new connection", cause);
     }
@@ -68,7 +74,7 @@ class LogHygieneTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("not logged"))) {
       assertTrue(System.nanoTime() < deadline, "no count came: " + log.list.size() + " events");
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a poll, for a once-a-second report
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a poll, for a once-a-second report
     }
     List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertTrue(lines.size() <= 4, "bounded: " + lines);
@@ -78,5 +84,61 @@ class LogHygieneTest {
         .mapToLong(l -> Long.parseLong(l.replaceAll(".*repeated ([0-9,]+) times.*", "$1").replace(",", ""))).sum();
     assertEquals(100_000, counted + lines.stream().filter(l -> l.startsWith("Accept error") && !l.contains("not logged")).count(),
         "every occurrence is accounted for: " + lines);
+  }
+
+  @Test
+  void whatAClientGetsWrongIsAnsweredAndNeverLoggedAsAnError() throws Exception {
+    ListAppender<ILoggingEvent> log = capture(Logger.ROOT_LOGGER_NAME);
+    Path web = Files.createTempDirectory("parley-web");
+    Files.writeString(web.resolve("index.html"), "<p>hi</p>");
+    try (TestNode node = TestNode.start(ConfigFactory.parseString(
+        "parley.web.dir = \"" + web.toString().replace("\\", "/") + "\""))) {
+      ApiClient alice = node.client().newUser("alice");
+      String room = alice.createRoom("{\"name\":\"oops\"}");
+      // A chunked upload whose chunk-size line is not a number, and one with a chunk over Pekko's 1 MiB.
+      for (String chunk : List.of("zz\r\nabc\r\n0\r\n\r\n", Integer.toHexString(2 << 20) + "\r\n" + "a".repeat(70_000))) {
+        try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
+          s.getOutputStream().write(("POST /api/v1/rooms/" + room + "/files?name=c.bin&clientMsgId=c" + chunk.length()
+              + " HTTP/1.1\r\nHost: parley\r\nAuthorization: Bearer " + alice.token
+              + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk).getBytes(StandardCharsets.US_ASCII));
+          RawHttp.Handshake answer = RawHttp.read(s);
+          assertEquals(400, answer.status(), answer.body());
+          assertTrue(answer.body().contains("invalid_file"), answer.body());
+        }
+      }
+      // A client that drops half way through its upload.
+      try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
+        s.getOutputStream().write(("POST /api/v1/rooms/" + room + "/files?name=h.bin&clientMsgId=h1 HTTP/1.1\r\n"
+            + "Host: parley\r\nAuthorization: Bearer " + alice.token + "\r\nContent-Length: 1000000\r\n\r\n"
+            + "x".repeat(10_000)).getBytes(StandardCharsets.US_ASCII));
+      }
+      // A cursor past the room's end, again and again; a NUL in a static path.
+      for (int i = 0; i < 20; i++) {
+        assertEquals(409, alice.get("/api/v1/rooms/" + room + "/messages?after=9223372036854775807").status());
+      }
+      try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
+        assertEquals(404, RawHttp.request(s, "/static/%00").status());
+      }
+      TestProbe<Object> probe = TestProbe.create(node.system);
+      probe.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("could not be read")),
+            "the broken bodies are noted, at INFO");
+        return null;
+      });
+      probe.expectNoMessage(Duration.ofMillis(500));
+      List<String> errors = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR))
+          .map(LogHygieneTest::text).toList();
+      assertTrue(errors.isEmpty(), "a client's mistake logged as an error: " + errors);
+      List<ILoggingEvent> warnings = log.list.stream()
+          .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).toList();
+      assertTrue(warnings.stream().noneMatch(e -> e.getFormattedMessage() == null || "null".equals(e.getFormattedMessage())),
+          "a warning that says nothing");
+      long cursorLines = warnings.stream().filter(e -> e.getFormattedMessage().contains("past its last seq")).count();
+      assertTrue(cursorLines >= 1 && cursorLines <= 3, "20 cursors past the end, throttled: " + cursorLines + " lines");
+      assertTrue(log.list.stream().filter(e -> e.getFormattedMessage().contains("could not be read"))
+          .allMatch(e -> e.getThrowableProxy() == null), "no stack trace for a client's broken body");
+    } finally {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(log);
+    }
   }
 }

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import parley.node.testkit.RunLog;
 
 /**
@@ -69,7 +70,7 @@ class LogsHoldNoSecretTest {
   }
 
   @Test
-  void theSearchFindsATokenByItsSecretPartAndAPassword(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+  void theSearchFindsATokenByItsSecretPartAndAPassword(@TempDir Path dir) throws IOException {
     String token = "ab".repeat(32) + ".alice-1234";
     Path log = dir.resolve("node.log");
     Files.writeString(log, "12:00:00 INFO x - fine\n12:00:01 WARN y - header Bearer " + "ab".repeat(32) + "\n"

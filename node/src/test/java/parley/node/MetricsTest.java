@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class MetricsTest {
   }
 
   /** Scrapes until {@code ok} holds (series that are updated in the background), at most 30 s. */
-  private static String scrapeUntil(int port, java.util.function.Predicate<String> ok) throws Exception {
+  private static String scrapeUntil(int port, Predicate<String> ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     String text = scrape(port);
     while (!ok.test(text) && System.nanoTime() < deadline) {

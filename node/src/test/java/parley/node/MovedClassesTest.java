@@ -19,11 +19,13 @@ import parley.node.room.TimelineEntry;
 import parley.node.testkit.EntityTestKit;
 import parley.node.user.UserAccount;
 import parley.node.user.UserState;
+import parley.node.testkit.InMemory;
 
 /**
  * Events and snapshots in a journal written before the node's classes moved into packages carry the earlier class
  * names beside the same data; each is read as the class it is now.
  */
+@InMemory
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MovedClassesTest {
   private final ActorTestKit kit = ActorTestKit.create(EntityTestKit.config());
@@ -44,10 +46,10 @@ class MovedClassesTest {
   @Test
   void eventsAndSnapshotsUnderTheirEarlierNamesReadAsTheClassesTheyAreNow() {
     Instant at = Instant.parse("2026-11-20T10:00:00Z");
-    TimelineEntry entry = new TimelineEntry(7, TimelineEntry.MESSAGE, "alice", "hello", at, "c-7");
+    TimelineEntry entry = new TimelineEntry.Message(7, "alice", "hello", at, "c-7");
     Map<Object, String> written = Map.of(
         new ChatRoom.MessagePosted(entry), "parley.node.ChatRoom$MessagePosted",
-        new ChatRoom.MemberJoined(new TimelineEntry(2, TimelineEntry.JOINED, "bob", null, at, null)),
+        new ChatRoom.MemberJoined(new TimelineEntry.Joined(2, "bob", at)),
         "parley.node.ChatRoom$MemberJoined",
         new UserAccount.TokenIssued("ab12", at.plusSeconds(60), at), "parley.node.UserAccount$TokenIssued",
         new UserAccount.ReadMarkersMoved(Map.of("r1", 5L)), "parley.node.UserAccount$ReadMarkersMoved",

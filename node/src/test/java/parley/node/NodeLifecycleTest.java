@@ -3,12 +3,15 @@ package parley.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
 import parley.node.testkit.NodeProcess;
@@ -28,8 +31,7 @@ class NodeLifecycleTest {
   @Test
   void aNormalStartSaysWhereItListensAndSigtermClosesSocketsWith1001First() throws Exception {
     Path dir = Files.createTempDirectory("parley-life");
-    int port = NodeProcess.freePort();
-    try (NodeProcess node = NodeProcess.start(env(dir), port, dir.resolve("node.log"))) {
+    try (NodeProcess node = NodeProcess.start(env(dir), dir.resolve("node.log"))) {
       ApiClient alice = new ApiClient(node.http()).newUser("alice");
       try (WsClient socket = WsClient.connect(node.http(), alice.token)) {
         socket.awaitType("hello");
@@ -56,12 +58,27 @@ class NodeLifecycleTest {
   }
 
   @Test
+  void aNodeThatCannotReachItsClusterIsAliveButNotReady() throws Exception {
+    Path dir = Files.createTempDirectory("parley-life-alone");
+    // Its one seed is a port nobody listens on: the node serves HTTP but never becomes a member of a cluster.
+    Map<String, String> env = new HashMap<>(env(dir));
+    env.put("PARLEY_SEED_NODES", "127.0.0.1:" + NodeProcess.freePort());
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node.log"))) {
+      ApiClient anyone = new ApiClient(node.http());
+      assertEquals(200, anyone.get("/alive").status());
+      ApiClient.Reply ready = anyone.get("/ready");
+      assertEquals(503, ready.status(), "a load balancer sends it nothing");
+      assertEquals("not_ready", ready.code());
+    }
+  }
+
+  @Test
   void aNodeWhosePortIsTakenSaysSoAndExitsWithAnError() throws Exception {
     Path dir = Files.createTempDirectory("parley-life-taken");
-    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
       Path log = dir.resolve("node.log");
-      IllegalStateException failed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+      IllegalStateException failed = Assertions.assertThrows(IllegalStateException.class,
           () -> NodeProcess.start(env(dir), port, log).close());
       String output = Files.readString(log);
       assertTrue(output.contains("could not start") && output.contains(String.valueOf(port)), output);

@@ -51,6 +51,8 @@ public final class Json {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        // One value per body or frame: "{...} xyz" or two objects back to back are an error, never the first alone.
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         // Strict: a key twice in one object, a fraction where a whole number goes ("capacity": 2.9), a number or a
         // boolean where text goes ("username": 12345) are errors, never read as something else.

@@ -33,6 +33,8 @@ public final class Limits {
   public static final int ROOM_LIST_DEFAULT = 100;
   public static final int FRAME_MAX_BYTES = 64 * 1024;
   public static final int PASSCODE_MAX_UTF8_BYTES = 72;
+  /** A room's new passcode has at least this many characters (one already set stays as it is). */
+  public static final int PASSCODE_MIN_CHARS = 6;
   /** Rooms a WebSocket handshake may name in {@code after} (where to resume each). */
   public static final int RESUME_ROOMS_MAX = 1_000;
 }

@@ -1,5 +1,6 @@
 package parley.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -7,7 +8,7 @@ import java.time.Instant;
  * {@code admin} or {@code member}.
  */
 public record Member(String username, boolean online, Instant lastSeen,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     String role) {
   public Member(String username, boolean online, Instant lastSeen) {
     this(username, online, lastSeen, null);

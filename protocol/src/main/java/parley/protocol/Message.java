@@ -3,6 +3,7 @@ package parley.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One timeline entry of a room. {@code kind} is {@code "message"}, {@code "joined"} or {@code "left"}, and (v1.1)
@@ -31,7 +32,7 @@ public record Message(
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
     @JsonInclude(JsonInclude.Include.NON_NULL) String emoji,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean on,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, List<String>> reactions,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<String>> reactions,
     @JsonInclude(JsonInclude.Include.NON_NULL) Retention retention,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq,
     @JsonInclude(JsonInclude.Include.NON_NULL) FileRef file) {
@@ -72,13 +73,13 @@ public record Message(
     senderDeleted = Boolean.TRUE.equals(senderDeleted) ? Boolean.TRUE : null;
     deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
     editedAt = editedAt == null ? null : Json.millis(editedAt);
-    reactions = reactions == null ? java.util.Map.of() : reactions;
+    reactions = reactions == null ? Map.of() : reactions;
   }
 
   public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
       List<String> mentions, Boolean senderDeleted, String user, String role, Integer capacity, Boolean passcode,
       Long target, Long replyTo, Instant editedAt, Boolean deleted, String emoji, Boolean on,
-      java.util.Map<String, List<String>> reactions) {
+      Map<String, List<String>> reactions) {
     this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
         target, replyTo, editedAt, deleted, emoji, on, reactions, null, null, null);
   }
@@ -86,7 +87,7 @@ public record Message(
   public Message(String room, long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
       List<String> mentions, Boolean senderDeleted, String user, String role, Integer capacity, Boolean passcode,
       Long target, Long replyTo, Instant editedAt, Boolean deleted, String emoji, Boolean on,
-      java.util.Map<String, List<String>> reactions, Retention retention, Long floorSeq) {
+      Map<String, List<String>> reactions, Retention retention, Long floorSeq) {
     this(room, seq, kind, sender, text, sentAt, clientMsgId, mentions, senderDeleted, user, role, capacity, passcode,
         target, replyTo, editedAt, deleted, emoji, on, reactions, retention, floorSeq, null);
   }

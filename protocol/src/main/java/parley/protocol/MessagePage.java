@@ -1,5 +1,6 @@
 package parley.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,9 +11,9 @@ import java.util.List;
 public record MessagePage(
     List<Message> messages,
     boolean hasMore,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     Boolean trimmed,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     Long floorSeq) {
   public MessagePage(List<Message> messages, boolean hasMore) {
     this(messages, hasMore, null, null);

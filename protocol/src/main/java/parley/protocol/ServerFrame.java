@@ -21,7 +21,11 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Notification.class, name = "notification"),
   @JsonSubTypes.Type(value = ServerFrame.Removed.class, name = "removed"),
   @JsonSubTypes.Type(value = ServerFrame.RoomDeleted.class, name = "room_deleted"),
-  @JsonSubTypes.Type(value = ServerFrame.Trimmed.class, name = "trimmed")
+  @JsonSubTypes.Type(value = ServerFrame.Trimmed.class, name = "trimmed"),
+  @JsonSubTypes.Type(value = ServerFrame.Invite.class, name = "invite"),
+  @JsonSubTypes.Type(value = ServerFrame.InviteEnded.class, name = "invite_ended"),
+  @JsonSubTypes.Type(value = ServerFrame.RoomAdded.class, name = "room_added"),
+  @JsonSubTypes.Type(value = ServerFrame.RoomLeft.class, name = "room_left")
 })
 public sealed interface ServerFrame {
 
@@ -104,7 +108,7 @@ public sealed interface ServerFrame {
    * {@code retryAfterMs} (v1.1, with {@code rate_limited} only): when to send it again, with the same clientMsgId.
    */
   record Error(String code, String message, String ref,
-      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      @JsonInclude(JsonInclude.Include.NON_NULL)
       Long retryAfterMs) implements ServerFrame {
     public Error(String code, String message, String ref) {
       this(code, message, ref, null);
@@ -195,4 +199,29 @@ public sealed interface ServerFrame {
    * {@code floorSeq}, and the next {@code message} frame of the room is {@code floorSeq}'s. Never a silent gap.
    */
   record Trimmed(String room, long floorSeq) implements ServerFrame {}
+
+  /**
+   * v1.2: an invitation for the user (a group DM opened by someone who shares no room with them), on every connection
+   * of theirs: the same item as in {@code GET /api/v1/me/invites}.
+   */
+  record Invite(InviteList.Item invite) implements ServerFrame {}
+
+  /**
+   * v1.2: the invitation to {@code room} is answered, on whichever device: {@code accepted} (the room comes as any
+   * room the user joins) or not (declined, or its sender blocked). Every connection of the user drops it.
+   */
+  record InviteEnded(String room, boolean accepted) implements ServerFrame {}
+
+  /**
+   * v1.2: the user is in a room now, joined on whichever device (or a DM opened, an invitation accepted), on every
+   * connection of the user, before any entry of the room: its summary as in {@code hello}. Its entries follow from the
+   * join on.
+   */
+  record RoomAdded(RoomSummary room) implements ServerFrame {}
+
+  /**
+   * v1.2: the user left the room on whichever device: every connection drops it. (Being removed has its own frames:
+   * {@code removed}, {@code room_deleted}.)
+   */
+  record RoomLeft(String room) implements ServerFrame {}
 }

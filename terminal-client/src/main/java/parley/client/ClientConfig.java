@@ -54,6 +54,11 @@ public final class ClientConfig {
     return config;
   }
 
+  /** The file these settings are read from and saved to. */
+  public Path file() {
+    return file;
+  }
+
   public Optional<URI> server() {
     return Optional.ofNullable(values.getProperty(SERVER)).map(URI::create);
   }

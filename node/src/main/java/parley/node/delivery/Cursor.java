@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import parley.node.http.websocket.WebSocketUpgrades;
 
 /**
  * Per room: what the client has been written, and what is waiting for a gap to fill. Shared with the hub as the
@@ -23,7 +22,7 @@ final class Cursor implements Lane {
   long typingToldAt;
   /** No longer followed: the hub may still hold the lane until it takes the unsubscribe. */
   boolean dropped;
-  final TreeMap<Long, WebSocketUpgrades.PreparedText> buffered = new TreeMap<>();
+  final TreeMap<Long, PreparedText> buffered = new TreeMap<>();
 
   /** The session's user: their own typing is not written to them. */
   private final String me;
@@ -36,7 +35,7 @@ final class Cursor implements Lane {
   }
 
   @Override
-  public boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame, Moments moments) {
+  public boolean tryWrite(long seq, PreparedText frame, Moments moments) {
     // Never waits: the hub serves every room of the node, and a session may hold its cursor for a page of history.
     if (!lock.tryLock()) {
       return false;
@@ -58,7 +57,7 @@ final class Cursor implements Lane {
 
   @Override
   public boolean tryRelay(Moments moments) {
-    List<WebSocketUpgrades.PreparedText> mine = moments.forReader(me, null);
+    List<PreparedText> mine = moments.forReader(me, null);
     if (mine.isEmpty()) {
       return true;
     }
@@ -76,9 +75,9 @@ final class Cursor implements Lane {
    * Writes through {@code send} the buffered entries that now follow on; false if {@code send} refused one (the
    * client is too slow). Called with the lock held.
    */
-  boolean drainBuffered(Predicate<WebSocketUpgrades.PreparedText> send) {
+  boolean drainBuffered(Predicate<PreparedText> send) {
     while (!buffered.isEmpty() && buffered.firstKey() <= delivered + 1) {
-      Map.Entry<Long, WebSocketUpgrades.PreparedText> next = buffered.pollFirstEntry();
+      Map.Entry<Long, PreparedText> next = buffered.pollFirstEntry();
       if (next.getKey() == delivered + 1) {
         if (!send.test(next.getValue())) {
           return false;

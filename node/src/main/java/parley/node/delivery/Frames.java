@@ -2,7 +2,6 @@ package parley.node.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.List;
-import parley.node.http.websocket.WebSocketUpgrades;
 import parley.protocol.Json;
 import parley.protocol.ServerFrame;
 
@@ -11,7 +10,7 @@ final class Frames {
   private Frames() {}
 
   /** {@link ServerFrame.Presence} as JSON, put together from the members' own JSON (no rendering per session). */
-  static WebSocketUpgrades.PreparedText presence(List<ClientSession.PresenceChange> changes) {
+  static PreparedText presence(List<ClientSession.PresenceChange> changes) {
     StringBuilder json = new StringBuilder(32 + 80 * changes.size()).append("{\"type\":\"presence\",\"members\":[");
     for (int i = 0; i < changes.size(); i++) {
       if (i > 0) {
@@ -19,13 +18,13 @@ final class Frames {
       }
       json.append(changes.get(i).json());
     }
-    return WebSocketUpgrades.PreparedText.of(json.append("]}").toString());
+    return PreparedText.of(json.append("]}").toString());
   }
 
   /** A server frame as JSON, encoded and framed for any number of sockets. */
-  static WebSocketUpgrades.PreparedText render(ServerFrame frame) {
+  static PreparedText render(ServerFrame frame) {
     try {
-      return WebSocketUpgrades.PreparedText.of(Json.mapper().writeValueAsString(frame));
+      return PreparedText.of(Json.mapper().writeValueAsString(frame));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,5 @@
 package parley.node.delivery;
 
-import parley.node.http.websocket.WebSocketUpgrades;
 
 /**
  * A followed room's live path into the socket, for the node's hub. An entry that is the next seq the client
@@ -11,7 +10,7 @@ import parley.node.http.websocket.WebSocketUpgrades;
  */
 public interface Lane {
   /** True if the entry was queued on the socket; false if the session must be told it. */
-  default boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame) {
+  default boolean tryWrite(long seq, PreparedText frame) {
     return tryWrite(seq, frame, Moments.NONE);
   }
 
@@ -19,7 +18,7 @@ public interface Lane {
    * The entry with the room's frames of the moment that ride with it, queued together (the moments first): true if
    * queued; false if the session must be told them all.
    */
-  boolean tryWrite(long seq, WebSocketUpgrades.PreparedText frame, Moments moments);
+  boolean tryWrite(long seq, PreparedText frame, Moments moments);
 
   /**
    * The room's frames of the moment (typing from a member, receipts), queued together, in no order with the entries:

@@ -2,7 +2,8 @@ package parley.node.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
-import parley.node.http.websocket.WebSocketUpgrades;
+import org.apache.pekko.actor.typed.ActorRef;
+import parley.node.room.RoomNews;
 
 /**
  * A room's frames of the moment (typing, receipts) that reach a hub together, each framed once for every session of
@@ -12,21 +13,21 @@ import parley.node.http.websocket.WebSocketUpgrades;
 public final class Moments {
   static final Moments NONE = new Moments(List.of());
 
-  private final RoomHub.Moment[] moments;
-  private final WebSocketUpgrades.PreparedText[] frames;
+  private final RoomNews.Moment[] moments;
+  private final PreparedText[] frames;
   /** Whether some moment is for some users only (receipts of a large room: the authors whose messages they pass). */
   private final boolean targeted;
-  private List<WebSocketUpgrades.PreparedText> shared;
-  private WebSocketUpgrades.PreparedText sharedWith;
-  private List<WebSocketUpgrades.PreparedText> untargeted;
-  private WebSocketUpgrades.PreparedText untargetedWith;
+  private List<PreparedText> shared;
+  private PreparedText sharedWith;
+  private List<PreparedText> untargeted;
+  private PreparedText untargetedWith;
 
-  Moments(List<RoomHub.Moment> moments) {
-    this.moments = moments.toArray(new RoomHub.Moment[0]);
-    frames = new WebSocketUpgrades.PreparedText[this.moments.length];
+  Moments(List<RoomNews.Moment> moments) {
+    this.moments = moments.toArray(new RoomNews.Moment[0]);
+    frames = new PreparedText[this.moments.length];
     boolean anyTargeted = false;
     for (int i = 0; i < frames.length; i++) {
-      frames[i] = WebSocketUpgrades.PreparedText.of(this.moments[i].frame());
+      frames[i] = PreparedText.of(this.moments[i].frame());
       anyTargeted |= this.moments[i].to() != null;
     }
     targeted = anyTargeted;
@@ -37,14 +38,14 @@ public final class Moments {
   }
 
   /** What {@code reader} is written: the moments for them, then {@code entry} unless null. Possibly empty. */
-  List<WebSocketUpgrades.PreparedText> forReader(String reader, WebSocketUpgrades.PreparedText entry) {
+  List<PreparedText> forReader(String reader, PreparedText entry) {
     if (moments.length == 0) {
       return entry == null ? List.of() : List.of(entry);
     }
     boolean all = true;
     boolean noneTargeted = true;
     boolean theirs = false;
-    for (RoomHub.Moment m : moments) {
+    for (RoomNews.Moment m : moments) {
       theirs |= reader.equals(m.from());
       if (!m.isFor(reader)) {
         all = false;
@@ -74,11 +75,11 @@ public final class Moments {
    * The moments for {@code reader} (null: every reader's but the targeted ones unless {@code withTargeted}), then the
    * entry.
    */
-  private List<WebSocketUpgrades.PreparedText> build(String reader, WebSocketUpgrades.PreparedText entry,
+  private List<PreparedText> build(String reader, PreparedText entry,
       boolean withTargeted) {
-    List<WebSocketUpgrades.PreparedText> out = new ArrayList<>(frames.length + 1);
+    List<PreparedText> out = new ArrayList<>(frames.length + 1);
     for (int i = 0; i < frames.length; i++) {
-      RoomHub.Moment m = moments[i];
+      RoomNews.Moment m = moments[i];
       if (reader == null ? withTargeted || m.to() == null : m.isFor(reader)) {
         out.add(frames[i]);
       }
@@ -90,7 +91,7 @@ public final class Moments {
   }
 
   /** The moments for {@code reader}, as their session takes them when the hub cannot write them itself. */
-  void tellTo(String reader, org.apache.pekko.actor.typed.ActorRef<ClientSession.Command> session) {
+  void tellTo(String reader, ActorRef<ClientSession.Command> session) {
     for (int i = 0; i < frames.length; i++) {
       if (moments[i].isFor(reader)) {
         session.tell(new ClientSession.Relayed(moments[i].from(), frames[i]));

@@ -20,15 +20,23 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import parley.node.CborSerializable;
-import parley.node.http.websocket.WebSocketUpgrades;
+import parley.node.NodeMetrics;
+import parley.node.delivery.HubBook.LocalSession;
+import parley.node.delivery.HubBook.Logged;
+import parley.node.delivery.HubBook.Membership;
+import parley.node.delivery.HubBook.RoomSubscription;
 import parley.node.room.ChatRoom;
+import parley.node.room.RoomNews;
+import parley.node.room.TimelineEntry;
 import parley.protocol.Member;
+import parley.protocol.Message;
+import parley.protocol.ServerFrame.MessageFrame;
 
 /**
- * The node-local fan-out hub: one per node. A room sends each new timeline entry once to every hub that has
- * subscribers for it, already rendered as a wire frame; the hub hands it to this node's sessions in that room: through
- * each session's {@link Lane} for the room, which writes it to the socket when it is the next seq the
- * client expects, else as a message to the session, which fills the gap.
+ * The node-local fan-out hub: one per node. A room tells its news ({@link RoomNews}: each new timeline entry, its
+ * moments, its members' presence) once to every hub that has subscribers for it; the hub frames each entry once and
+ * hands it to this node's sessions in that room: through each session's {@link Lane} for the room, which writes it to
+ * the socket when it is the next seq the client expects, else as a message to the session, which fills the gap.
  *
  * <p>The hub watches each room incarnation it subscribed to. When the room stops (passivation, rebalance, its node
  * crashed) the hub subscribes again through sharding, which starts the room wherever it now lives, and tells its
@@ -43,8 +51,8 @@ import parley.protocol.Member;
  * starts, so a change costs the hub the same whether ten sessions wait for it or ten thousand, and sessions whose
  * windows end together with the same part of one room's log share one batch, rendered once.
  *
- * <p>A little over 500 lines: the hub's fan-out and its presence batching share the subscriptions and the sessions'
- * windows, so they stay in one actor.
+ * <p>Long because the hub's fan-out and its presence batching share the subscriptions and the sessions' windows
+ * ({@link HubBook}), so they stay in one actor.
  */
 public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
 
@@ -66,54 +74,14 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   public record OpenLane(String roomId, ActorRef<ClientSession.Command> session, Lane lane)
       implements Command {}
 
-  /**
-   * From a room: a new entry, rendered once, with the room's frames of the moment held since its last word to the
-   * hubs (they go out ahead of the entry, in the same write).
-   */
-  /** {@code storedAt}: the entry's sentAt in epoch milliseconds (0: unknown), for the delivery latency metric. */
-  /**
-   * {@code removes} (v1.1): the user this entry removes from the room (kicked or banned; {@code removal} says which):
-   * their sessions get the entry, then nothing more of the room.
-   */
-  public record Deliver(String roomId, long seq, String frame, List<Moment> moments, long storedAt, String removes,
-      ClientSession.Removal removal) implements Command {
-    public Deliver(String roomId, long seq, String frame) {
-      this(roomId, seq, frame, List.of(), 0);
-    }
+  /** An entry rendered already as its frame: as a room's {@link RoomNews.Delivered} is, with no moments. */
+  public record Deliver(String roomId, long seq, String frame) implements Command {}
 
-    public Deliver(String roomId, long seq, String frame, List<Moment> moments) {
-      this(roomId, seq, frame, moments, 0);
-    }
-
-    public Deliver(String roomId, long seq, String frame, List<Moment> moments, long storedAt) {
-      this(roomId, seq, frame, moments, storedAt, null, null);
-    }
-  }
-
-  /**
-   * Something of the moment from {@code from} (typing; receipts with {@code from} null), rendered once; not stored,
-   * and not for {@code from}'s own sessions; for the sessions of the users in {@code to} only, unless it is null.
-   */
-  public record Moment(String from, String frame, java.util.Set<String> to) {
-    public Moment(String from, String frame) {
-      this(from, frame, null);
-    }
-
-    /** Whether {@code reader}'s sessions are written it. */
-    boolean isFor(String reader) {
-      return reader == null ? to == null : !reader.equals(from) && (to == null || to.contains(reader));
-    }
-  }
-
-  /** From a room: frames of the moment that found no entry to ride with in time. */
-  public record Relay(String roomId, List<Moment> moments) implements Command {}
-
-  /** From a room: a member's presence changed. */
+  /** A member's presence changed: as a room's {@link RoomNews.PresenceUpdate}. */
   public record PresenceUpdate(String roomId, String username, boolean online, Instant lastSeen) implements Command {}
 
-  /** From a room: this hub is subscribed to that incarnation, whose last seq is {@code lastSeq}. */
-  public record Subscribed(String roomId, ActorRef<ChatRoom.Command> room, long lastSeq, boolean exists)
-      implements Command {}
+  /** What a room tells the hub (through the hub's adapter, {@link #news}). */
+  private record FromRoom(RoomNews news) implements Command {}
 
   private record SessionTerminated(ActorRef<ClientSession.Command> session) implements Command {}
 
@@ -135,59 +103,6 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     }));
   }
 
-  /** Per room: local sessions, the incarnation watched, and the last seq seen (-1 until the room answers). */
-  private static final class RoomSubscription {
-    /** Looked up once here, not once per session per change: ActorRef equality is not free. */
-    final Map<ActorRef<ClientSession.Command>, Membership> sessions = new HashMap<>();
-    ActorRef<ChatRoom.Command> room;
-    long lastSeq = -1;
-    /** The presence changes some member still waits for, oldest first; trimmed as the windows end. */
-    final ArrayList<Logged> log = new ArrayList<>();
-    /** Members waiting for part of the log. */
-    int waitingMembers;
-    /** The log's size after it was last trimmed: it is trimmed again when it has doubled. */
-    int trimmedTo;
-  }
-
-  /** A presence change in a room's log, numbered in the order the hub took it, across rooms. */
-  private record Logged(long n, ClientSession.PresenceChange change) {}
-
-  /** A local session in one room; {@code from} >= 0 while it waits for that room's changes numbered from there. */
-  private static final class Membership {
-    final ActorRef<ClientSession.Command> ref;
-    final LocalSession local;
-    final RoomSubscription sub;
-    long from = -1;
-    /** Null until the session follows the room (after its hello): entries go to the session until then. */
-    Lane lane;
-
-    Membership(LocalSession local, RoomSubscription sub) {
-      this.ref = local.ref;
-      this.local = local;
-      this.sub = sub;
-    }
-  }
-
-  /** Per local session: its rooms, and the rooms whose changes wait for its batch window to end. */
-  private static final class LocalSession {
-    final ActorRef<ClientSession.Command> ref;
-    /** Whose session it is (v1.1: a removal names the user); null where the subscriber did not say. */
-    String username;
-    final Set<String> rooms = new HashSet<>();
-    /** System.nanoTime() from which the next change may go at once. */
-    long presenceOpenAt;
-    /** The rooms it waits in; empty while nothing waits. */
-    final List<Membership> waitingIn = new ArrayList<>(1);
-    /** In the hub's list of sessions to flush. */
-    boolean queued;
-    boolean ended;
-
-    LocalSession(ActorRef<ClientSession.Command> ref, long now) {
-      this.ref = ref;
-      this.presenceOpenAt = now;
-    }
-  }
-
   private final ClusterSharding sharding;
   private final Map<String, RoomSubscription> rooms = new HashMap<>();
   private final Map<ActorRef<ClientSession.Command>, LocalSession> sessions = new HashMap<>();
@@ -200,13 +115,16 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
   private final long presenceWindowNanos;
   private final Duration flushEvery;
 
-  private final parley.node.NodeMetrics metrics;
+  private final NodeMetrics metrics;
+  /** The hub's address for rooms: what they tell it comes in as {@link FromRoom}. */
+  private final ActorRef<RoomNews> news;
 
   private RoomHub(ActorContext<Command> context, TimerScheduler<Command> timers, Duration presenceWindow) {
     super(context);
-    this.metrics = parley.node.NodeMetrics.get(context.getSystem());
+    this.metrics = NodeMetrics.get(context.getSystem());
     this.timers = timers;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.news = context.messageAdapter(RoomNews.class, FromRoom::new);
     this.presenceWindowNanos = presenceWindow.toNanos();
     // A waiting change goes at most a tenth of the window late.
     this.flushEvery = presenceWindow.dividedBy(10).compareTo(Duration.ofMillis(10)) < 0
@@ -221,10 +139,10 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Unsubscribe.class, this::onUnsubscribe)
         .onMessage(OpenLane.class, this::onOpenLane)
-        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(Deliver.class, cmd ->
+            deliver(cmd.roomId(), cmd.seq(), PreparedText.of(cmd.frame()), List.of(), 0, null, null))
         .onMessage(PresenceUpdate.class, this::onPresenceUpdate)
-        .onMessage(Relay.class, this::onRelay)
-        .onMessage(Subscribed.class, this::onSubscribed)
+        .onMessage(FromRoom.class, cmd -> onNews(cmd.news()))
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(RoomStopped.class, this::onRoomStopped)
         .onMessageEquals(Resubscribe.INSTANCE, this::onResubscribe)
@@ -277,60 +195,88 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onDeliver(Deliver cmd) {
-    RoomSubscription sub = rooms.get(cmd.roomId());
+  /** What a room tells its hubs, turned into what the hub's sessions need. */
+  private Behavior<Command> onNews(RoomNews news) {
+    if (news instanceof RoomNews.Delivered d) {
+      if (!rooms.containsKey(d.roomId())) {
+        return Behaviors.same();
+      }
+      TimelineEntry e = d.entry();
+      Message m = WireEntries.of(d.roomId(), e);
+      // Rendered, encoded and framed once here, for every local member's socket; a removal's reason is its text.
+      return deliver(d.roomId(), e.seq(), Frames.render(MessageFrame.of(m)), d.moments(),
+          e.sentAt().toEpochMilli(), d.removes(),
+          d.removes() == null ? null : new ClientSession.Removal(e.kind(), e.sender(), m.text()));
+    } else if (news instanceof RoomNews.Gone g) {
+      return deliver(g.roomId(), g.seq(), null, List.of(), 0, null,
+          new ClientSession.Removal(TimelineEntry.DELETED, g.by(), null));
+    } else if (news instanceof RoomNews.Relayed r) {
+      return onRelay(r.roomId(), r.moments());
+    } else if (news instanceof RoomNews.PresenceUpdate p) {
+      return onPresenceUpdate(new PresenceUpdate(p.roomId(), p.username(), p.online(), p.lastSeen()));
+    } else if (news instanceof RoomNews.Subscribed s) {
+      return onSubscribed(s);
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * An entry at {@code seq}, with the moments that ride ahead of it; {@code storedAt}: its sentAt in epoch
+   * milliseconds (0: unknown), for the delivery latency metric; {@code removes}: the user it removes from the room
+   * ({@code removal} says how), whose sessions get the entry, then nothing more of the room. A null {@code frame}:
+   * the room is deleted, and every session of it is told ({@code removal}) and dropped.
+   */
+  private Behavior<Command> deliver(String roomId, long seq, PreparedText frame, List<RoomNews.Moment> held,
+      long storedAt, String removes, ClientSession.Removal removal) {
+    RoomSubscription sub = rooms.get(roomId);
     if (sub == null) {
       return Behaviors.same();
     }
-    sub.lastSeq = Math.max(sub.lastSeq, cmd.seq());
-    if (cmd.frame() == null) {
-      // v1.1: the room is deleted: every session of it is told, and dropped.
+    sub.lastSeq = Math.max(sub.lastSeq, seq);
+    if (frame == null) {
       sub.sessions.values().forEach(member -> {
-        member.local.rooms.remove(cmd.roomId());
-        member.ref.tell(new ClientSession.RemovedFromRoom(cmd.roomId(), cmd.seq(), cmd.removal()));
+        member.local.rooms.remove(roomId);
+        member.ref.tell(new ClientSession.RemovedFromRoom(roomId, seq, removal));
       });
       sub.sessions.clear();
       return Behaviors.same();
     }
-    // Encoded and framed once here, for every local member's socket.
-    WebSocketUpgrades.PreparedText frame = WebSocketUpgrades.PreparedText.of(cmd.frame());
-    Moments moments = cmd.moments().isEmpty() ? Moments.NONE : new Moments(cmd.moments());
+    Moments moments = held.isEmpty() ? Moments.NONE : new Moments(held);
     ClientSession.Entry entry = null;
     for (Membership member : sub.sessions.values()) {
       Lane lane = member.lane;
-      if (lane == null || !lane.tryWrite(cmd.seq(), frame, moments)) {
+      if (lane == null || !lane.tryWrite(seq, frame, moments)) {
         if (entry == null) {
-          entry = new ClientSession.Entry(cmd.roomId(), cmd.seq(), frame);
+          entry = new ClientSession.Entry(roomId, seq, frame);
         }
         moments.tellTo(member.local.username, member.ref);
         member.ref.tell(entry);
       }
     }
-    if (cmd.removes() != null) {
-      // The removed user's sessions have the entry that removed them; nothing more of the room goes to them.
+    if (removes != null) {
       sub.sessions.values().removeIf(member -> {
-        if (cmd.removes().equals(member.local.username)) {
-          member.local.rooms.remove(cmd.roomId());
-          member.ref.tell(new ClientSession.RemovedFromRoom(cmd.roomId(), cmd.seq(), cmd.removal()));
+        if (removes.equals(member.local.username)) {
+          member.local.rooms.remove(roomId);
+          member.ref.tell(new ClientSession.RemovedFromRoom(roomId, seq, removal));
           return true;
         }
         return false;
       });
     }
     metrics.deliveries.increment(sub.sessions.size());
-    if (cmd.storedAt() > 0) {
-      metrics.deliveryLatency.record(Math.max(0, System.currentTimeMillis() - cmd.storedAt()), TimeUnit.MILLISECONDS);
+    if (storedAt > 0) {
+      metrics.deliveryLatency.record(Math.max(0, System.currentTimeMillis() - storedAt), TimeUnit.MILLISECONDS);
     }
     return Behaviors.same();
   }
 
-  private Behavior<Command> onRelay(Relay cmd) {
-    RoomSubscription sub = rooms.get(cmd.roomId());
+  private Behavior<Command> onRelay(String roomId, List<RoomNews.Moment> relayed) {
+    RoomSubscription sub = rooms.get(roomId);
     if (sub == null || sub.sessions.isEmpty()) {
       return Behaviors.same();
     }
     // Framed once; written from here through each session's lane, like an entry (the session only when it cannot).
-    Moments moments = new Moments(cmd.moments());
+    Moments moments = new Moments(relayed);
     for (Membership member : sub.sessions.values()) {
       Lane lane = member.lane;
       if (lane == null || !lane.tryRelay(moments)) {
@@ -528,7 +474,7 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
     }
   }
 
-  private Behavior<Command> onSubscribed(Subscribed cmd) {
+  private Behavior<Command> onSubscribed(RoomNews.Subscribed cmd) {
     RoomSubscription sub = rooms.get(cmd.roomId());
     if (sub == null) {
       return Behaviors.same();
@@ -608,11 +554,11 @@ public final class RoomHub extends AbstractBehavior<RoomHub.Command> {
         getContext().unwatch(sub.room);
       }
       // Through sharding, like the subscribe, so the two cannot overtake each other.
-      sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.UnsubscribeHub(getContext().getSelf()));
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.UnsubscribeHub(news));
     }
   }
 
   private void subscribe(String roomId) {
-    sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.SubscribeHub(getContext().getSelf()));
+    sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId).tell(new ChatRoom.SubscribeHub(news));
   }
 }

@@ -3,6 +3,7 @@ package parley.node.delivery;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,13 +26,14 @@ final class SendsInFlight {
   /**
    * The send a room answered, no longer in flight; null if it was not (answered after its deadline: the client
    * was told to send again, and its resend gets this seq). The oldest such send first: a resend may be in flight
-   * with its first copy, and answers come mostly in order, so near the head.
+   * with its first copy, and answers come mostly in order, so near the head. A clientMsgId may be null: the room
+   * refuses such a send, naming none.
    */
   Send answered(String roomId, String clientMsgId) {
     Iterator<Send> it = sends.iterator();
     while (it.hasNext()) {
       Send s = it.next();
-      if (s.roomId().equals(roomId) && s.clientMsgId().equals(clientMsgId)) {
+      if (s.roomId().equals(roomId) && Objects.equals(s.clientMsgId(), clientMsgId)) {
         it.remove();
         return s;
       }

@@ -1,6 +1,10 @@
 package parley.node.files;
 
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -34,7 +38,7 @@ interface BlobStore {
    * (its index to its bytes), {@link #READ_AHEAD} at a time and in order, the first and last cut to the range.
    */
   static Source<ByteString, NotUsed> ranged(int pieceSize, long from, long to,
-      java.util.function.Function<Integer, java.util.concurrent.CompletableFuture<byte[]>> fetch) {
+      Function<Integer, CompletableFuture<byte[]>> fetch) {
     int first = (int) (from / pieceSize);
     int last = (int) (to / pieceSize);
     return Source.range(first, last).mapAsync(READ_AHEAD, idx -> fetch.apply(idx).thenApply(data -> {
@@ -56,22 +60,22 @@ interface BlobStore {
   abstract class PieceWriter implements Writer {
     private final String location;
     private int next;
-    private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> inFlight =
-        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> inFlight =
+        ConcurrentHashMap.newKeySet();
 
     PieceWriter(String location) {
       this.location = location;
     }
 
     /** Writes piece {@code idx} of the blob at {@code location}, off the caller's thread. */
-    abstract java.util.concurrent.CompletableFuture<Void> put(String location, int idx, ByteString piece);
+    abstract CompletableFuture<Void> put(String location, int idx, ByteString piece);
 
     /** Deletes what was written at the location. */
     abstract CompletionStage<Void> deleteAll(String location);
 
     @Override
     public CompletionStage<Void> write(ByteString piece) {
-      java.util.concurrent.CompletableFuture<Void> write = put(location, next++, piece);
+      CompletableFuture<Void> write = put(location, next++, piece);
       inFlight.add(write);
       write.whenComplete((v, e) -> inFlight.remove(write));
       return write;
@@ -79,8 +83,8 @@ interface BlobStore {
 
     @Override
     public CompletionStage<Void> abort() {
-      return java.util.concurrent.CompletableFuture.allOf(inFlight.stream().map(f -> f.exceptionally(e -> null))
-          .toArray(java.util.concurrent.CompletableFuture[]::new)).thenCompose(v -> deleteAll(location));
+      return CompletableFuture.allOf(inFlight.stream().map(f -> f.exceptionally(e -> null))
+          .toArray(CompletableFuture[]::new)).thenCompose(v -> deleteAll(location));
     }
   }
 

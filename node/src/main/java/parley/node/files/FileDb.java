@@ -324,28 +324,29 @@ final class FileDb implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------ tickets
 
-  void addTicket(String hash, String fileId, String username, long expiresAt) throws SQLException {
+  void addTicket(String hash, String fileId, String username, String tokenHash, long expiresAt) throws SQLException {
     try (Connection c = connection();
         PreparedStatement s = c.prepareStatement(
-            "INSERT INTO parley_file_ticket (hash, file_id, username, expires_at) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO parley_file_ticket (hash, file_id, username, token_hash, expires_at) VALUES (?, ?, ?, ?, ?)")) {
       s.setString(1, hash);
       s.setString(2, fileId);
       s.setString(3, username);
-      s.setLong(4, expiresAt);
+      s.setString(4, tokenHash);
+      s.setLong(5, expiresAt);
       s.executeUpdate();
     }
   }
 
-  /** The user a live ticket for this file was given to. */
-  Optional<String> ticketHolder(String hash, String fileId, long now) throws SQLException {
+  /** Who a live ticket for this file was given to: the user, and the hash of the token they asked with. */
+  Optional<FileStore.TicketHolder> ticketHolder(String hash, String fileId, long now) throws SQLException {
     try (Connection c = connection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT username FROM parley_file_ticket WHERE hash = ? AND file_id = ? AND expires_at > ?")) {
+        PreparedStatement s = c.prepareStatement("SELECT username, token_hash FROM parley_file_ticket "
+            + "WHERE hash = ? AND file_id = ? AND expires_at > ? AND token_hash IS NOT NULL")) {
       s.setString(1, hash);
       s.setString(2, fileId);
       s.setLong(3, now);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        return r.next() ? Optional.of(new FileStore.TicketHolder(r.getString(1), r.getString(2))) : Optional.empty();
       }
     }
   }

@@ -6,14 +6,19 @@ import com.typesafe.config.Config;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.NodeMetrics;
 import parley.node.Secrets;
@@ -21,19 +26,25 @@ import parley.node.Validation;
 import parley.node.delivery.RoomSummaries;
 import parley.node.limits.AddressLimits;
 import parley.node.user.UserAccount;
+import parley.protocol.AccountClosure;
 import parley.protocol.Credentials;
 import parley.protocol.Limits;
 import parley.protocol.LoginResponse;
 import parley.protocol.Me;
+import parley.protocol.NotificationList;
 import parley.protocol.PasswordChange;
 import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.TicketResponse;
 import parley.protocol.UserPresence;
+import parley.protocol.UserSettings;
 
 /**
  * Accounts and sessions: sign-up, login and logout, WebSocket tickets and the WebSocket itself (admitted by the user's
  * entity), {@code /me} and {@code /users}, and the bearer-token check every other call goes through.
+ *
+ * <p>Long because each account route maps its own answers to statuses and error codes, beside the token check that
+ * every route depends on.
  */
 final class AccountRoutes extends RouteSupport {
   private final Duration tokenTtl;
@@ -58,9 +69,10 @@ final class AccountRoutes extends RouteSupport {
   Route open() {
     return concat(
         path(segment("auth").slash("signup"), () -> post(() -> extractRequest(request ->
-            body(Credentials.class, b -> signup(b, ConnectionGuard.clientAddress(request).orElse(null)))))),
+            body(Credentials.class, b -> cookieOrigin(b, request,
+                () -> signup(b, ConnectionGuard.clientAddress(request).orElse(null))))))),
         path(segment("auth").slash("login"), () -> post(() -> extractRequest(request ->
-            body(Credentials.class, b -> login(b, request))))),
+            body(Credentials.class, b -> cookieOrigin(b, request, () -> login(b, request)))))),
         path("ws", () -> get(this::webSocket)));
   }
 
@@ -71,15 +83,29 @@ final class AccountRoutes extends RouteSupport {
         path(segment("auth").slash("ws-ticket"), () -> post(() -> ticket(caller))),
         path("me", () -> concat(
             get(() -> me(caller)),
-            delete(() -> body(parley.protocol.AccountClosure.class, b -> closeAccount(caller, b))))),
+            delete(() -> body(AccountClosure.class, b -> closeAccount(caller, b))))),
         path(segment("me").slash("notifications"), () -> get(() -> notifications(caller))),
         path(segment("me").slash("password"), () -> post(() -> body(PasswordChange.class, b -> changePassword(caller, b)))),
         path(segment("me").slash("sessions"), () -> get(() -> sessions(caller))),
         path(segment("me").slash("sessions").slash(segment()), id -> delete(() -> endSession(caller, id))),
         path(segment("me").slash("settings"), () -> concat(
             get(() -> settings(caller)),
-            patch(() -> body(parley.protocol.UserSettings.class, b -> changeSettings(caller, b))))),
+            patch(() -> body(UserSettings.class, b -> changeSettings(caller, b))))),
         path(segment("users").slash(segment()), user -> get(() -> userPresence(user))));
+  }
+
+  /**
+   * A sign-up or login that asks for the session cookie comes from the node's own pages or an allowed origin: a page
+   * elsewhere could otherwise sign its visitor's browser in as the page's owner (login CSRF), and what the visitor
+   * then sent or uploaded would go to that account.
+   */
+  private Route cookieOrigin(Credentials body, HttpRequest request,
+      Supplier<Route> inner) {
+    if (Boolean.TRUE.equals(body.cookie()) && !browsers.originAllowed(request, false)) {
+      return error(StatusCodes.FORBIDDEN, "csrf_failed", "a sign-in that sets the session cookie must come from the "
+          + "node's own pages or an origin in parley.http.allowed-origins (an Origin header)");
+    }
+    return inner.get();
   }
 
   /** {@code address}: the client's (null where unknown: a route under test), whose sign-ups are counted. */
@@ -107,7 +133,7 @@ final class AccountRoutes extends RouteSupport {
    * A login, unless failed ones hold it back: those of the client's address (on this node), or those of the account
    * when the address failed too. A held-back login is not checked at all (no BCrypt), and says when to try again.
    */
-  Route login(Credentials body, org.apache.pekko.http.javadsl.model.HttpRequest request) {
+  Route login(Credentials body, HttpRequest request) {
     InetAddress address = ConnectionGuard.clientAddress(request).orElse(null);
     String userAgent = request.getHeader("User-Agent").map(h -> h.value()).orElse(null);
     String username = Validation.canonicalUsername(body.username());
@@ -124,11 +150,12 @@ final class AccountRoutes extends RouteSupport {
             .thenCompose(check -> check.retryAfterMs() > 0
                 ? CompletableFuture.completedFuture((Object) check)
                 // No such user: a hash of nothing, checked all the same, so the answer takes as long.
-                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.password(), check.hash()), blocking)
+                : CompletableFuture.supplyAsync(
+                    () -> Secrets.checkPassword(body.password(), check.hash(), bcryptCost), blocking)
                     .thenCompose(ok -> ok ? issueToken(username, address, userAgent) : failed(username, address)));
     return onSuccess(login, response -> response instanceof LoginResponse r
         ? (Boolean.TRUE.equals(body.cookie())
-            // v1.1: a browser's session: the token also as an HttpOnly cookie its scripts cannot read.
+            // A browser's session: the token also as an HttpOnly cookie its scripts cannot read.
             ? setCookie(browsers.sessionCookie(r.token(), request), () -> complete(StatusCodes.OK, r, JSON))
             : complete(StatusCodes.OK, r, JSON))
         : response instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
@@ -164,7 +191,7 @@ final class AccountRoutes extends RouteSupport {
             : Optional.empty());
   }
 
-  /** v1.1: a new password, given the current one. Every other token of the user dies, and its sockets (4001). */
+  /** A new password, given the current one. Every other token of the user dies, and its sockets (4001). */
   Route changePassword(Caller caller, PasswordChange body) {
     var problem = Validation.signup(caller.username(), body.newPassword());
     if (body.current() == null) {
@@ -178,7 +205,7 @@ final class AccountRoutes extends RouteSupport {
         user(caller.username()).<UserAccount.LoginCheck>ask(r -> new UserAccount.CheckLogin(false, r), timeout)
             .thenCompose(check -> check.retryAfterMs() > 0
                 ? CompletableFuture.completedFuture((Object) check)
-                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.current(), check.hash())
+                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.current(), check.hash(), bcryptCost)
                     ? Secrets.hashPassword(body.newPassword(), bcryptCost) : null, blocking)
                     .thenCompose(hash -> {
                       if (hash == null) {
@@ -196,10 +223,10 @@ final class AccountRoutes extends RouteSupport {
   }
 
   /**
-   * v1.1: the account closed, given its password (a wrong one counts as a failed login, as for a password change):
+   * The account closed, given its password (a wrong one counts as a failed login, as for a password change):
    * every token dead, every socket closed (4001), the name never given again, the messages marked senderDeleted.
    */
-  Route closeAccount(Caller caller, parley.protocol.AccountClosure body) {
+  Route closeAccount(Caller caller, AccountClosure body) {
     if (body.password() == null) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "password is the account's password");
     }
@@ -207,7 +234,8 @@ final class AccountRoutes extends RouteSupport {
         user(caller.username()).<UserAccount.LoginCheck>ask(r -> new UserAccount.CheckLogin(false, r), timeout)
             .thenCompose(check -> check.retryAfterMs() > 0
                 ? CompletableFuture.completedFuture((Object) check)
-                : CompletableFuture.supplyAsync(() -> Secrets.checkPassword(body.password(), check.hash()), blocking)
+                : CompletableFuture.supplyAsync(
+                    () -> Secrets.checkPassword(body.password(), check.hash(), bcryptCost), blocking)
                     .thenCompose(ok -> {
                       if (!ok) {
                         user(caller.username()).tell(new UserAccount.LoginFailed());
@@ -225,7 +253,7 @@ final class AccountRoutes extends RouteSupport {
         : rejected(result));
   }
 
-  /** v1.1: the user's live tokens, as the devices they are on. */
+  /** The user's live tokens, as the devices they are on. */
   Route sessions(Caller caller) {
     return onSuccess(
         user(caller.username()).<UserAccount.SessionsView>ask(
@@ -233,6 +261,9 @@ final class AccountRoutes extends RouteSupport {
         view -> complete(StatusCodes.OK, new SessionList(view.sessions().stream()
             .map(d -> new SessionList.Item(d.id(), d.created(), d.lastUsed(), d.address(), d.userAgent(), d.current(),
                 d.expiresAt()))
+            .toList(), view.limit(), view.ended().stream()
+            .map(e -> new SessionList.Ended(e.id(), e.created(), e.lastUsed(), e.address(), e.userAgent(), e.endedAt(),
+                "session_limit"))
             .toList()), JSON));
   }
 
@@ -254,44 +285,44 @@ final class AccountRoutes extends RouteSupport {
             : complete(StatusCodes.NO_CONTENT)));
   }
 
-  /** v1.1: the inbox, newest first, by pages: {@code ?before=} the {@code next} of the page before, {@code ?limit=}. */
+  /** The inbox, newest first, by pages: {@code ?before=} the {@code next} of the page before, {@code ?limit=}. */
   Route notifications(Caller caller) {
     return parameterOptional("before", before -> parameterOptional("limit", limit -> {
       Long beforeId;
       int n;
       try {
         beforeId = before.map(Long::parseLong).orElse(null);
-        n = limit.map(Integer::parseInt).orElse(parley.protocol.Limits.PAGE_DEFAULT);
+        n = limit.map(Integer::parseInt).orElse(Limits.PAGE_DEFAULT);
       } catch (NumberFormatException e) {
         return invalidQuery("before is the next of an earlier page, limit a whole number");
       }
-      if (n < 1 || n > parley.protocol.Limits.PAGE_MAX || (beforeId != null && beforeId < 1)) {
-        return invalidQuery("limit is 1 to " + parley.protocol.Limits.PAGE_MAX + ", before a next of an earlier page");
+      if (n < 1 || n > Limits.PAGE_MAX || (beforeId != null && beforeId < 1)) {
+        return invalidQuery("limit is 1 to " + Limits.PAGE_MAX + ", before a next of an earlier page");
       }
       return onSuccess(
           user(caller.username()).<UserAccount.NotificationsView>ask(
               r -> new UserAccount.GetNotifications(beforeId, n, r), timeout),
           view -> {
-            List<parley.protocol.NotificationList.Item> items = new java.util.ArrayList<>();
+            List<NotificationList.Item> items = new ArrayList<>();
             for (int i = 0; i < view.notifications().size(); i++) {
               var x = view.notifications().get(i);
-              items.add(new parley.protocol.NotificationList.Item(Long.toString(x.id()), x.room(), x.seq(), x.sender(),
+              items.add(new NotificationList.Item(Long.toString(x.id()), x.room(), x.seq(), x.sender(),
                   x.kind(), x.excerpt(), x.at(), view.read().get(i)));
             }
-            return complete(StatusCodes.OK, new parley.protocol.NotificationList(items,
+            return complete(StatusCodes.OK, new NotificationList(items,
                 view.next() == null ? null : Long.toString(view.next())), JSON);
           });
     }));
   }
 
-  /** v1.1: the user's settings (read receipts shown or not). */
+  /** The user's settings (read receipts shown or not). */
   Route settings(Caller caller) {
     return onSuccess(
         user(caller.username()).<UserAccount.SettingsView>ask(UserAccount.GetSettings::new, timeout),
-        view -> complete(StatusCodes.OK, new parley.protocol.UserSettings(view.readReceipts()), JSON));
+        view -> complete(StatusCodes.OK, new UserSettings(view.readReceipts()), JSON));
   }
 
-  Route changeSettings(Caller caller, parley.protocol.UserSettings body) {
+  Route changeSettings(Caller caller, UserSettings body) {
     if (body.readReceipts() == null) {
       return settings(caller);
     }
@@ -313,7 +344,7 @@ final class AccountRoutes extends RouteSupport {
   }
 
   /**
-   * Every call but signup, login and the WebSocket needs a live token: a bearer token, or (v1.1, a browser) the session
+   * Every call but signup, login and the WebSocket needs a live token: a bearer token, or (a browser) the session
    * cookie. A cookie call that changes something must come from an allowed origin (CSRF); a bearer one need not, as
    * no other site can make a browser send it.
    */
@@ -331,7 +362,10 @@ final class AccountRoutes extends RouteSupport {
             if (caller.isEmpty()) {
               return unauthorized();
             }
-            ConnectionGuard.of(request).ifPresent(ConnectionGuard.Slot::authenticated);
+            Optional<ConnectionGuard.Slot> slot = ConnectionGuard.of(request);
+            if (slot.isPresent() && !slot.get().authenticatedAs(caller.get().username())) {
+              return complete(slot.get().userOverLimit());
+            }
             return inner.apply(caller.get());
           });
         })));
@@ -359,7 +393,7 @@ final class AccountRoutes extends RouteSupport {
 
   CompletionStage<UserAccount.Result> ask(
       Optional<String> secret,
-      Function<String, org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<UserAccount.Result>, UserAccount.Command>> command) {
+      Function<String, org.apache.pekko.japi.function.Function<ActorRef<UserAccount.Result>, UserAccount.Command>> command) {
     Optional<String> username = secret.flatMap(Secrets::usernameOf);
     if (username.isEmpty()) {
       return CompletableFuture.completedFuture(new UserAccount.Rejected("unauthorized", "no token"));
@@ -373,7 +407,7 @@ final class AccountRoutes extends RouteSupport {
     return extractRequest(request -> !browsers.originAllowed(request, true)
         ? complete(errorResponse(StatusCodes.FORBIDDEN, "origin_not_allowed", "pages from "
             + request.getHeader("Origin").map(h -> h.value()).orElse("") + " may not open a socket to this node "
-            + "(parley.http.allowed-origins)").addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")))
+            + "(parley.http.allowed-origins)").addHeader(Connection.create("close")))
         : webSocketFromAllowedOrigin());
   }
 
@@ -396,7 +430,7 @@ final class AccountRoutes extends RouteSupport {
             // A refused upgrade ends its connection too: a client that keeps retrying holds no descriptors meanwhile.
             return result instanceof UserAccount.Rejected r && !"unauthorized".equals(r.code())
                 ? complete(errorResponse(statusOf(r.code()), r.code(), r.message())
-                    .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")))
+                    .addHeader(Connection.create("close")))
                 : unauthorized();
           }
           return extractRequest(request -> complete(webSockets.accept(

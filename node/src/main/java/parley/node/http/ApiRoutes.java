@@ -18,6 +18,7 @@ public final class ApiRoutes extends RouteSupport {
   private final AccountRoutes accounts;
   private final RoomRoutes rooms;
   private final FileRoutes files;
+  private final InviteRoutes invites;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
 
@@ -26,6 +27,7 @@ public final class ApiRoutes extends RouteSupport {
     this.accounts = new AccountRoutes(system, webSockets);
     this.rooms = new RoomRoutes(system, history);
     this.files = new FileRoutes(system, history);
+    this.invites = new InviteRoutes(system);
     this.web = new WebRoutes(system);
     this.bound = bound;
   }
@@ -33,20 +35,19 @@ public final class ApiRoutes extends RouteSupport {
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         path("alive", () -> get(() -> complete(StatusCodes.OK, "{\"alive\":true}"))),
-        path("ready", () -> get(this::ready)),
+        path("ready", () -> get(() -> ready()
+            ? complete(StatusCodes.OK, "{\"ready\":true}")
+            : error(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", "the node is not yet up in the cluster"))),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             accounts.open(),
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
-                files.forCaller(caller)))))),
+                files.forCaller(caller), invites.forCaller(caller)))))),
         web.routes())));
   }
 
-  private Route ready() {
-    Cluster cluster = Cluster.get(system);
-    boolean up = cluster.selfMember().status() == MemberStatus.up();
-    return up && bound.get()
-        ? complete(StatusCodes.OK, "{\"ready\":true}")
-        : error(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", "the node is not yet up in the cluster");
+  /** Up in the cluster and taking requests (not yet, or no more while it stops). */
+  public boolean ready() {
+    return Cluster.get(system).selfMember().status() == MemberStatus.up() && bound.get();
   }
 }

@@ -1,5 +1,6 @@
 package parley.node.http;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -35,10 +36,12 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * Who may hold connections to the node's HTTP port. The node accepts at most {@code maxConnections} at once, plain
  * HTTP and WebSocket together (it stops accepting until one ends), set below the process's open-file limit so that a
- * flood of sockets cannot take the descriptors the database pool, the journal and the cluster need. From one client
- * address it holds at most {@code perAddress} connections that have not authenticated (no request with a valid
- * token, no WebSocket); the next one is answered 429 {@code too_many_connections} and closed. Trusted proxies are
- * not counted per address. What one user may hold once authenticated is the user entity's business (sockets per user).
+ * flood of sockets cannot take the descriptors the database pool, the journal and the cluster need. Below that
+ * ceiling nobody may take the node for themselves: one client address holds at most {@code perAddress} connections
+ * of any kind, and of those at most {@code unauthenticatedPerAddress} that have not authenticated (no request with a
+ * valid token, no WebSocket); one user holds at most {@code perUser} plain HTTP connections on this node (their
+ * WebSockets are the user entity's to count, over all nodes). Past any of these the connection is answered 429
+ * {@code too_many_connections}, saying which limit, and closed. Trusted proxies are not counted per address.
  *
  * <p>Pekko HTTP's own {@code max-connections} cannot do this: it stops counting a connection once it has become a
  * WebSocket. Here each connection holds a {@link Slot} until its HTTP phase ends and, if it was upgraded, until its
@@ -50,13 +53,16 @@ final class ConnectionGuard {
   /** An upgrade whose WebSocket never started (the peer left in between) gives its slot back after this. */
   private static final Duration UPGRADE_GRACE = Duration.ofSeconds(10);
 
-  record Settings(int maxConnections, int perAddress, Set<InetAddress> trustedProxies) {
+  record Settings(int maxConnections, int perAddress, int unauthenticatedPerAddress, int perUser,
+      Set<InetAddress> trustedProxies) {
     static Settings fromConfig(Config config) {
       long limit = openFileLimit();
       int reserve = config.getInt("parley.http.fd-reserve");
       int ceiling = (int) Math.max(64, Math.min(Integer.MAX_VALUE, limit - reserve));
       String configured = config.getString("parley.http.max-connections");
       int max = "auto".equals(configured) ? ceiling : Math.min(Integer.parseInt(configured), ceiling);
+      String addressShare = config.getString("parley.limits.connections-per-address");
+      int perAddress = "auto".equals(addressShare) ? Math.max(1, max / 4) : Integer.parseInt(addressShare);
       Set<InetAddress> proxies = new HashSet<>();
       for (String proxy : config.getStringList("parley.limits.trusted-proxies")) {
         try {
@@ -65,12 +71,14 @@ final class ConnectionGuard {
           throw new IllegalArgumentException("parley.limits.trusted-proxies: not an address: " + proxy, e);
         }
       }
-      return new Settings(max, config.getInt("parley.limits.unauthenticated-per-address"), Set.copyOf(proxies));
+      return new Settings(max, perAddress,
+          Math.min(perAddress, config.getInt("parley.limits.unauthenticated-per-address")),
+          config.getInt("parley.limits.http-connections-per-user"), Set.copyOf(proxies));
     }
 
     /** The process's open-file limit; a generous guess where the JVM cannot tell. */
     static long openFileLimit() {
-      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
         return unix.getMaxFileDescriptorCount();
       }
       return 10_000;
@@ -81,6 +89,10 @@ final class ConnectionGuard {
   private final Settings settings;
   /** Per address, its connections that have not authenticated; an address with none has no entry. */
   private final ConcurrentHashMap<InetAddress, Integer> unauthenticated = new ConcurrentHashMap<>();
+  /** Per address, all its connections; an address with none has no entry. */
+  private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
+  /** Per user, the plain HTTP connections that authenticated as them; a user with none has no entry. */
+  private final ConcurrentHashMap<String, Integer> byUser = new ConcurrentHashMap<>();
   private final Materializer materializer;
 
   ConnectionGuard(ActorSystem<?> system, Settings settings) {
@@ -93,25 +105,34 @@ final class ConnectionGuard {
   /** Binds {@code source}, handing each connection to {@code handler} (built once, run per connection). */
   CompletionStage<ServerBinding> bind(
       Source<IncomingConnection, CompletionStage<ServerBinding>> source, Flow<HttpRequest, HttpResponse, NotUsed> handler) {
-    Flow<HttpRequest, HttpResponse, NotUsed> refuse = refusal();
+    Flow<HttpRequest, HttpResponse, NotUsed> overAddress = refusal("this address holds " + settings.perAddress()
+        + " connections to this node, the limit (parley.limits.connections-per-address); close some and try again");
+    Flow<HttpRequest, HttpResponse, NotUsed> overUnauthenticated = refusal("this address has "
+        + settings.unauthenticatedPerAddress() + " connections that have not logged in, the limit "
+        + "(parley.limits.unauthenticated-per-address); close some and try again");
     return source
-        .mapAsyncUnordered(settings.maxConnections(), connection -> handle(connection, handler, refuse))
+        .mapAsyncUnordered(settings.maxConnections(),
+            connection -> handle(connection, handler, overAddress, overUnauthenticated))
         .to(Sink.ignore())
         .run(system);
   }
 
   private CompletionStage<Done> handle(
       IncomingConnection connection, Flow<HttpRequest, HttpResponse, NotUsed> handler,
-      Flow<HttpRequest, HttpResponse, NotUsed> refuse) {
+      Flow<HttpRequest, HttpResponse, NotUsed> overAddress, Flow<HttpRequest, HttpResponse, NotUsed> overUnauthenticated) {
     InetSocketAddress remote = connection.remoteAddress();
     Slot slot = new Slot(remote == null ? null : remote.getAddress());
-    boolean admitted = slot.countAgainstAddress();
+    Flow<HttpRequest, HttpResponse, NotUsed> served = switch (slot.countAgainstAddress()) {
+      case ADMITTED -> handler;
+      case ADDRESS_FULL -> overAddress;
+      case UNAUTHENTICATED_FULL -> overUnauthenticated;
+    };
     try {
       CompletionStage<Done> httpDone = connection.handleWith(
           Flow.of(HttpRequest.class)
               .watchTermination(Keep.right())
               .map(request -> request.addAttribute(SLOT, slot))
-              .via(admitted ? handler : refuse)
+              .via(served)
               .watchTermination((before, after) -> before.handle((d, e) -> after).thenCompose(s -> s)),
           materializer);
       httpDone.whenComplete((d, e) -> slot.httpEnded());
@@ -121,11 +142,9 @@ final class ConnectionGuard {
     return slot.released.handle((d, e) -> Done.getInstance());
   }
 
-  /** Over the per-address limit: one JSON answer, then the connection closes; a silent one closes after 5 s. */
-  private Flow<HttpRequest, HttpResponse, NotUsed> refusal() {
-    HttpResponse refused = RouteSupport.errorResponse(StatusCodes.TOO_MANY_REQUESTS, "too_many_connections",
-            "this address has " + settings.perAddress() + " connections that have not logged in, the limit "
-                + "(parley.limits.unauthenticated-per-address); close some and try again")
+  /** Over a limit of the address: one JSON answer, then the connection closes; a silent one closes after 5 s. */
+  private Flow<HttpRequest, HttpResponse, NotUsed> refusal(String why) {
+    HttpResponse refused = RouteSupport.errorResponse(StatusCodes.TOO_MANY_REQUESTS, "too_many_connections", why)
         .addHeader(Connection.create("close"));
     HttpResponse answer = BrowserGuard.withSecurityHeaders(refused);
     return Flow.of(HttpRequest.class)
@@ -135,6 +154,14 @@ final class ConnectionGuard {
           request.discardEntityBytes(system);
           return answer;
         });
+  }
+
+  /** The answer to a request of a user who holds {@code perUser} plain connections already; this one then closes. */
+  private HttpResponse userOverLimit() {
+    return RouteSupport.errorResponse(StatusCodes.TOO_MANY_REQUESTS, "too_many_connections", "you hold "
+            + settings.perUser() + " connections to this node that are not WebSockets, the limit "
+            + "(parley.limits.http-connections-per-user); send more requests on each (keep-alive) or close some")
+        .addHeader(Connection.create("close"));
   }
 
   /**
@@ -174,31 +201,81 @@ final class ConnectionGuard {
     }
     try {
       return Optional.of(InetAddress.getByName(t));
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return Optional.empty();
     }
   }
 
-  /** One connection's place: counted against its address until it authenticates, held until it ends. */
+  private enum Admission { ADMITTED, ADDRESS_FULL, UNAUTHENTICATED_FULL }
+
+  /**
+   * One connection's place: counted against its address until it ends, and as one of the address's unauthenticated
+   * connections until it authenticates; a plain connection that authenticated counts against its user until it ends
+   * or becomes a WebSocket.
+   */
   final class Slot {
     private final InetAddress address;
     private final AtomicBoolean counted = new AtomicBoolean();
+    private final AtomicBoolean countedForAddress = new AtomicBoolean();
     private final AtomicBoolean upgraded = new AtomicBoolean();
     private final AtomicBoolean webSocketStarted = new AtomicBoolean();
     private final AtomicBoolean releasedOnce = new AtomicBoolean();
+    /** The user whose plain connection this is (counted in {@link #byUser}), or null. */
+    private String user;
     final CompletableFuture<Done> released = new CompletableFuture<>();
 
     private Slot(InetAddress address) {
       this.address = address;
     }
 
-    /** False when the address already holds its limit of unauthenticated connections. */
-    private boolean countAgainstAddress() {
+    /** Counts the connection against its address, unless the address holds its limit of either kind already. */
+    private Admission countAgainstAddress() {
       if (address == null || settings.trustedProxies().contains(address)) {
+        return Admission.ADMITTED;
+      }
+      countedForAddress.set(true);
+      counted.set(true);
+      int all = byAddress.merge(address, 1, Integer::sum);
+      int fresh = unauthenticated.merge(address, 1, Integer::sum);
+      if (all > settings.perAddress()) {
+        return Admission.ADDRESS_FULL;
+      }
+      return fresh > settings.unauthenticatedPerAddress() ? Admission.UNAUTHENTICATED_FULL : Admission.ADMITTED;
+    }
+
+    /**
+     * A request on this connection authenticated as {@code username}: false when that user holds their limit of plain
+     * connections already (this one is then answered 429 and closes, and is not counted).
+     */
+    synchronized boolean authenticatedAs(String username) {
+      authenticated();
+      if (upgraded.get() || username.equals(user)) {
         return true;
       }
-      counted.set(true);
-      return unauthenticated.merge(address, 1, Integer::sum) <= settings.perAddress();
+      boolean[] within = {false};
+      byUser.compute(username, (u, n) -> {
+        int held = n == null ? 0 : n;
+        within[0] = held < settings.perUser();
+        return within[0] ? held + 1 : n;
+      });
+      if (!within[0]) {
+        return false;
+      }
+      releaseUser();
+      user = username;
+      return true;
+    }
+
+    /** The answer when {@link #authenticatedAs} said no. */
+    HttpResponse userOverLimit() {
+      return ConnectionGuard.this.userOverLimit();
+    }
+
+    private synchronized void releaseUser() {
+      if (user != null) {
+        byUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+        user = null;
+      }
     }
 
     private Settings settings() {
@@ -239,10 +316,14 @@ final class ConnectionGuard {
       }
     }
 
-    /** The route answered with a WebSocket upgrade: the slot is held until that WebSocket ends. */
+    /**
+     * The route answered with a WebSocket upgrade: the slot is held until that WebSocket ends, and counts as one of
+     * the user's sockets from now on, no longer as a plain connection.
+     */
     void upgraded() {
       authenticated();
       upgraded.set(true);
+      releaseUser();
     }
 
     void webSocketStarted() {
@@ -268,6 +349,10 @@ final class ConnectionGuard {
 
     private void release() {
       if (releasedOnce.compareAndSet(false, true)) {
+        releaseUser();
+        if (countedForAddress.compareAndSet(true, false)) {
+          byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        }
         released.complete(Done.getInstance());
       }
     }

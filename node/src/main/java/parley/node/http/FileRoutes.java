@@ -5,10 +5,14 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -19,17 +23,25 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import parley.node.NodeMetrics;
 import parley.node.Validation;
-import parley.node.files.Files;
+import parley.node.files.FileShares;
+import parley.node.files.FileStore;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
+import parley.node.room.TimelineEntry;
 import parley.node.user.UserAccount;
 import parley.protocol.FileRef;
 import parley.protocol.Limits;
+import parley.protocol.Message;
 import parley.protocol.TicketResponse;
 
 /**
- * v1.1, files: {@code POST /rooms/{id}/files} streams a file into the store and shares it as an entry;
+ * Files: {@code POST /rooms/{id}/files} streams a file into the store and shares it as an entry;
  * {@code GET /files/{id}} streams it back (ranges, ETag) to a member of its room, with a bearer token, a cookie, or a
  * download ticket ({@code POST /files/{id}/ticket}) for a browser's link. Membership is asked of the room on every
  * upload and every download.
@@ -38,21 +50,33 @@ final class FileRoutes extends RouteSupport {
   /** Shown inline by a browser; everything else is an attachment. */
   private static final List<String> INLINE = List.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
-  private final Files files;
+  private final FileStore files;
+  private final FileShares shares;
   private final History history;
 
   FileRoutes(ActorSystem<?> system, History history) {
     super(system);
-    this.files = Files.get(system);
+    this.files = FileStore.get(system);
+    this.shares = new FileShares(files);
     this.history = history;
   }
 
-  /** A download with a ticket: no token needed (the ticket names its user). */
+  /**
+   * A download with a ticket: no token needed (the ticket names its user), but the login token it was asked with must
+   * still be live: a ticket dies with its token (logout, a password change, an ended session).
+   */
   Route open() {
     return path(segment("files").slash(segment()), fileId -> get(() -> parameterOptional("ticket", ticket ->
-        ticket.isEmpty() ? reject() : extractRequest(request -> onSuccess(files.ticketHolder(ticket.get(), fileId),
+        ticket.isEmpty() ? reject() : extractRequest(request -> onSuccess(
+            files.ticketHolder(ticket.get(), fileId).thenCompose(holder -> holder.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.<String>empty())
+                : user(holder.get().username()).<UserAccount.Result>ask(
+                    r -> new UserAccount.Authenticate(holder.get().tokenHash(), r), timeout)
+                    .thenApply(r -> r instanceof UserAccount.Authenticated a ? Optional.of(a.username())
+                        : Optional.<String>empty())),
             holder -> holder.isEmpty()
-                ? error(StatusCodes.UNAUTHORIZED, "unauthorized", "the ticket is unknown, for another file, or expired")
+                ? error(StatusCodes.UNAUTHORIZED, "unauthorized",
+                    "the ticket is unknown, for another file, expired, or its login ended")
                 : download(holder.get(), fileId, request))))));
   }
 
@@ -69,13 +93,13 @@ final class FileRoutes extends RouteSupport {
 
   /** {@code POST /rooms/{id}/files?name=...&clientMsgId=...}, the bytes as the body. */
   Route upload(Caller caller, String roomId) {
-    Files.Settings settings = files.settings();
+    FileStore.Settings settings = files.settings();
     return parameterOptional("name", name -> parameterOptional("clientMsgId", givenId -> extractRequest(request -> {
       String problem = nameProblem(name.orElse(null));
       if (problem != null) {
         return error(StatusCodes.BAD_REQUEST, "invalid_file_name", problem);
       }
-      String clientMsgId = givenId.orElseGet(() -> java.util.UUID.randomUUID().toString());
+      String clientMsgId = givenId.orElseGet(() -> UUID.randomUUID().toString());
       var idProblem = Validation.clientMsgId(clientMsgId);
       if (idProblem.isPresent()) {
         return error(StatusCodes.BAD_REQUEST, idProblem.get().code(), idProblem.get().message());
@@ -87,7 +111,13 @@ final class FileRoutes extends RouteSupport {
       if (length.isPresent() && length.getAsLong() > settings.maxSize()) {
         return error(StatusCodes.PAYLOAD_TOO_LARGE, "file_too_large", tooLarge(settings.maxSize()));
       }
-      if (!files.uploadStarts()) {
+      FileStore.Slot slot = files.uploadStarts(caller.username());
+      if (slot == FileStore.Slot.USER_FULL) {
+        return error(StatusCodes.TOO_MANY_REQUESTS, "too_many_uploads_per_user", "you have "
+            + settings.uploadsPerUser() + " uploads in progress on this node, the limit (parley.files.uploads-per-user);"
+            + " start the next when one ends");
+      }
+      if (slot == FileStore.Slot.NODE_FULL) {
         return respondWithHeader(RawHeader.create("Retry-After", "1"), () -> error(StatusCodes.SERVICE_UNAVAILABLE,
             "too_many_uploads", "this node streams " + settings.concurrentUploads()
                 + " uploads at once; try again in a second"));
@@ -97,12 +127,12 @@ final class FileRoutes extends RouteSupport {
           : type.toString().length() > 255 ? "application/octet-stream" : type.toString();
       // Up to an hour for the body itself; it is cut off sooner if it stops sending (parley.files.idle-timeout).
       return withRequestTimeout(Duration.ofHours(1), () -> onSuccess(
-          admit(caller, roomId).thenCompose(refusal -> refusal != null
+          admit(caller, roomId, clientMsgId).thenCompose(refusal -> refusal != null
               ? CompletableFuture.completedFuture(refusal)
               : files.usedBy(caller.username()).thenCompose(used -> {
                 long room = settings.quota() - used;
                 if (room <= 0 || (length.isPresent() && length.getAsLong() > room)) {
-                  return CompletableFuture.completedFuture(new Files.Refused(413, "quota_exceeded",
+                  return CompletableFuture.completedFuture(new FileStore.Refused(413, "quota_exceeded",
                       "your files may take " + settings.quota() + " bytes in all; " + Math.max(0, room) + " are left"));
                 }
                 boolean quotaBinds = room < settings.maxSize();
@@ -111,16 +141,16 @@ final class FileRoutes extends RouteSupport {
                         quotaBinds ? "quota_exceeded" : "file_too_large",
                         quotaBinds ? "your files may take " + settings.quota() + " bytes in all; " + room + " are left"
                             : tooLarge(settings.maxSize()))
-                    .thenCompose(upload -> upload instanceof Files.Stored stored
-                        ? share(caller, roomId, clientMsgId, stored.file())
+                    .thenCompose(upload -> upload instanceof FileStore.Stored stored
+                        ? share(caller.username(), roomId, clientMsgId, stored.file())
                         : CompletableFuture.completedFuture(upload));
               }))
-              .whenComplete((result, failure) -> files.uploadEnded()),
+              .whenComplete((result, failure) -> files.uploadEnded(caller.username())),
           result -> {
-            if (result instanceof parley.protocol.Message m) {
+            if (result instanceof Message m) {
               return complete(StatusCodes.CREATED, m, JSON);
             }
-            if (result instanceof Files.Refused r) {
+            if (result instanceof FileStore.Refused r) {
               return error(StatusCodes.get(r.status()), r.code(), r.message());
             }
             return rejected(result);
@@ -140,11 +170,12 @@ final class FileRoutes extends RouteSupport {
     if (name.getBytes(StandardCharsets.UTF_8).length > Limits.FILE_NAME_MAX_BYTES) {
       return "a file's name is at most " + Limits.FILE_NAME_MAX_BYTES + " bytes of UTF-8";
     }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '/' || c == '\\' || Character.isISOControl(c)) {
-        return "a file's name holds no /, \\, NUL or control character";
-      }
+    if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+      return "a file's name holds no / or \\";
+    }
+    String problem = Validation.nameProblem(name);
+    if (problem != null) {
+      return problem;
     }
     if (name.equals(".") || name.equals("..")) {
       return "a file's name is not . or ..";
@@ -152,70 +183,60 @@ final class FileRoutes extends RouteSupport {
     return null;
   }
 
-  /** Null if the user may post to the room now (a member, within their message rate), else the refusal. */
-  private CompletionStage<Object> admit(Caller caller, String roomId) {
-    return user(caller.username()).<UserAccount.Result>ask(UserAccount.TakeMessageToken::new, timeout)
-        .thenCompose(token -> token instanceof UserAccount.Throttled
-            ? CompletableFuture.completedFuture((Object) token)
-            : membership(caller.username(), roomId, false));
+  /**
+   * Null if the user may send to the room now (a member, within their message rate), else the refusal: the upload
+   * passes the sender's gate before its bytes stream, as a send does, and its entry goes to the room after them.
+   */
+  private CompletionStage<Object> admit(Caller caller, String roomId, String clientMsgId) {
+    return user(caller.username()).<ChatRoom.SendOutcome>ask(r -> new UserAccount.SendThrough(roomId,
+            new ChatRoom.AdmitSend(caller.username(), clientMsgId, r)), timeout)
+        .thenApply(outcome -> outcome instanceof ChatRoom.SendAdmitted ? null : outcome);
   }
 
-  /**
-   * Null if {@code user} is a member of the room, else the refusal: as the room says it for a post, or (for a
-   * download, {@code download}) {@code 403 not_a_member} whatever the kind of room.
-   */
-  private CompletionStage<Object> membership(String user, String roomId, boolean download) {
+  /** Null if {@code user} is a member of the room, else {@code 403 not_a_member} whatever the kind of room. */
+  private CompletionStage<Object> membership(String user, String roomId) {
     return room(roomId).<ChatRoom.GetResult>ask(r -> new ChatRoom.GetSummary(user, r), timeout)
-        .thenApply(result -> {
-          if (result instanceof ChatRoom.SummaryView v) {
-            return v.isMember() ? null : download ? new ChatRoom.Rejected("not_a_member",
-                "you are not a member of the room this file was shared in") : ChatRoom.outsider(v.kind());
-          }
-          return download ? new ChatRoom.Rejected("not_a_member",
-              "you are not a member of the room this file was shared in") : result;
-        });
+        .thenApply(result -> result instanceof ChatRoom.SummaryView v && v.isMember() ? null
+            : new ChatRoom.Rejected("not_a_member", "you are not a member of the room this file was shared in"));
   }
 
   /**
-   * Stores the file's entry; a retry with the same clientMsgId gets the first entry, and this copy's record goes
-   * (the bytes stay only if the first copy's are the same). A refused entry releases the file; one the room answered
-   * {@code unavailable} (stored or not) keeps it for the resend.
+   * The file's entry, told to the room itself (the upload's admission took the send's token), and the files' saga
+   * that follows its answer ({@link FileShares}).
    */
-  private CompletionStage<Object> share(Caller caller, String roomId, String clientMsgId, FileRef file) {
-    return room(roomId).<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(caller.username(), clientMsgId, file.name(), r,
-            "file", null, null, file), timeout)
-        .thenCompose(result -> result instanceof ChatRoom.PostedBefore before
-            ? history.page(roomId, caller.username(), null, before.seq() - 1, 1).thenApply(page -> (Object) page)
-            : CompletableFuture.completedFuture((Object) result))
-        .thenCompose(result -> {
-          parley.protocol.Message entry = result instanceof ChatRoom.Posted p ? p.entry().toWire(roomId)
-              : result instanceof ChatRoom.Page page && page.entries().size() == 1 ? page.toWire(roomId).get(0) : null;
-          if (entry != null && entry.file() != null && entry.file().id().equals(file.id())) {
-            parley.node.NodeMetrics.get(system).sends.increment();
-            return files.placed(file.id(), entry.seq()).thenApply(v -> (Object) entry);
+  private CompletionStage<Object> share(String user, String roomId, String clientMsgId, FileRef file) {
+    return shares.share(file.id(),
+            () -> entryOrRefusal(room(roomId).ask(r -> new ChatRoom.Send(user, clientMsgId, file.name(), r,
+                TimelineEntry.FILE, null, null, file, true), timeout), roomId, user, history),
+            FileRoutes::shareOutcome)
+        .thenApply(answer -> {
+          if (answer instanceof Message entry && entry.file() != null && entry.file().id().equals(file.id())) {
+            NodeMetrics.get(system).sends.increment();
           }
-          if (entry != null && entry.file() != null) {
-            // The first copy's entry, with the first copy's file: that one is placed (its own answer may have been
-            // unavailable, its write stored all the same), and this copy goes.
-            return files.placed(entry.file().id(), entry.seq()).thenCompose(v -> files.release(file.id()))
-                .thenApply(v -> (Object) entry);
-          }
-          if (result instanceof ChatRoom.Rejected r && "unavailable".equals(r.code())) {
-            // Stored or not: the file stays for the resend, as after a timeout (the sweep takes it if none comes).
-            return CompletableFuture.completedFuture(result);
-          }
-          // Refused, or the first copy's entry is no file: this copy is not shared.
-          Object answer = entry != null ? entry : result;
-          return files.release(file.id()).thenApply(v -> answer);
+          return answer;
         });
+  }
+
+  /** What the room's answer to a file's entry means for the files: stored (which file), unsettled, or refused. */
+  private static FileShares.Outcome shareOutcome(Object answer) {
+    if (answer instanceof Message entry) {
+      return new FileShares.Stored(entry.seq(), entry.file() == null ? null : entry.file().id());
+    }
+    return answer instanceof ChatRoom.SendRefused r && "unavailable".equals(r.code())
+        ? new FileShares.Unsettled() : new FileShares.Refused();
   }
 
   // ------------------------------------------------------------------------------------------------ download
 
   private Route ticket(Caller caller, String fileId) {
-    return onSuccess(access(caller.username(), fileId).thenCompose(found -> found instanceof Files.Found
-            ? files.ticket(caller.username(), fileId).thenApply(t -> (Object) new TicketResponse(t.first(), t.second()))
-            : CompletableFuture.completedFuture(found)),
+    return onSuccess(user(caller.username()).<UserAccount.Result>ask(UserAccount.TakeTicketToken::new, timeout)
+            .thenCompose(allowed -> allowed instanceof UserAccount.Throttled
+                ? CompletableFuture.completedFuture((Object) allowed)
+                : access(caller.username(), fileId))
+            .thenCompose(found -> found instanceof FileStore.Found
+                ? files.ticket(caller.username(), caller.tokenHash(), fileId)
+                    .thenApply(t -> (Object) new TicketResponse(t.first(), t.second()))
+                : CompletableFuture.completedFuture(found)),
         result -> result instanceof TicketResponse t ? complete(StatusCodes.OK, t, JSON) : refusal(result));
   }
 
@@ -226,32 +247,32 @@ final class FileRoutes extends RouteSupport {
     }
     return files.find(fileId).thenCompose(found -> found.isEmpty()
         ? CompletableFuture.completedFuture(noSuchFile())
-        : membership(user, found.get().roomId(), true).thenApply(refusal -> refusal != null ? refusal : found.get()));
+        : membership(user, found.get().roomId()).thenApply(refusal -> refusal != null ? refusal : found.get()));
   }
 
-  private static Files.Refused noSuchFile() {
-    return new Files.Refused(404, "no_such_file", "there is no such file");
+  private static FileStore.Refused noSuchFile() {
+    return new FileStore.Refused(404, "no_such_file", "there is no such file");
   }
 
   private Route refusal(Object result) {
-    return result instanceof Files.Refused r ? error(StatusCodes.get(r.status()), r.code(), r.message())
+    return result instanceof FileStore.Refused r ? error(StatusCodes.get(r.status()), r.code(), r.message())
         : rejected(result);
   }
 
   private Route download(String user, String fileId, HttpRequest request) {
     return onSuccess(access(user, fileId), result -> {
-      if (!(result instanceof Files.Found found)) {
+      if (!(result instanceof FileStore.Found found)) {
         return refusal(result);
       }
-      return complete(response(found, request));
+      return complete(response(found, request, user));
     });
   }
 
   /** 200 with the whole file, 206 with a range of it, 304 if the client has it, 416 for a range past its end. */
-  private HttpResponse response(Files.Found found, HttpRequest request) {
+  private HttpResponse response(FileStore.Found found, HttpRequest request, String user) {
     FileRef file = found.file();
     String etag = "\"" + file.sha256() + "\"";
-    List<HttpHeader> headers = new java.util.ArrayList<>(List.of(
+    List<HttpHeader> headers = new ArrayList<>(List.of(
         RawHeader.create("ETag", etag),
         RawHeader.create("X-Content-Type-Options", "nosniff"),
         RawHeader.create("Accept-Ranges", "bytes"),
@@ -275,10 +296,48 @@ final class FileRoutes extends RouteSupport {
     if (span != null) {
       headers.add(RawHeader.create("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + size));
       return HttpResponse.create().withStatus(StatusCodes.PARTIAL_CONTENT).addHeaders(headers)
-          .withEntity(HttpEntities.create(type, span[1] - span[0] + 1, files.read(found, span[0], span[1])));
+          .withEntity(HttpEntities.create(type, span[1] - span[0] + 1,
+              whileMember(files.read(found, span[0], span[1]), user, found.roomId())));
     }
     return HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(headers)
-        .withEntity(HttpEntities.create(type, size, files.read(found, 0, size - 1)));
+        .withEntity(HttpEntities.create(type, size, whileMember(files.read(found, 0, size - 1), user, found.roomId())));
+  }
+
+  /**
+   * The bytes, for as long as {@code user} is a member of the room: asked again every few MiB or seconds
+   * ({@code parley.files.download-recheck}), so that a
+   * user kicked, banned or gone while a large file streams gets no more of it (the connection is cut, and the client
+   * sees a download shorter than its Content-Length). Membership holds for every byte, not only for the first.
+   */
+  private Source<ByteString, NotUsed> whileMember(Source<ByteString, NotUsed> bytes, String user, String roomId) {
+    long recheckBytes = files.settings().recheckBytes();
+    long recheckNanos = files.settings().recheckEvery().toNanos();
+    return bytes.via(Flow.<ByteString>create().statefulMap(
+            () -> new long[] {0, System.nanoTime()},
+            (since, chunk) -> {
+              since[0] += chunk.size();
+              boolean due = since[0] >= recheckBytes || System.nanoTime() - since[1] >= recheckNanos;
+              if (due) {
+                since[0] = 0;
+                since[1] = System.nanoTime();
+              }
+              return Pair.create(since, Pair.create(due, chunk));
+            },
+            since -> Optional.empty()))
+        .mapAsync(1, step -> !step.first() ? CompletableFuture.completedFuture(step.second())
+            : membership(user, roomId).thenApply(refusal -> {
+              if (refusal != null) {
+                throw new NoLongerMember();
+              }
+              return step.second();
+            }));
+  }
+
+  /** Ends a download whose user left the file's room; the client sees the connection cut. */
+  private static final class NoLongerMember extends RuntimeException {
+    NoLongerMember() {
+      super("the downloader is no longer a member of the file's room", null, false, false);
+    }
   }
 
   private static ContentType contentTypeOf(String stored) {
@@ -291,7 +350,7 @@ final class FileRoutes extends RouteSupport {
 
   /** Attachment (inline for a few image types), the name in RFC 5987 form and as plain ASCII for old clients. */
   static String disposition(FileRef file) {
-    String base = file.contentType().split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+    String base = file.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
     String kind = INLINE.contains(base) ? "inline" : "attachment";
     String ascii = file.name().replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
     String encoded = URLEncoder.encode(file.name(), StandardCharsets.UTF_8).replace("+", "%20");

@@ -21,6 +21,9 @@ final class Ranges {
     try {
       String first = spec.substring(0, dash).trim();
       String last = spec.substring(dash + 1).trim();
+      if (!digits(first) || !digits(last)) {
+        return null; // not a range at all ("bytes=--5"): ignored, as RFC 9110 asks of an invalid one
+      }
       if (first.isEmpty()) {
         if (last.isEmpty()) {
           return null;
@@ -40,5 +43,10 @@ final class Ranges {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** Empty, or only 0-9 (no sign, no space inside). */
+  private static boolean digits(String s) {
+    return s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 }

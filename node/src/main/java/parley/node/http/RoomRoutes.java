@@ -2,30 +2,54 @@ package parley.node.http;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import parley.node.NodeMetrics;
 import parley.node.Secrets;
 import parley.node.Validation;
-import parley.node.delivery.ClientSession;
+import parley.node.delivery.WireEntries;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.room.RoomDirectory;
+import parley.node.room.TimelineEntry;
+import parley.node.user.Invite;
 import parley.node.user.UserAccount;
+import parley.node.user.UserNotice;
 import parley.protocol.CreateRoom;
 import parley.protocol.ErrorBody;
+import parley.protocol.GroupDm;
 import parley.protocol.JoinRoom;
 import parley.protocol.Limits;
 import parley.protocol.MarkRead;
+import parley.protocol.Message;
 import parley.protocol.MessagePage;
+import parley.protocol.Moderation;
 import parley.protocol.PostMessage;
+import parley.protocol.RoleChange;
+import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
+import parley.protocol.RoomReceipts;
 
-/** Rooms and DMs: the listing, creating, joining and leaving, the timeline (pages and posts), read markers. */
+/**
+ * Rooms and DMs: the listing, creating, joining and leaving, the timeline (pages and posts), read markers.
+ *
+ * <p>Long because each room route maps its own answers to statuses and error codes; files, invitations and accounts
+ * have route classes of their own.
+ */
 final class RoomRoutes extends RouteSupport {
   private final History history;
 
@@ -44,25 +68,25 @@ final class RoomRoutes extends RouteSupport {
                 pathEnd(() -> concat(
                     get(() -> getRoom(caller, id)),
                     delete(() -> deleteRoom(caller, id)),
-                    patch(() -> body(parley.protocol.RoomChange.class, b -> changeRoom(caller, id, b))))),
-                path("kick", () -> post(() -> body(parley.protocol.Moderation.class, b -> moderate(caller, id, "kick", b)))),
-                path("ban", () -> post(() -> body(parley.protocol.Moderation.class, b -> moderate(caller, id, "ban", b)))),
-                path("unban", () -> post(() -> body(parley.protocol.Moderation.class, b -> moderate(caller, id, "unban", b)))),
-                path("roles", () -> post(() -> body(parley.protocol.RoleChange.class, b -> setRole(caller, id, b)))),
+                    patch(() -> body(RoomChange.class, b -> changeRoom(caller, id, b))))),
+                path("kick", () -> post(() -> body(Moderation.class, b -> moderate(caller, id, "kick", b)))),
+                path("ban", () -> post(() -> body(Moderation.class, b -> moderate(caller, id, "ban", b)))),
+                path("unban", () -> post(() -> body(Moderation.class, b -> moderate(caller, id, "unban", b)))),
+                path("roles", () -> post(() -> body(RoleChange.class, b -> setRole(caller, id, b)))),
                 path("join", () -> post(() -> optionalBody(JoinRoom.class, b -> join(caller, id, b)))),
                 path("leave", () -> post(() -> leave(caller, id))),
                 path("messages", () -> concat(
                     get(() -> messages(caller, id)),
                     post(() -> body(PostMessage.class, b -> postMessage(caller, id, b))))),
-                path(segment("messages").slash(org.apache.pekko.http.javadsl.server.PathMatchers.longSegment()),
+                path(segment("messages").slash(PathMatchers.longSegment()),
                     seq -> concat(
                         patch(() -> body(PostMessage.class, b -> changeMessage(caller, id, seq, "edit", b))),
                         delete(() -> changeMessage(caller, id, seq, "delete",
-                            new PostMessage(java.util.UUID.randomUUID().toString(), null))))),
+                            new PostMessage(UUID.randomUUID().toString(), null))))),
                 path("read", () -> post(() -> body(MarkRead.class, b -> markRead(caller, id, b)))),
                 path("receipts", () -> get(() -> receipts(caller, id)))))))),
         path(segment("dms").slash(segment()), user -> post(() -> openDm(caller, user))),
-        path("dms", () -> post(() -> body(parley.protocol.GroupDm.class, b -> openGroup(caller, b)))));
+        path("dms", () -> post(() -> body(GroupDm.class, b -> openGroup(caller, b)))));
   }
 
   /** A page of the room listing: {@code ?q=} filters names, {@code ?after=} is the {@code next} of the page before. */
@@ -97,12 +121,12 @@ final class RoomRoutes extends RouteSupport {
   }
 
   static String toCursor(String sortKey) {
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
   }
 
   static Optional<String> fromCursor(String cursor) {
     try {
-      String key = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+      String key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       return key.indexOf('\u0000') > 0 ? Optional.of(key) : Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.empty();
@@ -132,8 +156,8 @@ final class RoomRoutes extends RouteSupport {
         : rejected(result));
   }
 
-  /** v1.1: the owner or an admin changes the room's name, topic, passcode or capacity. */
-  Route changeRoom(Caller caller, String id, parley.protocol.RoomChange body) {
+  /** The owner or an admin changes the room's name, topic, passcode or capacity. */
+  Route changeRoom(Caller caller, String id, RoomChange body) {
     if (body.name() == null && body.topic() == null && body.passcode() == null && body.capacity() == null
         && body.retention() == null) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request",
@@ -165,8 +189,8 @@ final class RoomRoutes extends RouteSupport {
     return onSuccess(changed, this::roomOrRefusal);
   }
 
-  /** v1.1: kick, ban or unban; a removed user's entity drops the room from their list, as a leave does. */
-  Route moderate(Caller caller, String id, String action, parley.protocol.Moderation body) {
+  /** Kick, ban or unban; a removed user's entity drops the room from their list, as a leave does. */
+  Route moderate(Caller caller, String id, String action, Moderation body) {
     String target = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(target)) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "username names the user to " + action);
@@ -180,14 +204,14 @@ final class RoomRoutes extends RouteSupport {
     CompletionStage<ChatRoom.ModerationResult> done = room(id)
         .<ChatRoom.ModerationResult>ask(r -> new ChatRoom.Moderate(caller.username(), action, target, reason, r), timeout)
         .thenCompose(result -> result instanceof ChatRoom.RoomView && !"unban".equals(action)
-            ? user(target).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id, new ClientSession.Removal(
+            ? user(target).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id, new UserNotice.Removal(
                 "kick".equals(action) ? "kicked" : "banned", caller.username(), reason), r), timeout)
                 .thenApply(d -> result)
             : CompletableFuture.completedFuture(result));
     return onSuccess(done, this::roomOrRefusal);
   }
 
-  /** v1.1: the owner deletes the room; each member's entity drops it from their list. */
+  /** The owner deletes the room; each member's entity drops it from their list. */
   Route deleteRoom(Caller caller, String id) {
     CompletionStage<ChatRoom.DeleteResult> deleted = room(id)
         .<ChatRoom.DeleteResult>ask(r -> new ChatRoom.Delete(caller.username(), r), timeout)
@@ -197,7 +221,7 @@ final class RoomRoutes extends RouteSupport {
           }
           CompletableFuture<?>[] dropped = d.members().stream()
               .map(m -> user(m).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id,
-                      new ClientSession.Removal(parley.node.room.TimelineEntry.DELETED, caller.username(), null), r),
+                      new UserNotice.Removal(TimelineEntry.DELETED, caller.username(), null), r),
                       timeout)
                   .toCompletableFuture())
               .toArray(CompletableFuture[]::new);
@@ -207,11 +231,11 @@ final class RoomRoutes extends RouteSupport {
         : rejected(result));
   }
 
-  /** v1.1: the owner names or unnames an admin, or hands the room over. */
-  Route setRole(Caller caller, String id, parley.protocol.RoleChange body) {
+  /** The owner names or unnames an admin, or hands the room over. */
+  Route setRole(Caller caller, String id, RoleChange body) {
     String target = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(target) || body.role() == null
-        || !java.util.Set.of("owner", "admin", "member").contains(body.role())) {
+        || !Set.of("owner", "admin", "member").contains(body.role())) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "username and a role: owner, admin or member");
     }
     return onSuccess(room(id).<ChatRoom.ModerationResult>ask(
@@ -222,12 +246,12 @@ final class RoomRoutes extends RouteSupport {
     return result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result);
   }
 
-  /** v1.1: every member's delivered and read markers, for a member. */
+  /** Every member's delivered and read markers, for a member. */
   Route receipts(Caller caller, String id) {
     return onSuccess(
         room(id).<ChatRoom.ReceiptsResult>ask(r -> new ChatRoom.GetReceipts(caller.username(), r), timeout),
         result -> result instanceof ChatRoom.ReceiptsView v
-            ? complete(StatusCodes.OK, new parley.protocol.RoomReceipts(v.members()), JSON)
+            ? complete(StatusCodes.OK, new RoomReceipts(v.members()), JSON)
             : rejected(result));
   }
 
@@ -269,14 +293,16 @@ final class RoomRoutes extends RouteSupport {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "a DM needs another user");
     }
     String id = ChatRoom.dmId(caller.username(), other);
+    // One who blocks the caller is not put in the DM (nor told): the caller talks into a room only they are in.
     CompletionStage<Object> opened =
-        user(other).<UserAccount.PresenceView>ask(UserAccount.GetPresence::new, timeout)
+        user(other).<UserAccount.Reach>ask(r -> new UserAccount.CheckReach(caller.username(), Set.of(), r),
+                timeout)
             .thenCompose(p -> p.exists()
                 ? room(id).<ChatRoom.CreateResult>ask(
                         r -> new ChatRoom.Create(caller.username() + ", " + other, ChatRoom.KIND_DM, caller.username(),
-                            null, 2, List.of(other), r),
+                            null, 2, p.blocks() ? List.of() : List.of(other), r),
                         timeout)
-                    .thenCompose(result -> dmOpened(caller.username(), other, id, result))
+                    .thenCompose(result -> dmOpened(caller.username(), p.blocks() ? null : other, id, result))
                 : CompletableFuture.completedFuture(null));
     return onSuccess(opened, result -> {
       if (result == null) {
@@ -287,11 +313,13 @@ final class RoomRoutes extends RouteSupport {
   }
 
   /**
-   * v1.1: the group DM of the caller and 2 to 9 others (one room per set of people, whoever asks): created with all
-   * of them in it, or the existing one (joined again by a caller who had left it).
+   * The group DM of the caller and 2 to 9 others (one room per set of people, whoever asks): created, or the
+   * existing one (joined again by a caller who had left it). It counts against the caller's group DM limit; of
+   * the others, those who share a room with the caller are in it at once, the rest get an invitation (they join when
+   * they accept, and hear nothing of it before), and those who block the caller get nothing and are not told.
    */
-  Route openGroup(Caller caller, parley.protocol.GroupDm body) {
-    java.util.TreeSet<String> others = new java.util.TreeSet<>();
+  Route openGroup(Caller caller, GroupDm body) {
+    TreeSet<String> others = new TreeSet<>();
     for (String raw : body.usernames() == null ? List.<String>of() : body.usernames()) {
       String u = Validation.canonicalUsername(raw);
       if (!Validation.isValidUsername(u)) {
@@ -305,40 +333,62 @@ final class RoomRoutes extends RouteSupport {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "a group DM is you and 2 to " + Limits.GROUP_OTHERS_MAX
           + " others (a DM with one person is POST /api/v1/dms/{username})");
     }
-    java.util.TreeSet<String> all = new java.util.TreeSet<>(others);
+    TreeSet<String> all = new TreeSet<>(others);
     all.add(caller.username());
     String id = ChatRoom.groupId(all);
-    List<CompletableFuture<UserAccount.PresenceView>> asked = others.stream()
-        .map(u -> user(u).<UserAccount.PresenceView>ask(UserAccount.GetPresence::new, timeout).toCompletableFuture())
-        .toList();
-    CompletionStage<Object> opened = CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
-        .thenCompose(v -> {
-          List<String> missing = asked.stream().map(CompletableFuture::join).filter(p -> !p.exists())
-              .map(UserAccount.PresenceView::username).toList();
-          if (!missing.isEmpty()) {
-            return CompletableFuture.completedFuture(
-                (Object) new ChatRoom.Rejected("no_such_user", "there is no user " + String.join(", ", missing)));
-          }
-          return room(id).<ChatRoom.CreateResult>ask(r -> new ChatRoom.Create(String.join(", ", all),
-                  ChatRoom.KIND_GROUP, caller.username(), null, all.size(), List.copyOf(others), r), timeout)
-              .thenCompose(result -> {
-                if (result instanceof ChatRoom.Created c) {
-                  CompletableFuture<?>[] added = all.stream()
-                      .map(u -> addRoom(u, id, u.equals(caller.username()) ? 1 : 0).toCompletableFuture())
-                      .toArray(CompletableFuture[]::new);
-                  return CompletableFuture.allOf(added).thenApply(d -> (Object) c.room());
-                }
-                return dmOpened(caller.username(), null, id, result);
-              });
-        });
+    String name = String.join(", ", all);
+    CompletionStage<Object> opened = user(caller.username())
+        .<UserAccount.Result>ask(UserAccount.CountGroupDm::new, timeout)
+        .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE
+            ? CompletableFuture.completedFuture((Object) allowed)
+            : reach(caller.username(), others).thenCompose(reach -> {
+              List<String> missing = reach.stream().filter(r -> !r.exists()).map(UserAccount.Reach::username).toList();
+              if (!missing.isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    (Object) new ChatRoom.Rejected("no_such_user", "there is no user " + String.join(", ", missing)));
+              }
+              List<String> joining = reach.stream().filter(r -> r.sharesRoom() && !r.blocks())
+                  .map(UserAccount.Reach::username).toList();
+              List<String> invited = reach.stream().filter(r -> !r.sharesRoom() || r.blocks())
+                  .map(UserAccount.Reach::username).toList();
+              return room(id).<ChatRoom.CreateResult>ask(r -> new ChatRoom.Create(name, ChatRoom.KIND_GROUP,
+                      caller.username(), null, all.size(), joining, r, invited), timeout)
+                  .thenCompose(result -> {
+                    if (!(result instanceof ChatRoom.Created c)) {
+                      return dmOpened(caller.username(), null, id, result);
+                    }
+                    List<CompletableFuture<?>> added = new ArrayList<>();
+                    added.add(addRoom(caller.username(), id, 1).toCompletableFuture());
+                    joining.forEach(u -> added.add(addRoom(u, id, 0).toCompletableFuture()));
+                    // One who blocks the caller is told nothing: their entity drops the invitation.
+                    Invite invite = new Invite(id, ChatRoom.KIND_GROUP, name,
+                        caller.username(), now());
+                    invited.forEach(u -> user(u).tell(new UserAccount.AddInvite(invite)));
+                    return CompletableFuture.allOf(added.toArray(CompletableFuture[]::new)).thenApply(d -> (Object) c.room());
+                  });
+            }));
     return onSuccess(opened, result -> result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON)
         : rejected(result));
+  }
+
+  /** How each of {@code others} stands towards {@code caller}: exists, blocks them, shares a room with them. */
+  private CompletionStage<List<UserAccount.Reach>> reach(String caller, Collection<String> others) {
+    return user(caller).<UserAccount.Summary>ask(UserAccount.GetSummary::new, timeout).thenCompose(summary -> {
+      Set<String> rooms = Set.copyOf(summary.rooms().keySet());
+      List<CompletableFuture<UserAccount.Reach>> asked = others.stream()
+          .map(u -> user(u).<UserAccount.Reach>ask(r -> new UserAccount.CheckReach(caller, rooms, r), timeout)
+              .toCompletableFuture())
+          .toList();
+      return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+          .thenApply(v -> asked.stream().map(CompletableFuture::join).toList());
+    });
   }
 
   /** A new DM is in both users' lists; a DM the caller left is joined again, from its latest entry on. */
   CompletionStage<Object> dmOpened(String caller, String other, String id, ChatRoom.CreateResult result) {
     if (result instanceof ChatRoom.Created c) {
-      return addRoom(caller, id, 1).thenCompose(d -> addRoom(other, id, 0)).thenApply(d -> c.room());
+      return addRoom(caller, id, 1).thenCompose(d -> other == null ? CompletableFuture.completedFuture(d)
+          : addRoom(other, id, 0)).thenApply(d -> c.room());
     }
     if (result instanceof ChatRoom.RoomView v && v.isMember()) {
       return CompletableFuture.completedFuture(v);
@@ -374,7 +424,7 @@ final class RoomRoutes extends RouteSupport {
         if (result instanceof ChatRoom.Page page) {
           return complete(
               StatusCodes.OK,
-              new MessagePage(page.toWire(id), page.hasMore(), page.floorSeq() == null ? null : Boolean.TRUE,
+              new MessagePage(WireEntries.page(id, page), page.hasMore(), page.floorSeq() == null ? null : Boolean.TRUE,
                   page.floorSeq()),
               JSON);
         }
@@ -386,48 +436,25 @@ final class RoomRoutes extends RouteSupport {
     })));
   }
 
-  /** v1.1: an edit or a delete of the message at {@code seq}, as an entry of its own (200 with it). */
+  /** An edit or a delete of the message at {@code seq}, as an entry of its own (200 with it). */
   Route changeMessage(Caller caller, String id, long seq, String kind, PostMessage body) {
-    String clientMsgId = body.clientMsgId() != null ? body.clientMsgId() : java.util.UUID.randomUUID().toString();
-    var problem = "delete".equals(kind) ? Validation.clientMsgId(clientMsgId) : Validation.message(clientMsgId, body.text());
-    if (problem.isPresent()) {
-      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
-    }
-    return store(caller, id, clientMsgId, body.text(), kind, seq, null, StatusCodes.OK);
+    String clientMsgId = body.clientMsgId() != null ? body.clientMsgId() : UUID.randomUUID().toString();
+    return send(caller, id, clientMsgId, body.text(), kind, seq, null, StatusCodes.OK);
   }
 
   Route postMessage(Caller caller, String id, PostMessage body) {
-    var problem = Validation.message(body.clientMsgId(), body.text());
-    if (problem.isPresent()) {
-      return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
-    }
-    return store(caller, id, body.clientMsgId(), body.text(), "message", null, body.replyTo(), StatusCodes.CREATED);
+    return send(caller, id, body.clientMsgId(), body.text(), "message", null, body.replyTo(), StatusCodes.CREATED);
   }
 
-  private Route store(Caller caller, String id, String clientMsgId, String text, String kind, Long target, Long answers,
-      org.apache.pekko.http.javadsl.model.StatusCode created) {
-    PostMessage body = new PostMessage(clientMsgId, text, answers);
-    CompletionStage<Object> posted =
-        user(caller.username()).<UserAccount.Result>ask(UserAccount.TakeMessageToken::new, timeout)
-            .thenCompose(token -> token instanceof UserAccount.Throttled
-                ? CompletableFuture.completedFuture((Object) token)
-                : room(id).<ChatRoom.PostResult>ask(
-                    r -> new ChatRoom.Post(caller.username(), body.clientMsgId(), body.text(), r, kind, target,
-                        answers), timeout)
-                    .thenCompose(result -> result instanceof ChatRoom.PostedBefore before
-                        // A resend of a send the room no longer holds in memory: its first entry, from the journal.
-                        ? history.page(id, caller.username(), null, before.seq() - 1, 1).thenApply(page -> (Object) page)
-                        : CompletableFuture.completedFuture(result)));
-    return onSuccess(posted, result -> {
-      if (result instanceof ChatRoom.Posted p) {
-        parley.node.NodeMetrics.get(system).sends.increment();
-        return complete(created, p.entry().toWire(id), JSON);
-      }
-      if (result instanceof ChatRoom.Page page && page.entries().size() == 1) {
-        return complete(created, page.toWire(id).get(0), JSON);
-      }
-      if (result instanceof UserAccount.Throttled) {
-        parley.node.NodeMetrics.get(system).rateLimited("messages");
+  /** Through the sender's gate to the room, as a socket's send goes; the room validates it and answers the entry. */
+  private Route send(Caller caller, String id, String clientMsgId, String text, String kind, Long target, Long answers,
+      StatusCode created) {
+    CompletionStage<ChatRoom.SendOutcome> answer = user(caller.username()).ask(r -> new UserAccount.SendThrough(id,
+        new ChatRoom.Send(caller.username(), clientMsgId, text, r, kind, target, answers, null, true)), timeout);
+    return onSuccess(entryOrRefusal(answer, id, caller.username(), history), result -> {
+      if (result instanceof Message m) {
+        NodeMetrics.get(system).sends.increment();
+        return complete(created, m, JSON);
       }
       return rejected(result);
     });
@@ -454,10 +481,11 @@ final class RoomRoutes extends RouteSupport {
 
   /**
    * A cursor past the room's end can only come from state the node lost (or from another server's timeline): said as
-   * such to the client, which drops what it holds of the room and reads it again, and logged as the error it is.
+   * such to the client, which drops what it holds of the room and reads it again. Logged as a warning, which the log
+   * throttle holds to one a second: any user can send such a cursor, so it must not let them write the log at will.
    */
   Route cursorAhead(String user, String roomId, long after, long lastSeq) {
-    system.log().error(
+    system.log().warn(
         "{} asked room {} for entries after seq {}, past its last seq {}: entries they saw are not in the journal",
         user, roomId, after, lastSeq);
     return complete(StatusCodes.CONFLICT, ErrorBody.cursorAhead(after, lastSeq), JSON);

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
@@ -16,21 +18,30 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.marshalling.Marshaller;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.ExpectedWebSocketRequestRejection;
 import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.AskTimeoutException;
 import parley.node.Validation;
+import parley.node.delivery.WireEntries;
+import parley.node.delivery.WireEntries;
 import parley.node.room.ChatRoom;
+import parley.node.room.History;
 import parley.node.user.UserAccount;
 import parley.protocol.ErrorBody;
 import parley.protocol.Json;
@@ -64,7 +75,15 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   Route rejected(Object result) {
+    if (result instanceof ChatRoom.SendRefused r) {
+      // Only the user's message bucket names a wait.
+      return r.retryAfterMs() != null ? rateLimited(r.message(), r.retryAfterMs())
+          : error(statusOf(r.code()), r.code(), r.message());
+    }
     if (result instanceof UserAccount.Throttled t) {
+      return rateLimited(t.message(), t.retryAfterMs());
+    }
+    if (result instanceof ChatRoom.JoinThrottled t) {
       return rateLimited(t.message(), t.retryAfterMs());
     }
     String code = result instanceof ChatRoom.Rejected r ? r.code() : result instanceof UserAccount.Rejected r ? r.code() : "internal_error";
@@ -74,14 +93,17 @@ abstract class RouteSupport extends AllDirectives {
 
   static StatusCode statusOf(String code) {
     return switch (code) {
-      case "no_such_room", "no_such_user", "no_such_session" -> StatusCodes.NOT_FOUND;
-      case "wrong_passcode", "not_a_member", "wrong_password", "forbidden", "banned" -> StatusCodes.FORBIDDEN;
+      case "no_such_room", "no_such_user", "no_such_session", "no_such_invite" -> StatusCodes.NOT_FOUND;
+      case "wrong_passcode", "passcode_required", "not_a_member", "wrong_password", "forbidden", "banned",
+          "csrf_failed" -> StatusCodes.FORBIDDEN;
       case "no_such_member", "no_such_message", "no_such_file" -> StatusCodes.NOT_FOUND;
       case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
       case "not_your_message" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
-      case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer" -> StatusCodes.CONFLICT;
-      case "too_many_sockets", "too_many_rooms", "too_many_connections", "rate_limited" -> StatusCodes.TOO_MANY_REQUESTS;
+      case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks" ->
+          StatusCodes.CONFLICT;
+      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_connections", "rate_limited",
+          "too_many_uploads_per_user" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
       case "internal_error" -> StatusCodes.INTERNAL_SERVER_ERROR;
       case "unavailable" -> StatusCodes.SERVICE_UNAVAILABLE;
@@ -96,7 +118,7 @@ abstract class RouteSupport extends AllDirectives {
   /** 429 {@code rate_limited}: {@code retryAfterMs} in the body, and Retry-After in whole seconds (rounded up). */
   Route rateLimited(String message, long retryAfterMs) {
     return respondWithHeader(
-        org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", Long.toString((retryAfterMs + 999) / 1000)),
+        RawHeader.create("Retry-After", Long.toString((retryAfterMs + 999) / 1000)),
         () -> complete(StatusCodes.TOO_MANY_REQUESTS, ErrorBody.rateLimited(message, retryAfterMs), JSON));
   }
 
@@ -121,7 +143,7 @@ abstract class RouteSupport extends AllDirectives {
       return HttpResponse.create()
           .withStatus(status)
           .withEntity(
-              org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+              ContentTypes.APPLICATION_JSON,
               Json.mapper().writeValueAsBytes(ErrorBody.of(code, message)));
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -140,15 +162,34 @@ abstract class RouteSupport extends AllDirectives {
    * authenticated ones, which said 401).
    */
   <T> Route optionalBody(Class<T> type, Function<T, Route> inner) {
-    return handleRejections(rejections(), () -> entity(Unmarshaller.entityToString(), text -> {
-      T value;
-      try {
-        value = text.isBlank() ? null : Json.mapper().readValue(text, type);
-      } catch (IOException e) {
-        return error(StatusCodes.BAD_REQUEST, "invalid_request", "the body is not the JSON object this call takes");
-      }
-      return inner.apply(value);
-    }));
+    return handleRejections(rejections(), () -> extractRequestEntity(entity -> entity(Unmarshaller.entityToString(),
+        text -> {
+          if (text.isBlank()) {
+            return inner.apply(null);
+          }
+          // A body in any other type is refused before it is read: a page on another site can post text/plain (a
+          // "simple" request, no preflight) but never application/json, so this closes cross-site form posts.
+          if (!isJson(entity.getContentType())) {
+            return unsupportedMediaType();
+          }
+          T value;
+          try {
+            value = Json.mapper().readValue(text, type);
+          } catch (IOException e) {
+            return error(StatusCodes.BAD_REQUEST, "invalid_request", "the body is not the JSON object this call takes");
+          }
+          return inner.apply(value);
+        })));
+  }
+
+  static boolean isJson(ContentType type) {
+    var media = type.mediaType();
+    return media.mainType().equals("application") && media.subType().equals("json");
+  }
+
+  Route unsupportedMediaType() {
+    return error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+        "a JSON body needs Content-Type: application/json");
   }
 
   RejectionHandler rejections() {
@@ -156,19 +197,18 @@ abstract class RouteSupport extends AllDirectives {
         .handleAll(MethodRejection.class, rs -> error(StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed",
             "use " + String.join(" or ", rs.stream().map(r -> r.supported().name()).toList())))
         .handle(MalformedQueryParamRejection.class, r -> invalidQuery(r.errorMsg()))
-        .handle(org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection.class, r ->
-            r.getCause() instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException big
+        .handle(MalformedRequestContentRejection.class, r ->
+            r.getCause() instanceof EntityStreamSizeException big
                 ? error(StatusCodes.PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than " + big.limit() + " bytes")
                 : error(StatusCodes.BAD_REQUEST, "invalid_request", "the body could not be read"))
-        .handle(UnsupportedRequestContentTypeRejection.class, r ->
-            error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "invalid_request", "send application/json"))
-        .handle(org.apache.pekko.http.javadsl.server.ExpectedWebSocketRequestRejection.class, r ->
+        .handle(UnsupportedRequestContentTypeRejection.class, r -> unsupportedMediaType())
+        .handle(ExpectedWebSocketRequestRejection.class, r ->
             error(StatusCodes.BAD_REQUEST, "websocket_required", "this endpoint speaks WebSocket only"))
         .handleNotFound(notFound())
         .build()
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(response -> response.entity().getContentType().equals(
-                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON)
+                ContentTypes.APPLICATION_JSON)
             ? response
             : errorResponse(response.status(), "invalid_request", "the request was not understood"));
   }
@@ -177,7 +217,7 @@ abstract class RouteSupport extends AllDirectives {
     return ExceptionHandler.newBuilder()
         .match(AskTimeoutException.class, e -> unavailable())
         .match(TimeoutException.class, e -> unavailable())
-        .match(java.util.concurrent.CompletionException.class, e -> e.getCause() instanceof TimeoutException ? unavailable() : internal(e))
+        .match(CompletionException.class, e -> e.getCause() instanceof TimeoutException ? unavailable() : internal(e))
         .matchAny(this::internal)
         .build();
   }
@@ -204,6 +244,24 @@ abstract class RouteSupport extends AllDirectives {
     return sharding.entityRefFor(ChatRoom.ENTITY_KEY, id);
   }
 
+  /**
+   * A send's answer as its client gets it over HTTP: the stored entry as the wire has it (a resend's first copy, read
+   * from the journal when the room no longer holds it in memory), else the refusal as the room or the gate gave it.
+   */
+  static CompletionStage<Object> entryOrRefusal(CompletionStage<ChatRoom.SendOutcome> answer, String roomId,
+      String user, History history) {
+    return answer.thenCompose(outcome -> {
+      if (outcome instanceof ChatRoom.SendStored stored && stored.entry() != null) {
+        return CompletableFuture.completedFuture(WireEntries.of(roomId, stored.entry()));
+      }
+      if (outcome instanceof ChatRoom.SendStored stored) {
+        return history.page(roomId, user, null, stored.seq() - 1, 1).thenApply(page ->
+            page instanceof ChatRoom.Page p && p.entries().size() == 1 ? WireEntries.page(roomId, p).get(0) : page);
+      }
+      return CompletableFuture.completedFuture(outcome);
+    });
+  }
+
   static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
@@ -220,6 +278,6 @@ abstract class RouteSupport extends AllDirectives {
     return new Room(
         v.id(), v.name(), v.kind(), v.owner(), v.capacity(), v.hasPasscode(), v.lastSeq(),
         v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen(), m.role())).toList(), v.topic(),
-        v.retention(), v.retention() == null && v.floorSeq() <= 1 ? null : v.floorSeq());
+        WireEntries.wire(v.retention()), v.retention() == null && v.floorSeq() <= 1 ? null : v.floorSeq());
   }
 }

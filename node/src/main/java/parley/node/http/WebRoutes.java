@@ -1,6 +1,8 @@
 package parley.node.http;
 
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.coding.Coder;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -38,7 +40,11 @@ final class WebRoutes extends RouteSupport {
         pathPrefix("static", () -> served(() -> dir.isEmpty() ? getFromResourceDirectory("web") : getFromDirectory(dir))));
   }
 
-  private Route served(java.util.function.Supplier<Route> file) {
-    return get(() -> respondWithHeaders(HEADERS, () -> encodeResponseWith(List.of(Coder.NoCoding, Coder.Gzip), file)));
+  private Route served(Supplier<Route> file) {
+    // A NUL or another control character names no file: not found, before the file system is asked (which throws).
+    return extractRequest(request -> StreamSupport.stream(
+            request.getUri().pathSegments().spliterator(), false).anyMatch(s -> s.chars().anyMatch(c -> c < 0x20))
+        ? notFound()
+        : get(() -> respondWithHeaders(HEADERS, () -> encodeResponseWith(List.of(Coder.NoCoding, Coder.Gzip), file))));
   }
 }

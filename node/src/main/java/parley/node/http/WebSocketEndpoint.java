@@ -1,15 +1,20 @@
 package parley.node.http;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
@@ -21,6 +26,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import parley.node.delivery.ClientSession;
+import parley.node.delivery.PreparedText;
 import parley.node.delivery.RoomHub;
 import parley.node.http.websocket.WebSocketUpgrades;
 import parley.node.room.History;
@@ -34,15 +40,15 @@ import parley.protocol.Limits;
 public final class WebSocketEndpoint {
   private static final AtomicLong SESSIONS = new AtomicLong();
   /** This node's open WebSockets: their sessions, and when each socket has ended. */
-  private final java.util.Map<ActorRef<ClientSession.Command>, CompletionStage<org.apache.pekko.Done>> open =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ActorRef<ClientSession.Command>, CompletionStage<Done>> open =
+      new ConcurrentHashMap<>();
 
   private final ActorSystem<?> system;
   private final ActorRef<RoomHub.Command> hub;
   private final History history;
   private final ClientSession.Settings settings;
   private final int outboundBuffer;
-  private final java.time.Duration silenceTimeout;
+  private final Duration silenceTimeout;
 
   public WebSocketEndpoint(ActorSystem<?> system, ActorRef<RoomHub.Command> hub, History history) {
     this.system = system;
@@ -63,7 +69,7 @@ public final class WebSocketEndpoint {
    * the connection's place at the node (held until the WebSocket ends), or null where none is kept.
    */
   public HttpResponse accept(
-      WebSocketUpgrade upgrade, String username, String tokenHash, java.util.Map<String, Long> resumeAfter,
+      WebSocketUpgrade upgrade, String username, String tokenHash, Map<String, Long> resumeAfter,
       ConnectionGuard.Slot slot) {
     QueueOutbound outbound = new QueueOutbound(outboundBuffer);
     // The queue runs inside the connection's own stream (no extra actor or hand-off per frame); the session gets
@@ -77,8 +83,8 @@ public final class WebSocketEndpoint {
         });
     ActorRef<ClientSession.Command> session = system.systemActorOf(
         // What the session logs names its user (the JSON log format's "user").
-        org.apache.pekko.actor.typed.javadsl.Behaviors.withMdc(ClientSession.Command.class,
-            java.util.Map.of("user", username),
+        Behaviors.withMdc(ClientSession.Command.class,
+            Map.of("user", username),
             ClientSession.create(username, tokenHash, resumeAfter, outbound, hub, history, settings)),
         "session-" + SESSIONS.incrementAndGet(),
         Props.empty());
@@ -112,13 +118,13 @@ public final class WebSocketEndpoint {
    * Closes every WebSocket of this node with {@code code} (1001 when the node stops: clients reconnect to another
    * node at once and resume by seq); completes when they have all ended.
    */
-  public CompletionStage<org.apache.pekko.Done> closeAll(int code, String reason) {
-    List<CompletableFuture<org.apache.pekko.Done>> ended = new ArrayList<>();
+  public CompletionStage<Done> closeAll(int code, String reason) {
+    List<CompletableFuture<Done>> ended = new ArrayList<>();
     open.forEach((session, done) -> {
       session.tell(new ClientSession.Close(code, reason));
-      ended.add(done.toCompletableFuture().exceptionally(e -> org.apache.pekko.Done.getInstance()));
+      ended.add(done.toCompletableFuture().exceptionally(e -> Done.getInstance()));
     });
-    return CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new)).thenApply(v -> org.apache.pekko.Done.getInstance());
+    return CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
   }
 
   public int openSockets() {
@@ -178,12 +184,12 @@ public final class WebSocketEndpoint {
     }
 
     @Override
-    public boolean offer(List<WebSocketUpgrades.PreparedText> frames) {
+    public boolean offer(List<PreparedText> frames) {
       return frames.size() == 1 ? offer(frames.get(0)) : offerElement(new WebSocketUpgrades.PreparedBatch(frames));
     }
 
     @Override
-    public boolean offer(WebSocketUpgrades.PreparedText frame) {
+    public boolean offer(PreparedText frame) {
       return offerElement(frame);
     }
 

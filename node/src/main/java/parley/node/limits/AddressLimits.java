@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -74,7 +75,7 @@ public final class AddressLimits {
   }
 
   private static <V, R> R withEntry(Map<Key, V> map, InetAddress address, Supplier<V> create,
-      java.util.function.Function<V, R> use, R absent) {
+      Function<V, R> use, R absent) {
     if (address == null) {
       return absent;
     }

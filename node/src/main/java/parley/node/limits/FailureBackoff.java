@@ -1,5 +1,6 @@
 package parley.node.limits;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayDeque;
 
@@ -19,7 +20,7 @@ public final class FailureBackoff {
       }
     }
 
-    public static Rule fromConfig(com.typesafe.config.Config config) {
+    public static Rule fromConfig(Config config) {
       return new Rule(config.getInt("free-failures"), config.getDuration("window"),
           config.getDuration("first-wait"), config.getDuration("longest-wait"));
     }

@@ -19,7 +19,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import parley.node.CborSerializable;
 
 /**
- * v1.1: the delivered markers of one room's members, a child of the room's actor (it lives and moves with the room,
+ * The delivered markers of one room's members, a child of the room's actor (it lives and moves with the room,
  * one writer like the room) with its own small journal, {@code RoomDelivered|<room>}: the room's own journal holds
  * timeline entries only, one per seq. The room hands it, with its receipts each second, what moved in that second
  * (markers it accepted: member, clamped, forward only; members who left), and it writes that as one event for the whole

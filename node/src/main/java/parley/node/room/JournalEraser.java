@@ -4,10 +4,11 @@ import com.typesafe.config.Config;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Erases a deleted room's history (v1.1): every journal row and snapshot of its persistence id, in one transaction,
+ * Erases a deleted room's history: every journal row and snapshot of its persistence id, in one transaction,
  * on the node's database (H2 or PostgreSQL, the journal's own tables, quoted as both spell them). Blocking JDBC: run
  * it on the blocking dispatcher. Idempotent: a room that recovers as deleted (the node stopped between the
  * tombstone's write and this) erases again.
@@ -45,7 +46,7 @@ final class JournalEraser {
   }
 
   /**
-   * v1.1, retention: deletes the journal rows before {@code floor} and every snapshot but the latest, but only once
+   * Retention: deletes the journal rows before {@code floor} and every snapshot but the latest, but only once
    * the latest snapshot is at or past {@code floor - 1}, so the room recovers from it without the rows (the highest
    * row, at or past the floor, always stays: the journal's next seq follows it). Returns the rows removed: journal
    * rows, then snapshots.
@@ -57,7 +58,7 @@ final class JournalEraser {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT MAX(\"sequence_number\") FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {
         s.setString(1, persistenceId);
-        try (java.sql.ResultSet r = s.executeQuery()) {
+        try (ResultSet r = s.executeQuery()) {
           latest = r.next() ? r.getLong(1) : 0;
         }
       }

@@ -6,7 +6,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * v1.1: per member, the seqs of the messages that mention them, ascending, the last {@link #KEPT} of each: what a
+ * Per member, the seqs of the messages that mention them, ascending, the last {@link #KEPT} of each: what a
  * room summary's {@code mentions} count counts. Written in place, like {@link QuietSeqs}: only the room's actor
  * touches it, and snapshots copy it.
  */

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
+import parley.protocol.FileRef;
 
 /**
  * A room's sends accepted but not written yet, in arrival order, each with whoever waits for it: they are written
@@ -15,57 +17,37 @@ import org.apache.pekko.actor.typed.ActorRef;
  * the client sends it again with the same clientMsgId, as after a timeout.
  */
 final class PendingSends {
-  /** {@code kind}: message, edit or delete (v1.1); {@code target} and {@code replyTo} as the entry has them. */
+  /** {@code kind}: message, edit or delete; {@code target} and {@code replyTo} as the entry has them. */
   record PendingPost(String user, String clientMsgId, String text, List<Waiter> waiters, String kind, Long target,
-      Long replyTo, Boolean on, parley.protocol.FileRef file) {}
+      Long replyTo, Boolean on, FileRef file) {}
 
-  /** Whoever waits for a send: an HTTP request (the entry back) or a session (its outcome). */
-  sealed interface Waiter {
-    void stored(TimelineEntry entry, boolean duplicate);
+  /** Whoever waits for a send, at its {@link ChatRoom.Send#replyTo()}: its outcome, with the entry if it asked so. */
+  record Waiter(String roomId, ActorRef<ChatRoom.SendOutcome> replyTo, boolean withEntry) {
+    static Waiter of(String roomId, ChatRoom.Send send) {
+      return new Waiter(roomId, send.replyTo(), send.withEntry());
+    }
+
+    void stored(TimelineEntry.FromClient entry, boolean duplicate) {
+      replyTo.tell(withEntry
+          ? new ChatRoom.SendStored(roomId, entry.clientMsgId(), entry.seq(), entry.sentAt(), entry, duplicate)
+          : new ChatRoom.SendStored(roomId, entry.clientMsgId(), entry.seq(), entry.sentAt()));
+    }
 
     /** A resend: {@code first} is the stored entry if the room still holds it in memory, else null. */
-    void storedBefore(RoomState.Sent sent, TimelineEntry first);
+    void storedBefore(RoomState.Sent sent, TimelineEntry first) {
+      replyTo.tell(withEntry
+          ? new ChatRoom.SendStored(roomId, sent.clientMsgId(), sent.seq(), sent.sentAt(), first, true)
+          : new ChatRoom.SendStored(roomId, sent.clientMsgId(), sent.seq(), sent.sentAt()));
+    }
 
-    void refused(String clientMsgId, ChatRoom.Rejected why);
+    void refused(String clientMsgId, ChatRoom.Rejected why) {
+      replyTo.tell(new ChatRoom.SendRefused(roomId, clientMsgId, why.code(), why.message()));
+    }
   }
 
   /** The answer of a send the room gave up on: it may or may not be stored. */
   static final ChatRoom.Rejected UNAVAILABLE = new ChatRoom.Rejected("unavailable",
       "the room stopped before its write was confirmed; send again with the same clientMsgId");
-
-  record Asked(ActorRef<ChatRoom.PostResult> replyTo) implements Waiter {
-    @Override
-    public void stored(TimelineEntry entry, boolean duplicate) {
-      replyTo.tell(new ChatRoom.Posted(entry, duplicate));
-    }
-
-    @Override
-    public void storedBefore(RoomState.Sent sent, TimelineEntry first) {
-      replyTo.tell(first != null ? new ChatRoom.Posted(first, true) : new ChatRoom.PostedBefore(sent.seq()));
-    }
-
-    @Override
-    public void refused(String clientMsgId, ChatRoom.Rejected why) {
-      replyTo.tell(why);
-    }
-  }
-
-  record Told(String roomId, ActorRef<ChatRoom.SendOutcome> replyTo) implements Waiter {
-    @Override
-    public void stored(TimelineEntry entry, boolean duplicate) {
-      replyTo.tell(new ChatRoom.SendStored(roomId, entry.clientMsgId(), entry.seq(), entry.sentAt()));
-    }
-
-    @Override
-    public void storedBefore(RoomState.Sent sent, TimelineEntry first) {
-      replyTo.tell(new ChatRoom.SendStored(roomId, sent.clientMsgId(), sent.seq(), sent.sentAt()));
-    }
-
-    @Override
-    public void refused(String clientMsgId, ChatRoom.Rejected why) {
-      replyTo.tell(new ChatRoom.SendRefused(roomId, clientMsgId, why.code(), why.message()));
-    }
-  }
 
   private final List<PendingPost> pending = new ArrayList<>();
   private final Map<String, PendingPost> byKey = new HashMap<>();
@@ -91,7 +73,7 @@ final class PendingSends {
   }
 
   /**
-   * v1.1: whether {@code user}'s last reaction with {@code emoji} to {@code target} waiting for this write puts it on,
+   * Whether {@code user}'s last reaction with {@code emoji} to {@code target} waiting for this write puts it on,
    * or null if none waits: a second toggle in the same batch toggles the first, not the stored state.
    */
   Boolean waitingReaction(String user, long target, String emoji) {
@@ -105,7 +87,7 @@ final class PendingSends {
     return null;
   }
 
-  /** v1.1: whether a delete of {@code target} waits for this write (an edit after it is refused). */
+  /** Whether a delete of {@code target} waits for this write (an edit after it is refused). */
   boolean deleteWaits(long target) {
     for (PendingPost p : pending) {
       if (TimelineEntry.DELETE.equals(p.kind()) && p.target() != null && p.target() == target) {
@@ -130,7 +112,7 @@ final class PendingSends {
   }
 
   void add(String key, String user, String clientMsgId, String text, Waiter waiter, String kind, Long target,
-      Long replyTo, Boolean on, parley.protocol.FileRef file) {
+      Long replyTo, Boolean on, FileRef file) {
     PendingPost post =
         new PendingPost(user, clientMsgId, text, new ArrayList<>(List.of(waiter)), kind, target, replyTo, on, file);
     pending.add(post);
@@ -145,8 +127,7 @@ final class PendingSends {
     for (PendingPost p : posts) {
       List<String> mentions = TimelineEntry.MESSAGE.equals(p.kind())
           ? Mentions.in(p.text(), p.user(), state.members, state.info.owner()) : List.of();
-      events.add(new ChatRoom.MessagePosted(new TimelineEntry(++seq, p.kind(), p.user(), p.text(), now, p.clientMsgId(),
-          mentions, null, null, null, null, p.target(), p.replyTo(), p.on(), null, p.file())));
+      events.add(new ChatRoom.MessagePosted(entry(++seq, p, now, mentions)));
     }
     if (last != null) {
       events.add(last);
@@ -155,6 +136,22 @@ final class PendingSends {
     byKey.clear();
     writing = new Batch(events, posts);
     return writing;
+  }
+
+  /** The entry a send of {@code p.kind()} stores. */
+  private static TimelineEntry.FromClient entry(long seq, PendingPost p, Instant at, List<String> mentions) {
+    return switch (p.kind()) {
+      case TimelineEntry.FILE -> new TimelineEntry.File(seq, p.user(), p.text(), at, p.clientMsgId(), shared(p.file()));
+      case TimelineEntry.EDIT -> new TimelineEntry.Edit(seq, p.user(), p.text(), at, p.clientMsgId(), p.target());
+      case TimelineEntry.DELETE -> new TimelineEntry.Delete(seq, p.user(), at, p.clientMsgId(), p.target());
+      case TimelineEntry.REACTION ->
+          new TimelineEntry.Reaction(seq, p.user(), at, p.clientMsgId(), p.target(), p.text(), p.on());
+      default -> new TimelineEntry.Message(seq, p.user(), p.text(), at, p.clientMsgId(), mentions, p.replyTo());
+    };
+  }
+
+  private static SharedFile shared(FileRef f) {
+    return f == null ? null : new SharedFile(f.id(), f.name(), f.size(), f.contentType(), f.sha256());
   }
 
   /**
@@ -196,7 +193,7 @@ final class PendingSends {
     }
 
     /** Written: each entry is published, each of its waiters answered. */
-    void complete(java.util.function.Consumer<TimelineEntry> publish) {
+    void complete(Consumer<TimelineEntry> publish) {
       if (writing == this) {
         writing = null;
       }
@@ -205,7 +202,7 @@ final class PendingSends {
         publish.accept(entry);
         if (i < posts.size()) {
           for (Waiter waiter : posts.get(i).waiters()) {
-            waiter.stored(entry, false);
+            waiter.stored((TimelineEntry.FromClient) entry, false);
           }
         }
       }

@@ -15,7 +15,7 @@ import parley.protocol.Json;
 import parley.protocol.RoomReceipts;
 
 /**
- * v1.1 receipts of one room: each member's delivered marker (the room's, stored by {@link DeliveredMarkers}) and read
+ * The receipts of one room: each member's delivered marker (the room's, stored by {@link DeliveredMarkers}) and read
  * marker (their user entity's, which stores it batched and tells the room), rebuilt after a restart from the stored
  * delivered markers and by asking the members. Changes are coalesced: {@link #takeChanged} gives each member who moved since the
  * last call once, with their latest markers.

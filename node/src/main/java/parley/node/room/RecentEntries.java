@@ -7,10 +7,13 @@ import java.util.List;
 /**
  * A room's recent timeline entries, oldest first, kept in columns written in place: per entry its seq, time and where
  * its strings are, and the strings themselves (sender, clientMsgId, text) as UTF-8 in a {@link Utf8Ring}. An entry
- * added here leaves no object behind; one is made again only when history is read. As a persistent queue of {@link
- * TimelineEntry}, each entry kept six objects alive (the entry, its text, id and time, and the queue's cells), and
- * every young collection copied them until they were promoted: under fan-out that was most of what survived a pause,
- * and a pause's length follows what survives it (docs/benchmarks-rounds.md, the round of 11:33 UTC on 11-24).
+ * added here leaves no object behind; one is made again only when history is read. Under fan-out, what recent entries
+ * keep alive is most of what survives a young collection, copied at each until it is promoted, and a pause's length
+ * follows what survives it (docs/benchmarks-rounds.md): a persistent queue of {@link TimelineEntry} would keep six
+ * objects an entry (the entry, its text, id and time, and the queue's cells).
+ *
+ * <p>Messages (but replies), joins and leaves are kept so; an entry of any other kind (rarer: edits, reactions,
+ * moderation) is kept as the record it is.
  *
  * <p>Mutable, like {@link SendWindow}: one incarnation's states share it, only that room's actor reads or writes it, in
  * event order, and snapshots copy it on the room's thread.
@@ -25,10 +28,7 @@ final class RecentEntries {
   private static final byte MESSAGE = 0;
   private static final byte JOINED = 1;
   private static final byte LEFT = 2;
-  /**
-   * Any other kind: its name is stored with the entry's strings, and (v1.1, moderation) its user, role, capacity and
-   * passcode flag as strings.
-   */
+  /** Any other kind: the entry is in {@link #whole}. */
   private static final byte OTHER = 3;
   /** A message that mentions members: their names, space-separated, are stored with its strings. */
   private static final byte MENTIONING = 4;
@@ -39,6 +39,8 @@ final class RecentEntries {
   private byte[] kinds;
   /** Where each entry's strings start in {@link #strings}; the next entry's start is where they end. */
   private int[] positions;
+  /** The entries of kind {@link #OTHER}, by slot; null in the other slots. */
+  private TimelineEntry[] whole;
   /** Slot of the oldest entry. */
   private int head;
   private int size;
@@ -66,29 +68,20 @@ final class RecentEntries {
     if (size == seqs.length) {
       allocate(Math.min(seqs.length * 2, Math.max(keep, seqs.length + 1)));
     }
-    byte kind = entry.hasMore() ? OTHER : kindCode(entry.kind());
-    if (kind == MESSAGE && !entry.mentions().isEmpty()) {
-      kind = MENTIONING;
-    }
-    byte[] sender = Utf8Ring.utf8(entry.sender());
-    byte[] id = Utf8Ring.utf8(entry.clientMsgId());
-    byte[] text = Utf8Ring.utf8(entry.text());
+    byte kind = kindCode(entry);
     int at = (head + size) % seqs.length;
     if (kind == OTHER) {
-      byte[] name = Utf8Ring.utf8(entry.kind());
-      positions[at] = strings.append(sender, id, text, name, Utf8Ring.utf8(entry.user()), Utf8Ring.utf8(entry.role()),
-          Utf8Ring.utf8(entry.capacity() == null ? null : entry.capacity().toString()),
-          Utf8Ring.utf8(entry.passcode() == null ? null : entry.passcode().toString()),
-          Utf8Ring.utf8(entry.target() == null ? null : entry.target().toString()),
-          Utf8Ring.utf8(entry.replyTo() == null ? null : entry.replyTo().toString()),
-          Utf8Ring.utf8(entry.mentions().isEmpty() ? null : String.join(" ", entry.mentions())),
-          Utf8Ring.utf8(entry.on() == null ? null : entry.on().toString()),
-          Utf8Ring.utf8(entry.retention() == null ? null : retentionText(entry.retention())),
-          Utf8Ring.utf8(entry.file() == null ? null : fileText(entry.file())));
-    } else if (kind == MENTIONING) {
-      positions[at] = strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", entry.mentions())));
+      whole[at] = entry;
+      positions[at] = strings.end();
+    } else if (entry instanceof TimelineEntry.Message m) {
+      byte[] sender = Utf8Ring.utf8(m.sender());
+      byte[] id = Utf8Ring.utf8(m.clientMsgId());
+      byte[] text = Utf8Ring.utf8(m.text());
+      positions[at] = kind == MENTIONING
+          ? strings.append(sender, id, text, Utf8Ring.utf8(String.join(" ", m.mentions())))
+          : strings.append(sender, id, text);
     } else {
-      positions[at] = strings.append(sender, id, text);
+      positions[at] = strings.append(Utf8Ring.utf8(entry.sender()));
     }
     seqs[at] = entry.seq();
     Instant sentAt = entry.sentAt();
@@ -98,7 +91,7 @@ final class RecentEntries {
     size++;
   }
 
-  /** v1.1, retention: drops the entries before {@code floor}. */
+  /** Retention: drops the entries before {@code floor}. */
   void dropBefore(long floor) {
     while (size > 0 && seqs[head] < floor) {
       dropOldest();
@@ -106,6 +99,7 @@ final class RecentEntries {
   }
 
   private void dropOldest() {
+    whole[head] = null;
     int next = (head + 1) % seqs.length;
     strings.dropBefore(size > 1 ? positions[next] : strings.end());
     head = next;
@@ -138,28 +132,24 @@ final class RecentEntries {
   }
 
   private TimelineEntry entryAt(int at) {
-    String[] fields = new String[kinds[at] == OTHER ? 14 : kinds[at] == MENTIONING ? 4 : 3];
-    strings.read(positions[at], fields);
-    if (kinds[at] == MENTIONING) {
-      Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
-      return new TimelineEntry(seqs[at], TimelineEntry.MESSAGE, fields[0], fields[2], sentAt, fields[1],
-          List.of(fields[3].split(" ")));
-    }
-    String kind = switch (kinds[at]) {
-      case MESSAGE -> TimelineEntry.MESSAGE;
-      case JOINED -> TimelineEntry.JOINED;
-      case LEFT -> TimelineEntry.LEFT;
-      default -> fields[3];
-    };
     Instant sentAt = Instant.ofEpochSecond(epochSeconds[at], nanos[at]);
-    if (kinds[at] == OTHER) {
-      return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1],
-          fields[10] == null ? List.of() : List.of(fields[10].split(" ")), fields[4], fields[5],
-          fields[6] == null ? null : Integer.valueOf(fields[6]), fields[7] == null ? null : Boolean.valueOf(fields[7]),
-          fields[8] == null ? null : Long.valueOf(fields[8]), fields[9] == null ? null : Long.valueOf(fields[9]),
-          fields[11] == null ? null : Boolean.valueOf(fields[11]), retention(fields[12]), file(fields[13]));
+    switch (kinds[at]) {
+      case OTHER:
+        return whole[at];
+      case JOINED:
+      case LEFT: {
+        String[] fields = new String[1];
+        strings.read(positions[at], fields);
+        return kinds[at] == JOINED ? new TimelineEntry.Joined(seqs[at], fields[0], sentAt)
+            : new TimelineEntry.Left(seqs[at], fields[0], sentAt);
+      }
+      default: {
+        String[] fields = new String[kinds[at] == MENTIONING ? 4 : 3];
+        strings.read(positions[at], fields);
+        return new TimelineEntry.Message(seqs[at], fields[0], fields[2], sentAt, fields[1],
+            kinds[at] == MENTIONING ? List.of(fields[3].split(" ")) : List.of(), null);
+      }
     }
-    return new TimelineEntry(seqs[at], kind, fields[0], fields[2], sentAt, fields[1]);
   }
 
   /** Columns of {@code capacity} with the entries in order from slot 0. */
@@ -169,6 +159,7 @@ final class RecentEntries {
     int[] newNanos = new int[capacity];
     byte[] newKinds = new byte[capacity];
     int[] newPositions = new int[capacity];
+    TimelineEntry[] newWhole = new TimelineEntry[capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) % seqs.length;
       newSeqs[k] = seqs[from];
@@ -176,52 +167,25 @@ final class RecentEntries {
       newNanos[k] = nanos[from];
       newKinds[k] = kinds[from];
       newPositions[k] = positions[from];
+      newWhole[k] = whole[from];
     }
     seqs = newSeqs;
     epochSeconds = newSeconds;
     nanos = newNanos;
     kinds = newKinds;
     positions = newPositions;
+    whole = newWhole;
     head = 0;
   }
 
-  /** A file's id, size, type and digest, then its name (which holds no control character), tab-separated. */
-  private static String fileText(parley.protocol.FileRef f) {
-    return f.id() + "\t" + f.size() + "\t" + f.contentType() + "\t" + f.sha256() + "\t" + f.name();
-  }
-
-  private static parley.protocol.FileRef file(String text) {
-    if (text == null) {
-      return null;
+  private static byte kindCode(TimelineEntry entry) {
+    if (entry instanceof TimelineEntry.Message m && m.replyTo() == null) {
+      return m.mentions().isEmpty() ? MESSAGE : MENTIONING;
     }
-    String[] p = text.split("\t", 5);
-    return new parley.protocol.FileRef(p[0], p[4], Long.parseLong(p[1]), p[2], p[3]);
-  }
-
-  private static String retentionText(parley.protocol.Retention r) {
-    return (r.maxMessages() == null ? "" : r.maxMessages().toString()) + ","
-        + (r.maxAgeDays() == null ? "" : r.maxAgeDays().toString());
-  }
-
-  private static parley.protocol.Retention retention(String text) {
-    if (text == null) {
-      return null;
-    }
-    int comma = text.indexOf(',');
-    String messages = text.substring(0, comma);
-    String days = text.substring(comma + 1);
-    return new parley.protocol.Retention(messages.isEmpty() ? null : Integer.valueOf(messages),
-        days.isEmpty() ? null : Integer.valueOf(days));
-  }
-
-  private static byte kindCode(String kind) {
-    if (TimelineEntry.MESSAGE.equals(kind)) {
-      return MESSAGE;
-    }
-    if (TimelineEntry.JOINED.equals(kind)) {
+    if (entry instanceof TimelineEntry.Joined) {
       return JOINED;
     }
-    if (TimelineEntry.LEFT.equals(kind)) {
+    if (entry instanceof TimelineEntry.Left) {
       return LEFT;
     }
     return OTHER;

@@ -1,5 +1,6 @@
 package parley.node.room;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,14 +11,13 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import parley.node.delivery.RoomHub;
-import parley.node.user.UserAccount;
+import parley.node.room.RoomNews.Moment;
 import parley.protocol.Json;
 import parley.protocol.ServerFrame;
 
 /**
  * Who listens to a room, all soft state of the room's actor, rebuilt after a restart: the hubs (one per node with
- * subscribers) that get its live entries and its members' presence changes, the members' presence as their user
+ * subscribers) that get its {@link RoomNews}: its live entries and its members' presence changes, the members' presence as their user
  * entities last reported it (asked again on recovery and on each join), and the listing the room reports to the
  * {@link RoomDirectory}.
  */
@@ -36,59 +36,60 @@ final class RoomAudience {
   private final String roomId;
   private final ActorContext<ChatRoom.Command> context;
   private final ClusterSharding sharding;
-  private final Set<ActorRef<RoomHub.Command>> hubs = new HashSet<>();
+  private final Set<ActorRef<RoomNews>> hubs = new HashSet<>();
   private final Map<String, ChatRoom.MemberView> presence = new HashMap<>();
+  /** Members who joined and whose presence the room has not learnt yet (see {@link #announceWhenKnown}). */
+  private final Set<String> announce = new HashSet<>();
   private boolean onlineReportScheduled;
   /** Frames of the moment not sent yet: they ride with the next entry, or go alone {@link #MOMENTS_HOLD} on. */
-  private final List<RoomHub.Moment> moments = new ArrayList<>();
+  private final List<Moment> moments = new ArrayList<>();
   /** System.nanoTime() when the earliest flush scheduled falls due; 0 when none is. */
   private long momentsFlushDue;
-  private ActorRef<UserAccount.PresenceView> presenceAnswers;
+  private final Members members;
 
-  RoomAudience(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding) {
+  RoomAudience(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding, Members members) {
     this.roomId = roomId;
     this.context = context;
     this.sharding = sharding;
+    this.members = members;
   }
 
   /** A node's hub follows the room (idempotent): it is told the room's last seq, and the room watches it. */
-  void subscribe(ActorRef<RoomHub.Command> hub, RoomState state) {
+  void subscribe(ActorRef<RoomNews> hub, RoomState state) {
     if (hubs.add(hub)) {
       context.watchWith(hub, new ChatRoom.HubTerminated(hub));
     }
-    hub.tell(new RoomHub.Subscribed(roomId, context.getSelf(), state.lastSeq, state.exists()));
+    hub.tell(new RoomNews.Subscribed(roomId, context.getSelf(), state.lastSeq, state.exists()));
     reportToDirectory(state);
   }
 
-  void unsubscribe(ActorRef<RoomHub.Command> hub) {
+  void unsubscribe(ActorRef<RoomNews> hub) {
     if (hubs.remove(hub)) {
       context.unwatch(hub);
     }
   }
 
-  void hubTerminated(ActorRef<RoomHub.Command> hub) {
+  void hubTerminated(ActorRef<RoomNews> hub) {
     hubs.remove(hub);
   }
 
-  /** Renders the wire frame once; every hub and session forwards the same text. */
+  /** A new entry goes once to every hub, which frames it once for its node's sessions. */
   void publish(TimelineEntry entry) {
     if (hubs.isEmpty()) {
       return;
     }
-    if (TimelineEntry.DELETED.equals(entry.kind())) {
-      // v1.1: no entry to show; every hub tells its sessions of the room that it is gone, and drops them.
-      RoomHub.Deliver gone = new RoomHub.Deliver(roomId, entry.seq(), null, takeMoments(), 0, null,
-          new parley.node.delivery.ClientSession.Removal(entry.kind(), entry.sender(), null));
-      hubs.forEach(hub -> hub.tell(gone));
-      return;
+    RoomNews news;
+    if (entry instanceof TimelineEntry.RoomDeleted) {
+      // No entry to show: every hub tells its sessions of the room that it is gone, and drops them.
+      takeMoments();
+      news = new RoomNews.Gone(roomId, entry.seq(), entry.sender());
+    } else {
+      String removes = entry instanceof TimelineEntry.Kicked k ? k.user()
+          : entry instanceof TimelineEntry.Banned b ? b.user() : null;
+      news = new RoomNews.Delivered(roomId, entry, takeMoments(), removes);
     }
-    boolean removal = TimelineEntry.KICKED.equals(entry.kind()) || TimelineEntry.BANNED.equals(entry.kind());
-    RoomHub.Deliver deliver = new RoomHub.Deliver(roomId, entry.seq(),
-        render(ServerFrame.MessageFrame.of(entry.toWire(roomId))), takeMoments(), entry.sentAt().toEpochMilli(),
-        removal ? entry.user() : null,
-        removal ? new parley.node.delivery.ClientSession.Removal(entry.kind(), entry.sender(), entry.text()) : null);
-    for (ActorRef<RoomHub.Command> hub : hubs) {
-      hub.tell(deliver);
+    for (ActorRef<RoomNews> hub : hubs) {
+      hub.tell(news);
     }
   }
 
@@ -107,11 +108,11 @@ final class RoomAudience {
    * The room's receipts, for the sessions of the users in {@code to} only (null: every member's): as
    * {@link #relay(String, String)}, held up to {@link #RECEIPTS_HOLD}.
    */
-  void relayReceipts(String json, java.util.Set<String> to) {
+  void relayReceipts(String json, Set<String> to) {
     if (hubs.isEmpty()) {
       return;
     }
-    moments.add(new RoomHub.Moment(null, json, to == null ? null : java.util.Set.copyOf(to)));
+    moments.add(new Moment(null, json, to == null ? null : Set.copyOf(to)));
     flushWithin(RECEIPTS_HOLD);
   }
 
@@ -120,7 +121,7 @@ final class RoomAudience {
     if (hubs.isEmpty()) {
       return;
     }
-    moments.add(new RoomHub.Moment(from, json));
+    moments.add(new Moment(from, json));
     flushWithin(MOMENTS_HOLD);
   }
 
@@ -140,17 +141,17 @@ final class RoomAudience {
     if (moments.isEmpty()) {
       return;
     }
-    RoomHub.Relay relay = new RoomHub.Relay(roomId, takeMoments());
-    for (ActorRef<RoomHub.Command> hub : hubs) {
+    RoomNews.Relayed relay = new RoomNews.Relayed(roomId, takeMoments());
+    for (ActorRef<RoomNews> hub : hubs) {
       hub.tell(relay);
     }
   }
 
-  private List<RoomHub.Moment> takeMoments() {
+  private List<Moment> takeMoments() {
     if (moments.isEmpty()) {
       return List.of();
     }
-    List<RoomHub.Moment> taken = List.copyOf(moments);
+    List<Moment> taken = List.copyOf(moments);
     moments.clear();
     return taken;
   }
@@ -158,31 +159,38 @@ final class RoomAudience {
   private static String render(ServerFrame frame) {
     try {
       return Json.mapper().writeValueAsString(frame);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   void askPresence(String user) {
-    if (presenceAnswers == null) {
-      // One adapter for every ask (a room asks each member after a restart).
-      presenceAnswers = context.messageAdapter(
-          UserAccount.PresenceView.class, p -> new ChatRoom.PresenceChanged(p.username(), p.online(), p.lastSeen()));
-    }
-    sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetPresence(presenceAnswers));
+    members.askPresence(user, context.getSelf());
   }
 
-  /** A member came or went: hubs pass it to their sessions; the online count goes to the directory soon. */
-  /** True if the member was known online and is now offline (their last connection closed). */
+  /**
+   * A member who just joined: their presence goes to the hubs as soon as the room learns it, so that the others see
+   * the newcomer online at once (a member known from before is told only when their presence changes).
+   */
+  void announceWhenKnown(String member) {
+    announce.add(member);
+  }
+
+  /**
+   * A member came or went: hubs pass it to their sessions; the online count goes to the directory soon. True if the
+   * member was known online and is now offline (their last connection closed).
+   */
   boolean presenceChanged(RoomState state, ChatRoom.PresenceChanged cmd) {
     if (!state.isMember(cmd.user())) {
+      announce.remove(cmd.user());
       return false;
     }
     ChatRoom.MemberView next = new ChatRoom.MemberView(cmd.user(), cmd.online(), cmd.lastSeen());
     ChatRoom.MemberView previous = presence.put(cmd.user(), next);
-    if (previous != null && !previous.equals(next)) {
-      for (ActorRef<RoomHub.Command> hub : hubs) {
-        hub.tell(new RoomHub.PresenceUpdate(roomId, cmd.user(), cmd.online(), cmd.lastSeen()));
+    boolean newcomer = announce.remove(cmd.user());
+    if ((previous != null && !previous.equals(next)) || (previous == null && newcomer)) {
+      for (ActorRef<RoomNews> hub : hubs) {
+        hub.tell(new RoomNews.PresenceUpdate(roomId, cmd.user(), cmd.online(), cmd.lastSeen()));
       }
     }
     if (previous == null || previous.online() != next.online()) {
@@ -197,12 +205,13 @@ final class RoomAudience {
 
   void forget(String member) {
     presence.remove(member);
+    announce.remove(member);
   }
 
   /**
-   * Online counts are soft and change with every member's connection: when every client of a node reconnects
-   * at once, one report per change (100 per room of 100) overflowed the directory's stash while it was
-   * persisting a listing, and reports were dropped. The room sends its count once per second at most.
+   * Online counts are soft and change with every member's connection. When every client of a node reconnects at
+   * once, one report per change (100 per room of 100) would overflow the directory's stash while it persists a
+   * listing, and reports would be dropped: the room sends its count once per second at most.
    */
   private void reportOnlineSoon() {
     if (!onlineReportScheduled) {
@@ -216,7 +225,7 @@ final class RoomAudience {
     reportToDirectory(state);
   }
 
-  /** v1.1: the room is deleted: the directory lists it no more (as a room with no members). */
+  /** The room is deleted: the directory lists it no more (as a room with no members). */
   void unlist(RoomState state) {
     if (state.exists() && ChatRoom.KIND_ROOM.equals(state.info.kind())) {
       sharding.entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID).tell(new RoomDirectory.Report(

@@ -10,13 +10,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import parley.node.user.Notification;
-import parley.node.user.UserAccount;
+import parley.protocol.RoomReceipts;
 import parley.protocol.ServerFrame;
 
 /**
- * v1.1, what a room tells of the moment and of what happened to its members, none of it in its journal (whose events
+ * What a room tells of the moment and of what happened to its members, none of it in its journal (whose events
  * are timeline entries only): who is typing ({@link Typists}), members' delivered and read markers ({@link Receipts}),
  * and the notifications of a stored message. Delivered markers are the room's: stored by its child
  * {@link DeliveredMarkers} (one batch a second for the room) and told back to it after a restart. Read markers are the
@@ -36,7 +34,7 @@ final class RoomAwareness {
 
   private final String roomId;
   private final ActorContext<ChatRoom.Command> context;
-  private final ClusterSharding sharding;
+  private final Members members;
   private final RoomAudience audience;
   private final Typists typists;
   private final Receipts receipts = new Receipts();
@@ -48,11 +46,11 @@ final class RoomAwareness {
   private final Map<String, Long> toStore = new HashMap<>();
   private final Set<String> leftToStore = new HashSet<>();
 
-  RoomAwareness(String roomId, ActorContext<ChatRoom.Command> context, ClusterSharding sharding, RoomAudience audience,
+  RoomAwareness(String roomId, ActorContext<ChatRoom.Command> context, Members members, RoomAudience audience,
       ChatRoom.Settings settings) {
     this.roomId = roomId;
     this.context = context;
-    this.sharding = sharding;
+    this.members = members;
     this.audience = audience;
     this.typists = new Typists(settings.typingRelayEvery(), settings.typingExpiresAfter(),
         settings.typingStartsPerSecond());
@@ -132,7 +130,7 @@ final class RoomAwareness {
     if (!receipts.readKnown(user)) {
       // Its read marker goes with it in the receipt: asked of the user (told by the user's entity when it takes the
       // room too, but an ask after a restart can go unanswered).
-      sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
+      members.askMarkers(user, roomId, context.getSelf());
     }
     if (receipts.delivered(user, seq, true)) {
       toStore.put(user, seq);
@@ -196,14 +194,14 @@ final class RoomAwareness {
     return entry == null ? null : entry.isPost() ? entry.sender() : "";
   }
 
-  List<parley.protocol.RoomReceipts.Member> receipts(RoomState state) {
+  List<RoomReceipts.Member> receipts(RoomState state) {
     return receipts.all(state.members.stream().sorted().toList(), state.lastSeq);
   }
 
   /** What the room keeps of a member from their user entity: presence and markers, asked again after a restart. */
   void askAbout(String user) {
     audience.askPresence(user);
-    sharding.entityRefFor(UserAccount.ENTITY_KEY, user).tell(new UserAccount.GetMarkers(roomId, context.getSelf()));
+    members.askMarkers(user, roomId, context.getSelf());
   }
 
   void forget(String user) {
@@ -220,8 +218,8 @@ final class RoomAwareness {
    * the user entities of those it mentions and, in a DM, of the other party (so a notification never names a message
    * that could be lost).
    */
-  void posted(RoomState state, TimelineEntry entry) {
-    if (!entry.isPost()) {
+  void posted(RoomState state, TimelineEntry stored) {
+    if (!(stored instanceof TimelineEntry.Writing entry)) {
       return;
     }
     wrote(entry.sender(), entry.seq());
@@ -233,9 +231,8 @@ final class RoomAwareness {
     // In a room, those it mentions; in a DM, the other party (as a mention if named).
     for (String member : dm ? state.members : entry.mentions()) {
       if (!member.equals(entry.sender())) {
-        String kind = entry.mentions().contains(member) ? Notification.MENTION : Notification.DM;
-        sharding.entityRefFor(UserAccount.ENTITY_KEY, member)
-            .tell(new UserAccount.Notify(roomId, entry.seq(), entry.sender(), kind, excerpt));
+        members.notify(member, new Members.Notice(roomId, entry.seq(), entry.sender(),
+            entry.mentions().contains(member), excerpt));
       }
     }
   }

@@ -3,7 +3,10 @@ package parley.node.room;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -61,7 +64,7 @@ public final class RoomDirectory
 
   /** The order of the listing, and its cursor: the name lower-cased, then the id (names need not be unique). */
   static String sortKey(String name, String id) {
-    return name.toLowerCase(java.util.Locale.ROOT) + '\u0000' + id;
+    return name.toLowerCase(Locale.ROOT) + '\u0000' + id;
   }
 
   public sealed interface Event extends CborSerializable {}
@@ -75,7 +78,7 @@ public final class RoomDirectory
   /** Soft: online counts as last reported. */
   private final Map<String, Integer> online = new HashMap<>();
   /** Soft: the listed rooms (members > 0) by sort key, built again after the state changes. */
-  private java.util.NavigableMap<String, Listed> sorted;
+  private NavigableMap<String, Listed> sorted;
   private State sortedFrom;
 
   private RoomDirectory() {
@@ -113,7 +116,7 @@ public final class RoomDirectory
 
   private Listings listings(State state, GetListings cmd) {
     if (sortedFrom != state) {
-      sorted = new java.util.TreeMap<>();
+      sorted = new TreeMap<>();
       for (Listed r : state.rooms().values()) {
         if (r.members() > 0) { // an empty room is not listed; it can still be joined by its id
           sorted.put(sortKey(r.name(), r.id()), r);
@@ -121,13 +124,13 @@ public final class RoomDirectory
       }
       sortedFrom = state;
     }
-    String needle = cmd.query() == null ? null : cmd.query().toLowerCase(java.util.Locale.ROOT);
+    String needle = cmd.query() == null ? null : cmd.query().toLowerCase(Locale.ROOT);
     var from = cmd.after() == null ? sorted : sorted.tailMap(cmd.after(), false);
     List<Listing> page = new ArrayList<>(Math.min(cmd.limit(), 64));
     String last = null;
     for (Map.Entry<String, Listed> e : from.entrySet()) {
       Listed r = e.getValue();
-      if (needle != null && !r.name().toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+      if (needle != null && !r.name().toLowerCase(Locale.ROOT).contains(needle)) {
         continue;
       }
       if (page.size() == cmd.limit()) {

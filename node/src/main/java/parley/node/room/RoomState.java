@@ -5,11 +5,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import parley.node.CborSerializable;
 import scala.collection.immutable.HashMap$;
 
@@ -17,6 +20,10 @@ import scala.collection.immutable.HashMap$;
  * Immutable but for the recent entries and the dedupe window ({@link RecentEntries}, {@link SendWindow}): both are
  * columns written in place, shared by one incarnation's states. Nothing but the room's actor reads a state, and
  * snapshots are taken as a {@link Snapshot} on its thread ({@link ChatRoom#snapshotAdapter}).
+ *
+ * <p>Long because every kind of entry moves the room's facts its own way and they are applied here, in one place,
+ * from live commands and from replay alike (one small method a kind, in {@link NextState}); the columns have their own
+ * classes.
  */
 public final class RoomState implements CborSerializable {
   final ChatRoom.RoomInfo info;
@@ -33,27 +40,27 @@ public final class RoomState implements CborSerializable {
   final scala.collection.immutable.HashMap<String, Long> lastSent;
   /** Written in place (see {@link #recent}), null until the first event: the seqs of joins and leaves. */
   final QuietSeqs quiet;
-  /** Written in place (see {@link #recent}), null until the first event: who each message mentioned (v1.1). */
+  /** Written in place (see {@link #recent}), null until the first event: who each message mentioned. */
   final MentionSeqs mentioned;
-  /** v1.1: who closed their account; their entries here are marked {@code senderDeleted}. */
+  /** Who closed their account; their entries here are marked {@code senderDeleted}. */
   final Set<String> closedSenders;
-  /** v1.1, moderation: the admins the owner named (the owner is {@code info.owner()}), and who is banned. */
+  /** Moderation: the admins the owner named (the owner is {@code info.owner()}), and who is banned. */
   final Set<String> admins;
   final Set<String> banned;
-  /** v1.1: the room's topic, null for none. */
+  /** The room's topic, null for none. */
   final String topic;
-  /** v1.1: the owner deleted the room: it answers as no such room, forever (its history is erased). */
+  /** The owner deleted the room: it answers as no such room, forever (its history is erased). */
   final boolean deleted;
   /**
-   * v1.1: what reads show instead of an entry's stored text: a message's latest edit, or that it was deleted (then
+   * What reads show instead of an entry's stored text: a message's latest edit, or that it was deleted (then
    * also each edit entry of it). Copied on change (edits are rare next to messages).
    */
-  final java.util.NavigableMap<Long, Overlay> overlays;
-  /** v1.1: who reacted with what to each message (seq -> emoji -> users, in order), copied on change. */
-  final java.util.NavigableMap<Long, Map<String, List<String>>> reactions;
-  /** v1.1: how much history the room keeps (null: all of it). */
-  final parley.protocol.Retention retention;
-  /** v1.1: the first seq the room still has: its retention removed the entries before it (1: none removed). */
+  final NavigableMap<Long, Overlay> overlays;
+  /** Who reacted with what to each message (seq -> emoji -> users, in order), copied on change. */
+  final NavigableMap<Long, Map<String, List<String>>> reactions;
+  /** How much history the room keeps (null: all of it). */
+  final RetentionRule retention;
+  /** The first seq the room still has: its retention removed the entries before it (1: none removed). */
   final long floorSeq;
 
   /** {@code edits}: the seqs of the edit entries of this message, blanked too when it is deleted. */
@@ -73,9 +80,9 @@ public final class RoomState implements CborSerializable {
       Set<String> banned,
       String topic,
       boolean deleted,
-      java.util.NavigableMap<Long, Overlay> overlays,
-      java.util.NavigableMap<Long, Map<String, List<String>>> reactions,
-      parley.protocol.Retention retention,
+      NavigableMap<Long, Overlay> overlays,
+      NavigableMap<Long, Map<String, List<String>>> reactions,
+      RetentionRule retention,
       long floorSeq) {
     this.info = info;
     this.lastSeq = lastSeq;
@@ -96,24 +103,24 @@ public final class RoomState implements CborSerializable {
     this.floorSeq = Math.max(1, floorSeq);
   }
 
-  /** v1.1: whether {@code user} has reacted with {@code emoji} to the message at {@code seq}. */
+  /** Whether {@code user} has reacted with {@code emoji} to the message at {@code seq}. */
   boolean reacted(long seq, String emoji, String user) {
     Map<String, List<String>> on = reactions.get(seq);
     return on != null && on.getOrDefault(emoji, List.of()).contains(user);
   }
 
-  /** v1.1: the reactions to the messages of seqs {@code from} to {@code to}. */
+  /** The reactions to the messages of seqs {@code from} to {@code to}. */
   Map<Long, Map<String, List<String>>> reactionsIn(long from, long to) {
     return reactions.isEmpty() || from > to ? Map.of() : Map.copyOf(reactions.subMap(from, true, to, true));
   }
 
-  /** v1.1: the overlays of seqs {@code from} to {@code to}. */
-  java.util.NavigableMap<Long, Overlay> overlaysIn(long from, long to) {
-    return overlays.isEmpty() || from > to ? java.util.Collections.emptyNavigableMap()
-        : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(overlays.subMap(from, true, to, true)));
+  /** The overlays of seqs {@code from} to {@code to}. */
+  NavigableMap<Long, Overlay> overlaysIn(long from, long to) {
+    return overlays.isEmpty() || from > to ? Collections.emptyNavigableMap()
+        : Collections.unmodifiableNavigableMap(new TreeMap<>(overlays.subMap(from, true, to, true)));
   }
 
-  /** v1.1: {@code owner}, {@code admin} or {@code member} (for a member). */
+  /** {@code owner}, {@code admin} or {@code member} (for a member). */
   String roleOf(String user) {
     return user.equals(info.owner()) ? "owner" : admins.contains(user) ? "admin" : "member";
   }
@@ -125,7 +132,7 @@ public final class RoomState implements CborSerializable {
 
   static RoomState empty() {
     return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(), Set.of(), Set.of(), null, false,
-        java.util.Collections.emptyNavigableMap(), java.util.Collections.emptyNavigableMap(), null, 1);
+        Collections.emptyNavigableMap(), Collections.emptyNavigableMap(), null, 1);
   }
 
   /**
@@ -138,14 +145,20 @@ public final class RoomState implements CborSerializable {
     return (lastSeq - read) - (quiet == null ? 0 : quiet.countBetween(read, lastSeq));
   }
 
-  /** v1.1: the messages after {@code readSeq} that mention {@code user} (counted as {@link #unread} counts). */
+  /** The messages after {@code readSeq} that mention {@code user} (counted as {@link #unread} counts). */
   long mentions(String user, long readSeq) {
     return mentioned == null ? 0
         : mentioned.countAfter(user, Math.max(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), floorSeq - 1));
   }
 
+  /** Open: created, and not deleted. */
   boolean exists() {
     return info != null;
+  }
+
+  /** Nothing stored yet: only a create makes the room. */
+  boolean none() {
+    return info == null && !deleted;
   }
 
   boolean isMember(String user) {
@@ -169,159 +182,99 @@ public final class RoomState implements CborSerializable {
 
   RoomState apply(ChatRoom.Event event, ChatRoom.Settings settings) {
     TimelineEntry entry = event.entry();
-    if (event instanceof ChatRoom.RoomDeleted) {
+    if (entry instanceof TimelineEntry.RoomDeleted) {
       // Nothing of the room is kept: not its members, not a line of its history.
       return new RoomState(null, entry.seq(), Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(),
-          Set.of(), Set.of(), null, true, java.util.Collections.emptyNavigableMap(),
-          java.util.Collections.emptyNavigableMap(), null, 1);
+          Set.of(), Set.of(), null, true, Collections.emptyNavigableMap(), Collections.emptyNavigableMap(), null, 1);
     }
     if (entry.seq() != lastSeq + 1) {
       throw new IllegalStateException("timeline seq " + entry.seq() + " after " + lastSeq);
     }
-    ChatRoom.RoomInfo nextInfo = info;
-    Set<String> nextMembers = members;
-    SendWindow nextDedupe = dedupe;
-    scala.collection.immutable.HashMap<String, Long> nextLastSent = lastSent;
-    Set<String> nextClosed = closedSenders;
-    Set<String> nextAdmins = admins;
-    Set<String> nextBanned = banned;
-    String nextTopic = topic;
-    java.util.NavigableMap<Long, Overlay> nextOverlays = overlays;
-    java.util.NavigableMap<Long, Map<String, List<String>>> nextReactions = reactions;
-    parley.protocol.Retention nextRetention = retention;
-    long nextFloor = floorSeq;
+    NextState next = new NextState(this);
     if (event instanceof ChatRoom.RoomCreated created) {
-      nextInfo = created.info();
-      nextMembers = with(members, entry.sender());
-    } else if (event instanceof ChatRoom.MemberJoined) {
-      nextMembers = with(members, entry.sender());
-    } else if (event instanceof ChatRoom.MemberLeft) {
-      nextMembers = without(members, entry.sender());
-    } else if (event instanceof ChatRoom.AccountClosed) {
-      nextMembers = without(members, entry.sender());
-      nextClosed = with(closedSenders, entry.sender());
-      nextAdmins = without(admins, entry.sender());
-    } else if (event instanceof ChatRoom.RoomChanged changed) {
-      if (TimelineEntry.RETENTION.equals(entry.kind())) {
-        nextRetention = entry.retention() == null || entry.retention().keepsAll() ? null : entry.retention();
-      } else if (TimelineEntry.TOPIC.equals(entry.kind())) {
-        nextTopic = entry.text() == null || entry.text().isEmpty() ? null : entry.text();
-      } else if (TimelineEntry.RENAMED.equals(entry.kind())) {
-        nextInfo = info.with(entry.text(), info.owner(), info.passcodeHash(), info.capacity());
-      } else {
-        nextInfo = info.with(info.name(), info.owner(),
-            entry.passcode() == null ? info.passcodeHash() : changed.passcodeHash(),
-            entry.capacity() == null ? info.capacity() : entry.capacity());
-      }
-    } else if (event instanceof ChatRoom.Moderated) {
-      String user = entry.user();
-      if (TimelineEntry.KICKED.equals(entry.kind()) || TimelineEntry.BANNED.equals(entry.kind())) {
-        nextMembers = without(members, user);
-        nextAdmins = without(admins, user);
-        if (TimelineEntry.BANNED.equals(entry.kind())) {
-          nextBanned = with(banned, user);
-        }
-      } else if (TimelineEntry.UNBANNED.equals(entry.kind())) {
-        nextBanned = without(banned, user);
-      } else if (TimelineEntry.ROLE.equals(entry.kind())) {
-        if ("owner".equals(entry.role())) {
-          // The owner hands over: the new owner is no admin any more, the old one becomes one.
-          nextAdmins = with(without(admins, user), info.owner());
-          nextInfo = info.with(info.name(), user, info.passcodeHash(), info.capacity());
-        } else {
-          nextAdmins = "admin".equals(entry.role()) ? with(admins, user) : without(admins, user);
-        }
-      }
-    } else if (event instanceof ChatRoom.HistoryTrimmed) {
-      // Nothing before the floor stays in the state (nor in the snapshot taken at this entry): no text, no edit of it.
-      nextFloor = Math.max(floorSeq, entry.target());
-      if (recent != null) {
-        recent.dropBefore(nextFloor);
-      }
-      nextOverlays = overlays.isEmpty() ? overlays
-          : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(overlays.tailMap(nextFloor, true)));
-      nextReactions = reactions.isEmpty() ? reactions
-          : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(reactions.tailMap(nextFloor, true)));
-    } else if (event instanceof ChatRoom.MessagePosted) {
-      // In place (see SendWindow). Unique: a resend is answered from the window, never stored.
-      if (nextDedupe == null) {
-        nextDedupe = new SendWindow();
-      }
-      nextDedupe.add(entry.sender(), entry.clientMsgId(), entry.seq(), entry.sentAt(), settings.dedupeWindow());
-      if (entry.isPost()) {
-        nextLastSent = nextLastSent.updated(entry.sender(), entry.seq());
-      } else if (TimelineEntry.REACTION.equals(entry.kind()) && entry.target() != null) {
-        java.util.TreeMap<Long, Map<String, List<String>>> next = new java.util.TreeMap<>(reactions);
-        Map<String, List<String>> on = new java.util.LinkedHashMap<>(next.getOrDefault(entry.target(), Map.of()));
-        List<String> users = new ArrayList<>(on.getOrDefault(entry.text(), List.of()));
-        users.remove(entry.sender());
-        if (Boolean.TRUE.equals(entry.on())) {
-          users.add(entry.sender());
-        }
-        if (users.isEmpty()) {
-          on.remove(entry.text());
-        } else {
-          on.put(entry.text(), List.copyOf(users));
-        }
-        if (on.isEmpty()) {
-          next.remove(entry.target());
-        } else {
-          next.put(entry.target(), java.util.Collections.unmodifiableMap(on));
-        }
-        nextReactions = java.util.Collections.unmodifiableNavigableMap(next);
-      } else if (entry.target() != null) {
-        nextOverlays = new java.util.TreeMap<>(overlays);
-        Overlay before = overlays.get(entry.target());
-        List<Long> edits = before == null ? List.of() : before.edits();
-        if (TimelineEntry.EDIT.equals(entry.kind()) && before != null && before.deleted()) {
-          // An edit stored after its message's delete (never accepted now): blank, and the message stays deleted.
-          nextOverlays.put(entry.seq(), new Overlay(null, null, true, List.of()));
-        } else if (TimelineEntry.EDIT.equals(entry.kind())) {
-          List<Long> more = new ArrayList<>(edits);
-          more.add(entry.seq());
-          nextOverlays.put(entry.target(), new Overlay(entry.text(), entry.sentAt(), false, List.copyOf(more)));
-        } else {
-          nextOverlays.put(entry.target(), new Overlay(null, before == null ? null : before.editedAt(), true, edits));
-          for (Long e : edits) {
-            nextOverlays.put(e, new Overlay(null, null, true, List.of()));
-          }
-        }
-        nextOverlays = java.util.Collections.unmodifiableNavigableMap(nextOverlays);
-      }
+      next.info = created.info();
     }
-    RecentEntries nextRecent = recent == null ? new RecentEntries() : recent;
-    nextRecent.add(entry, settings.recentEntries());
-    QuietSeqs nextQuiet = quiet == null ? new QuietSeqs() : quiet;
-    // Joins, leaves, edits, deletes and room changes are no messages a person counts as unread.
-    if (!(event instanceof ChatRoom.MessagePosted) || !entry.isPost()) {
-      nextQuiet.add(entry.seq());
+    if (entry instanceof TimelineEntry.FromClient sent) {
+      next.sent(sent, settings);
     }
-    MentionSeqs nextMentioned = mentioned == null ? new MentionSeqs() : mentioned;
-    for (String user : entry.mentions()) {
-      nextMentioned.add(user, entry.seq());
+    if (entry instanceof TimelineEntry.Joined joined) {
+      next.members = with(members, joined.sender());
+    } else if (entry instanceof TimelineEntry.Left left) {
+      next.left(left.sender());
+    } else if (entry instanceof TimelineEntry.AccountClosed closed) {
+      next.left(closed.sender());
+      next.closed = with(closedSenders, closed.sender());
+    } else if (entry instanceof TimelineEntry.Retention set) {
+      next.retention = set.retention() == null || set.retention().keepsAll() ? null : set.retention();
+    } else if (entry instanceof TimelineEntry.Topic set) {
+      next.topic = set.topic() == null || set.topic().isEmpty() ? null : set.topic();
+    } else if (entry instanceof TimelineEntry.Renamed renamed) {
+      next.info = info.with(renamed.name(), info.owner(), info.passcodeHash(), info.capacity());
+    } else if (entry instanceof TimelineEntry.Settings changed) {
+      next.settings(changed, ((ChatRoom.RoomChanged) event).passcodeHash());
+    } else if (entry instanceof TimelineEntry.Kicked kicked) {
+      next.removed(kicked.user());
+    } else if (entry instanceof TimelineEntry.Banned ban) {
+      next.removed(ban.user());
+      next.banned = with(banned, ban.user());
+    } else if (entry instanceof TimelineEntry.Unbanned unban) {
+      next.banned = without(banned, unban.user());
+    } else if (entry instanceof TimelineEntry.Role role) {
+      next.role(role);
+    } else if (entry instanceof TimelineEntry.Trimmed trimmed) {
+      next.trimmed(trimmed.floorSeq());
+    } else if (entry instanceof TimelineEntry.Message || entry instanceof TimelineEntry.File) {
+      next.lastSent = lastSent.updated(entry.sender(), entry.seq());
+    } else if (entry instanceof TimelineEntry.Reaction reaction) {
+      next.reaction(reaction);
+    } else if (entry instanceof TimelineEntry.Edit edit) {
+      next.edit(edit);
+    } else if (entry instanceof TimelineEntry.Delete delete) {
+      next.delete(delete);
     }
-    if (event instanceof ChatRoom.MemberLeft || event instanceof ChatRoom.AccountClosed) {
-      nextMentioned.forget(entry.sender());
-      nextAdmins = without(nextAdmins, entry.sender());
-    }
-    if (event instanceof ChatRoom.Moderated && !nextMembers.contains(entry.user())) {
-      nextMentioned.forget(entry.user());
-    }
-    return new RoomState(nextInfo, entry.seq(), nextMembers, nextRecent, nextDedupe, nextLastSent, nextQuiet,
-        nextMentioned, nextClosed, nextAdmins, nextBanned, nextTopic, false, nextOverlays, nextReactions, nextRetention,
-        nextFloor);
+    return next.after(entry, settings);
   }
 
-  private static Set<String> with(Set<String> set, String user) {
-    Set<String> copy = new HashSet<>(set);
+  /** Members and admins keep their order of arrival: who has been there longest is who comes first. */
+  static Set<String> with(Set<String> set, String user) {
+    if (set.contains(user)) {
+      return set;
+    }
+    Set<String> copy = new LinkedHashSet<>(set);
     copy.add(user);
-    return Set.copyOf(copy);
+    return Collections.unmodifiableSet(copy);
   }
 
-  private static Set<String> without(Set<String> set, String user) {
-    Set<String> copy = new HashSet<>(set);
+  static Set<String> without(Set<String> set, String user) {
+    if (!set.contains(user)) {
+      return set;
+    }
+    Set<String> copy = new LinkedHashSet<>(set);
     copy.remove(user);
-    return Set.copyOf(copy);
+    return Collections.unmodifiableSet(copy);
+  }
+
+  private static Set<String> ordered(List<String> list) {
+    return list == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(list));
+  }
+
+  /**
+   * Who takes the room when {@code owner} goes: the admin named longest ago, else the member who joined first (in
+   * order of arrival since these were kept in order; before that, in the order a snapshot listed them). Null when
+   * nobody else is in the room.
+   */
+  String heirOf(String owner) {
+    for (String admin : admins) {
+      if (!admin.equals(owner) && members.contains(admin)) {
+        return admin;
+      }
+    }
+    for (String member : members) {
+      if (!member.equals(owner)) {
+        return member;
+      }
+    }
+    return null;
   }
 
   static String dedupeKey(String user, String clientMsgId) {
@@ -337,7 +290,7 @@ public final class RoomState implements CborSerializable {
     return new Snapshot(info, lastSeq, List.copyOf(members), recentList, null, DedupeWindow.of(window), lastSentMap,
         quiet == null ? new long[0] : quiet.deltas(), mentioned == null ? Map.of() : mentioned.toMap(),
         List.copyOf(closedSenders), List.copyOf(admins), List.copyOf(banned), topic, deleted ? Boolean.TRUE : null,
-        overlays.isEmpty() ? null : new java.util.TreeMap<>(overlays), reactions.isEmpty() ? null : new java.util.TreeMap<>(reactions),
+        overlays.isEmpty() ? null : new TreeMap<>(overlays), reactions.isEmpty() ? null : new TreeMap<>(reactions),
         retention, floorSeq > 1 ? floorSeq : null);
   }
 
@@ -373,15 +326,15 @@ public final class RoomState implements CborSerializable {
         }
       }
     }
-    // A snapshot from before v1.1 has no mentions: they count from the next one on.
-    return new RoomState(s.info(), s.lastSeq(), Set.copyOf(s.members()), recent, dedupe, lastSent, quiet,
+    // A snapshot stored before rooms kept mentions has none: they count from the next one on.
+    return new RoomState(s.info(), s.lastSeq(), ordered(s.members()), recent, dedupe, lastSent, quiet,
         MentionSeqs.fromMap(s.mentioned()), s.closedSenders() == null ? Set.of() : Set.copyOf(s.closedSenders()),
-        s.admins() == null ? Set.of() : Set.copyOf(s.admins()), s.banned() == null ? Set.of() : Set.copyOf(s.banned()),
+        ordered(s.admins()), s.banned() == null ? Set.of() : Set.copyOf(s.banned()),
         s.topic(), Boolean.TRUE.equals(s.deleted()),
-        s.overlays() == null ? java.util.Collections.emptyNavigableMap()
-            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.overlays())),
-        s.reactions() == null ? java.util.Collections.emptyNavigableMap()
-            : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(s.reactions())),
+        s.overlays() == null ? Collections.emptyNavigableMap()
+            : Collections.unmodifiableNavigableMap(new TreeMap<>(s.overlays())),
+        s.reactions() == null ? Collections.emptyNavigableMap()
+            : Collections.unmodifiableNavigableMap(new TreeMap<>(s.reactions())),
         s.retention(), s.floorSeq() == null ? 1 : s.floorSeq());
   }
 
@@ -409,11 +362,11 @@ public final class RoomState implements CborSerializable {
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deleted,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Overlay> overlays,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<Long, Map<String, List<String>>> reactions,
-      @JsonInclude(JsonInclude.Include.NON_NULL) parley.protocol.Retention retention,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RetentionRule retention,
       @JsonInclude(JsonInclude.Include.NON_NULL) Long floorSeq)
       implements CborSerializable {
 
-    /** A snapshot as written before v1.1: no mentions, and nothing of what rooms could do since. */
+    /** A snapshot as written before No mentions, and nothing of what rooms could do since. */
     public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
         List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas) {
       this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null, null, null, null, null, null,
@@ -477,7 +430,7 @@ public final class RoomState implements CborSerializable {
 
   /**
    * Pages by seq; within the in-memory window they are answered here, older ones name a journal range. A page that
-   * reaches below the floor (v1.1, retention) starts at it and says so ({@code floorSeq}): never a silent gap.
+   * reaches below the floor (Retention) starts at it and says so ({@code floorSeq}): never a silent gap.
    */
   ChatRoom.HistoryResult history(Long before, Long after, int limit) {
     long last = lastSeq;

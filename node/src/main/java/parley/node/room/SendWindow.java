@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * A room's dedupe window: its last sends (sender, clientMsgId, seq, sentAt), oldest first, found by sender and
  * clientMsgId. Kept in columns written in place, a ring of sends and an open-addressing index into it, with the strings
- * as UTF-8 in a {@link Utf8Ring}, so that a send adds no object of its own. As a persistent map and queue, each send
- * was a key, a record and a copied path of map nodes, all of which every young collection copied until they died or
- * were promoted (docs/benchmarks-rounds.md, the round of 08:42 UTC on 11-24); holding the entry's strings, the window
- * still kept two objects a send for its 10,000 sends, long enough to be copied until promoted (the round of 11:33 UTC
- * on 11-24). A lookup compares bytes only when the hashes match (the hash is the strings', {@link #hash}).
+ * as UTF-8 in a {@link Utf8Ring}, so that a send adds no object of its own: a window holds its 10,000 sends long enough
+ * for every young collection to copy whatever objects they keep until those are promoted, so under fan-out any object
+ * per send (a key, a record, a map's nodes, even the entry's strings) is much of what survives a pause, and a pause's
+ * length follows what survives it (docs/benchmarks-rounds.md). A lookup compares bytes only when the hashes match (the
+ * hash is the strings', {@link #hash}).
  *
  * <p>Mutable, unlike the rest of a room's state: one incarnation's states share it, and only that room's actor reads
  * or writes it, in event order. Snapshots copy it on the room's thread ({@link RoomState#toSnapshot}).

@@ -1,130 +1,269 @@
 package parley.node.room;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.util.List;
 import parley.node.CborSerializable;
-import parley.protocol.Message;
 
 /**
- * One entry of a room's timeline as the journal keeps it: the room's own gap-free seq, what happened, who did it.
- * {@code text} and {@code clientMsgId} are null for membership entries. Not a wire type: see {@link #toWire}.
+ * One entry of a room's timeline as the journal keeps it: the room's own gap-free seq, who did it and when, and a
+ * record of its own for each kind of fact with only that fact's fields. Not a wire type: the edge maps entries to the
+ * protocol's messages.
+ *
+ * <p>In the journal an entry is its fields and its kind's name under {@code kind} (the Jackson type name), never a
+ * class name, so a class may move or be renamed freely. That is also the shape every entry had when all kinds were
+ * one record with a field for each, so journals and snapshots of that time read as these records: where a field's
+ * name here differs from that record's, {@link JsonProperty} keeps the stored one.
  */
-public record TimelineEntry(
-    long seq,
-    String kind,
-    String sender,
-    String text,
-    Instant sentAt,
-    String clientMsgId,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-    List<String> mentions,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String user,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String role,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer capacity,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean passcode,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long target,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long replyTo,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean on,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    parley.protocol.Retention retention,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    parley.protocol.FileRef file)
-    implements CborSerializable {
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = TimelineEntry.Message.class, name = TimelineEntry.MESSAGE),
+    @JsonSubTypes.Type(value = TimelineEntry.File.class, name = TimelineEntry.FILE),
+    @JsonSubTypes.Type(value = TimelineEntry.Edit.class, name = TimelineEntry.EDIT),
+    @JsonSubTypes.Type(value = TimelineEntry.Delete.class, name = TimelineEntry.DELETE),
+    @JsonSubTypes.Type(value = TimelineEntry.Reaction.class, name = TimelineEntry.REACTION),
+    @JsonSubTypes.Type(value = TimelineEntry.Joined.class, name = TimelineEntry.JOINED),
+    @JsonSubTypes.Type(value = TimelineEntry.Left.class, name = TimelineEntry.LEFT),
+    @JsonSubTypes.Type(value = TimelineEntry.AccountClosed.class, name = TimelineEntry.ACCOUNT_CLOSED),
+    @JsonSubTypes.Type(value = TimelineEntry.Kicked.class, name = TimelineEntry.KICKED),
+    @JsonSubTypes.Type(value = TimelineEntry.Banned.class, name = TimelineEntry.BANNED),
+    @JsonSubTypes.Type(value = TimelineEntry.Unbanned.class, name = TimelineEntry.UNBANNED),
+    @JsonSubTypes.Type(value = TimelineEntry.Role.class, name = TimelineEntry.ROLE),
+    @JsonSubTypes.Type(value = TimelineEntry.Topic.class, name = TimelineEntry.TOPIC),
+    @JsonSubTypes.Type(value = TimelineEntry.Renamed.class, name = TimelineEntry.RENAMED),
+    @JsonSubTypes.Type(value = TimelineEntry.Settings.class, name = TimelineEntry.SETTINGS),
+    @JsonSubTypes.Type(value = TimelineEntry.Retention.class, name = TimelineEntry.RETENTION),
+    @JsonSubTypes.Type(value = TimelineEntry.Trimmed.class, name = TimelineEntry.TRIMMED),
+    @JsonSubTypes.Type(value = TimelineEntry.RoomDeleted.class, name = TimelineEntry.DELETED)})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface TimelineEntry extends CborSerializable {
+  String MESSAGE = "message";
+  String FILE = "file";
+  String EDIT = "edit";
+  String DELETE = "delete";
+  String REACTION = "reaction";
+  String JOINED = "joined";
+  String LEFT = "left";
+  String ACCOUNT_CLOSED = "account_closed";
+  String KICKED = "kicked";
+  String BANNED = "banned";
+  String UNBANNED = "unbanned";
+  String ROLE = "role";
+  String TOPIC = "topic";
+  String RENAMED = "renamed";
+  String SETTINGS = "settings";
+  String RETENTION = "retention";
+  String TRIMMED = "trimmed";
+  /** The tombstone of a deleted room; never shown as an entry (members get {@code room_deleted}). */
+  String DELETED = "room_deleted";
+
+  long seq();
+
+  /** Who did it: the writer, the member who came or went, the moderator. */
+  String sender();
+
+  Instant sentAt();
+
+  /** The kind's name, as the journal and the protocol have it. */
+  String kind();
+
+  /** A message or a file: what a person writes, counts as unread, and may delete or react to. */
+  @JsonIgnore
+  default boolean isPost() {
+    return this instanceof Writing;
+  }
+
+  /** An entry a member sent: deduplicated by (sender, clientMsgId). */
+  sealed interface FromClient extends TimelineEntry {
+    String clientMsgId();
+  }
+
+  /** A message or a file; {@code mentions}: the members it names (empty for none). */
+  sealed interface Writing extends FromClient {
+    String text();
+
+    List<String> mentions();
+  }
+
+  /** An edit, a delete or a reaction: about the message at {@code target}. */
+  sealed interface AboutMessage extends FromClient {
+    long target();
+  }
+
+  /** Moderation: {@code sender} acted on {@code user}. */
+  sealed interface AboutMember extends TimelineEntry {
+    String user();
+  }
+
+  /** {@code replyTo}: the message it answers, or null. */
+  record Message(long seq, String sender, String text, Instant sentAt, String clientMsgId,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> mentions, Long replyTo) implements Writing {
+    public Message {
+      mentions = mentions == null || mentions.isEmpty() ? List.of() : List.copyOf(mentions);
+    }
+
+    public Message(long seq, String sender, String text, Instant sentAt, String clientMsgId) {
+      this(seq, sender, text, sentAt, clientMsgId, List.of(), null);
+    }
+
+    @Override
+    public String kind() {
+      return MESSAGE;
+    }
+  }
+
+  /** A shared file; {@code text}, its caption. */
+  record File(long seq, String sender, String text, Instant sentAt, String clientMsgId, SharedFile file)
+      implements Writing {
+    @Override
+    public List<String> mentions() {
+      return List.of();
+    }
+
+    @Override
+    public String kind() {
+      return FILE;
+    }
+  }
+
+  /** The message at {@code target} now reads {@code text}. */
+  record Edit(long seq, String sender, String text, Instant sentAt, String clientMsgId, long target)
+      implements AboutMessage {
+    @Override
+    public String kind() {
+      return EDIT;
+    }
+  }
+
+  record Delete(long seq, String sender, Instant sentAt, String clientMsgId, long target) implements AboutMessage {
+    @Override
+    public String kind() {
+      return DELETE;
+    }
+  }
 
   /**
-   * {@code mentions} (v1.1): the members a message names; empty (null in entries stored before v1.1) for none.
-   * {@code user}, {@code role}, {@code capacity}, {@code passcode} (v1.1, moderation): who a {@code kicked},
-   * {@code banned}, {@code unbanned} or {@code role} entry is about and the role given; a {@code settings}
-   * entry's new capacity and whether a passcode is now needed. {@code target} (v1.1): the message an {@code edit} or
-   * {@code delete} is about; {@code replyTo}: the message a message answers; {@code on}: whether a {@code reaction}
-   * (its emoji in {@code text}, its message in {@code target}) was put on or taken off. {@code retention}: what a
-   * {@code retention} entry set; a {@code trimmed} entry's new floor is its {@code target} (on the wire,
-   * {@code floorSeq}); {@code file}: what a {@code file} entry shared. Null where they do not apply.
+   * {@code sender} put {@code emoji} on the message at {@code target} ({@code on}), or took it off. Entries stored
+   * before reactions were kept as emoji hold a {@code :shortcode:} instead.
    */
-  public TimelineEntry {
-    mentions = mentions == null || mentions.isEmpty() ? List.of() : List.copyOf(mentions);
+  record Reaction(long seq, String sender, Instant sentAt, String clientMsgId, long target,
+      @JsonProperty("text") String emoji, boolean on) implements AboutMessage {
+    @Override
+    public String kind() {
+      return REACTION;
+    }
   }
 
-  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId) {
-    this(seq, kind, sender, text, sentAt, clientMsgId, List.of());
+  record Joined(long seq, String sender, Instant sentAt) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return JOINED;
+    }
   }
 
-  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
-      List<String> mentions) {
-    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, null, null, null, null, null, null);
+  record Left(long seq, String sender, Instant sentAt) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return LEFT;
+    }
   }
 
-  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
-      List<String> mentions, String user, String role, Integer capacity, Boolean passcode) {
-    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, null, null, null);
+  /** The sender closed their account: their entries read as a deleted user's; a member leaves with it. */
+  record AccountClosed(long seq, String sender, Instant sentAt) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return ACCOUNT_CLOSED;
+    }
   }
 
-  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
-      List<String> mentions, String user, String role, Integer capacity, Boolean passcode, Long target, Long replyTo) {
-    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, target, replyTo, null);
+  /** {@code reason} may be null. */
+  record Kicked(long seq, String sender, Instant sentAt, String user, @JsonProperty("text") String reason)
+      implements AboutMember {
+    @Override
+    public String kind() {
+      return KICKED;
+    }
   }
 
-  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
-      List<String> mentions, String user, String role, Integer capacity, Boolean passcode, Long target, Long replyTo,
-      Boolean on) {
-    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, target, replyTo, on,
-        null);
+  /** {@code reason} may be null. */
+  record Banned(long seq, String sender, Instant sentAt, String user, @JsonProperty("text") String reason)
+      implements AboutMember {
+    @Override
+    public String kind() {
+      return BANNED;
+    }
   }
 
-  public TimelineEntry(long seq, String kind, String sender, String text, Instant sentAt, String clientMsgId,
-      List<String> mentions, String user, String role, Integer capacity, Boolean passcode, Long target, Long replyTo,
-      Boolean on, parley.protocol.Retention retention) {
-    this(seq, kind, sender, text, sentAt, clientMsgId, mentions, user, role, capacity, passcode, target, replyTo, on,
-        retention, null);
+  /** {@code reason} may be null. */
+  record Unbanned(long seq, String sender, Instant sentAt, String user, @JsonProperty("text") String reason)
+      implements AboutMember {
+    @Override
+    public String kind() {
+      return UNBANNED;
+    }
   }
 
-  /** Anything beyond a sender, an id, a text and mentions (moderation fields, a target, a reply). */
-  boolean hasMore() {
-    return user != null || role != null || capacity != null || passcode != null || target != null || replyTo != null
-        || on != null || retention != null || file != null;
+  /** {@code user} is now {@code role}: {@code admin}, {@code member} or {@code owner} (who hands over the room). */
+  record Role(long seq, String sender, Instant sentAt, String user, String role) implements AboutMember {
+    @Override
+    public String kind() {
+      return ROLE;
+    }
   }
 
-  /** A moderation entry (v1.1): {@code sender} acted on {@code user}; {@code text}, the reason or the new value. */
-  public static TimelineEntry moderation(long seq, String kind, String sender, String user, String text, Instant at) {
-    return new TimelineEntry(seq, kind, sender, text, at, null, List.of(), user, null, null, null);
+  /** {@code topic}: empty for none. */
+  record Topic(long seq, String sender, Instant sentAt, @JsonProperty("text") String topic) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return TOPIC;
+    }
   }
 
-  public static final String MESSAGE = Message.KIND_MESSAGE;
-  public static final String JOINED = Message.KIND_JOINED;
-  public static final String LEFT = Message.KIND_LEFT;
-  public static final String ACCOUNT_CLOSED = Message.KIND_ACCOUNT_CLOSED;
-  public static final String TOPIC = Message.KIND_TOPIC;
-  public static final String RENAMED = Message.KIND_RENAMED;
-  public static final String SETTINGS = Message.KIND_SETTINGS;
-  public static final String KICKED = Message.KIND_KICKED;
-  public static final String BANNED = Message.KIND_BANNED;
-  public static final String UNBANNED = Message.KIND_UNBANNED;
-  public static final String ROLE = Message.KIND_ROLE;
-  /** v1.1: the tombstone of a deleted room; never shown as an entry (members get {@code room_deleted}). */
-  public static final String DELETED = "room_deleted";
-  public static final String EDIT = Message.KIND_EDIT;
-  public static final String DELETE = Message.KIND_DELETE;
-  public static final String REACTION = Message.KIND_REACTION;
-  public static final String RETENTION = Message.KIND_RETENTION;
-  public static final String TRIMMED = Message.KIND_TRIMMED;
-  public static final String FILE = Message.KIND_FILE;
-
-  /** A message or (v1.1) a file: what a person writes, counts as unread, and may delete or react to. */
-  public boolean isPost() {
-    return MESSAGE.equals(kind) || FILE.equals(kind);
+  record Renamed(long seq, String sender, Instant sentAt, @JsonProperty("text") String name) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return RENAMED;
+    }
   }
 
-  /** As a client gets it; an {@code account_closed} entry's sender is deleted by definition. */
-  public Message toWire(String roomId) {
-    return toWire(roomId, ACCOUNT_CLOSED.equals(kind));
+  /**
+   * The room's new {@code capacity} and whether a {@code passcode} is now needed; null for what did not change (the
+   * passcode's hash is the event's, never the entry's).
+   */
+  record Settings(long seq, String sender, Instant sentAt, Integer capacity, Boolean passcode)
+      implements TimelineEntry {
+    @Override
+    public String kind() {
+      return SETTINGS;
+    }
   }
 
-  /** {@code senderDeleted}: the sender has closed their account (see {@link ChatRoom.Page#toWire}). */
-  public Message toWire(String roomId, boolean senderDeleted) {
-    boolean reaction = REACTION.equals(kind);
-    boolean trimmed = TRIMMED.equals(kind);
-    return new Message(roomId, seq, kind, sender, reaction ? null : text, sentAt, clientMsgId, mentions,
-        senderDeleted ? Boolean.TRUE : null, user, role, capacity, passcode, trimmed ? null : target, replyTo, null,
-        null, reaction ? text : null, on, null, retention, trimmed ? target : null, file);
+  /** What the room keeps from now on ({@link RetentionRule#keepsAll()}: everything). */
+  record Retention(long seq, String sender, Instant sentAt, RetentionRule retention) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return RETENTION;
+    }
+  }
+
+  /** Retention removed the entries before {@code floorSeq} (stored as {@code target}). */
+  record Trimmed(long seq, String sender, Instant sentAt, @JsonProperty("target") long floorSeq)
+      implements TimelineEntry {
+    @Override
+    public String kind() {
+      return TRIMMED;
+    }
+  }
+
+  /** The owner ({@code sender}) deleted the room. */
+  record RoomDeleted(long seq, String sender, Instant sentAt) implements TimelineEntry {
+    @Override
+    public String kind() {
+      return DELETED;
+    }
   }
 }

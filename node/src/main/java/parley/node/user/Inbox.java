@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * v1.1: a user's notifications, oldest first, the last {@link #KEPT}: stored in the user's record (batched with the
+ * A user's notifications, oldest first, the last {@link #KEPT}: stored in the user's record (batched with the
  * markers), listed newest first by {@code GET /me/notifications}. A notification is read once the user's read marker
  * in its room is at or past it (or the user left the room).
  */

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,8 +39,12 @@ import parley.node.testkit.EntityTestKit;
 import parley.node.user.UserAccount;
 import parley.protocol.Json;
 import parley.protocol.Member;
+import parley.node.testkit.InMemory;
+import parley.protocol.RoomSummary;
+import parley.protocol.ServerFrame;
 
 /** The session actor with a recording socket and a probe for the node's hub. */
+@InMemory
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientSessionTest {
   /** The socket as the session sees it: records frames, holds at most {@code capacity}. */
@@ -51,7 +60,7 @@ class ClientSessionTest {
     }
 
     @Override
-    public synchronized boolean offer(WebSocketUpgrades.PreparedText frame) {
+    public synchronized boolean offer(PreparedText frame) {
       if (frames.size() - read >= capacity) {
         return false;
       }
@@ -107,7 +116,7 @@ class ClientSessionTest {
   void start() {
     // Sessions read history through History, whose journal side is JDBC, which this kit's in-memory journal does not
     // fill: every entry these tests read stays in its room's memory.
-    kit = EntityTestKit.start(com.typesafe.config.ConfigFactory.parseString("parley.room.recent-entries = 1000"));
+    kit = EntityTestKit.start(ConfigFactory.parseString("parley.room.recent-entries = 1000"));
     sharding = ClusterSharding.get(kit.system());
     history = new History(kit.system(), Duration.ofSeconds(5));
   }
@@ -117,7 +126,7 @@ class ClientSessionTest {
     kit.shutdownTestKit();
   }
 
-  private <R> R ask(String key, boolean room, java.util.function.Function<ActorRef<R>, ?> cmd) {
+  private <R> R ask(String key, boolean room, Function<ActorRef<R>, ?> cmd) {
     var ref = room ? sharding.entityRefFor(ChatRoom.ENTITY_KEY, key) : null;
     if (room) {
       @SuppressWarnings("unchecked")
@@ -168,18 +177,18 @@ class ClientSessionTest {
     ask(user, false, r -> new UserAccount.AddRoom(room, 1, (ActorRef<UserAccount.Result>) (Object) r));
     for (int i = 0; i < messages; i++) {
       int n = i;
-      ask(room, true, r -> new ChatRoom.Post(user, "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+      ask(room, true, r -> new ChatRoom.Send(user, "m" + n, "text " + n, (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     }
     return new Fixture(user, token, room);
   }
 
   private ActorRef<ClientSession.Command> session(Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub) {
-    return session(f, out, hub, java.util.Map.of());
+    return session(f, out, hub, Map.of());
   }
 
   /** A session whose handshake named {@code resumeAfter} (room to seq). */
   private ActorRef<ClientSession.Command> session(
-      Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub, java.util.Map<String, Long> resumeAfter) {
+      Fixture f, RecordingOutbound out, TestProbe<RoomHub.Command> hub, Map<String, Long> resumeAfter) {
     return kit.spawn(ClientSession.create(f.user(), f.token(), resumeAfter, out, hub.ref(), history,
         new ClientSession.Settings(Duration.ofSeconds(5))));
   }
@@ -216,8 +225,8 @@ class ClientSessionTest {
     });
   }
 
-  private static WebSocketUpgrades.PreparedText frame(String room, long seq) {
-    return WebSocketUpgrades.PreparedText.of("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}");
+  private static PreparedText frame(String room, long seq) {
+    return PreparedText.of("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"kind\":\"message\",\"sender\":\"x\",\"text\":\"live\",\"sentAt\":null,\"clientMsgId\":\"l" + seq + "\"}");
   }
 
   @Test
@@ -236,7 +245,7 @@ class ClientSessionTest {
     // Three more messages are stored; the hub hands them over late, out of order and twice.
     for (int i = 2; i < 5; i++) {
       int n = i;
-      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+      ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     }
     session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
     session.tell(new ClientSession.Entry(f.room(), 4, frame(f.room(), 4)));
@@ -255,7 +264,7 @@ class ClientSessionTest {
     Lane lane = following.lane();
     for (int i = 3; i < 6; i++) {
       int n = i;
-      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+      ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "m" + n, "text " + n, (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     }
 
     // Seq 4 is what the client expects next (hello said 3): it goes to the socket from the hub's thread.
@@ -267,7 +276,7 @@ class ClientSessionTest {
     session.tell(new ClientSession.Entry(f.room(), 6, frame(f.room(), 6)));
     // The session fetches seq 5 and writes 6 after it; then the lane takes the next seq again.
     awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L));
-    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "m6", "text 6", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "m6", "text 6", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     assertTrue(lane.tryWrite(7, frame(f.room(), 7)));
     awaitSeqs(hub, out, f.room(), List.of(4L, 5L, 6L, 7L));
 
@@ -329,7 +338,7 @@ class ClientSessionTest {
     hub.expectNoMessage(Duration.ofMillis(500));
     assertTrue(out.frames.isEmpty(), out.frames.toString());
     // An entry stored meanwhile is handed over live before hello: it comes after hello, from storage.
-    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "early", "before hello", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "early", "before hello", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     session.tell(new ClientSession.Entry(f.room(), 2, frame(f.room(), 2)));
     session.tell(new ClientSession.RoomSynced(f.room(), 2));
     session.tell(ClientSession.PresenceSeen.of(List.of(ClientSession.PresenceChange.of(new Member("bob", true, null)))));
@@ -350,7 +359,7 @@ class ClientSessionTest {
     Fixture f = fixture(1);
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(), out,
+    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), Map.of(), out,
         hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
     hub.expectMessageClass(RoomHub.Subscribe.class);
     hub.awaitAssert(Duration.ofSeconds(5), () -> {
@@ -358,7 +367,7 @@ class ClientSessionTest {
       return null;
     });
     // When the room does confirm (it moved, its node came back), what it stored meanwhile is filled in.
-    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "after hello", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "late", "after hello", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     session.tell(new ClientSession.RoomSynced(f.room(), 3));
     awaitSeqs(hub, out, f.room(), List.of(3L));
   }
@@ -370,16 +379,16 @@ class ClientSessionTest {
     Fixture f = fixture(3);
     try (RoomJournal journal = new RoomJournal(f.room(), true)) {
       // The write fails, so the room's incarnation stops; every restart fails to read its timeline.
-      sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room()).tell(new ChatRoom.Post(f.user(), "lost", "never stored",
-          kit.<ChatRoom.PostResult>createTestProbe().ref()));
+      sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room()).tell(new ChatRoom.Send(f.user(), "lost", "never stored",
+          kit.<ChatRoom.SendOutcome>createTestProbe().ref()));
       // One connection names seq 3 in its handshake's after; another names nothing.
       RecordingOutbound resumed = new RecordingOutbound(1000);
       RecordingOutbound fresh = new RecordingOutbound(1000);
       TestProbe<RoomHub.Command> hub = kit.createTestProbe();
       ActorRef<ClientSession.Command> resumedSession = kit.spawn(ClientSession.create(f.user(), f.token(),
-          java.util.Map.of(f.room(), 3L), resumed, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
+          Map.of(f.room(), 3L), resumed, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
       ActorRef<ClientSession.Command> freshSession = kit.spawn(ClientSession.create(f.user(), f.token(),
-          java.util.Map.of(), fresh, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
+          Map.of(), fresh, hub.ref(), history, new ClientSession.Settings(Duration.ofSeconds(1))));
 
       // Hello still lists the room (leaving it out would tell the client the user left it), as unavailable, at the
       // user's read marker.
@@ -389,15 +398,15 @@ class ClientSessionTest {
           return null;
         });
         JsonNode listed = out.parsed().get(0).get("rooms").get(0);
-        parley.protocol.RoomSummary room = Json.mapper().treeToValue(listed, parley.protocol.RoomSummary.class);
-        assertEquals(parley.protocol.RoomSummary.unavailable(f.room(), 1), room, listed.toString());
+        RoomSummary room = Json.mapper().treeToValue(listed, RoomSummary.class);
+        assertEquals(RoomSummary.unavailable(f.room(), 1), room, listed.toString());
       }
 
       // The room comes back: each connection gets what it has not seen, from storage, then the live entries.
       journal.down.set(false);
       awaitSeqs(hub, resumed, f.room(), List.of(4L));
       awaitSeqs(hub, fresh, f.room(), List.of(2L, 3L, 4L));
-      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "back", "after the outage", (ActorRef<ChatRoom.PostResult>) (Object) r));
+      ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "back", "after the outage", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
       for (ActorRef<ClientSession.Command> session : List.of(resumedSession, freshSession)) {
         session.tell(new ClientSession.Entry(f.room(), 5, frame(f.room(), 5)));
       }
@@ -415,7 +424,7 @@ class ClientSessionTest {
     followed(f, hub, session, out);
     for (int i = 0; i < 3; i++) {
       int n = i;
-      ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "g" + n, "gap " + n, (ActorRef<ChatRoom.PostResult>) (Object) r));
+      ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "g" + n, "gap " + n, (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     }
     // As when the room's entity restarted elsewhere: the hub learns the room is at seq 4.
     session.tell(new ClientSession.RoomSynced(f.room(), 4));
@@ -460,7 +469,7 @@ class ClientSessionTest {
         new Member("carol", false, Instant.parse("2026-11-22T10:00:00.123456Z")),
         new Member("dave", false, null));
     assertEquals(
-        Json.mapper().writeValueAsString(new parley.protocol.ServerFrame.Presence(members)),
+        Json.mapper().writeValueAsString(new ServerFrame.Presence(members)),
         Frames.presence(members.stream().map(ClientSession.PresenceChange::of).toList()).text());
   }
 
@@ -470,12 +479,12 @@ class ClientSessionTest {
     Fixture f = fixture(600);
     RecordingOutbound out = new RecordingOutbound(500);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-    ActorRef<ClientSession.Command> session = session(f, out, hub, java.util.Map.of(f.room(), 1L));
+    ActorRef<ClientSession.Command> session = session(f, out, hub, Map.of(f.room(), 1L));
     followed(f, hub, session, out);
-    ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "late", "live", (ActorRef<ChatRoom.PostResult>) (Object) r));
+    ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "late", "live", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
     // The live entry comes while the catch-up is under way: it waits for its turn.
     session.tell(new ClientSession.Entry(f.room(), 602, frame(f.room(), 602)));
-    List<Long> expected = java.util.stream.LongStream.rangeClosed(2, 602).boxed().toList();
+    List<Long> expected = LongStream.rangeClosed(2, 602).boxed().toList();
     hub.awaitAssert(Duration.ofSeconds(20), () -> {
       out.readAll();
       assertEquals(expected, out.seqs(f.room()));
@@ -492,9 +501,9 @@ class ClientSessionTest {
       Fixture f = fixture(300);
       RecordingOutbound out = new RecordingOutbound(capacity);
       TestProbe<RoomHub.Command> hub = kit.createTestProbe();
-      ActorRef<ClientSession.Command> session = session(f, out, hub, java.util.Map.of(f.room(), 1L));
+      ActorRef<ClientSession.Command> session = session(f, out, hub, Map.of(f.room(), 1L));
       followed(f, hub, session, out);
-      List<Long> expected = java.util.stream.LongStream.rangeClosed(2, 301).boxed().toList();
+      List<Long> expected = LongStream.rangeClosed(2, 301).boxed().toList();
       hub.awaitAssert(Duration.ofSeconds(20), () -> {
         out.readAll();
         assertEquals(expected, out.seqs(f.room()), "buffer of " + capacity);
@@ -563,10 +572,10 @@ class ClientSessionTest {
     // in with the sends it held back, and stopped taking commands at the first of them until another one came.)
     Fixture f = fixture(0);
     try (RoomJournal journal = new RoomJournal(f.room(), true)) {
-      TestProbe<ChatRoom.PostResult> unanswered = kit.createTestProbe();
+      TestProbe<ChatRoom.SendOutcome> unanswered = kit.createTestProbe();
       for (int i = 0; i < 200; i++) {
         sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
-            .tell(new ChatRoom.Post(f.user(), "u" + i, "hi", unanswered.ref()));
+            .tell(new ChatRoom.Send(f.user(), "u" + i, "hi", unanswered.ref()));
       }
       // The room fails to write them and stops: the sends of that write are told unavailable as it does (the ones held
       // back behind it are left to their senders' timeouts), and none is told stored while the journal stays down.
@@ -574,16 +583,16 @@ class ClientSessionTest {
         assertTrue(journal.refused.get() > 0);
         return null;
       });
-      ChatRoom.PostResult first = unanswered.receiveMessage(Duration.ofSeconds(10));
-      assertEquals("unavailable", ((ChatRoom.Rejected) first).code());
-      for (ChatRoom.PostResult more : drain(unanswered)) {
-        assertEquals("unavailable", ((ChatRoom.Rejected) more).code(), more.toString());
+      ChatRoom.SendOutcome first = unanswered.receiveMessage(Duration.ofSeconds(10));
+      assertEquals("unavailable", ((ChatRoom.SendRefused) first).code());
+      for (ChatRoom.SendOutcome more : drain(unanswered)) {
+        assertEquals("unavailable", ((ChatRoom.SendRefused) more).code(), more.toString());
       }
       // The journal is back: one send, with nothing else going on, is answered.
       journal.down.set(false);
-      ChatRoom.PostResult back =
-          ask(f.room(), true, r -> new ChatRoom.Post(f.user(), "h1", "back", (ActorRef<ChatRoom.PostResult>) (Object) r));
-      assertInstanceOf(ChatRoom.Posted.class, back);
+      ChatRoom.SendOutcome back =
+          ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "h1", "back", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
+      assertInstanceOf(ChatRoom.SendStored.class, back);
     }
   }
 
@@ -673,14 +682,14 @@ class ClientSessionTest {
    * message that reaches a room as it stops is lost unanswered (or, in its failed write, told unavailable), and the next
    * one starts a new room.
    */
-  private ChatRoom.PostResult postUntilAnswered(Fixture f, String clientMsgId) {
-    var answer = new AtomicReference<ChatRoom.PostResult>();
+  private ChatRoom.SendOutcome postUntilAnswered(Fixture f, String clientMsgId) {
+    var answer = new AtomicReference<ChatRoom.SendOutcome>();
     kit.createTestProbe().awaitAssert(Duration.ofSeconds(15), Duration.ofMillis(10), () -> {
       answer.set(sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room())
-          .<ChatRoom.PostResult>ask(r -> new ChatRoom.Post(f.user(), clientMsgId, "back", r), Duration.ofSeconds(1))
+          .<ChatRoom.SendOutcome>ask(r -> new ChatRoom.Send(f.user(), clientMsgId, "back", r), Duration.ofSeconds(1))
           .toCompletableFuture()
           .join());
-      assertFalse(answer.get() instanceof ChatRoom.Rejected r && "unavailable".equals(r.code()), "not back yet");
+      assertFalse(answer.get() instanceof ChatRoom.SendRefused r && "unavailable".equals(r.code()), "not back yet");
       return null;
     });
     return answer.get();
@@ -699,7 +708,7 @@ class ClientSessionTest {
     RecordingOutbound out = new RecordingOutbound(1000);
     TestProbe<RoomHub.Command> hub = kit.createTestProbe();
     TestProbe<ClientSession.StreamAck> acks = kit.createTestProbe();
-    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), java.util.Map.of(),
+    ActorRef<ClientSession.Command> session = kit.spawn(ClientSession.create(f.user(), f.token(), Map.of(),
         out, hub.ref(), history, new ClientSession.Settings(askTimeout)));
     followed(f, hub, session, out);
     session.tell(new ClientSession.StreamInit(acks.ref()));
@@ -760,7 +769,7 @@ class ClientSessionTest {
     followed(f, hub, session, out);
     ActorRef<Void> first = userIncarnation(f.user());
     // Stopped as a crash or a handoff stops it: not passivated, so sharding starts it again only when asked.
-    Adapter.toClassic(first).tell(org.apache.pekko.actor.PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+    Adapter.toClassic(first).tell(PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
     TestProbe<Object> probe = kit.createTestProbe();
     probe.expectTerminated(first, Duration.ofSeconds(5));
     // Nothing else asks for this user: the session registering again is what starts the next incarnation.

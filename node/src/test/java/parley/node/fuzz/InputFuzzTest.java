@@ -12,6 +12,7 @@ import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
 import parley.protocol.JoinRoom;
 import parley.protocol.Json;
+import parley.protocol.Limits;
 import parley.protocol.MarkRead;
 import parley.protocol.PasswordChange;
 import parley.protocol.PostMessage;
@@ -74,7 +75,7 @@ class InputFuzzTest {
   void resumeCursor(FuzzedDataProvider data) {
     String raw = data.consumeRemainingAsString();
     Validation.resumePoints(raw).ifPresent(points -> {
-      if (points.size() > parley.protocol.Limits.RESUME_ROOMS_MAX) {
+      if (points.size() > Limits.RESUME_ROOMS_MAX) {
         throw new IllegalStateException("more resume points than the limit: " + points.size());
       }
       points.forEach((room, seq) -> {

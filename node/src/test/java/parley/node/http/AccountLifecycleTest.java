@@ -10,32 +10,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import parley.node.testkit.ApiClient;
-import parley.node.testkit.TestNode;
+import parley.node.testkit.OnOneNode;
 import parley.node.testkit.WsClient;
 import parley.protocol.Json;
 
 /** A user's own account: changing the password, seeing the devices they are logged in on, ending one. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccountLifecycleTest {
-  private TestNode node;
-
-  @BeforeAll
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
-
+class AccountLifecycleTest extends OnOneNode {
   /** Logs in as a device with this User-Agent; the client holds the token. */
   private ApiClient device(String username, String password, String userAgent) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/auth/login"))
@@ -158,9 +144,9 @@ class AccountLifecycleTest {
       assertEquals(alice.username, closed.get("sender").asText());
       assertTrue(closed.path("senderDeleted").asBoolean(), closed.toString());
     }
-    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
-        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
-    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+    TestProbe<Object> wait =
+        TestProbe.create(node.system);
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
       // Her messages stay, under her name, marked; his are not; a room where she wrote nothing is not touched.
       JsonNode page = bob.get("/api/v1/rooms/" + general + "/messages").body().get("messages");
       for (JsonNode m : page) {
@@ -181,5 +167,44 @@ class AccountLifecycleTest {
       assertFalse(members.toString().contains(alice.username), members.toString());
       return null;
     });
+  }
+
+  @Test
+  void aRoomWhoseOwnerClosesTheAccountGoesToWhoeverRunsItLongestAndCanStillBeRun() throws Exception {
+    ApiClient owner = node.client().newUser("founder");
+    ApiClient early = node.client().newUser("early");
+    ApiClient adminFirst = node.client().newUser("admin1");
+    ApiClient adminSecond = node.client().newUser("admin2");
+    ApiClient spammer = node.client().newUser("spammer");
+    String room = owner.createRoom("{\"name\":\"handed over\"}");
+    String plain = owner.createRoom("{\"name\":\"members only\"}");
+    for (ApiClient u : List.of(early, adminSecond, adminFirst, spammer)) {
+      assertEquals(200, u.post("/api/v1/rooms/" + room + "/join", null).status());
+    }
+    assertEquals(200, early.post("/api/v1/rooms/" + plain + "/join", null).status());
+    assertEquals(200, adminSecond.post("/api/v1/rooms/" + plain + "/join", null).status());
+    for (ApiClient admin : List.of(adminFirst, adminSecond)) {
+      assertEquals(200, owner.post("/api/v1/rooms/" + room + "/roles", "{\"username\":\"" + admin.username
+          + "\",\"role\":\"admin\"}").status());
+    }
+    assertEquals(204, owner.delete("/api/v1/me", "{\"password\":\"correct horse\"}").status());
+    TestProbe<Object> probe =
+        TestProbe.create(node.system);
+    // The admin named first takes the room with admins; the member who joined first the one without.
+    probe.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals(adminFirst.username, early.get("/api/v1/rooms/" + room).body().get("owner").asText());
+      assertEquals(early.username, early.get("/api/v1/rooms/" + plain).body().get("owner").asText());
+      return null;
+    });
+    // And the room can be run again: the new owner sets retention, an admin removes the spammer.
+    assertEquals(200, adminFirst.patch("/api/v1/rooms/" + room, "{\"retention\":{\"maxMessages\":1000}}").status());
+    assertEquals(200, adminSecond.post("/api/v1/rooms/" + room + "/kick", "{\"username\":\"" + spammer.username
+        + "\"}").status());
+    JsonNode history = early.get("/api/v1/rooms/" + room + "/messages?limit=20").body();
+    List<String> kinds = new ArrayList<>();
+    history.get("messages").forEach(m -> kinds.add(m.get("kind").asText() + ":" + m.path("role").asText("")
+        + ":" + m.path("user").asText("")));
+    int handOver = kinds.indexOf("role:owner:" + adminFirst.username);
+    assertTrue(handOver >= 0 && kinds.get(handOver + 1).startsWith("account_closed"), "handed over, then closed: " + kinds);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.Socket;
@@ -13,39 +14,35 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.OnOneNode;
 import parley.node.testkit.RawHttp;
-import parley.node.testkit.TestNode;
 
 /**
  * What a browser needs to be safe: the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS), a CSRF check on
  * cookie calls that change something, the Origin check on WebSocket handshakes, and security headers everywhere. The
  * attacks are made the way a hostile page would make them: with its own Origin.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrowserSessionsTest {
+class BrowserSessionsTest extends OnOneNode {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private TestNode node;
   private String own;
 
   @BeforeAll
-  void start() {
-    node = TestNode.start(ConfigFactory.parseString("""
-        parley.http.allowed-origins = ["https://chat.example.com"]
-        parley.limits.trusted-proxies = ["127.0.0.2"]
-        """));
+  void ownOrigin() {
     own = "http://127.0.0.1:" + node.port;
   }
 
-  @AfterAll
-  void stop() {
-    node.close();
+  @Override
+  protected Config nodeConfig() {
+    return ConfigFactory.parseString("""
+        parley.http.allowed-origins = ["https://chat.example.com"]
+        parley.limits.trusted-proxies = ["127.0.0.2"]
+        """);
   }
 
   private HttpResponse<String> call(String method, String path, String body, Map<String, String> headers)
@@ -72,9 +69,12 @@ class BrowserSessionsTest {
     return RawHttp.read(s);
   }
 
+  /** A browser's login on the node's own page: it sends the page's Origin. */
   private String cookieLogin(ApiClient user, Map<String, String> headers) throws Exception {
+    Map<String, String> withOrigin = new HashMap<>(headers);
+    withOrigin.putIfAbsent("Origin", own);
     HttpResponse<String> login = call("POST", "/api/v1/auth/login",
-        "{\"username\":\"" + user.username + "\",\"password\":\"correct horse\",\"cookie\":true}", headers);
+        "{\"username\":\"" + user.username + "\",\"password\":\"correct horse\",\"cookie\":true}", withOrigin);
     assertEquals(200, login.statusCode(), login.body());
     return login.headers().firstValue("Set-Cookie").orElseThrow();
   }
@@ -94,6 +94,7 @@ class BrowserSessionsTest {
     try (Socket s = RawHttp.connect(node.port, "127.0.0.2")) {
       String body = "{\"username\":\"" + alice.username + "\",\"password\":\"correct horse\",\"cookie\":true}";
       s.getOutputStream().write(("POST /api/v1/auth/login HTTP/1.1\r\nHost: chat.example.com\r\nContent-Type: application/json\r\n"
+          + "Origin: https://chat.example.com\r\n"
           + "X-Forwarded-For: 198.51.100.7\r\nX-Forwarded-Proto: https\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
           .getBytes(StandardCharsets.US_ASCII));
       s.setSoTimeout(10_000);
@@ -131,6 +132,32 @@ class BrowserSessionsTest {
     String cleared = out.headers().firstValue("Set-Cookie").orElseThrow();
     assertTrue(cleared.startsWith("parley_token=;") && cleared.contains("Max-Age=0"), cleared);
     assertEquals(401, call("GET", "/api/v1/me", null, Map.of("Cookie", cookie)).statusCode());
+  }
+
+  @Test
+  void anotherSitesPageCannotSignItsVisitorInAsSomeoneElse() throws Exception {
+    ApiClient attacker = node.client().newUser("attacker");
+    String credentials = "{\"username\":\"" + attacker.username + "\",\"password\":\"correct horse\",\"cookie\":true}";
+    // The attack as made: a hidden form posting text/plain (no preflight) that looks like JSON.
+    HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/auth/login"))
+        .header("Content-Type", "text/plain").header("Origin", "https://evil.example")
+        .POST(HttpRequest.BodyPublishers.ofString(credentials)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, form.statusCode(), form.body());
+    assertTrue(form.body().contains("unsupported_media_type"), form.body());
+    assertTrue(form.headers().firstValue("Set-Cookie").isEmpty(), "no session for the victim's browser");
+    // Even as JSON (which a page elsewhere cannot send without the node's consent), another Origin gets no cookie.
+    HttpResponse<String> json = call("POST", "/api/v1/auth/login", credentials, Map.of("Origin", "https://evil.example"));
+    assertEquals(403, json.statusCode(), json.body());
+    assertTrue(json.body().contains("csrf_failed"), json.body());
+    assertTrue(json.headers().firstValue("Set-Cookie").isEmpty());
+    HttpResponse<String> signup = call("POST", "/api/v1/auth/signup", "{\"username\":\"victim-" + System.nanoTime() % 100000
+        + "\",\"password\":\"correct horse\",\"cookie\":true}", Map.of("Origin", "https://evil.example"));
+    assertEquals(403, signup.statusCode(), signup.body());
+    // Every JSON route wants JSON: a bearer call with a text/plain body is refused before it is read.
+    HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/rooms"))
+        .header("Content-Type", "text/plain").header("Authorization", "Bearer " + attacker.token)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, plain.statusCode(), plain.body());
   }
 
   @Test

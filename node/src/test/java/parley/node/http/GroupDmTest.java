@@ -4,35 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import parley.node.testkit.ApiClient;
-import parley.node.testkit.TestNode;
+import parley.node.testkit.OnOneNode;
 import parley.node.testkit.WsClient;
 
-/** v1.1: three or more people talking privately, in one room per set of them. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GroupDmTest {
-  private TestNode node;
-
-  @BeforeAll
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
-
+/** Three or more people talking privately, in one room per set of them. */
+class GroupDmTest extends OnOneNode {
   @Test
   void threePeopleTalkInOneGroupWhoeverOpensItAndOthersCannotSeeIt() throws Exception {
     ApiClient alice = node.client().newUser("alice");
     ApiClient bob = node.client().newUser("bob");
     ApiClient carol = node.client().newUser("carol");
     ApiClient dave = node.client().newUser("dave");
+    // They know each other: a room in common (a stranger would get an invitation instead, OneAccountTest).
+    String team = alice.createRoom("{\"name\":\"team\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + team + "/join", null).status());
+    assertEquals(200, carol.post("/api/v1/rooms/" + team + "/join", null).status());
     JsonNode group = alice.post("/api/v1/dms", "{\"usernames\":[\"" + bob.username + "\",\"" + carol.username
         + "\"]}").body();
     String id = group.get("id").asText();
@@ -50,9 +38,11 @@ class GroupDmTest {
 
     try (WsClient carols = WsClient.connect(node.http(), carol.token)) {
       carols.awaitType("hello");
-      bob.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"b1\",\"text\":\"lunch?\"}");
-      alice.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"a1\",\"text\":\"yes\"}");
-      carols.await(f -> "yes".equals(f.path("text").asText()));
+      assertEquals(201, bob.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"b1\",\"text\":\"lunch?\"}").status());
+      assertEquals(201, alice.post("/api/v1/rooms/" + id + "/messages", "{\"clientMsgId\":\"a1\",\"text\":\"yes\"}").status());
+      carols.await(f -> "message".equals(f.path("type").asText()) && "lunch?".equals(f.path("text").asText())
+          && bob.username.equals(f.path("sender").asText()));
+      carols.await(f -> "message".equals(f.path("type").asText()) && "yes".equals(f.path("text").asText()));
       carols.await(f -> "notification".equals(f.path("type").asText())); // a group message notifies like a DM
     }
 

@@ -7,34 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.OnOneNode;
 import parley.node.testkit.RawHttp;
 import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
+import parley.protocol.Json;
 
 /** Protocol v1 over real HTTP against a started node: each row of the table, its success and its errors. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HttpApiTest {
-  private TestNode node;
+class HttpApiTest extends OnOneNode {
   private ApiClient anonymous;
 
   @BeforeAll
-  void start() {
-    node = TestNode.start();
+  void anonymousClient() {
     anonymous = node.client();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
   }
 
   @Test
@@ -76,10 +73,19 @@ class HttpApiTest {
     assertEquals(401, alice.get("/api/v1/me").status());
     assertEquals(200, second.get("/api/v1/me").status());
 
+    Instant asked = Instant.now();
     var ticket = second.post("/api/v1/auth/ws-ticket", null);
+    Instant answered = Instant.now();
     assertEquals(200, ticket.status());
-    assertNotNull(ticket.body().get("ticket").asText());
-    assertNotNull(ticket.body().get("expiresAt").asText());
+    String issued = ticket.body().path("ticket").asText("");
+    assertTrue(issued.matches("[0-9a-f]{64}\\." + Pattern.quote(alice.username)), "a ticket as documented: " + issued);
+    // Valid for parley.auth.ticket-ttl (30 s) from its issue, stamped to the millisecond.
+    Instant expires = Instant.parse(ticket.body().path("expiresAt").asText());
+    assertFalse(expires.isBefore(asked.plusSeconds(30).truncatedTo(ChronoUnit.MILLIS)), expires + " vs asked " + asked);
+    assertFalse(expires.isAfter(answered.plusSeconds(30)), expires + " vs answered " + answered);
+    try (WsClient opened = WsClient.connectWithTicket(node.http(), issued)) {
+      assertEquals(alice.username, opened.awaitType("hello").path("username").asText(), "the ticket opens a socket");
+    }
   }
 
   @Test
@@ -321,6 +327,9 @@ class HttpApiTest {
         "{\"username\":\"" + name + "\",\"password\":\"correct horse\",\"username\":\"" + name + "x\"}").code());
     assertEquals("invalid_request", alice.post("/api/v1/rooms", "{\"name\":\"x\",\"capacity\":2.9}").code());
     assertEquals("invalid_request", alice.post("/api/v1/rooms", "{\"name\":\"x\",\"capacity\":\"10\"}").code());
+    // One body is one JSON value: trailing data, or a second object, is refused (never the first alone taken).
+    assertEquals("invalid_request", alice.post("/api/v1/rooms", "{\"name\":\"x\"} xyz").code());
+    assertEquals("invalid_request", alice.post("/api/v1/rooms", "{\"name\":\"x\"}{\"name\":\"y\"}").code());
     String room = alice.createRoom("{\"name\":\"strict\"}");
     assertEquals("invalid_request", alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"c\",\"text\":5}").code());
     assertEquals("invalid_request", alice.post("/api/v1/rooms/" + room + "/read", "{\"seq\":1.5}").code());
@@ -346,10 +355,10 @@ class HttpApiTest {
         {"GET /api/v1/rooms?q=" + "a".repeat(50_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "414", "uri_too_long"},
         {"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", "400", "invalid_request"}}) {
       try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
-        s.getOutputStream().write(c[0].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        s.getOutputStream().write(c[0].getBytes(StandardCharsets.ISO_8859_1));
         var answer = RawHttp.read(s);
         assertEquals(Integer.parseInt(c[1]), answer.status());
-        assertEquals(c[2], parley.protocol.Json.mapper().readTree(answer.body()).get("error").get("code").asText(), answer.body());
+        assertEquals(c[2], Json.mapper().readTree(answer.body()).get("error").get("code").asText(), answer.body());
       }
     }
   }

@@ -36,8 +36,10 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.InMemory;
 
 /** The HTTP idle timeout on a real server with Pekko's own idle-timeout off, as a Parley node runs it. */
+@InMemory
 class IdleBetweenRequestsTest {
   private static final Duration IDLE = Duration.ofMillis(500);
   private static final long TIMEOUT_S = 10;

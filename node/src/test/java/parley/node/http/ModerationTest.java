@@ -6,31 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.Props;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import parley.node.room.ChatRoom;
 import parley.node.testkit.ApiClient;
-import parley.node.testkit.TestNode;
+import parley.node.testkit.OnOneNode;
 import parley.node.testkit.WsClient;
+import parley.protocol.Retention;
 
-/** Rooms people can run (v1.1): the owner and admins change the room and remove members; everyone sees it as entries. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ModerationTest {
-  private TestNode node;
-
-  @BeforeAll
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
-
+/** Rooms people can run: the owner and admins change the room and remove members; everyone sees it as entries. */
+class ModerationTest extends OnOneNode {
   private static String roleOf(JsonNode room, String username) {
     for (JsonNode m : room.get("members")) {
       if (m.get("username").asText().equals(username)) {
@@ -166,10 +165,10 @@ class ModerationTest {
   }
 
   /** Rows of the room's persistence id in the journal and the snapshot store, read with SQL. */
-  private long[] rowsOf(String room) throws java.sql.SQLException {
-    com.typesafe.config.Config db = node.system.settings().config()
+  private long[] rowsOf(String room) throws SQLException {
+    Config db = node.system.settings().config()
         .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.getString("url"), db.getString("user"),
+    try (Connection c = DriverManager.getConnection(db.getString("url"), db.getString("user"),
         db.getString("password"))) {
       long[] n = new long[2];
       String[] tables = {"event_journal", "snapshot"};
@@ -210,15 +209,15 @@ class ModerationTest {
     assertEquals("no_such_room", owner.method("DELETE", "/api/v1/rooms/" + room).code());
     assertFalse(bob.get("/api/v1/me").body().toString().contains(room));
     assertFalse(owner.get("/api/v1/me").body().toString().contains(room));
-    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
-        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
-    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+    TestProbe<Object> wait =
+        TestProbe.create(node.system);
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
       assertFalse(owner.get("/api/v1/rooms?q=" + owner.username).body().toString().contains(room), "unlisted");
       try {
         long[] rows = rowsOf(room);
         assertEquals(0, rows[0], "journal rows left");
         assertEquals(0, rows[1], "snapshots left");
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         throw new AssertionError(e);
       }
       return null;
@@ -226,10 +225,10 @@ class ModerationTest {
   }
 
   /** The lowest seq of the room's journal rows, read with SQL (0 when it has none). */
-  private long lowestRowOf(String room) throws java.sql.SQLException {
-    com.typesafe.config.Config db = node.system.settings().config()
+  private long lowestRowOf(String room) throws SQLException {
+    Config db = node.system.settings().config()
         .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.getString("url"), db.getString("user"),
+    try (Connection c = DriverManager.getConnection(db.getString("url"), db.getString("user"),
         db.getString("password"));
         var q = c.prepareStatement(
             "SELECT MIN(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
@@ -260,9 +259,9 @@ class ModerationTest {
       assertEquals(201, owner.post("/api/v1/rooms/" + room + "/messages",
           "{\"clientMsgId\":\"m" + i + "\",\"text\":\"old " + i + "\"}").status());
     }
-    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> wait =
-        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system);
-    long floor = wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+    TestProbe<Object> wait =
+        TestProbe.create(node.system);
+    long floor = wait.awaitAssert(Duration.ofSeconds(10), () -> {
       JsonNode r = owner.get("/api/v1/rooms/" + room).body();
       long f = r.path("floorSeq").asLong(1);
       assertTrue(f > 150, "trimmed to keep about 100: " + r);
@@ -311,11 +310,11 @@ class ModerationTest {
     }
 
     // The rows below the floor are gone from the database (snapshot first, then the rows).
-    wait.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
       try {
         long lowest = lowestRowOf(room);
         assertTrue(lowest >= floor, "lowest journal row " + lowest + " below the floor " + floor);
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         throw new AssertionError(e);
       }
       return null;
@@ -329,54 +328,54 @@ class ModerationTest {
   @Test
   void anAgeLimitReadsTheTimesOfEntriesOlderThanMemoryFromTheJournal() throws Exception {
     // A room of its own on the node's journal (H2 or PostgreSQL), 5 entries in memory, on a clock the test moves.
-    String id = "age" + java.util.UUID.randomUUID().toString().substring(0, 8);
-    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
-        new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-01T12:00:00Z"));
-    java.time.Clock clock = new java.time.Clock() {
+    String id = "age" + UUID.randomUUID().toString().substring(0, 8);
+    AtomicReference<Instant> now =
+        new AtomicReference<>(Instant.parse("2026-11-01T12:00:00Z"));
+    Clock clock = new Clock() {
       @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
       }
 
       @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
+      public Clock withZone(ZoneId zone) {
         return this;
       }
 
       @Override
-      public java.time.Instant instant() {
+      public Instant instant() {
         return now.get();
       }
     };
-    var room = node.system.systemActorOf(parley.node.room.ChatRoom.create(id,
-        new parley.node.room.ChatRoom.Settings(5, 50, 1000), clock), id, org.apache.pekko.actor.typed.Props.empty());
-    var probe = org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.<Object>create(node.system);
-    room.tell(new parley.node.room.ChatRoom.Create("aging", "room", "alice", null, 10, List.of(), probe.ref().narrow()));
-    probe.expectMessageClass(parley.node.room.ChatRoom.Created.class);
-    room.tell(new parley.node.room.ChatRoom.Change("alice", null, null, false, null, null, probe.ref().narrow(),
-        new parley.protocol.Retention(null, 1)));
-    probe.expectMessageClass(parley.node.room.ChatRoom.RoomView.class);
+    var room = node.system.systemActorOf(ChatRoom.create(id,
+        new ChatRoom.Settings(5, 50, 1000), clock), id, Props.empty());
+    var probe = TestProbe.<Object>create(node.system);
+    room.tell(new ChatRoom.Create("aging", "room", "alice", null, 10, List.of(), probe.ref().narrow()));
+    probe.expectMessageClass(ChatRoom.Created.class);
+    room.tell(new ChatRoom.Change("alice", null, null, false, null, null, probe.ref().narrow(),
+        new Retention(null, 1)));
+    probe.expectMessageClass(ChatRoom.RoomView.class);
     for (int i = 0; i < 16; i++) {
       if (i == 10) {
-        now.set(now.get().plus(java.time.Duration.ofDays(2)));
+        now.set(now.get().plus(Duration.ofDays(2)));
       }
-      room.tell(new parley.node.room.ChatRoom.Post("alice", "m" + i, "message " + i, probe.ref().narrow()));
-      probe.expectMessageClass(parley.node.room.ChatRoom.Posted.class);
+      room.tell(new ChatRoom.Send("alice", "m" + i, "message " + i, probe.ref().narrow()));
+      probe.expectMessageClass(ChatRoom.SendStored.class);
     }
     // Seqs 3..12 are two days old, 13..18 new; memory holds 14..18, so where the old ones end is read from the journal.
-    room.tell(new parley.node.room.ChatRoom.CheckRetention(false));
-    probe.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
-      room.tell(new parley.node.room.ChatRoom.GetHistory("alice", null, 0L, 50, probe.ref().narrow()));
-      var page = probe.expectMessageClass(parley.node.room.ChatRoom.HistoryResult.class);
-      Long floor = page instanceof parley.node.room.ChatRoom.InJournal j ? j.floorSeq()
-          : ((parley.node.room.ChatRoom.Page) page).floorSeq();
+    room.tell(new ChatRoom.CheckRetention(false));
+    probe.awaitAssert(Duration.ofSeconds(10), () -> {
+      room.tell(new ChatRoom.GetHistory("alice", null, 0L, 50, probe.ref().narrow()));
+      var page = probe.expectMessageClass(ChatRoom.HistoryResult.class);
+      Long floor = page instanceof ChatRoom.InJournal j ? j.floorSeq()
+          : ((ChatRoom.Page) page).floorSeq();
       assertEquals(Long.valueOf(13), floor);
       return null;
     });
-    probe.awaitAssert(java.time.Duration.ofSeconds(10), () -> {
+    probe.awaitAssert(Duration.ofSeconds(10), () -> {
       try {
         assertEquals(13, lowestRowOf(id), "the rows of the aged-out entries are gone");
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         throw new AssertionError(e);
       }
       return null;

@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import parley.node.NodeMetrics;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.RawFrame;
 import parley.node.testkit.RawHttp;
 import parley.node.testkit.TestNode;
 import parley.node.testkit.WsClient;
@@ -128,42 +128,26 @@ class NeverReadingClientTest {
     List<Long> seqs = new ArrayList<>();
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
+      RawFrame frame = RawFrame.read(in);
+      if (frame == null) {
+        throw new EOFException("the connection ended before its close frame");
       }
-      byte[] payload = readN(in, (int) len);
-      int opcode = b0 & 0x0f;
-      if (opcode == 8) {
-        int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-        String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-        return new Read(seqs, code, reason);
+      if (frame.opcode() == RawFrame.CLOSE) {
+        return new Read(seqs, frame.closeCode(), frame.closeReason());
       }
-      if (opcode == 1 || opcode == 0) {
-        message.write(payload);
-        if ((b0 & 0x80) != 0) {
-          JsonNode frame = Json.mapper().readTree(message.toByteArray());
+      if (frame.opcode() == RawFrame.TEXT || frame.opcode() == RawFrame.CONTINUATION) {
+        message.write(frame.payload());
+        if (frame.fin()) {
+          JsonNode json = Json.mapper().readTree(message.toByteArray());
           message.reset();
-          if ("message".equals(frame.path("type").asText())) {
-            seqs.add(frame.get("seq").asLong());
-            if (frame.get("seq").asLong() == untilSeq) {
+          if ("message".equals(json.path("type").asText())) {
+            seqs.add(json.get("seq").asLong());
+            if (json.get("seq").asLong() == untilSeq) {
               return new Read(seqs, 0, "");
             }
           }
         }
       }
     }
-  }
-
-  private static byte[] readN(InputStream in, int n) throws IOException {
-    byte[] out = in.readNBytes(n);
-    if (out.length < n) {
-      throw new EOFException("the connection ended inside a frame");
-    }
-    return out;
   }
 }

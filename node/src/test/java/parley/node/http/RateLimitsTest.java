@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
 import parley.node.testkit.TestNode;
@@ -192,7 +193,7 @@ class RateLimitsTest {
           (i % 2 == 0 ? a : a2).send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"f-" + i
               + "\",\"text\":\"flood " + i + "\"}");
         }
-        java.util.function.Predicate<JsonNode> answer = n -> isAck(n) || isLimited(n);
+        Predicate<JsonNode> answer = n -> isAck(n) || isLimited(n);
         a.awaitCount(answer, 20);
         a2.awaitCount(answer, 20);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -215,7 +216,7 @@ class RateLimitsTest {
         JsonNode outcome = refusal;
         for (int tries = 0; tries < 5 && isLimited(outcome); tries++) {
           waitOut(outcome.path("retryAfterMs").asLong());
-          java.util.function.Predicate<JsonNode> aboutRef =
+          Predicate<JsonNode> aboutRef =
               n -> (isAck(n) || isLimited(n)) && ref.equals(n.path(isAck(n) ? "clientMsgId" : "ref").asText());
           long before = sender.frames().stream().filter(aboutRef).count();
           sender.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + ref + "\",\"text\":\"again\"}");

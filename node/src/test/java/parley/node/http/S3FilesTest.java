@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.Bytes;
 import parley.node.testkit.S3Proxy;
+import parley.node.testkit.TestCluster;
 import parley.node.testkit.TestNode;
 import parley.protocol.Json;
 
@@ -27,6 +30,7 @@ class S3FilesTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String BUCKET = "parley-files";
   private S3Proxy s3;
+  private TestCluster cluster;
   private TestNode node;
   /** A second node of the same cluster, on the same database and bucket. */
   private TestNode other;
@@ -34,28 +38,16 @@ class S3FilesTest {
   @BeforeAll
   void start() throws Exception {
     s3 = S3Proxy.start();
-    String db = parley.node.testkit.TestDatabase.postgres() ? parley.node.testkit.TestDatabase.url()
-        : "jdbc:h2:mem:s3files-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    com.typesafe.config.Config base = ConfigFactory.parseString("parley.files.s3 { endpoint = \"" + s3.endpoint()
+    cluster = TestCluster.start(2, ConfigFactory.parseString("parley.files.s3 { endpoint = \"" + s3.endpoint()
         + "\", bucket = " + BUCKET + ", access-key = " + S3Proxy.ACCESS_KEY + ", secret-key = " + S3Proxy.SECRET_KEY
-        + " }").withFallback(parley.node.testkit.TestDatabase.config(db));
-    node = TestNode.start(base);
-    String seeds = "[\"" + org.apache.pekko.cluster.typed.Cluster.get(node.system).selfMember().address() + "\"]";
-    other = TestNode.start(ConfigFactory.parseString("pekko.cluster.seed-nodes = " + seeds).withFallback(base));
-    TestProbe.create(node.system).awaitAssert(Duration.ofSeconds(30), () -> {
-      long up = 0;
-      for (var m : org.apache.pekko.cluster.typed.Cluster.get(node.system).state().getMembers()) {
-        up += m.status() == org.apache.pekko.cluster.MemberStatus.up() ? 1 : 0;
-      }
-      assertEquals(2, up);
-      return null;
-    });
+        + " }"));
+    node = cluster.node(0);
+    other = cluster.node(1);
   }
 
   @AfterAll
   void stop() {
-    other.close();
-    node.close();
+    cluster.close();
     s3.close();
   }
 
@@ -63,7 +55,7 @@ class S3FilesTest {
   void aFileGoesToTheBucketComesBackWholeAndByRangeAndLeavesWithItsEntry() throws Exception {
     ApiClient alice = node.client().newUser("alice");
     String room = alice.createRoom("{\"name\":\"s3 " + alice.username + "\"}");
-    byte[] bytes = parley.node.testkit.Bytes.random(2_500_000, 31);
+    byte[] bytes = Bytes.random(2_500_000, 31);
     HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/v1/rooms/" + room
             + "/files?name=big.bin&clientMsgId=s1"))
         .header("Authorization", "Bearer " + alice.token)
@@ -71,7 +63,7 @@ class S3FilesTest {
     assertEquals(201, posted.statusCode(), posted.body());
     JsonNode entry = Json.mapper().readTree(posted.body());
     String id = entry.get("file").get("id").asText();
-    assertEquals(parley.node.testkit.Bytes.sha256(bytes), entry.get("file").get("sha256").asText());
+    assertEquals(Bytes.sha256(bytes), entry.get("file").get("sha256").asText());
     assertEquals(3, s3.objects(BUCKET), "2.5 MB as three objects of 1 MiB");
 
     // Fetched through the other node of the cluster: the bucket is shared, whichever node stored it.
@@ -90,7 +82,7 @@ class S3FilesTest {
     wait.awaitAssert(Duration.ofSeconds(10), () -> {
       try {
         assertEquals(0, s3.objects(BUCKET), "the objects go with the file's entry");
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new AssertionError(e);
       }
       return null;

@@ -5,38 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import parley.node.testkit.OnOneNode;
 import parley.node.testkit.RawHttp;
-import parley.node.testkit.TestNode;
 
 /**
  * The node serves the web client from its jar: the page at {@code /} with its own Content-Security-Policy (nothing
  * inline, nothing from elsewhere), its files under {@code /static/}, revalidated (304 when unchanged), compressed
  * for a browser that takes gzip, and nothing outside the client's directory.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebClientFilesTest {
+class WebClientFilesTest extends OnOneNode {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private TestNode node;
-
-  @BeforeAll
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.http() + path));
@@ -64,7 +53,7 @@ class WebClientFilesTest {
   @Test
   void aFileIsRevalidatedAndCompressed() throws Exception {
     String html = new String(get("/").body(), StandardCharsets.UTF_8);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("src=\"(/static/[^\"]+\\.js)\"").matcher(html);
+    Matcher m = Pattern.compile("src=\"(/static/[^\"]+\\.js)\"").matcher(html);
     assertTrue(m.find(), "the page names a script under /static/");
     HttpResponse<byte[]> script = get(m.group(1));
     assertEquals(200, script.statusCode());
@@ -83,8 +72,8 @@ class WebClientFilesTest {
     assertEquals(404, get("/static/nothing-here.js").statusCode());
     // The node's own configuration sits beside the web directory on the classpath: a path that climbs out is refused
     // before it reaches the file system (raw, since an HTTP client would normalize the dots away).
-    for (String path : java.util.List.of("/static/../parley.conf", "/static/..%2fparley.conf", "/static//etc/passwd")) {
-      try (java.net.Socket s = RawHttp.connect(node.port, "127.0.0.1"); RawHttp.Handshake reply = RawHttp.request(s, path)) {
+    for (String path : List.of("/static/../parley.conf", "/static/..%2fparley.conf", "/static//etc/passwd")) {
+      try (Socket s = RawHttp.connect(node.port, "127.0.0.1"); RawHttp.Handshake reply = RawHttp.request(s, path)) {
         assertTrue(reply.status() >= 400 && reply.status() < 500, path + ": " + reply.status());
         assertFalse(reply.body().contains("ask-timeout") || reply.body().contains("root:"), path + ": " + reply.body());
       }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.InMemory;
 
 /** The two rules every rate limit is made of, on a clock the test moves. */
+@InMemory
 class LimitsTest {
   private static final long S = 1_000_000_000L;
 

@@ -9,13 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.JournalOperation;
+import org.apache.pekko.persistence.testkit.ProcessingPolicy;
+import org.apache.pekko.persistence.testkit.ProcessingResult;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -24,10 +35,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import parley.node.delivery.WireEntries;
 import parley.node.Secrets;
 import parley.node.testkit.EntityTestKit;
+import parley.node.testkit.InMemory;
+import parley.protocol.Retention;
 
 /** The room entity: its timeline, dedupe, joins, history pages and recovery. */
+@InMemory
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatRoomTest {
   private ActorTestKit kit;
@@ -60,12 +75,12 @@ class ChatRoomTest {
     return ((ChatRoom.Created) result.reply()).room();
   }
 
-  private ChatRoom.PostResult post(String user, String clientMsgId, String text) {
-    return room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post(user, clientMsgId, text, r)).reply();
+  private ChatRoom.SendOutcome post(String user, String clientMsgId, String text) {
+    return room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry(user, clientMsgId, text, r)).reply();
   }
 
-  private long seqOf(ChatRoom.PostResult result) {
-    return ((ChatRoom.Posted) result).entry().seq();
+  private long seqOf(ChatRoom.SendOutcome result) {
+    return ((ChatRoom.SendStored) result).entry().seq();
   }
 
   @Test
@@ -81,19 +96,19 @@ class ChatRoomTest {
     assertEquals(5, ((ChatRoom.Left) left.reply()).seq());
     assertEquals(5, left.state().lastSeq);
     assertFalse(left.state().isMember("bob"));
-    assertEquals("not_a_member", ((ChatRoom.Rejected) post("bob", "b2", "again")).code());
+    assertEquals("not_a_member", ((ChatRoom.SendRefused) post("bob", "b2", "again")).code());
   }
 
   @Test
   void aResendWithTheSameClientMsgIdIsStoredOnce() {
     create("alice", null, 10);
     room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
-    var first = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "same", "hi", r));
-    var second = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "same", "hi, edited", r));
+    var first = room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "same", "hi", r));
+    var second = room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "same", "hi, edited", r));
     assertTrue(second.hasNoEvents());
     assertEquals(seqOf(first.reply()), seqOf(second.reply()));
-    assertTrue(((ChatRoom.Posted) second.reply()).duplicate());
-    assertEquals("hi", ((ChatRoom.Posted) second.reply()).entry().text(), "the resend gets the entry stored first");
+    assertTrue(((ChatRoom.SendStored) second.reply()).duplicate());
+    assertEquals("hi", ((TimelineEntry.Message) ((ChatRoom.SendStored) second.reply()).entry()).text(), "the resend gets the entry stored first");
     // The id is the sender's own: another sender's same id is another message.
     assertEquals(seqOf(first.reply()) + 1, seqOf(post("bob", "same", "hi")));
   }
@@ -117,6 +132,38 @@ class ChatRoomTest {
     assertEquals(6, summary("bob", 2).unread());
   }
 
+  @Test
+  void anOwnerWhoClosesTheAccountHandsTheRoomToTheAdminOfLongestStandingFirst() {
+    create("alice", null, 10);
+    for (String u : List.of("bob", "carol", "dave")) {
+      room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join(u, null, r));
+    }
+    room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "dave", "admin", r));
+    room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "carol", "admin", r));
+    var closed = room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("alice", r));
+    assertEquals(2, closed.events().size());
+    assertEquals(TimelineEntry.ROLE, closed.events().get(0).entry().kind());
+    assertEquals(TimelineEntry.ACCOUNT_CLOSED, closed.events().get(1).entry().kind());
+    assertEquals("dave", closed.state().info.owner(), "dave was named admin first");
+    assertFalse(closed.state().admins.contains("alice"));
+    room.restart();
+    assertEquals("dave", room.getState().info.owner(), "and so it replays");
+  }
+
+  @Test
+  void aRoomOrphanedBeforeHandOversExistedIsHandedOverWhenItStarts() {
+    create("alice", null, 10);
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
+    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("carol", null, r));
+    // What the journal holds of a room whose owner closed the account before rooms were handed over.
+    PersistenceTestKit.create(kit.system()).persistForRecovery(ChatRoom.persistenceId(roomId).id(), List.of(
+        new ChatRoom.AccountClosed(new TimelineEntry.AccountClosed(4, "alice", Instant.now()))));
+    room.restart();
+    var view = room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.Get("bob", r)).reply();
+    assertEquals("bob", ((ChatRoom.RoomView) view).owner(), "the member who joined first");
+    assertEquals(5, ((ChatRoom.RoomView) view).lastSeq(), "a role entry says so");
+  }
+
   private ChatRoom.SummaryView summary(String user, long readSeq) {
     return (ChatRoom.SummaryView) room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.GetSummary(user, readSeq, r)).reply();
   }
@@ -132,7 +179,7 @@ class ChatRoomTest {
     var again = room.<ChatRoom.SendOutcome>runCommand(r -> new ChatRoom.Send("alice", "w1", "hi", r));
     assertTrue(again.hasNoEvents());
     assertEquals(first, again.reply());
-    var overHttp = (ChatRoom.Posted) post("alice", "w1", "hi");
+    var overHttp = (ChatRoom.SendStored) post("alice", "w1", "hi");
     assertEquals(List.of(2L, first.sentAt()), List.of(overHttp.entry().seq(), overHttp.entry().sentAt()));
     assertTrue(overHttp.duplicate());
     // Refusals name the send they refuse: a session may have many in flight, in several rooms.
@@ -151,10 +198,12 @@ class ChatRoomTest {
       post("alice", "fill-" + i, "more");
     }
     room.restart();
-    var again = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "before-restart", "hi", r));
+    var again = room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "before-restart", "hi", r));
     assertTrue(again.hasNoEvents());
     // Its entry has left the room's memory (5 recent entries here): the route reads it from the journal.
-    assertEquals(new ChatRoom.PostedBefore(seq), again.reply());
+    var before = (ChatRoom.SendStored) again.reply();
+    assertEquals(List.of(seq, true), List.of(before.seq(), before.duplicate()));
+    assertNull(before.entry(), "read from the journal at its seq");
     assertEquals(13, seqOf(post("alice", "after-restart", "next")));
   }
 
@@ -168,13 +217,13 @@ class ChatRoomTest {
     for (int i = 0; i < 8; i++) {
       post("alice", "m" + i, "text " + i);
     }
-    var resendRecent = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m3", "text 3", r));
+    var resendRecent = room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "m3", "text 3", r));
     assertTrue(resendRecent.hasNoEvents(), "m3 is among the last 5 sends");
     assertEquals(5, resendRecent.state().dedupe.size());
     // m2 fell out of the window: stored again (the documented bound), and it evicts m3.
     assertEquals(10, seqOf(post("alice", "m2", "text 2")));
     room.restart();
-    var afterRestart = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "m4", "text 4", r));
+    var afterRestart = room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "m4", "text 4", r));
     assertTrue(afterRestart.hasNoEvents(), "m4 is still in the window after recovery");
     assertEquals(5, afterRestart.state().dedupe.size());
     assertEquals(11, seqOf(post("alice", "m3", "text 3")));
@@ -194,13 +243,13 @@ class ChatRoomTest {
 
     var closed = room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("bob", r));
     ChatRoom.AccountClosed event = assertInstanceOf(ChatRoom.AccountClosed.class, closed.event());
-    assertEquals(new TimelineEntry(6, TimelineEntry.ACCOUNT_CLOSED, "bob", null, event.entry().sentAt(), null), event.entry());
+    assertEquals(new TimelineEntry.AccountClosed(6, "bob", event.entry().sentAt()), event.entry());
     assertFalse(closed.state().isMember("bob"));
     assertTrue(room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("bob", r)).hasNoEvents(),
         "told again (the user entity retries until confirmed): nothing more is written");
     assertTrue(room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("carol", r)).hasNoEvents(),
         "carol left and never wrote here: nothing of hers to mark");
-    assertInstanceOf(ChatRoom.Rejected.class, post("bob", "b2", "still here?"), "no member any more");
+    assertInstanceOf(ChatRoom.SendRefused.class, post("bob", "b2", "still here?"), "no member any more");
     for (int i = 0; i < 6; i++) {
       post("alice", "a" + i, "text " + i);
     }
@@ -209,13 +258,13 @@ class ChatRoomTest {
         r -> new ChatRoom.GetHistory("alice", null, null, 50, r)).reply();
     // Older than the 3 entries in memory: the journal is read, and the room names its closed senders with the range.
     ChatRoom.InJournal range = assertInstanceOf(ChatRoom.InJournal.class, page);
-    assertEquals(java.util.Set.of("bob"), range.closedSenders());
+    assertEquals(Set.of("bob"), range.closedSenders());
     ChatRoom.Page recent = assertInstanceOf(ChatRoom.Page.class, room.<ChatRoom.HistoryResult>runCommand(
         r -> new ChatRoom.GetHistory("alice", null, 10L, 50, r)).reply());
-    assertEquals(java.util.Set.of("bob"), recent.closedSenders());
-    var wire = new ChatRoom.Page(List.of(new TimelineEntry(4, TimelineEntry.MESSAGE, "bob", "hello from bob",
-        Instant.EPOCH, "b1"), new TimelineEntry(7, TimelineEntry.MESSAGE, "alice", "text 0", Instant.EPOCH, "a0")),
-        false, recent.closedSenders()).toWire("r");
+    assertEquals(Set.of("bob"), recent.closedSenders());
+    var wire = WireEntries.page("r", new ChatRoom.Page(List.of(
+        new TimelineEntry.Message(4, "bob", "hello from bob", Instant.EPOCH, "b1"),
+        new TimelineEntry.Message(7, "alice", "text 0", Instant.EPOCH, "a0")), false, recent.closedSenders()));
     assertEquals(Boolean.TRUE, wire.get(0).senderDeleted());
     assertNull(wire.get(1).senderDeleted());
   }
@@ -234,7 +283,7 @@ class ChatRoomTest {
     // A ban and a join racing: the room decides one, then the other.
     var banned = room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Moderate("bob", "ban", "eve", "spam", r));
     assertEquals(TimelineEntry.BANNED, banned.event().entry().kind());
-    assertEquals("eve", banned.event().entry().user());
+    assertEquals("eve", ((TimelineEntry.Banned) banned.event().entry()).user());
     var refused = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("eve", null, r));
     assertEquals(new ChatRoom.Rejected("banned", "you are banned from this room"), refused.reply());
     assertTrue(room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Moderate("bob", "ban", "eve", null, r))
@@ -258,12 +307,12 @@ class ChatRoomTest {
     assertEquals("rules: be kind", s.topic);
     assertTrue(s.banned.contains("eve"));
     assertFalse(s.isMember("alice"));
-    assertEquals(java.util.Set.of("bob"), s.admins, "alice's admin role went with her");
+    assertEquals(Set.of("bob"), s.admins, "alice's admin role went with her");
     ChatRoom.RoomView view = (ChatRoom.RoomView) kickedByNewOwner.reply();
     assertEquals("rules: be kind", view.topic());
     assertEquals(List.of("owner", "admin", "member"), view.members().stream()
         .filter(m -> List.of("carol", "bob", "dave").contains(m.username()))
-        .sorted(java.util.Comparator.comparing(m -> List.of("carol", "bob", "dave").indexOf(m.username())))
+        .sorted(Comparator.comparing(m -> List.of("carol", "bob", "dave").indexOf(m.username())))
         .map(ChatRoom.MemberView::role).toList());
   }
 
@@ -275,29 +324,30 @@ class ChatRoomTest {
     create("alice", null, 10);
     long first = seqOf(post("alice", "a1", "frist"));
     long second = seqOf(post("alice", "a2", "second"));
-    var edit = room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "e1", "first", r, TimelineEntry.EDIT,
+    var edit = room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "e1", "first", r, TimelineEntry.EDIT,
         first, null));
-    long editSeq = ((ChatRoom.Posted) edit.reply()).entry().seq();
-    assertEquals(first, ((ChatRoom.Posted) edit.reply()).entry().target());
-    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "d1", null, r, TimelineEntry.DELETE, second, null));
+    long editSeq = ((ChatRoom.SendStored) edit.reply()).entry().seq();
+    assertEquals(first, ((TimelineEntry.Edit) ((ChatRoom.SendStored) edit.reply()).entry()).target());
+    room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "d1", null, r, TimelineEntry.DELETE, second, null));
     room.restart();
     var page = (ChatRoom.Page) room.<ChatRoom.HistoryResult>runCommand(
         r -> new ChatRoom.GetHistory("alice", null, 1L, 50, r)).reply();
-    var wire = page.toWire("r");
+    var wire = WireEntries.page("r", page);
     assertEquals("first", wire.get(0).text());
     assertTrue(wire.get(0).editedAt() != null);
     assertEquals(Boolean.TRUE, wire.get(1).deleted());
     assertNull(wire.get(1).text());
     assertEquals("first", wire.stream().filter(m -> m.seq() == editSeq).findFirst().orElseThrow().text(),
         "the edit entry of a message that stays keeps its text");
-    assertEquals(new ChatRoom.Rejected("no_such_message", "the entry at seq " + second + " is no message (or it was deleted)"),
-        room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "e2", "again", r, TimelineEntry.EDIT, second,
-            null)).reply());
+    var refused = (ChatRoom.SendRefused) room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "e2",
+        "again", r, TimelineEntry.EDIT, second, null)).reply();
+    assertEquals(List.of("e2", "no_such_message", "the entry at seq " + second + " is no message (or it was deleted)"),
+        List.of(refused.clientMsgId(), refused.code(), refused.message()));
   }
 
   private ChatRoom.ModerationResult setRetention(String user, Integer maxMessages, Integer maxAgeDays) {
     return room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.Change(user, null, null, false, null, null, r,
-        new parley.protocol.Retention(maxMessages, maxAgeDays))).reply();
+        new Retention(maxMessages, maxAgeDays))).reply();
   }
 
   private ChatRoom.Page page(String user, Long before, Long after, int limit) {
@@ -316,10 +366,10 @@ class ChatRoomTest {
     room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "bob", "admin", r));
     assertEquals("forbidden", ((ChatRoom.Rejected) setRetention("bob", 10, null)).code(), "an admin may not");
     long edited = seqOf(post("alice", "early", "to be edited"));
-    room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post("alice", "e1", "edited", r, TimelineEntry.EDIT,
+    room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry("alice", "e1", "edited", r, TimelineEntry.EDIT,
         edited, null));
     var view = (ChatRoom.RoomView) setRetention("alice", 10, null);
-    assertEquals(new parley.protocol.Retention(10, null), view.retention());
+    assertEquals(new RetentionRule(10, null), view.retention());
     for (int i = 0; i < 30; i++) {
       post("alice", "m" + i, "message " + i);
     }
@@ -344,13 +394,13 @@ class ChatRoomTest {
         r -> new ChatRoom.GetHistory("bob", floor + 1, null, 10, r)).reply();
     assertEquals(List.of(floor, floor, floor), List.of(up.floorSeq(), up.from(), up.to()), "scrolling up past it is");
     assertTrue(summary("bob", 0).unread() < trimmed.lastSeq - floor + 1, "nothing below the floor is unread");
-    assertEquals("no_such_message", ((ChatRoom.Rejected) room.<ChatRoom.PostResult>runCommand(r -> new ChatRoom.Post(
+    assertEquals("no_such_message", ((ChatRoom.SendRefused) room.<ChatRoom.SendOutcome>runCommand(r -> ChatRoom.Send.withEntry(
         "alice", "e2", "too late", r, TimelineEntry.EDIT, edited, null)).reply()).code());
 
     room.restart();
     RoomState recovered = room.getState();
     assertEquals(floor, recovered.floorSeq);
-    assertEquals(new parley.protocol.Retention(10, null), recovered.retention);
+    assertEquals(new RetentionRule(10, null), recovered.retention);
     assertTrue(recovered.recent.all().stream().allMatch(e -> e.seq() >= floor), "no entry below the floor held");
     assertTrue(recovered.toSnapshot().recent().stream().allMatch(e -> e.seq() >= floor));
     var again = (ChatRoom.InJournal) room.<ChatRoom.HistoryResult>runCommand(
@@ -370,12 +420,12 @@ class ChatRoomTest {
     volatile Instant now = Instant.parse("2026-11-01T12:00:00Z");
 
     @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
@@ -407,7 +457,7 @@ class ChatRoomTest {
     assertEquals(young, all.floorSeq());
     assertEquals(List.of(young, young + 1), all.entries().stream().map(TimelineEntry::seq).toList());
     assertEquals(TimelineEntry.TRIMMED, all.entries().get(1).kind());
-    assertEquals(young, all.toWire("r").get(1).floorSeq(), "the trimmed entry names the new floor");
+    assertEquals(young, WireEntries.page("r", all).get(1).floorSeq(), "the trimmed entry names the new floor");
   }
 
   @Test
@@ -417,20 +467,20 @@ class ChatRoomTest {
     TestProbe<Object> probe = kit.createTestProbe();
     actor.tell(new ChatRoom.Create("general", ChatRoom.KIND_ROOM, "alice", null, 10, List.of(), probe.ref().narrow()));
     probe.expectMessageClass(ChatRoom.Created.class);
-    actor.tell(new ChatRoom.Post("alice", "m1", "react to me", probe.ref().narrow()));
-    long target = ((ChatRoom.Posted) probe.expectMessageClass(ChatRoom.Posted.class)).entry().seq();
+    actor.tell(ChatRoom.Send.withEntry("alice", "m1", "react to me", probe.ref().narrow()));
+    long target = ((ChatRoom.SendStored) probe.expectMessageClass(ChatRoom.SendStored.class)).entry().seq();
     // Told back to back: the room gathers them into one write (the first's flush comes after both).
-    actor.tell(new ChatRoom.Post("alice", "r1", ":tada:", probe.ref().narrow(), TimelineEntry.REACTION, target, null));
-    actor.tell(new ChatRoom.Post("alice", "r2", ":tada:", probe.ref().narrow(), TimelineEntry.REACTION, target, null));
-    actor.tell(new ChatRoom.Post("alice", "d1", null, probe.ref().narrow(), TimelineEntry.DELETE, target, null));
-    actor.tell(new ChatRoom.Post("alice", "e1", "too late", probe.ref().narrow(), TimelineEntry.EDIT, target, null));
+    actor.tell(ChatRoom.Send.withEntry("alice", "r1", ":tada:", probe.ref().narrow(), TimelineEntry.REACTION, target, null));
+    actor.tell(ChatRoom.Send.withEntry("alice", "r2", ":tada:", probe.ref().narrow(), TimelineEntry.REACTION, target, null));
+    actor.tell(ChatRoom.Send.withEntry("alice", "d1", null, probe.ref().narrow(), TimelineEntry.DELETE, target, null));
+    actor.tell(ChatRoom.Send.withEntry("alice", "e1", "too late", probe.ref().narrow(), TimelineEntry.EDIT, target, null));
     List<Boolean> toggles = new ArrayList<>();
     String editRefused = null;
     for (int i = 0; i < 4; i++) {
       Object reply = probe.receiveMessage();
-      if (reply instanceof ChatRoom.Posted p && TimelineEntry.REACTION.equals(p.entry().kind())) {
-        toggles.add(p.entry().on());
-      } else if (reply instanceof ChatRoom.Rejected r) {
+      if (reply instanceof ChatRoom.SendStored p && p.entry() instanceof TimelineEntry.Reaction reaction) {
+        toggles.add(reaction.on());
+      } else if (reply instanceof ChatRoom.SendRefused r) {
         editRefused = r.code();
       }
     }
@@ -439,7 +489,7 @@ class ChatRoomTest {
     actor.tell(new ChatRoom.GetHistory("alice", null, target - 1, 10, probe.ref().narrow()));
     ChatRoom.Page page = probe.expectMessageClass(ChatRoom.Page.class);
     assertTrue(page.reactions().isEmpty(), page.reactions().toString());
-    assertEquals(Boolean.TRUE, page.toWire(id).get(0).deleted());
+    assertEquals(Boolean.TRUE, WireEntries.page(id, page).get(0).deleted());
   }
 
   @Test
@@ -504,20 +554,20 @@ class ChatRoomTest {
     } else {
       PersistenceTestKit.create(kit.system()).failNextPersisted(ChatRoom.persistenceId(id).id());
     }
-    TestProbe<ChatRoom.PostResult> first = kit.createTestProbe();
-    actor.tell(new ChatRoom.Post("alice", "m1", "hello", first.ref()));
+    TestProbe<ChatRoom.SendOutcome> first = kit.createTestProbe();
+    actor.tell(ChatRoom.Send.withEntry("alice", "m1", "hello", first.ref()));
     // The room stops; the send whose write failed is told unavailable as it does, not left to its sender's timeout.
-    ChatRoom.Rejected gaveUp = first.expectMessageClass(ChatRoom.Rejected.class, Duration.ofSeconds(10));
+    ChatRoom.SendRefused gaveUp = first.expectMessageClass(ChatRoom.SendRefused.class, Duration.ofSeconds(10));
     assertEquals("unavailable", gaveUp.code());
     first.expectTerminated(actor, Duration.ofSeconds(10));
     ActorRef<ChatRoom.Command> next = kit.spawn(ChatRoom.create(id, settings, Clock.systemUTC()));
-    TestProbe<ChatRoom.PostResult> resent = kit.createTestProbe();
-    next.tell(new ChatRoom.Post("alice", "m1", "hello", resent.ref()));
-    ChatRoom.Posted posted = resent.expectMessageClass(ChatRoom.Posted.class, Duration.ofSeconds(10));
+    TestProbe<ChatRoom.SendOutcome> resent = kit.createTestProbe();
+    next.tell(ChatRoom.Send.withEntry("alice", "m1", "hello", resent.ref()));
+    ChatRoom.SendStored posted = resent.expectMessageClass(ChatRoom.SendStored.class, Duration.ofSeconds(10));
     assertFalse(posted.duplicate(), "the first copy was never stored");
     assertEquals(2, posted.entry().seq());
-    next.tell(new ChatRoom.Post("alice", "m1", "hello", resent.ref()));
-    ChatRoom.Posted again = (ChatRoom.Posted) resent.receiveMessage();
+    next.tell(ChatRoom.Send.withEntry("alice", "m1", "hello", resent.ref()));
+    ChatRoom.SendStored again = (ChatRoom.SendStored) resent.receiveMessage();
     assertTrue(again.duplicate());
     assertEquals(2, again.entry().seq());
     first.expectNoMessage(Duration.ZERO);
@@ -560,9 +610,9 @@ class ChatRoomTest {
   @Test
   void invalidMessagesAreRefused() {
     create("alice", null, 10);
-    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e1", " ")).code());
-    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "e2", "x".repeat(4001))).code());
-    assertEquals("invalid_message", ((ChatRoom.Rejected) post("alice", "", "ok")).code());
+    assertEquals("invalid_message", ((ChatRoom.SendRefused) post("alice", "e1", " ")).code());
+    assertEquals("invalid_message", ((ChatRoom.SendRefused) post("alice", "e2", "x".repeat(4001))).code());
+    assertEquals("invalid_message", ((ChatRoom.SendRefused) post("alice", "", "ok")).code());
     // Lone surrogates are refused at the edges (HttpApiTest, WebSocketApiTest); a pair is text like any other.
     assertEquals(2, seqOf(post("alice", "e5", "a pair is fine: \ud83d\udc4b")));
   }
@@ -597,22 +647,22 @@ class ChatRoomTest {
     var join = room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
     assertEquals("no_such_room", ((ChatRoom.Rejected) join.reply()).code());
     assertTrue(join.hasNoEvents());
-    assertEquals("no_such_room", ((ChatRoom.Rejected) post("bob", "x", "hi")).code());
+    assertEquals("no_such_room", ((ChatRoom.SendRefused) post("bob", "x", "hi")).code());
   }
 
   @Test
   void aBusyRoomWritesSendsInBatchesAndAcknowledgesEachAfterItsWrite() {
-    List<Integer> writeSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    List<Integer> writeSizes = new CopyOnWriteArrayList<>();
+    var journal = PersistenceTestKit.create(kit.system());
     String id = "hot" + UUID.randomUUID().toString().substring(0, 6);
-    journal.withPolicy(new org.apache.pekko.persistence.testkit.ProcessingPolicy<org.apache.pekko.persistence.testkit.JournalOperation>() {
+    journal.withPolicy(new ProcessingPolicy<JournalOperation>() {
       @Override
-      public org.apache.pekko.persistence.testkit.ProcessingResult tryProcess(
-          String persistenceId, org.apache.pekko.persistence.testkit.JournalOperation op) {
-        if (persistenceId.endsWith(id) && op instanceof org.apache.pekko.persistence.testkit.WriteEvents w) {
+      public ProcessingResult tryProcess(
+          String persistenceId, JournalOperation op) {
+        if (persistenceId.endsWith(id) && op instanceof WriteEvents w) {
           writeSizes.add(w.batch().size());
         }
-        return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+        return ProcessingSuccess.getInstance();
       }
     });
     try {
@@ -620,18 +670,18 @@ class ChatRoomTest {
       TestProbe<ChatRoom.CreateResult> created = kit.createTestProbe();
       hot.tell(new ChatRoom.Create("hot", ChatRoom.KIND_ROOM, "bob", null, 10, List.of("alice"), created.ref()));
       created.expectMessageClass(ChatRoom.Created.class);
-      TestProbe<ChatRoom.PostResult> acks = kit.createTestProbe();
+      TestProbe<ChatRoom.SendOutcome> acks = kit.createTestProbe();
       int sends = 200;
       for (int i = 0; i < sends; i++) {
-        hot.tell(new ChatRoom.Post("alice", "m" + i, "text " + i, acks.ref()));
+        hot.tell(ChatRoom.Send.withEntry("alice", "m" + i, "text " + i, acks.ref()));
       }
       // A resend while the first copy may still wait for its write, and a leave right behind the sends.
-      hot.tell(new ChatRoom.Post("alice", "m199", "text 199", acks.ref()));
+      hot.tell(ChatRoom.Send.withEntry("alice", "m199", "text 199", acks.ref()));
       TestProbe<ChatRoom.LeaveResult> left = kit.createTestProbe();
       hot.tell(new ChatRoom.Leave("alice", left.ref()));
-      java.util.Map<String, Long> seqOf = new java.util.HashMap<>();
+      Map<String, Long> seqOf = new HashMap<>();
       for (int i = 0; i <= sends; i++) {
-        TimelineEntry e = ((ChatRoom.Posted) acks.receiveMessage(Duration.ofSeconds(10))).entry();
+        var e = (TimelineEntry.FromClient) ((ChatRoom.SendStored) acks.receiveMessage(Duration.ofSeconds(10))).entry();
         Long earlier = seqOf.put(e.clientMsgId(), e.seq());
         assertTrue(earlier == null || earlier == e.seq(), "a resend got another seq");
       }

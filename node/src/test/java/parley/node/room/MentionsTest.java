@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.InMemory;
 
 /** Who a message names: members with @name as a whole word, any case; @room for everyone, with its limit. */
+@InMemory
 class MentionsTest {
   private static final Set<String> MEMBERS = Set.of("alice", "bob", "carol.k", "dave");
 
@@ -29,5 +31,15 @@ class MentionsTest {
     assertEquals(List.of(), Mentions.in("@room lunch?", "bob", big, "alice"), "plain text from a member");
     assertEquals(big.size() - 1, Mentions.in("@room lunch?", "alice", big, "alice").size(), "the owner may");
     assertEquals(List.of("dave"), Mentions.in("@room @dave", "bob", big, "alice"));
+  }
+
+  @Test
+  void aLineThatStartsWithAMembersNameAndAColonAddressesThem() {
+    assertEquals(List.of("dave"), Mentions.in("dave: the build is green", "alice", MEMBERS, "alice"));
+    assertEquals(List.of("dave", "bob"), Mentions.in("Dave: ask @bob", "alice", MEMBERS, "alice"));
+    assertEquals(List.of("dave"), Mentions.in("dave:", "alice", MEMBERS, "alice"));
+    assertEquals(List.of(), Mentions.in("note: dave is out", "alice", MEMBERS, "alice"), "only a member's name");
+    assertEquals(List.of(), Mentions.in("http://dave", "alice", MEMBERS, "alice"));
+    assertEquals(List.of(), Mentions.in("ask dave: he knows", "alice", MEMBERS, "alice"), "only at the start");
   }
 }

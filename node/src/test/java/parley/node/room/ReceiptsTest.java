@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Set;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import parley.protocol.Json;
 import parley.protocol.RoomReceipts;
 import parley.protocol.ServerFrame;
+import parley.node.testkit.InMemory;
 
 /** A room's receipts: markers only move forward, are clamped to the room's end, and go out once a second in one frame. */
+@InMemory
 class ReceiptsTest {
 
   private static JsonNode parse(String json) throws Exception {
@@ -36,6 +40,26 @@ class ReceiptsTest {
   }
 
   @Test
+  void aDeliveredMarkerMovesOnlyForwardKeepsTheReadMarkerAndIsToldOnlyWhenAsked() throws Exception {
+    Receipts receipts = new Receipts();
+    assertTrue(receipts.delivered("bob", 5, true), "a first marker moves and is told");
+    assertFalse(receipts.delivered("bob", 5, true), "the same marker again: no move");
+    assertFalse(receipts.delivered("bob", 4, true), "never back");
+    assertEquals(5, parse(receipts.takeChanged("r1", 10)).get("deliveredSeq").asLong());
+
+    receipts.moved("bob", 6, 6, true, true);
+    receipts.takeChanged("r1", 10);
+    assertTrue(receipts.delivered("bob", 8, true));
+    JsonNode frame = parse(receipts.takeChanged("r1", 10));
+    assertEquals(8, frame.get("deliveredSeq").asLong());
+    assertEquals(6, frame.get("readSeq").asLong(), "a delivered marker keeps the read marker it had");
+
+    assertFalse(receipts.delivered("carol", 3, false), "kept, not to be told (what a restart asked again)");
+    assertNull(receipts.takeChanged("r1", 10), "nothing to tell");
+    assertEquals(new RoomReceipts.Member("carol", 3, 0L), receipts.all(List.of("carol"), 10).get(0));
+  }
+
+  @Test
   void severalMembersMovedInASecondAreOneFrameEachOnceAndAHiddenReadIsNull() throws Exception {
     Receipts receipts = new Receipts();
     receipts.moved("bob", 3, 2, true, true);
@@ -54,7 +78,7 @@ class ReceiptsTest {
   @Test
   void withAuthorsTheFrameIsForTheAuthorsOfTheMessagesTheMovesPassedOrForEveryoneWhenThatIsNotKnown() throws Exception {
     // seq -> author: 11 alice, 12 a join, 13 dave, 14 alice; 15 trimmed (not known); 16 a join.
-    java.util.function.LongFunction<String> authorOf = seq -> switch ((int) seq) {
+    LongFunction<String> authorOf = seq -> switch ((int) seq) {
       case 11, 14 -> "alice";
       case 13 -> "dave";
       case 15 -> null;
@@ -67,13 +91,13 @@ class ReceiptsTest {
 
     receipts.delivered("bob", 12, true);
     Receipts.Told told = receipts.takeChanged("r1", 16, authorOf);
-    assertEquals(java.util.Set.of("alice"), told.to(), "bob passed alice's 11 and a join");
+    assertEquals(Set.of("alice"), told.to(), "bob passed alice's 11 and a join");
     assertEquals("bob", parse(told.frame()).get("username").asText());
 
     receipts.delivered("carol", 14, true);
     receipts.moved("bob", 12, 13, true, true);
     told = receipts.takeChanged("r1", 16, authorOf);
-    assertEquals(java.util.Set.of("alice", "dave"), told.to(), "carol passed 11 to 14, bob read 11 to 13");
+    assertEquals(Set.of("alice", "dave"), told.to(), "carol passed 11 to 14, bob read 11 to 13");
     assertEquals(2, parse(told.frame()).get("members").size());
 
     receipts.delivered("bob", 16, true);
@@ -89,7 +113,7 @@ class ReceiptsTest {
     assertNull(receipts.takeChanged("r1", 16, authorOf), "nothing moved");
     receipts.moved("erin", 12, 12, true, false);
     receipts.delivered("erin", 13, true);
-    assertEquals(java.util.Set.of("dave"), receipts.takeChanged("r1", 16, authorOf).to());
+    assertEquals(Set.of("dave"), receipts.takeChanged("r1", 16, authorOf).to());
     assertNull(receipts.takeChanged("r1", 16, null), "told once");
   }
 }

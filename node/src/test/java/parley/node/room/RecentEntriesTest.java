@@ -9,40 +9,51 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.InMemory;
 
 /** A room's recent entries in columns and a byte ring, against the plainest model of them: a queue of entries. */
+@InMemory
 class RecentEntriesTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
   @Test
   void aRoomKeepsItsLastEntriesAndReadsThemBackAsTheyWere() {
     RecentEntries recent = new RecentEntries();
-    recent.add(new TimelineEntry(1, TimelineEntry.JOINED, "alice", null, T0, null), 3);
-    recent.add(new TimelineEntry(2, TimelineEntry.MESSAGE, "alice", "héllo 👋", T0.plusNanos(123_456_789), "c1"), 3);
-    recent.add(new TimelineEntry(3, TimelineEntry.LEFT, "bob", null, T0.plusSeconds(1), null), 3);
-    recent.add(new TimelineEntry(4, TimelineEntry.MESSAGE, "alice", "", T0.plusSeconds(2), "c2"), 3);
+    recent.add(new TimelineEntry.Joined(1, "alice", T0), 3);
+    recent.add(new TimelineEntry.Message(2, "alice", "héllo 👋", T0.plusNanos(123_456_789), "c1"), 3);
+    recent.add(new TimelineEntry.Left(3, "bob", T0.plusSeconds(1)), 3);
+    recent.add(new TimelineEntry.Message(4, "alice", "", T0.plusSeconds(2), "c2"), 3);
     assertEquals(3, recent.size());
     assertEquals(2, recent.oldestSeq());
     assertEquals(
         List.of(
-            new TimelineEntry(2, TimelineEntry.MESSAGE, "alice", "héllo 👋", T0.plusNanos(123_456_789), "c1"),
-            new TimelineEntry(3, TimelineEntry.LEFT, "bob", null, T0.plusSeconds(1), null),
-            new TimelineEntry(4, TimelineEntry.MESSAGE, "alice", "", T0.plusSeconds(2), "c2")),
+            new TimelineEntry.Message(2, "alice", "héllo 👋", T0.plusNanos(123_456_789), "c1"),
+            new TimelineEntry.Left(3, "bob", T0.plusSeconds(1)),
+            new TimelineEntry.Message(4, "alice", "", T0.plusSeconds(2), "c2")),
         recent.all());
     assertEquals(List.of(recent.all().get(1)), recent.range(3, 3));
     assertEquals(List.of(), recent.range(5, 9));
   }
 
   @Test
-  void aKindItDoesNotKnowIsKeptByName() {
+  void entriesOfOtherKindsAndRepliesAndMentionsReadBackAsTheyWere() {
     RecentEntries recent = new RecentEntries();
-    recent.add(new TimelineEntry(7, "topic", "alice", "new topic", T0, null), 10);
-    recent.add(new TimelineEntry(8, null, "alice", "x", T0, "c"), 10);
-    assertEquals(
-        List.of(
-            new TimelineEntry(7, "topic", "alice", "new topic", T0, null),
-            new TimelineEntry(8, null, "alice", "x", T0, "c")),
-        recent.all());
+    List<TimelineEntry> entries = List.of(
+        new TimelineEntry.Topic(7, "alice", T0, "new topic"),
+        new TimelineEntry.Message(8, "alice", "re", T0, "c8", List.of(), 7L),
+        new TimelineEntry.Message(9, "alice", "hi @bob @carol", T0.plusNanos(5), "c9", List.of("bob", "carol"), null),
+        new TimelineEntry.Reaction(10, "bob", T0, "c10", 9, "🎉", true),
+        new TimelineEntry.Retention(11, "alice", T0, new RetentionRule(100, null)),
+        new TimelineEntry.File(12, "bob", "a.png", T0, "c12", new SharedFile("f1", "a.png", 3, "image/png", "ab")),
+        new TimelineEntry.Kicked(13, "alice", T0, "eve", null),
+        new TimelineEntry.Message(14, "bob", "plain", T0, "c14"));
+    for (TimelineEntry e : entries) {
+      recent.add(e, 10);
+    }
+    assertEquals(entries, recent.all());
+    assertEquals(entries.subList(2, 5), recent.range(9, 11));
+    recent.add(new TimelineEntry.Left(15, "bob", T0), 3);
+    assertEquals(List.of(entries.get(6), entries.get(7), new TimelineEntry.Left(15, "bob", T0)), recent.all());
   }
 
   @Test
@@ -76,23 +87,23 @@ class RecentEntriesTest {
   void entriesRestoredBeyondTheLimitAreTrimmedAtTheNextOne() {
     RecentEntries recent = new RecentEntries();
     for (long seq = 1; seq <= 50; seq++) {
-      recent.add(new TimelineEntry(seq, TimelineEntry.MESSAGE, "alice", "m" + seq, T0, "c" + seq), Integer.MAX_VALUE);
+      recent.add(new TimelineEntry.Message(seq, "alice", "m" + seq, T0, "c" + seq), Integer.MAX_VALUE);
     }
     assertEquals(50, recent.size());
-    recent.add(new TimelineEntry(51, TimelineEntry.MESSAGE, "bob", "b", T0, "b1"), 10);
+    recent.add(new TimelineEntry.Message(51, "bob", "b", T0, "b1"), 10);
     assertEquals(10, recent.size());
     assertEquals(42, recent.oldestSeq());
-    assertEquals("m42", recent.all().get(0).text());
+    assertEquals("m42", ((TimelineEntry.Message) recent.all().get(0)).text());
   }
 
   /** Texts from empty to the 4,000-character cap, in one, two, three and four UTF-8 bytes a character. */
   private static TimelineEntry randomEntry(Random random, long seq) {
     int shape = random.nextInt(10);
     if (shape == 0) {
-      return new TimelineEntry(seq, TimelineEntry.JOINED, "u" + random.nextInt(40), null, T0.plusMillis(seq), null);
+      return new TimelineEntry.Joined(seq, "u" + random.nextInt(40), T0.plusMillis(seq));
     }
     if (shape == 1) {
-      return new TimelineEntry(seq, TimelineEntry.LEFT, "u" + random.nextInt(40), null, T0.plusMillis(seq), null);
+      return new TimelineEntry.Left(seq, "u" + random.nextInt(40), T0.plusMillis(seq));
     }
     int length = random.nextInt(20) == 0 ? random.nextInt(4_001) : random.nextInt(200);
     StringBuilder text = new StringBuilder();
@@ -102,6 +113,6 @@ class RecentEntriesTest {
     }
     String sender = random.nextInt(50) == 0 ? "ü".repeat(200) : "u" + random.nextInt(40);
     Instant at = T0.plusSeconds(seq).plusNanos(random.nextInt(1_000_000_000));
-    return new TimelineEntry(seq, TimelineEntry.MESSAGE, sender, text.toString(), at, "c-" + seq);
+    return new TimelineEntry.Message(seq, sender, text.toString(), at, "c-" + seq);
   }
 }

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import parley.node.testkit.InMemory;
 
 /** The room's dedupe window in columns, against the plainest model of it: an insertion-ordered map. */
+@InMemory
 class SendWindowTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 

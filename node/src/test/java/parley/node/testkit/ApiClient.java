@@ -63,6 +63,13 @@ public final class ApiClient {
         .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A POST of raw bytes in {@code contentType} (a file). */
+  public Reply postBytes(String path, byte[] bytes, String contentType) {
+    return send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+  }
+
   public Reply patch(String path, String json) {
     return send(HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")

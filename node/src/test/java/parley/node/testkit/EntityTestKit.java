@@ -2,12 +2,15 @@ package parley.node.testkit;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import parley.node.room.ChatRoom;
+import parley.node.room.Members;
 import parley.node.room.RoomDirectory;
+import parley.node.user.AccountMembers;
 import parley.node.user.UserAccount;
 
 /** An ActorTestKit with the in-memory persistence testkit, the node's serialization bindings and its sharding. */
@@ -38,7 +41,7 @@ public final class EntityTestKit {
             parley.limits.messages.burst = 1000000
             parley.limits.messages.per-second = 1000000
             """))
-        .withFallback(TestDatabase.config("jdbc:h2:mem:entities-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"))
+        .withFallback(TestDatabase.config("jdbc:h2:mem:entities-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"))
         .withFallback(ConfigFactory.load());
   }
 
@@ -51,6 +54,7 @@ public final class EntityTestKit {
     ActorTestKit kit = ActorTestKit.create("entities", overrides.withFallback(config()));
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Members.register(kit.system(), new AccountMembers(kit.system()));
     UserAccount.init(kit.system());
     RoomDirectory.init(kit.system());
     ChatRoom.init(kit.system());

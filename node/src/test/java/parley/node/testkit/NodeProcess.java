@@ -1,21 +1,30 @@
 package parley.node.testkit;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A Parley node as its own JVM process, started the way {@code ./parley node} starts one, for crash tests. */
 public final class NodeProcess implements AutoCloseable {
   public final Process process;
+  /** Matches the node's "listening" line (parley.node.Main) and takes the port it bound. */
+  private static final Pattern LISTENING = Pattern.compile("Parley node listening on http://[^:/\\s]+:(\\d+)");
   public final int httpPort;
   public final Path log;
 
@@ -44,12 +53,12 @@ public final class NodeProcess implements AutoCloseable {
       ephemeralLow = 32768; // an unusual range: fall back to the usual one
     }
     int low = Math.min(20000, ephemeralLow - 10000);
-    java.util.Random random = new java.util.Random();
+    Random random = new Random();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = low + random.nextInt(ephemeralLow - low);
       try (ServerSocket s = new ServerSocket()) {
         s.setReuseAddress(false);
-        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        s.bind(new InetSocketAddress("127.0.0.1", port));
         return port;
       } catch (IOException taken) {
         // try another
@@ -58,9 +67,23 @@ public final class NodeProcess implements AutoCloseable {
     throw new IllegalStateException("no free port below " + ephemeralLow);
   }
 
-  /** Starts a node and waits (up to 60 s) until it says it listens. */
+  /**
+   * Starts a node on a port it binds itself and reads back from its "listening" line, and its cluster port likewise
+   * (unless {@code env} names one): no port is chosen here and released before the node binds it. For a node that
+   * starts once; a test that restarts a node on the same address passes the port of its first start.
+   */
+  public static NodeProcess start(Map<String, String> env, Path log) throws IOException {
+    Map<String, String> own = new HashMap<>(env);
+    own.putIfAbsent("PARLEY_CLUSTER_PORT", "0");
+    return start(own, 0, log);
+  }
+
+  /**
+   * Starts a node and waits (up to 2 minutes: a JVM on a 2-core machine shared with other builds has taken over one)
+   * until it says it listens; {@code httpPort} 0: on the port it binds.
+   */
   public static NodeProcess start(Map<String, String> env, int httpPort, Path log) throws IOException {
-    String classpath = Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator
+    String classpath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
         + Files.readString(Path.of("target/classpath.txt")).trim();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classpath, "parley.node.Main"));
@@ -73,31 +96,35 @@ public final class NodeProcess implements AutoCloseable {
     builder.environment().putIfAbsent("PARLEY_CLUSTER_PORT", String.valueOf(freePort()));
     Process process = builder.start();
     // A test JVM that is stopped (a CI timeout, Ctrl-C) takes its nodes with it: a node left running holds its ports.
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-node-" + httpPort));
-    CompletableFuture<Boolean> listening = new CompletableFuture<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-node-" + process.pid()));
+    // The port from the node's own line: the one it bound, which is the one asked for unless that was 0.
+    CompletableFuture<Integer> listening = new CompletableFuture<>();
     // The run's logs (RunLog) get every node's lines too, whatever the test does with its own copy.
-    Path runLog = Files.createDirectories(RunLog.dir()).resolve("node-" + httpPort + "-" + process.pid() + ".log");
+    Path runLog = Files.createDirectories(RunLog.dir()).resolve("node-" + process.pid() + ".log");
     Thread pump = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
           Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
-              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
           Files.writeString(runLog, line + "\n", StandardCharsets.UTF_8,
-              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-          if (line.contains("Parley node listening on")) {
-            listening.complete(true);
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          Matcher bound = LISTENING.matcher(line);
+          if (bound.find()) {
+            listening.complete(Integer.parseInt(bound.group(1)));
           }
         }
       } catch (IOException e) {
         listening.completeExceptionally(e);
       }
-      listening.complete(false);
-    }, "node-log-" + httpPort);
+      listening.complete(-1);
+    }, "node-log-" + process.pid());
     pump.setDaemon(true);
     pump.start();
+    int port;
     try {
-      if (!listening.get(60, TimeUnit.SECONDS)) {
+      port = listening.get(120, TimeUnit.SECONDS);
+      if (port < 0) {
         boolean exited = process.waitFor(10, TimeUnit.SECONDS);
         throw new IllegalStateException("node exited" + (exited ? " with status " + process.exitValue() : "")
             + " before listening; see " + log);
@@ -106,7 +133,11 @@ public final class NodeProcess implements AutoCloseable {
       process.destroyForcibly();
       throw new IllegalStateException("node did not start; see " + log, e);
     }
-    return new NodeProcess(process, httpPort, log);
+    if (httpPort != 0 && port != httpPort) {
+      process.destroyForcibly();
+      throw new IllegalStateException("node listens on " + port + ", not " + httpPort + "; see " + log);
+    }
+    return new NodeProcess(process, port, log);
   }
 
   public String http() {

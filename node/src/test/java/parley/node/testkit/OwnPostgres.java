@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +29,7 @@ public final class OwnPostgres implements AutoCloseable {
     Path root = Path.of("/usr/lib/postgresql");
     try (var versions = Files.list(root)) {
       return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-          .max(java.util.Comparator.comparing(Path::toString)).orElse(null);
+          .max(Comparator.comparing(Path::toString)).orElse(null);
     } catch (IOException e) {
       return null;
     }

@@ -1,20 +1,22 @@
 package parley.node.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real S3-compatible server for tests: s3proxy (from Maven Central, copied to {@code target/s3proxy/s3proxy.jar}
- * by the build) in its own process on a free port, keeping objects as files in a temporary directory.
+ * by the build) in its own process on a port it binds itself, keeping objects as files in a temporary directory.
  */
 public final class S3Proxy implements AutoCloseable {
   public static final String ACCESS_KEY = "parley-test";
   public static final String SECRET_KEY = "parley-test-secret";
+  /** Jetty's line once it listens, with the port it bound. */
+  private static final Pattern STARTED = Pattern.compile("Started ServerConnector@\\S+\\{[^}]*\\}\\{[^:}]+:(\\d+)\\}");
   private final Process process;
   public final int port;
   public final Path dir;
@@ -30,15 +32,12 @@ public final class S3Proxy implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("no " + jar + ": the build copies it (mvn test-compile -pl node)");
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
     Path dir = Files.createTempDirectory("parley-s3proxy");
     Path blobs = Files.createDirectories(dir.resolve("blobs"));
     Path properties = dir.resolve("s3proxy.conf");
+    // Port 0: Jetty binds one and its "Started ServerConnector" line says which; none is chosen here and released.
     Files.writeString(properties, String.join("\n",
-        "s3proxy.endpoint=http://127.0.0.1:" + port,
+        "s3proxy.endpoint=http://127.0.0.1:0",
         "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + ACCESS_KEY,
         "s3proxy.credential=" + SECRET_KEY,
@@ -50,18 +49,18 @@ public final class S3Proxy implements AutoCloseable {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString(),
             "--properties", properties.toString()))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    S3Proxy proxy = new S3Proxy(process, port, blobs);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return proxy;
-      } catch (IOException e) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          proxy.close();
-          throw new IllegalStateException("s3proxy did not start: " + Files.readString(log), e);
-        }
-        Thread.sleep(50);
+      String said = Files.exists(log) ? Files.readString(log) : "";
+      Matcher started = STARTED.matcher(said);
+      if (started.find()) {
+        return new S3Proxy(process, Integer.parseInt(started.group(1)), blobs);
       }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly();
+        throw new IllegalStateException("s3proxy did not start: " + said);
+      }
+      Thread.sleep(50);
     }
   }
 

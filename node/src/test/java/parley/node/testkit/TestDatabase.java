@@ -1,6 +1,9 @@
 package parley.node.testkit;
 
 import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import parley.node.DatabaseSettings;
 
@@ -35,8 +38,8 @@ public final class TestDatabase {
    * The environment of a node process on the test's database: PostgreSQL as the run names it, else an H2 file under
    * {@code dir}. A mutable map, for the caller to add to.
    */
-  public static java.util.Map<String, String> nodeEnv(java.nio.file.Path dir) {
-    java.util.Map<String, String> env = new java.util.HashMap<>();
+  public static Map<String, String> nodeEnv(Path dir) {
+    Map<String, String> env = new HashMap<>();
     if (postgres()) {
       env.put("PARLEY_DB_URL", url());
       env.put("PARLEY_DB_USER", System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres"));

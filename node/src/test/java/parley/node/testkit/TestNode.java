@@ -3,6 +3,7 @@ package parley.node.testkit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -25,10 +26,12 @@ public final class TestNode implements AutoCloseable {
   }
 
   /** Rate limits no test reaches unless it is about them (it then starts its node with {@link #asShipped}). */
-  public static final java.util.Map<String, String> GENEROUS_LIMITS = java.util.Map.of(
+  public static final Map<String, String> GENEROUS_LIMITS = Map.of(
       "PARLEY_LIMIT_SIGNUPS_BURST", "1000000", "PARLEY_LIMIT_SIGNUPS_PER_HOUR", "1000000",
       "PARLEY_LIMIT_MESSAGES_BURST", "1000000", "PARLEY_LIMIT_MESSAGES_PER_SECOND", "1000000",
-      "PARLEY_LIMIT_LOGIN_FAILURES_PER_ADDRESS", "1000");
+      "PARLEY_LIMIT_LOGIN_FAILURES_PER_ADDRESS", "1000",
+      // Not a limit: the work factor of the hashes the test's users get. See parley.auth.bcrypt-cost.
+      "PARLEY_BCRYPT_COST", "4");
 
   public static TestNode start(Config overrides) {
     return asShipped(overrides.withFallback(ConfigFactory.parseString("""
@@ -51,6 +54,9 @@ public final class TestNode implements AutoCloseable {
             pekko.coordinated-shutdown.exit-jvm = off
             pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
             pekko.loglevel = WARNING
+            # Each user a test makes costs a hash at sign-up and a check at login; at the shipped 12 that was
+            # about half a second of a core per user. The tests prove what the node does with a hash, not its cost.
+            parley.auth.bcrypt-cost = 4
             """))
         .withFallback(TestDatabase.config(TestDatabase.url()))
         .withFallback(ConfigFactory.load());

@@ -2,9 +2,13 @@ package parley.node.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,7 +23,7 @@ public final class WsClient implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final List<JsonNode> seen = new ArrayList<>();
-  private final java.util.BitSet taken = new java.util.BitSet();
+  private final BitSet taken = new BitSet();
   public final CompletableFuture<Closed> closed = new CompletableFuture<>();
   public final WebSocket socket;
 
@@ -34,7 +38,7 @@ public final class WsClient implements AutoCloseable {
   /** With the handshake's {@code after} (where to resume each room), as given. */
   public static WsClient connectAfter(String httpBase, String token, String after) {
     return new WsClient(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token),
-        wsUri(httpBase, "?after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8)));
+        wsUri(httpBase, "?after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)));
   }
 
   public static WsClient connectWithTicket(String httpBase, String ticket) {
@@ -56,7 +60,7 @@ public final class WsClient implements AutoCloseable {
       b.buildAsync(wsUri(httpBase, query), new WebSocket.Listener() {}).join();
       return 101;
     } catch (CompletionException e) {
-      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
         return h.getResponse().statusCode();
       }
       throw e;
@@ -82,6 +86,11 @@ public final class WsClient implements AutoCloseable {
             return seen.get(i);
           }
         }
+        if (closed.isDone()) {
+          // Nothing arrives after the close: waiting out the 15 s would only hide why.
+          throw new AssertionError("no matching frame before the socket closed (" + closedHow() + "); "
+              + seen.size() + " frames seen, the last: " + seen.subList(Math.max(0, seen.size() - 3), seen.size()));
+        }
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
           throw new AssertionError("no matching frame within 15 s; " + seen.size() + " frames seen, the last: "
@@ -96,8 +105,24 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
-  /** Waits until at least {@code n} frames match {@code p}; returns how many do. */
+  /**
+   * Waits until at least {@code n} frames match {@code p}; returns how many do. Fails if the socket closes first, or
+   * after 30 s: a caller that expects the close uses {@link #awaitCountOrClose}.
+   */
   public long awaitCount(Predicate<JsonNode> p, long n) {
+    long count = awaitCountOrClose(p, n);
+    if (count < n) {
+      throw new AssertionError("only " + count + " of " + n + " matching frames before the socket closed: "
+          + closedHow());
+    }
+    return count;
+  }
+
+  /**
+   * Waits until at least {@code n} frames match {@code p} or the socket closes; returns how many match (fewer than
+   * {@code n} only if it closed). Fails after 30 s.
+   */
+  public long awaitCountOrClose(Predicate<JsonNode> p, long n) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     synchronized (seen) {
       while (true) {
@@ -116,6 +141,10 @@ public final class WsClient implements AutoCloseable {
         }
       }
     }
+  }
+
+  private String closedHow() {
+    return closed.handle((c, e) -> c != null ? c.toString() : String.valueOf(e)).getNow("open");
   }
 
   /** All frames so far, in arrival order. */

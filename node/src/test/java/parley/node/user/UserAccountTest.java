@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -24,10 +27,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import parley.node.Secrets;
-import parley.node.delivery.ClientSession;
+import parley.node.room.ChatRoom;
 import parley.node.testkit.EntityTestKit;
+import parley.node.testkit.InMemory;
 
 /** The user entity: credentials, tokens, tickets, read markers and presence from session lifetimes. */
+@InMemory
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserAccountTest {
   /** A clock tests move by hand. */
@@ -35,12 +40,12 @@ class UserAccountTest {
     volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
@@ -51,7 +56,7 @@ class UserAccountTest {
   }
 
   private ActorTestKit kit;
-  private UserAccount.Settings settings;
+  private UserSettings settings;
   private ManualClock clock;
   private String name;
   private EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> user;
@@ -59,7 +64,7 @@ class UserAccountTest {
   @BeforeAll
   void start() {
     kit = EntityTestKit.start();
-    settings = UserAccount.Settings.fromConfig(kit.system().settings().config());
+    settings = UserSettings.fromConfig(kit.system().settings().config());
   }
 
   @AfterAll
@@ -75,8 +80,19 @@ class UserAccountTest {
     user.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$hash", r));
   }
 
-  private UserAccount.Result run(java.util.function.Function<ActorRef<UserAccount.Result>, UserAccount.Command> cmd) {
+  private UserAccount.Result run(Function<ActorRef<UserAccount.Result>, UserAccount.Command> cmd) {
     return user.<UserAccount.Result>runCommand(cmd::apply).reply();
+  }
+
+  @Test
+  void theGatesCommandCrossesNodesWithEitherKindOfSendingItCarries() {
+    ActorRef<ChatRoom.SendOutcome> replyTo = kit.<ChatRoom.SendOutcome>createTestProbe().ref();
+    for (ChatRoom.Sending sending : List.<ChatRoom.Sending>of(
+        new ChatRoom.Send("alice", "e1", "fixed", replyTo, "edit", 3L, null, null, true),
+        new ChatRoom.AdmitSend("alice", "f1", replyTo))) {
+      var through = new UserAccount.SendThrough("r1", sending);
+      assertEquals(through, kit.serializationTestKit().verifySerialization(through, false));
+    }
   }
 
   @Test
@@ -174,27 +190,27 @@ class UserAccountTest {
     batched.persistenceTestKit().persistForRecovery(pid,
         List.of(new UserAccount.DeliveredMarkersMoved(Map.of("room1", 10L))));
     batched.restart();
-    TestProbe<parley.node.room.ChatRoom.Command> room = kit.createTestProbe();
+    TestProbe<ChatRoom.Command> room = kit.createTestProbe();
     batched.runCommand(new UserAccount.GetMarkers("room1", room.ref()));
-    assertEquals(new parley.node.room.ChatRoom.MarkersMoved(name + "b", 10, 3, true, true), room.receiveMessage());
+    assertEquals(new ChatRoom.MarkersMoved(name + "b", 10, 3, true, true), room.receiveMessage());
 
     // Read receipts hidden: stored, and the rooms are told.
     batched.<UserAccount.Result>runCommand(r -> new UserAccount.SetReadReceipts(false, r));
     batched.restart();
     assertFalse(batched.<UserAccount.SettingsView>runCommand(UserAccount.GetSettings::new).reply().readReceipts());
     batched.runCommand(new UserAccount.GetMarkers("room1", room.ref()));
-    assertFalse(((parley.node.room.ChatRoom.MarkersMoved) room.fishForMessage(Duration.ofSeconds(3), m ->
-        m instanceof parley.node.room.ChatRoom.MarkersMoved mm && !mm.readShown()
-            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0)).readShown());
+    assertFalse(((ChatRoom.MarkersMoved) room.fishForMessage(Duration.ofSeconds(3), m ->
+        m instanceof ChatRoom.MarkersMoved mm && !mm.readShown()
+            ? FishingOutcomes.complete()
+            : FishingOutcomes.continueAndIgnore()).get(0)).readShown());
   }
 
   @Test
   void onlineWhileASessionLivesOfflineAfterTheLastEnds() {
     String token = Secrets.sha256("t-presence");
     run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
-    ActorRef<ClientSession.Command> first = kit.spawn(Behaviors.ignore());
-    ActorRef<ClientSession.Command> second = kit.spawn(Behaviors.ignore());
+    ActorRef<UserNotice> first = kit.spawn(Behaviors.ignore());
+    ActorRef<UserNotice> second = kit.spawn(Behaviors.ignore());
     var started = user.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(first, token, r));
     assertInstanceOf(UserAccount.Accepted.class, started.reply());
     assertInstanceOf(UserAccount.WentOnline.class, started.event());
@@ -220,24 +236,24 @@ class UserAccountTest {
 
   @Test
   void aSessionWithARevokedTokenIsToldToClose() {
-    TestProbe<ClientSession.Command> session = kit.createTestProbe();
+    TestProbe<UserNotice> session = kit.createTestProbe();
     var result = run(r -> new UserAccount.SessionStarted(session.ref(), Secrets.sha256("never-issued"), r));
     assertEquals("unauthorized", ((UserAccount.Rejected) result).code());
-    assertEquals(new ClientSession.Close(4001, "logged out"), session.receiveMessage());
+    assertEquals(new UserNotice.SignedOut("logged out"), session.receiveMessage());
 
     String token = Secrets.sha256("t-logout");
     run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
-    TestProbe<ClientSession.Command> live = kit.createTestProbe();
+    TestProbe<UserNotice> live = kit.createTestProbe();
     run(r -> new UserAccount.SessionStarted(live.ref(), token, r));
     run(r -> new UserAccount.RevokeToken(token, r));
-    assertEquals(new ClientSession.Close(4001, "logged out"), live.receiveMessage());
+    assertEquals(new UserNotice.SignedOut("logged out"), live.receiveMessage());
   }
 
   @Test
   void afterARestartSessionsMustReRegisterOrTheUserGoesOffline() {
     String token = Secrets.sha256("t-restart");
     run(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
-    TestProbe<ClientSession.Command> session = kit.createTestProbe();
+    TestProbe<UserNotice> session = kit.createTestProbe();
     run(r -> new UserAccount.SessionStarted(session.ref(), token, r));
     user.restart();
     // The new incarnation knows the user was online, and waits for sessions to come back.
@@ -252,7 +268,7 @@ class UserAccountTest {
   /** A fresh, registered user whose offline is stored after {@code storeDelay}. */
   private EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> userStoringOfflineAfter(
       Duration storeDelay) {
-    UserAccount.Settings custom = new UserAccount.Settings(
+    UserSettings custom = new UserSettings(
         settings.offlineGrace(), storeDelay, settings.reregisterGrace(), settings.markerFlush(), settings.passivateAfter());
     var kitUser = EventSourcedBehaviorTestKit.<UserAccount.Command, UserAccount.Event, UserState>create(
         kit.system(), UserAccount.create(name, custom, clock));
@@ -263,7 +279,7 @@ class UserAccountTest {
   /** A fresh user online through one session, whose offline is stored after {@code storeDelay}. */
   private record OnlineUser(
       EventSourcedBehaviorTestKit<UserAccount.Command, UserAccount.Event, UserState> user,
-      ActorRef<ClientSession.Command> session,
+      ActorRef<UserNotice> session,
       String token) {}
 
   private OnlineUser onlineUserStoringOfflineAfter(Duration storeDelay) {
@@ -271,7 +287,7 @@ class UserAccountTest {
     var kitUser = userStoringOfflineAfter(storeDelay);
     String token = Secrets.sha256("t-" + name);
     kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), r));
-    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    ActorRef<UserNotice> session = kit.spawn(Behaviors.ignore());
     assertInstanceOf(UserAccount.WentOnline.class,
         kitUser.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(session, token, r)).event());
     return new OnlineUser(kitUser, session, token);
@@ -300,7 +316,7 @@ class UserAccountTest {
     assertTrue(flapping.getState().online());
 
     // Back within the delay: online again, and neither WentOffline nor WentOnline is written.
-    ActorRef<ClientSession.Command> second = kit.spawn(Behaviors.ignore());
+    ActorRef<UserNotice> second = kit.spawn(Behaviors.ignore());
     var back = flapping.<UserAccount.Result>runCommand(r -> new UserAccount.SessionStarted(second, online.token(), r));
     assertInstanceOf(UserAccount.Accepted.class, back.reply());
     assertTrue(back.hasNoEvents());
@@ -333,7 +349,7 @@ class UserAccountTest {
     // Spawned as sharding would run it, so it can be stopped with the stop message sharding sends.
     String handedOff = "u" + UUID.randomUUID().toString().substring(0, 8);
     // Neither the marker nor the offline would be stored within the test but for the handoff.
-    UserAccount.Settings slow = new UserAccount.Settings(settings.offlineGrace(), Duration.ofMinutes(1),
+    UserSettings slow = new UserSettings(settings.offlineGrace(), Duration.ofMinutes(1),
         settings.reregisterGrace(), Duration.ofMinutes(1), settings.passivateAfter());
     ActorRef<UserAccount.Command> entity = kit.spawn(UserAccount.create(handedOff, slow, clock));
     TestProbe<UserAccount.Result> replies = kit.createTestProbe();
@@ -342,7 +358,7 @@ class UserAccountTest {
     entity.tell(new UserAccount.IssueToken(token, clock.now.plus(Duration.ofDays(1)), replies.ref()));
     entity.tell(new UserAccount.AddRoom("room1", 0, replies.ref()));
     replies.receiveSeveralMessages(3);
-    ActorRef<ClientSession.Command> session = kit.spawn(Behaviors.ignore());
+    ActorRef<UserNotice> session = kit.spawn(Behaviors.ignore());
     entity.tell(new UserAccount.SessionStarted(session, token, replies.ref()));
     assertInstanceOf(UserAccount.Accepted.class, replies.receiveMessage());
     // A read marker not flushed yet, and an offline not stored yet (the delay is a minute).

@@ -1,5 +1,8 @@
 package parley.client.command;
 
+import java.util.List;
+import parley.protocol.Retention;
+
 /** What a line typed into the input means. */
 public sealed interface Command {
 
@@ -34,55 +37,75 @@ public sealed interface Command {
   /** Jump to the first unread line of the room in view. */
   record Unread() implements Command {}
 
-  /** v1.1: share the file at {@code path} in the room in view. */
+  /** Clear the view of the room in view: its lines stay loaded and in its history, only hidden. */
+  record Clear() implements Command {}
+
+  /** Share the file at {@code path} in the room in view. */
   record Upload(String path) implements Command {}
 
-  /** v1.1: download the file shared at {@code seq} into {@code dir} (null: the current directory). */
+  /** Download the file shared at {@code seq} into {@code dir} (null: the current directory). */
   record Download(long seq, String dir) implements Command {}
 
-  /** v1.1, moderation of the room in view: its topic, name, passcode (null: remove it) or capacity. */
-  record ChangeRoom(String name, String topic, String passcode, Integer capacity, parley.protocol.Retention retention)
+  /** Moderation of the room in view: its topic, name, passcode (null: remove it) or capacity. */
+  record ChangeRoom(String name, String topic, String passcode, Integer capacity, Retention retention)
       implements Command {
     public ChangeRoom(String name, String topic, String passcode, Integer capacity) {
       this(name, topic, passcode, capacity, null);
     }
   }
 
-  /** v1.1: {@code action} kick, ban or unban {@code username}, with an optional {@code reason}. */
+  /** {@code action} kick, ban or unban {@code username}, with an optional {@code reason}. */
   record Moderate(String action, String username, String reason) implements Command {}
 
-  /** v1.1: the group DM with these people (2 to 9 of them). */
-  record Group(java.util.List<String> usernames) implements Command {}
+  /** The group DM with these people (2 to 9 of them). */
+  record Group(List<String> usernames) implements Command {}
 
-  /** v1.1: toggle your {@code emoji} on the message at {@code seq}. */
+  /** Toggle your {@code emoji} on the message at {@code seq}. */
   record React(long seq, String emoji) implements Command {}
 
-  /** v1.1: your last message here now reads {@code text}. */
+  /** Your last message here now reads {@code text}. */
   record Edit(String text) implements Command {}
 
-  /** v1.1: delete the message at {@code seq} (null: your last one). */
+  /** Delete the message at {@code seq} (null: your last one). */
   record Delete(Long seq) implements Command {}
 
-  /** v1.1: {@code text} answering the message at {@code seq}. */
+  /** {@code text} answering the message at {@code seq}. */
   record Reply(long seq, String text) implements Command {}
 
-  /** v1.1: delete the room in view (asks to confirm). */
+  /** Delete the room in view (asks to confirm). */
   record DeleteRoom() implements Command {}
 
-  /** v1.1: give {@code username} the {@code role} owner, admin or member (/owner, /op, /deop). */
+  /** Give {@code username} the {@code role} owner, admin or member (/owner, /op, /deop). */
   record SetRole(String username, String role) implements Command {}
 
-  /** v1.1: list this user's logins (devices), each with the id {@code /endsession} takes. */
+  /** List this user's logins (devices), each with the id {@code /endsession} takes. */
   record Sessions() implements Command {}
 
-  /** v1.1: end one of this user's logins, by its id. */
+  /** End one of this user's logins, by its id. */
   record EndSession(String id) implements Command {}
 
-  /** v1.1: change the password (asked for in a masked prompt, never typed on the input line). */
+  /** Change the password (asked for in a masked prompt, never typed on the input line). */
   record Password() implements Command {}
 
-  /** v1.1: close the account (its password asked for in a masked prompt). */
+  /** Close the account (its password asked for in a masked prompt). */
   record CloseAccount() implements Command {}
+
+  /** The invitations waiting for an answer, numbered. */
+  record Invites() implements Command {}
+
+  /** Accept the invitation numbered {@code which}, or to the room of that id (null: the only one). */
+  record Accept(String which) implements Command {}
+
+  /** Decline the invitation numbered {@code which}, or to the room of that id (null: the only one). */
+  record Decline(String which) implements Command {}
+
+  /** Keep {@code username} out of the user's DMs and group DMs (their invitations end). */
+  record Block(String username) implements Command {}
+
+  record Unblock(String username) implements Command {}
+
+  /** List whom the user blocks. */
+  record Blocks() implements Command {}
 
   record Help() implements Command {}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import parley.protocol.Retention;
 
 /**
  * Turns an input line into a {@link Command}. A line not starting with '/' is a message; "//" sends a line that
@@ -14,22 +15,23 @@ public final class CommandParser {
   /** Each command with its usage and what it does: {@code /help}, the help screen and Tab completion use it. */
   public static final List<String[]> COMMANDS = List.of(
       new String[] {"/create", "/create name [--passcode P] [--capacity N]", "create a room and enter it"},
-      new String[] {"/join", "/join id [passcode]", "join a room by id (or by name)"},
+      new String[] {"/join", "/join id [passcode]", "join a room by id (or by name); also /j"},
       new String[] {"/leave", "/leave", "leave the room in view"},
-      new String[] {"/rooms", "/rooms [text]", "browse public rooms (those named with text) and join one"},
+      new String[] {"/rooms", "/rooms [text]", "browse the public rooms (named with text), join one"},
       new String[] {"/dm", "/dm user", "open a direct conversation"},
       new String[] {"/msg", "/msg user text", "send text to user directly (opens the conversation)"},
       new String[] {"/group", "/group user user ...", "open the group DM with 2 to 9 people (the same one whoever opens it)"},
       new String[] {"/me", "/me action", "say what you do: \"/me waves\" shows as \"* you waves\""},
       new String[] {"/who", "/who", "list the members of the room in view"},
-      new String[] {"/mentions", "/mentions", "your mentions and DMs, newest first; Enter jumps to the message"},
+      new String[] {"/mentions", "/mentions", "your mentions and DMs, newest first; Enter opens one"},
       new String[] {"/unread", "/unread", "jump to the first unread line of the room in view"},
+      new String[] {"/clear", "/clear", "empty the view of this room (not its history)"},
       new String[] {"/edit", "/edit text", "your last message here now reads text (it shows as edited)"},
-      new String[] {"/del", "/del [n]", "delete your last message here, or the one at seq n (owner, admins: anyone's)"},
-      new String[] {"/reply", "/reply n text", "answer the message at seq n (the line shows what it answers)"},
-      new String[] {"/react", "/react n :emoji:", "put your reaction on the message at seq n, or take it off"},
+      new String[] {"/del", "/del [n]", "delete your last message here, or line n (owner, admins: anyone's)"},
+      new String[] {"/reply", "/reply n text", "answer line n (the number a line starts with)"},
+      new String[] {"/react", "/react n emoji", "put an emoji (or a :shortcode:) on line n, or take it off"},
       new String[] {"/upload", "/upload path", "share a file in the room in view (progress below; Esc cancels)"},
-      new String[] {"/download", "/download n [dir]", "save the file shared at #n (into dir); again resumes it"},
+      new String[] {"/download", "/download n [dir]", "save the file shared on line n (into dir); again resumes it"},
       new String[] {"/topic", "/topic text", "set the topic of the room in view (owner, admins); /topic alone clears it"},
       new String[] {"/rename", "/rename name", "rename the room in view (owner, admins)"},
       new String[] {"/passcode", "/passcode [P]", "set the room's passcode, or remove it with none (owner, admins)"},
@@ -42,6 +44,12 @@ public final class CommandParser {
       new String[] {"/deop", "/deop user", "make an admin a member again (owner)"},
       new String[] {"/owner", "/owner user", "hand the room over to a member; you stay an admin (owner)"},
       new String[] {"/deleteroom", "/deleteroom", "delete the room in view and its history, for everyone (owner; asks first)"},
+      new String[] {"/invites", "/invites", "list the invitations waiting for your answer, numbered"},
+      new String[] {"/accept", "/accept [n | room id]", "accept invitation n (from /invites) and join its group DM"},
+      new String[] {"/decline", "/decline [n | room id]", "decline invitation n"},
+      new String[] {"/block", "/block user", "keep user out of your DMs and group DMs (ends their invitations)"},
+      new String[] {"/unblock", "/unblock user", "let a blocked user reach you again"},
+      new String[] {"/blocks", "/blocks", "list the users you block"},
       new String[] {"/help", "/help", "list commands and keys"},
       new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
       new String[] {"/sessions", "/sessions", "list your logins (devices) with their ids"},
@@ -50,27 +58,30 @@ public final class CommandParser {
       new String[] {"/closeaccount", "/closeaccount", "close your account for good (asks for the password)"},
       new String[] {"/quit", "/quit", "leave the client"});
 
-  /** v1.1: the commands that run a room and those of the account, shown as one line each by the F1 screen. */
+  /** The commands that run a room and those of the account, shown as one line each by the F1 screen. */
   public static final List<String> RUNNING_A_ROOM =
       List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
           "/deleteroom");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES =
       List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download");
+  /** Invitations and blocks, one line of the F1 screen. */
+  public static final List<String> INVITES =
+      List.of("/invites", "/accept", "/decline", "/block", "/unblock", "/blocks");
 
   private CommandParser() {}
 
   /** {@code N} messages, {@code Nd} days, or {@code all} (also {@code off}): keep everything. */
   private static Command retention(String word) {
-    String w = word.toLowerCase(java.util.Locale.ROOT);
+    String w = word.toLowerCase(Locale.ROOT);
     if (w.equals("all") || w.equals("off")) {
-      return new Command.ChangeRoom(null, null, null, null, new parley.protocol.Retention(null, null));
+      return new Command.ChangeRoom(null, null, null, null, new Retention(null, null));
     }
     try {
       return w.endsWith("d")
           ? new Command.ChangeRoom(null, null, null, null,
-              new parley.protocol.Retention(null, Integer.parseInt(w.substring(0, w.length() - 1))))
-          : new Command.ChangeRoom(null, null, null, null, new parley.protocol.Retention(Integer.parseInt(w), null));
+              new Retention(null, Integer.parseInt(w.substring(0, w.length() - 1))))
+          : new Command.ChangeRoom(null, null, null, null, new Retention(Integer.parseInt(w), null));
     } catch (NumberFormatException e) {
       return usage("/retention");
     }
@@ -95,6 +106,7 @@ public final class CommandParser {
       case "/create":
         return create(words);
       case "/join":
+      case "/j":
         return words.isEmpty() || words.size() > 2
             ? usage("/join")
             : new Command.Join(words.get(0), words.size() == 2 ? words.get(1) : null);
@@ -124,6 +136,12 @@ public final class CommandParser {
         return words.isEmpty() ? new Command.Mentions() : usage("/mentions");
       case "/unread":
         return words.isEmpty() ? new Command.Unread() : usage("/unread");
+      case "/clear":
+        return words.isEmpty() ? new Command.Clear() : usage("/clear");
+      case "/away":
+      case "/back":
+        return new Command.Invalid("/away is not there yet: it needs a status that the server keeps for your "
+            + "account (profiles), which it does not have. Others see you online while a client of yours is.");
       case "/group":
         return words.size() < 2 ? usage("/group") : new Command.Group(List.copyOf(words));
       case "/react":
@@ -199,6 +217,18 @@ public final class CommandParser {
             : new Command.Invalid("/password takes no arguments: it asks for the passwords where they are not shown.");
       case "/closeaccount":
         return words.isEmpty() ? new Command.CloseAccount() : usage("/closeaccount");
+      case "/invites":
+        return words.isEmpty() ? new Command.Invites() : usage("/invites");
+      case "/accept":
+        return words.size() > 1 ? usage("/accept") : new Command.Accept(words.isEmpty() ? null : words.get(0));
+      case "/decline":
+        return words.size() > 1 ? usage("/decline") : new Command.Decline(words.isEmpty() ? null : words.get(0));
+      case "/block":
+        return words.size() == 1 ? new Command.Block(words.get(0).replaceFirst("^@", "")) : usage("/block");
+      case "/unblock":
+        return words.size() == 1 ? new Command.Unblock(words.get(0).replaceFirst("^@", "")) : usage("/unblock");
+      case "/blocks":
+        return words.isEmpty() ? new Command.Blocks() : usage("/blocks");
       case "/help":
         return new Command.Help();
       case "/quit":

@@ -17,8 +17,8 @@ import parley.protocol.RoomSummary;
 
 /**
  * Everything the client knows: the user, their rooms, who is online, which room is in view, how the link is. The
- * view reads it; only {@link ChatClient} changes it, on the client's thread. Testable without a terminal or a
- * server: feed it what the server would say and look.
+ * view reads it; only {@link ChatClient} and its parts change it, on the client's thread. Testable without a
+ * terminal or a server: feed it what the server would say and look.
  */
 public final class ChatState {
   private final String me;
@@ -95,11 +95,20 @@ public final class ChatState {
     return room;
   }
 
+  /**
+   * The room leaves the list. If it was in view, the room that takes its place in the list comes into view (the one
+   * above it when it was the last).
+   */
   public void remove(String id) {
+    List<RoomState> before = ordered();
     rooms.remove(id);
     if (id.equals(current)) {
       current = null;
-      ordered().stream().findFirst().ifPresent(r -> switchTo(r.id()));
+      int at = before.indexOf(before.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null));
+      int next = at + 1 < before.size() ? at + 1 : at - 1;
+      if (next >= 0 && next != at) {
+        switchTo(before.get(next).id());
+      }
     }
   }
 
@@ -160,8 +169,9 @@ public final class ChatState {
     }
     boolean bell = false;
     for (Message m : added) {
-      if (me.equals(m.sender()) || m.seq() <= room.readSeq()) {
-        continue;
+      if (me.equals(m.sender()) || m.seq() <= room.readSeq()
+          || (Message.KIND_JOINED.equals(m.kind()) && !room.isRoom())) {
+        continue; // a DM or group DM shows no joins, so they are no activity there either
       }
       Activity level = levelOf(room, m);
       room.raise(level);
@@ -181,7 +191,7 @@ public final class ChatState {
     return room.isDm() ? Activity.DM : Activity.MESSAGE;
   }
 
-  /** v1.1: the user's unread notifications, as hello counted them and live ones added. */
+  /** The user's unread notifications, as hello counted them and live ones added. */
   public long notifications() {
     return notifications;
   }
@@ -213,7 +223,7 @@ public final class ChatState {
 
   // ---------------------------------------------------------------------------------------------- link, notices
 
-  /** v1.1: the file going up or down now, if any. */
+  /** The file going up or down now, if any. */
   private Transfer transfer;
 
   public Optional<Transfer> transfer() {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import parley.protocol.ClientFrame;
 
 /**
  * Sends not yet acknowledged, in the order the user made them. Each keeps the clientMsgId it was made with, so
@@ -13,15 +14,14 @@ import java.util.Optional;
  */
 public final class Outbox {
 
-  /** One send; {@code retries} counts the server's "try again" answers. */
-  /** {@code replyTo} (v1.1): the seq the message answers, or null. */
+  /** One send; {@code retries} counts the server's "try again" answers; {@code replyTo}: the seq it answers or null. */
   public record Item(String room, String clientMsgId, String text, int retries, Long replyTo) {
     public Item(String room, String clientMsgId, String text, int retries) {
       this(room, clientMsgId, text, retries, null);
     }
 
-    public parley.protocol.ClientFrame.Send frame() {
-      return new parley.protocol.ClientFrame.Send(room, clientMsgId, text, replyTo);
+    public ClientFrame.Send frame() {
+      return new ClientFrame.Send(room, clientMsgId, text, replyTo);
     }
   }
 

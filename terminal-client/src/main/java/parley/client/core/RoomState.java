@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ import parley.protocol.MessagePage;
  * {@code contiguous} is present; anything the server is known to have past that ({@code lastSeq}) is a gap that
  * the client fetches by seq. Lines the user sent wait as pending until their ack (or their entry) arrives.
  *
+ * <p>It is long because each entry added moves several of a room's facts at once (the gap-free run, pending lines,
+ * edits, the unread count, members and roles), so the timeline and what is counted from it stay in one class, while
+ * what stands apart from the timeline's order, {@link Reactions} and {@link Receipts}, has its own.
+ *
  * <p>Not thread-safe: confined to the client's thread.
  */
 public final class RoomState {
@@ -38,30 +43,26 @@ public final class RoomState {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
   private final Set<String> members = new TreeSet<>();
-  /** v1.1: who reacted with what to each message held: from history's counts, then the reaction entries. */
-  private final Map<Long, Map<String, java.util.LinkedHashSet<String>>> reactions = new HashMap<>();
-  /** The newest reaction entry applied per message, so a page read again does not undo a later one. */
-  private final Map<Long, Long> reactionsAsOf = new HashMap<>();
+  private final Reactions reactions = new Reactions();
 
-  /** v1.1: the latest text of edited messages (null: deleted), by seq, from the edit and delete entries held. */
+  /** The latest text of edited messages (null: deleted), by seq, from the edit and delete entries held. */
   private final Map<Long, Message> changed = new HashMap<>();
 
-  /** v1.1: the topic (null: none) and the members' roles other than member, as of the members' list. */
+  /** The topic (null: none) and the members' roles other than member, as of the members' list. */
   private String topic;
   private final Map<String, String> roles = new HashMap<>();
-  /** v1.1: senders who closed their account (an account_closed entry, or an entry marked senderDeleted). */
-  private final Set<String> closedSenders = new java.util.HashSet<>();
-  /** v1.1: each member's delivered and read markers (read -1: hidden), as the server last told; empty if unknown. */
-  private final Map<String, long[]> receipts = new HashMap<>();
-  /** v1.1: the seq up to which this client told the server it holds the room. */
+  /** Senders who closed their account (an account_closed entry, or an entry marked senderDeleted). */
+  private final Set<String> closedSenders = new HashSet<>();
+  private final Receipts receipts = new Receipts();
+  /** The seq up to which this client told the server it holds the room. */
   private long deliveredSent;
-  /** v1.1: room mates typing now, each until when (this client's clock), in the order they started. */
+  /** Room mates typing now, each until when (this client's clock), in the order they started. */
   private final Map<String, Instant> typing = new LinkedHashMap<>();
   private long membersAsOf = -1;
   private boolean loaded;
   private long floor = 1;
   private long contiguous;
-  /** v1.1: the highest floor the room's retention was said to have (0: none). */
+  /** The highest floor the room's retention was said to have (0: none). */
   private long trimmedFloor;
   private long lastSeq;
   private long readSeq;
@@ -101,24 +102,10 @@ public final class RoomState {
         added.add(m);
         applyMembership(m);
         if (m.sender() != null && (Message.KIND_MESSAGE.equals(m.kind()) || Message.KIND_FILE.equals(m.kind()))) {
-          wrote(m.sender(), m.seq());
+          receipts.wrote(m.sender(), m.seq());
         }
       }
-      if (Message.KIND_REACTION.equals(m.kind()) && m.target() != null && m.emoji() != null
-          && m.seq() > reactionsAsOf.getOrDefault(m.target(), 0L)) {
-        reactionsAsOf.put(m.target(), m.seq());
-        java.util.LinkedHashSet<String> who = reactions.computeIfAbsent(m.target(), t -> new java.util.LinkedHashMap<>())
-            .computeIfAbsent(m.emoji(), e -> new java.util.LinkedHashSet<>());
-        if (Boolean.TRUE.equals(m.on())) {
-          who.add(m.sender());
-        } else {
-          who.remove(m.sender());
-        }
-      } else if (!m.reactions().isEmpty() && !reactionsAsOf.containsKey(m.seq())) {
-        Map<String, java.util.LinkedHashSet<String>> counted = new java.util.LinkedHashMap<>();
-        m.reactions().forEach((emoji, users) -> counted.put(emoji, new java.util.LinkedHashSet<>(users)));
-        reactions.put(m.seq(), counted);
-      }
+      reactions.apply(m);
       if (m.target() != null && (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind()))) {
         Message before = changed.get(m.target());
         if (before == null || before.seq() < m.seq()) {
@@ -179,7 +166,7 @@ public final class RoomState {
   }
 
   /**
-   * v1.1: the room's retention removed the entries before {@code floorSeq}: what this client lacks below it is not a
+   * The room's retention removed the entries before {@code floorSeq}: what this client lacks below it is not a
    * gap any more (it goes on from there, with a notice where it was), and nothing older is there to load.
    */
   public void trimmed(long floorSeq, Instant at) {
@@ -199,7 +186,7 @@ public final class RoomState {
     }
   }
 
-  /** v1.1: where the room's retention was said to have cut its history (0: never). */
+  /** Where the room's retention was said to have cut its history (0: never). */
   public long trimmedFloor() {
     return trimmedFloor;
   }
@@ -237,7 +224,7 @@ public final class RoomState {
   }
 
   /**
-   * v1.1: the message at {@code seq} as it reads now: its latest edit's text and time, or deleted; as the server sent
+   * The message at {@code seq} as it reads now: its latest edit's text and time, or deleted; as the server sent
    * it if no edit or delete of it is held (a page read from history says so itself).
    */
   public Message current(Message m) {
@@ -251,22 +238,15 @@ public final class RoomState {
         m.replyTo(), deleted ? null : change.sentAt(), deleted ? Boolean.TRUE : null);
   }
 
-  /** v1.1: "🎉 2  :tada: 1" for the message at {@code seq}, or null if nobody reacted. */
-  public String reactionsOf(long seq) {
-    Map<String, java.util.LinkedHashSet<String>> on = reactions.get(seq);
-    if (on == null) {
-      return null;
-    }
-    List<String> parts = new ArrayList<>();
-    on.forEach((emoji, who) -> {
-      if (!who.isEmpty()) {
-        parts.add(SafeText.oneLine(emoji) + " " + who.size());
-      }
-    });
-    return parts.isEmpty() ? null : String.join("  ", parts);
+  /**
+   * Each reaction on the message at {@code seq} (keyed by its emoji) with how many put it there, in the order they
+   * came; empty if nobody reacted.
+   */
+  public Map<String, Integer> reactionsOf(long seq) {
+    return reactions.of(seq);
   }
 
-  /** v1.1: the seq of {@code me}'s newest message held here that is not deleted, or null. */
+  /** The seq of {@code me}'s newest message held here that is not deleted, or null. */
   public Long lastOwnMessage(String me) {
     for (Message m : timeline.descendingMap().values()) {
       Message now = current(m);
@@ -277,12 +257,12 @@ public final class RoomState {
     return null;
   }
 
-  /** v1.1: whether {@code user} has closed their account, as far as this room's entries tell. */
+  /** Whether {@code user} has closed their account, as far as this room's entries tell. */
   public boolean senderClosed(String user) {
     return closedSenders.contains(user);
   }
 
-  /** v1.1: the topic and the roles, as the room said in full (its members' list is as of the same seq). */
+  /** The topic and the roles, as the room said in full (its members' list is as of the same seq). */
   public void details(String topic, Map<String, String> roles) {
     this.topic = topic;
     this.roles.clear();
@@ -458,7 +438,7 @@ public final class RoomState {
     return parts.length < 3 ? null : parts[1].equals(me) ? parts[2] : parts[1];
   }
 
-  /** {@code #name} for a room, {@code @peer} for a DM, (v1.1) {@code &the others} for a group DM. */
+  /** {@code #name} for a room, {@code @peer} for a DM, {@code &the others} for a group DM. */
   public String displayName(String me) {
     String peer = peer(me);
     if (peer != null) {
@@ -474,6 +454,11 @@ public final class RoomState {
 
   public boolean isDm() {
     return KIND_DM.equals(kind);
+  }
+
+  /** A room, not a DM or a group DM (those show no join lines). */
+  public boolean isRoom() {
+    return KIND_ROOM.equals(kind);
   }
 
   public void describe(String name, String kind) {
@@ -582,39 +567,9 @@ public final class RoomState {
     return List.copyOf(typing.keySet());
   }
 
-  /** The line under the timeline: "alice is typing...", "alice and bob are...", "alice and 2 others are...". */
-  public static String typingLine(List<String> typists) {
-    switch (typists.size()) {
-      case 0:
-        return "";
-      case 1:
-        return typists.get(0) + " is typing...";
-      case 2:
-        return typists.get(0) + " and " + typists.get(1) + " are typing...";
-      default:
-        return typists.get(0) + " and " + (typists.size() - 1) + " others are typing...";
-    }
-  }
-
-  /** v1.1: where {@code user} is in this room (readSeq null: they hide it). */
+  /** Where {@code user} is in this room (readSeq null: they hide it). */
   public void receipt(String user, long deliveredSeq, Long readSeq) {
-    long[] r = receipts.computeIfAbsent(user, u -> new long[] {0, 0});
-    r[0] = Math.max(r[0], deliveredSeq);
-    r[1] = readSeq == null ? -1 : Math.max(r[1], readSeq);
-  }
-
-  /**
-   * v1.1: {@code user} posted at {@code seq}: they have it and have read up to it (the server counts it so, and sends
-   * no receipt for it). Raised only for a member whose receipts are known, and their read marker only if shown.
-   */
-  private void wrote(String user, long seq) {
-    long[] r = receipts.get(user);
-    if (r != null) {
-      r[0] = Math.max(r[0], seq);
-      if (r[1] >= 0) {
-        r[1] = Math.max(r[1], seq);
-      }
-    }
+    receipts.told(user, deliveredSeq, readSeq);
   }
 
   long deliveredSent() {
@@ -626,32 +581,10 @@ public final class RoomState {
   }
 
   /**
-   * v1.1: what became of {@code me}'s message at {@code seq}, for its line's end: "sent", "delivered", "read" (a DM:
+   * What became of {@code me}'s message at {@code seq}, for its line's end: "sent", "delivered", "read" (a DM:
    * the other read it) or "read k/n" (a room: k of the n others); null while receipts are unknown.
    */
   public String receiptOf(long seq, String me) {
-    if (receipts.isEmpty()) {
-      return null;
-    }
-    int others = 0;
-    int delivered = 0;
-    int read = 0;
-    for (String member : members.isEmpty() ? receipts.keySet() : members) {
-      if (member.equals(me)) {
-        continue;
-      }
-      others++;
-      long[] r = receipts.get(member);
-      if (r != null && r[1] >= seq) {
-        read++;
-        delivered++;
-      } else if (r != null && r[0] >= seq) {
-        delivered++;
-      }
-    }
-    if (read > 0) {
-      return "dm".equals(kind()) ? "read" : "read " + read + "/" + others;
-    }
-    return delivered > 0 ? "delivered" : "sent";
+    return receipts.of(seq, me, members, isDm());
   }
 }

@@ -2,9 +2,10 @@ package parley.client.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
- * v1.1: a file going up or down, as the status bar shows it: how far, how fast, how long is left. {@code from}: bytes
+ * A file going up or down, as the status bar shows it: how far, how fast, how long is left. {@code from}: bytes
  * there before this try (a resumed download), which do not count toward the rate.
  */
 public record Transfer(String name, boolean upload, long total, long done, long from, Instant started) {
@@ -27,18 +28,25 @@ public record Transfer(String name, boolean upload, long total, long done, long 
         + left + " · Esc cancels";
   }
 
-  /** A size as people read it: 999 B, 12.3 KB, 4.5 MB, 1.2 GB. */
+  /**
+   * A size as people read it, by the rule the web client uses too: decimal units (by 1000: B, KB, MB, GB), one
+   * decimal below 10 (6.2 KB), whole numbers from 10 up (45 KB, 812 MB); a value that rounds up to 1000 goes to the
+   * next unit (999,999 B is 1.0 MB, not 1000 KB).
+   */
   public static String size(long bytes) {
     if (bytes < 1000) {
-      return bytes + " B";
+      return Math.max(0, bytes) + " B";
     }
-    String[] units = {"KB", "MB", "GB", "TB"};
-    double v = bytes;
-    int u = -1;
-    while (v >= 1000 && u < units.length - 1) {
+    String[] units = {"KB", "MB", "GB"};
+    double v = bytes / 1000.0;
+    int u = 0;
+    while (u < units.length - 1 && Math.round(v) >= 1000) {
       v /= 1000;
       u++;
     }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    // Rounded to one decimal first, so that 9.96 reads as 10 KB, not 10.0 KB.
+    double tenths = Math.round(v * 10) / 10.0;
+    return tenths < 10 ? String.format(Locale.ROOT, "%.1f %s", tenths, units[u])
+        : Math.round(v) + " " + units[u];
   }
 }

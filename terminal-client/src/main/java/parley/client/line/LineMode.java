@@ -3,11 +3,15 @@ package parley.client.line;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,9 +48,16 @@ public final class LineMode {
   private final PrintStream err;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Backoff backoff;
+  /** Where {@code server} came from and how to change it, for the messages that name it; empty if it was given. */
+  private final String serverSource;
 
   public LineMode(URI server, String username, String password, ClientConfig.SavedLogin saved, PrintStream out,
       PrintStream err, Backoff backoff) {
+    this(server, username, password, saved, out, err, backoff, "");
+  }
+
+  LineMode(URI server, String username, String password, ClientConfig.SavedLogin saved, PrintStream out,
+      PrintStream err, Backoff backoff, String serverSource) {
     this.server = server;
     this.username = username;
     this.password = password;
@@ -54,110 +65,137 @@ public final class LineMode {
     this.out = out;
     this.err = err;
     this.backoff = backoff;
+    this.serverSource = serverSource;
   }
 
   /** Credentials from the environment if set, else the login the full-screen client kept for {@code server}. */
   public static LineMode fromEnvironment(
       URI server, Map<String, String> env, ClientConfig config, PrintStream out, PrintStream err) {
     return new LineMode(server, env.get("PARLEY_USERNAME"), env.get("PARLEY_PASSWORD"),
-        config.savedLogin(server).orElse(null), out, err, Backoff.standard());
+        config.savedLogin(server).orElse(null), out, err, Backoff.standard(), serverSource(server, config));
+  }
+
+  /**
+   * Where the server a run uses came from, when it was not given with {@code --server} (the settings file, holding an
+   * earlier run's {@code --server}, or the default) and how to change it; empty if it was given.
+   */
+  static String serverSource(URI server, ClientConfig config) {
+    if (config.server().map(server::equals).orElse(false)) {
+      return server + " is the server saved in " + config.file() + " by an earlier run: give another with --server URL,"
+          + " or edit or delete that file";
+    }
+    if (config.server().isEmpty() && ClientArgs.DEFAULT_SERVER.equals(server)) {
+      return server + " is the default server: start a node there with ./parley node, or give another with"
+          + " --server URL";
+    }
+    return "";
+  }
+
+  /** The line that says where the server came from, after a message that names it; nothing if it was given. */
+  private String sourceLine() {
+    return serverSource.isEmpty() ? "" : System.lineSeparator() + "parley client: " + serverSource;
   }
 
   public int run(ClientArgs args) {
     if ((username == null || password == null) && saved == null) {
       err.println("parley client: no login for " + server + ": log in with ./parley client (choose to stay logged in),"
-          + " or set PARLEY_USERNAME and PARLEY_PASSWORD");
+          + " or set PARLEY_USERNAME and PARLEY_PASSWORD" + sourceLine());
       return 2;
     }
     if (args.sendRoom() != null) {
       return send(args.sendRoom(), args.sendText(), args.timeout());
     }
     if (args.uploadRoom() != null) {
-      return upload(args.uploadRoom(), java.nio.file.Path.of(args.uploadPath()));
+      return upload(args.uploadRoom(), Path.of(args.uploadPath()));
     }
     CompletableFuture<Void> forever = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> forever.complete(null), "parley-tail-stop"));
     return tail(args.tailRoom(), args.history(), forever);
   }
 
-  /** What went wrong, naming the server when it could not be reached. */
+  /** What went wrong, naming the server, and where its address came from, when it could not be reached. */
   private String why(ApiException e) {
-    return ApiException.UNREACHABLE.equals(e.code()) ? "cannot reach " + server + ": " + e.getMessage() : e.getMessage();
+    return ApiException.UNREACHABLE.equals(e.code())
+        ? "cannot reach " + server + ": " + e.getMessage() + sourceLine() : e.getMessage();
   }
 
   /** Send one message; 0 once it is acknowledged, 1 if it is refused or not acknowledged in time. */
   public int send(String room, String text, Duration timeout) {
-    try (LineSession session = open(room, 0)) {
-      CompletableFuture<Message> acked = new CompletableFuture<>();
-      session.onClientThread(client -> {
-        client.state().upsert(session.room());
-        client.send(session.room().id(), text).whenComplete((m, e) -> {
-          if (e != null) {
-            acked.completeExceptionally(e);
-          } else {
-            acked.complete(m);
-          }
+    return reported("not sent: ", () -> {
+      try (LineSession session = open(room, 0)) {
+        CompletableFuture<Message> acked = new CompletableFuture<>();
+        session.onClientThread(client -> {
+          client.state().upsert(session.room());
+          client.send(session.room().id(), text).whenComplete((m, e) -> {
+            if (e != null) {
+              acked.completeExceptionally(e);
+            } else {
+              acked.complete(m);
+            }
+          });
+          client.start();
         });
-        client.start();
-      });
-      Message stored = acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      out.println(stored == null ? "sent" : String.valueOf(stored.seq()));
-      return 0;
-    } catch (TimeoutException e) {
-      err.println("parley client: no acknowledgement from " + server + " within " + timeout.toSeconds() + " s; is it up?");
-      return 1;
-    } catch (ExecutionException e) {
-      err.println("parley client: not sent: " + why(ApiException.of(e.getCause())));
-      return 1;
-    } catch (ApiException e) {
-      err.println("parley client: " + why(e));
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
+        Message stored = acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        out.println(stored == null ? "sent" : String.valueOf(stored.seq()));
+        return 0;
+      } catch (TimeoutException e) {
+        err.println("parley client: no acknowledgement from " + server + " within " + timeout.toSeconds()
+            + " s; is it up?" + sourceLine());
+        return 1;
+      }
+    });
   }
 
-  /** v1.1: share one file; 0 once it is stored (prints its seq and file id), 1 if it is refused. */
-  public int upload(String room, java.nio.file.Path file) {
-    if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+  /** Share one file; 0 once it is stored (prints its seq and file id), 1 if it is refused. */
+  public int upload(String room, Path file) {
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       err.println("parley client: cannot read " + file);
       return 1;
     }
-    try (LineSession session = open(room, 0)) {
-      Message stored = session.api().upload(session.room().id(), file, java.util.UUID.randomUUID().toString(),
-          sent -> { }).get();
-      out.println(stored.seq() + " " + stored.file().id());
-      return 0;
-    } catch (ExecutionException e) {
-      err.println("parley client: not shared: " + why(ApiException.of(e.getCause())));
-      return 1;
-    } catch (ApiException e) {
-      err.println("parley client: " + why(e));
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
+    return reported("not shared: ", () -> {
+      try (LineSession session = open(room, 0)) {
+        Message stored = session.api().upload(session.room().id(), file, UUID.randomUUID().toString(),
+            sent -> { }).get();
+        out.println(stored.seq() + " " + stored.file().id());
+        return 0;
+      }
+    });
   }
 
   /** Print new messages of a room until {@code until} completes or the login ends; the exit status. */
   public int tail(String room, int history, CompletableFuture<?> until) {
-    try (LineSession session = open(room, history)) {
-      String id = session.room().id();
-      CompletableFuture<Integer> ended = new CompletableFuture<>();
-      until.whenComplete((x, e) -> ended.complete(0));
-      session.onClientThread(client -> {
-        client.state().upsert(session.room());
-        client.addListener(new Printer(client, id, history > 0, ended));
-        client.start();
-      });
-      return ended.get();
+    return reported("", () -> {
+      try (LineSession session = open(room, history)) {
+        String id = session.room().id();
+        CompletableFuture<Integer> ended = new CompletableFuture<>();
+        until.whenComplete((x, e) -> ended.complete(0));
+        session.onClientThread(client -> {
+          client.state().upsert(session.room());
+          client.addListener(new Printer(client, id, history > 0, ended));
+          client.start();
+        });
+        return ended.get();
+      }
+    });
+  }
+
+  /** A run's work, up to its exit status; what can go wrong while it waits on the server is thrown. */
+  private interface Run {
+    int call() throws ExecutionException, InterruptedException;
+  }
+
+  /**
+   * The exit status of {@code run}, or 1 with the reason on stderr if it failed: a refusal or an unreachable server
+   * (an {@link ExecutionException}'s reason after {@code failed}, e.g. "not sent: "), or an interrupt.
+   */
+  private int reported(String failed, Run run) {
+    try {
+      return run.call();
+    } catch (ExecutionException e) {
+      err.println("parley client: " + failed + why(ApiException.of(e.getCause())));
+      return 1;
     } catch (ApiException e) {
       err.println("parley client: " + why(e));
-      return 1;
-    } catch (ExecutionException e) {
-      err.println("parley client: " + why(ApiException.of(e.getCause())));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -239,20 +277,16 @@ public final class LineMode {
     String token;
     boolean ownLogin = username != null && password != null;
     if (ownLogin) {
-      try {
-        LoginResponse login = anonymous.login(new Credentials(username.toLowerCase(Locale.ROOT), password)).join();
-        user = login.username();
-        token = login.token();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw ApiException.of(e);
-      }
+      LoginResponse login = joined(anonymous.login(new Credentials(username.toLowerCase(Locale.ROOT), password)));
+      user = login.username();
+      token = login.token();
     } else {
       user = saved.username();
       token = saved.token();
     }
     ParleyApi api = anonymous.withToken(token);
     ChatClient.Options options = history > 0
-        ? new ChatClient.Options(history, Limits.PAGE_MAX, java.time.Duration.ofSeconds(2))
+        ? new ChatClient.Options(history, Limits.PAGE_MAX, Duration.ofSeconds(2))
         : ChatClient.Options.lineMode();
     LineSession session = new LineSession(http, server, user, token, ownLogin, api, backoff, options);
     try {
@@ -266,23 +300,28 @@ public final class LineMode {
 
   /** A room id, a room name the user is in, or {@code @user} for the DM with them. */
   static RoomSummary resolve(ParleyApi api, String room) {
+    if (room.startsWith("@")) {
+      var dm = joined(api.openDm(room.substring(1)));
+      return new RoomSummary(dm.id(), dm.name(), dm.kind(), dm.lastSeq(), 0, 0);
+    }
+    List<RoomSummary> mine = joined(api.me()).rooms();
+    List<RoomSummary> matches = mine.stream().filter(r -> r.id().equals(room)).toList();
+    if (matches.isEmpty()) {
+      matches = mine.stream().filter(r -> r.name().equalsIgnoreCase(room)).toList();
+    }
+    if (matches.size() != 1) {
+      throw new ApiException(404, "no_such_room", matches.isEmpty()
+          ? "you are in no room with the id or name " + room
+          : matches.size() + " of your rooms are called " + room + "; give its id");
+    }
+    return matches.get(0);
+  }
+
+  /** A call's answer, waited for; its failure as the {@link ApiException} that {@link #reported} tells. */
+  private static <T> T joined(CompletableFuture<T> call) {
     try {
-      if (room.startsWith("@")) {
-        var dm = api.openDm(room.substring(1)).join();
-        return new RoomSummary(dm.id(), dm.name(), dm.kind(), dm.lastSeq(), 0, 0);
-      }
-      List<RoomSummary> mine = api.me().join().rooms();
-      List<RoomSummary> matches = mine.stream().filter(r -> r.id().equals(room)).toList();
-      if (matches.isEmpty()) {
-        matches = mine.stream().filter(r -> r.name().equalsIgnoreCase(room)).toList();
-      }
-      if (matches.size() != 1) {
-        throw new ApiException(404, "no_such_room", matches.isEmpty()
-            ? "you are in no room with the id or name " + room
-            : matches.size() + " of your rooms are called " + room + "; give its id");
-      }
-      return matches.get(0);
-    } catch (java.util.concurrent.CompletionException e) {
+      return call.join();
+    } catch (CompletionException e) {
       throw ApiException.of(e);
     }
   }

@@ -1,6 +1,7 @@
 package parley.client.net;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,14 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.LongConsumer;
 import parley.protocol.FileRef;
 
 /**
- * v1.1: files up and down, streamed from and to disk (never whole in memory), with progress. A download goes to
+ * Files up and down, streamed from and to disk (never whole in memory), with progress. A download goes to
  * {@code <name>.part} first and resumes from its length with a {@code Range} request (if the file is still the same:
  * {@code If-Range} with its digest); it takes its name only once its sha256 is the one the server gave.
  */
@@ -113,7 +116,7 @@ final class FileTransfers {
             StandardOpenOption.APPEND} : new StandardOpenOption[] {StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE});
         long[] total = {append ? resumedAt : 0};
-        return HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<java.util.List<ByteBuffer>>() {
+        return HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<List<ByteBuffer>>() {
           Flow.Subscription subscription;
 
           @Override
@@ -123,7 +126,7 @@ final class FileTransfers {
           }
 
           @Override
-          public void onNext(java.util.List<ByteBuffer> items) {
+          public void onNext(List<ByteBuffer> items) {
             try {
               for (ByteBuffer b : items) {
                 byte[] bytes = new byte[b.remaining()];
@@ -173,7 +176,7 @@ final class FileTransfers {
     return new ApiException(0, "cannot_write", "cannot write " + where + ": " + e.getMessage());
   }
 
-  private static void close(java.io.OutputStream out) {
+  private static void close(OutputStream out) {
     try {
       out.close();
     } catch (IOException e) {
@@ -195,7 +198,7 @@ final class FileTransfers {
         digest.update(buffer, 0, n);
       }
       return HexFormat.of().formatHex(digest.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -2,25 +2,42 @@ package parley.client.net;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import parley.protocol.AccountClosure;
+import parley.protocol.BlockList;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
 import parley.protocol.ErrorBody;
+import parley.protocol.FileRef;
+import parley.protocol.GroupDm;
+import parley.protocol.InviteList;
 import parley.protocol.JoinRoom;
 import parley.protocol.Json;
 import parley.protocol.LoginResponse;
 import parley.protocol.Me;
 import parley.protocol.Message;
 import parley.protocol.MessagePage;
+import parley.protocol.Moderation;
+import parley.protocol.NotificationList;
+import parley.protocol.PasswordChange;
 import parley.protocol.PostMessage;
+import parley.protocol.RoleChange;
 import parley.protocol.Room;
+import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
+import parley.protocol.RoomReceipts;
+import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.UserPresence;
 
@@ -71,7 +88,7 @@ public final class HttpParleyApi implements ParleyApi {
   @Override
   public CompletableFuture<RoomListing> rooms(String query) {
     return call("GET", "/rooms?limit=200" + (query == null ? ""
-        : "&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)), null, RoomListing.class);
+        : "&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)), null, RoomListing.class);
   }
 
   @Override
@@ -125,13 +142,13 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<parley.protocol.NotificationList> notifications() {
-    return call("GET", "/me/notifications", null, parley.protocol.NotificationList.class);
+  public CompletableFuture<NotificationList> notifications() {
+    return call("GET", "/me/notifications", null, NotificationList.class);
   }
 
   @Override
-  public CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId) {
-    return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/receipts", null, parley.protocol.RoomReceipts.class);
+  public CompletableFuture<RoomReceipts> receipts(String roomId) {
+    return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/receipts", null, RoomReceipts.class);
   }
 
   @Override
@@ -141,12 +158,12 @@ public final class HttpParleyApi implements ParleyApi {
 
   @Override
   public CompletableFuture<Void> changePassword(String current, String next) {
-    return call("POST", "/me/password", new parley.protocol.PasswordChange(current, next), Void.class);
+    return call("POST", "/me/password", new PasswordChange(current, next), Void.class);
   }
 
   @Override
-  public CompletableFuture<parley.protocol.SessionList> sessions() {
-    return call("GET", "/me/sessions", null, parley.protocol.SessionList.class);
+  public CompletableFuture<SessionList> sessions() {
+    return call("GET", "/me/sessions", null, SessionList.class);
   }
 
   @Override
@@ -155,18 +172,18 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<Room> changeRoom(String roomId, parley.protocol.RoomChange change) {
+  public CompletableFuture<Room> changeRoom(String roomId, RoomChange change) {
     return call("PATCH", "/rooms/" + PathSegment.encode(roomId), change, Room.class);
   }
 
   @Override
-  public CompletableFuture<Room> moderate(String roomId, String action, parley.protocol.Moderation body) {
+  public CompletableFuture<Room> moderate(String roomId, String action, Moderation body) {
     return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/" + action, body, Room.class);
   }
 
   @Override
-  public CompletableFuture<Room> openGroup(java.util.List<String> usernames) {
-    return call("POST", "/dms", new parley.protocol.GroupDm(usernames), Room.class);
+  public CompletableFuture<Room> openGroup(List<String> usernames) {
+    return call("POST", "/dms", new GroupDm(usernames), Room.class);
   }
 
   @Override
@@ -175,22 +192,51 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body) {
+  public CompletableFuture<Room> setRole(String roomId, RoleChange body) {
     return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/roles", body, Room.class);
   }
 
   @Override
   public CompletableFuture<Void> closeAccount(String password) {
-    return call("DELETE", "/me", new parley.protocol.AccountClosure(password), Void.class);
+    return call("DELETE", "/me", new AccountClosure(password), Void.class);
   }
 
   @Override
-  public CompletableFuture<Message> upload(String roomId, java.nio.file.Path file, String clientMsgId,
-      java.util.function.LongConsumer sent) {
+  public CompletableFuture<InviteList> invites() {
+    return call("GET", "/me/invites", null, InviteList.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> acceptInvite(String roomId) {
+    return call("POST", "/me/invites/" + PathSegment.encode(roomId) + "/accept", null, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> declineInvite(String roomId) {
+    return call("POST", "/me/invites/" + PathSegment.encode(roomId) + "/decline", null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<BlockList> blocks() {
+    return call("GET", "/me/blocks", null, BlockList.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> block(String username) {
+    return call("POST", "/me/blocks/" + PathSegment.encode(username), null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> unblock(String username) {
+    return call("DELETE", "/me/blocks/" + PathSegment.encode(username), null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Message> upload(String roomId, Path file, String clientMsgId, LongConsumer sent) {
     HttpRequest request;
     try {
       request = FileTransfers.upload(server, token, roomId, file, clientMsgId, sent);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return CompletableFuture.failedFuture(new ApiException(0, "unreadable_file", "cannot read " + file + ": "
           + e.getMessage()));
     }
@@ -204,8 +250,7 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<java.nio.file.Path> download(parley.protocol.FileRef file, java.nio.file.Path dir,
-      java.util.function.LongConsumer received) {
+  public CompletableFuture<Path> download(FileRef file, Path dir, LongConsumer received) {
     return FileTransfers.download(http, server, token, file, dir, received);
   }
 

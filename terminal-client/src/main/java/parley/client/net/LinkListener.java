@@ -1,5 +1,6 @@
 package parley.client.net;
 
+import java.util.Map;
 import parley.protocol.ServerFrame;
 
 /** What a {@link Link} reports, always on the client's thread. */
@@ -13,7 +14,7 @@ public interface LinkListener {
    * Asked before each connection: per room, the seq up to which the client has every entry. The link names them
    * on the handshake ({@code after}), and the new socket sends each room's entries from the next seq on.
    */
-  default java.util.Map<String, Long> resumePoints() {
-    return java.util.Map.of();
+  default Map<String, Long> resumePoints() {
+    return Map.of();
   }
 }

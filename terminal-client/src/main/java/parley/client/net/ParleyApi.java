@@ -1,14 +1,26 @@
 package parley.client.net;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import parley.protocol.BlockList;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
+import parley.protocol.FileRef;
+import parley.protocol.InviteList;
 import parley.protocol.LoginResponse;
 import parley.protocol.Me;
 import parley.protocol.Message;
 import parley.protocol.MessagePage;
+import parley.protocol.Moderation;
+import parley.protocol.NotificationList;
+import parley.protocol.RoleChange;
 import parley.protocol.Room;
+import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
+import parley.protocol.RoomReceipts;
+import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.UserPresence;
 
@@ -35,11 +47,11 @@ public interface ParleyApi {
 
   CompletableFuture<Room> room(String roomId);
 
-  /** v1.1: the newest page of the user's notifications inbox. */
-  CompletableFuture<parley.protocol.NotificationList> notifications();
+  /** The newest page of the user's notifications inbox. */
+  CompletableFuture<NotificationList> notifications();
 
-  /** v1.1: each member's delivered and read markers in the room. */
-  CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId);
+  /** Each member's delivered and read markers in the room. */
+  CompletableFuture<RoomReceipts> receipts(String roomId);
 
   CompletableFuture<Room> join(String roomId, String passcode);
 
@@ -58,43 +70,58 @@ public interface ParleyApi {
 
   CompletableFuture<Room> openDm(String username);
 
-  /** v1.1: the group DM of the user and these 2 to 9 others. */
-  CompletableFuture<Room> openGroup(java.util.List<String> usernames);
+  /** The group DM of the user and these 2 to 9 others. */
+  CompletableFuture<Room> openGroup(List<String> usernames);
 
   CompletableFuture<UserPresence> user(String username);
 
-  /** v1.1: a new password, given the current one; every other login of the user ends. */
+  /** A new password, given the current one; every other login of the user ends. */
   CompletableFuture<Void> changePassword(String current, String next);
 
-  /** v1.1: the user's logins, as the devices they are on. */
-  CompletableFuture<parley.protocol.SessionList> sessions();
+  /** The user's logins, as the devices they are on. */
+  CompletableFuture<SessionList> sessions();
 
-  /** v1.1: end one login (by its id from {@link #sessions}). */
+  /** End one login (by its id from {@link #sessions}). */
   CompletableFuture<Void> endSession(String id);
 
-  /** v1.1: the owner or an admin changes the room (each non-null field). */
-  CompletableFuture<Room> changeRoom(String roomId, parley.protocol.RoomChange change);
+  /** The owner or an admin changes the room (each non-null field). */
+  CompletableFuture<Room> changeRoom(String roomId, RoomChange change);
 
-  /** v1.1: {@code action} is kick, ban or unban. */
-  CompletableFuture<Room> moderate(String roomId, String action, parley.protocol.Moderation body);
+  /** {@code action} is kick, ban or unban. */
+  CompletableFuture<Room> moderate(String roomId, String action, Moderation body);
 
-  /** v1.1: the owner deletes the room, with its history. */
+  /** The owner deletes the room, with its history. */
   CompletableFuture<Void> deleteRoom(String roomId);
 
-  /** v1.1: the owner names an admin, unnames one, or hands the room over. */
-  CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body);
+  /** The owner names an admin, unnames one, or hands the room over. */
+  CompletableFuture<Room> setRole(String roomId, RoleChange body);
 
   /**
-   * v1.1: shares the file at {@code file} in the room, streamed from disk; {@code sent} hears how many bytes went.
+   * Shares the file at {@code file} in the room, streamed from disk; {@code sent} hears how many bytes went.
    * Cancelling the future stops the upload.
    */
-  CompletableFuture<Message> upload(String roomId, java.nio.file.Path file, String clientMsgId,
-      java.util.function.LongConsumer sent);
+  CompletableFuture<Message> upload(String roomId, Path file, String clientMsgId, LongConsumer sent);
 
-  /** v1.1: downloads the file into {@code dir} (resuming a {@code .part} of it), its sha256 checked. */
-  CompletableFuture<java.nio.file.Path> download(parley.protocol.FileRef file, java.nio.file.Path dir,
-      java.util.function.LongConsumer received);
+  /** Downloads the file into {@code dir} (resuming a {@code .part} of it), its sha256 checked. */
+  CompletableFuture<Path> download(FileRef file, Path dir, LongConsumer received);
 
-  /** v1.1: close the account, given its password. */
+  /** Close the account, given its password. */
   CompletableFuture<Void> closeAccount(String password);
+
+  /** The invitations waiting for the user's answer, oldest first. */
+  CompletableFuture<InviteList> invites();
+
+  /** Joins the room of the invitation (404 {@code no_such_invite} if there is none). */
+  CompletableFuture<Room> acceptInvite(String roomId);
+
+  /** Says no to the invitation; it ends on every device. */
+  CompletableFuture<Void> declineInvite(String roomId);
+
+  /** The users this user blocks. */
+  CompletableFuture<BlockList> blocks();
+
+  /** Keeps {@code username} out of the user's DMs and group DMs; their waiting invitations end. */
+  CompletableFuture<Void> block(String username);
+
+  CompletableFuture<Void> unblock(String username);
 }

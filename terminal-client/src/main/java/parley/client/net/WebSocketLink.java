@@ -2,14 +2,19 @@ package parley.client.net;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import parley.protocol.ClientFrame;
 import parley.protocol.Json;
 import parley.protocol.ServerFrame;
@@ -69,15 +74,15 @@ public final class WebSocketLink implements Link {
   }
 
   /** The handshake's {@code ?after=<room>:<seq>,...} (protocol.md, Resuming). */
-  static URI withResumePoints(URI endpoint, java.util.Map<String, Long> points) {
+  static URI withResumePoints(URI endpoint, Map<String, Long> points) {
     if (points.isEmpty()) {
       return endpoint;
     }
     StringBuilder after = new StringBuilder();
-    new java.util.TreeMap<>(points).forEach((room, seq) ->
+    new TreeMap<>(points).forEach((room, seq) ->
         after.append(after.length() == 0 ? "" : ",").append(room).append(':').append(seq));
     return URI.create(endpoint + "?after="
-        + java.net.URLEncoder.encode(after.toString(), java.nio.charset.StandardCharsets.UTF_8));
+        + URLEncoder.encode(after.toString(), StandardCharsets.UTF_8));
   }
 
   @Override
@@ -290,7 +295,7 @@ public final class WebSocketLink implements Link {
 
     void close() {
       sending.thenCompose(ignored -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"))
-          .orTimeout(2, java.util.concurrent.TimeUnit.SECONDS)
+          .orTimeout(2, TimeUnit.SECONDS)
           .whenComplete((ok, failure) -> socket.abort());
     }
   }

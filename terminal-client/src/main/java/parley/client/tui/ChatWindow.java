@@ -7,18 +7,18 @@ import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.gui2.Window;
-import com.googlecode.lanterna.gui2.WindowBasedTextGUI;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import parley.client.command.Command;
 import parley.client.command.CommandParser;
 import parley.client.command.InputHistory;
 import parley.client.command.TabCompleter;
@@ -29,8 +29,9 @@ import parley.protocol.Message;
 
 /**
  * The main screen: rooms on the left, the timeline in the middle, members on the right, then the status bar and
- * the input line. It reads {@link parley.client.core.ChatState} and calls {@link ChatClient}; it runs, like
- * everything that touches a widget, on the GUI thread.
+ * the input line. It reads {@link parley.client.core.ChatState}, calls {@link ChatClient} as keys are pressed, and
+ * hands each line entered to its {@link CommandRunner}; it runs, like everything that touches a widget, on the GUI
+ * thread.
  */
 final class ChatWindow extends BasicWindow implements ChatClient.Listener {
 
@@ -53,16 +54,22 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
   private final MemberListView members;
   private final StatusBar status;
   private final TypingLine typing;
-  private final ZoneId zone;
+  private final InviteLine invites;
+  private final CommandRunner commands;
   private final Label prompt = new Label("");
   private final TextBox input = new TextBox(new TerminalSize(20, 1));
   private final InputHistory history = new InputHistory();
   private final TabCompleter completer = new TabCompleter();
+  /** What was typed and not sent in each room (by id; "" for the lobby), kept while another room is in view. */
+  private final Map<String, String> drafts = new HashMap<>();
+  /** The room whose draft the input line holds. */
+  private String draftOf = "";
+  /** The input line is being set to a room's draft: that is not the user typing. */
+  private boolean restoringDraft;
   private boolean loggedOut;
 
   ChatWindow(ChatClient client, String server, Clock clock, ZoneId zone, Host host) {
     super("Parley");
-    this.zone = zone;
     this.client = client;
     this.host = host;
     this.rooms = new RoomListView(client.state());
@@ -70,6 +77,8 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     this.members = new MemberListView(client.state(), clock);
     this.status = new StatusBar(client, server, clock);
     this.typing = new TypingLine(client.state(), clock);
+    this.invites = new InviteLine(client.invitations());
+    this.commands = new CommandRunner(client, host, timeline, zone, this::getTextGUI, this::loggedOut);
     setHints(List.of(Window.Hint.FULL_SCREEN, Window.Hint.NO_DECORATIONS));
     setTheme(ParleyTheme.screen());
 
@@ -80,9 +89,12 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     Panel inputRow = new Panel(new BorderLayout());
     inputRow.addComponent(prompt, BorderLayout.Location.LEFT);
     inputRow.addComponent(input, BorderLayout.Location.CENTER);
+    Panel lines = new Panel(new BorderLayout());
+    lines.addComponent(typing, BorderLayout.Location.TOP);
+    lines.addComponent(status, BorderLayout.Location.CENTER);
     Panel bars = new Panel(new BorderLayout());
-    bars.addComponent(typing, BorderLayout.Location.TOP);
-    bars.addComponent(status, BorderLayout.Location.CENTER);
+    bars.addComponent(invites, BorderLayout.Location.TOP);
+    bars.addComponent(lines, BorderLayout.Location.CENTER);
     Panel bottom = new Panel(new BorderLayout());
     bottom.addComponent(bars, BorderLayout.Location.TOP);
     bottom.addComponent(inputRow, BorderLayout.Location.CENTER);
@@ -91,7 +103,11 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     root.addComponent(bottom, BorderLayout.Location.BOTTOM);
     setComponent(root);
     setFocusedInteractable(input);
-    input.setTextChangeListener((text, byUser) -> client.inputChanged(text));
+    input.setTextChangeListener((text, byUser) -> {
+      if (!restoringDraft) {
+        client.inputChanged(text);
+      }
+    });
     addWindowListener(new WindowListenerAdapter() {
       @Override
       public void onInput(Window window, KeyStroke key, AtomicBoolean deliver) {
@@ -114,14 +130,39 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
   public void onChange() {
     RoomState room = client.state().current().orElse(null);
     prompt.setText(room == null ? "> " : "[" + room.displayName(client.state().me()) + "] ");
+    swapDraft(room == null ? "" : room.id());
     rooms.invalidate();
     timeline.invalidate();
     members.invalidate();
     status.invalidate();
     typing.invalidate();
+    invites.refresh();
     if (client.state().link().state() == LinkStatus.State.LOGGED_OUT) {
       loggedOut(client.state().link().detail());
     }
+  }
+
+  /**
+   * Another room is in view (switched to by a key, a command, or the room in view going): the line typed in the one
+   * before is kept for it, and the line typed here before comes back. Reconnects keep the room in view, and so the
+   * line. A room no longer in the list takes its draft with it.
+   */
+  private void swapDraft(String roomId) {
+    if (!roomId.equals(draftOf)) {
+      if (input.getText().isEmpty()) {
+        drafts.remove(draftOf);
+      } else {
+        drafts.put(draftOf, input.getText());
+      }
+      draftOf = roomId;
+      restoringDraft = true;
+      try {
+        setInput(drafts.getOrDefault(roomId, ""));
+      } finally {
+        restoringDraft = false;
+      }
+    }
+    drafts.keySet().removeIf(id -> !id.isEmpty() && client.state().room(id).isEmpty());
   }
 
   /** Back to the login screen, once, whichever comes first: the server's 4001 or the call that ended the login. */
@@ -166,7 +207,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
         return true;
       case ArrowUp:
         // On an empty line: your last message here, to edit (Up again walks the input history).
-        String last = input.getText().isEmpty() ? client.lastOwnText().orElse(null) : null;
+        String last = input.getText().isEmpty() ? client.messages().lastOwnText().orElse(null) : null;
         setInput(last != null ? "/edit " + last : history.previous(input.getText()));
         return true;
       case ArrowDown:
@@ -179,7 +220,7 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
         timeline.pageDown();
         return true;
       case Escape:
-        if (!client.cancelTransfer()) {
+        if (!client.files().cancelTransfer()) {
           timeline.toBottom();
         }
         return true;
@@ -264,118 +305,10 @@ final class ChatWindow extends BasicWindow implements ChatClient.Listener {
     history.add(line);
     setInput("");
     timeline.toBottom();
-    run(CommandParser.parse(line));
-  }
-
-  private void run(Command command) {
-    if (command instanceof Command.Say say) {
-      client.send(say.text());
-    } else if (command instanceof Command.Create c) {
-      client.create(c.name(), c.passcode(), c.capacity());
-    } else if (command instanceof Command.Join j) {
-      client.join(j.room(), j.passcode());
-    } else if (command instanceof Command.Leave) {
-      client.leave();
-    } else if (command instanceof Command.Rooms rooms) {
-      client.browse(rooms.filter()).thenAccept(listing -> gui().addWindow(new RoomBrowser(listing, (room, browser) -> {
-        browser.close();
-        if (room.passcode()) {
-          gui().addWindow(new SecretPrompt("Passcode for #" + room.name(), "This room needs a passcode:",
-              List.of("Passcode:"), 1, values -> client.join(room.id(), values.get(0))));
-        } else {
-          client.join(room.id(), null);
-        }
-      })));
-    } else if (command instanceof Command.Dm dm) {
-      client.dm(dm.username());
-    } else if (command instanceof Command.Msg msg) {
-      client.dm(msg.username()).thenAccept(room -> client.send(room.id(), msg.text()));
-    } else if (command instanceof Command.Me me) {
-      client.send(ChatClient.ACTION + me.action());
-    } else if (command instanceof Command.Logout) {
-      host.logout();
-    } else if (command instanceof Command.Who) {
-      client.who();
-    } else if (command instanceof Command.Mentions) {
-      client.mentions().thenAccept(inbox -> gui().addWindow(new MentionsWindow(inbox, client.state(), zone,
-          (item, window) -> {
-            window.close();
-            client.switchTo(item.room());
-            timeline.showSeq(item.seq());
-          })));
-    } else if (command instanceof Command.Unread) {
-      timeline.toFirstUnread();
-    } else if (command instanceof Command.ChangeRoom c) {
-      client.changeRoom(new parley.protocol.RoomChange(c.name(), c.topic(), c.passcode(), c.capacity(),
-          c.retention()));
-    } else if (command instanceof Command.Moderate m) {
-      client.moderate(m.action(), m.username(), m.reason());
-    } else if (command instanceof Command.React r) {
-      client.react(r.seq(), r.emoji());
-    } else if (command instanceof Command.Group g) {
-      client.group(g.usernames());
-    } else if (command instanceof Command.Edit e) {
-      client.edit(e.text());
-    } else if (command instanceof Command.Delete d) {
-      client.delete(d.seq());
-    } else if (command instanceof Command.Reply r) {
-      client.reply(r.seq(), r.text());
-    } else if (command instanceof Command.Upload u) {
-      client.upload(java.nio.file.Path.of(u.path()));
-    } else if (command instanceof Command.Download d) {
-      client.download(d.seq(), java.nio.file.Path.of(d.dir() == null ? "." : d.dir()));
-    } else if (command instanceof Command.DeleteRoom) {
-      String name = client.state().current().map(r -> r.displayName(client.state().me())).orElse("this room");
-      gui().addWindow(new SecretPrompt("Delete " + name, "For everyone, with its whole history. Type delete to confirm.",
-          List.of("Type delete:"), 0, values -> {
-            if ("delete".equals(values.get(0).strip())) {
-              client.deleteRoom();
-            } else {
-              client.notice("Not deleted: type delete to confirm.", true);
-            }
-          }));
-    } else if (command instanceof Command.SetRole r) {
-      client.setRole(r.username(), r.role());
-    } else if (command instanceof Command.Sessions) {
-      client.sessions();
-    } else if (command instanceof Command.EndSession end) {
-      client.endSession(end.id());
-    } else if (command instanceof Command.Password) {
-      gui().addWindow(new SecretPrompt("Change your password", "Your other logins will end; this one goes on.",
-          List.of("Current password:", "New password:", "New password again:"), 3, values -> {
-            if (!values.get(1).equals(values.get(2))) {
-              client.notice("Password not changed: the two new ones differ.", true);
-            } else {
-              client.changePassword(values.get(0), values.get(1));
-            }
-          }));
-    } else if (command instanceof Command.CloseAccount) {
-      gui().addWindow(new SecretPrompt("Close your account", "For good: your name is never given again; your "
-          + "messages stay, marked as from a closed account. Type \"close\" to confirm.",
-          List.of("Password:", "Type close:"), 1, values -> {
-            if (!"close".equals(values.get(1).strip())) {
-              client.notice("Account not closed: type close in the second field to confirm.", true);
-            } else {
-              client.closeAccount(values.get(0)).thenRun(() -> loggedOut("account closed"));
-            }
-          }));
-    } else if (command instanceof Command.Help) {
-      for (String[] c : CommandParser.COMMANDS) {
-        client.notice(String.format("%-40s %s", c[1], c[2]), false);
-      }
-      client.notice("F1 shows the keys too.", false);
-    } else if (command instanceof Command.Quit) {
-      host.quit();
-    } else if (command instanceof Command.Invalid invalid) {
-      client.notice(invalid.problem(), true);
-    }
+    commands.run(CommandParser.parse(line));
   }
 
   private void showHelp() {
-    gui().addWindow(new HelpWindow());
-  }
-
-  private WindowBasedTextGUI gui() {
-    return getTextGUI();
+    getTextGUI().addWindow(new HelpWindow());
   }
 }

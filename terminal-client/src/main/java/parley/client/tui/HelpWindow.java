@@ -1,11 +1,13 @@
 package parley.client.tui;
 
-import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.gui2.BasicWindow;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import parley.client.command.CommandParser;
 
 /** F1: every command and key, over the chat; Esc, Enter, F1 or q closes it. */
@@ -18,8 +20,7 @@ final class HelpWindow extends BasicWindow {
     setComponent(new Label(text()));
     addWindowListener(new WindowListenerAdapter() {
       @Override
-      public void onInput(Window window, com.googlecode.lanterna.input.KeyStroke key,
-          java.util.concurrent.atomic.AtomicBoolean deliver) {
+      public void onInput(Window window, KeyStroke key, AtomicBoolean deliver) {
         KeyType type = key.getKeyType();
         if (type == KeyType.Escape || type == KeyType.Enter || type == KeyType.F1
             || (type == KeyType.Character && key.getCharacter() == 'q')) {
@@ -34,7 +35,7 @@ final class HelpWindow extends BasicWindow {
     StringBuilder out = new StringBuilder("Commands\n");
     for (String[] c : CommandParser.COMMANDS) {
       if (!CommandParser.RUNNING_A_ROOM.contains(c[0]) && !CommandParser.ACCOUNT.contains(c[0])
-          && !CommandParser.MESSAGES.contains(c[0])) {
+          && !CommandParser.MESSAGES.contains(c[0]) && !CommandParser.INVITES.contains(c[0])) {
         out.append(String.format("  %-42s %s%n", c[1], c[2]));
       }
     }
@@ -45,6 +46,8 @@ final class HelpWindow extends BasicWindow {
     out.append(String.format("  %-42s %s%n", "", String.join(" ",
         CommandParser.RUNNING_A_ROOM.subList(half, CommandParser.RUNNING_A_ROOM.size()))));
     out.append(String.format("  %-42s %s%n", "Your messages (/help says more)", String.join(" ", CommandParser.MESSAGES)));
+    out.append(String.format("  %-42s %s%n", "Invitations, blocks (/help says more)",
+        String.join(" ", CommandParser.INVITES)));
     out.append(String.format("  %-42s %s%n", "Your account", String.join(" ", CommandParser.ACCOUNT)));
     out.append("\nKeys\n");
     for (String[] k : Keys.ALL) {

@@ -1,12 +1,15 @@
 package parley.client.tui;
 
+import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.gui2.BasicWindow;
 import com.googlecode.lanterna.gui2.Button;
 import com.googlecode.lanterna.gui2.CheckBox;
+import com.googlecode.lanterna.gui2.Direction;
 import com.googlecode.lanterna.gui2.EmptySpace;
 import com.googlecode.lanterna.gui2.GridLayout;
+import com.googlecode.lanterna.gui2.Interactable;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.LinearLayout;
 import com.googlecode.lanterna.gui2.Panel;
@@ -15,7 +18,9 @@ import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import parley.protocol.Limits;
 
@@ -33,8 +38,10 @@ final class LoginWindow extends BasicWindow {
     void quit();
   }
 
-  private final TextBox username = new TextBox(new TerminalSize(24, 1));
-  private final TextBox password = new TextBox(new TerminalSize(24, 1)).setMask('*');
+  private final Label usernameLabel = new Label("");
+  private final Label passwordLabel = new Label("");
+  private final TextBox username = new Field(usernameLabel, "Username");
+  private final TextBox password = new Field(passwordLabel, "Password").setMask('*');
   private final CheckBox stay = new CheckBox("Stay logged in (keeps a token in ~/.config/parley)");
   private final Label message = new Label("");
   private final Handler handler;
@@ -48,13 +55,13 @@ final class LoginWindow extends BasicWindow {
     Panel form = new Panel(new GridLayout(2));
     form.addComponent(new Label("Server"));
     form.addComponent(new Label(server));
-    form.addComponent(new Label("Username"));
+    form.addComponent(usernameLabel);
     form.addComponent(username);
-    form.addComponent(new Label("Password"));
+    form.addComponent(passwordLabel);
     form.addComponent(password);
     form.addComponent(new EmptySpace());
     form.addComponent(stay);
-    Panel buttons = new Panel(new LinearLayout(com.googlecode.lanterna.gui2.Direction.HORIZONTAL));
+    Panel buttons = new Panel(new LinearLayout(Direction.HORIZONTAL));
     buttons.addComponent(new Button("Log in", () -> submit(false)));
     buttons.addComponent(new Button("Sign up", () -> submit(true)));
     buttons.addComponent(new Button("Quit", handler::quit));
@@ -86,11 +93,49 @@ final class LoginWindow extends BasicWindow {
     });
   }
 
+  /**
+   * A field whose label says when it has the focus ("▸ Password", bold): the cursor alone is easy to miss, and a name
+   * typed into the password field is a login that fails for no reason the user can see.
+   */
+  private static final class Field extends TextBox {
+    private final Label label;
+    private final String name;
+
+    Field(Label label, String name) {
+      super(new TerminalSize(24, 1));
+      this.label = label;
+      this.name = name;
+      mark(false);
+    }
+
+    private void mark(boolean focused) {
+      label.setText((focused ? "▸ " : "  ") + name);
+      label.setForegroundColor(focused ? TextColor.ANSI.YELLOW_BRIGHT : null); // null: the theme's
+      if (focused) {
+        label.addStyle(SGR.BOLD);
+      } else {
+        label.removeStyle(SGR.BOLD);
+      }
+    }
+
+    @Override
+    protected void afterEnterFocus(FocusChangeDirection direction, Interactable previouslyInFocus) {
+      super.afterEnterFocus(direction, previouslyInFocus);
+      mark(true);
+    }
+
+    @Override
+    protected void afterLeaveFocus(FocusChangeDirection direction, Interactable nextInFocus) {
+      super.afterLeaveFocus(direction, nextInFocus);
+      mark(false);
+    }
+  }
+
   private void submit(boolean signUp) {
     if (busy) {
       return;
     }
-    String name = username.getText().strip().toLowerCase(java.util.Locale.ROOT);
+    String name = username.getText().strip().toLowerCase(Locale.ROOT);
     String secret = password.getText();
     String problem = check(name, secret, signUp);
     if (problem != null) {
@@ -116,7 +161,7 @@ final class LoginWindow extends BasicWindow {
     if (secret.length() < Limits.PASSWORD_MIN_CHARS) {
       return "A password needs at least " + Limits.PASSWORD_MIN_CHARS + " characters.";
     }
-    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Limits.PASSWORD_MAX_UTF8_BYTES) {
+    if (secret.getBytes(StandardCharsets.UTF_8).length > Limits.PASSWORD_MAX_UTF8_BYTES) {
       return "A password can be at most " + Limits.PASSWORD_MAX_UTF8_BYTES + " bytes long.";
     }
     return null;

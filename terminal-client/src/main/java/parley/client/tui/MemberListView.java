@@ -71,7 +71,7 @@ final class MemberListView extends AbstractComponent<MemberListView> {
 
   private List<Span> row(RoomState room, String member, int width) {
     Presence p = state.presenceOf(member);
-    // v1.1: @ the owner, + an admin, as IRC shows them.
+    // @ the owner, + an admin, as IRC shows them.
     String role = room.roleOf(member);
     String shown = ("owner".equals(role) ? "@" : "admin".equals(role) ? "+" : "") + member;
     if (p.online()) {

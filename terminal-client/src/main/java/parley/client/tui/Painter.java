@@ -1,8 +1,10 @@
 package parley.client.tui;
 
 import com.googlecode.lanterna.SGR;
+import com.googlecode.lanterna.TextCharacter;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.graphics.TextGraphics;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Draws rows of {@link Span}s, clipped to a width: the one place the custom widgets put text on screen. */
@@ -17,17 +19,20 @@ final class Painter {
       if (x >= end) {
         break;
       }
-      String text = Text.fit(span.text(), end - x);
-      g.setForegroundColor(span.color());
-      g.clearModifiers();
+      List<SGR> styles = new ArrayList<>();
       if (span.bold()) {
-        g.enableModifiers(SGR.BOLD);
+        styles.add(SGR.BOLD);
       }
       if (reverse) {
-        g.enableModifiers(SGR.REVERSE);
+        styles.add(SGR.REVERSE);
       }
-      g.putString(x, row, text);
-      x += Text.width(text);
+      SGR[] sgr = styles.toArray(SGR[]::new);
+      // A grapheme at a time: TextGraphics.putString would put each char of 👍 (a surrogate pair) in a cell of its
+      // own, and the terminal would show "??".
+      for (String grapheme : Glyphs.graphemes(Text.fit(span.text(), end - x))) {
+        g.setCharacter(x, row, TextCharacter.fromString(grapheme, span.color(), background, sgr)[0]);
+        x += Glyphs.width(grapheme);
+      }
     }
     g.clearModifiers();
     if (reverse) {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Asks for secrets in masked fields (a room's passcode; v1.1: /password, /closeaccount): Tab or Enter goes to the
+ * Asks for secrets in masked fields (a room's passcode, /password, /closeaccount): Tab or Enter goes to the
  * next field, Enter in the last gives them all, Esc gives up. What is typed here is never shown, nor kept in the
  * input history.
  */

@@ -13,12 +13,14 @@ import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import parley.client.ClientConfig;
 import parley.client.core.ChatClient;
 import parley.client.net.ApiException;
@@ -62,7 +64,10 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
 
   /** Runs until the user quits; returns the exit status. */
   public static int run(URI server, ClientConfig config) throws IOException {
-    Terminal terminal = new DefaultTerminalFactory()
+    // Lanterna's terminal writes in the JVM's default charset; what it cannot encode is shown by its shortcode.
+    Charset charset = Charset.defaultCharset();
+    Glyphs.useTerminalCharset(charset);
+    Terminal terminal = new DefaultTerminalFactory(System.out, System.in, charset)
         .setForceTextTerminal(true)
         .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
         .createTerminal();
@@ -158,7 +163,7 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
       client.stop();
     }
     if (authed != null && !stayLoggedIn) {
-      authed.logout().orTimeout(2, java.util.concurrent.TimeUnit.SECONDS).whenComplete((ok, e) -> loop.stop());
+      authed.logout().orTimeout(2, TimeUnit.SECONDS).whenComplete((ok, e) -> loop.stop());
     } else {
       loop.stop();
     }
@@ -175,7 +180,7 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
     config.forgetLogin();
     saveQuietly();
     // The token is revoked on the server, so a copy of it (the settings file, a shell history) is worthless now.
-    ending.logout().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).whenCompleteAsync((ok, failure) -> showLogin(
+    ending.logout().orTimeout(5, TimeUnit.SECONDS).whenCompleteAsync((ok, failure) -> showLogin(
         failure == null ? "You logged out." : "Logged out here, but the server did not confirm it ("
             + ApiException.of(failure).getMessage() + "); the login ends by itself when it expires."), loop);
   }

@@ -6,14 +6,18 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import parley.client.core.ChatClient;
 import parley.client.core.ChatState;
 import parley.client.core.Notice;
 import parley.client.core.Pending;
 import parley.client.core.RoomState;
+import parley.client.core.SafeText;
+import parley.client.core.Transfer;
 import parley.protocol.Message;
 
 /**
@@ -25,11 +29,18 @@ final class TimelineLayout {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH);
   private static final TextColor DIM = TextColor.ANSI.BLACK_BRIGHT;
+  /** Where the text of a message line starts: its number, then its time. */
+  private static final String INDENT = " ".repeat(ShortNumbers.WIDTH + 6);
 
   private final ZoneId zone;
   /** The row of the "new messages" line in what {@link #rows} made last, or -1 if it had none. */
   private int markerRow = -1;
-  private final java.util.Map<Long, Integer> rowOfSeq = new java.util.HashMap<>();
+  private final Map<Long, Integer> rowOfSeq = new HashMap<>();
+  /**
+   * {@code /clear}, per room: the last seq and the number of the client's notices it hid from view; they stay in
+   * the client (and the history on the server), and PgUp at the top brings them back.
+   */
+  private final Map<String, long[]> cleared = new HashMap<>();
 
   TimelineLayout(ZoneId zone) {
     this.zone = zone;
@@ -39,16 +50,20 @@ final class TimelineLayout {
     List<List<Span>> rows = new ArrayList<>();
     markerRow = -1;
     rowOfSeq.clear();
-    rows.add(top(room, state.me()));
+    long[] hidden = cleared.getOrDefault(room.id(), new long[] {0, 0});
+    rows.add(hidden[0] > 0 || hidden[1] > 0 ? List.of(Span.of("  ── cleared · PgUp brings it back ──", DIM))
+        : top(room, state.me()));
     LocalDate[] day = {null};
     long firstNew = room.entriesAfter(room.markerSeq()).stream()
         .filter(m -> !state.me().equals(m.sender()))
         .mapToLong(Message::seq)
         .findFirst()
         .orElse(Long.MAX_VALUE);
-    Iterator<Notice> notices = room.notices().iterator();
+    List<Notice> shown = room.notices().subList((int) Math.min(hidden[1], room.notices().size()),
+        room.notices().size());
+    Iterator<Notice> notices = shown.iterator();
     Notice nextNotice = notices.hasNext() ? notices.next() : null;
-    for (Message m : room.entries()) {
+    for (Message m : room.entriesAfter(hidden[0])) {
       while (nextNotice != null && nextNotice.afterSeq() < m.seq()) {
         notice(rows, nextNotice, width, day);
         nextNotice = notices.hasNext() ? notices.next() : null;
@@ -72,8 +87,30 @@ final class TimelineLayout {
     return rows;
   }
 
+  /** {@code /clear}: what the room shows now is hidden from its view. */
+  void clear(RoomState room) {
+    long last = room.entries().stream().mapToLong(Message::seq).max().orElse(0);
+    cleared.put(room.id(), new long[] {Math.max(last, room.lastSeq()), room.notices().size()});
+  }
+
+  /** Shows again what {@code /clear} hid in the room; false if it hid nothing. */
+  boolean unclear(String roomId) {
+    return cleared.remove(roomId) != null;
+  }
+
   int markerRow() {
     return markerRow;
+  }
+
+  /** The newest seq whose entry starts above row {@code row} in the last {@link #rows}, or 0. */
+  long lastSeqBefore(int row) {
+    long last = 0;
+    for (var e : rowOfSeq.entrySet()) {
+      if (e.getValue() < row && e.getKey() > last) {
+        last = e.getKey();
+      }
+    }
+    return last;
   }
 
   /** The row the entry at {@code seq} starts on in the last {@link #rows}, or -1 if it is not among them. */
@@ -132,19 +169,40 @@ final class TimelineLayout {
     day[0] = date;
   }
 
+  /** A line's number (its short seq, on a message or a file you can answer, react to, delete) and its time. */
+  private List<Span> stamp(Instant at, Long seq) {
+    return List.of(Span.of(seq == null ? ShortNumbers.blank() : ShortNumbers.label(seq), DIM),
+        Span.of(time(at) + " ", DIM));
+  }
+
+  private static List<Span> with(List<Span> stamp, Span... more) {
+    List<Span> spans = new ArrayList<>(stamp);
+    spans.addAll(List.of(more));
+    return spans;
+  }
+
+  /** "[🎉 2  👍 1]" for the message at {@code seq}, each emoji as the terminal can draw it; null if none. */
+  private static String reactions(RoomState room, long seq) {
+    Map<String, Integer> on = room.reactionsOf(seq);
+    if (on.isEmpty()) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    on.forEach((emoji, count) -> parts.add(Text.clean(SafeText.oneLine(emoji)) + " " + count));
+    return "[" + String.join("  ", parts) + "]";
+  }
+
   private void entry(List<List<Span>> rows, ChatState state, RoomState room, Message m, int width) {
-    String time = time(m.sentAt());
+    List<Span> plain = stamp(m.sentAt(), null);
     String sender = m.sender() == null ? "?" : m.sender();
     if (Message.KIND_ACCOUNT_CLOSED.equals(m.kind())) {
-      wrapped(rows, List.of(Span.of(time + " ", DIM)), "← " + sender + " closed their account", width,
-          TextColor.ANSI.BLACK_BRIGHT, false);
+      wrapped(rows, plain, "← " + sender + " closed their account", width, TextColor.ANSI.BLACK_BRIGHT, false);
       return;
     }
     String moderation = moderation(m, sender);
     if (moderation != null) {
       boolean removal = Message.KIND_KICKED.equals(m.kind()) || Message.KIND_BANNED.equals(m.kind());
-      wrapped(rows, List.of(Span.of(time + " ", DIM)), moderation, width,
-          removal ? TextColor.ANSI.RED : TextColor.ANSI.CYAN, false);
+      wrapped(rows, plain, moderation, width, removal ? TextColor.ANSI.RED : TextColor.ANSI.CYAN, false);
       return;
     }
     if (Message.KIND_EDIT.equals(m.kind()) || Message.KIND_DELETE.equals(m.kind())
@@ -153,24 +211,26 @@ final class TimelineLayout {
     }
     m = room.current(m);
     if (Boolean.TRUE.equals(m.deleted())) {
-      wrapped(rows, List.of(Span.of(time + " ", DIM)), "✗ " + sender + " deleted a message", width,
-          TextColor.ANSI.BLACK_BRIGHT, false);
+      wrapped(rows, plain, "✗ " + sender + " deleted a message", width, TextColor.ANSI.BLACK_BRIGHT, false);
       return;
     }
+    List<Span> numbered = stamp(m.sentAt(), m.seq());
     if (m.replyTo() != null) {
       Message answered = room.entry(m.replyTo()).orElse(null);
       String quoted = answered == null ? "#" + m.replyTo() : (answered.sender() + ": "
           + (room.current(answered).text() == null ? "(deleted)" : Text.clean(room.current(answered).text())));
-      wrapped(rows, List.of(Span.of("      ↪ ", DIM)), Text.fit(quoted, Math.max(10, width - 10)), width, DIM, false);
+      wrapped(rows, List.of(Span.of(INDENT + "↪ ", DIM)), Text.fit(quoted, Math.max(10, width - INDENT.length() - 4)),
+          width, DIM, false);
     }
     if (Message.KIND_FILE.equals(m.kind()) && m.file() != null) {
       String who = Boolean.TRUE.equals(m.senderDeleted()) || room.senderClosed(sender) ? sender + " (deleted)" : sender;
-      List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(who, NickColors.of(sender)), Span.plain(": "));
-      wrapped(rows, prefix, "📎 " + Text.clean(m.file().name()) + " (" + parley.client.core.Transfer.size(m.file().size())
-          + ", " + Text.clean(m.file().contentType()) + ") · /download " + m.seq(), width, TextColor.ANSI.CYAN, false);
-      String reacted = room.reactionsOf(m.seq());
+      List<Span> prefix = with(numbered, Span.bold(who, NickColors.of(sender)), Span.plain(": "));
+      wrapped(rows, prefix, Text.clean("📎 " + m.file().name()) + " (" + Transfer.size(m.file().size())
+          + ", " + Text.clean(m.file().contentType()) + ") · /download " + ShortNumbers.label(m.seq()).strip(), width,
+          TextColor.ANSI.CYAN, false);
+      String reacted = reactions(room, m.seq());
       if (reacted != null) {
-        wrapped(rows, List.of(Span.of("      ", DIM)), "[" + reacted + "]", width, TextColor.ANSI.CYAN, false);
+        wrapped(rows, List.of(Span.of(INDENT, DIM)), reacted, width, TextColor.ANSI.CYAN, false);
       }
       return;
     }
@@ -183,35 +243,36 @@ final class TimelineLayout {
     }
     if (Message.KIND_JOINED.equals(m.kind()) || Message.KIND_LEFT.equals(m.kind())) {
       boolean joined = Message.KIND_JOINED.equals(m.kind());
+      if (joined && !room.isRoom()) {
+        return; // a DM or group DM: who is in it is in its name and its member list, not news
+      }
       String what = (joined ? "→ " : "← ") + sender + (joined ? " joined" : " left");
-      wrapped(rows, List.of(Span.of(time + " ", DIM)), what, width,
-          joined ? TextColor.ANSI.GREEN : TextColor.ANSI.BLACK_BRIGHT, false);
+      wrapped(rows, plain, what, width, joined ? TextColor.ANSI.GREEN : TextColor.ANSI.BLACK_BRIGHT, false);
       return;
     }
     boolean mention = !sender.equals(state.me()) && state.mentionsMe(m.text());
     if (m.text() != null && m.text().startsWith(ChatClient.ACTION)) {
-      List<Span> action = List.of(Span.of(time + " ", DIM), Span.plain("* "), Span.bold(sender, NickColors.of(sender)),
-          Span.plain(" "));
+      List<Span> action = with(numbered, Span.plain("* "), Span.bold(sender, NickColors.of(sender)), Span.plain(" "));
       wrapped(rows, action, Text.clean(m.text().substring(ChatClient.ACTION.length())), width,
           mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.MAGENTA, mention);
       return;
     }
-    List<Span> prefix = List.of(Span.of(time + " ", DIM), Span.bold(sender, NickColors.of(sender)), Span.plain(": "));
+    List<Span> prefix = with(numbered, Span.bold(sender, NickColors.of(sender)), Span.plain(": "));
     wrapped(rows, prefix, Text.clean(m.text()) + (m.editedAt() != null ? " (edited)" : ""), width,
         mention ? TextColor.ANSI.YELLOW_BRIGHT : TextColor.ANSI.DEFAULT, mention);
     String receipt = sender.equals(state.me()) ? room.receiptOf(m.seq(), state.me()) : null;
-    String reacted = room.reactionsOf(m.seq());
+    String reacted = reactions(room, m.seq());
     if (receipt != null) {
       // The message's fate at its line's end: sent, delivered, read (k/n in a room).
       rows.get(rows.size() - 1).add(Span.of("  · " + receipt, DIM));
     }
     if (reacted != null) {
       // Their own line under the message: the counts, as compact as they come.
-      wrapped(rows, List.of(Span.of("      ", DIM)), "[" + reacted + "]", width, TextColor.ANSI.CYAN, false);
+      wrapped(rows, List.of(Span.of(INDENT, DIM)), reacted, width, TextColor.ANSI.CYAN, false);
     }
   }
 
-  /** v1.1: a moderation entry as one line, or null for any other kind. */
+  /** A moderation entry as one line, or null for any other kind. */
   static String moderation(Message m, String sender) {
     String user = m.user() == null ? "?" : m.user();
     String why = m.text() == null ? "" : ": " + Text.clean(m.text());
@@ -240,14 +301,14 @@ final class TimelineLayout {
   }
 
   private void pending(List<List<Span>> rows, String me, Pending p, int width) {
-    List<Span> prefix = List.of(Span.of(time(p.at()) + " ", DIM), Span.bold(me, NickColors.of(me)), Span.plain(": "));
+    List<Span> prefix = with(stamp(p.at(), null), Span.bold(me, NickColors.of(me)), Span.plain(": "));
     String text = Text.clean(p.text()) + (p.isFailed() ? "  ✗ not sent: " + p.failure() : "  ⋯");
     wrapped(rows, prefix, text, width, p.isFailed() ? TextColor.ANSI.RED : DIM, false);
   }
 
   private void notice(List<List<Span>> rows, Notice n, int width, LocalDate[] day) {
     dayChange(rows, n.at(), width, day);
-    List<Span> prefix = List.of(Span.of(time(n.at()) + " ", DIM), Span.of("-!- ", TextColor.ANSI.CYAN));
+    List<Span> prefix = with(stamp(n.at(), null), Span.of("-!- ", TextColor.ANSI.CYAN));
     wrapped(rows, prefix, Text.clean(n.text()), width, n.error() ? TextColor.ANSI.RED_BRIGHT : TextColor.ANSI.CYAN,
         false);
   }

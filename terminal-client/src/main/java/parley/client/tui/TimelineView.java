@@ -27,6 +27,8 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   private boolean toMarker;
   /** A seq to show near the top ({@code /mentions}), 0 for none; kept until shown or the user scrolls. */
   private long toSeq;
+  /** The newest seq on screen when last painted, in the room {@link #shown}: what short numbers count from. */
+  private long bottomSeq;
 
   TimelineView(ChatClient client, TimelineLayout layout, Clock clock) {
     this.client = client;
@@ -51,12 +53,36 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   void pageUp() {
     toMarker = false;
     toSeq = 0;
-    scroll += Math.max(1, bodyHeight - 1);
     RoomState room = client.state().current().orElse(null);
+    if (room != null && scroll >= maxScroll(room) && layout.unclear(room.id())) {
+      invalidate(); // at the top of a cleared view: what /clear hid comes back first
+      return;
+    }
+    scroll += Math.max(1, bodyHeight - 1);
     if (room != null && scroll >= maxScroll(room) && room.hasOlder()) {
       client.loadOlder(room.id());
     }
     invalidate();
+  }
+
+  /** {@code /clear}: the room in view shows nothing of what it has now (it stays loaded; PgUp brings it back). */
+  void clear() {
+    client.state().current().ifPresent(layout::clear);
+    toBottom();
+  }
+
+  /**
+   * The seq a short number typed in a command means ({@link ShortNumbers}): counted from the newest line on screen
+   * when it was last drawn (sending a command scrolls to the newest line first, but the number was read before), or
+   * from the room's newest entry if it has not been drawn yet.
+   */
+  long seqOf(long typed) {
+    RoomState room = client.state().current().orElse(null);
+    if (room == null) {
+      return typed;
+    }
+    boolean drawn = room.id().equals(shown) && bottomSeq > 0;
+    return ShortNumbers.resolve(typed, drawn ? bottomSeq : room.lastSeq());
   }
 
   void pageDown() {
@@ -134,6 +160,7 @@ final class TimelineView extends AbstractComponent<TimelineView> {
       List<Span> row = i < rows.size() ? rows.get(i) : List.of();
       Painter.row(g, 0, y + 1, row, width, TextColor.ANSI.DEFAULT, false);
     }
+    bottomSeq = room == null ? 0 : layout.lastSeqBefore(start + bodyHeight);
   }
 
   private List<Span> title(ChatState state, RoomState room, int width) {

@@ -8,7 +8,6 @@ import com.googlecode.lanterna.gui2.TextGUIGraphics;
 import java.time.Clock;
 import java.util.List;
 import parley.client.core.ChatState;
-import parley.client.core.RoomState;
 import parley.client.core.SafeText;
 
 /** The row under the timeline: who is typing in the room in view ("alice is typing..."), blank when nobody is. */
@@ -23,7 +22,21 @@ final class TypingLine extends AbstractComponent<TypingLine> {
 
   String text() {
     List<String> typists = state.current().map(room -> room.typists(clock.instant())).orElse(List.of());
-    return RoomState.typingLine(typists.stream().map(SafeText::oneLine).toList());
+    return sentence(typists.stream().map(SafeText::oneLine).toList());
+  }
+
+  /** "alice is typing...", "alice and bob are...", "alice and 2 others are...". */
+  private static String sentence(List<String> typists) {
+    switch (typists.size()) {
+      case 0:
+        return "";
+      case 1:
+        return typists.get(0) + " is typing...";
+      case 2:
+        return typists.get(0) + " and " + typists.get(1) + " are typing...";
+      default:
+        return typists.get(0) + " and " + (typists.size() - 1) + " others are typing...";
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package parley.client.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,31 @@ class CommandParserTest {
     assertEquals(new Command.Who(), CommandParser.parse("/who"));
     assertEquals(new Command.Help(), CommandParser.parse("/help"));
     assertEquals(new Command.Quit(), CommandParser.parse("/quit"));
+  }
+
+  @Test
+  void invitationsAndBlocks() {
+    assertEquals(new Command.Invites(), CommandParser.parse("/invites"));
+    assertEquals(new Command.Accept("2"), CommandParser.parse("/accept 2"));
+    assertEquals(new Command.Accept(null), CommandParser.parse("/accept"));
+    assertEquals(new Command.Decline("g3a9"), CommandParser.parse("/decline g3a9"));
+    assertEquals(new Command.Block("dave"), CommandParser.parse("/block @dave"));
+    assertEquals(new Command.Unblock("dave"), CommandParser.parse("/unblock dave"));
+    assertEquals(new Command.Blocks(), CommandParser.parse("/blocks"));
+    assertEquals(new Command.Invalid("Usage: /block user"), CommandParser.parse("/block"));
+    assertInstanceOf(Command.Invalid.class, CommandParser.parse("/accept 1 2"));
+  }
+
+  @Test
+  void habitsFromIrcClients() {
+    assertEquals(new Command.Join("general", null), CommandParser.parse("/j general"));
+    assertEquals(new Command.Join("lounge", "pw"), CommandParser.parse("/J lounge pw"));
+    assertFalse(CommandParser.parse("/clear") instanceof Command.Invalid, "a command of its own");
+    assertInstanceOf(Command.Invalid.class, CommandParser.parse("/clear all"));
+    Command away = CommandParser.parse("/away lunch");
+    assertInstanceOf(Command.Invalid.class, away);
+    assertTrue(((Command.Invalid) away).problem().startsWith("/away is not there yet"), away.toString());
+    assertEquals(new Command.React(38, ":tada:"), CommandParser.parse("/react 38 :tada:"));
   }
 
   @Test

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import parley.protocol.ClientFrame;
 import parley.protocol.Member;
 import parley.protocol.Message;
+import parley.protocol.NotificationList;
 import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
 
@@ -46,7 +51,7 @@ class ChatClientTest {
   void helloLoadsEachRoomsLatestPageAndItsMembers() {
     link.hello("alice", server.summary("r1", 1));
     assertEquals(List.of(1L, 2L, 3L), seqs());
-    assertEquals(java.util.Set.of("alice", "bob"), r1().members());
+    assertEquals(Set.of("alice", "bob"), r1().members());
     assertEquals("r1", client.state().current().orElseThrow().id());
     assertEquals(List.of(new ClientFrame.Read("r1", 3L), new ClientFrame.Focus("r1")), link.sent,
         "viewing the room moved its marker, and the server knows which room is in view");
@@ -55,11 +60,11 @@ class ChatClientTest {
   @Test
   void aRoomMateTypesUntilTheyStopSendOrTheIndicatorExpires() {
     link.hello("alice", server.summary("r1", 3));
-    java.time.Instant now = server.now();
+    Instant now = server.now();
     link.frame(ServerFrame.Typing.started("r1", "bob", now.plusSeconds(6)));
     link.frame(ServerFrame.Typing.started("r1", "alice", now.plusSeconds(6))); // another device of hers: not shown
     assertEquals(List.of("bob"), r1().typists(now));
-    assertEquals(List.of(), r1().typists(now.plus(ChatClient.TYPING_SHOWN_FOR)), "expires without a renewal");
+    assertEquals(List.of(), r1().typists(now.plus(LinkEvents.TYPING_SHOWN_FOR)), "expires without a renewal");
     link.frame(ServerFrame.Typing.started("r1", "bob", now.plusSeconds(6)));
     link.frame(server.says("r1", "bob", "sent"));
     assertEquals(List.of(), r1().typists(now), "a message from bob ends his typing");
@@ -88,9 +93,9 @@ class ChatClientTest {
     assertEquals(2, client.state().notifications());
     link.frame(new ServerFrame.Notification("r1", 4, "bob", "mention", "@alice look"));
     assertEquals(3, client.state().notifications());
-    server.inbox.add(new parley.protocol.NotificationList.Item("7", "r1", 4, "bob", "mention", "@alice look",
+    server.inbox.add(new NotificationList.Item("7", "r1", 4, "bob", "mention", "@alice look",
         server.now(), false));
-    server.inbox.add(new parley.protocol.NotificationList.Item("6", "r1", 2, "bob", "mention", "@alice hi",
+    server.inbox.add(new NotificationList.Item("6", "r1", 2, "bob", "mention", "@alice hi",
         server.now(), true));
     assertEquals(2, client.mentions().join().notifications().size());
     assertEquals(1, client.state().notifications());
@@ -110,7 +115,7 @@ class ChatClientTest {
   @Test
   void onePresenceFrameUpdatesEveryMemberItNames() {
     link.hello("alice", server.summary("r1", 3));
-    java.time.Instant left = server.now().minusSeconds(30);
+    Instant left = server.now().minusSeconds(30);
     link.frame(new ServerFrame.Presence(List.of(
         new Member("bob", true, null), new Member("carol", false, left))));
     assertTrue(client.state().presenceOf("bob").online());
@@ -152,7 +157,7 @@ class ChatClientTest {
     ServerFrame.MessageFrame missed2 = server.says("r1", "bob", "five (missed)");
     server.calls.clear();
 
-    assertEquals(java.util.Map.of("r1", 4L), link.resumeAndHello("alice", server.summary("r1", 3)));
+    assertEquals(Map.of("r1", 4L), link.resumeAndHello("alice", server.summary("r1", 3)));
     link.frame(missed1); // the resumed socket sends what was missed, then the live ones
     link.frame(missed2);
     link.frame(server.says("r1", "bob", "six (live)"));
@@ -285,7 +290,7 @@ class ChatClientTest {
     client.send("too fast");
     String id = link.sends().get(0).clientMsgId();
     link.frame(new ServerFrame.Error("rate_limited", "you may send 30 messages at once and 10 a second", id, 750L));
-    assertEquals(java.time.Duration.ofMillis(750), scheduler.lastDelay);
+    assertEquals(Duration.ofMillis(750), scheduler.lastDelay);
     assertTrue(r1().pending().stream().anyMatch(p -> !p.isFailed() && p.clientMsgId().equals(id)), "pending, not failed");
     assertEquals(1, link.sends().size(), "not before the server said");
     scheduler.elapse();

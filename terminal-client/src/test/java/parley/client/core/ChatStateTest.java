@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import parley.protocol.Member;
 import parley.protocol.Message;
+import parley.protocol.Room;
 import parley.protocol.RoomSummary;
 
 class ChatStateTest {
@@ -21,8 +23,8 @@ class ChatStateTest {
 
   @Test
   void aMemberListReadBeforeAPresenceFrameDoesNotUndoIt() {
-    parley.protocol.Room before = new parley.protocol.Room("r1", "general", "room", "alice", 10, false, 3, List.of(
-        new parley.protocol.Member("bob", true, null), new parley.protocol.Member("carol", false, T)));
+    Room before = new Room("r1", "general", "room", "alice", 10, false, 3, List.of(
+        new Member("bob", true, null), new Member("carol", false, T)));
     long asOf = state.presenceMark();
     // Bob leaves after the read was sent and before its answer is here.
     state.presence("bob", false, T.plusSeconds(5));

@@ -3,6 +3,7 @@ package parley.client.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import parley.client.net.Link;
 import parley.client.net.LinkListener;
 import parley.client.net.LinkStatus;
@@ -55,8 +56,8 @@ public final class FakeLink implements Link {
   }
 
   /** Reconnects as the real link does: asks where the client is (the handshake's after), then the server greets. */
-  public java.util.Map<String, Long> resumeAndHello(String username, RoomSummary... rooms) {
-    java.util.Map<String, Long> points = listener.resumePoints();
+  public Map<String, Long> resumeAndHello(String username, RoomSummary... rooms) {
+    Map<String, Long> points = listener.resumePoints();
     hello(username, rooms);
     return points;
   }

@@ -1,36 +1,56 @@
 package parley.client.core;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import parley.client.net.ApiException;
 import parley.client.net.ParleyApi;
+import parley.protocol.BlockList;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
+import parley.protocol.FileRef;
+import parley.protocol.InviteList;
 import parley.protocol.LoginResponse;
 import parley.protocol.Me;
 import parley.protocol.Member;
 import parley.protocol.Message;
 import parley.protocol.MessagePage;
+import parley.protocol.Moderation;
+import parley.protocol.NotificationList;
+import parley.protocol.Retention;
+import parley.protocol.RoleChange;
 import parley.protocol.Room;
+import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
+import parley.protocol.RoomReceipts;
 import parley.protocol.RoomSummary;
 import parley.protocol.ServerFrame;
+import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.UserPresence;
 
 /**
- * The HTTP side of a server, in memory, answering at once: rooms with timelines that tests append to, and pages
- * cut exactly as protocol v1 says. Records each call.
+ * The HTTP side of a server, in memory, answering at once: rooms with timelines that tests append to, read as
+ * {@link FakeHistory} pages them. Records each call.
  */
 public final class FakeServer implements ParleyApi {
   public final List<String> calls = new ArrayList<>();
   private final Map<String, Room> rooms = new LinkedHashMap<>();
   private final Map<String, List<Message>> timelines = new HashMap<>();
+  private final FakeHistory history = new FakeHistory(timelines);
   private final Map<String, Boolean> online = new HashMap<>();
   private final String me;
   private Instant clock = Instant.parse("2025-03-14T09:00:00Z");
@@ -38,6 +58,7 @@ public final class FakeServer implements ParleyApi {
 
   public FakeServer(String me) {
     this.me = me;
+    this.invites = new FakeInvites(me);
   }
 
   public void room(String id, String name, String kind, String... members) {
@@ -94,29 +115,17 @@ public final class FakeServer implements ParleyApi {
     return ServerFrame.MessageFrame.of(m);
   }
 
-  /** v1.1: each room's floor, where its retention trimmed it (1 or none: nothing trimmed). */
-  private final java.util.Map<String, Long> floors = new java.util.HashMap<>();
-  public parley.protocol.Retention lastRetention;
+  public Retention lastRetention;
 
   /** v1.1: the room's retention removes the entries before {@code floor}: a trimmed entry, as a frame. */
   public ServerFrame.MessageFrame trims(String room, long floor) {
-    floors.put(room, floor);
+    history.floor(room, floor);
     List<Message> timeline = timelines.get(room);
     clock = clock.plusSeconds(60);
     Message m = new Message(room, timeline.size() + 1, Message.KIND_TRIMMED, me, null, clock, null, List.of(), null,
         null, null, null, null, null, null, null, null, null, null, null, null, floor);
     timeline.add(m);
     return ServerFrame.MessageFrame.of(m);
-  }
-
-  /** A page of entries from index {@code from} to {@code end}, cut at the floor (and said so) if it reaches below. */
-  private MessagePage page(String room, int from, int end, boolean more) {
-    long floor = floors.getOrDefault(room, 1L);
-    int first = (int) Math.max(from, floor - 1);
-    boolean cut = from < floor - 1;
-    List<Message> t = timelines.get(room);
-    return new MessagePage(List.copyOf(t.subList(Math.min(first, end), end)), more && !cut, cut ? Boolean.TRUE : null,
-        cut ? floor : null);
   }
 
   /** The server loses the newest {@code count} entries of a room (a crash that took acknowledged writes). */
@@ -150,7 +159,7 @@ public final class FakeServer implements ParleyApi {
         r.topic());
   }
 
-  private <T> CompletableFuture<T> answer(String call, java.util.function.Supplier<T> body) {
+  private <T> CompletableFuture<T> answer(String call, Supplier<T> body) {
     calls.add(call);
     try {
       return CompletableFuture.completedFuture(body.get());
@@ -204,21 +213,21 @@ public final class FakeServer implements ParleyApi {
   }
 
   /** v1.1 receipts per room, as the server would answer them (none unless a test sets some). */
-  public final java.util.Map<String, java.util.List<parley.protocol.RoomReceipts.Member>> receipts =
-      new java.util.HashMap<>();
+  public final Map<String, List<RoomReceipts.Member>> receipts =
+      new HashMap<>();
 
   /** v1.1 inbox, newest first, as the server would answer it. */
-  public final java.util.List<parley.protocol.NotificationList.Item> inbox = new java.util.ArrayList<>();
+  public final List<NotificationList.Item> inbox = new ArrayList<>();
 
   @Override
-  public CompletableFuture<parley.protocol.NotificationList> notifications() {
-    return answer("notifications", () -> new parley.protocol.NotificationList(inbox, null));
+  public CompletableFuture<NotificationList> notifications() {
+    return answer("notifications", () -> new NotificationList(inbox, null));
   }
 
   @Override
-  public CompletableFuture<parley.protocol.RoomReceipts> receipts(String roomId) {
+  public CompletableFuture<RoomReceipts> receipts(String roomId) {
     return answer("receipts " + roomId,
-        () -> new parley.protocol.RoomReceipts(receipts.getOrDefault(roomId, java.util.List.of())));
+        () -> new RoomReceipts(receipts.getOrDefault(roomId, List.of())));
   }
 
   @Override
@@ -228,7 +237,95 @@ public final class FakeServer implements ParleyApi {
 
   @Override
   public CompletableFuture<Room> join(String roomId, String passcode) {
-    return answer("join " + roomId, () -> full(roomId));
+    return answer("join " + roomId, () -> {
+      Room r = full(roomId);
+      String needed = passcodes.get(roomId);
+      if (needed == null || r.members().stream().anyMatch(m -> m.username().equals(me))) {
+        return r;
+      }
+      if (passcode == null) {
+        throw new ApiException(403, "passcode_required", "this room needs a passcode to join");
+      }
+      if (!needed.equals(passcode)) {
+        throw new ApiException(403, "wrong_passcode", "that passcode does not open this room");
+      }
+      return enter(roomId);
+    });
+  }
+
+  /** v1.2: each passcode room's passcode (set by {@link #passcode}). */
+  private final Map<String, String> passcodes = new HashMap<>();
+
+  public void passcode(String room, String passcode) {
+    passcodes.put(room, passcode);
+    rooms.computeIfPresent(room, (id, r) -> new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), true,
+        r.lastSeq(), r.members()));
+  }
+
+  /** The user joins: a member, with a joined entry. */
+  private Room enter(String roomId) {
+    Room r = rooms.get(roomId);
+    List<Member> members = new ArrayList<>(r.members());
+    members.add(new Member(me, true, null));
+    rooms.put(roomId, new Room(r.id(), r.name(), r.kind(), r.owner(), r.capacity(), r.passcode(), r.lastSeq(), members,
+        r.topic()));
+    joined(roomId, me);
+    return full(roomId);
+  }
+
+  // ---------------------------------------------------------------------------------------------- v1.2 invitations
+
+  public final FakeInvites invites;
+
+  /** {@code from} opens a group DM with the user and {@code others}: the user is invited, not in it. */
+  public InviteList.Item invites(String from, String... others) {
+    TreeSet<String> all = new TreeSet<>(List.of(others));
+    all.addAll(List.of(from, me));
+    String id = "g" + Integer.toHexString(all.hashCode());
+    String name = String.join(", ", all);
+    all.remove(me);
+    room(id, name, "group", all.toArray(String[]::new));
+    joined(id, from);
+    invites.waiting.add(new InviteList.Item(new InviteList.RoomRef(id, name, "group"), from, clock));
+    return invites.waiting.get(invites.waiting.size() - 1);
+  }
+
+  @Override
+  public CompletableFuture<InviteList> invites() {
+    return answer("invites", () -> new InviteList(invites.waiting));
+  }
+
+  @Override
+  public CompletableFuture<Room> acceptInvite(String roomId) {
+    return answer("accept " + roomId, () -> {
+      invites.answer(roomId);
+      return enter(roomId);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> declineInvite(String roomId) {
+    return answer("decline " + roomId, () -> run(() -> invites.answer(roomId)));
+  }
+
+  @Override
+  public CompletableFuture<BlockList> blocks() {
+    return answer("blocks", () -> new BlockList(List.copyOf(invites.blocked)));
+  }
+
+  @Override
+  public CompletableFuture<Void> block(String username) {
+    return answer("block " + username, () -> run(() -> invites.block(username)));
+  }
+
+  @Override
+  public CompletableFuture<Void> unblock(String username) {
+    return answer("unblock " + username, () -> run(() -> invites.blocked.remove(username)));
+  }
+
+  private static Void run(Runnable call) {
+    call.run();
+    return null;
   }
 
   @Override
@@ -241,40 +338,21 @@ public final class FakeServer implements ParleyApi {
 
   @Override
   public CompletableFuture<MessagePage> latest(String roomId, int limit) {
-    return answer("latest " + roomId, () -> {
-      List<Message> t = timelines.get(roomId);
-      int from = Math.max(0, t.size() - limit);
-      return page(roomId, from, t.size(), from > 0);
-    });
+    return answer("latest " + roomId, () -> history.latest(roomId, limit));
   }
 
   @Override
   public CompletableFuture<MessagePage> before(String roomId, long seq, int limit) {
-    return answer("before " + roomId + " " + seq, () -> {
-      List<Message> t = timelines.get(roomId);
-      int end = (int) Math.min(t.size(), seq - 1);
-      int from = Math.max(0, end - limit);
-      return page(roomId, from, end, from > 0);
-    });
+    return answer("before " + roomId + " " + seq, () -> history.before(roomId, seq, limit));
   }
 
   @Override
   public CompletableFuture<MessagePage> after(String roomId, long seq, int limit) {
-    return answer("after " + roomId + " " + seq, () -> {
-      List<Message> t = timelines.get(roomId);
-      if (seq > t.size()) {
-        throw new ApiException(409, "cursor_ahead", "after=" + seq + " is past this room's last seq " + t.size(),
-            (long) t.size());
-      }
-      int from = (int) Math.max(Math.min(t.size(), seq), floors.getOrDefault(roomId, 1L) - 1);
-      int end = Math.min(t.size(), from + limit);
-      MessagePage page = page(roomId, (int) Math.min(t.size(), seq), end, end < t.size());
-      return new MessagePage(page.messages(), end < t.size(), page.trimmed(), page.floorSeq());
-    });
+    return answer("after " + roomId + " " + seq, () -> history.after(roomId, seq, limit));
   }
 
   /** v1.1: the bytes of each file shared here, by id. */
-  public final java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+  public final Map<String, byte[]> files = new HashMap<>();
   /** v1.1: an upload in flight waits for this (a test completes it, or cancels the upload). */
   public CompletableFuture<Void> uploadGate = CompletableFuture.completedFuture(null);
 
@@ -285,26 +363,26 @@ public final class FakeServer implements ParleyApi {
     String id = "f" + String.format("%031x", files.size() + 1);
     String sha;
     try {
-      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
     files.put(id, bytes);
     Message m = new Message(room, timeline.size() + 1, Message.KIND_FILE, sender, name, clock, "c-" + (++ids),
         List.of(), null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        new parley.protocol.FileRef(id, name, bytes.length, "application/octet-stream", sha));
+        new FileRef(id, name, bytes.length, "application/octet-stream", sha));
     timeline.add(m);
     return ServerFrame.MessageFrame.of(m);
   }
 
   @Override
-  public CompletableFuture<Message> upload(String roomId, java.nio.file.Path file, String clientMsgId,
-      java.util.function.LongConsumer sent) {
+  public CompletableFuture<Message> upload(String roomId, Path file, String clientMsgId,
+      LongConsumer sent) {
     calls.add("upload " + roomId + " " + file.getFileName());
     byte[] bytes;
     try {
-      bytes = java.nio.file.Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
     sent.accept(bytes.length / 2);
@@ -315,16 +393,16 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<java.nio.file.Path> download(parley.protocol.FileRef file, java.nio.file.Path dir,
-      java.util.function.LongConsumer received) {
+  public CompletableFuture<Path> download(FileRef file, Path dir,
+      LongConsumer received) {
     calls.add("download " + file.id());
     try {
-      java.nio.file.Files.createDirectories(dir);
-      java.nio.file.Path target = dir.resolve(file.name());
-      java.nio.file.Files.write(target, files.get(file.id()));
+      Files.createDirectories(dir);
+      Path target = dir.resolve(file.name());
+      Files.write(target, files.get(file.id()));
       received.accept(file.size());
       return CompletableFuture.completedFuture(target);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -378,7 +456,7 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<Room> changeRoom(String roomId, parley.protocol.RoomChange change) {
+  public CompletableFuture<Room> changeRoom(String roomId, RoomChange change) {
     return answer("change " + roomId, () -> {
       if (change.topic() != null) {
         moderation(roomId, Message.KIND_TOPIC, me, null, null, change.topic());
@@ -397,7 +475,7 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<Room> moderate(String roomId, String action, parley.protocol.Moderation body) {
+  public CompletableFuture<Room> moderate(String roomId, String action, Moderation body) {
     return answer(action + " " + body.username() + (body.reason() == null ? "" : " " + body.reason()), () -> {
       if (!action.equals("unban")) {
         moderation(roomId, action.equals("kick") ? Message.KIND_KICKED : Message.KIND_BANNED, me, body.username(), null,
@@ -408,9 +486,9 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<Room> openGroup(java.util.List<String> usernames) {
+  public CompletableFuture<Room> openGroup(List<String> usernames) {
     return answer("group " + String.join(" ", usernames), () -> {
-      java.util.TreeSet<String> all = new java.util.TreeSet<>(usernames);
+      TreeSet<String> all = new TreeSet<>(usernames);
       all.add(me);
       String id = "g" + String.join("", all).hashCode();
       if (!rooms.containsKey(id)) {
@@ -429,7 +507,7 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
-  public CompletableFuture<Room> setRole(String roomId, parley.protocol.RoleChange body) {
+  public CompletableFuture<Room> setRole(String roomId, RoleChange body) {
     return answer("role " + body.username() + " " + body.role(), () -> {
       moderation(roomId, Message.KIND_ROLE, me, body.username(), body.role(), null);
       return full(roomId);
@@ -480,13 +558,16 @@ public final class FakeServer implements ParleyApi {
     });
   }
 
+  /** v1.2: logins the account's limit ended, newest first. */
+  public final List<SessionList.Ended> sessionsEnded = new ArrayList<>();
+
   @Override
-  public CompletableFuture<parley.protocol.SessionList> sessions() {
-    return answer("sessions", () -> new parley.protocol.SessionList(List.of(
-        new parley.protocol.SessionList.Item("5d41402abc4b2a76", clock, clock, "198.51.100.20", "Parley-Terminal/0.1",
+  public CompletableFuture<SessionList> sessions() {
+    return answer("sessions", () -> new SessionList(List.of(
+        new SessionList.Item("5d41402abc4b2a76", clock, clock, "198.51.100.20", "Parley-Terminal/0.1",
             true, clock.plusSeconds(86_400)),
-        new parley.protocol.SessionList.Item("0123456789abcdef", clock, clock, "203.0.113.9", "Mozilla/5.0",
-            false, clock.plusSeconds(86_400)))));
+        new SessionList.Item("0123456789abcdef", clock, clock, "203.0.113.9", "Mozilla/5.0",
+            false, clock.plusSeconds(86_400))), 32, sessionsEnded));
   }
 
   @Override

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import parley.protocol.Message;
 import parley.protocol.MessagePage;
@@ -24,7 +26,7 @@ class RoomStateTest {
 
   private static RoomState loadedRoom(long... seqs) {
     RoomState room = new RoomState("r", "general", RoomState.KIND_ROOM);
-    List<Message> page = new java.util.ArrayList<>();
+    List<Message> page = new ArrayList<>();
     for (long s : seqs) {
       page.add(msg(s, "bob", "m" + s));
     }
@@ -67,7 +69,7 @@ class RoomStateTest {
     RoomState room = loadedRoom(1, 2, 3);
     room.known(40);
     assertEquals(OptionalLong.of(3), room.gap());
-    room.trimmed(30, java.time.Instant.EPOCH);
+    room.trimmed(30, Instant.EPOCH);
     assertEquals(OptionalLong.of(29), room.gap(), "4..29 were removed by the room's retention: not missed");
     room.add(List.of(msg(30, "bob", "first kept")), "alice");
     assertEquals(30, room.contiguous());
@@ -75,8 +77,8 @@ class RoomStateTest {
     assertEquals(30, room.trimmedFloor());
     assertEquals(1, room.notices().size(), "where the missing entries would have been, once");
     assertTrue(room.notices().get(0).text().contains("#4 to #29"), room.notices().toString());
-    room.trimmed(30, java.time.Instant.EPOCH);
-    room.trimmed(12, java.time.Instant.EPOCH);
+    room.trimmed(30, Instant.EPOCH);
+    room.trimmed(12, Instant.EPOCH);
     assertEquals(1, room.notices().size(), "a floor it knows already is not said again");
   }
 
@@ -204,7 +206,7 @@ class RoomStateTest {
     room.add(List.of(new Message("r", 1, "joined", "old", null, T, null)), "alice");
     room.add(List.of(new Message("r", 3, "joined", "carol", null, T, null),
         new Message("r", 4, "left", "bob", null, T, null)), "alice");
-    assertEquals(java.util.Set.of("alice", "carol"), room.members());
+    assertEquals(Set.of("alice", "carol"), room.members());
   }
 
   @Test
@@ -215,7 +217,7 @@ class RoomStateTest {
         new Message("r", 4, "left", "bob", null, T, null)), "alice");
     // A read of the members answered as of seq 3, after the client already had seq 4.
     room.members(List.of("alice", "bob", "carol"), 3);
-    assertEquals(java.util.Set.of("alice", "carol"), room.members());
+    assertEquals(Set.of("alice", "carol"), room.members());
   }
 
   @Test

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import parley.client.core.ChatClient;
@@ -35,7 +37,7 @@ final class ClientProbe implements ChatClient.Listener {
     });
     try {
       met.get(seconds, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError("not within " + seconds + " s: " + what + "; link " + read(c -> c.state().link()), e);
     }
   }
@@ -46,7 +48,7 @@ final class ClientProbe implements ChatClient.Listener {
     return result.get(10, TimeUnit.SECONDS);
   }
 
-  void run(java.util.function.Consumer<ChatClient> action) throws Exception {
+  void run(Consumer<ChatClient> action) throws Exception {
     read(c -> {
       action.accept(c);
       return null;

@@ -2,42 +2,39 @@ package parley.client.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static parley.client.live.LiveNode.settled;
+import static parley.client.live.LiveNode.texts;
+import static parley.client.live.LiveNode.timeline;
 
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import parley.client.ClientArgs;
+import parley.client.ClientConfig;
+import parley.client.command.TabCompleter;
 import parley.client.core.ChatClient;
-import parley.client.core.RoomState;
+import parley.client.core.Notice;
 import parley.client.line.LineMode;
+import parley.client.live.LiveNode.Running;
+import parley.client.live.LiveNode.User;
 import parley.client.net.Backoff;
 import parley.client.net.HttpParleyApi;
 import parley.client.net.LinkStatus;
 import parley.client.net.ParleyApi;
-import parley.client.net.Scheduler;
-import parley.client.net.WebSocketLink;
 import parley.protocol.ClientFrame;
 import parley.protocol.Credentials;
 import parley.protocol.CreateRoom;
-import parley.protocol.LoginResponse;
 import parley.protocol.Message;
-import parley.protocol.MessagePage;
 
 /**
  * The connection layer against a real node in its own process: reconnect and resume after the node is killed
@@ -45,64 +42,28 @@ import parley.protocol.MessagePage;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveNodeTest {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  private LiveNode live;
   private Path dir;
   private RunningNode node;
 
   @BeforeAll
   void startNode() throws Exception {
-    dir = Files.createTempDirectory("parley-client-it");
-    node = new RunningNode(dir.resolve("data"));
-    node.start();
+    live = LiveNode.start();
+    dir = live.dir;
+    node = live.node;
   }
 
   @AfterAll
   void stopNode() throws Exception {
-    for (AutoCloseable c : closing) {
-      c.close();
-    }
-    node.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    live.close();
   }
-
-  /** A user of this run: signed up and logged in. */
-  private record User(String name, String token, ParleyApi api) {}
 
   private User user(String prefix) {
-    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    Credentials credentials = new Credentials(name, "password-" + name);
-    ParleyApi anonymous = new HttpParleyApi(http, node.uri());
-    anonymous.signup(credentials).join();
-    LoginResponse login = anonymous.login(credentials).join();
-    return new User(name, login.token(), anonymous.withToken(login.token()));
+    return live.user(prefix);
   }
 
-  /** A running client on its own thread, reconnecting fast, its link tapped. */
-  private record Running(ChatClient client, ClientProbe probe, TappedLink link) {}
-
   private Running connect(User user) throws Exception {
-    ExecutorService thread = Executors.newSingleThreadExecutor();
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    Scheduler scheduler = Scheduler.of(thread, timer);
-    TappedLink link = new TappedLink(new WebSocketLink(http, node.uri(), user.token(), scheduler,
-        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random()),
-        new WebSocketLink.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5)),
-        Clock.systemUTC()));
-    ChatClient client = new ChatClient(user.name(), user.api(), link, scheduler, ChatClient.Options.interactive(),
-        Clock.systemUTC());
-    ClientProbe probe = new ClientProbe(client);
-    closing.add(() -> {
-      thread.execute(client::stop);
-      thread.shutdown();
-      thread.awaitTermination(5, TimeUnit.SECONDS);
-      timer.shutdownNow();
-    });
-    thread.execute(client::start);
-    probe.await("online", 30, c -> c.state().link().online());
-    return new Running(client, probe, link);
+    return live.connect(user);
   }
 
   /** Retry an HTTP call while the node comes back (a retried post keeps its clientMsgId, so it stores once). */
@@ -118,23 +79,6 @@ class LiveNodeTest {
         CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS)).join();
       }
     }
-  }
-
-  private static boolean settled(ChatClient c, String roomId) {
-    RoomState room = c.state().room(roomId).orElse(null);
-    return room != null && room.loaded() && room.gap().isEmpty() && room.pending().isEmpty() && c.owed() == 0;
-  }
-
-  private static List<String> texts(ChatClient c, String roomId) {
-    return c.state().room(roomId).orElseThrow().entries().stream()
-        .filter(m -> Message.KIND_MESSAGE.equals(m.kind()))
-        .map(Message::text)
-        .toList();
-  }
-
-  private List<Message> serverTimeline(User reader, String roomId) {
-    MessagePage page = reader.api().after(roomId, 0, 200).join();
-    return page.messages();
   }
 
   @Test
@@ -181,7 +125,7 @@ class LiveNodeTest {
     for (int i = 0; i < seqs.size(); i++) {
       assertEquals(first + i, seqs.get(i), "gap-free, in seq order: " + seqs);
     }
-    List<Message> stored = serverTimeline(alice, room);
+    List<Message> stored = timeline(alice, room);
     assertEquals(stored.stream().map(m -> m.seq() + " " + m.text()).toList(),
         client.probe().read(c -> c.state().room(room).orElseThrow().entries().stream()
             .map(m -> m.seq() + " " + m.text()).toList()),
@@ -216,8 +160,58 @@ class LiveNodeTest {
         .toList());
     assertEquals(2, ids.size(), "sent, then resent after the reconnect");
     assertEquals(ids.get(0), ids.get(1), "with the same clientMsgId");
-    assertEquals(1, serverTimeline(alice, room).stream().filter(m -> "exactly once".equals(m.text())).count());
+    assertEquals(1, timeline(alice, room).stream().filter(m -> "exactly once".equals(m.text())).count());
     assertEquals(1, sender.probe().read(c -> texts(c, room)).stream().filter("exactly once"::equals).count());
+  }
+
+  /** Another device of the same user: a login of its own. */
+  private ParleyApi otherDevice(User user) {
+    ParleyApi anonymous = new HttpParleyApi(live.http, node.uri());
+    return anonymous.withToken(anonymous.login(new Credentials(user.name(), "password-" + user.name())).join().token());
+  }
+
+  @Test
+  void roomsJoinedAndLeftOnAnotherDeviceJoinAndLeaveTheList() throws Exception {
+    User alice = user("alice");
+    User bob = user("bob");
+    String home = alice.api().createRoom(new CreateRoom("home", null, null)).join().id();
+    Running client = connect(alice);
+    client.probe().await("home loaded", 30, c -> settled(c, home));
+    ParleyApi phone = otherDevice(alice);
+
+    String elsewhere = bob.api().createRoom(new CreateRoom("elsewhere", null, null)).join().id();
+    phone.join(elsewhere, null).join();
+    client.probe().await("room_added", 30, c -> c.state().room(elsewhere)
+        .map(r -> "elsewhere".equals(r.name()) && r.loaded() && r.members().contains(bob.name())).orElse(false));
+    assertEquals(home, client.probe().read(c -> c.state().current().orElseThrow().id()), "not switched to");
+
+    phone.leave(elsewhere).join();
+    client.probe().await("room_left", 30, c -> c.state().room(elsewhere).isEmpty());
+    List<String> said = client.probe().read(c -> c.state().room(home).orElseThrow().notices().stream()
+        .map(Notice::text).toList());
+    assertTrue(said.contains("You left #elsewhere on another device."), said.toString());
+  }
+
+  @Test
+  void aNickCompletedAtTheStartOfALineMentionsThatMember() throws Exception {
+    User alice = user("alice");
+    User dave = user("dave");
+    String room = alice.api().createRoom(new CreateRoom("addressed", null, null)).join().id();
+    dave.api().join(room, null).join();
+    Running client = connect(alice);
+    client.probe().await("room loaded", 30, c -> settled(c, room));
+
+    String line = new TabCompleter().complete("dav", List.of(dave.name())) + "the agenda is up";
+    assertEquals(dave.name() + ": the agenda is up", line);
+    client.probe().run(c -> c.send(room, line));
+    client.probe().await("stored", 30, c -> settled(c, room) && texts(c, room).contains(line));
+
+    Message stored = timeline(dave, room).stream().filter(m -> line.equals(m.text())).findFirst().orElseThrow();
+    assertEquals(line, stored.text(), "stored as sent");
+    assertEquals(List.of(dave.name()), stored.mentions(), "the server counts a leading \"dave:\" as a mention");
+    assertTrue(dave.api().notifications().join().notifications().stream()
+        .anyMatch(n -> n.room().equals(room) && "mention".equals(n.kind()) && n.seq() == stored.seq()),
+        "in dave's inbox");
   }
 
   @Test
@@ -286,14 +280,14 @@ class LiveNodeTest {
     Message entry = bob.api().after(room, Long.parseLong(printed[0]) - 1, 1).join().messages().get(0);
     Path into = dir.resolve("bob-downloads");
     Files.createDirectories(into);
-    Files.write(into.resolve("dump.bin.part"), java.util.Arrays.copyOf(bytes, 600_000));
+    Files.write(into.resolve("dump.bin.part"), Arrays.copyOf(bytes, 600_000));
     long[] firstSeen = {-1};
     Path saved = bob.api().download(entry.file(), into, n -> {
       if (firstSeen[0] < 0) {
         firstSeen[0] = n;
       }
     }).get(30, TimeUnit.SECONDS);
-    assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(saved)));
+    assertTrue(Arrays.equals(bytes, Files.readAllBytes(saved)));
     assertTrue(firstSeen[0] > 600_000, "counted on from what was there: " + firstSeen[0]);
     assertTrue(Files.notExists(into.resolve("dump.bin.part")));
     assertEquals(1, up.upload(room, dir.resolve("no-such-file")));
@@ -315,7 +309,7 @@ class LiveNodeTest {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     // No password: the login the full-screen client kept for this server.
     LineMode tail = new LineMode(node.uri(), null, null,
-        new parley.client.ClientConfig.SavedLogin(alice.name(), alice.token()), out.stream(), err.stream(), fast);
+        new ClientConfig.SavedLogin(alice.name(), alice.token()), out.stream(), err.stream(), fast);
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> tail.tail(room, 10, stop));
     out.line(l -> l.contains("before the tail")).get(30, TimeUnit.SECONDS);
     String hostile = out.line(l -> l.contains(mallory.name())).get(30, TimeUnit.SECONDS);
@@ -327,7 +321,7 @@ class LiveNodeTest {
     assertEquals(200, alice.api().me().handle((me, e) -> e == null ? 200 : 401).join(), "a kept login is not logged out");
 
     LineMode nobody = new LineMode(node.uri(), null, null, null, out.stream(), err.stream(), fast);
-    assertEquals(2, nobody.run(parley.client.ClientArgs.parse("--tail", room)));
+    assertEquals(2, nobody.run(ClientArgs.parse("--tail", room)));
     assertTrue(err.text().contains(node.uri().toString()), "names the server: " + err.text());
   }
 }

@@ -1,9 +1,11 @@
 package parley.client.live;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +47,7 @@ final class RunningNode implements AutoCloseable {
     if (!Files.isRegularFile(classpathFile)) {
       throw new IllegalStateException("no " + classpathFile + ": build the node first (mvn -DskipTests install)");
     }
-    String classpath = root.resolve("node/target/classes") + java.io.File.pathSeparator
+    String classpath = root.resolve("node/target/classes") + File.pathSeparator
         + Files.readString(classpathFile).trim();
     ProcessBuilder builder = new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -54,6 +57,8 @@ final class RunningNode implements AutoCloseable {
     // The client's tests sign up many users from one address; rate limits have their own tests in node/.
     builder.environment().put("PARLEY_LIMIT_SIGNUPS_BURST", "100000");
     builder.environment().put("PARLEY_LIMIT_MESSAGES_BURST", "100000");
+    // Each user costs a hash and a check: the shipped work factor would spend half a second of a core on each.
+    builder.environment().put("PARLEY_BCRYPT_COST", "4");
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(httpPort));
     builder.environment().put("PARLEY_METRICS_PORT", "0");
     builder.environment().put("PARLEY_CLUSTER_PORT", String.valueOf(clusterPort));
@@ -107,8 +112,8 @@ final class RunningNode implements AutoCloseable {
   private static int freePort() {
     int ephemeralLow = 32768;
     try {
-      ephemeralLow = Integer.parseInt(java.nio.file.Files.readAllLines(
-          java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
+      ephemeralLow = Integer.parseInt(Files.readAllLines(
+          Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       // not Linux: keep the usual default
     }
@@ -116,11 +121,11 @@ final class RunningNode implements AutoCloseable {
       ephemeralLow = 32768; // an unusual range: fall back to the usual one
     }
     int low = Math.min(20000, ephemeralLow - 10000);
-    java.util.Random random = new java.util.Random();
+    Random random = new Random();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = low + random.nextInt(ephemeralLow - low);
       try (ServerSocket s = new ServerSocket()) {
-        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        s.bind(new InetSocketAddress("127.0.0.1", port));
         return port;
       } catch (IOException taken) {
         // try another

@@ -2,6 +2,8 @@ package parley.client.live;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import parley.client.net.Link;
 import parley.client.net.LinkListener;
 import parley.client.net.LinkStatus;
@@ -10,11 +12,13 @@ import parley.protocol.ServerFrame;
 
 /**
  * A real link with a tap: it records every frame the client sends, and can go deaf (drop every frame from the
- * server) to stand for a connection that died after a send reached the server but before its ack came back.
+ * server) to stand for a connection that died after a send reached the server but before its ack came back. It
+ * also records where each handshake said the client is in each room.
  */
 final class TappedLink implements Link {
   private final Link real;
   final List<ClientFrame> sent = new ArrayList<>();
+  final List<Map<String, Long>> resumedFrom = new CopyOnWriteArrayList<>();
   private volatile boolean deaf;
 
   TappedLink(Link real) {
@@ -41,8 +45,10 @@ final class TappedLink implements Link {
       }
 
       @Override
-      public java.util.Map<String, Long> resumePoints() {
-        return listener.resumePoints();
+      public Map<String, Long> resumePoints() {
+        Map<String, Long> points = listener.resumePoints();
+        resumedFrom.add(points);
+        return points;
       }
     });
   }

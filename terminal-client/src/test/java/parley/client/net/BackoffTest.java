@@ -3,6 +3,7 @@ package parley.client.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Random;
@@ -39,8 +40,8 @@ class BackoffTest {
   @Test
   void theWebSocketAddressFollowsTheServers() {
     assertEquals("ws://127.0.0.1:8080/api/v1/ws",
-        WebSocketLink.webSocketUri(java.net.URI.create("http://127.0.0.1:8080")).toString());
+        WebSocketLink.webSocketUri(URI.create("http://127.0.0.1:8080")).toString());
     assertEquals("wss://chat.example:443/api/v1/ws",
-        WebSocketLink.webSocketUri(java.net.URI.create("https://chat.example:443")).toString());
+        WebSocketLink.webSocketUri(URI.create("https://chat.example:443")).toString());
   }
 }

@@ -49,6 +49,27 @@ class LoginWindowTest {
     assertTrue(screen.text().contains("Logging in…"), screen.text());
   }
 
+  /** The row of the form that holds {@code field}'s label. */
+  private String rowOf(String field) {
+    return screen.rows().stream().filter(r -> r.contains(field)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theFieldWithTheFocusIsMarkedSoTheNameDoesNotGoIntoThePassword() {
+    assertTrue(rowOf("Username").contains("▸ Username"), screen.text());
+    assertTrue(rowOf("Password").contains("  Password"), screen.text());
+    screen.type("alice");
+    screen.press(KeyType.Enter); // no password yet: Enter goes on to it
+    assertTrue(rowOf("Password").contains("▸ Password"), screen.text());
+    assertTrue(rowOf("Username").contains("  Username alice"), screen.text());
+    screen.capture("login-focus");
+    screen.press(KeyType.Tab); // the check box: neither field
+    assertTrue(screen.rows().stream().noneMatch(r -> r.contains("▸")), screen.text());
+    screen.press(KeyType.ReverseTab);
+    screen.press(KeyType.ReverseTab);
+    assertTrue(rowOf("Username").contains("▸ Username"), screen.text());
+  }
+
   @Test
   void signUpChecksTheServersLimitsFirstAndShowsWhatIsWrong() {
     screen.type("al ice");

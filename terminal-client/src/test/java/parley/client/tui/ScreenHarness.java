@@ -1,6 +1,7 @@
 package parley.client.tui;
 
 import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.TextCharacter;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.gui2.DefaultWindowManager;
 import com.googlecode.lanterna.gui2.EmptySpace;
@@ -9,6 +10,7 @@ import com.googlecode.lanterna.gui2.SameTextGUIThread;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import com.googlecode.lanterna.terminal.virtual.VirtualTerminalListener;
 import java.io.IOException;
@@ -43,7 +45,7 @@ final class ScreenHarness implements AutoCloseable {
       public void onClose() {}
 
       @Override
-      public void onResized(com.googlecode.lanterna.terminal.Terminal t, TerminalSize size) {}
+      public void onResized(Terminal t, TerminalSize size) {}
     });
     try {
       screen = new TerminalScreen(terminal);
@@ -96,13 +98,23 @@ final class ScreenHarness implements AutoCloseable {
     pump();
   }
 
+  /**
+   * The screen as a terminal shows it: a cell holding half of a surrogate pair is what a terminal gets from it, '?'
+   * (the encoder's replacement; reading the cells' strings one after the other would join the halves again and hide
+   * it), and a double-width character is one character over two cells.
+   */
   List<String> rows() {
     TerminalSize size = terminal.getTerminalSize();
     List<String> rows = new ArrayList<>();
     for (int y = 0; y < size.getRows(); y++) {
       StringBuilder row = new StringBuilder();
       for (int x = 0; x < size.getColumns(); x++) {
-        row.append(terminal.getCharacter(x, y).getCharacterString());
+        TextCharacter cell = terminal.getCharacter(x, y);
+        String shown = cell.getCharacterString();
+        row.append(shown.length() == 1 && Character.isSurrogate(shown.charAt(0)) ? "?" : shown);
+        if (cell.isDoubleWidth()) {
+          x++;
+        }
       }
       rows.add(row.toString().stripTrailing());
     }

@@ -22,9 +22,8 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * nothing has come up from the peer for {@code periodic-keep-alive-max-idle}, a ping (or pong, by {@code
  * periodic-keep-alive-mode}) with {@code periodic-keep-alive-data} goes down as a {@code DirectAnswer}, as Pekko's
  * does. Pekko's ({@code keepAlive}, {@code IdleInject}) cancels its timer on every inbound frame and schedules a
- * new one on every pull, and a cancelled task stays in the scheduler's wheel until its time: under fan-out that was
- * about 64,000 tasks and as many queue nodes alive at a young pause, copied by it (docs/benchmarks-rounds.md, the
- * round of 11:33 UTC on 11-24). Here a frame only notes the time; the timer, once per idle period, looks at it and
+ * new one on every pull, and a cancelled task stays in the scheduler's wheel until its time: under fan-out that is
+ * tens of thousands of tasks and as many queue nodes alive at a young pause, each copied by it. Here a frame only notes the time; the timer, once per idle period, looks at it and
  * sleeps again for what is left.
  */
 final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHandler.Output>> {

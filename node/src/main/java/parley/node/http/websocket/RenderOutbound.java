@@ -1,5 +1,6 @@
 package parley.node.http.websocket;
 
+import java.util.Arrays;
 import org.apache.pekko.http.impl.engine.ws.FrameStart;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.stream.Attributes;
@@ -10,9 +11,10 @@ import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
+import parley.node.delivery.PreparedText;
 
 /**
- * The handler's outbound side, above messageAPI. {@link WebSocketUpgrades.PreparedText}s go down as their frame, strict messages are
+ * The handler's outbound side, above messageAPI. {@link PreparedText}s go down as their frame, strict messages are
  * rendered here (as Pekko's renderer would, without a graph per message); a {@link WebSocketUpgrades.Close} goes down as itself,
  * for {@link OutboundMerge} to keep, and ends the handler's output. out0 feeds messageAPI's renderer, which
  * thereby only learns how the handler ended: completion (also after a WebSocketUpgrades.Close) or failure (also a streamed message
@@ -41,10 +43,10 @@ final class RenderOutbound
                     @Override
                     public void onPush() {
                         Object o = grab(in);
-                        if (o instanceof WebSocketUpgrades.PreparedText p) {
-                            push(frames, p.frame);
+                        if (o instanceof PreparedText p) {
+                            push(frames, WebSocketUpgrades.frameOf(p));
                         } else if (o instanceof WebSocketUpgrades.PreparedBatch b) {
-                            emitMultiple(frames, java.util.Arrays.asList((Object[]) b.frames).iterator());
+                            emitMultiple(frames, Arrays.asList((Object[]) b.frames).iterator());
                         } else if (o instanceof WebSocketUpgrades.Close c) {
                             push(frames, c); // frames is pulled: in is pulled only then
                             end(null); // messageAPI: UserHandlerCompleted, which OutboundMerge turns into c
@@ -55,7 +57,7 @@ final class RenderOutbound
                         } else {
                             end(new IllegalArgumentException(o instanceof Message
                                 ? "WebSocket handler emitted a streamed message; only strict ones are sent"
-                                : "WebSocket handler emitted neither Message, WebSocketUpgrades.PreparedText nor WebSocketUpgrades.Close: " + o));
+                                : "WebSocket handler emitted neither Message, PreparedText nor WebSocketUpgrades.Close: " + o));
                         }
                     }
 

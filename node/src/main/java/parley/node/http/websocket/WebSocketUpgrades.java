@@ -4,7 +4,6 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.NotUsed;
@@ -34,6 +33,7 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.util.ByteString;
+import parley.node.delivery.PreparedText;
 import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
 
@@ -135,39 +135,12 @@ public final class WebSocketUpgrades {
         public PreparedBatch(List<PreparedText> texts) {
             this.frames = new FrameStart[texts.size()];
             for (int i = 0; i < frames.length; i++) {
-                frames[i] = texts.get(i).frame;
+                frames[i] = frameOf(texts.get(i));
             }
         }
 
         public int size() {
             return frames.length;
-        }
-    }
-
-    /**
-     * Outbound element: a text message rendered once to its wire frame, so that sending it to many connections costs
-     * each of them no encoding (a room's entry goes to every member's socket on the node).
-     */
-    public static final class PreparedText {
-        private final String text;
-        final FrameStart frame;
-
-        private PreparedText(String text) {
-            this.text = text;
-            this.frame = textFrame(text);
-        }
-
-        public static PreparedText of(String text) {
-            return new PreparedText(Objects.requireNonNull(text, "text"));
-        }
-
-        public String text() {
-            return text;
-        }
-
-        @Override
-        public String toString() {
-            return "PreparedText(" + text + ")";
         }
     }
 
@@ -181,6 +154,11 @@ public final class WebSocketUpgrades {
 
     static FrameStart textFrame(String text) {
         return frame(OPCODE_TEXT, ByteString.fromString(text, StandardCharsets.UTF_8));
+    }
+
+    /** A prepared text's frame, rendered by the first connection that sends it and shared by the others. */
+    static FrameStart frameOf(PreparedText text) {
+        return text.wire(FrameStart.class, bytes -> frame(OPCODE_TEXT, bytes));
     }
 
     /** Close sent when an incoming message exceeds the cap given to {@link #handle(WebSocketUpgrade, Flow, long)}. */

@@ -18,7 +18,7 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * once, and everything else to Pekko's messageAPI as before (fragmented or partly read messages, closes, pings).
  * messageAPI assembles every inbound message in a substream of its own ({@code splitAfter}, {@code prefixAndTail},
  * {@code concatSubstreams}): two stream graphs materialized per frame a client sends, the largest single cost of a
- * small inbound frame, and v1.1 clients send many (typing, and delivered once a second per room).
+ * small inbound frame, and clients send many (typing, and delivered once a second per room).
  *
  * <p>Order: a message goes straight only while messageAPI owes the handler nothing (every message given to it has
  * come out), so the handler sees messages in the order they arrived. Everything messageAPI does with closes (it

@@ -1,7 +1,8 @@
 /**
  * The WebSocket stack the node runs on each upgraded connection, fenced: its one public surface is
- * {@link parley.node.http.websocket.WebSocketUpgrades} ({@code handle}, {@code Close}, {@code PreparedText}); every
- * stage ({@code KeepAlive}, {@code SizeCap}, {@code SilenceWatch}, {@code CloseDriver}, {@code RenderOutbound},
+ * {@link parley.node.http.websocket.WebSocketUpgrades} ({@code handle}, {@code Close}, {@code PreparedBatch}; the
+ * prepared text itself is {@link parley.node.delivery.PreparedText}, which delivery owns and this renders to its frame
+ * once); every stage ({@code KeepAlive}, {@code SizeCap}, {@code SilenceWatch}, {@code CloseDriver}, {@code RenderOutbound},
  * {@code OutboundMerge}, {@code WholeMessages}, {@code StatelessLayers}) is package-private.
  *
  * <p>Why it exists: Pekko HTTP's public WebSocket API cannot close with a code of the server's choosing (4001 logged

@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -53,7 +54,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import parley.node.delivery.PreparedText;
+import parley.node.testkit.RawFrame;
+import parley.node.testkit.InMemory;
 
+@InMemory
 class WebSocketUpgradesTest {
 
     private static final long TIMEOUT_S = 10;
@@ -96,7 +101,7 @@ class WebSocketUpgradesTest {
                     List<Object> out = new ArrayList<>();
                     for (int i = 0, n = Integer.parseInt(t.substring(6)); i < n; i++) {
                         out.add(switch (i % 3) {
-                            case 0 -> WebSocketUpgrades.PreparedText.of("prepared " + i + " é");
+                            case 0 -> PreparedText.of("prepared " + i + " é");
                             case 1 -> TextMessage.create("plain " + i);
                             default -> BinaryMessage.create(ByteString.fromString("binary " + i));
                         });
@@ -363,19 +368,19 @@ class WebSocketUpgradesTest {
             OutputStream out = socket.getOutputStream();
             byte[] first = maskedText("one");
             byte[] split = maskedText("two-split-in-two");
-            out.write(concat(first, java.util.Arrays.copyOf(split, 9)));
+            out.write(concat(first, Arrays.copyOf(split, 9)));
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            assertEquals("echo:one", new String(readFrame(in).payload(), StandardCharsets.UTF_8));
-            out.write(concat(java.util.Arrays.copyOfRange(split, 9, split.length), maskedText("three")));
+            assertEquals("echo:one", new String(RawFrame.read(in).payload(), StandardCharsets.UTF_8));
+            out.write(concat(Arrays.copyOfRange(split, 9, split.length), maskedText("three")));
             out.flush();
-            assertEquals("echo:two-split-in-two", new String(readFrame(in).payload(), StandardCharsets.UTF_8));
-            assertEquals("echo:three", new String(readFrame(in).payload(), StandardCharsets.UTF_8));
+            assertEquals("echo:two-split-in-two", new String(RawFrame.read(in).payload(), StandardCharsets.UTF_8));
+            assertEquals("echo:three", new String(RawFrame.read(in).payload(), StandardCharsets.UTF_8));
         }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
     }
@@ -442,16 +447,16 @@ class WebSocketUpgradesTest {
     void silenceTimeout_silentPeerIsClosedWith1001AndTcpEndsAfterCloseTimeout() throws Exception {
         try (Socket socket = rawUpgrade(silentBinding, "/ws?id=silent")) {
             long upgradedAt = System.nanoTime();
-            List<Frame> frames = readFramesUntilEof(socket);
+            List<RawFrame> frames = readFramesUntilEof(socket);
             long eofAt = System.nanoTime();
 
-            Frame close = frames.stream().filter(f -> f.opcode == 0x8).findFirst().orElseThrow(
+            RawFrame close = frames.stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
                 () -> new AssertionError("no close frame, got " + frames));
-            assertEquals(new Closed(1001, "no traffic for 500 ms"), close.closed());
-            assertTrue(frames.stream().anyMatch(f -> f.opcode == 0x9), "expected unanswered pings first");
+            assertEquals(new Closed(1001, "no traffic for 500 ms"), new Closed(close.closeCode(), close.closeReason()));
+            assertTrue(frames.stream().anyMatch(f -> f.opcode() == RawFrame.PING), "expected unanswered pings first");
             assertEquals(close, frames.get(frames.size() - 1), "nothing after the close frame");
-            long silenceMs = TimeUnit.NANOSECONDS.toMillis(close.at - upgradedAt);
-            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at);
+            long silenceMs = TimeUnit.NANOSECONDS.toMillis(close.at() - upgradedAt);
+            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at());
             // The server's clock starts a little before the client sees the 101, hence the slack.
             assertTrue(silenceMs >= SILENCE.toMillis() - 100 && silenceMs < SILENCE.toMillis() + 2000,
                 "close frame after " + silenceMs + " ms");
@@ -470,12 +475,12 @@ class WebSocketUpgradesTest {
         // without them this connection would stay open for good.
         try (Socket socket = rawUpgrade(binding, "/ws")) {
             writeMaskedText(socket, text);
-            List<Frame> frames = readFramesUntilEof(socket);
+            List<RawFrame> frames = readFramesUntilEof(socket);
             long eofAt = System.nanoTime();
-            Frame close = frames.stream().filter(f -> f.opcode == 0x8).findFirst().orElseThrow(
+            RawFrame close = frames.stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
                 () -> new AssertionError("no close frame, got " + frames));
-            assertEquals(code, close.closed().code());
-            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at);
+            assertEquals(code, close.closeCode());
+            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at());
             assertTrue(closeToEofMs >= 2500 && closeToEofMs < 4500,
                 "TCP closed " + closeToEofMs + " ms after the close frame");
         }
@@ -491,26 +496,14 @@ class WebSocketUpgradesTest {
             try {
                 for (long left; (left = deadline - System.nanoTime()) > 0; pings++) {
                     socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                    Frame f = readFrame(in);
+                    RawFrame f = RawFrame.read(in);
                     assertNotNull(f, "server closed the TCP connection");
-                    assertEquals(0x9, f.opcode, "unexpected frame " + f);
+                    assertEquals(RawFrame.PING, f.opcode(), "unexpected frame " + f);
                 }
             } catch (SocketTimeoutException expected) {
                 // deadline reached while waiting for the next ping: still open
             }
             assertTrue(pings >= 2, "expected keep-alive pings, got " + pings);
-        }
-    }
-
-    record Frame(int opcode, byte[] payload, long at) {
-        Closed closed() {
-            int code = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
-            return new Closed(code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String toString() {
-            return "Frame(opcode=" + opcode + ", " + payload.length + " bytes)";
         }
     }
 
@@ -561,39 +554,19 @@ class WebSocketUpgradesTest {
     }
 
     /** Server frames until the server closes the TCP connection; fails if that takes longer than TIMEOUT_S. */
-    private static List<Frame> readFramesUntilEof(Socket socket) throws IOException {
+    private static List<RawFrame> readFramesUntilEof(Socket socket) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
         DataInputStream in = new DataInputStream(socket.getInputStream());
-        List<Frame> frames = new ArrayList<>();
+        List<RawFrame> frames = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             assertTrue(left > 0, "TCP connection still open after " + TIMEOUT_S + " s, frames: " + frames);
             socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            Frame f = readFrame(in);
+            RawFrame f = RawFrame.read(in);
             if (f == null) {
                 return frames;
             }
             frames.add(f);
         }
-    }
-
-    /** One unmasked, unfragmented server frame, or null at EOF before its first byte. */
-    private static Frame readFrame(DataInputStream in) throws IOException {
-        int b0 = in.read();
-        if (b0 < 0) {
-            return null;
-        }
-        long at = System.nanoTime();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) {
-            len = in.readUnsignedShort();
-        } else if (len == 127) {
-            len = in.readLong();
-        }
-        assertEquals(0, b1 & 0x80, "server frames are not masked");
-        byte[] payload = new byte[(int) len];
-        in.readFully(payload);
-        return new Frame(b0 & 0x0f, payload, at);
     }
 }

@@ -1,25 +1,37 @@
 package parley.node.files;
 
 import com.typesafe.config.Config;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
+import org.apache.pekko.http.scaladsl.model.ParsingException;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.StreamTcpException;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -29,7 +41,7 @@ import parley.node.Secrets;
 import parley.protocol.FileRef;
 
 /**
- * v1.1, files: uploads streamed to a blob store (the node's database by default, or S3) and recorded in the
+ * Uploads streamed to a blob store (the node's database by default, or S3) and recorded in the
  * database, downloads streamed back by range, download tickets, and the collection of bytes no entry uses any more.
  * Shared by the node's routes and rooms; nothing here runs on an actor's thread.
  *
@@ -38,33 +50,46 @@ import parley.protocol.FileRef;
  * copy is deleted) with a file row. The file's entry is stored by the room after that, and the row learns its seq.
  * What is left behind by a failure (an upload cut off, a node killed, an entry never stored) is found and collected
  * by {@link #sweep}.
+ *
+ * <p>Long because uploads, downloads, tickets and the sweep keep one set of rules over blob references, so they stay
+ * together; the tables and the blob stores have classes of their own.
  */
-public final class Files implements Extension {
-  private static final Logger LOG = LoggerFactory.getLogger(Files.class);
+public final class FileStore implements Extension {
+  private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
 
-  public static final class Id extends ExtensionId<Files> {
+  public static final class Id extends ExtensionId<FileStore> {
     private static final Id INSTANCE = new Id();
 
     @Override
-    public Files createExtension(ActorSystem<?> system) {
-      return new Files(system);
+    public FileStore createExtension(ActorSystem<?> system) {
+      return new FileStore(system);
     }
   }
 
-  public static Files get(ActorSystem<?> system) {
+  public static FileStore get(ActorSystem<?> system) {
     return Id.INSTANCE.apply(system);
   }
 
   /** {@code parley.files}. */
-  public record Settings(long maxSize, long quota, int chunkSize, int concurrentUploads, Duration idleTimeout,
-      Duration sweepEvery, Duration uploadStaleAfter, Duration unplacedAfter, Duration ticketTtl, int poolSize) {
+  public record Settings(long maxSize, long quota, int chunkSize, int concurrentUploads, int uploadsPerUser,
+      long minRate, Duration minRateWindow, Duration idleTimeout, Duration sweepEvery, Duration uploadStaleAfter,
+      Duration unplacedAfter, Duration ticketTtl, int poolSize, long recheckBytes, Duration recheckEvery) {
     static Settings of(Config c) {
       return new Settings(c.getBytes("max-size"), c.getBytes("quota"), c.getBytes("chunk-size").intValue(),
-          c.getInt("concurrent-uploads"), c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
+          c.getInt("concurrent-uploads"), c.getInt("uploads-per-user"), c.getBytes("min-rate"),
+          c.getDuration("min-rate-window"), c.getDuration("idle-timeout"), c.getDuration("sweep-every"),
           c.getDuration("upload-stale-after"), c.getDuration("unplaced-after"), c.getDuration("ticket-ttl"),
-          c.getInt("pool-size"));
+          c.getInt("pool-size"), c.getBytes("download-recheck.bytes"), c.getDuration("download-recheck.every"));
+    }
+
+    /** What the slowest acceptable upload brings in one window. */
+    long minBytesPerWindow() {
+      return minRate * minRateWindow.toMillis() / 1000;
     }
   }
+
+  /** Whether an upload may start: a slot of the node's and one of the user's are free, or which is not. */
+  public enum Slot { TAKEN, NODE_FULL, USER_FULL }
 
   /** How an upload ended. */
   public sealed interface Upload {}
@@ -79,69 +104,102 @@ public final class Files implements Extension {
   private final Settings settings;
   private final Executor io;
   private final Clock clock = Clock.systemUTC();
-  private final java.util.concurrent.Semaphore uploads;
-  private volatile FileDb db;
-  private volatile BlobStore store;
+  private final Semaphore uploads;
+  /** Uploads in progress on this node per user; a user with none has no entry. */
+  private final ConcurrentHashMap<String, Integer> uploadsByUser =
+      new ConcurrentHashMap<>();
+  private volatile Opened opened;
 
-  private Files(ActorSystem<?> system) {
+  private FileStore(ActorSystem<?> system) {
     this.system = system;
     this.settings = Settings.of(system.settings().config().getConfig("parley.files"));
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.files.dispatcher"));
-    this.uploads = new java.util.concurrent.Semaphore(settings.concurrentUploads());
+    this.uploads = new Semaphore(settings.concurrentUploads());
   }
 
   /**
-   * Takes one of the node's upload slots ({@code parley.files.concurrent-uploads}), or false if none is free; give it
-   * back with {@link #uploadEnded} whatever the upload's end.
+   * Takes one of the node's upload slots ({@code parley.files.concurrent-uploads}) and one of the user's
+   * ({@code uploads-per-user}), or neither; give a taken one back with {@link #uploadEnded} whatever the upload's end.
+   * The user's own cap comes first, so that one user's uploads can never hold every slot of the node.
    */
-  public boolean uploadStarts() {
-    return uploads.tryAcquire();
+  public Slot uploadStarts(String user) {
+    boolean[] mine = {false};
+    uploadsByUser.compute(user, (u, n) -> {
+      int held = n == null ? 0 : n;
+      mine[0] = held < settings.uploadsPerUser();
+      return mine[0] ? held + 1 : n;
+    });
+    if (!mine[0]) {
+      return Slot.USER_FULL;
+    }
+    if (!uploads.tryAcquire()) {
+      userUploadEnded(user);
+      return Slot.NODE_FULL;
+    }
+    return Slot.TAKEN;
   }
 
-  public void uploadEnded() {
+  public void uploadEnded(String user) {
+    userUploadEnded(user);
     uploads.release();
+  }
+
+  private void userUploadEnded(String user) {
+    uploadsByUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
   }
 
   public Settings settings() {
     return settings;
   }
 
-  /** The pool opens on first use (tests of entities without the files' tables never open it). */
-  private FileDb db() {
-    FileDb d = db;
-    if (d == null) {
+  /** The database pool and the blob store, opened together and published as one. */
+  private record Opened(FileDb db, BlobStore store) {}
+
+  /**
+   * The pool and the store open on first use (tests of entities without the files' tables never open them). They are
+   * published in one write, so that a caller who finds them without the lock finds both.
+   */
+  private Opened opened() {
+    Opened o = opened;
+    if (o == null) {
       synchronized (this) {
-        if (db == null) {
-          db = new FileDb(system.settings().config(), settings.poolSize());
-          store = S3BlobStore.configured(system.settings().config())
+        o = opened;
+        if (o == null) {
+          FileDb db = new FileDb(system.settings().config(), settings.poolSize());
+          BlobStore store = S3BlobStore.configured(system.settings().config())
               .map(s3 -> (BlobStore) new S3BlobStore(s3, io))
               .orElseGet(() -> new DbBlobStore(db, io, settings.chunkSize(),
                   system.settings().config().getString("pekko-persistence-jdbc.shared-databases.slick.db.url")
                       .startsWith("jdbc:postgresql:")));
-          LOG.info("Files are stored in {}", store instanceof S3BlobStore ? "the S3 bucket " + ((S3BlobStore) store).describe()
+          o = new Opened(db, store);
+          opened = o;
+          LOG.info("Files are stored in {}", store instanceof S3BlobStore s3 ? "the S3 bucket " + s3.describe()
               : "the node's database");
-          system.getWhenTerminated().thenRun(this::close);
+          Opened toClose = o;
+          system.getWhenTerminated().thenRun(() -> close(toClose));
         }
-        d = db;
       }
     }
-    return d;
+    return o;
+  }
+
+  private FileDb db() {
+    return opened().db();
   }
 
   private BlobStore store() {
-    db();
-    return store;
+    return opened().store();
   }
 
-  private void close() {
-    if (store instanceof AutoCloseable c) {
+  private static void close(Opened o) {
+    if (o.store() instanceof AutoCloseable c) {
       try {
         c.close();
       } catch (Exception e) {
         LOG.debug("closing the blob store", e);
       }
     }
-    db.close();
+    o.db().close();
   }
 
   /** Runs blocking work on the files' dispatcher. */
@@ -172,13 +230,52 @@ public final class Files implements Extension {
     }
   }
 
+  private static final class TooSlow extends RuntimeException {
+    TooSlow() {
+      super("under the minimum rate", null, false, false);
+    }
+  }
+
+  /**
+   * Fails the body when a window of {@code parley.files.min-rate-window} brought less than {@code min-rate} a second
+   * on average: a client that trickles a byte now and then would otherwise hold an upload slot for as long as it
+   * likes (the idle timeout only sees silence). Checked as bytes arrive; a body that stops altogether is the idle
+   * timeout's.
+   */
+  private Flow<ByteString, ByteString, NotUsed> minimumRate() {
+    long window = settings.minRateWindow().toNanos();
+    long least = settings.minBytesPerWindow();
+    return Flow.<ByteString>create().statefulMap(
+        () -> new long[] {System.nanoTime(), 0},
+        (w, bytes) -> {
+          long now = System.nanoTime();
+          while (now - w[0] >= window) {
+            if (w[1] < least) {
+              throw new TooSlow();
+            }
+            w[0] += window;
+            w[1] = 0;
+          }
+          w[1] += bytes.size();
+          return Pair.create(w, bytes);
+        },
+        w -> Optional.empty());
+  }
+
+  /** The body itself broke: a bad chunk, a chunk over Pekko's size limit, a client gone before its end. */
+  private static boolean unreadable(Throwable cause) {
+    return cause instanceof EntityStreamException
+        || cause instanceof ParsingException
+        || cause instanceof StreamTcpException;
+  }
+
   /**
    * Streams {@code body} to a new blob and records the file; refused past {@code maxBytes} (cut off there, however
    * long the body says it is), when empty, or past the quota.
    */
   public CompletionStage<Upload> upload(String uploader, String roomId, String name, String contentType,
       String clientMsgId, Source<ByteString, ?> body, long maxBytes, String limitCode, String limitMessage) {
-    String location = "u" + Secrets.sha256(java.util.UUID.randomUUID().toString()).substring(0, 40);
+    String location = "u" + Secrets.sha256(UUID.randomUUID().toString()).substring(0, 40);
     MessageDigest digest = sha256();
     long[] size = {0};
     CompletionStage<BlobStore.Writer> opened = blocking(d -> {
@@ -186,17 +283,18 @@ public final class Files implements Extension {
       return null;
     }).thenCompose(v -> store().open(location));
     return opened.thenCompose(writer -> {
-      CompletionStage<org.apache.pekko.Done> streamed = body
+      CompletionStage<Done> streamed = body
           .idleTimeout(settings.idleTimeout())
+          .via(minimumRate())
           .via(Pieces.of(store().pieceSize()))
           // A few pieces read ahead while one is being written: the network and the store work at once.
-          .buffer(store().readAhead(), org.apache.pekko.stream.OverflowStrategy.backpressure())
+          .buffer(store().readAhead(), OverflowStrategy.backpressure())
           .mapAsync(store().writeParallelism(), piece -> {
             size[0] += piece.size();
             if (size[0] > maxBytes) {
               throw new TooLarge();
             }
-            for (java.nio.ByteBuffer b : piece.getByteBuffers()) {
+            for (ByteBuffer b : piece.getByteBuffers()) {
               digest.update(b);
             }
             return writer.write(piece);
@@ -208,7 +306,7 @@ public final class Files implements Extension {
             if (size[0] == 0) {
               return forget(location).thenApply(v -> (Upload) new Refused(400, "invalid_file", "the file is empty"));
             }
-            FileRef file = new FileRef("f" + Secrets.sha256(java.util.UUID.randomUUID().toString()).substring(0, 31),
+            FileRef file = new FileRef("f" + Secrets.sha256(UUID.randomUUID().toString()).substring(0, 31),
                 name, size[0], contentType, HexFormat.of().formatHex(digest.digest()));
             FileDb.FileRow row = new FileDb.FileRow(file, roomId, uploader, null, location, store().pieceSize());
             return blocking(d -> d.record(row, clientMsgId, store().pieceSize(), settings.quota(), clock.millis()))
@@ -237,9 +335,21 @@ public final class Files implements Extension {
                   if (cause instanceof TooLarge) {
                     return new Refused(413, limitCode, limitMessage);
                   }
-                  if (cause instanceof java.util.concurrent.TimeoutException) {
+                  if (cause instanceof TimeoutException) {
                     return new Refused(408, "invalid_file", "the upload stopped sending for "
                         + settings.idleTimeout().toSeconds() + " s");
+                  }
+                  if (cause instanceof TooSlow) {
+                    return new Refused(408, "upload_too_slow", "an upload brings at least " + settings.minRate()
+                        + " bytes a second over each " + settings.minRateWindow().toSeconds()
+                        + " s (parley.files.min-rate)");
+                  }
+                  if (unreadable(cause)) {
+                    // The client's doing, not the node's: one line, no stack trace.
+                    LOG.info("An upload's body could not be read ({}): {}", cause.getClass().getSimpleName(),
+                        cause.getMessage());
+                    return new Refused(400, "invalid_file", "the upload's body could not be read as HTTP/1.1 "
+                        + "(a broken chunk, a chunk over 1 MiB, or the connection ended before the body did)");
                   }
                   throw new CompletionException(cause);
                 });
@@ -288,18 +398,24 @@ public final class Files implements Extension {
     return store().read(file.location(), file.pieceSize(), file.file().size(), from, to);
   }
 
-  /** A download ticket for this file, good for {@code parley.files.ticket-ttl}: the ticket, and when it ends. */
-  public CompletionStage<Pair<String, java.time.Instant>> ticket(String username, String fileId) {
+  /** Who a ticket was given to, and the hash of the login token they asked with (the ticket is good while it is). */
+  public record TicketHolder(String username, String tokenHash) {}
+
+  /**
+   * A download ticket for this file, good for {@code parley.files.ticket-ttl} and no longer than the login token
+   * (by its hash) it was asked with: the ticket, and when it ends.
+   */
+  public CompletionStage<Pair<String, Instant>> ticket(String username, String tokenHash, String fileId) {
     String ticket = Secrets.newToken(username);
-    java.time.Instant expiresAt = clock.instant().plus(settings.ticketTtl());
+    Instant expiresAt = clock.instant().plus(settings.ticketTtl());
     return blocking(d -> {
-      d.addTicket(Secrets.sha256(ticket), fileId, username, expiresAt.toEpochMilli());
+      d.addTicket(Secrets.sha256(ticket), fileId, username, tokenHash, expiresAt.toEpochMilli());
       return Pair.create(ticket, expiresAt);
     });
   }
 
   /** Who a live ticket for this file was given to. */
-  public CompletionStage<Optional<String>> ticketHolder(String ticket, String fileId) {
+  public CompletionStage<Optional<TicketHolder>> ticketHolder(String ticket, String fileId) {
     return blocking(d -> d.ticketHolder(Secrets.sha256(ticket), fileId, clock.millis()));
   }
 

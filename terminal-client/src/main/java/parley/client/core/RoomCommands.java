@@ -1,0 +1,170 @@
+package parley.client.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import parley.client.net.ApiException;
+import parley.client.net.ParleyApi;
+import parley.protocol.CreateRoom;
+import parley.protocol.Moderation;
+import parley.protocol.RoleChange;
+import parley.protocol.Room;
+import parley.protocol.RoomChange;
+import parley.protocol.RoomListing;
+
+/**
+ * The user's commands about rooms: finding, creating and joining them, opening DMs and group DMs, who is in the room
+ * in view, leaving it, and, for its owner or admins, changing, moderating and deleting it. A room joined or opened
+ * comes into view. Runs on the client's thread, like {@link ChatClient}.
+ */
+public final class RoomCommands {
+  private final ChatClient client;
+  private final ChatState state;
+  private final ParleyApi api;
+
+  RoomCommands(ChatClient client) {
+    this.client = client;
+    this.state = client.state();
+    this.api = client.api();
+  }
+
+  public CompletableFuture<Room> create(String name, String passcode, Integer capacity) {
+    return adopt(api.createRoom(new CreateRoom(name, passcode, capacity)), room ->
+        "Created " + roomLabel(room) + ". Others join with: /join " + room.id()
+            + (room.passcode() ? " <passcode>" : ""));
+  }
+
+  /** Join by id, or by name when no room has that id and exactly one public room has that name. */
+  public CompletableFuture<Room> join(String idOrName, String passcode) {
+    CompletableFuture<Room> joined = api.join(idOrName, passcode).exceptionallyCompose(failure -> {
+      ApiException e = ApiException.of(failure);
+      if (!"no_such_room".equals(e.code())) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return api.rooms(idOrName).thenCompose(listing -> {
+        List<RoomListing.Entry> named = listing.rooms().stream()
+            .filter(r -> r.name().equalsIgnoreCase(idOrName))
+            .toList();
+        if (named.size() != 1) {
+          return CompletableFuture.failedFuture(named.isEmpty() ? e : new ApiException(409, "ambiguous",
+              named.size() + " rooms are called " + idOrName + ": /join one of them by id (see /rooms)"));
+        }
+        return api.join(named.get(0).id(), passcode);
+      });
+    });
+    return adopt(Passcodes.explained(joined, idOrName, passcode), room -> "Joined " + roomLabel(room) + ".");
+  }
+
+  /** Opens (or reopens) the group DM with these people, and shows it. */
+  public CompletableFuture<Room> group(List<String> usernames) {
+    return adopt(api.openGroup(usernames.stream().map(RoomCommands::username).toList()), room -> null);
+  }
+
+  public CompletableFuture<Room> dm(String username) {
+    return adopt(api.openDm(username(username)), room -> null);
+  }
+
+  /** {@code @Alice} or {@code alice}, as the server names her. */
+  private static String username(String typed) {
+    return typed.toLowerCase(Locale.ROOT).replaceFirst("^@", "");
+  }
+
+  /** Leaves the room in view (the server's room_left for it, on this connection too, is then no news). */
+  public CompletableFuture<Void> leave() {
+    return client.membership().leave();
+  }
+
+  public CompletableFuture<RoomListing> browse(String filter) {
+    CompletableFuture<RoomListing> listing = new CompletableFuture<>();
+    client.fetch(api.rooms(filter), (rooms, failure) -> {
+      if (failure != null) {
+        client.notice("Could not list rooms: " + ApiException.of(failure).getMessage(), true);
+        listing.completeExceptionally(ApiException.of(failure));
+      } else {
+        listing.complete(rooms);
+      }
+    });
+    return listing;
+  }
+
+  /** The members of the room in view, online first, as a notice. */
+  public void who() {
+    state.current().ifPresentOrElse(room -> {
+      List<String> online = new ArrayList<>();
+      List<String> offline = new ArrayList<>();
+      for (String member : room.members()) {
+        (state.presenceOf(member).online() ? online : offline).add(member);
+      }
+      client.notice(room.members().size() + " in " + room.displayName(state.me()) + ": online "
+          + String.join(", ", online) + (offline.isEmpty() ? "" : "; offline " + String.join(", ", offline)), false);
+    }, () -> client.notice("You are in no room.", true));
+  }
+
+  /**
+   * A room the user is in now, from {@code call}: it joins the list and comes into view, read up to its end, with the
+   * line {@code said} makes of it (none if null). Fails as the call did, saying why.
+   */
+  CompletableFuture<Room> adopt(CompletableFuture<Room> call, Function<Room, String> said) {
+    CompletableFuture<Room> done = new CompletableFuture<>();
+    client.fetch(call, (room, failure) -> {
+      if (failure != null) {
+        ApiException e = ApiException.of(failure);
+        client.notice(e.getMessage(), true);
+        done.completeExceptionally(e);
+        return;
+      }
+      RoomState adopted = state.upsert(room);
+      adopted.markRead(room.lastSeq()); // the server starts the marker at our own joined entry
+      client.switchTo(adopted.id());
+      String text = said.apply(room);
+      if (text != null) {
+        client.notice(text, false);
+      }
+      done.complete(room);
+    });
+    return done;
+  }
+
+  private static String roomLabel(Room room) {
+    return "#" + room.name() + " (id " + room.id() + ")";
+  }
+
+  // ---------------------------------------------------------------------------------------------- moderation
+
+  /** Changes the room in view; the entries it makes show the change to everyone, this client included. */
+  public void changeRoom(RoomChange change) {
+    client.inCurrentRoom(room -> client.fetch(api.changeRoom(room.id(), change), this::adoptModerated));
+  }
+
+  public void moderate(String action, String username, String reason) {
+    client.inCurrentRoom(room -> client.fetch(api.moderate(room.id(), action, new Moderation(username, reason)),
+        this::adoptModerated));
+  }
+
+  /** Deletes the room in view; it leaves the list at once (the server's room_deleted comes too, and finds it gone). */
+  public void deleteRoom() {
+    client.inCurrentRoom(room -> client.fetch(api.deleteRoom(room.id()), (ok, failure) -> {
+      if (failure != null) {
+        client.notice("Not deleted: " + ApiException.of(failure).getMessage(), true);
+        return;
+      }
+      client.dropped(room.id());
+      client.notice("You deleted " + room.displayName(state.me()) + " and its history.", false);
+    }));
+  }
+
+  public void setRole(String username, String role) {
+    client.inCurrentRoom(room -> client.fetch(api.setRole(room.id(), new RoleChange(username, role)),
+        this::adoptModerated));
+  }
+
+  private void adoptModerated(Room room, Throwable failure) {
+    if (failure != null) {
+      client.notice(ApiException.of(failure).getMessage(), true);
+    } else {
+      state.upsert(room);
+    }
+  }
+}

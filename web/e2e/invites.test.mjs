@@ -1,0 +1,187 @@
+// Scenario 7: invitations and blocks across two tabs of one user. Strangers (people who share no room with alice)
+// open group DMs with her: each is an invitation, shown in both of her tabs (one of them at 375 px). She accepts one
+// with the keyboard in one tab and the room shows in both, with what the stranger writes in it; she declines another
+// in the other tab and it goes from the first; she blocks a third sender, who then cannot reach her; the account
+// dialog lists whom she blocks and unblocks them. Also: the sessions the node signed out past its limit are listed,
+// and joining a passcode room asks for the passcode.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  nodeAndBrowser, openUser, signUp, until, roomIdOf, messageByText, waitOnline, watch,
+} from './lib.mjs';
+
+const PASSWORD = 'correct horse';
+
+let node;
+let browser;
+
+nodeAndBrowser((n, b) => {
+  node = n;
+  browser = b;
+});
+
+const api = (token, method, path, body) => node.call(token, method, path, body);
+const groupDm = async (token, usernames) => (await api(token, 'POST', '/api/v1/dms', { usernames })).id;
+const invitesOf = async (token) => (await api(token, 'GET', '/api/v1/me/invites')).invites.map((i) => i.room.id);
+const inviteItem = (page, text) => page.locator('#invite-list .invite', { hasText: text });
+
+test('invitations in two tabs: accept, decline, block; blocked users in the account dialog', async () => {
+  const alice = await openUser(browser, node);
+  const t1 = alice.page;
+  t1.on('dialog', (d) => d.accept());
+  await signUp(t1, 'alice', PASSWORD);
+  // The second tab shares the first one's cookie and storage, as a browser's tabs do; it is a phone-sized one.
+  const t2 = await alice.context.newPage();
+  const problems2 = [];
+  watch(t2, problems2);
+  t2.on('dialog', (d) => d.accept());
+  await t2.setViewportSize({ width: 375, height: 812 });
+  await t2.goto('/');
+  await waitOnline(t2);
+  // alice's token for the test's own questions to the node.
+  const aliceToken = (await api(null, 'POST', '/api/v1/auth/login', { username: 'alice', password: PASSWORD })).token;
+
+  const sam = await node.user('sam', PASSWORD);
+  const trent = await node.user('trent', PASSWORD);
+  const mallory = await node.user('mallory', PASSWORD);
+  const oscar = await node.user('oscar', PASSWORD);
+  await node.user('carol', PASSWORD);
+
+  // sam opens a group DM with alice and carol: alice is invited, in both tabs.
+  const g1 = await groupDm(sam, ['alice', 'carol']);
+  const text1 = 'sam invites you to alice, carol, sam';
+  await inviteItem(t1, text1).waitFor();
+  await until(async () => (await t2.locator('#nav-toggle').getAttribute('aria-label')) === 'Rooms, 1 invitation',
+    'the narrow tab\'s drawer button to say there is an invitation');
+  await t2.locator('#nav-toggle').click();
+  await inviteItem(t2, text1).waitFor();
+  assert.equal(await t1.locator(`#sidebar button[data-room="${g1}"]`).count(), 0, 'no room before the answer');
+
+  // Accepted in the first tab with the keyboard: the invitations come right after the top bar in the tab order.
+  await t1.locator('#account-btn').focus();
+  await t1.keyboard.press('Tab');
+  assert.equal(await t1.evaluate(() => document.activeElement.getAttribute('aria-label')),
+    'Accept the invitation from sam to alice, carol, sam');
+  await t1.keyboard.press('Enter');
+  await until(async () => (await roomIdOf(t1)) === g1, 'the first tab to open the group');
+  assert.equal(await t1.locator('#room-title').textContent(), '& carol, sam');
+  // The other tab shows the room too, and the invitation goes from both.
+  await t2.locator(`#sidebar button[data-room="${g1}"]`).waitFor();
+  await until(async () => (await inviteItem(t2, text1).count()) === 0 && (await inviteItem(t1, text1).count()) === 0,
+    'the invitation to go from both tabs');
+  assert.equal(await t2.locator('#invites').isHidden(), true);
+  assert.equal(await t2.locator('#nav-toggle').getAttribute('aria-label'), 'Rooms');
+
+  // sam writes into it: both tabs show the line.
+  await api(sam, 'POST', `/api/v1/rooms/${g1}/messages`, { clientMsgId: 'sam-1', text: 'welcome, alice' });
+  await messageByText(t1, 'welcome, alice').waitFor();
+  await t2.locator(`#sidebar button[data-room="${g1}"] .badge[data-unread="1"]`).waitFor();
+  await t2.locator(`#sidebar button[data-room="${g1}"]`).click();
+  await messageByText(t2, 'welcome, alice').waitFor();
+
+  // trent invites her too. The second tab is reloaded: what came before its hello is read after it.
+  const g2 = await groupDm(trent, ['alice', 'carol']);
+  const text2 = 'trent invites you to alice, carol, trent';
+  await inviteItem(t1, text2).waitFor();
+  await t2.reload();
+  await waitOnline(t2);
+  await t2.locator('#nav-toggle').click();
+  await t2.getByRole('button', { name: 'Decline the invitation from trent to alice, carol, trent' }).click();
+  await until(async () => (await inviteItem(t1, text2).count()) === 0 && (await inviteItem(t2, text2).count()) === 0,
+    'the declined invitation to go from both tabs');
+  assert.equal(await t1.locator(`#sidebar button[data-room="${g2}"]`).count(), 0);
+  assert.deepEqual(await invitesOf(aliceToken), []);
+  const members = (await api(trent, 'GET', `/api/v1/rooms/${g2}`)).members.map((m) => m.username);
+  assert.ok(!members.includes('alice'), `alice is not in trent's group (${members})`);
+
+  // mallory invites her, and she blocks mallory from the invitation.
+  await groupDm(mallory, ['alice', 'carol']);
+  const text3 = 'mallory invites you to alice, carol, mallory';
+  await inviteItem(t1, text3).waitFor();
+  await inviteItem(t2, text3).waitFor();
+  await t1.getByRole('button', { name: 'Block mallory' }).click();
+  await until(async () => (await inviteItem(t1, text3).count()) === 0 && (await inviteItem(t2, text3).count()) === 0,
+    'the blocked sender\'s invitation to go from both tabs');
+  assert.deepEqual((await api(aliceToken, 'GET', '/api/v1/me/blocks')).blocks, ['mallory']);
+  // What mallory opens next does not reach her; oscar's, opened after it, does.
+  await groupDm(mallory, ['alice', 'trent']);
+  await groupDm(oscar, ['alice', 'carol']);
+  await inviteItem(t1, 'oscar invites you to alice, carol, oscar').waitFor();
+  await inviteItem(t2, 'oscar invites you to alice, carol, oscar').waitFor();
+  assert.equal(await t1.locator('#invite-list .invite').count(), 1);
+  assert.equal((await invitesOf(aliceToken)).length, 1);
+
+  // The account dialog lists whom she blocks: unblock mallory, block trent by name.
+  await t1.locator('#account-btn').click();
+  await t1.locator('#block-list li', { hasText: 'mallory' }).waitFor();
+  await t1.getByRole('button', { name: 'Unblock mallory' }).click();
+  await t1.locator('#block-list li', { hasText: 'Nobody is blocked' }).waitFor();
+  assert.deepEqual((await api(aliceToken, 'GET', '/api/v1/me/blocks')).blocks, []);
+  await t1.locator('#block-user').fill('trent');
+  await t1.locator('#block-form').getByRole('button', { name: 'Block' }).click();
+  await t1.getByRole('button', { name: 'Unblock trent' }).waitFor();
+  assert.deepEqual((await api(aliceToken, 'GET', '/api/v1/me/blocks')).blocks, ['trent']);
+  await t1.locator('#block-user').fill('nobody-here');
+  await t1.locator('#block-form').getByRole('button', { name: 'Block' }).click();
+  await until(async () => ((await t1.locator('#block-form .error').textContent()) || '').trim(), 'the refusal of an unknown name');
+  await t1.locator('#dlg-account').getByRole('button', { name: 'Close', exact: true }).last().click();
+
+  assert.deepEqual(alice.problems, []);
+  assert.deepEqual(problems2, []);
+});
+
+test('a sign-in past the session limit: the session it ended is listed as signed out', async () => {
+  await node.call(null, 'POST', '/api/v1/auth/signup', { username: 'bob', password: PASSWORD });
+  const first = await fetch(`${node.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'first-device/1.0' },
+    body: JSON.stringify({ username: 'bob', password: PASSWORD }),
+  });
+  assert.equal(first.status, 200);
+  for (let i = 1; i < 32; i++) await api(null, 'POST', '/api/v1/auth/login', { username: 'bob', password: PASSWORD });
+  // The browser's login is the 33rd: the node ends the least recently used one, the first device's.
+  const bob = await openUser(browser, node);
+  const b = bob.page;
+  await b.locator('#auth-username').fill('bob');
+  await b.locator('#auth-password').fill(PASSWORD);
+  await b.getByRole('button', { name: 'Log in' }).click();
+  await waitOnline(b);
+  await b.locator('#account-btn').click();
+  const ended = b.locator('#session-list .session.ended', { hasText: 'first-device/1.0' });
+  await ended.waitFor();
+  assert.match(await ended.textContent(), /signed out: the account has 32 sessions, the limit/);
+  assert.equal(await b.locator('#session-list .session:not(.ended)').count(), 32);
+  assert.deepEqual(bob.problems, []);
+});
+
+test('passcodes: a join without one asks for it, a wrong one says so, a short one is refused on create', async () => {
+  const owner = await node.user('olga', PASSWORD);
+  const room = (await api(owner, 'POST', '/api/v1/rooms', { name: 'vault', passcode: 'open sesame' })).id;
+  const dave = await openUser(browser, node);
+  const d = dave.page;
+  await signUp(d, 'dave', PASSWORD);
+  const err = d.locator('#dlg-browse .error');
+
+  // A passcode of 5 characters is refused with the node's words; the room is made without one.
+  const input = d.locator('#composer-input');
+  await d.getByRole('button', { name: 'New room' }).click();
+  await d.locator('#create-name').fill('lobby');
+  await d.locator('#create-passcode').fill('12345');
+  await d.locator('#dlg-create').getByRole('button', { name: 'Create' }).click();
+  await until(async () => /at least 6 characters/.test(await d.locator('#dlg-create .error').textContent()), 'passcode_too_short');
+  await d.locator('#create-passcode').fill('');
+  await d.locator('#dlg-create').getByRole('button', { name: 'Create' }).click();
+  await until(async () => (await d.locator('#room-title').textContent()) === '# lobby', 'the room to open');
+  // /join without a passcode: the room browser opens on the passcode field; a wrong one gets the node's words.
+  await input.fill(`/join ${room}`);
+  await input.press('Enter');
+  await until(async () => /needs a passcode/.test(await err.textContent()), 'the passcode to be asked for');
+  assert.equal(await d.locator('#join-id').inputValue(), room);
+  assert.equal(await d.evaluate(() => document.activeElement.id), 'join-passcode');
+  await d.locator('#join-passcode').fill('not it');
+  await d.locator('#join-btn').click();
+  await until(async () => (await err.textContent()) === 'that passcode does not open this room', 'the server\'s words');
+  await d.locator('#join-passcode').fill('open sesame');
+  await d.locator('#join-btn').click();
+  await until(async () => (await d.locator('#room-title').textContent()) === '# vault', 'the passcode room to open');
+  assert.deepEqual(dave.problems, []);
+});
