@@ -103,10 +103,13 @@ public final class ParleyNode {
       AtomicBoolean bound = new AtomicBoolean();
       ApiRoutes routes = new ApiRoutes(system, history, webSockets, bound::get);
       stopWebSocketsFirst(system, webSockets, bound, config.getDuration("parley.shutdown.timeout"));
-      return HttpEdge.bind(system, routes)
+      // The management port is bound before the API port, so that a node whose API answers /ready is also scraped
+      // (a port it cannot bind is logged, and the API comes up without it).
+      return MetricsEndpoint.start(system, () -> routes.ready())
+          .handle((metricsBinding, failure) -> null)
+          .thenCompose(ignored -> HttpEdge.bind(system, routes))
           .thenApply(binding -> {
             bound.set(true);
-            MetricsEndpoint.start(system, () -> routes.ready());
             return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
           });
     });
