@@ -58,4 +58,24 @@ class WireFormatTest {
     assertEquals(new ClientFrame.Read("r", 2L), Json.mapper().readValue("{\"type\":\"read\",\"room\":\"r\",\"seq\":2}", ClientFrame.class));
     assertEquals(new CreateRoom("x", null, 10), Json.mapper().readValue("{\"name\":\"x\",\"capacity\":10}", CreateRoom.class));
   }
+
+  @Test
+  void aSearchAnswerReadsAsTheContractShowsItAndWritesBackTheSame() throws Exception {
+    String json = "{\"hits\":[{\"room\":{\"id\":\"r1\",\"name\":\"general\",\"kind\":\"room\"},\"seq\":42,"
+        + "\"sender\":\"bob\",\"sentAt\":\"2025-03-14T09:02:00.000Z\",\"text\":\"the deploy failed\","
+        + "\"highlights\":[[4,10],[11,17]]}],\"next\":\"c2\",\"indexedThrough\":{\"r1\":57}}";
+    SearchResults results = Json.mapper().readValue(json, SearchResults.class);
+    SearchResults.Hit hit = results.hits().get(0);
+    assertEquals(new SearchResults.RoomRef("r1", "general", "room"), hit.room());
+    assertEquals(42, hit.seq());
+    assertEquals(Instant.parse("2025-03-14T09:02:00Z"), hit.sentAt());
+    assertEquals(List.of(new SearchResults.Highlight(4, 10), new SearchResults.Highlight(11, 17)), hit.highlights());
+    assertEquals("c2", results.next());
+    assertEquals(57L, results.indexedThrough().get("r1"));
+    assertEquals(Json.mapper().readTree(json), Json.mapper().readTree(Json.mapper().writeValueAsString(results)));
+    SearchResults last = Json.mapper().readValue("{\"hits\":[],\"next\":null,\"indexedThrough\":{}}",
+        SearchResults.class);
+    assertEquals(List.of(), last.hits());
+    assertEquals(null, last.next());
+  }
 }

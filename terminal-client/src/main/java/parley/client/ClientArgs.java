@@ -4,17 +4,22 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * The command line: {@code [--server URL] [--send ROOM TEXT | --tail ROOM [--history N]] [--timeout SECONDS]}.
+ * The command line: {@code [--server URL] [--send ROOM TEXT | --upload ROOM PATH | --tail ROOM [--history N] |
+ * --search QUERY [--limit N]] [--timeout SECONDS]}.
  *
  * @param server the server given, or null for the remembered (or default) one
  * @param sendRoom with {@code sendText}: line mode, send one message
  * @param tailRoom line mode, print new messages
  * @param timeout how long {@code --send} waits for its ack
  * @param history with {@code --tail}: how many of the room's latest entries to print first (their messages)
+ * @param searchQuery line mode, print the messages that match it
+ * @param searchLimit with {@code --search}: at most this many
  */
 public record ClientArgs(
     URI server, String sendRoom, String sendText, String tailRoom, Duration timeout, int history, boolean help,
-    String uploadRoom, String uploadPath) {
+    String uploadRoom, String uploadPath, String searchQuery, int searchLimit) {
+
+  public static final int SEARCH_LIMIT = 20;
 
   public static final URI DEFAULT_SERVER = URI.create("http://127.0.0.1:8080");
 
@@ -24,16 +29,22 @@ public record ClientArgs(
       "       parley client [--server URL] --upload ROOM PATH share a file; exit 0 once it is stored",
       "       parley client [--server URL] --tail ROOM [--history N]",
       "                                                    print new messages as 'seq sender: text'",
+      "       parley client [--server URL] --search QUERY [--limit N]",
+      "                                                    print the messages of your rooms that match, newest first,",
+      "                                                    one a line: room, seq, sender, time, text (tab-separated)",
       "",
       "  --server URL      default: the server used last, else " + DEFAULT_SERVER + " (remembered when given)",
       "  --timeout SECONDS how long --send waits for the acknowledgement (default 30)",
       "  --history N       --tail prints the messages among the room's last N entries first (1-200; default 0)",
+      "  --limit N         --search prints at most N hits (1-1000; default " + SEARCH_LIMIT + ")",
+      "  QUERY             words (all must match), \"a phrase\", -word, from:user, in:room, in:@user,",
+      "                    before:YYYY-MM-DD, after:YYYY-MM-DD, has:file, has:link, is:mention, prefix*",
       "  ROOM              a room id, a room name, or @user for a DM",
       "Line mode uses the login the full-screen client kept (\"stay logged in\") for that server, or logs in as",
       "PARLEY_USERNAME with PARLEY_PASSWORD from the environment (and logs out at the end).");
 
   public boolean lineMode() {
-    return sendRoom != null || tailRoom != null || uploadRoom != null;
+    return sendRoom != null || tailRoom != null || uploadRoom != null || searchQuery != null;
   }
 
   /** Parses the arguments; an IllegalArgumentException says what is wrong. */
@@ -46,6 +57,8 @@ public record ClientArgs(
     String uploadPath = null;
     Duration timeout = Duration.ofSeconds(30);
     int history = 0;
+    String searchQuery = null;
+    int searchLimit = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--server":
@@ -61,6 +74,22 @@ public record ClientArgs(
         case "--upload":
           uploadRoom = value(args, ++i, "--upload");
           uploadPath = value(args, ++i, "--upload");
+          break;
+        case "--search":
+          searchQuery = value(args, ++i, "--search");
+          if (searchQuery.isBlank()) {
+            throw new IllegalArgumentException("--search needs something to look for");
+          }
+          break;
+        case "--limit":
+          try {
+            searchLimit = Integer.parseInt(value(args, ++i, "--limit"));
+          } catch (NumberFormatException e) {
+            searchLimit = -1;
+          }
+          if (searchLimit < 1 || searchLimit > 1000) {
+            throw new IllegalArgumentException("--limit takes a number of hits from 1 to 1000");
+          }
           break;
         case "--timeout":
           try {
@@ -81,18 +110,23 @@ public record ClientArgs(
           break;
         case "-h":
         case "--help":
-          return new ClientArgs(null, null, null, null, timeout, 0, true, null, null);
+          return new ClientArgs(null, null, null, null, timeout, 0, true, null, null, null, 0);
         default:
           throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
-    if ((sendRoom != null ? 1 : 0) + (tailRoom != null ? 1 : 0) + (uploadRoom != null ? 1 : 0) > 1) {
-      throw new IllegalArgumentException("--send, --upload and --tail do not go together");
+    if ((sendRoom != null ? 1 : 0) + (tailRoom != null ? 1 : 0) + (uploadRoom != null ? 1 : 0)
+        + (searchQuery != null ? 1 : 0) > 1) {
+      throw new IllegalArgumentException("--send, --upload, --tail and --search do not go together");
     }
     if (history > 0 && tailRoom == null) {
       throw new IllegalArgumentException("--history goes with --tail");
     }
-    return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, history, false, uploadRoom, uploadPath);
+    if (searchLimit > 0 && searchQuery == null) {
+      throw new IllegalArgumentException("--limit goes with --search");
+    }
+    return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, history, false, uploadRoom, uploadPath,
+        searchQuery, searchLimit > 0 ? searchLimit : SEARCH_LIMIT);
   }
 
   private static String value(String[] args, int i, String option) {

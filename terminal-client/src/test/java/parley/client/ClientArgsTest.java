@@ -23,6 +23,23 @@ class ClientArgsTest {
   }
 
   @Test
+  void searchTakesAQueryAndALimit() {
+    ClientArgs search = ClientArgs.parse("--search", "deploy \"staging server\" from:bob");
+    assertTrue(search.lineMode());
+    assertEquals("deploy \"staging server\" from:bob", search.searchQuery());
+    assertEquals(ClientArgs.SEARCH_LIMIT, search.searchLimit());
+    assertEquals(200, ClientArgs.parse("--limit", "200", "--search", "x").searchLimit());
+    assertEquals("--limit takes a number of hits from 1 to 1000",
+        assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--search", "x", "--limit", "0"))
+            .getMessage());
+    assertEquals("--limit goes with --search",
+        assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--limit", "5")).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--search", " "));
+    assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--search", "x", "--tail", "general"));
+    assertTrue(ClientArgs.USAGE.contains("--search QUERY [--limit N]"));
+  }
+
+  @Test
   void mistakesAreExplained() {
     assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--send", "room"));
     assertThrows(IllegalArgumentException.class, () -> ClientArgs.parse("--bogus"));

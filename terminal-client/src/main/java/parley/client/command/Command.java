@@ -34,6 +34,9 @@ public sealed interface Command {
   /** The notifications inbox: mentions and DMs, newest first. */
   record Mentions() implements Command {}
 
+  /** {@code /search query}: the messages of the user's rooms that match {@code query} (the server's query language). */
+  record Search(String query) implements Command {}
+
   /** Jump to the first unread line of the room in view. */
   record Unread() implements Command {}
 

@@ -24,6 +24,7 @@ public final class CommandParser {
       new String[] {"/me", "/me action", "say what you do: \"/me waves\" shows as \"* you waves\""},
       new String[] {"/who", "/who", "list the members of the room in view"},
       new String[] {"/mentions", "/mentions", "your mentions and DMs, newest first; Enter opens one"},
+      new String[] {"/search", "/search words", "find messages: words, \"a phrase\", from:bob, in:room"},
       new String[] {"/unread", "/unread", "jump to the first unread line of the room in view"},
       new String[] {"/clear", "/clear", "empty the view of this room (not its history)"},
       new String[] {"/edit", "/edit text", "your last message here now reads text (it shows as edited)"},
@@ -65,6 +66,8 @@ public final class CommandParser {
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES =
       List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download");
+  /** What the view of the room shows, one line of the F1 screen. */
+  public static final List<String> VIEW = List.of("/unread", "/clear");
   /** Invitations and blocks, one line of the F1 screen. */
   public static final List<String> INVITES =
       List.of("/invites", "/accept", "/decline", "/block", "/unblock", "/blocks");
@@ -134,6 +137,8 @@ public final class CommandParser {
         return new Command.Who();
       case "/mentions":
         return words.isEmpty() ? new Command.Mentions() : usage("/mentions");
+      case "/search":
+        return words.isEmpty() ? usage("/search") : new Command.Search(rest(text, 1));
       case "/unread":
         return words.isEmpty() ? new Command.Unread() : usage("/unread");
       case "/clear":

@@ -18,8 +18,9 @@ import parley.protocol.NotificationList;
  * The client's core: it keeps {@link ChatState} true to the server through the {@link Link} (live frames, applied by
  * {@link LinkEvents}) and the {@link ParleyApi} (history by seq, {@link RoomSync}), and turns what the user does into
  * protocol calls. Messages, the room in view and the input line are handled here; rooms, files, the account, changes
- * to messages and invitations by the objects it hands out ({@link #rooms()}, {@link #files()}, {@link #account()},
- * {@link #messages()}, {@link #invitations()}), which share its thread, state and listeners.
+ * to messages, invitations and search by the objects it hands out ({@link #rooms()}, {@link #files()},
+ * {@link #account()}, {@link #messages()}, {@link #invitations()}, {@link #search()}), which share its thread, state
+ * and listeners.
  *
  * <p>Every method runs on the client's thread ({@link Scheduler}); so do the listeners.
  */
@@ -64,6 +65,7 @@ public final class ChatClient {
   private final SharedFiles files;
   private final Account account;
   private final MessageActions messages;
+  private final MessageSearch search;
 
   public ChatClient(String username, ParleyApi api, Link link, Scheduler scheduler, Options options, Clock clock) {
     this.state = new ChatState(username);
@@ -82,6 +84,7 @@ public final class ChatClient {
     this.files = new SharedFiles(this);
     this.account = new Account(this);
     this.messages = new MessageActions(this);
+    this.search = new MessageSearch(this);
   }
 
   public ChatState state() {
@@ -119,6 +122,11 @@ public final class ChatClient {
   /** Replies to, edits of, deletions of and reactions to messages in the room in view. */
   public MessageActions messages() {
     return messages;
+  }
+
+  /** Search over the user's rooms, and opening a hit where it was said. */
+  public MessageSearch search() {
+    return search;
   }
 
   Link link() {

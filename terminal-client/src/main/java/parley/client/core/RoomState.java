@@ -191,15 +191,19 @@ public final class RoomState {
     return trimmedFloor;
   }
 
-  /** An older page, fetched with {@code before=floor}. */
+  /** An older page, fetched with {@code before=floor}, or a page read around a seq that reaches down from it. */
   public List<Message> older(MessagePage page, String me) {
     loadingOlder = false;
     List<Message> added = add(page.messages(), me);
     if (page.messages().isEmpty()) {
       hasOlder = false;
     } else {
-      floor = Math.min(floor, page.messages().get(0).seq());
-      hasOlder = page.hasMore() && floor > 1;
+      long first = page.messages().get(0).seq();
+      floor = Math.min(floor, first);
+      while (timeline.containsKey(floor - 1)) {
+        floor--; // a page read around a seq (a search hit) lay just below: the gap-free run goes on through it
+      }
+      hasOlder = (page.hasMore() || floor < first) && floor > 1;
     }
     return added;
   }

@@ -1,12 +1,16 @@
 package parley.client.core;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import parley.client.net.ApiException;
 import parley.client.net.ParleyApi;
 import parley.protocol.Limits;
+import parley.protocol.Message;
+import parley.protocol.MessagePage;
 
 /**
  * Brings each room up to date by seq through the {@link ParleyApi}: a room never seen gets its latest page (or, with
@@ -15,6 +19,8 @@ import parley.protocol.Limits;
  * after {@code hello}: the socket sends what they missed. Runs on the client's thread, like {@link ChatClient}.
  */
 final class RoomSync {
+  /** Entries read around a seq: half before it, half after. */
+  static final int AROUND = 50;
   private final ChatClient client;
   private final ChatState state;
   private final ParleyApi api;
@@ -159,6 +165,51 @@ final class RoomSync {
         sync(room);
       }
     });
+  }
+
+  /**
+   * The page around {@code seq} ({@code after=seq-25&limit=50}), merged into the room: a message far back (a search
+   * hit, a mention) shows with what was said before and after it, with no paging down the whole way to it. A page
+   * reaching the oldest entries held extends them downwards ({@link RoomState#older}); one further back stays apart
+   * below them, with the seqs between shown missing until scrolling up loads them. Resuming goes by the gap-free run
+   * from the newest end, which this never moves. Completes on the client's thread once the page is in (at once if
+   * the room holds that stretch already).
+   */
+  CompletableFuture<Void> around(RoomState room, long seq) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long from = Math.max(0, seq - AROUND / 2);
+    boolean held = room.loaded() && seq <= room.contiguous()
+        && (from >= room.floor() || (seq >= room.floor() && !room.hasOlder()));
+    if (held) {
+      done.complete(null);
+      return done;
+    }
+    client.fetch(api.after(room.id(), from, AROUND), (page, failure) -> {
+      if (failure != null) {
+        client.notice("Could not load the messages around #" + seq + ": " + ApiException.of(failure).getMessage(),
+            true);
+        done.completeExceptionally(failure);
+        return;
+      }
+      if (state.room(room.id()).orElse(null) == room) {
+        merge(room, page);
+      }
+      done.complete(null);
+    });
+    return done;
+  }
+
+  private void merge(RoomState room, MessagePage page) {
+    List<Message> entries = page.messages();
+    if (room.loaded() && !entries.isEmpty() && entries.get(0).seq() < room.floor()
+        && entries.get(entries.size() - 1).seq() >= room.floor() - 1) {
+      room.older(new MessagePage(entries, entries.get(0).seq() > 1), state.me());
+    } else {
+      room.add(entries, state.me());
+    }
+    if (Boolean.TRUE.equals(page.trimmed()) && page.floorSeq() != null) {
+      room.trimmed(page.floorSeq(), client.clock().instant());
+    }
   }
 
   /** The page before the oldest one held, if there is one (scrolling up). */

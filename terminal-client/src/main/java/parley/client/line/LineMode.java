@@ -34,7 +34,8 @@ import parley.protocol.RoomSummary;
 /**
  * The client without a screen, for scripts and tests: {@code --send ROOM TEXT} exits 0 once the message is
  * acknowledged (printing its seq); {@code --tail ROOM} prints each new message as {@code seq sender: text}, in seq
- * order, across reconnects ({@code --history N} first prints the messages among the room's last N entries). Both use
+ * order, across reconnects ({@code --history N} first prints the messages among the room's last N entries);
+ * {@code --search QUERY} prints the messages of the user's rooms that match ({@link LineSearch}). All use
  * the login the full-screen client kept for the server, or log in with {@code PARLEY_USERNAME} /
  * {@code PARLEY_PASSWORD} and log out at the end, so no token of theirs outlives the run. Status goes to stderr,
  * messages to stdout, each message's text made harmless to the terminal ({@link SafeText}).
@@ -108,6 +109,9 @@ public final class LineMode {
     if (args.uploadRoom() != null) {
       return upload(args.uploadRoom(), Path.of(args.uploadPath()));
     }
+    if (args.searchQuery() != null) {
+      return search(args.searchQuery(), args.searchLimit());
+    }
     CompletableFuture<Void> forever = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> forever.complete(null), "parley-tail-stop"));
     return tail(args.tailRoom(), args.history(), forever);
@@ -158,6 +162,21 @@ public final class LineMode {
             sent -> { }).get();
         out.println(stored.seq() + " " + stored.file().id());
         return 0;
+      }
+    });
+  }
+
+  /**
+   * Print the messages of the user's rooms that match {@code query}, newest first, at most {@code limit}: 0 once
+   * printed (none found is an answer too), 1 with the server's reason if it refuses the query.
+   */
+  public int search(String query, int limit) {
+    return reported("not searched: ", () -> {
+      Login login = login();
+      try {
+        return new LineSearch(login.api(), login.user(), out, err).print(query, limit);
+      } finally {
+        login.end();
       }
     });
   }
@@ -271,26 +290,37 @@ public final class LineMode {
     return SafeText.oneLine(text);
   }
 
-  private LineSession open(String room, int history) {
-    ParleyApi anonymous = new HttpParleyApi(http, server);
-    String user;
-    String token;
-    boolean ownLogin = username != null && password != null;
-    if (ownLogin) {
-      LoginResponse login = joined(anonymous.login(new Credentials(username.toLowerCase(Locale.ROOT), password)));
-      user = login.username();
-      token = login.token();
-    } else {
-      user = saved.username();
-      token = saved.token();
+  /** The run's login: {@code own} if made for the run (then {@link #end} logs it out), else the kept one. */
+  private record Login(ParleyApi api, String user, String token, boolean own) {
+    void end() {
+      if (own) {
+        try {
+          api.logout().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // the token expires on its own; nothing else to do
+        }
+      }
     }
-    ParleyApi api = anonymous.withToken(token);
+  }
+
+  private Login login() {
+    ParleyApi anonymous = new HttpParleyApi(http, server);
+    if (username != null && password != null) {
+      LoginResponse login = joined(anonymous.login(new Credentials(username.toLowerCase(Locale.ROOT), password)));
+      return new Login(anonymous.withToken(login.token()), login.username(), login.token(), true);
+    }
+    return new Login(anonymous.withToken(saved.token()), saved.username(), saved.token(), false);
+  }
+
+  private LineSession open(String room, int history) {
+    Login login = login();
     ChatClient.Options options = history > 0
         ? new ChatClient.Options(history, Limits.PAGE_MAX, Duration.ofSeconds(2))
         : ChatClient.Options.lineMode();
-    LineSession session = new LineSession(http, server, user, token, ownLogin, api, backoff, options);
+    LineSession session = new LineSession(http, server, login.user(), login.token(), login.own(), login.api(), backoff,
+        options);
     try {
-      session.room(resolve(api, room));
+      session.room(resolve(login.api(), room));
       return session;
     } catch (RuntimeException e) {
       session.close();

@@ -37,6 +37,7 @@ import parley.protocol.Room;
 import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
 import parley.protocol.RoomReceipts;
+import parley.protocol.SearchResults;
 import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.UserPresence;
@@ -229,6 +230,17 @@ public final class HttpParleyApi implements ParleyApi {
   @Override
   public CompletableFuture<Void> unblock(String username) {
     return call("DELETE", "/me/blocks/" + PathSegment.encode(username), null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<SearchResults> search(String query, int limit, String before) {
+    return call("GET", "/search?q=" + queryParameter(query) + "&limit=" + limit
+        + (before == null ? "" : "&before=" + queryParameter(before)), null, SearchResults.class);
+  }
+
+  /** A query parameter's value with a space as %20: a '+' reads as a space to some servers and as itself to others. */
+  private static String queryParameter(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Override

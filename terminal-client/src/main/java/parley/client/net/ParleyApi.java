@@ -20,6 +20,7 @@ import parley.protocol.Room;
 import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
 import parley.protocol.RoomReceipts;
+import parley.protocol.SearchResults;
 import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
 import parley.protocol.UserPresence;
@@ -124,4 +125,11 @@ public interface ParleyApi {
   CompletableFuture<Void> block(String username);
 
   CompletableFuture<Void> unblock(String username);
+
+  /**
+   * v1.2: the messages matching {@code query} in the user's rooms, newest first, {@code limit} to a page;
+   * {@code before}: a page's {@code next}, for the page after it (null: the first). A query the server cannot read
+   * fails with 400 {@code invalid_query}, {@code query_too_long} or {@code too_many_terms}, its message naming why.
+   */
+  CompletableFuture<SearchResults> search(String query, int limit, String before);
 }

@@ -59,6 +59,8 @@ final class CommandRunner {
       client.rooms().who();
     } else if (command instanceof Command.Mentions) {
       mentions();
+    } else if (command instanceof Command.Search s) {
+      search(s.query());
     } else if (command instanceof Command.Unread) {
       timeline.toFirstUnread();
     } else if (command instanceof Command.Clear) {
@@ -136,9 +138,23 @@ final class CommandRunner {
     client.mentions().thenAccept(inbox -> gui.get().addWindow(new MentionsWindow(inbox, client.state(), zone,
         (item, window) -> {
           window.close();
-          client.switchTo(item.room());
-          timeline.showSeq(item.seq());
+          jump(item.room(), item.seq());
         })));
+  }
+
+  /** {@code /search}: the hits in a window; choosing one shows its message in its room. */
+  private void search(String query) {
+    client.search().page(query, null).thenAccept(first -> gui.get().addWindow(new SearchWindow(query, first,
+        client.state().me(), zone, next -> client.search().page(query, next), client.search()::behind,
+        (hit, window) -> {
+          window.close();
+          jump(hit.room().id(), hit.seq());
+        })));
+  }
+
+  /** The room comes into view with the page around {@code seq} loaded, and the message at {@code seq} near the top. */
+  private void jump(String roomId, long seq) {
+    client.search().open(roomId, seq).thenRun(() -> timeline.showSeq(seq));
   }
 
   private void deleteRoom() {

@@ -35,7 +35,8 @@ final class HelpWindow extends BasicWindow {
     StringBuilder out = new StringBuilder("Commands\n");
     for (String[] c : CommandParser.COMMANDS) {
       if (!CommandParser.RUNNING_A_ROOM.contains(c[0]) && !CommandParser.ACCOUNT.contains(c[0])
-          && !CommandParser.MESSAGES.contains(c[0]) && !CommandParser.INVITES.contains(c[0])) {
+          && !CommandParser.MESSAGES.contains(c[0]) && !CommandParser.INVITES.contains(c[0])
+          && !CommandParser.VIEW.contains(c[0])) {
         out.append(String.format("  %-42s %s%n", c[1], c[2]));
       }
     }
@@ -45,6 +46,7 @@ final class HelpWindow extends BasicWindow {
         String.join(" ", CommandParser.RUNNING_A_ROOM.subList(0, half))));
     out.append(String.format("  %-42s %s%n", "", String.join(" ",
         CommandParser.RUNNING_A_ROOM.subList(half, CommandParser.RUNNING_A_ROOM.size()))));
+    out.append(String.format("  %-42s %s%n", "The view (/help says more)", String.join(" ", CommandParser.VIEW)));
     out.append(String.format("  %-42s %s%n", "Your messages (/help says more)", String.join(" ", CommandParser.MESSAGES)));
     out.append(String.format("  %-42s %s%n", "Invitations, blocks (/help says more)",
         String.join(" ", CommandParser.INVITES)));

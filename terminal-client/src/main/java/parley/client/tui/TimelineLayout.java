@@ -63,11 +63,18 @@ final class TimelineLayout {
         room.notices().size());
     Iterator<Notice> notices = shown.iterator();
     Notice nextNotice = notices.hasNext() ? notices.next() : null;
+    long previous = 0;
     for (Message m : room.entriesAfter(hidden[0])) {
       while (nextNotice != null && nextNotice.afterSeq() < m.seq()) {
         notice(rows, nextNotice, width, day);
         nextNotice = notices.hasNext() ? notices.next() : null;
       }
+      if (previous > 0 && m.seq() > previous + 1 && previous < room.floor()) {
+        // A page read around a search hit, apart below the oldest page held: what lies between is not here yet.
+        rows.add(centred("#" + (previous + 1) + " to #" + (m.seq() - 1) + " not loaded · PgUp at the top loads them",
+            width, DIM));
+      }
+      previous = m.seq();
       dayChange(rows, m.sentAt(), width, day);
       if (m.seq() == firstNew) {
         markerRow = rows.size();

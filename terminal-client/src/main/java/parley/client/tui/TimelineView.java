@@ -43,8 +43,9 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     invalidate();
   }
 
-  /** The entry at {@code seq} of the room in view near the top, once it is loaded. */
+  /** The entry at {@code seq} of the room in view near the top, once it is loaded (shown if {@code /clear} hid it). */
   void showSeq(long seq) {
+    client.state().current().ifPresent(room -> layout.unclear(room.id()));
     toMarker = false;
     toSeq = seq;
     invalidate();

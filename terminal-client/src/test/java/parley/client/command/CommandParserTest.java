@@ -26,6 +26,15 @@ class CommandParserTest {
   }
 
   @Test
+  void searchTakesTheRestOfTheLineAsTyped() {
+    assertEquals(new Command.Search("deploy  \"staging server\" -test from:bob in:@carol"),
+        CommandParser.parse("/search deploy  \"staging server\" -test from:bob in:@carol "));
+    assertEquals(new Command.Search("/etc/hosts"), CommandParser.parse("/SEARCH /etc/hosts"));
+    assertEquals(new Command.Invalid("Usage: /search words"), CommandParser.parse("/search"));
+    assertEquals(new Command.Invalid("Usage: /search words"), CommandParser.parse("/search   "));
+  }
+
+  @Test
   void theOtherCommands() {
     assertEquals(new Command.Join("k3v9q2m8x1ab", null), CommandParser.parse("/join k3v9q2m8x1ab"));
     assertEquals(new Command.Join("k3v9q2m8x1ab", "pw"), CommandParser.parse("/JOIN k3v9q2m8x1ab pw"));

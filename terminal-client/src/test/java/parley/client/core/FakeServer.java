@@ -37,6 +37,7 @@ import parley.protocol.RoomChange;
 import parley.protocol.RoomListing;
 import parley.protocol.RoomReceipts;
 import parley.protocol.RoomSummary;
+import parley.protocol.SearchResults;
 import parley.protocol.ServerFrame;
 import parley.protocol.SessionList;
 import parley.protocol.SignupResponse;
@@ -56,9 +57,19 @@ public final class FakeServer implements ParleyApi {
   private Instant clock = Instant.parse("2025-03-14T09:00:00Z");
   private int ids;
 
+  /** v1.2 search over these rooms. */
+  public final FakeSearch search;
+
   public FakeServer(String me) {
     this.me = me;
     this.invites = new FakeInvites(me);
+    this.search = new FakeSearch(me, rooms, timelines::get);
+  }
+
+  @Override
+  public CompletableFuture<SearchResults> search(String query, int limit, String before) {
+    return answer("search " + query + (before == null ? "" : " before " + before), () -> search.search(query, limit,
+        before));
   }
 
   public void room(String id, String name, String kind, String... members) {
