@@ -21,16 +21,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  * were committed: the next write then collides with one of them, fails, and stops its room. PostgreSQL's sequences
  * are written ahead of what they hand out, so they need nothing.
  */
-final class Migrations {
+public final class Migrations {
   private static final String DB = "pekko-persistence-jdbc.shared-databases.slick.db.";
 
   /** What a start did to the schema. */
-  record Outcome(String version, int applied) {}
+  public record Outcome(String version, int applied) {}
 
   private Migrations() {}
 
   /** Blocks on JDBC: call it off the actors' threads. */
-  static Outcome run(Config config) {
+  public static Outcome run(Config config) {
     String url = config.getString(DB + "url");
     String vendor = url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
     MigrateResult result = Flyway.configure()

@@ -55,6 +55,7 @@ public final class NodeMetrics implements Extension {
   public final Timer ackLatency;
   public final Timer deliveryLatency;
   public final Timer journalWrite;
+  public final Timer searchLag;
 
   private NodeMetrics(ActorSystem<?> system) {
     MeterRegistry r = registry;
@@ -83,6 +84,8 @@ public final class NodeMetrics implements Extension {
     deliveryLatency = latency("parley.delivery.latency",
         "From an entry stored (its sentAt, the room's clock) to handed to this node's sockets", r);
     journalWrite = latency("parley.journal.write", "One write of a room's batch of sends to the journal", r);
+    searchLag = latency("parley.search.lag",
+        "From a room event written to the journal to searchable (its batch committed to the index)", r);
     for (String type : new String[] {"room", "user"}) {
       AtomicLong n = entities.computeIfAbsent(type, t -> new AtomicLong());
       Gauge.builder("parley.entities.in.memory", n, AtomicLong::get).tag("type", type)
@@ -137,6 +140,11 @@ public final class NodeMetrics implements Extension {
 
   public void entitiesInMemory(String type, long n) {
     entities.computeIfAbsent(type, t -> new AtomicLong()).set(n);
+  }
+
+  /** A room event became searchable {@code millis} after its journal write. */
+  public void searchIndexed(long millis) {
+    searchLag.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
   }
 
   public void ackTook(long nanos) {

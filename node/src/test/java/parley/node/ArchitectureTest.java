@@ -56,6 +56,7 @@ class ArchitectureTest {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("Wiring").definedBy(describe("the node's wiring", c -> inRoot(c) && WIRING.contains(topName(c))))
         .layer("Http").definedBy("parley.node.http..")
+        .layer("Search").definedBy("parley.node.search..")
         .layer("Delivery").definedBy("parley.node.delivery..")
         .layer("User").definedBy("parley.node.user..")
         .layer("Room").definedBy("parley.node.room..")
@@ -64,9 +65,10 @@ class ArchitectureTest {
         .layer("Common").definedBy(describe("what every package shares", c -> inRoot(c) && !WIRING.contains(topName(c))))
         .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
         .whereLayer("Http").mayOnlyBeAccessedByLayers("Wiring")
+        .whereLayer("Search").mayOnlyBeAccessedByLayers("Http", "Wiring")
         .whereLayer("Delivery").mayOnlyBeAccessedByLayers("Http", "Wiring")
-        .whereLayer("User").mayOnlyBeAccessedByLayers("Delivery", "Http", "Wiring")
-        .whereLayer("Room").mayOnlyBeAccessedByLayers("User", "Delivery", "Http", "Wiring")
+        .whereLayer("User").mayOnlyBeAccessedByLayers("Delivery", "Search", "Http", "Wiring")
+        .whereLayer("Room").mayOnlyBeAccessedByLayers("User", "Delivery", "Search", "Http", "Wiring")
         .whereLayer("Files").mayOnlyBeAccessedByLayers("Room", "User", "Delivery", "Http", "Wiring")
         .whereLayer("Limits").mayOnlyBeAccessedByLayers("Room", "User", "Delivery", "Http", "Wiring")
         .check(node);
@@ -106,6 +108,19 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("parley.node.http..", "parley.node.delivery..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko.persistence..",
             "org.apache.pekko.persistence.typed..", "org.apache.pekko.persistence.jdbc..", "java.sql..", "javax.sql..")
+        .check(node);
+  }
+
+  /**
+   * search's package-info: it reads the journal and never writes it, never decides membership (the edge asks the
+   * user's entity), and knows nothing of the edge or of delivery.
+   */
+  @Test
+  void searchReadsTheJournalAndNeverWritesIt() {
+    noClasses().that().resideInAPackage("parley.node.search..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko.persistence.typed..",
+            "org.apache.pekko.persistence.journal..", "org.apache.pekko.http..", "parley.node.http..",
+            "parley.node.delivery..")
         .check(node);
   }
 

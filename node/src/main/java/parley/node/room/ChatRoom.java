@@ -47,6 +47,12 @@ import parley.protocol.RoomReceipts;
 public final class ChatRoom {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Room");
+  /**
+   * The tag every room event is journaled with, read in the journal's order by the search index's feed (the rows
+   * written before tags were tagged by the schema's version 4).
+   */
+  public static final String TAG = "room";
+  static final Set<String> TAGS = Set.of(TAG);
   public static final String KIND_ROOM = "room";
   public static final String KIND_DM = "dm";
   /** A group DM: 3 to 10 people, one room per set of them, whoever opens it. */

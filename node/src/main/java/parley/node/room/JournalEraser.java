@@ -8,9 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Erases a deleted room's history: every journal row and snapshot of its persistence id, in one transaction,
- * on the node's database (H2 or PostgreSQL, the journal's own tables, quoted as both spell them). Blocking JDBC: run
- * it on the blocking dispatcher. Idempotent: a room that recovers as deleted (the node stopped between the
+ * Erases a deleted room's history: every journal row (but its tombstone) and snapshot of its persistence id, in one
+ * transaction, on the node's database (H2 or PostgreSQL, the journal's own tables, quoted as both spell them).
+ * Blocking JDBC: run it on the blocking dispatcher. Idempotent: a room that recovers as deleted (the node stopped between the
  * tombstone's write and this) erases again.
  */
 final class JournalEraser {
@@ -25,15 +25,34 @@ final class JournalEraser {
     this.password = config.getString(DB + "password");
   }
 
-  /** The rows removed: journal rows, then snapshots. */
-  long[] erase(String persistenceId) throws SQLException {
+  /**
+   * The rows removed: journal rows, then snapshots. With {@code keepTombstone}, the room's last row (its
+   * {@code room_deleted} tombstone, which holds no one's words: who deleted it, and when) stays: the search index
+   * reads the journal after the room's writes, and the tombstone is what tells it to drop the room (a room's erasure
+   * usually comes before the index has read its last rows). The room recovers from it as deleted.
+   */
+  long[] erase(String persistenceId, boolean keepTombstone) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, user, password)) {
       c.setAutoCommit(false);
       long events;
       long snapshots;
+      long below = Long.MAX_VALUE;
+      if (keepTombstone) {
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+          s.setString(1, persistenceId);
+          try (ResultSet r = s.executeQuery()) {
+            if (r.next() && r.getObject(1) != null) {
+              below = r.getLong(1);
+            }
+          }
+        }
+      }
       // event_tag rows go with their events (ON DELETE CASCADE).
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+      try (PreparedStatement s = c.prepareStatement(
+          "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" < ?")) {
         s.setString(1, persistenceId);
+        s.setLong(2, below);
         events = s.executeUpdate();
       }
       try (PreparedStatement s = c.prepareStatement("DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {

@@ -4,6 +4,7 @@ import static parley.node.room.ChatRoom.KIND_ROOM;
 import static parley.node.room.ChatRoom.noSuchRoom;
 
 import java.time.Clock;
+import java.util.Set;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -103,6 +104,12 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
   @Override
   public RoomState emptyState() {
     return RoomState.empty();
+  }
+
+  /** Every event of a room is an entry of its timeline: the search index reads them all by this tag, in order. */
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return ChatRoom.TAGS;
   }
 
   @Override

@@ -84,8 +84,8 @@ final class RoomIo {
       }
     });
     try {
-      long[] n = eraser.erase(ChatRoom.persistenceId(roomId).id());
-      long[] markers = eraser.erase(DeliveredMarkers.persistenceId(roomId).id());
+      long[] n = eraser.erase(ChatRoom.persistenceId(roomId).id(), true);
+      long[] markers = eraser.erase(DeliveredMarkers.persistenceId(roomId).id(), false);
       log.info("Room {} deleted: {} journal rows and {} snapshots erased", roomId, n[0] + markers[0],
           n[1] + markers[1]);
     } catch (SQLException e) {

@@ -1,0 +1,242 @@
+package parley.node.search;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The index on the embedded database: Lucene in the node's data directory, needing no setup. A batch is one Lucene
+ * commit: its documents, the rooms' positions (a small document per room, {@link #THROUGH_ROOM}) and the feed's
+ * offset (the commit's user data) are durable together or not at all. Searches read through {@link #searchers()},
+ * refreshed after each commit, so a search sees the documents and the positions of the same commit.
+ *
+ * <p>Fields: each of {@link SearchFields} as its name; {@code room}, {@code sender}, {@code mentions},
+ * {@code has_file}, {@code has_link} are exact terms ({@code "true"} for the flags, absent when false); {@code seq} and
+ * {@code sent_at} are points, doc values (sorting) and stored; {@code room} has sorted doc values; {@code text} and
+ * {@code file_name} are stored; {@code terms} is the analysed text and file name (two values), not stored.
+ */
+public final class LuceneSearchIndex implements SearchIndex {
+  /** The document's identity, room:seq (a put replaces, a remove deletes, by it). */
+  public static final String ID = "id";
+  /** A room's position document: its room id, and the highest seq indexed ({@link #THROUGH_SEQ}, stored). */
+  public static final String THROUGH_ROOM = "through_room";
+  public static final String THROUGH_SEQ = "through_seq";
+  private static final String OFFSET = "offset";
+  private static final Map<String, LuceneSearchIndex> SHARED = new HashMap<>();
+
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  /** Guarded by {@link #SHARED}: the name it is shared under, and the nodes holding it. */
+  private String sharedAs;
+  private int users;
+
+  private LuceneSearchIndex(Directory directory, IndexWriter writer) throws IOException {
+    this.directory = directory;
+    this.writer = writer;
+    this.searchers = new SearcherManager(writer, null);
+  }
+
+  /** Opens (or creates) the index in {@code dir}; blocking I/O. */
+  public static LuceneSearchIndex open(Path dir, Analyzer analyzer) throws IOException {
+    return open(FSDirectory.open(dir), analyzer);
+  }
+
+  /** In memory, for a node on an in-memory database: the index lives and ends with it. */
+  public static LuceneSearchIndex inMemory(Analyzer analyzer) throws IOException {
+    return open(new ByteBuffersDirectory(), analyzer);
+  }
+
+  /**
+   * In memory, one per in-memory database {@code name}: the nodes of a cluster in one JVM share a database, and so
+   * the index, as nodes on PostgreSQL share its tables. The last node to close it ends it.
+   */
+  public static LuceneSearchIndex inMemory(String name, Analyzer analyzer) throws IOException {
+    synchronized (SHARED) {
+      LuceneSearchIndex index = SHARED.get(name);
+      if (index == null) {
+        index = inMemory(analyzer);
+        index.sharedAs = name;
+        SHARED.put(name, index);
+      }
+      index.users++;
+      return index;
+    }
+  }
+
+  private static LuceneSearchIndex open(Directory directory, Analyzer analyzer) throws IOException {
+    IndexWriterConfig config = new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setCommitOnClose(false);
+    return new LuceneSearchIndex(directory, new IndexWriter(directory, config));
+  }
+
+  /** What the query side searches with: acquire a searcher, release it after. */
+  public SearcherManager searchers() {
+    return searchers;
+  }
+
+  @Override
+  public synchronized void apply(List<SearchChange> changes, long after, IndexPosition position) throws IOException {
+    if (offset() != after) {
+      throw new StaleOffset(after, offset());
+    }
+    // What a failure leaves behind is buffered in the writer, never committed or searched: the feed applies the same
+    // batch again, and each change is idempotent.
+    for (SearchChange change : changes) {
+      if (change instanceof SearchChange.Put put) {
+        writer.updateDocument(new Term(ID, put.document().id()), toLucene(put.document()));
+      } else if (change instanceof SearchChange.Remove remove) {
+        writer.deleteDocuments(new Term(ID, remove.room() + ":" + remove.seq()));
+      } else if (change instanceof SearchChange.RemoveRoom room) {
+        writer.deleteDocuments(new Term(SearchFields.ROOM, room.room()));
+      } else if (change instanceof SearchChange.RemoveBelow below) {
+        writer.deleteDocuments(new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(SearchFields.ROOM, below.room())), BooleanClause.Occur.FILTER)
+            .add(LongPoint.newRangeQuery(SearchFields.SEQ, Long.MIN_VALUE, below.floorSeq() - 1),
+                BooleanClause.Occur.FILTER)
+            .build());
+      } else if (change instanceof SearchChange.RemoveSender sender) {
+        writer.deleteDocuments(new Term(SearchFields.SENDER, sender.sender()));
+      }
+    }
+    for (Map.Entry<String, Long> room : position.indexedThrough().entrySet()) {
+      Document through = new Document();
+      through.add(new StringField(THROUGH_ROOM, room.getKey(), Field.Store.NO));
+      through.add(new StoredField(THROUGH_SEQ, room.getValue()));
+      writer.updateDocument(new Term(THROUGH_ROOM, room.getKey()), through);
+    }
+    writer.setLiveCommitData(Map.of(OFFSET, Long.toString(position.offset())).entrySet());
+    writer.commit();
+    searchers.maybeRefreshBlocking();
+  }
+
+  static Document toLucene(SearchDocument doc) {
+    Document d = new Document();
+    d.add(new StringField(ID, doc.id(), Field.Store.NO));
+    d.add(new StringField(SearchFields.ROOM, doc.room(), Field.Store.YES));
+    d.add(new SortedDocValuesField(SearchFields.ROOM, new BytesRef(doc.room())));
+    d.add(new LongPoint(SearchFields.SEQ, doc.seq()));
+    d.add(new NumericDocValuesField(SearchFields.SEQ, doc.seq()));
+    d.add(new StoredField(SearchFields.SEQ, doc.seq()));
+    d.add(new StringField(SearchFields.SENDER, doc.sender(), Field.Store.YES));
+    long sentAt = doc.sentAt().toEpochMilli();
+    d.add(new LongPoint(SearchFields.SENT_AT, sentAt));
+    d.add(new NumericDocValuesField(SearchFields.SENT_AT, sentAt));
+    d.add(new StoredField(SearchFields.SENT_AT, sentAt));
+    d.add(new StoredField(SearchFields.TEXT, doc.text()));
+    if (doc.fileName() != null) {
+      d.add(new StoredField(SearchFields.FILE_NAME, doc.fileName()));
+      d.add(new StringField(SearchFields.HAS_FILE, "true", Field.Store.NO));
+    }
+    if (doc.hasLink()) {
+      d.add(new StringField(SearchFields.HAS_LINK, "true", Field.Store.NO));
+    }
+    for (String mention : doc.mentions()) {
+      d.add(new StringField(SearchFields.MENTIONS, mention, Field.Store.YES));
+    }
+    // Two values, text then file name: the analyser's gap between values keeps a phrase from spanning them.
+    d.add(new TextField(SearchFields.TERMS, doc.text(), Field.Store.NO));
+    if (doc.fileName() != null) {
+      d.add(new TextField(SearchFields.TERMS, doc.fileName(), Field.Store.NO));
+    }
+    return d;
+  }
+
+  @Override
+  public SearchDocument document(String room, long seq) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      TopDocs top = searcher.search(new TermQuery(new Term(ID, room + ":" + seq)), 1);
+      if (top.scoreDocs.length == 0) {
+        return null;
+      }
+      Document d = searcher.storedFields().document(top.scoreDocs[0].doc);
+      return new SearchDocument(room, seq, d.get(SearchFields.SENDER),
+          Instant.ofEpochMilli(d.getField(SearchFields.SENT_AT).numericValue().longValue()), d.get(SearchFields.TEXT),
+          d.get(SearchFields.FILE_NAME), List.of(d.getValues(SearchFields.MENTIONS)));
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public long offset() {
+    for (Map.Entry<String, String> e : writer.getLiveCommitData()) {
+      if (e.getKey().equals(OFFSET)) {
+        return Long.parseLong(e.getValue());
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public Map<String, Long> indexedThrough(Collection<String> rooms) throws IOException {
+    Map<String, Long> through = new HashMap<>();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      for (String room : rooms) {
+        TopDocs top = searcher.search(new TermQuery(new Term(THROUGH_ROOM, room)), 1);
+        if (top.scoreDocs.length > 0) {
+          Document d = searcher.storedFields().document(top.scoreDocs[0].doc);
+          through.put(room, d.getField(THROUGH_SEQ).numericValue().longValue());
+        }
+      }
+    } finally {
+      searchers.release(searcher);
+    }
+    return through;
+  }
+
+  @Override
+  public synchronized void clear() throws IOException {
+    writer.deleteAll();
+    writer.setLiveCommitData(Map.of(OFFSET, "0").entrySet());
+    writer.commit();
+    searchers.maybeRefreshBlocking();
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (SHARED) {
+      if (sharedAs != null && --users > 0) {
+        return;
+      }
+      SHARED.remove(sharedAs);
+    }
+    closeNow();
+  }
+
+  private synchronized void closeNow() throws IOException {
+    searchers.close();
+    // What the last batch left uncommitted is not kept: its offset was not stored either, so the feed reads it again.
+    writer.rollback();
+    directory.close();
+  }
+}

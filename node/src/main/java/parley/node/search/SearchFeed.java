@@ -1,0 +1,157 @@
+package parley.node.search;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.node.CborSerializable;
+import parley.node.NodeMetrics;
+import parley.node.room.ChatRoom;
+
+/**
+ * The index's feed: the room events (tag {@link ChatRoom#TAG}) read with {@link JdbcReadJournal#eventsByTag} after
+ * the offset the index stored, in batches, each applied with its new offset in one commit. The read journal orders
+ * the events by the journal's ordering and waits for an ordering that is missing (a write not yet committed by a
+ * concurrent writer) before it reads past it, so the offset never skips an event. One feed per cluster: a cluster
+ * singleton, on any node (every node has the index). A failure (the database away, another feed's offset) restarts
+ * it with a backoff from the stored offset; a batch applied again changes nothing.
+ */
+public final class SearchFeed {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchFeed.class);
+
+  /** The singleton's one message: stop, as its node hands it over. */
+  public enum Command implements CborSerializable { STOP }
+
+  /** Batches of at most {@code size} events, or what came within {@code window}. */
+  public record Settings(String readJournal, int size, Duration window) {
+    public static Settings fromConfig(Config config) {
+      return new Settings(config.getString("parley.search.read-journal"), config.getInt("parley.search.batch-size"),
+          config.getDuration("parley.search.batch-window"));
+    }
+  }
+
+  private SearchFeed() {}
+
+  /** Starts the cluster's one feed (here, or wherever the singleton lives). */
+  public static void init(ActorSystem<?> system, SearchIndex index) {
+    Settings settings = Settings.fromConfig(system.settings().config());
+    ClusterSingleton.get(system).init(
+        SingletonActor.of(behavior(index, settings), "search-feed").withStopMessage(Command.STOP));
+  }
+
+  static Behavior<Command> behavior(SearchIndex index, Settings settings) {
+    return Behaviors.setup(context -> {
+      ActorSystem<?> system = context.getSystem();
+      UniqueKillSwitch running = RestartSource.withBackoff(
+              RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2), () -> live(system, index,
+                  settings))
+          .viaMat(KillSwitches.single(), Keep.right())
+          .toMat(Sink.ignore(), Keep.left())
+          .run(system);
+      return Behaviors.receive(Command.class)
+          .onMessage(Command.class, stop -> Behaviors.stopped())
+          .onSignal(PostStop.class, signal -> {
+            running.shutdown();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** From the stored offset on, without end: what the singleton runs. */
+  static Source<IndexPosition, NotUsed> live(ActorSystem<?> system, SearchIndex index, Settings settings) {
+    return from(system, index, settings, true, events -> {});
+  }
+
+  /** From the stored offset to the journal's end now, telling {@code progress} each batch's events: a rebuild. */
+  static Source<IndexPosition, NotUsed> toTheEnd(ActorSystem<?> system, SearchIndex index, Settings settings,
+      LongConsumer progress) {
+    return from(system, index, settings, false, progress);
+  }
+
+  private static Source<IndexPosition, NotUsed> from(ActorSystem<?> system, SearchIndex index, Settings settings,
+      boolean live, LongConsumer progress) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
+    JdbcReadJournal journal =
+        PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, settings.readJournal());
+    NodeMetrics metrics = NodeMetrics.get(system);
+    CompletionStage<Source<IndexPosition, NotUsed>> start = CompletableFuture.supplyAsync(() -> {
+      try {
+        return index.offset();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, blocking).thenApply(stored -> {
+      AtomicLong after = new AtomicLong(stored);
+      Offset offset = Offset.sequence(stored);
+      Source<EventEnvelope, NotUsed> events =
+          live ? journal.eventsByTag(ChatRoom.TAG, offset) : journal.currentEventsByTag(ChatRoom.TAG, offset);
+      return events
+          .groupedWithin(settings.size(), settings.window())
+          .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+            try {
+              return Pair.create(batch, apply(index, after, batch));
+            } catch (Exception e) {
+              throw new CompletionException(e);
+            }
+          }, blocking))
+          .map(applied -> {
+            long now = System.currentTimeMillis();
+            if (live) {
+              for (EventEnvelope e : applied.first()) {
+                metrics.searchIndexed(now - e.timestamp());
+              }
+            }
+            progress.accept(applied.first().size());
+            return applied.second();
+          });
+    });
+    return Source.completionStageSource(start).mapMaterializedValue(ignored -> NotUsed.getInstance())
+        .mapError(Throwable.class, e -> {
+          LOG.warn("The search feed stopped ({}); it starts again from the index's offset", e.toString());
+          return e;
+        });
+  }
+
+  private static IndexPosition apply(SearchIndex index, AtomicLong after, List<EventEnvelope> events)
+      throws Exception {
+    FeedBatch batch = FeedBatch.of(index, after.get(), events);
+    IndexPosition position = batch.position();
+    index.apply(batch.changes(), after.get(), position);
+    after.set(position.offset());
+    return position;
+  }
+
+  /** Completes once the source ends; for the rebuild. */
+  static CompletionStage<Done> run(Source<IndexPosition, NotUsed> source, ActorSystem<?> system) {
+    return source.runWith(Sink.ignore(), system);
+  }
+}
