@@ -18,6 +18,9 @@ import parley.protocol.SearchResults;
  * On stderr: that hits were left out past the limit, and which rooms have entries newer than the index holds.
  */
 final class LineSearch {
+  /** The most hits the server gives a page (docs/protocol.md): a script's long list takes few round trips. */
+  static final int PAGE_MAX = 100;
+
   private final ParleyApi api;
   private final String me;
   private final PrintStream out;
@@ -37,7 +40,7 @@ final class LineSearch {
     int printed = 0;
     String before = null;
     do {
-      SearchResults page = api.search(query, Math.min(MessageSearch.PAGE, limit - printed), before).get();
+      SearchResults page = api.search(query, Math.min(PAGE_MAX, limit - printed), before).get();
       page.indexedThrough().forEach((room, seq) -> indexedThrough.merge(room, seq, Math::max));
       for (SearchResults.Hit hit : page.hits()) {
         if (printed == limit) {

@@ -51,13 +51,16 @@ class LineSearchTest {
 
   @Test
   void pagesAreFollowedUpToTheLimitAndWhatIsLeftOutIsSaid() throws Exception {
-    assertEquals(0, search("chatter", 30));
-    assertEquals(30, lines().size());
-    assertEquals("#general\t45\tbob\t2025-03-14T09:45:00Z\tchatter number 45", lines().get(0));
-    assertEquals("#general\t16\tbob\t2025-03-14T09:16:00Z\tchatter number 16", lines().get(29));
-    assertEquals(List.of("search chatter", "search chatter before 20"),
-        server.calls.stream().filter(c -> c.startsWith("search")).toList());
-    assertEquals("parley client: more hits past these 30: --limit N prints more\n",
+    for (int i = 46; i <= 140; i++) {
+      server.says("r1", "bob", "chatter number " + i);
+    }
+    assertEquals(0, search("chatter", 130));
+    assertEquals(130, lines().size());
+    assertEquals("#general\t141\tbob\t2025-03-14T11:22:00Z\tchatter number 140", lines().get(0));
+    assertEquals("#general\t11\tbob\t2025-03-14T09:11:00Z\tchatter number 11", lines().get(129));
+    assertEquals(List.of("search chatter", "search chatter before 100"),
+        server.calls.stream().filter(c -> c.startsWith("search")).toList(), "pages of the server's most, 100");
+    assertEquals("parley client: more hits past these 130: --limit N prints more\n",
         err.toString(StandardCharsets.UTF_8));
   }
 
