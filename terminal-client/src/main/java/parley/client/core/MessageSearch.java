@@ -1,5 +1,7 @@
 package parley.client.core;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import parley.client.net.ApiException;
+import parley.protocol.Message;
 import parley.protocol.SearchResults;
 
 /**
@@ -74,10 +77,23 @@ public final class MessageSearch {
     return rooms.isEmpty() ? "" : "not searched yet: " + String.join(", ", rooms);
   }
 
-  /** {@link #behind} with what this client knows of its rooms. */
+  /**
+   * {@link #behind} with what this client knows of its rooms, each with how far back what is not searched yet goes
+   * when the client holds the oldest of it: "the 2 newest entries of #ops (the last 3 s)".
+   */
   public String behind(Map<String, Long> indexedThrough) {
     ChatState state = client.state();
+    Instant now = client.clock().instant();
     return behind(indexedThrough, id -> state.room(id).map(RoomState::lastSeq).orElse(0L),
-        id -> state.room(id).map(r -> r.displayName(state.me())).orElse(id));
+        id -> state.room(id).map(r -> r.displayName(state.me()) + since(r, indexedThrough.get(id) + 1, now))
+            .orElse(id));
+  }
+
+  /** " (the last 4 s)": how long ago the entry at {@code seq} was written, if the client holds it; else "". */
+  private static String since(RoomState room, long seq, Instant now) {
+    return room.entry(seq).map(Message::sentAt).map(at -> {
+      long s = Math.max(0, Duration.between(at, now).toSeconds());
+      return " (the last " + (s < 60 ? s + " s" : s < 3600 ? s / 60 + " min" : s / 3600 + " h") + ")";
+    }).orElse("");
   }
 }

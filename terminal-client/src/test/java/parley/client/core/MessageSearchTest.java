@@ -79,7 +79,8 @@ class MessageSearchTest {
     server.search.indexedThrough.put("r2", 0L);
     link.frame(server.says("r2", "carol", "deploy done"));
     SearchResults behind = client.search().page("deploy", null).join();
-    assertEquals("not searched yet: the 2 newest entries of #ops", client.search().behind(behind.indexedThrough()));
+    assertEquals("not searched yet: the 2 newest entries of #ops (the last 1 min)",
+        client.search().behind(behind.indexedThrough()), "the oldest of them was written a minute ago");
     assertEquals("not searched yet: the newest entry of #a, the 3 newest entries of #b",
         MessageSearch.behind(Map.of("x", 4L, "y", 7L, "z", 9L), Map.of("x", 5L, "y", 10L, "z", 9L)::get,
             id -> id.equals("x") ? "#a" : "#b"));

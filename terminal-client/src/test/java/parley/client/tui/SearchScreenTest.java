@@ -168,7 +168,7 @@ class SearchScreenTest {
     server.search.indexedThrough.put("r2", 0L);
     enter("/search deploy");
     String text = screen.text();
-    assertTrue(text.contains("1 hit for deploy · not searched yet: the newest entry of #ops"), text);
+    assertTrue(text.contains("1 hit for deploy · not searched yet: the newest entry of #ops (the last 0 s)"), text);
     assertFalse(text.contains("deploy again tonight?"), text);
   }
 
