@@ -41,10 +41,18 @@ public final class PostgresSearchIndex implements SearchIndex {
 
   private final DataSource db;
   private final Analyzer analyzer;
+  /** The row of {@code search_offsets} this index's feed keeps its offset in. */
+  private final String feed;
 
   public PostgresSearchIndex(DataSource db, Analyzer analyzer) {
+    this(db, analyzer, "room");
+  }
+
+  /** With the offset kept under {@code feed}: a test's feed of its own beside the nodes'. */
+  PostgresSearchIndex(DataSource db, Analyzer analyzer, String feed) {
     this.db = db;
     this.analyzer = analyzer;
+    this.feed = feed;
   }
 
   /** What the query side searches with. */
@@ -59,12 +67,19 @@ public final class PostgresSearchIndex implements SearchIndex {
       try {
         // The offset's row first, locked to the commit: a second feed waits here, then finds it moved.
         try (PreparedStatement s = c.prepareStatement(
-            "SELECT ordering FROM search_offsets WHERE name = 'room' FOR UPDATE");
-            ResultSet r = s.executeQuery()) {
-          long stored = r.next() ? r.getLong(1) : 0;
-          if (stored != after) {
-            c.rollback();
-            throw new StaleOffset(after, stored);
+            "INSERT INTO search_offsets (name, ordering) VALUES (?, 0) ON CONFLICT (name) DO NOTHING")) {
+          s.setString(1, feed);
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT ordering FROM search_offsets WHERE name = ? FOR UPDATE")) {
+          s.setString(1, feed);
+          try (ResultSet r = s.executeQuery()) {
+            long stored = r.next() ? r.getLong(1) : 0;
+            if (stored != after) {
+              c.rollback();
+              throw new StaleOffset(after, stored);
+            }
           }
         }
         write(c, changes);
@@ -78,8 +93,9 @@ public final class PostgresSearchIndex implements SearchIndex {
           }
           s.executeBatch();
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE search_offsets SET ordering = ? WHERE name = 'room'")) {
+        try (PreparedStatement s = c.prepareStatement("UPDATE search_offsets SET ordering = ? WHERE name = ?")) {
           s.setLong(1, position.offset());
+          s.setString(2, feed);
           s.executeUpdate();
         }
         c.commit();
@@ -193,9 +209,12 @@ public final class PostgresSearchIndex implements SearchIndex {
 
   @Override
   public long offset() throws IOException {
-    try (Connection c = db.getConnection(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT ordering FROM search_offsets WHERE name = 'room'")) {
-      return r.next() ? r.getLong(1) : 0;
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT ordering FROM search_offsets WHERE name = ?")) {
+      s.setString(1, feed);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
     } catch (SQLException e) {
       throw new IOException("the search index's offset could not be read", e);
     }
@@ -227,7 +246,7 @@ public final class PostgresSearchIndex implements SearchIndex {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("TRUNCATE search_entries, search_rooms");
-        s.execute("UPDATE search_offsets SET ordering = 0 WHERE name = 'room'");
+        s.execute("UPDATE search_offsets SET ordering = 0");
       }
       c.commit();
     } catch (SQLException e) {
