@@ -91,6 +91,13 @@ export class Api {
     if (after !== undefined) p += '&after=' + after;
     return this.call('GET', p);
   }
+  /** `GET /search`: {hits, next, indexedThrough}; `order` 'relevance' ranks the hits, otherwise newest first. */
+  search(q, { before = null, order = null, limit = 20 } = {}) {
+    let p = '/api/v1/search?q=' + enc(q) + '&limit=' + limit;
+    if (before) p += '&before=' + enc(before);
+    if (order) p += '&order=' + enc(order);
+    return this.call('GET', p);
+  }
   markRead(id, seq) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/read', { seq }); }
   receipts(id) { return this.call('GET', '/api/v1/rooms/' + enc(id) + '/receipts'); }
   dm(username) { return this.call('POST', '/api/v1/dms/' + enc(username)); }

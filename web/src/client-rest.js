@@ -44,10 +44,11 @@ export const restOps = {
 
   // ---- history ------------------------------------------------------------------------------------------------
 
-  async fetchPage(roomId, direction, limit = PAGE) {
+  /** A page at the run's ends (see ChatState.applyPage), or at `at` ({before} or {after}) for an 'around' read. */
+  async fetchPage(roomId, direction, limit = PAGE, at = null) {
     const s = this.state;
     const r = s.room(roomId);
-    const q = { limit };
+    const q = { limit, ...(at || {}) };
     if (direction === 'before') q.before = r.runStart;
     if (direction === 'after') q.after = r.cursor;
     try {

@@ -5,13 +5,15 @@
 // tests drive it with fakes. The view listens with `on(fn)`: fn(type, detail).
 //
 // ChatClient is one object to its callers. This file holds the connection and the frames that come in; what it
-// sends (client-outbox.js) and what it asks over HTTP (client-rest.js) are added to it at the end.
+// sends (client-outbox.js), what it asks over HTTP (client-rest.js) and for search (client-search.js) are added to it
+// at the end.
 
 import { addMethods } from './methods.js';
 import { ChatState } from './state.js';
 import { Outbox, DeliveredThrottle, backoffDelay } from './outbox.js';
 import { outboxOps } from './client-outbox.js';
 import { restOps } from './client-rest.js';
+import { searchOps } from './client-search.js';
 
 export const PING_EVERY_MS = 25000;
 export const PONG_WITHIN_MS = 10000;
@@ -361,4 +363,4 @@ export class ChatClient {
   }
 }
 
-addMethods(ChatClient, outboxOps, restOps);
+addMethods(ChatClient, outboxOps, restOps, searchOps);

@@ -1,6 +1,7 @@
 // The sidebar, in the view: the rooms, then the DMs and groups (unread and mention badges, presence dots), the
 // drawer it becomes at narrow widths, and the ways to a room: New room, Browse (search, join, a passcode asked for),
-// New DM, the Ctrl+K switcher, Alt+Up/Down. Its invitations are invites.js. The main view (ui.js) hands itself in.
+// New DM, Alt+Up/Down. Its invitations are invites.js; the Ctrl+K box that jumps to a room or a message is search.js.
+// The main view (ui.js) hands itself in.
 
 import { h, $, fill } from './dom.js';
 
@@ -10,7 +11,6 @@ export class SidebarView {
     this.c = view.c;
     this.s = view.s;
     this.browseNext = null;
-    this.switchIndex = 0;
   }
 
   bind(on) {
@@ -84,33 +84,6 @@ export class SidebarView {
       $('dlg-dm').close();
       this.v.openRoom(r.id);
     }));
-
-    // Switcher
-    on($('switch-q'), 'input', () => {
-      this.switchIndex = 0;
-      this.renderSwitcher();
-    });
-    on($('switch-q'), 'keydown', (ev) => {
-      const items = $('switch-list').children;
-      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
-        ev.preventDefault();
-        if (!items.length) return;
-        this.switchIndex = (this.switchIndex + (ev.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
-        this.renderSwitcher();
-      }
-    });
-    on($('switch-form'), 'submit', (ev) => {
-      ev.preventDefault();
-      const li = $('switch-list').children[this.switchIndex];
-      $('dlg-switch').close();
-      if (li) this.v.openRoom(li.dataset.room);
-    });
-    on($('switch-list'), 'click', (ev) => {
-      const li = ev.target.closest('li[data-room]');
-      if (!li) return;
-      $('dlg-switch').close();
-      this.v.openRoom(li.dataset.room);
-    });
   }
 
   toggleNav(open) {
@@ -179,7 +152,7 @@ export class SidebarView {
     }, parts));
   }
 
-  // ---- browsing, joining, the switcher ------------------------------------------------------------------------
+  // ---- browsing and joining ------------------------------------------------------------------------
 
   /** The join form asks for the room's passcode; a refusal `e` other than passcode_required goes on as it is. */
   askPasscode(id, e = null) {
@@ -217,28 +190,5 @@ export class SidebarView {
     } catch (e) {
       fill(list, h('li', { class: 'error' }, e.message));
     }
-  }
-
-  openSwitcher() {
-    $('switch-q').value = '';
-    this.switchIndex = 0;
-    this.renderSwitcher();
-    $('dlg-switch').showModal();
-    $('switch-q').focus();
-  }
-
-  renderSwitcher() {
-    const q = $('switch-q').value.trim().toLowerCase();
-    const rooms = this.s.orderedRooms().filter((r) => this.s.displayName(r).toLowerCase().includes(q) || r.id.includes(q));
-    // Rooms with something new come first when nothing is typed.
-    if (!q) rooms.sort((a, b) => (b.mentions - a.mentions) || ((b.unread > 0) - (a.unread > 0)));
-    const items = rooms.slice(0, 30).map((r, i) => h('li', {
-      role: 'option', id: 'switch-opt-' + i, dataset: { room: r.id }, 'aria-selected': i === this.switchIndex ? 'true' : 'false',
-    }, (r.kind === 'dm' ? '@' : r.kind === 'group' ? '& ' : '# ') + this.s.displayName(r), r.unread ? h('span', { class: 'badge', text: String(r.unread) }) : null));
-    fill($('switch-list'), items);
-    if (items.length) $('switch-q').setAttribute('aria-activedescendant', 'switch-opt-' + this.switchIndex);
-    else $('switch-q').removeAttribute('aria-activedescendant');
-    const sel = items[this.switchIndex];
-    if (sel) sel.scrollIntoView({ block: 'nearest' });
   }
 }

@@ -67,14 +67,36 @@ export class RoomState {
    * everyone in one was put there when it was opened, so "carol joined" says nothing.
    */
   visibleEntries() {
+    if (this.cursor === null) return [];
+    return this.shownBetween(this.runStart, this.cursor);
+  }
+
+  /** The entries from `lo` to `hi` that are shown as lines (see visibleEntries), ascending by seq. */
+  shownBetween(lo, hi) {
     const out = [];
-    if (this.cursor === null) return out;
     const direct = this.isDirect;
-    for (let s = this.runStart; s <= this.cursor; s++) {
+    for (let s = lo; s <= hi; s++) {
       const e = this.entries.get(s);
       if (e && SHOWN_KINDS.has(e.kind) && !(direct && e.kind === 'joined')) out.push(e);
     }
     return out;
+  }
+
+  /**
+   * The stretch of held seqs without a hole that holds `seq`: {lo, hi, live}. `live` when it is the run the resume
+   * cursor ends (what the socket extends); otherwise it is an island read around a seq far back (a search hit), which
+   * joins the run once the seqs between are read. Null when `seq` is not held.
+   */
+  segmentAround(seq) {
+    if (!this.entries.has(seq)) return null;
+    if (this.cursor !== null && seq >= this.runStart && seq <= this.cursor) {
+      return { lo: this.runStart, hi: this.cursor, live: true };
+    }
+    let lo = seq;
+    let hi = seq;
+    while (lo > this.floor && this.entries.has(lo - 1)) lo--;
+    while (this.entries.has(hi + 1)) hi++;
+    return { lo, hi, live: false };
   }
 
   hasMoreBefore() {

@@ -86,8 +86,10 @@ export const timelineOps = {
   },
 
   /**
-   * A page of `GET /rooms/{id}/messages`. `direction`: 'newest' (no cursor), 'before' or 'after'.
-   * Returns the number of entries added.
+   * A page of `GET /rooms/{id}/messages`. `direction`: 'newest' (no cursor), 'before' or 'after' (the run's ends),
+   * or 'around' (a read at a seq of one's choosing: it says nothing of where the run or the room starts). Entries
+   * that do not touch the run are held apart from it (see RoomState.segmentAround): the resume cursor never moves
+   * past a hole. Returns the number of entries added.
    */
   applyPage(roomId, page, direction) {
     const r = this.room(roomId);

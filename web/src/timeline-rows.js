@@ -9,7 +9,11 @@ import { POST_KINDS } from './state-room.js';
 
 const GROUP_MS = 5 * 60 * 1000;
 
-/** Rows to draw for a room: its entries, then its pending lines. Each row has key and sig (see reconcile). */
+/**
+ * Rows to draw for a room: its entries, then its pending lines. Each row has key and sig (see reconcile). With
+ * `ctx.island` ({lo, hi, moreBefore, loadingNewer}) the entries are a stretch far back: no pending lines (they go at
+ * the newest end), and a row below that says newer lines follow.
+ */
 export function timelineRows(state, room, rowsFromFormat, ctx) {
   const out = [];
   const me = state.me;
@@ -17,7 +21,8 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
   for (const i of state.outbox.items) {
     if (i.room === room.id && (i.type === 'edit' || i.type === 'delete')) outboxEdits.set(i.seq, i.type);
   }
-  if (room.hasMoreBefore()) out.push({ type: 'top', key: 'top', sig: ctx.loadingOlder ? 'l' : 'm', loading: ctx.loadingOlder });
+  const island = ctx.island || null;
+  if (island ? island.moreBefore : room.hasMoreBefore()) out.push({ type: 'top', key: 'top', sig: ctx.loadingOlder ? 'l' : 'm', loading: ctx.loadingOlder });
   else if (room.cursor !== null) {
     const trimmed = room.floor > 1;
     out.push({ type: 'start', key: 'start', sig: 's' + room.floor, trimmed, floor: room.floor });
@@ -50,6 +55,10 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
       prev = post ? e : null;
     }
   }
+  if (island) {
+    out.push({ type: 'below', key: 'below', sig: island.loadingNewer ? 'l' : 'm', loading: island.loadingNewer });
+    return out;
+  }
   for (const [id, a] of state.acked) {
     if (a.room !== room.id) continue;
     out.push({ type: 'pending', key: 'p:' + id, sig: 'acked', id, text: a.text, file: a.file, status: 'sent', replyTo: a.replyTo });
@@ -69,6 +78,8 @@ export function makeRow(row, ctx) {
     case 'start':
       return h('div', { class: 'tl-top muted' }, row.trimmed ? `History before #${row.floor} was removed by the room's retention`
         : `This is the start of ${ctx.roomName}`);
+    case 'below':
+      return h('div', { class: 'tl-top muted', role: 'status' }, row.loading ? 'Loading newer messages…' : 'Scroll down for newer messages');
     case 'day':
       return h('div', { class: 'day', role: 'separator' }, h('span', { text: dayLabel(new Date(row.at), ctx.now) }));
     case 'new':

@@ -1,7 +1,10 @@
 // The open room's timeline, in the view: its rows kept in step with the state (timeline-rows.js draws them), where
 // the view stays (at the newest line, or where the user scrolled to), older history as the user scrolls up, the New
 // messages line and the jumps to it and to the newest, the read marker moved once the user has seen the end, the
-// actions on a message (reply, edit, delete, react, retry), and who is typing. The main view (ui.js) hands itself in.
+// actions on a message (reply, edit, delete, react, retry), and who is typing. A jump to a line far back (a search hit,
+// a reply's original) shows the lines read around it, an island apart from the newest ones, which grows as the user
+// scrolls either way and becomes the room's timeline again when it reaches them (or on Newest). The main view
+// (ui.js) hands itself in.
 
 import { $, reconcile } from './dom.js';
 import { buildRows, typingText } from './format.js';
@@ -20,6 +23,9 @@ export class TimelineView {
     this.rowCache = new Map();
     this.stick = true;
     this.loadingOlder = false;
+    this.loadingNewer = false;
+    /** A seq the view holds on outside the run of newest lines (see RoomState.segmentAround), or null. */
+    this.island = null;
     this.picker = new ReactPicker(view);
   }
 
@@ -35,6 +41,7 @@ export class TimelineView {
   /** Another room is open: none of the last one's rows stay, and the New messages line goes at the read marker. */
   reset(id) {
     this.rowCache.clear();
+    this.island = null;
     $('timeline').replaceChildren();
     this.newLineAfter = this.s.newLineAfter(id);
     this.placeNewLine = this.newLineAfter !== null;
@@ -44,7 +51,7 @@ export class TimelineView {
   /**
    * The client opened the room (its details, receipts, and its newest page if none was held): the New messages line
    * goes at the read marker once that is known, older pages are read down to it when it is at most 400 entries back,
-   * and the view goes to `seq` if one was asked for.
+   * unless the view goes to `seq` (a jump: what is around it is read instead).
    */
   async opened(id, wasHeld, seq) {
     if (this.v.current !== id) return;
@@ -54,7 +61,7 @@ export class TimelineView {
       this.stick = !this.placeNewLine;
     }
     const room = this.s.rooms.get(id);
-    if (room && this.newLineAfter !== null && room.runStart > this.newLineAfter + 1
+    if (seq === null && room && this.newLineAfter !== null && room.runStart > this.newLineAfter + 1
       && room.lastSeq - this.newLineAfter <= 400) {
       await this.c.ensureLoaded(id, this.newLineAfter);
     }
@@ -62,12 +69,21 @@ export class TimelineView {
     this.v.schedule();
   }
 
+  /** Shows the line at `seq` in the middle of the view, with the lines around it, read first if not held. */
   async scrollToSeq(seq) {
-    await this.c.ensureLoaded(this.v.current, seq);
+    const id = this.v.current;
+    const seg = await this.c.loadAround(id, seq).catch(() => null);
+    if (this.v.current !== id) return;
+    if (!seg) {
+      this.v.toast('That message is no longer in the room');
+      return;
+    }
+    this.island = seg.live ? null : seq;
+    this.stick = false;
+    this.placeNewLine = false;
     this.v.render();
     const el = $('timeline').querySelector(`[data-seq="${Number(seq)}"]`);
     if (el) {
-      this.stick = false;
       el.scrollIntoView({ block: 'center' });
       el.classList.add('flash');
       setTimeout(() => el.classList.remove('flash'), 1600);
@@ -77,17 +93,32 @@ export class TimelineView {
 
   /** Back to the newest line, with no New messages line: the user wrote, or marked the room read. */
   follow() {
+    this.island = null;
     this.newLineAfter = null;
     this.stick = true;
+  }
+
+  /** The island in view ({lo, hi, moreBefore}), or null when the view is the run of newest lines. */
+  islandOf(r) {
+    if (this.island === null) return null;
+    const seg = r.segmentAround(this.island);
+    // Joined to the run, or gone (a reset, retention): the view is the run again.
+    if (!seg || seg.live) {
+      this.island = null;
+      return null;
+    }
+    return { lo: seg.lo, hi: seg.hi, moreBefore: seg.lo > r.floor, loadingNewer: this.loadingNewer };
   }
 
   render() {
     const r = this.s.rooms.get(this.v.current);
     const tl = $('timeline');
     const now = new Date();
-    const rows = timelineRows(this.s, r, buildRows(r.visibleEntries(), { newLineAfter: this.newLineAfter, runStart: r.runStart }), {
-      loadingOlder: this.loadingOlder, canModerate: this.canModerate(), today: now.toDateString(),
-    });
+    const win = this.islandOf(r);
+    const entries = win ? r.shownBetween(win.lo, win.hi) : r.visibleEntries();
+    const rows = timelineRows(this.s, r, buildRows(entries, {
+      newLineAfter: this.newLineAfter, runStart: win ? win.lo : r.runStart,
+    }), { loadingOlder: this.loadingOlder, canModerate: this.canModerate(), today: now.toDateString(), island: win });
     let anchorKey = null;
     let anchorOff = 0;
     if (!this.stick) {
@@ -123,13 +154,18 @@ export class TimelineView {
     }
     this.updateJumps();
     // Not enough to scroll yet: fetch older until the view is full or the room's start is reached.
-    if (r.cursor !== null && r.hasMoreBefore() && tl.scrollHeight <= tl.clientHeight + 50) this.loadOlder();
+    if (tl.scrollHeight <= tl.clientHeight + 50) {
+      if (win) {
+        this.loadOlder();
+        this.loadNewer();
+      } else if (r.cursor !== null && r.hasMoreBefore()) this.loadOlder();
+    }
     this.maybeMarkRead();
   }
 
   updateJumps() {
     const tl = $('timeline');
-    $('jump-newest').hidden = this.atBottom();
+    $('jump-newest').hidden = this.island === null && this.atBottom();
     let showUnread = false;
     if (this.newLineAfter !== null) {
       const line = $('new-line');
@@ -154,25 +190,42 @@ export class TimelineView {
 
   onScroll() {
     const tl = $('timeline');
-    this.stick = this.atBottom();
+    // The end of an island is not the room's end: the view does not follow new lines there.
+    this.stick = this.island === null && this.atBottom();
     if (tl.scrollTop < 400) this.loadOlder();
+    if (this.island !== null && tl.scrollHeight - tl.scrollTop - tl.clientHeight < 400) this.loadNewer();
     this.updateJumps();
     this.maybeMarkRead();
   }
 
   loadOlder() {
     const r = this.s.rooms.get(this.v.current);
-    if (!r || this.loadingOlder || !r.hasMoreBefore()) return;
+    if (!r || this.loadingOlder) return;
+    const win = this.islandOf(r);
+    if (win ? !win.moreBefore : !r.hasMoreBefore()) return;
     this.loadingOlder = true;
     const id = this.v.current;
-    this.c.loadOlder(id).finally(() => {
+    (win ? this.c.loadIslandBefore(id, win.lo) : this.c.loadOlder(id)).finally(() => {
       this.loadingOlder = false;
       if (this.v.current === id) this.v.schedule();
     });
   }
 
+  /** The lines after the island, towards the newest ones. */
+  loadNewer() {
+    const r = this.s.rooms.get(this.v.current);
+    const win = r && this.islandOf(r);
+    if (!win || this.loadingNewer) return;
+    this.loadingNewer = true;
+    const id = this.v.current;
+    this.c.loadIslandAfter(id, win.hi).finally(() => {
+      this.loadingNewer = false;
+      if (this.v.current === id) this.v.schedule();
+    });
+  }
+
   maybeMarkRead() {
-    if (!this.v.current || document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    if (!this.v.current || this.island !== null || document.visibilityState !== 'visible' || !document.hasFocus()) return;
     if (!this.atBottom()) return;
     this.c.markRead(this.v.current);
   }
@@ -185,6 +238,7 @@ export class TimelineView {
   }
 
   jumpNewest() {
+    this.island = null;
     this.stick = true;
     this.v.render();
     $('composer-input').focus();

@@ -1,5 +1,5 @@
 // The main screen: the views of its parts, each a module (sidebar.js, timeline.js, composer.js, room.js, account.js,
-// inbox.js, invites.js), wired to the client and to each other here, with what concerns the whole page: which room
+// inbox.js, invites.js, search.js), wired to the client and to each other here, with what concerns the whole page: which room
 // is open, one render per frame, the page's keys and the browser's events, toasts and announcements. The views read
 // the state model and ask the client to act; every text from the network is set with textContent.
 
@@ -12,6 +12,7 @@ import { RoomView } from './room.js';
 import { AccountView } from './account.js';
 import { InboxView } from './inbox.js';
 import { InvitesView } from './invites.js';
+import { SearchView } from './search.js';
 
 export class MainView {
   constructor(client, api, { onLogout }) {
@@ -31,6 +32,7 @@ export class MainView {
     this.account = new AccountView(this);
     this.inbox = new InboxView(this);
     this.invites = new InvitesView(this);
+    this.search = new SearchView(this);
   }
 
   // ---- mounting -----------------------------------------------------------------------------------------------
@@ -49,6 +51,7 @@ export class MainView {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     for (const d of document.querySelectorAll('dialog[open]')) d.close();
+    this.search.clear();
     $('app').hidden = true;
     if (this.abort) this.abort.abort();
   }
@@ -158,6 +161,7 @@ export class MainView {
     this.account.bind(on);
     this.inbox.bind(on);
     this.invites.bind(on);
+    this.search.bind(on);
   }
 
   onVisibility() {
@@ -175,10 +179,15 @@ export class MainView {
     const dialogOpen = document.querySelector('dialog[open]');
     if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === 'k') {
       ev.preventDefault();
-      if (!dialogOpen) this.sidebar.openSwitcher();
+      if (!dialogOpen) this.search.open();
       return;
     }
     if (dialogOpen) return;
+    if (ev.key === '/' && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !typing(ev.target)) {
+      ev.preventDefault();
+      this.search.open();
+      return;
+    }
     if (ev.altKey && (ev.key === 'ArrowUp' || ev.key === 'ArrowDown')) {
       ev.preventDefault();
       this.sidebar.moveRoom(ev.key === 'ArrowUp' ? -1 : 1);
@@ -224,7 +233,7 @@ export class MainView {
     $('room-view').hidden = false;
     this.sidebar.toggleNav(false);
     const wasHeld = r.cursor !== null;
-    this.c.open(id).then(() => this.timeline.opened(id, wasHeld, seq));
+    this.c.open(id).then(() => this.timeline.opened(id, wasHeld, same ? null : seq));
     if (seq !== null && same) this.timeline.scrollToSeq(seq);
     this.render();
     if (focus && !window.matchMedia('(pointer: coarse)').matches) input.focus();
@@ -321,4 +330,11 @@ export class MainView {
       }
     };
   }
+}
+
+/** Whether a key went to something the user types in (where `/` is a character, not the search key). */
+function typing(el) {
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT'
+    || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes(el.type));
 }

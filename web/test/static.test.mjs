@@ -35,7 +35,7 @@ test('scripts: no innerHTML, no eval, no inline style attributes, imports that r
 
 test('the pure modules touch no DOM', () => {
   for (const f of ['state.js', 'state-room.js', 'state-timeline.js', 'state-awareness.js', 'state-invites.js', 'outbox.js',
-    'format.js', 'client.js', 'client-outbox.js', 'client-rest.js', 'methods.js']) {
+    'format.js', 'client.js', 'client-outbox.js', 'client-rest.js', 'client-search.js', 'search-model.js', 'methods.js']) {
     const code = read(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     const m = /\b(document|window|localStorage|sessionStorage|WebSocket|XMLHttpRequest|fetch)\b/.exec(code);
     assert.equal(m, null, `${f} uses ${m && m[1]}`);
