@@ -39,7 +39,6 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.AskTimeoutException;
 import parley.node.Validation;
 import parley.node.delivery.WireEntries;
-import parley.node.delivery.WireEntries;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.user.UserAccount;

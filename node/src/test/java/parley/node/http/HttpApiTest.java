@@ -309,7 +309,7 @@ class HttpApiTest extends OnOneNode {
   }
 
   @Test
-  void badRequestsGetJsonErrors() {
+  void badRequestsGetJsonErrors() throws Exception {
     ApiClient alice = anonymous.newUser("alice");
     assertEquals(405, alice.method("PUT", "/api/v1/me").status());
     assertEquals("method_not_allowed", alice.method("PUT", "/api/v1/me").code());
@@ -338,13 +338,20 @@ class HttpApiTest extends OnOneNode {
         "{\"clientMsgId\":\"z\",\"text\":\"\\u200b\\u3000\\u2066\"}").code());
     assertEquals("invalid_room", alice.post("/api/v1/rooms", "{\"name\":\"\\u001b]0;pwned\\u0007\"}").code());
     assertEquals("invalid_room", alice.post("/api/v1/rooms", "{\"name\":\"abc\\u202edef\"}").code());
-    // A body over the limit is 413 with the limit on every call, signup and login included.
-    String big = "{\"username\":\"" + "a".repeat(300_000) + "\"}";
+    // A body over the limit is 413 with the limit on every call, signup and login included, answered from the
+    // headers: only they are sent, since a node that refuses a body closes the connection, and a body still being
+    // written then can reset it before the client reads the answer.
     for (String path : List.of("/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/rooms")) {
-      var tooBig = alice.post(path, big);
-      assertEquals(413, tooBig.status(), path);
-      assertEquals("body_too_large", tooBig.code(), path);
-      assertTrue(tooBig.body().get("error").get("message").asText().contains("262144"), tooBig.toString());
+      try (var s = RawHttp.connect(node.port, "127.0.0.1")) {
+        s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.token
+            + "\r\nContent-Type: application/json\r\nContent-Length: 300000\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        var tooBig = RawHttp.read(s);
+        assertEquals(413, tooBig.status(), path);
+        JsonNode error = Json.mapper().readTree(tooBig.body()).get("error");
+        assertEquals("body_too_large", error.get("code").asText(), path);
+        assertTrue(error.get("message").asText().contains("262144"), tooBig.body());
+      }
     }
   }
 
