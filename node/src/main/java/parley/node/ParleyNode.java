@@ -1,6 +1,8 @@
 package parley.node;
 
 import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,12 +29,15 @@ import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.room.Members;
 import parley.node.room.RoomDirectory;
+import parley.node.search.SearchFeed;
+import parley.node.search.SearchIndex;
+import parley.node.search.SearchIndexes;
 import parley.node.user.AccountMembers;
 import parley.node.user.UserAccount;
 
 /**
- * Starts Parley on an ActorSystem: the schema ({@link Migrations}), the sharded entities, the node's fan-out hub and the
- * HTTP edge. {@link Main} calls it for a real node and tests call it for theirs.
+ * Starts Parley on an ActorSystem: the schema ({@link Migrations}), the search index and its feed, the sharded entities,
+ * the node's fan-out hub and the HTTP edge. {@link Main} calls it for a real node and tests call it for theirs.
  */
 public final class ParleyNode {
   private static final Logger LOG = LoggerFactory.getLogger(ParleyNode.class);
@@ -74,6 +79,28 @@ public final class ParleyNode {
         });
   }
 
+  /**
+   * The node's search index, closed as the node stops (after the feed, a cluster singleton, has been handed over with
+   * the cluster's leave; what its last batch left uncommitted is read again by the next feed).
+   */
+  private static SearchIndex openSearch(ActorSystem<?> system) {
+    try {
+      SearchIndex index = SearchIndexes.open(system.settings().config());
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+          "parley-close-search", () -> {
+            try {
+              index.close();
+            } catch (Exception e) {
+              LOG.warn("The search index did not close cleanly: {}", e.toString());
+            }
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
+      return index;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the search index could not be opened", e);
+    }
+  }
+
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
     Config config = system.settings().config();
     Cluster cluster = Cluster.get(system);
@@ -85,7 +112,11 @@ public final class ParleyNode {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
-    return CompletableFuture.supplyAsync(() -> Migrations.run(config), blocking).thenCompose(schema -> {
+    // The schema first, then the search index on it (Lucene's files, or the tables the schema made).
+    CompletableFuture<Migrations.Outcome> migrated = CompletableFuture.supplyAsync(() -> Migrations.run(config), blocking);
+    CompletableFuture<SearchIndex> searchOpened = migrated.thenApplyAsync(schema -> openSearch(system), blocking);
+    return searchOpened.thenCompose(search -> {
+      Migrations.Outcome schema = migrated.join();
       if (schema.applied() > 0) {
         LOG.info("Database schema migrated to version {} ({} migrations applied)", schema.version(), schema.applied());
       }
@@ -95,6 +126,7 @@ public final class ParleyNode {
       UserAccount.init(system);
       RoomDirectory.init(system);
       FileStore.get(system).startSweeping();
+      SearchFeed.init(system, search);
       ActorRef<RoomHub.Command> hub =
           system.systemActorOf(RoomHub.create(
               Duration.ofSeconds(30), config.getDuration("parley.presence.batch-window")), "room-hub", Props.empty());

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -126,21 +127,20 @@ public final class PostgresSearchIndex implements SearchIndex {
     }
   }
 
-  /** In order; runs of puts go as one JDBC batch. */
+  /**
+   * In order; a run of puts goes as one JDBC batch, each document once (its last put): the driver sends the batch as
+   * one multi-row insert, and PostgreSQL refuses to upsert one row twice in a statement (an edit in the same batch
+   * as its message).
+   */
   private void write(Connection c, List<SearchChange> changes) throws SQLException {
     try (PreparedStatement put = c.prepareStatement(UPSERT)) {
-      int pending = 0;
+      Map<String, SearchDocument> run = new LinkedHashMap<>();
       for (SearchChange change : changes) {
         if (change instanceof SearchChange.Put p) {
-          bind(c, put, p.document());
-          put.addBatch();
-          pending++;
+          run.put(p.document().id(), p.document());
           continue;
         }
-        if (pending > 0) {
-          put.executeBatch();
-          pending = 0;
-        }
+        flush(c, put, run);
         if (change instanceof SearchChange.Remove r) {
           update(c, "DELETE FROM search_entries WHERE room = ? AND seq = ?", r.room(), r.seq());
         } else if (change instanceof SearchChange.RemoveRoom r) {
@@ -151,10 +151,20 @@ public final class PostgresSearchIndex implements SearchIndex {
           update(c, "DELETE FROM search_entries WHERE sender = ?", r.sender(), null);
         }
       }
-      if (pending > 0) {
-        put.executeBatch();
-      }
+      flush(c, put, run);
     }
+  }
+
+  private void flush(Connection c, PreparedStatement put, Map<String, SearchDocument> run) throws SQLException {
+    if (run.isEmpty()) {
+      return;
+    }
+    for (SearchDocument doc : run.values()) {
+      bind(c, put, doc);
+      put.addBatch();
+    }
+    put.executeBatch();
+    run.clear();
   }
 
   private void bind(Connection c, PreparedStatement s, SearchDocument doc) throws SQLException {

@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
@@ -42,7 +43,8 @@ import parley.node.room.ChatRoom;
  * the events by the journal's ordering and waits for an ordering that is missing (a write not yet committed by a
  * concurrent writer) before it reads past it, so the offset never skips an event. One feed per cluster: a cluster
  * singleton, on any node (every node has the index). A failure (the database away, another feed's offset) restarts
- * it with a backoff from the stored offset; a batch applied again changes nothing.
+ * it from the stored offset after a backoff of at most 2 s (a restart costs one read of the offset); a batch applied
+ * again changes nothing.
  */
 public final class SearchFeed {
   private static final Logger LOG = LoggerFactory.getLogger(SearchFeed.class);
@@ -70,9 +72,10 @@ public final class SearchFeed {
   static Behavior<Command> behavior(SearchIndex index, Settings settings) {
     return Behaviors.setup(context -> {
       ActorSystem<?> system = context.getSystem();
-      UniqueKillSwitch running = RestartSource.withBackoff(
-              RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2), () -> live(system, index,
-                  settings))
+      // The feed says why it stopped itself (Pekko's own line names no cause).
+      RestartSettings restarts = RestartSettings.create(Duration.ofMillis(100), Duration.ofSeconds(2), 0.2)
+          .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
+      UniqueKillSwitch running = RestartSource.withBackoff(restarts, () -> live(system, index, settings))
           .viaMat(KillSwitches.single(), Keep.right())
           .toMat(Sink.ignore(), Keep.left())
           .run(system);
@@ -136,7 +139,11 @@ public final class SearchFeed {
     });
     return Source.completionStageSource(start).mapMaterializedValue(ignored -> NotUsed.getInstance())
         .mapError(Throwable.class, e -> {
-          LOG.warn("The search feed stopped ({}); it starts again from the index's offset", e.toString());
+          Throwable cause = e;
+          while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+          }
+          LOG.warn("The search feed stopped ({}); it starts again from the index's offset", cause.toString());
           return e;
         });
   }

@@ -14,6 +14,16 @@ public final class SearchIndexes {
 
   private SearchIndexes() {}
 
+  /** The node's index, with the analysis every index and query of search shares. */
+  public static SearchIndex open(Config config) throws IOException {
+    return open(config, analyzer());
+  }
+
+  /** Until the query side's analysis is in: Unicode words, lower-cased. */
+  static Analyzer analyzer() {
+    return new org.apache.lucene.analysis.standard.StandardAnalyzer();
+  }
+
   /** Blocking I/O: call it off the actors' threads. */
   public static SearchIndex open(Config config, Analyzer analyzer) throws IOException {
     String url = config.getString(DB + "url");

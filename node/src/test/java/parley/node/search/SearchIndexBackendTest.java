@@ -91,8 +91,11 @@ class SearchIndexBackendTest {
       List<SearchChange> puts = List.of(put(a, 1, "alice", "one"), put(a, 2, eve, "two"), put(a, 3, "alice", "three"),
           put(a, 4, "alice", "four"), put(b, 1, eve, "elsewhere"), put(b, 2, "alice", "kept"));
       index.apply(puts, at, new IndexPosition(at + 1, Map.of(a, 4L, b, 2L)));
-      index.apply(puts, at + 1, new IndexPosition(at + 2, Map.of(a, 4L, b, 2L)));
-      assertEquals("three", index.document(a, 3).text(), "put twice, one document");
+      List<SearchChange> again = new java.util.ArrayList<>(puts);
+      again.add(put(a, 3, "alice", "three, edited"));
+      again.add(put(a, 3, "alice", "three"));
+      index.apply(again, at + 1, new IndexPosition(at + 2, Map.of(a, 4L, b, 2L)));
+      assertEquals("three", index.document(a, 3).text(), "put again in one batch: one document, the last");
       index.apply(List.of(new SearchChange.Remove(a, 4), new SearchChange.RemoveBelow(a, 2),
           new SearchChange.RemoveSender(eve)), at + 2, new IndexPosition(at + 3, Map.of(a, 7L)));
       assertNull(index.document(a, 1), "below the floor");
