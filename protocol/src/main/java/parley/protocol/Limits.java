@@ -37,4 +37,7 @@ public final class Limits {
   public static final int PASSCODE_MIN_CHARS = 6;
   /** Rooms a WebSocket handshake may name in {@code after} (where to resume each). */
   public static final int RESUME_ROOMS_MAX = 1_000;
+  /** v1.2, search: a query's length in characters (code points), and its terms (words, phrases, filters). */
+  public static final int SEARCH_QUERY_MAX_CHARS = 256;
+  public static final int SEARCH_TERMS_MAX = 16;
 }

@@ -6,7 +6,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import parley.node.Validation;
+import parley.node.search.Highlights;
+import parley.node.search.QueryRefused;
+import parley.node.search.SearchQuery;
+import parley.node.search.SearchQueryParser;
+import parley.node.search.TsQuery;
 import parley.protocol.ClientFrame;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
@@ -95,5 +101,26 @@ class InputFuzzTest {
       throw new IllegalStateException("a valid name that canonicalises again differently: " + name);
     }
     Validation.isValidRoomId(raw);
+  }
+
+  /**
+   * A search's {@code q}: parsed, or refused with one of its three codes; whatever is parsed can be highlighted and
+   * written as a PostgreSQL tsquery (a literal of quoted lexemes, never SQL) without throwing.
+   */
+  @FuzzTest(maxExecutions = 1_000_000)
+  void searchQueries(FuzzedDataProvider data) {
+    String text = data.consumeString(500);
+    String query = data.consumeRemainingAsString();
+    SearchQuery parsed;
+    try {
+      parsed = SearchQueryParser.parse(query);
+    } catch (QueryRefused e) {
+      if (!Set.of("invalid_query", "query_too_long", "too_many_terms").contains(e.code())) {
+        throw new IllegalStateException("a refusal with another code: " + e.code());
+      }
+      return; // 400 with its code
+    }
+    Highlights.of(text, parsed);
+    TsQuery.of(parsed);
   }
 }

@@ -1,0 +1,147 @@
+package parley.node.search;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A search on PostgreSQL's {@code search_entries}: the query's text as a {@code tsquery} matched by the GIN index on
+ * {@code terms}, the caller's rooms as {@code room = ANY(?)}, the filters as plain conditions, newest first or by
+ * {@code ts_rank}. The statement is put together from this class's own fragments only; everything the user typed, and
+ * every room, name and date, is a bound parameter.
+ *
+ * <p>Rooms sort by their bytes ({@code COLLATE "C"}), as Lucene sorts them, so both databases page alike.
+ */
+final class PostgresSearch {
+  private PostgresSearch() {}
+
+  /** A statement and its parameters, in order. */
+  record Statement(String sql, List<Object> parameters) {}
+
+  static SearchPage search(DataSource db, SearchRequest request) throws SQLException {
+    SearchCursor cursor = request.cursor();
+    if (request.rooms().isEmpty()) {
+      return new SearchPage(List.of(), null);
+    }
+    int offset = cursor instanceof SearchCursor.Relevance r ? r.offset() : 0;
+    try (Connection c = db.getConnection()) {
+      Statement statement = statement(request, cursor, offset);
+      List<SearchPage.Hit> hits = new ArrayList<>();
+      boolean more = false;
+      try (PreparedStatement s = c.prepareStatement(statement.sql())) {
+        bind(c, s, statement.parameters());
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            if (hits.size() == request.limit()) {
+              more = true;
+              break;
+            }
+            hits.add(new SearchPage.Hit(rs.getString(1), rs.getLong(2), rs.getString(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6)));
+          }
+        }
+      }
+      return new SearchPage(hits, more ? request.next(offset, hits) : null);
+    }
+  }
+
+  static Statement statement(SearchRequest request, SearchCursor cursor, int offset) {
+    SearchQuery q = request.query();
+    StringBuilder sql = new StringBuilder(
+        "SELECT e.room, e.seq, e.sender, e.sent_at, e.text, e.file_name FROM search_entries e WHERE e.room = ANY(?)");
+    List<Object> p = new ArrayList<>();
+    p.add(new TextArray(request.rooms().keySet().stream().toList()));
+    List<String> floored = new ArrayList<>();
+    List<Long> floors = new ArrayList<>();
+    request.rooms().forEach((room, floor) -> {
+      if (floor > 1) {
+        floored.add(room);
+        floors.add(floor);
+      }
+    });
+    if (!floored.isEmpty()) {
+      sql.append(" AND NOT EXISTS (SELECT 1 FROM unnest(?::varchar[], ?::bigint[]) AS f(room, floor)"
+          + " WHERE f.room = e.room AND e.seq < f.floor)");
+      p.add(new TextArray(floored));
+      p.add(new LongArray(floors));
+    }
+    Optional<String> text = TsQuery.of(q);
+    if (text.isPresent()) {
+      sql.append(" AND e.terms @@ ?::tsquery");
+      p.add(text.get());
+    }
+    if (!q.senders().isEmpty()) {
+      sql.append(" AND e.sender = ANY(?)");
+      p.add(new TextArray(List.copyOf(q.senders())));
+    }
+    q.sentFrom().ifPresent(from -> {
+      sql.append(" AND e.sent_at >= ?");
+      p.add(at(from));
+    });
+    q.sentBefore().ifPresent(before -> {
+      sql.append(" AND e.sent_at < ?");
+      p.add(at(before));
+    });
+    if (q.hasFile()) {
+      sql.append(" AND e.has_file");
+    }
+    if (q.hasLink()) {
+      sql.append(" AND e.has_link");
+    }
+    if (q.mentionsMe()) {
+      sql.append(" AND e.mentions @> ARRAY[?]::text[]");
+      p.add(request.caller());
+    }
+    if (cursor instanceof SearchCursor.Newest after) {
+      OffsetDateTime t = at(Instant.ofEpochMilli(after.sentAtMs()));
+      sql.append(" AND (e.sent_at < ? OR (e.sent_at = ? AND (e.room > ? COLLATE \"C\""
+          + " OR (e.room = ? AND e.seq < ?))))");
+      p.addAll(List.of(t, t, after.room(), after.room(), after.seq()));
+    }
+    sql.append(" ORDER BY ");
+    if (request.relevance() && text.isPresent()) {
+      sql.append("ts_rank(e.terms, ?::tsquery) DESC, ");
+      p.add(text.get());
+    }
+    sql.append("e.sent_at DESC, e.room COLLATE \"C\", e.seq DESC LIMIT ?");
+    p.add(request.limit() + 1);
+    if (offset > 0) {
+      sql.append(" OFFSET ?");
+      p.add(offset);
+    }
+    return new Statement(sql.toString(), p);
+  }
+
+  private static OffsetDateTime at(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  /** A text[] parameter. */
+  record TextArray(List<String> values) {}
+
+  /** A bigint[] parameter. */
+  record LongArray(List<Long> values) {}
+
+  private static void bind(Connection c, PreparedStatement s, List<Object> parameters) throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      if (value instanceof TextArray a) {
+        Array array = c.createArrayOf("varchar", a.values().toArray());
+        s.setArray(i + 1, array);
+      } else if (value instanceof LongArray a) {
+        s.setArray(i + 1, c.createArrayOf("bigint", a.values().toArray()));
+      } else {
+        s.setObject(i + 1, value);
+      }
+    }
+  }
+}
