@@ -19,9 +19,8 @@ public final class SearchIndexes {
     return open(config, analyzer());
   }
 
-  /** Until the query side's analysis is in: Unicode words, lower-cased. */
   static Analyzer analyzer() {
-    return new org.apache.lucene.analysis.standard.StandardAnalyzer();
+    return SearchAnalysis.analyzer();
   }
 
   /** Blocking I/O: call it off the actors' threads. */
