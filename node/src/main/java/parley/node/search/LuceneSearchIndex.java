@@ -103,6 +103,11 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   @Override
+  public SearchPage search(SearchRequest request) throws IOException {
+    return LuceneSearch.search(searchers, request);
+  }
+
+  @Override
   public synchronized void apply(List<SearchChange> changes, long after, IndexPosition position) throws IOException {
     if (offset() != after) {
       throw new StaleOffset(after, offset());

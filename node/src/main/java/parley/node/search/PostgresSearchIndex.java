@@ -62,6 +62,15 @@ public final class PostgresSearchIndex implements SearchIndex {
   }
 
   @Override
+  public SearchPage search(SearchRequest request) throws IOException {
+    try {
+      return PostgresSearch.search(db, request);
+    } catch (SQLException e) {
+      throw new IOException("searching search_entries", e);
+    }
+  }
+
+  @Override
   public void apply(List<SearchChange> changes, long after, IndexPosition position) throws IOException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
@@ -177,7 +186,7 @@ public final class PostgresSearchIndex implements SearchIndex {
     s.setBoolean(7, doc.hasFile());
     s.setBoolean(8, doc.hasLink());
     s.setArray(9, c.createArrayOf("text", doc.mentions().toArray()));
-    s.setString(10, tsvector(analyzer, doc.fileName() == null ? doc.text() : doc.text() + "\n" + doc.fileName()));
+    s.setString(10, SearchAnalysis.tsvector(doc.text(), doc.fileName()));
   }
 
   private static void update(Connection c, String sql, String room, Long seq) throws SQLException {

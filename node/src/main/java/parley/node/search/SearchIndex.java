@@ -28,6 +28,13 @@ public interface SearchIndex extends AutoCloseable {
   /** The document stored at {@code room}'s {@code seq}, or null: what an edit rewrites. */
   SearchDocument document(String room, long seq) throws IOException;
 
+  /**
+   * A page of what {@code request} finds, newest first or by relevance, in the request's rooms only; refused with
+   * {@link QueryRefused} ({@code invalid_query}) when its cursor is no cursor of this search. Both backends answer the
+   * same hits in the same order for the same documents (relevance ranks may differ).
+   */
+  SearchPage search(SearchRequest request) throws IOException;
+
   /** Empties the index and its position: a rebuild from the journal's start follows. */
   void clear() throws IOException;
 
