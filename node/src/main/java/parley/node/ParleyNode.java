@@ -133,7 +133,7 @@ public final class ParleyNode {
       History history = new History(system, config.getDuration("parley.ask-timeout"));
       WebSocketEndpoint webSockets = new WebSocketEndpoint(system, hub, history);
       AtomicBoolean bound = new AtomicBoolean();
-      ApiRoutes routes = new ApiRoutes(system, history, webSockets, bound::get);
+      ApiRoutes routes = new ApiRoutes(system, history, webSockets, search, bound::get);
       stopWebSocketsFirst(system, webSockets, bound, config.getDuration("parley.shutdown.timeout"));
       // The management port is bound before the API port, so that a node whose API answers /ready is also scraped
       // (a port it cannot bind is logged, and the API comes up without it).

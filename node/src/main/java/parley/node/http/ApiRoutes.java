@@ -7,11 +7,12 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.room.History;
+import parley.node.search.SearchIndex;
 
 /**
  * The HTTP edge of protocol v1, put together: the health endpoints, then under {@code /api/v1} the calls that need no
  * token, then the bearer-token check and the account's and the rooms' calls ({@link AccountRoutes},
- * {@link RoomRoutes}); last the web client's files ({@link WebRoutes}). Plain classes mapping wire DTOs to entity commands and entity replies to status codes; nothing
+ * {@link RoomRoutes}, {@link SearchRoutes}); last the web client's files ({@link WebRoutes}). Plain classes mapping wire DTOs to entity commands and entity replies to status codes; nothing
  * here holds state, every answer comes from an entity (or the journal, for old history).
  */
 public final class ApiRoutes extends RouteSupport {
@@ -19,15 +20,18 @@ public final class ApiRoutes extends RouteSupport {
   private final RoomRoutes rooms;
   private final FileRoutes files;
   private final InviteRoutes invites;
+  private final SearchRoutes search;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
 
-  public ApiRoutes(ActorSystem<?> system, History history, WebSocketEndpoint webSockets, Supplier<Boolean> bound) {
+  public ApiRoutes(ActorSystem<?> system, History history, WebSocketEndpoint webSockets, SearchIndex searchIndex,
+      Supplier<Boolean> bound) {
     super(system);
     this.accounts = new AccountRoutes(system, webSockets);
     this.rooms = new RoomRoutes(system, history);
     this.files = new FileRoutes(system, history);
     this.invites = new InviteRoutes(system);
+    this.search = new SearchRoutes(system, searchIndex);
     this.web = new WebRoutes(system);
     this.bound = bound;
   }
@@ -42,7 +46,7 @@ public final class ApiRoutes extends RouteSupport {
             accounts.open(),
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
-                files.forCaller(caller), invites.forCaller(caller)))))),
+                files.forCaller(caller), invites.forCaller(caller), search.forCaller(caller)))))),
         web.routes())));
   }
 
