@@ -1,7 +1,6 @@
 package parley.node.search;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,10 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
  * The index on PostgreSQL, shared by every node of a cluster: {@code search_entries} (one row per document, the
@@ -26,14 +21,12 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  * room's indexed-through seq) and {@code search_offsets} (the feed's offset, row {@code room}), written in one
  * transaction per batch.
  *
- * <p>{@code terms} holds Parley's own analysed tokens with their positions, written as a {@code tsvector} literal
- * ({@code 'token':position ...}), not passed through PostgreSQL's parser: {@code to_tsvector} would split some tokens
- * again ({@code wi-fi}, {@code 3.14}, {@code e-mail}) and shift the positions phrases rely on. The query side builds
- * its {@code tsquery} from the same analyser the same way, so both databases find the same hits.
+ * <p>{@code terms} holds Parley's own analysed tokens with their positions ({@link SearchAnalysis#tsvector}), written
+ * as a {@code tsvector} literal, not passed through PostgreSQL's parser: {@code to_tsvector} would split some tokens
+ * again and shift the positions phrases rely on. The query side builds its {@code tsquery} from the same analysis
+ * ({@link PostgresSearch}), so both databases find the same hits.
  */
 public final class PostgresSearchIndex implements SearchIndex {
-  /** tsvector positions stop at 16383; later tokens are kept at it (found, but not by a phrase past it). */
-  private static final int MAX_POSITION = 16383;
   private static final String UPSERT = "INSERT INTO search_entries (room, seq, sender, sent_at, text, file_name, "
       + "has_file, has_link, mentions, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::tsvector) "
       + "ON CONFLICT (room, seq) DO UPDATE SET sender = EXCLUDED.sender, sent_at = EXCLUDED.sent_at, "
@@ -41,18 +34,16 @@ public final class PostgresSearchIndex implements SearchIndex {
       + "has_link = EXCLUDED.has_link, mentions = EXCLUDED.mentions, terms = EXCLUDED.terms";
 
   private final DataSource db;
-  private final Analyzer analyzer;
   /** The row of {@code search_offsets} this index's feed keeps its offset in. */
   private final String feed;
 
-  public PostgresSearchIndex(DataSource db, Analyzer analyzer) {
-    this(db, analyzer, "room");
+  public PostgresSearchIndex(DataSource db) {
+    this(db, "room");
   }
 
   /** With the offset kept under {@code feed}: a test's feed of its own beside the nodes'. */
-  PostgresSearchIndex(DataSource db, Analyzer analyzer, String feed) {
+  PostgresSearchIndex(DataSource db, String feed) {
     this.db = db;
-    this.analyzer = analyzer;
     this.feed = feed;
   }
 
@@ -197,33 +188,6 @@ public final class PostgresSearchIndex implements SearchIndex {
       }
       s.executeUpdate();
     }
-  }
-
-  /** {@code text}'s analysed tokens as a tsvector literal with their positions (from 1). */
-  public static String tsvector(Analyzer analyzer, String text) {
-    StringBuilder out = new StringBuilder();
-    try (TokenStream tokens = analyzer.tokenStream(SearchFields.TERMS, text)) {
-      CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
-      PositionIncrementAttribute increment = tokens.addAttribute(PositionIncrementAttribute.class);
-      tokens.reset();
-      int position = 0;
-      while (tokens.incrementToken()) {
-        position += increment.getPositionIncrement();
-        if (!out.isEmpty()) {
-          out.append(' ');
-        }
-        out.append(lexeme(term.toString())).append(':').append(Math.max(1, Math.min(position, MAX_POSITION)));
-      }
-      tokens.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException("analysing text in memory", e);
-    }
-    return out.toString();
-  }
-
-  /** A lexeme quoted for a tsvector or tsquery literal: quotes and backslashes doubled. */
-  public static String lexeme(String token) {
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class SearchIndexes {
       hc.setMinimumIdle(0);
       hc.setPoolName("parley-search");
       hc.setConnectionTimeout(config.getDuration(DB + "connectionTimeout").toMillis());
-      return new PostgresSearchIndex(new HikariDataSource(hc), analyzer);
+      return new PostgresSearchIndex(new HikariDataSource(hc));
     }
     if (url.startsWith("jdbc:h2:mem:")) {
       return LuceneSearchIndex.inMemory(url, analyzer);

@@ -53,7 +53,7 @@ class SearchBackendsTest {
       config.setMaximumPoolSize(2);
       Migrations.run(TestDatabase.config(TestDatabase.url()).withFallback(ConfigFactory.load()));
       pool = new HikariDataSource(config);
-      backends.put("postgres", new PostgresSearchIndex(pool, SearchAnalysis.analyzer(), "search-backends-test"));
+      backends.put("postgres", new PostgresSearchIndex(pool, "search-backends-test"));
     }
     List<SearchChange> puts = new ArrayList<>();
     put(puts, "A1", a, 1, alice, 0, "Deploying the release tonight", null);

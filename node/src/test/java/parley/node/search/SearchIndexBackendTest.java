@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.junit.jupiter.api.Test;
 import parley.node.Migrations;
 import parley.node.testkit.TestDatabase;
@@ -43,7 +42,7 @@ class SearchIndexBackendTest {
   /** A fresh handle on the same index, as a node's restart opens it. */
   private SearchIndex open() throws IOException {
     if (!TestDatabase.postgres()) {
-      return LuceneSearchIndex.open(dir, new StandardAnalyzer());
+      return LuceneSearchIndex.open(dir, SearchAnalysis.analyzer());
     }
     String db = "pekko-persistence-jdbc.shared-databases.slick.db.";
     HikariConfig hc = new HikariConfig();
@@ -51,7 +50,7 @@ class SearchIndexBackendTest {
     hc.setUsername(config.getString(db + "user"));
     hc.setPassword(config.getString(db + "password"));
     hc.setMaximumPoolSize(2);
-    return new PostgresSearchIndex(new HikariDataSource(hc), new StandardAnalyzer(), feed);
+    return new PostgresSearchIndex(new HikariDataSource(hc), feed);
   }
 
   private static SearchChange put(String room, long seq, String sender, String text) {
