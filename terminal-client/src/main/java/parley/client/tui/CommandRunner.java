@@ -152,7 +152,7 @@ final class CommandRunner {
         })));
   }
 
-  /** The room comes into view with the page around {@code seq} loaded, and the message at {@code seq} near the top. */
+  /** The room comes into view with the page around {@code seq} loaded, the message at {@code seq} a third down. */
   private void jump(String roomId, long seq) {
     client.search().open(roomId, seq).thenRun(() -> timeline.showSeq(seq));
   }

@@ -25,7 +25,10 @@ final class TimelineView extends AbstractComponent<TimelineView> {
   private String shown;
   /** A room just opened shows its "new messages" line near the top, as weechat and Slack do, until the user scrolls. */
   private boolean toMarker;
-  /** A seq to show near the top ({@code /mentions}), 0 for none; kept until shown or the user scrolls. */
+  /**
+   * A seq to show a third of the way down, with what led to it above ({@code /mentions}, {@code /search}), 0 for none;
+   * kept until shown or the user scrolls.
+   */
   private long toSeq;
   /** The newest seq on screen when last painted, in the room {@link #shown}: what short numbers count from. */
   private long bottomSeq;
@@ -43,7 +46,7 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     invalidate();
   }
 
-  /** The entry at {@code seq} of the room in view near the top, once it is loaded (shown if {@code /clear} hid it). */
+  /** The entry at {@code seq} of the room in view a third of the way down, once loaded (and if hidden by /clear). */
   void showSeq(long seq) {
     client.state().current().ifPresent(room -> layout.unclear(room.id()));
     toMarker = false;
@@ -136,7 +139,7 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     if (toSeq > 0 && room != null && room.loaded()) {
       int at = layout.rowOf(toSeq);
       if (at >= 0) {
-        scroll = Math.max(0, rows.size() - bodyHeight - Math.max(0, at - 1));
+        scroll = Math.max(0, rows.size() - bodyHeight - Math.max(0, at - bodyHeight / 3));
         toSeq = 0;
       } else if (room.hasOlder() && !room.loadingOlder()) {
         client.loadOlder(room.id()); // not loaded yet: older history first, then shown
