@@ -64,12 +64,16 @@ public final class Bench {
       FilesBench.main(args);
       return;
     }
+    if (args.length > 0 && args[0].equals("search")) {
+      SearchBench.main(args);
+      return;
+    }
     Options o;
     try {
       o = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
-      System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm|recovery> [--nodes N] [--quick]"
+      System.err.println("usage: ./parley bench <smoke|idle|fanout|ingest|hot-room|storm|recovery|files|search> [--nodes N] [--quick]"
           + " [--targets parley,limit,socketio] [--db postgres|h2] [--client nio|pekko] [--rates 500,1000] [--step-seconds 120]"
           + " [--repeat 3]");
       System.exit(2);

@@ -328,12 +328,17 @@ final class ParleyTarget implements Target {
 
   @Override
   public void stop() {
+    stop(true);
+  }
+
+  /** Stops the nodes as {@link #stop()} does; {@code dropDatabase} false keeps the database for {@link #restart}. */
+  void stop(boolean dropDatabase) {
     // SIGTERM to all at once: each node hands its shards off and leaves, like Ctrl-C on ./parley cluster.
     processes.forEach(Process::destroy);
     CompletableFuture.allOf(processes.stream()
         .map(p -> CompletableFuture.runAsync(() -> Procs.stop(p, 30))).toArray(CompletableFuture[]::new)).join();
     processes.clear();
-    if (postgres) {
+    if (postgres && dropDatabase) {
       try {
         psql("DROP DATABASE IF EXISTS " + PG_DB + " WITH (FORCE)");
       } catch (IOException e) {
