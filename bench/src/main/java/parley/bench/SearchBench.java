@@ -29,7 +29,7 @@ import org.apache.pekko.http.javadsl.Http;
  * users each in a share of the rooms; messages of words drawn from a Zipf-distributed vocabulary posted over REST.
  *
  * <ol>
- *   <li>The first half of the messages is posted with the indexer off ({@code parley.search.indexer.enabled=false})
+ *   <li>The first half of the messages is posted with the indexer off ({@code parley.search.feed=off})
  *       and the second half with it on, after it caught up with the first: the two halves' acknowledged rates are
  *       the ingest cost of indexing, and the catch-up is the index's build rate from the journal.
  *   <li>While the second half is posted, a sampler posts a message with a word of its own every 250 ms and searches
@@ -206,7 +206,7 @@ final class SearchBench {
     }
 
     boolean run() throws Exception {
-      target.env("JAVA_TOOL_OPTIONS", "-Dparley.search.indexer.enabled=false");
+      target.env("JAVA_TOOL_OPTIONS", "-Dparley.search.feed=off");
       target.start(runDir);
       node = target.base(0);
       setUp();

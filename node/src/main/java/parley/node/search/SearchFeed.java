@@ -62,8 +62,16 @@ public final class SearchFeed {
 
   private SearchFeed() {}
 
-  /** Starts the cluster's one feed (here, or wherever the singleton lives). */
+  /**
+   * Starts the cluster's one feed (here, or wherever the singleton lives), unless {@code parley.search.feed} is off:
+   * then this node feeds nothing and its searches answer what the index holds (how the benchmark weighs the feed's
+   * cost to ingest).
+   */
   public static void init(ActorSystem<?> system, SearchIndex index) {
+    if (!system.settings().config().getBoolean("parley.search.feed")) {
+      LOG.warn("The search feed is off on this node (parley.search.feed): new messages are not indexed here");
+      return;
+    }
     Settings settings = Settings.fromConfig(system.settings().config());
     ClusterSingleton.get(system).init(
         SingletonActor.of(behavior(index, settings), "search-feed").withStopMessage(Command.STOP));
