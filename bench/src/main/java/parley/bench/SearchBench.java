@@ -25,7 +25,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 
 /**
- * {@code ./parley bench search [--quick] [--db postgres|h2]}: what search costs and how fresh it is. One Parley node;
+ * {@code ./parley bench search [--quick] [--db postgres|h2] [--messages N]}: what search costs and how fresh it is. One Parley node;
  * users each in a share of the rooms; messages of words drawn from a Zipf-distributed vocabulary posted over REST.
  *
  * <ol>
@@ -52,6 +52,7 @@ final class SearchBench {
   static void main(String[] args) throws Exception {
     boolean quick = false;
     boolean postgres = true;
+    int messages = 0;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -62,10 +63,23 @@ final class SearchBench {
           }
           postgres = db.equals("postgres");
         }
+        case "--messages" -> {
+          try {
+            messages = Integer.parseInt(i + 1 < args.length ? args[++i] : "");
+          } catch (NumberFormatException e) {
+            usage("--messages takes a number");
+          }
+          if (messages < 1_000 || messages > 10_000_000) {
+            usage("--messages takes 1000-10000000");
+          }
+        }
         default -> usage("unknown option " + args[i]);
       }
     }
     Shape shape = quick ? new Shape(20_000, 100, 40, 10, 60) : new Shape(1_000_000, 1_000, 200, 50, 300);
+    if (messages > 0) {
+      shape = new Shape(messages, shape.rooms(), shape.users(), shape.roomsPerUser(), shape.queriesPerKind());
+    }
     Path root = Path.of(System.getProperty("parley.root", ".")).toAbsolutePath().normalize();
     String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     String label = "search" + (quick ? "-quick" : "") + (postgres ? "" : "-h2");
@@ -112,7 +126,7 @@ final class SearchBench {
 
   private static void usage(String why) {
     System.err.println("bench: " + why);
-    System.err.println("usage: ./parley bench search [--quick] [--db postgres|h2]");
+    System.err.println("usage: ./parley bench search [--quick] [--db postgres|h2] [--messages N]");
     System.exit(2);
   }
 
