@@ -65,7 +65,7 @@ async function seed() {
   await say(carol, random.id, 'me!');
   const dm = await call(carol, 'POST', '/api/v1/dms/alice');
   await say(carol, dm.id, 'do you have a minute after the review?');
-  return { id, first };
+  return { id, first, alice };
 }
 
 async function logIn(page) {
@@ -76,7 +76,9 @@ async function logIn(page) {
 }
 
 test('screens: login and a room at 1280 px and 375 px, and the room in the dark theme', async () => {
-  const { id, first } = await seed();
+  const { id, first, alice } = await seed();
+  // The search screen needs the index to hold the seed's lines.
+  await until(async () => (await call(alice, 'GET', '/api/v1/search?q=step')).hits.length === 3, 'the index to hold the seed', 30000);
   const shots = [];
   const shoot = async (page, name) => {
     const path = join(OUT, `web-${name}.png`);
@@ -106,6 +108,14 @@ test('screens: login and a room at 1280 px and 375 px, and the room in the dark 
     }
     await page.mouse.move(0, height - 1);
     await shoot(page, `room-${width}`);
+    if (width === 1280) {
+      await page.locator('#composer-input').fill('');
+      await page.keyboard.press('Control+k');
+      await page.locator('#switch-q').fill('step in:design-review');
+      await until(async () => (await page.locator('#switch-list .search-hit').count()) === 3, 'the hits for step (two lines and a file name)');
+      await shoot(page, 'search-1280');
+      await page.keyboard.press('Escape');
+    }
     if (width === 375) {
       await page.getByRole('button', { name: 'Rooms' }).click();
       await page.locator('#sidebar button[data-room]').first().waitFor();
