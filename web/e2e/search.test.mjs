@@ -126,11 +126,14 @@ test('search, filters, more, a refusal, and a jump to a hit far back with the li
   await a.keyboard.press('Escape');
   await a.keyboard.press('Control+k');
   await a.locator('#dlg-switch[open]').waitFor();
+  const typed = Date.now();
   await q.fill('rotates friday');
-  await until(async () => (await hits.count()) === 1, 'the hit for rotates friday');
+  await until(async () => (await hits.count()) === 1, 'the hit for rotates friday', 30000, 10);
+  const shown = Date.now() - typed;
   for (let i = 0; i < 10 && await a.locator('#switch-list [aria-selected="true"]').getAttribute('data-seq') !== String(target.seq); i++) {
     await q.press('ArrowDown');
   }
+  const entered = Date.now();
   await q.press('Enter');
   await until(async () => (await roomIdOf(a)) === ops, 'ops to open');
   const line = messageByText(a, 'the deploy key rotates on Friday');
@@ -139,7 +142,9 @@ test('search, filters, more, a refusal, and a jump to a hit far back with the li
     const tl = await a.locator('#timeline').boundingBox();
     const box = await line.boundingBox();
     return box && box.y >= tl.y && box.y + box.height <= tl.y + tl.height;
-  }, 'the hit in view');
+  }, 'the hit in view', 30000, 10);
+  // Figures for the record (the typing pause of 250 ms is in the first).
+  console.log(`search: hits shown ${shown} ms after the query was typed; the hit in view ${Date.now() - entered} ms after Enter`);
   const seqs = await timelineSeqs(a);
   for (let s = target.seq - 1; s <= target.seq + 10; s++) if (s >= 1) assert.ok(seqs.includes(s), `line ${s} around the hit`);
   assert.ok(!seqs.includes(lastOps), 'the newest lines are not in between');
