@@ -1,0 +1,2 @@
+-- Version 5: the order of search hits, indexed on PostgreSQL. On H2 search is Lucene in the data directory, sorted
+-- by its own doc values: nothing to change here (the version exists so that both databases number alike).
