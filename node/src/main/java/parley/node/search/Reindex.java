@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
+import org.slf4j.LoggerFactory;
 import parley.node.Migrations;
 import parley.node.NodeConfig;
 import parley.node.room.ChatRoom;
@@ -31,14 +32,20 @@ public final class Reindex {
   private Reindex() {}
 
   public static void main(String[] args) throws Exception {
-    Config config = ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
+    // Logging is set up before any other thread can log, or SLF4J replays those calls with a warning.
+    LoggerFactory.getLogger(Reindex.class);
+    Config config = ConfigFactory.parseString(
+        "pekko.actor.provider = local\npekko.loglevel = WARNING\npekko.coordinated-shutdown.exit-jvm = off")
         .withFallback(NodeConfig.load());
     int rc = 0;
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-reindex", config);
     try (SearchIndex index = open(config)) {
       run(system, index, System.out);
     } catch (Exception e) {
-      System.err.println("parley search reindex: " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      System.err.println("parley search reindex: " + message.lines().findFirst().orElse(message)
+          + (message.contains("already in use") ? " (the embedded database is held by a running node: stop it first)"
+              : ""));
       rc = 1;
     } finally {
       system.terminate();
