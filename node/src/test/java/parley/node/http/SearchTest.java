@@ -111,24 +111,27 @@ class SearchTest extends OnOneNode {
   }
 
   @Test
-  void whoLeftOrWasKickedFindsNothingThereAndWhoWasNeverInFindsNothingEvenByItsId() {
+  void whoLeftWasKickedOrBannedFindsNothingThereAndWhoWasNeverInFindsNothingEvenByItsId() {
     ApiClient owner = node.client().newUser("owner");
     ApiClient leaver = node.client().newUser("leaver");
     ApiClient kicked = node.client().newUser("kicked");
+    ApiClient banned = node.client().newUser("banned");
     ApiClient outsider = node.client().newUser("outsider");
     String room = owner.createRoom("{\"name\":\"team " + owner.username + "\"}");
-    for (ApiClient u : List.of(leaver, kicked)) {
+    for (ApiClient u : List.of(leaver, kicked, banned)) {
       assertEquals(200, u.post("/api/v1/rooms/" + room + "/join", "{}").status());
     }
     String w = word();
     post(owner, room, "launch plan " + w);
-    for (ApiClient u : List.of(owner, leaver, kicked)) {
+    for (ApiClient u : List.of(owner, leaver, kicked, banned)) {
       awaitHits(u, w, hits -> hits.size() == 1, u.username + " finds it as a member");
     }
     assertEquals(204, leaver.post("/api/v1/rooms/" + room + "/leave", "{}").status());
     assertEquals(200, owner.post("/api/v1/rooms/" + room + "/kick", "{\"username\":\"" + kicked.username + "\"}")
         .status());
-    for (ApiClient u : List.of(leaver, kicked, outsider)) {
+    assertEquals(200, owner.post("/api/v1/rooms/" + room + "/ban", "{\"username\":\"" + banned.username + "\"}")
+        .status());
+    for (ApiClient u : List.of(leaver, kicked, banned, outsider)) {
       assertTrue(hits(u, w).isEmpty(), u.username);
       assertEquals("invalid_query", search(u, w + " in:" + room).code(), u.username + " naming the room's id: "
           + "none of theirs, as for a room that does not exist");
@@ -190,6 +193,22 @@ class SearchTest extends OnOneNode {
     assertEquals("dm", inDm.get(0).get("room").get("kind").asText());
     assertEquals(2, hits(alice, w + " from:" + bob.username).size());
     assertEquals(3, hits(bob, w).size(), "bob is not in the other room");
+  }
+
+  @Test
+  void aClosedAccountsMessagesStayFoundAsTheyStayInHistoryAndItsOwnerFindsNothingMore() {
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    String room = alice.createRoom("{\"name\":\"closing " + alice.username + "\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + room + "/join", "{}").status());
+    String w = word();
+    long seq = post(bob, room, "my last words " + w);
+    awaitHits(alice, w, hits -> hits.size() == 1, "bob's message");
+    assertEquals(204, bob.delete("/api/v1/me", "{\"password\":\"correct horse\"}").status());
+    assertEquals(401, search(bob, w).status(), "a closed account's token is dead");
+    List<JsonNode> after = hits(alice, w);
+    assertEquals(1, after.size(), "closing an account erases nothing: its messages stay, as in history");
+    assertEquals(seq, after.get(0).get("seq").asLong());
   }
 
   @Test

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -93,6 +95,13 @@ class SearchAfterKillNineTest {
         }
       }
       assertTrue(missing.isEmpty(), "every acknowledged message is indexed after the restart; missing: " + missing);
+      // And a search finds each once (the word is in every message; fewer than a page of them).
+      ApiClient.Reply found = writer.get("/api/v1/search?limit=100&q=" + word);
+      assertEquals(200, found.status(), found.toString());
+      List<Long> seqs = new ArrayList<>();
+      found.body().get("hits").forEach(hit -> seqs.add(hit.get("seq").asLong()));
+      assertEquals(new HashSet<>(seqs).size(), seqs.size(), "no message found twice: " + seqs);
+      assertTrue(seqs.containsAll(acked), "found: " + seqs + ", acknowledged: " + acked);
       System.out.println("search after kill -9 (" + (TestDatabase.postgres() ? "PostgreSQL" : "H2 file") + "): "
           + acked.size() + " acknowledged messages, all indexed after the restart");
     }
