@@ -3,6 +3,7 @@ package parley.node.search;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.Document;
@@ -21,7 +22,6 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
-import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.util.BytesRef;
 import parley.node.search.SearchQuery.Match;
 import parley.node.search.SearchQuery.Phrase;
@@ -30,9 +30,10 @@ import parley.node.search.SearchQuery.Word;
 
 /**
  * A search on the Lucene index (the embedded database's): the query's words, phrases and prefixes over the analysed
- * {@code terms}, its filters and the caller's rooms as non-scoring clauses, newest first or by BM25 score. The next
- * page is a clause too (after the last hit's sort key), never a Lucene doc id, so it holds across commits and reads
- * the same as PostgreSQL's.
+ * {@code terms}, its filters and the caller's rooms as non-scoring clauses, newest first, or the newest
+ * {@link SearchCursor#RELEVANCE_MAX} matches ranked by BM25 score (as {@link PostgresSearch} ranks them by
+ * {@code ts_rank}). The next page newest first is a clause too (after the last hit's sort key), never a Lucene doc id,
+ * so it holds across commits and reads the same as PostgreSQL's.
  */
 final class LuceneSearch {
   /** Newest first; the same order {@link PostgresSearch} writes in SQL. */
@@ -48,27 +49,27 @@ final class LuceneSearch {
       return new SearchPage(List.of(), null);
     }
     int offset = cursor instanceof SearchCursor.Relevance r ? r.offset() : 0;
-    Sort sort = request.relevance() ? new Sort(withScoreFirst()) : new Sort(NEWEST);
     IndexSearcher searcher = searchers.acquire();
     try {
-      TopFieldDocs top = searcher.search(query(request, cursor), offset + request.limit() + 1, sort,
-          request.relevance());
-      List<SearchPage.Hit> hits = new ArrayList<>();
-      for (int i = offset; i < top.scoreDocs.length && hits.size() < request.limit(); i++) {
-        hits.add(hit(searcher.storedFields().document(top.scoreDocs[i].doc)));
+      Query query = query(request, cursor);
+      List<ScoreDoc> found;
+      if (request.relevance()) {
+        // The newest matches, ranked by score: a stable sort keeps newest first among equal scores.
+        found = new ArrayList<>(List.of(searcher.search(query, SearchCursor.RELEVANCE_MAX, new Sort(NEWEST), true)
+            .scoreDocs));
+        found.sort(Comparator.comparingDouble((ScoreDoc d) -> d.score).reversed());
+      } else {
+        found = List.of(searcher.search(query, request.limit() + 1, new Sort(NEWEST)).scoreDocs);
       }
-      boolean more = top.scoreDocs.length > offset + request.limit();
+      List<SearchPage.Hit> hits = new ArrayList<>();
+      for (int i = offset; i < found.size() && hits.size() < request.limit(); i++) {
+        hits.add(hit(searcher.storedFields().document(found.get(i).doc)));
+      }
+      boolean more = found.size() > offset + request.limit();
       return new SearchPage(hits, more ? request.next(offset, hits) : null);
     } finally {
       searchers.release(searcher);
     }
-  }
-
-  private static SortField[] withScoreFirst() {
-    SortField[] fields = new SortField[NEWEST.length + 1];
-    fields[0] = SortField.FIELD_SCORE;
-    System.arraycopy(NEWEST, 0, fields, 1, NEWEST.length);
-    return fields;
   }
 
   /** The whole query: text that scores, then filters that only narrow. */

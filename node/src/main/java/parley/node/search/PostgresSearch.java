@@ -15,9 +15,9 @@ import javax.sql.DataSource;
 
 /**
  * A search on PostgreSQL's {@code search_entries}: the query's text as a {@code tsquery} matched by the GIN index on
- * {@code terms}, the caller's rooms as {@code room = ANY(?)}, the filters as plain conditions, newest first or by
- * {@code ts_rank}. The statement is put together from this class's own fragments only; everything the user typed, and
- * every room, name and date, is a bound parameter.
+ * {@code terms}, the caller's rooms as {@code room = ANY(?)}, the filters as plain conditions, newest first, or the
+ * newest {@link SearchCursor#RELEVANCE_MAX} matches ranked by {@code ts_rank}. The statement is put together from
+ * this class's own fragments only; everything the user typed, and every room, name and date, is a bound parameter.
  *
  * <p>Rooms sort by their bytes ({@code COLLATE "C"}), as Lucene sorts them, so both databases page alike.
  */
@@ -56,8 +56,13 @@ final class PostgresSearch {
 
   static Statement statement(SearchRequest request, SearchCursor cursor, int offset) {
     SearchQuery q = request.query();
-    StringBuilder sql = new StringBuilder(
-        "SELECT e.room, e.seq, e.sender, e.sent_at, e.text, e.file_name FROM search_entries e WHERE e.room = ANY(?)");
+    Optional<String> text = TsQuery.of(q);
+    boolean ranked = request.relevance() && text.isPresent();
+    StringBuilder sql = new StringBuilder(ranked
+        ? "SELECT c.room, c.seq, c.sender, c.sent_at, c.text, c.file_name FROM (SELECT e.room, e.seq, e.sender, "
+            + "e.sent_at, e.text, e.file_name, e.terms"
+        : "SELECT e.room, e.seq, e.sender, e.sent_at, e.text, e.file_name");
+    sql.append(" FROM search_entries e WHERE e.room = ANY(?)");
     List<Object> p = new ArrayList<>();
     p.add(new TextArray(request.rooms().keySet().stream().toList()));
     List<String> floored = new ArrayList<>();
@@ -74,7 +79,6 @@ final class PostgresSearch {
       p.add(new TextArray(floored));
       p.add(new LongArray(floors));
     }
-    Optional<String> text = TsQuery.of(q);
     if (text.isPresent()) {
       sql.append(" AND e.terms @@ ?::tsquery");
       p.add(text.get());
@@ -107,12 +111,14 @@ final class PostgresSearch {
           + " OR (e.room = ? AND e.seq < ?))))");
       p.addAll(List.of(t, t, after.room(), after.room(), after.seq()));
     }
-    sql.append(" ORDER BY ");
-    if (request.relevance() && text.isPresent()) {
-      sql.append("ts_rank(e.terms, ?::tsquery) DESC, ");
+    sql.append(" ORDER BY e.sent_at DESC, e.room COLLATE \"C\", e.seq DESC LIMIT ?");
+    if (ranked) {
+      // The newest matches, then ranked: ts_rank reads each row's terms, so it runs on these, never on every match.
+      p.add(SearchCursor.RELEVANCE_MAX);
+      sql.append(") c ORDER BY ts_rank(c.terms, ?::tsquery) DESC, c.sent_at DESC, c.room COLLATE \"C\", c.seq DESC"
+          + " LIMIT ?");
       p.add(text.get());
     }
-    sql.append("e.sent_at DESC, e.room COLLATE \"C\", e.seq DESC LIMIT ?");
     p.add(request.limit() + 1);
     if (offset > 0) {
       sql.append(" OFFSET ?");

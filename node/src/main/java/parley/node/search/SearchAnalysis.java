@@ -26,8 +26,8 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 /**
  * The one text analysis of search, for indexing, querying and highlighting on both databases: Unicode word breaks
  * (UAX #29, with {@code . _ :} as breaks too), lower case, accents folded to ASCII, English stems (Porter), and no
- * stop words, so that a phrase is found exactly as typed. Because one analyser makes the tokens and PostgreSQL only stores and matches them, both
- * databases find the same messages and highlight the same words.
+ * stop words, so that a phrase is found exactly as typed. Because one analyser makes the tokens and PostgreSQL only
+ * stores and matches them, both databases find the same messages and highlight the same words.
  *
  * <p>At each position the index holds the stem and, where it differs, the folded word itself: a word query matches
  * the stem ({@code running} finds "runs"), a prefix matches either ({@code deploym*} finds "deployment", whose stem
