@@ -22,6 +22,9 @@ import javax.sql.DataSource;
  * <p>Rooms sort by their bytes ({@code COLLATE "C"}), as Lucene sorts them, so both databases page alike.
  */
 final class PostgresSearch {
+  /** How many of the newest messages a prefix is first matched among. */
+  static final int PREFIX_WINDOW = 500;
+
   private PostgresSearch() {}
 
   /** A statement and its parameters, in order. */
@@ -34,31 +37,46 @@ final class PostgresSearch {
     }
     int offset = cursor instanceof SearchCursor.Relevance r ? r.offset() : 0;
     try (Connection c = db.getConnection()) {
-      Statement statement = statement(request, cursor, offset);
-      List<SearchPage.Hit> hits = new ArrayList<>();
-      boolean more = false;
-      try (PreparedStatement s = c.prepareStatement(statement.sql())) {
-        bind(c, s, statement.parameters());
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            if (hits.size() == request.limit()) {
-              more = true;
-              break;
-            }
-            hits.add(new SearchPage.Hit(rs.getString(1), rs.getLong(2), rs.getString(3),
-                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6)));
-          }
-        }
+      List<SearchPage.Hit> rows = null;
+      if (!request.relevance() && request.query().matches().stream().anyMatch(SearchQuery.Prefix.class::isInstance)) {
+        // A prefix's share of messages is unknown to the planner: one that starts the commonest words (th*) would
+        // sort most of the rooms' messages. Its newest messages are read first; a page found there is the page.
+        rows = rows(c, statement(request, cursor, 0, PREFIX_WINDOW), request.limit());
       }
+      if (rows == null || rows.size() <= request.limit()) {
+        rows = rows(c, statement(request, cursor, offset, 0), request.limit());
+      }
+      boolean more = rows.size() > request.limit();
+      List<SearchPage.Hit> hits = more ? rows.subList(0, request.limit()) : rows;
       return new SearchPage(hits, more ? request.next(offset, hits) : null);
     }
   }
 
-  static Statement statement(SearchRequest request, SearchCursor cursor, int offset) {
+  /** Up to {@code limit + 1} hits: one more than a page says whether another follows. */
+  private static List<SearchPage.Hit> rows(Connection c, Statement statement, int limit) throws SQLException {
+    List<SearchPage.Hit> hits = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(statement.sql())) {
+      bind(c, s, statement.parameters());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next() && hits.size() <= limit) {
+          hits.add(new SearchPage.Hit(rs.getString(1), rs.getLong(2), rs.getString(3),
+              rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6)));
+        }
+      }
+    }
+    return hits;
+  }
+
+  /**
+   * The statement of a page. With a {@code window}, the newest {@code window} messages the filters let through are
+   * read first (by the order index) and the text is matched among them only: a page found there is exactly the page.
+   */
+  static Statement statement(SearchRequest request, SearchCursor cursor, int offset, int window) {
     SearchQuery q = request.query();
     Optional<String> text = TsQuery.of(q);
     boolean ranked = request.relevance() && text.isPresent();
-    StringBuilder sql = new StringBuilder(ranked
+    boolean outer = ranked || window > 0;
+    StringBuilder sql = new StringBuilder(outer
         ? "SELECT c.room, c.seq, c.sender, c.sent_at, c.text, c.file_name FROM (SELECT e.room, e.seq, e.sender, "
             + "e.sent_at, e.text, e.file_name, e.terms"
         : "SELECT e.room, e.seq, e.sender, e.sent_at, e.text, e.file_name");
@@ -79,7 +97,7 @@ final class PostgresSearch {
       p.add(new TextArray(floored));
       p.add(new LongArray(floors));
     }
-    if (text.isPresent()) {
+    if (text.isPresent() && window == 0) {
       sql.append(" AND e.terms @@ ?::tsquery");
       p.add(text.get());
     }
@@ -112,7 +130,11 @@ final class PostgresSearch {
       p.addAll(List.of(t, t, after.room(), after.room(), after.seq()));
     }
     sql.append(" ORDER BY e.sent_at DESC, e.room COLLATE \"C\", e.seq DESC LIMIT ?");
-    if (ranked) {
+    if (window > 0) {
+      p.add(window);
+      sql.append(") c WHERE c.terms @@ ?::tsquery ORDER BY c.sent_at DESC, c.room COLLATE \"C\", c.seq DESC LIMIT ?");
+      p.add(text.orElseThrow());
+    } else if (ranked) {
       // The newest matches, then ranked: ts_rank reads each row's terms, so it runs on these, never on every match.
       p.add(SearchCursor.RELEVANCE_MAX);
       sql.append(") c ORDER BY ts_rank(c.terms, ?::tsquery) DESC, c.sent_at DESC, c.room COLLATE \"C\", c.seq DESC"

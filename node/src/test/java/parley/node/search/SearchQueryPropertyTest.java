@@ -79,9 +79,10 @@ class SearchQueryPropertyTest {
     assertTrue(!parsed.matches().isEmpty() || parsed.clauses().stream()
         .anyMatch(c -> c instanceof SearchQuery.Filter), "seed " + seed + ": a query narrows: " + escape(query));
     // On PostgreSQL the user's text is only ever a bound value: the statement holds no literal at all.
-    for (boolean relevance : new boolean[] {false, true}) {
-      SearchRequest request = new SearchRequest(parsed, Map.of("r1", 1L, "dm:al:bob", 7L), "me", 20, null, relevance);
-      PostgresSearch.Statement statement = PostgresSearch.statement(request, request.cursor(), 0);
+    for (int shape = 0; shape < 3; shape++) {
+      SearchRequest request = new SearchRequest(parsed, Map.of("r1", 1L, "dm:al:bob", 7L), "me", 20, null, shape == 1);
+      PostgresSearch.Statement statement = PostgresSearch.statement(request, request.cursor(), 0,
+          shape == 2 && !parsed.matches().isEmpty() ? PostgresSearch.PREFIX_WINDOW : 0);
       assertTrue(statement.sql().indexOf('\'') < 0, "seed " + seed + ": " + statement.sql());
       assertEquals(statement.parameters().size(), statement.sql().chars().filter(c -> c == '?').count(),
           "seed " + seed + ": " + statement.sql());
