@@ -21,8 +21,14 @@ public sealed interface SearchCursor permits SearchCursor.Newest, SearchCursor.R
   /** After this many hits, best first. */
   record Relevance(int offset) implements SearchCursor {}
 
-  Pattern NEWEST = Pattern.compile("n\\.(-?\\d{1,19})\\.(\\d{1,19})\\.(.{1,80})", Pattern.DOTALL);
-  Pattern RELEVANCE = Pattern.compile("r\\.(\\d{1,4})");
+  /** How a cursor is written before base64: its kind's letter, then its fields, the room last (it may hold dots). */
+  final class Text {
+    private static final Pattern NEWEST =
+        Pattern.compile("n\\.(-?\\d{1,19})\\.(\\d{1,19})\\.(.{1,80})", Pattern.DOTALL);
+    private static final Pattern RELEVANCE = Pattern.compile("r\\.(\\d{1,4})");
+
+    private Text() {}
+  }
 
   /** The cursor as a client holds it. */
   default String encode() {
@@ -50,12 +56,12 @@ public sealed interface SearchCursor permits SearchCursor.Newest, SearchCursor.R
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    Matcher n = NEWEST.matcher(plain);
+    Matcher n = Text.NEWEST.matcher(plain);
     try {
       if (n.matches()) {
         return Optional.of(new Newest(Long.parseLong(n.group(1)), n.group(3), Long.parseLong(n.group(2))));
       }
-      Matcher r = RELEVANCE.matcher(plain);
+      Matcher r = Text.RELEVANCE.matcher(plain);
       if (r.matches() && Integer.parseInt(r.group(1)) <= RELEVANCE_MAX) {
         return Optional.of(new Relevance(Integer.parseInt(r.group(1))));
       }

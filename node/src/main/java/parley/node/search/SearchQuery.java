@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -85,17 +86,17 @@ public record SearchQuery(List<Clause> clauses) {
 
   /** Senders, any of which will do; empty when the query names none. */
   public Set<String> senders() {
-    return of(From.class).map(From::username).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    return of(From.class).map(From::username).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Rooms by name or id, any of which will do; empty when the query names none (with {@link #dms()}). */
   public Set<String> rooms() {
-    return of(In.class).map(In::room).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    return of(In.class).map(In::room).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The users whose DMs with the caller will do. */
   public Set<String> dms() {
-    return of(InDm.class).map(InDm::username).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    return of(InDm.class).map(InDm::username).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Whether the query names rooms at all (then only those rooms are searched). */
