@@ -232,6 +232,11 @@ class SearchTest extends OnOneNode {
     assertEquals("invalid_query", alice.get("/api/v1/search").code());
     assertEquals("query_too_long", search(alice, "a".repeat(257)).code());
     assertEquals("invalid_query", alice.get("/api/v1/search?q=x&limit=0").code());
+    assertEquals("invalid_query", alice.get("/api/v1/search?q=x&order=oldest").code());
+    String room = alice.createRoom("{\"name\":\"cursor " + alice.username + "\"}");
+    post(alice, room, "something to find");
+    assertEquals("invalid_query", alice.get("/api/v1/search?q=something&before=not-a-cursor").code(),
+        "a before that is no cursor of this search");
     assertEquals(401, new ApiClient(node.http()).get("/api/v1/search?q=x").status());
   }
 }
