@@ -22,6 +22,7 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
+import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.util.BytesRef;
 import parley.node.search.SearchQuery.Match;
 import parley.node.search.SearchQuery.Phrase;
@@ -36,10 +37,10 @@ import parley.node.search.SearchQuery.Word;
  * so it holds across commits and reads the same as PostgreSQL's.
  */
 final class LuceneSearch {
-  /** Newest first; the same order {@link PostgresSearch} writes in SQL. */
-  private static final SortField[] NEWEST = {new SortField(SearchFields.SENT_AT, SortField.Type.LONG, true),
+  /** Newest first; the same order {@link PostgresSearch} writes in SQL, and the order the index keeps. */
+  static final Sort NEWEST = new Sort(new SortField(SearchFields.SENT_AT, SortField.Type.LONG, true),
       new SortField(SearchFields.ROOM, SortField.Type.STRING), new SortField(SearchFields.SEQ, SortField.Type.LONG,
-      true)};
+      true));
 
   private LuceneSearch() {}
 
@@ -55,11 +56,13 @@ final class LuceneSearch {
       List<ScoreDoc> found;
       if (request.relevance()) {
         // The newest matches, ranked by score: a stable sort keeps newest first among equal scores.
-        found = new ArrayList<>(List.of(searcher.search(query, SearchCursor.RELEVANCE_MAX, new Sort(NEWEST), true)
+        found = new ArrayList<>(List.of(searcher.search(query, SearchCursor.RELEVANCE_MAX, NEWEST, true)
             .scoreDocs));
         found.sort(Comparator.comparingDouble((ScoreDoc d) -> d.score).reversed());
       } else {
-        found = List.of(searcher.search(query, request.limit() + 1, new Sort(NEWEST)).scoreDocs);
+        // Counting no more hits than a page lets each segment, kept in this order, stop after its first page.
+        found = List.of(searcher.search(query, new TopFieldCollectorManager(NEWEST, request.limit() + 1, null,
+            request.limit() + 1)).scoreDocs);
       }
       List<SearchPage.Hit> hits = new ArrayList<>();
       for (int i = offset; i < found.size() && hits.size() < request.limit(); i++) {

@@ -91,10 +91,24 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   private static LuceneSearchIndex open(Directory directory, Analyzer analyzer) throws IOException {
-    IndexWriterConfig config = new IndexWriterConfig(analyzer)
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-        .setCommitOnClose(false);
-    return new LuceneSearchIndex(directory, new IndexWriter(directory, config));
+    IndexWriter writer;
+    try {
+      writer = new IndexWriter(directory, config(analyzer, IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+    } catch (IllegalArgumentException otherOrder) {
+      // An index written before its documents were kept newest first: started again empty, at offset 0, so the feed
+      // rebuilds it from the journal (Lucene cannot re-sort an index in place).
+      writer = new IndexWriter(directory, config(analyzer, IndexWriterConfig.OpenMode.CREATE));
+    }
+    return new LuceneSearchIndex(directory, writer);
+  }
+
+  /**
+   * Documents kept in the order of newest-first hits ({@link LuceneSearch#NEWEST}), so such a search stops after a
+   * page in each segment instead of visiting every match of a common word.
+   */
+  private static IndexWriterConfig config(Analyzer analyzer, IndexWriterConfig.OpenMode mode) {
+    return new IndexWriterConfig(analyzer).setOpenMode(mode).setCommitOnClose(false)
+        .setIndexSort(LuceneSearch.NEWEST);
   }
 
   /** What the query side searches with: acquire a searcher, release it after. */
