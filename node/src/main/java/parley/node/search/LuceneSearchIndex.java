@@ -95,8 +95,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     try {
       writer = new IndexWriter(directory, config(analyzer, IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
     } catch (IllegalArgumentException otherOrder) {
-      // An index written before its documents were kept newest first: started again empty, at offset 0, so the feed
-      // rebuilds it from the journal (Lucene cannot re-sort an index in place).
+      // An index whose documents are kept in another order: Lucene cannot re-sort one in place, so it starts again
+      // empty, at offset 0, and the feed rebuilds it from the journal.
       writer = new IndexWriter(directory, config(analyzer, IndexWriterConfig.OpenMode.CREATE));
     }
     return new LuceneSearchIndex(directory, writer);

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import parley.node.testkit.InMemory;
 
 /**
- * The embedded index keeps its documents newest first. One written before that (in the order documents came) cannot
- * be re-sorted in place: a node opening it starts it again empty at offset 0, and its feed rebuilds it from the
- * journal, instead of failing to start.
+ * The embedded index keeps its documents newest first. One kept in another order (the order documents came in)
+ * cannot be re-sorted in place: a node opening it starts it again empty at offset 0, and its feed rebuilds it from
+ * the journal, instead of failing to start.
  */
 @InMemory
 class LuceneIndexOrderTest {
