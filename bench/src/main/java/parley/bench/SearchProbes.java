@@ -88,7 +88,7 @@ final class SearchProbes {
     return "SELECT room, seq FROM search_entries WHERE terms @@ '" + tsquery.replaceAll("([a-z0-9]+)", "'$1'")
         .replace("'", "''") + "'::tsquery AND room = ANY('{" + String.join(",", rooms) + "}'::varchar[])"
         + (sender == null ? "" : " AND sender = '" + sender + "'")
-        + " ORDER BY sent_at DESC, room, seq DESC LIMIT 20";
+        + " ORDER BY sent_at DESC, room COLLATE \"C\", seq DESC LIMIT 20";
   }
 
   /** One query of the run: its text, who asks, and the SQL limit's tsquery (PostgreSQL only). */

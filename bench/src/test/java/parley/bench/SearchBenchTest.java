@@ -54,7 +54,7 @@ class SearchBenchTest {
   @Test
   void theLimitsSqlQuotesItsTsqueryAndNamesTheCallersRooms() {
     assertEquals("SELECT room, seq FROM search_entries WHERE terms @@ '''bak'' <-> ''tum'''::tsquery"
-            + " AND room = ANY('{r1,r2}'::varchar[]) AND sender = 'user3' ORDER BY sent_at DESC, room, seq DESC LIMIT 20",
+            + " AND room = ANY('{r1,r2}'::varchar[]) AND sender = 'user3' ORDER BY sent_at DESC, room COLLATE \"C\", seq DESC LIMIT 20",
         SearchProbes.limitQuery("bak <-> tum", List.of("r1", "r2"), "user3"));
   }
 }
