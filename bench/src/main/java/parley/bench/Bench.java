@@ -345,6 +345,25 @@ public final class Bench {
     System.err.println("bench: " + line);
   }
 
+  /**
+   * How a one-off scenario (recovery, files, search) ends: its result as {@code bench/results/<label>-<stamp>.json}
+   * and {@code .md}, the summary printed, the coordinator stopped, and the exit code {@code ok} says.
+   */
+  static void finish(Path root, String label, String stamp, Path runDir, ObjectNode result, String md, boolean ok,
+      org.apache.pekko.actor.ActorSystem system) throws Exception {
+    Path results = Files.createDirectories(root.resolve("bench/results"));
+    Files.writeString(results.resolve(label + "-" + stamp + ".json"), JSON.writeValueAsString(result));
+    Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
+    System.out.println(md);
+    log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
+    // The pool to the stopped node is shut first, or terminating the system logs its end as an error.
+    org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    system.terminate();
+    Procs.stopAll();
+    System.exit(ok ? 0 : 1);
+  }
+
   /** One target through one scenario. */
   static final class TargetRun {
     private static final int PER_WORKER = 9_500;

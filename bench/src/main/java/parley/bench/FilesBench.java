@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
 import com.typesafe.config.ConfigFactory;
 
 /**
@@ -115,16 +114,7 @@ final class FilesBench {
       }
     }
     result.put("ok", ok);
-    Path results = Files.createDirectories(root.resolve("bench/results"));
-    String md = markdown(result);
-    Files.writeString(results.resolve(label + "-" + stamp + ".json"), Bench.JSON.writeValueAsString(result));
-    Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
-    System.out.println(md);
-    Bench.log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
-    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    system.terminate();
-    Procs.stopAll();
-    System.exit(ok ? 0 : 1);
+    Bench.finish(root, label, stamp, runDir, result, markdown(result), ok, system);
   }
 
   /** A file of {@code bytes} pseudo-random bytes (each MiB different, so no storage could fold it). */

@@ -15,10 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
 
 /**
  * {@code ./parley bench recovery [--quick] [--events 1,2500,4999,5000,9999]}: what a node crash costs a room. One
@@ -95,18 +93,7 @@ final class Recovery {
       target.stop();
     }
     result.put("ok", ok);
-    Path results = root.resolve("bench/results");
-    Files.createDirectories(results);
-    String md = markdown(result);
-    Files.writeString(results.resolve(label + "-" + stamp + ".json"), Bench.JSON.writeValueAsString(result));
-    Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
-    System.out.println(md);
-    Bench.log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
-    // The pool to the stopped node is shut first, or terminating the system logs its end as an error.
-    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    system.terminate();
-    Procs.stopAll();
-    System.exit(ok ? 0 : 1);
+    Bench.finish(root, label, stamp, runDir, result, markdown(result), ok, system);
   }
 
   private static void usage(String why) {

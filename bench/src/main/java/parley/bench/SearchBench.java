@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
 
 /**
  * {@code ./parley bench search [--quick] [--db postgres|h2] [--messages N]}: what search costs and how fresh it is. One Parley node;
@@ -111,17 +110,7 @@ final class SearchBench {
       target.stop();
     }
     result.put("ok", ok);
-    Path results = root.resolve("bench/results");
-    Files.createDirectories(results);
-    String md = SearchReport.markdown(result);
-    Files.writeString(results.resolve(label + "-" + stamp + ".json"), Bench.JSON.writeValueAsString(result));
-    Files.writeString(results.resolve(label + "-" + stamp + ".md"), md);
-    System.out.println(md);
-    Bench.log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
-    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    system.terminate();
-    Procs.stopAll();
-    System.exit(ok ? 0 : 1);
+    Bench.finish(root, label, stamp, runDir, result, SearchReport.markdown(result), ok, system);
   }
 
   private static void usage(String why) {
