@@ -223,7 +223,7 @@ final class SearchBench {
       target.env("JAVA_TOOL_OPTIONS", "");
       long restarted = System.nanoTime();
       target.restart(runDir, "-indexing");
-      double catchUp = awaitIndexed(600);
+      double catchUp = awaitIndexed(1800);
       ingest.put("catchUpSeconds", Bench.round1(Bench.secondsSince(restarted)))
           .put("catchUpIndexedPerSec", Math.round(half / catchUp));
 
@@ -237,7 +237,7 @@ final class SearchBench {
       ingest.put("ratio", Bench.round2(ingest.get("withIndexerAckedPerSec").asDouble()
           / ingest.get("withoutIndexerAckedPerSec").asDouble()));
       result.set("lag", lag.summary());
-      awaitIndexed(600);
+      awaitIndexed(1800);
 
       boolean ok = lag.missed == 0;
       ok &= new SearchProbes.Queries(this).run(result.putObject("queries"));
@@ -319,7 +319,9 @@ final class SearchBench {
       while (System.nanoTime() < deadline) {
         Map<String, Long> through = new HashMap<>();
         for (int u = 0; u < Math.min(groups, shape.users()); u++) {
-          JsonNode body = search(u, words[0], 1);
+          // A word no message has: the answer's indexedThrough is all that is read, and the search itself costs the
+          // database one empty index lookup, not a page of the commonest word taken from the feed's share of it.
+          JsonNode body = search(u, "zqnowhere", 1);
           body.path("indexedThrough").fields().forEachRemaining(e -> through.put(e.getKey(), e.getValue().asLong()));
         }
         boolean all = lastSeq.entrySet().stream().allMatch(e -> through.getOrDefault(e.getKey(), 0L) >= e.getValue());
