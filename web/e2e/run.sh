@@ -25,7 +25,22 @@ if [ ! -f "$root/node/target/classpath.txt" ] || [ ! -d "$root/node/target/class
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
-if [ "$#" -gt 0 ]; then
-  exec node --test --test-concurrency=1 "$@"
+# Failed scenarios are listed again when the run ends, one line each (web/failures-reporter.mjs), and kept in
+# target/test-failures/e2e.txt at the top of the tree. A scenario that hangs fails at its timeout instead of holding
+# the run; --test-force-exit ends the run though a test left a handle open.
+mkdir -p "$root/target/test-failures"
+failures="$root/target/test-failures/e2e.txt"
+rm -f "$failures"
+[ "$#" -gt 0 ] || set -- ./*.test.mjs
+# PARLEY_E2E_RESULTS=FILE: every test's outcome too, a line each (web/results-reporter.mjs; tools/flake-hunt.sh).
+results=()
+[ -z "${PARLEY_E2E_RESULTS:-}" ] || results=(--test-reporter=../results-reporter.mjs --test-reporter-destination="$PARLEY_E2E_RESULTS")
+rc=0
+node --test --test-concurrency=1 --test-timeout=900000 --test-force-exit \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=../failures-reporter.mjs --test-reporter-destination="$failures" "${results[@]}" "$@" || rc=$?
+if [ "$rc" != 0 ]; then
+  echo "run.sh: failed (exit $rc):" >&2
+  cat "$failures" >&2
 fi
-exec node --test --test-concurrency=1 ./*.test.mjs
+exit "$rc"
