@@ -200,6 +200,15 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   /** Hello goes without waiting any longer for the hub to follow the rooms that have not confirmed yet. */
   enum HelloDeadline implements Command { INSTANCE }
 
+  /**
+   * What hello still waits for: the summaries, and the rooms the hub does not follow yet. Answered at once, in
+   * order with the session's other messages, so a test learns the session's state without guessing at time.
+   */
+  record AwaitingHello(ActorRef<HelloWaits> replyTo) implements Command {}
+
+  /** {@code sent}: hello went out, nothing waits. */
+  record HelloWaits(boolean sent, boolean waitsForSummaries, Set<String> unconfirmedRooms) {}
+
   /** A room the hello could not summarize (it did not answer in time) is tracked once it answers. */
   record RetryTrack(String roomId) implements Command {}
 
@@ -303,6 +312,7 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(RoomSynced.class, hello::onSyncedBeforeHello)
         .onMessage(Entry.class, hello::onEntryBeforeHello)
         .onMessageEquals(HelloDeadline.INSTANCE, hello::onHelloDeadline)
+        .onMessage(AwaitingHello.class, hello::onAwaitingHello)
         .onMessage(Close.class, this::onClose)
         .onMessageEquals(StreamDone.INSTANCE, Behaviors::stopped)
         .onMessage(StreamFailed.class, f -> Behaviors.stopped())
@@ -343,6 +353,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessageEquals(SendDeadline.INSTANCE, sends::onSendDeadline)
         .onMessageEquals(ResumeReading.INSTANCE, intake::onResumeReading)
         .onMessage(Close.class, this::onClose)
+        .onMessage(AwaitingHello.class, a -> {
+          a.replyTo().tell(new HelloWaits(true, false, Set.of()));
+          return Behaviors.same();
+        })
         .onMessage(UserGone.class, userLink::onUserGone)
         .onMessageEquals(Reregister.INSTANCE, userLink::reregister)
         .onMessage(Reregistered.class, userLink::onReregistered)

@@ -89,6 +89,11 @@ final class Hello {
     return helloIfReady();
   }
 
+  Behavior<Command> onAwaitingHello(ClientSession.AwaitingHello ask) {
+    ask.replyTo().tell(new ClientSession.HelloWaits(false, helloReady == null, Set.copyOf(unconfirmed)));
+    return Behaviors.same();
+  }
+
   /** What arrived before hello and is not dropped waits for it; a client that sends that much is closed. */
   Behavior<Command> stashOrClose(Command cmd) {
     if (stash.isFull()) {

@@ -169,16 +169,18 @@ class RoomHubTest {
   void aSessionThatStopsFollowingARoomGetsNoneOfItsWaitingChanges() {
     ActorRef<RoomHub.Command> hub = hub(WINDOW);
     String room = room();
+    String marker = room();
     TestProbe<ClientSession.Command> alice = session(hub, room);
-    TestProbe<ClientSession.Command> bob = session(hub, room);
+    TestProbe<ClientSession.Command> bob = session(hub, room, marker);
     cameOnline(hub, room, "carol", "dave");
     assertSame(nextPresence(alice), nextPresence(bob));
     hub.tell(new RoomHub.Unsubscribe(room, bob.ref()));
     cameOnline(hub, room, "erin");
 
     assertEquals(List.of(online("dave"), online("erin")), members(nextPresence(alice)));
-    // The room's answer to the hub's subscription may still be in Bob's mailbox (it can come after the changes).
-    List<ClientSession.Command> rest = pending(bob);
+    // Alice's batch went out: one for Bob would have gone with it, before the marker. The room's answer to the hub's
+    // subscription may still be among what Bob was told (it can come after the changes).
+    List<ClientSession.Command> rest = toldBeforeMarker(hub, bob, marker);
     assertTrue(rest.stream().noneMatch(m -> m instanceof ClientSession.PresenceSeen), rest.toString());
   }
 
@@ -216,15 +218,21 @@ class RoomHubTest {
     }
   }
 
-  /** What the session has been told and not yet read (the room's answers to the hub among them). */
-  private static List<ClientSession.Command> pending(TestProbe<ClientSession.Command> session) {
+  /**
+   * What the session was told before a marker: an entry of {@code markerRoom} (which the session follows) delivered
+   * now. The hub tells a session in the order it handles its own messages, so whatever it told the session before it
+   * handled the marker is in the session's mailbox ahead of it: absence is proven by what comes first, not by a wait.
+   */
+  private static List<ClientSession.Command> toldBeforeMarker(ActorRef<RoomHub.Command> hub,
+      TestProbe<ClientSession.Command> session, String markerRoom) {
+    hub.tell(new RoomHub.Deliver(markerRoom, 1, "{\"marker\":1}"));
     List<ClientSession.Command> told = new ArrayList<>();
     while (true) {
-      try {
-        told.add(session.receiveMessage(Duration.ofMillis(100)));
-      } catch (AssertionError nothingMore) {
+      ClientSession.Command msg = session.receiveMessage(Duration.ofSeconds(30));
+      if (msg instanceof ClientSession.Entry entry && entry.roomId().equals(markerRoom)) {
         return told;
       }
+      told.add(msg);
     }
   }
 
@@ -232,7 +240,8 @@ class RoomHubTest {
   void entriesGoThroughASessionsOpenLaneAndToTheSessionWhenTheLaneRefusesOrIsNotOpenYet() {
     ActorRef<RoomHub.Command> hub = hub(WINDOW);
     String room = room();
-    TestProbe<ClientSession.Command> alice = session(hub, room);
+    String marker = room();
+    TestProbe<ClientSession.Command> alice = session(hub, room, marker);
     TestProbe<ClientSession.Command> bob = session(hub, room);
     hub.tell(new RoomHub.Deliver(room, 1, "{\"seq\":1}"));
     assertEquals(1, nextEntry(alice).seq());
@@ -248,12 +257,12 @@ class RoomHubTest {
     assertEquals(3, refused.seq(), "the only one the lane refused");
     assertEquals("{\"seq\":3}", refused.frame().text());
     assertEquals(List.of(2L, 3L, 4L), List.of(nextEntry(bob).seq(), nextEntry(bob).seq(), nextEntry(bob).seq()));
-    alice.awaitAssert(Duration.ofSeconds(5), () -> {
+    alice.awaitAssert(Duration.ofSeconds(30), () -> {
       assertEquals(List.of(2L, 4L), lane.taken);
       return null;
     });
-    // The hub is past seq 4, so any entry it told Alice is in her mailbox by now: none is.
-    List<ClientSession.Command> rest = pending(alice);
+    // Nothing the lane took went to Alice's session too: the marker comes before any such entry would.
+    List<ClientSession.Command> rest = toldBeforeMarker(hub, alice, marker);
     assertTrue(rest.stream().noneMatch(m -> m instanceof ClientSession.Entry), rest.toString());
   }
 

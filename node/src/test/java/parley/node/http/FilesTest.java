@@ -28,11 +28,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
 import parley.node.testkit.Bytes;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.FileRows;
 import parley.node.testkit.OnOneNode;
 import parley.node.testkit.RunLog;
@@ -141,6 +141,13 @@ class FilesTest extends OnOneNode {
   private long uploadsInProgress() throws Exception {
     try (Connection c = connection()) {
       return FileRows.uploadsSince(c, before);
+    }
+  }
+
+  /** Chunks of this class's uploads that no blob claims yet, those of uploads in progress included. */
+  private long chunksSoFar() throws Exception {
+    try (Connection c = connection()) {
+      return FileRows.chunksWithoutBlobSince(c, before, false);
     }
   }
 
@@ -379,15 +386,16 @@ class FilesTest extends OnOneNode {
           .getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[700_000]);
       out.flush();
+      // Recorded and partly stored before the client dies: a check for "nothing left" means something only then.
+      Eventually.await("the half upload to be under way with chunks stored", () -> {
+        assertEquals(1, uploadsInProgress(), "the half upload in progress");
+        assertTrue(chunksSoFar() > 0, "its first chunks stored");
+        return null;
+      });
     }
-    TestProbe<Object> wait = TestProbe.create(node.system);
-    wait.awaitAssert(Duration.ofSeconds(20), () -> {
-      try {
-        assertEquals(0, uploadsInProgress(), "no upload left in progress");
-        assertEquals(0, orphanChunks(), "no chunk without its blob");
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
+    Eventually.await("the half upload and its chunks to be gone", () -> {
+      assertEquals(0, uploadsInProgress(), "no upload left in progress");
+      assertEquals(0, orphanChunks(), "no chunk without its blob");
       return null;
     });
     assertFalse(alice.get("/api/v1/rooms/" + room + "/messages").body().toString().contains("half.bin"));
@@ -414,15 +422,10 @@ class FilesTest extends OnOneNode {
     JsonNode first = json(upload(alice, room, "a.bin", "d1", a, "application/octet-stream").body());
     JsonNode second = json(upload(alice, room, "b.bin", "d2", b, "application/octet-stream").body());
     assertEquals(200, alice.method("DELETE", "/api/v1/rooms/" + room + "/messages/" + first.get("seq").asLong()).status());
-    TestProbe<Object> wait = TestProbe.create(node.system);
-    wait.awaitAssert(Duration.ofSeconds(10), () -> {
-      try {
-        assertEquals("no_such_file", code(download(alice, first.get("file").get("id").asText())));
-        assertEquals(0, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(a)));
-        assertEquals(0, orphanChunks());
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
+    Eventually.await("the deleted entry's file and bytes to be gone", () -> {
+      assertEquals("no_such_file", code(download(alice, first.get("file").get("id").asText())));
+      assertEquals(0, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(a)));
+      assertEquals(0, orphanChunks());
       return null;
     });
     JsonNode history = alice.get("/api/v1/rooms/" + room + "/messages").body();
@@ -430,14 +433,10 @@ class FilesTest extends OnOneNode {
     assertEquals(200, download(alice, second.get("file").get("id").asText()).statusCode());
 
     assertEquals(204, alice.method("DELETE", "/api/v1/rooms/" + room).status());
-    wait.awaitAssert(Duration.ofSeconds(10), () -> {
-      try {
-        assertEquals(0, count("SELECT COUNT(*) FROM parley_file WHERE room_id = ?", room));
-        assertEquals(0, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(b)));
-        assertEquals(0, orphanChunks());
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
+    Eventually.await("the deleted room's files and bytes to be gone", () -> {
+      assertEquals(0, count("SELECT COUNT(*) FROM parley_file WHERE room_id = ?", room));
+      assertEquals(0, count("SELECT COUNT(*) FROM parley_file_blob WHERE sha256 = ?", sha256(b)));
+      assertEquals(0, orphanChunks());
       return null;
     });
     assertNotNull(second);

@@ -1,13 +1,13 @@
 package parley.node.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.Term;
@@ -27,6 +28,7 @@ import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.NodeProcess;
 import parley.node.testkit.TestDatabase;
 
@@ -36,8 +38,6 @@ import parley.node.testkit.TestDatabase;
  * same documents, by room and seq, so none is there twice).
  */
 class SearchAfterKillNineTest {
-  private static final Duration FINDABLE = Duration.ofSeconds(60);
-
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void everyAcknowledgedMessageIsFoundOnceAfterTheFeedsNodeIsKilledMidFeed() throws Exception {
@@ -53,9 +53,9 @@ class SearchAfterKillNineTest {
       alice = new ApiClient(node.http()).newUser("alice");
       room = alice.createRoom("{\"name\":\"kill " + alice.username + "\"}");
       AtomicBoolean killed = new AtomicBoolean();
+      AtomicReference<Throwable> writerFailed = new AtomicReference<>();
       Thread writer = new Thread(() -> {
         ApiClient w = new ApiClient(node.http()).withToken(alice.token);
-        w.timeout = Duration.ofSeconds(5);
         for (int i = 0; i < 80 && !killed.get(); i++) {
           try {
             ApiClient.Reply r = w.post("/api/v1/rooms/" + room + "/messages",
@@ -63,30 +63,45 @@ class SearchAfterKillNineTest {
             if (r.status() == 201) {
               acked.add(r.body().get("seq").asLong());
               fortyAcked.countDown();
+            } else if (!killed.get()) {
+              throw new AssertionError("send " + i + " before the kill: " + r);
             }
           } catch (IllegalStateException e) {
-            return;  // the kill
+            if (killed.get() && e.getCause() instanceof IOException) {
+              return; // the kill: the connection went with the process
+            }
+            writerFailed.set(e);
+            return;
+          } catch (AssertionError e) {
+            writerFailed.set(e);
+            return;
           }
         }
       }, "search-kill9-writer");
       writer.start();
       // The kill comes while writes go on and the feed follows them.
-      fortyAcked.await(60, TimeUnit.SECONDS);
+      boolean forty = fortyAcked.await(Eventually.dilated(Eventually.LONG).toSeconds(), TimeUnit.SECONDS);
       killed.set(true);
       node.kill();
-      writer.join(TimeUnit.SECONDS.toMillis(30));
+      writer.join(Eventually.dilated(Eventually.LONG).toMillis());
+      assertFalse(writer.isAlive(), "the writer still runs after the kill");
+      if (writerFailed.get() != null) {
+        throw new AssertionError("the writer failed before the kill", writerFailed.get());
+      }
+      assertTrue(forty, "40 acknowledged before the kill, within the wait; only " + acked.size());
     }
     assertTrue(acked.size() >= 40, "acknowledged before the kill: " + acked.size());
     try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-1.log"))) {
       ApiClient writer = new ApiClient(node.http()).withToken(alice.token);
-      long last = writer.post("/api/v1/rooms/" + room + "/messages",
-          "{\"clientMsgId\":\"after\",\"text\":\"after the kill " + word + "\"}").body().get("seq").asLong();
-      acked.add(last);
+      ApiClient.Reply after = writer.post("/api/v1/rooms/" + room + "/messages",
+          "{\"clientMsgId\":\"after\",\"text\":\"after the kill " + word + "\"}");
+      assertEquals(201, after.status(), "the first send after the restart: " + after);
+      acked.add(after.body().get("seq").asLong());
       Set<Long> missing = new HashSet<>(acked);
-      long deadline = System.nanoTime() + FINDABLE.toNanos();
+      long deadline = Eventually.deadline(Eventually.LONG);
       try (SearchIndex tables = TestDatabase.postgres() ? SearchIndexes.open(TestDatabase.config(TestDatabase.url())
           .withFallback(ConfigFactory.load())) : null) {
-        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+        while (!missing.isEmpty() && !Eventually.passed(deadline)) {
           missing.removeIf(seq -> indexed(tables, dir, room, seq));
           if (!missing.isEmpty()) {
             // Polled: the index tells no one when it reaches a seq.

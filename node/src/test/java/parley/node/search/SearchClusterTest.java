@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import java.time.Duration;
 import java.util.UUID;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.TestCluster;
 
 /** One index for the cluster: a message sent on the first node is found from the third. */
@@ -24,7 +23,8 @@ class SearchClusterTest {
           "{\"clientMsgId\":\"c1\",\"text\":\"from the first node " + word + "\"}");
       assertEquals(201, sent.status(), sent.toString());
       ApiClient fromThree = new ApiClient(cluster.node(2).http()).withToken(alice.token);
-      TestProbe.create(cluster.node(2).system).awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+      // From a cold three-node cluster: the feed's singleton starts, reads the journal and commits its first batch.
+      Eventually.await("the message sent on node 1 to be found from node 3", Eventually.LONG.multipliedBy(2), () -> {
         ApiClient.Reply r = fromThree.get("/api/v1/search?q=" + word);
         assertEquals(200, r.status(), r.toString());
         JsonNode hits = r.body().get("hits");
