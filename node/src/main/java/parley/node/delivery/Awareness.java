@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import parley.node.Validation;
 import parley.node.delivery.ClientSession.Command;
+import parley.node.limits.RateClock;
 import parley.node.limits.TokenBucket;
 import parley.node.room.ChatRoom;
 import parley.node.user.UserAccount;
@@ -32,6 +34,8 @@ final class Awareness {
   private final Map<String, Member> presenceSeen = new HashMap<>();
   /** Delivered and read frames; made at the first. */
   private TokenBucket receipts;
+  /** The time the receipts bucket counts in (the limits' clock). */
+  private final LongSupplier rateClock;
   /** Typing frames passed on in the second that began at {@code typingWindowStart} (System.nanoTime()). */
   private long typingWindowStart;
   private int typingInWindow;
@@ -42,6 +46,7 @@ final class Awareness {
     this.core = core;
     this.cursors = cursors;
     this.frameRefusals = core.context.messageAdapter(ChatRoom.FrameRefused.class, ClientSession.FrameAnswered::new);
+    this.rateClock = RateClock.get(core.context.getSystem()).source();
   }
 
   /**
@@ -123,7 +128,7 @@ final class Awareness {
    * frame is dropped (markers are cumulative: the client's next one says it all).
    */
   private boolean receiptsThrottled() {
-    long now = System.nanoTime();
+    long now = rateClock.getAsLong();
     ClientSession.Settings settings = core.settings;
     if (receipts == null) {
       receipts = new TokenBucket(settings.receiptsBurst(), settings.receiptsPerSecond(), now);

@@ -57,7 +57,7 @@ final class AccountRoutes extends RouteSupport {
 
   AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets) {
     super(system);
-    this.addresses = AddressLimits.fromConfig(system.settings().config());
+    this.addresses = AddressLimits.of(system);
     this.browsers = new BrowserGuard(system.settings().config());
     Config config = system.settings().config();
     this.tokenTtl = config.getDuration("parley.auth.token-ttl");

@@ -7,8 +7,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What this node remembers per client address: failed logins ({@link FailureBackoff}) and sign-ups (a
@@ -25,18 +27,23 @@ public final class AddressLimits {
   private final double signupsPerSecond;
   private final Map<Key, FailureBackoff> logins = new ConcurrentHashMap<>();
   private final Map<Key, TokenBucket> signups = new ConcurrentHashMap<>();
+  private final LongSupplier clock;
 
-  public AddressLimits(FailureBackoff.Rule loginRule, int signupBurst, double signupsPerHour) {
+  /** {@code clock}: nanoseconds, as {@link RateClock} gives them. */
+  public AddressLimits(FailureBackoff.Rule loginRule, int signupBurst, double signupsPerHour, LongSupplier clock) {
     this.loginRule = loginRule;
     this.signupBurst = signupBurst;
     this.signupsPerSecond = signupsPerHour / 3600.0;
+    this.clock = clock;
   }
 
-  public static AddressLimits fromConfig(Config config) {
+  public static AddressLimits of(ActorSystem<?> system) {
+    Config config = system.settings().config();
     return new AddressLimits(
         FailureBackoff.Rule.fromConfig(config.getConfig("parley.limits.login.per-address")),
         config.getInt("parley.limits.signup.burst"),
-        config.getDouble("parley.limits.signup.per-hour"));
+        config.getDouble("parley.limits.signup.per-hour"),
+        RateClock.get(system).source());
   }
 
   public int signupBurst() {
@@ -50,27 +57,27 @@ public final class AddressLimits {
 
   /** Milliseconds this address waits before its next login is checked (0: now). */
   public long loginWait(InetAddress address) {
-    return withEntry(logins, address, null, b -> b.waitMillis(System.nanoTime()), 0L);
+    return withEntry(logins, address, null, b -> b.waitMillis(clock.getAsLong()), 0L);
   }
 
   /** This address failed a login within the window. */
   public boolean recentLoginFailure(InetAddress address) {
-    return withEntry(logins, address, null, b -> b.recent(System.nanoTime()), false);
+    return withEntry(logins, address, null, b -> b.recent(clock.getAsLong()), false);
   }
 
   public void loginFailed(InetAddress address) {
     withEntry(logins, address, () -> new FailureBackoff(loginRule), b -> {
-      b.failed(System.nanoTime());
+      b.failed(clock.getAsLong());
       return null;
     }, null);
-    trim(logins, b -> !b.recent(System.nanoTime()));
+    trim(logins, b -> !b.recent(clock.getAsLong()));
   }
 
   /** Takes a sign-up from this address: 0, or the milliseconds until it may sign up again. */
   public long takeSignup(InetAddress address) {
-    long wait = withEntry(signups, address, () -> new TokenBucket(signupBurst, signupsPerSecond, System.nanoTime()),
-        b -> b.take(System.nanoTime()), 0L);
-    trim(signups, b -> b.full(System.nanoTime()));
+    long wait = withEntry(signups, address, () -> new TokenBucket(signupBurst, signupsPerSecond, clock.getAsLong()),
+        b -> b.take(clock.getAsLong()), 0L);
+    trim(signups, b -> b.full(clock.getAsLong()));
     return wait;
   }
 

@@ -2,6 +2,7 @@ package parley.node.user;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.LongSupplier;
 import parley.node.limits.FailureBackoff;
 import parley.node.limits.TokenBucket;
 
@@ -20,16 +21,20 @@ final class UserBudgets {
   private final ArrayDeque<Long> roomsCreated = new ArrayDeque<>();
   private final ArrayDeque<Long> groupDmsCreated = new ArrayDeque<>();
 
-  UserBudgets(UserSettings.Limits limits) {
+  /** Nanoseconds, as {@link parley.node.limits.RateClock} gives them. */
+  private final LongSupplier clock;
+
+  UserBudgets(UserSettings.Limits limits, LongSupplier clock) {
     this.limits = limits;
+    this.clock = clock;
   }
 
   /** One message (WebSocket sends and HTTP posts of every session): null, or the refusal. */
   UserAccount.Throttled takeMessage() {
     if (messages == null) {
-      messages = new TokenBucket(limits.messageBurst(), limits.messagesPerSecond(), System.nanoTime());
+      messages = new TokenBucket(limits.messageBurst(), limits.messagesPerSecond(), clock.getAsLong());
     }
-    long wait = messages.take(System.nanoTime());
+    long wait = messages.take(clock.getAsLong());
     return wait == 0 ? null : new UserAccount.Throttled(wait, "you may send " + limits.messageBurst()
         + " messages at once and " + TokenBucket.rate(limits.messagesPerSecond()) + " a second after that, from all "
         + "your connections (parley.limits.messages); send again in " + wait + " ms with the same clientMsgId");
@@ -38,9 +43,9 @@ final class UserBudgets {
   /** One WebSocket or download ticket: null, or the refusal. */
   UserAccount.Throttled takeTicket() {
     if (tickets == null) {
-      tickets = new TokenBucket(limits.ticketBurst(), limits.ticketsPerSecond(), System.nanoTime());
+      tickets = new TokenBucket(limits.ticketBurst(), limits.ticketsPerSecond(), clock.getAsLong());
     }
-    long wait = tickets.take(System.nanoTime());
+    long wait = tickets.take(clock.getAsLong());
     return wait == 0 ? null : new UserAccount.Throttled(wait, "you may take " + limits.ticketBurst()
         + " tickets at once and " + TokenBucket.rate(limits.ticketsPerSecond()) + " a second after that "
         + "(parley.limits.tickets); try again in " + wait + " ms");
@@ -58,9 +63,9 @@ final class UserBudgets {
         "group DMs", "parley.limits.group-dms-per-window");
   }
 
-  private static UserAccount.Rejected count(ArrayDeque<Long> created, int max, Duration window, String code,
+  private UserAccount.Rejected count(ArrayDeque<Long> created, int max, Duration window, String code,
       String what, String setting) {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     while (!created.isEmpty() && now - created.peekFirst() >= window.toNanos()) {
       created.pollFirst();
     }
@@ -83,16 +88,16 @@ final class UserBudgets {
     if (loginFailures == null) {
       loginFailures = new FailureBackoff(limits.loginRule());
     }
-    loginFailures.failed(System.nanoTime());
+    loginFailures.failed(clock.getAsLong());
   }
 
   /** Milliseconds before the account's next login is checked, when the address failed too (0: now). */
   long loginWait(boolean addressClean) {
-    return loginFailures == null || addressClean ? 0 : loginFailures.waitMillis(System.nanoTime());
+    return loginFailures == null || addressClean ? 0 : loginFailures.waitMillis(clock.getAsLong());
   }
 
   /** Failed logins within the window: the entity stays in memory while there are, or they would be forgotten. */
   boolean recentLoginFailures() {
-    return loginFailures != null && loginFailures.recent(System.nanoTime());
+    return loginFailures != null && loginFailures.recent(clock.getAsLong());
   }
 }

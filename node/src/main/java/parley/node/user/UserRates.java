@@ -3,6 +3,7 @@ package parley.node.user;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import parley.node.NodeMetrics;
+import parley.node.limits.RateClock;
 import parley.node.room.ChatRoom;
 import parley.node.user.UserAccount.Command;
 import parley.node.user.UserAccount.CountGroupDm;
@@ -26,7 +27,7 @@ final class UserRates {
 
   UserRates(UserScope scope) {
     this.scope = scope;
-    this.budgets = new UserBudgets(scope.settings().limits());
+    this.budgets = new UserBudgets(scope.settings().limits(), RateClock.get(scope.context().getSystem()).source());
   }
 
   void addTo(CommandHandlerWithReplyBuilderByState<Command, Event, UserState, UserState> handler) {
