@@ -1,6 +1,7 @@
 package parley.node.http;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
@@ -16,7 +17,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  */
 final class IdleBetweenRequests extends WaitTimeout<HttpRequest> {
   IdleBetweenRequests(Duration timeout) {
-    super("IdleBetweenRequests", timeout);
+    this(timeout, System::nanoTime);
+  }
+
+  IdleBetweenRequests(Duration timeout, LongSupplier clock) {
+    super("IdleBetweenRequests", timeout, clock);
   }
 
   @Override

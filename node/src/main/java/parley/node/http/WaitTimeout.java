@@ -1,6 +1,7 @@
 package parley.node.http;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -15,7 +16,9 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * Passes elements through unchanged and notices when it has waited {@code timeout} for the next one; time during
  * which downstream has not asked for one does not count. One timer per wait, re-armed lazily, so a busy stream
  * costs no timer work and an idle one a timer event per {@code timeout} (Pekko's idle operators check every second).
- * {@link #timedOut} decides what happens then.
+ * {@link #timedOut} decides what happens then. The wait is measured with {@code clock} (nanoseconds; the node's is
+ * {@code System::nanoTime}), which must agree with the scheduler the stage's timer runs on: a test on Pekko's manual
+ * scheduler passes that scheduler's time.
  */
 public abstract class WaitTimeout<T> extends GraphStage<FlowShape<T, T>> {
   private static final String TIMER = "wait";
@@ -23,12 +26,14 @@ public abstract class WaitTimeout<T> extends GraphStage<FlowShape<T, T>> {
   private final Inlet<T> in;
   private final Outlet<T> out;
   private final FlowShape<T, T> shape;
+  private final LongSupplier clock;
 
-  protected WaitTimeout(String name, Duration timeout) {
+  protected WaitTimeout(String name, Duration timeout, LongSupplier clock) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(name + ": timeout must be positive");
     }
     this.timeout = timeout;
+    this.clock = clock;
     this.in = Inlet.create(name + ".in");
     this.out = Outlet.create(name + ".out");
     this.shape = FlowShape.of(in, out);
@@ -67,7 +72,7 @@ public abstract class WaitTimeout<T> extends GraphStage<FlowShape<T, T>> {
             pull(in);
             if (!over) {
               waiting = true;
-              waitingSince = System.nanoTime();
+              waitingSince = clock.getAsLong();
               if (!isTimerActive(TIMER)) {
                 scheduleOnce(TIMER, timeout);
               }
@@ -81,7 +86,7 @@ public abstract class WaitTimeout<T> extends GraphStage<FlowShape<T, T>> {
         if (over || !waiting) {
           return; // the next pull re-arms the timer
         }
-        long left = timeoutNanos - (System.nanoTime() - waitingSince);
+        long left = timeoutNanos - (clock.getAsLong() - waitingSince);
         if (left > 0) {
           scheduleOnce(TIMER, Duration.ofNanos(left));
         } else if (timedOut(this)) {

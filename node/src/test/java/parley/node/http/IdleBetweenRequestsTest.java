@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -37,28 +38,37 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.InMemory;
+import parley.node.testkit.ManualScheduler;
 
-/** The HTTP idle timeout on a real server with Pekko's own idle-timeout off, as a Parley node runs it. */
+/**
+ * The HTTP idle timeout on a real server with Pekko's own idle-timeout off, as a Parley node runs it. Time is the
+ * test's (ManualScheduler): the stage's clock and timers move only when the test moves them, so "closed once idle"
+ * and "not closed while in use" hold however slow the host is.
+ */
 @InMemory
 class IdleBetweenRequestsTest {
   private static final Duration IDLE = Duration.ofMillis(500);
-  private static final long TIMEOUT_S = 10;
+  /** Scheduler time moved at once while waiting for a close: a close may be seen up to a step late, never early. */
+  private static final Duration STEP = Duration.ofMillis(50);
+  private static final long TIMEOUT_S = 30;
   private static ActorSystem system;
+  private static ManualScheduler time;
   private static ServerBinding binding;
 
   @BeforeAll
   static void start() throws Exception {
-    system = ActorSystem.create("idle-test", ConfigFactory.parseString(
+    system = ActorSystem.create("idle-test", ManualScheduler.CONFIG.withFallback(ConfigFactory.parseString(
             "pekko.actor.provider = local\n"
                 + "pekko.coordinated-shutdown.exit-jvm = off\n"
                 + "pekko.http.server.idle-timeout = infinite\n"
-                + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 200ms\n")
+                + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 200ms\n"))
         .withFallback(ConfigFactory.load()));
+    time = new ManualScheduler(system);
     Route route = concat(
         path("hello", () -> complete("hi")),
         path("ws", () -> handleWebSocketMessages(Flow.<Message>create())));
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.of(HttpRequest.class)
-        .via(new IdleBetweenRequests(IDLE))
+        .via(new IdleBetweenRequests(IDLE, time.clock()))
         .via(route.flow(system));
     binding = Http.get(system).newServerAt("127.0.0.1", 0).bindFlow(perConnection)
         .toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
@@ -76,11 +86,23 @@ class IdleBetweenRequestsTest {
   }
 
   @Test
-  void aConnectionThatNeverSendsARequestIsClosed() throws Exception {
+  void aConnectionThatNeverSendsARequestIsClosedOnceIdle() throws Exception {
     try (Socket socket = connect()) {
-      long openedAt = System.nanoTime();
-      assertEquals(-1, socket.getInputStream().read(), "the server closes without a word");
-      assertClosedAfterIdle(openedAt);
+      ManualScheduler.Waited<Boolean> closed = time.stepUntil("the server to close a silent connection", STEP,
+          IDLE.multipliedBy(20), () -> eof(socket));
+      assertIdleAtLeast(closed);
+    }
+  }
+
+  @Test
+  void aConnectionSilentForAlmostTheTimeoutIsStillServed() throws Exception {
+    try (Socket socket = connect()) {
+      time.timePasses(IDLE.minusMillis(1));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      hello(socket.getOutputStream(), in);
+      ManualScheduler.Waited<Boolean> closed = time.stepUntil("the server to close the connection once idle", STEP,
+          IDLE.multipliedBy(20), () -> eof(socket));
+      assertIdleAtLeast(closed);
     }
   }
 
@@ -88,9 +110,9 @@ class IdleBetweenRequestsTest {
   void aRequestHeadThatNeverFinishesIsClosedToo() throws Exception {
     try (Socket socket = connect()) {
       socket.getOutputStream().write("GET /hel".getBytes(StandardCharsets.US_ASCII));
-      long sentAt = System.nanoTime();
-      assertEquals(-1, socket.getInputStream().read());
-      assertClosedAfterIdle(sentAt);
+      ManualScheduler.Waited<Boolean> closed = time.stepUntil("the server to close a connection with half a head",
+          STEP, IDLE.multipliedBy(20), () -> eof(socket));
+      assertIdleAtLeast(closed);
     }
   }
 
@@ -99,23 +121,16 @@ class IdleBetweenRequestsTest {
     try (Socket socket = connect()) {
       OutputStream out = socket.getOutputStream();
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      long firstAt = System.nanoTime();
-      long lastAt = firstAt;
-      // Requests back to back for three idle timeouts: each answer comes on the same connection.
-      int answered = 0;
-      while (System.nanoTime() - firstAt < 3 * IDLE.toNanos()) {
-        out.write(("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        assertEquals("HTTP/1.1 200 OK", in.readLine());
-        skipToBody(in);
-        assertEquals('h', in.read());
-        assertEquals('i', in.read());
-        lastAt = System.nanoTime();
-        answered++;
+      // A request every half idle timeout, for three of them: each answer comes on the same connection.
+      for (int i = 0; i < 6; i++) {
+        if (i > 0) {
+          time.timePasses(IDLE.dividedBy(2));
+        }
+        hello(out, in);
       }
-      assertTrue(answered > 3, "answered " + answered);
-      assertEquals(-1, in.read(), "closed once idle");
-      assertClosedAfterIdle(lastAt);
+      ManualScheduler.Waited<Boolean> closed = time.stepUntil("the server to close the connection once idle", STEP,
+          IDLE.multipliedBy(20), () -> eof(socket));
+      assertIdleAtLeast(closed);
     }
   }
 
@@ -148,7 +163,9 @@ class IdleBetweenRequestsTest {
           }
         })
         .get(TIMEOUT_S, TimeUnit.SECONDS);
-    assertTrue(pings.await(TIMEOUT_S, TimeUnit.SECONDS), "keep-alive pings");
+    ManualScheduler.Waited<Boolean> pinged = time.stepUntil("five keep-alive pings", STEP, IDLE.multipliedBy(20),
+        () -> pings.await(20, TimeUnit.MILLISECONDS) ? true : null);
+    assertTrue(pinged.passed().compareTo(IDLE.multipliedBy(2)) >= 0, "pinged 5 times in " + pinged.passed());
     assertFalse(closed.isDone(), "the server closed the WebSocket");
     ws.sendText("still here", true).get(TIMEOUT_S, TimeUnit.SECONDS);
     assertEquals("still here", echo.get(TIMEOUT_S, TimeUnit.SECONDS));
@@ -161,14 +178,33 @@ class IdleBetweenRequestsTest {
     return socket;
   }
 
-  private static void skipToBody(BufferedReader in) throws IOException {
+  private static void hello(OutputStream out, BufferedReader in) throws IOException {
+    out.write(("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    assertEquals("HTTP/1.1 200 OK", in.readLine());
     for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
       // headers
     }
+    assertEquals('h', in.read());
+    assertEquals('i', in.read());
   }
 
-  private static void assertClosedAfterIdle(long sinceNanos) {
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
-    assertTrue(ms >= IDLE.toMillis() - 50 && ms < IDLE.toMillis() + 2000, "closed after " + ms + " ms");
+  /** True once the server has closed the connection; null while it is open (after a short wait for its bytes). */
+  private static Boolean eof(Socket socket) throws IOException {
+    socket.setSoTimeout(20);
+    try {
+      int b = socket.getInputStream().read();
+      assertEquals(-1, b, "the server wrote where it should close without a word");
+      return true;
+    } catch (SocketTimeoutException open) {
+      return null;
+    } finally {
+      socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+    }
+  }
+
+  private static void assertIdleAtLeast(ManualScheduler.Waited<?> closed) {
+    assertTrue(closed.passed().compareTo(IDLE) >= 0, "closed after " + closed.passed().toMillis()
+        + " ms of scheduler time without a request, before the idle timeout of " + IDLE.toMillis() + " ms");
   }
 }

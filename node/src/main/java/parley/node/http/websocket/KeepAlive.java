@@ -1,6 +1,7 @@
 package parley.node.http.websocket;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.impl.engine.ws.FrameHandler;
 import org.apache.pekko.http.impl.engine.ws.Protocol;
@@ -34,16 +35,21 @@ final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHan
     private final Duration maxIdle;
     private final Protocol.Opcode opcode;
     private final WebSocketSettings settings;
+    private final LongSupplier clock;
 
-    private KeepAlive(Duration maxIdle, Protocol.Opcode opcode, WebSocketSettings settings) {
+    private KeepAlive(Duration maxIdle, Protocol.Opcode opcode, WebSocketSettings settings, LongSupplier clock) {
         this.maxIdle = maxIdle;
         this.opcode = opcode;
         this.settings = settings;
+        this.clock = clock;
     }
 
-    /** Identity when the settings turn keep-alive off; the modes are Pekko's, ping and pong. */
+    /**
+     * Identity when the settings turn keep-alive off; the modes are Pekko's, ping and pong. {@code clock}: nanoseconds,
+     * agreeing with the scheduler the stage's timer runs on ({@code System::nanoTime} on a node).
+     */
     static BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> layer(
-            WebSocketSettings settings) {
+            WebSocketSettings settings, LongSupplier clock) {
         scala.concurrent.duration.Duration maxIdle = settings.periodicKeepAliveMaxIdle();
         if (!maxIdle.isFinite()) {
             return BidiFlow.identity();
@@ -54,7 +60,7 @@ final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHan
             default -> throw new IllegalArgumentException("Unsupported periodic-keep-alive-mode. Found: ["
                 + settings.periodicKeepAliveMode() + "] however only [ping] and [pong] are supported");
         };
-        KeepAlive stage = new KeepAlive(Duration.ofNanos(maxIdle.toNanos()), opcode, settings);
+        KeepAlive stage = new KeepAlive(Duration.ofNanos(maxIdle.toNanos()), opcode, settings, clock);
         return BidiFlow.fromFlows(Flow.fromGraph(stage), Flow.create());
     }
 
@@ -67,7 +73,7 @@ final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHan
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new TimerGraphStageLogic(shape) {
             private final long maxIdleNanos = maxIdle.toNanos();
-            private long lastFrame = System.nanoTime();
+            private long lastFrame = clock.getAsLong();
             private FrameHandler.Output held; // came up while a keep-alive frame was going out
             private boolean due; // a keep-alive frame waits for the next pull
 
@@ -75,7 +81,7 @@ final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHan
                 setHandler(in, new AbstractInHandler() {
                     @Override
                     public void onPush() {
-                        lastFrame = System.nanoTime();
+                        lastFrame = clock.getAsLong();
                         if (isAvailable(out)) {
                             push(out, grab(in));
                         } else {
@@ -116,13 +122,13 @@ final class KeepAlive extends GraphStage<FlowShape<FrameHandler.Output, FrameHan
 
             @Override
             public void onTimer(Object key) {
-                long idle = System.nanoTime() - lastFrame;
+                long idle = clock.getAsLong() - lastFrame;
                 if (idle < maxIdleNanos) {
                     scheduleOnce(TIMER, Duration.ofNanos(maxIdleNanos - idle));
                     return;
                 }
                 // As Pekko's: the keep-alive frame counts as traffic, the next one is a whole period later.
-                lastFrame = System.nanoTime();
+                lastFrame = clock.getAsLong();
                 if (isAvailable(out)) {
                     push(out, keepAliveFrame());
                 } else {

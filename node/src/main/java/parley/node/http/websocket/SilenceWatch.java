@@ -2,6 +2,7 @@ package parley.node.http.websocket;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.impl.engine.ws.FrameEventOrError;
 import org.apache.pekko.stream.stage.AsyncCallback;
@@ -16,8 +17,8 @@ import parley.node.http.WaitTimeout;
 final class SilenceWatch extends WaitTimeout<FrameEventOrError> {
     private final AtomicReference<AsyncCallback<NotUsed>> link;
 
-    SilenceWatch(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link) {
-        super("WsSilenceWatch", silence);
+    SilenceWatch(Duration silence, AtomicReference<AsyncCallback<NotUsed>> link, LongSupplier clock) {
+        super("WsSilenceWatch", silence, clock);
         this.link = link;
     }
 

@@ -1,5 +1,6 @@
 package parley.node.http.websocket;
 
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.impl.engine.ws.FrameEvent;
@@ -24,27 +25,29 @@ final class StatelessLayers {
     final WebSocketSettings settings;
     final LoggingAdapter log;
     final long maxMessageBytes;
+    final LongSupplier clock;
     final BidiFlow<FrameEvent, FrameEventOrError, FrameEvent, FrameEvent, NotUsed> below;
     final BidiFlow<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed> between;
     final BidiFlow<FrameHandler.Output, Message, Object, Object, NotUsed> upper;
 
-    private StatelessLayers(WebSocketSettings settings, LoggingAdapter log, long maxMessageBytes) {
+    private StatelessLayers(WebSocketSettings settings, LoggingAdapter log, long maxMessageBytes, LongSupplier clock) {
         this.settings = settings;
         this.log = log;
         this.maxMessageBytes = maxMessageBytes;
+        this.clock = clock;
         this.below = BidiFlow.fromGraph(WebSocket.masking(true, settings.randomFactory()))
             .atop(BidiFlow.fromGraph(FrameLogger.logFramesIfEnabled(settings.logFrames())));
         this.between = BidiFlow.<FrameEventOrError, FrameHandler.Output, Object, FrameEvent, NotUsed>fromGraph(
                 WebSocketUpgrades.covariant(WebSocket.frameHandling(true, WebSocketUpgrades.CLOSE_TIMEOUT, log))) // emits FrameStart <: FrameEvent
-            .atop(KeepAlive.layer(settings));
+            .atop(KeepAlive.layer(settings, clock));
         this.upper = WebSocketUpgrades.upper(maxMessageBytes);
     }
 
-    static StatelessLayers of(WebSocketSettings settings, LoggingAdapter log, long maxMessageBytes) {
+    static StatelessLayers of(WebSocketSettings settings, LoggingAdapter log, long maxMessageBytes, LongSupplier clock) {
         StatelessLayers layers = last;
         if (layers == null || layers.settings != settings || layers.log != log
-                || layers.maxMessageBytes != maxMessageBytes) {
-            last = layers = new StatelessLayers(settings, log, maxMessageBytes);
+                || layers.maxMessageBytes != maxMessageBytes || layers.clock != clock) {
+            last = layers = new StatelessLayers(settings, log, maxMessageBytes, clock);
         }
         return layers;
     }

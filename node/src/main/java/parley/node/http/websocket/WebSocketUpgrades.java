@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
@@ -177,6 +178,9 @@ public final class WebSocketUpgrades {
      */
     static final FiniteDuration NO_TICKS = FiniteDuration.apply(1, TimeUnit.DAYS);
 
+    /** The node's clock, one instance: the blueprints (StatelessLayers) are built again when the clock changes. */
+    private static final LongSupplier NANO_TIME = System::nanoTime;
+
     private WebSocketUpgrades() {}
 
     /** {@link #handle(WebSocketUpgrade, Flow, long)} without an incoming message size cap. */
@@ -200,6 +204,16 @@ public final class WebSocketUpgrades {
      */
     public static HttpResponse handle(
             WebSocketUpgrade upgrade, Flow<Message, Object, ?> handler, long maxMessageBytes, Duration silenceTimeout) {
+        return handle(upgrade, handler, maxMessageBytes, silenceTimeout, NANO_TIME);
+    }
+
+    /**
+     * As {@link #handle(WebSocketUpgrade, Flow, long, Duration)}, with the keep-alive's and the silence timeout's
+     * waits measured by {@code clock} (nanoseconds), which must agree with the scheduler their timers run on: a test
+     * on Pekko's manual scheduler passes that scheduler's time.
+     */
+    public static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Object, ?> handler, long maxMessageBytes,
+            Duration silenceTimeout, LongSupplier clock) {
         if (!(upgrade instanceof UpgradeToWebSocketLowLevel lowLevel)) {
             throw new IllegalArgumentException("unsupported WebSocketUpgrade implementation: " + upgrade.getClass());
         }
@@ -218,7 +232,7 @@ public final class WebSocketUpgrades {
             WebSocketSettings settings = wsSettings != null ? wsSettings
                 : ServerSettings.apply(mat.system().settings().config()).websocketSettings();
             LoggingAdapter log = capturedLog != null ? capturedLog : Logging.getLogger(mat.system(), WebSocketUpgrades.class);
-            return frameFlow(settings, log, handler, maxMessageBytes, silenceTimeout);
+            return frameFlow(settings, log, handler, maxMessageBytes, silenceTimeout, clock);
         });
         @SuppressWarnings("unchecked")
         Graph<FlowShape<FrameEvent, FrameEvent>, Object> graph = (Graph<FlowShape<FrameEvent, FrameEvent>, Object>) (Graph<?, ?>) frames;
@@ -227,21 +241,21 @@ public final class WebSocketUpgrades {
 
     private static Flow<FrameEvent, FrameEvent, NotUsed> frameFlow(
             WebSocketSettings settings, LoggingAdapter log, Flow<Message, Object, ?> handler, long maxMessageBytes,
-            Duration silenceTimeout) {
+            Duration silenceTimeout, LongSupplier clock) {
         // Lets SilenceWatch (raw frames) ask CloseDriver (FrameHandler outputs) to close this connection.
         AtomicReference<AsyncCallback<NotUsed>> silenceLink = new AtomicReference<>();
 
         BidiFlow<FrameEventOrError, FrameEventOrError, FrameEvent, FrameEvent, NotUsed> silenceWatch =
             silenceTimeout == null
                 ? BidiFlow.identity()
-                : BidiFlow.fromFlows(Flow.fromGraph(new SilenceWatch(silenceTimeout, silenceLink)), Flow.create());
+                : BidiFlow.fromFlows(Flow.fromGraph(new SilenceWatch(silenceTimeout, silenceLink, clock)), Flow.create());
         // Always there: besides the silence close it drives FrameOutHandler's close deadline (see CloseDriver).
         BidiFlow<FrameHandler.Output, FrameHandler.Output, Object, Object, NotUsed> closeDriver =
             BidiFlow.fromGraph(new CloseDriver(silenceTimeout, silenceLink, log));
 
         // Same layers, same order as pekko's WebSocket.stack(serverSide = true, ...), plus CloseDriver and SilenceWatch
         // (identity without a silence timeout); messageAPI's outbound rendering is bypassed (see upper()).
-        StatelessLayers layers = StatelessLayers.of(settings, log, maxMessageBytes);
+        StatelessLayers layers = StatelessLayers.of(settings, log, maxMessageBytes, clock);
         return layers.below.atop(silenceWatch).atop(layers.between).atop(closeDriver).atop(layers.upper)
             .join(handler);
     }

@@ -7,7 +7,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -57,11 +55,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 import parley.node.delivery.PreparedText;
 import parley.node.testkit.RawFrame;
 import parley.node.testkit.InMemory;
+import parley.node.testkit.ManualScheduler;
 
 @InMemory
 class WebSocketUpgradesTest {
 
-    private static final long TIMEOUT_S = 10;
+    private static final long TIMEOUT_S = 30;
+    /**
+     * Time is the test's (ManualScheduler): keep-alive pings, the silence timeout and the close handshake's ticks
+     * happen when it moves time, STEP at a time while it waits for one, never because the host was slow.
+     */
+    private static ManualScheduler time;
+    private static final Duration STEP = Duration.ofMillis(50);
     private static final int MAX = 64 * 1024;
 
     private static ActorSystem system;
@@ -78,12 +83,13 @@ class WebSocketUpgradesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        system = ActorSystem.create("ws-test", ConfigFactory.parseString(
+        system = ActorSystem.create("ws-test", ManualScheduler.CONFIG.withFallback(ConfigFactory.parseString(
             "pekko.loglevel = INFO\n"
                 + "pekko.actor.provider = local\n"
                 + "pekko.coordinated-shutdown.exit-jvm = off\n"
-                + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 300ms\n")
+                + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 300ms\n"))
             .withFallback(ConfigFactory.load()));
+        time = new ManualScheduler(system);
 
         // Echo handler: "bye" -> Close(4001), "end" -> complete (1000), "boom" -> fail (1011); "burst:N" -> N
         // elements, prepared and plain text and binary in turn, then Close(4002); "streamed" -> a streamed message.
@@ -115,7 +121,7 @@ class WebSocketUpgradesTest {
                 return List.of(TextMessage.create(t.length() > 100 ? "echo-len:" + t.length() : "echo:" + t));
             });
         Route route = path("ws", () ->
-            extractWebSocketUpgrade(up -> complete(WebSocketUpgrades.handle(up, handler, MAX))));
+            extractWebSocketUpgrade(up -> complete(WebSocketUpgrades.handle(up, handler, MAX, null, time.clock()))));
         binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(route)
             .toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
 
@@ -131,7 +137,7 @@ class WebSocketUpgradesTest {
                 done.whenComplete((d, e) -> inboundEnd.complete(e == null ? "completed" : "failed: " + e));
                 return mat;
             });
-            return complete(WebSocketUpgrades.handle(up, watched.via(handler), MAX, SILENCE));
+            return complete(WebSocketUpgrades.handle(up, watched.via(handler), MAX, SILENCE, time.clock()));
         })));
         ServerSettings silent =
             base.withWebsocketSettings(base.getWebsocketSettings().withPeriodicKeepAliveMaxIdle(PING));
@@ -293,7 +299,7 @@ class WebSocketUpgradesTest {
     void serverPingsWithKeepAliveAndCloseStillWorksAfterwards() throws Exception {
         Recorder rec = new Recorder();
         WebSocket ws = connect(rec);
-        assertEquals("", rec.pinged.get(TIMEOUT_S, TimeUnit.SECONDS)); // pekko's default empty keep-alive ping
+        assertEquals("", stepUntilPinged(rec)); // pekko's default empty keep-alive ping
         send(ws, "x");
         assertEquals("echo:x", rec.nextText());
         send(ws, "bye");
@@ -304,16 +310,19 @@ class WebSocketUpgradesTest {
     void aPeerThatKeepsTalkingIsNotPingedAndOneThatStopsIs() throws Exception {
         Recorder rec = new Recorder();
         WebSocket ws = connect(silentBinding, "/ws?id=keeps-talking", rec);
-        // Five keep-alive periods of back-to-back round trips: the peer is never idle for one, so no ping.
-        long until = System.nanoTime() + 5 * PING.toNanos();
-        int n = 0;
-        while (System.nanoTime() < until) {
+        // Five keep-alive periods of round trips, one every half period: the peer is never idle for one, so no ping.
+        // An echo comes back only after its message passed the keep-alive on the way up, so each round trip is done
+        // with before time moves again.
+        for (int n = 0; n < 10; n++) {
+            time.timePasses(PING.dividedBy(2));
             send(ws, "m" + n);
             assertEquals("echo:m" + n, rec.nextText());
-            n++;
         }
-        assertEquals(0, rec.pings.get(), "pinged a peer that sent " + n + " messages in a row");
-        assertEquals("", rec.pinged.get(TIMEOUT_S, TimeUnit.SECONDS)); // quiet now: pinged
+        assertEquals(0, rec.pings.get(), "pinged a peer that sent a message every half keep-alive period");
+        long quietFrom = time.nowMillis();
+        assertEquals("", stepUntilPinged(rec)); // quiet now: pinged
+        assertTrue(time.nowMillis() - quietFrom >= PING.toMillis(), "pinged after "
+            + (time.nowMillis() - quietFrom) + " ms of quiet, less than the keep-alive period");
         send(ws, "bye");
         assertEquals(new Closed(4001, "logged out"), rec.awaitClose());
     }
@@ -322,7 +331,7 @@ class WebSocketUpgradesTest {
     void usesTheBindingsOwnWebSocketSettings() throws Exception {
         Recorder rec = new Recorder();
         WebSocket ws = connect(customBinding, rec);
-        assertEquals("custom-ping", rec.pinged.get(TIMEOUT_S, TimeUnit.SECONDS));
+        assertEquals("custom-ping", stepUntilPinged(rec));
         send(ws, "bye");
         assertEquals(new Closed(4001, "logged out"), rec.awaitClose());
     }
@@ -429,16 +438,18 @@ class WebSocketUpgradesTest {
     }
 
     @Test
-    void silenceTimeout_peerAnsweringPingsStaysConnected() throws Exception {
+    void silenceTimeout_aPeerThatSpeaksWithinEachSilenceStaysConnected() throws Exception {
+        // That a pong counts as the peer speaking is SilenceWatchTest's: a pong has no answer that would tell this
+        // test the server read it before time moved on.
         Recorder rec = new Recorder();
-        WebSocket ws = connect(silentBinding, "/ws?id=answers-pings", rec);
-        // Three silence timeouts without a data frame: only the JDK client's automatic pongs keep it open.
-        assertThrows(TimeoutException.class,
-            () -> rec.closed.get(3 * SILENCE.toMillis(), TimeUnit.MILLISECONDS), "closed although pongs came back");
-        assertTrue(rec.pings.get() >= 3, "expected keep-alive pings, got " + rec.pings.get());
-        assertFalse(inboundEnd("answers-pings").isDone());
-        send(ws, "still here");
-        assertEquals("echo:still here", rec.nextText());
+        WebSocket ws = connect(silentBinding, "/ws?id=speaks", rec);
+        for (int n = 0; n < 6; n++) { // three silence timeouts
+            time.timePasses(SILENCE.dividedBy(2));
+            send(ws, "still here " + n);
+            assertEquals("echo:still here " + n, rec.nextText());
+        }
+        assertFalse(rec.closed.isDone(), "closed a peer that spoke every half silence timeout");
+        assertFalse(inboundEnd("speaks").isDone());
         send(ws, "bye");
         assertEquals(new Closed(4001, "logged out"), rec.awaitClose());
     }
@@ -446,23 +457,20 @@ class WebSocketUpgradesTest {
     @Test
     void silenceTimeout_silentPeerIsClosedWith1001AndTcpEndsAfterCloseTimeout() throws Exception {
         try (Socket socket = rawUpgrade(silentBinding, "/ws?id=silent")) {
-            long upgradedAt = System.nanoTime();
-            List<RawFrame> frames = readFramesUntilEof(socket);
-            long eofAt = System.nanoTime();
+            long upgradedAt = time.nowMillis();
+            Steps steps = stepUntilEof(socket, upgradedAt + SILENCE.toMillis());
 
-            RawFrame close = frames.stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
-                () -> new AssertionError("no close frame, got " + frames));
+            RawFrame close = steps.frames().stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
+                () -> new AssertionError("no close frame, got " + steps.frames()));
             assertEquals(new Closed(1001, "no traffic for 500 ms"), new Closed(close.closeCode(), close.closeReason()));
-            assertTrue(frames.stream().anyMatch(f -> f.opcode() == RawFrame.PING), "expected unanswered pings first");
-            assertEquals(close, frames.get(frames.size() - 1), "nothing after the close frame");
-            long silenceMs = TimeUnit.NANOSECONDS.toMillis(close.at() - upgradedAt);
-            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at());
-            // The server's clock starts a little before the client sees the 101, hence the slack.
-            assertTrue(silenceMs >= SILENCE.toMillis() - 100 && silenceMs < SILENCE.toMillis() + 2000,
-                "close frame after " + silenceMs + " ms");
-            // The peer never answers the close frame: the server waits Pekko's close timeout (3 s), then closes TCP.
-            assertTrue(closeToEofMs >= 2500 && closeToEofMs < 4500,
-                "TCP closed " + closeToEofMs + " ms after the close frame");
+            assertTrue(steps.frames().stream().anyMatch(f -> f.opcode() == RawFrame.PING), "expected unanswered pings first");
+            assertEquals(close, steps.frames().get(steps.frames().size() - 1), "nothing after the close frame");
+            assertTrue(steps.closeSeenAtMillis() - upgradedAt >= SILENCE.toMillis(), "closed after "
+                + (steps.closeSeenAtMillis() - upgradedAt) + " ms of scheduler time, less than the silence");
+            // The peer never answers the close frame: the server waits Pekko's close timeout (3 s, on the real
+            // clock: FrameOutHandler's deadline), then closes TCP. The deadline was set after the step that made the
+            // silence due, so no sooner than that.
+            assertCloseTimeoutPassed(steps.eofAt() - steps.realBeforeDue());
         }
         String end = inboundEnd("silent").get(TIMEOUT_S, TimeUnit.SECONDS);
         assertTrue(end.startsWith("completed") || end.startsWith("failed"), end);
@@ -474,36 +482,137 @@ class WebSocketUpgradesTest {
         // The close deadline is enforced by ticks that only CloseDriver sends (messageAPI gets a one-day interval):
         // without them this connection would stay open for good.
         try (Socket socket = rawUpgrade(binding, "/ws")) {
+            long beforeAsked = System.nanoTime();
             writeMaskedText(socket, text);
-            List<RawFrame> frames = readFramesUntilEof(socket);
-            long eofAt = System.nanoTime();
-            RawFrame close = frames.stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
-                () -> new AssertionError("no close frame, got " + frames));
+            Steps steps = stepUntilEof(socket, time.nowMillis());
+            RawFrame close = steps.frames().stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
+                () -> new AssertionError("no close frame, got " + steps.frames()));
             assertEquals(code, close.closeCode());
-            long closeToEofMs = TimeUnit.NANOSECONDS.toMillis(eofAt - close.at());
-            assertTrue(closeToEofMs >= 2500 && closeToEofMs < 4500,
-                "TCP closed " + closeToEofMs + " ms after the close frame");
+            assertCloseTimeoutPassed(steps.eofAt() - beforeAsked);
         }
     }
 
     @Test
     void withoutSilenceTimeoutASilentPeerIsNotClosed() throws Exception {
         try (Socket socket = rawUpgrade(binding, "/ws")) {
-            // 1.5 s = five keep-alive intervals of this server, none answered: only pings arrive, no close.
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            int pings = 0;
+            // Five keep-alive intervals of this server, none answered: only pings arrive, no close.
+            FrameReader reader = new FrameReader(socket);
+            int pings = time.stepUntil("five unanswered keep-alive pings", STEP, Duration.ofSeconds(30), () -> {
+                reader.drain();
+                assertTrue(reader.frames.stream().allMatch(f -> f.opcode() == RawFrame.PING), "not only pings: "
+                    + reader.frames);
+                assertFalse(reader.eof, "the server closed the TCP connection");
+                return reader.frames.size() >= 5 ? reader.frames.size() : null;
+            }).value();
+            // Still open, and nothing but pings before this echo: a close begun before it would come first.
+            writeMaskedText(socket, "still here");
+            RawFrame echo = reader.nextNotPing();
+            assertEquals("echo:still here", new String(echo.payload(), StandardCharsets.UTF_8), "after " + pings + " pings");
+        }
+    }
+
+    /** Steps time until the recorder's first ping; its payload. */
+    private static String stepUntilPinged(Recorder rec) throws Exception {
+        return time.stepUntil("a keep-alive ping", STEP, Duration.ofSeconds(30), () -> {
             try {
-                for (long left; (left = deadline - System.nanoTime()) > 0; pings++) {
-                    socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                    RawFrame f = RawFrame.read(in);
-                    assertNotNull(f, "server closed the TCP connection");
-                    assertEquals(RawFrame.PING, f.opcode(), "unexpected frame " + f);
-                }
-            } catch (SocketTimeoutException expected) {
-                // deadline reached while waiting for the next ping: still open
+                return rec.pinged.get(20, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+                return null;
             }
-            assertTrue(pings >= 2, "expected keep-alive pings, got " + pings);
+        }).value();
+    }
+
+    /** 3 s, Pekko's close timeout (WebSocketUpgrades.CLOSE_TIMEOUT), on the real clock. */
+    private static void assertCloseTimeoutPassed(long nanos) {
+        assertTrue(nanos >= TimeUnit.SECONDS.toNanos(3), "TCP closed " + TimeUnit.NANOSECONDS.toMillis(nanos)
+            + " ms after the close could first have begun, within the close timeout of 3 s");
+    }
+
+    /** Frames read off a socket by a thread of their own, so that waiting for one never cuts a frame in two. */
+    private static final class FrameReader {
+        final List<RawFrame> frames = new ArrayList<>();
+        boolean eof;
+        long eofAt;
+        private final BlockingQueue<Object> read = new LinkedBlockingQueue<>();
+
+        FrameReader(Socket socket) throws IOException {
+            socket.setSoTimeout(0); // the reader blocks; the test's waits are its own
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            Thread t = new Thread(() -> {
+                try {
+                    for (RawFrame f; (f = RawFrame.read(in)) != null; ) {
+                        read.add(f);
+                    }
+                    read.add(System.nanoTime());
+                } catch (IOException e) {
+                    read.add(e);
+                }
+            }, "raw-frames");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** Takes what has been read, waiting up to 20 ms for something. */
+        void drain() throws Exception {
+            for (Object o = read.poll(20, TimeUnit.MILLISECONDS); o != null; o = read.poll()) {
+                take(o);
+            }
+        }
+
+        RawFrame nextNotPing() throws Exception {
+            while (true) {
+                Object o = read.poll(TIMEOUT_S, TimeUnit.SECONDS);
+                assertNotNull(o, "nothing within " + TIMEOUT_S + " s");
+                take(o);
+                assertFalse(eof, "the server closed the TCP connection; frames: " + frames);
+                RawFrame f = frames.get(frames.size() - 1);
+                if (f.opcode() != RawFrame.PING) {
+                    return f;
+                }
+            }
+        }
+
+        private void take(Object o) throws IOException {
+            if (o instanceof RawFrame f) {
+                frames.add(f);
+            } else if (o instanceof Long at) {
+                eof = true;
+                eofAt = at;
+            } else {
+                throw (IOException) o;
+            }
+        }
+    }
+
+    /** What {@link #stepUntilEof} saw. */
+    private record Steps(List<RawFrame> frames, long eofAt, long closeSeenAtMillis, long realBeforeDue) {}
+
+    /**
+     * Moves time on STEP at a time until the server closes the TCP connection (real time passes too: Pekko's close
+     * deadline is on the real clock). {@code dueAtMillis}: the scheduler time from which what the test waits for is
+     * due; the real time just before the step that reached it is kept, as the earliest it could have begun.
+     */
+    private static Steps stepUntilEof(Socket socket, long dueAtMillis) throws Exception {
+        FrameReader reader = new FrameReader(socket);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        boolean dueStepTaken = time.nowMillis() >= dueAtMillis;
+        long realBeforeDue = System.nanoTime();
+        long closeSeenAt = -1;
+        while (true) {
+            reader.drain();
+            if (closeSeenAt < 0 && reader.frames.stream().anyMatch(f -> f.opcode() == RawFrame.CLOSE)) {
+                closeSeenAt = time.nowMillis();
+            }
+            if (reader.eof) {
+                return new Steps(reader.frames, reader.eofAt, closeSeenAt, realBeforeDue);
+            }
+            assertTrue(System.nanoTime() < deadline, "TCP connection still open after " + TIMEOUT_S + " s, frames: "
+                + reader.frames);
+            if (!dueStepTaken && time.nowMillis() + STEP.toMillis() >= dueAtMillis) {
+                dueStepTaken = true;
+                realBeforeDue = System.nanoTime();
+            }
+            time.timePasses(STEP);
         }
     }
 
@@ -553,20 +662,4 @@ class WebSocketUpgradesTest {
         return frame.toByteArray();
     }
 
-    /** Server frames until the server closes the TCP connection; fails if that takes longer than TIMEOUT_S. */
-    private static List<RawFrame> readFramesUntilEof(Socket socket) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        List<RawFrame> frames = new ArrayList<>();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            assertTrue(left > 0, "TCP connection still open after " + TIMEOUT_S + " s, frames: " + frames);
-            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            RawFrame f = RawFrame.read(in);
-            if (f == null) {
-                return frames;
-            }
-            frames.add(f);
-        }
-    }
 }
