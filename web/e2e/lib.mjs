@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { before, after } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readFileSync, createWriteStream, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,31 @@ export async function until(fn, what, timeoutMs = 30000, everyMs = 100) {
 }
 
 /** A Parley node as its own process: `java -cp node/target/classes:<classpath> parley.node.Main`. */
+const handedOut = new Set();
+
+/** A port free now, below the ephemeral range (which only an explicit bind takes), never handed out twice here. */
+async function portBelowEphemeralRange() {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    // not Linux: the usual default
+  }
+  const low = Math.min(20000, ephemeralLow - 10000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    const free = await new Promise((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port below ${ephemeralLow}`);
+}
+
 export class ParleyNode {
   constructor({ port, clusterPort, dataDir, logFile }) {
     this.port = port;
@@ -43,11 +69,12 @@ export class ParleyNode {
   }
 
   /**
-   * Ports 0: the node binds its own and says which in its "listening" line, read back by start(); no port is taken
-   * here and released before the node binds it. A restart keeps the HTTP port of the first start (the pages' URL).
+   * The HTTP port is one below the kernel's ephemeral range, so that a restart finds it free (the pages' URL stays):
+   * a port the kernel picked could meanwhile be handed to any outgoing connection. The cluster and metrics ports are
+   * 0: the node binds its own.
    */
   static async create() {
-    const port = 0;
+    const port = await portBelowEphemeralRange();
     const clusterPort = 0;
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-web-e2e-'));
     // The log lives beside the data directory, so it is still there to read when a test failed and cleaned up.
@@ -64,7 +91,8 @@ export class ParleyNode {
     this.proc = spawn('java', ['-cp', cp, 'parley.node.Main'], {
       cwd: REPO,
       env: {
-        ...process.env,
+        // The host's own PARLEY_ settings (a developer's database, say) are not this test node's.
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_'))),
         PARLEY_HTTP_PORT: String(this.port),
         // Its own cluster port and any metrics port: other nodes on this machine (CI's, a developer's) keep theirs.
         PARLEY_CLUSTER_PORT: String(this.clusterPort),

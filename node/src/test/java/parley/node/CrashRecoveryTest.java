@@ -29,7 +29,6 @@ class CrashRecoveryTest {
   void acknowledgedMessagesSurviveKillNine() throws Exception {
     Path dir = Files.createTempDirectory("parley-crash");
     Map<String, String> env = TestDatabase.nodeEnv(dir);
-    int port = NodeProcess.freePort();
     Map<String, Long> acked = new LinkedHashMap<>();
     List<String> sent = new ArrayList<>();
     ApiClient alice;
@@ -37,7 +36,7 @@ class CrashRecoveryTest {
     String room;
     long bobLastSeen;
     int total = 600;
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-1.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-1.log"))) {
       ApiClient api = new ApiClient(node.http());
       alice = api.newUser("alice");
       bob = api.newUser("bob");
@@ -76,7 +75,7 @@ class CrashRecoveryTest {
     int ackedBeforeCrash = acked.size();
     assertTrue(ackedBeforeCrash >= 250, "acks before the crash: " + ackedBeforeCrash);
 
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-2.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-2.log"))) {
       ApiClient a = new ApiClient(node.http());
       a.token = alice.token;
       // The client's outbox: everything not acknowledged is sent again with its original clientMsgId.

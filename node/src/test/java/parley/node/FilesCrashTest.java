@@ -58,7 +58,6 @@ class FilesCrashTest {
     Map<String, String> env = TestDatabase.nodeEnv(dir);
     env.put("PARLEY_FILES_SWEEP_EVERY", "1 s");
     env.put("PARLEY_FILES_UPLOAD_STALE_AFTER", "1 s");
-    int port = NodeProcess.freePort();
     // On PostgreSQL the database is shared with the classes run before this one: their rows are not this test's.
     Set<String> before = Set.of();
     if (TestDatabase.postgres()) {
@@ -68,10 +67,10 @@ class FilesCrashTest {
     }
     ApiClient alice;
     String room;
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-1.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-1.log"))) {
       alice = new ApiClient(node.http()).newUser("alice");
       room = alice.createRoom("{\"name\":\"crash upload\"}");
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try (Socket s = new Socket("127.0.0.1", node.httpPort)) {
         OutputStream out = s.getOutputStream();
         out.write(("POST /api/v1/rooms/" + room + "/files?name=doomed.bin&clientMsgId=d1 HTTP/1.1\r\nHost: x\r\n"
             + "Authorization: Bearer " + alice.token + "\r\nContent-Length: 20000000\r\n\r\n")
@@ -94,7 +93,7 @@ class FilesCrashTest {
         node.kill();
       }
     }
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-2.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-2.log"))) {
       awaitLog(dir.resolve("node-2.log"), "stale uploads");
       ApiClient a = new ApiClient(node.http());
       a.token = alice.token;

@@ -99,11 +99,10 @@ class KillNineRoundsTest {
     Random random = new Random(seed);
     Path dir = Files.createTempDirectory("parley-kill9");
     Map<String, String> env = TestDatabase.nodeEnv(dir);
-    int port = NodeProcess.freePort();
     String alice;
     String bob;
     List<String> rooms = new ArrayList<>();
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-0.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-0.log"))) {
       ApiClient api = new ApiClient(node.http());
       ApiClient a = api.newUser("alice");
       ApiClient b = api.newUser("bob");
@@ -127,7 +126,7 @@ class KillNineRoundsTest {
       long roundSeed = random.nextLong();
       int killAfter = KILL_AFTER_MIN + random.nextInt(KILL_AFTER_MAX - KILL_AFTER_MIN + 1);
       int jitter = random.nextInt(KILL_JITTER_MS + 1);
-      try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-" + round + ".log"))) {
+      try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-" + round + ".log"))) {
         long t1 = System.nanoTime();
         check(node, alice, "after kill -9 number " + (round - 1), dir);
         long t2 = System.nanoTime();
@@ -144,7 +143,7 @@ class KillNineRoundsTest {
         writeAndKill(node, round, List.of(alice, bob, joiner), rooms, roundSeed, markersMoved, killAfter, jitter);
       }
     }
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-final.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-final.log"))) {
       check(node, alice, "after the last kill -9", dir);
       resend(node, new Random(random.nextLong()), "after the last kill -9");
       // The resends above stored what the kill left in doubt: once each, at the seq they were answered with.

@@ -62,7 +62,14 @@ class NodeLifecycleTest {
     Path dir = Files.createTempDirectory("parley-life-alone");
     // Its one seed is a port nobody listens on: the node serves HTTP but never becomes a member of a cluster.
     Map<String, String> env = new HashMap<>(env(dir));
-    env.put("PARLEY_SEED_NODES", "127.0.0.1:" + NodeProcess.freePort());
+    // Held for the whole test: a socket that accepts and never speaks the cluster's protocol, so no one can be there.
+    try (ServerSocket mute = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      env.put("PARLEY_SEED_NODES", "127.0.0.1:" + mute.getLocalPort());
+      assertAliveNotReady(env, dir);
+    }
+  }
+
+  private static void assertAliveNotReady(Map<String, String> env, Path dir) throws Exception {
     try (NodeProcess node = NodeProcess.start(env, dir.resolve("node.log"))) {
       ApiClient anyone = new ApiClient(node.http());
       assertEquals(200, anyone.get("/alive").status());

@@ -43,13 +43,12 @@ class SearchAfterKillNineTest {
   void everyAcknowledgedMessageIsFoundOnceAfterTheFeedsNodeIsKilledMidFeed() throws Exception {
     Path dir = Files.createTempDirectory("parley-search-kill9");
     Map<String, String> env = TestDatabase.nodeEnv(dir);
-    int port = NodeProcess.freePort();
     String word = "k" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Set<Long> acked = new ConcurrentSkipListSet<>();
     CountDownLatch fortyAcked = new CountDownLatch(40);
     ApiClient alice;
     String room;
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-0.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-0.log"))) {
       alice = new ApiClient(node.http()).newUser("alice");
       room = alice.createRoom("{\"name\":\"kill " + alice.username + "\"}");
       AtomicBoolean killed = new AtomicBoolean();
@@ -91,7 +90,7 @@ class SearchAfterKillNineTest {
       assertTrue(forty, "40 acknowledged before the kill, within the wait; only " + acked.size());
     }
     assertTrue(acked.size() >= 40, "acknowledged before the kill: " + acked.size());
-    try (NodeProcess node = NodeProcess.start(env, port, dir.resolve("node-1.log"))) {
+    try (NodeProcess node = NodeProcess.start(env, dir.resolve("node-1.log"))) {
       ApiClient writer = new ApiClient(node.http()).withToken(alice.token);
       ApiClient.Reply after = writer.post("/api/v1/rooms/" + room + "/messages",
           "{\"clientMsgId\":\"after\",\"text\":\"after the kill " + word + "\"}");

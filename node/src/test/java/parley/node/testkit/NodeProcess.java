@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,13 +36,17 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** Every port {@link #freePort} handed out in this JVM: none is handed out twice. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   /**
-   * A port that is free now and that no outgoing connection will take before a node binds it.
+   * A port for a node that must come back on the same address after a restart (a cluster member restarted in place,
+   * a database stopped and started again); anything else binds port 0 and reads back what it bound.
    *
-   * <p>A port from {@code new ServerSocket(0)} lies in the kernel's ephemeral range, so between our check and
-   * the node's bind, any client socket (a JDBC pool filling up, an Artery connection) may be handed that very
-   * port as its local port, and the node fails with "Address already in use". Ports below the ephemeral range
-   * are only ever taken by an explicit bind, so we pick one at random there and check it.
+   * <p>It lies below the kernel's ephemeral range, which only an explicit bind takes: a port from {@code new
+   * ServerSocket(0)} may be handed to any outgoing connection (a JDBC pool filling up, an Artery connection) while the
+   * node that owns it is down, and its restart then fails with "Address already in use". Each port is handed out once
+   * per JVM (two random picks for the nodes of one cluster once met), and is free when handed out.
    */
   public static int freePort() {
     int ephemeralLow = 32768;
@@ -56,12 +62,15 @@ public final class NodeProcess implements AutoCloseable {
     Random random = new Random();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = low + random.nextInt(ephemeralLow - low);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket()) {
         s.setReuseAddress(false);
         s.bind(new InetSocketAddress("127.0.0.1", port));
         return port;
       } catch (IOException taken) {
-        // try another
+        // try another (this one stays out: something holds it)
       }
     }
     throw new IllegalStateException("no free port below " + ephemeralLow);
@@ -73,9 +82,7 @@ public final class NodeProcess implements AutoCloseable {
    * starts once; a test that restarts a node on the same address passes the port of its first start.
    */
   public static NodeProcess start(Map<String, String> env, Path log) throws IOException {
-    Map<String, String> own = new HashMap<>(env);
-    own.putIfAbsent("PARLEY_CLUSTER_PORT", "0");
-    return start(own, 0, log);
+    return start(env, 0, log);
   }
 
   /**
@@ -93,7 +100,8 @@ public final class NodeProcess implements AutoCloseable {
     builder.environment().putIfAbsent("PARLEY_METRICS_PORT", "0");
     builder.environment().putAll(env);
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(httpPort));
-    builder.environment().putIfAbsent("PARLEY_CLUSTER_PORT", String.valueOf(freePort()));
+    // A node alone binds its cluster port wherever the kernel says; a member that restarts in place names its own.
+    builder.environment().putIfAbsent("PARLEY_CLUSTER_PORT", "0");
     Process process = builder.start();
     // A test JVM that is stopped (a CI timeout, Ctrl-C) takes its nodes with it: a node left running holds its ports.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-node-" + process.pid()));
@@ -144,10 +152,12 @@ public final class NodeProcess implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  /** kill -9: no shutdown hooks, no flush, nothing graceful. */
+  /** kill -9: no shutdown hooks, no flush, nothing graceful; returns once the process is gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("node " + process.pid() + " still runs 60 s after kill -9");
+    }
   }
 
   @Override
