@@ -25,6 +25,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess;
 import org.apache.pekko.persistence.testkit.StorageFailure;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import parley.node.Secrets;
 import parley.node.http.websocket.WebSocketUpgrades;
 import parley.node.room.ChatRoom;
+import parley.node.room.TimelineEntry;
 import parley.node.room.History;
 import parley.node.testkit.EntityTestKit;
 import parley.node.user.UserAccount;
@@ -144,7 +146,7 @@ class ClientSessionTest {
   private final class RoomJournal implements AutoCloseable {
     final AtomicBoolean down;
     final AtomicInteger refused = new AtomicInteger();
-    private final PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
+    final PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
 
     RoomJournal(String room, boolean down) {
       String pid = ChatRoom.persistenceId(room).id();
@@ -596,15 +598,28 @@ class ClientSessionTest {
       });
       ChatRoom.SendOutcome first = unanswered.receiveMessage(Duration.ofSeconds(30));
       assertEquals("unavailable", ((ChatRoom.SendRefused) first).code());
-      // The journal is back: one send, with nothing else going on, is answered.
+      // The journal is back: a send, sent again until answered as a client does (one that reaches the room as it
+      // stops is lost), is answered, and stored.
       journal.down.set(false);
-      ChatRoom.SendOutcome back =
-          ask(f.room(), true, r -> new ChatRoom.Send(f.user(), "h1", "back", (ActorRef<ChatRoom.SendOutcome>) (Object) r));
+      ChatRoom.SendOutcome back = postUntilAnswered(f, "h1");
       assertInstanceOf(ChatRoom.SendStored.class, back);
-      // Whatever the room told the 200 sends, it told before it stored "back" (one room, one order; the probes are
-      // local, so a tell is in the mailbox when it returns): all of it is here now, and none of it is stored.
+      // What the room told the 200 sends before it stored "back" is in the probe now (one room, one order; the probes
+      // are local, so a tell is in the mailbox when it returns). A send is told unavailable, or stored: stored only if
+      // its entry is in the journal at the seq it was told (sends the region held while the room stopped reach its
+      // next life, which may come after the journal is back). None is told stored without its write.
+      List<Object> journaled = journal.journal.persistedInStorage(ChatRoom.persistenceId(f.room()).id());
       for (ChatRoom.SendOutcome more : drainNow(unanswered)) {
-        assertEquals("unavailable", ((ChatRoom.SendRefused) more).code(), more.toString());
+        if (more instanceof ChatRoom.SendStored stored) {
+          Object event = stored.seq() <= journaled.size() ? journaled.get((int) stored.seq() - 1) : null;
+          if (event instanceof Tagged tagged) {
+            event = tagged.payload();
+          }
+          assertTrue(event instanceof ChatRoom.MessagePosted posted && posted.entry() instanceof TimelineEntry.FromClient sent
+              && sent.clientMsgId().equals(stored.clientMsgId()),
+              "told stored at " + stored.seq() + " but not in the journal there: " + stored);
+        } else {
+          assertEquals("unavailable", ((ChatRoom.SendRefused) more).code(), more.toString());
+        }
       }
     }
   }
@@ -686,7 +701,17 @@ class ClientSessionTest {
         assertEquals(seqs.get(0), seqs.get(1));
         return null;
       });
-      assertEquals(2, out.parsed().stream().filter(n -> "ack".equals(n.path("type").asText())).count());
+      // A marker: a send after them, answered by the room after every send it had before it. Once its ack is
+      // written, a late ack of a send given up on would have been written first: there is none.
+      session.tell(new ClientSession.StreamElement(acks.ref(), send(f.room(), "marker")));
+      acks.expectMessage(ClientSession.StreamAck.INSTANCE);
+      hub.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertTrue(out.parsed().stream().anyMatch(n -> "ack".equals(n.path("type").asText())
+            && "marker".equals(n.path("clientMsgId").asText())), "the marker's ack");
+        return null;
+      });
+      assertEquals(List.of("u0", "u0", "marker"), out.parsed().stream().filter(n -> "ack".equals(n.path("type").asText()))
+          .map(n -> n.path("clientMsgId").asText()).toList());
     }
   }
 

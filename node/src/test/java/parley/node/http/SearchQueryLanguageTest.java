@@ -7,15 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.OnOneNode;
 import parley.protocol.Json;
 
@@ -45,7 +44,7 @@ class SearchQueryLanguageTest extends OnOneNode {
     post(bob, dm, "deploy went fine, notes later");
     post(alice, launch, "deployment checklist is done");
     // The index follows the journal within about a second: wait until the last message is found.
-    TestProbe.create(node.system).awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(20), () -> {
+    Eventually.await("the last message to be found", () -> {
       assertEquals(List.of("deployment checklist is done"), texts(hits(alice, "checklist")));
       return null;
     });

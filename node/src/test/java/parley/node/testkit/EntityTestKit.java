@@ -28,6 +28,8 @@ public final class EntityTestKit {
             # Leaving the one-node cluster and handing off shards can pass the default 10 s on a cold, busy
             # 2-core machine (seen once: "Failed to stop [entities] within [10 seconds]").
             pekko.actor.testkit.typed.system-shutdown-default = 30 s
+            # A receiveMessage() or awaitAssert() without a deadline of its own (3 s by default) waits this, dilated.
+            pekko.actor.testkit.typed.single-expect-default = 10 s
             # Tests make one entity's journal fail on purpose. The in-memory journal has one circuit breaker for every
             # entity: ten refused writes opened it, and every entity's recovery and writes failed fast for 30 s.
             pekko.persistence.testkit.journal.circuit-breaker.max-failures = 1000000

@@ -12,8 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  * one); a wait that ends early costs nothing. A failure says what was awaited and what was seen last.
  */
 public final class Eventually {
-  /** Long enough for a search feed behind a journal gap (5 s), a cold node's first query or a cluster's hand-off. */
-  public static final Duration LONG = Duration.ofSeconds(60);
+  /**
+   * Long enough for a search feed behind a journal gap (5 s), a cold node's first query or a cluster's hand-off;
+   * dilated, as every wait here is (60 s at the suite's factor of 2).
+   */
+  public static final Duration LONG = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(50);
 
   private Eventually() {}
