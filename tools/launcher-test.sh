@@ -170,6 +170,7 @@ test_cluster_ports() {
   if ! listening 9464; then
     python3 -c 'import signal, socket
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 9464))
 s.listen()
 print("listening", flush=True)
@@ -178,10 +179,13 @@ signal.pause()' > "$t/holder.out" 2>&1 &
     cleanups+=("kill $holder")
     wait_for 10 grep -qs listening "$t/holder.out" || { fail "$name" "could not hold port 9464"; return; }
   fi
-  # A base port whose every port is free: HTTP P+1.., metrics P+1385.., Artery P+17441...
-  local p="" try candidate port busy
+  # A base port whose every port is free: HTTP P+1.., metrics P+1385.., Artery P+17441... All of them below the
+  # kernel's ephemeral range, which only an explicit bind takes: a port in it may be handed to any outgoing
+  # connection (the first node's database pool, say) between this check and the second node's bind.
+  local p="" try candidate port busy ephemeral_low
+  ephemeral_low="$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
   for try in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 20000))
+    candidate=$((6000 + RANDOM % (ephemeral_low - 17443 - 6000)))
     busy=""
     for port in $((candidate + 1)) $((candidate + 2)) $((candidate + 1385)) $((candidate + 1386)) \
                 $((candidate + 17441)) $((candidate + 17442)); do
@@ -206,9 +210,9 @@ signal.pause()' > "$t/holder.out" 2>&1 &
   grep -qs 'cluster ready' "$t/err" || problems+=("no 'cluster ready' within 900 s: $(tail -n 5 "$t/err")")
   local i code
   for i in 1 2; do
-    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((p + i))/ready" || true)"
+    code="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((p + i))/ready" || true)"
     [ "$code" = 200 ] || problems+=("node $i: /ready on $((p + i)) answered '$code'")
-    curl -fs "http://127.0.0.1:$((p + 1384 + i))/metrics" 2>/dev/null | grep -q '^parley_' \
+    curl -fs --max-time 10 "http://127.0.0.1:$((p + 1384 + i))/metrics" 2>/dev/null | grep -q '^parley_' \
       || problems+=("node $i: no metrics on $((p + 1384 + i)) (P+1384+$i)")
     if [ ! -f "$logs/node-$i.log" ]; then
       problems+=("node $i: no log at logs/$p/node-$i.log")

@@ -25,6 +25,16 @@ test('alice and bob: join, talk, typing, delivered then read, a mention elsewher
   const bob = await openUser(browser, node);
   const a = alice.page;
   const b = bob.page;
+  // What each page sends: a typing line must go because its typist cleared the input (a stop frame went out), not
+  // because it expired on its own seconds later.
+  const sent = (page) => {
+    const frames = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(String(f.payload))));
+    return frames;
+  };
+  const aSent = sent(a);
+  const bSent = sent(b);
+  const stopsIn = (frames) => frames.filter((f) => f.includes('"type":"typing"') && f.includes('"stop":true')).length;
   // alice allows desktop notifications; the page's Notification is wrapped to see which ones it shows.
   await alice.context.grantPermissions(['notifications']);
   await alice.context.addInitScript(() => {
@@ -61,10 +71,14 @@ test('alice and bob: join, talk, typing, delivered then read, a mention elsewher
   // Each sees the other typing, and the line goes when the input is cleared.
   const typingLine = (page) => page.locator('#typing').textContent();
   await typeUntil(b, 'I am typing something ', async () => (await typingLine(a)) === 'bob is typing...', 'alice sees bob typing');
+  const bStops = stopsIn(bSent);
   await b.locator('#composer-input').fill('');
+  await until(() => stopsIn(bSent) > bStops, 'bob\'s page to say he stopped typing');
   await until(async () => (await typingLine(a)) === '', 'bob\'s typing line to go');
   await typeUntil(a, 'and now I am typing ', async () => (await typingLine(b)) === 'alice is typing...', 'bob sees alice typing');
+  const aStops = stopsIn(aSent);
   await a.locator('#composer-input').fill('');
+  await until(() => stopsIn(aSent) > aStops, 'alice\'s page to say she stopped typing');
   await until(async () => (await b.locator('#typing').textContent()) === '', 'alice\'s typing line to go');
 
   // bob looks at a room of his own: alice's next message reaches his browser (delivered) but he has not read it.
@@ -117,6 +131,8 @@ test('alice and bob: join, talk, typing, delivered then read, a mention elsewher
   await img.waitFor();
   await until(() => img.evaluate((el) => el.complete && el.naturalWidth === 40), 'bob\'s preview of dot.png to load');
 
+  // Still the one desktop notification, now that everything after the mention has come and gone.
+  assert.equal((await a.evaluate(() => window.__shown)).length, 1, 'one desktop notification for one mention');
   assert.deepEqual(alice.problems, []);
   assert.deepEqual(bob.problems, []);
 });

@@ -33,6 +33,18 @@ async function gapFree(page) {
   return seqs.length;
 }
 
+/**
+ * The node's own history holds each text once: a copy made by a resend would have a seq of its own, which a gap-free
+ * timeline does not show, and could arrive after a page's check.
+ */
+async function storedOnce(room, texts) {
+  const token = (await node.call(null, 'POST', '/api/v1/auth/login', { username: 'alice', password: 'correct horse' })).token;
+  const all = (await node.call(token, 'GET', `/api/v1/rooms/${room}/messages?limit=200`)).messages.map((m) => m.text);
+  for (const text of texts) {
+    assert.equal(all.filter((t) => t === text).length, 1, `"${text}" stored once: ${JSON.stringify(all)}`);
+  }
+}
+
 async function settled(page) {
   await until(async () => (await page.locator('#timeline article.pending').count()) === 0, 'no pending lines', 60000);
 }
@@ -80,6 +92,7 @@ test('SIGKILL mid-send and a restart: exactly once, no gap; the outbox survives 
   await settled(b);
   const n = await gapFree(a);
   assert.equal(await gapFree(b), n);
+  await storedOnce(room, ['sent as the node died', 'typed while the node was down', 'bob typed while it was down too']);
 
   // Down again; alice's message waits in her outbox, and she closes the tab.
   await node.stop('SIGKILL');
@@ -105,6 +118,7 @@ test('SIGKILL mid-send and a restart: exactly once, no gap; the outbox survives 
   const m = await gapFree(b);
   assert.equal(await gapFree(a2), m);
   assert.ok(m > n);
+  await storedOnce(room, ['queued, then the tab was closed']);
   assert.equal(await a2.evaluate(() => JSON.parse(localStorage.getItem('parley.outbox.alice') || '[]').length), 0);
 
   assert.deepEqual(alice.problems, []);

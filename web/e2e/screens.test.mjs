@@ -78,7 +78,7 @@ async function logIn(page) {
 test('screens: login and a room at 1280 px and 375 px, and the room in the dark theme', async () => {
   const { id, first, alice } = await seed();
   // The search screen needs the index to hold the seed's lines.
-  await until(async () => (await call(alice, 'GET', '/api/v1/search?q=step')).hits.length === 3, 'the index to hold the seed', 30000);
+  await until(async () => (await call(alice, 'GET', '/api/v1/search?q=step')).hits.length === 3, 'the index to hold the seed', 120000);
   const shots = [];
   const shoot = async (page, name) => {
     const path = join(OUT, `web-${name}.png`);
