@@ -19,11 +19,11 @@ final class Inbox implements Ws.Listener {
     closed.complete(failure);
   }
 
-  /** The next frame, waiting up to 10 s for it. */
+  /** The next frame, waiting up to 30 s for it (three systems share this JVM on a busy host). */
   String next() throws InterruptedException {
-    String f = frames.poll(10, TimeUnit.SECONDS);
+    String f = frames.poll(30, TimeUnit.SECONDS);
     if (f == null) {
-      throw new AssertionError("no frame within 10 s");
+      throw new AssertionError("no frame within 30 s");
     }
     return f;
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Marker;
 
 /**
@@ -24,8 +25,24 @@ public final class RepeatedLogThrottle extends TurboFilter {
 
   private long windowMillis = 1000;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  /** Nanoseconds: System.nanoTime(), or a test's own time. */
+  private final LongSupplier clock;
+  /** Whether a thread of its own reports each window (not on a test's time: the test does). */
+  private final boolean reportsItself;
   private final ThreadLocal<Boolean> reporting = ThreadLocal.withInitial(() -> false);
   private ScheduledExecutorService reporter;
+
+  /** As logback makes it (logback.xml). */
+  public RepeatedLogThrottle() {
+    this.clock = System::nanoTime;
+    this.reportsItself = true;
+  }
+
+  /** On {@code clock}, with no reporter of its own: a test runs {@link #report} when its time says a window ended. */
+  RepeatedLogThrottle(LongSupplier clock) {
+    this.clock = clock;
+    this.reportsItself = false;
+  }
 
   /** The window, in milliseconds (logback sets it from {@code <windowMillis>}). */
   public void setWindowMillis(long windowMillis) {
@@ -49,12 +66,14 @@ public final class RepeatedLogThrottle extends TurboFilter {
 
   @Override
   public void start() {
-    reporter = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "log-throttle");
-      t.setDaemon(true);
-      return t;
-    });
-    reporter.scheduleWithFixedDelay(this::report, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
+    if (reportsItself) {
+      reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "log-throttle");
+        t.setDaemon(true);
+        return t;
+      });
+      reporter.scheduleWithFixedDelay(this::report, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
+    }
     super.start();
   }
 
@@ -72,7 +91,7 @@ public final class RepeatedLogThrottle extends TurboFilter {
       return FilterReply.NEUTRAL;
     }
     String key = logger.getName() + '\u0000' + format;
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     Window window = windows.get(key);
     if (window == null) {
       if (windows.size() >= MAX_KEYS) {
@@ -95,8 +114,8 @@ public final class RepeatedLogThrottle extends TurboFilter {
   }
 
   /** Each second: the counts of windows that ended, and forget the quiet ones. */
-  private void report() {
-    long now = System.nanoTime();
+  void report() {
+    long now = clock.getAsLong();
     Iterator<Window> it = windows.values().iterator();
     while (it.hasNext()) {
       Window window = it.next();

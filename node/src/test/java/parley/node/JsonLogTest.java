@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.NodeProcess;
 import parley.node.testkit.RawHttp;
 import parley.node.testkit.TestDatabase;
@@ -75,11 +76,11 @@ class JsonLogTest {
     assertTrue(sawUser, "the session's line names its user");
   }
 
-  private static void waitForLine(Path log, String text) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!Files.readString(log).contains(text)) {
-      assertTrue(System.nanoTime() < deadline, "no line with " + text);
-      Thread.onSpinWait();
-    }
+  private static void waitForLine(Path log, String text) {
+    Eventually.await("a line with " + text + " in " + log, () -> {
+      assertTrue(Files.readString(log).contains(text), "not yet");
+      return null;
+    });
   }
+
 }

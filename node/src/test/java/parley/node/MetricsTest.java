@@ -8,12 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.TestNode;
 import parley.node.testkit.WsClient;
 
@@ -36,14 +36,13 @@ class MetricsTest {
   }
 
   /** Scrapes until {@code ok} holds (series that are updated in the background), at most 30 s. */
-  private static String scrapeUntil(int port, Predicate<String> ok) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String text = scrape(port);
-    while (!ok.test(text) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      text = scrape(port);
-    }
-    return text;
+  /** Scrapes until {@code ok} holds (the series move a little after what moved them); the last scrape says why not. */
+  private static String scrapeUntil(int port, String what, Predicate<String> ok) {
+    return Eventually.await("the metrics to show " + what, () -> {
+      String text = scrape(port);
+      assertTrue(ok.test(text), text);
+      return text;
+    });
   }
 
   @Test
@@ -68,8 +67,11 @@ class MetricsTest {
         b.send("{\"type\":\"delivered\",\"room\":\"" + room + "\",\"seq\":2}");
         b.await(n -> "rate_limited".equals(n.path("code").asText()));
 
-        String text = scrapeUntil(port, t -> value(t, "parley_entities_in_memory{type=\"room\"}") >= 1
-            && value(t, "parley_entities_in_memory{type=\"user\"}") >= 2);
+        String text = scrapeUntil(port, "the room and both users in memory, both sockets open",
+            t -> value(t, "parley_entities_in_memory{type=\"room\"}") >= 1
+                && value(t, "parley_entities_in_memory{type=\"user\"}") >= 2 && value(t, "parley_sessions_open") == 2
+                && value(t, "parley_presence_users_connected") == 2 && value(t, "parley_deliveries_total") >= 6
+                && value(t, "parley_rate_limited_total{kind=\"receipts\"}") >= 1);
         assertTrue(value(text, "parley_entities_in_memory{type=\"room\"}") >= 1, text);
         assertEquals(2, value(text, "parley_sessions_open"));
         assertEquals(2, value(text, "parley_presence_users_connected"));
@@ -85,7 +87,7 @@ class MetricsTest {
         assertTrue(value(text, "jvm_memory_used_bytes") > 0, "the JVM binders");
         assertTrue(value(text, "process_files_open_files") > 0);
       }
-      String after = scrapeUntil(port, t -> value(t, "parley_sessions_open") == 0);
+      String after = scrapeUntil(port, "no socket open", t -> value(t, "parley_sessions_open") == 0);
       assertEquals(0, value(after, "parley_sessions_open"));
       assertTrue(after.contains("parley_websocket_closes_total{code=\""), after);
       assertTrue(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/me")).build(),

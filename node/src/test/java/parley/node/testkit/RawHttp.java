@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 
 /** HTTP and WebSocket handshakes over raw TCP, from a chosen local address: what an attacker's script does. */
@@ -46,9 +47,12 @@ public final class RawHttp {
     return s;
   }
 
-  /** The status line and, for a response with a body, the body; status 0 if nothing came within 10 s. */
+  /**
+   * The status line and, for a response with a body, the body; status 0 if nothing came within 30 s (dilated by the
+   * suite's time factor): a caller that expects an answer fails on the 0, one that waits for one tries again.
+   */
   public static Handshake read(Socket s) throws IOException {
-    s.setSoTimeout(10_000);
+    s.setSoTimeout((int) Eventually.dilated(Duration.ofSeconds(30)).toMillis());
     InputStream in = s.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     try {

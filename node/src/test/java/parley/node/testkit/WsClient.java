@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -19,6 +20,10 @@ import parley.protocol.Json;
 
 /** A plain WebSocket client (java.net.http) that records every frame it gets and how the socket closed. */
 public final class WsClient implements AutoCloseable {
+  /** How long an await waits for a frame (15 s, dilated by the suite's time factor), and a count for many. */
+  private static final Duration WAIT = Eventually.dilated(Duration.ofSeconds(15));
+  private static final Duration LONG_WAIT = Eventually.dilated(Duration.ofSeconds(30));
+
   public record Closed(int code, String reason) {}
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -75,9 +80,9 @@ public final class WsClient implements AutoCloseable {
     socket.sendText(json, true).join();
   }
 
-  /** The first frame matching {@code p} not yet taken by an earlier await, waiting up to 15 s for it. */
+  /** The first frame matching {@code p} not yet taken by an earlier await, waiting up to {@link #WAIT} for it. */
   public JsonNode await(Predicate<JsonNode> p) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long deadline = System.nanoTime() + WAIT.toNanos();
     synchronized (seen) {
       while (true) {
         for (int i = 0; i < seen.size(); i++) {
@@ -87,13 +92,13 @@ public final class WsClient implements AutoCloseable {
           }
         }
         if (closed.isDone()) {
-          // Nothing arrives after the close: waiting out the 15 s would only hide why.
+          // Nothing arrives after the close: waiting out the rest would only hide why.
           throw new AssertionError("no matching frame before the socket closed (" + closedHow() + "); "
               + seen.size() + " frames seen, the last: " + seen.subList(Math.max(0, seen.size() - 3), seen.size()));
         }
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
-          throw new AssertionError("no matching frame within 15 s; " + seen.size() + " frames seen, the last: "
+          throw new AssertionError("no matching frame within " + WAIT.toSeconds() + " s; " + seen.size() + " frames seen, the last: "
               + seen.subList(Math.max(0, seen.size() - 3), seen.size()));
         }
         try {
@@ -107,7 +112,7 @@ public final class WsClient implements AutoCloseable {
 
   /**
    * Waits until at least {@code n} frames match {@code p}; returns how many do. Fails if the socket closes first, or
-   * after 30 s: a caller that expects the close uses {@link #awaitCountOrClose}.
+   * after {@link #LONG_WAIT}: a caller that expects the close uses {@link #awaitCountOrClose}.
    */
   public long awaitCount(Predicate<JsonNode> p, long n) {
     long count = awaitCountOrClose(p, n);
@@ -120,10 +125,10 @@ public final class WsClient implements AutoCloseable {
 
   /**
    * Waits until at least {@code n} frames match {@code p} or the socket closes; returns how many match (fewer than
-   * {@code n} only if it closed). Fails after 30 s.
+   * {@code n} only if it closed). Fails after {@link #LONG_WAIT}.
    */
   public long awaitCountOrClose(Predicate<JsonNode> p, long n) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + LONG_WAIT.toNanos();
     synchronized (seen) {
       while (true) {
         long count = seen.stream().filter(p).count();
@@ -132,7 +137,7 @@ public final class WsClient implements AutoCloseable {
         }
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
-          throw new AssertionError("only " + count + " of " + n + " matching frames within 30 s");
+          throw new AssertionError("only " + count + " of " + n + " matching frames within " + LONG_WAIT.toSeconds() + " s");
         }
         try {
           seen.wait(left);
@@ -182,9 +187,9 @@ public final class WsClient implements AutoCloseable {
 
   public Closed awaitClose() {
     try {
-      return closed.get(15, TimeUnit.SECONDS);
+      return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new AssertionError("socket not closed within 15 s; seen: " + seen, e);
+      throw new AssertionError("socket not closed within " + WAIT.toSeconds() + " s; seen: " + seen, e);
     }
   }
 

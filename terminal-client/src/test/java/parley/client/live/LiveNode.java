@@ -68,7 +68,9 @@ final class LiveNode implements AutoCloseable {
     Scheduler scheduler = Scheduler.of(thread, timer);
     TappedLink link = new TappedLink(new WebSocketLink(http, node.uri(), user.token(), scheduler,
         new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random()),
-        new WebSocketLink.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+        // Pongs may be late by a minute before the link is given up: a node these tests kill closes the socket at
+        // once, and a test that makes the link deaf (LiveNodeTest) decides itself when it drops, not a busy host.
+        new WebSocketLink.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(15)),
         Clock.systemUTC()));
     ChatClient client = new ChatClient(user.name(), user.api(), link, scheduler, ChatClient.Options.interactive(),
         Clock.systemUTC());
