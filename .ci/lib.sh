@@ -9,9 +9,16 @@ ci_stage=""
 ci_step_no=0
 ci_timings=()
 
-# stage N/M TITLE
+# stage N/M TITLE. CI_STAGES="1 3" (a developer's run) runs only those stages' steps, and stage 0's; CI runs all.
 stage() {
   ci_stage="$1"
+  local n="${1%%/*}"
+  ci_skipping=""
+  if [ -n "${CI_STAGES:-}" ] && [ "$n" != 0 ] && [[ " $CI_STAGES " != *" $n "* ]]; then
+    ci_skipping=1
+    echo "== $1 (not in CI_STAGES: skipped)"
+    return
+  fi
   echo "== $1"
 }
 
@@ -21,6 +28,7 @@ stage() {
 step() {
   local name="$1" kinds="$2"
   shift 2
+  [ -z "${ci_skipping:-}" ] || return 0
   ci_step_no=$((ci_step_no + 1))
   local log
   log="$ci_dir/$(printf '%02d' "$ci_step_no")-$name.log"
@@ -102,6 +110,6 @@ ci_where() {
 # The steps' times, after a green run.
 ci_passed() {
   echo
-  echo "== CI passed in $SECONDS s ($((SECONDS / 60)) min $((SECONDS % 60)) s):"
+  echo "== CI passed${CI_STAGES:+ (stages 0 $CI_STAGES only)} in $SECONDS s ($((SECONDS / 60)) min $((SECONDS % 60)) s):"
   printf '  %s\n' "${ci_timings[@]}"
 }

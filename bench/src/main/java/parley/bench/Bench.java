@@ -121,7 +121,7 @@ public final class Bench {
           new TargetRun(scenario, target, api, o, dir, tr).run();
         } catch (Exception e) {
           tr.put("error", String.valueOf(e));
-          log(name + ": FAILED: " + e);
+          failed(name, String.valueOf(e));
           e.printStackTrace();
         } finally {
           tr.put("describe", target.describe());
@@ -134,6 +134,14 @@ public final class Bench {
       targets.add(tr);
       if (!tr.path("ok").asBoolean(false)) {
         failed = true;
+        if (!tr.has("error")) {
+          JsonNode c = tr.path("contract");
+          failed(name + " delivery contract", c.path("violations").asLong() + " violations, "
+              + c.path("unexpectedCloses").asLong() + " unexpected closes, " + c.path("errorFrames").asLong()
+              + " error frames, " + c.path("openAtEnd").asLong() + " sockets open at the end"
+              + (c.path("described").size() > 0 ? "; e.g. " + c.path("described").get(0).asText() : "")
+              + (c.path("problems").size() > 0 ? "; " + c.path("problems").get(0).asText() : ""));
+        }
       }
     }
     result.set("summary", Report.summary(scenario, result, o.root()));
@@ -151,9 +159,7 @@ public final class Bench {
     log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + o.root().relativize(runDir));
     system.terminate();
     Procs.stopAll();
-    if (failed) {
-      log("FAILED: see the contract and error lines above");
-    }
+    sayFailures(!failed);
     System.exit(failed ? 1 : 0);
   }
 
@@ -345,6 +351,30 @@ public final class Bench {
     System.err.println("bench: " + line);
   }
 
+  /** The checks that failed in this run, each with what it saw: said again as the run's last lines. */
+  private static final List<String> FAILED = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** A check of the run failed: said now, and again when the run ends ({@link #sayFailures}). */
+  static void failed(String check, String detail) {
+    log(check + ": FAILED: " + detail);
+    FAILED.add(check + ": " + detail);
+  }
+
+  /** The run's last lines when it failed: every check that did, one line each (CI shows the last lines). */
+  static void sayFailures(boolean ok) {
+    if (ok) {
+      return;
+    }
+    synchronized (FAILED) {
+      if (FAILED.isEmpty()) {
+        log("FAILED: no check named itself; the lines above say what went wrong");
+      }
+      for (String f : FAILED) {
+        log("FAILED " + (f.length() > 400 ? f.substring(0, 400) + "..." : f));
+      }
+    }
+  }
+
   /**
    * How a one-off scenario (recovery, files, search) ends: its result as {@code bench/results/<label>-<stamp>.json}
    * and {@code .md}, the summary printed, the coordinator stopped, and the exit code {@code ok} says.
@@ -361,6 +391,7 @@ public final class Bench {
         .get(10, java.util.concurrent.TimeUnit.SECONDS);
     system.terminate();
     Procs.stopAll();
+    sayFailures(ok);
     System.exit(ok ? 0 : 1);
   }
 

@@ -109,7 +109,7 @@ final class Chaos {
       ok = new Chaos(hosts, runDir).run(plan, result);
     } catch (Exception e) {
       result.put("error", String.valueOf(e));
-      Bench.log("chaos: FAILED: " + e);
+      Bench.failed("chaos", String.valueOf(e));
       e.printStackTrace();
     } finally {
       hosts.close();
@@ -123,6 +123,7 @@ final class Chaos {
     System.out.println(md);
     Bench.log("results: bench/results/" + label + "-" + stamp + ".{json,md}; logs: " + root.relativize(runDir));
     Procs.stopAll();
+    Bench.sayFailures(ok);
     System.exit(ok ? 0 : 1);
   }
 
@@ -302,6 +303,10 @@ final class Chaos {
         fault.label(), max(during[0]), max(after[0]), load.refused.get() - refused0, load.failed.get() - failed0,
         check.acked(), check.lost(), check.duplicated(), check.gaps(), check.twoWriters(),
         check.ok() ? "" : "; VIOLATIONS: " + check.violations()));
+    if (!check.ok()) {
+      Bench.failed("chaos " + fault.label(), check.lost() + " lost, " + check.duplicated() + " duplicated, "
+          + check.gaps() + " gaps, " + check.twoWriters() + " rooms with two writers: " + check.violations());
+    }
     return check.ok();
   }
 

@@ -109,7 +109,7 @@ final class FilesBench {
       } catch (Exception e) {
         ok = false;
         run.put("error", String.valueOf(e));
-        Bench.log("files: " + backend + " FAILED: " + e);
+        Bench.failed("files " + backend, String.valueOf(e));
         e.printStackTrace();
       }
     }
@@ -342,6 +342,8 @@ final class FilesBench {
             + run.get("downloadMBps") + " MB/s, heap at most " + heap[0] + " MiB before a collection, " + heap[1]
             + " MiB live after one, identical " + same);
         if (!same) {
+          Bench.failed("files " + run.get("backend").asText(), "the big file came back different (download status "
+              + down[0] + ")");
           return false;
         }
       }
@@ -383,6 +385,10 @@ final class FilesBench {
           .put("concurrentMaxMs", millis.get(millis.size() - 1));
       Bench.log("files: " + run.get("backend").asText() + ": " + stored + "/" + users + " stored, p99 "
           + run.get("concurrentP99ms") + " ms");
+      if (stored != users) {
+        Bench.failed("files " + run.get("backend").asText(), "only " + stored + " of " + users
+            + " concurrent uploads stored");
+      }
       return stored == users;
     } finally {
       target.stop();

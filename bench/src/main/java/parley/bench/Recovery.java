@@ -86,7 +86,7 @@ final class Recovery {
       ok = run(target, api, levels, roomsPerLevel, runDir, result);
     } catch (Exception e) {
       result.put("error", String.valueOf(e));
-      Bench.log("recovery: FAILED: " + e);
+      Bench.failed("recovery", String.valueOf(e));
       e.printStackTrace();
     } finally {
       result.put("describe", target.describe());
@@ -169,15 +169,16 @@ final class Recovery {
           .put("snapshotSeq", snap[0]).put("snapshotBytes", snap[1]).put("eventsAfterSnapshot", room.lastSeq() - snap[0])
           .put("firstAskMs", Bench.round2(ms)).put("secondAskMs", Bench.round2(againMs)).put("status", reply.status());
       if (reply.status() != 200) {
-        Bench.log("recovery: room " + room.id() + ": HTTP " + reply.status() + " " + reply.body());
+        Bench.failed("recovery", "room " + room.id() + " answered HTTP " + reply.status() + " after the restart: "
+            + reply.body());
         ok = false;
         continue;
       }
       long lastSeq = Frames.num(reply.body(), "lastSeq");
       r.put("lastSeqAfterRestart", lastSeq);
       if (lastSeq != room.lastSeq()) {
-        Bench.log("recovery: room " + room.id() + ": last seq " + lastSeq + " after the restart, " + room.lastSeq()
-            + " acknowledged before it");
+        Bench.failed("recovery", "room " + room.id() + ": last seq " + lastSeq + " after the restart, "
+            + room.lastSeq() + " acknowledged before it");
         ok = false;
       }
     }

@@ -103,7 +103,7 @@ final class SearchBench {
       ok = new Run(target, api, shape, postgres, root, runDir, result).run();
     } catch (Exception e) {
       result.put("error", String.valueOf(e));
-      Bench.log("search: FAILED: " + e);
+      Bench.failed("search", String.valueOf(e));
       e.printStackTrace();
     } finally {
       result.put("describe", target.describe());
