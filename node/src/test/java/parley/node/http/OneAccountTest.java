@@ -197,12 +197,12 @@ class OneAccountTest extends OnOneNode {
       for (Socket s : uploads) {
         OutputStream out = s.getOutputStream();
         RawHttp.Handshake cut = null;
-        s.setSoTimeout(200);
-        for (int i = 0; i < 150 && cut == null; i++) {
+        // A byte, then a look for the answer for 200 ms: the node checks an upload's rate as its bytes come.
+        for (int i = 0; i < 600 && cut == null; i++) {
           try {
             out.write('x');
             out.flush();
-            cut = RawHttp.read(s);
+            cut = RawHttp.read(s, Duration.ofMillis(200));
             if (cut.status() == 0) {
               cut = null;
             }

@@ -52,7 +52,12 @@ public final class RawHttp {
    * suite's time factor): a caller that expects an answer fails on the 0, one that waits for one tries again.
    */
   public static Handshake read(Socket s) throws IOException {
-    s.setSoTimeout((int) Eventually.dilated(Duration.ofSeconds(30)).toMillis());
+    return read(s, Eventually.dilated(Duration.ofSeconds(30)));
+  }
+
+  /** As {@link #read(Socket)}, waiting {@code within} for the answer to begin (status 0 if it does not). */
+  public static Handshake read(Socket s, Duration within) throws IOException {
+    s.setSoTimeout((int) within.toMillis());
     InputStream in = s.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     try {
