@@ -21,15 +21,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.Test;
 import parley.node.NodeMetrics;
 import parley.node.testkit.ApiClient;
 import parley.node.testkit.Bytes;
+import parley.node.testkit.Eventually;
 import parley.node.testkit.FileRows;
 import parley.node.testkit.OnOneNode;
 import parley.node.testkit.RawHttp;
@@ -193,25 +196,35 @@ class OneAccountTest extends OnOneNode {
       }
       feeder.shutdown();
       assertTrue(feeder.awaitTermination(10, TimeUnit.SECONDS));
-      // Now they bring one byte now and then: under 4 KiB/s over a window of 2 s, each is cut off with 408.
+      // Now they bring one byte now and then: under 4 KiB/s over a window of 2 s, each is cut off with 408. All three
+      // at once, each answer read as it comes by a reader of its own (the node checks an upload's rate as its bytes
+      // arrive, and closes once it has answered: a byte written after that must not stand between the test and it).
+      List<CompletableFuture<RawHttp.Handshake>> answers = new ArrayList<>();
       for (Socket s : uploads) {
-        OutputStream out = s.getOutputStream();
-        RawHttp.Handshake cut = null;
-        // A byte, then a look for the answer for 200 ms: the node checks an upload's rate as its bytes come.
-        for (int i = 0; i < 600 && cut == null; i++) {
+        answers.add(CompletableFuture.supplyAsync(() -> {
           try {
-            out.write('x');
-            out.flush();
-            cut = RawHttp.read(s, Duration.ofMillis(200));
-            if (cut.status() == 0) {
-              cut = null;
+            return RawHttp.read(s);
+          } catch (IOException e) {
+            throw new IllegalStateException("reading the answer to a trickle: " + e, e);
+          }
+        }));
+      }
+      for (int round = 0; round < 600 && !answers.stream().allMatch(CompletableFuture::isDone); round++) {
+        for (int i = 0; i < uploads.size(); i++) {
+          if (!answers.get(i).isDone()) {
+            try {
+              uploads.get(i).getOutputStream().write('x');
+              uploads.get(i).getOutputStream().flush();
+            } catch (IOException closed) {
+              // the node answered and closed: the reader has its answer
             }
-          } catch (IOException closed) {
-            break;
           }
         }
-        assertTrue(cut != null, "a trickle is answered before it ends");
-        assertEquals(408, cut.status(), cut.body());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // the trickle's pace, not a wait for a result
+      }
+      for (CompletableFuture<RawHttp.Handshake> answer : answers) {
+        RawHttp.Handshake cut = answer.get(Eventually.dilated(Eventually.LONG).toSeconds(), TimeUnit.SECONDS);
+        assertEquals(408, cut.status(), "a trickle is cut off: " + cut.body());
         assertEquals("upload_too_slow", error(cut).get("code").asText());
         assertTrue(error(cut).get("message").asText().contains("4096 bytes a second"), cut.body());
       }
