@@ -1,6 +1,6 @@
-// A reporter for Node's test runner (node --test --test-reporter=...): one line per failed test, written when the
-// run ends, so the last lines of a red run say which tests failed and why. A line: FAIL <file>:<line> <name>:
-// <first line of the error>. The line is the failing assertion's where the stack names the test file, else the
+// A reporter for Node's test runner (node --test --test-reporter=...): one line per failed test, written as it fails
+// (a run ended by --test-force-exit keeps them), for the last lines of a red run to say which tests failed and why
+// (web/e2e/run.sh and .ci/run print the file). A line: FAIL <file>:<line> <name>: <first line of the error>. The line is the failing assertion's where the stack names the test file, else the
 // test's own. A suite whose only fault is a failed subtest is left out: its subtest has the line.
 import path from 'node:path';
 
@@ -23,12 +23,10 @@ export function where(data) {
 }
 
 export default async function* failures(source) {
-  const failed = [];
   for await (const event of source) {
     if (event.type !== 'test:fail') continue;
     const data = event.data;
     if (data.details?.type === 'suite' && data.details?.error?.failureType === 'subtestsFailed') continue;
-    failed.push(`FAIL ${where(data)} ${data.name}: ${firstLine(data.details?.error)}`);
+    yield `FAIL ${where(data)} ${data.name}: ${firstLine(data.details?.error)}\n`;
   }
-  for (const line of failed) yield line + '\n';
 }
