@@ -970,8 +970,8 @@ public final class Bench {
           .put("historyFetches", fetches).put("historyFetchFailures", fetchFailures)
           .put("presenceFrames", presence).put("typingFrames", typing).put("receiptFrames", receipts)
           .put("receiptChars", receiptChars);
-      c.putPOJO("described", described.subList(0, Math.min(10, described.size())));
-      c.putPOJO("problems", problems.subList(0, Math.min(10, problems.size())));
+      c.set("described", JSON.valueToTree(described.subList(0, Math.min(10, described.size()))));
+      c.set("problems", JSON.valueToTree(problems.subList(0, Math.min(10, problems.size()))));
       log(target.name() + ": delivery contract " + (ok ? "held" : "BROKEN") + ": " + violations + " violations, "
           + closes + " unexpected closes (" + cutOffRooms + " receiver rooms cut off by them), " + errors
           + " error frames, " + resent + " sends resent after 'unavailable', " + open + "/" + specs.size() + " open"
