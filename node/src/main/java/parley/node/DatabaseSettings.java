@@ -27,7 +27,7 @@ public final class DatabaseSettings {
     Map<String, Object> values = new HashMap<>();
     boolean postgres = url.startsWith("jdbc:postgresql:");
     values.put(SLICK + "profile", postgres ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$");
-    values.put(SLICK + "db.driver", postgres ? "org.postgresql.Driver" : "org.h2.Driver");
+    values.put(SLICK + "db.driver", H2WriteGate.driverFor(url));
     values.put(SLICK + "db.url", postgres ? withBatchRewrite(url) : url);
     values.put(SLICK + "db.user", user == null ? "" : user);
     values.put(SLICK + "db.password", password == null ? "" : password);

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import parley.node.H2WriteGate;
 import parley.protocol.FileRef;
 
 /**
@@ -34,6 +35,12 @@ final class FileDb implements AutoCloseable {
   FileDb(Config config, int poolSize) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(config.getString(DB + "url"));
+    // On H2, through the write gate: one writer at a time in the file (parley.node.H2WriteGate says why).
+    hc.setDriverClassName(H2WriteGate.driverFor(config.getString(DB + "url")));
+    if (H2WriteGate.class.getName().equals(hc.getDriverClassName())) {
+      // Its reads too: a chunk read is a large value, which H2 copies into the file's temporary maps.
+      hc.addDataSourceProperty(H2WriteGate.READS_TOO, "all");
+    }
     hc.setUsername(config.getString(DB + "user"));
     hc.setPassword(config.getString(DB + "password"));
     hc.setMaximumPoolSize(poolSize);

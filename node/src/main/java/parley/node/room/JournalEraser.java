@@ -2,10 +2,10 @@ package parley.node.room;
 
 import com.typesafe.config.Config;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import parley.node.H2WriteGate;
 
 /**
  * Erases a deleted room's history: every journal row (but its tombstone) and snapshot of its persistence id, in one
@@ -32,7 +32,7 @@ final class JournalEraser {
    * usually comes before the index has read its last rows). The room recovers from it as deleted.
    */
   long[] erase(String persistenceId, boolean keepTombstone) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, user, password)) {
+    try (Connection c = H2WriteGate.connect(url, user, password)) {
       c.setAutoCommit(false);
       long events;
       long snapshots;
@@ -71,7 +71,7 @@ final class JournalEraser {
    * rows, then snapshots.
    */
   long[] trim(String persistenceId, long floor) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, user, password)) {
+    try (Connection c = H2WriteGate.connect(url, user, password)) {
       c.setAutoCommit(false);
       long latest;
       try (PreparedStatement s = c.prepareStatement(
