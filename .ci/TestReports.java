@@ -13,7 +13,8 @@ import org.w3c.dom.NodeList;
 /**
  * The failed tests of Surefire's XML reports, one line each: FAIL class.method (File.java:line): the first line of its
  * message. The line is the deepest frame of the test's own class in the stack, where the assertion failed.
- * Usage: java .ci/TestReports.java [--all] DIR... (each searched for TEST-*.xml); exits 0 whatever it finds. With
+ * Usage: java .ci/TestReports.java [--all] DIR|FILE... (a directory is searched for TEST-*.xml); exits 0 whatever it
+ * finds. With
  * --all, every test case, tab-separated: PASS or FAIL, class.method, and for a failure where and why
  * (tools/flake-hunt.sh counts them).
  */
@@ -28,6 +29,10 @@ public class TestReports {
         continue;
       }
       Path root = Path.of(dir);
+      if (Files.isRegularFile(root)) {
+        read(root, lines);
+        continue;
+      }
       if (!Files.isDirectory(root)) {
         continue;
       }

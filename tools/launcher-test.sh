@@ -208,12 +208,15 @@ signal.pause()' > "$t/holder.out" 2>&1 &
   wait_for 900 ready_or_gone || true
   local problems=() logs="$root/logs/$p"
   grep -qs 'cluster ready' "$t/err" || problems+=("no 'cluster ready' within 900 s: $(tail -n 5 "$t/err")")
-  local i code
+  local i code metrics
   for i in 1 2; do
     code="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((p + i))/ready" || true)"
     [ "$code" = 200 ] || problems+=("node $i: /ready on $((p + i)) answered '$code'")
-    curl -fs --max-time 10 "http://127.0.0.1:$((p + 1384 + i))/metrics" 2>/dev/null | grep -q '^parley_' \
-      || problems+=("node $i: no metrics on $((p + 1384 + i)) (P+1384+$i)")
+    # Read whole, then looked at: piped into grep -q, curl is cut off at the first match, and pipefail takes that
+    # for a failure whenever the page is longer than the pipe's buffer.
+    metrics="$(curl -fs --max-time 10 "http://127.0.0.1:$((p + 1384 + i))/metrics" 2>&1)" || metrics=""
+    grep -q '^parley_' <<< "$metrics" \
+      || problems+=("node $i: no metrics on $((p + 1384 + i)) (P+1384+$i): $(head -c 200 <<< "$metrics")")
     if [ ! -f "$logs/node-$i.log" ]; then
       problems+=("node $i: no log at logs/$p/node-$i.log")
       logs="$root/logs"  # where the launcher wrote them before logs moved with P: say what they hold
