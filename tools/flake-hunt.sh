@@ -48,7 +48,15 @@ stop_hogs() {
 }
 cleanup() {
   stop_hogs
-  [ -z "${db:-}" ] || psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+  drop_db
+}
+# The run's database and the ones its second to fourth test JVMs made beside it (parley.node.testkit.TestDatabase).
+drop_db() {
+  [ -n "${db:-}" ] || return 0
+  for d in "$db" "${db}_f2" "${db}_f3" "${db}_f4"; do
+    psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+  done
+  return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -76,6 +84,7 @@ step_result() {
 }
 
 new_db() {
+  drop_db
   db="parley_hunt_$(date +%s)_$$"
   psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $db"
 }

@@ -7,21 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import parley.node.testkit.RunLog;
 
 /**
- * The last class of the run: every log line the run wrote (the test JVM's nodes and every node process, see
- * {@link RunLog}) is searched for every token and password the run's clients used. A token is found by its secret
+ * After the suite, in a Surefire run of its own (node/pom.xml): every log line the run wrote (each test JVM's nodes
+ * and every node process, see {@link RunLog}) is searched for every token and password the run's clients used. A token is found by its secret
  * part too (the 64 hex digits before the name), so a log that cut the name off would still be caught.
  */
-@Order(Integer.MAX_VALUE)
 class LogsHoldNoSecretTest {
 
   /** Where each secret occurs in these files: "file:line: secret", or nothing. */
@@ -40,7 +39,8 @@ class LogsHoldNoSecretTest {
       for (int i = 0; i < lines.size(); i++) {
         for (String needle : needles) {
           if (lines.get(i).contains(needle)) {
-            found.add(file.getFileName() + ":" + (i + 1) + ": " + needle);
+            found.add((file.startsWith(RunLog.root()) ? RunLog.root().relativize(file) : file.getFileName()) + ":" + (i + 1)
+                + ": " + needle);
           }
         }
       }
@@ -50,13 +50,22 @@ class LogsHoldNoSecretTest {
 
   @Test
   void noTokenOrPasswordOfTheWholeRunIsInItsLogs() throws IOException {
-    Set<String> secrets = RunLog.secrets();
-    Assumptions.assumeTrue(RunLog.started() && secrets.size() >= 50,
-        "run with the whole suite (it reads the logs of the classes before it): " + secrets.size() + " secrets seen");
-    List<Path> files;
-    try (Stream<Path> all = Files.list(RunLog.dir())) {
-      files = all.filter(Files::isRegularFile).sorted().toList();
+    Set<String> secrets = new HashSet<>();
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(RunLog.root())) {
+      try (Stream<Path> all = Files.walk(RunLog.root(), 2)) {
+        for (Path p : all.filter(Files::isRegularFile).sorted().toList()) {
+          String name = p.getFileName().toString();
+          if (name.startsWith("secrets-") && name.endsWith(".txt")) {
+            secrets.addAll(Files.readAllLines(p, StandardCharsets.UTF_8));
+          } else if (p.getParent().getFileName().toString().startsWith("fork-")) {
+            files.add(p);
+          }
+        }
+      }
     }
+    Assumptions.assumeTrue(secrets.size() >= 50,
+        "run after the whole suite (it reads the logs of the classes before it): " + secrets.size() + " secrets seen");
     long lines = 0;
     for (Path f : files) {
       try (Stream<String> l = Files.lines(f, StandardCharsets.UTF_8)) {

@@ -46,7 +46,8 @@ public final class NodeProcess implements AutoCloseable {
    * <p>It lies below the kernel's ephemeral range, which only an explicit bind takes: a port from {@code new
    * ServerSocket(0)} may be handed to any outgoing connection (a JDBC pool filling up, an Artery connection) while the
    * node that owns it is down, and its restart then fails with "Address already in use". Each port is handed out once
-   * per JVM (two random picks for the nodes of one cluster once met), and is free when handed out.
+   * per JVM (two random picks for the nodes of one cluster once met), and is free when handed out. The range is
+   * split between the suite's JVMs ({@link TestFork}): two classes running at once never pick the same port.
    */
   public static int freePort() {
     int ephemeralLow = 32768;
@@ -59,9 +60,11 @@ public final class NodeProcess implements AutoCloseable {
       ephemeralLow = 32768; // an unusual range: fall back to the usual one
     }
     int low = Math.min(20000, ephemeralLow - 10000);
+    int slice = (ephemeralLow - low) / TestFork.SLICES;
+    low += slice * ((TestFork.number() - 1) % TestFork.SLICES);
     Random random = new Random();
     for (int attempt = 0; attempt < 200; attempt++) {
-      int port = low + random.nextInt(ephemeralLow - low);
+      int port = low + random.nextInt(slice);
       if (!HANDED_OUT.add(port)) {
         continue;
       }
@@ -73,7 +76,7 @@ public final class NodeProcess implements AutoCloseable {
         // try another (this one stays out: something holds it)
       }
     }
-    throw new IllegalStateException("no free port below " + ephemeralLow);
+    throw new IllegalStateException("no free port in " + low + ".." + (low + slice - 1));
   }
 
   /**
