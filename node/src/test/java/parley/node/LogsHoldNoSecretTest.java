@@ -64,8 +64,12 @@ class LogsHoldNoSecretTest {
         }
       }
     }
-    Assumptions.assumeTrue(secrets.size() >= 50,
-        "run after the whole suite (it reads the logs of the classes before it): " + secrets.size() + " secrets seen");
+    String few = "run after the whole suite (it reads the logs of the classes before it): " + secrets.size()
+        + " secrets seen";
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(secrets.size() >= 50, few); // CI runs the whole suite: a check that skipped there would hide a leak
+    }
+    Assumptions.assumeTrue(secrets.size() >= 50, few);
     long lines = 0;
     for (Path f : files) {
       try (Stream<String> l = Files.lines(f, StandardCharsets.UTF_8)) {

@@ -65,7 +65,9 @@ public final class RunLog implements TestExecutionListener {
 
   @Override
   public void testPlanExecutionStarted(TestPlan plan) {
-    if ("read".equals(System.getProperty("parley.test.runlog"))) {
+    // With more than one test JVM, Surefire hands each a class at a time, and each is a test plan of its own: the
+    // directory is the JVM's from its first class on.
+    if (started || "read".equals(System.getProperty("parley.test.runlog"))) {
       return;
     }
     try {

@@ -14,11 +14,15 @@ public final class TestFork {
 
   /** 1 for a run of one JVM, or a class run alone from an IDE. */
   public static int number() {
-    String n = System.getProperty("parley.test.fork", "1");
+    String n = System.getProperty("parley.test.fork", "fork-1").replaceFirst("^fork-", "").trim();
+    if (n.isEmpty() && System.getProperty("parley.test.fork") != null) {
+      // Two JVMs that both took 1 would share ports and a database: better no run than that one.
+      throw new IllegalStateException("parley.test.fork came without its number (node/pom.xml)");
+    }
     try {
-      return Math.max(1, Integer.parseInt(n.trim()));
+      return n.isEmpty() ? 1 : Math.max(1, Integer.parseInt(n));
     } catch (NumberFormatException e) {
-      return 1; // surefire left its placeholder unexpanded: a single JVM
+      throw new IllegalStateException("parley.test.fork is not fork-N: " + System.getProperty("parley.test.fork"));
     }
   }
 }
