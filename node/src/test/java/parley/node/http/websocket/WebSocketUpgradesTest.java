@@ -10,11 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -372,26 +368,20 @@ class WebSocketUpgradesTest {
     void aFrameReadInTwoPiecesBetweenWholeOnesKeepsItsPlace() throws Exception {
         // A frame whose bytes arrive in two TCP reads reaches the server as parts (the messageAPI path); the whole
         // frames around it, written with it in one go, must not overtake it.
-        try (Socket socket = rawUpgrade(binding, "/ws")) {
+        try (Socket socket = RawPeer.upgrade(binding, "/ws")) {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
-            byte[] first = maskedText("one");
-            byte[] split = maskedText("two-split-in-two");
-            out.write(concat(first, Arrays.copyOf(split, 9)));
+            byte[] first = RawPeer.maskedText("one");
+            byte[] split = RawPeer.maskedText("two-split-in-two");
+            out.write(RawPeer.concat(first, Arrays.copyOf(split, 9)));
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             assertEquals("echo:one", new String(RawFrame.read(in).payload(), StandardCharsets.UTF_8));
-            out.write(concat(Arrays.copyOfRange(split, 9, split.length), maskedText("three")));
+            out.write(RawPeer.concat(Arrays.copyOfRange(split, 9, split.length), RawPeer.maskedText("three")));
             out.flush();
             assertEquals("echo:two-split-in-two", new String(RawFrame.read(in).payload(), StandardCharsets.UTF_8));
             assertEquals("echo:three", new String(RawFrame.read(in).payload(), StandardCharsets.UTF_8));
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 
     @Test
@@ -456,9 +446,9 @@ class WebSocketUpgradesTest {
 
     @Test
     void silenceTimeout_silentPeerIsClosedWith1001AndTcpEndsAfterCloseTimeout() throws Exception {
-        try (Socket socket = rawUpgrade(silentBinding, "/ws?id=silent")) {
+        try (Socket socket = RawPeer.upgrade(silentBinding, "/ws?id=silent")) {
             long upgradedAt = time.nowMillis();
-            Steps steps = stepUntilEof(socket, upgradedAt + SILENCE.toMillis());
+            RawPeer.Steps steps = RawPeer.stepUntilEof(time, STEP, socket, upgradedAt + SILENCE.toMillis());
 
             RawFrame close = steps.frames().stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
                 () -> new AssertionError("no close frame, got " + steps.frames()));
@@ -481,10 +471,10 @@ class WebSocketUpgradesTest {
     void aPeerThatNeverAnswersTheServersCloseIsDroppedAfterTheCloseTimeout(String text, int code) throws Exception {
         // The close deadline is enforced by ticks that only CloseDriver sends (messageAPI gets a one-day interval):
         // without them this connection would stay open for good.
-        try (Socket socket = rawUpgrade(binding, "/ws")) {
+        try (Socket socket = RawPeer.upgrade(binding, "/ws")) {
             long beforeAsked = System.nanoTime();
-            writeMaskedText(socket, text);
-            Steps steps = stepUntilEof(socket, time.nowMillis());
+            RawPeer.writeMaskedText(socket, text);
+            RawPeer.Steps steps = RawPeer.stepUntilEof(time, STEP, socket, time.nowMillis());
             RawFrame close = steps.frames().stream().filter(f -> f.opcode() == RawFrame.CLOSE).findFirst().orElseThrow(
                 () -> new AssertionError("no close frame, got " + steps.frames()));
             assertEquals(code, close.closeCode());
@@ -494,9 +484,9 @@ class WebSocketUpgradesTest {
 
     @Test
     void withoutSilenceTimeoutASilentPeerIsNotClosed() throws Exception {
-        try (Socket socket = rawUpgrade(binding, "/ws")) {
+        try (Socket socket = RawPeer.upgrade(binding, "/ws")) {
             // Five keep-alive intervals of this server, none answered: only pings arrive, no close.
-            FrameReader reader = new FrameReader(socket);
+            RawPeer.FrameReader reader = new RawPeer.FrameReader(socket);
             int pings = time.stepUntil("five unanswered keep-alive pings", STEP, Duration.ofSeconds(30), () -> {
                 reader.drain();
                 assertTrue(reader.frames.stream().allMatch(f -> f.opcode() == RawFrame.PING), "not only pings: "
@@ -505,7 +495,7 @@ class WebSocketUpgradesTest {
                 return reader.frames.size() >= 5 ? reader.frames.size() : null;
             }).value();
             // Still open, and nothing but pings before this echo: a close begun before it would come first.
-            writeMaskedText(socket, "still here");
+            RawPeer.writeMaskedText(socket, "still here");
             RawFrame echo = reader.nextNotPing();
             assertEquals("echo:still here", new String(echo.payload(), StandardCharsets.UTF_8), "after " + pings + " pings");
         }
@@ -527,139 +517,4 @@ class WebSocketUpgradesTest {
         assertTrue(nanos >= TimeUnit.SECONDS.toNanos(3), "TCP closed " + TimeUnit.NANOSECONDS.toMillis(nanos)
             + " ms after the close could first have begun, within the close timeout of 3 s");
     }
-
-    /** Frames read off a socket by a thread of their own, so that waiting for one never cuts a frame in two. */
-    private static final class FrameReader {
-        final List<RawFrame> frames = new ArrayList<>();
-        boolean eof;
-        long eofAt;
-        private final BlockingQueue<Object> read = new LinkedBlockingQueue<>();
-
-        FrameReader(Socket socket) throws IOException {
-            socket.setSoTimeout(0); // the reader blocks; the test's waits are its own
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            Thread t = new Thread(() -> {
-                try {
-                    for (RawFrame f; (f = RawFrame.read(in)) != null; ) {
-                        read.add(f);
-                    }
-                    read.add(System.nanoTime());
-                } catch (IOException e) {
-                    read.add(e);
-                }
-            }, "raw-frames");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        /** Takes what has been read, waiting up to 20 ms for something. */
-        void drain() throws Exception {
-            for (Object o = read.poll(20, TimeUnit.MILLISECONDS); o != null; o = read.poll()) {
-                take(o);
-            }
-        }
-
-        RawFrame nextNotPing() throws Exception {
-            while (true) {
-                Object o = read.poll(TIMEOUT_S, TimeUnit.SECONDS);
-                assertNotNull(o, "nothing within " + TIMEOUT_S + " s");
-                take(o);
-                assertFalse(eof, "the server closed the TCP connection; frames: " + frames);
-                RawFrame f = frames.get(frames.size() - 1);
-                if (f.opcode() != RawFrame.PING) {
-                    return f;
-                }
-            }
-        }
-
-        private void take(Object o) throws IOException {
-            if (o instanceof RawFrame f) {
-                frames.add(f);
-            } else if (o instanceof Long at) {
-                eof = true;
-                eofAt = at;
-            } else {
-                throw (IOException) o;
-            }
-        }
-    }
-
-    /** What {@link #stepUntilEof} saw. */
-    private record Steps(List<RawFrame> frames, long eofAt, long closeSeenAtMillis, long realBeforeDue) {}
-
-    /**
-     * Moves time on STEP at a time until the server closes the TCP connection (real time passes too: Pekko's close
-     * deadline is on the real clock). {@code dueAtMillis}: the scheduler time from which what the test waits for is
-     * due; the real time just before the step that reached it is kept, as the earliest it could have begun.
-     */
-    private static Steps stepUntilEof(Socket socket, long dueAtMillis) throws Exception {
-        FrameReader reader = new FrameReader(socket);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-        boolean dueStepTaken = time.nowMillis() >= dueAtMillis;
-        long realBeforeDue = System.nanoTime();
-        long closeSeenAt = -1;
-        while (true) {
-            reader.drain();
-            if (closeSeenAt < 0 && reader.frames.stream().anyMatch(f -> f.opcode() == RawFrame.CLOSE)) {
-                closeSeenAt = time.nowMillis();
-            }
-            if (reader.eof) {
-                return new Steps(reader.frames, reader.eofAt, closeSeenAt, realBeforeDue);
-            }
-            assertTrue(System.nanoTime() < deadline, "TCP connection still open after " + TIMEOUT_S + " s, frames: "
-                + reader.frames);
-            if (!dueStepTaken && time.nowMillis() + STEP.toMillis() >= dueAtMillis) {
-                dueStepTaken = true;
-                realBeforeDue = System.nanoTime();
-            }
-            time.timePasses(STEP);
-        }
-    }
-
-    /** A plain socket that does the WebSocket handshake by hand and then never sends anything (no pongs). */
-    private static Socket rawUpgrade(ServerBinding b, String pathAndQuery) throws IOException {
-        int port = b.localAddress().getPort();
-        Socket socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET " + pathAndQuery + " HTTP/1.1\r\n"
-            + "Host: 127.0.0.1:" + port + "\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) { // byte by byte: no frame read ahead
-            int c = in.read();
-            if (c < 0) {
-                throw new EOFException("EOF in the handshake response: " + head);
-            }
-            head.write(c);
-        }
-        String response = head.toString(StandardCharsets.US_ASCII);
-        assertTrue(response.startsWith("HTTP/1.1 101"), response);
-        return socket;
-    }
-
-    /** One masked text frame, as a client sends it (payload under 126 bytes). */
-    private static void writeMaskedText(Socket socket, String text) throws IOException {
-        socket.getOutputStream().write(maskedText(text));
-        socket.getOutputStream().flush();
-    }
-
-    private static byte[] maskedText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = {0x12, 0x34, 0x56, 0x78};
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        frame.write(0x80 | payload.length);
-        frame.write(mask, 0, 4);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        return frame.toByteArray();
-    }
-
 }
