@@ -132,6 +132,12 @@ public final class NodeMetrics implements Extension {
         .register(registry).increment();
   }
 
+  /** The search feed skipped an event its index could not take (see the WARN that names it). */
+  public void searchSkipped() {
+    Counter.builder("parley.search.skipped").description("Room events the search index could not take, skipped")
+        .register(registry).increment();
+  }
+
   /** A WebSocket closed by the node with {@code code}, or by the client ("client"). */
   public void webSocketClosed(String code) {
     Counter.builder("parley.websocket.closes").tag("code", code).description("WebSockets closed, by close code")

@@ -100,6 +100,36 @@ public final class Validation {
         && c != 0x115F && c != 0x1160 && c != 0x3164 && c != 0xFFA0 && c != 0x2800);
   }
 
+  /**
+   * The control character that makes {@code s} text Parley does not keep, or -1: any of C0 (U+0000 to U+001F) but
+   * tab, line feed and carriage return. PostgreSQL's {@code text} and {@code jsonb} cannot hold NUL at all: one such
+   * message once stopped the search feed of a whole cluster. The others would reach every reader's terminal as
+   * commands. One rule for all text that is kept or searched ({@link #textProblem}); names, topics and reasons, being
+   * one line, take no control character at all.
+   */
+  public static int forbiddenControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Why {@code s} cannot be kept as text (a message, an edit, a search query), or null: a surrogate without its pair
+   * (UTF-8 cannot carry it) or a control character of {@link #forbiddenControl}.
+   */
+  public static String textProblem(String s) {
+    if (!isWellFormed(s)) {
+      return "must be valid Unicode (a surrogate needs its pair)";
+    }
+    int control = forbiddenControl(s);
+    return control < 0 ? null
+        : String.format("may hold no control character but tab and line breaks (U+%04X)", control);
+  }
+
   /** Whether {@code s} holds a control character (C0, C1) or a bidi embedding, override or isolate. */
   static boolean hasControlOrBidi(String s) {
     return s.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
@@ -150,8 +180,8 @@ public final class Validation {
     if (nameProblem != null) {
       return problem("invalid_room", nameProblem);
     }
-    if (passcode != null && !isWellFormed(passcode)) {
-      return problem("invalid_room", "a passcode must be valid Unicode (a surrogate needs its pair)");
+    if (passcode != null && textProblem(passcode) != null) {
+      return problem("invalid_room", "a passcode " + textProblem(passcode));
     }
     if (capacity != null && (capacity < Limits.CAPACITY_MIN || capacity > Limits.CAPACITY_MAX)) {
       return problem(
@@ -191,18 +221,24 @@ public final class Validation {
     return problem("invalid_emoji", "a reaction is one emoji, or a :shortcode: from the list in docs/protocol.md");
   }
 
-  /** A delete carries no text, only its clientMsgId. */
+  /**
+   * A delete carries no text, only its clientMsgId: 1 to {@link Limits#CLIENT_MSG_ID_MAX} characters of valid
+   * Unicode with no control character (it is stored, and looked up, as text).
+   */
   public static Optional<Problem> clientMsgId(String clientMsgId) {
-    if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX
-        || !isWellFormed(clientMsgId)) {
+    if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX) {
       return problem("invalid_message", "clientMsgId is 1 to " + Limits.CLIENT_MSG_ID_MAX + " characters");
+    }
+    if (!isWellFormed(clientMsgId) || clientMsgId.codePoints().anyMatch(Character::isISOControl)) {
+      return problem("invalid_message", "clientMsgId must be valid Unicode with no control character");
     }
     return Optional.empty();
   }
 
   public static Optional<Problem> message(String clientMsgId, String text) {
-    if (clientMsgId == null || clientMsgId.isEmpty() || clientMsgId.length() > Limits.CLIENT_MSG_ID_MAX) {
-      return problem("invalid_message", "clientMsgId is 1 to " + Limits.CLIENT_MSG_ID_MAX + " characters");
+    var idProblem = clientMsgId(clientMsgId);
+    if (idProblem.isPresent()) {
+      return idProblem;
     }
     if (text == null || text.isBlank()) {
       return problem("invalid_message", "a message needs some text");
@@ -213,8 +249,9 @@ public final class Validation {
     if (text.codePointCount(0, text.length()) > Limits.MESSAGE_MAX_CHARS) {
       return problem("invalid_message", "a message may be at most " + Limits.MESSAGE_MAX_CHARS + " characters");
     }
-    if (!isWellFormed(text) || !isWellFormed(clientMsgId)) {
-      return problem("invalid_message", "text and clientMsgId must be valid Unicode (a surrogate needs its pair)");
+    String textProblem = textProblem(text);
+    if (textProblem != null) {
+      return problem("invalid_message", "a message " + textProblem);
     }
     return Optional.empty();
   }

@@ -38,7 +38,8 @@ class ErrorCodesTest {
    * device's session ended, the search index's field names.
    */
   private static final Set<String> NOT_CODES = Set.of("account_closed", "room_deleted", "parley_token", "session_limit",
-      "file_name", "has_file", "has_link", "sent_at", "through_room", "through_seq");
+      "file_name", "has_file", "has_link", "sent_at", "through_room", "through_seq", "skipped_room", "skipped_seq",
+      "skipped_reason", "skipped_at");
 
   /** The codes the protocol's tables list: an HTTP status table's code column, and the error frame table's first. */
   static Set<String> documented() {

@@ -52,6 +52,12 @@ final class FeedBatch {
     return new IndexPosition(offset, through);
   }
 
+  /** The room an event of the feed came from, or null for an event that is not a room's. */
+  static String room(EventEnvelope envelope) {
+    return envelope.persistenceId().startsWith(ROOM_PREFIX)
+        ? envelope.persistenceId().substring(ROOM_PREFIX.length()) : null;
+  }
+
   private void add(EventEnvelope envelope) throws IOException {
     if (envelope.offset() instanceof Sequence sequence) {
       offset = Math.max(offset, sequence.value());

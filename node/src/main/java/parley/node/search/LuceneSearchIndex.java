@@ -3,7 +3,9 @@ package parley.node.search;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
@@ -48,6 +51,12 @@ public final class LuceneSearchIndex implements SearchIndex {
   public static final String THROUGH_ROOM = "through_room";
   public static final String THROUGH_SEQ = "through_seq";
   private static final String OFFSET = "offset";
+  /** A skipped event's document: its room:seq, and stored, its room, seq and reason. */
+  private static final String SKIPPED = "skipped";
+  private static final String SKIPPED_ROOM = "skipped_room";
+  private static final String SKIPPED_SEQ = "skipped_seq";
+  private static final String SKIPPED_REASON = "skipped_reason";
+  private static final String SKIPPED_AT = "skipped_at";
   private static final Map<String, LuceneSearchIndex> SHARED = new HashMap<>();
 
   private final Directory directory;
@@ -143,6 +152,15 @@ public final class LuceneSearchIndex implements SearchIndex {
             .build());
       } else if (change instanceof SearchChange.RemoveSender sender) {
         writer.deleteDocuments(new Term(SearchFields.SENDER, sender.sender()));
+      } else if (change instanceof SearchChange.Skipped skipped) {
+        // A document of its own kind: it has no room field, so no search's room filter ever matches it.
+        Document d = new Document();
+        d.add(new StringField(SKIPPED, skipped.room() + ":" + skipped.seq(), Field.Store.NO));
+        d.add(new StoredField(SKIPPED_ROOM, skipped.room()));
+        d.add(new StoredField(SKIPPED_SEQ, skipped.seq()));
+        d.add(new StoredField(SKIPPED_REASON, skipped.reason()));
+        d.add(new StoredField(SKIPPED_AT, System.currentTimeMillis()));
+        writer.updateDocument(new Term(SKIPPED, skipped.room() + ":" + skipped.seq()), d);
       }
     }
     for (Map.Entry<String, Long> room : position.indexedThrough().entrySet()) {
@@ -231,6 +249,26 @@ public final class LuceneSearchIndex implements SearchIndex {
       searchers.release(searcher);
     }
     return through;
+  }
+
+  @Override
+  public List<SearchChange.Skipped> skipped(int limit) throws IOException {
+    record At(long at, SearchChange.Skipped skipped) {}
+    List<At> all = new ArrayList<>();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      TopDocs top = searcher.search(new TermRangeQuery(SKIPPED, null, null, true, true), Integer.MAX_VALUE);
+      for (var hit : top.scoreDocs) {
+        Document d = searcher.storedFields().document(hit.doc);
+        all.add(new At(d.getField(SKIPPED_AT).numericValue().longValue(), new SearchChange.Skipped(
+            d.get(SKIPPED_ROOM), d.getField(SKIPPED_SEQ).numericValue().longValue(), d.get(SKIPPED_REASON))));
+      }
+    } finally {
+      searchers.release(searcher);
+    }
+    all.sort(Comparator.comparingLong(At::at).thenComparing(a -> a.skipped().room())
+        .thenComparingLong(a -> a.skipped().seq()));
+    return all.stream().limit(limit).map(At::skipped).toList();
   }
 
   @Override

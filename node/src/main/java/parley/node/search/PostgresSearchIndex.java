@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -149,6 +150,15 @@ public final class PostgresSearchIndex implements SearchIndex {
           update(c, "DELETE FROM search_entries WHERE room = ? AND seq < ?", r.room(), r.floorSeq());
         } else if (change instanceof SearchChange.RemoveSender r) {
           update(c, "DELETE FROM search_entries WHERE sender = ?", r.sender(), null);
+        } else if (change instanceof SearchChange.Skipped skipped) {
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO search_skipped (room, seq, reason) "
+              + "VALUES (?, ?, ?) ON CONFLICT (room, seq) DO UPDATE SET reason = EXCLUDED.reason")) {
+            s.setString(1, skipped.room());
+            s.setLong(2, skipped.seq());
+            // What the index said may quote what it could not take: kept storable whatever it holds.
+            s.setString(3, skipped.reason().replace('\0', '?'));
+            s.executeUpdate();
+          }
         }
       }
       flush(c, put, run);
@@ -224,11 +234,28 @@ public final class PostgresSearchIndex implements SearchIndex {
   }
 
   @Override
+  public List<SearchChange.Skipped> skipped(int limit) throws IOException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+        "SELECT room, seq, reason FROM search_skipped ORDER BY skipped_at, room, seq LIMIT ?")) {
+      s.setInt(1, limit);
+      List<SearchChange.Skipped> skipped = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          skipped.add(new SearchChange.Skipped(r.getString(1), r.getLong(2), r.getString(3)));
+        }
+      }
+      return skipped;
+    } catch (SQLException e) {
+      throw new IOException("the skipped events could not be read", e);
+    }
+  }
+
+  @Override
   public void clear() throws IOException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
-        s.execute("TRUNCATE search_entries, search_rooms");
+        s.execute("TRUNCATE search_entries, search_rooms, search_skipped");
         s.execute("UPDATE search_offsets SET ordering = 0");
       }
       c.commit();

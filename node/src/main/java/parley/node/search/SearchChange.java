@@ -19,4 +19,10 @@ public sealed interface SearchChange {
 
   /** An account closed with its writing erased: every document of {@code sender} (lowercased), in every room. */
   record RemoveSender(String sender) implements SearchChange {}
+
+  /**
+   * A room event the index could not take (its room, the event's seq, why), recorded in the place of its changes so
+   * that an operator can find it: the feed went on past it (see {@link FeedApply}).
+   */
+  record Skipped(String room, long seq, String reason) implements SearchChange {}
 }

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import parley.node.Validation;
 
 /**
  * Where the next page of a search starts, written opaque ({@code next}, sent back as {@code before}). Newest first it
@@ -58,7 +59,8 @@ public sealed interface SearchCursor permits SearchCursor.Newest, SearchCursor.R
     }
     Matcher n = Text.NEWEST.matcher(plain);
     try {
-      if (n.matches()) {
+      // Its room is matched as a room id: PostgreSQL compares it as text, which holds no NUL.
+      if (n.matches() && Validation.isValidRoomId(n.group(3))) {
         return Optional.of(new Newest(Long.parseLong(n.group(1)), n.group(3), Long.parseLong(n.group(2))));
       }
       Matcher r = Text.RELEVANCE.matcher(plain);

@@ -129,7 +129,7 @@ public final class SearchFeed {
           .groupedWithin(settings.size(), settings.window())
           .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
             try {
-              return Pair.create(batch, apply(index, after, batch));
+              return Pair.create(batch, FeedApply.apply(index, after, batch, skipped -> metrics.searchSkipped()));
             } catch (Exception e) {
               throw new CompletionException(e);
             }
@@ -154,15 +154,6 @@ public final class SearchFeed {
           LOG.warn("The search feed stopped ({}); it starts again from the index's offset", cause.toString());
           return e;
         });
-  }
-
-  private static IndexPosition apply(SearchIndex index, AtomicLong after, List<EventEnvelope> events)
-      throws Exception {
-    FeedBatch batch = FeedBatch.of(index, after.get(), events);
-    IndexPosition position = batch.position();
-    index.apply(batch.changes(), after.get(), position);
-    after.set(position.offset());
-    return position;
   }
 
   /** Completes once the source ends; for the rebuild. */

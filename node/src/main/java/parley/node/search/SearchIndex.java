@@ -35,6 +35,9 @@ public interface SearchIndex extends AutoCloseable {
    */
   SearchPage search(SearchRequest request) throws IOException;
 
+  /** The events the feed skipped ({@link SearchChange.Skipped}), oldest first, at most {@code limit}. */
+  List<SearchChange.Skipped> skipped(int limit) throws IOException;
+
   /** Empties the index and its position: a rebuild from the journal's start follows. */
   void clear() throws IOException;
 

@@ -58,6 +58,10 @@ public final class SearchQueryParser {
     if (query == null || query.isBlank()) {
       throw invalid("the query is empty: give a word, a \"phrase\" or a filter such as from:alice");
     }
+    String textProblem = Validation.textProblem(query);
+    if (textProblem != null) {
+      throw invalid("the query " + textProblem);
+    }
     int length = query.codePointCount(0, query.length());
     if (length > Limits.SEARCH_QUERY_MAX_CHARS) {
       throw new QueryRefused("query_too_long", "a query is at most " + Limits.SEARCH_QUERY_MAX_CHARS

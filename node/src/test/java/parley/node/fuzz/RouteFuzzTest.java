@@ -17,14 +17,18 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import parley.node.testkit.ApiClient;
 import parley.node.testkit.TestNode;
+import parley.node.testkit.WsClient;
 import parley.protocol.Json;
 
 /**
  * Requests a hostile client could write, fuzzed with Jazzer against the routes of a real node in this JVM: any
- * method on any route of docs/protocol.md, path parts that are valid, odd or raw bytes, with or without a valid
- * token, any body. The node must answer every one, below 500, and every error with a JSON body naming its code.
- * {@code mvn verify} replays the committed inputs; {@code .ci/run} fuzzes it for a few minutes
- * ({@code JAZZER_FUZZ=1}).
+ * method on any route of docs/protocol.md (search included), path parts that are valid, odd or raw bytes, with or
+ * without a valid token, any body. The node must answer every one, below 500, and every error with a JSON body naming
+ * its code. One input in four is a WebSocket frame instead, on the owner's open socket: a frame of each type with
+ * fuzzed fields (any character, NUL and lone surrogates escaped in the JSON) or fuzzed text; every one must be
+ * answered in the protocol's terms (a following ping gets its pong) without closing the socket. {@code mvn verify}
+ * replays the committed inputs; {@code .ci/run} fuzzes it for a minute on each database ({@code JAZZER_FUZZ=1}).
+ * One test does both, since Jazzer fuzzes one test per run.
  */
 class RouteFuzzTest {
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
@@ -37,13 +41,17 @@ class RouteFuzzTest {
       "/api/v1/rooms/{r}", "/api/v1/rooms/{r}/messages", "/api/v1/rooms/{r}/messages/{s}", "/api/v1/rooms/{r}/join",
       "/api/v1/rooms/{r}/leave", "/api/v1/rooms/{r}/kick", "/api/v1/rooms/{r}/ban", "/api/v1/rooms/{r}/unban",
       "/api/v1/rooms/{r}/roles", "/api/v1/rooms/{r}/read", "/api/v1/rooms/{r}/receipts", "/api/v1/rooms/{r}/files",
-      "/api/v1/files/{f}", "/api/v1/files/{f}/ticket", "/api/v1/{x}", "/{x}", "/alive", "/ready");
+      "/api/v1/files/{f}", "/api/v1/files/{f}/ticket", "/api/v1/search", "/api/v1/{x}", "/{x}", "/alive", "/ready");
   private static final List<String> QUERIES = List.of("", "?after=", "?limit=", "?before=", "?ticket=", "?name=",
-      "?around=", "?q=");
+      "?around=", "?q=", "?q=hello&before=", "?order=relevance&q=", "?clientMsgId=");
+  private static final List<String> FRAME_TYPES = List.of("send", "read", "delivered", "focus", "typing", "ping",
+      "edit", "delete", "react", "x");
 
   private static TestNode node;
   private static ApiClient owner;
   private static String room;
+  private static WsClient socket;
+  private static long pings;
 
   private static synchronized void ensureNode() {
     if (node == null) {
@@ -59,17 +67,25 @@ class RouteFuzzTest {
 
   @AfterAll
   static void stop() {
+    if (socket != null) {
+      socket.close();
+      socket = null;
+    }
     if (node != null) {
       node.close();
       node = null;
     }
   }
 
-  @FuzzTest(maxDuration = "2m")
+  @FuzzTest(maxDuration = "60s")
   void routes(FuzzedDataProvider data) throws IOException {
     // The node is this test's own, on loopback: the connections are the point, not a forgery.
     BugDetectors.allowNetworkConnections((host, port) -> host.equals("127.0.0.1") || host.equals("localhost"));
     ensureNode();
+    if (data.consumeInt(0, 3) == 0) {
+      frame(data);
+      return;
+    }
     String method = data.pickValue(METHODS);
     String path = fill(data.pickValue(ROUTES), data) + data.pickValue(QUERIES)
         + (data.consumeBoolean() ? encode(data.consumeString(24)) : "");
@@ -106,6 +122,70 @@ class RouteFuzzTest {
         throw new IllegalStateException(answer.status + " without an error code to " + request + ": " + answer.body);
       }
     }
+  }
+
+  /**
+   * One frame on the owner's socket (opened again after the fuzzer logged the owner out), then a ping: the pong must
+   * come, with nothing but protocol frames before it; a close is a finding unless the owner's token was ended (4001).
+   */
+  private static void frame(FuzzedDataProvider data) {
+    if (socket == null || socket.closed.isDone()) {
+      socket = WsClient.connect(node.http(), owner.token);
+      socket.awaitType("hello");
+      pings = 0;
+    }
+    String type = data.pickValue(FRAME_TYPES);
+    String frame = data.consumeBoolean() ? data.consumeString(2048)
+        : "{\"type\":\"" + type + "\",\"room\":" + field(data, room) + ",\"clientMsgId\":" + field(data, "c")
+            + ",\"text\":" + field(data, "hi") + ",\"emoji\":" + field(data, "🎉") + ",\"seq\":"
+            + data.pickValue(List.of("1", "0", "-1", "1.5", "\"2\"", "null", "99999999999999999999"))
+            + ",\"target\":" + data.pickValue(List.of("1", "2", "null", "-3")) + "}";
+    socket.send(escapeSurrogates(frame));
+    socket.send("{\"type\":\"ping\"}");
+    pings++;
+    long pongs = socket.awaitCountOrClose(f -> "pong".equals(f.path("type").asText()), pings);
+    if (pongs < pings) {
+      WsClient.Closed closed = socket.closed.join();
+      if (closed.code() != 4001) {
+        throw new IllegalStateException("the socket closed (" + closed + ") after the frame " + frame);
+      }
+    }
+    for (JsonNode f : socket.frames()) {
+      if ("error".equals(f.path("type").asText()) && !f.path("code").isTextual()) {
+        throw new IllegalStateException("an error frame without a code after " + frame + ": " + f);
+      }
+    }
+  }
+
+  /** A JSON string: the fixture's own value, or any fuzzed text with every character outside printable ASCII escaped. */
+  private static String field(FuzzedDataProvider data, String own) {
+    String value = data.consumeBoolean() ? own : data.consumeString(64);
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : value.toCharArray()) {
+      if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /** A WebSocket text frame is UTF-8: a lone surrogate the fuzzer wrote raw is sent as the JSON escape for it. */
+  private static String escapeSurrogates(String s) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        out.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** Each placeholder: the fixture's own value, a near miss, or what the fuzzer writes (percent-encoded). */

@@ -22,8 +22,12 @@ import parley.node.DatabaseSettings;
 public final class TestDatabase {
   private TestDatabase() {}
 
+  /**
+   * Whether this JVM's tests run on PostgreSQL: {@code parley.test.db}, unless a Surefire execution names its own
+   * ({@code parley.test.db.execution}; the route fuzz runs once on each database in one Maven run).
+   */
   public static boolean postgres() {
-    return "postgres".equals(System.getProperty("parley.test.db", "h2"));
+    return "postgres".equals(System.getProperty("parley.test.db.execution", System.getProperty("parley.test.db", "h2")));
   }
 
   /**

@@ -1,0 +1,2 @@
+-- Version 6: the events the search feed skipped. On H2 search is Lucene in the data directory, which keeps them as
+-- documents of its own: nothing to change here (the version exists so that both databases number alike).
