@@ -1,5 +1,6 @@
 package parley.node.room;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
@@ -486,17 +487,30 @@ public final class ChatRoom {
     TimelineEntry entry();
   }
 
-  /** {@code parties}: a group DM's people (who may join it again after leaving); null for other rooms. */
+  /**
+   * {@code parties}: a group DM's people (who may join it again after leaving); null for other rooms.
+   * {@code ownerGone}: the owner closed the account with nobody in the room to hand it to, so it keeps no owner for
+   * good (null before that, and in snapshots written before it was kept: see {@link RoomState#ownerOwed}).
+   */
   public record RoomInfo(
       String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
-      List<String> parties)
+      List<String> parties, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ownerGone)
       implements CborSerializable {
     public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt) {
-      this(name, kind, owner, passcodeHash, capacity, createdAt, null);
+      this(name, kind, owner, passcodeHash, capacity, createdAt, null, null);
+    }
+
+    public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
+        List<String> parties) {
+      this(name, kind, owner, passcodeHash, capacity, createdAt, parties, null);
     }
 
     RoomInfo with(String newName, String newOwner, String newPasscodeHash, int newCapacity) {
-      return new RoomInfo(newName, kind, newOwner, newPasscodeHash, newCapacity, createdAt, parties);
+      return new RoomInfo(newName, kind, newOwner, newPasscodeHash, newCapacity, createdAt, parties, ownerGone);
+    }
+
+    RoomInfo withOwnerGone() {
+      return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, Boolean.TRUE);
     }
   }
 

@@ -173,7 +173,7 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     if (state.retention != null) {
       context.getSelf().tell(new CheckRetention(false));
     }
-    if (KIND_ROOM.equals(state.info.kind()) && state.closedSenders.contains(state.info.owner())) {
+    if (state.ownerOwed()) {
       context.getSelf().tell(HandOverFromClosedOwner.INSTANCE);
     }
     if (state.floorSeq > 1) {

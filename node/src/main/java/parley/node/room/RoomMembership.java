@@ -209,8 +209,7 @@ final class RoomMembership extends RoomPart {
   /** A room whose owner closed the account before rooms were handed over on closure: handed over now. */
   ReplyEffect<Event, RoomState> onHandOverFromClosedOwner(RoomState state, HandOverFromClosedOwner cmd) {
     String owner = state.info.owner();
-    String heir = owner != null && KIND_ROOM.equals(state.info.kind()) && state.closedSenders.contains(owner)
-        ? state.heirOf(owner) : null;
+    String heir = owner != null && state.ownerOwed() ? state.heirOf(owner) : null;
     if (heir == null) {
       return Effect().noReply();
     }

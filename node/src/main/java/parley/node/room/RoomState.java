@@ -1,5 +1,7 @@
 package parley.node.room;
 
+import static parley.node.room.ChatRoom.KIND_ROOM;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -202,6 +204,10 @@ public final class RoomState implements CborSerializable {
     } else if (entry instanceof TimelineEntry.Left left) {
       next.left(left.sender());
     } else if (entry instanceof TimelineEntry.AccountClosed closed) {
+      if (KIND_ROOM.equals(info.kind()) && closed.sender().equals(info.owner()) && heirOf(closed.sender()) == null) {
+        // Nobody to hand it to: the room keeps no owner, whoever joins later (recovery must not make one of them).
+        next.info = info.withOwnerGone();
+      }
       next.left(closed.sender());
       next.closed = with(closedSenders, closed.sender());
     } else if (entry instanceof TimelineEntry.Retention set) {
@@ -263,6 +269,16 @@ public final class RoomState implements CborSerializable {
    * order of arrival since these were kept in order; before that, in the order a snapshot listed them). Null when
    * nobody else is in the room.
    */
+  /**
+   * Whether the room's owner closed the account and the room is still owed a new owner: a closure before rooms were
+   * handed over as their owner went, with someone in the room then to take it. Not a room left with nobody in it
+   * ({@link ChatRoom.RoomInfo#ownerGone}): whoever joins such a room later joins a room without an owner.
+   */
+  boolean ownerOwed() {
+    return KIND_ROOM.equals(info.kind()) && closedSenders.contains(info.owner())
+        && !Boolean.TRUE.equals(info.ownerGone());
+  }
+
   String heirOf(String owner) {
     for (String admin : admins) {
       if (!admin.equals(owner) && members.contains(admin)) {

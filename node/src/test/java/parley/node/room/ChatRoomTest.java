@@ -132,38 +132,6 @@ class ChatRoomTest {
     assertEquals(6, summary("bob", 2).unread());
   }
 
-  @Test
-  void anOwnerWhoClosesTheAccountHandsTheRoomToTheAdminOfLongestStandingFirst() {
-    create("alice", null, 10);
-    for (String u : List.of("bob", "carol", "dave")) {
-      room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join(u, null, r));
-    }
-    room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "dave", "admin", r));
-    room.<ChatRoom.ModerationResult>runCommand(r -> new ChatRoom.SetRole("alice", "carol", "admin", r));
-    var closed = room.<ChatRoom.MemberClosed>runCommand(r -> new ChatRoom.CloseMember("alice", r));
-    assertEquals(2, closed.events().size());
-    assertEquals(TimelineEntry.ROLE, closed.events().get(0).entry().kind());
-    assertEquals(TimelineEntry.ACCOUNT_CLOSED, closed.events().get(1).entry().kind());
-    assertEquals("dave", closed.state().info.owner(), "dave was named admin first");
-    assertFalse(closed.state().admins.contains("alice"));
-    room.restart();
-    assertEquals("dave", room.getState().info.owner(), "and so it replays");
-  }
-
-  @Test
-  void aRoomOrphanedBeforeHandOversExistedIsHandedOverWhenItStarts() {
-    create("alice", null, 10);
-    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("bob", null, r));
-    room.<ChatRoom.JoinResult>runCommand(r -> new ChatRoom.Join("carol", null, r));
-    // What the journal holds of a room whose owner closed the account before rooms were handed over.
-    PersistenceTestKit.create(kit.system()).persistForRecovery(ChatRoom.persistenceId(roomId).id(), List.of(
-        new ChatRoom.AccountClosed(new TimelineEntry.AccountClosed(4, "alice", Instant.now()))));
-    room.restart();
-    var view = room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.Get("bob", r)).reply();
-    assertEquals("bob", ((ChatRoom.RoomView) view).owner(), "the member who joined first");
-    assertEquals(5, ((ChatRoom.RoomView) view).lastSeq(), "a role entry says so");
-  }
-
   private ChatRoom.SummaryView summary(String user, long readSeq) {
     return (ChatRoom.SummaryView) room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.GetSummary(user, readSeq, r)).reply();
   }
