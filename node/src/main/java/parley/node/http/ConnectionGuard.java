@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
@@ -27,7 +28,9 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -54,7 +57,7 @@ final class ConnectionGuard {
   private static final Duration UPGRADE_GRACE = Duration.ofSeconds(10);
 
   record Settings(int maxConnections, int perAddress, int unauthenticatedPerAddress, int perUser,
-      Set<InetAddress> trustedProxies) {
+      Set<InetAddress> trustedProxies, Duration firstRequestTimeout) {
     static Settings fromConfig(Config config) {
       long limit = openFileLimit();
       int reserve = config.getInt("parley.http.fd-reserve");
@@ -73,7 +76,8 @@ final class ConnectionGuard {
       }
       return new Settings(max, perAddress,
           Math.min(perAddress, config.getInt("parley.limits.unauthenticated-per-address")),
-          config.getInt("parley.limits.http-connections-per-user"), Set.copyOf(proxies));
+          config.getInt("parley.limits.http-connections-per-user"), Set.copyOf(proxies),
+          config.getDuration("parley.http.first-request-timeout"));
     }
 
     /** The process's open-file limit; a generous guess where the JVM cannot tell. */
@@ -91,6 +95,11 @@ final class ConnectionGuard {
   private final ConcurrentHashMap<InetAddress, Integer> unauthenticated = new ConcurrentHashMap<>();
   /** Per address, all its connections; an address with none has no entry. */
   private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
+  /**
+   * Per address, its admitted connections that have not sent a whole request yet, oldest first: what a newcomer over
+   * the address's unauthenticated limit may push out (an address with none has no entry).
+   */
+  private final ConcurrentHashMap<InetAddress, ConcurrentLinkedDeque<Slot>> silent = new ConcurrentHashMap<>();
   /** Per user, the plain HTTP connections that authenticated as them; a user with none has no entry. */
   private final ConcurrentHashMap<String, Integer> byUser = new ConcurrentHashMap<>();
   private final Materializer materializer;
@@ -130,8 +139,13 @@ final class ConnectionGuard {
     try {
       CompletionStage<Done> httpDone = connection.handleWith(
           Flow.of(HttpRequest.class)
+              .via(slot.kill.flow())
+              .via(new FirstRequestDeadline(settings.firstRequestTimeout(), slot::hasRequested))
               .watchTermination(Keep.right())
-              .map(request -> request.addAttribute(SLOT, slot))
+              .map(request -> {
+                slot.requested();
+                return request.addAttribute(SLOT, slot);
+              })
               .via(served)
               .watchTermination((before, after) -> before.handle((d, e) -> after).thenCompose(s -> s)),
           materializer);
@@ -209,6 +223,28 @@ final class ConnectionGuard {
   private enum Admission { ADMITTED, ADDRESS_FULL, UNAUTHENTICATED_FULL }
 
   /**
+   * The wait for a connection's first whole request, cut short: a connection that has sent none within the deadline
+   * (nothing at all, or a head that never finishes: slowloris) is closed, as nginx's client_header_timeout does.
+   * After the first request the watch is over; the idle timeout between requests is {@link IdleBetweenRequests}'.
+   */
+  private static final class FirstRequestDeadline extends WaitTimeout<HttpRequest> {
+    private final java.util.function.BooleanSupplier requested;
+
+    FirstRequestDeadline(Duration timeout, java.util.function.BooleanSupplier requested) {
+      super("FirstRequestDeadline", timeout, System::nanoTime);
+      this.requested = requested;
+    }
+
+    @Override
+    protected boolean timedOut(org.apache.pekko.stream.stage.GraphStageLogic logic) {
+      if (!requested.getAsBoolean()) {
+        logic.completeStage();
+      }
+      return true;
+    }
+  }
+
+  /**
    * One connection's place: counted against its address until it ends, and as one of the address's unauthenticated
    * connections until it authenticates; a plain connection that authenticated counts against its user until it ends
    * or becomes a WebSocket.
@@ -220,6 +256,9 @@ final class ConnectionGuard {
     private final AtomicBoolean upgraded = new AtomicBoolean();
     private final AtomicBoolean webSocketStarted = new AtomicBoolean();
     private final AtomicBoolean releasedOnce = new AtomicBoolean();
+    private final AtomicBoolean sentRequest = new AtomicBoolean();
+    /** Ends the connection's request side: how a newcomer pushes out a silent connection of its address. */
+    private final SharedKillSwitch kill = KillSwitches.shared("connection");
     /** The user whose plain connection this is (counted in {@link #byUser}), or null. */
     private String user;
     final CompletableFuture<Done> released = new CompletableFuture<>();
@@ -240,7 +279,52 @@ final class ConnectionGuard {
       if (all > settings.perAddress()) {
         return Admission.ADDRESS_FULL;
       }
-      return fresh > settings.unauthenticatedPerAddress() ? Admission.UNAUTHENTICATED_FULL : Admission.ADMITTED;
+      if (fresh > settings.unauthenticatedPerAddress() && !pushOutOldestSilent()) {
+        return Admission.UNAUTHENTICATED_FULL;
+      }
+      silent.compute(address, (a, q) -> {
+        ConcurrentLinkedDeque<Slot> waiting = q == null ? new ConcurrentLinkedDeque<>() : q;
+        waiting.addLast(this);
+        return waiting;
+      });
+      return Admission.ADMITTED;
+    }
+
+    /**
+     * Over the address's limit of connections that have not logged in, the oldest of them that has not even sent a
+     * request makes room: idle sockets held open by someone else on the address never keep its users out. Those
+     * that sent a request (a login, a sign-up in progress) are not pushed out. False when there is none.
+     */
+    private boolean pushOutOldestSilent() {
+      ConcurrentLinkedDeque<Slot> waiting = silent.get(address);
+      Slot oldest;
+      while (waiting != null && (oldest = waiting.pollFirst()) != null) {
+        if (!oldest.sentRequest.get()) {
+          oldest.kill.shutdown();
+          return true;
+        }
+      }
+      return false;
+    }
+
+    boolean hasRequested() {
+      return sentRequest.get();
+    }
+
+    /** A whole request arrived: the connection is no longer a silent one. */
+    private void requested() {
+      if (sentRequest.compareAndSet(false, true)) {
+        leaveSilent();
+      }
+    }
+
+    private void leaveSilent() {
+      if (address != null) {
+        silent.computeIfPresent(address, (a, q) -> {
+          q.remove(this);
+          return q.isEmpty() ? null : q;
+        });
+      }
     }
 
     /**
@@ -349,6 +433,7 @@ final class ConnectionGuard {
 
     private void release() {
       if (releasedOnce.compareAndSet(false, true)) {
+        leaveSilent();
         releaseUser();
         if (countedForAddress.compareAndSet(true, false)) {
           byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
