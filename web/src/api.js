@@ -32,16 +32,19 @@ export class Api {
     this.onUnauthorized = null;
   }
 
-  async call(method, path, body) {
+  /** `signal`: an AbortSignal that cancels the call; it then rejects with the code `aborted`. */
+  async call(method, path, body, { signal } = {}) {
     const init = { method, credentials: 'same-origin', headers: {} };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
+    if (signal) init.signal = signal;
     let res;
     try {
       res = await this.fetch(this.base + path, init);
     } catch (err) {
+      if (signal && signal.aborted) throw new ApiError(0, 'aborted', 'cancelled');
       throw new ApiError(0, 'network', 'the server could not be reached');
     }
     if (!res.ok) {
@@ -92,11 +95,11 @@ export class Api {
     return this.call('GET', p);
   }
   /** `GET /search`: {hits, next, indexedThrough}; `order` 'relevance' ranks the hits, otherwise newest first. */
-  search(q, { before = null, order = null, limit = 20 } = {}) {
+  search(q, { before = null, order = null, limit = 20, signal } = {}) {
     let p = '/api/v1/search?q=' + enc(q) + '&limit=' + limit;
     if (before) p += '&before=' + enc(before);
     if (order) p += '&order=' + enc(order);
-    return this.call('GET', p);
+    return this.call('GET', p, undefined, { signal });
   }
   markRead(id, seq) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/read', { seq }); }
   receipts(id) { return this.call('GET', '/api/v1/rooms/' + enc(id) + '/receipts'); }

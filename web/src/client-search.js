@@ -5,9 +5,12 @@
 import { SEARCH_LIMIT, AROUND, aroundQuery } from './search-model.js';
 
 export const searchOps = {
-  /** `GET /search`: a page of hits, newest first or (`order: 'relevance'`) best first; `before` the next page's cursor. */
-  search(q, { before = null, order = null } = {}) {
-    return this.d.api.search(q, { before, order, limit: SEARCH_LIMIT });
+  /**
+   * `GET /search`: a page of hits, newest first or (`order: 'relevance'`) best first; `before` the next page's cursor;
+   * `signal` cancels it.
+   */
+  search(q, { before = null, order = null, signal } = {}) {
+    return this.d.api.search(q, { before, order, limit: SEARCH_LIMIT, signal });
   },
 
   /**

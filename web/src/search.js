@@ -10,8 +10,11 @@ import {
   queryChips, removeChip, groupHits, appendPage, behindDetails, behindText, splitHighlights, snippet, countText,
 } from './search-model.js';
 
-/** Typing pauses this long before the query goes to the node. */
-const QUIET_MS = 250;
+/**
+ * Typing pauses this long before the query goes to the node; a query sent before is cancelled (the node counts each
+ * user's searches: docs/protocol.md, Rate limits).
+ */
+const QUIET_MS = 300;
 /** Rooms listed by name above the hits once something is typed. */
 const ROOMS_WITH_HITS = 5;
 /** Rooms listed while nothing is typed. */
@@ -32,6 +35,8 @@ export class SearchView {
     this.order = null;
     this.asked = 0;
     this.timer = null;
+    /** Cancels the query on its way, which a newer one replaces. */
+    this.abort = null;
   }
 
   bind(on) {
@@ -114,16 +119,26 @@ export class SearchView {
     this.searching = true;
     this.renderStatus();
     const order = this.order;
+    if (this.abort) this.abort.abort();
+    const abort = new AbortController();
+    this.abort = abort;
     try {
-      const page = await this.c.search(q, { order });
+      const page = await this.c.search(q, { order, signal: abort.signal });
       if (ask !== this.asked) return;
       this.result = { q, order, hits: page.hits || [], next: page.next || null, indexedThrough: page.indexedThrough || {} };
       this.error = '';
     } catch (e) {
       if (ask !== this.asked) return;
+      if (e.code === 'rate_limited') {
+        // Past the user's searches: this query again when the node says, unless another replaces it first.
+        this.timer = setTimeout(() => this.run(), Math.max(e.retryAfterMs || 0, QUIET_MS));
+        return;
+      }
       // invalid_query, query_too_long, too_many_terms: the node's words name the part to change.
       this.result = null;
       this.error = e.message || String(e);
+    } finally {
+      if (this.abort === abort) this.abort = null;
     }
     this.searching = false;
     this.render();
@@ -139,7 +154,8 @@ export class SearchView {
       const page = await this.c.search(shown.q, { before: shown.next, order: shown.order });
       if (this.result === shown) this.result = { ...shown, ...appendPage(shown, page) };
     } catch (e) {
-      if (this.result === shown) this.error = e.message || String(e);
+      // Past the user's searches: the next scroll asks again.
+      if (this.result === shown && e.code !== 'rate_limited') this.error = e.message || String(e);
     } finally {
       this.loadingMore = false;
     }

@@ -178,6 +178,11 @@ final class ParleyTarget implements Target {
       // on up to 32 connections at once: the node's shares per address and per user would measure themselves.
       cmd.add("-Dparley.limits.connections-per-address=1000000");
       cmd.add("-Dparley.limits.http-connections-per-user=1000");
+      // The search scenario's sampler and query rounds search far faster than a person: the node's per-user search
+      // budget would measure itself.
+      cmd.add("-Dparley.limits.search.burst=1000000");
+      cmd.add("-Dparley.limits.search.per-second=1000000");
+      cmd.add("-Dparley.limits.search.in-flight-per-user=1000");
       // Some scenarios send faster than one person types (hot-room: 10 users, thousands of msgs/s): the node's
       // message limit would measure itself. The abuse scenario is about that limit: it keeps parley.conf's.
       if (!messageLimitsAsShipped) {

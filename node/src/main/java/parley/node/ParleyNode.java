@@ -25,6 +25,7 @@ import parley.node.files.FileStore;
 import parley.node.http.ApiRoutes;
 import parley.node.http.HttpEdge;
 import parley.node.http.WebSocketEndpoint;
+import parley.node.limits.LimitLog;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.room.Members;
@@ -123,6 +124,7 @@ public final class ParleyNode {
       // Rooms ask their members' accounts through a port of their own, registered before any room can start.
       Members.register(system, new AccountMembers(system));
       ChatRoom.init(system);
+      LimitLog.init(system);
       UserAccount.init(system);
       RoomDirectory.init(system);
       FileStore.get(system).startSweeping();

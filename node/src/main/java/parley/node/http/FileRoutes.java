@@ -229,7 +229,8 @@ final class FileRoutes extends RouteSupport {
   // ------------------------------------------------------------------------------------------------ download
 
   private Route ticket(Caller caller, String fileId) {
-    return onSuccess(user(caller.username()).<UserAccount.Result>ask(UserAccount.TakeTicketToken::new, timeout)
+    return onSuccess(user(caller.username()).<UserAccount.Result>ask(
+        r -> new UserAccount.TakeTicketToken(caller.tokenHash(), r), timeout)
             .thenCompose(allowed -> allowed instanceof UserAccount.Throttled
                 ? CompletableFuture.completedFuture((Object) allowed)
                 : access(caller.username(), fileId))

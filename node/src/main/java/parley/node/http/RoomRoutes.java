@@ -3,6 +3,7 @@ package parley.node.http;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -22,6 +23,8 @@ import parley.node.NodeMetrics;
 import parley.node.Secrets;
 import parley.node.Validation;
 import parley.node.delivery.WireEntries;
+import parley.node.limits.FailureBackoff;
+import parley.node.limits.LimitLog;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.room.RoomDirectory;
@@ -29,6 +32,7 @@ import parley.node.room.TimelineEntry;
 import parley.node.user.Invite;
 import parley.node.user.UserAccount;
 import parley.node.user.UserNotice;
+import parley.node.user.UserSettings;
 import parley.protocol.CreateRoom;
 import parley.protocol.ErrorBody;
 import parley.protocol.GroupDm;
@@ -52,10 +56,14 @@ import parley.protocol.RoomReceipts;
  */
 final class RoomRoutes extends RouteSupport {
   private final History history;
+  private final UserSettings.Limits userLimits;
+  private final FailureBackoff.Rule passcodeRule;
 
   RoomRoutes(ActorSystem<?> system, History history) {
     super(system);
     this.history = history;
+    this.userLimits = UserSettings.fromConfig(system.settings().config()).limits();
+    this.passcodeRule = FailureBackoff.Rule.fromConfig(system.settings().config().getConfig("parley.limits.passcode"));
   }
 
   Route forCaller(Caller caller) {
@@ -140,8 +148,8 @@ final class RoomRoutes extends RouteSupport {
     }
     String id = Secrets.newRoomId();
     int capacity = body.capacity() == null ? Limits.CAPACITY_DEFAULT : body.capacity();
-    CompletionStage<Object> created = user(caller.username())
-        .<UserAccount.Result>ask(UserAccount.CountRoomCreation::new, timeout)
+    CompletionStage<Object> created = take(caller.username(), "rooms", userLimits.roomsPerWindow(),
+            userLimits.roomWindow(), "too_many_rooms", "rooms", "parley.limits.rooms-per-window")
         .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE
             ? CompletableFuture.completedFuture((Object) allowed)
             : CompletableFuture.supplyAsync(
@@ -261,13 +269,57 @@ final class RoomRoutes extends RouteSupport {
         result -> result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result));
   }
 
+  /**
+   * One use of a limit whose window outlives the entities (rooms and group DMs created): Done, or the refusal with
+   * its code, its number and when a place comes free. Counted by the user's {@link LimitLog}, so that neither a
+   * passivation nor a restart opens the window again.
+   */
+  private CompletionStage<Object> take(String username, String limit, int max, Duration window, String code,
+      String what, String setting) {
+    return LimitLog.of(system, username).<LimitLog.Answer>ask(r -> new LimitLog.Take(limit, max, window, r), timeout)
+        .thenApply(answer -> answer instanceof LimitLog.Refused refused
+            ? new UserAccount.Rejected(code, "you created " + max + " " + what + " in the last "
+                + LimitLog.humane(window) + ", the limit (" + setting + "); a place comes free in "
+                + LimitLog.humane(Duration.ofMillis(refused.retryAfterMs())))
+            : UserAccount.Done.INSTANCE);
+  }
+
+  /** Null, or the refusal of a join whose passcode is not even checked yet: the user's wrong ones earned a wait. */
+  private CompletionStage<ChatRoom.JoinResult> passcodeWait(String username, String roomId, String passcode) {
+    if (passcode == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return LimitLog.of(system, username)
+        .<LimitLog.Answer>ask(r -> new LimitLog.WaitFor("passcode:" + roomId, passcodeRule, r), timeout)
+        .thenApply(answer -> answer instanceof LimitLog.Refused refused
+            ? new ChatRoom.JoinThrottled(refused.retryAfterMs(), "too many wrong passcodes for this room "
+                + "(parley.limits.passcode); try again in " + (refused.retryAfterMs() + 999) / 1000 + " s")
+            : null);
+  }
+
+  /** A passcode the room checked: a wrong one is written down before the answer goes, a right one clears them. */
+  private CompletionStage<ChatRoom.JoinResult> passcodeTried(String username, String roomId, String passcode,
+      ChatRoom.JoinResult result) {
+    boolean wrong = result instanceof ChatRoom.Rejected r && r.code().equals("wrong_passcode");
+    if (passcode == null || !(wrong || result instanceof ChatRoom.Joined)) {
+      return CompletableFuture.completedFuture(result);
+    }
+    String key = "passcode:" + roomId;
+    return LimitLog.of(system, username).<LimitLog.Answer>ask(r -> wrong ? new LimitLog.Fail(key, r)
+            : new LimitLog.Succeed(key, r), timeout)
+        .thenApply(written -> result);
+  }
+
   Route join(Caller caller, String id, JoinRoom body) {
     String passcode = body == null ? null : body.passcode();
-    CompletionStage<ChatRoom.JoinResult> joined =
-        room(id).<ChatRoom.JoinResult>ask(r -> new ChatRoom.Join(caller.username(), passcode, r), timeout)
-            .thenCompose(result -> result instanceof ChatRoom.Joined j
-                ? addRoom(caller.username(), id, Math.max(0, j.joinSeq())).thenApply(done -> result)
-                : CompletableFuture.completedFuture(result));
+    String me = caller.username();
+    CompletionStage<ChatRoom.JoinResult> joined = passcodeWait(me, id, passcode)
+        .thenCompose(held -> held != null ? CompletableFuture.completedFuture(held)
+            : room(id).<ChatRoom.JoinResult>ask(r -> new ChatRoom.Join(me, passcode, r), timeout)
+                .thenCompose(result -> passcodeTried(me, id, passcode, result)))
+        .thenCompose(result -> result instanceof ChatRoom.Joined j
+            ? addRoom(me, id, Math.max(0, j.joinSeq())).thenApply(done -> result)
+            : CompletableFuture.completedFuture(result));
     return onSuccess(joined, result -> result instanceof ChatRoom.Joined j
         ? complete(StatusCodes.OK, toWire(j.room()), JSON)
         : rejected(result));
@@ -337,8 +389,8 @@ final class RoomRoutes extends RouteSupport {
     all.add(caller.username());
     String id = ChatRoom.groupId(all);
     String name = String.join(", ", all);
-    CompletionStage<Object> opened = user(caller.username())
-        .<UserAccount.Result>ask(UserAccount.CountGroupDm::new, timeout)
+    CompletionStage<Object> opened = take(caller.username(), "group-dms", userLimits.groupDmsPerWindow(),
+            userLimits.groupDmWindow(), "too_many_group_dms", "group DMs", "parley.limits.group-dms-per-window")
         .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE
             ? CompletableFuture.completedFuture((Object) allowed)
             : reach(caller.username(), others).thenCompose(reach -> {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import parley.node.limits.InFlight;
 import parley.node.room.ChatRoom;
 import parley.node.search.Highlights;
 import parley.node.search.QueryRefused;
@@ -40,10 +41,13 @@ final class SearchRoutes extends RouteSupport {
   static final int MAX_LIMIT = 100;
 
   private final SearchIndex index;
+  /** Each user's searches running on this node now (parley.limits.search.in-flight-per-user). */
+  private final InFlight running;
 
   SearchRoutes(ActorSystem<?> system, SearchIndex index) {
     super(system);
     this.index = index;
+    this.running = new InFlight(system.settings().config().getInt("parley.limits.search.in-flight-per-user"));
   }
 
   Route forCaller(Caller caller) {
@@ -77,7 +81,30 @@ final class SearchRoutes extends RouteSupport {
       return error(StatusCodes.BAD_REQUEST, refused.code(), refused.getMessage());
     }
     int pageSize = limit;
-    CompletionStage<Route> answer = currentRooms(caller.username())
+    String username = caller.username();
+    // The user's budget first (a bucket in their entity, for the whole cluster), then their searches on this node.
+    CompletionStage<Route> answer = user(username).<UserAccount.Result>ask(UserAccount.TakeSearch::new, timeout)
+        .thenCompose(allowed -> {
+          if (allowed instanceof UserAccount.Throttled) {
+            return CompletableFuture.completedFuture(rejected(allowed));
+          }
+          if (!running.tryStart(username)) {
+            return CompletableFuture.completedFuture(rateLimited("you have " + running.max() + " searches running "
+                + "on this node, the limit (parley.limits.search.in-flight-per-user); search again when one ends",
+                IN_FLIGHT_RETRY_MS));
+          }
+          return searchNow(caller, query, pageSize, before, relevance)
+              .whenComplete((route, failure) -> running.end(username));
+        });
+    return onSuccess(answer, route -> route);
+  }
+
+  /** What a refusal for searches running says to wait: about one search's time. */
+  private static final long IN_FLIGHT_RETRY_MS = 200;
+
+  private CompletionStage<Route> searchNow(Caller caller, SearchQuery query, int pageSize, Optional<String> before,
+      boolean relevance) {
+    return currentRooms(caller.username())
         .thenCompose(rooms -> scope(caller.username(), query, rooms))
         .thenCompose(scope -> scope.unmatched() != null
             ? CompletableFuture.completedFuture(invalidQuery(scope.unmatched() + " names no room of yours"))
@@ -92,7 +119,6 @@ final class SearchRoutes extends RouteSupport {
           }
           throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });
-    return onSuccess(answer, route -> route);
   }
 
   /** The rooms to search, each with what it said of itself to the caller (null until asked); or an in: that names none. */

@@ -32,6 +32,12 @@ public final class TokenBucket {
     return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e6));
   }
 
+  /** What {@link #take} would answer, taking nothing: 0, or the milliseconds until there is a token. */
+  public long waitMillis(long nowNanos) {
+    refill(nowNanos);
+    return tokens >= 1 - EPSILON ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e6));
+  }
+
   /** Full again: nothing taken that has not come back. A full bucket can be forgotten. */
   public boolean full(long nowNanos) {
     refill(nowNanos);

@@ -219,7 +219,7 @@ final class Credentials {
     if (!state.tokenValid(cmd.tokenHash(), scope.now())) {
       return scope.effect().reply(cmd.replyTo(), UserScope.unauthorized());
     }
-    Result allowed = rates.takeTicket();
+    Result allowed = rates.takeTicket(cmd.tokenHash());
     if (allowed != Done.INSTANCE) {
       return scope.effect().reply(cmd.replyTo(), allowed);
     }

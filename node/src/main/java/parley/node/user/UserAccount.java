@@ -117,11 +117,14 @@ public final class UserAccount
    */
   public record SendThrough(String roomId, ChatRoom.Sending sending) implements Command {}
 
-  /** A WebSocket or download ticket may be issued (parley.limits.tickets): Done, or Throttled. */
-  public record TakeTicketToken(ActorRef<Result> replyTo) implements Command {}
+  /**
+   * A download ticket may be issued to the session of {@code tokenHash} (parley.limits.tickets, and per session):
+   * Done, or Throttled.
+   */
+  public record TakeTicketToken(String tokenHash, ActorRef<Result> replyTo) implements Command {}
 
-  /** One more group DM opened by this user (parley.limits.group-dms-per-window): Done, or Rejected. */
-  public record CountGroupDm(ActorRef<Result> replyTo) implements Command {}
+  /** A search may run (parley.limits.search): Done, or Throttled. */
+  public record TakeSearch(ActorRef<Result> replyTo) implements Command {}
 
   /**
    * May {@code from}, whose rooms are {@code fromRooms}, put this user in a DM or group DM? Answered with
@@ -182,9 +185,6 @@ public final class UserAccount
    * sockets (answered {@code too_many_sockets} otherwise). The admission holds a place until the session registers.
    */
   public record AdmitSocket(String tokenHash, ActorRef<Result> replyTo) implements Command {}
-
-  /** The user is about to create a room: answered Done, or {@code too_many_rooms} past the limit per window. */
-  public record CountRoomCreation(ActorRef<Result> replyTo) implements Command {}
 
   /** Logout: the token is dead, and every session opened with it is signed out. */
   public record RevokeToken(String tokenHash, ActorRef<Result> replyTo) implements Command {}

@@ -1,14 +1,15 @@
 package parley.node.user;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import parley.node.limits.FailureBackoff;
 import parley.node.limits.TokenBucket;
 
 /**
- * What one user may still do now, by the user's own limits: messages and tickets (token buckets), rooms and group DMs
- * created within their windows, and failed logins (a backoff). Soft state of the user's entity, which alone calls it
+ * What one user may still do now, by the user's own limits: messages, tickets and searches (token buckets), and failed
+ * logins (a backoff). The limits whose windows are longer than an entity stays in memory are the user's
+ * {@link parley.node.limits.LimitLog}'s. Soft state of the user's entity, which alone calls it
  * (not thread-safe): it starts over when the entity restarts. Each refusal says the limit and its setting.
  */
 final class UserBudgets {
@@ -16,10 +17,11 @@ final class UserBudgets {
   /** Made at first use: a user who never sends holds none. */
   private TokenBucket messages;
   private TokenBucket tickets;
+  private TokenBucket searches;
+  /** Each session's own ticket bucket, by its token's hash. */
+  private final Map<String, TokenBucket> sessionTickets = new HashMap<>();
+  private static final int SESSION_BUCKETS_KEPT = 64;
   private FailureBackoff loginFailures;
-  /** When the user created rooms, and group DMs, within the last window (nanoTime), oldest first. */
-  private final ArrayDeque<Long> roomsCreated = new ArrayDeque<>();
-  private final ArrayDeque<Long> groupDmsCreated = new ArrayDeque<>();
 
   /** Nanoseconds, as {@link parley.node.limits.RateClock} gives them. */
   private final LongSupplier clock;
@@ -40,48 +42,49 @@ final class UserBudgets {
         + "your connections (parley.limits.messages); send again in " + wait + " ms with the same clientMsgId");
   }
 
-  /** One WebSocket or download ticket: null, or the refusal. */
-  UserAccount.Throttled takeTicket() {
-    if (tickets == null) {
-      tickets = new TokenBucket(limits.ticketBurst(), limits.ticketsPerSecond(), clock.getAsLong());
+  /**
+   * One WebSocket or download ticket for the session of {@code tokenHash}: from the session's own bucket first, then
+   * the user's; null, or the refusal. A session that takes all it may leaves the user's other sessions the rest.
+   */
+  UserAccount.Throttled takeTicket(String tokenHash) {
+    long now = clock.getAsLong();
+    UserSettings.Rate perSession = limits.ticketsPerSession();
+    if (sessionTickets.size() >= SESSION_BUCKETS_KEPT && !sessionTickets.containsKey(tokenHash)) {
+      // A full bucket is the same as none: those are forgotten first, and the map stays small.
+      sessionTickets.values().removeIf(b -> b.full(now));
     }
-    long wait = tickets.take(clock.getAsLong());
-    return wait == 0 ? null : new UserAccount.Throttled(wait, "you may take " + limits.ticketBurst()
+    TokenBucket session = sessionTickets.computeIfAbsent(tokenHash,
+        t -> new TokenBucket(perSession.burst(), perSession.perSecond(), now));
+    long sessionWait = session.waitMillis(now);
+    if (sessionWait > 0) {
+      long wait = sessionWait;
+      return new UserAccount.Throttled(wait, "one session may take " + perSession.burst() + " tickets at once and "
+          + TokenBucket.rate(perSession.perSecond()) + " a second after that (parley.limits.tickets.per-session); "
+          + "try again in " + wait + " ms");
+    }
+    if (tickets == null) {
+      tickets = new TokenBucket(limits.ticketBurst(), limits.ticketsPerSecond(), now);
+    }
+    long wait = tickets.take(now);
+    if (wait == 0) {
+      session.take(now);
+      return null;
+    }
+    return new UserAccount.Throttled(wait, "you may take " + limits.ticketBurst()
         + " tickets at once and " + TokenBucket.rate(limits.ticketsPerSecond()) + " a second after that "
         + "(parley.limits.tickets); try again in " + wait + " ms");
   }
 
-  /** One new room: null, or the refusal. */
-  UserAccount.Rejected countRoom() {
-    return count(roomsCreated, limits.roomsPerWindow(), limits.roomWindow(), "too_many_rooms", "rooms",
-        "parley.limits.rooms-per-window");
-  }
-
-  /** One new group DM (a room of its own kind, with people in it who did not ask): null, or the refusal. */
-  UserAccount.Rejected countGroupDm() {
-    return count(groupDmsCreated, limits.groupDmsPerWindow(), limits.groupDmWindow(), "too_many_group_dms",
-        "group DMs", "parley.limits.group-dms-per-window");
-  }
-
-  private UserAccount.Rejected count(ArrayDeque<Long> created, int max, Duration window, String code,
-      String what, String setting) {
-    long now = clock.getAsLong();
-    while (!created.isEmpty() && now - created.peekFirst() >= window.toNanos()) {
-      created.pollFirst();
+  /** One search: null, or the refusal. */
+  UserAccount.Throttled takeSearch() {
+    UserSettings.Rate rate = limits.searches();
+    if (searches == null) {
+      searches = new TokenBucket(rate.burst(), rate.perSecond(), clock.getAsLong());
     }
-    if (created.size() >= max) {
-      return new UserAccount.Rejected(code, "you created " + max + " " + what + " in the last " + humane(window)
-          + ", the limit (" + setting + "); try again later");
-    }
-    created.addLast(now);
-    return null;
-  }
-
-  static String humane(Duration d) {
-    if (d.toHoursPart() == 0 && d.toMinutesPart() == 0) {
-      return d.toSeconds() + " s";
-    }
-    return d.toMinutes() % 60 == 0 ? d.toHours() + (d.toHours() == 1 ? " hour" : " hours") : d.toMinutes() + " minutes";
+    long wait = searches.take(clock.getAsLong());
+    return wait == 0 ? null : new UserAccount.Throttled(wait, "you may run " + rate.burst() + " searches at once and "
+        + TokenBucket.rate(rate.perSecond()) + " a second after that (parley.limits.search); search again in " + wait
+        + " ms");
   }
 
   void loginFailed() {

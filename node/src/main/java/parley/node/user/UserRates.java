@@ -6,20 +6,18 @@ import parley.node.NodeMetrics;
 import parley.node.limits.RateClock;
 import parley.node.room.ChatRoom;
 import parley.node.user.UserAccount.Command;
-import parley.node.user.UserAccount.CountGroupDm;
-import parley.node.user.UserAccount.CountRoomCreation;
 import parley.node.user.UserAccount.Done;
 import parley.node.user.UserAccount.Event;
 import parley.node.user.UserAccount.LoginFailed;
-import parley.node.user.UserAccount.Rejected;
 import parley.node.user.UserAccount.Result;
 import parley.node.user.UserAccount.SendThrough;
+import parley.node.user.UserAccount.TakeSearch;
 import parley.node.user.UserAccount.TakeTicketToken;
 import parley.node.user.UserAccount.Throttled;
 
 /**
- * The user's rate gates: the commands that draw on the user's {@link UserBudgets} (messages, tickets, rooms and group
- * DMs created, failed logins), each refusal counted in the node's metrics. Soft state: it starts over with the entity.
+ * The user's rate gates: the commands that draw on the user's {@link UserBudgets} (messages, tickets, searches, failed
+ * logins), each refusal counted in the node's metrics. Soft state: it starts over with the entity.
  */
 final class UserRates {
   private final UserScope scope;
@@ -39,14 +37,14 @@ final class UserRates {
           return scope.effect().noReply();
         })
         .onCommand(SendThrough.class, this::onSendThrough)
-        .onCommand(TakeTicketToken.class, (s, c) -> scope.effect().reply(c.replyTo(), takeTicket()))
-        .onCommand(CountGroupDm.class, (s, c) -> scope.effect().reply(c.replyTo(), orDone(budgets.countGroupDm())))
-        .onCommand(CountRoomCreation.class, (s, c) -> scope.effect().reply(c.replyTo(), orDone(budgets.countRoom())));
+        .onCommand(TakeTicketToken.class, (s, c) -> scope.effect().reply(c.replyTo(), takeTicket(c.tokenHash())))
+        .onCommand(TakeSearch.class, (s, c) -> scope.effect().reply(c.replyTo(),
+            limited("search", budgets.takeSearch())));
   }
 
-  /** One ticket from the user's bucket: Done, or Throttled. */
-  Result takeTicket() {
-    return limited("tickets", budgets.takeTicket());
+  /** One ticket from the session's bucket and the user's: Done, or Throttled. */
+  Result takeTicket(String tokenHash) {
+    return limited("tickets", budgets.takeTicket(tokenHash));
   }
 
   long loginWait(boolean addressClean) {
@@ -76,9 +74,5 @@ final class UserRates {
     }
     NodeMetrics.get(scope.context().getSystem()).rateLimited(what);
     return refusal;
-  }
-
-  private static Result orDone(Rejected refusal) {
-    return refusal == null ? Done.INSTANCE : refusal;
   }
 }

@@ -43,7 +43,10 @@ public record UserSettings(
             config.getDouble("parley.limits.tickets.per-second"),
             config.getInt("parley.limits.group-dms-per-window"),
             config.getDuration("parley.limits.group-dm-window"),
-            config.getInt("parley.auth.max-sessions")),
+            config.getInt("parley.auth.max-sessions"),
+            new Rate(config.getInt("parley.limits.tickets.per-session.burst"),
+                config.getDouble("parley.limits.tickets.per-session.per-second")),
+            new Rate(config.getInt("parley.limits.search.burst"), config.getDouble("parley.limits.search.per-second"))),
         config.getDuration("parley.auth.token-ttl"));
   }
 
@@ -52,13 +55,19 @@ public record UserSettings(
    * handshakes cannot pass it together: each admission holds a place for {@code admissionHold} until its session
    * registers), {@code roomsPerWindow} new rooms per {@code roomWindow} and {@code groupDmsPerWindow} group DMs per
    * {@code groupDmWindow}, messages and tickets at the rate of a token bucket each, logins after failures as
-   * {@code loginRule} says, and at most {@code maxSessions} live login tokens (the least recently used goes).
+   * {@code loginRule} says, and at most {@code maxSessions} live login tokens (the least recently used goes). Each
+   * session (login) takes tickets within {@code ticketsPerSession} as well, so that one runaway device leaves the
+   * others theirs; searches draw on {@code searches}.
    */
   public record Limits(int socketsPerUser, int roomsPerWindow, Duration roomWindow, Duration admissionHold,
       int messageBurst, double messagesPerSecond, FailureBackoff.Rule loginRule, int ticketBurst,
-      double ticketsPerSecond, int groupDmsPerWindow, Duration groupDmWindow, int maxSessions) {
+      double ticketsPerSecond, int groupDmsPerWindow, Duration groupDmWindow, int maxSessions, Rate ticketsPerSession,
+      Rate searches) {
     static final Limits DEFAULT = new Limits(32, 20, Duration.ofHours(1), Duration.ofSeconds(20), 30, 10,
         new FailureBackoff.Rule(5, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofMinutes(15)), 30, 2, 10,
-        Duration.ofHours(1), 32);
+        Duration.ofHours(1), 32, new Rate(10, 1), new Rate(20, 1));
   }
+
+  /** A token bucket's size and refill. */
+  public record Rate(int burst, double perSecond) {}
 }

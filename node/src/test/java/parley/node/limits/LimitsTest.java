@@ -61,4 +61,42 @@ class LimitsTest {
     assertEquals(0, b.waitMillis(t), "15 minutes after the last failure, all are forgotten");
     assertFalse(b.recent(t));
   }
+
+  @Test
+  void callsRunningAreCountedPerKeyAndOneTooManyIsRefusedNotQueued() throws Exception {
+    InFlight searches = new InFlight(2);
+    assertTrue(searches.tryStart("alice"));
+    assertTrue(searches.tryStart("alice"));
+    assertFalse(searches.tryStart("alice"), "a third of alice's");
+    assertTrue(searches.tryStart("bob"), "bob's own count");
+    searches.end("alice");
+    assertTrue(searches.tryStart("alice"), "one ended, one more may run");
+    searches.end("alice");
+    searches.end("alice");
+    assertEquals(0, searches.running("alice"));
+    searches.end("alice");
+    assertEquals(0, searches.running("alice"), "an end too many does not go below none");
+    // Many threads at once never run more than the limit together.
+    InFlight shared = new InFlight(3);
+    java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] threads = new Thread[8];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 20_000; i++) {
+          if (shared.tryStart("carol")) {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            now.decrementAndGet();
+            shared.end("carol");
+          }
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertTrue(most.get() <= 3, "at most 3 at once: " + most.get());
+    assertEquals(0, shared.running("carol"));
+  }
 }

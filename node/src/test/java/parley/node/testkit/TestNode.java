@@ -30,6 +30,7 @@ public final class TestNode implements AutoCloseable {
       "PARLEY_LIMIT_SIGNUPS_BURST", "1000000", "PARLEY_LIMIT_SIGNUPS_PER_HOUR", "1000000",
       "PARLEY_LIMIT_MESSAGES_BURST", "1000000", "PARLEY_LIMIT_MESSAGES_PER_SECOND", "1000000",
       "PARLEY_LIMIT_LOGIN_FAILURES_PER_ADDRESS", "1000",
+      "PARLEY_LIMIT_SEARCH_BURST", "1000000", "PARLEY_LIMIT_SEARCH_PER_SECOND", "1000000",
       // Not a limit: the work factor of the hashes the test's users get. See parley.auth.bcrypt-cost.
       "PARLEY_BCRYPT_COST", "4");
 
@@ -40,6 +41,8 @@ public final class TestNode implements AutoCloseable {
         parley.limits.messages.burst = 1000000
         parley.limits.messages.per-second = 1000000
         parley.limits.login.per-address.free-failures = 1000
+        parley.limits.search.burst = 1000000
+        parley.limits.search.per-second = 1000000
         """)));
   }
 
