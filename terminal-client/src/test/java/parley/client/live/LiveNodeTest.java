@@ -1,6 +1,7 @@
 package parley.client.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static parley.client.live.LiveNode.settled;
 import static parley.client.live.LiveNode.texts;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -300,8 +302,12 @@ class LiveNodeTest {
     String room = alice.api().createRoom(new CreateRoom("terminals", null, null)).join().id();
     mallory.api().join(room, null).join();
     alice.api().post(room, "h1", "before the tail").join();
-    // Escape sequences that would set the window title, clear the screen, and a line reordered by bidi controls.
-    mallory.api().post(room, "m1", "\u001b]0;pwned\u0007\u001b[2J\u009b31mred \u2066txt.exe\u2069 \u202egnp.\u202c").join();
+    // ESC and BEL (an escape sequence that would set the window title) the node refuses itself (protocol.md, Text).
+    CompletionException refused = assertThrows(CompletionException.class,
+        () -> mallory.api().post(room, "m0", "\u001b]0;pwned\u0007").join());
+    assertTrue(refused.getCause().getMessage().contains("control character"), refused.getCause().getMessage());
+    // What it takes must not drive a terminal either: C1's CSI (clear the screen, colour), a line reordered by bidi.
+    mallory.api().post(room, "m1", "\u009b2Jpwned \u009b31mred \u2066txt.exe\u2069 \u202egnp.\u202c").join();
     Backoff fast = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random());
 
     LineCapture out = new LineCapture();
