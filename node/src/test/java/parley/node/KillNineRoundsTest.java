@@ -205,6 +205,9 @@ class KillNineRoundsTest {
     ledger.joined(newcomer, own);
     ApiClient.Reply dm = n.post("/api/v1/dms/" + alice, null);
     assertEquals(200, dm.status(), dm.toString());
+    // A stranger's DM is an invitation: alice takes it by opening the DM too.
+    ApiClient.Reply taken = ledger.client(node.http(), alice).post("/api/v1/dms/" + newcomer, null);
+    assertEquals(200, taken.status(), taken.toString());
     ledger.joined(newcomer, dm.body().get("id").asText());
     ledger.joined(alice, dm.body().get("id").asText());
     ApiClient b = ledger.client(node.http(), bob);

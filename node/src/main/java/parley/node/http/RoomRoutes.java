@@ -344,18 +344,30 @@ final class RoomRoutes extends RouteSupport {
     if (other.equals(caller.username())) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "a DM needs another user");
     }
-    String id = ChatRoom.dmId(caller.username(), other);
-    // One who blocks the caller is not put in the DM (nor told): the caller talks into a room only they are in.
-    CompletionStage<Object> opened =
-        user(other).<UserAccount.Reach>ask(r -> new UserAccount.CheckReach(caller.username(), Set.of(), r),
-                timeout)
-            .thenCompose(p -> p.exists()
-                ? room(id).<ChatRoom.CreateResult>ask(
-                        r -> new ChatRoom.Create(caller.username() + ", " + other, ChatRoom.KIND_DM, caller.username(),
-                            null, 2, p.blocks() ? List.of() : List.of(other), r),
-                        timeout)
-                    .thenCompose(result -> dmOpened(caller.username(), p.blocks() ? null : other, id, result))
-                : CompletableFuture.completedFuture(null));
+    String me = caller.username();
+    String id = ChatRoom.dmId(me, other);
+    String name = me + ", " + other;
+    // One rule with group DMs: someone who shares a room with the caller is in the DM at once; a stranger gets an
+    // invitation and hears nothing of it until they accept (or open it themselves); one who blocks the caller gets
+    // nothing and is not told (their entity drops the invitation). Either way the caller talks into a room only
+    // they are in until then.
+    CompletionStage<Object> opened = reach(me, List.of(other))
+        .thenApply(reached -> reached.get(0))
+        .thenCompose(p -> {
+          if (!p.exists()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          boolean joins = p.sharesRoom() && !p.blocks();
+          return room(id).<ChatRoom.CreateResult>ask(
+                  r -> new ChatRoom.Create(name, ChatRoom.KIND_DM, me, null, 2, joins ? List.of(other) : List.of(), r),
+                  timeout)
+              .thenCompose(result -> {
+                if (result instanceof ChatRoom.Created && !joins) {
+                  user(other).tell(new UserAccount.AddInvite(new Invite(id, ChatRoom.KIND_DM, name, me, now())));
+                }
+                return dmOpened(me, joins ? other : null, id, result);
+              });
+        });
     return onSuccess(opened, result -> {
       if (result == null) {
         return noSuchUser();

@@ -519,6 +519,14 @@ public final class ChatRoom {
     return "g" + Secrets.sha256(String.join(",", new TreeSet<>(people))).substring(0, 31);
   }
 
+  /**
+   * Whether {@code roomId} names a DM or a group DM (by its id alone: {@code dm:a:b}, or "g" and 31 hex digits, which
+   * no room's 12 characters can be): a conversation two people share does not make them contacts.
+   */
+  public static boolean isConversationId(String roomId) {
+    return roomId.startsWith("dm:") || (roomId.length() == 32 && roomId.charAt(0) == 'g');
+  }
+
   /** A DM or a group DM: private to its people, with no owner powers. */
   static boolean isPrivate(String kind) {
     return KIND_DM.equals(kind) || KIND_GROUP.equals(kind);

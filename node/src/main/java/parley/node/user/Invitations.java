@@ -1,11 +1,12 @@
 package parley.node.user;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import parley.node.room.ChatRoom;
 import parley.node.user.UserAccount.AddInvite;
 import parley.node.user.UserAccount.Blocked;
 import parley.node.user.UserAccount.BlocksView;
@@ -45,7 +46,7 @@ final class Invitations {
   void addTo(CommandHandlerWithReplyBuilderByState<Command, Event, UserState, UserState> handler) {
     handler
         .onCommand(CheckReach.class, (s, c) -> scope.effect().reply(c.replyTo(), new Reach(scope.username(),
-            s.exists(), s.blocked().contains(c.from()), !Collections.disjoint(s.rooms().keySet(), c.fromRooms()))))
+            s.exists(), s.blocked().contains(c.from()), sharesARoom(s, c.fromRooms()))))
         .onCommand(AddInvite.class, this::onAddInvite)
         .onCommand(EndInvite.class, this::onEndInvite)
         .onCommand(GetInvites.class, (s, c) -> scope.effect().reply(c.replyTo(), new InvitesView(
@@ -53,6 +54,11 @@ final class Invitations {
         .onCommand(SetBlocked.class, this::onSetBlocked)
         .onCommand(GetBlocks.class, (s, c) -> scope.effect().reply(c.replyTo(),
             new BlocksView(List.copyOf(s.blocked()))));
+  }
+
+  /** A room (not a DM or a group DM: one of those does not make a stranger a contact) both are members of. */
+  private static boolean sharesARoom(UserState state, Set<String> theirs) {
+    return theirs.stream().anyMatch(room -> !ChatRoom.isConversationId(room) && state.rooms().containsKey(room));
   }
 
   private ReplyEffect<Event, UserState> onAddInvite(UserState state, AddInvite cmd) {

@@ -355,6 +355,38 @@ class OneAccountTest extends OnOneNode {
   }
 
   @Test
+  void aStrangersDmIsAnInvitationAndADmMakesNoContact() {
+    ApiClient stranger = node.client().newUser("stranger");
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient frank = node.client().newUser("frank");
+    JsonNode dm = stranger.post("/api/v1/dms/" + alice.username, null).body();
+    assertEquals(1, dm.get("members").size(), "only the stranger, until alice accepts: " + dm);
+    String dmId = dm.get("id").asText();
+    assertEquals(0, alice.get("/api/v1/me").body().get("rooms").size(), "alice was not put in it");
+    JsonNode invites = alice.get("/api/v1/me/invites").body().get("invites");
+    assertEquals(1, invites.size(), invites.toString());
+    assertEquals("dm", invites.get(0).get("room").get("kind").asText());
+    assertEquals(stranger.username, invites.get(0).get("from").asText());
+    assertEquals(201, stranger.post("/api/v1/rooms/" + dmId + "/messages",
+        "{\"clientMsgId\":\"s1\",\"text\":\"hello @" + alice.username + "\"}").status());
+    assertEquals(0, alice.get("/api/v1/me/notifications").body().get("notifications").size(),
+        "nothing of it reaches alice before she accepts");
+
+    // Accepted, it is a DM of two; it still makes them no contacts: his group DM with her is an invitation too.
+    assertEquals(2, alice.post("/api/v1/me/invites/" + dmId + "/accept", null).body().get("members").size());
+    String group = stranger.post("/api/v1/dms", "{\"usernames\":[\"" + alice.username + "\",\"" + frank.username
+        + "\"]}").body().get("id").asText();
+    JsonNode rooms = alice.get("/api/v1/me").body().get("rooms");
+    assertEquals(1, rooms.size(), "the DM only, not the group: " + rooms);
+    assertEquals(group, alice.get("/api/v1/me/invites").body().get("invites").get(0).get("room").get("id").asText());
+
+    // Someone who shares a room with alice is a contact: his DM has her in it at once.
+    String shared = frank.createRoom("{\"name\":\"shared " + frank.username + "\"}");
+    assertEquals(200, alice.post("/api/v1/rooms/" + shared + "/join", null).status());
+    assertEquals(2, frank.post("/api/v1/dms/" + alice.username, null).body().get("members").size());
+  }
+
+  @Test
   void anInvitationAcceptedOnOneDeviceIsARoomOnEvery() throws Exception {
     ApiClient host = node.client().newUser("host");
     ApiClient guest = node.client().newUser("guest");

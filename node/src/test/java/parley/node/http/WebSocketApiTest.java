@@ -612,6 +612,9 @@ class WebSocketApiTest extends OnOneNode {
     ApiClient bob = anonymous.newUser("bob");
     String room = alice.createRoom("{\"name\":\"one list\"}");
     alice.post("/api/v1/rooms/" + room + "/messages", "{\"clientMsgId\":\"m1\",\"text\":\"hello\"}");
+    // A room they share makes them contacts: alice's DM then puts bob in it at once (a stranger's is an invitation).
+    String shared = alice.createRoom("{\"name\":\"shared\"}");
+    assertEquals(200, bob.post("/api/v1/rooms/" + shared + "/join", null).status());
     try (WsClient laptop = WsClient.connect(node.http(), bob.token); WsClient phone = WsClient.connect(node.http(), bob.token)) {
       laptop.awaitType("hello");
       phone.awaitType("hello");
