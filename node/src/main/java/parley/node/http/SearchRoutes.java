@@ -82,20 +82,17 @@ final class SearchRoutes extends RouteSupport {
     }
     int pageSize = limit;
     String username = caller.username();
-    // The user's budget first (a bucket in their entity, for the whole cluster), then their searches on this node.
+    // The user's searches on this node first (counted here, so a flood is refused without a hop), then their budget
+    // (a bucket in their entity, for the whole cluster).
+    if (!running.tryStart(username)) {
+      return rateLimited("you have " + running.max() + " searches running on this node, the limit "
+          + "(parley.limits.search.in-flight-per-user); search again when one ends", IN_FLIGHT_RETRY_MS);
+    }
     CompletionStage<Route> answer = user(username).<UserAccount.Result>ask(UserAccount.TakeSearch::new, timeout)
-        .thenCompose(allowed -> {
-          if (allowed instanceof UserAccount.Throttled) {
-            return CompletableFuture.completedFuture(rejected(allowed));
-          }
-          if (!running.tryStart(username)) {
-            return CompletableFuture.completedFuture(rateLimited("you have " + running.max() + " searches running "
-                + "on this node, the limit (parley.limits.search.in-flight-per-user); search again when one ends",
-                IN_FLIGHT_RETRY_MS));
-          }
-          return searchNow(caller, query, pageSize, before, relevance)
-              .whenComplete((route, failure) -> running.end(username));
-        });
+        .thenCompose(allowed -> allowed instanceof UserAccount.Throttled
+            ? CompletableFuture.completedFuture(rejected(allowed))
+            : searchNow(caller, query, pageSize, before, relevance))
+        .whenComplete((route, failure) -> running.end(username));
     return onSuccess(answer, route -> route);
   }
 
