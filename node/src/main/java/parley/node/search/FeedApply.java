@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.node.search.SearchIndex.StaleOffset;
 
 /**
  * Applies the feed's batches, so that no single event can stop it. A batch the index refuses is applied again one
@@ -28,15 +29,11 @@ final class FeedApply {
   static IndexPosition apply(SearchIndex index, AtomicLong after, List<EventEnvelope> events,
       Consumer<SearchChange.Skipped> onSkip) throws Exception {
     FeedBatch batch = FeedBatch.of(index, after.get(), events);
-    try {
-      index.apply(batch.changes(), after.get(), batch.position());
-      after.set(batch.position().offset());
+    Exception refused = tryApply(index, after, batch);
+    if (refused == null) {
       return batch.position();
-    } catch (SearchIndex.StaleOffset stale) {
-      throw stale;
-    } catch (Exception refused) {
-      LOG.debug("A batch of {} events was refused ({}); applying them one by one", events.size(), reason(refused));
     }
+    LOG.debug("A batch of {} events was refused ({}); applying them one by one", events.size(), reason(refused));
     IndexPosition last = null;
     for (EventEnvelope event : events) {
       last = one(index, after, event, onSkip);
@@ -50,14 +47,9 @@ final class FeedApply {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       // Built again each time: an edit reads the document its message left, which the index may hold by now.
       FeedBatch batch = FeedBatch.of(index, after.get(), List.of(event));
-      try {
-        index.apply(batch.changes(), after.get(), batch.position());
-        after.set(batch.position().offset());
+      refusal = tryApply(index, after, batch);
+      if (refusal == null) {
         return batch.position();
-      } catch (SearchIndex.StaleOffset stale) {
-        throw stale;
-      } catch (Exception e) {
-        refusal = e;
       }
     }
     FeedBatch positionOnly = FeedBatch.of(index, after.get(), List.of(event));
@@ -83,6 +75,22 @@ final class FeedApply {
         + "`./parley search reindex`.", skipped.room(), skipped.seq(), ATTEMPTS, skipped.reason());
     onSkip.accept(skipped);
     return positionOnly.position();
+  }
+
+  /**
+   * Applies {@code batch} and moves {@code after} to its offset: null, or what the index refused it with. A moved
+   * offset (another feed) is thrown, never retried or skipped here.
+   */
+  private static Exception tryApply(SearchIndex index, AtomicLong after, FeedBatch batch) throws StaleOffset {
+    try {
+      index.apply(batch.changes(), after.get(), batch.position());
+      after.set(batch.position().offset());
+      return null;
+    } catch (StaleOffset stale) {
+      throw stale;
+    } catch (Exception refused) {
+      return refused;
+    }
   }
 
   /** The innermost cause, as its class and message: what the index said, cut short. */
