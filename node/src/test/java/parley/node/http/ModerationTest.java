@@ -10,20 +10,17 @@ import com.typesafe.config.Config;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.Props;
 import org.junit.jupiter.api.Test;
 import parley.node.room.ChatRoom;
 import parley.node.testkit.ApiClient;
+import parley.node.testkit.ManualClock;
 import parley.node.testkit.OnOneNode;
 import parley.node.testkit.WsClient;
 import parley.protocol.Retention;
@@ -329,24 +326,7 @@ class ModerationTest extends OnOneNode {
   void anAgeLimitReadsTheTimesOfEntriesOlderThanMemoryFromTheJournal() throws Exception {
     // A room of its own on the node's journal (H2 or PostgreSQL), 5 entries in memory, on a clock the test moves.
     String id = "age" + UUID.randomUUID().toString().substring(0, 8);
-    AtomicReference<Instant> now =
-        new AtomicReference<>(Instant.parse("2026-11-01T12:00:00Z"));
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-01T12:00:00Z"));
     var room = node.system.systemActorOf(ChatRoom.create(id,
         new ChatRoom.Settings(5, 50, 1000), clock), id, Props.empty());
     var probe = TestProbe.<Object>create(node.system);
@@ -357,7 +337,7 @@ class ModerationTest extends OnOneNode {
     probe.expectMessageClass(ChatRoom.RoomView.class);
     for (int i = 0; i < 16; i++) {
       if (i == 10) {
-        now.set(now.get().plus(Duration.ofDays(2)));
+        clock.now = clock.now.plus(Duration.ofDays(2));
       }
       room.tell(new ChatRoom.Send("alice", "m" + i, "message " + i, probe.ref().narrow()));
       probe.expectMessageClass(ChatRoom.SendStored.class);

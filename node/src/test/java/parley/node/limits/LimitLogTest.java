@@ -3,11 +3,8 @@ package parley.node.limits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import parley.node.testkit.EntityTestKit;
+import parley.node.testkit.ManualClock;
 import parley.node.testkit.InMemory;
 
 /**
@@ -29,25 +27,6 @@ class LimitLogTest {
       new FailureBackoff.Rule(5, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofMinutes(15));
   private ActorTestKit kit;
 
-  /** A wall clock the test moves. */
-  private static final class MovingClock extends Clock {
-    volatile Instant now = Instant.parse("2026-11-29T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeAll
   void start() {
@@ -59,7 +38,7 @@ class LimitLogTest {
     kit.shutdownTestKit();
   }
 
-  private EventSourcedBehaviorTestKit<LimitLog.Command, LimitLog.Event, LimitLog.State> log(MovingClock clock) {
+  private EventSourcedBehaviorTestKit<LimitLog.Command, LimitLog.Event, LimitLog.State> log(ManualClock clock) {
     return EventSourcedBehaviorTestKit.create(kit.system(), LimitLog.create("u" + UUID.randomUUID(), clock));
   }
 
@@ -69,7 +48,7 @@ class LimitLogTest {
 
   @Test
   void usesAreCountedInTheirWindowAcrossARestartAndAPlaceComesFreeAsTheOldestLeavesIt() {
-    MovingClock clock = new MovingClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     var log = log(clock);
     assertEquals(LimitLog.Allowed.INSTANCE, take(log));
     clock.now = clock.now.plus(Duration.ofMinutes(10));
@@ -89,7 +68,7 @@ class LimitLogTest {
 
   @Test
   void wrongAttemptsEarnWaitsThatARestartKeepsAndARightOneForgets() {
-    MovingClock clock = new MovingClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     var log = log(clock);
     String key = "passcode:vault";
     for (int i = 0; i < 5; i++) {
@@ -120,7 +99,7 @@ class LimitLogTest {
 
   @Test
   void whatIsOlderThanTheLongestWindowIsDropped() {
-    MovingClock clock = new MovingClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     var log = log(clock);
     for (int i = 0; i < 3; i++) {
       take(log);

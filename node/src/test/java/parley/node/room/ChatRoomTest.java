@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import parley.node.delivery.WireEntries;
 import parley.node.Secrets;
 import parley.node.testkit.EntityTestKit;
+import parley.node.testkit.ManualClock;
 import parley.node.testkit.InMemory;
 import parley.protocol.Retention;
 
@@ -383,29 +382,10 @@ class ChatRoomTest {
     assertNull(room.getState().retention);
   }
 
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    volatile Instant now = Instant.parse("2026-11-01T12:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void anAgeLimitTrimsWhatAgedOutAndKeepsWhatIsYounger() {
-    MovableClock clock = new MovableClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-01T12:00:00Z"));
     room = EventSourcedBehaviorTestKit.create(kit.system(),
         ChatRoom.create("a" + UUID.randomUUID().toString().substring(0, 8), new ChatRoom.Settings(50, 50, 100), clock));
     create("alice", null, 10); // 1

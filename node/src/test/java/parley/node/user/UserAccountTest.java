@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,31 +26,13 @@ import org.junit.jupiter.api.TestInstance;
 import parley.node.Secrets;
 import parley.node.room.ChatRoom;
 import parley.node.testkit.EntityTestKit;
+import parley.node.testkit.ManualClock;
 import parley.node.testkit.InMemory;
 
 /** The user entity: credentials, tokens, tickets, read markers and presence from session lifetimes. */
 @InMemory
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserAccountTest {
-  /** A clock tests move by hand. */
-  static final class ManualClock extends Clock {
-    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private ActorTestKit kit;
   private UserSettings settings;
@@ -74,7 +53,7 @@ class UserAccountTest {
 
   @BeforeEach
   void freshUser() {
-    clock = new ManualClock();
+    clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     name = "u" + UUID.randomUUID().toString().substring(0, 8);
     user = EventSourcedBehaviorTestKit.create(kit.system(), UserAccount.create(name, settings, clock));
     user.<UserAccount.Result>runCommand(r -> new UserAccount.Register("$2a$04$hash", r));
