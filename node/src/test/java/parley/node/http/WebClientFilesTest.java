@@ -51,6 +51,25 @@ class WebClientFilesTest extends OnOneNode {
   }
 
   @Test
+  void headIsAnsweredAsGetWithoutABody() throws Exception {
+    HttpResponse<byte[]> get = get("/");
+    for (String path : List.of("/", "/static/app.js")) {
+      HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + path))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, head.statusCode(), path);
+      assertEquals(0, head.body().length, path);
+      assertEquals(get("/static/app.js").headers().firstValue("Content-Type").isPresent(),
+          head.headers().firstValue("Content-Type").isPresent(), path);
+    }
+    HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(URI.create(node.http() + "/"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"));
+    assertEquals(get.headers().firstValue("Content-Security-Policy"), head.headers().firstValue("Content-Security-Policy"));
+    assertEquals(String.valueOf(get.body().length), head.headers().firstValue("Content-Length").orElse("none"),
+        "the length the GET's body has");
+  }
+
+  @Test
   void aFileIsRevalidatedAndCompressed() throws Exception {
     String html = new String(get("/").body(), StandardCharsets.UTF_8);
     Matcher m = Pattern.compile("src=\"(/static/[^\"]+\\.js)\"").matcher(html);
