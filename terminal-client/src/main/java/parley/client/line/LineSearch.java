@@ -15,7 +15,8 @@ import parley.protocol.SearchResults;
  * {@code --search QUERY}: the messages of the user's rooms that match, newest first, one a line on stdout,
  * tab-separated so a script can cut them apart: room, seq, sender, time (ISO-8601, UTC), text (on one line and
  * harmless to the terminal, as {@code --tail} prints it). Pages are read by the answer's {@code next} up to the limit.
- * On stderr: that hits were left out past the limit, and which rooms have entries newer than the index holds.
+ * On stderr: that nothing matched, that hits were left out past the limit, and which rooms have entries newer than
+ * the index holds.
  */
 final class LineSearch {
   /** The most hits the server gives a page (docs/protocol.md): a script's long list takes few round trips. */
@@ -56,6 +57,10 @@ final class LineSearch {
       before = page.hits().isEmpty() ? null : page.next();
     } while (before != null && printed < limit);
     out.flush();
+    if (printed == 0) {
+      // Nothing on stdout is a script's answer; a person at a prompt is told so (the exit status stays 0).
+      err.println("parley client: no results for " + SafeText.oneLine(query));
+    }
     if (before != null) {
       err.println("parley client: more hits past these " + printed + ": --limit N prints more");
     }

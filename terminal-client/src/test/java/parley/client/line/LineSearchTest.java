@@ -67,7 +67,8 @@ class LineSearchTest {
   @Test
   void noHitsIsAnAnswerToo() throws Exception {
     assertEquals(0, search("zebra", 20));
-    assertEquals(List.of(), lines());
+    assertEquals(List.of(), lines(), "nothing on stdout for a script");
+    assertEquals("parley client: no results for zebra\n", err.toString(StandardCharsets.UTF_8), "a person is told");
   }
 
   @Test
