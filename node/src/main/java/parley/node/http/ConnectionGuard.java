@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,6 +36,7 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
  * Who may hold connections to the node's HTTP port. The node accepts at most {@code maxConnections} at once, plain
@@ -228,15 +230,15 @@ final class ConnectionGuard {
    * After the first request the watch is over; the idle timeout between requests is {@link IdleBetweenRequests}'.
    */
   private static final class FirstRequestDeadline extends WaitTimeout<HttpRequest> {
-    private final java.util.function.BooleanSupplier requested;
+    private final BooleanSupplier requested;
 
-    FirstRequestDeadline(Duration timeout, java.util.function.BooleanSupplier requested) {
+    FirstRequestDeadline(Duration timeout, BooleanSupplier requested) {
       super("FirstRequestDeadline", timeout, System::nanoTime);
       this.requested = requested;
     }
 
     @Override
-    protected boolean timedOut(org.apache.pekko.stream.stage.GraphStageLogic logic) {
+    protected boolean timedOut(GraphStageLogic logic) {
       if (!requested.getAsBoolean()) {
         logic.completeStage();
       }
