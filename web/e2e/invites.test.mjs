@@ -2,7 +2,7 @@
 // open group DMs with her: each is an invitation, shown in both of her tabs (one of them at 375 px). She accepts one
 // with the keyboard in one tab and the room shows in both, with what the stranger writes in it; she declines another
 // in the other tab and it goes from the first; she blocks a third sender, who then cannot reach her; the account
-// dialog lists whom she blocks and unblocks them. Also: the sessions the node signed out past its limit are listed,
+// dialog lists whom she blocks and unblocks them; a block in one tab folds the blocked user's messages in both. Also: the sessions the node signed out past its limit are listed,
 // and joining a passcode room asks for the passcode.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,7 +124,21 @@ test('invitations in two tabs: accept, decline, block; blocked users in the acco
   await t1.locator('#block-user').fill('nobody-here');
   await t1.locator('#block-form').getByRole('button', { name: 'Block' }).click();
   await until(async () => ((await t1.locator('#block-form .error').textContent()) || '').trim(), 'the refusal of an unknown name');
+  // sam too, whose group both tabs show: the other tab learns it at once, and folds what he writes next.
+  await t1.locator('#block-user').fill('sam');
+  await t1.locator('#block-form').getByRole('button', { name: 'Block' }).click();
+  await t1.getByRole('button', { name: 'Unblock sam' }).waitFor();
   await t1.locator('#dlg-account').getByRole('button', { name: 'Close', exact: true }).last().click();
+  await api(sam, 'POST', `/api/v1/rooms/${g1}/messages`, { clientMsgId: 'sam-2', text: 'are you ignoring me' });
+  // His welcome before the block is folded too; the user may show either.
+  const folded = (tab) => tab.locator('#timeline article.folded').filter({ hasText: 'A message from someone you block' });
+  for (const tab of [t1, t2]) {
+    await until(async () => (await folded(tab).count()) === 2, 'both of sam\'s lines to be folded');
+    assert.equal(await messageByText(tab, 'are you ignoring me').count(), 0, 'folded, not shown');
+  }
+  await folded(t1).last().getByRole('button', { name: 'Show' }).click();
+  await messageByText(t1, 'are you ignoring me').waitFor();
+  assert.equal(await folded(t1).count(), 1);
 
   assert.deepEqual(alice.problems, []);
   assert.deepEqual(problems2, []);

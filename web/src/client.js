@@ -326,6 +326,12 @@ export class ChatClient {
         if (s.applyInvite(f.invite)) this.emit('invite', f.invite);
         this.emit('state', { invites: true });
         break;
+      case 'block': {
+        // Blocked or unblocked on whichever device: one list on every connection.
+        const ended = f.on ? s.blocked(f.user) : (s.unblocked(f.user), []);
+        this.emit('state', { blocks: true, invites: ended.length > 0, rooms: true });
+        break;
+      }
       case 'invite_ended':
         s.endInvite(f.room);
         // Accepted on another device: the room is the user's now, here too.
@@ -347,8 +353,9 @@ export class ChatClient {
   /** After each hello: read what frames cannot tell (presence, receipts, invitations), and fetch rooms not held yet. */
   afterHello() {
     const s = this.state;
-    // Invitation frames come only after hello: what came while this client was away is read.
+    // Invitation and block frames come only after hello: what came while this client was away is read.
     this.loadInvites();
+    this.loadBlocks().catch(() => {});
     if (this.focusRoom && s.rooms.has(this.focusRoom)) {
       this.loadDetails(this.focusRoom, true);
       this.loadReceipts(this.focusRoom);

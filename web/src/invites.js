@@ -94,7 +94,7 @@ export class InvitesView {
     const invite = this.s.invites.get(roomId);
     if (!invite || this.busy.has(roomId)) return;
     const from = invite.from;
-    if (act === 'block' && !confirm(`Block ${from}? They can no longer put you in a DM or a group DM, and are not told.`)) return;
+    if (act === 'block' && !confirm(`Block ${from}? Their DMs and invitations no longer reach you, nothing of theirs notifies you, and their messages are folded.`)) return;
     this.busy.add(roomId);
     const next = this.neighbour(roomId);
     try {

@@ -56,7 +56,7 @@ export const awarenessOps = {
 
   applyTyping(f, now) {
     const r = this.rooms.get(f.room);
-    if (!r || f.username === this.me) return;
+    if (!r || f.username === this.me || this.isBlocked(f.username)) return;
     if (f.stop) r.typing.delete(f.username);
     else r.typing.set(f.username, now + TYPING_SHOWS_MS);
     r.rev++;

@@ -66,6 +66,11 @@ export const inviteOps = {
     if (this.blocks) this.blocks.delete(username);
   },
 
+  /** Whether the user blocks `username` (false until the list is read). */
+  isBlocked(username) {
+    return !!(this.blocks && this.blocks.has(username));
+  },
+
   /** Blocked users, sorted; empty until read. */
   blockedUsers() {
     return this.blocks ? [...this.blocks].sort() : [];

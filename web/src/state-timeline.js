@@ -36,7 +36,8 @@ export const timelineOps = {
           this.outbox.remove(e.clientMsgId);
           this.acked.delete(e.clientMsgId);
         }
-      } else if (e.seq > r.countedUpTo && e.seq > r.readSeq) {
+      } else if (e.seq > r.countedUpTo && e.seq > r.readSeq && !this.isBlocked(e.sender)) {
+        // Someone the user blocks counts for nothing, as the node's unread counts say.
         r.unread++;
         res.counted = true;
         if (this.mentionsMe(e)) {

@@ -49,9 +49,11 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
       const pendingEdit = outboxEdits.get(e.seq) || '';
       const mine = e.sender === me;
       const canDelete = mine || ctx.canModerate;
+      // Someone the user blocks: folded, until the user asks to see it.
+      const hidden = post && !mine && state.isBlocked(e.sender) && !(ctx.revealed && ctx.revealed.has(room.id + ':' + e.seq));
       const sig = [e.rev, status, grouped ? 1 : 0, target ? target.rev + ':' + (target.deleted ? 1 : 0) : '-',
-        pendingEdit, canDelete ? 1 : 0].join('|');
-      out.push({ type: 'entry', key: row.key, sig, entry: e, status, grouped, target, pendingEdit, mine, canDelete });
+        pendingEdit, canDelete ? 1 : 0, hidden ? 1 : 0].join('|');
+      out.push({ type: 'entry', key: row.key, sig, entry: e, status, grouped: grouped && !hidden, target, pendingEdit, mine, canDelete, hidden });
       prev = post ? e : null;
     }
   }
@@ -119,6 +121,11 @@ function entryEl(row, ctx) {
   if (line !== null && !POST_KINDS.has(e.kind)) {
     return h('div', { class: 'sys', dataset: { seq: String(e.seq) } },
       h('span', { class: 'sys-text', text: line }), ' ', timeEl(e.sentAt));
+  }
+  if (row.hidden) {
+    return h('article', { class: 'msg folded', dataset: { seq: String(e.seq), sender: e.sender }, tabindex: '-1' },
+      h('div', { class: 'msg-body' }, h('span', { class: 'muted', text: 'A message from someone you block' }), ' ',
+        h('button', { type: 'button', class: 'link', dataset: { act: 'reveal' }, text: 'Show' })));
   }
   const me = ctx.state.me;
   const mentionsMe = Array.isArray(e.mentions) && e.mentions.includes(me);

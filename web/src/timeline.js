@@ -27,6 +27,8 @@ export class TimelineView {
     /** A seq the view holds on outside the run of newest lines (see RoomState.segmentAround), or null. */
     this.island = null;
     this.picker = new ReactPicker(view);
+    /** Messages of blocked users the user chose to see ("room:seq"). */
+    this.revealed = new Set();
   }
 
   bind(on) {
@@ -118,7 +120,8 @@ export class TimelineView {
     const entries = win ? r.shownBetween(win.lo, win.hi) : r.visibleEntries();
     const rows = timelineRows(this.s, r, buildRows(entries, {
       newLineAfter: this.newLineAfter, runStart: win ? win.lo : r.runStart,
-    }), { loadingOlder: this.loadingOlder, canModerate: this.canModerate(), today: now.toDateString(), island: win });
+    }), { loadingOlder: this.loadingOlder, canModerate: this.canModerate(), today: now.toDateString(), island: win,
+      revealed: this.revealed });
     let anchorKey = null;
     let anchorOff = 0;
     if (!this.stick) {
@@ -275,6 +278,10 @@ export class TimelineView {
       case 'react': this.picker.open(seq, b); break;
       case 'chip': this.c.react(this.v.current, seq, b.dataset.emoji); break;
       case 'jump': this.scrollToSeq(Number(b.dataset.target)); break;
+      case 'reveal':
+        this.revealed.add(this.v.current + ':' + seq);
+        this.render();
+        break;
       case 'retry': this.c.retry(art.dataset.clientMsgId); break;
       case 'discard': this.c.discard(art.dataset.clientMsgId); break;
       default: break;

@@ -64,7 +64,8 @@ export class MainView {
         this.schedule();
         break;
       case 'entry':
-        if (d.entry && d.entry.room === this.current && d.entry.sender !== this.s.me && d.entry.kind === 'message') {
+        if (d.entry && d.entry.room === this.current && d.entry.sender !== this.s.me && d.entry.kind === 'message'
+          && !this.s.isBlocked(d.entry.sender)) {
           this.announce(`${d.entry.sender}: ${excerpt(d.entry.text, 140)}`);
         }
         this.schedule();

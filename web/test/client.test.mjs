@@ -69,6 +69,7 @@ function fakeApi(overrides = {}) {
     user: async (name) => ({ username: name, online: false, lastSeen: null }),
     markRead: async () => null,
     invites: async () => ({ invites: [] }),
+    blocks: async () => ({ blocks: [] }),
     ...overrides,
   };
   return api;
@@ -398,6 +399,22 @@ describe('invitations and blocks', () => {
     await flush();
     assert.equal(calls.filter(([c]) => c === 'invites').length, 2);
     assert.deepEqual([...client.state.invites.keys()], ['g3']);
+  });
+
+  test('a block made on another device comes as a frame: his invitations end, and this client folds him too', async () => {
+    const { api } = withInvites(() => ({ blocks: async () => ({ blocks: ['trent'] }) }));
+    const { client, last } = setup({ api });
+    client.start();
+    last().open();
+    last().frame(hello([]));
+    await flush();
+    assert.deepEqual(client.state.blockedUsers(), ['trent'], 'the list is read after hello');
+    last().frame({ type: 'invite', invite: inv('g1', 'sam') });
+    last().frame({ type: 'block', user: 'sam', on: true });
+    assert.deepEqual([...client.state.invites.keys()], []);
+    assert.equal(client.state.isBlocked('sam'), true);
+    last().frame({ type: 'block', user: 'trent', on: false });
+    assert.deepEqual(client.state.blockedUsers(), ['sam']);
   });
 
   test('accepted on another device: the room is read and held here too, and its entries come', async () => {

@@ -137,6 +137,23 @@ describe('unread and mention counts', () => {
     assert.equal(s.totalUnread(), 3);
   });
 
+  test('a message from someone the user blocks counts for nothing, as the node counts it', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([summary('r', 2, 2, 0)]));
+    s.applyBlocks(['dave']);
+    const res = s.applyEntry(msg('r', 3, 'dave', 'hey @alice', { mentions: ['alice'] }));
+    assert.equal(res.added, true);
+    assert.equal(res.counted, false);
+    const r = s.rooms.get('r');
+    assert.equal(r.unread, 0);
+    assert.equal(r.mentions, 0);
+    s.applyTyping({ type: 'typing', room: 'r', username: 'dave' }, T0);
+    assert.deepEqual(s.typers('r', T0), []);
+    s.unblocked('dave');
+    s.applyEntry(msg('r', 4, 'dave', 'again'));
+    assert.equal(r.unread, 1);
+  });
+
   test('joins, own messages and meta entries are not unread; an own message moves the marker', () => {
     const s = new ChatState('alice');
     s.applyHello(hello([summary('r', 1, 1, 0)]));

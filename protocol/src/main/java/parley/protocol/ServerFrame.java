@@ -25,7 +25,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Invite.class, name = "invite"),
   @JsonSubTypes.Type(value = ServerFrame.InviteEnded.class, name = "invite_ended"),
   @JsonSubTypes.Type(value = ServerFrame.RoomAdded.class, name = "room_added"),
-  @JsonSubTypes.Type(value = ServerFrame.RoomLeft.class, name = "room_left")
+  @JsonSubTypes.Type(value = ServerFrame.RoomLeft.class, name = "room_left"),
+  @JsonSubTypes.Type(value = ServerFrame.Block.class, name = "block")
 })
 public sealed interface ServerFrame {
 
@@ -211,6 +212,12 @@ public sealed interface ServerFrame {
    * room the user joins) or not (declined, or its sender blocked). Every connection of the user drops it.
    */
   record InviteEnded(String room, boolean accepted) implements ServerFrame {}
+
+  /**
+   * v1.2: the user blocked {@code user} ({@code on}) or unblocked them, on whichever device: every connection keeps
+   * one list of whom the user blocks (the first is {@code GET /api/v1/me/blocks}).
+   */
+  record Block(String user, boolean on) implements ServerFrame {}
 
   /**
    * v1.2: the user is in a room now, joined on whichever device (or a DM opened, an invitation accepted), on every

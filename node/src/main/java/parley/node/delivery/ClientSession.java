@@ -151,9 +151,16 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
   }
 
   /**
+   * From the user entity: the user blocked {@code user} ({@code on}) or unblocked them. Kept for the unread counts
+   * of rooms added later, and told as a {@code block} frame (before hello, kept only: the client reads the list).
+   */
+  public record BlockChanged(String user, boolean on) implements Command {}
+
+  /**
    * From the user entity: a frame of the user's own (an invitation and its answer), rendered once for all the
    * user's connections. Dropped before hello: the client reads what is waiting after hello.
    */
+
   public record UserFrame(String frame) implements Command {
     public static UserFrame of(ServerFrame frame) {
       try {
@@ -320,6 +327,10 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Relayed.class, r -> Behaviors.same())
         .onMessage(Notified.class, n -> Behaviors.same())
         .onMessage(UserFrame.class, n -> Behaviors.same())
+        .onMessage(BlockChanged.class, b -> {
+          core.blockChanged(b.user(), b.on());
+          return Behaviors.same();
+        })
         .onMessage(Command.class, hello::stashOrClose)
         .build();
   }
@@ -345,6 +356,11 @@ public final class ClientSession extends AbstractBehavior<ClientSession.Command>
         .onMessage(Notified.class, awareness::onNotified)
         .onMessage(FrameAnswered.class, awareness::onFrameAnswered)
         .onMessage(UserFrame.class, n -> SessionCore.sameIf(core.send(PreparedText.of(n.frame()))))
+        .onMessage(BlockChanged.class, b -> {
+          core.blockChanged(b.user(), b.on());
+          return SessionCore.sameIf(core.send(PreparedText.of(UserFrame.of(new ServerFrame.Block(b.user(), b.on()))
+              .frame())));
+        })
         .onMessage(RoomAdded.class, membership::onRoomAdded)
         .onMessage(AddedSummary.class, membership::onAddedSummary)
         .onMessage(RoomRemoved.class, membership::onRoomRemoved)

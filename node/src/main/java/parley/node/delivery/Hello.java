@@ -53,6 +53,7 @@ final class Hello {
     }
     userLink.accepted(accepted);
     notificationsAtHello = accepted.notifications();
+    core.blocks(accepted.blocks());
     Set<String> memberOf = accepted.rooms().keySet();
     unconfirmed.addAll(memberOf);
     for (String roomId : memberOf) {
@@ -61,7 +62,8 @@ final class Hello {
     // A room that does not answer holds hello no longer than its summary would.
     core.timers.startSingleTimer(ClientSession.HelloDeadline.INSTANCE, core.settings.askTimeout());
     CompletionStage<List<RoomSummary>> all =
-        RoomSummaries.of(core.sharding, core.username, accepted.rooms(), core.settings.askTimeout());
+        RoomSummaries.of(core.sharding, core.username, accepted.rooms(), core.blocks(),
+            core.settings.askTimeout());
     core.context.pipeToSelf(all,
         (list, failure) -> new ClientSession.HelloReady(failure == null ? list : List.of(), memberOf));
     return Behaviors.same();

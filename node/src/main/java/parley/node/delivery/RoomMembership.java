@@ -38,7 +38,8 @@ final class RoomMembership {
     if (!core.rooms.containsKey(roomId) && adding.add(roomId)) {
       long readSeq = added.afterSeq() + 1;
       core.context.pipeToSelf(
-          RoomSummaries.of(core.sharding, core.username, Map.of(roomId, readSeq), core.settings.askTimeout()),
+          RoomSummaries.of(core.sharding, core.username, Map.of(roomId, readSeq), core.blocks(),
+              core.settings.askTimeout()),
           (list, failure) -> new ClientSession.AddedSummary(roomId, added.afterSeq(),
               failure == null && !list.isEmpty() ? list.get(0) : RoomSummary.unavailable(roomId, readSeq)));
     }

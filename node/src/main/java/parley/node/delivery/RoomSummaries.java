@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -22,11 +23,12 @@ public final class RoomSummaries {
   private RoomSummaries() {}
 
   public static CompletionStage<List<RoomSummary>> of(
-      ClusterSharding sharding, String username, Map<String, Long> readMarkers, Duration timeout) {
+      ClusterSharding sharding, String username, Map<String, Long> readMarkers, Set<String> ignoring,
+      Duration timeout) {
     List<CompletableFuture<RoomSummary>> summaries = new ArrayList<>();
     readMarkers.forEach((roomId, readSeq) -> summaries.add(
         sharding.entityRefFor(ChatRoom.ENTITY_KEY, roomId)
-            .<ChatRoom.GetResult>ask(replyTo -> new ChatRoom.GetSummary(username, readSeq, replyTo), timeout)
+            .<ChatRoom.GetResult>ask(replyTo -> new ChatRoom.GetSummary(username, readSeq, ignoring, replyTo), timeout)
             .thenApply(r -> r instanceof ChatRoom.SummaryView v && v.isMember() ? summary(v, readSeq) : null)
             .exceptionally(e -> RoomSummary.unavailable(roomId, readSeq))
             .toCompletableFuture()));

@@ -1,7 +1,9 @@
 package parley.node.delivery;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -40,7 +42,27 @@ final class SessionCore {
    * read marker hello gave. Followed from there once the room answers.
    */
   final Map<String, Long> startAfter = new HashMap<>();
+  /** Whom the user blocks: their messages count in none of the summaries this session asks for. */
+  private Set<String> blocks = Set.of();
   private boolean closed;
+
+  Set<String> blocks() {
+    return blocks;
+  }
+
+  void blocks(Set<String> all) {
+    blocks = Set.copyOf(all);
+  }
+
+  void blockChanged(String user, boolean on) {
+    Set<String> next = new HashSet<>(blocks);
+    if (on) {
+      next.add(user);
+    } else {
+      next.remove(user);
+    }
+    blocks = Set.copyOf(next);
+  }
 
   SessionCore(
       ActorContext<ClientSession.Command> context,

@@ -114,6 +114,7 @@ final class UserLink {
   Behavior<Command> onReregistered(ClientSession.Reregistered answer) {
     if (answer.result() instanceof UserAccount.Accepted accepted) {
       accepted(accepted);
+      core.blocks(accepted.blocks()); // a change told while no incarnation knew this session
       // A room joined while no incarnation knew this session was not announced to it: follow it now.
       for (String roomId : accepted.rooms().keySet()) {
         if (!core.rooms.containsKey(roomId)) {

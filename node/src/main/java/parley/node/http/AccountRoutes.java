@@ -443,7 +443,7 @@ final class AccountRoutes extends RouteSupport {
   Route me(Caller caller) {
     CompletionStage<Me> me = user(caller.username())
         .<UserAccount.Summary>ask(UserAccount.GetSummary::new, timeout)
-        .thenCompose(summary -> RoomSummaries.of(sharding, caller.username(), summary.rooms(), timeout))
+        .thenCompose(summary -> RoomSummaries.of(sharding, caller.username(), summary.rooms(), summary.blocks(), timeout))
         .thenApply(rooms -> new Me(caller.username(), rooms));
     return onSuccess(me, body -> complete(StatusCodes.OK, body, JSON));
   }

@@ -97,7 +97,7 @@ abstract class RouteSupport extends AllDirectives {
           "csrf_failed" -> StatusCodes.FORBIDDEN;
       case "no_such_member", "no_such_message", "no_such_file" -> StatusCodes.NOT_FOUND;
       case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
-      case "not_your_message" -> StatusCodes.FORBIDDEN;
+      case "not_your_message", "blocked" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
       case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks" ->
           StatusCodes.CONFLICT;

@@ -248,7 +248,7 @@ final class SearchRoutes extends RouteSupport {
   private CompletionStage<Map<String, ChatRoom.SummaryView>> summaries(String username, Set<String> rooms) {
     Map<String, CompletableFuture<ChatRoom.GetResult>> asks = new HashMap<>();
     for (String id : rooms) {
-      asks.put(id, room(id).<ChatRoom.GetResult>ask(replyTo -> new ChatRoom.GetSummary(username, 0, replyTo), timeout)
+      asks.put(id, room(id).<ChatRoom.GetResult>ask(replyTo -> new ChatRoom.GetSummary(username, replyTo), timeout)
           .toCompletableFuture().exceptionally(e -> null));
     }
     return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new)).thenApply(done -> {

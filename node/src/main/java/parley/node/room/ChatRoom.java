@@ -207,11 +207,12 @@ public final class ChatRoom {
 
   /**
    * Just what a user's room list needs (no member list): for hello and {@code /me}. {@code readSeq}: the user's read
-   * marker, which the unread count starts from.
+   * marker, which the unread count starts from; {@code ignoring}: whom the user blocks, whose messages count for nothing.
    */
-  public record GetSummary(String asUser, long readSeq, ActorRef<GetResult> replyTo) implements Command {
+  public record GetSummary(String asUser, long readSeq, Set<String> ignoring, ActorRef<GetResult> replyTo)
+      implements Command {
     public GetSummary(String asUser, ActorRef<GetResult> replyTo) {
-      this(asUser, 0, replyTo);
+      this(asUser, 0, Set.of(), replyTo);
     }
   }
 
@@ -250,6 +251,9 @@ public final class ChatRoom {
    */
   public record MarkersMoved(String user, long deliveredSeq, long readSeq, boolean readShown, boolean asked)
       implements Command {}
+
+  /** Whether a DM's {@code user} blocks its other member (told on each change, and answered to the DM's ask). */
+  public record BlockKnown(String user, boolean blocksOther) implements Command {}
 
   /** Every member's receipt, for a member. */
   public record GetReceipts(String asUser, ActorRef<ReceiptsResult> replyTo) implements Command {}

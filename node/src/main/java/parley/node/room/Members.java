@@ -18,6 +18,9 @@ public interface Members {
   /** Answered with {@link ChatRoom.MarkersMoved} (as asked) to {@code room}. */
   void askMarkers(String member, String roomId, ActorRef<ChatRoom.Command> room);
 
+  /** Answered with {@link ChatRoom.BlockKnown} to {@code room}: whether {@code member} blocks {@code other}. */
+  void askBlock(String member, String other, ActorRef<ChatRoom.Command> room);
+
   /** A stored message for {@code member}: one that mentions them, or one in their DM. Told, never answered. */
   void notify(String member, Notice notice);
 

@@ -40,6 +40,8 @@ final class RoomCore {
   final PendingSends pending = new PendingSends();
   /** Soft state: typing, receipts, notifications (see {@link RoomAwareness}). */
   final RoomAwareness awareness;
+  /** Soft state of a 1:1 DM: whether a member blocks the other (see {@link DmBlocks}). */
+  final DmBlocks dmBlocks;
   private final Clock clock;
   private ActorRef<RoomIo.Command> io;
 
@@ -55,6 +57,7 @@ final class RoomCore {
     Members members = Members.of(context.getSystem());
     this.audience = new RoomAudience(roomId, context, sharding, members);
     this.awareness = new RoomAwareness(roomId, context, members, audience, settings);
+    this.dmBlocks = new DmBlocks(members, context.getSelf());
     this.blocking =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
   }

@@ -20,6 +20,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import parley.node.room.ChatRoom.AdmitSend;
 import parley.node.room.ChatRoom.AgeFloorFound;
+import parley.node.room.ChatRoom.BlockKnown;
 import parley.node.room.ChatRoom.Change;
 import parley.node.room.ChatRoom.CheckRetention;
 import parley.node.room.ChatRoom.CloseMember;
@@ -245,10 +246,13 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(SetRole.class, moderation::onSetRole)
         .onCommand(Delete.class, moderation::onDelete)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), core.get(state, cmd.asUser())))
-        .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new SummaryView(roomId, state.info.name(), state.info.kind(), state.lastSeq, state.isMember(cmd.asUser()),
-                state.lastSent.getOrElse(cmd.asUser(), () -> 0L), state.unread(cmd.asUser(), cmd.readSeq()),
-                state.mentions(cmd.asUser(), cmd.readSeq()))))
+        .onCommand(GetSummary.class, (state, cmd) -> {
+          long[] ignored = state.fromIgnored(cmd.asUser(), cmd.readSeq(), cmd.ignoring());
+          return Effect().reply(cmd.replyTo(), new SummaryView(roomId, state.info.name(), state.info.kind(),
+              state.lastSeq, state.isMember(cmd.asUser()), state.lastSent.getOrElse(cmd.asUser(), () -> 0L),
+              state.unread(cmd.asUser(), cmd.readSeq()) - ignored[0],
+              state.mentions(cmd.asUser(), cmd.readSeq()) - ignored[1]));
+        })
         .onCommand(GetHistory.class, this::onGetHistory)
         .onCommand(Typing.class, this::onTyping)
         .onCommand(MarkDelivered.class, this::onMarkDelivered)
@@ -292,6 +296,13 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
           }
           return Effect().noReply();
         })
+        .onCommand(BlockKnown.class, (state, cmd) -> {
+          if (state.exists() && state.isMember(cmd.user()) && core.dmBlocks.known(cmd.user(), cmd.blocksOther())) {
+            // The writes that waited for it go on (stashed: see RoomSends).
+            return Effect().noReply().thenUnstashAll();
+          }
+          return Effect().noReply();
+        })
         .onCommand(DeliveredRecovered.class, (state, cmd) -> {
           awareness.deliveredRecovered(cmd.markers(), state::isMember);
           return Effect().noReply();
@@ -314,6 +325,9 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     Rejected refusal = RoomCore.memberRefusal(state, cmd.user());
     if (refusal != null) {
       return Effect().reply(cmd.replyTo(), new FrameRefused(roomId, refusal.code(), refusal.message()));
+    }
+    if (ChatRoom.KIND_DM.equals(state.info.kind()) && core.dmBlocks.blockerOf(cmd.user(), state.members) != null) {
+      return Effect().noReply(); // their typing reaches nobody: a block is told by their sends alone
     }
     awareness.typing(cmd.user(), cmd.stop(), core.now());
     return Effect().noReply();

@@ -143,6 +143,7 @@ final class RoomMembership extends RoomPart {
           audience.reportToDirectory(s);
           audience.announceWhenKnown(user);
           awareness.askAbout(user);
+          core.dmBlocks.forget(user);
         })
         .thenReply(replyTo, s -> new Joined(view(s, user), entry.seq()));
   }
@@ -165,6 +166,7 @@ final class RoomMembership extends RoomPart {
           audience.forget(cmd.user());
           awareness.endTyping(cmd.user());
           awareness.forget(cmd.user());
+          core.dmBlocks.forget(cmd.user());
           audience.reportToDirectory(s);
         })
         .thenReply(cmd.replyTo(), s -> new Left(entry.seq()));

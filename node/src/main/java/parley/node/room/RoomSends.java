@@ -34,6 +34,10 @@ final class RoomSends extends RoomPart {
   /** An upload asks before its bytes stream: would a send from {@code user} be taken here now? */
   ReplyEffect<Event, RoomState> onAdmit(RoomState state, AdmitSend cmd) {
     Rejected refusal = senderRefusal(state, cmd.user());
+    if (refusal == null && blockUnknown(state, cmd.user())) {
+      return Effect().stash();
+    }
+    refusal = refusal != null ? refusal : blockRefusal(state, cmd.user());
     cmd.replyTo().tell(refusal == null ? new SendAdmitted(roomId, cmd.clientMsgId())
         : new SendRefused(roomId, cmd.clientMsgId(), refusal.code(), refusal.message()));
     return Effect().noReply();
@@ -42,6 +46,32 @@ final class RoomSends extends RoomPart {
   /** Why {@code user} may not send here (no such room: none yet, or deleted; or not theirs), or null. */
   private static Rejected senderRefusal(RoomState state, String user) {
     return !state.exists() ? noSuchRoom() : RoomCore.memberRefusal(state, user);
+  }
+
+  /**
+   * A write to a 1:1 DM waits (stashed) until the other member's account has said whether it blocks the writer:
+   * after a restart the room does not know, and a block must not be slipped past.
+   */
+  private boolean blockUnknown(RoomState state, String user) {
+    return ChatRoom.KIND_DM.equals(state.info.kind()) && !core.dmBlocks.knownFor(user, state.members, now());
+  }
+
+  /** What the send names that is not there: a file entry's file, an edited or deleted message, a replied-to seq. */
+  private Rejected targetRefusal(RoomState state, Send cmd, String kind) {
+    if (TimelineEntry.FILE.equals(kind)) {
+      return cmd.file() == null ? new Rejected("invalid_file", "a file entry needs its file") : null;
+    } else if (!TimelineEntry.MESSAGE.equals(kind)) {
+      return changeRefusal(state, cmd.user(), kind, cmd.target());
+    }
+    Long answers = cmd.answers();
+    return answers != null && (answers < 1 || answers > state.lastSeq)
+        ? new Rejected("no_such_message", "replyTo names no seq of this room") : null;
+  }
+
+  /** {@code blocked} when the other member of a 1:1 DM blocks {@code user}, else null. */
+  private Rejected blockRefusal(RoomState state, String user) {
+    String blocker = ChatRoom.KIND_DM.equals(state.info.kind()) ? core.dmBlocks.blockerOf(user, state.members) : null;
+    return blocker == null ? null : new Rejected("blocked", blocker + " does not take messages from you");
   }
 
   /**
@@ -100,12 +130,13 @@ final class RoomSends extends RoomPart {
         waiter.storedBefore(sent, state.recentEntry(sent.seq()));
         return Effect().noReply();
       }
-      if (TimelineEntry.FILE.equals(kind)) {
-        refusal = cmd.file() == null ? new Rejected("invalid_file", "a file entry needs its file") : null;
-      } else if (!TimelineEntry.MESSAGE.equals(kind)) {
-        refusal = changeRefusal(state, user, kind, target);
-      } else if (answers != null && (answers < 1 || answers > state.lastSeq)) {
-        refusal = new Rejected("no_such_message", "replyTo names no seq of this room");
+      if (!TimelineEntry.DELETE.equals(kind) && blockUnknown(state, user)) {
+        return Effect().stash();
+      }
+      // One who is blocked may still delete what they wrote.
+      refusal = TimelineEntry.DELETE.equals(kind) ? null : blockRefusal(state, user);
+      if (refusal == null) {
+        refusal = targetRefusal(state, cmd, kind);
       }
     }
     if (refusal != null) {

@@ -153,6 +153,27 @@ public final class RoomState implements CborSerializable {
         : mentioned.countAfter(user, Math.max(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), floorSeq - 1));
   }
 
+  /**
+   * Of the messages after {@code readSeq} the room holds in memory, how many {@code ignoring} sent ([0]) and how many
+   * of those mention {@code user} ([1]): what {@link #unread} and {@link #mentions} take off for one who blocks them.
+   */
+  long[] fromIgnored(String user, long readSeq, Set<String> ignoring) {
+    long[] counts = new long[2];
+    if (ignoring.isEmpty() || recent == null) {
+      return counts;
+    }
+    long read = Math.max(Math.max(readSeq, lastSent.getOrElse(user, () -> 0L)), floorSeq - 1);
+    for (TimelineEntry entry : recent.range(Math.max(read + 1, oldestRecentSeq()), lastSeq)) {
+      if (entry.isPost() && ignoring.contains(entry.sender())) {
+        counts[0]++;
+        if (entry instanceof TimelineEntry.Writing w && w.mentions().contains(user)) {
+          counts[1]++;
+        }
+      }
+    }
+    return counts;
+  }
+
   /** Open: created, and not deleted. */
   boolean exists() {
     return info != null;

@@ -26,6 +26,11 @@ public final class AccountMembers implements Members {
   }
 
   @Override
+  public void askBlock(String member, String other, ActorRef<ChatRoom.Command> room) {
+    account(member).tell(new UserAccount.TellBlock(other, room));
+  }
+
+  @Override
   public void notify(String member, Notice notice) {
     account(member).tell(new UserAccount.Notify(notice.roomId(), notice.seq(), notice.sender(),
         notice.mention() ? Notification.MENTION : Notification.DM, notice.excerpt()));

@@ -23,6 +23,7 @@ import parley.node.user.UserAccount.InvitesView;
 import parley.node.user.UserAccount.Reach;
 import parley.node.user.UserAccount.Rejected;
 import parley.node.user.UserAccount.SetBlocked;
+import parley.node.user.UserAccount.TellBlock;
 import parley.node.user.UserAccount.Unblocked;
 
 /**
@@ -52,6 +53,8 @@ final class Invitations {
         .onCommand(GetInvites.class, (s, c) -> scope.effect().reply(c.replyTo(), new InvitesView(
             s.invites().values().stream().sorted(Comparator.comparing(Invite::at)).toList())))
         .onCommand(SetBlocked.class, this::onSetBlocked)
+        .onCommand(TellBlock.class, (s, c) -> scope.effect().reply(c.room(),
+            new ChatRoom.BlockKnown(scope.username(), s.blocked().contains(c.other()))))
         .onCommand(GetBlocks.class, (s, c) -> scope.effect().reply(c.replyTo(),
             new BlocksView(List.copyOf(s.blocked()))));
   }
@@ -93,6 +96,8 @@ final class Invitations {
       return scope.effect().reply(cmd.replyTo(), UserScope.unauthorized());
     }
     if (cmd.blocked() == state.blocked().contains(cmd.target())) {
+      // Told again: the DM's room keeps what it was told in memory, and a tell lost to a crash is mended by a retry.
+      tellDm(state, cmd.target(), cmd.blocked());
       return scope.effect().reply(cmd.replyTo(), Done.INSTANCE);
     }
     if (cmd.blocked() && state.blocked().size() >= BLOCKS_MAX) {
@@ -100,12 +105,29 @@ final class Invitations {
           + " users, the limit; unblock one first"));
     }
     if (!cmd.blocked()) {
-      return scope.effect().persist(new Unblocked(cmd.target())).thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+      return scope.effect().persist(new Unblocked(cmd.target()))
+          .thenRun(s -> {
+            sessions.tell(new UserNotice.BlockChanged(cmd.target(), false));
+            tellDm(s, cmd.target(), false);
+          })
+          .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
     }
     List<String> ended = state.invites().values().stream().filter(i -> i.from().equals(cmd.target()))
         .map(Invite::roomId).toList();
     return scope.effect().persist(new Blocked(cmd.target()))
-        .thenRun(s -> ended.forEach(room -> sessions.tell(new UserNotice.InviteEnded(room, false))))
+        .thenRun(s -> {
+          ended.forEach(room -> sessions.tell(new UserNotice.InviteEnded(room, false)));
+          sessions.tell(new UserNotice.BlockChanged(cmd.target(), true));
+          tellDm(s, cmd.target(), true);
+        })
         .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
+  }
+
+  /** The DM with {@code target}, if the user is in one, refuses their writes while the user blocks them. */
+  private void tellDm(UserState state, String target, boolean blocks) {
+    String dm = ChatRoom.dmId(scope.username(), target);
+    if (state.rooms().containsKey(dm)) {
+      scope.room(dm).tell(new ChatRoom.BlockKnown(scope.username(), blocks));
+    }
   }
 }

@@ -143,6 +143,9 @@ public final class UserAccount
   /** Block {@code target} (their invitations go too), or unblock them: Done, or Rejected. */
   public record SetBlocked(String target, boolean blocked, ActorRef<Result> replyTo) implements Command {}
 
+  /** A DM's room asks whether the user blocks {@code other}; answered with {@link ChatRoom.BlockKnown}. */
+  public record TellBlock(String other, ActorRef<ChatRoom.Command> room) implements Command {}
+
   public record GetBlocks(ActorRef<BlocksView> replyTo) implements Command {}
 
   /** {@code address} and {@code userAgent}: where the login came from, for the user's list of sessions (may be null). */
@@ -286,8 +289,8 @@ public final class UserAccount
    * incarnation that accepted it (the session watches it, and registers again when it stops).
    */
   public record Accepted(
-      String username, Map<String, Long> rooms, Instant tokenExpiresAt, ActorRef<Command> user, long notifications)
-      implements Result {}
+      String username, Map<String, Long> rooms, Instant tokenExpiresAt, ActorRef<Command> user, long notifications,
+      Set<String> blocks) implements Result {}
 
   public record PasswordHash(String hash) implements CborSerializable {}
 
@@ -297,7 +300,9 @@ public final class UserAccount
    */
   public record LoginCheck(String hash, long retryAfterMs) implements CborSerializable {}
 
-  public record Summary(String username, boolean exists, Map<String, Long> rooms) implements CborSerializable {}
+  /** {@code blocks}: whom the user blocks (their messages count in no unread count of the user's). */
+  public record Summary(String username, boolean exists, Map<String, Long> rooms, Set<String> blocks)
+      implements CborSerializable {}
 
   public record PresenceView(String username, boolean exists, boolean online, Instant lastSeen)
       implements CborSerializable {}
@@ -472,7 +477,7 @@ public final class UserAccount
     boolean comesOnline = sessions.started(state, cmd.session(), cmd.tokenHash());
     Map<String, Long> markers = rooms.rooms(state);
     Accepted accepted = new Accepted(scope.username(), markers, state.tokens().get(cmd.tokenHash()),
-        scope.context().getSelf(), Inbox.unread(rooms.inbox(state), markers));
+        scope.context().getSelf(), Inbox.unread(rooms.inbox(state), markers), state.blocked());
     if (!comesOnline) {
       return credentials.replyTouching(state, cmd.tokenHash(), cmd.replyTo(), accepted);
     }

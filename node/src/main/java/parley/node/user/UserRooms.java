@@ -70,7 +70,7 @@ final class UserRooms {
         .onCommand(Notify.class, this::onNotify)
         .onCommand(GetNotifications.class, this::onGetNotifications)
         .onCommand(GetSummary.class, (s, c) -> scope.effect().reply(c.replyTo(),
-            new Summary(scope.username(), s.exists(), rooms(s))));
+            new Summary(scope.username(), s.exists(), rooms(s), s.blocked())));
   }
 
   private ReplyEffect<Event, UserState> onAddRoom(UserState state, AddRoom cmd) {
@@ -150,7 +150,8 @@ final class UserRooms {
   }
 
   private ReplyEffect<Event, UserState> onNotify(UserState state, Notify cmd) {
-    if (!state.exists() || !state.rooms().containsKey(cmd.roomId())) {
+    // Nothing of someone the user blocks reaches them: no toast, no inbox entry, no push.
+    if (!state.exists() || !state.rooms().containsKey(cmd.roomId()) || state.blocked().contains(cmd.sender())) {
       return scope.effect().noReply();
     }
     List<Notification> inbox = inbox(state);

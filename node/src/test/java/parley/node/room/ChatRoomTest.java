@@ -132,7 +132,7 @@ class ChatRoomTest {
   }
 
   private ChatRoom.SummaryView summary(String user, long readSeq) {
-    return (ChatRoom.SummaryView) room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.GetSummary(user, readSeq, r)).reply();
+    return (ChatRoom.SummaryView) room.<ChatRoom.GetResult>runCommand(r -> new ChatRoom.GetSummary(user, readSeq, Set.of(), r)).reply();
   }
 
   @Test

@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import parley.client.net.LinkStatus;
 import parley.protocol.Member;
 import parley.protocol.Message;
@@ -24,6 +26,8 @@ public final class ChatState {
   private final String me;
   private final Mentions mentions;
   private final Map<String, RoomState> rooms = new HashMap<>();
+  /** Whom the user blocks: their messages are folded and count for nothing (read after hello, then told). */
+  private final Set<String> blocked = new HashSet<>();
   private final Map<String, Presence> presence = new HashMap<>();
   private final Map<String, Long> presenceToldAt = new HashMap<>();
   private long presenceTicks;
@@ -50,7 +54,8 @@ public final class ChatState {
 
   /** The room, made up from its id if this is the first the client hears of it. */
   public RoomState ensureRoom(String id) {
-    return rooms.computeIfAbsent(id, k -> new RoomState(k, k, k.startsWith("dm:") ? RoomState.KIND_DM : RoomState.KIND_ROOM));
+    return rooms.computeIfAbsent(id, k -> new RoomState(k, k, k.startsWith("dm:") ? RoomState.KIND_DM : RoomState.KIND_ROOM)
+        .ignoring(blocked::contains));
   }
 
   /** A room from the server's list ({@code hello}, {@code /me}): name, kind, last seq and the read marker. */
@@ -169,7 +174,7 @@ public final class ChatState {
     }
     boolean bell = false;
     for (Message m : added) {
-      if (me.equals(m.sender()) || m.seq() <= room.readSeq()
+      if (me.equals(m.sender()) || m.seq() <= room.readSeq() || blocked.contains(m.sender())
           || (Message.KIND_JOINED.equals(m.kind()) && !room.isRoom())) {
         continue; // a DM or group DM shows no joins, so they are no activity there either
       }
@@ -189,6 +194,26 @@ public final class ChatState {
       return Activity.MENTION;
     }
     return room.isDm() ? Activity.DM : Activity.MESSAGE;
+  }
+
+  /** Whether the user blocks {@code username}. */
+  public boolean blocks(String username) {
+    return blocked.contains(username);
+  }
+
+  /** The list as the server has it ({@code GET /me/blocks}). */
+  public void blocks(Collection<String> all) {
+    blocked.clear();
+    blocked.addAll(all);
+  }
+
+  /** A block ({@code on}) or unblock, made here or told by a {@code block} frame. */
+  public void block(String username, boolean on) {
+    if (on) {
+      blocked.add(username);
+    } else {
+      blocked.remove(username);
+    }
   }
 
   /** The user's unread notifications, as hello counted them and live ones added. */

@@ -290,7 +290,9 @@ public final class Invitations {
         return;
       }
       theirs.forEach(p -> byRoom.remove(p.roomId()));
-      client.notice("You blocked " + SafeText.oneLine(user) + ": they can no longer put you in a DM or a group DM"
+      client.state().block(user, true);
+      client.changed();
+      client.notice("You blocked " + SafeText.oneLine(user) + ": nothing of theirs reaches you"
           + (theirs.isEmpty() ? "" : theirs.size() == 1 ? "; their invitation is gone"
               : "; their " + theirs.size() + " invitations are gone") + ". /unblock " + SafeText.oneLine(user)
           + " undoes it.", false);
@@ -299,9 +301,24 @@ public final class Invitations {
 
   public void unblock(String username) {
     String user = username.toLowerCase(Locale.ROOT).replaceFirst("^@", "");
-    client.fetch(client.api().unblock(user), (ok, failure) -> client.notice(failure == null
-        ? "You unblocked " + SafeText.oneLine(user) + "."
-        : "Not unblocked: " + ApiException.of(failure).getMessage(), failure != null));
+    client.fetch(client.api().unblock(user), (ok, failure) -> {
+      if (failure == null) {
+        client.state().block(user, false);
+        client.changed();
+      }
+      client.notice(failure == null ? "You unblocked " + SafeText.oneLine(user) + "."
+          : "Not unblocked: " + ApiException.of(failure).getMessage(), failure != null);
+    });
+  }
+
+  /** Reads whom the user blocks (after each hello: {@code block} frames tell what changes from then on). */
+  public void readBlocks() {
+    client.fetch(client.api().blocks(), (list, failure) -> {
+      if (list != null) {
+        client.state().blocks(list.blocks());
+        client.changed();
+      }
+    });
   }
 
   /** {@code /blocks}: whom the user blocks. */

@@ -60,7 +60,7 @@ final class LinkEvents implements LinkListener {
     } else if (frame instanceof ServerFrame.Error error) {
       client.sends().onError(error);
     } else if (frame instanceof ServerFrame.Typing typing) {
-      if (!typing.username().equals(state.me())) {
+      if (!typing.username().equals(state.me()) && !state.blocks(typing.username())) {
         state.room(typing.room()).ifPresent(room -> room.typing(typing.username(),
             typing.ends() ? null : client.clock().instant().plus(TYPING_SHOWN_FOR)));
         client.changed();
@@ -88,6 +88,9 @@ final class LinkEvents implements LinkListener {
       client.changed();
     } else if (frame instanceof ServerFrame.Invite || frame instanceof ServerFrame.InviteEnded) {
       client.invitations().onFrame(frame);
+      client.changed();
+    } else if (frame instanceof ServerFrame.Block block) {
+      state.block(block.user(), block.on()); // blocked or unblocked on whichever device
       client.changed();
     } else if (frame instanceof ServerFrame.RoomAdded || frame instanceof ServerFrame.RoomLeft) {
       client.membership().onFrame(frame);
@@ -147,7 +150,8 @@ final class LinkEvents implements LinkListener {
     signals.markCurrentRead();
     state.notified(hello.notifications() == null ? 0 : hello.notifications() - state.notifications());
     signals.sendFocus();
-    client.invitations().refresh(); // invite frames come only from hello on: what came meanwhile is read
+    client.invitations().refresh(); // invite and block frames come only from hello on: what came meanwhile is read
+    client.invitations().readBlocks();
     client.changed();
   }
 

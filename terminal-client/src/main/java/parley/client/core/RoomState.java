@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import parley.protocol.Message;
 import parley.protocol.MessagePage;
 
@@ -76,6 +77,7 @@ public final class RoomState {
   private long countedUnread;
   /** Whose messages count as read (the client's own user), once known. */
   private String me;
+  private Predicate<String> ignored = name -> false;
   private Activity activity = Activity.NONE;
 
   public RoomState(String id, String name, String kind) {
@@ -85,6 +87,12 @@ public final class RoomState {
   }
 
   // ---------------------------------------------------------------------------------------------- timeline
+
+  /** {@code ignored}: whose messages count in no unread count (the user blocks them). */
+  public RoomState ignoring(Predicate<String> ignored) {
+    this.ignored = ignored;
+    return this;
+  }
 
   /** Adds the entries not seen before; returns those, ascending. Pending lines they stand for stop pending. */
   public List<Message> add(Collection<Message> entries, String me) {
@@ -242,10 +250,7 @@ public final class RoomState {
         m.replyTo(), deleted ? null : change.sentAt(), deleted ? Boolean.TRUE : null);
   }
 
-  /**
-   * Each reaction on the message at {@code seq} (keyed by its emoji) with how many put it there, in the order they
-   * came; empty if nobody reacted.
-   */
+  /** Each reaction on the message at {@code seq} (by its emoji) with its count, as they came; empty if none. */
   public Map<String, Integer> reactionsOf(long seq) {
     return reactions.of(seq);
   }
@@ -371,7 +376,7 @@ public final class RoomState {
     }
     long last = from;
     for (Message m : timeline.tailMap(from, false).values()) {
-      if (Message.KIND_MESSAGE.equals(m.kind()) && !m.sender().equals(me)) {
+      if (Message.KIND_MESSAGE.equals(m.kind()) && !m.sender().equals(me) && !ignored.test(m.sender())) {
         held++;
       }
       last = m.seq();

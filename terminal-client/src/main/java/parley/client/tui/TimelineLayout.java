@@ -217,6 +217,11 @@ final class TimelineLayout {
       return; // shown on the message they change (a trim: as a notice, when it cuts what this client reads)
     }
     m = room.current(m);
+    if ((Message.KIND_MESSAGE.equals(m.kind()) || Message.KIND_FILE.equals(m.kind())) && state.blocks(sender)) {
+      // Folded, as the web client folds it: /unblock shows them again.
+      wrapped(rows, plain, "· a message from someone you block", width, TextColor.ANSI.BLACK_BRIGHT, false);
+      return;
+    }
     if (Boolean.TRUE.equals(m.deleted())) {
       wrapped(rows, plain, "✗ " + sender + " deleted a message", width, TextColor.ANSI.BLACK_BRIGHT, false);
       return;

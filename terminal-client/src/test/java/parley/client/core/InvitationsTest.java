@@ -208,7 +208,7 @@ class InvitationsTest {
     invitations().block("@Dave");
     assertTrue(server.calls.contains("block dave"), server.calls.toString());
     assertTrue(invitations().pending().isEmpty());
-    assertTrue(said("You blocked dave: they can no longer put you in a DM or a group DM; their invitation is gone."),
+    assertTrue(said("You blocked dave: nothing of theirs reaches you; their invitation is gone."),
         notices().toString());
     link.frame(new ServerFrame.InviteEnded(invite.room().id(), false));
     assertFalse(said("has ended"), "this client ended it: " + notices());

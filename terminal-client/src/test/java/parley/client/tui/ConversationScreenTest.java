@@ -136,6 +136,26 @@ class ConversationScreenTest {
   }
 
   @Test
+  void aBlockMadeOnAnotherDeviceFoldsTheirMessagesAndTheyCountForNothing() {
+    long before = client.state().room("r2").orElseThrow().unread();
+    link.frame(new ServerFrame.Block("bob", true));
+    link.frame(server.says("r2", "bob", "secret lunch plans"));
+    link.frame(ServerFrame.Typing.started("r2", "bob", server.now().plusSeconds(5)));
+    screen.pump();
+    assertEquals(before, client.state().room("r2").orElseThrow().unread(), "his line is no unread line");
+    screen.alt('2');
+    String text = screen.text();
+    assertFalse(text.contains("secret lunch plans"), text);
+    assertFalse(text.contains("anyone for lunch?"), "what he wrote before is folded too: " + text);
+    assertTrue(row("a message from someone you block").contains("·"), text);
+    assertFalse(text.contains("bob is typing"), text);
+
+    link.frame(new ServerFrame.Block("bob", false));
+    screen.pump();
+    assertTrue(screen.text().contains("secret lunch plans"), "unblocked elsewhere: shown again");
+  }
+
+  @Test
   void aNickCompletedAtTheStartOfALineIsSentExactlyAsShown() {
     screen.type("da");
     screen.press(KeyType.Tab);

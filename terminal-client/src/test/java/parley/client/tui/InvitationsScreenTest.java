@@ -142,7 +142,7 @@ class InvitationsScreenTest {
     enter("/block dave");
     String text = screen.text();
     assertTrue(server.calls.contains("block dave"), server.calls.toString());
-    assertTrue(text.contains("You blocked dave: they can no longer put you in a DM or a group DM; their invitation"),
+    assertTrue(text.contains("You blocked dave: nothing of theirs reaches you; their invitation"),
         text);
     assertTrue(inviteRow().startsWith(" ✉ frank invites you to alice, erin, frank — /accept 2, /decline 2"), text);
     enter("/blocks");
