@@ -17,11 +17,12 @@ import parley.protocol.Shortcodes;
  * emoji of the BMP that terminals draw wide (⭐ ☕ ✅ ❌, their East Asian width is W) are single chars, so they get
  * U+FE0F, which makes them one grapheme of two chars that Lanterna measures as two columns too. A symbol that is text
  * by default and made emoji by U+FE0F (❤️ ☀️ ⚠️) is one column on some terminals and two on others: it is drawn
- * without the U+FE0F, one column everywhere. What the terminal's character set cannot encode at all (a terminal that
+ * without the U+FE0F, one column everywhere. A ZWJ sequence (👩‍💻) is drawn as the emoji it joins. What the terminal's character set cannot encode at all (a terminal that
  * is not UTF-8) shows as its shortcode ({@link Shortcodes#nameOf}), {@code :tada:}, or '?' if it has none.
  */
 final class Glyphs {
   private static final char VS16 = '\uFE0F';
+  private static final char ZWJ = '\u200D';
   /** The code points of the BMP with Emoji_Presentation (Unicode's emoji-data.txt), which terminals draw wide. */
   private static final int[][] WIDE_BMP = {
       {0x231A, 0x231B}, {0x23E9, 0x23EC}, {0x23F0, 0x23F0}, {0x23F3, 0x23F3}, {0x25FD, 0x25FE}, {0x2614, 0x2615},
@@ -69,6 +70,11 @@ final class Glyphs {
   }
 
   private static String form(String g) {
+    if (g.indexOf(ZWJ) >= 0) {
+      // 👩‍💻 is one glyph of two columns on a terminal that joins it, two emoji of four on one that does not (tmux,
+      // xterm); drawn as its parts it is four columns everywhere, and the line after it stays where the client put it.
+      return g.replace(String.valueOf(ZWJ), "");
+    }
     int first = g.codePointAt(0);
     if (g.length() == 1 && wideBmp(first)) {
       return g + VS16;

@@ -7,9 +7,7 @@ import com.googlecode.lanterna.gui2.MultiWindowTextGUI;
 import com.googlecode.lanterna.gui2.SameTextGUIThread;
 import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
-import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
-import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,10 +65,7 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
     // Lanterna's terminal writes in the JVM's default charset; what it cannot encode is shown by its shortcode.
     Charset charset = Charset.defaultCharset();
     Glyphs.useTerminalCharset(charset);
-    Terminal terminal = new DefaultTerminalFactory(System.out, System.in, charset)
-        .setForceTextTerminal(true)
-        .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
-        .createTerminal();
+    Terminal terminal = GraphemeTerminal.open(charset);
     Screen screen = new TerminalScreen(terminal);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-timer");
