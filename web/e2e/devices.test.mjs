@@ -3,7 +3,8 @@
 // a newcomer shows online in the owner's member list at once; a room left or joined elsewhere goes from or comes to
 // the open tab, which then says so in words; a reaction sent as :tada: and one picked in the page are one 🎉 chip;
 // a DM shows no join lines; an unsent line waits in its room across switches and reloads; on a phone the drawer
-// dims the page, keyboard hints go, and the reaction picker is a popover beside the message.
+// dims the page, keyboard hints go, and the reaction picker is a popover beside the message; a mention read on the
+// phone clears the tab's Mentions count and the room's badge.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -302,4 +303,24 @@ test('on a phone: the drawer dims the page and a tap there closes it, no key hin
   assert.equal(await dlg.evaluate((el) => el.open), false);
   assert.deepEqual(pat.problems, []);
   await pat.context.close();
+});
+
+test('a mention read on the phone clears the Mentions count and the room\'s badge in the open tab', async () => {
+  const mona = await openUser(browser, node);
+  const m = mona.page;
+  await signUp(m, 'mona', PASSWORD);
+  await createRoom(m, 'quiet');
+  const pete = await node.user('pete', PASSWORD);
+  const phone = await login('mona');
+  const ops = (await api(pete, 'POST', '/api/v1/rooms', { name: 'ops' })).id;
+  await api(phone, 'POST', `/api/v1/rooms/${ops}/join`, {});
+  await sidebarItem(m, ops).waitFor();
+  const { seq } = await api(pete, 'POST', `/api/v1/rooms/${ops}/messages`, { clientMsgId: 'p1', text: '@mona the deploy is done' });
+  await until(async () => (await m.locator('#inbox-count').textContent()) === '1', 'the Mentions count');
+  await m.locator(`#sidebar button[data-room="${ops}"] .badge[data-unread="1"]`).waitFor();
+  // Read on the phone: the tab's counts clear at once, with no reload and no visit to the inbox.
+  await api(phone, 'POST', `/api/v1/rooms/${ops}/read`, { seq });
+  await until(async () => await m.locator('#inbox-count').isHidden(), 'the Mentions count to clear');
+  await until(async () => (await m.locator(`#sidebar button[data-room="${ops}"] .badge`).count()) === 0, 'the room\'s badge to clear');
+  assert.deepEqual(mona.problems, []);
 });

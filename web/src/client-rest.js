@@ -182,6 +182,17 @@ export const restOps = {
     }, () => {});
   },
 
+  /**
+   * Which notifications hello counted unread: the inbox's newest page says, so each is read once its room is (the
+   * rest of the count, past the page, stays until the inbox is opened).
+   */
+  loadUnreadNotes(total) {
+    return this.d.api.notifications().then((res) => {
+      this.state.applyInboxUnread((res && res.notifications) || [], res && res.next ? total : null);
+      this.emit('state', {});
+    }, () => {});
+  },
+
   /** A room the user joined elsewhere (an invitation accepted on another device): read it and hold it. */
   loadJoined(roomId) {
     return this.d.api.room(roomId).then((room) => this.adopt(room), () => null);

@@ -293,12 +293,16 @@ export class ChatClient {
         s.applyTyping(f, now);
         this.emit('typing', { room: f.room });
         break;
+      case 'marker':
+        s.applyOwnMarker(f.room, f.readSeq);
+        this.emit('state', { room: f.room });
+        break;
       case 'receipt':
         s.applyReceipts(f.room, f.members || (f.username ? [f] : []));
         this.emit('state', { room: f.room });
         break;
       case 'notification':
-        s.notifications++;
+        if (typeof f.room === 'string' && typeof f.seq === 'number') s.noteNotification(f.room, f.seq);
         this.emit('notification', f);
         this.emit('state', {});
         break;
@@ -356,6 +360,7 @@ export class ChatClient {
     // Invitation and block frames come only after hello: what came while this client was away is read.
     this.loadInvites();
     this.loadBlocks().catch(() => {});
+    if (s.notifications > 0) this.loadUnreadNotes(s.notifications);
     if (this.focusRoom && s.rooms.has(this.focusRoom)) {
       this.loadDetails(this.focusRoom, true);
       this.loadReceipts(this.focusRoom);

@@ -76,7 +76,7 @@ export class InboxView {
       this.next = res.next || null;
       $('inbox-more').hidden = !this.next;
       if (!more) {
-        this.s.notifications = res.notifications.filter((n) => !n.read).length;
+        this.s.applyInboxUnread(res.notifications);
         this.v.schedule();
       }
     } catch (e) {

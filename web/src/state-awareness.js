@@ -1,6 +1,8 @@
 // The state model's view of the others: how far each member got (delivered and read receipts), who is typing, who
 // is online. Added to ChatState (state.js) as methods; pure like it.
 
+import { POST_KINDS } from './state-room.js';
+
 /** How long someone's typing shows after their last typing frame (the server renews it every 2 s). */
 export const TYPING_SHOWS_MS = 6000;
 
@@ -13,10 +15,37 @@ export const awarenessOps = {
     if (!r) return;
     for (const m of members || []) {
       const old = r.receipts.get(m.username) || { deliveredSeq: 0, readSeq: 0 };
+      if (m.username === this.me && typeof m.readSeq === 'number') this.applyOwnMarker(roomId, m.readSeq);
       r.receipts.set(m.username, {
         deliveredSeq: Math.max(old.deliveredSeq || 0, m.deliveredSeq || 0),
         readSeq: m.readSeq === null ? null : Math.max(old.readSeq || 0, m.readSeq || 0),
       });
+    }
+    r.rev++;
+  },
+
+  /**
+   * The user's read marker moved on another device (a `marker` frame, or their own receipt): read here too, its
+   * unread count and mentions with it, and the notifications up to it (the Mentions badge).
+   */
+  applyOwnMarker(roomId, readSeq) {
+    const r = this.rooms.get(roomId);
+    if (!r || !(readSeq > r.readSeq)) return;
+    r.readSeq = readSeq;
+    if (r.readSeq >= r.lastSeq) {
+      r.unread = 0;
+      r.mentions = 0;
+    } else if (r.cursor !== null && r.cursor >= r.lastSeq) {
+      // Everything after the marker is held: count it again, as applyEntry counted it.
+      r.unread = 0;
+      r.mentions = 0;
+      for (let seq = readSeq + 1; seq <= r.cursor; seq++) {
+        const e = r.entries.get(seq);
+        if (e && POST_KINDS.has(e.kind) && e.sender !== this.me && !this.isBlocked(e.sender)) {
+          r.unread++;
+          if (this.mentionsMe(e)) r.mentions++;
+        }
+      }
     }
     r.rev++;
   },

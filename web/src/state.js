@@ -25,8 +25,13 @@ export class ChatState {
     this.users = new Map();
     /** Counts presence frames' users; a room read answered after a frame about a user keeps the frame's state. */
     this.presenceEpoch = 0;
-    /** Unread notifications in the inbox (hello's `notifications`, then counted). */
-    this.notifications = 0;
+    /**
+     * Unread notifications, as the node reads them: one is read once its room's read marker passes its seq. Those
+     * known by room and seq (`_notes`, "room:seq" -> {room, seq}) are counted against the markers; `_older` are
+     * the rest of hello's count, which only opening the inbox reads. See `notifications`.
+     */
+    this._notes = new Map();
+    this._older = 0;
     this.outbox = new Outbox();
     /** clientMsgId -> {room, seq, sentAt}: sends acknowledged whose entry has not come yet. */
     this.acked = new Map();
@@ -57,6 +62,44 @@ export class ChatState {
    * Applies a `hello` frame (or `GET /me`): rooms missing from it are rooms the user left, and are dropped.
    * Returns the ids dropped.
    */
+  /** Unread notifications: the Mentions badge. */
+  get notifications() {
+    let n = this._older;
+    for (const note of this._notes.values()) {
+      const r = this.rooms.get(note.room);
+      if (r && note.seq > r.readSeq) n++;
+    }
+    return n;
+  }
+
+  /** A count with nothing known of which they are (hello's): only the inbox's read tells them apart. */
+  set notifications(n) {
+    this._older = Math.max(0, n);
+    this._notes.clear();
+  }
+
+  /** A `notification` frame: unread until its room is read past it, on whichever device. */
+  noteNotification(room, seq) {
+    this._notes.set(room + ':' + seq, { room, seq });
+  }
+
+  /**
+   * The inbox's newest page: its unread items are known by room and seq from now on; `total` is how many the node
+   * counted unread (hello's count), of which those not on the page stay counted as they are.
+   */
+  applyInboxUnread(items, total = null) {
+    let unread = 0;
+    for (const n of items) {
+      if (n.read) {
+        this._notes.delete(n.room + ':' + n.seq);
+      } else {
+        this.noteNotification(n.room, n.seq);
+        unread++;
+      }
+    }
+    this._older = total === null ? 0 : Math.max(0, total - unread);
+  }
+
   applyHello(hello) {
     const seen = new Set();
     for (const s of hello.rooms || []) {

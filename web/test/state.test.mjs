@@ -137,6 +137,30 @@ describe('unread and mention counts', () => {
     assert.equal(s.totalUnread(), 3);
   });
 
+  test('a mention is read once its room is read past it, on this device or another; so the Mentions badge clears', () => {
+    const s = new ChatState('alice');
+    s.applyHello({ ...hello([summary('r', 5, 2, 3, 1), summary('g', 3, 1, 2)]), notifications: 2 });
+    assert.equal(s.notifications, 2, 'as hello counted them');
+    s.applyInboxUnread([{ room: 'r', seq: 4, read: false }, { room: 'g', seq: 3, read: false }, { room: 'r', seq: 1, read: true }]);
+    assert.equal(s.notifications, 2);
+    for (let seq = 3; seq <= 5; seq++) s.applyEntry(msg('r', seq, 'bob', 'x ' + seq));
+    s.markRead('r');
+    assert.equal(s.notifications, 1, 'the mention in r is read with r');
+    s.noteNotification('g', 4);
+    assert.equal(s.notifications, 2);
+    // Read on the phone: the marker frame (or her own receipt) comes to this tab.
+    s.applyOwnMarker('g', 4);
+    assert.equal(s.notifications, 0);
+    assert.equal(s.rooms.get('g').unread, 0);
+    s.noteNotification('r', 7);
+    s.applyEntry(msg('r', 6, 'bob', 'six'));
+    s.applyEntry(msg('r', 7, 'bob', '@alice seven', { mentions: ['alice'] }));
+    s.applyReceipts('r', [{ username: 'alice', deliveredSeq: 6, readSeq: 6 }]);
+    assert.equal(s.rooms.get('r').unread, 1, 'read up to 6 elsewhere: 7 is still unread');
+    assert.equal(s.rooms.get('r').mentions, 1);
+    assert.equal(s.notifications, 1);
+  });
+
   test('a message from someone the user blocks counts for nothing, as the node counts it', () => {
     const s = new ChatState('alice');
     s.applyHello(hello([summary('r', 2, 2, 0)]));

@@ -26,7 +26,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.InviteEnded.class, name = "invite_ended"),
   @JsonSubTypes.Type(value = ServerFrame.RoomAdded.class, name = "room_added"),
   @JsonSubTypes.Type(value = ServerFrame.RoomLeft.class, name = "room_left"),
-  @JsonSubTypes.Type(value = ServerFrame.Block.class, name = "block")
+  @JsonSubTypes.Type(value = ServerFrame.Block.class, name = "block"),
+  @JsonSubTypes.Type(value = ServerFrame.Marker.class, name = "marker")
 })
 public sealed interface ServerFrame {
 
@@ -218,6 +219,12 @@ public sealed interface ServerFrame {
    * one list of whom the user blocks (the first is {@code GET /api/v1/me/blocks}).
    */
   record Block(String user, boolean on) implements ServerFrame {}
+
+  /**
+   * v1.2: the user's read marker in {@code room} moved to {@code readSeq}, on whichever device (every connection of
+   * theirs gets it, the one that read too): its unread count, mentions and notifications up to there are read.
+   */
+  record Marker(String room, long readSeq) implements ServerFrame {}
 
   /**
    * v1.2: the user is in a room now, joined on whichever device (or a DM opened, an invitation accepted), on every

@@ -31,6 +31,8 @@ public final class UserNotices {
       return ClientSession.UserFrame.of(new ServerFrame.Invite(toWire(invited.invite())));
     } else if (notice instanceof UserNotice.InviteEnded ended) {
       return ClientSession.UserFrame.of(new ServerFrame.InviteEnded(ended.roomId(), ended.accepted()));
+    } else if (notice instanceof UserNotice.MarkerMoved moved) {
+      return ClientSession.UserFrame.of(new ServerFrame.Marker(moved.roomId(), moved.readSeq()));
     } else if (notice instanceof UserNotice.BlockChanged changed) {
       return new ClientSession.BlockChanged(changed.username(), changed.on());
     }

@@ -34,6 +34,9 @@ public sealed interface UserNotice extends CborSerializable {
   /** The invitation to the room was accepted or declined (or went: its sender blocked, the inbox full). */
   record InviteEnded(String roomId, boolean accepted) implements UserNotice {}
 
+  /** The user's read marker in the room moved to {@code readSeq}, on whichever device. */
+  record MarkerMoved(String roomId, long readSeq) implements UserNotice {}
+
   /** The user blocked {@code username} ({@code on}), or unblocked them. */
   record BlockChanged(String username, boolean on) implements UserNotice {}
 }

@@ -120,6 +120,8 @@ final class UserRooms {
       pendingMarkers.put(cmd.roomId(), cmd.seq());
       flushSoon();
       scope.room(cmd.roomId()).tell(markersIn(state, cmd.roomId(), false));
+      // Read on one device is read on all: their unread counts, mentions and notifications clear at once.
+      sessions.tell(new UserNotice.MarkerMoved(cmd.roomId(), cmd.seq()));
     }
     if (cmd.replyTo() != null) {
       cmd.replyTo().tell(Done.INSTANCE);

@@ -183,6 +183,16 @@ public final class ChatClient {
     signals.inputChanged(text);
   }
 
+  /** Which of hello's {@code total} unread notifications they are (the inbox's newest page), quietly. */
+  void unreadNotes(long total) {
+    fetch(api.notifications(), (list, failure) -> {
+      if (list != null) {
+        state.inboxRead(list.notifications(), list.next() != null ? total : null);
+        changed();
+      }
+    });
+  }
+
   /** The notifications inbox, newest first; the unread count is set from it. */
   public CompletableFuture<NotificationList> mentions() {
     CompletableFuture<NotificationList> done = new CompletableFuture<>();
@@ -192,7 +202,7 @@ public final class ChatClient {
         done.completeExceptionally(failure);
         return;
       }
-      state.notified(list.notifications().stream().filter(n -> !n.read()).count() - state.notifications());
+      state.inboxRead(list.notifications(), null);
       changed();
       done.complete(list);
     });

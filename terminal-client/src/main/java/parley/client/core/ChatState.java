@@ -14,6 +14,7 @@ import java.util.Set;
 import parley.client.net.LinkStatus;
 import parley.protocol.Member;
 import parley.protocol.Message;
+import parley.protocol.NotificationList;
 import parley.protocol.Room;
 import parley.protocol.RoomSummary;
 
@@ -35,7 +36,12 @@ public final class ChatState {
   private String current;
   private LinkStatus link = LinkStatus.connecting();
 
-  private long notifications;
+  /**
+   * Unread notifications as the server reads them: one is read once its room's read marker passes its seq. Those
+   * known by room and seq are counted against the markers; {@code olderUnread} are the rest of hello's count.
+   */
+  private final Map<String, Long> unreadNotes = new HashMap<>();
+  private long olderUnread;
 
   public ChatState(String me) {
     this.me = me;
@@ -216,13 +222,42 @@ public final class ChatState {
     }
   }
 
-  /** The user's unread notifications, as hello counted them and live ones added. */
+  /** The user's unread notifications: the "n unread in /mentions" of the status bar. */
   public long notifications() {
-    return notifications;
+    long n = olderUnread;
+    for (Map.Entry<String, Long> note : unreadNotes.entrySet()) {
+      RoomState room = rooms.get(note.getKey().substring(0, note.getKey().lastIndexOf(':')));
+      n += room != null && note.getValue() > room.readSeq() ? 1 : 0;
+    }
+    return n;
   }
 
-  public void notified(long more) {
-    notifications = Math.max(0, notifications + more);
+  /** Hello's count: which they are is not known until the inbox is read ({@link #inboxRead}). */
+  public void notificationsCounted(long unread) {
+    olderUnread = Math.max(0, unread);
+    unreadNotes.clear();
+  }
+
+  /** A notification frame: unread until its room is read past it, here or on another device. */
+  public void notified(String room, long seq) {
+    unreadNotes.put(room + ":" + seq, seq);
+  }
+
+  /**
+   * The inbox's newest page: its unread items are known by room and seq from now on; {@code total} (null: all of
+   * them are on the page) is how many the server counted unread, the rest of which stay counted as they are.
+   */
+  public void inboxRead(List<NotificationList.Item> page, Long total) {
+    long unread = 0;
+    for (NotificationList.Item n : page) {
+      if (n.read()) {
+        unreadNotes.remove(n.room() + ":" + n.seq());
+      } else {
+        notified(n.room(), n.seq());
+        unread++;
+      }
+    }
+    olderUnread = total == null ? 0 : Math.max(0, total - unread);
   }
 
   public boolean mentionsMe(String text) {

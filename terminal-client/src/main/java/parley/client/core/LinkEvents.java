@@ -65,10 +65,19 @@ final class LinkEvents implements LinkListener {
             typing.ends() ? null : client.clock().instant().plus(TYPING_SHOWN_FOR)));
         client.changed();
       }
-    } else if (frame instanceof ServerFrame.Notification) {
+    } else if (frame instanceof ServerFrame.Notification n) {
       // The message frame itself rings and marks the room (a mention or a DM outside the room in view): the
-      // notification only counts for the inbox.
-      state.notified(1);
+      // notification only counts for the inbox, until its room is read.
+      state.notified(n.room(), n.seq());
+      client.changed();
+    } else if (frame instanceof ServerFrame.Marker marker) {
+      // Read on another device: read here too (its unread count, its mentions, the inbox's count).
+      state.room(marker.room()).ifPresent(room -> {
+        room.markRead(marker.readSeq());
+        if (room.unread() == 0) {
+          room.clearActivity();
+        }
+      });
       client.changed();
     } else if (frame instanceof ServerFrame.Receipt receipt) {
       state.room(receipt.room()).ifPresent(room ->
@@ -148,7 +157,10 @@ final class LinkEvents implements LinkListener {
       client.link().send(new ClientFrame.Read(marker.id(), marker.readSeq()));
     }
     signals.markCurrentRead();
-    state.notified(hello.notifications() == null ? 0 : hello.notifications() - state.notifications());
+    state.notificationsCounted(hello.notifications() == null ? 0 : hello.notifications());
+    if (state.notifications() > 0) {
+      client.unreadNotes(state.notifications());
+    }
     signals.sendFocus();
     client.invitations().refresh(); // invite and block frames come only from hello on: what came meanwhile is read
     client.invitations().readBlocks();

@@ -86,19 +86,28 @@ class ChatClientTest {
   }
 
   @Test
-  void theInboxCountStartsFromHelloGrowsWithNotificationsAndIsSetByReadingTheInbox() {
-    link.hello("alice", server.summary("r1", 3));
-    assertEquals(0, client.state().notifications());
-    link.frame(new ServerFrame.Hello("alice", List.of(server.summary("r1", 3)), 2L));
-    assertEquals(2, client.state().notifications());
-    link.frame(new ServerFrame.Notification("r1", 4, "bob", "mention", "@alice look"));
-    assertEquals(3, client.state().notifications());
-    server.inbox.add(new NotificationList.Item("7", "r1", 4, "bob", "mention", "@alice look",
-        server.now(), false));
-    server.inbox.add(new NotificationList.Item("6", "r1", 2, "bob", "mention", "@alice hi",
-        server.now(), true));
-    assertEquals(2, client.mentions().join().notifications().size());
+  void theInboxCountIsWhatIsUnreadAndAMentionIsReadWithItsRoomOnAnyDevice() {
+    server.room("r2", "random", "room", "alice", "bob");
+    server.joined("r2", "alice");
+    server.says("r2", "bob", "@alice a");
+    server.says("r2", "bob", "@alice b");
+    server.inbox.add(new NotificationList.Item("2", "r2", 3, "bob", "mention", "@alice b", server.now(), false));
+    server.inbox.add(new NotificationList.Item("1", "r2", 2, "bob", "mention", "@alice a", server.now(), false));
+    link.frame(new ServerFrame.Hello("alice", List.of(server.summary("r1", 3), server.summary("r2", 1)), 2L));
+    assertEquals(2, client.state().notifications(), "hello's count, and the inbox says which they are");
+    // Read up to the first on the phone: that one is read here too.
+    link.frame(new ServerFrame.Marker("r2", 2));
     assertEquals(1, client.state().notifications());
+    ServerFrame.MessageFrame c = server.says("r2", "bob", "@alice c");
+    link.frame(c);
+    link.frame(new ServerFrame.Notification("r2", c.seq(), "bob", "mention", "@alice c"));
+    assertEquals(2, client.state().notifications());
+    client.switchTo("r2");
+    assertEquals(0, client.state().notifications(), "reading the room reads its mentions");
+    // Reading the inbox sets the count from what it says.
+    server.inbox.add(0, new NotificationList.Item("3", "r1", 9, "carol", "mention", "@alice x", server.now(), false));
+    assertEquals(3, client.mentions().join().notifications().size());
+    assertEquals(1, client.state().notifications(), "the one the inbox says is unread (r1 is read up to 3)");
   }
 
   @Test

@@ -136,6 +136,20 @@ class ConversationScreenTest {
   }
 
   @Test
+  void aMentionReadOnAnotherDeviceLeavesTheStatusBar() {
+    ServerFrame.MessageFrame mention = server.says("r2", "bob", "@alice lunch at noon?");
+    link.frame(mention);
+    link.frame(new ServerFrame.Notification("r2", mention.seq(), "bob", "mention", "@alice lunch at noon?"));
+    screen.pump();
+    assertTrue(screen.text().contains("1 unread in /mentions"), screen.text());
+    // Read on the phone: the marker frame reads it here too, the mention with it.
+    link.frame(new ServerFrame.Marker("r2", mention.seq()));
+    screen.pump();
+    assertFalse(screen.text().contains("unread in /mentions"), screen.text());
+    assertEquals(0, client.state().room("r2").orElseThrow().unread());
+  }
+
+  @Test
   void aBlockMadeOnAnotherDeviceFoldsTheirMessagesAndTheyCountForNothing() {
     long before = client.state().room("r2").orElseThrow().unread();
     link.frame(new ServerFrame.Block("bob", true));
