@@ -87,8 +87,11 @@ final class Sends {
   void onError(ServerFrame.Error error) {
     var item = error.ref() == null ? null : outbox.get(error.ref()).orElse(null);
     if (item == null) {
-      // A marker the connection's bucket dropped: the next one (markers are cumulative) says it all. Nothing to show.
-      if (!"rate_limited".equals(error.code())) {
+      // A marker the connection's bucket dropped: the next one (markers are cumulative) says it all. A marker, typing
+      // or focus frame that crossed the room's removal (left on another device, kicked, deleted): that has a notice
+      // of its own, in words. Nothing to show for either.
+      if (!"rate_limited".equals(error.code()) && !"not_a_member".equals(error.code())
+          && !"no_such_room".equals(error.code())) {
         client.notice(error.message(), true);
       }
       return;
