@@ -372,6 +372,9 @@ export class ChatClient {
     // The newest entry of each room not held: its time orders the sidebar, its seq resumes it next time.
     this.pool(todo.slice(0, 200), 4, (r) => this.fetchPage(r.id, 'newest', 1));
     this.pool(peers, 4, (name) => this.loadPresence(name));
+    // A group DM is titled with who is in it: its members are read (those who declined are not in its name's list).
+    const groups = [...s.rooms.values()].filter((r) => r.kind === 'group' && r.members === null && r.id !== this.focusRoom);
+    this.pool(groups.slice(0, 50), 2, (r) => this.loadDetails(r.id));
   }
 }
 

@@ -212,6 +212,10 @@ export class ChatState {
       const [, a, b] = r.id.split(':');
       return a === this.me ? b : a;
     }
+    if (r.kind === 'group' && r.members && r.members.size > 1) {
+      // Who is in it now, as its member count says: not who was asked and declined, blocked or left.
+      return [...r.members.keys()].filter((n) => n !== this.me).sort().join(', ');
+    }
     if (r.kind === 'group' && r.name) {
       return r.name.split(', ').filter((n) => n !== this.me).join(', ') || r.name;
     }

@@ -509,6 +509,20 @@ describe('DMs and groups', () => {
   });
 });
 
+describe('group titles', () => {
+  test('a group DM is titled with who is in it, not everyone it was opened with', () => {
+    const s = new ChatState('alice');
+    s.applyHello(hello([{ id: 'g1', name: 'alice, bob, carol, dave', kind: 'group', lastSeq: 3, readSeq: 3, unread: 0 }]));
+    const r = s.rooms.get('g1');
+    assert.equal(s.displayName(r), 'bob, carol, dave', 'until its members are read: its name');
+    // carol declined, dave blocked the opener: two members.
+    s.applyRoomDetails({ id: 'g1', name: 'alice, bob, carol, dave', kind: 'group', lastSeq: 3,
+      members: [{ username: 'bob', online: true }, { username: 'alice', online: true }] });
+    assert.equal(s.displayName(r), 'bob');
+    assert.equal(s.roomLabel(r), 'bob');
+  });
+});
+
 describe('resume cursor and room order', () => {
   test('names each held room at its gap-free seq, most active first, at most 1000', () => {
     const s = new ChatState('alice');

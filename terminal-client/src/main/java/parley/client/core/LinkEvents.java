@@ -147,8 +147,9 @@ final class LinkEvents implements LinkListener {
       }
     }
     for (RoomState room : List.copyOf(state.rooms())) {
-      if (room.membersKnown()) {
-        // Presence frames sent while the link was down are lost; the socket sends every change from hello on.
+      if (room.membersKnown() || RoomState.KIND_GROUP.equals(room.kind())) {
+        // Presence frames sent while the link was down are lost; the socket sends every change from hello on. A
+        // group DM's members are its title (who is in it, not who was asked).
         sync.readMembers(room);
       }
       sync.sync(room);

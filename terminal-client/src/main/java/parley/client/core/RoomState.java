@@ -346,10 +346,7 @@ public final class RoomState {
 
   // ---------------------------------------------------------------------------------------------- reading
 
-  /**
-   * The server counted {@code unread} messages of others between {@code readSeq} and {@code lastSeq} (joins and
-   * leaves are not counted: a person counts messages).
-   */
+  /** The server counted {@code unread} messages of others between {@code readSeq} and {@code lastSeq} (not joins). */
   public void counted(long lastSeq, long readSeq, long unread) {
     this.countedLast = lastSeq;
     this.countedRead = readSeq;
@@ -454,7 +451,9 @@ public final class RoomState {
       return "@" + peer;
     }
     if (KIND_GROUP.equals(kind) && name != null) {
-      List<String> others = new ArrayList<>(List.of(name.split(", ")));
+      // Who is in it now once its members are known (not who was asked and declined or left), else its name's list.
+      List<String> others = new ArrayList<>(membersKnown() && members.size() > 1 ? new TreeSet<>(members)
+          : List.of(name.split(", ")));
       others.remove(me);
       return "&" + SafeText.oneLine(String.join(", ", others));
     }

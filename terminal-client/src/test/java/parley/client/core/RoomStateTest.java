@@ -227,4 +227,13 @@ class RoomStateTest {
     assertEquals("@alice", dm.displayName("bob"));
     assertEquals("#general", loadedRoom(1).displayName("alice"));
   }
+
+  @Test
+  void aGroupDmIsTitledWithWhoIsInIt() {
+    RoomState group = new RoomState("g1", "alice, bob, carol, dave", RoomState.KIND_GROUP);
+    assertEquals("&bob, carol, dave", group.displayName("alice"), "its name's list until its members are read");
+    // carol declined, dave blocked the one who opened it.
+    group.members(List.of("bob", "alice"), 3);
+    assertEquals("&bob", group.displayName("alice"));
+  }
 }
