@@ -38,7 +38,7 @@ public record ClientArgs(
       "  --history N       --tail prints the messages among the room's last N entries first (1-200; default 0)",
       "  --limit N         --search prints at most N hits (1-1000; default " + SEARCH_LIMIT + ")",
       "  QUERY             words (all must match), \"a phrase\", -word, from:user, in:room, in:@user,",
-      "                    before:YYYY-MM-DD, after:YYYY-MM-DD, has:file, has:link, is:mention, prefix*",
+      "                    before:/after:YYYY-MM-DD (that day included), has:file, has:link, is:mention, prefix*",
       "  ROOM              a room id, a room name, or @user for a DM",
       "Line mode uses the login the full-screen client kept (\"stay logged in\") for that server, or logs in as",
       "PARLEY_USERNAME with PARLEY_PASSWORD from the environment (and logs out at the end).");

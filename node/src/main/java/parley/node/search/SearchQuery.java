@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *
  * <p>Filters of one kind widen each other, of different kinds narrow: {@code from:alice from:bob} is a message from
  * either, {@code from:alice has:file} one from alice with a file. {@code before:} and {@code after:} are whole days
- * in UTC, each day itself left out.
+ * in UTC, the day named included (as Gmail and Slack users read them): {@code after:D before:D} is day D.
  */
 public record SearchQuery(List<Clause> clauses) {
   public SearchQuery {
@@ -60,10 +60,10 @@ public record SearchQuery(List<Clause> clauses) {
   /** In the caller's DM with this user (canonical username). */
   public record InDm(String username) implements Filter {}
 
-  /** Sent before this day began (UTC). */
+  /** Sent on or before this day (UTC). */
   public record Before(LocalDate day) implements Filter {}
 
-  /** Sent after this day ended (UTC). */
+  /** Sent on or after this day (UTC). */
   public record After(LocalDate day) implements Filter {}
 
   /** Holding a file, or a link. */
@@ -104,15 +104,15 @@ public record SearchQuery(List<Clause> clauses) {
     return !rooms().isEmpty() || !dms().isEmpty();
   }
 
-  /** Sent strictly before this instant: the start of the earliest {@code before:} day. */
+  /** Sent strictly before this instant: the end of the earliest {@code before:} day. */
   public Optional<Instant> sentBefore() {
-    return of(Before.class).map(b -> b.day().atStartOfDay().toInstant(ZoneOffset.UTC)).min(Instant::compareTo);
+    return of(Before.class).map(b -> b.day().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
+        .min(Instant::compareTo);
   }
 
-  /** Sent at or after this instant: the end of the latest {@code after:} day. */
+  /** Sent at or after this instant: the start of the latest {@code after:} day. */
   public Optional<Instant> sentFrom() {
-    return of(After.class).map(a -> a.day().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
-        .max(Instant::compareTo);
+    return of(After.class).map(a -> a.day().atStartOfDay().toInstant(ZoneOffset.UTC)).max(Instant::compareTo);
   }
 
   public boolean hasFile() {

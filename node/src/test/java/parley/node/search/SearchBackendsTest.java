@@ -161,9 +161,14 @@ class SearchBackendsTest {
     expect("is:mention", "A3");
     expect("has:file", "A5");
     expect("has:link release", "A2");
+    // The day named is in: A3 and D1 were sent on the 20th, D2 on the 22nd.
     expect("lunch before:2026-11-21", "A3", "D1");
+    expect("lunch before:2026-11-20", "A3", "D1");
+    expect("lunch before:2026-11-19");
     expect("lunch after:2026-11-21", "D2");
-    expect("lunch after:2026-11-22");
+    expect("lunch after:2026-11-22", "D2");
+    expect("lunch after:2026-11-20 before:2026-11-20", "A3", "D1");
+    expect("lunch after:2026-11-23");
   }
 
   @Test

@@ -58,8 +58,8 @@ class SearchQueryParserTest {
         new Not(new Phrase("stand up", List.of("stand", "up"))), new In("general"), new In("team room"),
         new InDm("bob"), new Before(LocalDate.of(2026, 11, 1)), new After(LocalDate.of(2026, 10, 1)),
         new Has(Attachment.FILE), new Has(Attachment.LINK), new IsMention(), new From("carol")), q.clauses());
-    assertEquals(Optional.of(Instant.parse("2026-11-01T00:00:00Z")), q.sentBefore());
-    assertEquals(Optional.of(Instant.parse("2026-10-02T00:00:00Z")), q.sentFrom(), "the after: day is left out");
+    assertEquals(Optional.of(Instant.parse("2026-11-02T00:00:00Z")), q.sentBefore(), "the before: day is in");
+    assertEquals(Optional.of(Instant.parse("2026-10-01T00:00:00Z")), q.sentFrom(), "the after: day is in");
     assertTrue(q.hasFile() && q.hasLink() && q.mentionsMe() && q.namesRooms());
   }
 

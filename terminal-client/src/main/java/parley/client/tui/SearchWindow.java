@@ -37,7 +37,8 @@ final class SearchWindow extends BasicWindow {
   private static final List<String> SYNTAX = List.of(
       "Every word must match, in any of its forms (deploy finds deployed), case and accents aside.",
       "\"a phrase\" matches as written; -word leaves out; prefix* matches the start of words.",
-      "from:bob  in:general  in:@bob  before:2026-11-01  after:2026-10-01  has:file  has:link  is:mention");
+      "from:bob  in:general  in:@bob  has:file  has:link  is:mention",
+      "after:2026-10-01  before:2026-11-01  (whole days in UTC, the days named included)");
 
   private final String query;
   private final String me;
