@@ -35,6 +35,8 @@ export class SearchView {
     this.order = null;
     this.asked = 0;
     this.timer = null;
+    /** A query whose first hit opens when its hits come: Enter was pressed before they did. */
+    this.openWhenReady = null;
     /** Cancels the query on its way, which a newer one replaces. */
     this.abort = null;
   }
@@ -43,6 +45,7 @@ export class SearchView {
     const input = $('switch-q');
     on($('search-btn'), 'click', () => this.open());
     on(input, 'input', () => {
+      this.openWhenReady = null;
       this.index = 0;
       this.render();
       this.queue();
@@ -54,11 +57,17 @@ export class SearchView {
     });
     on($('switch-form'), 'submit', (ev) => {
       ev.preventDefault();
-      // Enter before the hits of what was typed came: a room picked by name opens; otherwise search now (the next
-      // Enter opens what is selected), never a hit of the query before.
+      // Enter before the hits of what was typed came: a room picked by name opens; otherwise the search goes now (if
+      // it was waiting for typing to pause) and its first hit opens when it comes, never a hit of the query before.
       const opt = this.options[this.index];
-      if (this.timer !== null && (!opt || opt.dataset.seq)) this.run();
-      else this.activate(opt);
+      const q = input.value.trim();
+      const ready = this.timer === null && !this.searching && this.result && this.result.q === q;
+      if ((opt && !opt.dataset.seq) || ready || !q) {
+        this.activate(opt);
+        return;
+      }
+      this.openWhenReady = q;
+      if (this.timer !== null || !this.searching) this.run();
     });
     on($('switch-list'), 'click', (ev) => {
       const opt = ev.target.closest('[role="option"]');
@@ -142,6 +151,12 @@ export class SearchView {
     }
     this.searching = false;
     this.render();
+    if (this.openWhenReady !== null) {
+      const asked = this.openWhenReady;
+      this.openWhenReady = null;
+      const hit = this.options.find((o) => o.dataset.seq);
+      if (this.result && this.result.q === asked && hit) this.activate(hit);
+    }
   }
 
   /** The next page of hits (the list scrolled to its end, or More results). */
