@@ -118,6 +118,14 @@ test('search, filters, more, a refusal, and a jump to a hit far back with the li
   await q.fill(tooMany);
   await until(async () => (await a.locator('#search-error').textContent()) === said.message, 'the refusal shown as the node says it');
 
+  // Nothing found, and why: a from: that names no one in her rooms; a room that matches by name is no message.
+  await q.fill('deploy from:zed');
+  await until(async () => (await a.locator('#search-status').textContent()) === 'No messages match: zed is in none of your rooms',
+    'the status to say why nothing matched');
+  await q.fill('rand');
+  await until(async () => (await a.locator('#search-status').textContent()) === 'No messages match · a room matches by name',
+    'the status to tell the room listed from the hits');
+
   // More hits as the list is scrolled to its end.
   await q.fill('weather');
   await until(async () => (await hits.count()) === 20, 'the first page of hits');

@@ -216,8 +216,8 @@ export function aroundQuery(seq) {
   return { after: Math.max(0, seq - AROUND / 2), limit: AROUND };
 }
 
-/** "3 results", "20+ results" (more to load), "No results". */
+/** "3 results", "20+ results" (more to load), "No messages match". */
 export function countText(n, more) {
-  if (n === 0) return 'No results';
+  if (n === 0) return 'No messages match';
   return `${n}${more ? '+' : ''} result${n === 1 && !more ? '' : 's'}`;
 }

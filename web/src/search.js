@@ -134,7 +134,8 @@ export class SearchView {
     try {
       const page = await this.c.search(q, { order, signal: abort.signal });
       if (ask !== this.asked) return;
-      this.result = { q, order, hits: page.hits || [], next: page.next || null, indexedThrough: page.indexedThrough || {} };
+      this.result = { q, order, hits: page.hits || [], next: page.next || null, indexedThrough: page.indexedThrough || {},
+        strangers: page.strangers || [] };
       this.error = '';
     } catch (e) {
       if (ask !== this.asked) return;
@@ -230,7 +231,7 @@ export class SearchView {
     const behind = new Set(late.map((d) => d.id));
     if (res) {
       for (const g of groupHits(res.hits)) {
-        groups.push(this.group(this.roomName(g.room), behind.has(g.room.id), g.hits.map((x) => this.hitOption(x))));
+        groups.push(this.group(this.hitsHeading(g.room), behind.has(g.room.id), g.hits.map((x) => this.hitOption(x))));
       }
     }
     fill($('switch-list'), groups);
@@ -247,7 +248,13 @@ export class SearchView {
     let text = '';
     if (this.searching) text = 'Searching…';
     else if (this.loadingMore) text = 'Loading more…';
-    else if (res) text = `${countText(res.hits.length, !!res.next)} · ${res.order ? 'most relevant first' : 'newest first'}`;
+    else if (res && res.hits.length === 0) {
+      // Why nothing: someone from: names is in none of the user's rooms; and the rooms listed by name are not hits.
+      const strangers = (res.strangers || []).map((u) => `${cleanText(u)} is in none of your rooms`);
+      const rooms = this.options.filter((o) => !o.dataset.seq).length;
+      text = [countText(0, false), ...strangers].join(': ')
+        + (rooms ? ` · ${rooms === 1 ? 'a room matches' : rooms + ' rooms match'} by name` : '');
+    } else if (res) text = `${countText(res.hits.length, !!res.next)} · ${res.order ? 'most relevant first' : 'newest first'}`;
     else if (!q) text = 'Type words to search messages, or a room\'s name';
     if ($('search-status').textContent !== text) $('search-status').textContent = text;
     if ($('search-error').textContent !== this.error) $('search-error').textContent = this.error;
@@ -281,6 +288,14 @@ export class SearchView {
   roomName(room) {
     const held = this.s.rooms.get(room.id);
     return cleanText(this.s.roomLabel(held && held.kind ? held : room) || (room.name ? '#' + room.name : 'a room'));
+  }
+
+  /** A group of hits is headed by where they are: "#general", "DM with bob", "Group: bob, carol". */
+  hitsHeading(room) {
+    const held = this.s.rooms.get(room.id);
+    const kind = held && held.kind ? held.kind : room.kind;
+    const name = this.roomName(room);
+    return kind === 'dm' ? `DM with ${name}` : kind === 'group' ? `Group: ${name}` : name;
   }
 
   group(label, behind, options) {

@@ -78,7 +78,7 @@ describe('results', () => {
   });
 
   test('counts', () => {
-    assert.equal(countText(0, false), 'No results');
+    assert.equal(countText(0, false), 'No messages match');
     assert.equal(countText(1, false), '1 result');
     assert.equal(countText(20, true), '20+ results');
   });

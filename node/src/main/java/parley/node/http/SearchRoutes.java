@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,11 +103,11 @@ final class SearchRoutes extends RouteSupport {
   private CompletionStage<Route> searchNow(Caller caller, SearchQuery query, int pageSize, Optional<String> before,
       boolean relevance) {
     return currentRooms(caller.username())
-        .thenCompose(rooms -> scope(caller.username(), query, rooms))
-        .thenCompose(scope -> scope.unmatched() != null
+        .thenCompose(rooms -> scope(caller.username(), query, rooms).thenCompose(scope -> scope.unmatched() != null
             ? CompletableFuture.completedFuture(invalidQuery(scope.unmatched() + " names no room of yours"))
             : run(caller.username(), query, scope.rooms(), pageSize, before.orElse(null), relevance)
-                .thenApply(results -> complete(StatusCodes.OK, results, JSON)))
+                .thenCompose(results -> withStrangers(query, rooms, results))
+                .thenApply(results -> complete(StatusCodes.OK, results, JSON))))
         .exceptionally(failure -> {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
@@ -116,6 +117,27 @@ final class SearchRoutes extends RouteSupport {
           }
           throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });
+  }
+
+  /**
+   * With no hits, the {@code from:} users who are in none of the caller's rooms now (or are no one), so the client
+   * can say so rather than only "no results". Asked of those users' entities only then: a hit answers it already.
+   */
+  private CompletionStage<SearchResults> withStrangers(SearchQuery query, Set<String> callerRooms,
+      SearchResults results) {
+    List<String> named = query.clauses().stream().filter(SearchQuery.From.class::isInstance)
+        .map(c -> ((SearchQuery.From) c).username()).distinct().limit(10).toList();
+    if (!results.hits().isEmpty() || named.isEmpty()) {
+      return CompletableFuture.completedFuture(results);
+    }
+    List<CompletableFuture<String>> asks = named.stream().map(name -> user(name)
+        .<UserAccount.Summary>ask(UserAccount.GetSummary::new, timeout)
+        .thenApply(s -> s.exists() && s.rooms().keySet().stream().anyMatch(callerRooms::contains) ? null : name)
+        .exceptionally(failure -> null)
+        .toCompletableFuture()).toList();
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> new SearchResults(
+        results.hits(), results.next(), results.indexedThrough(),
+        asks.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList()));
   }
 
   /** The rooms to search, each with what it said of itself to the caller (null until asked); or an in: that names none. */

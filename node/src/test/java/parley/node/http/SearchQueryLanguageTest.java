@@ -106,6 +106,20 @@ class SearchQueryLanguageTest extends OnOneNode {
   }
 
   @Test
+  void aFromThatNamesNoOneInTheCallersRoomsSaysSoInsteadOfOnlyNothing() {
+    ApiClient dave = node.client().newUser("dave");
+    JsonNode none = search(alice, "deploy from:" + dave.username + " from:nobody" + alice.username, "").body();
+    assertEquals(0, none.get("hits").size());
+    List<String> strangers = new ArrayList<>();
+    none.get("strangers").forEach(n -> strangers.add(n.asText()));
+    assertEquals(List.of(dave.username, "nobody" + alice.username), strangers);
+    // bob shares a room with her: nothing matched, and that is all there is to say.
+    JsonNode nothing = search(alice, "zzzqqq from:" + bob.username, "").body();
+    assertEquals(0, nothing.get("hits").size());
+    assertTrue(nothing.path("strangers").isMissingNode(), nothing.toString());
+  }
+
+  @Test
   void pagesReadOnWithNextUntilItIsNull() {
     List<String> read = new ArrayList<>();
     String before = "";

@@ -1,9 +1,12 @@
 package parley.client.line;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import parley.client.core.MessageSearch;
 import parley.client.core.RoomState;
 import parley.client.core.SafeText;
@@ -40,8 +43,10 @@ final class LineSearch {
     Map<String, String> names = new HashMap<>();
     int printed = 0;
     String before = null;
+    List<String> strangers = new ArrayList<>();
     do {
       SearchResults page = api.search(query, Math.min(PAGE_MAX, limit - printed), before).get();
+      strangers.addAll(page.strangers());
       page.indexedThrough().forEach((room, seq) -> indexedThrough.merge(room, seq, Math::max));
       for (SearchResults.Hit hit : page.hits()) {
         if (printed == limit) {
@@ -59,7 +64,8 @@ final class LineSearch {
     out.flush();
     if (printed == 0) {
       // Nothing on stdout is a script's answer; a person at a prompt is told so (the exit status stays 0).
-      err.println("parley client: no results for " + SafeText.oneLine(query));
+      err.println("parley client: no results for " + SafeText.oneLine(query) + strangers.stream()
+          .map(u -> "; " + SafeText.oneLine(u) + " is in none of your rooms").collect(Collectors.joining()));
     }
     if (before != null) {
       err.println("parley client: more hits past these " + printed + ": --limit N prints more");

@@ -48,6 +48,8 @@ final class SearchWindow extends BasicWindow {
   /** How complete the answer is, for the line above the hits ("" when every room is searched to its newest entry). */
   private final Function<Map<String, Long>, String> behind;
   private final BiConsumer<SearchResults.Hit, Window> open;
+  /** Whom from: named who is in none of the user's rooms (the server says so when nothing matched). */
+  private final List<String> strangers = new ArrayList<>();
   private final List<SearchResults.Hit> hits = new ArrayList<>();
   private final Map<String, Long> indexedThrough = new HashMap<>();
   private String next;
@@ -82,6 +84,7 @@ final class SearchWindow extends BasicWindow {
 
   private void took(SearchResults page) {
     hits.addAll(page.hits());
+    strangers.addAll(page.strangers());
     page.indexedThrough().forEach((room, seq) -> indexedThrough.merge(room, seq, Math::max));
     next = page.next();
     body.invalidate();
@@ -181,6 +184,7 @@ final class SearchWindow extends BasicWindow {
       if (hits.isEmpty()) {
         rows.add(List.of());
         rows.add(List.of(Span.plain(" Nothing found.")));
+        strangers.forEach(u -> rows.add(List.of(Span.plain(" " + SafeText.oneLine(u) + " is in none of your rooms."))));
         SYNTAX.forEach(line -> rows.add(List.of(Span.of(" " + line, DIM))));
       } else {
         shown = Math.max(1, (height - 2) / 2);

@@ -41,6 +41,8 @@ final class TimelineLayout {
    * the client (and the history on the server), and PgUp at the top brings them back.
    */
   private final Map<String, long[]> cleared = new HashMap<>();
+  /** By room: the seq of the line marked (see {@link #mark}). */
+  private final Map<String, Long> marked = new HashMap<>();
 
   TimelineLayout(ZoneId zone) {
     this.zone = zone;
@@ -103,6 +105,15 @@ final class TimelineLayout {
   /** Shows again what {@code /clear} hid in the room; false if it hid nothing. */
   boolean unclear(String roomId) {
     return cleared.remove(roomId) != null;
+  }
+
+  /** The line a search hit (or a reply's quote) opened at: marked with ▶ after its number until the view moves on. */
+  void mark(String roomId, long seq) {
+    marked.put(roomId, seq);
+  }
+
+  void unmark(String roomId) {
+    marked.remove(roomId);
   }
 
   int markerRow() {
@@ -182,6 +193,16 @@ final class TimelineLayout {
         Span.of(time(at) + " ", DIM));
   }
 
+  /** The stamp of a numbered line; the marked one's number ends in a bold ▶ instead of a blank. */
+  private List<Span> stamp(Instant at, long seq, RoomState room) {
+    if (!Long.valueOf(seq).equals(marked.get(room.id()))) {
+      return stamp(at, seq);
+    }
+    String label = ShortNumbers.label(seq);
+    return List.of(Span.bold(label.substring(0, label.length() - 1) + "▶", TextColor.ANSI.YELLOW_BRIGHT),
+        Span.of(time(at) + " ", DIM));
+  }
+
   private static List<Span> with(List<Span> stamp, Span... more) {
     List<Span> spans = new ArrayList<>(stamp);
     spans.addAll(List.of(more));
@@ -226,7 +247,7 @@ final class TimelineLayout {
       wrapped(rows, plain, "✗ " + sender + " deleted a message", width, TextColor.ANSI.BLACK_BRIGHT, false);
       return;
     }
-    List<Span> numbered = stamp(m.sentAt(), m.seq());
+    List<Span> numbered = stamp(m.sentAt(), m.seq(), room);
     if (m.replyTo() != null) {
       Message answered = room.entry(m.replyTo()).orElse(null);
       String quoted = answered == null ? "#" + m.replyTo() : (answered.sender() + ": "

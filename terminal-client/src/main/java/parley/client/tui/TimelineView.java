@@ -48,7 +48,10 @@ final class TimelineView extends AbstractComponent<TimelineView> {
 
   /** The entry at {@code seq} of the room in view a third of the way down, once loaded (and if hidden by /clear). */
   void showSeq(long seq) {
-    client.state().current().ifPresent(room -> layout.unclear(room.id()));
+    client.state().current().ifPresent(room -> {
+      layout.unclear(room.id());
+      layout.mark(room.id(), seq);
+    });
     toMarker = false;
     toSeq = seq;
     invalidate();
@@ -100,6 +103,7 @@ final class TimelineView extends AbstractComponent<TimelineView> {
     toMarker = false;
     toSeq = 0;
     scroll = 0;
+    client.state().current().ifPresent(room -> layout.unmark(room.id()));
     invalidate();
   }
 

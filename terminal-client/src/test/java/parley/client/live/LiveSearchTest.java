@@ -155,6 +155,11 @@ class LiveSearchTest {
     assertTrue(newest[3].matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), newest[3]);
     assertEquals("nightly backup\\nfailed: disk full", newest[4]);
     assertEquals(0, search.run(ClientArgs.parse("--search", "zebra")), "nothing found is an answer");
+    LineCapture told = new LineCapture();
+    LineMode stranger = new LineMode(live.node.uri(), alice.name(), "password-" + alice.name(), null, out.stream(),
+        told.stream(), fast);
+    assertEquals(0, stranger.run(ClientArgs.parse("--search", "backup from:zed")));
+    assertTrue(told.text().contains("no results for backup from:zed; zed is in none of your rooms"), told.text());
 
     for (String refused : List.of("x".repeat(257), "a b c d e f g h i j k l m n o p q", "\"unclosed phrase")) {
       LineCapture why = new LineCapture();

@@ -115,7 +115,7 @@ class SearchScreenTest {
     assertEquals("r1", client.state().current().orElseThrow().id());
     assertEquals(List.of("after r1 5"), server.calls, "the page around #30: after=5, 50 entries");
     assertFalse(text.contains("Enter opens"), "the window closed: " + text);
-    assertTrue(text.contains(" 30 09:30 bob: the deploy failed on staging, see the log"), text);
+    assertTrue(text.contains(" 30▶09:30 bob: the deploy failed on staging, see the log"), "the line marked: " + text);
     assertTrue(text.contains(" 29 09:29 bob: chatter number 29"), "what came before it, above: " + text);
     assertTrue(text.contains(" 31 09:31 bob: chatter number 31"), text);
 
