@@ -3,7 +3,7 @@
 // in the top bar. The main view (ui.js) hands itself in.
 
 import { h, $, fill } from './dom.js';
-import { excerpt } from './format.js';
+import { excerpt, dayLabel, timeLabel } from './format.js';
 
 export class InboxView {
   constructor(view) {
@@ -69,7 +69,7 @@ export class InboxView {
         const r = this.s.rooms.get(n.room);
         const where = r ? this.s.displayName(r) : 'a room you are no longer in';
         list.append(h('li', null, h('button', { type: 'button', class: n.read ? 'inbox-item' : 'inbox-item unread', dataset: { room: n.room, seq: String(n.seq) } },
-          h('span', { class: 'muted small', text: `${n.kind === 'mention' ? 'mention in ' + (r && !r.isDirect ? '#' : '') + where : 'direct message'} · ${new Date(n.at).toLocaleString()}` }),
+          h('span', { class: 'muted small', text: `${n.kind === 'mention' ? 'mention in ' + (r && !r.isDirect ? '#' : '') + where : 'direct message'} · ${dayLabel(new Date(n.at))} ${timeLabel(new Date(n.at))}` }),
           h('span', { text: `${n.sender}: ${excerpt(n.excerpt, 140)}` }))));
       }
       if (!list.children.length) list.append(h('li', { class: 'muted' }, 'Nothing yet'));

@@ -28,6 +28,12 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
     out.push({ type: 'start', key: 'start', sig: 's' + room.floor, trimmed, floor: room.floor });
   }
   let prev = null;
+  // Receipts show on the user's newest message (what Slack and Signal show); the others' on hover or focus.
+  let newestOwn = -1;
+  for (const row of rowsFromFormat) {
+    const e = row.entry;
+    if (e && e.sender === me && POST_KINDS.has(e.kind) && !e.deleted && e.seq > newestOwn) newestOwn = e.seq;
+  }
   for (const row of rowsFromFormat) {
     if (row.type === 'day') {
       out.push({ ...row, sig: row.day + '|' + ctx.today });
@@ -41,7 +47,7 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
       const grouped = post && prev && POST_KINDS.has(prev.kind) && prev.sender === e.sender && !e.replyTo
         && Date.parse(e.sentAt) - Date.parse(prev.sentAt) < GROUP_MS;
       let status = '';
-      if (post && e.sender === me) {
+      if (post && e.sender === me && !e.deleted) {
         const st = state.receiptStatus(room.id, e.seq);
         status = st.status === 'read' && room.kind !== 'dm' && st.others > 1 ? `read ${st.read}/${st.others}` : st.status;
       }
@@ -53,7 +59,9 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
       const hidden = post && !mine && state.isBlocked(e.sender) && !(ctx.revealed && ctx.revealed.has(room.id + ':' + e.seq));
       const sig = [e.rev, status, grouped ? 1 : 0, target ? target.rev + ':' + (target.deleted ? 1 : 0) : '-',
         pendingEdit, canDelete ? 1 : 0, hidden ? 1 : 0].join('|');
-      out.push({ type: 'entry', key: row.key, sig, entry: e, status, grouped: grouped && !hidden, target, pendingEdit, mine, canDelete, hidden });
+      const statusOnHover = e.seq !== newestOwn;
+      out.push({ type: 'entry', key: row.key, sig: sig + (statusOnHover ? '|h' : ''), entry: e, status, statusOnHover,
+        grouped: grouped && !hidden, target, pendingEdit, mine, canDelete, hidden });
       prev = post ? e : null;
     }
   }
@@ -135,17 +143,18 @@ function entryEl(row, ctx) {
   if (row.grouped) cls.push('grouped');
   if (e.deleted) cls.push('deleted');
   const el = h('article', { class: cls.join(' '), dataset: { seq: String(e.seq), sender: e.sender }, tabindex: '-1' });
+  const head = h('div', { class: 'msg-head' });
+  const full = !row.grouped || e.replyTo;
+  if (full) head.append(nick(e.sender, e.senderDeleted), timeEl(e.sentAt));
+  if (head.childNodes.length) el.append(head);
   if (e.replyTo) {
+    // Under the reply's own name, above its text: the quote belongs to it, not to the message above.
     const t = row.target;
     const label = t ? (t.deleted ? `${t.sender}: message deleted` : `${t.sender}: ${excerpt(t.kind === 'file' ? '📎 ' + (t.text || '') : t.text, 90)}`)
       : `message #${e.replyTo}`;
     el.append(h('button', { type: 'button', class: 'reply-quote', dataset: { act: 'jump', target: String(e.replyTo) },
       'aria-label': `In reply to ${label}` }, '↪ ', label));
   }
-  const head = h('div', { class: 'msg-head' });
-  const full = !row.grouped || e.replyTo;
-  if (full) head.append(nick(e.sender, e.senderDeleted), timeEl(e.sentAt));
-  if (head.childNodes.length) el.append(head);
   const body = h('div', { class: 'msg-body', dir: 'auto' });
   if (e.deleted) {
     body.append(h('span', { class: 'muted', text: e.kind === 'file' ? 'file deleted' : 'message deleted' }));
@@ -162,7 +171,9 @@ function entryEl(row, ctx) {
   }
   if (e.editedAt && !e.deleted) body.append(h('span', { class: 'muted edited', text: ' (edited)' }));
   if (row.pendingEdit) body.append(h('span', { class: 'muted edited', text: row.pendingEdit === 'edit' ? ' (saving edit…)' : ' (deleting…)' }));
-  if (row.status) body.append(h('span', { class: 'status', dataset: { status: row.status.split(' ')[0] }, text: row.status }));
+  if (row.status) {
+    body.append(h('span', { class: row.statusOnHover ? 'status on-hover' : 'status', dataset: { status: row.status.split(' ')[0] }, text: row.status }));
+  }
   el.append(body);
   if (e.reactions && e.reactions.size) {
     const chips = h('div', { class: 'reactions' });

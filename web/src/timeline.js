@@ -265,7 +265,11 @@ export class TimelineView {
     const b = ev.target.closest('[data-act]');
     const art = ev.target.closest('article');
     if (!b) {
-      if (art && window.matchMedia('(hover: none)').matches) art.classList.toggle('show-actions');
+      if (art && window.matchMedia('(hover: none)').matches) {
+        // One toolbar at a time: a tap on another message moves it there.
+        for (const other of $('timeline').querySelectorAll('.msg.show-actions')) if (other !== art) other.classList.remove('show-actions');
+        art.classList.toggle('show-actions');
+      }
       return;
     }
     const seq = art && art.dataset.seq ? Number(art.dataset.seq) : null;
