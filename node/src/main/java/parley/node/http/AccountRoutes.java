@@ -55,7 +55,9 @@ final class AccountRoutes extends RouteSupport {
   /** The start of a login's User-Agent kept for the user's list of sessions. */
   private static final int USER_AGENT_KEPT = 200;
 
-  AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets) {
+  private final ActivityLog activity;
+
+  AccountRoutes(ActorSystem<?> system, WebSocketEndpoint webSockets, ActivityLog activity) {
     super(system);
     this.addresses = AddressLimits.of(system);
     this.browsers = new BrowserGuard(system.settings().config());
@@ -63,6 +65,7 @@ final class AccountRoutes extends RouteSupport {
     this.tokenTtl = config.getDuration("parley.auth.token-ttl");
     this.ticketTtl = config.getDuration("parley.auth.ticket-ttl");
     this.webSockets = webSockets;
+    this.activity = activity;
   }
 
   /** The calls that need no token: sign-up, login, and the WebSocket (which takes a ticket or a token itself). */
@@ -124,9 +127,13 @@ final class AccountRoutes extends RouteSupport {
     CompletionStage<UserAccount.Result> registered =
         CompletableFuture.supplyAsync(() -> Secrets.hashPassword(body.password(), bcryptCost), blocking)
             .thenCompose(hash -> user(username).<UserAccount.Result>ask(r -> new UserAccount.Register(hash, r), timeout));
-    return onSuccess(registered, result -> result == UserAccount.Done.INSTANCE
-        ? complete(StatusCodes.CREATED, new SignupResponse(username), JSON)
-        : rejected(result));
+    return onSuccess(registered, result -> {
+      if (result != UserAccount.Done.INSTANCE) {
+        return rejected(result);
+      }
+      activity.signedUp();
+      return complete(StatusCodes.CREATED, new SignupResponse(username), JSON);
+    });
   }
 
   /**
@@ -153,6 +160,7 @@ final class AccountRoutes extends RouteSupport {
                 : CompletableFuture.supplyAsync(
                     () -> Secrets.checkPassword(body.password(), check.hash(), bcryptCost), blocking)
                     .thenCompose(ok -> ok ? issueToken(username, address, userAgent) : failed(username, address)));
+    login = login.whenComplete((response, failure) -> activity.loggedIn(response instanceof LoginResponse));
     return onSuccess(login, response -> response instanceof LoginResponse r
         ? (Boolean.TRUE.equals(body.cookie())
             // A browser's session: the token also as an HttpOnly cookie its scripts cannot read.

@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.room.History;
@@ -23,11 +24,13 @@ public final class ApiRoutes extends RouteSupport {
   private final SearchRoutes search;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
+  private final ActivityLog activity;
 
   public ApiRoutes(ActorSystem<?> system, History history, WebSocketEndpoint webSockets, SearchIndex searchIndex,
       Supplier<Boolean> bound) {
     super(system);
-    this.accounts = new AccountRoutes(system, webSockets);
+    this.activity = ActivityLog.start(system);
+    this.accounts = new AccountRoutes(system, webSockets, activity);
     this.rooms = new RoomRoutes(system, history);
     this.files = new FileRoutes(system, history);
     this.invites = new InviteRoutes(system);
@@ -48,6 +51,11 @@ public final class ApiRoutes extends RouteSupport {
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
                 files.forCaller(caller), invites.forCaller(caller), search.forCaller(caller)))))),
         web.routes())));
+  }
+
+  /** Counts what the edge answered, for the log's line a minute. */
+  HttpResponse answered(HttpResponse response) {
+    return activity.answered(response);
   }
 
   /** Up in the cluster and taking requests (not yet, or no more while it stops). */

@@ -20,7 +20,8 @@ public final class HttpEdge {
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.of(HttpRequest.class)
         .via(new IdleBetweenRequests(config.getDuration("parley.http.idle-timeout")))
         .via(routes.routes().flow(system))
-        .map(BrowserGuard::withSecurityHeaders);
+        .map(BrowserGuard::withSecurityHeaders)
+        .map(routes::answered);
     ConnectionGuard guard = new ConnectionGuard(system, ConnectionGuard.Settings.fromConfig(config));
     return guard.bind(
         Http.get(system).newServerAt(config.getString("parley.http.host"), config.getInt("parley.http.port"))

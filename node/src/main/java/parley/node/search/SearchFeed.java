@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -83,7 +84,8 @@ public final class SearchFeed {
       // The feed says why it stopped itself (Pekko's own line names no cause).
       RestartSettings restarts = RestartSettings.create(Duration.ofMillis(100), Duration.ofSeconds(2), 0.2)
           .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
-      UniqueKillSwitch running = RestartSource.withBackoff(restarts, () -> live(system, index, settings))
+      Trouble trouble = new Trouble(QUIET_FOR);
+      UniqueKillSwitch running = RestartSource.withBackoff(restarts, () -> live(system, index, settings, trouble))
           .viaMat(KillSwitches.single(), Keep.right())
           .toMat(Sink.ignore(), Keep.left())
           .run(system);
@@ -97,19 +99,66 @@ public final class SearchFeed {
     });
   }
 
+  /**
+   * How long a failing feed logs at INFO before it warns: a node starting while its database, journal and cluster come
+   * up sees the read journal's first asks time out, and a healthy start must say nothing an operator should act on.
+   */
+  static final Duration QUIET_FOR = Duration.ofSeconds(30);
+
+  /**
+   * The feed's failures in a row: told at INFO until they have gone on for {@code quietFor} (a batch applied, or a
+   * quiet spell twice that long, ends a run), then as a WARN that says what to do.
+   */
+  static final class Trouble {
+    private final Duration quietFor;
+    private final LongSupplier nanos;
+    private long failingSince = -1;
+    private long lastFailure;
+
+    Trouble(Duration quietFor) {
+      this(quietFor, System::nanoTime);
+    }
+
+    Trouble(Duration quietFor, LongSupplier nanos) {
+      this.quietFor = quietFor;
+      this.nanos = nanos;
+    }
+
+    synchronized void moved() {
+      failingSince = -1;
+    }
+
+    synchronized void failed(Throwable cause) {
+      long now = nanos.getAsLong();
+      if (failingSince < 0 || now - lastFailure > 2 * quietFor.toNanos()) {
+        failingSince = now;
+      }
+      lastFailure = now;
+      long failing = now - failingSince;
+      if (failing < quietFor.toNanos()) {
+        LOG.info("The search feed stopped ({}); it starts again from the index's offset", cause.toString());
+      } else {
+        LOG.warn("The search feed has failed for {} s ({}): new messages are not searchable meanwhile. It keeps "
+            + "starting again from the index's offset; check the database the node's log names above",
+            Duration.ofNanos(failing).toSeconds(), cause.toString());
+      }
+    }
+  }
+
   /** From the stored offset on, without end: what the singleton runs. */
-  static Source<IndexPosition, NotUsed> live(ActorSystem<?> system, SearchIndex index, Settings settings) {
-    return from(system, index, settings, true, events -> {});
+  static Source<IndexPosition, NotUsed> live(ActorSystem<?> system, SearchIndex index, Settings settings,
+      Trouble trouble) {
+    return from(system, index, settings, true, events -> {}, trouble);
   }
 
   /** From the stored offset to the journal's end now, telling {@code progress} each batch's events: a rebuild. */
   static Source<IndexPosition, NotUsed> toTheEnd(ActorSystem<?> system, SearchIndex index, Settings settings,
       LongConsumer progress) {
-    return from(system, index, settings, false, progress);
+    return from(system, index, settings, false, progress, new Trouble(Duration.ZERO));
   }
 
   private static Source<IndexPosition, NotUsed> from(ActorSystem<?> system, SearchIndex index, Settings settings,
-      boolean live, LongConsumer progress) {
+      boolean live, LongConsumer progress, Trouble trouble) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher"));
     JdbcReadJournal journal =
         PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, settings.readJournal());
@@ -142,6 +191,7 @@ public final class SearchFeed {
               }
             }
             progress.accept(applied.first().size());
+            trouble.moved();
             return applied.second();
           });
     });
@@ -151,7 +201,7 @@ public final class SearchFeed {
           while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
           }
-          LOG.warn("The search feed stopped ({}); it starts again from the index's offset", cause.toString());
+          trouble.failed(cause);
           return e;
         });
   }
