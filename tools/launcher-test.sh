@@ -6,9 +6,10 @@
 #   one-build      two commands that need a build, started together, run one Maven build; a line-mode command's
 #                  stdout carries no build message; `./parley node` leaves the terminal client built. Maven and java
 #                  are stand-ins here (a copy of the launcher in a scratch tree): this is about the launcher
-#   cluster-ports  `./parley cluster 2 --base-port P` beside a listener on 9464 (a single node's metrics port):
-#                  every port moves with P, both nodes get ready, their logs have no ERROR. Real nodes, on a
-#                  throwaway database of the PostgreSQL at 127.0.0.1:5432 (PARLEY_TEST_PG_USER, default postgres);
+#   cluster-ports  `./parley cluster 2 --http-port .. --metrics-port .. --cluster-port .. --db NAME` beside a
+#                  listener on 9464 (a single node's metrics port): each node on the ports given, the launcher says
+#                  which and that it created the database, both nodes get ready, their logs have no ERROR. Real
+#                  nodes, on a throwaway database of the PostgreSQL at 127.0.0.1:5432 (PARLEY_TEST_PG_USER, default postgres);
 #                  skipped, saying so, when there is none. Builds the tree first if it is not built
 # Exits 1 if any test fails. Waits are on conditions, each with a deadline.
 set -euo pipefail
@@ -195,11 +196,11 @@ signal.pause()' > "$t/holder.out" 2>&1 &
   done
   [ -n "$p" ] || { fail "$name" "no free base port found"; return; }
   local db="parley_launcher_test_$$_$RANDOM"
-  psql -h 127.0.0.1 -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $db" \
-    || { fail "$name" "cannot create database $db"; return; }
   cleanups+=("psql -h 127.0.0.1 -U $pg_user -d postgres -q -c 'DROP DATABASE IF EXISTS $db WITH (FORCE)'")
-  (cd "$root" && PARLEY_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" PARLEY_DB_USER="$pg_user" \
-    exec ./parley cluster 2 --base-port "$p") > "$t/out" 2> "$t/err" &
+  # Each port set apart (the same numbers --base-port P would give), and the database by name: the launcher creates it.
+  (cd "$root" && PARLEY_DB_USER="$pg_user" \
+    exec ./parley cluster 2 --http-port $((p + 1)) --metrics-port $((p + 1385)) --cluster-port $((p + 17441)) \
+      --db "$db") > "$t/out" 2> "$t/err" &
   local launcher=$!
   # Whatever happens, nothing of this test keeps running: the launcher, and any node it left.
   cleanups+=("stop_leftovers $launcher $((p + 1)) $((p + 2))")
@@ -208,6 +209,8 @@ signal.pause()' > "$t/holder.out" 2>&1 &
   wait_for 900 ready_or_gone || true
   local problems=() logs="$root/logs/$p"
   grep -qs 'cluster ready' "$t/err" || problems+=("no 'cluster ready' within 900 s: $(tail -n 5 "$t/err")")
+  local said="HTTP $((p + 1))-$((p + 2)), metrics $((p + 1385))-$((p + 1386)), Artery $((p + 17441))-$((p + 17442)), database jdbc:postgresql://127.0.0.1:5432/$db (created)"
+  grep -qsF "$said" "$t/err" || problems+=("the launcher did not say '$said': $(grep -m1 started "$t/err")")
   local i code metrics
   for i in 1 2; do
     code="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((p + i))/ready" || true)"
