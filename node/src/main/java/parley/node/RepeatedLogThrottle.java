@@ -87,7 +87,10 @@ public final class RepeatedLogThrottle extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (!isStarted() || level == null || !level.isGreaterOrEqual(Level.WARN) || reporting.get()) {
+    // No format: a check whether the level is on (isWarnEnabled; Pekko's logging filter asks it before every event
+    // it publishes), not an event. Counted, the second check of a logger within a window was refused, Pekko dropped
+    // that warning unlogged (the cluster's "unreachable" one), and the window reported "null (repeated 1 times)".
+    if (!isStarted() || level == null || !level.isGreaterOrEqual(Level.WARN) || reporting.get() || format == null) {
       return FilterReply.NEUTRAL;
     }
     String key = logger.getName() + '\u0000' + format;

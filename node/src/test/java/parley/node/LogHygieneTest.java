@@ -112,6 +112,31 @@ class LogHygieneTest {
     context.stop();
   }
 
+  @Test
+  void aCheckWhetherWarningsAreOnIsNoWarningAndHoldsNoneBack() {
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    LoggerContext context = new LoggerContext();
+    RepeatedLogThrottle throttle = new RepeatedLogThrottle(now::get);
+    throttle.setContext(context);
+    throttle.start();
+    context.addTurboFilter(throttle);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.setContext(context);
+    log.start();
+    Logger logger = context.getLogger("org.apache.pekko.cluster.Cluster");
+    logger.addAppender(log);
+    // As Pekko's logging filter does before each event it publishes: is the level on? Then the event.
+    for (String warning : List.of("Marking node as UNREACHABLE", "Leader can currently not perform its duties")) {
+      assertTrue(logger.isWarnEnabled(), "the check within the window is answered as the level says");
+      logger.warn(warning);
+    }
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    throttle.report();
+    assertEquals(List.of("Marking node as UNREACHABLE", "Leader can currently not perform its duties"), messages(log),
+        "both logged, and no 'null (repeated 1 times)' for the checks");
+    context.stop();
+  }
+
   private static List<String> messages(ListAppender<ILoggingEvent> log) {
     return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
