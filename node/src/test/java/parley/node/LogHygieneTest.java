@@ -76,18 +76,11 @@ class LogHygieneTest {
 
   @Test
   void theSameErrorInATightLoopIsLoggedOnceASecondWithACount() {
-    // A logger context of its own, on the test's time: the window ends when the test says so, whatever the host.
     AtomicLong now = new AtomicLong(1_000_000_000L);
-    LoggerContext context = new LoggerContext();
-    RepeatedLogThrottle throttle = new RepeatedLogThrottle(now::get);
-    throttle.setContext(context);
-    throttle.start();
-    context.addTurboFilter(throttle);
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    log.setContext(context);
-    log.start();
-    Logger logger = context.getLogger("parley.test.storm");
-    logger.addAppender(log);
+    Throttled t = throttled(now, "parley.test.storm");
+    RepeatedLogThrottle throttle = t.throttle();
+    ListAppender<ILoggingEvent> log = t.log();
+    Logger logger = t.logger();
     Exception cause = new IOException("Too many open files");
 
     for (int i = 0; i < 100_000; i++) {
@@ -109,22 +102,16 @@ class LogHygieneTest {
     now.addAndGet(TimeUnit.SECONDS.toNanos(1));
     logger.error("Accept error: could not accept new connection", cause);
     assertEquals(4, messages(log).size(), "a new window's first is logged again: " + messages(log));
-    context.stop();
+    logger.getLoggerContext().stop();
   }
 
   @Test
   void aCheckWhetherWarningsAreOnIsNoWarningAndHoldsNoneBack() {
     AtomicLong now = new AtomicLong(1_000_000_000L);
-    LoggerContext context = new LoggerContext();
-    RepeatedLogThrottle throttle = new RepeatedLogThrottle(now::get);
-    throttle.setContext(context);
-    throttle.start();
-    context.addTurboFilter(throttle);
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    log.setContext(context);
-    log.start();
-    Logger logger = context.getLogger("org.apache.pekko.cluster.Cluster");
-    logger.addAppender(log);
+    Throttled t = throttled(now, "org.apache.pekko.cluster.Cluster");
+    RepeatedLogThrottle throttle = t.throttle();
+    ListAppender<ILoggingEvent> log = t.log();
+    Logger logger = t.logger();
     // As Pekko's logging filter does before each event it publishes: is the level on? Then the event.
     for (String warning : List.of("Marking node as UNREACHABLE", "Leader can currently not perform its duties")) {
       assertTrue(logger.isWarnEnabled(), "the check within the window is answered as the level says");
@@ -134,7 +121,24 @@ class LogHygieneTest {
     throttle.report();
     assertEquals(List.of("Marking node as UNREACHABLE", "Leader can currently not perform its duties"), messages(log),
         "both logged, and no 'null (repeated 1 times)' for the checks");
-    context.stop();
+    logger.getLoggerContext().stop();
+  }
+
+  private record Throttled(RepeatedLogThrottle throttle, ListAppender<ILoggingEvent> log, Logger logger) {}
+
+  /** A logger context of its own, on the test's time: a window ends when the test says so, whatever the host. */
+  private static Throttled throttled(AtomicLong now, String loggerName) {
+    LoggerContext context = new LoggerContext();
+    RepeatedLogThrottle throttle = new RepeatedLogThrottle(now::get);
+    throttle.setContext(context);
+    throttle.start();
+    context.addTurboFilter(throttle);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.setContext(context);
+    log.start();
+    Logger logger = context.getLogger(loggerName);
+    logger.addAppender(log);
+    return new Throttled(throttle, log, logger);
   }
 
   private static List<String> messages(ListAppender<ILoggingEvent> log) {

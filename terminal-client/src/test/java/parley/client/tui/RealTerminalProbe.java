@@ -7,6 +7,7 @@ import com.googlecode.lanterna.screen.TerminalScreen;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Draws {@link RealTerminalTest}'s lines on the terminal it runs in, the way the client does (its terminal, Lanterna's
@@ -30,6 +31,6 @@ final class RealTerminalProbe {
       Painter.row(g, 0, row, List.of(Span.plain(Text.clean(lines.get(row)))), 60, TextColor.ANSI.DEFAULT, false);
     }
     screen.refresh();
-    Thread.sleep(Long.MAX_VALUE);
+    new CountDownLatch(1).await(); // drawn: the test reads the pane, then ends the process with its tmux server
   }
 }
