@@ -58,10 +58,6 @@ export class ChatState {
 
   // ---- hello and room summaries ------------------------------------------------------------------------------
 
-  /**
-   * Applies a `hello` frame (or `GET /me`): rooms missing from it are rooms the user left, and are dropped.
-   * Returns the ids dropped.
-   */
   /** Unread notifications: the Mentions badge. */
   get notifications() {
     let n = this._older;
@@ -100,6 +96,10 @@ export class ChatState {
     this._older = total === null ? 0 : Math.max(0, total - unread);
   }
 
+  /**
+   * Applies a `hello` frame (or `GET /me`): rooms missing from it are rooms the user left, and are dropped.
+   * Returns the ids dropped.
+   */
   applyHello(hello) {
     const seen = new Set();
     for (const s of hello.rooms || []) {
