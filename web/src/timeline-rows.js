@@ -28,6 +28,8 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
     out.push({ type: 'start', key: 'start', sig: 's' + room.floor, trimmed, floor: room.floor });
   }
   let prev = null;
+  // Whom the user blocks changes how a row reads (folded, its chips): part of every row's signature.
+  const blocks = state.blockedUsers().join(',');
   // Receipts show on the user's newest message (what Slack and Signal show); the others' on hover or focus.
   let newestOwn = -1;
   for (const row of rowsFromFormat) {
@@ -58,7 +60,7 @@ export function timelineRows(state, room, rowsFromFormat, ctx) {
       // Someone the user blocks: folded, until the user asks to see it.
       const hidden = post && !mine && state.isBlocked(e.sender) && !(ctx.revealed && ctx.revealed.has(room.id + ':' + e.seq));
       const sig = [e.rev, status, grouped ? 1 : 0, target ? target.rev + ':' + (target.deleted ? 1 : 0) : '-',
-        pendingEdit, canDelete ? 1 : 0, hidden ? 1 : 0].join('|');
+        pendingEdit, canDelete ? 1 : 0, hidden ? 1 : 0, blocks].join('|');
       const statusOnHover = e.seq !== newestOwn;
       out.push({ type: 'entry', key: row.key, sig: sig + (statusOnHover ? '|h' : ''), entry: e, status, statusOnHover,
         grouped: grouped && !hidden, target, pendingEdit, mine, canDelete, hidden });
@@ -177,14 +179,17 @@ function entryEl(row, ctx) {
   el.append(body);
   if (e.reactions && e.reactions.size) {
     const chips = h('div', { class: 'reactions' });
-    for (const [emoji, who] of e.reactions) {
+    for (const [emoji, all] of e.reactions) {
+      // Someone the user blocks counts in no chip.
+      const who = all.filter((u) => !ctx.state.isBlocked(u));
+      if (!who.length) continue;
       const mine = who.includes(me);
       chips.append(h('button', {
         type: 'button', class: 'chip', 'aria-pressed': mine ? 'true' : 'false', dataset: { act: 'chip', emoji },
         title: who.join(', '), 'aria-label': `${cleanText(emoji)} ${who.length}, by ${who.join(', ')}`,
       }, cleanText(emoji), ' ', h('span', { text: String(who.length) })));
     }
-    el.append(chips);
+    if (chips.childNodes.length) el.append(chips);
   }
   if (!e.deleted) {
     const acts = h('div', { class: 'msg-actions', role: 'group', 'aria-label': 'Message actions' });

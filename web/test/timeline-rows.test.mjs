@@ -24,3 +24,17 @@ test('receipts show on the newest of the user\'s own messages; the others on hov
   assert.equal(bySeq.get(1).statusOnHover, true, 'an older one on hover');
   assert.equal(bySeq.get(2).status, '', 'a deleted one has none');
 });
+
+test('a row reads again when a block changes: its signature names whom the user blocks', () => {
+  const s = new ChatState('alice');
+  s.applyHello({ type: 'hello', username: 'alice', rooms: [{ id: 'r', name: 'R', kind: 'room', lastSeq: 0, readSeq: 0, unread: 0 }] });
+  s.applyEntry(msg(1, 'bob', 'hello'));
+  const r = s.rooms.get('r');
+  const rowOf = () => timelineRows(s, r, buildRows(r.visibleEntries()), { today: 'x', revealed: new Set() })
+    .find((row) => row.type === 'entry');
+  const before = rowOf();
+  s.applyBlocks(['dave']);
+  const after = rowOf();
+  assert.notEqual(before.sig, after.sig, 'a chip of dave\'s on bob\'s line would count him otherwise');
+  assert.equal(after.hidden, false);
+});

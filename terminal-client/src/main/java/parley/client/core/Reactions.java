@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.function.Predicate;
 import parley.protocol.Message;
 import parley.protocol.Shortcodes;
 
@@ -37,12 +38,16 @@ final class Reactions {
     }
   }
 
-  /** Each reaction on the message at {@code seq} with how many put it there, in the order they came; empty if none. */
-  Map<String, Integer> of(long seq) {
+  /**
+   * Each reaction on the message at {@code seq} with how many put it there, in the order they came; empty if none.
+   * Those of {@code ignored} (whom the user blocks) count for nothing.
+   */
+  Map<String, Integer> of(long seq, Predicate<String> ignored) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     bySeq.getOrDefault(seq, Map.of()).forEach((emoji, who) -> {
-      if (!who.isEmpty()) {
-        counts.put(emoji, who.size());
+      int n = (int) who.stream().filter(ignored.negate()).count();
+      if (n > 0) {
+        counts.put(emoji, n);
       }
     });
     return counts;

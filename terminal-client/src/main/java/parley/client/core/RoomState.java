@@ -252,7 +252,7 @@ public final class RoomState {
 
   /** Each reaction on the message at {@code seq} (by its emoji) with its count, as they came; empty if none. */
   public Map<String, Integer> reactionsOf(long seq) {
-    return reactions.of(seq);
+    return reactions.of(seq, ignored);
   }
 
   /** The seq of {@code me}'s newest message held here that is not deleted, or null. */

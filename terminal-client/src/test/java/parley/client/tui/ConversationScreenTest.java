@@ -155,7 +155,13 @@ class ConversationScreenTest {
   @Test
   void aBlockMadeOnAnotherDeviceFoldsTheirMessagesAndTheyCountForNothing() {
     long before = client.state().room("r2").orElseThrow().unread();
+    // carol's line in #general carries bob's 🎉: after the block it counts him no more.
+    link.frame(server.reacts("r1", "bob", 3, "\ud83c\udf89", true));
+    screen.pump();
+    assertTrue(screen.text().contains("[\ud83c\udf89 1]"), screen.text());
     link.frame(new ServerFrame.Block("bob", true));
+    screen.pump();
+    assertFalse(screen.text().contains("[\ud83c\udf89 1]"), "a blocked user's reaction counts in no chip: " + screen.text());
     link.frame(server.says("r2", "bob", "secret lunch plans"));
     link.frame(ServerFrame.Typing.started("r2", "bob", server.now().plusSeconds(5)));
     screen.pump();
