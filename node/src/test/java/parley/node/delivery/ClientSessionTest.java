@@ -391,9 +391,13 @@ class ClientSessionTest {
     // replaced): here its journal fails every read and write until the room is let go.
     Fixture f = fixture(3);
     try (RoomJournal journal = new RoomJournal(f.room(), true)) {
-      // The write fails, so the room's incarnation stops; every restart fails to read its timeline.
+      // The write fails, so the room's incarnation stops; every restart fails to read its timeline. Awaited: the
+      // room takes a send now and writes it a moment later (its batch), and a summary asked in between was answered
+      // by the incarnation still up, listing the room as available.
+      TestProbe<ChatRoom.SendOutcome> lost = kit.createTestProbe();
       sharding.entityRefFor(ChatRoom.ENTITY_KEY, f.room()).tell(new ChatRoom.Send(f.user(), "lost", "never stored",
-          kit.<ChatRoom.SendOutcome>createTestProbe().ref()));
+          lost.ref()));
+      assertEquals("unavailable", lost.expectMessageClass(ChatRoom.SendRefused.class, Duration.ofSeconds(10)).code());
       // One connection names seq 3 in its handshake's after; another names nothing.
       RecordingOutbound resumed = new RecordingOutbound(1000);
       RecordingOutbound fresh = new RecordingOutbound(1000);
