@@ -200,24 +200,20 @@ final class SearchRoutes extends RouteSupport {
     if (scope.isEmpty()) {
       return CompletableFuture.completedFuture(new SearchResults(List.of(), null, Map.of()));
     }
-    CompletableFuture<SearchPage> page = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Map.Entry<SearchPage, Map<String, Long>>> searched = CompletableFuture.supplyAsync(() -> {
       try {
+        // The positions first, then the search: the index only moves on, so the hits are complete to at least what
+        // indexedThrough says.
+        Map<String, Long> through = index.indexedThrough(scope.keySet());
         Map<String, Long> rooms = new HashMap<>();
         // Members read all the history a room keeps: the floor of each is its first seq.
         scope.keySet().forEach(room -> rooms.put(room, 1L));
-        return index.search(new SearchRequest(query, rooms, username, limit, before, relevance));
+        return Map.entry(index.search(new SearchRequest(query, rooms, username, limit, before, relevance)), through);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }, blocking);
-    CompletableFuture<Map<String, Long>> through = CompletableFuture.supplyAsync(() -> {
-      try {
-        return index.indexedThrough(scope.keySet());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, blocking);
-    return page.thenCombine(through, (p, t) -> Map.entry(p, t)).thenCompose(found -> {
+    return searched.thenCompose(found -> {
       Set<String> hitRooms = new LinkedHashSet<>();
       found.getKey().hits().forEach(hit -> hitRooms.add(hit.room()));
       Set<String> toAsk = new LinkedHashSet<>();

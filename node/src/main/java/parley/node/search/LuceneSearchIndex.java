@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -20,7 +21,10 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -62,6 +66,12 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  /**
+   * Each room's indexed-through seq as the searchers see it: what the position documents hold, kept here too because
+   * every search asks it for each of the caller's rooms, and reading 50 stored documents a search cost more than the
+   * search itself. Moved on after each refresh, so it never claims more than a searcher acquired after reading it sees.
+   */
+  private final Map<String, Long> through = new ConcurrentHashMap<>();
   /** Guarded by {@link #SHARED}: the name it is shared under, and the nodes holding it. */
   private String sharedAs;
   private int users;
@@ -70,6 +80,20 @@ public final class LuceneSearchIndex implements SearchIndex {
     this.directory = directory;
     this.writer = writer;
     this.searchers = new SearcherManager(writer, null);
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Terms rooms = MultiTerms.getTerms(searcher.getIndexReader(), THROUGH_ROOM);
+      TermsEnum room = rooms == null ? TermsEnum.EMPTY : rooms.iterator();
+      for (BytesRef id = room.next(); id != null; id = room.next()) {
+        TopDocs top = searcher.search(new TermQuery(new Term(THROUGH_ROOM, BytesRef.deepCopyOf(id))), 1);
+        if (top.scoreDocs.length > 0) {
+          Document d = searcher.storedFields().document(top.scoreDocs[0].doc);
+          through.put(id.utf8ToString(), d.getField(THROUGH_SEQ).numericValue().longValue());
+        }
+      }
+    } finally {
+      searchers.release(searcher);
+    }
   }
 
   /** Opens (or creates) the index in {@code dir}; blocking I/O. */
@@ -172,6 +196,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     writer.setLiveCommitData(Map.of(OFFSET, Long.toString(position.offset())).entrySet());
     writer.commit();
     searchers.maybeRefreshBlocking();
+    position.indexedThrough().forEach((room, seq) -> this.through.merge(room, seq, Math::max));
   }
 
   static Document toLucene(SearchDocument doc) {
@@ -234,21 +259,15 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   @Override
-  public Map<String, Long> indexedThrough(Collection<String> rooms) throws IOException {
-    Map<String, Long> through = new HashMap<>();
-    IndexSearcher searcher = searchers.acquire();
-    try {
-      for (String room : rooms) {
-        TopDocs top = searcher.search(new TermQuery(new Term(THROUGH_ROOM, room)), 1);
-        if (top.scoreDocs.length > 0) {
-          Document d = searcher.storedFields().document(top.scoreDocs[0].doc);
-          through.put(room, d.getField(THROUGH_SEQ).numericValue().longValue());
-        }
+  public Map<String, Long> indexedThrough(Collection<String> rooms) {
+    Map<String, Long> known = new HashMap<>();
+    for (String room : rooms) {
+      Long seq = through.get(room);
+      if (seq != null) {
+        known.put(room, seq);
       }
-    } finally {
-      searchers.release(searcher);
     }
-    return through;
+    return known;
   }
 
   @Override
@@ -277,6 +296,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     writer.setLiveCommitData(Map.of(OFFSET, "0").entrySet());
     writer.commit();
     searchers.maybeRefreshBlocking();
+    through.clear();
   }
 
   @Override
