@@ -2,6 +2,7 @@ package parley.node.search;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -36,12 +40,17 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The index on the embedded database: Lucene in the node's data directory, needing no setup. A batch is one Lucene
- * commit: its documents, the rooms' positions (a small document per room, {@link #THROUGH_ROOM}) and the feed's
- * offset (the commit's user data) are durable together or not at all. Searches read through {@link #searchers()},
- * refreshed after each commit, so a search sees the documents and the positions of the same commit.
+ * The index on the embedded database: Lucene in the node's data directory, needing no setup. A batch is searchable
+ * once applied (the searchers are refreshed from the writer, which flushes it as a segment, no fsync), and durable at
+ * the next commit, taken at most {@link #COMMIT_EVERY} later off the feed's path: its documents, the rooms' positions
+ * (a small document per room, {@link #THROUGH_ROOM}) and the feed's offset (the commit's user data) are durable
+ * together. A commit holds every document added before its offset was set, and maybe some after, which the feed
+ * puts again after a crash (by id: nothing twice). A commit per batch made each batch wait for an fsync, which on a
+ * busy disk took up to seconds: the lag of every message behind it.
  *
  * <p>Fields: each of {@link SearchFields} as its name; {@code room}, {@code sender}, {@code mentions},
  * {@code has_file}, {@code has_link} are exact terms ({@code "true"} for the flags, absent when false); {@code seq} and
@@ -49,6 +58,7 @@ import org.apache.lucene.util.BytesRef;
  * {@code file_name} are stored; {@code terms} is the analysed text and file name (two values), not stored.
  */
 public final class LuceneSearchIndex implements SearchIndex {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
   /** The document's identity, room:seq (a put replaces, a remove deletes, by it). */
   public static final String ID = "id";
   /** A room's position document: its room id, and the highest seq indexed ({@link #THROUGH_SEQ}, stored). */
@@ -62,6 +72,8 @@ public final class LuceneSearchIndex implements SearchIndex {
   private static final String SKIPPED_REASON = "skipped_reason";
   private static final String SKIPPED_AT = "skipped_at";
   private static final Map<String, LuceneSearchIndex> SHARED = new HashMap<>();
+  /** How long an applied batch may wait to be durable: what the feed reads again after a crash. */
+  static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
 
   private final Directory directory;
   private final IndexWriter writer;
@@ -72,6 +84,10 @@ public final class LuceneSearchIndex implements SearchIndex {
    * search itself. Moved on after each refresh, so it never claims more than a searcher acquired after reading it sees.
    */
   private final Map<String, Long> through = new ConcurrentHashMap<>();
+  /** The offset applied (searchable), and whether a commit has yet to store it; guarded by this. */
+  private long applied;
+  private boolean uncommitted;
+  private final ScheduledExecutorService committer;
   /** Guarded by {@link #SHARED}: the name it is shared under, and the nodes holding it. */
   private String sharedAs;
   private int users;
@@ -80,6 +96,14 @@ public final class LuceneSearchIndex implements SearchIndex {
     this.directory = directory;
     this.writer = writer;
     this.searchers = new SearcherManager(writer, null);
+    this.applied = committedOffset(writer);
+    this.committer = Executors.newSingleThreadScheduledExecutor(run -> {
+      Thread thread = new Thread(run, "search-index-commit");
+      thread.setDaemon(true);
+      return thread;
+    });
+    committer.scheduleWithFixedDelay(this::commitQuietly, COMMIT_EVERY.toMillis(), COMMIT_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     IndexSearcher searcher = searchers.acquire();
     try {
       Terms rooms = MultiTerms.getTerms(searcher.getIndexReader(), THROUGH_ROOM);
@@ -156,8 +180,8 @@ public final class LuceneSearchIndex implements SearchIndex {
 
   @Override
   public synchronized void apply(List<SearchChange> changes, long after, IndexPosition position) throws IOException {
-    if (offset() != after) {
-      throw new StaleOffset(after, offset());
+    if (applied != after) {
+      throw new StaleOffset(after, applied);
     }
     // What a failure leaves behind is buffered in the writer, never committed or searched: the feed applies the same
     // batch again, and each change is idempotent.
@@ -193,10 +217,40 @@ public final class LuceneSearchIndex implements SearchIndex {
       through.add(new StoredField(THROUGH_SEQ, room.getValue()));
       writer.updateDocument(new Term(THROUGH_ROOM, room.getKey()), through);
     }
-    writer.setLiveCommitData(Map.of(OFFSET, Long.toString(position.offset())).entrySet());
-    writer.commit();
     searchers.maybeRefreshBlocking();
+    applied = position.offset();
+    uncommitted = true;
     position.indexedThrough().forEach((room, seq) -> this.through.merge(room, seq, Math::max));
+  }
+
+  /** Stores what is applied: the offset is set under the lock, after its documents; the commit runs outside it. */
+  void commit() throws IOException {
+    synchronized (this) {
+      if (!uncommitted) {
+        return;
+      }
+      writer.setLiveCommitData(Map.of(OFFSET, Long.toString(applied)).entrySet());
+      uncommitted = false;
+    }
+    try {
+      writer.commit();
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        uncommitted = true;
+      }
+      throw e;
+    }
+  }
+
+  private void commitQuietly() {
+    try {
+      commit();
+    } catch (org.apache.lucene.store.AlreadyClosedException closed) {
+      // Closing: close() took the last commit.
+    } catch (Exception e) {
+      LOG.warn("The search index could not store its last batches ({}); they stay searchable, and after a restart the "
+          + "feed reads them again from the journal. Check the disk under parley.search.dir", e.toString());
+    }
   }
 
   static Document toLucene(SearchDocument doc) {
@@ -249,7 +303,11 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   @Override
-  public long offset() {
+  public synchronized long offset() {
+    return applied;
+  }
+
+  private static long committedOffset(IndexWriter writer) {
     for (Map.Entry<String, String> e : writer.getLiveCommitData()) {
       if (e.getKey().equals(OFFSET)) {
         return Long.parseLong(e.getValue());
@@ -295,6 +353,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     writer.deleteAll();
     writer.setLiveCommitData(Map.of(OFFSET, "0").entrySet());
     writer.commit();
+    applied = 0;
+    uncommitted = false;
     searchers.maybeRefreshBlocking();
     through.clear();
   }
@@ -310,10 +370,18 @@ public final class LuceneSearchIndex implements SearchIndex {
     closeNow();
   }
 
-  private synchronized void closeNow() throws IOException {
-    searchers.close();
-    // What the last batch left uncommitted is not kept: its offset was not stored either, so the feed reads it again.
-    writer.rollback();
-    directory.close();
+  private void closeNow() throws IOException {
+    committer.shutdownNow();
+    try {
+      // What is applied is stored (a rebuild ends here); a batch that failed half-way left changes that its offset
+      // does not cover, which the feed puts again.
+      commit();
+    } finally {
+      synchronized (this) {
+        searchers.close();
+        writer.close();
+        directory.close();
+      }
+    }
   }
 }
