@@ -72,7 +72,7 @@ public final class Reindex {
     out.printf("parley search reindex: %d room events to read%n", total);
     AtomicLong read = new AtomicLong();
     AtomicLong lastSaid = new AtomicLong(started);
-    SearchFeed.Settings settings = SearchFeed.Settings.fromConfig(config);
+    SearchFeed.Settings settings = SearchFeed.Settings.fromConfig(config, index);
     // A running node's feed finds the offset moved and starts again from it: the two take turns through the index's
     // compare-and-set, and this one, refused a batch, reads again from the stored offset.
     SearchFeed.run(RestartSource.onFailuresWithBackoff(

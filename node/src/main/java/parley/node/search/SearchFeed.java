@@ -55,9 +55,11 @@ public final class SearchFeed {
 
   /** Batches of at most {@code size} events, or what came within {@code window}. */
   public record Settings(String readJournal, int size, Duration window) {
-    public static Settings fromConfig(Config config) {
+    /** For {@code index}: Lucene flushes a segment a batch, and takes longer windows than a database's transactions. */
+    public static Settings fromConfig(Config config, SearchIndex index) {
       return new Settings(config.getString("parley.search.read-journal"), config.getInt("parley.search.batch-size"),
-          config.getDuration("parley.search.batch-window"));
+          config.getDuration(index instanceof LuceneSearchIndex ? "parley.search.lucene-batch-window"
+              : "parley.search.batch-window"));
     }
   }
 
@@ -73,7 +75,7 @@ public final class SearchFeed {
       LOG.warn("The search feed is off on this node (parley.search.feed): new messages are not indexed here");
       return;
     }
-    Settings settings = Settings.fromConfig(system.settings().config());
+    Settings settings = Settings.fromConfig(system.settings().config(), index);
     ClusterSingleton.get(system).init(
         SingletonActor.of(behavior(index, settings), "search-feed").withStopMessage(Command.STOP));
   }

@@ -164,7 +164,8 @@ class SearchPoisonTest {
   }
 
   private static ActorRef<SearchFeed.Command> startFeed(ActorSystem<?> system, SearchIndex index) {
-    return system.systemActorOf(SearchFeed.behavior(index, SearchFeed.Settings.fromConfig(system.settings().config())),
+    return system.systemActorOf(
+        SearchFeed.behavior(index, SearchFeed.Settings.fromConfig(system.settings().config(), index)),
         "test-feed-" + UUID.randomUUID(), Props.empty());
   }
 
