@@ -183,8 +183,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     if (applied != after) {
       throw new StaleOffset(after, applied);
     }
-    // What a failure leaves behind is buffered in the writer, never committed or searched: the feed applies the same
-    // batch again, and each change is idempotent.
+    // What a failure leaves behind stays in the writer, and a commit or the next refresh may take it: the feed applies
+    // the same batch again, each change idempotent, and the offset moves only past a batch applied whole.
     for (SearchChange change : changes) {
       if (change instanceof SearchChange.Put put) {
         writer.updateDocument(new Term(ID, put.document().id()), toLucene(put.document()));
@@ -371,7 +371,16 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   private void closeNow() throws IOException {
-    committer.shutdownNow();
+    // Never an interrupt: Lucene's files are channels, which an interrupt closes under a commit in flight, and the
+    // writer is then closed for good, the last batches with it.
+    committer.shutdown();
+    try {
+      if (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
+        LOG.warn("The search index's last commit is still running after a minute; closing without waiting for it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       // What is applied is stored (a rebuild ends here); a batch that failed half-way left changes that its offset
       // does not cover, which the feed puts again.
