@@ -28,13 +28,14 @@ import org.apache.pekko.actor.ActorSystem;
  * users each in a share of the rooms; messages of words drawn from a Zipf-distributed vocabulary posted over REST.
  *
  * <ol>
- *   <li>The first half of the messages is posted with the indexer off ({@code parley.search.feed=off})
- *       and the second half with it on, after it caught up with the first: the two halves' acknowledged rates are
- *       the ingest cost of indexing, and the catch-up is the index's build rate from the journal.
- *   <li>While the second half is posted, a sampler posts a message with a word of its own every 250 ms and searches
+ *   <li>A third of the messages is posted with the indexer off ({@code parley.search.feed=off}), a third with it
+ *       on (after it caught up with the first), and the last third with it off again: the rate with it against the
+ *       mean of the two around it is the ingest cost of indexing, and the catch-up is the index's build rate from
+ *       the journal. Each third after the first starts after a restart, with every room woken by a read first.
+ *   <li>While the middle third is posted, a sampler posts a message with a word of its own every 250 ms and searches
  *       for it until found: the lag from the acknowledgement to the first hit.
  *   <li>Then, one at a time from random users over their own rooms: one-word, phrase and {@code from:}+word queries,
- *       timed at the client. On PostgreSQL the same queries' SQL is timed by PostgreSQL itself
+ *       timed at the client once the machine is at rest and every user has searched once since the restart. On PostgreSQL the same queries' SQL is timed by PostgreSQL itself
  *       ({@code EXPLAIN ANALYZE}'s execution time) beside them: the limit the database sets.
  *   <li>Last, {@code ./parley search reindex} rebuilds the index from the journal, timed.
  * </ol>
@@ -208,41 +209,64 @@ final class SearchBench {
       return members;
     }
 
+    /**
+     * Posts a third of the messages with the feed off, a third with it on, and the last third with it off again: the
+     * rate without is the mean of the two thirds around the one with, so what drifts as the journal grows is on both
+     * sides of the ratio.
+     */
     boolean run() throws Exception {
       target.env("JAVA_TOOL_OPTIONS", "-Dparley.search.feed=off");
       target.start(runDir);
       node = target.base(0);
       setUp();
-      int half = shape.messages() / 2;
+      int third = shape.messages() / 3;
+      int last = shape.messages() - 2 * third;
       ObjectNode ingest = result.putObject("ingest");
-      double without = fill(half, 0);
-      ingest.put("withoutIndexerAckedPerSec", Math.round(half / without));
+      double before = third / fill(third, 0);
+      ingest.put("withoutIndexerBeforeAckedPerSec", Math.round(before));
 
-      Bench.log("search: restarting the node with the indexer on; it catches up with " + half + " messages");
-      target.stop(false);
-      target.env("JAVA_TOOL_OPTIONS", "");
-      long restarted = System.nanoTime();
-      target.restart(runDir, "-indexing");
+      Bench.log("search: restarting the node with the indexer on; it catches up with " + third + " messages");
+      long restarted = restart(true, "-indexing");
       double catchUp = awaitIndexed(1800);
-      ingest.put("catchUpSeconds", Bench.round1(Bench.secondsSince(restarted)))
-          .put("catchUpIndexedPerSec", Math.round(half / catchUp));
+      ingest.put("catchUpMessages", third).put("catchUpSeconds", Bench.round1(Bench.secondsSince(restarted)))
+          .put("catchUpIndexedPerSec", Math.round(third / catchUp));
 
+      wake();
       SearchProbes.Lag lag = new SearchProbes.Lag(this);
       Thread sampler = new Thread(lag, "lag-sampler");
       sampler.start();
-      double with = fill(shape.messages() - half, half);
+      double with = third / fill(third, third);
       lag.stop.set(true);
       sampler.join();
-      ingest.put("withIndexerAckedPerSec", Math.round((shape.messages() - half) / with));
-      ingest.put("ratio", Bench.round2(ingest.get("withIndexerAckedPerSec").asDouble()
-          / ingest.get("withoutIndexerAckedPerSec").asDouble()));
+      ingest.put("withIndexerAckedPerSec", Math.round(with));
       result.set("lag", lag.summary());
       awaitIndexed(1800);
 
+      Bench.log("search: restarting the node with the indexer off again");
+      restart(false, "-after");
+      wake();
+      double after = last / fill(last, 2 * third);
+      ingest.put("withoutIndexerAfterAckedPerSec", Math.round(after));
+      double without = (before + after) / 2;
+      ingest.put("withoutIndexerAckedPerSec", Math.round(without)).put("ratio", Bench.round2(with / without));
+
+      Bench.log("search: restarting the node with the indexer on for the queries");
+      restart(true, "-queries");
+      awaitIndexed(1800);
+      result.put("quietAfterSeconds", Bench.round1(awaitQuiet(300)));
       boolean ok = lag.missed == 0;
       ok &= new SearchProbes.Queries(this).run(result.putObject("queries"));
       result.set("reindex", SearchProbes.reindex(this));
       return ok && result.path("reindex").path("ok").asBoolean(false);
+    }
+
+    /** Stops the node and starts it again on its data, with the feed on or off; when it was asked to start. */
+    private long restart(boolean feed, String logSuffix) throws Exception {
+      target.stop(false);
+      target.env("JAVA_TOOL_OPTIONS", feed ? "" : "-Dparley.search.feed=off");
+      long restarted = System.nanoTime();
+      target.restart(runDir, logSuffix);
+      return restarted;
     }
 
     private void setUp() {
@@ -283,6 +307,17 @@ final class SearchBench {
       return text.toString();
     }
 
+    /**
+     * Reads one message of every room, so that each third is timed on rooms already recovered: after a restart the
+     * first write to a room waits for its recovery, which the third before the restart never paid.
+     */
+    void wake() {
+      Bench.log("search: waking " + rooms.size() + " rooms");
+      List<Integer> indexes = IntStream.range(0, rooms.size()).boxed().toList();
+      api.parallel(indexes, 32, r -> api.call("GET", node + "/api/v1/rooms/" + rooms.get(r) + "/messages?limit=1",
+          tokens.get(membersOf(r).get(0)), null).thenApply(reply -> Api.expect(reply, 200, "read " + rooms.get(r))));
+    }
+
     /** Posts {@code count} messages to random rooms from random members; the seconds it took. */
     double fill(int count, int seed) {
       Random r = new Random(seed + 1);
@@ -309,6 +344,33 @@ final class SearchBench {
             return seq;
           }));
       return Bench.secondsSince(start);
+    }
+
+    /**
+     * Waits until the machine (node, database, this generator) has used under a fifth of a core for a whole second;
+     * the seconds it took. The queries are timed on an index at rest: after a catch-up Lucene merges its small
+     * segments and PostgreSQL vacuums and analyses the rows just written, and the first kind of query timed paid for it
+     * alone.
+     */
+    double awaitQuiet(int maxSeconds) {
+      long start = System.nanoTime();
+      long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
+      int cpus = Procs.machineCpus();
+      long[] before = Procs.machineTicks();
+      long at = System.nanoTime();
+      while (System.nanoTime() < deadline) {
+        LockSupport.parkNanos(1_000_000_000L);
+        long[] now = Procs.machineTicks();
+        long t = System.nanoTime();
+        // Ticks are hundredths of a second per CPU: busy is what was neither idle nor stolen.
+        double busyCores = cpus - (now[0] - before[0] + now[1] - before[1]) / 100.0 / ((t - at) / 1e9);
+        if (busyCores < 0.2) {
+          return Bench.secondsSince(start);
+        }
+        before = now;
+        at = t;
+      }
+      throw new IllegalStateException("the machine did not come to rest within " + maxSeconds + " s");
     }
 
     /** Waits until every room's indexedThrough reaches its last acknowledged seq; the seconds it took. */

@@ -25,16 +25,19 @@ final class SearchReport {
     }
     JsonNode ingest = result.path("ingest");
     if (ingest.has("withIndexerAckedPerSec")) {
-      md.append(String.format(Locale.ROOT, "**Ingest** (posted over REST, 64 at a time): %,d acknowledged/s without"
-              + " the indexer, %,d/s with it: **%.0f%%**. The indexer caught up with the first half (%,d messages,"
-              + " written while it was off) in %.1f s, %,d messages/s.%n%n",
-          ingest.path("withoutIndexerAckedPerSec").asLong(), ingest.path("withIndexerAckedPerSec").asLong(),
-          100 * ingest.path("ratio").asDouble(), result.path("messages").asLong() / 2,
-          ingest.path("catchUpSeconds").asDouble(), ingest.path("catchUpIndexedPerSec").asLong()));
+      md.append(String.format(Locale.ROOT, "**Ingest** (posted over REST, 64 at a time): %,d acknowledged/s with"
+              + " the indexer, against %,d/s without (the mean of %,d/s in the third before and %,d/s in the third"
+              + " after): **%.0f%%**. The indexer caught up with the first third (%,d messages, written while it was"
+              + " off) in %.1f s, %,d messages/s.%n%n",
+          ingest.path("withIndexerAckedPerSec").asLong(), ingest.path("withoutIndexerAckedPerSec").asLong(),
+          ingest.path("withoutIndexerBeforeAckedPerSec").asLong(),
+          ingest.path("withoutIndexerAfterAckedPerSec").asLong(), 100 * ingest.path("ratio").asDouble(),
+          ingest.path("catchUpMessages").asLong(), ingest.path("catchUpSeconds").asDouble(),
+          ingest.path("catchUpIndexedPerSec").asLong()));
     }
     JsonNode lag = result.path("lag");
     if (lag.has("count")) {
-      md.append(String.format(Locale.ROOT, "**Index lag**, acknowledged to found, while the second half was posted:"
+      md.append(String.format(Locale.ROOT, "**Index lag**, acknowledged to found, while the middle third was posted:"
               + " p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d probes; never found: %d.%n%n",
           lag.path("p50Ms").asDouble(), lag.path("p99Ms").asDouble(), lag.path("maxMs").asDouble(),
           lag.path("count").asLong(), lag.path("missed").asLong()));
@@ -53,7 +56,12 @@ final class SearchReport {
             pg.has("p99Ms") ? String.format(Locale.ROOT, "%.1f", pg.path("p99Ms").asDouble()) : "-"));
       });
       md.append("\nParley's times are the whole HTTP request at the client (authentication, the caller's rooms,"
-          + " the query, highlights, JSON); PostgreSQL's are EXPLAIN ANALYZE's execution time of the query's SQL alone.\n\n");
+          + " the query, highlights, JSON); PostgreSQL's are EXPLAIN ANALYZE's execution time of the query's SQL alone.");
+      if (result.has("quietAfterSeconds")) {
+        md.append(String.format(Locale.ROOT, " Timed once the machine was at rest (under a fifth of a core busy for a second),"
+            + " %.1f s after the index had caught up.", result.path("quietAfterSeconds").asDouble()));
+      }
+      md.append("\n\n");
     }
     JsonNode reindex = result.path("reindex");
     if (reindex.has("seconds")) {
