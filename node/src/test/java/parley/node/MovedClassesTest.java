@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import parley.node.room.ChatRoom;
 import parley.node.room.RoomDirectory;
+import parley.node.room.RoomInfo;
 import parley.node.room.RoomState;
 import parley.node.room.TimelineEntry;
 import parley.node.testkit.EntityTestKit;
@@ -57,7 +58,7 @@ class MovedClassesTest {
         new RoomDirectory.Listed("r1", "general", 3, false, 100), "parley.node.RoomDirectory$Listed");
     written.forEach((value, earlierName) -> assertEquals(value, readUnderEarlierName(value, earlierName), earlierName));
 
-    ChatRoom.RoomInfo info = new ChatRoom.RoomInfo("general", ChatRoom.KIND_ROOM, "alice", null, 10, at);
+    RoomInfo info = new RoomInfo("general", ChatRoom.KIND_ROOM, "alice", null, 10, at);
     RoomState.Snapshot snapshot = new RoomState.Snapshot(info, 7, List.of("alice"), List.of(entry), null,
         RoomState.DedupeWindow.of(List.of(new RoomState.Sent("alice", "c-7", 7, at))), Map.of("alice", 7L), new long[] {1});
     Object read = readUnderEarlierName(snapshot, "parley.node.ChatRoom$Snapshot");

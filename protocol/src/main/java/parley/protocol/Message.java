@@ -48,6 +48,10 @@ public record Message(
   public static final String KIND_RENAMED = "renamed";
   /** v1.1, moderation: {@code capacity} and/or {@code passcode} (whether one is needed now) changed. */
   public static final String KIND_SETTINGS = "settings";
+  /** v1.3, moderation: {@code text} is who may find the room now: public, unlisted or private. */
+  public static final String KIND_VISIBILITY = "visibility";
+  /** v1.3, moderation: {@code sender} invited {@code user}, who may join from now on. */
+  public static final String KIND_INVITED = "invited";
   /** v1.1, moderation: {@code sender} removed {@code user}; {@code text} the reason, or null. */
   public static final String KIND_KICKED = "kicked";
   public static final String KIND_BANNED = "banned";

@@ -3,10 +3,16 @@ package parley.protocol;
 /**
  * v1.1: {@code PATCH /api/v1/rooms/{id}}, by the owner or an admin: each field given changes (a null or missing one
  * stays). {@code passcode} {@code ""} removes it; {@code topic} {@code ""} clears it. {@code retention} (the owner
- * only): {@code {"maxMessages":N}} or {@code {"maxAgeDays":D}}; {@code {}} keeps everything again.
+ * only): {@code {"maxMessages":N}} or {@code {"maxAgeDays":D}}; {@code {}} keeps everything again. {@code visibility}
+ * (v1.3): {@code public}, {@code unlisted} or {@code private}.
  */
-public record RoomChange(String name, String topic, String passcode, Integer capacity, Retention retention) {
+public record RoomChange(String name, String topic, String passcode, Integer capacity, Retention retention,
+    String visibility) {
   public RoomChange(String name, String topic, String passcode, Integer capacity) {
-    this(name, topic, passcode, capacity, null);
+    this(name, topic, passcode, capacity, null, null);
+  }
+
+  public RoomChange(String name, String topic, String passcode, Integer capacity, Retention retention) {
+    this(name, topic, passcode, capacity, retention, null);
   }
 }

@@ -80,6 +80,8 @@ public final class WireEntries {
     } else if (e instanceof TimelineEntry.Settings s) {
       capacity = s.capacity();
       passcode = s.passcode();
+    } else if (e instanceof TimelineEntry.Visibility v) {
+      text = v.visibility();
     } else if (e instanceof TimelineEntry.Retention r) {
       retention = wire(r.retention());
     } else if (e instanceof TimelineEntry.Trimmed t) {

@@ -193,10 +193,14 @@ final class FileRoutes extends RouteSupport {
         .thenApply(outcome -> outcome instanceof ChatRoom.SendAdmitted ? null : outcome);
   }
 
-  /** Null if {@code user} is a member of the room, else {@code 403 not_a_member} whatever the kind of room. */
+  /**
+   * Null if {@code user} is a member of the room; else {@code 403 not_a_member} for a room they may know of, and for a
+   * room that is no room to them (a private room, a DM, a group DM) the file is no file to them either.
+   */
   private CompletionStage<Object> membership(String user, String roomId) {
     return room(roomId).<ChatRoom.GetResult>ask(r -> new ChatRoom.GetSummary(user, r), timeout)
         .thenApply(result -> result instanceof ChatRoom.SummaryView v && v.isMember() ? null
+            : result instanceof ChatRoom.Rejected r && "no_such_room".equals(r.code()) ? noSuchFile()
             : new ChatRoom.Rejected("not_a_member", "you are not a member of the room this file was shared in"));
   }
 

@@ -2,6 +2,7 @@ package parley.node.http;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,6 +15,7 @@ import parley.node.user.Invite;
 import parley.node.user.UserAccount;
 import parley.protocol.BlockList;
 import parley.protocol.InviteList;
+import parley.protocol.Moderation;
 
 /**
  * Who may reach a user: the invitations waiting for their answer ({@code /me/invites}: a group DM opened by
@@ -22,8 +24,13 @@ import parley.protocol.InviteList;
  */
 final class InviteRoutes extends RouteSupport {
 
+  private final int invitesPerWindow;
+  private final Duration inviteWindow;
+
   InviteRoutes(ActorSystem<?> system) {
     super(system);
+    this.invitesPerWindow = system.settings().config().getInt("parley.limits.invites-per-window");
+    this.inviteWindow = system.settings().config().getDuration("parley.limits.invite-window");
   }
 
   Route forCaller(Caller caller) {
@@ -33,6 +40,8 @@ final class InviteRoutes extends RouteSupport {
             () -> accept(caller, roomId)))),
         path(segment("me").slash("invites").slash(segment()).slash("decline"), roomId -> post(() -> validRoom(roomId,
             () -> decline(caller, roomId)))),
+        path(segment("rooms").slash(segment()).slash("invites"), roomId -> post(() -> validRoom(roomId,
+            () -> body(Moderation.class, b -> invite(caller, roomId, b))))),
         path(segment("me").slash("blocks"), () -> get(() -> blocks(caller))),
         path(segment("me").slash("blocks").slash(segment()), name -> concat(
             post(() -> setBlocked(caller, name, true)),
@@ -63,6 +72,38 @@ final class InviteRoutes extends RouteSupport {
         });
     return onSuccess(accepted, result -> result instanceof ChatRoom.RoomView v
         ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result));
+  }
+
+  /**
+   * v1.3: the owner or an admin invites a user to a room: an {@code invited} entry in the room, and an invitation in
+   * the invitee's list and on each of their connections (none if the invitee blocks the inviter: they are not told).
+   * The invitee joins by accepting it, past the passcode and into a private room.
+   */
+  private Route invite(Caller caller, String roomId, Moderation body) {
+    String invitee = body == null ? null : Validation.canonicalUsername(body.username());
+    if (!Validation.isValidUsername(invitee)) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "username names the user to invite");
+    }
+    if (invitee.equals(caller.username())) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "you cannot invite yourself");
+    }
+    String me = caller.username();
+    CompletionStage<Object> done = user(invitee).<UserAccount.PresenceView>ask(UserAccount.GetPresence::new, timeout)
+        .thenCompose(presence -> !presence.exists()
+            ? CompletableFuture.completedFuture((Object) new UserAccount.Rejected("no_such_user", "there is no such user"))
+            : take(me, "invites", invitesPerWindow, inviteWindow, "too_many_invites", "sent", "invitations",
+                "parley.limits.invites-per-window"))
+        .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE ? CompletableFuture.completedFuture(allowed)
+            : room(roomId).<ChatRoom.ModerationResult>ask(r -> new ChatRoom.Invite(me, invitee, r), timeout)
+                .thenApply(result -> {
+                  if (result instanceof ChatRoom.RoomView v) {
+                    user(invitee).tell(new UserAccount.AddInvite(new Invite(roomId, v.kind(), v.name(), me, now())));
+                    return UserAccount.Done.INSTANCE;
+                  }
+                  return (Object) result;
+                }));
+    return onSuccess(done, result -> result == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT)
+        : rejected(result));
   }
 
   private Route decline(Caller caller, String roomId) {

@@ -28,6 +28,7 @@ import parley.node.limits.LimitLog;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.room.RoomDirectory;
+import parley.node.room.RoomInfo;
 import parley.node.room.TimelineEntry;
 import parley.node.user.Invite;
 import parley.node.user.UserAccount;
@@ -146,17 +147,20 @@ final class RoomRoutes extends RouteSupport {
     if (problem.isPresent()) {
       return error(StatusCodes.BAD_REQUEST, problem.get().code(), problem.get().message());
     }
+    if (body.visibility() != null && !RoomInfo.VISIBILITIES.contains(body.visibility())) {
+      return invalidVisibility();
+    }
     String id = Secrets.newRoomId();
     int capacity = body.capacity() == null ? Limits.CAPACITY_DEFAULT : body.capacity();
     CompletionStage<Object> created = take(caller.username(), "rooms", userLimits.roomsPerWindow(),
-            userLimits.roomWindow(), "too_many_rooms", "rooms", "parley.limits.rooms-per-window")
+            userLimits.roomWindow(), "too_many_rooms", "created", "rooms", "parley.limits.rooms-per-window")
         .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE
             ? CompletableFuture.completedFuture((Object) allowed)
             : CompletableFuture.supplyAsync(
                 () -> body.passcode() == null ? null : Secrets.hashPassword(body.passcode(), bcryptCost), blocking)
             .thenCompose(hash -> room(id).<ChatRoom.CreateResult>ask(
                 r -> new ChatRoom.Create(body.name().strip(), ChatRoom.KIND_ROOM, caller.username(), hash, capacity,
-                    List.of(), r),
+                    List.of(), r, List.of(), body.visibility()),
                 timeout))
             .thenCompose(result -> addRoom(caller.username(), id, 1).thenApply(done -> (Object) result)));
     return onSuccess(created, result -> result instanceof ChatRoom.Created c
@@ -164,12 +168,19 @@ final class RoomRoutes extends RouteSupport {
         : rejected(result));
   }
 
+  private Route invalidVisibility() {
+    return error(StatusCodes.BAD_REQUEST, "invalid_room", "visibility is public, unlisted or private");
+  }
+
   /** The owner or an admin changes the room's name, topic, passcode or capacity. */
   Route changeRoom(Caller caller, String id, RoomChange body) {
     if (body.name() == null && body.topic() == null && body.passcode() == null && body.capacity() == null
-        && body.retention() == null) {
+        && body.retention() == null && body.visibility() == null) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request",
-          "give at least one of name, topic, passcode, capacity, retention");
+          "give at least one of name, topic, passcode, capacity, retention, visibility");
+    }
+    if (body.visibility() != null && !RoomInfo.VISIBILITIES.contains(body.visibility())) {
+      return invalidVisibility();
     }
     var retention = body.retention();
     if (retention != null && ((retention.maxMessages() != null && (retention.maxMessages() < Limits.RETENTION_MESSAGES_MIN
@@ -193,7 +204,7 @@ final class RoomRoutes extends RouteSupport {
         .supplyAsync(() -> passcode == null ? null : Secrets.hashPassword(passcode, bcryptCost), blocking)
         .thenCompose(hash -> room(id).ask(r -> new ChatRoom.Change(caller.username(),
             body.name() == null ? null : body.name().strip(), body.topic(), body.passcode() != null, hash,
-            body.capacity(), r, retention), timeout));
+            body.capacity(), r, retention, body.visibility()), timeout));
     return onSuccess(changed, this::roomOrRefusal);
   }
 
@@ -267,21 +278,6 @@ final class RoomRoutes extends RouteSupport {
     return onSuccess(
         room(id).<ChatRoom.GetResult>ask(r -> new ChatRoom.Get(caller.username(), r), timeout),
         result -> result instanceof ChatRoom.RoomView v ? complete(StatusCodes.OK, toWire(v), JSON) : rejected(result));
-  }
-
-  /**
-   * One use of a limit whose window outlives the entities (rooms and group DMs created): Done, or the refusal with
-   * its code, its number and when a place comes free. Counted by the user's {@link LimitLog}, so that neither a
-   * passivation nor a restart opens the window again.
-   */
-  private CompletionStage<Object> take(String username, String limit, int max, Duration window, String code,
-      String what, String setting) {
-    return LimitLog.of(system, username).<LimitLog.Answer>ask(r -> new LimitLog.Take(limit, max, window, r), timeout)
-        .thenApply(answer -> answer instanceof LimitLog.Refused refused
-            ? new UserAccount.Rejected(code, "you created " + max + " " + what + " in the last "
-                + LimitLog.humane(window) + ", the limit (" + setting + "); a place comes free in "
-                + LimitLog.humane(Duration.ofMillis(refused.retryAfterMs())))
-            : UserAccount.Done.INSTANCE);
   }
 
   /** Null, or the refusal of a join whose passcode is not even checked yet: the user's wrong ones earned a wait. */
@@ -402,7 +398,7 @@ final class RoomRoutes extends RouteSupport {
     String id = ChatRoom.groupId(all);
     String name = String.join(", ", all);
     CompletionStage<Object> opened = take(caller.username(), "group-dms", userLimits.groupDmsPerWindow(),
-            userLimits.groupDmWindow(), "too_many_group_dms", "group DMs", "parley.limits.group-dms-per-window")
+            userLimits.groupDmWindow(), "too_many_group_dms", "opened", "group DMs", "parley.limits.group-dms-per-window")
         .thenCompose(allowed -> allowed != UserAccount.Done.INSTANCE
             ? CompletableFuture.completedFuture((Object) allowed)
             : reach(caller.username(), others).thenCompose(reach -> {

@@ -39,6 +39,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.AskTimeoutException;
 import parley.node.Validation;
 import parley.node.delivery.WireEntries;
+import parley.node.limits.LimitLog;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.user.UserAccount;
@@ -99,9 +100,11 @@ abstract class RouteSupport extends AllDirectives {
       case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
       case "not_your_message", "blocked" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
-      case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks" ->
+      case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks",
+          "already_a_member", "room_invites_full" ->
           StatusCodes.CONFLICT;
-      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_connections", "rate_limited",
+      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_connections",
+          "rate_limited",
           "too_many_uploads_per_user" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
       case "internal_error" -> StatusCodes.INTERNAL_SERVER_ERROR;
@@ -273,10 +276,26 @@ abstract class RouteSupport extends AllDirectives {
     return Validation.isValidRoomId(id) ? inner.get() : rejected(new ChatRoom.Rejected("no_such_room", "there is no such room"));
   }
 
+  /**
+   * One use of a limit whose window outlives the entities (rooms and group DMs created, invitations sent): Done, or
+   * the refusal with its code, its number and when a place comes free. Counted by the user's {@link LimitLog}, so that neither a
+   * passivation nor a restart opens the window again.
+   */
+  CompletionStage<Object> take(String username, String limit, int max, Duration window, String code, String verb,
+      String what, String setting) {
+    return LimitLog.of(system, username).<LimitLog.Answer>ask(r -> new LimitLog.Take(limit, max, window, r), timeout)
+        .thenApply(answer -> answer instanceof LimitLog.Refused refused
+            ? new UserAccount.Rejected(code, "you " + verb + " " + max + " " + what + " in the last "
+                + LimitLog.humane(window) + ", the limit (" + setting + "); a place comes free in "
+                + LimitLog.humane(Duration.ofMillis(refused.retryAfterMs())))
+            : UserAccount.Done.INSTANCE);
+  }
+
   static Room toWire(ChatRoom.RoomView v) {
     return new Room(
         v.id(), v.name(), v.kind(), v.owner(), v.capacity(), v.hasPasscode(), v.lastSeq(),
         v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen(), m.role())).toList(), v.topic(),
-        WireEntries.wire(v.retention()), v.retention() == null && v.floorSeq() <= 1 ? null : v.floorSeq());
+        WireEntries.wire(v.retention()), v.retention() == null && v.floorSeq() <= 1 ? null : v.floorSeq(),
+        v.visibility());
   }
 }

@@ -1,6 +1,5 @@
 package parley.node.room;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
@@ -121,6 +120,7 @@ public final class ChatRoom {
   /**
    * Create the room; {@code others} join with the owner (a DM's second member). {@code invited} (a group DM): its
    * people who do not join now but may later (on accepting an invitation); a group DM's parties are all of them.
+   * {@code visibility}: a room's (see {@link RoomInfo}); null is public.
    */
   public record Create(
       String name,
@@ -130,10 +130,16 @@ public final class ChatRoom {
       int capacity,
       List<String> others,
       ActorRef<CreateResult> replyTo,
-      List<String> invited)
+      List<String> invited,
+      String visibility)
       implements Command {
     public Create {
       invited = invited == null ? List.of() : invited;
+    }
+
+    public Create(String name, String kind, String owner, String passcodeHash, int capacity, List<String> others,
+        ActorRef<CreateResult> replyTo, List<String> invited) {
+      this(name, kind, owner, passcodeHash, capacity, others, replyTo, invited, null);
     }
 
     public Create(String name, String kind, String owner, String passcodeHash, int capacity, List<String> others,
@@ -285,12 +291,24 @@ public final class ChatRoom {
    * a null hash removes the passcode. Answered with the room, or refused.
    */
   public record Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
-      Integer capacity, ActorRef<ModerationResult> replyTo, Retention retention) implements Command {
+      Integer capacity, ActorRef<ModerationResult> replyTo, Retention retention, String visibility)
+      implements Command {
     public Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
         Integer capacity, ActorRef<ModerationResult> replyTo) {
-      this(user, name, topic, passcodeGiven, passcodeHash, capacity, replyTo, null);
+      this(user, name, topic, passcodeGiven, passcodeHash, capacity, replyTo, null, null);
+    }
+
+    public Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
+        Integer capacity, ActorRef<ModerationResult> replyTo, Retention retention) {
+      this(user, name, topic, passcodeGiven, passcodeHash, capacity, replyTo, retention, null);
     }
   }
+
+  /**
+   * {@code user} (the owner or an admin) invites {@code invitee}: stored as an {@code invited} entry, answered with the
+   * room, or refused.
+   */
+  public record Invite(String user, String invitee, ActorRef<ModerationResult> replyTo) implements Command {}
 
   /**
    * Retention: see whether entries fall outside the room's retention, and trim them. {@code timer}: the age
@@ -379,11 +397,12 @@ public final class ChatRoom {
       boolean isMember,
       String topic,
       RetentionRule retention,
-      long floorSeq)
+      long floorSeq,
+      String visibility)
       implements CreateResult, GetResult, ModerationResult {
     public RoomView(String id, String name, String kind, String owner, int capacity, boolean hasPasscode, long lastSeq,
         List<MemberView> members, boolean isMember) {
-      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null, null, 1);
+      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null, null, 1, null);
     }
   }
 
@@ -491,33 +510,6 @@ public final class ChatRoom {
     TimelineEntry entry();
   }
 
-  /**
-   * {@code parties}: a group DM's people (who may join it again after leaving); null for other rooms.
-   * {@code ownerGone}: the owner closed the account with nobody in the room to hand it to, so it keeps no owner for
-   * good (null before that, and in snapshots written before it was kept: see {@link RoomState#ownerOwed}).
-   */
-  public record RoomInfo(
-      String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
-      List<String> parties, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ownerGone)
-      implements CborSerializable {
-    public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt) {
-      this(name, kind, owner, passcodeHash, capacity, createdAt, null, null);
-    }
-
-    public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
-        List<String> parties) {
-      this(name, kind, owner, passcodeHash, capacity, createdAt, parties, null);
-    }
-
-    RoomInfo with(String newName, String newOwner, String newPasscodeHash, int newCapacity) {
-      return new RoomInfo(newName, kind, newOwner, newPasscodeHash, newCapacity, createdAt, parties, ownerGone);
-    }
-
-    RoomInfo withOwnerGone() {
-      return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, Boolean.TRUE);
-    }
-  }
-
   /** The one id of the group DM of these people, whoever opens it: "g" and 31 hex digits of their names' hash. */
   public static String groupId(Collection<String> people) {
     return "g" + Secrets.sha256(String.join(",", new TreeSet<>(people))).substring(0, 31);
@@ -570,11 +562,11 @@ public final class ChatRoom {
     return isPrivate(kind) ? noSuchRoom() : notAMember();
   }
 
-  static Rejected noSuchRoom() {
+  public static Rejected noSuchRoom() {
     return new Rejected("no_such_room", "there is no such room");
   }
 
-  static Rejected notAMember() {
+  public static Rejected notAMember() {
     return new Rejected("not_a_member", "you are not a member of this room");
   }
 }

@@ -23,7 +23,7 @@ import scala.collection.immutable.HashMap;
  */
 final class NextState {
   private final RoomState from;
-  ChatRoom.RoomInfo info;
+  RoomInfo info;
   Set<String> members;
   SendWindow dedupe;
   HashMap<String, Long> lastSent;

@@ -238,6 +238,12 @@ final class RoomAudience {
     if (!state.exists() || !ChatRoom.KIND_ROOM.equals(state.info.kind())) {
       return;
     }
+    if (!RoomInfo.PUBLIC.equals(state.info.visibility())) {
+      // Unlisted or private: listed as a room with nobody in it (never shown), under no name.
+      sharding.entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID).tell(new RoomDirectory.Report(
+          new RoomDirectory.Listing(roomId, "", 0, 0, false, state.info.capacity())));
+      return;
+    }
     int online = (int) presence.values().stream().filter(ChatRoom.MemberView::online).count();
     sharding.entityRefFor(RoomDirectory.ENTITY_KEY, RoomDirectory.ID).tell(new RoomDirectory.Report(
         new RoomDirectory.Listing(roomId, state.info.name(), state.members.size(), online,

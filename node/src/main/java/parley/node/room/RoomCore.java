@@ -96,7 +96,7 @@ final class RoomCore {
 
   GetResult get(RoomState state, String asUser) {
     boolean member = state.isMember(asUser);
-    if (ChatRoom.isPrivate(state.info.kind()) && !member) {
+    if (state.info.hidden() && !member) {
       return ChatRoom.noSuchRoom();
     }
     return view(state, asUser);
@@ -123,7 +123,8 @@ final class RoomCore {
         member,
         state.topic,
         state.retention,
-        state.floorSeq);
+        state.floorSeq,
+        ChatRoom.KIND_ROOM.equals(state.info.kind()) ? state.info.visibility() : null);
   }
 
   /** Why {@code user} may not act in the open room as a member (it is not theirs), or null. */
@@ -132,6 +133,6 @@ final class RoomCore {
   }
 
   static Rejected outsider(RoomState state) {
-    return ChatRoom.outsider(state.info.kind());
+    return state.info.hidden() ? ChatRoom.noSuchRoom() : ChatRoom.notAMember();
   }
 }

@@ -215,6 +215,7 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(Change.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(Moderate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(SetRole.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
+        .onCommand(ChatRoom.Invite.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(Delete.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(CheckRetention.class, (state, cmd) -> Effect().noReply())
         .onCommand(AgeFloorFound.class, (state, cmd) -> Effect().noReply())
@@ -244,9 +245,13 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(AgeFloorFound.class, retention::onAgeFloorFound)
         .onCommand(Moderate.class, moderation::onModerate)
         .onCommand(SetRole.class, moderation::onSetRole)
+        .onCommand(ChatRoom.Invite.class, moderation::onInvite)
         .onCommand(Delete.class, moderation::onDelete)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), core.get(state, cmd.asUser())))
         .onCommand(GetSummary.class, (state, cmd) -> {
+          if (state.info.hidden() && !state.isMember(cmd.asUser())) {
+            return Effect().reply(cmd.replyTo(), noSuchRoom());
+          }
           long[] ignored = state.fromIgnored(cmd.asUser(), cmd.readSeq(), cmd.ignoring());
           return Effect().reply(cmd.replyTo(), new SummaryView(roomId, state.info.name(), state.info.kind(),
               state.lastSeq, state.isMember(cmd.asUser()), state.lastSent.getOrElse(cmd.asUser(), () -> 0L),

@@ -31,7 +31,6 @@ import parley.node.room.ChatRoom.Moderated;
 import parley.node.room.ChatRoom.PasscodeChecked;
 import parley.node.room.ChatRoom.Rejected;
 import parley.node.room.ChatRoom.RoomCreated;
-import parley.node.room.ChatRoom.RoomInfo;
 
 /**
  * The room's membership handlers: creating the room, joins (passcodes checked off the room, with a back-off after
@@ -60,7 +59,8 @@ final class RoomMembership extends RoomPart {
       all.add(cmd.owner());
       parties = List.copyOf(all);
     }
-    RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now, parties);
+    RoomInfo info = new RoomInfo(cmd.name(), cmd.kind(), cmd.owner(), cmd.passcodeHash(), cmd.capacity(), now, parties,
+        null, KIND_ROOM.equals(cmd.kind()) ? cmd.visibility() : null, null);
     List<Event> events = new ArrayList<>();
     events.add(new RoomCreated(info, new TimelineEntry.Joined(1, cmd.owner(), now)));
     long seq = 1;
@@ -89,13 +89,18 @@ final class RoomMembership extends RoomPart {
         || (group && (state.info.parties() == null || !state.info.parties().contains(cmd.user())))) {
       return Effect().reply(cmd.replyTo(), noSuchRoom());
     }
+    boolean invited = state.info.invited().contains(cmd.user());
+    if (KIND_ROOM.equals(state.info.kind()) && state.info.hidden() && !invited && !state.isMember(cmd.user())) {
+      // A private room is joined by invitation only, and to anyone else it is no room at all.
+      return Effect().reply(cmd.replyTo(), noSuchRoom());
+    }
     if (state.isMember(cmd.user())) {
       return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
     }
     if (state.banned.contains(cmd.user())) {
       return Effect().reply(cmd.replyTo(), new Rejected("banned", "you are banned from this room"));
     }
-    if (state.info.passcodeHash() == null) {
+    if (state.info.passcodeHash() == null || invited) {
       return admit(state, cmd.user(), cmd.replyTo());
     }
     if (cmd.passcode() == null) {

@@ -80,6 +80,9 @@ final class RoomModeration extends RoomPart {
           passcodeChanges ? cmd.passcodeHash() : null));
       seq++;
     }
+    if (cmd.visibility() != null && !cmd.visibility().equals(state.info.visibility())) {
+      events.add(new RoomChanged(new TimelineEntry.Visibility(seq++, cmd.user(), now, cmd.visibility()), null));
+    }
     if (retentionChanges) {
       events.add(new RoomChanged(new TimelineEntry.Retention(seq, cmd.user(), now,
           retention == null ? RetentionRule.KEEP_ALL : retention), null));
@@ -115,6 +118,30 @@ final class RoomModeration extends RoomPart {
           ? new TimelineEntry.Unbanned(seq, cmd.user(), now(), target, cmd.reason()) : null;
     };
     List<Event> events = entry == null ? List.of() : List.of(new Moderated(entry));
+    return persistModeration(state, events, cmd.user(), cmd.replyTo());
+  }
+
+  /**
+   * An invitation: the invitee may join from now on, past a passcode and into a private room. Refused for a member, a
+   * banned user (unban first), and past {@link RoomInfo#INVITED_MAX} unanswered; the same invitation again changes
+   * nothing. Whether the invitee exists is the edge's to check, before.
+   */
+  ReplyEffect<Event, RoomState> onInvite(RoomState state, ChatRoom.Invite cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    if (refusal == null && state.isMember(cmd.invitee())) {
+      refusal = new Rejected("already_a_member", cmd.invitee() + " is a member of this room already");
+    } else if (refusal == null && state.banned.contains(cmd.invitee())) {
+      refusal = forbidden(cmd.invitee() + " is banned from this room: unban them first");
+    } else if (refusal == null && !state.info.invited().contains(cmd.invitee())
+        && state.info.invited().size() >= RoomInfo.INVITED_MAX) {
+      refusal = new Rejected("room_invites_full", "the room has " + RoomInfo.INVITED_MAX
+          + " invitations unanswered (the most it keeps)");
+    }
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), refusal);
+    }
+    List<Event> events = state.info.invited().contains(cmd.invitee()) ? List.of()
+        : List.of(new Moderated(new TimelineEntry.Invited(nextSeq(state), cmd.user(), now(), cmd.invitee())));
     return persistModeration(state, events, cmd.user(), cmd.replyTo());
   }
 

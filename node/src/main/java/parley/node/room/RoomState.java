@@ -28,7 +28,7 @@ import scala.collection.immutable.HashMap$;
  * classes.
  */
 public final class RoomState implements CborSerializable {
-  final ChatRoom.RoomInfo info;
+  final RoomInfo info;
   final long lastSeq;
   final Set<String> members;
   /**
@@ -69,7 +69,7 @@ public final class RoomState implements CborSerializable {
   public record Overlay(String text, Instant editedAt, boolean deleted, List<Long> edits) implements CborSerializable {}
 
   RoomState(
-      ChatRoom.RoomInfo info,
+      RoomInfo info,
       long lastSeq,
       Set<String> members,
       RecentEntries recent,
@@ -222,6 +222,7 @@ public final class RoomState implements CborSerializable {
     }
     if (entry instanceof TimelineEntry.Joined joined) {
       next.members = with(members, joined.sender());
+      next.info = next.info.withInvited(joined.sender(), false);
     } else if (entry instanceof TimelineEntry.Left left) {
       next.left(left.sender());
     } else if (entry instanceof TimelineEntry.AccountClosed closed) {
@@ -239,10 +240,16 @@ public final class RoomState implements CborSerializable {
       next.info = info.with(renamed.name(), info.owner(), info.passcodeHash(), info.capacity());
     } else if (entry instanceof TimelineEntry.Settings changed) {
       next.settings(changed, ((ChatRoom.RoomChanged) event).passcodeHash());
+    } else if (entry instanceof TimelineEntry.Visibility visibility) {
+      next.info = info.withVisibility(visibility.visibility());
+    } else if (entry instanceof TimelineEntry.Invited invited) {
+      next.info = info.withInvited(invited.user(), true);
     } else if (entry instanceof TimelineEntry.Kicked kicked) {
       next.removed(kicked.user());
+      next.info = info.withInvited(kicked.user(), false);
     } else if (entry instanceof TimelineEntry.Banned ban) {
       next.removed(ban.user());
+      next.info = info.withInvited(ban.user(), false);
       next.banned = with(banned, ban.user());
     } else if (entry instanceof TimelineEntry.Unbanned unban) {
       next.banned = without(banned, unban.user());
@@ -293,7 +300,7 @@ public final class RoomState implements CborSerializable {
   /**
    * Whether the room's owner closed the account and the room is still owed a new owner: a closure before rooms were
    * handed over as their owner went, with someone in the room then to take it. Not a room left with nobody in it
-   * ({@link ChatRoom.RoomInfo#ownerGone}): whoever joins such a room later joins a room without an owner.
+   * ({@link RoomInfo#ownerGone}): whoever joins such a room later joins a room without an owner.
    */
   boolean ownerOwed() {
     return KIND_ROOM.equals(info.kind()) && closedSenders.contains(info.owner())
@@ -383,7 +390,7 @@ public final class RoomState implements CborSerializable {
    * it, one object per send (read, never written); {@code window} is the same in columns.
    */
   public record Snapshot(
-      ChatRoom.RoomInfo info,
+      RoomInfo info,
       long lastSeq,
       List<String> members,
       List<TimelineEntry> recent,
@@ -404,7 +411,7 @@ public final class RoomState implements CborSerializable {
       implements CborSerializable {
 
     /** A snapshot as written before No mentions, and nothing of what rooms could do since. */
-    public Snapshot(ChatRoom.RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
+    public Snapshot(RoomInfo info, long lastSeq, List<String> members, List<TimelineEntry> recent,
         List<Sent> dedupe, DedupeWindow window, Map<String, Long> lastSent, long[] quietDeltas) {
       this(info, lastSeq, members, recent, dedupe, window, lastSent, quietDeltas, null, null, null, null, null, null,
           null, null, null, null);

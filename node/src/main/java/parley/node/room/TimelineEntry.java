@@ -36,6 +36,8 @@ import parley.node.CborSerializable;
     @JsonSubTypes.Type(value = TimelineEntry.Topic.class, name = TimelineEntry.TOPIC),
     @JsonSubTypes.Type(value = TimelineEntry.Renamed.class, name = TimelineEntry.RENAMED),
     @JsonSubTypes.Type(value = TimelineEntry.Settings.class, name = TimelineEntry.SETTINGS),
+    @JsonSubTypes.Type(value = TimelineEntry.Visibility.class, name = TimelineEntry.VISIBILITY),
+    @JsonSubTypes.Type(value = TimelineEntry.Invited.class, name = TimelineEntry.INVITED),
     @JsonSubTypes.Type(value = TimelineEntry.Retention.class, name = TimelineEntry.RETENTION),
     @JsonSubTypes.Type(value = TimelineEntry.Trimmed.class, name = TimelineEntry.TRIMMED),
     @JsonSubTypes.Type(value = TimelineEntry.RoomDeleted.class, name = TimelineEntry.DELETED)})
@@ -56,6 +58,8 @@ public sealed interface TimelineEntry extends CborSerializable {
   String TOPIC = "topic";
   String RENAMED = "renamed";
   String SETTINGS = "settings";
+  String VISIBILITY = "visibility";
+  String INVITED = "invited";
   String RETENTION = "retention";
   String TRIMMED = "trimmed";
   /** The tombstone of a deleted room; never shown as an entry (members get {@code room_deleted}). */
@@ -239,6 +243,23 @@ public sealed interface TimelineEntry extends CborSerializable {
     @Override
     public String kind() {
       return SETTINGS;
+    }
+  }
+
+  /** Who may find the room from now on: {@link RoomInfo#PUBLIC}, {@link RoomInfo#UNLISTED} or {@link RoomInfo#PRIVATE}. */
+  record Visibility(long seq, String sender, Instant sentAt, @JsonProperty("text") String visibility)
+      implements TimelineEntry {
+    @Override
+    public String kind() {
+      return VISIBILITY;
+    }
+  }
+
+  /** {@code sender} invited {@code user}, who may join from now on whatever the room's visibility and passcode. */
+  record Invited(long seq, String sender, Instant sentAt, String user) implements AboutMember {
+    @Override
+    public String kind() {
+      return INVITED;
     }
   }
 

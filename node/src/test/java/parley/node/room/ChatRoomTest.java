@@ -531,7 +531,7 @@ class ChatRoomTest {
         new RoomState.Sent("bob", "b-1", 4, at.plusMillis(7)),
         new RoomState.Sent("alice", "a-2", 9, at.minusMillis(33)),
         new RoomState.Sent("carol", "c-1", 10, at.plusSeconds(86_400)));
-    ChatRoom.RoomInfo info = new ChatRoom.RoomInfo("general", ChatRoom.KIND_ROOM, "alice", null, 10, at);
+    RoomInfo info = new RoomInfo("general", ChatRoom.KIND_ROOM, "alice", null, 10, at);
     var columns = RoomState.DedupeWindow.of(sends);
     assertEquals(List.of("alice", "bob", "carol"), columns.senders());
     assertEquals(sends, columns.sends());
