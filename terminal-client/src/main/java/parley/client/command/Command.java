@@ -9,7 +9,12 @@ public sealed interface Command {
   /** A message to the room in view. */
   record Say(String text) implements Command {}
 
-  record Create(String name, String passcode, Integer capacity) implements Command {}
+  /** {@code visibility}: public (null), unlisted or private. */
+  record Create(String name, String passcode, Integer capacity, String visibility) implements Command {
+    public Create(String name, String passcode, Integer capacity) {
+      this(name, passcode, capacity, null);
+    }
+  }
 
   record Join(String room, String passcode) implements Command {}
 
@@ -49,13 +54,20 @@ public sealed interface Command {
   /** Download the file shared at {@code seq} into {@code dir} (null: the current directory). */
   record Download(long seq, String dir) implements Command {}
 
-  /** Moderation of the room in view: its topic, name, passcode (null: remove it) or capacity. */
-  record ChangeRoom(String name, String topic, String passcode, Integer capacity, Retention retention)
-      implements Command {
+  /** Moderation of the room in view: its topic, name, passcode (null: remove it), capacity or visibility. */
+  record ChangeRoom(String name, String topic, String passcode, Integer capacity, Retention retention,
+      String visibility) implements Command {
     public ChangeRoom(String name, String topic, String passcode, Integer capacity) {
-      this(name, topic, passcode, capacity, null);
+      this(name, topic, passcode, capacity, null, null);
+    }
+
+    public ChangeRoom(String name, String topic, String passcode, Integer capacity, Retention retention) {
+      this(name, topic, passcode, capacity, retention, null);
     }
   }
+
+  /** Invite {@code username} to the room in view (owner, admins). */
+  record InviteUser(String username) implements Command {}
 
   /** {@code action} kick, ban or unban {@code username}, with an optional {@code reason}. */
   record Moderate(String action, String username, String reason) implements Command {}

@@ -14,7 +14,8 @@ public final class CommandParser {
 
   /** Each command with its usage and what it does: {@code /help}, the help screen and Tab completion use it. */
   public static final List<String[]> COMMANDS = List.of(
-      new String[] {"/create", "/create name [--passcode P] [--capacity N]", "create a room and enter it"},
+      new String[] {"/create", "/create name [--passcode P] [--capacity N]",
+          "create a room and enter it (also --private, --unlisted)"},
       new String[] {"/join", "/join id [passcode]", "join a room by id (or by name); also /j"},
       new String[] {"/leave", "/leave", "leave the room in view"},
       new String[] {"/rooms", "/rooms [text]", "browse the public rooms (named with text), join one"},
@@ -38,6 +39,9 @@ public final class CommandParser {
       new String[] {"/passcode", "/passcode [P]", "set the room's passcode, or remove it with none (owner, admins)"},
       new String[] {"/capacity", "/capacity N", "set how many members the room holds (owner, admins)"},
       new String[] {"/retention", "/retention N | Nd | all", "keep the last N messages, or N days of them, or all (owner)"},
+      new String[] {"/visibility", "/visibility public | unlisted | private",
+          "who finds the room: listed, by its id, or by invitation only (owner, admins)"},
+      new String[] {"/invite", "/invite user", "invite someone to the room in view, private or not (owner, admins)"},
       new String[] {"/kick", "/kick user [reason]", "remove someone from the room in view (owner, admins)"},
       new String[] {"/ban", "/ban user [reason]", "remove someone and keep them out (owner, admins)"},
       new String[] {"/unban", "/unban user", "let a banned user join again (owner, admins)"},
@@ -46,7 +50,7 @@ public final class CommandParser {
       new String[] {"/owner", "/owner user", "hand the room over to a member; you stay an admin (owner)"},
       new String[] {"/deleteroom", "/deleteroom", "delete the room in view and its history, for everyone (owner; asks first)"},
       new String[] {"/invites", "/invites", "list the invitations waiting for your answer, numbered"},
-      new String[] {"/accept", "/accept [n | room id]", "accept invitation n (from /invites) and join its group DM"},
+      new String[] {"/accept", "/accept [n | room id]", "accept invitation n (from /invites) and join its room or group DM"},
       new String[] {"/decline", "/decline [n | room id]", "decline invitation n"},
       new String[] {"/block", "/block user", "keep user out of your DMs and group DMs (ends their invitations)"},
       new String[] {"/unblock", "/unblock user", "let a blocked user reach you again"},
@@ -61,8 +65,8 @@ public final class CommandParser {
 
   /** The commands that run a room and those of the account, shown as one line each by the F1 screen. */
   public static final List<String> RUNNING_A_ROOM =
-      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/kick", "/ban", "/unban", "/op", "/deop", "/owner",
-          "/deleteroom");
+      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/kick", "/ban",
+          "/unban", "/op", "/deop", "/owner", "/deleteroom");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES =
       List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download");
@@ -71,6 +75,8 @@ public final class CommandParser {
   /** Invitations and blocks, one line of the F1 screen. */
   public static final List<String> INVITES =
       List.of("/invites", "/accept", "/decline", "/block", "/unblock", "/blocks");
+
+  private static final List<String> VISIBILITIES = List.of("public", "unlisted", "private");
 
   private CommandParser() {}
 
@@ -195,6 +201,11 @@ public final class CommandParser {
         }
       case "/retention":
         return words.size() != 1 ? usage("/retention") : retention(words.get(0));
+      case "/visibility":
+        return words.size() != 1 || !VISIBILITIES.contains(words.get(0).toLowerCase(Locale.ROOT)) ? usage("/visibility")
+            : new Command.ChangeRoom(null, null, null, null, null, words.get(0).toLowerCase(Locale.ROOT));
+      case "/invite":
+        return words.size() == 1 ? new Command.InviteUser(words.get(0).replaceFirst("^@", "")) : usage("/invite");
       case "/kick":
       case "/ban":
         return words.isEmpty() ? usage(name)
@@ -263,9 +274,12 @@ public final class CommandParser {
     List<String> name = new ArrayList<>();
     String passcode = null;
     Integer capacity = null;
+    String visibility = null;
     for (int i = 0; i < words.size(); i++) {
       String w = words.get(i);
-      if (w.equals("--passcode") || w.equals("--capacity")) {
+      if (w.equals("--private") || w.equals("--unlisted")) {
+        visibility = w.substring(2);
+      } else if (w.equals("--passcode") || w.equals("--capacity")) {
         if (i + 1 >= words.size()) {
           return usage("/create");
         }
@@ -285,7 +299,8 @@ public final class CommandParser {
         name.add(w);
       }
     }
-    return name.isEmpty() ? usage("/create") : new Command.Create(String.join(" ", name), passcode, capacity);
+    return name.isEmpty() ? usage("/create")
+        : new Command.Create(String.join(" ", name), passcode, capacity, visibility);
   }
 
   private static Command usage(String command) {

@@ -31,9 +31,15 @@ public final class RoomCommands {
   }
 
   public CompletableFuture<Room> create(String name, String passcode, Integer capacity) {
-    return adopt(api.createRoom(new CreateRoom(name, passcode, capacity)), room ->
-        "Created " + roomLabel(room) + ". Others join with: /join " + room.id()
-            + (room.passcode() ? " <passcode>" : ""));
+    return create(name, passcode, capacity, null);
+  }
+
+  /** {@code visibility}: public (null), unlisted or private (others join once invited: /invite). */
+  public CompletableFuture<Room> create(String name, String passcode, Integer capacity, String visibility) {
+    return adopt(api.createRoom(new CreateRoom(name, passcode, capacity, visibility)), room ->
+        "Created " + roomLabel(room) + ". " + ("private".equals(room.visibility())
+            ? "Others join once invited: /invite user"
+            : "Others join with: /join " + room.id() + (room.passcode() ? " <passcode>" : "")));
   }
 
   /** Join by id, or by name when no room has that id and exactly one public room has that name. */
@@ -136,6 +142,15 @@ public final class RoomCommands {
   /** Changes the room in view; the entries it makes show the change to everyone, this client included. */
   public void changeRoom(RoomChange change) {
     client.inCurrentRoom(room -> client.fetch(api.changeRoom(room.id(), change), this::adoptModerated));
+  }
+
+  /** Invites {@code username} to the room in view; the room's {@code invited} entry shows it to everyone. */
+  public void invite(String username) {
+    client.inCurrentRoom(room -> client.fetch(api.invite(room.id(), username), (ok, failure) -> {
+      if (failure != null) {
+        client.notice("Could not invite " + username + ": " + ApiException.of(failure).getMessage(), true);
+      }
+    }));
   }
 
   public void moderate(String action, String username, String reason) {

@@ -183,6 +183,12 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Void> invite(String roomId, String username) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/invites", new Moderation(username, null),
+        Void.class);
+  }
+
+  @Override
   public CompletableFuture<Room> openGroup(List<String> usernames) {
     return call("POST", "/dms", new GroupDm(usernames), Room.class);
   }

@@ -91,6 +91,9 @@ public interface ParleyApi {
   /** {@code action} is kick, ban or unban. */
   CompletableFuture<Room> moderate(String roomId, String action, Moderation body);
 
+  /** v1.3: invites {@code username} to the room (owner, admins). */
+  CompletableFuture<Void> invite(String roomId, String username);
+
   /** The owner deletes the room, with its history. */
   CompletableFuture<Void> deleteRoom(String roomId);
 

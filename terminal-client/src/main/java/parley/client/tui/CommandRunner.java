@@ -40,7 +40,7 @@ final class CommandRunner {
     if (command instanceof Command.Say say) {
       client.send(say.text());
     } else if (command instanceof Command.Create c) {
-      client.rooms().create(c.name(), c.passcode(), c.capacity());
+      client.rooms().create(c.name(), c.passcode(), c.capacity(), c.visibility());
     } else if (command instanceof Command.Join j) {
       client.rooms().join(j.room(), j.passcode());
     } else if (command instanceof Command.Leave) {
@@ -66,7 +66,10 @@ final class CommandRunner {
     } else if (command instanceof Command.Clear) {
       timeline.clear();
     } else if (command instanceof Command.ChangeRoom c) {
-      client.rooms().changeRoom(new RoomChange(c.name(), c.topic(), c.passcode(), c.capacity(), c.retention()));
+      client.rooms().changeRoom(new RoomChange(c.name(), c.topic(), c.passcode(), c.capacity(), c.retention(),
+          c.visibility()));
+    } else if (command instanceof Command.InviteUser i) {
+      client.rooms().invite(i.username());
     } else if (command instanceof Command.Moderate m) {
       client.rooms().moderate(m.action(), m.username(), m.reason());
     } else if (command instanceof Command.React r) {

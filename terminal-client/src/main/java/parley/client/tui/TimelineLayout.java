@@ -317,6 +317,8 @@ final class TimelineLayout {
           + (m.passcode() == null ? "" : m.passcode() ? " a passcode is needed now" : " no passcode is needed now")
           + (m.passcode() != null && m.capacity() != null ? "," : "")
           + (m.capacity() == null ? "" : " capacity " + m.capacity());
+      case Message.KIND_VISIBILITY -> "— " + sender + " made the room " + Text.clean(String.valueOf(m.text()));
+      case Message.KIND_INVITED -> "— " + sender + " invited " + user;
       case Message.KIND_KICKED -> "← " + user + " was kicked by " + sender + why;
       case Message.KIND_BANNED -> "← " + user + " was banned by " + sender + why;
       case Message.KIND_UNBANNED -> "— " + sender + " unbanned " + user;

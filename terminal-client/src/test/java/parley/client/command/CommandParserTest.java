@@ -23,6 +23,9 @@ class CommandParserTest {
     assertInstanceOf(Command.Invalid.class, CommandParser.parse("/create"));
     assertInstanceOf(Command.Invalid.class, CommandParser.parse("/create x --capacity many"));
     assertInstanceOf(Command.Invalid.class, CommandParser.parse("/create x --passcode"));
+    assertEquals(new Command.Create("hideout", null, null, "private"), CommandParser.parse("/create hideout --private"));
+    assertEquals(new Command.Create("quiet room", null, 5, "unlisted"),
+        CommandParser.parse("/create quiet room --unlisted --capacity 5"));
   }
 
   @Test
@@ -63,6 +66,11 @@ class CommandParserTest {
     assertEquals(new Command.Blocks(), CommandParser.parse("/blocks"));
     assertEquals(new Command.Invalid("Usage: /block user"), CommandParser.parse("/block"));
     assertInstanceOf(Command.Invalid.class, CommandParser.parse("/accept 1 2"));
+    assertEquals(new Command.InviteUser("bob"), CommandParser.parse("/invite @bob"));
+    assertEquals(new Command.Invalid("Usage: /invite user"), CommandParser.parse("/invite"));
+    assertEquals(new Command.ChangeRoom(null, null, null, null, null, "private"), CommandParser.parse("/visibility Private"));
+    assertEquals(new Command.Invalid("Usage: /visibility public | unlisted | private"),
+        CommandParser.parse("/visibility secret"));
   }
 
   @Test

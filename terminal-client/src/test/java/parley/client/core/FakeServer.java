@@ -486,6 +486,14 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Void> invite(String roomId, String username) {
+    return answer("invite " + username, () -> {
+      moderation(roomId, Message.KIND_INVITED, me, username, null, null);
+      return null;
+    });
+  }
+
+  @Override
   public CompletableFuture<Room> moderate(String roomId, String action, Moderation body) {
     return answer(action + " " + body.username() + (body.reason() == null ? "" : " " + body.reason()), () -> {
       if (!action.equals("unban")) {
