@@ -3,7 +3,7 @@
 // with the keyboard in one tab and the room shows in both, with what the stranger writes in it; she declines another
 // in the other tab and it goes from the first; she blocks a third sender, who then cannot reach her; the account
 // dialog lists whom she blocks and unblocks them; a block in one tab folds the blocked user's messages in both. Also: the sessions the node signed out past its limit are listed,
-// and joining a passcode room asks for the passcode.
+// joining a passcode room asks for the passcode, and a private room is joined by an invitation from its room dialog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -205,3 +205,43 @@ test('passcodes: a join without one asks for it, a wrong one says so, a short on
   await until(async () => (await d.locator('#room-title').textContent()) === '# vault', 'the passcode room to open');
   assert.deepEqual(dave.problems, []);
 });
+
+test('a private room: made private in the new-room dialog, an invitation from the room dialog, accepted in the invitee\'s tab', async () => {
+  const pat = await openUser(browser, node);
+  const p = pat.page;
+  await signUp(p, 'pat', PASSWORD);
+  const quinn = await openUser(browser, node);
+  const q = quinn.page;
+  await signUp(q, 'quinn', PASSWORD);
+  const evan = await node.user('evan', PASSWORD);
+
+  await p.getByRole('button', { name: 'New room' }).click();
+  await p.locator('#create-name').fill('hideout');
+  await p.locator('#create-visibility').selectOption('private');
+  await p.locator('#dlg-create').getByRole('button', { name: 'Create' }).click();
+  await until(async () => (await p.locator('#room-title').textContent()) === '# hideout', 'the private room to open');
+  const room = await roomIdOf(p);
+  // To anyone not invited it is no room at all, as an id nobody made.
+  const outsider = await api(evan, 'GET', `/api/v1/rooms/${room}`).catch((e) => String(e.message));
+  const nobodys = await api(evan, 'GET', '/api/v1/rooms/zz0zz0zz0zz0').catch((e) => String(e.message));
+  assert.equal(outsider.replace(room, 'ID'), nobodys.replace('zz0zz0zz0zz0', 'ID'));
+  assert.match(outsider, /no_such_room/);
+
+  // pat invites quinn from the room dialog; the room's timeline says so.
+  await p.locator('#room-settings-btn').click();
+  assert.equal(await p.locator('#room-visibility').inputValue(), 'private');
+  await p.locator('#invite-user').fill('quinn');
+  await p.locator('#invite-form').getByRole('button', { name: 'Invite' }).click();
+  await p.locator('#dlg-room').getByRole('button', { name: 'Close' }).click();
+  await p.locator('#timeline .sys', { hasText: 'pat invited quinn' }).waitFor();
+
+  // quinn sees the invitation, accepts it, and reads the room.
+  const item = inviteItem(q, 'pat invites you to #hideout');
+  await item.waitFor();
+  await item.getByRole('button', { name: /^Accept/ }).click();
+  await until(async () => (await roomIdOf(q)) === room, 'quinn to open the private room');
+  await q.locator('#timeline .sys', { hasText: 'pat invited quinn' }).waitFor();
+  assert.deepEqual(pat.problems, []);
+  assert.deepEqual(quinn.problems, []);
+});
+

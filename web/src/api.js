@@ -76,10 +76,11 @@ export class Api {
     if (after) p += '&after=' + enc(after);
     return this.call('GET', p);
   }
-  createRoom(name, passcode, capacity) {
+  createRoom(name, passcode, capacity, visibility) {
     const body = { name };
     if (passcode) body.passcode = passcode;
     if (capacity) body.capacity = capacity;
+    if (visibility && visibility !== 'public') body.visibility = visibility;
     return this.call('POST', '/api/v1/rooms', body);
   }
   room(id) { return this.call('GET', '/api/v1/rooms/' + enc(id)); }
@@ -87,6 +88,7 @@ export class Api {
   leave(id) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/leave'); }
   updateRoom(id, change) { return this.call('PATCH', '/api/v1/rooms/' + enc(id), change); }
   deleteRoom(id) { return this.call('DELETE', '/api/v1/rooms/' + enc(id)); }
+  invite(id, username) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/invites', { username }); }
   moderate(id, action, body) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/' + action, body); }
   messages(id, { before, after, limit = 50 } = {}) {
     let p = '/api/v1/rooms/' + enc(id) + '/messages?limit=' + limit;

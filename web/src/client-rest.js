@@ -167,7 +167,7 @@ export const restOps = {
     return r;
   },
 
-  async createRoom(name, passcode, capacity) { return this.adopt(await this.d.api.createRoom(name, passcode, capacity)); },
+  async createRoom(name, passcode, capacity, visibility) { return this.adopt(await this.d.api.createRoom(name, passcode, capacity, visibility)); },
   async join(id, passcode) { return this.adopt(await this.d.api.join(id, passcode)); },
   async openDm(username) { return this.adopt(await this.d.api.dm(username)); },
   async openGroup(usernames) { return this.adopt(await this.d.api.groupDm(usernames)); },

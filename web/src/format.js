@@ -177,6 +177,8 @@ export function systemLine(e) {
       if (typeof e.capacity === 'number') parts.push(`capacity ${e.capacity}`);
       return `${who} changed the settings: ${parts.join(', ') || 'updated'}`;
     }
+    case 'visibility': return `${who} made the room ${cleanText(e.text)}`;
+    case 'invited': return `${who} invited ${e.user}`;
     case 'kicked': return `${e.user} was kicked by ${who}${reason}`;
     case 'banned': return `${e.user} was banned by ${who}${reason}`;
     case 'unbanned': return `${e.user} was unbanned by ${who}`;

@@ -34,11 +34,20 @@ export class RoomView {
       if ($('room-nopass').checked) { if (r.passcode) change.passcode = ''; } else if ($('room-passcode').value) change.passcode = $('room-passcode').value;
       const cap = Number($('room-capacity').value);
       if (cap && cap !== r.capacity) change.capacity = cap;
+      const visibility = $('room-visibility').value;
+      if (visibility !== (r.visibility || 'public')) change.visibility = visibility;
       if (!Object.keys(change).length) throw new Error('Nothing changed');
       const room = await this.v.api.updateRoom(this.v.current, change);
       this.s.applyRoomDetails(room);
       $('dlg-room').close();
       this.v.schedule();
+    }));
+    on($('invite-form'), 'submit', this.v.guard($('dlg-room'), async () => {
+      const u = $('invite-user').value.trim().toLowerCase();
+      if (!u) throw new Error('Type a username');
+      await this.v.api.invite(this.v.current, u);
+      $('invite-user').value = '';
+      this.v.toast(`${u} is invited`);
     }));
     on($('unban-form'), 'submit', this.v.guard($('dlg-room'), async () => {
       const u = $('unban-user').value.trim().toLowerCase();
@@ -101,6 +110,7 @@ export class RoomView {
     $('room-id').textContent = r.id;
     $('room-form').hidden = !mod;
     $('unban-form').hidden = !mod;
+    $('invite-form').hidden = !mod || r.isDirect;
     $('delete-room-btn').hidden = role !== 'owner';
     $('leave-btn').textContent = r.isDirect ? 'Leave conversation' : 'Leave room';
     $('room-name').value = r.name || '';
@@ -108,6 +118,7 @@ export class RoomView {
     $('room-passcode').value = '';
     $('room-nopass').checked = !r.passcode;
     $('room-capacity').value = r.capacity || '';
+    $('room-visibility').value = r.visibility || 'public';
     for (const e of $('dlg-room').querySelectorAll('.error')) e.textContent = '';
     $('dlg-room').showModal();
   }

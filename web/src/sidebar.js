@@ -29,7 +29,7 @@ export class SidebarView {
     });
     on($('create-form'), 'submit', this.v.guard($('dlg-create'), async () => {
       const cap = $('create-capacity').value ? Number($('create-capacity').value) : undefined;
-      const r = await this.c.createRoom($('create-name').value.trim(), $('create-passcode').value || undefined, cap);
+      const r = await this.c.createRoom($('create-name').value.trim(), $('create-passcode').value || undefined, cap, $('create-visibility').value);
       $('dlg-create').close();
       this.v.openRoom(r.id);
     }));

@@ -7,7 +7,7 @@ export const POST_KINDS = new Set(['message', 'file']);
 export const META_KINDS = new Set(['edit', 'delete', 'reaction']);
 /** Entries shown as lines of the timeline. Kinds a later protocol adds are skipped. */
 export const SHOWN_KINDS = new Set(['message', 'file', 'joined', 'left', 'account_closed', 'topic', 'renamed',
-  'settings', 'kicked', 'banned', 'unbanned', 'role', 'retention', 'trimmed']);
+  'settings', 'visibility', 'invited', 'kicked', 'banned', 'unbanned', 'role', 'retention', 'trimmed']);
 
 export class RoomState {
   constructor(id) {
@@ -18,6 +18,7 @@ export class RoomState {
     this.topic = null;
     this.capacity = null;
     this.passcode = false;
+    this.visibility = null;
     this.unavailable = false;
     /** Newest seq known to exist. */
     this.lastSeq = 0;

@@ -53,6 +53,7 @@ export const timelineOps = {
     r.countedUpTo = Math.max(r.countedUpTo, e.seq);
     if (e.kind === 'topic') r.topic = e.text || null;
     if (e.kind === 'renamed' && e.text) r.name = e.text;
+    if (e.kind === 'visibility' && e.text) r.visibility = e.text;
     if (e.kind === 'settings') {
       if (typeof e.capacity === 'number') r.capacity = e.capacity;
       if (typeof e.passcode === 'boolean') r.passcode = e.passcode;

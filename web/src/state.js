@@ -158,6 +158,7 @@ export class ChatState {
     r.capacity = room.capacity;
     r.passcode = room.passcode;
     r.topic = room.topic || null;
+    if (room.visibility) r.visibility = room.visibility;
     if (typeof room.floorSeq === 'number') r.floor = Math.max(r.floor, room.floorSeq);
     r.lastSeq = Math.max(r.lastSeq, room.lastSeq);
     r.unavailable = false;

@@ -124,6 +124,8 @@ describe('labels', () => {
     assert.equal(systemLine({ kind: 'joined', sender: 'bob' }), 'bob joined');
     assert.equal(systemLine({ kind: 'kicked', sender: 'alice', user: 'mallory', text: 'spam' }), 'mallory was kicked by alice: spam');
     assert.equal(systemLine({ kind: 'role', sender: 'alice', user: 'bob', role: 'owner' }), 'alice handed the room over to bob');
+    assert.equal(systemLine({ kind: 'visibility', sender: 'alice', text: 'private' }), 'alice made the room private');
+    assert.equal(systemLine({ kind: 'invited', sender: 'alice', user: 'bob' }), 'alice invited bob');
     assert.equal(systemLine({ kind: 'message', sender: 'bob', text: 'x' }), null);
   });
 });
