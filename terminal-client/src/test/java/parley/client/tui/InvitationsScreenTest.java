@@ -166,7 +166,11 @@ class InvitationsScreenTest {
   void theNewCommandsAreInHelpAndCompleteWithTab() {
     screen.type("/inv");
     screen.press(KeyType.Tab);
+    // Two commands start so since v1.3, /invite (to a room) and /invites: Tab again is the other one.
+    assertEquals("[#general] /invite", screen.inputRow());
+    screen.press(KeyType.Tab);
     assertEquals("[#general] /invites", screen.inputRow());
     assertTrue(HelpWindow.text().contains("/invites /accept /decline /block /unblock /blocks"), HelpWindow.text());
+    assertTrue(HelpWindow.text().contains("/visibility /invite"), HelpWindow.text());
   }
 }
