@@ -65,6 +65,19 @@ public final class Secrets {
     return HEX.formatHex(bytes) + "." + username;
   }
 
+  /** A fresh secret naming nobody (an invite link's token): 43 characters of base64url, 256 random bits. */
+  public static String newBareToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Whether a string has the shape of {@link #newBareToken()}'s tokens (checked before any lookup). */
+  public static boolean isBareToken(String token) {
+    return token != null && token.length() == 43 && token.chars().allMatch(c -> (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+  }
+
   /** The user a token or ticket names, if it has the right shape. */
   public static Optional<String> usernameOf(String token) {
     if (token == null) {

@@ -7,7 +7,7 @@
  * <p>The parts, each a package: {@code room} (the room entity and the room directory: timelines, members, dedupe),
  * {@code user} (the user entity: accounts, tokens, read markers, presence), {@code delivery} (a WebSocket's session
  * and the node's hub: who gets which entry, in order), {@code http} (the edge: routes, WebSockets, connection limits), {@code limits} (rate limits: token buckets, login
- * backoff, what a node keeps per client address).
+ * backoff, what a node keeps per client address), {@code files} (shared files) and {@code invites} (invite links).
  * Calls go edge to delivery to entities; entities answer and publish to hubs. Nothing here holds chat state.
  */
 package parley.node;

@@ -21,6 +21,7 @@ public final class ApiRoutes extends RouteSupport {
   private final RoomRoutes rooms;
   private final FileRoutes files;
   private final InviteRoutes invites;
+  private final InviteLinkRoutes inviteLinks;
   private final SearchRoutes search;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
@@ -34,6 +35,7 @@ public final class ApiRoutes extends RouteSupport {
     this.rooms = new RoomRoutes(system, history);
     this.files = new FileRoutes(system, history);
     this.invites = new InviteRoutes(system);
+    this.inviteLinks = new InviteLinkRoutes(system);
     this.search = new SearchRoutes(system, searchIndex);
     this.web = new WebRoutes(system);
     this.bound = bound;
@@ -49,7 +51,7 @@ public final class ApiRoutes extends RouteSupport {
             accounts.open(),
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
-                files.forCaller(caller), invites.forCaller(caller), search.forCaller(caller)))))),
+                files.forCaller(caller), invites.forCaller(caller), inviteLinks.forCaller(caller), search.forCaller(caller)))))),
         web.routes())));
   }
 

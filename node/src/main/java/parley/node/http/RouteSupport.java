@@ -93,7 +93,9 @@ abstract class RouteSupport extends AllDirectives {
 
   static StatusCode statusOf(String code) {
     return switch (code) {
-      case "no_such_room", "no_such_user", "no_such_session", "no_such_invite" -> StatusCodes.NOT_FOUND;
+      case "no_such_room", "no_such_user", "no_such_session", "no_such_invite",
+          "no_such_invite_link" -> StatusCodes.NOT_FOUND;
+      case "invite_expired" -> StatusCodes.GONE;
       case "wrong_passcode", "passcode_required", "not_a_member", "wrong_password", "forbidden", "banned",
           "csrf_failed" -> StatusCodes.FORBIDDEN;
       case "no_such_member", "no_such_message", "no_such_file" -> StatusCodes.NOT_FOUND;
@@ -101,7 +103,7 @@ abstract class RouteSupport extends AllDirectives {
       case "not_your_message", "blocked" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
       case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks",
-          "already_a_member", "room_invites_full" ->
+          "already_a_member", "room_invites_full", "invite_links_full" ->
           StatusCodes.CONFLICT;
       case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_connections",
           "rate_limited",

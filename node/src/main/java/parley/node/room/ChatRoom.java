@@ -310,6 +310,15 @@ public final class ChatRoom {
    */
   public record Invite(String user, String invitee, ActorRef<ModerationResult> replyTo) implements Command {}
 
+  /** v1.4: whether {@code user} may make, list and revoke the room's invite links: answered with the room, or refused. */
+  public record MayInvite(String user, ActorRef<ModerationResult> replyTo) implements Command {}
+
+  /**
+   * v1.4: {@code user} accepts an invite link {@code maker} made: a join past the passcode and into a private room, as
+   * long as the maker may still invite (a link ends with its maker's role).
+   */
+  public record JoinByLink(String user, String maker, ActorRef<JoinResult> replyTo) implements Command {}
+
   /**
    * Retention: see whether entries fall outside the room's retention, and trim them. {@code timer}: the age
    * check's own tick, which schedules the next; {@code eager}: a new limit, applied to the entry (not in steps).

@@ -216,6 +216,8 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(Moderate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(SetRole.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(ChatRoom.Invite.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
+        .onCommand(ChatRoom.MayInvite.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
+        .onCommand(ChatRoom.JoinByLink.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(Delete.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchRoom()))
         .onCommand(CheckRetention.class, (state, cmd) -> Effect().noReply())
         .onCommand(AgeFloorFound.class, (state, cmd) -> Effect().noReply())
@@ -246,6 +248,8 @@ final class RoomEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(Moderate.class, moderation::onModerate)
         .onCommand(SetRole.class, moderation::onSetRole)
         .onCommand(ChatRoom.Invite.class, moderation::onInvite)
+        .onCommand(ChatRoom.MayInvite.class, moderation::onMayInvite)
+        .onCommand(ChatRoom.JoinByLink.class, membership::onJoinByLink)
         .onCommand(Delete.class, moderation::onDelete)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), core.get(state, cmd.asUser())))
         .onCommand(GetSummary.class, (state, cmd) -> {

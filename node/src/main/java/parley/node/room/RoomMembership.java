@@ -119,6 +119,21 @@ final class RoomMembership extends RoomPart {
     return Effect().noReply();
   }
 
+  /** A link admits past the passcode and into a private room while its maker may still invite to the room. */
+  ReplyEffect<Event, RoomState> onJoinByLink(RoomState state, ChatRoom.JoinByLink cmd) {
+    if (!state.mayInvite(cmd.maker())) {
+      return Effect().reply(cmd.replyTo(), new Rejected("invite_expired",
+          "the invite link's maker may no longer invite to this room"));
+    }
+    if (state.isMember(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));
+    }
+    if (state.banned.contains(cmd.user())) {
+      return Effect().reply(cmd.replyTo(), new Rejected("banned", "you are banned from this room"));
+    }
+    return admit(state, cmd.user(), cmd.replyTo());
+  }
+
   ReplyEffect<Event, RoomState> onPasscodeChecked(RoomState state, PasscodeChecked cmd) {
     if (state.isMember(cmd.user())) {
       return Effect().reply(cmd.replyTo(), new Joined(view(state, cmd.user()), -1));

@@ -145,6 +145,11 @@ final class RoomModeration extends RoomPart {
     return persistModeration(state, events, cmd.user(), cmd.replyTo());
   }
 
+  ReplyEffect<Event, RoomState> onMayInvite(RoomState state, ChatRoom.MayInvite cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    return Effect().reply(cmd.replyTo(), refusal != null ? refusal : view(state, cmd.user()));
+  }
+
   ReplyEffect<Event, RoomState> onSetRole(RoomState state, SetRole cmd) {
     Rejected refusal = moderationRefusal(state, cmd.user());
     if (refusal == null && !cmd.user().equals(state.info.owner())) {

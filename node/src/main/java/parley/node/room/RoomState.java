@@ -132,6 +132,11 @@ public final class RoomState implements CborSerializable {
     return isMember(user) && (user.equals(info.owner()) || admins.contains(user));
   }
 
+  /** May make invitations and invite links: the owner or an admin of a room (not of a DM). */
+  boolean mayInvite(String user) {
+    return ChatRoom.KIND_ROOM.equals(info.kind()) && canModerate(user);
+  }
+
   static RoomState empty() {
     return new RoomState(null, 0, Set.of(), null, null, HashMap$.MODULE$.empty(), null, null, Set.of(), Set.of(), Set.of(), null, false,
         Collections.emptyNavigableMap(), Collections.emptyNavigableMap(), null, 1);

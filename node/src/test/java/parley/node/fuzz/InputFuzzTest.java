@@ -16,6 +16,7 @@ import parley.node.search.TsQuery;
 import parley.protocol.ClientFrame;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
+import parley.protocol.InviteLinkRequest;
 import parley.protocol.JoinRoom;
 import parley.protocol.Json;
 import parley.protocol.Limits;
@@ -33,7 +34,8 @@ import parley.protocol.UserSettings;
  */
 class InputFuzzTest {
   private static final List<Class<?>> BODIES = List.of(Credentials.class, CreateRoom.class, JoinRoom.class,
-      PostMessage.class, MarkRead.class, PasswordChange.class, UserSettings.class);
+      PostMessage.class, MarkRead.class, PasswordChange.class, UserSettings.class,
+      InviteLinkRequest.class);
 
   /** A WebSocket text frame: parsed, then checked as the session checks a send. */
   @FuzzTest(maxExecutions = 1_000_000)

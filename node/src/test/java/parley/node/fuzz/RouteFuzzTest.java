@@ -40,7 +40,8 @@ class RouteFuzzTest {
       "/api/v1/me/notifications", "/api/v1/users/{u}", "/api/v1/dms", "/api/v1/dms/{u}", "/api/v1/rooms",
       "/api/v1/rooms/{r}", "/api/v1/rooms/{r}/messages", "/api/v1/rooms/{r}/messages/{s}", "/api/v1/rooms/{r}/join",
       "/api/v1/rooms/{r}/leave", "/api/v1/rooms/{r}/kick", "/api/v1/rooms/{r}/ban", "/api/v1/rooms/{r}/unban",
-      "/api/v1/rooms/{r}/roles", "/api/v1/rooms/{r}/invites", "/api/v1/rooms/{r}/read", "/api/v1/rooms/{r}/receipts", "/api/v1/rooms/{r}/files",
+      "/api/v1/rooms/{r}/roles", "/api/v1/rooms/{r}/invites", "/api/v1/rooms/{r}/invite-links",
+      "/api/v1/rooms/{r}/invite-links/{x}", "/api/v1/invites/{x}", "/api/v1/invites/{x}/accept", "/api/v1/rooms/{r}/read", "/api/v1/rooms/{r}/receipts", "/api/v1/rooms/{r}/files",
       "/api/v1/files/{f}", "/api/v1/files/{f}/ticket", "/api/v1/search", "/api/v1/{x}", "/{x}", "/alive", "/ready");
   private static final List<String> QUERIES = List.of("", "?after=", "?limit=", "?before=", "?ticket=", "?name=",
       "?around=", "?q=", "?q=hello&before=", "?order=relevance&q=", "?clientMsgId=");
