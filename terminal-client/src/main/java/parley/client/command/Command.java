@@ -66,6 +66,15 @@ public sealed interface Command {
     }
   }
 
+  /** A new invite link to the room in view (owner, admins): {@code maxUses} and {@code days}, each null for the default. */
+  record MakeLink(Integer maxUses, Integer days) implements Command {}
+
+  /** The invite links standing in the room in view (owner, admins). */
+  record Links() implements Command {}
+
+  /** Revoke the room's invite link {@code id} (owner, admins). */
+  record RevokeLink(String id) implements Command {}
+
   /** Invite {@code username} to the room in view (owner, admins). */
   record InviteUser(String username) implements Command {}
 

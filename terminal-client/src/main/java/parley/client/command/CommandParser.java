@@ -15,8 +15,8 @@ public final class CommandParser {
   /** Each command with its usage and what it does: {@code /help}, the help screen and Tab completion use it. */
   public static final List<String[]> COMMANDS = List.of(
       new String[] {"/create", "/create name [--passcode P] [--capacity N]",
-          "create a room and enter it (also --private, --unlisted)"},
-      new String[] {"/join", "/join id [passcode]", "join a room by id (or by name); also /j"},
+          "create and enter a room (also --private, --unlisted)"},
+      new String[] {"/join", "/join id [passcode] | link", "join a room by id, name or invite link; also /j"},
       new String[] {"/leave", "/leave", "leave the room in view"},
       new String[] {"/rooms", "/rooms [text]", "browse the public rooms (named with text), join one"},
       new String[] {"/dm", "/dm user", "open a direct conversation"},
@@ -42,6 +42,10 @@ public final class CommandParser {
       new String[] {"/visibility", "/visibility public | unlisted | private",
           "who finds the room: listed, by its id, or by invitation only (owner, admins)"},
       new String[] {"/invite", "/invite user", "invite someone to the room in view, private or not (owner, admins)"},
+      new String[] {"/link", "/link [uses] [Nd]", "make an invite link to the room in view: how many it admits, for N days"
+          + " (7 unless given; owner, admins)"},
+      new String[] {"/links", "/links", "list the invite links of the room in view, with their ids (owner, admins)"},
+      new String[] {"/revokelink", "/revokelink id", "revoke an invite link (an id from /links): it admits nobody"},
       new String[] {"/kick", "/kick user [reason]", "remove someone from the room in view (owner, admins)"},
       new String[] {"/ban", "/ban user [reason]", "remove someone and keep them out (owner, admins)"},
       new String[] {"/unban", "/unban user", "let a banned user join again (owner, admins)"},
@@ -65,7 +69,8 @@ public final class CommandParser {
 
   /** The commands that run a room and those of the account, shown as one line each by the F1 screen. */
   public static final List<String> RUNNING_A_ROOM =
-      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/kick", "/ban",
+      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/link", "/links", "/revokelink",
+          "/kick", "/ban",
           "/unban", "/op", "/deop", "/owner", "/deleteroom");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES =
@@ -79,6 +84,27 @@ public final class CommandParser {
   private static final List<String> VISIBILITIES = List.of("public", "unlisted", "private");
 
   private CommandParser() {}
+
+  /** {@code /link [uses] [Nd]}, in either order: a number of uses, a number of days. */
+  private static Command link(List<String> words) {
+    Integer uses = null;
+    Integer days = null;
+    for (String w : words) {
+      String word = w.toLowerCase(Locale.ROOT);
+      try {
+        if (word.endsWith("d") && days == null) {
+          days = Integer.parseInt(word.substring(0, word.length() - 1));
+        } else if (uses == null) {
+          uses = Integer.parseInt(word);
+        } else {
+          return usage("/link");
+        }
+      } catch (NumberFormatException e) {
+        return usage("/link");
+      }
+    }
+    return words.size() > 2 ? usage("/link") : new Command.MakeLink(uses, days);
+  }
 
   /** {@code N} messages, {@code Nd} days, or {@code all} (also {@code off}): keep everything. */
   private static Command retention(String word) {
@@ -206,6 +232,12 @@ public final class CommandParser {
             : new Command.ChangeRoom(null, null, null, null, null, words.get(0).toLowerCase(Locale.ROOT));
       case "/invite":
         return words.size() == 1 ? new Command.InviteUser(words.get(0).replaceFirst("^@", "")) : usage("/invite");
+      case "/link":
+        return link(words);
+      case "/links":
+        return words.isEmpty() ? new Command.Links() : usage("/links");
+      case "/revokelink":
+        return words.size() == 1 ? new Command.RevokeLink(words.get(0)) : usage("/revokelink");
       case "/kick":
       case "/ban":
         return words.isEmpty() ? usage(name)

@@ -1,5 +1,7 @@
 package parley.client.core;
 
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +10,8 @@ import java.util.function.Function;
 import parley.client.net.ApiException;
 import parley.client.net.ParleyApi;
 import parley.protocol.CreateRoom;
+import parley.protocol.InviteLinkRequest;
+import parley.protocol.InviteLinkView;
 import parley.protocol.Moderation;
 import parley.protocol.RoleChange;
 import parley.protocol.Room;
@@ -42,8 +46,15 @@ public final class RoomCommands {
             : "Others join with: /join " + room.id() + (room.passcode() ? " <passcode>" : "")));
   }
 
-  /** Join by id, or by name when no room has that id and exactly one public room has that name. */
+  /**
+   * Join by id, or by name when no room has that id and exactly one public room has that name; or, given an invite link
+   * (its address or its bare token), by the link.
+   */
   public CompletableFuture<Room> join(String idOrName, String passcode) {
+    String token = linkToken(idOrName);
+    if (token != null) {
+      return adopt(api.acceptInviteLink(token), room -> "Joined " + roomLabel(room) + " by invite link.");
+    }
     CompletableFuture<Room> joined = api.join(idOrName, passcode).exceptionallyCompose(failure -> {
       ApiException e = ApiException.of(failure);
       if (!"no_such_room".equals(e.code())) {
@@ -136,6 +147,57 @@ public final class RoomCommands {
   private static String roomLabel(Room room) {
     return "#" + room.name() + " (id " + room.id() + ")";
   }
+
+  // ---------------------------------------------------------------------------------------------- invite links
+
+  /** The token of an invite link as pasted: its address ({@code ...#invite=TOKEN}) or the token alone; else null. */
+  static String linkToken(String typed) {
+    int at = typed.indexOf("#invite=");
+    String token = at >= 0 ? typed.substring(at + "#invite=".length()) : typed;
+    return token.matches("[A-Za-z0-9_-]{43}") ? token : null;
+  }
+
+  /** A new link to the room in view: its address and how to use it, in a notice (the only time it is shown). */
+  public void makeLink(Integer maxUses, Integer days) {
+    client.inCurrentRoom(room -> client.fetch(api.makeInviteLink(room.id(),
+        new InviteLinkRequest(maxUses, days == null ? null : days * 86_400L)), (link, failure) -> {
+          if (failure != null) {
+            client.notice("No invite link: " + ApiException.of(failure).getMessage(), true);
+            return;
+          }
+          client.notice("Invite link to " + room.displayName(state.me()) + ": " + api.inviteUrl(link.token()) + " ("
+              + uses(link) + ", until " + WHEN.format(link.expiresAt()) + "). In this client: /join " + link.token(),
+              false);
+        }));
+  }
+
+  /** The links standing in the room in view, by id, for {@code /revokelink}. */
+  public void links() {
+    client.inCurrentRoom(room -> client.fetch(api.inviteLinks(room.id()), (listing, failure) -> {
+      if (failure != null) {
+        client.notice("Could not list the invite links: " + ApiException.of(failure).getMessage(), true);
+      } else if (listing.links().isEmpty()) {
+        client.notice("No invite link stands in " + room.displayName(state.me()) + ". /link makes one.", false);
+      } else {
+        client.notice("Invite links of " + room.displayName(state.me()) + ": " + String.join("; ",
+            listing.links().stream().map(l -> l.id() + " by " + l.createdBy() + ", " + uses(l) + ", until "
+                + WHEN.format(l.expiresAt())).toList()) + " — /revokelink id", false);
+      }
+    }));
+  }
+
+  public void revokeLink(String linkId) {
+    client.inCurrentRoom(room -> client.fetch(api.revokeInviteLink(room.id(), linkId), (ok, failure) ->
+        client.notice(failure != null ? "Not revoked: " + ApiException.of(failure).getMessage()
+            : "Invite link " + linkId + " revoked: it admits nobody now.", failure != null)));
+  }
+
+  private static String uses(InviteLinkView link) {
+    return link.maxUses() == null ? link.uses() + " used" : link.uses() + " of " + link.maxUses() + " used";
+  }
+
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
   // ---------------------------------------------------------------------------------------------- moderation
 

@@ -21,6 +21,8 @@ import parley.protocol.Credentials;
 import parley.protocol.ErrorBody;
 import parley.protocol.FileRef;
 import parley.protocol.GroupDm;
+import parley.protocol.InviteLinkRequest;
+import parley.protocol.InviteLinkView;
 import parley.protocol.InviteList;
 import parley.protocol.JoinRoom;
 import parley.protocol.Json;
@@ -186,6 +188,32 @@ public final class HttpParleyApi implements ParleyApi {
   public CompletableFuture<Void> invite(String roomId, String username) {
     return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/invites", new Moderation(username, null),
         Void.class);
+  }
+
+  @Override
+  public CompletableFuture<InviteLinkView> makeInviteLink(String roomId, InviteLinkRequest body) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/invite-links", body, InviteLinkView.class);
+  }
+
+  @Override
+  public CompletableFuture<InviteLinkView.Listing> inviteLinks(String roomId) {
+    return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/invite-links", null, InviteLinkView.Listing.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> revokeInviteLink(String roomId, String linkId) {
+    return call("DELETE", "/rooms/" + PathSegment.encode(roomId) + "/invite-links/" + PathSegment.encode(linkId),
+        null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Room> acceptInviteLink(String token) {
+    return call("POST", "/invites/" + PathSegment.encode(token) + "/accept", null, Room.class);
+  }
+
+  @Override
+  public String inviteUrl(String token) {
+    return server.resolve("/").toString() + "#invite=" + token;
   }
 
   @Override

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import parley.protocol.BlockList;
+import parley.protocol.InviteLinkRequest;
+import parley.protocol.InviteLinkView;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
 import parley.protocol.FileRef;
@@ -93,6 +95,21 @@ public interface ParleyApi {
 
   /** v1.3: invites {@code username} to the room (owner, admins). */
   CompletableFuture<Void> invite(String roomId, String username);
+
+  /** v1.4: a new invite link to the room (owner, admins), with its token: the only time the token is seen. */
+  CompletableFuture<InviteLinkView> makeInviteLink(String roomId, InviteLinkRequest body);
+
+  /** v1.4: the room's links that stand, without tokens (owner, admins). */
+  CompletableFuture<InviteLinkView.Listing> inviteLinks(String roomId);
+
+  /** v1.4: revokes one of the room's links (owner, admins). */
+  CompletableFuture<Void> revokeInviteLink(String roomId, String linkId);
+
+  /** v1.4: joins the room of the invite link {@code token} (410 {@code invite_expired} once it admits nobody). */
+  CompletableFuture<Room> acceptInviteLink(String token);
+
+  /** v1.4: the address that opens the link in the web client: the token rides in the fragment, never sent on. */
+  String inviteUrl(String token);
 
   /** The owner deletes the room, with its history. */
   CompletableFuture<Void> deleteRoom(String roomId);

@@ -68,6 +68,12 @@ final class CommandRunner {
     } else if (command instanceof Command.ChangeRoom c) {
       client.rooms().changeRoom(new RoomChange(c.name(), c.topic(), c.passcode(), c.capacity(), c.retention(),
           c.visibility()));
+    } else if (command instanceof Command.MakeLink l) {
+      client.rooms().makeLink(l.maxUses(), l.days());
+    } else if (command instanceof Command.Links) {
+      client.rooms().links();
+    } else if (command instanceof Command.RevokeLink r) {
+      client.rooms().revokeLink(r.id());
     } else if (command instanceof Command.InviteUser i) {
       client.rooms().invite(i.username());
     } else if (command instanceof Command.Moderate m) {

@@ -40,12 +40,18 @@ final class HelpWindow extends BasicWindow {
         out.append(String.format("  %-42s %s%n", c[1], c[2]));
       }
     }
-    // Two lines: on one, the list is wider than a 100-column screen.
-    int half = CommandParser.RUNNING_A_ROOM.size() / 2;
-    out.append(String.format("  %-42s %s%n", "Running a room (owner, admins)",
-        String.join(" ", CommandParser.RUNNING_A_ROOM.subList(0, half))));
-    out.append(String.format("  %-42s %s%n", "", String.join(" ",
-        CommandParser.RUNNING_A_ROOM.subList(half, CommandParser.RUNNING_A_ROOM.size()))));
+    // Wrapped to lines that fit a 100-column screen beside the 45 columns of the left side.
+    String label = "Running a room (owner, admins)";
+    StringBuilder line = new StringBuilder();
+    for (String command : CommandParser.RUNNING_A_ROOM) {
+      if (line.length() > 0 && line.length() + 1 + command.length() > 52) {
+        out.append(String.format("  %-42s %s%n", label, line));
+        label = "";
+        line.setLength(0);
+      }
+      line.append(line.length() > 0 ? " " : "").append(command);
+    }
+    out.append(String.format("  %-42s %s%n", label, line));
     out.append(String.format("  %-42s %s%n", "The view (/help says more)", String.join(" ", CommandParser.VIEW)));
     out.append(String.format("  %-42s %s%n", "Your messages (/help says more)", String.join(" ", CommandParser.MESSAGES)));
     out.append(String.format("  %-42s %s%n", "Invitations, blocks (/help says more)",

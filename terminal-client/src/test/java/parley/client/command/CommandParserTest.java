@@ -71,6 +71,12 @@ class CommandParserTest {
     assertEquals(new Command.ChangeRoom(null, null, null, null, null, "private"), CommandParser.parse("/visibility Private"));
     assertEquals(new Command.Invalid("Usage: /visibility public | unlisted | private"),
         CommandParser.parse("/visibility secret"));
+    assertEquals(new Command.MakeLink(null, null), CommandParser.parse("/link"));
+    assertEquals(new Command.MakeLink(5, 2), CommandParser.parse("/link 2d 5"));
+    assertEquals(new Command.MakeLink(1, null), CommandParser.parse("/link 1"));
+    assertEquals(new Command.Invalid("Usage: /link [uses] [Nd]"), CommandParser.parse("/link forever"));
+    assertEquals(new Command.Links(), CommandParser.parse("/links"));
+    assertEquals(new Command.RevokeLink("abc"), CommandParser.parse("/revokelink abc"));
   }
 
   @Test
@@ -87,7 +93,7 @@ class CommandParserTest {
 
   @Test
   void mistakesSayWhatWasMeant() {
-    assertEquals(new Command.Invalid("Usage: /join id [passcode]"), CommandParser.parse("/join"));
+    assertEquals(new Command.Invalid("Usage: /join id [passcode] | link"), CommandParser.parse("/join"));
     assertEquals(new Command.Invalid("Usage: /dm user"), CommandParser.parse("/dm"));
     assertInstanceOf(Command.Invalid.class, CommandParser.parse("/frobnicate"));
   }

@@ -22,6 +22,8 @@ import parley.protocol.BlockList;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
 import parley.protocol.FileRef;
+import parley.protocol.InviteLinkRequest;
+import parley.protocol.InviteLinkView;
 import parley.protocol.InviteList;
 import parley.protocol.LoginResponse;
 import parley.protocol.Me;
@@ -299,6 +301,55 @@ public final class FakeServer implements ParleyApi {
     joined(id, from);
     invites.waiting.add(new InviteList.Item(new InviteList.RoomRef(id, name, "group"), from, clock));
     return invites.waiting.get(invites.waiting.size() - 1);
+  }
+
+  /** Invite links made through this server, by token: their room and the view as made. */
+  public final Map<String, InviteLinkView> links = new LinkedHashMap<>();
+
+  @Override
+  public CompletableFuture<InviteLinkView> makeInviteLink(String roomId, InviteLinkRequest body) {
+    return answer("link " + roomId, () -> {
+      String token = ("t" + links.size()).repeat(43).substring(0, 43);
+      InviteLinkView made = new InviteLinkView("L" + links.size(), token, roomId, me, clock,
+          clock.plusSeconds(body.expiresIn() == null ? 604_800 : body.expiresIn()), body.maxUses(), 0);
+      links.put(token, made);
+      return made;
+    });
+  }
+
+  @Override
+  public CompletableFuture<InviteLinkView.Listing> inviteLinks(String roomId) {
+    return answer("links " + roomId, () -> new InviteLinkView.Listing(links.values().stream()
+        .filter(l -> l.roomId().equals(roomId))
+        .map(l -> new InviteLinkView(l.id(), null, l.roomId(), l.createdBy(), l.createdAt(), l.expiresAt(), l.maxUses(),
+            l.uses()))
+        .toList()));
+  }
+
+  @Override
+  public CompletableFuture<Void> revokeInviteLink(String roomId, String linkId) {
+    return answer("revokelink " + linkId, () -> {
+      if (!links.values().removeIf(l -> l.id().equals(linkId) && l.roomId().equals(roomId))) {
+        throw new ApiException(404, "no_such_invite_link", "the room has no such invite link standing");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Room> acceptInviteLink(String token) {
+    return answer("acceptlink " + token, () -> {
+      InviteLinkView link = links.get(token);
+      if (link == null) {
+        throw new ApiException(404, "no_such_invite", "no invite link has that token");
+      }
+      return enter(link.roomId());
+    });
+  }
+
+  @Override
+  public String inviteUrl(String token) {
+    return "http://fake/#invite=" + token;
   }
 
   @Override

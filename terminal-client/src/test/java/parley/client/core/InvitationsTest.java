@@ -236,6 +236,32 @@ class InvitationsTest {
   }
 
   @Test
+  void anInviteLinkIsShownOnceListedByIdAndJoinedByItsAddressOrToken() {
+    client.rooms().makeLink(2, 3);
+    String token = server.links.keySet().iterator().next();
+    assertEquals(3 * 86_400L, server.links.get(token).expiresAt().getEpochSecond() - server.now().getEpochSecond());
+    assertTrue(said("Invite link to #general: http://fake/#invite=" + token + " (0 of 2 used, until "),
+        notices().toString());
+    assertTrue(said("In this client: /join " + token), notices().toString());
+    client.rooms().links();
+    assertTrue(said("Invite links of #general: L0 by alice, 0 of 2 used, until "), notices().toString());
+    assertFalse(notices().stream().filter(n -> n.startsWith("Invite links of")).anyMatch(n -> n.contains(token)),
+        "a listing never shows a token");
+
+    server.room("r3", "crew", "room", "bob");
+    server.links.put("x".repeat(43), new parley.protocol.InviteLinkView("L9", "x".repeat(43), "r3", "bob",
+        server.now(), server.now().plusSeconds(60), null, 0));
+    client.rooms().join("https://chat.example/#invite=" + "x".repeat(43), null);
+    assertEquals("r3", client.state().current().orElseThrow().id());
+    assertTrue(said("Joined #crew (id r3) by invite link."), notices().toString());
+    client.rooms().join("y".repeat(43), null);
+    assertTrue(said("no invite link has that token"), notices().toString());
+
+    client.rooms().revokeLink("L7");
+    assertTrue(said("Not revoked: the room has no such invite link standing"), notices().toString());
+  }
+
+  @Test
   void sessionsEndedByTheLimitAreListedToo() {
     server.sessionsEnded.add(new SessionList.Ended("0123456789abcdef", server.now(), server.now(), "198.51.100.20",
         "curl/8.5.0", server.now().plusSeconds(60), "session_limit"));

@@ -36,6 +36,8 @@ import parley.client.net.ParleyApi;
 import parley.protocol.ClientFrame;
 import parley.protocol.Credentials;
 import parley.protocol.CreateRoom;
+import parley.protocol.InviteLinkRequest;
+import parley.protocol.InviteLinkView;
 import parley.protocol.Message;
 
 /**
@@ -192,6 +194,21 @@ class LiveNodeTest {
     List<String> said = client.probe().read(c -> c.state().room(home).orElseThrow().notices().stream()
         .map(Notice::text).toList());
     assertTrue(said.contains("You left #elsewhere on another device."), said.toString());
+  }
+
+  @Test
+  void anInviteLinkPastedIntoJoinBringsTheUserIntoAPrivateRoom() throws Exception {
+    User alice = user("alice");
+    User bob = user("bob");
+    String crew = alice.api().createRoom(new CreateRoom("crew", "open-sesame", null, "private")).join().id();
+    InviteLinkView link = alice.api().makeInviteLink(crew, new InviteLinkRequest(1, null)).join();
+    String url = alice.api().inviteUrl(link.token());
+    assertEquals(node.uri().resolve("/") + "#invite=" + link.token(), url);
+    Running client = connect(bob);
+    client.probe().run(c -> c.rooms().join(url, null));
+    client.probe().await("joined by the link", 30, c -> c.state().current().map(r -> r.id().equals(crew)).orElse(false)
+        && settled(c, crew));
+    assertEquals(1, alice.api().inviteLinks(crew).join().links().get(0).uses());
   }
 
   @Test
