@@ -245,3 +245,56 @@ test('a private room: made private in the new-room dialog, an invitation from th
   assert.deepEqual(quinn.problems, []);
 });
 
+
+test('an invite link: made in the room dialog, opened at its address by someone else, used up for the next, revoked', async () => {
+  const rosa = await openUser(browser, node);
+  const r = rosa.page;
+  await signUp(r, 'rosa', PASSWORD);
+  await r.getByRole('button', { name: 'New room' }).click();
+  await r.locator('#create-name').fill('den');
+  await r.locator('#create-visibility').selectOption('private');
+  await r.locator('#dlg-create').getByRole('button', { name: 'Create' }).click();
+  await until(async () => (await r.locator('#room-title').textContent()) === '# den', 'the private room to open');
+  const room = await roomIdOf(r);
+
+  // One use, made from the room dialog: the address is shown once, and the list has the link (not its token).
+  await r.locator('#room-settings-btn').click();
+  await r.locator('#link-list li', { hasText: 'No link stands' }).waitFor();
+  await r.locator('#link-uses').fill('1');
+  await r.locator('#link-form').getByRole('button', { name: 'Make a link' }).click();
+  await until(async () => /#invite=[A-Za-z0-9_-]{43}$/.test(await r.locator('#link-url').inputValue()), 'the link to show');
+  const url = await r.locator('#link-url').inputValue();
+  const token = url.slice(url.indexOf('#invite=') + 8);
+  await r.locator('#link-list li', { hasText: 'By rosa · 0 of 1 used' }).waitFor();
+  assert.equal((await r.locator('#link-list').textContent()).includes(token), false, 'no token in the list');
+  await r.locator('#dlg-room').getByRole('button', { name: 'Close' }).click();
+
+  // Sid opens the address: he is told what the link is to, joins, and is in the private room.
+  const sid = await openUser(browser, node);
+  const s = sid.page;
+  await signUp(s, 'sid', PASSWORD);
+  await s.goto(url.slice(url.indexOf('/#invite=')));
+  await until(async () => (await s.locator('#join-link-text').textContent()) === 'rosa invites you to #den.',
+    'the link\'s room to be named');
+  await s.locator('#dlg-join-link').getByRole('button', { name: 'Join' }).click();
+  await until(async () => (await roomIdOf(s)) === room, 'sid to open the private room');
+  assert.equal(new URL(s.url()).hash.includes('invite'), false, 'the token leaves the address once used');
+
+  // Tess comes too late: the link's one use is spent, and she is told so.
+  const tess = await openUser(browser, node);
+  const t = tess.page;
+  await signUp(t, 'tess', PASSWORD);
+  await t.goto(url.slice(url.indexOf('/#invite=')));
+  await until(async () => (await t.locator('#join-link-text').textContent()) === 'the invite link was used up (1 use)',
+    'the spent link to say why');
+  assert.equal(await t.locator('#join-link-go').isDisabled(), true);
+  await t.locator('#dlg-join-link').getByRole('button', { name: 'Not now' }).click();
+
+  // Rosa sees the use, and revokes the link.
+  await r.locator('#room-settings-btn').click();
+  const item = r.locator('#link-list li', { hasText: 'By rosa · 1 of 1 used' });
+  await item.waitFor();
+  await item.getByRole('button', { name: /^Revoke/ }).click();
+  await r.locator('#link-list li', { hasText: 'No link stands' }).waitFor();
+  for (const u of [rosa, sid, tess]) assert.deepEqual(u.problems, []);
+});

@@ -89,6 +89,11 @@ export class Api {
   updateRoom(id, change) { return this.call('PATCH', '/api/v1/rooms/' + enc(id), change); }
   deleteRoom(id) { return this.call('DELETE', '/api/v1/rooms/' + enc(id)); }
   invite(id, username) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/invites', { username }); }
+  makeInviteLink(id, body) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/invite-links', body); }
+  inviteLinks(id) { return this.call('GET', '/api/v1/rooms/' + enc(id) + '/invite-links'); }
+  revokeInviteLink(id, linkId) { return this.call('DELETE', '/api/v1/rooms/' + enc(id) + '/invite-links/' + enc(linkId)); }
+  invitePreview(token) { return this.call('GET', '/api/v1/invites/' + enc(token)); }
+  acceptInviteLink(token) { return this.call('POST', '/api/v1/invites/' + enc(token) + '/accept'); }
   moderate(id, action, body) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/' + action, body); }
   messages(id, { before, after, limit = 50 } = {}) {
     let p = '/api/v1/rooms/' + enc(id) + '/messages?limit=' + limit;

@@ -217,6 +217,11 @@ export const restOps = {
     }
   },
 
+  /** Joins by an invite link (v1.4): the room is held as any joined one. */
+  async acceptInviteLink(token) {
+    return this.adopt(await this.d.api.acceptInviteLink(token));
+  },
+
   async declineInvite(roomId) {
     try {
       await this.d.api.declineInvite(roomId);

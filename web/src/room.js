@@ -111,6 +111,7 @@ export class RoomView {
     $('room-form').hidden = !mod;
     $('unban-form').hidden = !mod;
     $('invite-form').hidden = !mod || r.isDirect;
+    this.v.inviteLinks.open(r, mod);
     $('delete-room-btn').hidden = role !== 'owner';
     $('leave-btn').textContent = r.isDirect ? 'Leave conversation' : 'Leave room';
     $('room-name').value = r.name || '';

@@ -12,6 +12,7 @@ import { RoomView } from './room.js';
 import { AccountView } from './account.js';
 import { InboxView } from './inbox.js';
 import { InvitesView } from './invites.js';
+import { InviteLinksView } from './invite-links.js';
 import { SearchView } from './search.js';
 
 export class MainView {
@@ -32,6 +33,7 @@ export class MainView {
     this.account = new AccountView(this);
     this.inbox = new InboxView(this);
     this.invites = new InvitesView(this);
+    this.inviteLinks = new InviteLinksView(this);
     this.search = new SearchView(this);
   }
 
@@ -61,6 +63,7 @@ export class MainView {
       case 'state':
         // After a notice the user picks; a reconnect does not open a room for them.
         if (d.hello && !this.current && !this.notice) this.pickInitialRoom();
+        if (d.hello) this.inviteLinks.fromAddress();
         this.schedule();
         break;
       case 'entry':
@@ -162,6 +165,7 @@ export class MainView {
     this.account.bind(on);
     this.inbox.bind(on);
     this.invites.bind(on);
+    this.inviteLinks.bind(on);
     this.search.bind(on);
   }
 
