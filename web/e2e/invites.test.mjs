@@ -290,6 +290,19 @@ test('an invite link: made in the room dialog, opened at its address by someone 
   assert.equal(await t.locator('#join-link-go').isDisabled(), true);
   await t.locator('#dlg-join-link').getByRole('button', { name: 'Not now' }).click();
 
+  // Sid, a member, makes no links until rosa lets every member invite; then his room dialog has them too.
+  await s.locator('#room-settings-btn').click();
+  assert.equal(await s.locator('#link-form').isHidden(), true);
+  await s.locator('#dlg-room').getByRole('button', { name: 'Close' }).click();
+  await r.locator('#room-settings-btn').click();
+  await r.locator('#room-members-invite').check();
+  await r.locator('#room-form').getByRole('button', { name: 'Save' }).click();
+  await s.locator('#timeline .sys', { hasText: 'rosa let every member invite' }).waitFor();
+  await s.locator('#room-settings-btn').click();
+  await s.locator('#link-form').waitFor();
+  await s.locator('#link-list li', { hasText: 'By rosa · 1 of 1 used' }).waitFor();
+  await s.locator('#dlg-room').getByRole('button', { name: 'Close' }).click();
+
   // Rosa sees the use, and revokes the link.
   await r.locator('#room-settings-btn').click();
   const item = r.locator('#link-list li', { hasText: 'By rosa · 1 of 1 used' });

@@ -178,6 +178,8 @@ export function systemLine(e) {
       return `${who} changed the settings: ${parts.join(', ') || 'updated'}`;
     }
     case 'visibility': return `${who} made the room ${cleanText(e.text)}`;
+    case 'who_invites': return e.text === 'members' ? `${who} let every member invite`
+      : `${who} kept invitations to the owner and admins`;
     case 'invited': return `${who} invited ${e.user}`;
     case 'kicked': return `${e.user} was kicked by ${who}${reason}`;
     case 'banned': return `${e.user} was banned by ${who}${reason}`;

@@ -36,6 +36,8 @@ export class RoomView {
       if (cap && cap !== r.capacity) change.capacity = cap;
       const visibility = $('room-visibility').value;
       if (visibility !== (r.visibility || 'public')) change.visibility = visibility;
+      const membersInvite = $('room-members-invite').checked;
+      if (membersInvite !== r.membersInvite) change.membersInvite = membersInvite;
       if (!Object.keys(change).length) throw new Error('Nothing changed');
       const room = await this.v.api.updateRoom(this.v.current, change);
       this.s.applyRoomDetails(room);
@@ -110,8 +112,10 @@ export class RoomView {
     $('room-id').textContent = r.id;
     $('room-form').hidden = !mod;
     $('unban-form').hidden = !mod;
-    $('invite-form').hidden = !mod || r.isDirect;
-    this.v.inviteLinks.open(r, mod);
+    // Members invite too where the room lets them.
+    const inviter = !r.isDirect && (mod || r.membersInvite);
+    $('invite-form').hidden = !inviter;
+    this.v.inviteLinks.open(r, inviter);
     $('delete-room-btn').hidden = role !== 'owner';
     $('leave-btn').textContent = r.isDirect ? 'Leave conversation' : 'Leave room';
     $('room-name').value = r.name || '';
@@ -120,6 +124,7 @@ export class RoomView {
     $('room-nopass').checked = !r.passcode;
     $('room-capacity').value = r.capacity || '';
     $('room-visibility').value = r.visibility || 'public';
+    $('room-members-invite').checked = r.membersInvite;
     for (const e of $('dlg-room').querySelectorAll('.error')) e.textContent = '';
     $('dlg-room').showModal();
   }

@@ -7,7 +7,7 @@ export const POST_KINDS = new Set(['message', 'file']);
 export const META_KINDS = new Set(['edit', 'delete', 'reaction']);
 /** Entries shown as lines of the timeline. Kinds a later protocol adds are skipped. */
 export const SHOWN_KINDS = new Set(['message', 'file', 'joined', 'left', 'account_closed', 'topic', 'renamed',
-  'settings', 'visibility', 'invited', 'kicked', 'banned', 'unbanned', 'role', 'retention', 'trimmed']);
+  'settings', 'visibility', 'who_invites', 'invited', 'kicked', 'banned', 'unbanned', 'role', 'retention', 'trimmed']);
 
 export class RoomState {
   constructor(id) {
@@ -19,6 +19,8 @@ export class RoomState {
     this.capacity = null;
     this.passcode = false;
     this.visibility = null;
+    /** v1.4: whether every member may invite (a room's; false for DMs and rooms that keep it to admins). */
+    this.membersInvite = false;
     this.unavailable = false;
     /** Newest seq known to exist. */
     this.lastSeq = 0;

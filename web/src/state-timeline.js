@@ -54,6 +54,7 @@ export const timelineOps = {
     if (e.kind === 'topic') r.topic = e.text || null;
     if (e.kind === 'renamed' && e.text) r.name = e.text;
     if (e.kind === 'visibility' && e.text) r.visibility = e.text;
+    if (e.kind === 'who_invites') r.membersInvite = e.text === 'members';
     if (e.kind === 'settings') {
       if (typeof e.capacity === 'number') r.capacity = e.capacity;
       if (typeof e.passcode === 'boolean') r.passcode = e.passcode;

@@ -159,6 +159,7 @@ export class ChatState {
     r.passcode = room.passcode;
     r.topic = room.topic || null;
     if (room.visibility) r.visibility = room.visibility;
+    r.membersInvite = room.membersInvite === true;
     if (typeof room.floorSeq === 'number') r.floor = Math.max(r.floor, room.floorSeq);
     r.lastSeq = Math.max(r.lastSeq, room.lastSeq);
     r.unavailable = false;

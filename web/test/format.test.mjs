@@ -126,6 +126,9 @@ describe('labels', () => {
     assert.equal(systemLine({ kind: 'role', sender: 'alice', user: 'bob', role: 'owner' }), 'alice handed the room over to bob');
     assert.equal(systemLine({ kind: 'visibility', sender: 'alice', text: 'private' }), 'alice made the room private');
     assert.equal(systemLine({ kind: 'invited', sender: 'alice', user: 'bob' }), 'alice invited bob');
+    assert.equal(systemLine({ kind: 'who_invites', sender: 'alice', text: 'members' }), 'alice let every member invite');
+    assert.equal(systemLine({ kind: 'who_invites', sender: 'alice', text: 'admins' }),
+      'alice kept invitations to the owner and admins');
     assert.equal(systemLine({ kind: 'message', sender: 'bob', text: 'x' }), null);
   });
 });

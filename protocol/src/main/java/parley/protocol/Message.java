@@ -52,6 +52,8 @@ public record Message(
   public static final String KIND_VISIBILITY = "visibility";
   /** v1.3, moderation: {@code sender} invited {@code user}, who may join from now on. */
   public static final String KIND_INVITED = "invited";
+  /** v1.4, moderation: {@code text} is who may invite now: {@code members} (every member) or {@code admins}. */
+  public static final String KIND_WHO_INVITES = "who_invites";
   /** v1.1, moderation: {@code sender} removed {@code user}; {@code text} the reason, or null. */
   public static final String KIND_KICKED = "kicked";
   public static final String KIND_BANNED = "banned";

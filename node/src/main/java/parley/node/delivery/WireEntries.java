@@ -82,6 +82,8 @@ public final class WireEntries {
       passcode = s.passcode();
     } else if (e instanceof TimelineEntry.Visibility v) {
       text = v.visibility();
+    } else if (e instanceof TimelineEntry.WhoInvites w) {
+      text = w.who();
     } else if (e instanceof TimelineEntry.Retention r) {
       retention = wire(r.retention());
     } else if (e instanceof TimelineEntry.Trimmed t) {

@@ -175,9 +175,9 @@ final class RoomRoutes extends RouteSupport {
   /** The owner or an admin changes the room's name, topic, passcode or capacity. */
   Route changeRoom(Caller caller, String id, RoomChange body) {
     if (body.name() == null && body.topic() == null && body.passcode() == null && body.capacity() == null
-        && body.retention() == null && body.visibility() == null) {
+        && body.retention() == null && body.visibility() == null && body.membersInvite() == null) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request",
-          "give at least one of name, topic, passcode, capacity, retention, visibility");
+          "give at least one of name, topic, passcode, capacity, retention, visibility, membersInvite");
     }
     if (body.visibility() != null && !RoomInfo.VISIBILITIES.contains(body.visibility())) {
       return invalidVisibility();
@@ -204,7 +204,7 @@ final class RoomRoutes extends RouteSupport {
         .supplyAsync(() -> passcode == null ? null : Secrets.hashPassword(passcode, bcryptCost), blocking)
         .thenCompose(hash -> room(id).ask(r -> new ChatRoom.Change(caller.username(),
             body.name() == null ? null : body.name().strip(), body.topic(), body.passcode() != null, hash,
-            body.capacity(), r, retention, body.visibility()), timeout));
+            body.capacity(), r, retention, body.visibility(), body.membersInvite()), timeout));
     return onSuccess(changed, this::roomOrRefusal);
   }
 

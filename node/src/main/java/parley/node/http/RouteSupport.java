@@ -298,6 +298,6 @@ abstract class RouteSupport extends AllDirectives {
         v.id(), v.name(), v.kind(), v.owner(), v.capacity(), v.hasPasscode(), v.lastSeq(),
         v.members().stream().map(m -> new Member(m.username(), m.online(), m.lastSeen(), m.role())).toList(), v.topic(),
         WireEntries.wire(v.retention()), v.retention() == null && v.floorSeq() <= 1 ? null : v.floorSeq(),
-        v.visibility());
+        v.visibility(), v.membersInvite());
   }
 }

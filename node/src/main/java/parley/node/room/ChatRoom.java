@@ -291,8 +291,14 @@ public final class ChatRoom {
    * a null hash removes the passcode. Answered with the room, or refused.
    */
   public record Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
-      Integer capacity, ActorRef<ModerationResult> replyTo, Retention retention, String visibility)
+      Integer capacity, ActorRef<ModerationResult> replyTo, Retention retention, String visibility,
+      Boolean membersInvite)
       implements Command {
+    public Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
+        Integer capacity, ActorRef<ModerationResult> replyTo, Retention retention, String visibility) {
+      this(user, name, topic, passcodeGiven, passcodeHash, capacity, replyTo, retention, visibility, null);
+    }
+
     public Change(String user, String name, String topic, boolean passcodeGiven, String passcodeHash,
         Integer capacity, ActorRef<ModerationResult> replyTo) {
       this(user, name, topic, passcodeGiven, passcodeHash, capacity, replyTo, null, null);
@@ -407,11 +413,12 @@ public final class ChatRoom {
       String topic,
       RetentionRule retention,
       long floorSeq,
-      String visibility)
+      String visibility,
+      Boolean membersInvite)
       implements CreateResult, GetResult, ModerationResult {
     public RoomView(String id, String name, String kind, String owner, int capacity, boolean hasPasscode, long lastSeq,
         List<MemberView> members, boolean isMember) {
-      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null, null, 1, null);
+      this(id, name, kind, owner, capacity, hasPasscode, lastSeq, members, isMember, null, null, 1, null, null);
     }
   }
 

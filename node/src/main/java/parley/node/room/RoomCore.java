@@ -124,7 +124,8 @@ final class RoomCore {
         state.topic,
         state.retention,
         state.floorSeq,
-        ChatRoom.KIND_ROOM.equals(state.info.kind()) ? state.info.visibility() : null);
+        ChatRoom.KIND_ROOM.equals(state.info.kind()) ? state.info.visibility() : null,
+        ChatRoom.KIND_ROOM.equals(state.info.kind()) ? state.info.membersMayInvite() : null);
   }
 
   /** Why {@code user} may not act in the open room as a member (it is not theirs), or null. */

@@ -16,12 +16,15 @@ import parley.node.CborSerializable;
  *     {@link #PRIVATE} (joined by invitation only, and to anyone else as if it did not exist); null, as rooms made
  *     before it was kept, is public
  * @param invited who was invited and has not joined since: they may join whatever the visibility and the passcode
+ * @param membersInvite (v1.4) true when every member may invite and make invite links, not only the owner and admins;
+ *     null (as in rooms made before it was kept) is off
  */
 public record RoomInfo(
     String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
     List<String> parties, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ownerGone,
     @JsonInclude(JsonInclude.Include.NON_NULL) String visibility,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> invited)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> invited,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean membersInvite)
     implements CborSerializable {
   public static final String PUBLIC = "public";
   public static final String UNLISTED = "unlisted";
@@ -32,6 +35,11 @@ public record RoomInfo(
 
   public RoomInfo {
     invited = invited == null ? List.of() : List.copyOf(invited);
+  }
+
+  public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt,
+      List<String> parties, Boolean ownerGone, String visibility, List<String> invited) {
+    this(name, kind, owner, passcodeHash, capacity, createdAt, parties, ownerGone, visibility, invited, null);
   }
 
   public RoomInfo(String name, String kind, String owner, String passcodeHash, int capacity, Instant createdAt) {
@@ -57,6 +65,11 @@ public record RoomInfo(
     return visibility == null ? PUBLIC : visibility;
   }
 
+  /** Whether members who are not the owner or an admin may invite (v1.4); off unless the room turned it on. */
+  boolean membersMayInvite() {
+    return Boolean.TRUE.equals(membersInvite);
+  }
+
   /** Whether an outsider is told the room does not exist, on every route: a DM, a group DM, a private room. */
   boolean hidden() {
     return PRIVATE.equals(visibility());
@@ -64,17 +77,22 @@ public record RoomInfo(
 
   RoomInfo with(String newName, String newOwner, String newPasscodeHash, int newCapacity) {
     return new RoomInfo(newName, kind, newOwner, newPasscodeHash, newCapacity, createdAt, parties, ownerGone,
-        visibility, invited);
+        visibility, invited, membersInvite);
   }
 
   RoomInfo withOwnerGone() {
     return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, Boolean.TRUE, visibility,
-        invited);
+        invited, membersInvite);
   }
 
   RoomInfo withVisibility(String newVisibility) {
     return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, ownerGone, newVisibility,
-        invited);
+        invited, membersInvite);
+  }
+
+  RoomInfo withMembersInvite(boolean on) {
+    return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, ownerGone, visibility,
+        invited, on ? Boolean.TRUE : null);
   }
 
   /** The same room with {@code user} invited ({@code in}) or no longer ({@code in} false: they joined or were removed). */
@@ -88,6 +106,7 @@ public record RoomInfo(
     } else {
       next.remove(user);
     }
-    return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, ownerGone, visibility, next);
+    return new RoomInfo(name, kind, owner, passcodeHash, capacity, createdAt, parties, ownerGone, visibility, next,
+        membersInvite);
   }
 }

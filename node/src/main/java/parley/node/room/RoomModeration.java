@@ -83,6 +83,10 @@ final class RoomModeration extends RoomPart {
     if (cmd.visibility() != null && !cmd.visibility().equals(state.info.visibility())) {
       events.add(new RoomChanged(new TimelineEntry.Visibility(seq++, cmd.user(), now, cmd.visibility()), null));
     }
+    if (cmd.membersInvite() != null && cmd.membersInvite() != state.info.membersMayInvite()) {
+      events.add(new RoomChanged(new TimelineEntry.WhoInvites(seq++, cmd.user(), now, cmd.membersInvite()
+          ? TimelineEntry.WhoInvites.MEMBERS : TimelineEntry.WhoInvites.ADMINS), null));
+    }
     if (retentionChanges) {
       events.add(new RoomChanged(new TimelineEntry.Retention(seq, cmd.user(), now,
           retention == null ? RetentionRule.KEEP_ALL : retention), null));
@@ -127,7 +131,7 @@ final class RoomModeration extends RoomPart {
    * nothing. Whether the invitee exists is the edge's to check, before.
    */
   ReplyEffect<Event, RoomState> onInvite(RoomState state, ChatRoom.Invite cmd) {
-    Rejected refusal = moderationRefusal(state, cmd.user());
+    Rejected refusal = inviterRefusal(state, cmd.user());
     if (refusal == null && state.isMember(cmd.invitee())) {
       refusal = new Rejected("already_a_member", cmd.invitee() + " is a member of this room already");
     } else if (refusal == null && state.banned.contains(cmd.invitee())) {
@@ -145,8 +149,14 @@ final class RoomModeration extends RoomPart {
     return persistModeration(state, events, cmd.user(), cmd.replyTo());
   }
 
+  /** Why {@code user} may not invite: as for moderation, unless the room lets every member invite. */
+  private Rejected inviterRefusal(RoomState state, String user) {
+    Rejected refusal = moderationRefusal(state, user);
+    return refusal != null && state.mayInvite(user) ? null : refusal;
+  }
+
   ReplyEffect<Event, RoomState> onMayInvite(RoomState state, ChatRoom.MayInvite cmd) {
-    Rejected refusal = moderationRefusal(state, cmd.user());
+    Rejected refusal = inviterRefusal(state, cmd.user());
     return Effect().reply(cmd.replyTo(), refusal != null ? refusal : view(state, cmd.user()));
   }
 

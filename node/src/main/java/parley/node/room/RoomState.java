@@ -132,9 +132,12 @@ public final class RoomState implements CborSerializable {
     return isMember(user) && (user.equals(info.owner()) || admins.contains(user));
   }
 
-  /** May make invitations and invite links: the owner or an admin of a room (not of a DM). */
+  /**
+   * May make invitations and invite links: the owner or an admin of a room (not of a DM), or any member of a room
+   * that lets members invite.
+   */
   boolean mayInvite(String user) {
-    return ChatRoom.KIND_ROOM.equals(info.kind()) && canModerate(user);
+    return ChatRoom.KIND_ROOM.equals(info.kind()) && (canModerate(user) || (isMember(user) && info.membersMayInvite()));
   }
 
   static RoomState empty() {
@@ -247,6 +250,8 @@ public final class RoomState implements CborSerializable {
       next.settings(changed, ((ChatRoom.RoomChanged) event).passcodeHash());
     } else if (entry instanceof TimelineEntry.Visibility visibility) {
       next.info = info.withVisibility(visibility.visibility());
+    } else if (entry instanceof TimelineEntry.WhoInvites who) {
+      next.info = info.withMembersInvite(TimelineEntry.WhoInvites.MEMBERS.equals(who.who()));
     } else if (entry instanceof TimelineEntry.Invited invited) {
       next.info = info.withInvited(invited.user(), true);
     } else if (entry instanceof TimelineEntry.Kicked kicked) {

@@ -38,6 +38,7 @@ import parley.node.CborSerializable;
     @JsonSubTypes.Type(value = TimelineEntry.Settings.class, name = TimelineEntry.SETTINGS),
     @JsonSubTypes.Type(value = TimelineEntry.Visibility.class, name = TimelineEntry.VISIBILITY),
     @JsonSubTypes.Type(value = TimelineEntry.Invited.class, name = TimelineEntry.INVITED),
+    @JsonSubTypes.Type(value = TimelineEntry.WhoInvites.class, name = TimelineEntry.WHO_INVITES),
     @JsonSubTypes.Type(value = TimelineEntry.Retention.class, name = TimelineEntry.RETENTION),
     @JsonSubTypes.Type(value = TimelineEntry.Trimmed.class, name = TimelineEntry.TRIMMED),
     @JsonSubTypes.Type(value = TimelineEntry.RoomDeleted.class, name = TimelineEntry.DELETED)})
@@ -60,6 +61,7 @@ public sealed interface TimelineEntry extends CborSerializable {
   String SETTINGS = "settings";
   String VISIBILITY = "visibility";
   String INVITED = "invited";
+  String WHO_INVITES = "who_invites";
   String RETENTION = "retention";
   String TRIMMED = "trimmed";
   /** The tombstone of a deleted room; never shown as an entry (members get {@code room_deleted}). */
@@ -252,6 +254,18 @@ public sealed interface TimelineEntry extends CborSerializable {
     @Override
     public String kind() {
       return VISIBILITY;
+    }
+  }
+
+  /** v1.4: who may invite from now on: {@link #MEMBERS} (every member) or {@link #ADMINS} (the owner and admins). */
+  record WhoInvites(long seq, String sender, Instant sentAt, @JsonProperty("text") String who)
+      implements TimelineEntry {
+    public static final String MEMBERS = "members";
+    public static final String ADMINS = "admins";
+
+    @Override
+    public String kind() {
+      return WHO_INVITES;
     }
   }
 

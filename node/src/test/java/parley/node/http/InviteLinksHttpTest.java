@@ -175,6 +175,45 @@ class InviteLinksHttpTest {
   }
 
   @Test
+  void aRoomThatLetsMembersInviteTakesTheirInvitationsAndLinksUntilItStops() {
+    ApiClient alice = node.client().newUser("alice");
+    ApiClient bob = node.client().newUser("bob");
+    ApiClient carol = node.client().newUser("carol");
+    ApiClient dan = node.client().newUser("dan");
+    String room = privateRoom(alice);
+    assertEquals(false, alice.get("/api/v1/rooms/" + room).body().get("membersInvite").asBoolean());
+    assertEquals(200, bob.post("/api/v1/invites/" + link(alice, room, "{}").get("token").asText() + "/accept", null)
+        .status());
+    assertEquals(403, bob.post("/api/v1/rooms/" + room + "/invites", "{\"username\":\"" + carol.username + "\"}")
+        .status());
+
+    // The owner lets every member invite: an entry says so, and bob invites carol and makes a link dan joins by.
+    ApiClient.Reply opened = alice.patch("/api/v1/rooms/" + room, "{\"membersInvite\":true}");
+    assertEquals(200, opened.status(), opened.toString());
+    assertEquals(true, opened.body().get("membersInvite").asBoolean());
+    ApiClient.Reply invited = bob.post("/api/v1/rooms/" + room + "/invites", "{\"username\":\"" + carol.username + "\"}");
+    assertEquals(204, invited.status(), invited.toString());
+    String bobsLink = link(bob, room, "{}").get("token").asText();
+    assertEquals(200, dan.post("/api/v1/invites/" + bobsLink + "/accept", null).status());
+    // A member changes nothing else of the room.
+    assertEquals(403, bob.patch("/api/v1/rooms/" + room, "{\"membersInvite\":false}").status());
+
+    // Turned off again, bob invites nobody, and his link admits nobody (it ends with its maker's right to invite).
+    assertEquals(200, alice.patch("/api/v1/rooms/" + room, "{\"membersInvite\":false}").status());
+    ApiClient.Reply refused = bob.post("/api/v1/rooms/" + room + "/invite-links", "{}");
+    assertEquals(403, refused.status(), refused.toString());
+    ApiClient erin = node.client().newUser("erin");
+    assertEquals(410, erin.post("/api/v1/invites/" + bobsLink + "/accept", null).status());
+    List<String> said = new ArrayList<>();
+    for (JsonNode e : alice.get("/api/v1/rooms/" + room + "/messages").body().get("messages")) {
+      if ("who_invites".equals(e.get("kind").asText())) {
+        said.add(e.get("sender").asText() + ":" + e.get("text").asText());
+      }
+    }
+    assertEquals(List.of(alice.username + ":members", alice.username + ":admins"), said);
+  }
+
+  @Test
   void anOutsiderLearnsNothingOfAPrivateRoomsLinksAndBadInputSaysItsLimit() {
     ApiClient alice = node.client().newUser("alice");
     ApiClient eve = node.client().newUser("eve");

@@ -56,7 +56,12 @@ public sealed interface Command {
 
   /** Moderation of the room in view: its topic, name, passcode (null: remove it), capacity or visibility. */
   record ChangeRoom(String name, String topic, String passcode, Integer capacity, Retention retention,
-      String visibility) implements Command {
+      String visibility, Boolean membersInvite) implements Command {
+    public ChangeRoom(String name, String topic, String passcode, Integer capacity, Retention retention,
+        String visibility) {
+      this(name, topic, passcode, capacity, retention, visibility, null);
+    }
+
     public ChangeRoom(String name, String topic, String passcode, Integer capacity) {
       this(name, topic, passcode, capacity, null, null);
     }

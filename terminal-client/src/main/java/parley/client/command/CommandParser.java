@@ -52,6 +52,8 @@ public final class CommandParser {
       new String[] {"/op", "/op user", "make a member an admin (owner)"},
       new String[] {"/deop", "/deop user", "make an admin a member again (owner)"},
       new String[] {"/owner", "/owner user", "hand the room over to a member; you stay an admin (owner)"},
+      new String[] {"/whoinvites", "/whoinvites members | admins",
+          "who may invite and make invite links: every member, or the owner and admins (owner, admins)"},
       new String[] {"/deleteroom", "/deleteroom", "delete the room in view and its history, for everyone (owner; asks first)"},
       new String[] {"/invites", "/invites", "list the invitations waiting for your answer, numbered"},
       new String[] {"/accept", "/accept [n | room id]", "accept invitation n (from /invites) and join its room or group DM"},
@@ -69,9 +71,8 @@ public final class CommandParser {
 
   /** The commands that run a room and those of the account, shown as one line each by the F1 screen. */
   public static final List<String> RUNNING_A_ROOM =
-      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/link", "/links", "/revokelink",
-          "/kick", "/ban",
-          "/unban", "/op", "/deop", "/owner", "/deleteroom");
+      List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/link", "/links",
+          "/revokelink", "/kick", "/ban", "/unban", "/op", "/deop", "/owner", "/deleteroom", "/whoinvites");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES =
       List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download");
@@ -232,6 +233,11 @@ public final class CommandParser {
             : new Command.ChangeRoom(null, null, null, null, null, words.get(0).toLowerCase(Locale.ROOT));
       case "/invite":
         return words.size() == 1 ? new Command.InviteUser(words.get(0).replaceFirst("^@", "")) : usage("/invite");
+      case "/whoinvites":
+        return words.size() != 1 || !List.of("members", "admins").contains(words.get(0).toLowerCase(Locale.ROOT))
+            ? usage("/whoinvites")
+            : new Command.ChangeRoom(null, null, null, null, null, null,
+                words.get(0).equalsIgnoreCase("members"));
       case "/link":
         return link(words);
       case "/links":

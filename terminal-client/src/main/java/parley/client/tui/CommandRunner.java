@@ -67,7 +67,7 @@ final class CommandRunner {
       timeline.clear();
     } else if (command instanceof Command.ChangeRoom c) {
       client.rooms().changeRoom(new RoomChange(c.name(), c.topic(), c.passcode(), c.capacity(), c.retention(),
-          c.visibility()));
+          c.visibility(), c.membersInvite()));
     } else if (command instanceof Command.MakeLink l) {
       client.rooms().makeLink(l.maxUses(), l.days());
     } else if (command instanceof Command.Links) {

@@ -318,6 +318,8 @@ final class TimelineLayout {
           + (m.passcode() != null && m.capacity() != null ? "," : "")
           + (m.capacity() == null ? "" : " capacity " + m.capacity());
       case Message.KIND_VISIBILITY -> "— " + sender + " made the room " + Text.clean(String.valueOf(m.text()));
+      case Message.KIND_WHO_INVITES -> "— " + sender + ("members".equals(m.text()) ? " let every member invite"
+          : " kept invitations to the owner and admins");
       case Message.KIND_INVITED -> "— " + sender + " invited " + user;
       case Message.KIND_KICKED -> "← " + user + " was kicked by " + sender + why;
       case Message.KIND_BANNED -> "← " + user + " was banned by " + sender + why;

@@ -76,6 +76,11 @@ class CommandParserTest {
     assertEquals(new Command.MakeLink(1, null), CommandParser.parse("/link 1"));
     assertEquals(new Command.Invalid("Usage: /link [uses] [Nd]"), CommandParser.parse("/link forever"));
     assertEquals(new Command.Links(), CommandParser.parse("/links"));
+    assertEquals(new Command.ChangeRoom(null, null, null, null, null, null, true),
+        CommandParser.parse("/whoinvites Members"));
+    assertEquals(new Command.ChangeRoom(null, null, null, null, null, null, false),
+        CommandParser.parse("/whoinvites admins"));
+    assertEquals(new Command.Invalid("Usage: /whoinvites members | admins"), CommandParser.parse("/whoinvites all"));
     assertEquals(new Command.RevokeLink("abc"), CommandParser.parse("/revokelink abc"));
   }
 
