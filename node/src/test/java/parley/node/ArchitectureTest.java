@@ -62,6 +62,7 @@ class ArchitectureTest {
         .layer("Room").definedBy("parley.node.room..")
         .layer("Files").definedBy("parley.node.files..")
         .layer("Invites").definedBy("parley.node.invites..")
+        .layer("Reports").definedBy("parley.node.reports..")
         .layer("Limits").definedBy("parley.node.limits..")
         .layer("Common").definedBy(describe("what every package shares", c -> inRoot(c) && !WIRING.contains(topName(c))))
         .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
@@ -71,6 +72,7 @@ class ArchitectureTest {
         .whereLayer("User").mayOnlyBeAccessedByLayers("Delivery", "Search", "Http", "Wiring")
         .whereLayer("Room").mayOnlyBeAccessedByLayers("User", "Delivery", "Search", "Http", "Wiring")
         .whereLayer("Invites").mayOnlyBeAccessedByLayers("Http", "Wiring")
+        .whereLayer("Reports").mayOnlyBeAccessedByLayers("Http", "Wiring")
         .whereLayer("Files").mayOnlyBeAccessedByLayers("Room", "User", "Delivery", "Http", "Wiring")
         .whereLayer("Limits").mayOnlyBeAccessedByLayers("Room", "User", "Delivery", "Http", "Wiring")
         .check(node);
@@ -138,7 +140,8 @@ class ArchitectureTest {
   /** files', invites' and limits' package-infos: below the entities, they know no entity, session or route. */
   @Test
   void filesAndLimitsKnowNoEntitySessionOrRoute() {
-    noClasses().that().resideInAnyPackage("parley.node.files..", "parley.node.invites..", "parley.node.limits..")
+    noClasses().that().resideInAnyPackage("parley.node.files..", "parley.node.invites..",
+        "parley.node.reports..", "parley.node.limits..")
         .should().dependOnClassesThat().resideInAnyPackage("parley.node.room..", "parley.node.user..",
             "parley.node.delivery..", "parley.node.http..")
         .check(node);

@@ -22,6 +22,7 @@ public final class ApiRoutes extends RouteSupport {
   private final FileRoutes files;
   private final InviteRoutes invites;
   private final InviteLinkRoutes inviteLinks;
+  private final ReportRoutes reports;
   private final SearchRoutes search;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
@@ -36,6 +37,7 @@ public final class ApiRoutes extends RouteSupport {
     this.files = new FileRoutes(system, history);
     this.invites = new InviteRoutes(system);
     this.inviteLinks = new InviteLinkRoutes(system);
+    this.reports = new ReportRoutes(system, history);
     this.search = new SearchRoutes(system, searchIndex);
     this.web = new WebRoutes(system);
     this.bound = bound;
@@ -51,7 +53,8 @@ public final class ApiRoutes extends RouteSupport {
             accounts.open(),
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
-                files.forCaller(caller), invites.forCaller(caller), inviteLinks.forCaller(caller), search.forCaller(caller)))))),
+                files.forCaller(caller), invites.forCaller(caller), inviteLinks.forCaller(caller), reports.forCaller(caller),
+                search.forCaller(caller)))))),
         web.routes())));
   }
 

@@ -220,14 +220,7 @@ final class RoomRoutes extends RouteSupport {
           + " characters");
     }
     String reason = body.reason() == null || body.reason().isBlank() ? null : body.reason().strip();
-    CompletionStage<ChatRoom.ModerationResult> done = room(id)
-        .<ChatRoom.ModerationResult>ask(r -> new ChatRoom.Moderate(caller.username(), action, target, reason, r), timeout)
-        .thenCompose(result -> result instanceof ChatRoom.RoomView && !"unban".equals(action)
-            ? user(target).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id, new UserNotice.Removal(
-                "kick".equals(action) ? "kicked" : "banned", caller.username(), reason), r), timeout)
-                .thenApply(d -> result)
-            : CompletableFuture.completedFuture(result));
-    return onSuccess(done, this::roomOrRefusal);
+    return onSuccess(moderateAs(caller.username(), id, action, target, reason), this::roomOrRefusal);
   }
 
   /** The owner deletes the room; each member's entity drops it from their list. */

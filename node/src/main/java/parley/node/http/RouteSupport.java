@@ -43,6 +43,7 @@ import parley.node.limits.LimitLog;
 import parley.node.room.ChatRoom;
 import parley.node.room.History;
 import parley.node.user.UserAccount;
+import parley.node.user.UserNotice;
 import parley.protocol.ErrorBody;
 import parley.protocol.Json;
 import parley.protocol.Member;
@@ -98,14 +99,15 @@ abstract class RouteSupport extends AllDirectives {
       case "invite_expired" -> StatusCodes.GONE;
       case "wrong_passcode", "passcode_required", "not_a_member", "wrong_password", "forbidden", "banned",
           "csrf_failed" -> StatusCodes.FORBIDDEN;
-      case "no_such_member", "no_such_message", "no_such_file" -> StatusCodes.NOT_FOUND;
+      case "no_such_member", "no_such_message", "no_such_file", "no_such_report" -> StatusCodes.NOT_FOUND;
       case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
       case "not_your_message", "blocked" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
       case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks",
           "already_a_member", "room_invites_full", "invite_links_full" ->
           StatusCodes.CONFLICT;
-      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_connections",
+      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_reports",
+          "too_many_connections",
           "rate_limited",
           "too_many_uploads_per_user" -> StatusCodes.TOO_MANY_REQUESTS;
       case "unauthorized", "bad_credentials" -> StatusCodes.UNAUTHORIZED;
@@ -291,6 +293,18 @@ abstract class RouteSupport extends AllDirectives {
                 + LimitLog.humane(window) + ", the limit (" + setting + "); a place comes free in "
                 + LimitLog.humane(Duration.ofMillis(refused.retryAfterMs())))
             : UserAccount.Done.INSTANCE);
+  }
+
+  /** Kick, ban or unban as {@code me}; a removed user's entity drops the room from their list, as a leave does. */
+  CompletionStage<ChatRoom.ModerationResult> moderateAs(String me, String id, String action, String target,
+      String reason) {
+    return room(id)
+        .<ChatRoom.ModerationResult>ask(r -> new ChatRoom.Moderate(me, action, target, reason, r), timeout)
+        .thenCompose(result -> result instanceof ChatRoom.RoomView && !"unban".equals(action)
+            ? user(target).<UserAccount.Result>ask(r -> new UserAccount.RemoveRoom(id, new UserNotice.Removal(
+                "kick".equals(action) ? "kicked" : "banned", me, reason), r), timeout)
+                .thenApply(d -> result)
+            : CompletableFuture.completedFuture(result));
   }
 
   static Room toWire(ChatRoom.RoomView v) {

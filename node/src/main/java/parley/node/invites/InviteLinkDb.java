@@ -1,7 +1,6 @@
 package parley.node.invites;
 
 import com.typesafe.config.Config;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,27 +11,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import parley.node.H2WriteGate;
+import parley.node.TablePool;
 
 /** The invite links' table on the node's own database, H2 or PostgreSQL, through a small pool of its own. */
 final class InviteLinkDb implements AutoCloseable {
-  private static final String DB = "pekko-persistence-jdbc.shared-databases.slick.db.";
   private static final String COLUMNS =
       "id, room_id, created_by, created_at, expires_at, max_uses, uses, revoked_at";
   private final HikariDataSource pool;
 
   InviteLinkDb(Config config, int poolSize) {
-    HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(config.getString(DB + "url"));
-    // On H2, through the write gate: one writer at a time in the file (parley.node.H2WriteGate says why).
-    hc.setDriverClassName(H2WriteGate.driverFor(config.getString(DB + "url")));
-    hc.setUsername(config.getString(DB + "user"));
-    hc.setPassword(config.getString(DB + "password"));
-    hc.setMaximumPoolSize(poolSize);
-    hc.setMinimumIdle(0);
-    hc.setPoolName("parley-invites");
-    hc.setConnectionTimeout(30_000);
-    this.pool = new HikariDataSource(hc);
+    this.pool = TablePool.open(config, "parley-invites", poolSize);
   }
 
   void insert(InviteLink link, String tokenHash) throws SQLException {

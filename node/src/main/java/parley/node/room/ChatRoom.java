@@ -316,6 +316,9 @@ public final class ChatRoom {
    */
   public record Invite(String user, String invitee, ActorRef<ModerationResult> replyTo) implements Command {}
 
+  /** v1.4: whether {@code user} moderates the room (its owner or an admin): answered with the room, or refused. */
+  public record MayModerate(String user, ActorRef<ModerationResult> replyTo) implements Command {}
+
   /** v1.4: whether {@code user} may make, list and revoke the room's invite links: answered with the room, or refused. */
   public record MayInvite(String user, ActorRef<ModerationResult> replyTo) implements Command {}
 

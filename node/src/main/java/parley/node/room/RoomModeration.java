@@ -155,6 +155,11 @@ final class RoomModeration extends RoomPart {
     return refusal != null && state.mayInvite(user) ? null : refusal;
   }
 
+  ReplyEffect<Event, RoomState> onMayModerate(RoomState state, ChatRoom.MayModerate cmd) {
+    Rejected refusal = moderationRefusal(state, cmd.user());
+    return Effect().reply(cmd.replyTo(), refusal != null ? refusal : view(state, cmd.user()));
+  }
+
   ReplyEffect<Event, RoomState> onMayInvite(RoomState state, ChatRoom.MayInvite cmd) {
     Rejected refusal = inviterRefusal(state, cmd.user());
     return Effect().reply(cmd.replyTo(), refusal != null ? refusal : view(state, cmd.user()));

@@ -23,6 +23,8 @@ import parley.protocol.Limits;
 import parley.protocol.MarkRead;
 import parley.protocol.PasswordChange;
 import parley.protocol.PostMessage;
+import parley.protocol.ReportRequest;
+import parley.protocol.ReportResolution;
 import parley.protocol.UserSettings;
 
 /**
@@ -35,7 +37,7 @@ import parley.protocol.UserSettings;
 class InputFuzzTest {
   private static final List<Class<?>> BODIES = List.of(Credentials.class, CreateRoom.class, JoinRoom.class,
       PostMessage.class, MarkRead.class, PasswordChange.class, UserSettings.class,
-      InviteLinkRequest.class);
+      InviteLinkRequest.class, ReportRequest.class, ReportResolution.class);
 
   /** A WebSocket text frame: parsed, then checked as the session checks a send. */
   @FuzzTest(maxExecutions = 1_000_000)
