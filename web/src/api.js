@@ -92,6 +92,9 @@ export class Api {
   makeInviteLink(id, body) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/invite-links', body); }
   inviteLinks(id) { return this.call('GET', '/api/v1/rooms/' + enc(id) + '/invite-links'); }
   revokeInviteLink(id, linkId) { return this.call('DELETE', '/api/v1/rooms/' + enc(id) + '/invite-links/' + enc(linkId)); }
+  report(id, seq, reason) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/messages/' + seq + '/report', { reason }); }
+  reports(id) { return this.call('GET', '/api/v1/rooms/' + enc(id) + '/reports'); }
+  resolveReport(id, reportId, action) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/reports/' + enc(reportId) + '/resolve', { action }); }
   invitePreview(token) { return this.call('GET', '/api/v1/invites/' + enc(token)); }
   acceptInviteLink(token) { return this.call('POST', '/api/v1/invites/' + enc(token) + '/accept'); }
   moderate(id, action, body) { return this.call('POST', '/api/v1/rooms/' + enc(id) + '/' + action, body); }

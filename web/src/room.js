@@ -116,6 +116,7 @@ export class RoomView {
     const inviter = !r.isDirect && (mod || r.membersInvite);
     $('invite-form').hidden = !inviter;
     this.v.inviteLinks.open(r, inviter);
+    this.v.reports.open(r, mod);
     $('delete-room-btn').hidden = role !== 'owner';
     $('leave-btn').textContent = r.isDirect ? 'Leave conversation' : 'Leave room';
     $('room-name').value = r.name || '';

@@ -196,6 +196,7 @@ function entryEl(row, ctx) {
     acts.append(h('button', { type: 'button', dataset: { act: 'reply' }, 'aria-label': 'Reply', title: 'Reply' }, '↪'));
     acts.append(h('button', { type: 'button', dataset: { act: 'react' }, 'aria-label': 'React', title: 'React' }, '☺'));
     if (row.mine && e.kind === 'message') acts.append(h('button', { type: 'button', dataset: { act: 'edit' }, 'aria-label': 'Edit', title: 'Edit' }, '✎'));
+    if (!row.mine && (e.kind === 'message' || e.kind === 'file')) acts.append(h('button', { type: 'button', dataset: { act: 'report' }, 'aria-label': 'Report', title: 'Report to the room\'s owner and admins' }, '⚑'));
     if (row.canDelete) acts.append(h('button', { type: 'button', dataset: { act: 'delete' }, 'aria-label': 'Delete', title: 'Delete' }, '✗'));
     el.append(acts);
   }

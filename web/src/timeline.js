@@ -280,6 +280,7 @@ export class TimelineView {
         if (confirm('Delete this message for everyone?')) this.c.remove(this.v.current, seq);
         break;
       case 'react': this.picker.open(seq, b); break;
+      case 'report': this.v.reports.report(seq); break;
       case 'chip': this.c.react(this.v.current, seq, b.dataset.emoji); break;
       case 'jump': this.scrollToSeq(Number(b.dataset.target)); break;
       case 'reveal':

@@ -13,6 +13,7 @@ import { AccountView } from './account.js';
 import { InboxView } from './inbox.js';
 import { InvitesView } from './invites.js';
 import { InviteLinksView } from './invite-links.js';
+import { ReportsView } from './reports.js';
 import { SearchView } from './search.js';
 
 export class MainView {
@@ -34,6 +35,7 @@ export class MainView {
     this.inbox = new InboxView(this);
     this.invites = new InvitesView(this);
     this.inviteLinks = new InviteLinksView(this);
+    this.reports = new ReportsView(this);
     this.search = new SearchView(this);
   }
 
@@ -166,6 +168,7 @@ export class MainView {
     this.inbox.bind(on);
     this.invites.bind(on);
     this.inviteLinks.bind(on);
+    this.reports.bind(on);
     this.search.bind(on);
   }
 
