@@ -77,6 +77,15 @@ public sealed interface Command {
   /** The invite links standing in the room in view (owner, admins). */
   record Links() implements Command {}
 
+  /** Report line {@code line} of the room in view to its owner and admins, with an optional reason. */
+  record Report(long line, String reason) implements Command {}
+
+  /** The open reports of the room in view, numbered (owner, admins). */
+  record Reports() implements Command {}
+
+  /** Resolve report {@code n} (from /reports): dismiss, delete, kick or ban. */
+  record Resolve(int n, String action) implements Command {}
+
   /** Revoke the room's invite link {@code id} (owner, admins). */
   record RevokeLink(String id) implements Command {}
 

@@ -32,6 +32,7 @@ public final class CommandParser {
       new String[] {"/del", "/del [n]", "delete your last message here, or line n (owner, admins: anyone's)"},
       new String[] {"/reply", "/reply n text", "answer line n (the number a line starts with)"},
       new String[] {"/react", "/react n emoji", "put an emoji (or a :shortcode:) on line n, or take it off"},
+      new String[] {"/report", "/report n [reason]", "report line n to the room's owner and admins (its writer is not told)"},
       new String[] {"/upload", "/upload path", "share a file in the room in view (progress below; Esc cancels)"},
       new String[] {"/download", "/download n [dir]", "save the file shared on line n (into dir); again resumes it"},
       new String[] {"/topic", "/topic text", "set the topic of the room in view (owner, admins); /topic alone clears it"},
@@ -52,6 +53,9 @@ public final class CommandParser {
       new String[] {"/op", "/op user", "make a member an admin (owner)"},
       new String[] {"/deop", "/deop user", "make an admin a member again (owner)"},
       new String[] {"/owner", "/owner user", "hand the room over to a member; you stay an admin (owner)"},
+      new String[] {"/reports", "/reports", "list the room's open reports, numbered (owner, admins)"},
+      new String[] {"/resolve", "/resolve n dismiss | delete | kick | ban", "resolve report n: dismiss it, delete the"
+          + " message, or kick or ban its writer (owner, admins)"},
       new String[] {"/whoinvites", "/whoinvites members | admins",
           "who may invite and make invite links: every member, or the owner and admins (owner, admins)"},
       new String[] {"/deleteroom", "/deleteroom", "delete the room in view and its history, for everyone (owner; asks first)"},
@@ -72,10 +76,11 @@ public final class CommandParser {
   /** The commands that run a room and those of the account, shown as one line each by the F1 screen. */
   public static final List<String> RUNNING_A_ROOM =
       List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/link", "/links",
-          "/revokelink", "/kick", "/ban", "/unban", "/op", "/deop", "/owner", "/deleteroom", "/whoinvites");
+          "/revokelink", "/kick", "/ban", "/unban", "/op", "/deop", "/owner", "/deleteroom", "/whoinvites", "/reports",
+          "/resolve");
   public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
   public static final List<String> MESSAGES =
-      List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download");
+      List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download", "/report");
   /** What the view of the room shows, one line of the F1 screen. */
   public static final List<String> VIEW = List.of("/unread", "/clear");
   /** Invitations and blocks, one line of the F1 screen. */
@@ -211,6 +216,22 @@ public final class CommandParser {
           return words.size() < 2 ? usage("/reply") : new Command.Reply(Long.parseLong(words.get(0)), rest(text, 2));
         } catch (NumberFormatException e) {
           return usage("/reply");
+        }
+      case "/report":
+        try {
+          return words.isEmpty() ? usage("/report")
+              : new Command.Report(Long.parseLong(words.get(0)), emptyToNull(rest(text, 2)));
+        } catch (NumberFormatException e) {
+          return usage("/report");
+        }
+      case "/reports":
+        return words.isEmpty() ? new Command.Reports() : usage("/reports");
+      case "/resolve":
+        try {
+          return words.size() != 2 || !List.of("dismiss", "delete", "kick", "ban").contains(words.get(1))
+              ? usage("/resolve") : new Command.Resolve(Integer.parseInt(words.get(0)), words.get(1));
+        } catch (NumberFormatException e) {
+          return usage("/resolve");
         }
       case "/topic":
         return new Command.ChangeRoom(null, rest(text, 1), null, null);

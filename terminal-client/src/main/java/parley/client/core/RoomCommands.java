@@ -12,6 +12,8 @@ import parley.client.net.ParleyApi;
 import parley.protocol.CreateRoom;
 import parley.protocol.InviteLinkRequest;
 import parley.protocol.InviteLinkView;
+import parley.protocol.ReportRequest;
+import parley.protocol.ReportView;
 import parley.protocol.Moderation;
 import parley.protocol.RoleChange;
 import parley.protocol.Room;
@@ -198,6 +200,58 @@ public final class RoomCommands {
 
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+  // ---------------------------------------------------------------------------------------------- reports
+
+  /** The reports {@code /reports} listed last, by number (1 first), for {@code /resolve n}. */
+  private final List<ReportView> listedReports = new ArrayList<>();
+
+  /** Reports the message at {@code seq} (null: no such line) of the room in view. */
+  public void report(Long seq, String reason) {
+    if (seq == null) {
+      client.notice("No such line to report: /report n, with the number a line starts with.", true);
+      return;
+    }
+    client.inCurrentRoom(room -> client.fetch(api.report(room.id(), seq, new ReportRequest(reason)), (r, failure) ->
+        client.notice(failure != null ? "Not reported: " + ApiException.of(failure).getMessage()
+            : "Reported to the room's owner and admins; " + r.sender() + " is not told.", failure != null)));
+  }
+
+  public void reports() {
+    client.inCurrentRoom(room -> client.fetch(api.reports(room.id()), (queue, failure) -> {
+      if (failure != null) {
+        client.notice("Could not list the reports: " + ApiException.of(failure).getMessage(), true);
+        return;
+      }
+      listedReports.clear();
+      listedReports.addAll(queue.reports());
+      if (listedReports.isEmpty()) {
+        client.notice("No open reports in " + room.displayName(state.me()) + ".", false);
+        return;
+      }
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < listedReports.size(); i++) {
+        ReportView r = listedReports.get(i);
+        String said = r.message() == null || Boolean.TRUE.equals(r.message().deleted()) ? "(deleted)"
+            : r.message().text() == null ? "(a file)" : SafeText.clean(r.message().text());
+        lines.add((i + 1) + ") " + r.sender() + ": \"" + (said.length() > 80 ? said.substring(0, 79) + "…" : said)
+            + "\" — reported by " + r.reporter() + (r.reason() == null ? "" : ": " + SafeText.clean(r.reason())));
+      }
+      client.notice("Open reports of " + room.displayName(state.me()) + ": " + String.join("; ", lines)
+          + " — /resolve n dismiss | delete | kick | ban", false);
+    }));
+  }
+
+  public void resolve(int n, String action) {
+    if (n < 1 || n > listedReports.size()) {
+      client.notice("No report " + n + ": /reports lists them, numbered.", true);
+      return;
+    }
+    ReportView r = listedReports.get(n - 1);
+    client.inCurrentRoom(room -> client.fetch(api.resolveReport(r.roomId(), r.id(), action), (done, failure) ->
+        client.notice(failure != null ? "Not resolved: " + ApiException.of(failure).getMessage()
+            : "Report " + n + " resolved: " + done.outcome() + ".", failure != null)));
+  }
 
   // ---------------------------------------------------------------------------------------------- moderation
 

@@ -22,6 +22,9 @@ import parley.protocol.ErrorBody;
 import parley.protocol.FileRef;
 import parley.protocol.GroupDm;
 import parley.protocol.InviteLinkRequest;
+import parley.protocol.ReportRequest;
+import parley.protocol.ReportResolution;
+import parley.protocol.ReportView;
 import parley.protocol.InviteLinkView;
 import parley.protocol.InviteList;
 import parley.protocol.JoinRoom;
@@ -209,6 +212,22 @@ public final class HttpParleyApi implements ParleyApi {
   @Override
   public CompletableFuture<Room> acceptInviteLink(String token) {
     return call("POST", "/invites/" + PathSegment.encode(token) + "/accept", null, Room.class);
+  }
+
+  @Override
+  public CompletableFuture<ReportView> report(String roomId, long seq, ReportRequest body) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/messages/" + seq + "/report", body, ReportView.class);
+  }
+
+  @Override
+  public CompletableFuture<ReportView.Queue> reports(String roomId) {
+    return call("GET", "/rooms/" + PathSegment.encode(roomId) + "/reports", null, ReportView.Queue.class);
+  }
+
+  @Override
+  public CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action) {
+    return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/reports/" + PathSegment.encode(reportId)
+        + "/resolve", new ReportResolution(action), ReportView.class);
   }
 
   @Override

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import parley.protocol.BlockList;
 import parley.protocol.InviteLinkRequest;
+import parley.protocol.ReportRequest;
+import parley.protocol.ReportView;
 import parley.protocol.InviteLinkView;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
@@ -110,6 +112,15 @@ public interface ParleyApi {
 
   /** v1.4: the address that opens the link in the web client: the token rides in the fragment, never sent on. */
   String inviteUrl(String token);
+
+  /** v1.4: reports the message at {@code seq} to the room's owner and admins. */
+  CompletableFuture<ReportView> report(String roomId, long seq, ReportRequest body);
+
+  /** v1.4: the room's open reports, oldest first (owner, admins). */
+  CompletableFuture<ReportView.Queue> reports(String roomId);
+
+  /** v1.4: resolves a report: dismiss, delete, kick or ban (owner, admins). */
+  CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action);
 
   /** The owner deletes the room, with its history. */
   CompletableFuture<Void> deleteRoom(String roomId);

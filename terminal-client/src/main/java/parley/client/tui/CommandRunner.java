@@ -86,6 +86,12 @@ final class CommandRunner {
       client.messages().edit(e.text());
     } else if (command instanceof Command.Delete d) {
       client.messages().delete(d.seq() == null ? null : timeline.seqOf(d.seq()));
+    } else if (command instanceof Command.Report r) {
+      client.rooms().report(timeline.seqOf(r.line()), r.reason());
+    } else if (command instanceof Command.Reports) {
+      client.rooms().reports();
+    } else if (command instanceof Command.Resolve r) {
+      client.rooms().resolve(r.n(), r.action());
     } else if (command instanceof Command.Reply r) {
       client.messages().reply(timeline.seqOf(r.seq()), r.text());
     } else if (command instanceof Command.Upload u) {

@@ -40,27 +40,29 @@ final class HelpWindow extends BasicWindow {
         out.append(String.format("  %-42s %s%n", c[1], c[2]));
       }
     }
-    // Wrapped to lines that fit a 100-column screen beside the 45 columns of the left side.
-    String label = "Running a room (owner, admins)";
-    StringBuilder line = new StringBuilder();
-    for (String command : CommandParser.RUNNING_A_ROOM) {
-      if (line.length() > 0 && line.length() + 1 + command.length() > 52) {
-        out.append(String.format("  %-42s %s%n", label, line));
-        label = "";
-        line.setLength(0);
-      }
-      line.append(line.length() > 0 ? " " : "").append(command);
-    }
-    out.append(String.format("  %-42s %s%n", label, line));
-    out.append(String.format("  %-42s %s%n", "The view (/help says more)", String.join(" ", CommandParser.VIEW)));
-    out.append(String.format("  %-42s %s%n", "Your messages (/help says more)", String.join(" ", CommandParser.MESSAGES)));
-    out.append(String.format("  %-42s %s%n", "Invitations, blocks (/help says more)",
-        String.join(" ", CommandParser.INVITES)));
-    out.append(String.format("  %-42s %s%n", "Your account", String.join(" ", CommandParser.ACCOUNT)));
+    group(out, "Running a room (owner, admins)", CommandParser.RUNNING_A_ROOM);
+    group(out, "The view (/help says more)", CommandParser.VIEW);
+    group(out, "Your messages (/help says more)", CommandParser.MESSAGES);
+    group(out, "Invitations, blocks (/help says more)", CommandParser.INVITES);
+    group(out, "Your account", CommandParser.ACCOUNT);
     out.append("\nKeys\n");
     for (String[] k : Keys.ALL) {
       out.append(String.format("  %-16s %s%n", k[0], k[1]));
     }
     return out.toString().stripTrailing();
+  }
+
+  /** A group of commands: its label, then the commands wrapped to lines that fit a 100-column screen. */
+  private static void group(StringBuilder out, String label, java.util.List<String> commands) {
+    StringBuilder line = new StringBuilder();
+    for (String command : commands) {
+      if (line.length() > 0 && line.length() + 1 + command.length() > 57) {
+        out.append(String.format("  %-37s %s%n", label, line));
+        label = "";
+        line.setLength(0);
+      }
+      line.append(line.length() > 0 ? " " : "").append(command);
+    }
+    out.append(String.format("  %-37s %s%n", label, line));
   }
 }

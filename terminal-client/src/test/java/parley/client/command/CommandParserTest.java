@@ -76,6 +76,12 @@ class CommandParserTest {
     assertEquals(new Command.MakeLink(1, null), CommandParser.parse("/link 1"));
     assertEquals(new Command.Invalid("Usage: /link [uses] [Nd]"), CommandParser.parse("/link forever"));
     assertEquals(new Command.Links(), CommandParser.parse("/links"));
+    assertEquals(new Command.Report(12, "spam and worse"), CommandParser.parse("/report 12 spam and worse"));
+    assertEquals(new Command.Report(3, null), CommandParser.parse("/report 3"));
+    assertEquals(new Command.Reports(), CommandParser.parse("/reports"));
+    assertEquals(new Command.Resolve(2, "ban"), CommandParser.parse("/resolve 2 ban"));
+    assertEquals(new Command.Invalid("Usage: /resolve n dismiss | delete | kick | ban"),
+        CommandParser.parse("/resolve 2 shout"));
     assertEquals(new Command.ChangeRoom(null, null, null, null, null, null, true),
         CommandParser.parse("/whoinvites Members"));
     assertEquals(new Command.ChangeRoom(null, null, null, null, null, null, false),

@@ -23,6 +23,8 @@ import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
 import parley.protocol.FileRef;
 import parley.protocol.InviteLinkRequest;
+import parley.protocol.ReportRequest;
+import parley.protocol.ReportView;
 import parley.protocol.InviteLinkView;
 import parley.protocol.InviteList;
 import parley.protocol.LoginResponse;
@@ -344,6 +346,43 @@ public final class FakeServer implements ParleyApi {
         throw new ApiException(404, "no_such_invite", "no invite link has that token");
       }
       return enter(link.roomId());
+    });
+  }
+
+  /** Reports filed through this server, in order. */
+  public final List<ReportView> reports = new ArrayList<>();
+
+  @Override
+  public CompletableFuture<ReportView> report(String roomId, long seq, ReportRequest body) {
+    return answer("report " + roomId + " " + seq, () -> {
+      Message m = timelines.getOrDefault(roomId, List.of()).stream().filter(x -> x.seq() == seq).findFirst()
+          .orElseThrow(() -> new ApiException(404, "no_such_message", "the room has no message at that seq"));
+      ReportView r = new ReportView("R" + reports.size(), roomId, seq, m.sender(), me, body.reason(), clock, null, null,
+          null, m);
+      reports.add(r);
+      return r;
+    });
+  }
+
+  @Override
+  public CompletableFuture<ReportView.Queue> reports(String roomId) {
+    return answer("reports " + roomId, () -> new ReportView.Queue(reports.stream()
+        .filter(r -> r.roomId().equals(roomId) && r.outcome() == null).toList()));
+  }
+
+  @Override
+  public CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action) {
+    return answer("resolve " + reportId + " " + action, () -> {
+      for (int i = 0; i < reports.size(); i++) {
+        ReportView r = reports.get(i);
+        if (r.id().equals(reportId)) {
+          ReportView done = new ReportView(r.id(), r.roomId(), r.seq(), r.sender(), r.reporter(), r.reason(),
+              r.createdAt(), clock, me, action.equals("dismiss") ? "dismissed" : action + "ed", null);
+          reports.set(i, done);
+          return done;
+        }
+      }
+      throw new ApiException(404, "no_such_report", "the room has no such report");
     });
   }
 

@@ -262,6 +262,25 @@ class InvitationsTest {
   }
 
   @Test
+  void aReportIsFiledListedByNumberAndResolved() {
+    server.says("r1", "bob", "buy cheap watches");
+    long seq = server.timeline("r1").get(server.timeline("r1").size() - 1).seq();
+    client.rooms().report(seq, "spam");
+    assertTrue(said("Reported to the room's owner and admins; bob is not told."), notices().toString());
+    client.rooms().report(null, null);
+    assertTrue(said("No such line to report"), notices().toString());
+    client.rooms().reports();
+    assertTrue(said("Open reports of #general: 1) bob: \"buy cheap watches\" — reported by alice: spam"
+        + " — /resolve n dismiss | delete | kick | ban"), notices().toString());
+    client.rooms().resolve(2, "delete");
+    assertTrue(said("No report 2: /reports lists them, numbered."), notices().toString());
+    client.rooms().resolve(1, "dismiss");
+    assertTrue(said("Report 1 resolved: dismissed."), notices().toString());
+    client.rooms().reports();
+    assertTrue(said("No open reports in #general."), notices().toString());
+  }
+
+  @Test
   void sessionsEndedByTheLimitAreListedToo() {
     server.sessionsEnded.add(new SessionList.Ended("0123456789abcdef", server.now(), server.now(), "198.51.100.20",
         "curl/8.5.0", server.now().plusSeconds(60), "session_limit"));

@@ -171,6 +171,8 @@ class InvitationsScreenTest {
     screen.press(KeyType.Tab);
     assertEquals("[#general] /invites", screen.inputRow());
     assertTrue(HelpWindow.text().contains("/invites /accept /decline /block /unblock /blocks"), HelpWindow.text());
-    assertTrue(HelpWindow.text().contains("/visibility /invite"), HelpWindow.text());
+    for (String command : parley.client.command.CommandParser.RUNNING_A_ROOM) {
+      assertTrue(HelpWindow.text().matches("(?s).*[ \n]" + command + "[ \n].*"), command + " in " + HelpWindow.text());
+    }
   }
 }
