@@ -63,6 +63,7 @@ class ArchitectureTest {
         .layer("Files").definedBy("parley.node.files..")
         .layer("Invites").definedBy("parley.node.invites..")
         .layer("Reports").definedBy("parley.node.reports..")
+        .layer("Admin").definedBy("parley.node.admin..")
         .layer("Limits").definedBy("parley.node.limits..")
         .layer("Common").definedBy(describe("what every package shares", c -> inRoot(c) && !WIRING.contains(topName(c))))
         .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
@@ -73,6 +74,7 @@ class ArchitectureTest {
         .whereLayer("Room").mayOnlyBeAccessedByLayers("User", "Delivery", "Search", "Http", "Wiring")
         .whereLayer("Invites").mayOnlyBeAccessedByLayers("Http", "Wiring")
         .whereLayer("Reports").mayOnlyBeAccessedByLayers("Http", "Wiring")
+        .whereLayer("Admin").mayOnlyBeAccessedByLayers("Http", "Wiring")
         .whereLayer("Files").mayOnlyBeAccessedByLayers("Room", "User", "Delivery", "Http", "Wiring")
         .whereLayer("Limits").mayOnlyBeAccessedByLayers("Room", "User", "Delivery", "Http", "Wiring")
         .check(node);
@@ -141,7 +143,7 @@ class ArchitectureTest {
   @Test
   void filesAndLimitsKnowNoEntitySessionOrRoute() {
     noClasses().that().resideInAnyPackage("parley.node.files..", "parley.node.invites..",
-        "parley.node.reports..", "parley.node.limits..")
+        "parley.node.reports..", "parley.node.admin..", "parley.node.limits..")
         .should().dependOnClassesThat().resideInAnyPackage("parley.node.room..", "parley.node.user..",
             "parley.node.delivery..", "parley.node.http..")
         .check(node);

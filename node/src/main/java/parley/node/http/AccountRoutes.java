@@ -23,6 +23,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.NodeMetrics;
 import parley.node.Secrets;
 import parley.node.Validation;
+import parley.node.admin.ServerAdmin;
 import parley.node.delivery.RoomSummaries;
 import parley.node.limits.AddressLimits;
 import parley.node.user.UserAccount;
@@ -124,9 +125,10 @@ final class AccountRoutes extends RouteSupport {
       return rateLimited("too many sign-ups from your address (parley.limits.signup: " + addresses.signupBurst()
           + " at once, " + addresses.signupsPerHour() + " an hour); try again in " + seconds(wait) + " s", wait);
     }
-    CompletionStage<UserAccount.Result> registered =
-        CompletableFuture.supplyAsync(() -> Secrets.hashPassword(body.password(), bcryptCost), blocking)
-            .thenCompose(hash -> user(username).<UserAccount.Result>ask(r -> new UserAccount.Register(hash, r), timeout));
+    CompletionStage<UserAccount.Result> registered = ServerAdmin.get(system).signupPolicy()
+        .thenCompose(policy -> ServerAdmin.OPEN.equals(policy) ? register(username, body.password())
+            : CompletableFuture.completedFuture(new UserAccount.Rejected("signup_closed",
+                "sign-up is closed on this server: its admins make the accounts")));
     return onSuccess(registered, result -> {
       if (result != UserAccount.Done.INSTANCE) {
         return rejected(result);
@@ -159,7 +161,8 @@ final class AccountRoutes extends RouteSupport {
                 // No such user: a hash of nothing, checked all the same, so the answer takes as long.
                 : CompletableFuture.supplyAsync(
                     () -> Secrets.checkPassword(body.password(), check.hash(), bcryptCost), blocking)
-                    .thenCompose(ok -> ok ? issueToken(username, address, userAgent) : failed(username, address)));
+                    .thenCompose(ok -> ok ? unlessDeactivated(username, address, userAgent)
+                        : failed(username, address)));
     login = login.whenComplete((response, failure) -> activity.loggedIn(response instanceof LoginResponse));
     return onSuccess(login, response -> response instanceof LoginResponse r
         ? (Boolean.TRUE.equals(body.cookie())
@@ -167,7 +170,27 @@ final class AccountRoutes extends RouteSupport {
             ? setCookie(browsers.sessionCookie(r.token(), request), () -> complete(StatusCodes.OK, r, JSON))
             : complete(StatusCodes.OK, r, JSON))
         : response instanceof UserAccount.LoginCheck check ? loginThrottled("this account", check.retryAfterMs())
+        : response instanceof UserAccount.Rejected refused ? rejected(refused)
         : badCredentials());
+  }
+
+  /**
+   * A token for a right password, unless an admin turned the account off: asked before the token is made, and again
+   * after, so that a login racing a deactivation keeps no token (the deactivation marks the account first, then ends
+   * its tokens).
+   */
+  private CompletionStage<Object> unlessDeactivated(String username, InetAddress address, String userAgent) {
+    ServerAdmin server = ServerAdmin.get(system);
+    return server.isDeactivated(username).thenCompose(off -> off ? CompletableFuture.completedFuture(deactivated())
+        : issueToken(username, address, userAgent).thenCompose(issued -> !(issued instanceof LoginResponse r)
+            ? CompletableFuture.completedFuture(issued)
+            : server.isDeactivated(username).thenCompose(offNow -> !offNow ? CompletableFuture.completedFuture(issued)
+                : user(username).<UserAccount.Result>ask(x -> new UserAccount.RevokeToken(Secrets.sha256(r.token()), x),
+                    timeout).thenApply(d -> deactivated()))));
+  }
+
+  private static Object deactivated() {
+    return new UserAccount.Rejected("account_deactivated", "this account was deactivated by a server admin");
   }
 
   private Route loginThrottled(String whose, long wait) {
@@ -452,7 +475,8 @@ final class AccountRoutes extends RouteSupport {
     CompletionStage<Me> me = user(caller.username())
         .<UserAccount.Summary>ask(UserAccount.GetSummary::new, timeout)
         .thenCompose(summary -> RoomSummaries.of(sharding, caller.username(), summary.rooms(), summary.blocks(), timeout))
-        .thenApply(rooms -> new Me(caller.username(), rooms));
+        .thenCompose(rooms -> ServerAdmin.get(system).isAdmin(caller.username())
+            .thenApply(admin -> new Me(caller.username(), rooms, admin ? Boolean.TRUE : null)));
     return onSuccess(me, body -> complete(StatusCodes.OK, body, JSON));
   }
 

@@ -23,6 +23,7 @@ public final class ApiRoutes extends RouteSupport {
   private final InviteRoutes invites;
   private final InviteLinkRoutes inviteLinks;
   private final ReportRoutes reports;
+  private final AdminRoutes admin;
   private final SearchRoutes search;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
@@ -38,6 +39,7 @@ public final class ApiRoutes extends RouteSupport {
     this.invites = new InviteRoutes(system);
     this.inviteLinks = new InviteLinkRoutes(system);
     this.reports = new ReportRoutes(system, history);
+    this.admin = new AdminRoutes(system);
     this.search = new SearchRoutes(system, searchIndex);
     this.web = new WebRoutes(system);
     this.bound = bound;
@@ -54,6 +56,7 @@ public final class ApiRoutes extends RouteSupport {
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
                 files.forCaller(caller), invites.forCaller(caller), inviteLinks.forCaller(caller), reports.forCaller(caller),
+                admin.forCaller(caller),
                 search.forCaller(caller)))))),
         web.routes())));
   }

@@ -37,7 +37,10 @@ import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejecti
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.AskTimeoutException;
+import java.net.InetAddress;
+import parley.node.Secrets;
 import parley.node.Validation;
+import parley.node.admin.ServerAdmin;
 import parley.node.delivery.WireEntries;
 import parley.node.limits.LimitLog;
 import parley.node.room.ChatRoom;
@@ -98,13 +101,13 @@ abstract class RouteSupport extends AllDirectives {
           "no_such_invite_link" -> StatusCodes.NOT_FOUND;
       case "invite_expired" -> StatusCodes.GONE;
       case "wrong_passcode", "passcode_required", "not_a_member", "wrong_password", "forbidden", "banned",
-          "csrf_failed" -> StatusCodes.FORBIDDEN;
+          "csrf_failed", "account_deactivated", "signup_closed" -> StatusCodes.FORBIDDEN;
       case "no_such_member", "no_such_message", "no_such_file", "no_such_report" -> StatusCodes.NOT_FOUND;
       case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
       case "not_your_message", "blocked" -> StatusCodes.FORBIDDEN;
       case "message_too_old" -> StatusCodes.CONFLICT;
       case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks",
-          "already_a_member", "room_invites_full", "invite_links_full" ->
+          "already_a_member", "room_invites_full", "invite_links_full", "last_admin" ->
           StatusCodes.CONFLICT;
       case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_reports",
           "too_many_connections",
@@ -305,6 +308,23 @@ abstract class RouteSupport extends AllDirectives {
                 "kick".equals(action) ? "kicked" : "banned", me, reason), r), timeout)
                 .thenApply(d -> result)
             : CompletableFuture.completedFuture(result));
+  }
+
+  /**
+   * Registers an account (hashing its password off the actor) and lists it with the server; the server's first account
+   * becomes its admin. Done, or the entity's refusal ({@code username_taken}).
+   */
+  CompletionStage<UserAccount.Result> register(String username, String password) {
+    return CompletableFuture.supplyAsync(() -> Secrets.hashPassword(password, bcryptCost), blocking)
+        .thenCompose(hash -> user(username).<UserAccount.Result>ask(r -> new UserAccount.Register(hash, r), timeout))
+        .thenCompose(result -> result != UserAccount.Done.INSTANCE ? CompletableFuture.completedFuture(result)
+            : ServerAdmin.get(system).accountMade(username).thenApply(first -> result));
+  }
+
+  /** The client's address as the audit log keeps it (null where unknown). */
+  Route withAddress(Function<String, Route> inner) {
+    return extractRequest(request -> inner.apply(
+        ConnectionGuard.clientAddress(request).map(InetAddress::getHostAddress).orElse(null)));
   }
 
   static Room toWire(ChatRoom.RoomView v) {

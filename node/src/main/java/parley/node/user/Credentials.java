@@ -78,6 +78,7 @@ final class Credentials {
             sessionsView(s, c.currentTokenHash())))
         .onCommand(RevokeSession.class, this::onRevokeSession)
         .onCommand(RevokeToken.class, this::onRevokeToken)
+        .onCommand(UserAccount.EndAllSessions.class, this::onEndAllSessions)
         .onCommand(IssueTicket.class, this::onIssueTicket)
         .onCommand(RedeemTicket.class, this::onRedeemTicket);
   }
@@ -204,6 +205,14 @@ final class Credentials {
       }
     }
     return scope.effect().reply(cmd.replyTo(), new Rejected("no_such_session", "you have no session with that id"));
+  }
+
+  private ReplyEffect<Event, UserState> onEndAllSessions(UserState state, UserAccount.EndAllSessions cmd) {
+    List<Event> revoked = new ArrayList<>();
+    state.tokens().keySet().forEach(hash -> revoked.add(new TokenRevoked(hash)));
+    return scope.effect().persist(revoked)
+        .thenRun(s -> tokensEnded(s, cmd.why()))
+        .thenReply(cmd.replyTo(), s -> Done.INSTANCE);
   }
 
   private ReplyEffect<Event, UserState> onRevokeToken(UserState state, RevokeToken cmd) {

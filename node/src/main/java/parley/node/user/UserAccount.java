@@ -192,6 +192,9 @@ public final class UserAccount
   /** Logout: the token is dead, and every session opened with it is signed out. */
   public record RevokeToken(String tokenHash, ActorRef<Result> replyTo) implements Command {}
 
+  /** v1.4, by a server admin: every token of the account ends, and every connection with it, on every node. */
+  public record EndAllSessions(String why, ActorRef<Result> replyTo) implements Command {}
+
   public record IssueTicket(String tokenHash, String ticketHash, Instant expiresAt, ActorRef<Result> replyTo)
       implements Command {}
 

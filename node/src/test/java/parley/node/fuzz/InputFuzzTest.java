@@ -13,6 +13,7 @@ import parley.node.search.QueryRefused;
 import parley.node.search.SearchQuery;
 import parley.node.search.SearchQueryParser;
 import parley.node.search.TsQuery;
+import parley.protocol.Admin;
 import parley.protocol.ClientFrame;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
@@ -37,7 +38,7 @@ import parley.protocol.UserSettings;
 class InputFuzzTest {
   private static final List<Class<?>> BODIES = List.of(Credentials.class, CreateRoom.class, JoinRoom.class,
       PostMessage.class, MarkRead.class, PasswordChange.class, UserSettings.class,
-      InviteLinkRequest.class, ReportRequest.class, ReportResolution.class);
+      InviteLinkRequest.class, ReportRequest.class, ReportResolution.class, Admin.Settings.class);
 
   /** A WebSocket text frame: parsed, then checked as the session checks a send. */
   @FuzzTest(maxExecutions = 1_000_000)
