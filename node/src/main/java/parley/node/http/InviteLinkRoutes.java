@@ -41,7 +41,7 @@ final class InviteLinkRoutes extends RouteSupport {
             post(() -> body(InviteLinkRequest.class, b -> make(caller, roomId, b))),
             get(() -> list(caller, roomId))))),
         path(segment("rooms").slash(segment()).slash("invite-links").slash(segment()), (roomId, linkId) ->
-            delete(() -> validRoom(roomId, () -> revoke(caller, roomId, linkId)))),
+            delete(() -> validRoom(roomId, () -> withAddress(a -> revoke(caller, a, roomId, linkId))))),
         path(segment("invites").slash(segment()), token -> get(() -> look(token))),
         path(segment("invites").slash(segment()).slash("accept"), token -> post(() -> accept(caller, token))));
   }
@@ -87,12 +87,13 @@ final class InviteLinkRoutes extends RouteSupport {
         ? complete(StatusCodes.OK, l, JSON) : rejected(result));
   }
 
-  private Route revoke(Caller caller, String roomId, String linkId) {
+  private Route revoke(Caller caller, String address, String roomId, String linkId) {
     CompletionStage<Object> done = mayInvite(caller.username(), roomId)
         .thenCompose(allowed -> !(allowed instanceof ChatRoom.RoomView)
             ? CompletableFuture.completedFuture((Object) allowed)
             : links.revoke(roomId, linkId).thenApply(revoked -> revoked ? (Object) UserAccount.Done.INSTANCE
                 : new ChatRoom.Rejected("no_such_invite_link", "the room has no such invite link standing")));
+    done = audited(done, UserAccount.Done.class, caller.username(), "revoke_invite_link", null, roomId, linkId, address);
     return onSuccess(done, result -> result == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT)
         : rejected(result));
   }

@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import parley.node.Validation;
 import parley.node.delivery.WireEntries;
+import parley.node.admin.ServerAdmin;
 import parley.node.reports.Report;
 import parley.node.reports.Reports;
 import parley.node.room.ChatRoom;
@@ -55,7 +56,8 @@ final class ReportRoutes extends RouteSupport {
             post(() -> validRoom(id, () -> optionalBody(ReportRequest.class, b -> report(caller, id, seq, b))))),
         path(segment("rooms").slash(segment()).slash("reports"), id -> get(() -> validRoom(id, () -> queue(caller, id)))),
         path(segment("rooms").slash(segment()).slash("reports").slash(segment()).slash("resolve"), (id, reportId) ->
-            post(() -> validRoom(id, () -> body(ReportResolution.class, b -> resolve(caller, id, reportId, b))))));
+            post(() -> validRoom(id, () -> withAddress(a -> body(ReportResolution.class,
+                b -> resolve(caller, a, id, reportId, b)))))));
   }
 
   /** The entry at {@code seq} as {@code user} may read it, or the room's refusal (not a member, no such room). */
@@ -128,7 +130,7 @@ final class ReportRoutes extends RouteSupport {
         : rejected(result));
   }
 
-  private Route resolve(Caller caller, String id, String reportId, ReportResolution body) {
+  private Route resolve(Caller caller, String address, String id, String reportId, ReportResolution body) {
     String outcome = body.action() == null ? null : OUTCOMES.get(body.action());
     if (outcome == null) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "action is dismiss, delete, kick or ban");
@@ -151,7 +153,9 @@ final class ReportRoutes extends RouteSupport {
         return act(me, id, report, body.action()).thenCompose(acted -> acted != UserAccount.Done.INSTANCE
             ? CompletableFuture.completedFuture(acted)
             : reports.resolve(id, report.seq(), me, outcome)
-                .thenCompose(n -> reports.byId(id, reportId))
+                .thenCompose(n -> ServerAdmin.get(system).audit(me, "resolve_report", report.sender(), id,
+                    outcome + " (seq " + report.seq() + ")", address))
+                .thenCompose(v -> reports.byId(id, reportId))
                 .thenApply(after -> (Object) after.orElseThrow()));
       });
     });

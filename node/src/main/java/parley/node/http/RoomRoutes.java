@@ -76,12 +76,15 @@ final class RoomRoutes extends RouteSupport {
             pathPrefix(segment(), id -> validRoom(id, () -> concat(
                 pathEnd(() -> concat(
                     get(() -> getRoom(caller, id)),
-                    delete(() -> deleteRoom(caller, id)),
+                    delete(() -> withAddress(a -> deleteRoom(caller, a, id))),
                     patch(() -> body(RoomChange.class, b -> changeRoom(caller, id, b))))),
-                path("kick", () -> post(() -> body(Moderation.class, b -> moderate(caller, id, "kick", b)))),
-                path("ban", () -> post(() -> body(Moderation.class, b -> moderate(caller, id, "ban", b)))),
-                path("unban", () -> post(() -> body(Moderation.class, b -> moderate(caller, id, "unban", b)))),
-                path("roles", () -> post(() -> body(RoleChange.class, b -> setRole(caller, id, b)))),
+                path("kick", () -> post(() -> withAddress(a -> body(Moderation.class,
+                    b -> moderate(caller, a, id, "kick", b))))),
+                path("ban", () -> post(() -> withAddress(a -> body(Moderation.class,
+                    b -> moderate(caller, a, id, "ban", b))))),
+                path("unban", () -> post(() -> withAddress(a -> body(Moderation.class,
+                    b -> moderate(caller, a, id, "unban", b))))),
+                path("roles", () -> post(() -> withAddress(a -> body(RoleChange.class, b -> setRole(caller, a, id, b))))),
                 path("join", () -> post(() -> optionalBody(JoinRoom.class, b -> join(caller, id, b)))),
                 path("leave", () -> post(() -> leave(caller, id))),
                 path("messages", () -> concat(
@@ -209,7 +212,7 @@ final class RoomRoutes extends RouteSupport {
   }
 
   /** Kick, ban or unban; a removed user's entity drops the room from their list, as a leave does. */
-  Route moderate(Caller caller, String id, String action, Moderation body) {
+  Route moderate(Caller caller, String address, String id, String action, Moderation body) {
     String target = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(target)) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "username names the user to " + action);
@@ -220,11 +223,12 @@ final class RoomRoutes extends RouteSupport {
           + " characters");
     }
     String reason = body.reason() == null || body.reason().isBlank() ? null : body.reason().strip();
-    return onSuccess(moderateAs(caller.username(), id, action, target, reason), this::roomOrRefusal);
+    return onSuccess(audited(moderateAs(caller.username(), id, action, target, reason), ChatRoom.RoomView.class,
+        caller.username(), action, target, id, reason, address), this::roomOrRefusal);
   }
 
   /** The owner deletes the room; each member's entity drops it from their list. */
-  Route deleteRoom(Caller caller, String id) {
+  Route deleteRoom(Caller caller, String address, String id) {
     CompletionStage<ChatRoom.DeleteResult> deleted = room(id)
         .<ChatRoom.DeleteResult>ask(r -> new ChatRoom.Delete(caller.username(), r), timeout)
         .thenCompose(result -> {
@@ -239,19 +243,21 @@ final class RoomRoutes extends RouteSupport {
               .toArray(CompletableFuture[]::new);
           return CompletableFuture.allOf(dropped).thenApply(v -> result);
         });
+    deleted = audited(deleted, ChatRoom.Deleted.class, caller.username(), "delete_room", null, id, null, address);
     return onSuccess(deleted, result -> result instanceof ChatRoom.Deleted ? complete(StatusCodes.NO_CONTENT)
         : rejected(result));
   }
 
   /** The owner names or unnames an admin, or hands the room over. */
-  Route setRole(Caller caller, String id, RoleChange body) {
+  Route setRole(Caller caller, String address, String id, RoleChange body) {
     String target = Validation.canonicalUsername(body.username());
     if (!Validation.isValidUsername(target) || body.role() == null
         || !Set.of("owner", "admin", "member").contains(body.role())) {
       return error(StatusCodes.BAD_REQUEST, "invalid_request", "username and a role: owner, admin or member");
     }
-    return onSuccess(room(id).<ChatRoom.ModerationResult>ask(
-        r -> new ChatRoom.SetRole(caller.username(), target, body.role(), r), timeout), this::roomOrRefusal);
+    return onSuccess(audited(room(id).<ChatRoom.ModerationResult>ask(
+        r -> new ChatRoom.SetRole(caller.username(), target, body.role(), r), timeout), ChatRoom.RoomView.class,
+        caller.username(), "role", target, id, body.role(), address), this::roomOrRefusal);
   }
 
   private Route roomOrRefusal(Object result) {

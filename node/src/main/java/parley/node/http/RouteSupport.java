@@ -321,6 +321,16 @@ abstract class RouteSupport extends AllDirectives {
             : ServerAdmin.get(system).accountMade(username).thenApply(first -> result));
   }
 
+  /**
+   * An act that, done ({@code done}'s type), is written to the audit log before it is answered; a refusal is not
+   * an act and is answered as it is.
+   */
+  <T> CompletionStage<T> audited(CompletionStage<T> act, Class<?> done, String actor, String action, String target,
+      String roomId, String detail, String address) {
+    return act.thenCompose(result -> !done.isInstance(result) ? CompletableFuture.completedFuture(result)
+        : ServerAdmin.get(system).audit(actor, action, target, roomId, detail, address).thenApply(v -> result));
+  }
+
   /** The client's address as the audit log keeps it (null where unknown). */
   Route withAddress(Function<String, Route> inner) {
     return extractRequest(request -> inner.apply(

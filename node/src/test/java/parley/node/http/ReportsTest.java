@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,13 @@ class ReportsTest {
     assertEquals(200, banned.status(), banned.toString());
     assertEquals("banned", banned.body().get("outcome").asText());
     assertEquals(0, queue(olga, room).size());
+    // Each act is in the server's audit log, with the room.
+    parley.node.admin.ServerAdmin admin = parley.node.admin.ServerAdmin.get(node.system);
+    var log = admin.auditPage(null, 10).toCompletableFuture().join().stream()
+        .filter(e -> room.equals(e.roomId())).toList();
+    assertEquals(List.of("resolve_report " + spam.username + " banned (seq " + rude + ")",
+        "resolve_report " + spam.username + " deleted (seq " + ad + ")"),
+        log.stream().map(e -> e.action() + " " + e.target() + " " + e.detail()).toList());
     assertEquals("banned", spam.post("/api/v1/rooms/" + room + "/join", "{}").code());
     assertEquals("invalid_request", olga.post("/api/v1/rooms/" + room + "/reports/x/resolve",
         "{\"action\":\"shout\"}").code());
