@@ -73,6 +73,7 @@ export class AccountView {
     $('dlg-account').showModal();
     this.loadSessions();
     this.v.invites.loadBlocks();
+    this.v.admin.showEntry();
     try {
       const s = await this.v.api.settings();
       $('receipts-toggle').checked = !!s.readReceipts;

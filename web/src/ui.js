@@ -14,6 +14,7 @@ import { InboxView } from './inbox.js';
 import { InvitesView } from './invites.js';
 import { InviteLinksView } from './invite-links.js';
 import { ReportsView } from './reports.js';
+import { AdminView } from './admin.js';
 import { SearchView } from './search.js';
 
 export class MainView {
@@ -36,6 +37,7 @@ export class MainView {
     this.invites = new InvitesView(this);
     this.inviteLinks = new InviteLinksView(this);
     this.reports = new ReportsView(this);
+    this.admin = new AdminView(this);
     this.search = new SearchView(this);
   }
 
@@ -169,6 +171,7 @@ export class MainView {
     this.invites.bind(on);
     this.inviteLinks.bind(on);
     this.reports.bind(on);
+    this.admin.bind(on);
     this.search.bind(on);
   }
 
