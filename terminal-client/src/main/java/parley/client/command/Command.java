@@ -77,6 +77,9 @@ public sealed interface Command {
   /** The invite links standing in the room in view (owner, admins). */
   record Links() implements Command {}
 
+  /** A server admin's command: {@code action} users, off, on, signout, signup or audit, with its argument. */
+  record AdminCommand(String action, String argument) implements Command {}
+
   /** Report line {@code line} of the room in view to its owner and admins, with an optional reason. */
   record Report(long line, String reason) implements Command {}
 

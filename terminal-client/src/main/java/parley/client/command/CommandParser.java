@@ -65,6 +65,8 @@ public final class CommandParser {
       new String[] {"/block", "/block user", "keep user out of your DMs and group DMs (ends their invitations)"},
       new String[] {"/unblock", "/unblock user", "let a blocked user reach you again"},
       new String[] {"/blocks", "/blocks", "list the users you block"},
+      new String[] {"/admin", "/admin users | audit | off NAME | on NAME | signout NAME | signup open|closed",
+          "run the server (server admins): accounts, turning one off and on, who may sign up, the audit log"},
       new String[] {"/help", "/help", "list commands and keys"},
       new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
       new String[] {"/sessions", "/sessions", "list your logins (devices) with their ids"},
@@ -78,7 +80,8 @@ public final class CommandParser {
       List.of("/topic", "/rename", "/passcode", "/capacity", "/retention", "/visibility", "/invite", "/link", "/links",
           "/revokelink", "/kick", "/ban", "/unban", "/op", "/deop", "/owner", "/deleteroom", "/whoinvites", "/reports",
           "/resolve");
-  public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount");
+  public static final List<String> ACCOUNT = List.of("/sessions", "/endsession", "/password", "/closeaccount",
+      "/admin");
   public static final List<String> MESSAGES =
       List.of("/edit", "/del", "/reply", "/react", "/group", "/upload", "/download", "/report");
   /** What the view of the room shows, one line of the F1 screen. */
@@ -90,6 +93,20 @@ public final class CommandParser {
   private static final List<String> VISIBILITIES = List.of("public", "unlisted", "private");
 
   private CommandParser() {}
+
+  /** {@code /admin users | audit | off NAME | on NAME | signout NAME | signup open|closed}. */
+  private static Command admin(List<String> words) {
+    if (words.size() == 1 && List.of("users", "audit").contains(words.get(0))) {
+      return new Command.AdminCommand(words.get(0), null);
+    }
+    if (words.size() == 2 && List.of("off", "on", "signout").contains(words.get(0))) {
+      return new Command.AdminCommand(words.get(0), words.get(1).replaceFirst("^@", "").toLowerCase(Locale.ROOT));
+    }
+    if (words.size() == 2 && words.get(0).equals("signup") && List.of("open", "closed").contains(words.get(1))) {
+      return new Command.AdminCommand("signup", words.get(1));
+    }
+    return usage("/admin");
+  }
 
   /** {@code /link [uses] [Nd]}, in either order: a number of uses, a number of days. */
   private static Command link(List<String> words) {
@@ -217,6 +234,8 @@ public final class CommandParser {
         } catch (NumberFormatException e) {
           return usage("/reply");
         }
+      case "/admin":
+        return admin(words);
       case "/report":
         try {
           return words.isEmpty() ? usage("/report")

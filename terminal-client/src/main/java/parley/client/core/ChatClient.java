@@ -62,6 +62,7 @@ public final class ChatClient {
   private final Membership membership;
   private final Invitations invitations;
   private final RoomCommands rooms;
+  private final AdminCommands admin;
   private final SharedFiles files;
   private final Account account;
   private final MessageActions messages;
@@ -81,6 +82,7 @@ public final class ChatClient {
     this.membership = new Membership(this);
     this.invitations = new Invitations(this);
     this.rooms = new RoomCommands(this);
+    this.admin = new AdminCommands(this);
     this.files = new SharedFiles(this);
     this.account = new Account(this);
     this.messages = new MessageActions(this);
@@ -105,6 +107,10 @@ public final class ChatClient {
   }
 
   /** Finding, creating, joining, leaving and running rooms. */
+  public AdminCommands admin() {
+    return admin;
+  }
+
   public RoomCommands rooms() {
     return rooms;
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import parley.protocol.AccountClosure;
+import parley.protocol.Admin;
 import parley.protocol.BlockList;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
@@ -228,6 +229,32 @@ public final class HttpParleyApi implements ParleyApi {
   public CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action) {
     return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/reports/" + PathSegment.encode(reportId)
         + "/resolve", new ReportResolution(action), ReportView.class);
+  }
+
+  @Override
+  public CompletableFuture<Admin.Users> adminUsers() {
+    return call("GET", "/admin/users?limit=200", null, Admin.Users.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> adminSetDeactivated(String username, boolean off) {
+    return call("POST", "/admin/users/" + PathSegment.encode(username) + (off ? "/deactivate" : "/reactivate"), null,
+        Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> adminResetSessions(String username) {
+    return call("POST", "/admin/users/" + PathSegment.encode(username) + "/sessions/reset", null, Void.class);
+  }
+
+  @Override
+  public CompletableFuture<Admin.Settings> adminSetSignup(String policy) {
+    return call("PATCH", "/admin/settings", new Admin.Settings(policy), Admin.Settings.class);
+  }
+
+  @Override
+  public CompletableFuture<Admin.Audit> adminAudit(int limit) {
+    return call("GET", "/admin/audit?limit=" + limit, null, Admin.Audit.class);
   }
 
   @Override

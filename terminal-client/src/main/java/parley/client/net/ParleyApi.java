@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
+import parley.protocol.Admin;
 import parley.protocol.BlockList;
 import parley.protocol.InviteLinkRequest;
 import parley.protocol.ReportRequest;
@@ -121,6 +122,17 @@ public interface ParleyApi {
 
   /** v1.4: resolves a report: dismiss, delete, kick or ban (owner, admins). */
   CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action);
+
+  /** v1.4, a server admin's: the accounts, by name (the first page). */
+  CompletableFuture<Admin.Users> adminUsers();
+
+  CompletableFuture<Void> adminSetDeactivated(String username, boolean off);
+
+  CompletableFuture<Void> adminResetSessions(String username);
+
+  CompletableFuture<Admin.Settings> adminSetSignup(String policy);
+
+  CompletableFuture<Admin.Audit> adminAudit(int limit);
 
   /** The owner deletes the room, with its history. */
   CompletableFuture<Void> deleteRoom(String roomId);

@@ -86,6 +86,15 @@ final class CommandRunner {
       client.messages().edit(e.text());
     } else if (command instanceof Command.Delete d) {
       client.messages().delete(d.seq() == null ? null : timeline.seqOf(d.seq()));
+    } else if (command instanceof Command.AdminCommand a) {
+      switch (a.action()) {
+        case "users" -> client.admin().users();
+        case "audit" -> client.admin().audit();
+        case "off" -> client.admin().setDeactivated(a.argument(), true);
+        case "on" -> client.admin().setDeactivated(a.argument(), false);
+        case "signout" -> client.admin().signOut(a.argument());
+        default -> client.admin().signup(a.argument());
+      }
     } else if (command instanceof Command.Report r) {
       client.rooms().report(timeline.seqOf(r.line()), r.reason());
     } else if (command instanceof Command.Reports) {

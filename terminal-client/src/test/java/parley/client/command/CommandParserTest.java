@@ -79,6 +79,11 @@ class CommandParserTest {
     assertEquals(new Command.Report(12, "spam and worse"), CommandParser.parse("/report 12 spam and worse"));
     assertEquals(new Command.Report(3, null), CommandParser.parse("/report 3"));
     assertEquals(new Command.Reports(), CommandParser.parse("/reports"));
+    assertEquals(new Command.AdminCommand("off", "mallory"), CommandParser.parse("/admin off @Mallory"));
+    assertEquals(new Command.AdminCommand("users", null), CommandParser.parse("/admin users"));
+    assertEquals(new Command.AdminCommand("signup", "closed"), CommandParser.parse("/admin signup closed"));
+    assertEquals(new Command.Invalid("Usage: /admin users | audit | off NAME | on NAME | signout NAME | signup open|closed"),
+        CommandParser.parse("/admin reboot"));
     assertEquals(new Command.Resolve(2, "ban"), CommandParser.parse("/resolve 2 ban"));
     assertEquals(new Command.Invalid("Usage: /resolve n dismiss | delete | kick | ban"),
         CommandParser.parse("/resolve 2 shout"));

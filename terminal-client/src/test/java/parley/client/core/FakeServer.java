@@ -18,6 +18,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import parley.client.net.ApiException;
 import parley.client.net.ParleyApi;
+import parley.protocol.Admin;
 import parley.protocol.BlockList;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
@@ -384,6 +385,52 @@ public final class FakeServer implements ParleyApi {
       }
       throw new ApiException(404, "no_such_report", "the room has no such report");
     });
+  }
+
+  /** The accounts an admin sees, by name: deactivated ones in {@link #deactivated}. */
+  public final java.util.TreeSet<String> deactivated = new java.util.TreeSet<>();
+  public final List<Admin.AuditEntry> audit = new ArrayList<>();
+  public String signup = "open";
+
+  @Override
+  public CompletableFuture<Admin.Users> adminUsers() {
+    return answer("admin users", () -> new Admin.Users(List.of(
+        new Admin.User(me, clock, true, false, false, true, null),
+        new Admin.User("mallory", clock, false, deactivated.contains("mallory"), false, false, clock)), null));
+  }
+
+  @Override
+  public CompletableFuture<Void> adminSetDeactivated(String username, boolean off) {
+    return answer("admin " + (off ? "off " : "on ") + username, () -> run(() -> {
+      if (!username.equals("mallory")) {
+        throw new ApiException(404, "no_such_user", "there is no such user");
+      }
+      if (off) {
+        deactivated.add(username);
+      } else {
+        deactivated.remove(username);
+      }
+      audit.add(0, new Admin.AuditEntry(audit.size() + 1, clock, me, off ? "deactivate" : "reactivate", username, null,
+          null, "127.0.0.1"));
+    }));
+  }
+
+  @Override
+  public CompletableFuture<Void> adminResetSessions(String username) {
+    return answer("admin signout " + username, () -> run(() -> {}));
+  }
+
+  @Override
+  public CompletableFuture<Admin.Settings> adminSetSignup(String policy) {
+    return answer("admin signup " + policy, () -> {
+      signup = policy;
+      return new Admin.Settings(policy);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Admin.Audit> adminAudit(int limit) {
+    return answer("admin audit", () -> new Admin.Audit(audit, null));
   }
 
   @Override

@@ -281,6 +281,26 @@ class InvitationsTest {
   }
 
   @Test
+  void anAdminListsAccountsTurnsOneOffAndOnAndReadsTheLog() {
+    client.admin().users();
+    assertTrue(said("2 accounts: alice (admin, online); mallory (seen 2025-03-14 "), notices().toString());
+    client.admin().setDeactivated("mallory", true);
+    assertTrue(said("mallory is deactivated: their connections ended, and they cannot log in until /admin on mallory"),
+        notices().toString());
+    client.admin().users();
+    assertTrue(said("mallory (deactivated, seen "), notices().toString());
+    client.admin().setDeactivated("nobody", true);
+    assertTrue(said("Not done: there is no such user"), notices().toString());
+    client.admin().setDeactivated("mallory", false);
+    assertTrue(said("mallory can log in again."), notices().toString());
+    client.admin().signup("closed");
+    assertTrue(said("Sign-up is closed: admins make the accounts."), notices().toString());
+    client.admin().audit();
+    assertTrue(said("Audit log, newest first: 2025-03-14 "), notices().toString());
+    assertTrue(said(" alice reactivate mallory; "), notices().toString());
+  }
+
+  @Test
   void sessionsEndedByTheLimitAreListedToo() {
     server.sessionsEnded.add(new SessionList.Ended("0123456789abcdef", server.now(), server.now(), "198.51.100.20",
         "curl/8.5.0", server.now().plusSeconds(60), "session_limit"));
