@@ -46,3 +46,28 @@ test('the server admin page: accounts turned off and on, the audit log', async (
   await waitOnline(b);
   assert.deepEqual(ada.problems, []);
 });
+
+test('the user directory: the new-DM dialog suggests people, and whoever leaves the directory is not suggested', async () => {
+  const cyd = await openUser(browser, node);
+  const c = cyd.page;
+  await signUp(c, 'cyd', PASSWORD);
+  const dee = await openUser(browser, node);
+  const d = dee.page;
+  await signUp(d, 'deedee', PASSWORD);
+
+  await c.locator('#new-dm-btn').click();
+  await c.locator('#dm-users').pressSequentially('dee');
+  await c.locator('#dm-suggest option[value="deedee"]').waitFor({ state: 'attached' });
+
+  // Deedee leaves the directory from her account dialog; the next lookup does not find her.
+  await d.locator('#account-btn').click();
+  await until(async () => d.locator('#listed-toggle').isChecked(), 'listed by default');
+  await d.locator('#listed-toggle').uncheck();
+  await until(async () => ((await node.call(null, 'POST', '/api/v1/auth/login', { username: 'cyd', password: PASSWORD })
+    .then((r) => node.call(r.token, 'GET', '/api/v1/users?q=dee'))).users.length === 0), 'deedee out of the directory');
+  await c.locator('#dm-users').fill('');
+  await c.locator('#dm-users').pressSequentially('deed');
+  await until(async () => (await c.locator('#dm-suggest option').count()) === 0, 'no suggestion');
+  assert.deepEqual(cyd.problems, []);
+  assert.deepEqual(dee.problems, []);
+});

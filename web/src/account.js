@@ -74,6 +74,7 @@ export class AccountView {
     this.loadSessions();
     this.v.invites.loadBlocks();
     this.v.admin.showEntry();
+    this.v.directory.loadListed();
     try {
       const s = await this.v.api.settings();
       $('receipts-toggle').checked = !!s.readReceipts;

@@ -15,6 +15,7 @@ import { InvitesView } from './invites.js';
 import { InviteLinksView } from './invite-links.js';
 import { ReportsView } from './reports.js';
 import { AdminView } from './admin.js';
+import { DirectoryView } from './directory.js';
 import { SearchView } from './search.js';
 
 export class MainView {
@@ -38,6 +39,7 @@ export class MainView {
     this.inviteLinks = new InviteLinksView(this);
     this.reports = new ReportsView(this);
     this.admin = new AdminView(this);
+    this.directory = new DirectoryView(this);
     this.search = new SearchView(this);
   }
 
@@ -172,6 +174,7 @@ export class MainView {
     this.inviteLinks.bind(on);
     this.reports.bind(on);
     this.admin.bind(on);
+    this.directory.bind(on);
     this.search.bind(on);
   }
 

@@ -69,6 +69,20 @@ public final class ServerAdmin implements Extension {
     return run(() -> db().user(username));
   }
 
+  /** Listed, active accounts whose name starts with {@code prefix}, by name after {@code after}. */
+  public CompletionStage<List<String>> directory(String prefix, String after, int limit) {
+    return run(() -> db().directory(prefix, after, limit));
+  }
+
+  /** Whether the account is in the directory (an account not on the list: empty). */
+  public CompletionStage<Optional<Boolean>> listed(String username) {
+    return run(() -> db().listed(username));
+  }
+
+  public CompletionStage<Boolean> setListed(String username, boolean listed) {
+    return run(() -> db().setListed(username, listed));
+  }
+
   public CompletionStage<Boolean> isAdmin(String username) {
     return run(() -> db().isAdmin(username));
   }

@@ -91,6 +91,47 @@ final class ServerDb implements AutoCloseable {
     }
   }
 
+  /**
+   * The directory: listed accounts, not turned off, whose name starts with {@code prefix}, by name after
+   * {@code after}.
+   */
+  List<String> directory(String prefix, String after, int limit) throws SQLException {
+    String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT username FROM parley_user WHERE username LIKE ? ESCAPE '\\' "
+            + "AND username > ? AND unlisted = FALSE AND deactivated_at IS NULL ORDER BY username")) {
+      s.setString(1, like);
+      s.setString(2, after == null ? "" : after);
+      s.setMaxRows(limit);
+      List<String> out = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+      return out;
+    }
+  }
+
+  Optional<Boolean> listed(String username) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT unlisted FROM parley_user WHERE username = ?")) {
+      s.setString(1, username);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(!r.getBoolean(1)) : Optional.empty();
+      }
+    }
+  }
+
+  boolean setListed(String username, boolean listed) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("UPDATE parley_user SET unlisted = ? WHERE username = ?")) {
+      s.setBoolean(1, !listed);
+      s.setString(2, username);
+      return s.executeUpdate() == 1;
+    }
+  }
+
   boolean isAdmin(String username) throws SQLException {
     try (Connection c = pool.getConnection();
         PreparedStatement s = c.prepareStatement("SELECT 1 FROM parley_server_admin WHERE username = ?")) {

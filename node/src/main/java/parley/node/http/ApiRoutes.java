@@ -24,6 +24,7 @@ public final class ApiRoutes extends RouteSupport {
   private final InviteLinkRoutes inviteLinks;
   private final ReportRoutes reports;
   private final AdminRoutes admin;
+  private final DirectoryRoutes directory;
   private final SearchRoutes search;
   private final WebRoutes web;
   private final Supplier<Boolean> bound;
@@ -40,6 +41,7 @@ public final class ApiRoutes extends RouteSupport {
     this.inviteLinks = new InviteLinkRoutes(system);
     this.reports = new ReportRoutes(system, history);
     this.admin = new AdminRoutes(system);
+    this.directory = new DirectoryRoutes(system);
     this.search = new SearchRoutes(system, searchIndex);
     this.web = new WebRoutes(system);
     this.bound = bound;
@@ -56,7 +58,7 @@ public final class ApiRoutes extends RouteSupport {
             files.open(),
             accounts.authenticated(caller -> concat(accounts.forCaller(caller), rooms.forCaller(caller),
                 files.forCaller(caller), invites.forCaller(caller), inviteLinks.forCaller(caller), reports.forCaller(caller),
-                admin.forCaller(caller),
+                admin.forCaller(caller), directory.forCaller(caller),
                 search.forCaller(caller)))))),
         web.routes())));
   }

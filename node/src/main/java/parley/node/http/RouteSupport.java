@@ -109,7 +109,7 @@ abstract class RouteSupport extends AllDirectives {
       case "room_full", "username_taken", "capacity_below_members", "owner_must_transfer", "too_many_blocks",
           "already_a_member", "room_invites_full", "invite_links_full", "last_admin" ->
           StatusCodes.CONFLICT;
-      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_reports",
+      case "too_many_sockets", "too_many_rooms", "too_many_group_dms", "too_many_invites", "too_many_reports", "too_many_lookups",
           "too_many_connections",
           "rate_limited",
           "too_many_uploads_per_user" -> StatusCodes.TOO_MANY_REQUESTS;

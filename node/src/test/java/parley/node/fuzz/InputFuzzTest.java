@@ -26,6 +26,7 @@ import parley.protocol.PasswordChange;
 import parley.protocol.PostMessage;
 import parley.protocol.ReportRequest;
 import parley.protocol.ReportResolution;
+import parley.protocol.UserDirectory;
 import parley.protocol.UserSettings;
 
 /**
@@ -38,7 +39,8 @@ import parley.protocol.UserSettings;
 class InputFuzzTest {
   private static final List<Class<?>> BODIES = List.of(Credentials.class, CreateRoom.class, JoinRoom.class,
       PostMessage.class, MarkRead.class, PasswordChange.class, UserSettings.class,
-      InviteLinkRequest.class, ReportRequest.class, ReportResolution.class, Admin.Settings.class);
+      InviteLinkRequest.class, ReportRequest.class, ReportResolution.class, Admin.Settings.class,
+      UserDirectory.Listing.class);
 
   /** A WebSocket text frame: parsed, then checked as the session checks a send. */
   @FuzzTest(maxExecutions = 1_000_000)

@@ -76,6 +76,12 @@ public final class ApiClient {
         .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public Reply put(String path, String json) {
+    return send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
+        .method("PUT", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /** A DELETE with a JSON body (closing an account carries its password). */
   public Reply delete(String path, String json) {
     return send(HttpRequest.newBuilder(URI.create(base + path))

@@ -77,6 +77,9 @@ public sealed interface Command {
   /** The invite links standing in the room in view (owner, admins). */
   record Links() implements Command {}
 
+  /** The people whose name starts with {@code prefix}; or, {@code listed} non-null, in or out of the directory. */
+  record Users(String prefix, Boolean listed) implements Command {}
+
   /** A server admin's command: {@code action} users, off, on, signout, signup or audit, with its argument. */
   record AdminCommand(String action, String argument) implements Command {}
 

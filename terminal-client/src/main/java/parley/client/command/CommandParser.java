@@ -62,6 +62,8 @@ public final class CommandParser {
       new String[] {"/invites", "/invites", "list the invitations waiting for your answer, numbered"},
       new String[] {"/accept", "/accept [n | room id]", "accept invitation n (from /invites) and join its room or group DM"},
       new String[] {"/decline", "/decline [n | room id]", "decline invitation n"},
+      new String[] {"/users", "/users text | --hide | --show", "find people by the start of their name; --hide leaves"
+          + " the directory (they still reach you by name), --show comes back"},
       new String[] {"/block", "/block user", "keep user out of your DMs and group DMs (ends their invitations)"},
       new String[] {"/unblock", "/unblock user", "let a blocked user reach you again"},
       new String[] {"/blocks", "/blocks", "list the users you block"},
@@ -88,7 +90,7 @@ public final class CommandParser {
   public static final List<String> VIEW = List.of("/unread", "/clear");
   /** Invitations and blocks, one line of the F1 screen. */
   public static final List<String> INVITES =
-      List.of("/invites", "/accept", "/decline", "/block", "/unblock", "/blocks");
+      List.of("/users", "/invites", "/accept", "/decline", "/block", "/unblock", "/blocks");
 
   private static final List<String> VISIBILITIES = List.of("public", "unlisted", "private");
 
@@ -236,6 +238,11 @@ public final class CommandParser {
         }
       case "/admin":
         return admin(words);
+      case "/users":
+        return words.size() != 1 ? usage("/users")
+            : words.get(0).equals("--hide") ? new Command.Users(null, false)
+            : words.get(0).equals("--show") ? new Command.Users(null, true)
+            : new Command.Users(words.get(0).replaceFirst("^@", "").toLowerCase(Locale.ROOT), null);
       case "/report":
         try {
           return words.isEmpty() ? usage("/report")

@@ -335,4 +335,29 @@ public final class Invitations {
       }
     });
   }
+
+  /** {@code /users text}: the listed people whose name starts with it, online first. */
+  public void findUsers(String prefix) {
+    client.fetch(client.api().findUsers(prefix), (found, failure) -> {
+      if (found == null) {
+        client.notice("Could not look: " + ApiException.of(failure).getMessage(), true);
+      } else if (found.users().isEmpty()) {
+        client.notice("Nobody listed has a name starting with " + SafeText.oneLine(prefix) + ".", false);
+      } else {
+        client.notice("People starting with " + SafeText.oneLine(prefix) + ": " + String.join(", ", found.users().stream()
+            .sorted((a, b) -> Boolean.compare(b.online(), a.online()))
+            .map(u -> SafeText.oneLine(u.username()) + (u.online() ? " (online)" : "")).toList())
+            + (found.next() == null ? "" : ", and more: type more of the name") + " — /dm user", false);
+      }
+    });
+  }
+
+  /** {@code /users --hide | --show}: out of the directory (still reached by name), or back in. */
+  public void setListed(boolean listed) {
+    client.fetch(client.api().setListed(listed), (ok, failure) -> client.notice(failure != null
+        ? "Not done: " + ApiException.of(failure).getMessage()
+        : listed ? "Others find you in the directory again (/users)."
+            : "You are out of the directory: nobody finds you by /users, but they still reach you by your name.",
+        failure != null));
+  }
 }

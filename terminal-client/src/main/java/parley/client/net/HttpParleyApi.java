@@ -17,6 +17,7 @@ import java.util.function.LongConsumer;
 import parley.protocol.AccountClosure;
 import parley.protocol.Admin;
 import parley.protocol.BlockList;
+import parley.protocol.UserDirectory;
 import parley.protocol.CreateRoom;
 import parley.protocol.Credentials;
 import parley.protocol.ErrorBody;
@@ -229,6 +230,17 @@ public final class HttpParleyApi implements ParleyApi {
   public CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action) {
     return call("POST", "/rooms/" + PathSegment.encode(roomId) + "/reports/" + PathSegment.encode(reportId)
         + "/resolve", new ReportResolution(action), ReportView.class);
+  }
+
+  @Override
+  public CompletableFuture<UserDirectory> findUsers(String prefix) {
+    return call("GET", "/users?limit=20&q=" + java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8),
+        null, UserDirectory.class);
+  }
+
+  @Override
+  public CompletableFuture<UserDirectory.Listing> setListed(boolean listed) {
+    return call("PUT", "/me/directory", new UserDirectory.Listing(listed), UserDirectory.Listing.class);
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import parley.protocol.Admin;
 import parley.protocol.BlockList;
+import parley.protocol.UserDirectory;
 import parley.protocol.InviteLinkRequest;
 import parley.protocol.ReportRequest;
 import parley.protocol.ReportView;
@@ -122,6 +123,12 @@ public interface ParleyApi {
 
   /** v1.4: resolves a report: dismiss, delete, kick or ban (owner, admins). */
   CompletableFuture<ReportView> resolveReport(String roomId, String reportId, String action);
+
+  /** v1.4: the listed people whose name starts with {@code prefix} (the first page). */
+  CompletableFuture<UserDirectory> findUsers(String prefix);
+
+  /** v1.4: whether the user is found in the directory. */
+  CompletableFuture<UserDirectory.Listing> setListed(boolean listed);
 
   /** v1.4, a server admin's: the accounts, by name (the first page). */
   CompletableFuture<Admin.Users> adminUsers();

@@ -86,6 +86,12 @@ final class CommandRunner {
       client.messages().edit(e.text());
     } else if (command instanceof Command.Delete d) {
       client.messages().delete(d.seq() == null ? null : timeline.seqOf(d.seq()));
+    } else if (command instanceof Command.Users u) {
+      if (u.listed() != null) {
+        client.invitations().setListed(u.listed());
+      } else {
+        client.invitations().findUsers(u.prefix());
+      }
     } else if (command instanceof Command.AdminCommand a) {
       switch (a.action()) {
         case "users" -> client.admin().users();

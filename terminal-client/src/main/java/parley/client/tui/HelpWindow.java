@@ -43,7 +43,7 @@ final class HelpWindow extends BasicWindow {
     group(out, "Running a room (owner, admins)", CommandParser.RUNNING_A_ROOM);
     group(out, "The view (/help says more)", CommandParser.VIEW);
     group(out, "Your messages (/help says more)", CommandParser.MESSAGES);
-    group(out, "Invitations, blocks (/help says more)", CommandParser.INVITES);
+    group(out, "People, invitations (/help says more)", CommandParser.INVITES);
     group(out, "Your account", CommandParser.ACCOUNT);
     out.append("\nKeys\n");
     for (String[] k : Keys.ALL) {

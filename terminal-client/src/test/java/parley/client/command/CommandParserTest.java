@@ -79,6 +79,8 @@ class CommandParserTest {
     assertEquals(new Command.Report(12, "spam and worse"), CommandParser.parse("/report 12 spam and worse"));
     assertEquals(new Command.Report(3, null), CommandParser.parse("/report 3"));
     assertEquals(new Command.Reports(), CommandParser.parse("/reports"));
+    assertEquals(new Command.Users("bo", null), CommandParser.parse("/users @Bo"));
+    assertEquals(new Command.Users(null, false), CommandParser.parse("/users --hide"));
     assertEquals(new Command.AdminCommand("off", "mallory"), CommandParser.parse("/admin off @Mallory"));
     assertEquals(new Command.AdminCommand("users", null), CommandParser.parse("/admin users"));
     assertEquals(new Command.AdminCommand("signup", "closed"), CommandParser.parse("/admin signup closed"));

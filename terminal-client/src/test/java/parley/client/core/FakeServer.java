@@ -392,6 +392,24 @@ public final class FakeServer implements ParleyApi {
   public final List<Admin.AuditEntry> audit = new ArrayList<>();
   public String signup = "open";
 
+  public boolean listed = true;
+
+  @Override
+  public CompletableFuture<parley.protocol.UserDirectory> findUsers(String prefix) {
+    return answer("users " + prefix, () -> new parley.protocol.UserDirectory(rooms.values().stream()
+        .flatMap(r -> r.members().stream()).map(Member::username).distinct().sorted()
+        .filter(n -> n.startsWith(prefix) && (listed || !n.equals(me)))
+        .map(n -> new parley.protocol.UserPresence(n, online.getOrDefault(n, false), null)).toList(), null));
+  }
+
+  @Override
+  public CompletableFuture<parley.protocol.UserDirectory.Listing> setListed(boolean listed) {
+    return answer("listed " + listed, () -> {
+      this.listed = listed;
+      return new parley.protocol.UserDirectory.Listing(listed);
+    });
+  }
+
   @Override
   public CompletableFuture<Admin.Users> adminUsers() {
     return answer("admin users", () -> new Admin.Users(List.of(

@@ -281,6 +281,17 @@ class InvitationsTest {
   }
 
   @Test
+  void peopleAreFoundByTheStartOfTheirNameAndOneCanLeaveTheDirectory() {
+    client.invitations().findUsers("b");
+    assertTrue(said("People starting with b: bob — /dm user"), notices().toString());
+    client.invitations().findUsers("zz");
+    assertTrue(said("Nobody listed has a name starting with zz."), notices().toString());
+    client.invitations().setListed(false);
+    assertTrue(said("You are out of the directory"), notices().toString());
+    assertFalse(server.listed);
+  }
+
+  @Test
   void anAdminListsAccountsTurnsOneOffAndOnAndReadsTheLog() {
     client.admin().users();
     assertTrue(said("2 accounts: alice (admin, online); mallory (seen 2025-03-14 "), notices().toString());
