@@ -6,15 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import parley.node.OwnTables;
 import parley.node.Secrets;
 
 /**
@@ -63,17 +61,14 @@ public final class InviteLinks implements Extension {
   /** The link admits: for a look, as it stands; for a claim, with one of its uses taken for the caller. */
   public record Admits(InviteLink link) implements Lookup {}
 
-  private final Config config;
   private final Settings settings;
-  private final Executor io;
   private final Clock clock;
-  private volatile InviteLinkDb db;
+  private final OwnTables<InviteLinkDb> tables;
 
   public InviteLinks(Config config, Executor io, Clock clock) {
-    this.config = config;
     this.settings = Settings.of(config.getConfig("parley.invite-links"));
-    this.io = io;
     this.clock = clock;
+    this.tables = new OwnTables<>(() -> new InviteLinkDb(config, settings.poolSize()), io);
   }
 
   public Settings settings() {
@@ -85,55 +80,55 @@ public final class InviteLinks implements Extension {
    * ago than {@code kept-after-end} are forgotten on the way, so a room's rows stay bounded.
    */
   public CompletionStage<Made> make(String roomId, String maker, Integer maxUses, Duration expiresIn) {
-    return run(() -> {
+    return tables.run(db -> {
       Instant now = clock.instant();
-      db().forgetEnded(roomId, now.minus(settings.keptAfterEnd()).toEpochMilli());
-      if (db().standing(roomId, now.toEpochMilli()).size() >= settings.maxPerRoom()) {
+      db.forgetEnded(roomId, now.minus(settings.keptAfterEnd()).toEpochMilli());
+      if (db.standing(roomId, now.toEpochMilli()).size() >= settings.maxPerRoom()) {
         return null;
       }
       String token = Secrets.newBareToken();
       InviteLink link = new InviteLink(Secrets.newBareToken().substring(0, 16), roomId, maker, now,
           now.plus(expiresIn), maxUses, 0, null);
-      db().insert(link, Secrets.sha256(token));
+      db.insert(link, Secrets.sha256(token));
       return new Made(link, token);
     });
   }
 
   /** The room's links that stand (not revoked, not expired; used up included), oldest first. */
   public CompletionStage<List<InviteLink>> standing(String roomId) {
-    return run(() -> db().standing(roomId, clock.millis()));
+    return tables.run(db -> db.standing(roomId, clock.millis()));
   }
 
   /** Revokes one of the room's standing links; false if the room has no such link standing. */
   public CompletionStage<Boolean> revoke(String roomId, String id) {
-    return run(() -> db().revoke(roomId, id, clock.millis()));
+    return tables.run(db -> db.revoke(roomId, id, clock.millis()));
   }
 
   /** What the token names, without taking a use. */
   public CompletionStage<Lookup> look(String token) {
-    return run(() -> lookup(token, false));
+    return tables.run(db -> lookup(db, token, false));
   }
 
   /** Takes one use of the token's link if it admits; give it back with {@link #release} if the room refuses. */
   public CompletionStage<Lookup> claim(String token) {
-    return run(() -> lookup(token, true));
+    return tables.run(db -> lookup(db, token, true));
   }
 
   public CompletionStage<Void> release(InviteLink link) {
-    return run(() -> {
-      db().release(link.id());
+    return tables.run(db -> {
+      db.release(link.id());
       return null;
     });
   }
 
-  private Lookup lookup(String token, boolean claim) throws SQLException {
+  private Lookup lookup(InviteLinkDb db, String token, boolean claim) throws SQLException {
     if (!Secrets.isBareToken(token)) {
       return new Unknown();
     }
     String hash = Secrets.sha256(token);
     Instant now = clock.instant();
-    boolean claimed = claim && db().claim(hash, now.toEpochMilli());
-    InviteLink link = db().byTokenHash(hash).orElse(null);
+    boolean claimed = claim && db.claim(hash, now.toEpochMilli());
+    InviteLink link = db.byTokenHash(hash).orElse(null);
     if (link == null) {
       return new Unknown();
     }
@@ -145,39 +140,7 @@ public final class InviteLinks implements Extension {
     return why == null && !claim ? new Admits(link) : new Spent(link, why == null ? "the invite link was used up" : why);
   }
 
-  private interface Work<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> CompletionStage<T> run(Work<T> work) {
-    Supplier<T> s = () -> {
-      try {
-        return work.run();
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    };
-    return CompletableFuture.supplyAsync(s, io);
-  }
-
-  private InviteLinkDb db() {
-    InviteLinkDb d = db;
-    if (d == null) {
-      synchronized (this) {
-        d = db;
-        if (d == null) {
-          d = new InviteLinkDb(config, settings.poolSize());
-          db = d;
-        }
-      }
-    }
-    return d;
-  }
-
-  public synchronized void close() {
-    if (db != null) {
-      db.close();
-      db = null;
-    }
+  public void close() {
+    tables.close();
   }
 }
