@@ -71,3 +71,40 @@ test('the user directory: the new-DM dialog suggests people, and whoever leaves 
   assert.deepEqual(cyd.problems, []);
   assert.deepEqual(dee.problems, []);
 });
+
+test('sign-up by invitation: refused without one, and an admin\'s link signs a newcomer up', async () => {
+  const adaToken = (await node.call(null, 'POST', '/api/v1/auth/login', { username: 'ada', password: PASSWORD })).token;
+  await node.call(adaToken, 'PATCH', '/api/v1/admin/settings', { signup: 'invite' });
+  try {
+    // Without an invitation: refused, and the form shows where one goes.
+    const eli = await openUser(browser, node);
+    const e = eli.page;
+    await e.locator('#auth-username').fill('eli');
+    await e.locator('#auth-password').fill(PASSWORD);
+    await e.getByRole('button', { name: 'Sign up' }).click();
+    await until(async () => (await e.locator('#auth-error').textContent())
+      === 'sign-up on this server takes an invitation from one of its admins', 'the refusal');
+    assert.equal(await e.locator('#auth-invite').isVisible(), true);
+
+    // Ada makes one in the admin dialog; opened, it signs fay up.
+    const a = await openUser(browser, node);
+    await a.page.locator('#auth-username').fill('ada');
+    await a.page.locator('#auth-password').fill(PASSWORD);
+    await a.page.getByRole('button', { name: 'Log in' }).click();
+    await waitOnline(a.page);
+    await a.page.locator('#account-btn').click();
+    await a.page.locator('#admin-btn').click();
+    await a.page.locator('#admin-invite').click();
+    await until(async () => /#signup=[A-Za-z0-9_-]{43}$/.test(await a.page.locator('#admin-invite-url').inputValue()),
+      'the invitation to show');
+    const url = await a.page.locator('#admin-invite-url').inputValue();
+    const fay = await openUser(browser, node);
+    await fay.page.goto(url.slice(url.indexOf('/#signup=')));
+    assert.equal(await fay.page.locator('#auth-invite').isVisible(), true);
+    await signUp(fay.page, 'fay', PASSWORD);
+    assert.equal(new URL(fay.page.url()).hash.includes('signup'), false, 'the token leaves the address');
+    assert.deepEqual(fay.problems, []);
+  } finally {
+    await node.call(adaToken, 'PATCH', '/api/v1/admin/settings', { signup: 'open' });
+  }
+});

@@ -26,6 +26,12 @@ export class AdminView {
       this.v.announce(act === 'signout' ? `${user} is signed out everywhere` : `${user}: ${act}d`);
       await this.load();
     }));
+    on($('admin-invite'), 'click', this.v.guard($('dlg-admin'), async () => {
+      const made = await this.v.api.call('POST', '/api/v1/admin/invites', {});
+      $('admin-invite-url').value = `${location.origin}/#signup=${made.token}`;
+      $('admin-invite-made').hidden = false;
+      $('admin-invite-url').select();
+    }));
     on($('admin-signup'), 'change', this.v.guard($('dlg-admin'), async (ev) => {
       await this.v.api.call('PATCH', '/api/v1/admin/settings', { signup: ev.target.value });
       this.v.announce(`Sign-up is ${ev.target.value} now`);
@@ -45,6 +51,8 @@ export class AdminView {
 
   async open() {
     $('dlg-admin').querySelector('.error').textContent = '';
+    $('admin-invite-made').hidden = true;
+    $('admin-invite-url').value = '';
     $('dlg-admin').showModal();
     await this.load();
   }

@@ -57,7 +57,7 @@ export class Api {
     return text ? JSON.parse(text) : null;
   }
 
-  signup(username, password) { return this.call('POST', '/api/v1/auth/signup', { username, password }); }
+  signup(username, password, invite) { return this.call('POST', '/api/v1/auth/signup', { username, password, invite }); }
   login(username, password) { return this.call('POST', '/api/v1/auth/login', { username, password, cookie: true }); }
   logout() { return this.call('POST', '/api/v1/auth/logout'); }
   me() { return this.call('GET', '/api/v1/me'); }

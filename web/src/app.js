@@ -138,12 +138,15 @@ async function authenticate(signup) {
   err.textContent = '';
   for (const b of document.querySelectorAll('#auth-form button')) b.disabled = true;
   try {
-    if (signup) await api.signup(username, password);
+    const invite = $('auth-invite').value.trim() || undefined;
+    if (signup) await api.signup(username, password, invite);
     const res = await api.login(username, password);
     localStorage.setItem(STAY, $('auth-stay').checked ? '1' : '0');
     sessionStorage.setItem(TAB, '1');
     startApp(res.username);
   } catch (e) {
+    // The server signs up by invitation: the field shows, and says why.
+    if (e.code === 'invite_required') $('auth-invite-row').hidden = false;
     err.textContent = describe(e);
   } finally {
     for (const b of document.querySelectorAll('#auth-form button')) b.disabled = false;
@@ -156,5 +159,15 @@ $('auth-form').addEventListener('submit', (ev) => {
 });
 $('auth-signup').addEventListener('click', () => authenticate(true));
 $('auth-stay').checked = localStorage.getItem(STAY) === '1';
+// An invitation to sign up comes as <origin>/#signup=<token>: the fragment never reaches a server.
+function takeInvitation() {
+  const invited = /^#signup=([A-Za-z0-9_-]{43})$/.exec(location.hash);
+  if (!invited) return;
+  $('auth-invite').value = invited[1];
+  $('auth-invite-row').hidden = false;
+  history.replaceState(null, '', location.pathname + location.search);
+}
+takeInvitation();
+window.addEventListener('hashchange', takeInvitation);
 
 boot();

@@ -38,7 +38,7 @@ class ErrorCodesTest {
    * device's session ended, the search index's field names.
    */
   private static final Set<String> NOT_CODES = Set.of("account_closed", "room_deleted", "who_invites", "parley_token",
-      "create_user", "grant_admin", "revoke_admin", "reset_sessions", "signup_policy", "delete_room", "resolve_report",
+      "create_user", "grant_admin", "revoke_admin", "reset_sessions", "signup_policy", "signup_invite", "delete_room", "resolve_report",
       "revoke_invite_link",
       "session_limit",
       "file_name", "has_file", "has_link", "sent_at", "through_room", "through_seq", "skipped_room", "skipped_seq",

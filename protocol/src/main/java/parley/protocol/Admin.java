@@ -26,8 +26,18 @@ public final class Admin {
     }
   }
 
-  /** {@code GET} and {@code PATCH /api/v1/admin/settings}: who may sign up, {@code open} or {@code closed}. */
+  /** {@code GET} and {@code PATCH /api/v1/admin/settings}: who may sign up: {@code open}, {@code invite} or {@code closed}. */
   public record Settings(String signup) {}
+
+  /**
+   * {@code POST /api/v1/admin/invites}: an invitation to sign up, for a server whose policy is {@code invite}. The
+   * {@code token} is in this answer only (the node keeps its hash).
+   */
+  public record SignupInvite(String token, Instant expiresAt, Integer maxUses) {
+    public SignupInvite {
+      expiresAt = Json.millis(expiresAt);
+    }
+  }
 
   /** One act of the audit log: who did what to whom, in which room, when, from which address. */
   public record AuditEntry(long id, Instant at, String actor, String action, String target, String room,

@@ -14,10 +14,11 @@ import java.time.Duration;
  * @param history with {@code --tail}: how many of the room's latest entries to print first (their messages)
  * @param searchQuery line mode, print the messages that match it
  * @param searchLimit with {@code --search}: at most this many
+ * @param invite an invitation to sign up with, for a server that signs up by invitation
  */
 public record ClientArgs(
     URI server, String sendRoom, String sendText, String tailRoom, Duration timeout, int history, boolean help,
-    String uploadRoom, String uploadPath, String searchQuery, int searchLimit) {
+    String uploadRoom, String uploadPath, String searchQuery, int searchLimit, String invite) {
 
   public static final int SEARCH_LIMIT = 20;
 
@@ -32,6 +33,8 @@ public record ClientArgs(
       "       parley client [--server URL] --search QUERY [--limit N]",
       "                                                    print the messages of your rooms that match, newest first,",
       "                                                    one a line: room, seq, sender, time, text (tab-separated)",
+      "",
+      "       parley client [--server URL] --invite CODE     sign up with an admin's invitation (its code, or its link)",
       "",
       "  --server URL      default: the server used last, else " + DEFAULT_SERVER + " (remembered when given)",
       "  --timeout SECONDS how long --send waits for the acknowledgement (default 30)",
@@ -59,6 +62,7 @@ public record ClientArgs(
     int history = 0;
     String searchQuery = null;
     int searchLimit = 0;
+    String invite = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--server":
@@ -91,6 +95,9 @@ public record ClientArgs(
             throw new IllegalArgumentException("--limit takes a number of hits from 1 to 1000");
           }
           break;
+        case "--invite":
+          invite = value(args, ++i, "--invite").replaceFirst("^.*#signup=", "");
+          break;
         case "--timeout":
           try {
             timeout = Duration.ofSeconds(Long.parseLong(value(args, ++i, "--timeout")));
@@ -110,7 +117,7 @@ public record ClientArgs(
           break;
         case "-h":
         case "--help":
-          return new ClientArgs(null, null, null, null, timeout, 0, true, null, null, null, 0);
+          return new ClientArgs(null, null, null, null, timeout, 0, true, null, null, null, 0, null);
         default:
           throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
@@ -126,7 +133,7 @@ public record ClientArgs(
       throw new IllegalArgumentException("--limit goes with --search");
     }
     return new ClientArgs(server, sendRoom, sendText, tailRoom, timeout, history, false, uploadRoom, uploadPath,
-        searchQuery, searchLimit > 0 ? searchLimit : SEARCH_LIMIT);
+        searchQuery, searchLimit > 0 ? searchLimit : SEARCH_LIMIT, invite);
   }
 
   private static String value(String[] args, int i, String option) {

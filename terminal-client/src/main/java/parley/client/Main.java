@@ -37,6 +37,6 @@ public final class Main {
         System.err.println("parley client: cannot remember the server (" + e.getMessage() + ")");
       }
     }
-    System.exit(TerminalApp.run(server, config));
+    System.exit(TerminalApp.run(server, config, parsed.invite()));
   }
 }

@@ -19,6 +19,8 @@ class ClientArgsTest {
     assertTrue(send.lineMode());
     assertEquals("r1", ClientArgs.parse("--tail", "r1").tailRoom());
     assertFalse(ClientArgs.parse().lineMode());
+    assertEquals("A".repeat(43), ClientArgs.parse("--invite", "https://chat.example/#signup=" + "A".repeat(43)).invite());
+    assertEquals("A".repeat(43), ClientArgs.parse("--invite", "A".repeat(43)).invite());
     assertEquals(null, ClientArgs.parse().server());
   }
 

@@ -19,8 +19,9 @@ import parley.node.OwnTables;
  */
 public final class ServerAdmin implements Extension {
   public static final String OPEN = "open";
+  public static final String INVITE = "invite";
   public static final String CLOSED = "closed";
-  public static final Set<String> SIGNUP_POLICIES = Set.of(OPEN, CLOSED);
+  public static final Set<String> SIGNUP_POLICIES = Set.of(OPEN, INVITE, CLOSED);
 
   public static final class Id extends ExtensionId<ServerAdmin> {
     private static final Id INSTANCE = new Id();
@@ -45,7 +46,7 @@ public final class ServerAdmin implements Extension {
   public ServerAdmin(Config config, Executor io, Clock clock) {
     this.defaultSignup = config.getString("parley.server.signup");
     if (!SIGNUP_POLICIES.contains(defaultSignup)) {
-      throw new IllegalArgumentException("parley.server.signup is open or closed, not " + defaultSignup);
+      throw new IllegalArgumentException("parley.server.signup is open, invite or closed, not " + defaultSignup);
     }
     this.clock = clock;
     this.tables = new OwnTables<>(() -> new ServerDb(config, config.getInt("parley.server.pool-size")), io);
@@ -76,6 +77,29 @@ public final class ServerAdmin implements Extension {
 
   public CompletionStage<Boolean> setListed(String username, boolean listed) {
     return tables.run(db -> db.setListed(username, listed));
+  }
+
+  /** A new invitation to sign up; its token, which only its hash is kept of. */
+  public CompletionStage<String> makeSignupInvite(String by, java.time.Duration expiresIn, Integer maxUses) {
+    return tables.run(db -> {
+      String token = parley.node.Secrets.newBareToken();
+      long now = clock.millis();
+      db.addSignupInvite(parley.node.Secrets.sha256(token), by, now, now + expiresIn.toMillis(), maxUses);
+      return token;
+    });
+  }
+
+  /** Takes a use of the invitation; false if there is none with that token, or it is spent or expired. */
+  public CompletionStage<Boolean> claimSignupInvite(String token) {
+    return tables.run(db -> parley.node.Secrets.isBareToken(token)
+        && db.claimSignupInvite(parley.node.Secrets.sha256(token), clock.millis()));
+  }
+
+  public CompletionStage<Void> releaseSignupInvite(String token) {
+    return tables.run(db -> {
+      db.releaseSignupInvite(parley.node.Secrets.sha256(token));
+      return null;
+    });
   }
 
   public CompletionStage<Boolean> isAdmin(String username) {

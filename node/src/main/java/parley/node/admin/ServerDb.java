@@ -132,6 +132,43 @@ final class ServerDb implements AutoCloseable {
     }
   }
 
+  void addSignupInvite(String tokenHash, String by, long now, long expiresAt, Integer maxUses) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("INSERT INTO parley_signup_invite (token_hash, created_by, created_at, "
+            + "expires_at, max_uses, uses) VALUES (?, ?, ?, ?, ?, 0)")) {
+      s.setString(1, tokenHash);
+      s.setString(2, by);
+      s.setLong(3, now);
+      s.setLong(4, expiresAt);
+      if (maxUses == null) {
+        s.setNull(5, Types.INTEGER);
+      } else {
+        s.setInt(5, maxUses);
+      }
+      s.executeUpdate();
+    }
+  }
+
+  /** Takes one use of the invitation if it still admits: one statement, so the last use goes to one sign-up. */
+  boolean claimSignupInvite(String tokenHash, long now) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("UPDATE parley_signup_invite SET uses = uses + 1 WHERE token_hash = ? "
+            + "AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)")) {
+      s.setString(1, tokenHash);
+      s.setLong(2, now);
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  void releaseSignupInvite(String tokenHash) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "UPDATE parley_signup_invite SET uses = uses - 1 WHERE token_hash = ? AND uses > 0")) {
+      s.setString(1, tokenHash);
+      s.executeUpdate();
+    }
+  }
+
   boolean isAdmin(String username) throws SQLException {
     try (Connection c = pool.getConnection();
         PreparedStatement s = c.prepareStatement("SELECT 1 FROM parley_server_admin WHERE username = ?")) {

@@ -125,10 +125,27 @@ final class AccountRoutes extends RouteSupport {
       return rateLimited("too many sign-ups from your address (parley.limits.signup: " + addresses.signupBurst()
           + " at once, " + addresses.signupsPerHour() + " an hour); try again in " + seconds(wait) + " s", wait);
     }
-    CompletionStage<UserAccount.Result> registered = ServerAdmin.get(system).signupPolicy()
-        .thenCompose(policy -> ServerAdmin.OPEN.equals(policy) ? register(username, body.password())
-            : CompletableFuture.completedFuture(new UserAccount.Rejected("signup_closed",
-                "sign-up is closed on this server: its admins make the accounts")));
+    ServerAdmin server = ServerAdmin.get(system);
+    CompletionStage<UserAccount.Result> registered = server.signupPolicy().thenCompose(policy -> {
+      if (ServerAdmin.OPEN.equals(policy)) {
+        return register(username, body.password());
+      }
+      if (ServerAdmin.CLOSED.equals(policy)) {
+        return CompletableFuture.completedFuture(new UserAccount.Rejected("signup_closed",
+            "sign-up is closed on this server: its admins make the accounts"));
+      }
+      if (body.invite() == null) {
+        return CompletableFuture.completedFuture(new UserAccount.Rejected("invite_required",
+            "sign-up on this server takes an invitation from one of its admins"));
+      }
+      // The use is taken first, and given back if the name is taken: of two sign-ups on the last use, one is made.
+      return server.claimSignupInvite(body.invite()).thenCompose(claimed -> !claimed
+          ? CompletableFuture.completedFuture(new UserAccount.Rejected("invite_expired",
+              "that invitation to sign up is unknown, used up or expired"))
+          : register(username, body.password()).thenCompose(result -> result == UserAccount.Done.INSTANCE
+              ? CompletableFuture.completedFuture(result)
+              : server.releaseSignupInvite(body.invite()).thenApply(v -> result)));
+    });
     return onSuccess(registered, result -> {
       if (result != UserAccount.Done.INSTANCE) {
         return rejected(result);

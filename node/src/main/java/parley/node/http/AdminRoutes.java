@@ -20,6 +20,7 @@ import parley.node.admin.UserRow;
 import parley.node.user.UserAccount;
 import parley.protocol.Admin;
 import parley.protocol.Credentials;
+import parley.protocol.InviteLinkRequest;
 import parley.protocol.Json;
 import parley.protocol.SignupResponse;
 
@@ -55,6 +56,7 @@ final class AdminRoutes extends RouteSupport {
         path("settings", () -> concat(
             get(() -> onSuccess(server.signupPolicy(), p -> complete(StatusCodes.OK, new Admin.Settings(p), JSON))),
             patch(() -> body(Admin.Settings.class, b -> setSettings(caller, address, b))))),
+        path("invites", () -> post(() -> body(InviteLinkRequest.class, b -> makeInvite(caller, address, b)))),
         path("audit", () -> get(() -> audit()))))));
   }
 
@@ -162,9 +164,25 @@ final class AdminRoutes extends RouteSupport {
     return onSuccess(done, r -> r == UserAccount.Done.INSTANCE ? complete(StatusCodes.NO_CONTENT) : rejected(r));
   }
 
+  /** An invitation to sign up (for the {@code invite} policy): any number of uses, or {@code maxUses}, 7 days or less. */
+  private Route makeInvite(Caller caller, String address, InviteLinkRequest body) {
+    if ((body.maxUses() != null && (body.maxUses() < 1 || body.maxUses() > 1000))
+        || (body.expiresIn() != null && (body.expiresIn() < 60 || body.expiresIn() > 2_592_000))) {
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "maxUses is 1 to 1000 and expiresIn 60 to 2592000 "
+          + "seconds, each optional");
+    }
+    java.time.Duration expiresIn = java.time.Duration.ofSeconds(body.expiresIn() == null ? 604_800 : body.expiresIn());
+    java.time.Instant expiresAt = now().plus(expiresIn);
+    CompletionStage<String> made = server.makeSignupInvite(caller.username(), expiresIn, body.maxUses())
+        .thenCompose(token -> server.audit(caller.username(), "signup_invite", null, null,
+            body.maxUses() == null ? "any number of uses" : body.maxUses() + " uses", address).thenApply(v -> token));
+    return onSuccess(made, token -> complete(StatusCodes.CREATED,
+        new Admin.SignupInvite(token, expiresAt, body.maxUses()), JSON));
+  }
+
   private Route setSettings(Caller caller, String address, Admin.Settings body) {
     if (body.signup() == null || !ServerAdmin.SIGNUP_POLICIES.contains(body.signup())) {
-      return error(StatusCodes.BAD_REQUEST, "invalid_request", "signup is open or closed");
+      return error(StatusCodes.BAD_REQUEST, "invalid_request", "signup is open, invite or closed");
     }
     CompletionStage<Void> done = server.setSignupPolicy(body.signup())
         .thenCompose(v -> server.audit(caller.username(), "signup_policy", null, null, body.signup(), address));

@@ -101,7 +101,7 @@ abstract class RouteSupport extends AllDirectives {
           "no_such_invite_link" -> StatusCodes.NOT_FOUND;
       case "invite_expired" -> StatusCodes.GONE;
       case "wrong_passcode", "passcode_required", "not_a_member", "wrong_password", "forbidden", "banned",
-          "csrf_failed", "account_deactivated", "signup_closed" -> StatusCodes.FORBIDDEN;
+          "csrf_failed", "account_deactivated", "signup_closed", "invite_required" -> StatusCodes.FORBIDDEN;
       case "no_such_member", "no_such_message", "no_such_file", "no_such_report" -> StatusCodes.NOT_FOUND;
       case "file_too_large", "quota_exceeded" -> StatusCodes.PAYLOAD_TOO_LARGE;
       case "not_your_message", "blocked" -> StatusCodes.FORBIDDEN;

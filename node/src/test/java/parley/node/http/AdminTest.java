@@ -139,6 +139,33 @@ class AdminTest {
       assertEquals(200, root.patch("/api/v1/admin/settings", "{\"signup\":\"open\"}").status());
     }
 
+    // Sign-up by invitation: none, nobody; one of two uses, taken by a name already taken, is given back.
+    assertEquals(200, root.patch("/api/v1/admin/settings", "{\"signup\":\"invite\"}").status());
+    try {
+      String tag = root.username.substring(4, Math.min(root.username.length(), 12));
+      ApiClient.Reply bare = node.client().post("/api/v1/auth/signup",
+          "{\"username\":\"guest" + tag + "\",\"password\":\"correct horse\"}");
+      assertEquals(403, bare.status(), bare.toString());
+      assertEquals("invite_required", bare.code());
+      ApiClient.Reply invite = root.post("/api/v1/admin/invites", "{\"maxUses\":2}");
+      assertEquals(201, invite.status(), invite.toString());
+      String token = invite.body().get("token").asText();
+      parley.node.testkit.RunLog.secret(token);
+      ApiClient.Reply taken = node.client().post("/api/v1/auth/signup",
+          "{\"username\":\"" + carol.username + "\",\"password\":\"correct horse\",\"invite\":\"" + token + "\"}");
+      assertEquals("username_taken", taken.code());
+      for (String name : List.of("guest" + tag, "guestb" + tag)) {
+        assertEquals(201, node.client().post("/api/v1/auth/signup", "{\"username\":\"" + name
+            + "\",\"password\":\"correct horse\",\"invite\":\"" + token + "\"}").status(), name);
+      }
+      ApiClient.Reply spent = node.client().post("/api/v1/auth/signup",
+          "{\"username\":\"guestc" + tag + "\",\"password\":\"correct horse\",\"invite\":\"" + token + "\"}");
+      assertEquals(410, spent.status(), spent.toString());
+      assertEquals("invite_expired", spent.code());
+    } finally {
+      assertEquals(200, root.patch("/api/v1/admin/settings", "{\"signup\":\"open\"}").status());
+    }
+
     // Exported as JSON lines, one act a line.
     HttpResponse<String> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(node.http() + "/api/v1/admin/audit?format=jsonl&limit=4"))
@@ -147,6 +174,7 @@ class AdminTest {
     String[] lines = export.body().strip().split("\n");
     assertEquals(4, lines.length, export.body());
     assertEquals("signup_policy", Json.mapper().readTree(lines[0]).get("action").asText());
+    assertEquals("signup_invite", Json.mapper().readTree(lines[1]).get("action").asText());
     assertEquals("open", Json.mapper().readTree(lines[0]).get("detail").asText());
   }
 }

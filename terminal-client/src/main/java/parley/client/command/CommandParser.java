@@ -67,7 +67,7 @@ public final class CommandParser {
       new String[] {"/block", "/block user", "keep user out of your DMs and group DMs (ends their invitations)"},
       new String[] {"/unblock", "/unblock user", "let a blocked user reach you again"},
       new String[] {"/blocks", "/blocks", "list the users you block"},
-      new String[] {"/admin", "/admin users | audit | off NAME | on NAME | signout NAME | signup open|closed",
+      new String[] {"/admin", "/admin users | audit | invite | off NAME | on NAME | signout NAME | signup open|invite|closed",
           "run the server (server admins): accounts, turning one off and on, who may sign up, the audit log"},
       new String[] {"/help", "/help", "list commands and keys"},
       new String[] {"/logout", "/logout", "log out: this login ends here and is forgotten"},
@@ -98,13 +98,13 @@ public final class CommandParser {
 
   /** {@code /admin users | audit | off NAME | on NAME | signout NAME | signup open|closed}. */
   private static Command admin(List<String> words) {
-    if (words.size() == 1 && List.of("users", "audit").contains(words.get(0))) {
+    if (words.size() == 1 && List.of("users", "audit", "invite").contains(words.get(0))) {
       return new Command.AdminCommand(words.get(0), null);
     }
     if (words.size() == 2 && List.of("off", "on", "signout").contains(words.get(0))) {
       return new Command.AdminCommand(words.get(0), words.get(1).replaceFirst("^@", "").toLowerCase(Locale.ROOT));
     }
-    if (words.size() == 2 && words.get(0).equals("signup") && List.of("open", "closed").contains(words.get(1))) {
+    if (words.size() == 2 && words.get(0).equals("signup") && List.of("open", "invite", "closed").contains(words.get(1))) {
       return new Command.AdminCommand("signup", words.get(1));
     }
     return usage("/admin");

@@ -68,7 +68,17 @@ public final class AdminCommands {
     client.fetch(api.adminSetSignup(policy), (settings, failure) -> client.notice(failure != null
         ? "Not done: " + ApiException.of(failure).getMessage()
         : "closed".equals(settings.signup()) ? "Sign-up is closed: admins make the accounts."
+            : "invite".equals(settings.signup()) ? "Sign-up takes an invitation now: /admin invite makes one."
             : "Sign-up is open to anyone.", failure != null));
+  }
+
+  /** An invitation to sign up, for a server whose sign-up takes one: its link and its code, shown once. */
+  public void invite() {
+    client.fetch(api.adminMakeInvite(), (made, failure) -> client.notice(failure != null
+        ? "No invitation: " + ApiException.of(failure).getMessage()
+        : "Invitation to sign up (any number of uses until " + WHEN.format(made.expiresAt()) + "): "
+            + api.inviteUrl(made.token()).replace("#invite=", "#signup=") + " — in this client: parley client --invite "
+            + made.token(), failure != null));
   }
 
   public void audit() {

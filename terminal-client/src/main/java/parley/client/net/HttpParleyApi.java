@@ -265,6 +265,11 @@ public final class HttpParleyApi implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Admin.SignupInvite> adminMakeInvite() {
+    return call("POST", "/admin/invites", new InviteLinkRequest(null, null), Admin.SignupInvite.class);
+  }
+
+  @Override
   public CompletableFuture<Admin.Audit> adminAudit(int limit) {
     return call("GET", "/admin/audit?limit=" + limit, null, Admin.Audit.class);
   }

@@ -141,6 +141,9 @@ public interface ParleyApi {
 
   CompletableFuture<Admin.Audit> adminAudit(int limit);
 
+  /** v1.4, a server admin's: an invitation to sign up (its token shown once). */
+  CompletableFuture<Admin.SignupInvite> adminMakeInvite();
+
   /** The owner deletes the room, with its history. */
   CompletableFuture<Void> deleteRoom(String roomId);
 

@@ -96,6 +96,7 @@ final class CommandRunner {
       switch (a.action()) {
         case "users" -> client.admin().users();
         case "audit" -> client.admin().audit();
+        case "invite" -> client.admin().invite();
         case "off" -> client.admin().setDeactivated(a.argument(), true);
         case "on" -> client.admin().setDeactivated(a.argument(), false);
         case "signout" -> client.admin().signOut(a.argument());

@@ -42,6 +42,7 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
   private final HttpClient http;
   private final ParleyApi anonymous;
   private final Clock clock = Clock.systemUTC();
+  private String invite;
   private LoginWindow login;
   private ChatWindow chat;
   private ChatClient client;
@@ -61,7 +62,8 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
   }
 
   /** Runs until the user quits; returns the exit status. */
-  public static int run(URI server, ClientConfig config) throws IOException {
+  /** {@code invite}: an admin's invitation, sent with a sign-up (a server that signs up by invitation asks for it). */
+  public static int run(URI server, ClientConfig config, String invite) throws IOException {
     // Lanterna's terminal writes in the JVM's default charset; what it cannot encode is shown by its shortcode.
     Charset charset = Charset.defaultCharset();
     Glyphs.useTerminalCharset(charset);
@@ -75,6 +77,7 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
     screen.startScreen();
     try {
       TerminalApp app = new TerminalApp(server, config, terminal, screen, timer);
+      app.invite = invite;
       app.start();
       app.loop.run();
       return 0;
@@ -121,7 +124,8 @@ public final class TerminalApp implements ChatWindow.Host, LoginWindow.Handler {
   public void submit(String username, String password, boolean stay, boolean signUp) {
     Credentials credentials = new Credentials(username, password);
     CompletableFuture<LoginResponse> attempt = signUp
-        ? anonymous.signup(credentials).thenCompose(created -> anonymous.login(credentials))
+        ? anonymous.signup(new Credentials(username, password, null, invite))
+            .thenCompose(created -> anonymous.login(credentials))
         : anonymous.login(credentials);
     attempt.whenCompleteAsync((response, failure) -> {
       if (failure != null) {

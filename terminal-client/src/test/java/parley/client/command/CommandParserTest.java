@@ -84,7 +84,9 @@ class CommandParserTest {
     assertEquals(new Command.AdminCommand("off", "mallory"), CommandParser.parse("/admin off @Mallory"));
     assertEquals(new Command.AdminCommand("users", null), CommandParser.parse("/admin users"));
     assertEquals(new Command.AdminCommand("signup", "closed"), CommandParser.parse("/admin signup closed"));
-    assertEquals(new Command.Invalid("Usage: /admin users | audit | off NAME | on NAME | signout NAME | signup open|closed"),
+    assertEquals(new Command.AdminCommand("invite", null), CommandParser.parse("/admin invite"));
+    assertEquals(new Command.Invalid(
+        "Usage: /admin users | audit | invite | off NAME | on NAME | signout NAME | signup open|invite|closed"),
         CommandParser.parse("/admin reboot"));
     assertEquals(new Command.Resolve(2, "ban"), CommandParser.parse("/resolve 2 ban"));
     assertEquals(new Command.Invalid("Usage: /resolve n dismiss | delete | kick | ban"),

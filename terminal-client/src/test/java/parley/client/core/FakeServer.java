@@ -447,6 +447,11 @@ public final class FakeServer implements ParleyApi {
   }
 
   @Override
+  public CompletableFuture<Admin.SignupInvite> adminMakeInvite() {
+    return answer("admin invite", () -> new Admin.SignupInvite("s".repeat(43), clock.plusSeconds(604_800), null));
+  }
+
+  @Override
   public CompletableFuture<Admin.Audit> adminAudit(int limit) {
     return answer("admin audit", () -> new Admin.Audit(audit, null));
   }

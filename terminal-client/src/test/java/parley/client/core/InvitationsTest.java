@@ -306,6 +306,9 @@ class InvitationsTest {
     assertTrue(said("mallory can log in again."), notices().toString());
     client.admin().signup("closed");
     assertTrue(said("Sign-up is closed: admins make the accounts."), notices().toString());
+    client.admin().invite();
+    assertTrue(said("/#signup=" + "s".repeat(43) + " — in this client: parley client --invite " + "s".repeat(43)),
+        notices().toString());
     client.admin().audit();
     assertTrue(said("Audit log, newest first: 2025-03-14 "), notices().toString());
     assertTrue(said(" alice reactivate mallory; "), notices().toString());
