@@ -44,7 +44,7 @@ class RouteFuzzTest {
       "/api/v1/rooms/{r}/invite-links/{x}", "/api/v1/invites/{x}", "/api/v1/invites/{x}/accept",
       "/api/v1/rooms/{r}/messages/{s}/report", "/api/v1/admin/users", "/api/v1/admin/users/{u}/deactivate",
       "/api/v1/admin/users/{u}/sessions/reset", "/api/v1/admin/admins/{u}", "/api/v1/admin/settings",
-      "/api/v1/admin/audit", "/api/v1/users", "/api/v1/me/directory", "/api/v1/rooms/{r}/reports", "/api/v1/rooms/{r}/reports/{x}/resolve", "/api/v1/rooms/{r}/read", "/api/v1/rooms/{r}/receipts", "/api/v1/rooms/{r}/files",
+      "/api/v1/admin/audit", "/api/v1/admin/invites", "/api/v1/users", "/api/v1/me/directory", "/api/v1/rooms/{r}/reports", "/api/v1/rooms/{r}/reports/{x}/resolve", "/api/v1/rooms/{r}/read", "/api/v1/rooms/{r}/receipts", "/api/v1/rooms/{r}/files",
       "/api/v1/files/{f}", "/api/v1/files/{f}/ticket", "/api/v1/search", "/api/v1/{x}", "/{x}", "/alive", "/ready");
   private static final List<String> QUERIES = List.of("", "?after=", "?limit=", "?before=", "?ticket=", "?name=",
       "?around=", "?q=", "?q=hello&before=", "?order=relevance&q=", "?clientMsgId=", "?format=jsonl&before=");
